@@ -1,0 +1,38 @@
+# diagnostic — make help lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PROJECT ?= data/example/diagnostic.toml
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lab app example clean
+
+help: ## liste les commandes
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## crée .venv et installe le projet (fait par les autres commandes)
+
+demo: $(STAMP) ## construit l'exemple : out/diagnostic.xlsx, out/diagnostic.html, out/tables/
+	$(BIN)/diagnostic demo out
+
+test: $(STAMP) ## lance toute la suite de tests
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
+	$(BIN)/jupyter lab notebooks
+
+app: $(STAMP) ## sert l'application des collectifs (Voila) sur 127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) $(BIN)/voila notebooks/02_explorer.ipynb --no-browser --Voila.ip=127.0.0.1
+
+example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
+	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"
+
+clean: ## supprime out/ et .venv/
+	rm -rf out $(VENV)

@@ -1,0 +1,46 @@
+"""diagnostic — diagnostics partagés de territoire.
+
+Read questionnaires and territorial data into pandas, find the common issues and the
+cooperation opportunities of a territory's actors, and export a funder workbook.
+"""
+
+# errors, settings and table contracts
+from diagnostic.errors import DiagnosticError
+from diagnostic.settings import Settings
+from diagnostic.schemas import SCHEMAS, conform
+
+# read: questionnaires, response exports, territory
+from diagnostic.forms import Form, read_xlsform
+from diagnostic.readers import Survey, detect_format, read_kobo, read_responses
+from diagnostic.territory import normalise_name, place_actors, read_communes, read_epci
+
+# analyse
+from diagnostic.issues import consensus, group_matrix, issue_responses, rank_issues
+from diagnostic.cooperation import match_needs_offers
+from diagnostic.clusters import find_issue_groups
+from diagnostic.territory.context import context, participation
+
+# project
+from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
+from diagnostic.datasets import example_project, write_example
+
+# present
+from diagnostic.plots import plot_group_heatmap, plot_issue_ranking, plot_participation
+from diagnostic.export import to_html, to_tables, to_workbook, write_outputs
+
+__all__ = [
+    # errors, settings and table contracts
+    "DiagnosticError", "Settings", "SCHEMAS", "conform",
+    # read
+    "Form", "read_xlsform", "Survey", "detect_format", "read_kobo", "read_responses",
+    "normalise_name", "place_actors", "read_communes", "read_epci",
+    # analyse
+    "consensus", "group_matrix", "issue_responses", "rank_issues", "match_needs_offers",
+    "find_issue_groups", "context", "participation",
+    # project
+    "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
+    # present
+    "plot_group_heatmap", "plot_issue_ranking", "plot_participation",
+    "to_html", "to_tables", "to_workbook", "write_outputs",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,128 @@
+"""The `diagnostic` command: demo, inspect, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from diagnostic.errors import DiagnosticError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="diagnostic",
+        description="Diagnostic partagé de territoire : lecture des enquêtes, enjeux communs, "
+                    "pistes de coopération, classeur pour les financeurs.")
+    sub = p.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="construit le projet d'exemple et tous ses résultats")
+    demo.add_argument("outdir", nargs="?", default="out")
+    ins = sub.add_parser("inspect", help="décrit un export d'enquête (format, questions, anomalies)")
+    ins.add_argument("file")
+    ins.add_argument("--form", help="formulaire XLSForm de l'enquête")
+    ins.add_argument("--json", action="store_true", help="sortie JSON")
+    ins.add_argument("--communes", help="fichier des communes pour placer les répondants "
+                     "(par défaut : celui du projet diagnostic.toml voisin, s'il existe)")
+    run = sub.add_parser("run", help="exécute le diagnostic décrit par un fichier de projet")
+    run.add_argument("project")
+    run.add_argument("-o", "--outdir", default="out")
+    return p
+
+
+def _run(project_file: Path, outdir: Path) -> int:
+    from diagnostic.export import write_outputs
+    from diagnostic.project import read_project, run_diagnostic
+
+    print(f"Lecture du projet {project_file} …", file=sys.stderr)
+    diag = run_diagnostic(read_project(project_file))
+    for a in diag.accounts:
+        print(f"  {a.file} : {a.rows_read} lignes lues, {a.rows_loaded} chargées, "
+              f"{a.rows_rejected} rejetées", file=sys.stderr)
+    print(f"  {len(diag.actors)} acteurs, {len(diag.issue_ranking)} enjeux, "
+          f"{len(diag.opportunities)} pistes de coopération, {len(diag.anomalies)} anomalies",
+          file=sys.stderr)
+    paths = write_outputs(diag, outdir)
+    print(f"Écrit : {paths['workbook']}, {paths['html']}, {paths['tables']}/", file=sys.stderr)
+    return 0
+
+
+def _communes_for(file: Path, communes: str | None):
+    """The communes file given, or the one of a project file beside the export."""
+    from diagnostic.project import read_project
+
+    if communes:
+        return Path(communes)
+    for folder in (file.resolve().parent, file.resolve().parent.parent):
+        project = folder / "diagnostic.toml"
+        if project.exists():
+            return read_project(project).communes
+    return None
+
+
+def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | None) -> int:
+    import pandas as pd
+
+    from diagnostic.forms import read_xlsform
+    from diagnostic.readers import detect_format, read_responses
+    from diagnostic.territory import place_actors, read_communes
+
+    fmt = detect_format(file)
+    form = read_xlsform(form_file) if form_file else None
+    survey = read_responses(file, form)
+    anomalies = survey.anomalies
+    communes_file = _communes_for(file, communes)
+    if communes_file is not None and survey.actors["commune_name"].notna().any():
+        _placed, placing = place_actors(survey.actors, read_communes(communes_file))
+        anomalies = pd.concat([anomalies, placing], ignore_index=True)
+    ch = survey.choices
+    report = {
+        "file": str(file), "format": fmt, **survey.account.as_dict(),
+        "respondents": len(survey.actors),
+        "questions": [
+            {"question_id": q.question_id, "label": q.label, "type": q.type, "role": q.role,
+             "choices": ch.loc[ch["list_name"] == q.list_name, "value"].tolist()
+             if isinstance(q.list_name, str) else []}
+            for q in survey.questions.itertuples()
+        ],
+        "anomalies": [
+            {k: (None if v != v or v is None else v) for k, v in rec.items()}
+            for rec in anomalies.astype(object).to_dict("records")
+        ],
+    }
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"Fichier : {file}\nFormat détecté : {fmt}")
+    print(f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
+          f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}")
+    print(f"\nQuestions ({len(report['questions'])}) :")
+    for q in report["questions"]:
+        extra = f" [{', '.join(q['choices'])}]" if q["choices"] else ""
+        print(f"  {q['question_id']:<24} {q['type']:<9} {q['role']:<17}{extra}")
+    print(f"\nAnomalies ({len(report['anomalies'])}) :")
+    for a in report["anomalies"]:
+        where = ", ".join(str(x) for x in (f"ligne {a['row']}" if a["row"] else None, a["column"]) if x)
+        print(f"  - {where} : {a['problem']} ({a['action']})")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from diagnostic.datasets import example_project
+            return _run(example_project(), Path(args.outdir))
+        if args.command == "run":
+            return _run(Path(args.project), Path(args.outdir))
+        return _inspect(Path(args.file), args.form, args.json, args.communes)
+    except DiagnosticError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Write frames into openpyxl sheets safely and handsomely."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E5F")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E5F")
+NOTE_FONT = Font(italic=True, size=9, color="555555")
+PERCENT = "0.0 %"
+DECIMAL = "#,##0.00"
+INTEGER = "#,##0"
+
+
+def plain(value):
+    """A cell value openpyxl can write: NA to None, text cleaned of control characters."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32000]
+    return value
+
+
+def put(ws, row: int, col: int, value, number_format: str | None = None):
+    """Write one cell; text that Excel would read as a formula is stored as text."""
+    cell = ws.cell(row=row, column=col, value=plain(value))
+    if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_STARTS)):
+        cell.data_type = "s"
+    if number_format and cell.value is not None and not isinstance(cell.value, str):
+        cell.number_format = number_format
+    return cell
+
+
+def write_title(ws, title: str, notes: list[str]) -> int:
+    """Title and notes (question, base, source…) above a table; returns the next free row."""
+    put(ws, 1, 1, title).font = TITLE_FONT
+    row = 2
+    for note in notes:
+        put(ws, row, 1, note).font = NOTE_FONT
+        row += 1
+    return row + 1
+
+
+def write_frame(ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str],
+                formats: dict[str, str] | None = None, widths: dict[str, int] | None = None,
+                filters: bool = True) -> tuple[int, int]:
+    """Write `frame` with French headers from row `start_row`; returns (first, last) data rows."""
+    formats, widths = formats or {}, widths or {}
+    cols = [c for c in headers if c in frame.columns]
+    for j, col in enumerate(cols, start=1):
+        cell = put(ws, start_row, j, headers[col])
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for i, rec in enumerate(frame[cols].itertuples(index=False), start=start_row + 1):
+        for j, (col, value) in enumerate(zip(cols, rec), start=1):
+            put(ws, i, j, value, formats.get(col))
+    last = start_row + len(frame)
+    for j, col in enumerate(cols, start=1):
+        longest = max([len(str(headers[col]))] + [len(str(v)) for v in frame[col].head(200)])
+        ws.column_dimensions[get_column_letter(j)].width = widths.get(col, min(60, max(10, longest + 2)))
+        if widths.get(col, 0) > 40 or longest > 60:
+            for r in range(start_row + 1, last + 1):
+                ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    if filters and len(frame):
+        ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return start_row + 1, last

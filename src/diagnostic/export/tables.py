@@ -1,0 +1,31 @@
+"""Results as data: one UTF-8 CSV per result table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diagnostic.export.atomic import atomic_path
+from diagnostic.export.privacy import PUBLIC_ACTOR_COLUMNS, mask_text
+
+TABLES = ("actors", "issue_ranking", "group_matrix", "opportunities", "clusters", "context",
+          "participation", "anomalies")
+
+
+def to_tables(diag, folder) -> list[Path]:
+    """Write ``tables/<table>.csv`` for every result table; returns the paths written.
+
+    The `actors` table keeps only pseudonymous columns; anomaly values are masked.
+    """
+    folder = Path(folder)
+    written = []
+    for name in TABLES:
+        frame = getattr(diag, name)
+        if name == "actors":
+            frame = frame[PUBLIC_ACTOR_COLUMNS]
+        if name == "anomalies":
+            frame = frame.assign(value=frame["value"].map(mask_text))
+        path = folder / f"{name}.csv"
+        with atomic_path(path) as tmp:
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+        written.append(path)
+    return written

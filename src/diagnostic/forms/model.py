@@ -1,0 +1,46 @@
+"""The Form: what a questionnaire definition gives, whatever its platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+ROLES = (
+    "actor_name", "actor_type", "sector", "commune", "contact", "issue", "issue_importance",
+    "need", "offer", "cooperation", "free_text", "other",
+)
+#: Roles whose answers are personal data: kept apart, never exported by default.
+PERSONAL_ROLES = ("actor_name", "contact")
+MISSING_CODES = {
+    "nsp", "ne sait pas", "ne sais pas", "ns", "nr", "non réponse", "refus", "sans avis",
+    "dk", "don't know", "do not know", "prefer not to say", "99", "999", "-1",
+}
+
+
+@dataclass(frozen=True)
+class Form:
+    """A questionnaire: the `questions` and `choices` tables plus what was noticed reading it."""
+
+    file: str
+    title: str
+    language: str | None
+    questions: pd.DataFrame
+    choices: pd.DataFrame
+    anomalies: pd.DataFrame
+
+    def question(self, question_id: str) -> pd.Series:
+        return self.questions.set_index("question_id").loc[question_id]
+
+    def choice_values(self, list_name: str) -> list[str]:
+        sub = self.choices[self.choices["list_name"] == list_name]
+        return sub.sort_values("order")["value"].tolist()
+
+    def choice_labels(self, list_name: str) -> dict[str, str]:
+        sub = self.choices[self.choices["list_name"] == list_name]
+        return dict(zip(sub["value"], sub["label"]))
+
+
+def is_missing_code(value: str, label: str) -> bool:
+    """True for "don't know"-type answers, which count in no share."""
+    return str(value).strip().lower() in MISSING_CODES or str(label).strip().lower() in MISSING_CODES

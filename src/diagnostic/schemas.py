@@ -1,0 +1,87 @@
+"""The column contracts of every table, declared once (see DESIGN.md, "Tables")."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+S, C, I, F, B = "string", "category", "Int64", "Float64", "boolean"
+
+#: table name -> {column: dtype}
+SCHEMAS: dict[str, dict[str, str]] = {
+    "questions": {
+        "question_id": S, "label": S, "type": S, "list_name": S, "group": S,
+        "role": S, "theme": S, "required": B,
+    },
+    "choices": {
+        "list_name": S, "value": S, "label": S, "order": I, "is_missing_code": B,
+    },
+    "actors": {
+        "actor_id": S, "actor_type": S, "sector": S, "commune_name": S, "commune_code": S,
+        "epci_code": S, "cooperation": S, "source_file": S, "source_row": I,
+    },
+    "personal": {"actor_id": S, "field": S, "value": S},
+    "answers": {"actor_id": S, "question_id": S, "value": S},
+    "asked": {"actor_id": S, "question_id": S},
+    "needs": {"actor_id": S, "category": S, "subcategory": S, "text": S},
+    "offers": {"actor_id": S, "category": S, "subcategory": S, "text": S},
+    "communes": {
+        "commune_code": S, "name": S, "type": S, "parent_code": S, "departement": S,
+        "region": S, "epci_code": S, "population": I, "postal_codes": S, "former_codes": S,
+    },
+    "epci": {"epci_code": S, "name": S, "kind": S, "population": I},
+    "anomalies": {
+        "file": S, "row": I, "column": S, "value": S, "problem": S, "action": S,
+    },
+    "issue_ranking": {
+        "issue_id": S, "label": S, "theme": S, "respondents": I, "support": F,
+        "support_ci_low": F, "support_ci_high": F, "support_by_type_mean": F, "breadth": I,
+        "min_support": F, "intensity": F, "consensus": F, "tag": S, "reason": S, "rank": I,
+    },
+    "group_matrix": {
+        "actor_type": S, "issue_id": S, "label": S, "respondents": I, "supporters": I,
+        "support": F, "suppressed": B,
+    },
+    "opportunities": {
+        "kind": S, "actors": S, "need_actor": S, "offer_actor": S, "category": S,
+        "score": F, "score_category": F, "score_text": F, "score_geo": F,
+        "score_willingness": F, "distance_km": F, "explanation": S, "status": S,
+    },
+    "clusters": {
+        "cluster_id": S, "method": S, "issues": S, "actors": S, "size": I,
+        "actor_types": S, "label": S,
+    },
+    "participation": {
+        "commune_code": S, "commune": S, "epci_code": S, "population": I, "actor_type": S,
+        "respondents": I, "per_1000_inhabitants": F,
+    },
+    "context": {
+        "indicator": S, "label": S, "geo_level": S, "geo_code": S, "geo_name": S, "value": F,
+        "numerator": F, "denominator": F, "source": S,
+    },
+}
+
+
+def columns(table: str) -> list[str]:
+    """Return the declared columns of `table`, in order."""
+    return list(SCHEMAS[table])
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return `frame` with exactly the declared columns of `table`, in order and dtype.
+
+    Missing columns are added empty; undeclared columns are dropped.
+    """
+    schema = SCHEMAS[table]
+    out = pd.DataFrame(index=frame.index)
+    for name, dtype in schema.items():
+        col = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
+        if dtype == I:
+            col = pd.to_numeric(col, errors="coerce").round().astype(I)
+        elif dtype == F:
+            col = pd.to_numeric(col, errors="coerce").astype(F)
+        elif dtype == B:
+            col = col.astype("boolean")
+        else:
+            col = col.astype(S)
+        out[name] = col
+    return out.reset_index(drop=True)

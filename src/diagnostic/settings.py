@@ -1,0 +1,71 @@
+"""Every threshold and weight of the diagnostic, with defaults, in one frozen dataclass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from diagnostic.errors import DiagnosticError
+
+#: French description of each setting, printed in the method sheet of every report.
+DESCRIPTIONS = {
+    "min_group_size": "Taille minimale d'un groupe pour afficher un pourcentage",
+    "support_threshold": "Soutien minimal pour qu'un type d'acteurs « partage » un enjeu",
+    "top_box": "Nombre de niveaux du haut de l'échelle comptés comme « important »",
+    "transversal_share": "Part des types d'acteurs éligibles qui rend un enjeu transversal",
+    "divisive_gap": "Écart de soutien entre types qui rend un enjeu clivant",
+    "fuzzy_threshold": "Score minimal (0-100) pour rapprocher un nom de commune mal orthographié",
+    "max_offers_per_need": "Nombre maximal d'offres proposées pour chaque besoin",
+    "min_mutualisation": "Nombre minimal d'acteurs partageant un besoin pour une mutualisation",
+    "weight_category": "Poids de la catégorie de ressource dans le score d'une piste",
+    "weight_text": "Poids de la proximité des précisions écrites",
+    "weight_geo": "Poids de la proximité géographique",
+    "weight_willingness": "Poids de la volonté de coopérer",
+    "cluster_jaccard": "Recouvrement (Jaccard) à partir duquel deux groupes d'acteurs fusionnent",
+    "language": "Langue des rapports (fr ou en)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and weights; change them with `Settings.from_mapping` or `replace`."""
+
+    min_group_size: int = 5
+    support_threshold: float = 0.30
+    top_box: int = 2
+    transversal_share: float = 0.6
+    divisive_gap: float = 0.4
+    fuzzy_threshold: float = 88.0
+    max_offers_per_need: int = 3
+    min_mutualisation: int = 3
+    weight_category: float = 0.4
+    weight_text: float = 0.1
+    weight_geo: float = 0.3
+    weight_willingness: float = 0.2
+    cluster_jaccard: float = 0.6
+    language: str = "fr"
+
+    @classmethod
+    def from_mapping(cls, values: dict, *, file=None) -> "Settings":
+        """Build settings from a project file's `[settings]` table, checking names and types."""
+        known = {f.name: f for f in fields(cls)}
+        clean = {}
+        for key, value in values.items():
+            if key not in known:
+                raise DiagnosticError(
+                    f"réglage inconnu « {key} ». Réglages possibles : {', '.join(known)}.",
+                    file=file,
+                )
+            default = getattr(cls, key)
+            try:
+                clean[key] = type(default)(value)
+            except (TypeError, ValueError):
+                raise DiagnosticError(
+                    f"le réglage « {key} » doit être du type {type(default).__name__}, "
+                    f"reçu « {value} ».",
+                    file=file,
+                ) from None
+        return replace(cls(), **clean)
+
+    def describe(self) -> list[tuple[str, object, str]]:
+        """Return (name, value, French description) for every setting."""
+        return [(f.name, getattr(self, f.name), DESCRIPTIONS[f.name]) for f in fields(self)]
