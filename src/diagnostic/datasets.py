@@ -367,6 +367,10 @@ def _write_export(path: Path, header: list[str], rows: list[list]) -> None:
     ws.append(header)
     for row in rows:
         ws.append([None if v == "" else v for v in row])
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:  # answers are text, even when a respondent typed "=…"
+            if cell.data_type == "f":
+                cell.data_type = "s"
     save_workbook(wb, path, fixed_time=datetime(2026, 11, 1))
 
 

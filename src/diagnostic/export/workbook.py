@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from diagnostic.cooperation import KIND_LABELS, STATUSES
 from diagnostic.export.atomic import save_workbook
@@ -90,7 +91,7 @@ def _summary(wb, diag, source):
     put(ws, 5, 2, "Contenu").font = Font(bold=True)
     for i, name in enumerate(wb.sheetnames[1:], start=6):
         cell = put(ws, i, 1, name)
-        cell.hyperlink = f"#'{name}'!A1"
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.style = "Hyperlink"
         put(ws, i, 2, SHEET_PURPOSE.get(name, ""))
     ws.column_dimensions["A"].width = 28

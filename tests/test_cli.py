@@ -1,0 +1,55 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLE
+from diagnostic.cli import main
+
+
+def test_inspect_json_reports_counts_types_and_anomalies(capsys):
+    rc = main(["inspect", str(EXAMPLE / "export_kobo_acteurs.xlsx"),
+               "--form", str(EXAMPLE / "formulaire_acteurs.xlsx"), "--json"])
+    assert rc == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == "kobo_xlsx"
+    assert (report["rows_read"], report["rows_loaded"], report["rows_rejected"]) == (150, 148, 2)
+    assert report["respondents"] == 148
+    q = {x["question_id"]: x for x in report["questions"]}
+    assert q["besoins"]["type"] == "multiple" and "vehicules" in q["besoins"]["choices"]
+    assert q["enjeu_sante"]["type"] == "likert"
+    problems = [a["problem"] for a in report["anomalies"]]
+    assert any(p.startswith("doublon") for p in problems)
+    unresolved = [a["value"] for a in report["anomalies"] if "introuvable" in a["problem"]]
+    assert unresolved == ["Bellême", "le Perche"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["inspect", "absent.xlsx"], "absent.xlsx"),
+    (["run", "absent.toml"], "absent.toml"),
+])
+def test_bad_input_exits_2_with_one_french_line(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "introuvable" in err and "Traceback" not in err
+
+
+def test_project_with_unknown_setting(tmp_path, capsys):
+    project = tmp_path / "p.toml"
+    project.write_text((EXAMPLE / "diagnostic.toml").read_text()
+                       .replace('responses = "', f'responses = "{EXAMPLE}/')
+                       .replace('form = "', f'form = "{EXAMPLE}/')
+                       .replace('"geo/', f'"{EXAMPLE}/geo/') + "taille_min = 3\n")
+    assert main(["run", str(project), "-o", str(tmp_path / "out")]) == 2
+    assert "réglage inconnu « taille_min »" in capsys.readouterr().err
+
+
+def test_demo_command_writes_every_output(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "diagnostic.cli", "demo", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "150 lignes lues, 148 chargées, 2 rejetées" in done.stderr
+    for name in ("diagnostic.xlsx", "diagnostic.html", "tables/issue_ranking.csv",
+                 "tables/opportunities.csv", "tables/actors.csv"):
+        assert (tmp_path / "out" / name).is_file(), name

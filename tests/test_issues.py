@@ -1,0 +1,106 @@
+import math
+
+import pandas as pd
+import pytest
+
+from diagnostic import Settings, consensus, group_matrix, issue_responses, rank_issues
+
+
+def _responses(rows):
+    """rows: (actor_id, actor_type, issue_id, level) on a 1..5 scale, top-2 = support."""
+    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
+    return df.assign(label=df["issue_id"].str.upper(), theme="t", levels=5,
+                     level=df["level"].astype("Float64"), supports=df["level"] >= 4)
+
+
+@pytest.mark.parametrize("levels, expected", [
+    ([3, 3, 3], 1.0),
+    ([1, 5], 0.0),
+    ([1, 2], 1 + 0.5 * math.log2(1 - 0.5 / 4) * 2),
+])
+def test_consensus_tastle_wierman(levels, expected):
+    assert consensus(pd.Series(levels), 5) == pytest.approx(expected)
+
+
+def test_support_interval_breadth_and_type_weighting():
+    # Type a: 6 actors, 3 support (50 %); type b: 5 actors, 5 support (100 %); type c: 2 actors.
+    rows = [(f"a{i}", "a", "x", 5 if i < 3 else 2) for i in range(6)]
+    rows += [(f"b{i}", "b", "x", 4) for i in range(5)]
+    rows += [("c0", "c", "x", 5), ("c1", "c", "x", 5)]
+    out = rank_issues(_responses(rows), Settings(min_group_size=5, support_threshold=0.3))
+    r = out.iloc[0]
+    assert r["respondents"] == 13
+    assert r["support"] == pytest.approx(10 / 13)
+    # Wilson interval computed by hand for 10/13 at 95 %
+    z, n, p = 1.959963984540054, 13, 10 / 13
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert r["support_ci_low"] == pytest.approx(centre - half)
+    assert r["support_ci_high"] == pytest.approx(centre + half)
+    # c is below the minimum size: it counts in the overall share, not in the type mean
+    assert r["support_by_type_mean"] == pytest.approx((0.5 + 1.0) / 2)
+    assert r["breadth"] == 2 and r["min_support"] == pytest.approx(0.5)
+    assert r["intensity"] == 4.5  # median of 4,4,4,4,4,5,5,5,5,5 (supporters only)
+    assert r["tag"] == "clivant"  # 50-point gap between a and b
+    assert "écart de 50 points entre b et a" in r["reason"]
+
+
+def test_ranking_order_breadth_then_type_mean_then_intensity():
+    rows = []
+    for t in ("a", "b"):
+        rows += [(f"{t}{i}", t, "shared", 5) for i in range(5)]
+        rows += [(f"{t}{i}", t, "mild", 4 if i < 3 else 1) for i in range(5)]
+    rows += [(f"a{i}", "a", "only_a", 5) for i in range(5)]
+    rows += [(f"b{i}", "b", "only_a", 1) for i in range(5)]
+    out = rank_issues(_responses(rows), Settings(divisive_gap=1.01))
+    assert out["issue_id"].tolist() == ["shared", "mild", "only_a"]
+    assert out["rank"].tolist() == [1, 2, 3]
+    assert out["tag"].tolist() == ["transversal", "transversal", "spécifique à un groupe"]
+
+
+def test_issue_nobody_cites_and_single_type():
+    rows = [(f"a{i}", "a", "none", 1) for i in range(5)]
+    out = rank_issues(_responses(rows))
+    r = out.iloc[0]
+    assert r["support"] == 0 and r["breadth"] == 0 and r["tag"] == "peu partagé"
+    assert pd.isna(r["intensity"])
+
+
+def test_small_groups_are_suppressed_in_the_matrix():
+    rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 5) for i in range(4)]
+    m = group_matrix(_responses(rows), Settings(min_group_size=5)).set_index("actor_type")
+    assert m.at["a", "support"] == 1.0 and not m.at["a", "suppressed"]
+    assert m.at["b", "suppressed"] and pd.isna(m.at["b", "support"]) and pd.isna(m.at["b", "supporters"])
+
+
+def test_dont_know_counts_in_no_share():
+    questions = pd.DataFrame({"question_id": ["q"], "label": ["Importance : Q"], "type": ["likert"],
+                              "list_name": ["imp"], "role": ["issue_importance"], "theme": ["t"]})
+    choices = pd.DataFrame({"list_name": ["imp"] * 4, "value": ["1", "2", "3", "nsp"],
+                            "label": ["a", "b", "c", "Ne sait pas"], "order": [1, 2, 3, 4],
+                            "is_missing_code": [False, False, False, True]})
+    answers = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q", "value": ["3", "nsp", "1"]})
+    actors = pd.DataFrame({"actor_id": ["x", "y", "z"], "actor_type": ["t"] * 3})
+    resp = issue_responses(answers, answers[["actor_id", "question_id"]], questions, choices, actors,
+                           Settings(top_box=1))
+    assert resp["actor_id"].tolist() == ["x", "z"]
+    assert resp["supports"].tolist() == [True, False]
+
+
+def test_results_do_not_depend_on_row_order():
+    rows = [(f"a{i}", "a", q, (i * 7 + len(q)) % 5 + 1) for i in range(9) for q in ("x", "y", "z")]
+    rows += [(f"b{i}", "b", q, (i * 3 + len(q)) % 5 + 1) for i in range(6) for q in ("x", "y", "z")]
+    df = _responses(rows)
+    a = rank_issues(df)
+    b = rank_issues(df.sample(frac=1, random_state=3))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_example_ranking(example_diag):
+    r = example_diag.issue_ranking.set_index("issue_id")
+    assert r.at["enjeu_mobilite", "rank"] == 1 and r.at["enjeu_mobilite", "tag"] == "transversal"
+    assert r.at["enjeu_numerique", "tag"] == "clivant"
+    assert r.at["enjeu_mobilite", "label"] == "Mobilité et transports"
+    # funders are 4: never shown as a percentage
+    m = example_diag.group_matrix
+    assert m.loc[m["actor_type"] == "financeur", "suppressed"].all()
