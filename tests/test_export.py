@@ -45,7 +45,7 @@ def test_small_group_shown_as_n_below_minimum(book):
     ws = book["Convergences"]
     h = _header_row(ws, "Enjeu")
     headers = [c.value for c in ws[h]]
-    col = headers.index("financeur (n=4)") + 1
+    col = headers.index("Financeur (n=4)") + 1
     values = {ws.cell(r, col).value for r in range(h + 1, h + 12)}
     assert values == {"n<5"}
 

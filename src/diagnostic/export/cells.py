@@ -72,11 +72,32 @@ def write_frame(ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str]
         if widths.get(col, 0) > 40 or longest > 60:
             for r in range(start_row + 1, last + 1):
                 ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+    _fit_row_heights(ws, frame, cols, start_row, widths)
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
     if filters and len(frame):
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
+    return start_row + 1, last
+
+
+def _fit_row_heights(ws, frame, cols, start_row, widths) -> None:
+    """Give wrapped rows the height their longest text needs (spreadsheets do not do it)."""
+    wrapped = [c for c in cols if widths.get(c, 0) > 40]
+    if not wrapped:
+        return
+    for i, rec in enumerate(frame[wrapped].itertuples(index=False), start=start_row + 1):
+        lines = max(math.ceil(len(str(v)) / (widths[c] * 1.1)) if v is not None and v is not pd.NA
+                    else 1 for c, v in zip(wrapped, rec))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * min(lines, 12)
+
+
+def print_setup(ws) -> None:
+    """Landscape, fitted to the page width, titles repeated: ready to print."""
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return start_row + 1, last
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&A — page &P / &N"

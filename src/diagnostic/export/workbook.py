@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -17,9 +17,13 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from diagnostic.cooperation import KIND_LABELS, STATUSES
 from diagnostic.export.atomic import save_workbook
 from diagnostic.export.cells import (
-    DECIMAL, INTEGER, NOTE_FONT, PERCENT, put, write_frame, write_title,
+    DECIMAL, HEADER_FILL, HEADER_FONT, INTEGER, NOTE_FONT, PERCENT, print_setup, put,
+    write_frame, write_title,
 )
 from diagnostic.export.privacy import PUBLIC_ACTOR_COLUMNS, mask_text, public_answers
+from diagnostic.labels import relabel, role_labels
+
+GREY = PatternFill("solid", fgColor="E6E6E6")
 
 SHEETS = ["Sommaire", "Méthode", "Participation", "Enjeux communs", "Convergences",
           "Pistes de coopération", "Groupes d'acteurs", "Données", "Dictionnaire", "Anomalies"]
@@ -77,6 +81,8 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         "problem": "Problème", "action": "Suite donnée"}, widths={"problem": 70})
     if include_personal:
         _personal(wb, diag)
+    for ws in wb.worksheets:
+        print_setup(ws)
     save_workbook(wb, path)
     return path
 
@@ -119,13 +125,14 @@ def _method(ws, diag):
 
 def _participation(ws, diag, base, source):
     start = write_title(ws, "Participation à l'enquête", [base, source])
-    table = diag.participation
+    types = role_labels(diag.questions, diag.choices, "actor_type")
+    table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
     first, last = write_frame(ws, table, start, {
         "commune": "Commune", "commune_code": "Code commune", "population": "Population",
         "actor_type": "Type d'acteurs", "respondents": "Répondants",
         "per_1000_inhabitants": "Répondants pour 1 000 hab."},
         {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL})
-    by_type = diag.actors["actor_type"].fillna("non précisé").value_counts()
+    by_type = relabel(diag.actors["actor_type"], types).fillna("non précisé").value_counts()
     col = 9
     put(ws, start, col, "Type d'acteurs")
     put(ws, start, col + 1, "Répondants")
@@ -149,21 +156,26 @@ def _ranking(ws, diag, base, source):
     table = diag.issue_ranking
     first, last = write_frame(ws, table, start, {
         "rank": "Rang", "label": "Enjeu", "theme": "Thème", "respondents": "Répondants",
-        "support": "Soutien", "support_ci_low": "IC bas", "support_ci_high": "IC haut",
+        "support": "Soutien", "support_ci_low": "IC 95 % bas", "support_ci_high": "IC 95 % haut",
         "support_by_type_mean": "Soutien moyen par type", "breadth": "Types qui le partagent",
         "min_support": "Soutien minimal", "intensity": "Importance médiane",
         "consensus": "Consensus", "tag": "Profil", "reason": "Explication"},
         {"support": PERCENT, "support_ci_low": PERCENT, "support_ci_high": PERCENT,
          "support_by_type_mean": PERCENT, "min_support": PERCENT, "consensus": "0.00",
-         "respondents": INTEGER}, widths={"reason": 60, "label": 34})
+         "respondents": INTEGER},
+        widths={"reason": 55, "label": 32, "rank": 6, "theme": 14, "tag": 20,
+                "support_ci_low": 11, "support_ci_high": 11, "respondents": 11, "support": 10})
     if len(table):
         chart = BarChart()
         chart.type, chart.title, chart.legend = "bar", "Soutien moyen par type d'acteurs", None
         chart.add_data(Reference(ws, min_col=8, min_row=first - 1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         chart.y_axis.number_format = "0 %"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
         chart.x_axis.scaling.orientation = "maxMin"
-        chart.height, chart.width = 9, 16
+        chart.y_axis.delete = chart.x_axis.delete = False
+        chart.gapWidth = 40
+        chart.height, chart.width = 2 + 0.8 * len(table), 24
         ws.add_chart(chart, f"B{last + 3}")
 
 
@@ -175,10 +187,12 @@ def _matrix(ws, diag, source):
         "groupe trop petit pour un pourcentage.", source])
     types = sorted(m["actor_type"].unique())
     order = diag.issue_ranking[["issue_id", "label"]]
-    put(ws, start, 1, "Enjeu")
-    for j, t in enumerate(types, start=2):
-        n = int(diag.actors["actor_type"].eq(t).sum())
-        put(ws, start, j, f"{t} (n={n})")
+    names = role_labels(diag.questions, diag.choices, "actor_type")
+    for j, text in enumerate(["Enjeu"] + [
+            f"{names.get(t, t)} (n={int(diag.actors['actor_type'].eq(t).sum())})" for t in types],
+            start=1):
+        cell = put(ws, start, j, text)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     for i, issue in enumerate(order.itertuples(), start=start + 1):
         put(ws, i, 1, issue.label)
         for j, t in enumerate(types, start=2):
@@ -186,7 +200,7 @@ def _matrix(ws, diag, source):
             if cell.empty:
                 continue
             if bool(cell["suppressed"].iloc[0]):
-                put(ws, i, j, f"n<{n_min}")
+                put(ws, i, j, f"n<{n_min}").fill = GREY
             else:
                 put(ws, i, j, float(cell["support"].iloc[0]), PERCENT)
     last = start + len(order)
@@ -197,7 +211,10 @@ def _matrix(ws, diag, source):
             end_type="num", end_value=1, end_color="08519C"))
     ws.column_dimensions["A"].width = 40
     for j in range(2, len(types) + 2):
-        ws.column_dimensions[get_column_letter(j)].width = 18
+        ws.column_dimensions[get_column_letter(j)].width = 22
+    ws.row_dimensions[start].height = 32
+    for cell in ws[start]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = ws.cell(row=start + 1, column=2)
 
 
@@ -206,7 +223,9 @@ def _opportunities(ws, diag, source):
         "Besoins et offres de ressources qui se rencontrent. Les acteurs qui ont refusé de "
         "coopérer n'apparaissent jamais. Colonne « Statut » : à valider, validé ou écarté.",
         source])
-    table = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS))
+    resources = role_labels(diag.questions, diag.choices, "need")
+    table = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS),
+                                      category=relabel(diag.opportunities["category"], resources))
     first, last = write_frame(ws, table, start, {
         "kind": "Type de piste", "category": "Ressource", "explanation": "Explication",
         "actors": "Acteurs", "score": "Score", "score_geo": "Proximité",

@@ -1,0 +1,27 @@
+"""Display labels of coded values (actor types, resources…) taken from the questionnaire."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def role_labels(questions: pd.DataFrame, choices: pd.DataFrame, role: str) -> dict[str, str]:
+    """Map each choice value of the questions having `role` to its label.
+
+    >>> q = pd.DataFrame({"role": ["actor_type"], "list_name": ["t"]})
+    >>> c = pd.DataFrame({"list_name": ["t"], "value": ["asso"], "label": ["Association"]})
+    >>> role_labels(q, c, "actor_type")
+    {'asso': 'Association'}
+    """
+    lists = set(questions.loc[questions["role"] == role, "list_name"].dropna())
+    sub = choices[choices["list_name"].isin(lists)]
+    return {str(v): str(lab) for v, lab in zip(sub["value"], sub["label"]) if pd.notna(lab)}
+
+
+def relabel(values: pd.Series, labels: dict[str, str], joiner: str = " ↔ ") -> pd.Series:
+    """Replace codes by labels, also inside "a ↔ b" pairs; unknown codes stay as they are."""
+    def one(v):
+        if v is None or v is pd.NA:
+            return v
+        return joiner.join(labels.get(part, part) for part in str(v).split(joiner))
+    return values.map(one).astype("string")
