@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= data/example/diagnostic.toml
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lab app example clean
+.PHONY: help install sysdeps demo test lab app example clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +22,15 @@ install: $(STAMP) ## crée .venv et installe le projet (fait par les autres comm
 demo: $(STAMP) ## construit l'exemple : out/diagnostic.xlsx, out/diagnostic.html, out/tables/
 	$(BIN)/diagnostic demo out
 
-test: $(STAMP) ## lance toute la suite de tests
+# Debian packages the tests use: LibreOffice renders the workbook to PDF.
+SYSTEM_PACKAGES := libreoffice-calc-nogui
+
+sysdeps: ## installe les paquets Debian des tests (LibreOffice), s'ils manquent
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installation des paquets Debian : $(SYSTEM_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
+
+test: $(STAMP) sysdeps ## lance toute la suite de tests
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab

@@ -10,6 +10,7 @@ import pandas as pd
 
 from diagnostic.cooperation import KIND_LABELS
 from diagnostic.export.atomic import write_text
+from diagnostic.labels import relabel, role_labels
 from diagnostic.plots import plot_group_heatmap, plot_issue_ranking, plot_participation
 
 _CSS = """
@@ -41,14 +42,22 @@ def _table(frame, headers: dict[str, str], percent=()) -> str:
 
 def to_html(diag, path) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically."""
+    types = role_labels(diag.questions, diag.choices, "actor_type")
     figs = [
-        plot_participation(diag.actors),
-        plot_issue_ranking(diag.issue_ranking),
-        plot_group_heatmap(diag.group_matrix, diag.issue_ranking, diag.settings.min_group_size),
+        plot_participation(diag.actors.assign(actor_type=relabel(diag.actors["actor_type"], types)),
+                           title="Acteurs répondants par type"),
+        plot_issue_ranking(diag.issue_ranking, title="Part des répondants qui jugent l'enjeu "
+                           "important (intervalle de confiance à 95 %)"),
+        plot_group_heatmap(
+            diag.group_matrix.assign(actor_type=relabel(diag.group_matrix["actor_type"], types)),
+            diag.issue_ranking, diag.settings.min_group_size),
     ]
     parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
              for i, f in enumerate(figs)]
-    opp = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS)).head(40)
+    resources = role_labels(diag.questions, diag.choices, "need")
+    opp = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS),
+                                    category=relabel(diag.opportunities["category"], resources)
+                                    ).head(40)
     accounts = "".join(
         f"<li>{html.escape(a.file)} : {a.rows_read} lignes lues, {a.rows_loaded} chargées, "
         f"{a.rows_rejected} rejetées</li>" for a in diag.accounts)
