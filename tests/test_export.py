@@ -121,3 +121,49 @@ def test_interrupted_export_leaves_previous_workbook_intact(tmp_path, example_di
 ])
 def test_mask_text(text, masked):
     assert privacy.mask_text(text) == masked
+
+
+def test_network_exports_for_gephi_and_kumu(demo_out, example_diag):
+    import networkx as nx
+
+    g = nx.read_gexf(demo_out / "reseau" / "cooperation.gexf")
+    opp = example_diag.opportunities
+    pairs = opp[opp["kind"].isin(["direct", "reciprocal"])]
+    expected_edges = {frozenset(p) for p in zip(pairs["need_actor"], pairs["offer_actor"])}
+    assert g.number_of_edges() == len(expected_edges)
+    assert g.number_of_nodes() == len(set(pairs["need_actor"]) | set(pairs["offer_actor"]))
+    node = next(iter(g.nodes(data=True)))
+    assert node[1]["actor_type"] in {"entreprise", "association", "cooperative", "collectivite", "financeur"}
+    elements = pd.read_csv(demo_out / "reseau" / "elements.csv")
+    connections = pd.read_csv(demo_out / "reseau" / "connections.csv")
+    assert elements.columns[:2].tolist() == ["Label", "Type"]
+    assert connections.columns[:3].tolist() == ["From", "To", "Type"]
+    assert len(elements) == g.number_of_nodes() and len(connections) == g.number_of_edges()
+
+
+def test_personal_data_only_on_explicit_request_with_a_warning_sheet(tmp_path, example_diag):
+    path = diagnostic.to_workbook(example_diag, tmp_path / "avec_noms.xlsx", include_personal=True)
+    book = load_workbook(path)
+    assert book.sheetnames[1] == "Données personnelles"
+    ws = book["Données personnelles"]
+    assert ws["A1"].value == "ATTENTION : données personnelles"
+    values = {c.value for row in ws.iter_rows() for c in row}
+    assert "Transports Perche Services" in values
+
+
+@pytest.mark.parametrize("payload", [
+    "=cmd|' /C calc'!A0", '=HYPERLINK("http://x.invalid","clic")', "+1+1", "-2+3", "@SUM(A1)",
+    "\t=1+1", "\r=1+1", "texte\x00avec\x07contrôle", "\u202edroite-à-gauche", "x" * 40000,
+])
+def test_hostile_text_is_written_inert(tmp_path, payload):
+    from openpyxl import Workbook
+
+    from diagnostic.export.cells import put
+
+    wb = Workbook()
+    put(wb.active, 1, 1, payload)
+    wb.save(tmp_path / "t.xlsx")
+    cell = load_workbook(tmp_path / "t.xlsx").active["A1"]
+    assert cell.data_type == "s"
+    assert isinstance(cell.value, str) and len(cell.value) <= 32000
+    assert "\x00" not in cell.value and "\x07" not in cell.value

@@ -26,7 +26,9 @@ from diagnostic.datasets import example_project, write_example
 
 # present
 from diagnostic.plots import plot_group_heatmap, plot_issue_ranking, plot_participation
-from diagnostic.export import to_html, to_tables, to_workbook, write_outputs
+from diagnostic.export import (
+    opportunity_graph, to_gexf, to_html, to_kumu, to_tables, to_workbook, write_outputs,
+)
 
 __all__ = [
     # errors, settings and table contracts
@@ -41,6 +43,7 @@ __all__ = [
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
     "plot_group_heatmap", "plot_issue_ranking", "plot_participation",
-    "to_html", "to_tables", "to_workbook", "write_outputs",
+    "opportunity_graph", "to_gexf", "to_html", "to_kumu", "to_tables", "to_workbook",
+    "write_outputs",
 ]
 __version__ = "0.1.0"
