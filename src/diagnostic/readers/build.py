@@ -10,13 +10,25 @@ from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.values import choice_lookup, parse_date, parse_number, split_multi
+from diagnostic.readers.values import (
+    choice_lookup, parse_date, parse_number, prefers_labels, split_multi)
 from diagnostic.schemas import conform
 
 
 def actor_pseudonym(key: str) -> str:
     """A stable pseudonymous id: the same submission always gets the same id."""
     return "A-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+
+
+def index_columns(frame: pd.DataFrame) -> set[str]:
+    """Unnamed columns holding a row number (a pandas index saved with the data)."""
+    out = set()
+    for col in frame.columns:
+        if col.startswith(("colonne_", "Unnamed")):
+            values = frame[col].dropna()
+            if len(values) == len(frame) and values.str.fullmatch(r"\d+").all():
+                out.add(col)
+    return out
 
 
 def _blank(value, not_asked: set[str]) -> bool:
@@ -42,11 +54,20 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked) -> p
                     row=int(excel_rows[idx]), column=id_column, value=ids[idx])
         rejected |= dup
     if answer_cols:
-        same = cells.fillna("\x00").duplicated(keep="first") & ~rejected
+        filled = cells.fillna("\x00")
+        same = filled.duplicated(keep="first") & ~rejected
+        first_of = filled[~rejected].drop_duplicates().apply(tuple, axis=1)
+        first_row = {key: excel_rows[i] for i, key in first_of.items()}
         for idx in frame.index[same]:
-            log.add("doublon : réponses identiques à une soumission précédente", REJECTED,
-                    row=int(excel_rows[idx]))
-        rejected |= same
+            first = first_row.get(tuple(filled.loc[idx]))
+            if id_column and frame.at[idx, id_column] is not pd.NA:
+                # distinct submission ids: two respondents may well answer alike
+                log.add(f"réponses identiques à la ligne {first}, mais identifiant de "
+                        "soumission différent", KEPT, row=int(excel_rows[idx]))
+            else:
+                log.add(f"doublon : réponses identiques à la ligne {first}", REJECTED,
+                        row=int(excel_rows[idx]))
+                rejected[idx] = True
     return rejected
 
 
@@ -82,7 +103,7 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     for problem, row in notes:
         log.add(problem, KEPT, row=row)
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
-    meta = set(meta) | ({id_column} if id_column else set())
+    meta = set(meta) | ({id_column} if id_column else set()) | index_columns(frame)
     cmap = columns or map_columns(frame, form, ignore=meta)
     repeat_questions = set(getattr(form, "repeats", {}) or {})
     for qid in form.questions["question_id"]:
@@ -116,7 +137,9 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         lookup = None
         if isinstance(q["list_name"], str):
             sub = form.choices[form.choices["list_name"] == q["list_name"]]
-            lookup = choice_lookup(sub["value"].tolist(), sub["label"].tolist())
+            codes, labels = sub["value"].tolist(), sub["label"].tolist()
+            lookup = choice_lookup(codes, labels,
+                                   prefers_labels([v for _i, _a, v in values], codes, labels))
         for idx, aid, v in values:
             asked.append((aid, qid))
             for value in _values(q["type"], v, lookup, log, int(excel_rows[idx]), col):

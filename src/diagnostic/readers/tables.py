@@ -31,9 +31,8 @@ class Table:
     notes: list = field(default_factory=list)   # (problem, row) pairs worth an anomaly
 
 
-def read_text(path: Path) -> tuple[str, str]:
+def decode(raw: bytes, name: str) -> tuple[str, str]:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
-    raw = Path(path).read_bytes()
     for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding), ("utf-8" if encoding == "utf-8-sig" and
@@ -41,7 +40,7 @@ def read_text(path: Path) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     raise DiagnosticError("encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : "
-                          "enregistrez-le en CSV UTF-8.", file=Path(path).name)
+                          "enregistrez-le en CSV UTF-8.", file=name)
 
 
 def sniff_separator(text: str) -> str:
@@ -59,9 +58,9 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def csv_rows(path: Path) -> tuple[list[list[str | None]], str, str]:
+def csv_rows(raw: bytes, name: str) -> tuple[list[list[str | None]], str, str]:
     """The cells of a CSV file as text (None for empty), with encoding and separator."""
-    text, encoding = read_text(path)
+    text, encoding = decode(raw, name)
     sep = sniff_separator(text)
     rows = [[cell if cell.strip() else None for cell in row]
             for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
@@ -142,5 +141,10 @@ def read_table(path, sheet: str | int = 0) -> Table:
         raise DiagnosticError("fichier introuvable.", file=str(path))
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return table_from_rows(read_rows(path, sheet))
-    rows, encoding, sep = csv_rows(path)
+    return table_from_bytes(path.read_bytes(), path.name)
+
+
+def table_from_bytes(raw: bytes, name: str) -> Table:
+    """Read CSV content (from a file or a ZIP member) as a `Table` of strings."""
+    rows, encoding, sep = csv_rows(raw, name)
     return table_from_rows(rows, encoding=encoding, separator=sep)

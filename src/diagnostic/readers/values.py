@@ -41,14 +41,34 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def choice_lookup(values: list[str], labels: list[str]) -> dict[str, str]:
-    """Normalised code or label -> code, codes winning over labels."""
-    out = {}
-    for value, label in zip(values, labels):
-        out.setdefault(norm_text(label), value)
+#: Spellings platforms use for the codes of built-in answers (LimeSurvey Y/N, "other").
+_ALIASES = {"y": ("yes", "oui"), "n": ("no", "non"), "-oth-": ("other", "autre"),
+            "other": ("autre",)}
+
+
+def choice_lookup(values: list[str], labels: list[str], prefer_labels: bool = False) -> dict:
+    """Normalised code or label -> code.
+
+    Codes win over labels, unless `prefer_labels` (exports of full answers, where a label
+    "4" may belong to the code "5").
+    """
+    by_code = {norm_text(v): v for v in values}
     for value in values:
-        out[norm_text(value)] = value
-    return out
+        for alias in _ALIASES.get(norm_text(value), ()):
+            by_code.setdefault(alias, value)
+    by_label = {}
+    for value, label in zip(values, labels):
+        by_label.setdefault(norm_text(label), value)
+    first, second = (by_label, by_code) if prefer_labels else (by_code, by_label)
+    return {**second, **first}
+
+
+def prefers_labels(cells, values: list[str], labels: list[str]) -> bool:
+    """True when more cells read as choice labels than as choice codes."""
+    codes = {norm_text(v) for v in values}
+    names = {norm_text(v) for v in labels}
+    cells = [norm_text(c) for c in cells]
+    return sum(c in names for c in cells) > sum(c in codes for c in cells)
 
 
 def split_multi(text: str, lookup: dict[str, str]) -> list[str] | None:
