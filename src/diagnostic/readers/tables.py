@@ -88,19 +88,28 @@ def _header_index(rows: list[list]) -> int:
     return 0
 
 
-def _merge_header(above: list, header: list) -> list | None:
-    """Combine a merged group row with the header below it ("Besoins" over "Locaux" ...).
+def _is_subheader(header: list, below: list) -> bool:
+    """True when `below` fills the gaps left by merged cells of `header`.
 
-    Returns None when `above` does not look like a merged group row.
+    A merged group title ("Besoins" over "Locaux", "Véhicules") leaves empty cells in
+    the header row that the row below fills with texts, while that row is empty under the
+    ordinary headers.
     """
-    if not any(v is not None for v in above) or all(v is not None for v in above):
-        return None
+    gaps = [i for i, v in enumerate(header) if v is None and i > 0 and below[i] is not None]
+    under_plain = [i for i, v in enumerate(header) if v is not None and below[i] is None]
+    texts = all(v is None or not str(v).replace(",", ".").replace(".", "", 1).isdigit()
+                for v in below)
+    return bool(gaps) and bool(under_plain) and texts
+
+
+def _merge_header(header: list, below: list) -> list:
+    """Combine a header with merged group cells and the sub-headers below it."""
     merged, current = [], None
-    for top, sub in zip(above, header):
+    for top, sub in zip(header, below):
         current = top if top is not None else current
         if sub is None:
-            merged.append(current)
-        elif current is not None and sub != current:
+            merged.append(top if top is not None else current)
+        elif current is not None:
             merged.append(f"{current} [{sub}]")
         else:
             merged.append(sub)
@@ -113,17 +122,13 @@ def table_from_rows(rows: list[list], **info) -> Table:
     if not rows:
         return Table(pd.DataFrame(), **info)
     h = _header_index(rows)
-    notes = []
-    header = rows[h]
-    if h >= 1:
-        merged = _merge_header(rows[h - 1], header) if h >= 1 else None
-        title_rows = h - 1 if merged else h
-        if merged:
-            header = merged
-            notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinées", h))
-        if title_rows:
-            notes.append((f"{title_rows} ligne(s) de titre au-dessus des en-têtes : ignorée(s)", 1))
-    return Table(rows_to_frame([header] + rows[h + 1:]), h + 1, notes=notes, **info)
+    notes, header, start = [], rows[h], h + 1
+    if h:
+        notes.append((f"{h} ligne(s) de titre au-dessus des en-têtes : ignorée(s)", 1))
+    if start < len(rows) and _is_subheader(header, rows[start]):
+        header, start = _merge_header(header, rows[start]), start + 1
+        notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinés", h + 1))
+    return Table(rows_to_frame([header] + rows[start:]), start, notes=notes, **info)
 
 
 def read_table(path, sheet: str | int = 0) -> Table:
