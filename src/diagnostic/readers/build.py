@@ -35,7 +35,8 @@ def _blank(value, not_asked: set[str]) -> bool:
     return value is None or value is pd.NA or norm_text(value) in not_asked
 
 
-def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked) -> pd.Series:
+def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
+                 dedupe=True) -> pd.Series:
     """Empty submissions and duplicates (same submission id, or identical answers)."""
     cells = frame[answer_cols] if answer_cols else pd.DataFrame(index=frame.index)
     blank = cells.apply(lambda col: col.map(lambda v: _blank(v, not_asked))) if answer_cols \
@@ -45,6 +46,8 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked) -> p
     for idx in frame.index[empty]:
         log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
         rejected[idx] = True
+    if not dedupe:
+        return rejected
     if id_column:
         ids = frame[id_column]
         dup = ids.notna() & ids.duplicated(keep="first") & ~rejected
@@ -74,7 +77,7 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked) -> p
 def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
                       actor_type: str | None = None, repeats=None, header_rows: int = 1,
                       id_column: str | None = None, meta=(), not_asked=(),
-                      notes=(), columns: ColumnMap | None = None) -> Survey:
+                      notes=(), columns: ColumnMap | None = None, dedupe: bool = True) -> Survey:
     """Turn a wide frame of strings (one row per respondent) into the Survey tables.
 
     Parameters
@@ -93,6 +96,9 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         Cells meaning "question not shown" besides empty ones (LimeSurvey's ``N/A``).
     notes : iterable of (problem, row)
         Things noticed while reading the file (title rows, merged headers…).
+    dedupe : bool
+        False for a repeat-level table (one row per household member…), whose rows may
+        share answers and their submission's id without being duplicates.
 
     Returns
     -------
@@ -116,7 +122,7 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
 
     answer_cols = [c for c in frame.columns if c in known]
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
-    rejected = _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked)
+    rejected = _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked, dedupe)
     kept = frame[~rejected]
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
     keys = [(u if isinstance(u, str) else f"{file}#{r}")

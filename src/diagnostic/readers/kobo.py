@@ -57,10 +57,17 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         repeats = {name: len(read_table(path, name).frame) for name in sheet_names(path)[1:]}
     id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
+    notes, dedupe = list(table.notes), True
+    if id_column and frame[id_column].duplicated().sum() > len(frame) // 2:
+        # e.g. one row per household member, each carrying its household's KEY
+        notes.append((f"la colonne « {id_column} » se répète : tableau d'une répétition "
+                      "(plusieurs lignes par soumission), chaque ligne est gardée", None))
+        id_column, dedupe = None, False
     return survey_from_frame(frame, form, file=path.name, fmt=fmt or kobo_format(path),
                              actor_type=actor_type, repeats=repeats,
                              header_rows=table.header_rows, id_column=id_column,
-                             meta=META_COLUMNS, notes=table.notes)
+                             meta=META_COLUMNS | set(_ID_COLUMNS), notes=notes,
+                             dedupe=dedupe)
 
 
 def kobo_format(path: Path) -> str:
