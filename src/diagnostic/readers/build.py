@@ -39,8 +39,9 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
                  dedupe=True) -> pd.Series:
     """Empty submissions and duplicates (same submission id, or identical answers)."""
     cells = frame[answer_cols] if answer_cols else pd.DataFrame(index=frame.index)
-    blank = cells.apply(lambda col: col.map(lambda v: _blank(v, not_asked))) if answer_cols \
-        else pd.DataFrame(index=frame.index)
+    blank = cells.isna() | cells.apply(
+        lambda col: col.astype("string").str.strip().str.casefold().isin(not_asked)
+    ).fillna(False).astype(bool)
     empty = blank.all(axis=1) if answer_cols else pd.Series(True, index=frame.index)
     rejected = pd.Series(False, index=frame.index)
     for idx in frame.index[empty]:
