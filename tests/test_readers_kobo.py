@@ -87,3 +87,16 @@ def test_kobo_csv_semicolons_blank_means_not_asked(tmp_path):
     assert problems[3].tolist() == ["nombre illisible", "date illisible (attendu jj/mm/aaaa "
                                     "ou aaaa-mm-jj)"]
     assert "même identifiant" in problems[4] and "vide" in problems[5]
+
+
+def test_kobo_label_headers_and_label_values(tmp_path):
+    export = tmp_path / "export_libelles.csv"
+    export.write_text(
+        '"_uuid";"_index";"Besoins";"Besoins/Locaux";"Besoins/Véhicules";"Salariés"\n'
+        '"u1";"1";"Locaux Véhicules";"1";"1";"4,0"\n'
+        '"u2";"2";"Véhicules";"0";"1";"1"\n', encoding="utf-8")
+    s = read_responses(export, _form(tmp_path))
+    assert s.account.rows_loaded == 2
+    besoins = s.answers[s.answers["question_id"] == "besoins"]["value"].tolist()
+    assert besoins == ["locaux", "vehicules", "vehicules"]
+    assert s.answers.loc[s.answers["question_id"] == "salaries", "value"].tolist() == ["4", "1"]

@@ -105,7 +105,7 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                 keys += [f"{stem}/{_code_key(value)}", f"{stem}_{_code_key(value)}"]
                 if not options["value"].eq(str(position)).any():
                     keys.append(f"{stem}_{position}")
-            keys.append(norm_text(f"{q.label} [{label}]"))
+            keys += [norm_text(f"{q.label} [{label}]"), norm_text(f"{q.label}/{label}")]
             for key in keys:
                 col = lookup.get(key)
                 # `q_opt` may be a question of its own: then it is not an option column
