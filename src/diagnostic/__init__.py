@@ -10,8 +10,9 @@ from diagnostic.settings import Settings
 from diagnostic.schemas import SCHEMAS, conform
 
 # read: questionnaires, response exports, territory
-from diagnostic.forms import Form, read_xlsform
-from diagnostic.readers import Survey, detect_format, read_kobo, read_responses
+from diagnostic.forms import Form, apply_roles, read_form, read_limesurvey_structure, read_xlsform
+from diagnostic.readers import (Survey, detect_format, read_google_forms, read_kobo,
+                                read_limesurvey, read_odk, read_responses)
 from diagnostic.territory import normalise_name, place_actors, read_communes, read_epci
 
 # analyse
@@ -34,7 +35,9 @@ __all__ = [
     # errors, settings and table contracts
     "DiagnosticError", "Settings", "SCHEMAS", "conform",
     # read
-    "Form", "read_xlsform", "Survey", "detect_format", "read_kobo", "read_responses",
+    "Form", "read_xlsform", "read_limesurvey_structure", "read_form", "apply_roles",
+    "Survey", "detect_format", "read_kobo", "read_odk", "read_limesurvey", "read_google_forms",
+    "read_responses",
     "normalise_name", "place_actors", "read_communes", "read_epci",
     # analyse
     "consensus", "group_matrix", "issue_responses", "rank_issues", "match_needs_offers",

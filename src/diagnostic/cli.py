@@ -20,7 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("outdir", nargs="?", default="out")
     ins = sub.add_parser("inspect", help="décrit un export d'enquête (format, questions, anomalies)")
     ins.add_argument("file")
-    ins.add_argument("--form", help="formulaire XLSForm de l'enquête")
+    ins.add_argument("--form", help="formulaire de l'enquête (XLSForm, structure LimeSurvey "
+                     ".txt/.lss) ; sans lui, les questions sont déduites des réponses")
+    ins.add_argument("--roles", help="feuille des rôles (question_id,role[,theme])")
     ins.add_argument("--json", action="store_true", help="sortie JSON")
     ins.add_argument("--communes", help="fichier des communes pour placer les répondants "
                      "(par défaut : celui du projet diagnostic.toml voisin, s'il existe)")
@@ -60,15 +62,16 @@ def _communes_for(file: Path, communes: str | None):
     return None
 
 
-def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | None) -> int:
+def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | None,
+             roles: str | None = None) -> int:
     import pandas as pd
 
-    from diagnostic.forms import read_xlsform
-    from diagnostic.readers import detect_format, read_responses
+    from diagnostic.forms import read_form
+    from diagnostic.readers import FORMATS, detect_format, read_responses
     from diagnostic.territory import place_actors, read_communes
 
     fmt = detect_format(file)
-    form = read_xlsform(form_file) if form_file else None
+    form = read_form(form_file, roles=roles) if form_file else None
     survey = read_responses(file, form)
     anomalies = survey.anomalies
     communes_file = _communes_for(file, communes)
@@ -77,7 +80,8 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
         anomalies = pd.concat([anomalies, placing], ignore_index=True)
     ch = survey.choices
     report = {
-        "file": str(file), "format": fmt, **survey.account.as_dict(),
+        "file": str(file), "format": fmt, "format_label": FORMATS.get(fmt, fmt),
+        **survey.account.as_dict(), "repeats": survey.repeats,
         "respondents": len(survey.actors),
         "questions": [
             {"question_id": q.question_id, "label": q.label, "type": q.type, "role": q.role,
@@ -93,7 +97,7 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
-    print(f"Fichier : {file}\nFormat détecté : {fmt}")
+    print(f"Fichier : {file}\nFormat détecté : {fmt} ({report['format_label']})")
     print(f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
           f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}")
     print(f"\nQuestions ({len(report['questions'])}) :")
@@ -115,7 +119,7 @@ def main(argv=None) -> int:
             return _run(example_project(), Path(args.outdir))
         if args.command == "run":
             return _run(Path(args.project), Path(args.outdir))
-        return _inspect(Path(args.file), args.form, args.json, args.communes)
+        return _inspect(Path(args.file), args.form, args.json, args.communes, args.roles)
     except DiagnosticError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

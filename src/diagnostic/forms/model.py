@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,6 +28,8 @@ class Form:
     questions: pd.DataFrame
     choices: pd.DataFrame
     anomalies: pd.DataFrame
+    #: question_id -> name of the repeat group holding it (answered once per repeat row)
+    repeats: dict = field(default_factory=dict)
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

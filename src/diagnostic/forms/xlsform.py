@@ -23,21 +23,39 @@ _TYPES = {
     "integer": "numeric", "decimal": "numeric", "range": "numeric", "text": "text",
     "date": "date", "datetime": "date", "time": "date", "geopoint": "geo", "geotrace": "geo",
     "geoshape": "geo", "barcode": "text", "image": "text", "audio": "text", "video": "text",
-    "file": "text",
+    "file": "text", "gps": "geo", "xml-external": "text",
+}
+#: Columns XLSForm tools read; anything else unnamed or `$`-prefixed is an editor artefact.
+_ARTEFACT = re.compile(r"^(\$.*|colonne_\d+)$")
+
+
+_LANGUAGE_NAMES = {
+    "french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en",
+    "spanish": "es", "español": "es", "espagnol": "es", "portuguese": "pt", "arabic": "ar",
 }
 
 
+def _language_keys(text: str) -> set[str]:
+    """"Français (fr)" -> {"français (fr)", "français", "fr"}: every way to name it."""
+    text = text.strip().lower()
+    words = set(re.findall(r"\w+", text))
+    return {text} | words | {_LANGUAGE_NAMES[w] for w in words if w in _LANGUAGE_NAMES}
+
+
 def _pick_column(columns: list[str], base: str, language: str | None, default: str | None):
-    """Choose the `label`-like column for a language ("fr", "Français", …)."""
+    """Choose the `label`-like column for a language ("fr", "Français (fr)", "english"…)."""
     plain = [c for c in columns if c.lower() == base]
     localised = [c for c in columns if c.lower().startswith(base + "::")]
     for wanted in (language, default):
         if not wanted:
             continue
-        w = wanted.lower()
+        w = wanted.strip().lower()
+        exact = [c for c in localised if c.split("::", 1)[1].strip().lower() == w]
+        if exact:
+            return exact[0]
+        wanted_keys = _language_keys(w)
         for c in localised:
-            lang = c.split("::", 1)[1].lower()
-            if w == lang or w in re.findall(r"[\w]+", lang) or lang.startswith(w):
+            if _language_keys(c.split("::", 1)[1]) & wanted_keys - {"label"}:
                 return c
     if plain:
         return plain[0]
@@ -95,61 +113,105 @@ def read_xlsform(path, language: str | None = None) -> Form:
         log.add("le formulaire n'a pas de colonne « label » : les noms servent de libellés",
                 KEPT, column="label")
 
-    rows, groups, seen = [], [], {}
+    for col in survey.columns:
+        if _ARTEFACT.match(col):
+            log.add("colonne ajoutée par l'éditeur de formulaire (sans nom ou commençant par "
+                    "« $ ») : ignorée", KEPT, row=1, column=col)
+    rows, repeats, or_other = _walk(survey, log, label_col, role_col, theme_col)
+    questions = conform(pd.DataFrame(rows), "questions")
+    choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
+    likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
+    is_likert = (questions["type"] == "single") & (
+        (questions["role"] == "issue_importance") | questions["list_name"].isin(_ordinal(choices))
+    )
+    questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
+    return Form(path.name, str(title), label_col, questions, choices, log.frame(), repeats)
+
+
+def _question_type(base: str, log: AnomalyLog, excel_row: int) -> str:
+    if base.startswith("select_one"):
+        return "single"
+    if base.startswith("select_multiple"):
+        return "multiple"
+    if base == "rank":
+        return "rank"
+    qtype = _TYPES.get(base)
+    if qtype is None:
+        log.add(f"type de question inconnu « {base} » : traité comme du texte", KEPT,
+                row=excel_row, column="type", value=base)
+        qtype = "text"
+    return qtype
+
+
+def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col):
+    """Walk the survey sheet: questions with their group path, repeats, `or_other` lists."""
+    rows, groups, repeat_stack, seen = [], [], [], {}
+    repeats, or_other = {}, set()
     for i, rec in enumerate(survey.to_dict("records")):
         excel_row = i + 2
-        base, list_name, _or_other = _parse_type(rec.get("type") or "")
+        base, list_name, has_other = _parse_type(rec.get("type") or "")
         name = (rec.get("name") or "").strip()
-        if base in ("begin_group", "begin_repeat"):
-            groups.append(name or f"groupe_{excel_row}")
-            continue
         if base in ("end_group", "end_repeat"):
             if groups:
                 groups.pop()
+            if base == "end_repeat" and repeat_stack:
+                repeat_stack.pop()
             continue
-        if not base or base in _SKIPPED:
+        if not base or (base in _SKIPPED and not base.startswith("begin")):
             continue
         if not name:
             log.add("question sans nom (colonne « name » vide) : ignorée", "rejeté",
                     row=excel_row, column="name")
             continue
         if name in seen:
-            log.add(f"nom de question en double (déjà ligne {seen[name]}) : seule la première "
-                    "est utilisée", KEPT, row=excel_row, column="name", value=name)
+            log.add(f"nom en double (déjà ligne {seen[name]}) : seule la première question "
+                    "de ce nom est utilisée", KEPT, row=excel_row, column="name", value=name)
+            if base.startswith("begin"):
+                groups.append(name)
+                if base == "begin_repeat":
+                    repeat_stack.append(name)
             continue
         seen[name] = excel_row
-        if base.startswith("select_one"):
-            qtype = "single"
-        elif base.startswith("select_multiple"):
-            qtype = "multiple"
-        elif base == "rank":
-            qtype = "rank"
-        else:
-            qtype = _TYPES.get(base)
-            if qtype is None:
-                log.add(f"type de question inconnu « {base} » : traité comme du texte", KEPT,
-                        row=excel_row, column="type", value=base)
-                qtype = "text"
+        if base.startswith("begin"):
+            groups.append(name)
+            if base == "begin_repeat":
+                repeat_stack.append(name)
+            continue
         role = (rec.get(role_col) or "").strip().lower() if role_col else ""
         if role and role not in ROLES:
             log.add(f"rôle inconnu « {role} » (rôles possibles : {', '.join(ROLES)})", KEPT,
                     row=excel_row, column=role_col, value=role)
             role = "other"
         label = (rec.get(label_col) or "").strip() if label_col else ""
-        rows.append({
-            "question_id": name, "label": label or name, "type": qtype, "list_name": list_name,
-            "group": "/".join(groups), "role": role or "other",
-            "theme": (rec.get(theme_col) or "") if theme_col else "",
-            "required": str(rec.get("required") or "").strip().lower() in ("yes", "true", "1"),
-        })
-    questions = conform(pd.DataFrame(rows), "questions")
-    choices = _read_choices(choices_raw, language, default_lang)
-    likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
-    is_likert = (questions["type"] == "single") & (
-        (questions["role"] == "issue_importance") | questions["list_name"].isin(_ordinal(choices))
-    )
-    questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
-    return Form(path.name, str(title), label_col, questions, choices, log.frame())
+        common = {"group": "/".join(groups), "role": role or "other",
+                  "theme": (rec.get(theme_col) or "") if theme_col else "",
+                  "required": str(rec.get("required") or "").strip().lower()
+                  in ("yes", "true", "1")}
+        rows.append({"question_id": name, "label": label or name, "list_name": list_name,
+                     "type": _question_type(base, log, excel_row), **common})
+        names = [name]
+        if has_other and list_name:
+            # XLSForm's `or_other` adds the choice "other" and a text question `<name>_other`
+            or_other.add(list_name)
+            rows.append({"question_id": f"{name}_other", "label": f"{label or name} (autre)",
+                         "list_name": None, "type": "text", **common})
+            names.append(f"{name}_other")
+        if repeat_stack:
+            repeats.update(dict.fromkeys(names, repeat_stack[-1]))
+    return rows, repeats, or_other
+
+
+def _with_other(choices: pd.DataFrame, lists: set[str]) -> pd.DataFrame:
+    """Add the choice "other" to the lists used with `or_other`, where it is missing."""
+    extra = []
+    for list_name in sorted(lists):
+        sub = choices[choices["list_name"] == list_name]
+        if "other" not in set(sub["value"]):
+            extra.append({"list_name": list_name, "value": "other", "label": "Autre",
+                          "order": len(sub) + 1, "is_missing_code": False})
+    if not extra:
+        return choices
+    return conform(pd.concat([choices, pd.DataFrame(extra)], ignore_index=True), "choices")
 
 
 def _read_choices(raw: pd.DataFrame, language, default_lang) -> pd.DataFrame:

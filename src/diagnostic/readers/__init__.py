@@ -4,42 +4,48 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import Form
-from diagnostic.readers.kobo import is_kobo_header, read_kobo
+from diagnostic.readers.detect import FORMATS, detect_format
+from diagnostic.readers.google_forms import read_google_forms
+from diagnostic.readers.kobo import read_kobo
+from diagnostic.readers.limesurvey import read_limesurvey
+from diagnostic.readers.odk import read_odk
 from diagnostic.readers.survey import Survey
-from diagnostic.sheets import SPREADSHEET_SUFFIXES, read_rows
+from diagnostic.readers.tables import read_table
 
-__all__ = ["Survey", "detect_format", "read_kobo", "read_responses"]
-
-
-def detect_format(path) -> str:
-    """Name the platform and format of a response export (``kobo_xlsx``…)."""
-    path = Path(path)
-    if not path.exists():
-        raise DiagnosticError("fichier introuvable.", file=str(path))
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        rows = read_rows(path, 0)
-        header = [h for h in (rows[0] if rows else []) if h]
-        if is_kobo_header(header):
-            return "kobo_xlsx"
-        return "table_xlsx"
-    raise DiagnosticError(
-        f"format de fichier non reconnu (« {path.suffix} »). Formats lus : "
-        "export KoboToolbox .xlsx.",
-        file=path.name,
-    )
+__all__ = ["FORMATS", "Survey", "detect_format", "read_google_forms", "read_kobo",
+           "read_limesurvey", "read_odk", "read_responses", "read_table"]
 
 
-def read_responses(path, form: Form | None, *, actor_type: str | None = None) -> Survey:
-    """Read a response export with its form, detecting the format."""
+def read_responses(path, form: Form | None = None, *, actor_type: str | None = None) -> Survey:
+    """Read a response export, detecting its platform and format.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any export `detect_format` names.
+    form : Form, optional
+        The questionnaire (`read_form`); without it, questions are inferred from the data
+        and flagged "unlabelled" in the anomalies.
+    actor_type : str, optional
+        Actor type for every respondent when the questionnaire targets one type.
+
+    Returns
+    -------
+    Survey
+        Rows read = rows loaded + rows rejected.
+    """
     fmt = detect_format(path)
+    platform = fmt.rsplit("_", 1)[0]
+    if platform == "odk":
+        return read_odk(path, form, actor_type=actor_type, fmt=fmt)
+    if platform == "limesurvey":
+        return read_limesurvey(path, form, actor_type=actor_type, fmt=fmt)
+    if platform == "google_forms" or (form is None and platform == "table"):
+        return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:
-        raise DiagnosticError(
-            "le formulaire (XLSForm) est nécessaire pour lire cet export : indiquez-le "
-            "avec --form ou la clé « form » du projet.",
-            file=Path(path).name,
-        )
-    if fmt in ("kobo_xlsx", "table_xlsx"):
-        return read_kobo(path, form, actor_type=actor_type)
-    raise DiagnosticError(f"format « {fmt} » pas encore pris en charge.", file=Path(path).name)
+        from diagnostic.forms.inferred import infer_form
+        from diagnostic.readers.kobo import META_COLUMNS
+
+        form = infer_form(read_table(path).frame, Path(path).name, meta=META_COLUMNS)
+    return read_kobo(path, form, actor_type=actor_type, fmt=fmt)

@@ -1,0 +1,141 @@
+"""A Form guessed from the data alone, when no questionnaire definition is given.
+
+Each column becomes a question whose type is read from its cells; headers of the form
+``Question [option]`` sharing one question are grouped: tick-like cells (Oui/Non, Y,
+1/0) make one ``multiple`` question, other cells one question per row of a grid.
+Every guessed question is flagged "unlabelled" in the anomalies, so nobody mistakes the
+guess for a real questionnaire.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from diagnostic.anomalies import KEPT, AnomalyLog
+from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
+from diagnostic.readers.values import parse_date, parse_number
+from diagnostic.schemas import conform
+
+_BRACKET = re.compile(r"^(.*\S)\s*\[([^\]]+)\]\s*$")
+_OTHER = {"autre", "other", "autres", "précisez", "other (please specify)"}
+_MAX_CHOICES = 15
+
+
+def slug(text: str, taken: set[str]) -> str:
+    """A short, readable, unique question id from a header ("Vous êtes venu:" -> vous_etes_venu)."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    base, out = "", []
+    for w in words:
+        if len("_".join(out + [w])) > 30:
+            break
+        out.append(w)
+    base = "_".join(out) or "q"
+    base = base if not base[0].isdigit() else f"q_{base}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
+    return [str(v).strip() for v in frame[col].dropna() if norm_text(v) not in not_asked]
+
+
+def _guess_type(cells: list[str]) -> str:
+    if not cells:
+        return "text"
+    if all(parse_number(c) is not None for c in cells):
+        return "numeric"
+    if all(parse_date(c) is not None for c in cells):
+        return "date"
+    distinct = set(cells)
+    if len(distinct) <= _MAX_CHOICES and len(distinct) <= max(2, len(cells) // 2):
+        return "single"
+    return "text"
+
+
+def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form:
+    """Guess the questions of an export that comes without its questionnaire.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The export (raw headers, cells as strings).
+    file : str
+        Name of the export, for the anomalies.
+    meta : iterable of str
+        Columns that are not questions.
+    not_asked : iterable of str
+        Cells meaning "not asked" (LimeSurvey's ``N/A``).
+
+    Returns
+    -------
+    Form
+        Questions with ids made from the headers and labels equal to the headers.
+    """
+    not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
+    log, taken = AnomalyLog(file), set()
+    columns = [c for c in frame.columns if c not in set(meta)]
+    bracketed: dict[str, list[tuple[str, str]]] = {}
+    for col in columns:
+        match = _BRACKET.match(col)
+        if match:
+            bracketed.setdefault(match.group(1), []).append((match.group(2), col))
+    plain = {col for col in columns if not _BRACKET.match(col)}
+    questions, choices, done = [], [], set()
+
+    def add(qid, label, qtype, cells, col):
+        list_name = None
+        if qtype == "single":
+            list_name = qid
+            for order, value in enumerate(sorted(set(cells)), 1):
+                choices.append({"list_name": qid, "value": value, "label": value, "order": order,
+                                "is_missing_code": is_missing_code(value, value)})
+        questions.append({"question_id": qid, "label": label, "type": qtype,
+                          "list_name": list_name, "group": "", "role": "other", "theme": "",
+                          "required": False})
+        log.add(f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des "
+                "réponses", KEPT, column=col)
+
+    for col in columns:
+        if col in done:
+            continue
+        match = _BRACKET.match(col)
+        stem = match.group(1) if match else None
+        if stem and stem in bracketed and stem not in done:
+            subs = [s for s in bracketed[stem] if not (stem in plain and norm_text(s[0]) in _OTHER)]
+            ticks = all({norm_text(c) for c in _cells(frame, s[1], set())}
+                        <= TICKED | UNTICKED | not_asked for s in subs)
+            if subs and ticks:
+                qid = slug(stem, taken)
+                for order, (sub, _col) in enumerate(subs, 1):
+                    choices.append({"list_name": qid, "value": slug(sub, set()), "label": sub,
+                                    "order": order, "is_missing_code": is_missing_code(sub, sub)})
+                questions.append({"question_id": qid, "label": stem, "type": "multiple",
+                                  "list_name": qid, "group": "", "role": "other", "theme": "",
+                                  "required": False})
+                log.add("question sans formulaire (« unlabelled ») : choix multiple déduit des "
+                        f"colonnes « {stem} [...] »", KEPT, column=subs[0][1])
+                done.update(c for _s, c in subs)
+            done.add(stem)
+            if col in done:
+                continue
+        if stem and stem in plain and norm_text(match.group(2)) in _OTHER:
+            continue  # "Question [Autre]": the text of the "other" choice, added below
+        cells = _cells(frame, col, not_asked)
+        qid = slug(col, taken)
+        add(qid, col, _guess_type(cells), cells, col)
+        for sub, other_col in bracketed.get(col, []):
+            if norm_text(sub) in _OTHER:
+                questions.append({"question_id": f"{qid}_other", "label": other_col,
+                                  "type": "text", "list_name": None, "group": "",
+                                  "role": "other", "theme": "", "required": False})
+                done.add(other_col)
+    return Form(file, file, None, conform(pd.DataFrame(questions), "questions"),
+                conform(pd.DataFrame(choices), "choices"), log.frame())

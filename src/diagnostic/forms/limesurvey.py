@@ -1,0 +1,198 @@
+"""Read a LimeSurvey survey structure (tab-separated .txt or XML .lss) into a Form.
+
+Both files list groups, questions, subquestions and answer options. They are first turned
+into the same plain records (see `_Structure`), then into the `questions` and `choices`
+tables by `_build_form`:
+
+- single choice (L, !, O, Y, G, I, 5) -> one ``single`` question (``likert`` for 5);
+- multiple choice (M, P) -> one ``multiple`` question whose options are the subquestion codes;
+- arrays (F, H, A, B, C, E, 1) -> one question per subquestion, ``{code}_{subcode}``, all
+  sharing the answer list (``likert`` when the list is an ordered scale);
+- multiple texts/numbers (Q, K, ;, :) -> one text/numeric question per subquestion;
+- ranking (R) -> one ``rank`` question; display-only types (X, *) are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from diagnostic.anomalies import KEPT, AnomalyLog
+from diagnostic.errors import DiagnosticError
+from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.schemas import conform
+
+_SINGLE = {"L", "!", "O", "Y", "G", "I", "5"}
+_MULTIPLE = {"M", "P"}
+_ARRAYS = {"F", "H", "A", "B", "C", "E", "1"}
+_PER_SUB = {"Q": "text", ";": "text", "K": "numeric", ":": "numeric"}
+_PLAIN = {"S": "text", "T": "text", "U": "text", "N": "numeric", "D": "date", "|": "text",
+          "R": "rank"}
+_SKIPPED = {"X", "*"}
+#: Answer lists LimeSurvey builds in, without A rows in the structure.
+_BUILTIN = {
+    "Y": [("Y", "Oui"), ("N", "Non")],
+    "G": [("F", "Femme"), ("M", "Homme")],
+    "C": [("Y", "Oui"), ("U", "Incertain"), ("N", "Non")],
+    "E": [("I", "Augmente"), ("S", "Identique"), ("D", "Diminue")],
+    "5": [(str(i), str(i)) for i in range(1, 6)],
+    "A": [(str(i), str(i)) for i in range(1, 6)],
+    "B": [(str(i), str(i)) for i in range(1, 11)],
+}
+_ORDERED = {"5", "A", "B"}
+
+
+@dataclass
+class _Structure:
+    """The platform-neutral records of a LimeSurvey structure (one language)."""
+
+    file: str
+    title: str = ""
+    language: str | None = None
+    groups: dict = field(default_factory=dict)          # gid -> group name
+    questions: list = field(default_factory=list)       # dicts: qid gid type code text other mandatory
+    subquestions: dict = field(default_factory=dict)    # parent qid -> [(code, text, scale)]
+    answers: dict = field(default_factory=dict)         # qid -> [(code, label, scale)]
+
+
+def clean_text(text) -> str:
+    """LimeSurvey texts are HTML: keep the words only."""
+    if text is None or text is pd.NA:
+        return ""
+    text = re.sub(r"<[^>]+>", " ", str(text))
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def read_limesurvey_structure(path, language: str | None = None) -> Form:
+    """Read a LimeSurvey structure export (.txt tab-separated, or .lss XML).
+
+    Parameters
+    ----------
+    path : str or Path
+        The survey structure file.
+    language : str, optional
+        Language code ("fr", "en"…) for multilingual surveys; default: the base language.
+
+    Returns
+    -------
+    Form
+        `questions` and `choices` tables; question ids are the LimeSurvey codes, with
+        ``{code}_{subcode}`` for each row of an array.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    if path.suffix.lower() == ".lss":
+        from diagnostic.forms.lss import read_lss_records
+
+        structure = read_lss_records(path, language)
+    else:
+        structure = _read_txt_records(path, language)
+    return _build_form(structure)
+
+
+def _read_txt_records(path: Path, language: str | None) -> _Structure:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252")
+    rows = list(csv.reader(text.splitlines(keepends=True), delimiter="\t"))
+    if not rows or rows[0][:3] != ["class", "type/scale", "name"]:
+        raise DiagnosticError(
+            "ce fichier n'est pas une structure d'enquête LimeSurvey (.txt) : la première ligne "
+            "doit commencer par « class, type/scale, name ».", file=path.name, row=1)
+    head = {name: i for i, name in enumerate(rows[0])}
+
+    def get(row, name):
+        i = head.get(name)
+        return row[i] if i is not None and i < len(row) else ""
+
+    base = next((get(r, "text") for r in rows[1:] if r[:1] == ["S"] and get(r, "name") == "language"), None)
+    wanted = language or base
+    out = _Structure(path.name, language=wanted)
+    gid = qid = None
+    for n, row in enumerate(rows[1:], start=2):
+        kind, lang = (row[0] if row else ""), get(row, "language")
+        if lang and wanted and lang != wanted:
+            continue
+        if kind == "SL" and get(row, "name") == "surveyls_title":
+            out.title = clean_text(get(row, "text"))
+        elif kind == "G":
+            gid = get(row, "type/scale") or f"G{len(out.groups)}"
+            out.groups[gid] = clean_text(get(row, "name"))
+        elif kind == "Q":
+            qid = f"q{n}"
+            out.questions.append({
+                "qid": qid, "gid": gid, "type": get(row, "type/scale"), "code": get(row, "name"),
+                "text": clean_text(get(row, "text")), "other": get(row, "other") == "Y",
+                "mandatory": get(row, "mandatory") == "Y", "row": n})
+        elif kind == "SQ" and qid:
+            out.subquestions.setdefault(qid, []).append(
+                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0"))
+        elif kind == "A" and qid:
+            out.answers.setdefault(qid, []).append(
+                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0"))
+    return out
+
+
+def _build_form(st: _Structure) -> Form:
+    log = AnomalyLog(st.file)
+    questions, choices = [], []
+
+    def add_list(list_name, options, ordered=False):
+        for order, (value, label) in enumerate(options, start=1):
+            choices.append({"list_name": list_name, "value": value, "label": label or value,
+                            "order": order, "is_missing_code": is_missing_code(value, label)})
+        return list_name
+
+    for q in st.questions:
+        code, qtype, text = q["code"], q["type"], q["text"]
+        common = {"group": st.groups.get(q["gid"], ""), "role": "other", "theme": "",
+                  "required": q["mandatory"]}
+        answers = [(c, lab) for c, lab, scale in st.answers.get(q["qid"], []) if scale == "0"]
+        answers = answers or _BUILTIN.get(qtype, [])
+        subs = [(c, t) for c, t, scale in st.subquestions.get(q["qid"], []) if scale == "0"]
+        if qtype in _SKIPPED:
+            continue
+        if qtype in _SINGLE:
+            options = answers + ([("-oth-", "Autre")] if q["other"] else [])
+            kind = "likert" if qtype in _ORDERED else "single"
+            questions.append({"question_id": code, "label": text or code, "type": kind,
+                              "list_name": add_list(code, options), **common})
+        elif qtype in _MULTIPLE:
+            options = subs + ([("other", "Autre")] if q["other"] else [])
+            questions.append({"question_id": code, "label": text or code, "type": "multiple",
+                              "list_name": add_list(code, options), **common})
+        elif qtype in _ARRAYS:
+            ordered = qtype in _ORDERED or (qtype in ("F", "H", "1") and len(answers) >= 3)
+            list_name = add_list(code, answers)
+            for sub, sub_text in subs:
+                label = " — ".join(t for t in (text, sub_text) if t) or f"{code} {sub}"
+                questions.append({"question_id": f"{code}_{sub}", "label": label,
+                                  "type": "likert" if ordered else "single",
+                                  "list_name": list_name, **common})
+        elif qtype in _PER_SUB:
+            for sub, sub_text in subs:
+                label = " — ".join(t for t in (text, sub_text) if t)
+                questions.append({"question_id": f"{code}_{sub}", "label": label,
+                                  "type": _PER_SUB[qtype], "list_name": None, **common})
+        elif qtype in _PLAIN:
+            list_name = add_list(code, answers) if qtype == "R" else None
+            questions.append({"question_id": code, "label": text or code,
+                              "type": _PLAIN[qtype], "list_name": list_name, **common})
+        else:
+            log.add(f"type de question LimeSurvey inconnu « {qtype} » : traité comme du texte",
+                    KEPT, row=q.get("row"), column="type/scale", value=qtype)
+            questions.append({"question_id": code, "label": text or code, "type": "text",
+                              "list_name": None, **common})
+        if q["other"] and qtype in _SINGLE | _MULTIPLE:
+            questions.append({"question_id": f"{code}_other", "label": f"{text or code} (autre)",
+                              "type": "text", "list_name": None, **common})
+    return Form(st.file, st.title or Path(st.file).stem, st.language,
+                conform(pd.DataFrame(questions), "questions"),
+                conform(pd.DataFrame(choices), "choices"), log.frame())

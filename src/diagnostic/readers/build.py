@@ -1,0 +1,238 @@
+"""Build the Survey tables from a wide frame (one row per respondent), whatever the platform."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
+from diagnostic.forms.model import PERSONAL_ROLES, Form
+from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
+from diagnostic.readers.survey import Survey
+from diagnostic.readers.values import (
+    choice_lookup, parse_date, parse_number, prefers_labels, split_multi)
+from diagnostic.schemas import conform
+
+
+def actor_pseudonym(key: str) -> str:
+    """A stable pseudonymous id: the same submission always gets the same id."""
+    return "A-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+
+
+def index_columns(frame: pd.DataFrame) -> set[str]:
+    """Unnamed columns holding a row number (a pandas index saved with the data)."""
+    out = set()
+    for col in frame.columns:
+        if col.startswith(("colonne_", "Unnamed")):
+            values = frame[col].dropna()
+            if len(values) == len(frame) and values.str.fullmatch(r"\d+").all():
+                out.add(col)
+    return out
+
+
+def _blank(value, not_asked: set[str]) -> bool:
+    return value is None or value is pd.NA or norm_text(value) in not_asked
+
+
+def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
+                 dedupe=True) -> pd.Series:
+    """Empty submissions and duplicates (same submission id, or identical answers)."""
+    cells = frame[answer_cols] if answer_cols else pd.DataFrame(index=frame.index)
+    blank = cells.isna() | cells.apply(
+        lambda col: col.astype("string").str.strip().str.casefold().isin(not_asked)
+    ).fillna(False).astype(bool)
+    empty = blank.all(axis=1) if answer_cols else pd.Series(True, index=frame.index)
+    rejected = pd.Series(False, index=frame.index)
+    for idx in frame.index[empty]:
+        log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
+        rejected[idx] = True
+    if not dedupe:
+        return rejected
+    if id_column:
+        ids = frame[id_column]
+        dup = ids.notna() & ids.duplicated(keep="first") & ~rejected
+        for idx in frame.index[dup]:
+            first = excel_rows[ids[ids == ids[idx]].index[0]]
+            log.add(f"doublon : même identifiant de soumission que la ligne {first}", REJECTED,
+                    row=int(excel_rows[idx]), column=id_column, value=ids[idx])
+        rejected |= dup
+    if answer_cols:
+        filled = cells.fillna("\x00")
+        same = filled.duplicated(keep="first") & ~rejected
+        first_of = filled[~rejected].drop_duplicates().apply(tuple, axis=1)
+        first_row = {key: excel_rows[i] for i, key in first_of.items()}
+        for idx in frame.index[same]:
+            first = first_row.get(tuple(filled.loc[idx]))
+            if id_column and frame.at[idx, id_column] is not pd.NA:
+                # distinct submission ids: two respondents may well answer alike
+                log.add(f"réponses identiques à la ligne {first}, mais identifiant de "
+                        "soumission différent", KEPT, row=int(excel_rows[idx]))
+            else:
+                log.add(f"doublon : réponses identiques à la ligne {first}", REJECTED,
+                        row=int(excel_rows[idx]))
+                rejected[idx] = True
+    return rejected
+
+
+def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
+                      actor_type: str | None = None, repeats=None, header_rows: int = 1,
+                      id_column: str | None = None, meta=(), not_asked=(),
+                      notes=(), columns: ColumnMap | None = None, dedupe: bool = True) -> Survey:
+    """Turn a wide frame of strings (one row per respondent) into the Survey tables.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per submission, raw headers, cells as strings.
+    form : Form
+        The questionnaire (read, or inferred from the data).
+    file, fmt : str
+        File name (for anomalies and sources) and detected format.
+    id_column : str, optional
+        Column holding the submission id (``_uuid``, ``KEY``, LimeSurvey ``id``…).
+    meta : iterable of str
+        Columns that are not answers (timestamps, platform bookkeeping).
+    not_asked : iterable of str
+        Cells meaning "question not shown" besides empty ones (LimeSurvey's ``N/A``).
+    notes : iterable of (problem, row)
+        Things noticed while reading the file (title rows, merged headers…).
+    dedupe : bool
+        False for a repeat-level table (one row per household member…), whose rows may
+        share answers and their submission's id without being duplicates.
+
+    Returns
+    -------
+    Survey
+        Rows read = rows loaded + rows rejected.
+    """
+    log = AnomalyLog(file)
+    for problem, row in notes:
+        log.add(problem, KEPT, row=row)
+    not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
+    meta = set(meta) | ({id_column} if id_column else set()) | index_columns(frame)
+    cmap = columns or map_columns(frame, form, ignore=meta)
+    repeat_questions = set(getattr(form, "repeats", {}) or {})
+    for qid in form.questions["question_id"]:
+        if qid not in cmap.single and qid not in cmap.split and qid not in repeat_questions:
+            log.add("question du formulaire absente de l'export", KEPT, column=qid)
+    known = cmap.used()
+    for col in frame.columns:
+        if col not in known and col not in meta and not col.startswith("_"):
+            log.add("colonne de l'export inconnue du formulaire : ignorée", KEPT, column=col)
+
+    answer_cols = [c for c in frame.columns if c in known]
+    excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
+    rejected = _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked, dedupe)
+    kept = frame[~rejected]
+    ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
+    keys = [(u if isinstance(u, str) else f"{file}#{r}")
+            for u, r in zip(ids_raw, excel_rows[~rejected])]
+    ids = pd.Series([actor_pseudonym(k) for k in keys], index=kept.index, dtype="string")
+
+    answers, asked, personal = [], [], []
+    questions = form.questions.set_index("question_id")
+    for qid, col in cmap.single.items():
+        q = questions.loc[qid]
+        if q["type"] == "multiple" and qid in cmap.split:
+            continue
+        values = [(idx, aid, v) for idx, aid, v in zip(kept.index, ids, kept[col])
+                  if not _blank(v, not_asked)]
+        if q["role"] in PERSONAL_ROLES:
+            personal += [(aid, qid, v) for _, aid, v in values]
+            continue
+        lookup = None
+        if isinstance(q["list_name"], str):
+            sub = form.choices[form.choices["list_name"] == q["list_name"]]
+            codes, labels = sub["value"].tolist(), sub["label"].tolist()
+            lookup = choice_lookup(codes, labels,
+                                   prefers_labels([v for _i, _a, v in values], codes, labels))
+        for idx, aid, v in values:
+            asked.append((aid, qid))
+            for value in _values(q["type"], v, lookup, log, int(excel_rows[idx]), col):
+                answers.append((aid, qid, value))
+    for qid, options in cmap.split.items():
+        for value, col in options.items():
+            for aid, tick in zip(ids, kept[col]):
+                if _blank(tick, not_asked):
+                    continue
+                asked.append((aid, qid))
+                if norm_text(tick) in TICKED:
+                    answers.append((aid, qid, value))
+
+    answers_df = conform(pd.DataFrame(answers, columns=["actor_id", "question_id", "value"]),
+                         "answers")
+    asked_df = conform(pd.DataFrame(asked, columns=["actor_id", "question_id"]).drop_duplicates(),
+                       "asked")
+    actors = _actors(kept, ids, excel_rows, answers_df, form.questions, file, actor_type)
+    n_rej = int(rejected.sum())
+    return Survey(
+        fmt, file, form.questions, form.choices, actors,
+        conform(pd.DataFrame(personal, columns=["actor_id", "field", "value"]), "personal"),
+        answers_df, asked_df, _resources(answers_df, form.questions, "need"),
+        _resources(answers_df, form.questions, "offer"),
+        pd.concat([form.anomalies, log.frame()], ignore_index=True),
+        RowAccount(file, len(frame), len(frame) - n_rej, n_rej), repeats or {},
+    )
+
+
+def _values(qtype, raw, lookup, log, row, col) -> list[str]:
+    """The answer values of one cell; problems become anomalies, the value is kept."""
+    raw = str(raw).strip()
+    if qtype == "multiple" and lookup is not None:
+        codes = split_multi(raw, lookup)
+        if codes is None:
+            log.add("choix absents de la liste du formulaire", KEPT, row=row, column=col,
+                    value=raw)
+            return raw.split()
+        return codes
+    if lookup is not None:
+        code = lookup.get(norm_text(raw))
+        if code is None:
+            log.add("valeur absente de la liste de choix du formulaire", KEPT, row=row,
+                    column=col, value=raw)
+            return [raw]
+        return [code]
+    if qtype == "numeric":
+        number = parse_number(raw)
+        if number is None:
+            log.add("nombre illisible", KEPT, row=row, column=col, value=raw)
+            return [raw]
+        return [number]
+    if qtype == "date":
+        day = parse_date(raw)
+        if day is None:
+            log.add("date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)", KEPT, row=row,
+                    column=col, value=raw)
+            return [raw]
+        return [day]
+    return [raw]
+
+
+def _first_answer(answers: pd.DataFrame, questions: pd.DataFrame, role: str) -> pd.Series:
+    qids = questions.loc[questions["role"] == role, "question_id"]
+    sub = answers[answers["question_id"].isin(qids)]
+    return sub.drop_duplicates("actor_id").set_index("actor_id")["value"]
+
+
+def _actors(kept, ids, excel_rows, answers, questions, file, actor_type) -> pd.DataFrame:
+    out = pd.DataFrame({"actor_id": ids.values, "source_row": excel_rows[kept.index].values})
+    for column, role in (("actor_type", "actor_type"), ("sector", "sector"),
+                         ("commune_name", "commune"), ("cooperation", "cooperation")):
+        out[column] = out["actor_id"].map(_first_answer(answers, questions, role))
+    if actor_type:
+        out["actor_type"] = out["actor_type"].fillna(actor_type)
+    out["source_file"] = file
+    return conform(out, "actors")
+
+
+def _resources(answers: pd.DataFrame, questions: pd.DataFrame, role: str) -> pd.DataFrame:
+    """Needs or offers: ticked categories, with any "other, specify" text attached."""
+    q = questions[questions["role"] == role]
+    multi = answers[answers["question_id"].isin(q.loc[q["type"] == "multiple", "question_id"])]
+    text = answers[answers["question_id"].isin(q.loc[q["type"] == "text", "question_id"])]
+    texts = text.groupby("actor_id")["value"].agg(" ; ".join)
+    out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
+    out["text"] = [texts.get(a) if c == "autre" else None
+                   for a, c in zip(out["actor_id"], out["category"])]
+    return conform(out.drop_duplicates(["actor_id", "category"]), "needs")

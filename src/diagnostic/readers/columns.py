@@ -1,0 +1,119 @@
+"""Map export headers to the form's questions: the one place raw headers become ids.
+
+Platforms name columns differently: ``grp/q``, ``grp.q``, ``grp-q`` (ODK Central), ``q``,
+``code. Question text`` and ``Q1[SQ001]`` (LimeSurvey), the question label itself (label
+exports, Google Forms). Multi-select split columns add the option: ``q/opt``, ``q.opt``,
+``q_opt``, ``Q[opt]``, ``Q[3]`` (LimeSurvey's position), ``Label [Option label]``. A column
+is taken as an option column only when its option is in the question's choice list and its
+cells look like ticks, never by its name pattern alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from diagnostic.forms.model import Form
+
+#: Cells of an option column: ticked, not ticked, not asked.
+TICKED = {"1", "true", "vrai", "oui", "yes", "y", "x", "coché", "checked"}
+UNTICKED = {"0", "false", "faux", "non", "no", "n"}
+NOT_ASKED = {"n/a", "na", "-", ""}
+_LS_CODE = re.compile(r"^([A-Za-z][\w]*(?:\[[^\]]*\])*)\.\s")
+_SEPARATORS = re.compile(r"[/.\-:]")
+
+
+def norm_text(text) -> str:
+    """Compare texts loosely: case, spaces, non-breaking spaces and stray braces aside."""
+    text = str(text).replace("\xa0", " ").replace("}", "").replace("{", "")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _code_key(code: str) -> str:
+    """``grp.q`` / ``grp-q`` / ``Q1[SQ001]`` -> ``grp/q`` / ``grp/q`` / ``q1_sq001``."""
+    code = re.sub(r"\[([^\]]*)\]", r"_\1", code.strip())
+    return _SEPARATORS.sub("/", code).casefold()
+
+
+def header_keys(column: str) -> set[str]:
+    """Every name a header may stand for (normalised)."""
+    keys = {_code_key(column), norm_text(column)}
+    match = _LS_CODE.match(column)
+    if match:
+        keys.add(_code_key(match.group(1)))
+    return keys
+
+
+@dataclass
+class ColumnMap:
+    """Which column holds which question (and which option of a multi-select)."""
+
+    single: dict = field(default_factory=dict)   # question_id -> column
+    split: dict = field(default_factory=dict)    # question_id -> {choice value -> column}
+
+    def used(self) -> set[str]:
+        return set(self.single.values()) | {c for m in self.split.values() for c in m.values()}
+
+
+def _looks_ticked(frame: pd.DataFrame, column: str) -> bool:
+    values = {norm_text(v) for v in frame[column].dropna().unique()}
+    return values <= TICKED | UNTICKED | NOT_ASKED
+
+
+def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
+    """Map the columns of `frame` to the questions of `form`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The export, one column per header.
+    form : Form
+        The questionnaire.
+    ignore : iterable of str
+        Meta columns that never hold answers.
+
+    Returns
+    -------
+    ColumnMap
+    """
+    columns = [c for c in frame.columns if c not in set(ignore)]
+    lookup: dict[str, str] = {}
+    for col in columns:
+        for key in header_keys(col):
+            lookup.setdefault(key, col)
+    question_ids = {_code_key(q) for q in form.questions["question_id"]}
+    out, taken = ColumnMap(), set()
+    for q in form.questions.itertuples():
+        path = f"{q.group}/{q.question_id}" if q.group else q.question_id
+        for key in (_code_key(path), _code_key(q.question_id), norm_text(q.label)):
+            col = lookup.get(key)
+            if col and col not in taken:
+                out.single[q.question_id] = col
+                taken.add(col)
+                break
+    for q in form.questions.itertuples():
+        if q.type != "multiple" or not isinstance(q.list_name, str):
+            continue
+        path = f"{q.group}/{q.question_id}" if q.group else q.question_id
+        options = form.choices[form.choices["list_name"] == q.list_name].sort_values("order")
+        found = {}
+        for position, (value, label) in enumerate(zip(options["value"], options["label"]), 1):
+            keys = []
+            for stem in dict.fromkeys((_code_key(path), _code_key(q.question_id))):
+                keys += [f"{stem}/{_code_key(value)}", f"{stem}_{_code_key(value)}"]
+                if not options["value"].eq(str(position)).any():
+                    keys.append(f"{stem}_{position}")
+            keys += [norm_text(f"{q.label} [{label}]"), norm_text(f"{q.label}/{label}")]
+            for key in keys:
+                col = lookup.get(key)
+                # `q_opt` may be a question of its own: then it is not an option column
+                if (col and col not in taken and key not in question_ids
+                        and _looks_ticked(frame, col)):
+                    found[value] = col
+                    break
+        if found:
+            out.split[q.question_id] = found
+            taken.update(found.values())
+    return out

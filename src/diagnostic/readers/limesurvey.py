@@ -1,0 +1,61 @@
+"""LimeSurvey response exports (CSV or Excel), with or without the survey structure.
+
+Headings come as codes (``Q1``, ``Q1[SQ001]``, ``Q1_SQ001``), as "code. question text",
+or as full texts ("Question [sub-question]"). Answers come as codes (``Y``/empty for a
+multiple choice) or as full answers (Oui/Non columns in French exports). ``N/A`` means the
+question was not shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diagnostic.forms.inferred import infer_form
+from diagnostic.forms.model import Form
+from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.survey import Survey
+from diagnostic.readers.tables import read_table
+
+#: Bookkeeping columns of LimeSurvey exports, in English and French.
+META_COLUMNS = {
+    "id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
+    "ipaddr", "refurl", "token", "Response ID", "Date submitted", "Last page",
+    "Start language", "Seed", "Date started", "Date last action", "IP address",
+    "Referrer URL", "ID réponse", "Date de soumission", "Dernière page", "Langue de départ",
+    "Langue", "Language", "Tête de série", "Date de début", "Date de la dernière action",
+    "Adresse IP", "URL de provenance", "Code", "interviewtime", "Temps total",
+}
+_ID_COLUMNS = ("id", "Response ID", "ID réponse")
+NOT_ASKED = ("N/A",)
+
+
+def read_limesurvey(path, form: Form | None = None, *, actor_type: str | None = None,
+                    fmt: str | None = None) -> Survey:
+    """Read a LimeSurvey response export.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (any separator and encoding) or Excel export.
+    form : Form, optional
+        From `read_limesurvey_structure` (.txt or .lss); without it the questions are
+        inferred from the headings and flagged "unlabelled".
+    actor_type : str, optional
+        Actor type for every respondent.
+
+    Returns
+    -------
+    Survey
+    """
+    path = Path(path)
+    table = read_table(path)
+    frame = table.frame
+    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
+    meta = set(META_COLUMNS) | index_columns(frame)
+    if form is None:
+        form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
+    fmt = fmt or ("limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else
+                  "limesurvey_xlsx")
+    return survey_from_frame(frame, form, file=path.name, fmt=fmt, actor_type=actor_type,
+                             header_rows=table.header_rows, id_column=id_column, meta=meta,
+                             not_asked=NOT_ASKED, notes=table.notes)

@@ -1,0 +1,155 @@
+"""Read any response table (CSV or workbook sheet) into a frame of strings.
+
+Handles what real French files do: UTF-8 with or without BOM or Windows-1252, separator
+`;`, `,` or tab, title rows above the header, header cells merged over two rows, and
+trailing empty rows and columns. Nothing is converted: cells stay text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from diagnostic.errors import DiagnosticError
+from diagnostic.sheets import SPREADSHEET_SUFFIXES, read_rows, rows_to_frame
+
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+@dataclass
+class Table:
+    """A response table as read: the frame, where its header was, and how it was decoded."""
+
+    frame: pd.DataFrame
+    header_rows: int = 1          # file rows up to and including the header
+    encoding: str | None = None
+    separator: str | None = None
+    notes: list = field(default_factory=list)   # (problem, row) pairs worth an anomaly
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding), ("utf-8" if encoding == "utf-8-sig" and
+                                         not raw.startswith(b"\xef\xbb\xbf") else encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DiagnosticError("encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : "
+                          "enregistrez-le en CSV UTF-8.", file=name)
+
+
+def sniff_separator(text: str) -> str:
+    """The separator that splits the first lines most consistently (`;`, `,` or tab)."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_score = ",", -1.0
+    for sep in (";", ",", "\t", "|"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        if not counts or max(counts) < 2:
+            continue
+        width = max(counts)
+        score = sum(c == width for c in counts) / len(counts) + width / 1000
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def csv_rows(raw: bytes, name: str) -> tuple[list[list[str | None]], str, str]:
+    """The cells of a CSV file as text (None for empty), with encoding and separator."""
+    text, encoding = decode(raw, name)
+    sep = sniff_separator(text)
+    rows = [[cell if cell.strip() else None for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+    return rows, encoding, sep
+
+
+def _trim(rows: list[list]) -> list[list]:
+    """Drop trailing empty rows and columns."""
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((i + 1 for r in rows for i, v in enumerate(r) if v is not None), default=0)
+    return [(r + [None] * width)[:width] for r in rows]
+
+
+def _header_index(rows: list[list]) -> int:
+    """Index of the header: the first row filled as widely as the rows below it.
+
+    Title rows ("Enquête acteurs — export du 3 mars") fill one or two cells only.
+    """
+    width = len(rows[0]) if rows else 0
+    for i, row in enumerate(rows[:15]):
+        filled = sum(v is not None for v in row)
+        if filled >= max(2, 0.5 * width) or filled == width:
+            return i
+    return 0
+
+
+def _is_subheader(header: list, below: list) -> bool:
+    """True when `below` fills the gaps left by merged cells of `header`.
+
+    A merged group title ("Besoins" over "Locaux", "Véhicules") leaves empty cells in
+    the header row that the row below fills with texts, while that row is empty under the
+    ordinary headers.
+    """
+    gaps = [i for i, v in enumerate(header) if v is None and i > 0 and below[i] is not None]
+    under_plain = [i for i, v in enumerate(header) if v is not None and below[i] is None]
+    texts = all(v is None or not str(v).replace(",", ".").replace(".", "", 1).isdigit()
+                for v in below)
+    return bool(gaps) and bool(under_plain) and texts
+
+
+def _merge_header(header: list, below: list) -> list:
+    """Combine a header with merged group cells and the sub-headers below it."""
+    merged, current = [], None
+    for top, sub in zip(header, below):
+        current = top if top is not None else current
+        if sub is None:
+            merged.append(top if top is not None else current)
+        elif current is not None:
+            merged.append(f"{current} [{sub}]")
+        else:
+            merged.append(sub)
+    return merged
+
+
+def table_from_rows(rows: list[list], **info) -> Table:
+    """Find the header in `rows` and build the frame of strings."""
+    rows = _trim([list(r) for r in rows])
+    if not rows:
+        return Table(pd.DataFrame(), **info)
+    h = _header_index(rows)
+    notes, header, start = [], rows[h], h + 1
+    if h:
+        notes.append((f"{h} ligne(s) de titre au-dessus des en-têtes : ignorée(s)", 1))
+    if start < len(rows) and _is_subheader(header, rows[start]):
+        header, start = _merge_header(header, rows[start]), start + 1
+        notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinés", h + 1))
+    return Table(rows_to_frame([header] + rows[start:]), start, notes=notes, **info)
+
+
+def read_table(path, sheet: str | int = 0) -> Table:
+    """Read a CSV file or one sheet of a workbook as a `Table` of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv``/``.txt``/``.tsv`` or a workbook (``.xlsx``, ``.xls``, ``.ods``…).
+    sheet : str or int
+        Sheet of a workbook; ignored for CSV.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return table_from_rows(read_rows(path, sheet))
+    return table_from_bytes(path.read_bytes(), path.name)
+
+
+def table_from_bytes(raw: bytes, name: str) -> Table:
+    """Read CSV content (from a file or a ZIP member) as a `Table` of strings."""
+    rows, encoding, sep = csv_rows(raw, name)
+    return table_from_rows(rows, encoding=encoding, separator=sep)

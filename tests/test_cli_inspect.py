@@ -1,0 +1,50 @@
+"""`diagnostic inspect FILE [--form F] --json` on real exports of every platform."""
+
+import json
+
+import pytest
+
+from diagnostic.cli import main
+
+S = "surveys/"
+
+
+@pytest.mark.parametrize("file, form, fmt, rows, respondents", [
+    (S + "kobo_kobocruncher_sample/data.xlsx", S + "kobo_kobocruncher_sample/sample_xlsform.xlsx",
+     "kobo_xlsx", 5, 5),
+    (S + "kobo_kobocruncher_sample/data_likert.xlsx", S + "kobo_kobocruncher_sample/form_likert.xlsx",
+     "kobo_xlsx", 120, 118),
+    (S + "kobo_epfl_abidjan_2022/household_data_abidjan.csv",
+     S + "kobo_epfl_abidjan_2022/Abidjan_2022.xls", "kobo_csv", 567, 567),
+    (S + "limesurvey_rse_nl_2017/public_data.csv",
+     S + "limesurvey_rse_nl_2017/questions_to_import.txt", "limesurvey_csv", 77, 77),
+    (S + "limesurvey_unil_journees_patrimoine/results-survey4914.xlsx", None,
+     "limesurvey_xlsx", 348, 348),
+    (S + "kobo_epfl_abidjan_2022/individual_data_abidjan.csv", None, "kobo_csv", 2498, 2498),
+])
+def test_inspect_json(shared, capsys, file, form, fmt, rows, respondents):
+    argv = ["inspect", str(shared / file), "--json"] + (["--form", str(shared / form)] if form else [])
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == fmt
+    assert report["rows_read"] == rows
+    assert report["respondents"] == respondents
+    assert report["rows_read"] == report["rows_loaded"] + report["rows_rejected"]
+    assert report["questions"] and all("choices" in q for q in report["questions"])
+
+
+def test_inspect_text_names_the_format(shared, capsys):
+    folder = shared / "surveys" / "limesurvey_rse_nl_2017"
+    assert main(["inspect", str(folder / "public_data.csv"),
+                 "--form", str(folder / "questions_to_import.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "Format détecté : limesurvey_csv (export de réponses LimeSurvey (CSV))" in out
+    assert "Lignes lues : 77, chargées : 77, rejetées : 0" in out
+
+
+def test_inspect_bad_file_exits_2_without_traceback(tmp_path, capsys):
+    path = tmp_path / "questions.txt"
+    path.write_text("n'importe quoi\n")
+    assert main(["inspect", str(tmp_path / "export.csv"), "--form", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and "Traceback" not in err
