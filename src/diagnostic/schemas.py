@@ -29,6 +29,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "region": S, "epci_code": S, "population": I, "postal_codes": S, "former_codes": S,
     },
     "epci": {"epci_code": S, "name": S, "kind": S, "population": I},
+    "indicators": {
+        "geo_level": S, "geo_code": S, "indicator": S, "year": I, "value": F, "numerator": F,
+        "denominator": F, "source": S, "missing_reason": S,
+    },
     "anomalies": {
         "file": S, "row": I, "column": S, "value": S, "problem": S, "action": S,
     },

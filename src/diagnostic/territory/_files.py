@@ -49,19 +49,23 @@ def clean_header(value) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip()
 
 
-def sheet_with_header(path: Path, sheet: str, wanted: set[str]) -> tuple[pd.DataFrame, int]:
+def sheet_with_header(path: Path, sheet: str, wanted: set[str], *, titles: list | None = None,
+                      ) -> tuple[pd.DataFrame, int]:
     """Read `sheet`, skipping title rows: the header is the first row holding `wanted`.
 
     Returns
     -------
     (frame, first_row)
-        Cells as strings, and the Excel row number of the first data row.
+        Cells as strings, and the Excel row number of the first data row; the title rows'
+        text is appended to `titles` when given.
     """
     rows = read_rows(path, sheet)
     for i, row in enumerate(rows[:30]):
         cells = {clean_header(c) for c in row}
         if wanted <= cells:
             header = [clean_header(c) for c in row]
+            if titles is not None:
+                titles.extend(" ".join(c for c in r if c) for r in rows[:i])
             body = [r + [None] * (len(header) - len(r)) for r in rows[i + 1:]]
             frame = pd.DataFrame([r[:len(header)] for r in body], columns=header, dtype="string")
             return frame, i + 2
