@@ -19,7 +19,7 @@ from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
 from diagnostic.sheets import SPREADSHEET_SUFFIXES, sheet_names
 from diagnostic.territory._files import read_delimited, sheet_with_header
-from diagnostic.territory.catalogue import INDICATORS, indicator
+from diagnostic.territory.catalogue import INDICATORS
 from diagnostic.territory.codes import normalise_codes
 
 _MISSING = {"": "non renseigné (donnée absente du fichier)", "s": "secret statistique (Insee)",

@@ -107,7 +107,9 @@ def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | Non
             note(f"commune rapprochée de « {gaz.label[code]} » ({code}), "
                  f"ressemblance {best[0][1]:.0f}/100", REPAIRED)
         return code
-    nearest = ", ".join(f"{gaz.names(gaz.by_name[c])} ({s:.0f}/100)" for c, s, _ in best)
+    # suggestions use a lenient scorer: "Mortagne" should suggest "Mortagne-au-Perche"
+    near = process.extract(key, choices, scorer=fuzz.WRatio, limit=3)
+    nearest = ", ".join(f"{gaz.names(gaz.by_name[c])} ({s:.0f}/100)" for c, s, _ in near)
     return _lost(f"commune introuvable ; les plus proches : {nearest or 'aucune'}", note)
 
 
