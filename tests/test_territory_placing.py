@@ -163,12 +163,15 @@ file = "{shared / 'indicators/insee_base_cc_comparateur_dep61_extract.csv'}"
 
 
 def test_project_with_a_missing_indicator_file_is_a_french_error(tmp_path):
-    example = diagnostic.example_project()
-    text = example.read_text(encoding="utf-8").replace("[settings]", '[[indicators]]\nfile = "absent.csv"\n\n[settings]')
-    project = example.parent / "_test_missing.toml"
-    try:
-        project.write_text(text, encoding="utf-8")
-        with pytest.raises(DiagnosticError, match="introuvable : absent.csv"):
-            diagnostic.read_project(project)
-    finally:
-        project.unlink(missing_ok=True)
+    example = diagnostic.example_project().parent
+    project = tmp_path / "diagnostic.toml"
+    project.write_text(f"""
+[[survey]]
+responses = "{example / 'export_kobo_acteurs.xlsx'}"
+[geography]
+communes = "{example / 'geo/communes.json'}"
+[[indicators]]
+file = "absent.csv"
+""", encoding="utf-8")
+    with pytest.raises(DiagnosticError, match="diagnostic.toml.*introuvable : absent.csv"):
+        diagnostic.read_project(project)
