@@ -13,13 +13,19 @@ from diagnostic.schemas import SCHEMAS, conform
 from diagnostic.forms import Form, apply_roles, read_form, read_limesurvey_structure, read_xlsform
 from diagnostic.readers import (Survey, detect_format, read_google_forms, read_kobo,
                                 read_limesurvey, read_odk, read_responses)
-from diagnostic.territory import normalise_name, place_actors, read_communes, read_epci
+from diagnostic.territory import (
+    check_commune_code, normalise_name, place_actors, read_changes, read_communes, read_epci,
+    read_indicators, to_vintage,
+)
 
 # analyse
 from diagnostic.issues import consensus, group_matrix, issue_responses, rank_issues
 from diagnostic.cooperation import match_needs_offers
 from diagnostic.clusters import find_issue_groups
-from diagnostic.territory.context import context, participation
+from diagnostic.territory import (
+    aggregate_indicators, compare_territories, context, density_classes, participation,
+    plot_commune_map,
+)
 
 # project
 from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
@@ -39,9 +45,11 @@ __all__ = [
     "Survey", "detect_format", "read_kobo", "read_odk", "read_limesurvey", "read_google_forms",
     "read_responses",
     "normalise_name", "place_actors", "read_communes", "read_epci",
+    "check_commune_code", "read_changes", "read_indicators", "to_vintage",
     # analyse
     "consensus", "group_matrix", "issue_responses", "rank_issues", "match_needs_offers",
     "find_issue_groups", "context", "participation",
+    "aggregate_indicators", "compare_territories", "density_classes", "plot_commune_map",
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present

@@ -12,13 +12,16 @@ from diagnostic.anomalies import RowAccount, concat_anomalies
 from diagnostic.clusters import find_issue_groups
 from diagnostic.cooperation import match_needs_offers
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms import read_xlsform
+from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.issues import group_matrix, issue_responses, rank_issues
 from diagnostic.readers import read_responses
 from diagnostic.settings import Settings
-from diagnostic.territory import place_actors, read_communes, read_epci
-from diagnostic.territory.communes import attach_epci
-from diagnostic.territory.context import context, participation
+from diagnostic.schemas import conform
+from diagnostic.territory import (
+    attach_epci, boundary_differences, context, match_report, participation, place_actors,
+    read_changes, read_communes, read_epci, read_indicators,
+)
+from diagnostic.territory.maps import read_boundaries
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class SurveySpec:
     responses: Path
     form: Path | None = None
     actor_type: str | None = None
+    roles: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Project:
     communes: Path
     epci: Path | None
     settings: Settings
+    changes: Path | None = None
+    boundaries: Path | None = None
+    indicators: tuple[Path, ...] = ()
 
 
 def _path(base: Path, value, key: str, file: Path) -> Path:
@@ -71,6 +78,7 @@ def read_project(path) -> Project:
             _path(base, s.get("responses"), "responses", path),
             _path(base, s["form"], "form", path) if s.get("form") else None,
             s.get("actor_type"),
+            _path(base, s["roles"], "roles", path) if s.get("roles") else None,
         )
         for s in surveys
     )
@@ -79,12 +87,18 @@ def read_project(path) -> Project:
         raise DiagnosticError("la section [geography] doit indiquer « communes ».", file=path.name)
     settings = Settings.from_mapping(
         {**(data.get("settings") or {}), "language": data.get("language", "fr")}, file=path.name)
+    blocks = data.get("indicators") or []
+    if not isinstance(blocks, list) or not all(isinstance(b, dict) and "file" in b for b in blocks):
+        raise DiagnosticError("chaque bloc [[indicators]] doit indiquer « file ».", file=path.name)
+    optional = {key: _path(base, geo[key], key, path) if geo.get(key) else None
+                for key in ("changes", "boundaries")}
     return Project(
         file=path, title=str(data.get("title", path.stem)), language=settings.language,
         territory=tuple(str(t) for t in data.get("territory", [])), surveys=specs,
         communes=_path(base, geo["communes"], "communes", path),
         epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
-        settings=settings,
+        settings=settings, **optional,
+        indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
     )
 
 
@@ -111,6 +125,7 @@ class Diagnostic:
     context: pd.DataFrame
     anomalies: pd.DataFrame
     accounts: tuple[RowAccount, ...] = field(default=())
+    indicators: pd.DataFrame | None = None
 
     @property
     def settings(self) -> Settings:
@@ -136,21 +151,28 @@ def area_codes(territory, communes: pd.DataFrame) -> set[str]:
     return codes or set(communes["commune_code"])
 
 
+def _inferred(survey) -> Form:
+    """The form a reader inferred from the data, so that a roles sheet can complete it."""
+    return Form(survey.file, survey.file, None, survey.questions, survey.choices,
+                survey.anomalies.iloc[0:0])
+
+
 def run_diagnostic(project: Project) -> Diagnostic:
     """Read every input of `project` and compute every result table."""
     settings = project.settings
-    communes = read_communes(project.communes)
-    epci = pd.DataFrame(columns=["epci_code", "name", "kind", "population"])
-    if project.epci:
-        epci, members = read_epci(project.epci)
-        communes = attach_epci(communes, members)
+    communes, epci, indicators, changes, geo_anomalies = _read_geography(project)
     area = area_codes(project.territory, communes)
     surveys = []
     for spec in project.surveys:
-        form = read_xlsform(spec.form, language=project.language) if spec.form else None
-        surveys.append(read_responses(spec.responses, form, actor_type=spec.actor_type))
+        form = (read_form(spec.form, language=project.language, roles=spec.roles)
+                if spec.form else None)
+        survey = read_responses(spec.responses, form, actor_type=spec.actor_type)
+        if form is None and spec.roles:  # roles for questions inferred from the data
+            survey = read_responses(spec.responses, apply_roles(_inferred(survey), spec.roles),
+                                    actor_type=spec.actor_type)
+        surveys.append(survey)
     cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
-    actors, placing = place_actors(cat("actors"), communes, settings)
+    actors, placing = place_actors(cat("actors"), communes, settings, area=area)
     questions = cat("questions").drop_duplicates("question_id")
     choices = cat("choices").drop_duplicates(["list_name", "value"])
     responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
@@ -164,8 +186,34 @@ def run_diagnostic(project: Project) -> Diagnostic:
         group_matrix=group_matrix(responses, settings),
         opportunities=match_needs_offers(cat("needs"), cat("offers"), actors, labels, settings),
         clusters=find_issue_groups(responses, settings),
-        participation=participation(actors, communes, area),
-        context=context(communes, epci, area, actors),
-        anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing]),
-        accounts=tuple(s.account for s in surveys),
+        participation=participation(actors, communes, area, indicators),
+        context=context(communes, epci, area, actors, indicators, settings, changes),
+        anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies),
+        accounts=tuple(s.account for s in surveys), indicators=indicators,
     )
+
+
+def _read_geography(project: Project):
+    """Communes (with EPCI), indicators, commune changes and the anomalies found reading them."""
+    communes, found = read_communes(project.communes, with_anomalies=True)
+    anomalies = [found]
+    epci = conform(pd.DataFrame(), "epci")
+    if project.epci:
+        epci, members, found = read_epci(project.epci, with_anomalies=True)
+        communes = attach_epci(communes, members)
+        current = communes.loc[communes["type"] == "COM", "commune_code"]
+        anomalies += [found, match_report(current, members["commune_code"],
+                                          file=project.communes.name,
+                                          reference_name=project.epci.name)]
+    changes = read_changes(project.changes) if project.changes else None
+    tables = []
+    for path in project.indicators:
+        table, found = read_indicators(path, with_anomalies=True)
+        tables.append(table)
+        anomalies.append(found)
+    indicators = pd.concat(tables, ignore_index=True) if tables else None
+    if project.boundaries:
+        current = communes.loc[communes["type"] == "COM", "commune_code"]
+        anomalies.append(boundary_differences(read_boundaries(project.boundaries), current,
+                                              file=project.boundaries.name))
+    return communes, epci, indicators, changes, anomalies

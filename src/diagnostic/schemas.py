@@ -29,6 +29,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "region": S, "epci_code": S, "population": I, "postal_codes": S, "former_codes": S,
     },
     "epci": {"epci_code": S, "name": S, "kind": S, "population": I},
+    "indicators": {
+        "geo_level": S, "geo_code": S, "indicator": S, "year": I, "value": F, "numerator": F,
+        "denominator": F, "source": S, "missing_reason": S,
+    },
     "anomalies": {
         "file": S, "row": I, "column": S, "value": S, "problem": S, "action": S,
     },
@@ -52,11 +56,13 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "participation": {
         "commune_code": S, "commune": S, "epci_code": S, "population": I, "actor_type": S,
-        "respondents": I, "per_1000_inhabitants": F,
+        "respondents": I, "per_1000_inhabitants": F, "establishments": I,
+        "per_100_establishments": F, "density_class": S,
     },
     "context": {
-        "indicator": S, "label": S, "geo_level": S, "geo_code": S, "geo_name": S, "value": F,
-        "numerator": F, "denominator": F, "source": S,
+        "indicator": S, "label": S, "geo_level": S, "geo_code": S, "geo_name": S, "year": I,
+        "value": F, "numerator": F, "denominator": F, "index": F, "gap": F, "notable": B,
+        "source": S, "missing_reason": S,
     },
 }
 

@@ -21,6 +21,10 @@ DESCRIPTIONS = {
     "weight_geo": "Poids de la proximité géographique",
     "weight_willingness": "Poids de la volonté de coopérer",
     "cluster_jaccard": "Recouvrement (Jaccard) à partir duquel deux groupes d'acteurs fusionnent",
+    "notable_gap_index": "Écart d'indice (zone d'étude / référence × 100) à partir duquel un écart "
+    "est jugé notable",
+    "notable_gap_points": "Écart en points de pourcentage à partir duquel l'écart d'un taux est "
+    "jugé notable",
     "language": "Langue des rapports (fr ou en)",
 }
 
@@ -42,6 +46,8 @@ class Settings:
     weight_geo: float = 0.3
     weight_willingness: float = 0.2
     cluster_jaccard: float = 0.6
+    notable_gap_index: float = 15.0
+    notable_gap_points: float = 5.0
     language: str = "fr"
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Read commune and EPCI files into the `communes` and `epci` tables."""
+"""Read commune and EPCI files of any supported format into the `communes` and `epci` tables."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic.anomalies import AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
+from diagnostic.sheets import SPREADSHEET_SUFFIXES
+from diagnostic.territory._files import read_delimited
+from diagnostic.territory.cog import read_cog_csv, read_comsimp, read_insee_epci
 
 _ETALAB_TYPES = {"commune-actuelle": "COM", "commune-deleguee": "COMD", "commune-associee": "COMA"}
 
@@ -25,15 +29,56 @@ def _load_json(path: Path):
         ) from None
 
 
-def read_communes(path) -> pd.DataFrame:
-    """Read Etalab's ``communes.json`` (decoupage-administratif).
+def read_communes(path, *, with_anomalies: bool = False):
+    """Read a communes file of any supported format into the `communes` table.
+
+    The format is detected: Etalab ``communes.json``, INSEE COG CSV of any vintage since
+    2019 (``commune_AAAA.csv``, upper- or lower-case headers, any quoting, codes damaged by
+    Excel repaired) or the old ``comsimpAAAA.txt`` (tab, Windows-1252, DEP + COM).
+
+    Parameters
+    ----------
+    path : str or Path
+    with_anomalies : bool
+        Also return the `anomalies` table (code repairs and rejections).
 
     Returns
     -------
-    pandas.DataFrame
-        The `communes` table; delegated/associated communes carry their parent's code.
+    pandas.DataFrame or (DataFrame, DataFrame)
+        The `communes` table; delegated (COMD) and associated (COMA) communes carry their
+        parent's code in `parent_code` and inherit its département and région.
     """
     path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    if path.suffix.lower() in {".json", ".geojson"}:
+        communes, anomalies = _read_etalab_communes(path), AnomalyLog(path.name).frame()
+    else:
+        frame = read_delimited(path)
+        lower = {c.lower() for c in frame.columns}
+        if {"typecom", "com"} <= lower:
+            communes, anomalies = read_cog_csv(frame, path)
+        elif {"DEP", "COM", "NCCENR"} <= set(frame.columns):
+            communes, anomalies = read_comsimp(frame, path)
+        else:
+            raise DiagnosticError(
+                "format de fichier des communes non reconnu : attendu le communes.json d'Etalab, "
+                "un fichier COG de l'Insee (colonnes TYPECOM, COM…) ou un comsimp (DEP, COM, "
+                f"NCCENR). Colonnes trouvées : {', '.join(frame.columns[:12])}.", file=path.name)
+    communes = _inherit_from_parent(communes)
+    return (communes, anomalies) if with_anomalies else communes
+
+
+def _inherit_from_parent(communes: pd.DataFrame) -> pd.DataFrame:
+    current = communes[communes["type"] == "COM"].drop_duplicates("commune_code")
+    out = communes.copy()
+    for column in ("departement", "region"):
+        lookup = dict(zip(current["commune_code"], current[column]))
+        out[column] = out[column].fillna(out["parent_code"].map(lookup)).astype("string")
+    return out
+
+
+def _read_etalab_communes(path: Path) -> pd.DataFrame:
     data = _load_json(path)
     if not isinstance(data, list) or not all(isinstance(d, dict) and "code" in d for d in data):
         raise DiagnosticError(
@@ -45,21 +90,27 @@ def read_communes(path) -> pd.DataFrame:
         "type": _ETALAB_TYPES.get(d.get("type"), d.get("type")),
         "parent_code": d.get("chefLieu"), "departement": d.get("departement"),
         "region": d.get("region"), "population": d.get("population"),
-        "postal_codes": " ".join(d.get("codesPostaux") or []),
-        "former_codes": " ".join(d.get("anciensCodes") or []),
+        "postal_codes": " ".join(d.get("codesPostaux") or []) or None,
+        "former_codes": " ".join(d.get("anciensCodes") or []) or None,
     } for d in data]
     return conform(pd.DataFrame(rows), "communes")
 
 
-def read_epci(path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read Etalab's ``epci.json``.
+def read_epci(path, *, with_anomalies: bool = False):
+    """Read Etalab's ``epci.json`` or INSEE's ``EPCI_au_01-01-AAAA.xlsx``.
 
     Returns
     -------
-    (epci, membership)
-        The `epci` table and a (commune_code, epci_code) frame.
+    (epci, membership) or (epci, membership, anomalies)
+        The `epci` table and a (commune_code, epci_code) frame; INSEE's pseudo-EPCI
+        ``ZZZZZZZZZ`` ("sans objet") is not an EPCI and its communes get none.
     """
     path = Path(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        if not path.exists():
+            raise DiagnosticError("fichier introuvable.", file=str(path))
+        epci, members, anomalies = read_insee_epci(path)
+        return (epci, members, anomalies) if with_anomalies else (epci, members)
     data = _load_json(path)
     if not isinstance(data, list) or not all(isinstance(d, dict) and "membres" in d for d in data):
         raise DiagnosticError(
@@ -74,7 +125,8 @@ def read_epci(path) -> tuple[pd.DataFrame, pd.DataFrame]:
         [(m["code"], d["code"]) for d in data for m in d["membres"]],
         columns=["commune_code", "epci_code"],
     ).astype("string")
-    return conform(epci, "epci"), members
+    epci = conform(epci, "epci")
+    return (epci, members, AnomalyLog(path.name).frame()) if with_anomalies else (epci, members)
 
 
 def attach_epci(communes: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:

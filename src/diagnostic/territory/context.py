@@ -5,10 +5,46 @@ from __future__ import annotations
 import pandas as pd
 
 from diagnostic.schemas import conform
+from diagnostic.settings import Settings
+from diagnostic.territory.catalogue import DENSITY_CLASSES
+from diagnostic.territory.compare import compare_territories
+
+_ESTABLISHMENTS = "ETTOT24"
 
 
-def participation(actors: pd.DataFrame, communes: pd.DataFrame, area_codes: set[str]) -> pd.DataFrame:
+def density_classes(indicators: pd.DataFrame) -> pd.Series:
+    """Density class of each commune (grille communale de densité), indexed by commune code.
+
+    Returns
+    -------
+    pandas.Series
+        ``dense``, ``intermédiaire``, ``peu dense`` or ``très peu dense``.
+    """
+    rows = indicators[(indicators["indicator"] == "degre_densite")
+                      & (indicators["geo_level"] == "commune") & indicators["value"].notna()]
+    level = rows["value"].astype("Int64").astype("string").map(DENSITY_CLASSES)
+    return pd.Series(level.to_numpy(), index=rows["geo_code"].to_numpy(), dtype="string",
+                     name="density_class")
+
+
+def _commune_values(indicators: pd.DataFrame | None, name: str) -> dict:
+    if indicators is None or not len(indicators):
+        return {}
+    rows = indicators[(indicators["indicator"] == name) & (indicators["geo_level"] == "commune")]
+    return dict(zip(rows["geo_code"], rows["value"]))
+
+
+def participation(actors: pd.DataFrame, communes: pd.DataFrame, area_codes: set[str],
+                  indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Respondents per commune of the study area and actor type, against population.
+
+    Read this coverage before any ranking: a commune or actor type that barely answered
+    weighs little in the results.
+
+    Parameters
+    ----------
+    indicators : DataFrame, optional
+        The `indicators` table; gives establishments (``ETTOT24``) and the density class.
 
     Returns
     -------
@@ -26,25 +62,33 @@ def participation(actors: pd.DataFrame, communes: pd.DataFrame, area_codes: set[
     out["actor_type"] = out["actor_type"].fillna("—")
     out["commune"] = out["commune"].fillna("(commune non placée)")
     out["per_1000_inhabitants"] = out["respondents"] / out["population"] * 1000
+    out["establishments"] = out["commune_code"].map(_commune_values(indicators, _ESTABLISHMENTS))
+    out["per_100_establishments"] = (out["respondents"] / pd.to_numeric(
+        out["establishments"]).where(lambda s: s > 0) * 100)
+    if indicators is not None and len(indicators):
+        out["density_class"] = out["commune_code"].map(density_classes(indicators))
     out = out.sort_values(["commune", "actor_type"])
     return conform(out, "participation")
 
 
 def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
-            actors: pd.DataFrame) -> pd.DataFrame:
-    """The study area against its EPCI: population, communes and survey coverage.
+            actors: pd.DataFrame, indicators: pd.DataFrame | None = None,
+            settings: Settings = Settings(), changes: pd.DataFrame | None = None,
+            ) -> pd.DataFrame:
+    """The study area against its EPCI (and, with indicators, département, région, France).
 
     Populations are summed from communes (counts, never averaged rates).
 
     Returns
     -------
     DataFrame
-        The `context` table (long: indicator × geo level).
+        The `context` table (long: indicator × geo level), see ``compare_territories``.
     """
-    current = communes[communes["type"] == "COM"]
+    current = communes[communes["type"] == "COM"].drop_duplicates("commune_code")
     area = current[current["commune_code"].isin(area_codes)]
     rows = []
     pop = float(area["population"].sum())
+    source = "Etalab decoupage-administratif (populations légales INSEE)"
     rows += [
         ("population", "Population municipale", "zone d'étude", "", "Zone d'étude", pop, pop, None),
         ("communes", "Nombre de communes", "zone d'étude", "", "Zone d'étude", len(area), None, None),
@@ -61,5 +105,11 @@ def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
                      len(members), None, None))
     frame = pd.DataFrame(rows, columns=["indicator", "label", "geo_level", "geo_code",
                                         "geo_name", "value", "numerator", "denominator"])
-    frame["source"] = "Etalab decoupage-administratif (populations légales INSEE)"
+    frame["source"] = source
+    if not area["population"].notna().any():
+        frame = frame[frame["indicator"].isin(["communes", "respondents"])]
+    if indicators is not None and len(indicators):
+        compared, _ = compare_territories(indicators, communes, set(area["commune_code"]),
+                                          settings, epci=epci, changes=changes)
+        frame = pd.concat([frame, compared], ignore_index=True)
     return conform(frame, "context")

@@ -3,83 +3,133 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from diagnostic.anomalies import KEPT, REPAIRED, AnomalyLog
 from diagnostic.settings import Settings
-from diagnostic.territory.names import normalise_name
+from diagnostic.territory.names import normalise_name, split_postal_code
 
 _CODE = re.compile(r"^\s*(\d{5}|2[AB]\d{3})\s*$", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _Gazetteer:
+    """Lookups built once from the `communes` table."""
+
+    by_name: dict[str, set[str]]
+    by_postal: dict[str, set[str]]
+    parent_of: dict[str, str]
+    label: dict[str, str]
+
+    @classmethod
+    def build(cls, communes: pd.DataFrame) -> "_Gazetteer":
+        by_name: dict[str, set[str]] = {}
+        parent_of, label, by_postal = {}, {}, {}
+        for row in communes.itertuples():
+            target = row.parent_code if row.type in ("COMD", "COMA") and pd.notna(
+                row.parent_code) else row.commune_code
+            by_name.setdefault(normalise_name(row.name), set()).add(target)
+            parent_of.setdefault(row.commune_code, target)
+            if row.type == "COM" or row.commune_code not in label:
+                label[row.commune_code] = f"{row.name} ({row.departement or '?'})"
+            if row.type == "COM" and pd.notna(row.postal_codes):
+                for postal in str(row.postal_codes).split():
+                    by_postal.setdefault(postal, set()).add(row.commune_code)
+        return cls(by_name, by_postal, parent_of, label)
+
+    def names(self, codes) -> str:
+        return ", ".join(f"{self.label.get(c, c)} [{c}]" for c in sorted(codes))
+
+
 def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Settings = Settings(),
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 area: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill `commune_code` and `epci_code` of the `actors` table from `commune_name`.
+
+    Order of attempts: a COG code; the exact normalised name (accents, case, hyphens,
+    St/Ste, articles) narrowed by a postal code typed with it; then a fuzzy match scored
+    at least ``settings.fuzzy_threshold``, always reported. A name shared by several
+    communes (homonyms) is resolved by the postal code, then by the study area; if still
+    ambiguous, the actor stays unplaced with an anomaly listing the candidates.
 
     Parameters
     ----------
     actors : DataFrame
         The `actors` table, with `commune_name` as the respondent typed it.
     communes : DataFrame
-        The `communes` table of the study's geography; current communes are preferred,
-        delegated ones lead to their parent.
+        The `communes` table; delegated communes lead to their parent.
+    area : set of str, optional
+        Commune codes of the study area, preferred among homonyms.
 
     Returns
     -------
     (actors, anomalies)
-        Placed actors, and one anomaly per repaired or unresolved name.
+        Placed actors, and one anomaly per repaired, ambiguous or unresolved name.
     """
-    current = communes[communes["type"].fillna("COM") == "COM"]
-    exact: dict[str, str] = {}
-    for code, name in zip(current["commune_code"], current["name"]):
-        exact.setdefault(normalise_name(name), code)
-    delegated = communes[communes["type"].isin(["COMD", "COMA"])]
-    for parent, name in zip(delegated["parent_code"], delegated["name"]):
-        exact.setdefault(normalise_name(name), parent)
-    by_code = set(communes["commune_code"])
-    parent_of = dict(zip(communes["commune_code"], communes["parent_code"].fillna(communes["commune_code"])))
+    gaz = _Gazetteer.build(communes)
+    choices = list(gaz.by_name)
+    area = set(area or ())
     epci_of = dict(zip(communes["commune_code"], communes["epci_code"]))
-    choices = list(exact)
-
     codes, logs = [], {}
     for row in actors.itertuples():
         log = logs.setdefault(row.source_file, AnomalyLog(row.source_file))
-        written = row.commune_name
-        if written is None or written is pd.NA or not str(written).strip():
-            log.add("commune non renseignée : acteur conservé sans commune", KEPT,
-                    row=row.source_row, column="commune")
-            codes.append(None)
-            continue
-        match = _CODE.match(str(written))
-        if match and match.group(1).upper() in by_code:
-            codes.append(parent_of[match.group(1).upper()])
-            continue
-        key = normalise_name(written)
-        if key in exact:
-            codes.append(exact[key])
-            continue
-        best = process.extract(key, choices, scorer=fuzz.ratio, limit=3)
-        if best and best[0][1] >= settings.fuzzy_threshold and (
-            len(best) == 1 or best[1][1] < best[0][1]
-        ):
-            code = exact[best[0][0]]
-            log.add(f"commune rapprochée de « {_name(communes, code)} » ({code}), "
-                    f"ressemblance {best[0][1]:.0f}/100", REPAIRED,
-                    row=row.source_row, column="commune", value=written)
-            codes.append(code)
-            continue
-        nearest = ", ".join(f"{_name(communes, exact[c])} ({s:.0f})" for c, s, _ in best)
-        log.add(f"commune introuvable dans le territoire ; les plus proches : {nearest}", KEPT,
-                row=row.source_row, column="commune", value=written)
-        codes.append(None)
+        note = lambda problem, action: log.add(  # noqa: E731
+            problem, action, row=row.source_row, column="commune", value=row.commune_name)
+        codes.append(_place(row.commune_name, gaz, choices, area, settings, note))
     placed = actors.assign(commune_code=pd.array(codes, dtype="string"))
     placed["epci_code"] = placed["commune_code"].map(epci_of).astype("string")
     anomalies = [log.frame() for log in logs.values()]
     return placed, (pd.concat(anomalies, ignore_index=True) if anomalies else AnomalyLog("").frame())
 
 
-def _name(communes: pd.DataFrame, code: str) -> str:
-    hit = communes.loc[communes["commune_code"] == code, "name"]
-    return str(hit.iloc[0]) if len(hit) else code
+def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | None:
+    if written is None or written is pd.NA or not str(written).strip():
+        note("commune non renseignée : acteur conservé sans commune", KEPT)
+        return None
+    match = _CODE.match(str(written))
+    if match and match.group(1).upper() in gaz.parent_of:
+        return gaz.parent_of[match.group(1).upper()]
+    name, postal = split_postal_code(str(written))
+    key = normalise_name(name)
+    if not key and postal:
+        found = gaz.by_postal.get(postal, set())
+        return _resolve(found, postal, gaz, area, note, "code postal") if found else _lost(
+            f"code postal {postal} inconnu dans le fichier des communes", note)
+    if key in gaz.by_name:
+        return _resolve(gaz.by_name[key], postal, gaz, area, note, "nom")
+    best = process.extract(key, choices, scorer=fuzz.ratio, limit=3)
+    if best and best[0][1] >= settings.fuzzy_threshold and (
+            len(best) == 1 or best[1][1] < best[0][1]):
+        code = _resolve(gaz.by_name[best[0][0]], postal, gaz, area, note, "nom approché")
+        if code:
+            note(f"commune rapprochée de « {gaz.label[code]} » ({code}), "
+                 f"ressemblance {best[0][1]:.0f}/100", REPAIRED)
+        return code
+    # suggestions use a lenient scorer: "Mortagne" should suggest "Mortagne-au-Perche"
+    near = process.extract(key, choices, scorer=fuzz.WRatio, limit=3)
+    nearest = ", ".join(f"{gaz.names(gaz.by_name[c])} ({s:.0f}/100)" for c, s, _ in near)
+    return _lost(f"commune introuvable ; les plus proches : {nearest or 'aucune'}", note)
+
+
+def _resolve(candidates: set[str], postal, gaz: _Gazetteer, area, note, how) -> str | None:
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    if postal:
+        with_postal = candidates & gaz.by_postal.get(postal, set())
+        if len(with_postal) == 1:
+            return next(iter(with_postal))
+    inside = candidates & area
+    if len(inside) == 1:
+        code = next(iter(inside))
+        note(f"{how} porté par plusieurs communes ({gaz.names(candidates)}) : celle de la "
+             f"zone d'étude retenue, {gaz.label[code]} [{code}]", REPAIRED)
+        return code
+    return _lost(f"{how} ambigu, porté par plusieurs communes : {gaz.names(candidates)} ; "
+                 "précisez le code postal ou le code commune", note)
+
+
+def _lost(problem: str, note) -> None:
+    note(problem + " — acteur conservé sans commune", KEPT)
+    return None

@@ -1,0 +1,115 @@
+"""The study area against its EPCI, département, région and France, indicator by indicator."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from diagnostic.anomalies import concat_anomalies
+from diagnostic.schemas import conform
+from diagnostic.settings import Settings
+from diagnostic.territory.aggregate import (
+    FRANCE, REGION_DEPARTEMENTS, aggregate_indicators, combine_vintage, departement_of,
+)
+from diagnostic.territory.catalogue import HEADLINE, indicator
+from diagnostic.territory.vintages import to_vintage
+
+AREA = "zone d'étude"
+_LEVELS = [AREA, "EPCI", "département", "région", "France"]
+
+
+def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str]) -> pd.DataFrame:
+    """Which communes make up the study area and each reference level, as far as data allow.
+
+    The département of a commune comes from its code; a région (or France) is a reference
+    only when the indicator file holds every one of its départements.
+
+    Returns
+    -------
+    DataFrame
+        geo_level, geo_code, geo_name, commune_code.
+    """
+    current = communes[communes["type"] == "COM"].drop_duplicates("commune_code")
+    in_area = current[current["commune_code"].isin(area)]
+    coded = pd.Series(indicators["geo_code"].dropna().unique(), dtype="string")
+    dep_of = coded.map(departement_of)
+    covered = set(dep_of)
+    parts = [(AREA, "", "Zone d'étude", set(in_area["commune_code"]))]
+    for epci in sorted(in_area["epci_code"].dropna().unique()):
+        parts.append(("EPCI", epci, epci, set(current.loc[current["epci_code"] == epci,
+                                                           "commune_code"])))
+    for dep in sorted(in_area["commune_code"].map(departement_of).unique()):
+        if dep in covered:
+            parts.append(("département", dep, f"Département {dep}",
+                          set(current.loc[current["departement"] == dep, "commune_code"])
+                          | set(coded[dep_of == dep])))
+    for reg in sorted(in_area["region"].dropna().unique()):
+        deps = set(REGION_DEPARTEMENTS.get(reg, "").split())
+        if deps and deps <= covered:
+            parts.append(("région", reg, f"Région {reg}", set(coded[dep_of.isin(deps)])))
+    if FRANCE <= covered:
+        parts.append(("France", "FR", "France", set(coded[dep_of.isin(FRANCE)])))
+    rows = [(lvl, code, name, c) for lvl, code, name, members in parts for c in sorted(members)]
+    return pd.DataFrame(rows, columns=["geo_level", "geo_code", "geo_name", "commune_code"])
+
+
+def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str],
+                        settings: Settings = Settings(), *, epci: pd.DataFrame | None = None,
+                        changes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare the study area with each reference level for the headline indicators.
+
+    Codes of the study's départements are first brought to the study's vintage (mergers
+    summed into the new commune); the area's value is then compared with each level:
+    ``index = area / reference × 100`` and ``gap = area − reference`` (in points for rates).
+    A gap is *notable* when the index departs from 100 by ``settings.notable_gap_index`` or
+    more, or a rate differs by ``settings.notable_gap_points`` points or more. Counts
+    (population, establishments) are given without index: their sizes are not comparable.
+
+    Returns
+    -------
+    (context, anomalies)
+        Rows of the `context` table, and the codes moved or left unmatched by the vintage step.
+    """
+    ind = indicators[indicators["indicator"].isin(HEADLINE)
+                     & (indicators["geo_level"] == "commune")].reset_index(drop=True)
+    names = {} if epci is None else dict(zip(epci["epci_code"], epci["name"]))
+    parts, logs = [], []
+    for source, rows in ind.groupby("source", dropna=False, sort=False):
+        rows, moved = _study_vintage(rows.reset_index(drop=True), communes, changes, str(source))
+        members = area_members(rows, communes, area)
+        names = {**dict(zip(members["geo_code"], members["geo_name"])), **names}
+        parts.append(aggregate_indicators(rows, members.drop(columns="geo_name")))
+        logs.append(moved)
+    if not parts:
+        return conform(pd.DataFrame(), "context"), concat_anomalies([])
+    agg = pd.concat(parts, ignore_index=True)
+    agg["geo_name"] = agg["geo_code"].map(names)
+    agg["label"] = agg["indicator"].map(lambda c: indicator(c).label)
+    area_value = agg[agg["geo_level"] == AREA].set_index("indicator")["value"]
+    ref = agg["indicator"].map(area_value).astype("Float64")
+    additive = agg["indicator"].map(lambda c: indicator(c).kind == "sum").astype(bool)
+    positive = (ref > 0) & (agg["value"] > 0)
+    index = (ref / agg["value"].where(positive) * 100).mask(additive)
+    gap = (ref - agg["value"]).mask(additive)
+    is_rate = agg["indicator"].map(lambda c: indicator(c).scale == 100.0).astype(bool)
+    notable = ((index - 100).abs() >= settings.notable_gap_index) | (
+        is_rate & (gap.abs() >= settings.notable_gap_points))
+    own = agg["geo_level"] == AREA
+    agg = agg.assign(index=index.mask(own), gap=gap.mask(own),
+                     notable=notable.mask(own | index.isna()).astype("boolean"))
+    agg["geo_level"] = pd.Categorical(agg["geo_level"], _LEVELS, ordered=True)
+    agg["_order"] = agg["indicator"].map({c: i for i, c in enumerate(HEADLINE)})
+    agg = agg.sort_values(["_order", "geo_level"]).drop(columns="_order")
+    agg["geo_level"] = agg["geo_level"].astype("string")
+    return conform(agg, "context"), concat_anomalies(logs)
+
+
+def _study_vintage(ind: pd.DataFrame, communes: pd.DataFrame, changes, source: str):
+    """Move codes of the study's départements to its vintage; others stay for references."""
+    deps = set(communes["departement"].dropna())
+    local = ind["geo_code"].map(departement_of).isin(deps)
+    codes = ind.loc[local, "geo_code"].drop_duplicates()
+    mapped, anomalies = to_vintage(codes, communes, changes, file=source,
+                                   column="code commune", rows=[None] * len(codes))
+    target = dict(zip(codes, mapped))
+    new = ind["geo_code"].where(~local, ind["geo_code"].map(target))
+    return combine_vintage(ind, new), anomalies
