@@ -32,8 +32,9 @@ class AnomalyLog:
         )
 
     def frame(self) -> pd.DataFrame:
-        """Return the `anomalies` table."""
-        return conform(pd.DataFrame(self.records), "anomalies")
+        """Return the `anomalies` table, in file order (problems of the whole file first)."""
+        frame = conform(pd.DataFrame(self.records), "anomalies")
+        return frame.sort_values("row", na_position="first", kind="stable", ignore_index=True)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from diagnostic.errors import DiagnosticError
@@ -27,15 +28,36 @@ def _cell_text(value) -> str | None:
     return text if text.strip() else None
 
 
-def read_rows(path: Path, sheet: str | int = 0) -> list[list[str | None]]:
-    """Return the cells of one sheet as text (None for empty), trailing empty rows removed."""
+_LAST_READ: dict = {}  # the last sheet read, so that detecting a format then reading it parses once
+
+
+def clear_cache() -> None:
+    """Forget the last sheet read (it can be large)."""
+    _LAST_READ.clear()
+
+
+def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list]:
+    """The cells of one sheet as calamine gives them (str, float, int, bool, dates, "")."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise DiagnosticError("fichier introuvable.", file=str(path)) from None
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheet)
+    if key not in _LAST_READ:
+        _LAST_READ.clear()
+        _LAST_READ[key] = _parse(path, sheet)
+    rows = _LAST_READ[key]
+    return rows[:nrows] if nrows is not None else rows
+
+
+def _parse(path: Path, sheet: str | int) -> list[list]:
     from python_calamine import CalamineWorkbook
 
-    path = Path(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         name = wb.sheet_names[sheet] if isinstance(sheet, int) else sheet
-        raw = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except FileNotFoundError:
         raise DiagnosticError("fichier introuvable.", file=str(path)) from None
     except Exception as exc:  # calamine raises its own types for damaged files
@@ -44,10 +66,48 @@ def read_rows(path: Path, sheet: str | int = 0) -> list[list[str | None]]:
             "bien d'un fichier Excel non protégé par mot de passe.",
             file=path.name,
         ) from None
-    rows = [[_cell_text(v) for v in r] for r in raw]
+
+
+def read_rows(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list[str | None]]:
+    """Return the cells of one sheet as text (None for empty), trailing empty rows removed."""
+    rows = [[_cell_text(v) for v in r] for r in read_raw(path, sheet, nrows)]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return rows
+
+
+def column_text(values) -> pd.Series:
+    """One column of raw cells as strings (NA for empty).
+
+    Cells are factorized first, so each distinct value is converted once: a column of
+    50,000 ticks or Likert levels costs a handful of conversions, not 50,000.
+    """
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = list(values)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(pd.array(texts[codes], dtype="string"))
+
+
+def raw_to_frame(header: list, body: list[list]) -> pd.DataFrame:
+    """A frame of strings from a header row and raw calamine rows, column by column."""
+    width = len(header)
+    body = [r if len(r) == width else (list(r) + [""] * width)[:width] for r in body]
+    names = unique_headers(header)
+    if not body:
+        return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
+    return pd.DataFrame(dict(zip(names, (column_text(c) for c in zip(*body)))))
+
+
+def unique_headers(header: list) -> list[str]:
+    """Header texts, blank ones named ``colonne_N``, repeated ones suffixed ``(2)``, ``(3)``…"""
+    names, seen = [], {}
+    for i, h in enumerate(header):
+        text = _cell_text(h)
+        name = text.strip() if text else f"colonne_{i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -63,18 +123,13 @@ def sheet_names(path: Path) -> list[str]:
         ) from None
 
 
-def rows_to_frame(rows: list[list[str | None]]) -> pd.DataFrame:
+def rows_to_frame(rows: list[list]) -> pd.DataFrame:
     """First row as header (blank headers named ``colonne_N``), the rest as string data."""
     if not rows:
         return pd.DataFrame()
     width = max(len(r) for r in rows)
-    header = [
-        (h.strip() if h else f"colonne_{i + 1}")
-        for i, h in enumerate(rows[0] + [None] * (width - len(rows[0])))
-    ]
-    body = [r + [None] * (width - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype="string")
-    return frame
+    header = list(rows[0]) + [None] * (width - len(rows[0]))
+    return raw_to_frame(header, rows[1:])
 
 
 def read_sheets(path: Path) -> dict[str, pd.DataFrame]:

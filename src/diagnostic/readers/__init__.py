@@ -12,6 +12,7 @@ from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
+from diagnostic.sheets import clear_cache
 
 __all__ = ["FORMATS", "Survey", "detect_format", "read_google_forms", "read_kobo",
            "read_limesurvey", "read_odk", "read_responses", "read_table"]
@@ -35,6 +36,13 @@ def read_responses(path, form: Form | None = None, *, actor_type: str | None = N
     Survey
         Rows read = rows loaded + rows rejected.
     """
+    try:
+        return _read(path, form, actor_type)
+    finally:
+        clear_cache()  # the parsed sheet is only shared between detection and reading
+
+
+def _read(path, form: Form | None, actor_type: str | None) -> Survey:
     fmt = detect_format(path)
     platform = fmt.rsplit("_", 1)[0]
     if platform == "odk":

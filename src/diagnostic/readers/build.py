@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
@@ -31,18 +32,28 @@ def index_columns(frame: pd.DataFrame) -> set[str]:
     return out
 
 
-def _blank(value, not_asked: set[str]) -> bool:
-    return value is None or value is pd.NA or norm_text(value) in not_asked
+def _coded(col: pd.Series) -> tuple:
+    """Factorize a column: (codes with -1 for NA, unique values). Per-value work then runs
+    once per distinct value instead of once per cell."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _blank_mask(col: pd.Series, not_asked: set[str]) -> np.ndarray:
+    """True where a cell is empty or means "not asked" (``N/A``…)."""
+    codes, uniques = _coded(col)
+    blank_codes = np.array([norm_text(u) in not_asked for u in uniques] + [True], dtype=bool)
+    return blank_codes[codes]  # code -1 picks the last entry: NA is blank
 
 
 def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
                  dedupe=True) -> pd.Series:
     """Empty submissions and duplicates (same submission id, or identical answers)."""
-    cells = frame[answer_cols] if answer_cols else pd.DataFrame(index=frame.index)
-    blank = cells.isna() | cells.apply(
-        lambda col: col.astype("string").str.strip().str.casefold().isin(not_asked)
-    ).fillna(False).astype(bool)
-    empty = blank.all(axis=1) if answer_cols else pd.Series(True, index=frame.index)
+    if answer_cols:
+        blank = np.column_stack([_blank_mask(frame[c], not_asked) for c in answer_cols])
+        empty = pd.Series(blank.all(axis=1), index=frame.index)
+    else:
+        empty = pd.Series(True, index=frame.index)
     rejected = pd.Series(False, index=frame.index)
     for idx in frame.index[empty]:
         log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
@@ -52,26 +63,27 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
     if id_column:
         ids = frame[id_column]
         dup = ids.notna() & ids.duplicated(keep="first") & ~rejected
+        first_row = dict(zip(ids[~ids.duplicated(keep="first")], excel_rows[~ids.duplicated(keep="first")]))
         for idx in frame.index[dup]:
-            first = excel_rows[ids[ids == ids[idx]].index[0]]
-            log.add(f"doublon : même identifiant de soumission que la ligne {first}", REJECTED,
-                    row=int(excel_rows[idx]), column=id_column, value=ids[idx])
+            log.add(f"doublon : même identifiant de soumission que la ligne {first_row[ids[idx]]}",
+                    REJECTED, row=int(excel_rows[idx]), column=id_column, value=ids[idx])
         rejected |= dup
     if answer_cols:
-        filled = cells.fillna("\x00")
+        filled = frame[answer_cols].fillna("\x00")
         same = filled.duplicated(keep="first") & ~rejected
-        first_of = filled[~rejected].drop_duplicates().apply(tuple, axis=1)
-        first_row = {key: excel_rows[i] for i, key in first_of.items()}
-        for idx in frame.index[same]:
-            first = first_row.get(tuple(filled.loc[idx]))
-            if id_column and frame.at[idx, id_column] is not pd.NA:
-                # distinct submission ids: two respondents may well answer alike
-                log.add(f"réponses identiques à la ligne {first}, mais identifiant de "
-                        "soumission différent", KEPT, row=int(excel_rows[idx]))
-            else:
-                log.add(f"doublon : réponses identiques à la ligne {first}", REJECTED,
-                        row=int(excel_rows[idx]))
-                rejected[idx] = True
+        if same.any():
+            keys = pd.util.hash_pandas_object(filled, index=False)
+            first_row = dict(zip(keys[~rejected][::-1], excel_rows[~rejected][::-1]))
+            for idx in frame.index[same]:
+                first = first_row.get(keys[idx])
+                if id_column and frame.at[idx, id_column] is not pd.NA:
+                    # distinct submission ids: two respondents may well answer alike
+                    log.add(f"réponses identiques à la ligne {first}, mais identifiant de "
+                            "soumission différent", KEPT, row=int(excel_rows[idx]))
+                else:
+                    log.add(f"doublon : réponses identiques à la ligne {first}", REJECTED,
+                            row=int(excel_rows[idx]))
+                    rejected[idx] = True
     return rejected
 
 
@@ -132,43 +144,51 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
 
     answers, asked, personal = [], [], []
     questions = form.questions.set_index("question_id")
+    rows = excel_rows[kept.index].to_numpy()
+    id_values = ids.to_numpy()
     for qid, col in cmap.single.items():
         q = questions.loc[qid]
         if q["type"] == "multiple" and qid in cmap.split:
             continue
-        values = [(idx, aid, v) for idx, aid, v in zip(kept.index, ids, kept[col])
-                  if not _blank(v, not_asked)]
+        codes, uniques = _coded(kept[col])
+        usable = [norm_text(u) not in not_asked for u in uniques]
+        present = np.array(usable + [False], dtype=bool)[codes]
         if q["role"] in PERSONAL_ROLES:
-            personal += [(aid, qid, v) for _, aid, v in values]
+            personal.append(_long(id_values[present], qid, kept[col].to_numpy()[present]))
             continue
         lookup = None
         if isinstance(q["list_name"], str):
             sub = form.choices[form.choices["list_name"] == q["list_name"]]
-            codes, labels = sub["value"].tolist(), sub["label"].tolist()
-            lookup = choice_lookup(codes, labels,
-                                   prefers_labels([v for _i, _a, v in values], codes, labels))
-        for idx, aid, v in values:
-            asked.append((aid, qid))
-            for value in _values(q["type"], v, lookup, log, int(excel_rows[idx]), col):
-                answers.append((aid, qid, value))
+            cl, lab = sub["value"].tolist(), sub["label"].tolist()
+            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            lookup = choice_lookup(cl, lab, prefers_labels(
+                [u for u, ok in zip(uniques, usable) if ok], cl, lab,
+                [n for n, ok in zip(counts, usable) if ok]))
+        asked.append(_long(id_values[present], qid))
+        parsed = [_values(q["type"], u, lookup) if ok else ([], None)
+                  for u, ok in zip(uniques, usable)]
+        for k, (_vals, problem) in enumerate(parsed):
+            if problem:
+                for r in rows[codes == k]:
+                    log.add(problem, KEPT, row=int(r), column=col, value=uniques[k])
+        answers.append(_explode(id_values, codes, [v for v, _p in parsed], qid))
     for qid, options in cmap.split.items():
         for value, col in options.items():
-            for aid, tick in zip(ids, kept[col]):
-                if _blank(tick, not_asked):
-                    continue
-                asked.append((aid, qid))
-                if norm_text(tick) in TICKED:
-                    answers.append((aid, qid, value))
+            codes, uniques = _coded(kept[col])
+            norm = [norm_text(u) for u in uniques]
+            present = np.array([n not in not_asked for n in norm] + [False], dtype=bool)[codes]
+            ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
+            asked.append(_long(id_values[present], qid))
+            answers.append(_long(id_values[ticked], qid, value))
 
-    answers_df = conform(pd.DataFrame(answers, columns=["actor_id", "question_id", "value"]),
-                         "answers")
-    asked_df = conform(pd.DataFrame(asked, columns=["actor_id", "question_id"]).drop_duplicates(),
-                       "asked")
+    answers_df = conform(_stack(answers, ["actor_id", "question_id", "value"]), "answers")
+    asked_df = conform(_stack(asked, ["actor_id", "question_id"]).drop_duplicates(), "asked")
     actors = _actors(kept, ids, excel_rows, answers_df, form.questions, file, actor_type)
     n_rej = int(rejected.sum())
     return Survey(
         fmt, file, form.questions, form.choices, actors,
-        conform(pd.DataFrame(personal, columns=["actor_id", "field", "value"]), "personal"),
+        conform(_stack(personal, ["actor_id", "question_id", "value"])
+                .rename(columns={"question_id": "field"}), "personal"),
         answers_df, asked_df, _resources(answers_df, form.questions, "need"),
         _resources(answers_df, form.questions, "offer"),
         pd.concat([form.anomalies, log.frame()], ignore_index=True),
@@ -176,37 +196,56 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     )
 
 
-def _values(qtype, raw, lookup, log, row, col) -> list[str]:
-    """The answer values of one cell; problems become anomalies, the value is kept."""
+def _long(actor_ids, qid: str, values=None) -> pd.DataFrame:
+    frame = pd.DataFrame({"actor_id": actor_ids, "question_id": qid})
+    if values is not None:
+        frame["value"] = values
+    return frame
+
+
+def _explode(actor_ids, codes, parsed: list[list[str]], qid: str) -> pd.DataFrame:
+    """One row per (actor, value) from factorized cells and the values of each distinct cell."""
+    lengths = np.array([len(v) for v in parsed] + [0])[codes]
+    flat = [v for vals in parsed for v in vals]
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in parsed])]).astype(int)
+    take = np.repeat(np.arange(len(codes)), lengths)
+    starts = np.repeat(offsets[np.where(codes >= 0, codes, 0)], lengths)
+    within = np.arange(len(take)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    values = np.array(flat, dtype=object)[starts + within] if len(take) else []
+    return _long(actor_ids[take], qid, values)
+
+
+def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
+    """The answer values of one distinct cell, and the problem to report (value kept)."""
     raw = str(raw).strip()
     if qtype == "multiple" and lookup is not None:
         codes = split_multi(raw, lookup)
         if codes is None:
-            log.add("choix absents de la liste du formulaire", KEPT, row=row, column=col,
-                    value=raw)
-            return raw.split()
-        return codes
+            return raw.split(), "choix absents de la liste du formulaire"
+        return codes, None
     if lookup is not None:
         code = lookup.get(norm_text(raw))
         if code is None:
-            log.add("valeur absente de la liste de choix du formulaire", KEPT, row=row,
-                    column=col, value=raw)
-            return [raw]
-        return [code]
+            return [raw], "valeur absente de la liste de choix du formulaire"
+        return [code], None
     if qtype == "numeric":
         number = parse_number(raw)
         if number is None:
-            log.add("nombre illisible", KEPT, row=row, column=col, value=raw)
-            return [raw]
-        return [number]
+            return [raw], "nombre illisible"
+        return [number], None
     if qtype == "date":
         day = parse_date(raw)
         if day is None:
-            log.add("date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)", KEPT, row=row,
-                    column=col, value=raw)
-            return [raw]
-        return [day]
-    return [raw]
+            return [raw], "date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)"
+        return [day], None
+    return [raw], None
 
 
 def _first_answer(answers: pd.DataFrame, questions: pd.DataFrame, role: str) -> pd.Series:

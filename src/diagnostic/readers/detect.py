@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from diagnostic.errors import DiagnosticError
-from diagnostic.readers.tables import read_table
+from diagnostic.readers.tables import read_header
 from diagnostic.sheets import SPREADSHEET_SUFFIXES
 
 #: Every format `detect_format` may answer, and what it means.
@@ -71,8 +71,7 @@ def detect_format(path) -> str:
             raise DiagnosticError("archive ZIP illisible ou endommagée.", file=path.name)
         return "odk_zip"
     if f".{suffix}" in SPREADSHEET_SUFFIXES or suffix in ("csv", "txt", "tsv"):
-        frame = read_table(path).frame
-        return format_of_header([str(c) for c in frame.columns], suffix)
+        return format_of_header(read_header(path), suffix)
     raise DiagnosticError(
         f"format de fichier non reconnu (« {path.suffix} »). Formats lus : Excel (.xlsx, "
         ".xls, .ods), CSV et archive ZIP d'ODK Central.", file=path.name)

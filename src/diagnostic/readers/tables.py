@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic.errors import DiagnosticError
-from diagnostic.sheets import SPREADSHEET_SUFFIXES, read_rows, rows_to_frame
+from diagnostic.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -116,19 +116,50 @@ def _merge_header(header: list, below: list) -> list:
     return merged
 
 
+_HEAD_ROWS = 16  # title rows and merged headers are looked for this far down
+
+
 def table_from_rows(rows: list[list], **info) -> Table:
-    """Find the header in `rows` and build the frame of strings."""
-    rows = _trim([list(r) for r in rows])
-    if not rows:
+    """Find the header in `rows` (text or raw calamine cells) and build the frame of strings.
+
+    Only the first rows are examined cell by cell; the body is converted column by column.
+    """
+    end = len(rows)
+    while end and all(v is None or v == "" for v in rows[end - 1]):
+        end -= 1
+    if not end:
         return Table(pd.DataFrame(), **info)
-    h = _header_index(rows)
-    notes, header, start = [], rows[h], h + 1
+    head = _trim([[_cell_text(v) for v in r] for r in rows[:min(end, _HEAD_ROWS)]])
+    h = _header_index(head)
+    notes, header, start = [], head[h], h + 1
     if h:
         notes.append((f"{h} ligne(s) de titre au-dessus des en-têtes : ignorée(s)", 1))
-    if start < len(rows) and _is_subheader(header, rows[start]):
-        header, start = _merge_header(header, rows[start]), start + 1
+    if start < len(head) and _is_subheader(header, head[start]):
+        header, start = _merge_header(header, head[start]), start + 1
         notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinés", h + 1))
-    return Table(rows_to_frame([header] + rows[start:]), start, notes=notes, **info)
+    width = max(len(header), max(len(r) for r in rows[start:end]) if end > start else 0)
+    frame = raw_to_frame(list(header) + [None] * (width - len(header)), rows[start:end])
+    return Table(_drop_empty_tail(frame, len(header)), start, notes=notes, **info)
+
+
+def _drop_empty_tail(frame: pd.DataFrame, named: int) -> pd.DataFrame:
+    """Drop trailing columns that have neither a header nor any value."""
+    keep = len(frame.columns)
+    while keep > named and frame.iloc[:, keep - 1].isna().all():
+        keep -= 1
+    return frame.iloc[:, :keep] if keep < len(frame.columns) else frame
+
+
+def read_header(path) -> list[str]:
+    """The header of a table, reading only the first rows of a workbook."""
+    path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        frame = table_from_rows(read_raw(path, 0, nrows=_HEAD_ROWS + 2)).frame
+    else:
+        frame = table_from_bytes(path.read_bytes(), path.name).frame
+    return [str(c) for c in frame.columns]
 
 
 def read_table(path, sheet: str | int = 0) -> Table:
@@ -145,7 +176,7 @@ def read_table(path, sheet: str | int = 0) -> Table:
     if not path.exists():
         raise DiagnosticError("fichier introuvable.", file=str(path))
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return table_from_rows(read_rows(path, sheet))
+        return table_from_rows(read_raw(path, sheet))
     return table_from_bytes(path.read_bytes(), path.name)
 
 

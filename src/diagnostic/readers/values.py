@@ -63,12 +63,17 @@ def choice_lookup(values: list[str], labels: list[str], prefer_labels: bool = Fa
     return {**second, **first}
 
 
-def prefers_labels(cells, values: list[str], labels: list[str]) -> bool:
-    """True when more cells read as choice labels than as choice codes."""
+def prefers_labels(cells, values: list[str], labels: list[str], weights=None) -> bool:
+    """True when more cells read as choice labels than as choice codes.
+
+    `weights` counts each cell several times (distinct cells with their frequencies).
+    """
     codes = {norm_text(v) for v in values}
     names = {norm_text(v) for v in labels}
     cells = [norm_text(c) for c in cells]
-    return sum(c in names for c in cells) > sum(c in codes for c in cells)
+    weights = [1] * len(cells) if weights is None else list(weights)
+    as_label = sum(w for c, w in zip(cells, weights) if c in names)
+    return as_label > sum(w for c, w in zip(cells, weights) if c in codes)
 
 
 def split_multi(text: str, lookup: dict[str, str]) -> list[str] | None:
