@@ -1,0 +1,166 @@
+"""Run the benchmarks and write bench/RESULTS.md (``make bench``).
+
+Every figure is a ratio against a baseline measured in the same run, on the same machine:
+loading against a bare python-calamine parse and against pandas + openpyxl, the full
+diagnostic from M to L against linear growth, the export against bare streaming writers,
+peak memory against the in-memory size of the loaded tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import diagnostic  # noqa: E402
+import generate  # noqa: E402
+
+
+def timed(fn, repeats: int = 3) -> dict:
+    """min / median / max seconds of `repeats` calls of `fn` (garbage collected between)."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return {"min": min(times), "median": statistics.median(times), "max": max(times),
+            "runs": repeats}
+
+
+def bare_calamine(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+def load(project: Path):
+    p = diagnostic.read_project(project)
+    form = diagnostic.read_form(p.surveys[0].form)
+    return diagnostic.read_responses(p.surveys[0].responses, form)
+
+
+def bench_loading(project: Path, repeats: int, with_openpyxl: bool = True) -> dict:
+    export = project.parent / "export.xlsx"
+    out = {"ours": timed(lambda: load(project), repeats),
+           "calamine": timed(lambda: bare_calamine(export), repeats)}
+    if with_openpyxl:
+        out["pandas_openpyxl"] = timed(
+            lambda: pd.read_excel(export, engine="openpyxl", dtype=str), 1)
+    return out
+
+
+def bench_diagnostic(project: Path, repeats: int) -> dict:
+    """The whole diagnostic (read, place, rank, match, group, context) on one project."""
+    p = diagnostic.read_project(project)
+    return timed(lambda: diagnostic.run_diagnostic(p), repeats)
+
+
+def table_bytes(diag) -> int:
+    frames = [diag.actors, diag.answers, diag.responses, diag.needs, diag.offers]
+    return int(sum(f.memory_usage(deep=True).sum() for f in frames))
+
+
+def bench_memory(project: Path) -> dict:
+    p = diagnostic.read_project(project)
+    gc.collect()
+    tracemalloc.start()
+    diag = diagnostic.run_diagnostic(p)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"peak_bytes": peak, "tables_bytes": table_bytes(diag)}
+
+
+def _fmt(d: dict) -> str:
+    return f"{d['median']:.2f} s (min {d['min']:.2f}, max {d['max']:.2f}, {d['runs']} runs)"
+
+
+def run(sizes=("S", "M", "L"), repeats: int = 3, folder: Path = HERE / "data",
+        explorer=None, export=None) -> dict:
+    """Generate the inputs (if missing), measure, and return every figure."""
+    projects = {}
+    for size in sizes:
+        project = folder / size / "diagnostic.toml"
+        if not project.exists():
+            print(f"Génération des données {size}…", file=sys.stderr)
+            generate.write_size(folder, size)
+        projects[size] = project
+    results = {"machine": f"{platform.machine()}, {platform.system()}, Python "
+                          f"{platform.python_version()}, pandas {pd.__version__}",
+               "date": date.today().isoformat(), "diagnostic": {}}
+    biggest = sizes[-1]
+    print(f"Chargement de {biggest}…", file=sys.stderr)
+    results["loading"] = bench_loading(projects[biggest], repeats, with_openpyxl=True)
+    for size in sizes:
+        print(f"Diagnostic complet {size}…", file=sys.stderr)
+        results["diagnostic"][size] = bench_diagnostic(projects[size], repeats)
+    print(f"Mémoire {biggest}…", file=sys.stderr)
+    results["memory"] = bench_memory(projects[biggest])
+    if explorer is not None and "M" in projects:
+        results["explorer"] = explorer(projects["M"])
+    if export is not None:
+        results["export"] = export(projects[biggest])
+    results["sizes"] = {s: generate.SIZES[s] for s in sizes}
+    return results
+
+
+def report(results: dict) -> str:
+    """The RESULTS.md text: each figure and its ratio to its baseline."""
+    load_ = results["loading"]
+    lines = [
+        "# Benchmarks", "",
+        f"Machine : {results['machine']} — {results['date']}.",
+        "Tailles : " + ", ".join(f"{s} = {n:,} acteurs × {c} colonnes".replace(",", " ")
+                                 for s, (n, c) in results["sizes"].items()) + ".", "",
+        "| mesure | valeur | référence | rapport | cible |", "|---|---|---|---|---|",
+        f"| chargement (lecture, typage, anomalies) | {_fmt(load_['ours'])} | calamine nu : "
+        f"{_fmt(load_['calamine'])} | {load_['ours']['median'] / load_['calamine']['median']:.2f}× "
+        "| ≤ 1,5× |",
+    ]
+    if "pandas_openpyxl" in load_:
+        lines.append(
+            f"| chargement vs pandas + openpyxl | {_fmt(load_['ours'])} | "
+            f"{_fmt(load_['pandas_openpyxl'])} | "
+            f"{load_['pandas_openpyxl']['median'] / load_['ours']['median']:.1f}× plus rapide | ≥ 5× |")
+    diag = results["diagnostic"]
+    for size, t in diag.items():
+        target = {"S": "< 0,5 s", "L": "< 10 s"}.get(size, "")
+        lines.append(f"| diagnostic complet {size} | {_fmt(t)} | | | {target} |")
+    if "M" in diag and "L" in diag:
+        lines.append(f"| croissance M → L (10× acteurs) | | | "
+                     f"{diag['L']['median'] / diag['M']['median']:.1f}× | ≤ 15× |")
+    mem = results["memory"]
+    lines.append(f"| mémoire de pointe | {mem['peak_bytes'] / 2**20:.0f} Mio | tables chargées : "
+                 f"{mem['tables_bytes'] / 2**20:.0f} Mio | "
+                 f"{mem['peak_bytes'] / mem['tables_bytes']:.2f}× | ≤ 3× |")
+    for key, label in (("explorer", "rappel de l'explorateur (M)"), ("export", "export du classeur")):
+        if key in results:
+            lines.append(f"| {label} | {results[key].get('text', results[key])} | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Mesures de performance (make bench)")
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    results = run(tuple(args.sizes.split(",")), args.repeats)
+    text = report(results)
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
