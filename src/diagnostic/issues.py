@@ -75,6 +75,13 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     return out
 
 
+def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
+    """Label of each actor type value, from the choices of the ``actor_type`` question."""
+    lists = questions.loc[questions["role"] == "actor_type", "list_name"].dropna()
+    chosen = choices[choices["list_name"].isin(set(lists))].dropna(subset=["value", "label"])
+    return dict(zip(chosen["value"].astype(str), chosen["label"].astype(str)))
+
+
 def consensus(levels: pd.Series, k: int) -> float:
     """Tastle–Wierman consensus of ordinal answers on a 1..k scale (1 = all agree).
 
@@ -106,13 +113,16 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     return conform(out, "group_matrix")
 
 
-def rank_issues(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
+                type_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then intensity.
 
     Parameters
     ----------
     responses : DataFrame
         From `issue_responses`.
+    type_labels : dict, optional
+        Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
 
     Returns
     -------
@@ -149,7 +159,9 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
             "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
             "breadth": breadth, "min_support": float(by_type.min()) if eligible else np.nan,
             "intensity": intensity, "consensus": cons, "tag": tag,
-            "reason": _reason(tag, cells, settings.support_threshold, intensity, k, gap),
+            "reason": _reason(tag, cells.assign(actor_type=cells["actor_type"].map(
+                lambda t: (type_labels or {}).get(t, t))), settings.support_threshold,
+                intensity, k, gap),
         })
     out = pd.DataFrame(rows)
     if out.empty:
