@@ -59,7 +59,7 @@ class Settings:
     divergence_alpha: float = 0.05
     similarity_top_k: int = 5
     geo_half_distance_km: float = 10.0
-    max_candidates: int = 20
+    max_candidates: int = 10
     reciprocal_bonus: float = 0.1
     network_min_actors: int = 30
     network_max_actors: int = 3000
