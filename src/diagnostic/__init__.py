@@ -15,9 +15,14 @@ from diagnostic.readers import Survey, detect_format, read_kobo, read_responses
 from diagnostic.territory import normalise_name, place_actors, read_communes, read_epci
 
 # analyse
-from diagnostic.issues import consensus, group_matrix, issue_responses, rank_issues
-from diagnostic.cooperation import match_needs_offers
-from diagnostic.clusters import find_issue_groups
+from diagnostic.issues import actor_type_labels, consensus, group_matrix, issue_responses, rank_issues
+from diagnostic.divergence import find_divergences, newcombe_interval, type_similarity
+from diagnostic.cooperation import haversine_km, match_needs_offers, normalise_text
+from diagnostic.statuses import apply_statuses, read_statuses
+from diagnostic.clusters import find_groups, find_issue_groups
+from diagnostic.network import actor_links, cooperation_graph, find_actor_communities
+from diagnostic.workshop import compare_rankings, read_votes, shared_priorities, write_votes_template
+from diagnostic.synthesis import afom, regard_croise
 from diagnostic.territory.context import context, participation
 
 # project
@@ -37,6 +42,10 @@ __all__ = [
     # analyse
     "consensus", "group_matrix", "issue_responses", "rank_issues", "match_needs_offers",
     "find_issue_groups", "context", "participation",
+    "actor_type_labels", "find_divergences", "newcombe_interval", "type_similarity",
+    "haversine_km", "normalise_text", "apply_statuses", "read_statuses", "find_groups",
+    "actor_links", "cooperation_graph", "find_actor_communities", "compare_rankings",
+    "read_votes", "shared_priorities", "write_votes_template", "afom", "regard_croise",
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
