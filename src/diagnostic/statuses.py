@@ -26,7 +26,7 @@ def read_statuses(path) -> pd.DataFrame:
     """
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str)
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
         name = next((s for s in sheets if _ascii(s).startswith("pistes")), next(iter(sheets)))
         raw = sheets[name]
         heads = raw.index[raw.apply(lambda r: r.astype(str).map(_ascii).isin(

@@ -92,7 +92,7 @@ def read_votes(path, item_ids=None) -> Votes:
     if not path.exists():
         raise DiagnosticError("fichier de votes introuvable.", file=str(path))
     raw = (pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-           if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0, dtype=str))
+           if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl"))
     frame = raw.rename(columns=lambda c: HEADERS.get(_ascii(str(c)).strip(), str(c).strip()))
     missing = [c for c in ("participant", "item_id", "dots") if c not in frame.columns]
     if missing:
