@@ -98,7 +98,7 @@ def read_votes(path, item_ids=None) -> Votes:
     if missing:
         raise DiagnosticError(f"colonnes manquantes : {', '.join(missing)}. Utilisez le modèle "
                               "de feuille de votes.", file=path.name)
-    log, known, kept = AnomalyLog(path.name), set(map(str, item_ids or [])), []
+    log, known, kept = AnomalyLog(path.name), set(map(str, [] if item_ids is None else item_ids)), []
     for i, r in enumerate(frame.itertuples(index=False), start=2):
         person, item = getattr(r, "participant"), getattr(r, "item_id")
         dots = 0 if pd.isna(r.dots) or not str(r.dots).strip() else _dots(r.dots)
