@@ -63,7 +63,8 @@ def text_similarity(a, b) -> float:
 
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km between points given in degrees (vectorised)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float))
+                              for x in (lat1, lon1, lat2, lon2))
     h = (np.sin((lat2 - lat1) / 2) ** 2
          + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
@@ -100,7 +101,8 @@ def _resources(table: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({"actor_id": table["actor_id"].astype(object),
                           "category": table["category"].astype(object),
                           "text": text.astype(object).where(text.notna(), "")})
-    written = table[table["text"] != ""].drop_duplicates().sort_values(["actor_id", "category", "text"])
+    written = (table[table["text"] != ""].drop_duplicates()
+               .sort_values(["actor_id", "category", "text"]))
     written = written.groupby(["actor_id", "category"], sort=False)["text"].agg(" ; ".join)
     out = table[["actor_id", "category"]].drop_duplicates().sort_values(["actor_id", "category"])
     out = out.join(written, on=["actor_id", "category"]).fillna({"text": ""})
@@ -123,7 +125,8 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
         keys = ["cat"] + ([key] if key else [])
         offer = side["offer"][side["offer"][key] >= 0] if key else side["offer"]
         need = side["need"][side["need"][key] >= 0] if key else side["need"]
-        top = (offer.sort_values(keys + ["will", "code"], ascending=[True] * len(keys) + [False, True])
+        top = (offer.sort_values(keys + ["will", "code"],
+                                 ascending=[True] * len(keys) + [False, True])
                .groupby(keys, sort=False).head(settings.max_candidates))
         blocks.append(need[["row", "code"] + keys].merge(
             top[["row", "code"] + keys], on=keys, suffixes=("_need", "_offer")))
@@ -287,7 +290,8 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
         types = info.loc[members, "actor_type"].fillna("non précisé").value_counts()
         mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
         verb = ("ont besoin de" if kind == "mutualisation"
-                else "proposent" + (" dans la même intercommunalité" if sub["place"].iloc[0] else ""))
+                else "proposent"
+                + (" dans la même intercommunalité" if sub["place"].iloc[0] else ""))
         rows.append({
             "kind": kind, "actors": " ; ".join(members), "category": category,
             "score": round(min(1.0, len(members) / 10), 4), "score_category": 1.0,

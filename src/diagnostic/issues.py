@@ -56,9 +56,15 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
             "level": level, "levels": k, "supports": level > k - settings.top_box,
         }))
     for q in questions[questions["role"] == "issue"].itertuples():
-        was_asked = asked.loc[asked["question_id"] == q.question_id, "actor_id"].unique()
         ticked = answers[answers["question_id"] == q.question_id]
-        opts = choices[(choices["list_name"] == q.list_name) & ~choices["is_missing_code"].astype(bool)]
+        listed = choices[choices["list_name"] == q.list_name]
+        opts = listed[~listed["is_missing_code"].astype(bool)]
+        # "ne sait pas" alone: neither in the numerator nor in the denominator
+        real = ticked["value"].isin(set(opts["value"]))
+        unsure = (set(ticked.loc[~real & ticked["value"].isin(set(listed["value"])), "actor_id"])
+                  - set(ticked.loc[real, "actor_id"]))
+        asked_q = asked.loc[asked["question_id"] == q.question_id, "actor_id"].unique()
+        was_asked = [a for a in asked_q if a not in unsure]
         for opt in opts.itertuples():
             who = set(ticked.loc[ticked["value"] == opt.value, "actor_id"])
             frames.append(pd.DataFrame({

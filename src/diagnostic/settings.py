@@ -23,7 +23,8 @@ DESCRIPTIONS = {
     "cluster_jaccard": "Recouvrement (Jaccard) à partir duquel deux groupes d'acteurs fusionnent",
     "language": "Langue des rapports (fr ou en)",
     # analyse: divergence, cooperation, groups, workshop
-    "divergence_alpha": "Seuil des tests d'écart entre types, après correction de Benjamini-Hochberg",
+    "divergence_alpha": "Seuil des tests d'écart entre types (après correction de "
+                        "Benjamini-Hochberg)",
     "similarity_top_k": "Nombre de priorités de chaque type comparées entre types d'acteurs",
     "geo_half_distance_km": "Distance (km) à laquelle la proximité géographique vaut 0,5",
     "max_candidates": "Offres examinées par besoin à chaque échelle (commune, EPCI, territoire)",

@@ -45,7 +45,8 @@ def _standard(frame: pd.DataFrame) -> pd.DataFrame:
                          if _ascii(str(c)).strip() in _HEADERS else c)
     missing = [c for c in _KEYS + ["status"] if c not in frame.columns]
     if missing:
-        raise DiagnosticError(f"colonnes manquantes dans le fichier des pistes : {', '.join(missing)}.")
+        raise DiagnosticError("colonnes manquantes dans le fichier des pistes : "
+                              f"{', '.join(missing)}.")
     kinds = {**{v: k for k, v in KIND_LABELS.items()}, **{k: k for k in KIND_LABELS}}
     out = frame[_KEYS + ["status"]].dropna(subset=["actors"]).astype(object)
     out["kind"] = out["kind"].map(lambda k: kinds.get(str(k).strip(), str(k).strip()))

@@ -64,7 +64,9 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
     """
     labels = category_labels or {}
     rows = []
-    add = lambda c, i, s, e: rows.append({"category": c, "item": i, "source": s, "evidence": e})  # noqa: E731
+    def add(category, item, source, evidence):
+        rows.append({"category": category, "item": item, "source": source, "evidence": evidence})
+
     for r in issue_ranking.sort_values("rank").itertuples():
         if r.tag == TRANSVERSAL:
             add("faiblesses", r.label, SURVEY, f"Enjeu transversal : {r.reason}")
@@ -74,7 +76,8 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
         for r in regard.sort_values("issue_id").itertuples():
             evidence = f"écart à la référence {_pct(r.gap)}, soutien {r.support * 100:.0f} %"
             if r.quadrant == CONFIRMED:
-                add("faiblesses", r.label, INDICATOR, f"Enjeu confirmé par les chiffres : {evidence}")
+                add("faiblesses", r.label, INDICATOR,
+                    f"Enjeu confirmé par les chiffres : {evidence}")
             elif r.quadrant == UNDERRATED:
                 add("menaces", f"Enjeu sous-estimé : {r.label}", INDICATOR, evidence)
             elif r.gap < 0:

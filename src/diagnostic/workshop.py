@@ -92,13 +92,15 @@ def read_votes(path, item_ids=None) -> Votes:
     if not path.exists():
         raise DiagnosticError("fichier de votes introuvable.", file=str(path))
     raw = (pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-           if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl"))
+           if path.suffix.lower() == ".csv"
+           else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl"))
     frame = raw.rename(columns=lambda c: HEADERS.get(_ascii(str(c)).strip(), str(c).strip()))
     missing = [c for c in ("participant", "item_id", "dots") if c not in frame.columns]
     if missing:
         raise DiagnosticError(f"colonnes manquantes : {', '.join(missing)}. Utilisez le modèle "
                               "de feuille de votes.", file=path.name)
-    log, known, kept = AnomalyLog(path.name), set(map(str, [] if item_ids is None else item_ids)), []
+    known = set(map(str, [] if item_ids is None else item_ids))
+    log, kept = AnomalyLog(path.name), []
     for i, r in enumerate(frame.itertuples(index=False), start=2):
         person, item = getattr(r, "participant"), getattr(r, "item_id")
         dots = 0 if pd.isna(r.dots) or not str(r.dots).strip() else _dots(r.dots)
@@ -119,10 +121,10 @@ def read_votes(path, item_ids=None) -> Votes:
             continue
         kind = getattr(r, "actor_type", pd.NA)
         kept.append({"participant": str(person).strip(), "item_id": str(item).strip(),
-                     "actor_type": kind if pd.notna(kind) else "non précisé", "dots": dots, "row": i})
+                     "actor_type": kind if pd.notna(kind) else "non précisé", "dots": dots,
+                     "row": i})
     votes = pd.DataFrame(kept, columns=["participant", "actor_type", "item_id", "dots", "row"])
-    twice = votes.duplicated(["participant", "item_id"], keep=False)
-    for r in votes[twice & votes.duplicated(["participant", "item_id"])].itertuples():
+    for r in votes[votes.duplicated(["participant", "item_id"])].itertuples():
         log.add("même participant et même élément sur plusieurs lignes : gommettes additionnées",
                 REPAIRED, row=r.row, column="item_id", value=r.item_id)
     votes = (votes.groupby(["participant", "item_id"], sort=True)
