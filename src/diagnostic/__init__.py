@@ -19,9 +19,14 @@ from diagnostic.territory import (
 )
 
 # analyse
-from diagnostic.issues import consensus, group_matrix, issue_responses, rank_issues
-from diagnostic.cooperation import match_needs_offers
-from diagnostic.clusters import find_issue_groups
+from diagnostic.issues import actor_type_labels, consensus, group_matrix, issue_responses, rank_issues
+from diagnostic.divergence import find_divergences, newcombe_interval, type_similarity
+from diagnostic.cooperation import haversine_km, match_needs_offers, normalise_text
+from diagnostic.statuses import apply_statuses, read_statuses
+from diagnostic.clusters import find_groups, find_issue_groups
+from diagnostic.network import actor_links, cooperation_graph, find_actor_communities
+from diagnostic.workshop import compare_rankings, read_votes, shared_priorities, write_votes_template
+from diagnostic.synthesis import afom, regard_croise
 from diagnostic.territory import (
     aggregate_indicators, compare_territories, context, density_classes, participation,
     plot_commune_map,
@@ -50,6 +55,10 @@ __all__ = [
     "consensus", "group_matrix", "issue_responses", "rank_issues", "match_needs_offers",
     "find_issue_groups", "context", "participation",
     "aggregate_indicators", "compare_territories", "density_classes", "plot_commune_map",
+    "actor_type_labels", "find_divergences", "newcombe_interval", "type_similarity",
+    "haversine_km", "normalise_text", "apply_statuses", "read_statuses", "find_groups",
+    "actor_links", "cooperation_graph", "find_actor_communities", "compare_rankings",
+    "read_votes", "shared_priorities", "write_votes_template", "afom", "regard_croise",
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from diagnostic.network import find_actor_communities
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
+
+ISSUE_METHOD = "enjeu"
 
 
 def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
@@ -44,7 +47,7 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
             continue
         mix = types.loc[sorted(members)].value_counts()
         rows.append({
-            "method": "enjeu", "issues": " ; ".join(sorted(issues)),
+            "method": ISSUE_METHOD, "issues": " ; ".join(sorted(issues)),
             "actors": " ; ".join(sorted(members)), "size": len(members),
             "actor_types": ", ".join(f"{t} : {n}" for t, n in mix.items()),
             "label": f"Acteurs mobilisés sur : {label}",
@@ -54,3 +57,44 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
         out = out.sort_values(["size", "issues"], ascending=[False, True])
         out["cluster_id"] = [f"G{i:02d}" for i in range(1, len(out) + 1)]
     return conform(out, "clusters")
+
+
+def _mix(types: pd.Series, members) -> str:
+    return ", ".join(f"{t} : {n}" for t, n in types.loc[sorted(members)].value_counts().items())
+
+
+def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """Issue-centred groups, plus the stable communities of the actor network.
+
+    The network view (`diagnostic.network`) needs between `network_min_actors` and
+    `network_max_actors` actors; otherwise only issue-centred groups are given and their
+    `method` says why.
+
+    Returns
+    -------
+    DataFrame
+        The `clusters` table: ids G.. for issue-centred groups, R.. for network groups.
+    """
+    issue_groups = find_issue_groups(responses, settings)
+    n = responses["actor_id"].nunique()
+    if n < settings.network_min_actors or n > settings.network_max_actors:
+        why = (f"trop peu d'acteurs ({n} < {settings.network_min_actors})"
+               if n < settings.network_min_actors
+               else f"trop d'acteurs ({n} > {settings.network_max_actors})")
+        return issue_groups.assign(method=f"{ISSUE_METHOD} (analyse de réseau non faite : {why})")
+    types = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
+    method = (f"réseau (Louvain, {settings.louvain_runs} graines, noyau stable "
+              f"{settings.louvain_stability:.0%})").replace("%", " %")
+    rows = []
+    for k, group in enumerate(find_actor_communities(responses, settings), start=1):
+        named = [f"{labels[i]} (×{lift:.1f})".replace(".", ",")
+                 for i, lift in zip(group["issues"], group["lift"])]
+        rows.append({
+            "cluster_id": f"R{k:02d}", "method": method, "issues": " ; ".join(group["issues"]),
+            "actors": " ; ".join(group["actors"]), "size": len(group["actors"]),
+            "actor_types": _mix(types, group["actors"]),
+            "label": "Réseau d'acteurs autour de : " + (" ; ".join(named) or "enjeux variés"),
+        })
+    return conform(pd.concat([issue_groups, conform(pd.DataFrame(rows), "clusters")],
+                             ignore_index=True), "clusters")

@@ -1,9 +1,16 @@
-"""Cooperation opportunities: needs meet offers on one shared resource vocabulary."""
+"""Cooperation opportunities: needs meet offers on one shared resource vocabulary.
+
+Matching goes through an index on resource categories: each need only meets the offers of
+its category in the same commune, the same EPCI and the most willing of the territory
+(`max_candidates` at each scale), so the work grows linearly with the number of actors.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -14,14 +21,21 @@ STATUS_DEFAULT = "à valider"
 STATUSES = ("à valider", "validé", "écarté")
 KIND_LABELS = {"reciprocal": "réciproque", "direct": "directe",
                "mutualisation": "mutualisation", "pooling": "mise en commun"}
-_WILLINGNESS_TEXT = {1.0: "prêt à coopérer", 0.5: "peut-être prêt à coopérer"}
+COMPETITION = "risque de concurrence"
+_STOPWORDS = frozenset(
+    "a au aux avec ce ces d dans de des du en et l la le les leur leurs nos notre nous ou "
+    "par pour qu que qui sa se ses son sur un une vos votre".split())
+
+
+def _ascii(text) -> str:
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
 
 
 def willingness(value) -> float | None:
     """Score a willingness answer: 1 yes, 0.5 maybe or unknown, None for a refusal."""
     if value is None or value is pd.NA or not str(value).strip():
         return 0.5
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode().lower()
+    text = _ascii(value)
     if text.startswith(("non", "no", "pas")) and not text.startswith("not sure"):
         return None
     if text.startswith(("oui", "yes", "y", "1")):
@@ -29,19 +43,166 @@ def willingness(value) -> float | None:
     return 0.5
 
 
-def _geo(a_commune, b_commune, a_epci, b_epci) -> tuple[float, str]:
-    if pd.notna(a_commune) and pd.notna(b_commune) and a_commune == b_commune:
-        return 1.0, "dans la même commune"
-    if pd.notna(a_epci) and pd.notna(b_epci) and a_epci == b_epci:
-        return 0.6, "dans la même intercommunalité"
-    if pd.isna(a_commune) or pd.isna(b_commune):
-        return 0.3, "commune non connue"
-    return 0.2, "dans le territoire"
+def normalise_text(text) -> str:
+    """Lower-case, accent-free words of a French text, without the little words.
+
+    >>> normalise_text("Un minibus pour les sorties des Aînés")
+    'minibus sorties aines'
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    words = re.split(r"[^a-z0-9]+", _ascii(text))
+    return " ".join(w for w in words if w and w not in _STOPWORDS)
+
+
+def text_similarity(a, b) -> float:
+    """Similarity (0–1) of two free texts, insensitive to accents, case and word order."""
+    a, b = normalise_text(a), normalise_text(b)
+    return fuzz.token_set_ratio(a, b) / 100 if a and b else 0.0
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between points given in degrees (vectorised)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float))
+                              for x in (lat1, lon1, lat2, lon2))
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
+
+
+def _actor_info(actors, coordinates, type_labels) -> pd.DataFrame:
+    """Actors sorted by id, with an integer code (ids compare like their codes)."""
+    info = actors.drop_duplicates("actor_id").set_index("actor_id").sort_index()
+    out = pd.DataFrame({"code": np.arange(len(info))}, index=info.index.astype(object))
+    for col in ("actor_type", "sector", "commune_code", "epci_code"):
+        out[col] = (info[col].astype(object).where(info[col].notna(), None).to_numpy()
+                    if col in info else None)
+    unique = ({v: willingness(v) for v in info["cooperation"].astype(object).unique()}
+              if "cooperation" in info else {})
+    out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
+    labels = type_labels or {}
+    kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else "type non précisé")
+    out["who"] = "l'acteur " + out.index.astype(str) + " (" + kind + ")"
+    for col in ("commune_code", "epci_code", "sector"):  # integer keys: fast merges
+        out["k_" + col] = pd.factorize(out[col], use_na_sentinel=True)[0]
+    coords = (coordinates.drop_duplicates("commune_code").set_index("commune_code")
+              if coordinates is not None and len(coordinates) else None)
+    for col in ("lat", "lon"):
+        out[col] = (out["commune_code"].map(coords[col]).astype(float)
+                    if coords is not None else np.nan)
+    return out
+
+
+def _resources(table: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """One row per willing actor and category, texts joined; "autre" left to the workshop."""
+    table = table[table["actor_id"].isin(info.index[info["will"].notna()])
+                  & table["category"].notna() & (table["category"] != "autre")]
+    text = table["text"] if "text" in table else pd.Series(pd.NA, index=table.index)
+    table = pd.DataFrame({"actor_id": table["actor_id"].astype(object),
+                          "category": table["category"].astype(object),
+                          "text": text.astype(object).where(text.notna(), "")})
+    written = (table[table["text"] != ""].drop_duplicates()
+               .sort_values(["actor_id", "category", "text"]))
+    written = written.groupby(["actor_id", "category"], sort=False)["text"].agg(" ; ".join)
+    out = table[["actor_id", "category"]].drop_duplicates().sort_values(["actor_id", "category"])
+    out = out.join(written, on=["actor_id", "category"]).fillna({"text": ""})
+    out["code"] = info.loc[out["actor_id"], "code"].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
+    """Need × offer pairs through the category index, at most `max_candidates` per scale."""
+    cats = sorted(set(needs["category"]) | set(offers["category"]))
+    place = info.set_index("code")[["k_commune_code", "k_epci_code", "will"]]
+    side = {}
+    for name, table in (("need", needs), ("offer", offers)):
+        side[name] = pd.DataFrame({
+            "row": np.arange(len(table)), "code": table["code"].to_numpy(),
+            "cat": pd.Categorical(table["category"], categories=cats).codes,
+        }).join(place, on="code")
+    blocks = []
+    for key in ("k_commune_code", "k_epci_code", None):
+        keys = ["cat"] + ([key] if key else [])
+        offer = side["offer"][side["offer"][key] >= 0] if key else side["offer"]
+        need = side["need"][side["need"][key] >= 0] if key else side["need"]
+        top = (offer.sort_values(keys + ["will", "code"],
+                                 ascending=[True] * len(keys) + [False, True])
+               .groupby(keys, sort=False).head(settings.max_candidates))
+        blocks.append(need[["row", "code"] + keys].merge(
+            top[["row", "code"] + keys], on=keys, suffixes=("_need", "_offer")))
+    pairs = pd.concat(blocks, ignore_index=True)
+    pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
+    pairs = pairs.drop_duplicates(["row_need", "row_offer"])[
+        ["code_need", "code_offer", "row_need", "row_offer", "cat"]].reset_index(drop=True)
+    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
+
+
+def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Score components of each pair (numbers only: explanations come after the cut)."""
+    cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
+    col = lambda name: info[name].to_numpy()  # noqa: E731
+    nc, oc = col("k_commune_code")[cn], col("k_commune_code")[co]
+    ne, oe = col("k_epci_code")[cn], col("k_epci_code")[co]
+    unknown = (nc < 0) | (oc < 0)
+    same_commune = ~unknown & (nc == oc)
+    same_epci = (ne >= 0) & (ne == oe)
+    p["place"] = np.select([same_commune, same_epci, unknown], [0, 1, 2], 3)
+    admin = np.array([1.0, 0.6, 0.3, 0.2])[p["place"]]
+    lat, lon = col("lat"), col("lon")
+    dist = np.where(same_commune, 0.0, haversine_km(lat[cn], lon[cn], lat[co], lon[co]))
+    p["distance_km"] = dist
+    p["score_geo"] = np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
+    tn = needs["text"].to_numpy()[p["row_need"]]
+    to = offers["text"].to_numpy()[p["row_offer"]]
+    both = (tn != "") & (to != "")
+    score_text = np.zeros(len(p))
+    score_text[both] = [text_similarity(a, b) for a, b in zip(tn[both], to[both])]
+    p["score_text"] = score_text
+    p["will_need"], p["will_offer"] = col("will")[cn], col("will")[co]
+    p["score_willingness"] = p["will_need"] * p["will_offer"]
+    p["score"] = (settings.weight_category + settings.weight_text * p["score_text"]
+                  + settings.weight_geo * p["score_geo"]
+                  + settings.weight_willingness * p["score_willingness"]).round(4)
+    sector = col("k_sector")
+    p["rival"] = same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co])
+    order = np.lexsort((p["cat"].to_numpy(), co, cn, -p["score"].to_numpy()))
+    return p.iloc[order].reset_index(drop=True)
+
+
+def _named(p: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Actor ids, descriptions and place words of the pairs kept."""
+    ids, who = info.index.to_numpy(), info["who"].to_numpy()
+    where = pd.Series(np.array(["dans la même commune", "dans la même intercommunalité",
+                                "commune non connue", "dans le territoire"])[p["place"]],
+                      index=p.index)
+    km = pd.Series(p["distance_km"].round(), index=p.index)
+    where = where + (" (à " + km.astype("Int64").astype(str) + " km)").where(
+        km.notna() & (p["place"] != 0), "")
+    return p.assign(flags=np.where(p["rival"], COMPETITION, ""),
+                    need_actor=ids[p["code_need"]], offer_actor=ids[p["code_offer"]],
+                    who_need=who[p["code_need"]], who_offer=who[p["code_offer"]], where=where)
+
+
+def _label(codes: pd.Series, labels: dict) -> pd.Series:
+    return codes.map({c: labels.get(c, c) for c in codes.unique()})
+
+
+def _willing_text(a: pd.Series, b: pd.Series) -> pd.Series:
+    word = {1.0: "prêt à coopérer", 0.5: "peut-être prêt à coopérer"}
+    both = (a == 1.0) & (b == 1.0)
+    mixed = "Volonté de coopérer : " + a.map(word) + " et " + b.map(word) + "."
+    return mixed.where(~both, "Les deux sont prêts à coopérer.")
+
+
+def _rival_text(flags: pd.Series) -> pd.Series:
+    return flags.map({COMPETITION: " Attention : même secteur dans la même commune, "
+                      "risque de concurrence."}).fillna("")
 
 
 def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataFrame,
                        category_labels: dict[str, str] | None = None,
-                       settings: Settings = Settings()) -> pd.DataFrame:
+                       settings: Settings = Settings(), coordinates: pd.DataFrame | None = None,
+                       type_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Find cooperation opportunities between actors.
 
     An actor who refused to cooperate never appears; "maybe" lowers the score.
@@ -51,9 +212,13 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
     needs, offers : DataFrame
         The `needs` and `offers` tables (same category vocabulary).
     actors : DataFrame
-        The `actors` table, placed on communes, with `cooperation`.
+        The `actors` table, placed on communes, with `cooperation` (and `sector`).
     category_labels : dict, optional
         French label of each category, for explanations.
+    coordinates : DataFrame, optional
+        commune_code, lat, lon of commune centroids: adds distances to the geography score.
+    type_labels : dict, optional
+        Label of each actor type, for explanations.
 
     Returns
     -------
@@ -62,98 +227,71 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
         mutualisation and pooling, each group by decreasing score.
     """
     labels = category_labels or {}
-    info = actors.set_index("actor_id")
-    will = {a: willingness(v) for a, v in info["cooperation"].items()}
-    ok = {a for a, w in will.items() if w is not None}
-    needs = needs[needs["actor_id"].isin(ok) & (needs["category"] != "autre")]
-    offers = offers[offers["actor_id"].isin(ok) & (offers["category"] != "autre")]
-    pairs = needs.merge(offers, on="category", suffixes=("_need", "_offer"))
-    pairs = pairs[pairs["actor_id_need"] != pairs["actor_id_offer"]]
-    rows = []
-    for p in pairs.itertuples():
-        n, o = p.actor_id_need, p.actor_id_offer
-        geo, where = _geo(info.at[n, "commune_code"], info.at[o, "commune_code"],
-                          info.at[n, "epci_code"], info.at[o, "epci_code"])
-        text = (fuzz.token_set_ratio(str(p.text_need), str(p.text_offer)) / 100
-                if pd.notna(p.text_need) and pd.notna(p.text_offer) else 0.0)
-        w = will[n] * will[o]
-        score = (settings.weight_category + settings.weight_text * text
-                 + settings.weight_geo * geo + settings.weight_willingness * w)
-        rows.append({
-            "kind": "direct", "actors": f"{n} ; {o}", "need_actor": n, "offer_actor": o,
-            "category": p.category, "score": round(score, 4), "score_category": 1.0,
-            "score_text": text, "score_geo": geo, "score_willingness": w,
-            "explanation": (
-                f"{_who(info, n)} a besoin de « {labels.get(p.category, p.category)} » ; "
-                f"{_who(info, o)} en propose, {where}. "
-                f"{_both(will[n], will[o])}"
-            ),
-        })
-    direct = pd.DataFrame(rows)
-    if not direct.empty:
-        direct = (direct.sort_values(["score", "need_actor", "offer_actor"],
-                                     ascending=[False, True, True])
-                  .groupby(["need_actor", "category"]).head(settings.max_offers_per_need))
-    out = [_reciprocal(direct, info, labels), direct,
-           _groups(needs, info, labels, settings, "mutualisation"),
-           _groups(offers, info, labels, settings, "pooling")]
-    frame = pd.concat([f for f in out if f is not None and not f.empty], ignore_index=True) \
-        if any(f is not None and not f.empty for f in out) else pd.DataFrame()
+    info = _actor_info(actors, coordinates, type_labels)
+    needs, offers = _resources(needs, info), _resources(offers, info)
+    scored = _score(_candidates(needs, offers, info, settings), needs, offers, info, settings)
+    direct = scored.groupby(["code_need", "cat"], sort=False).head(settings.max_offers_per_need)
+    direct = _named(direct, info)
+    cat = _label(direct["category"], labels)
+    direct = direct.assign(
+        kind="direct", actors=direct["need_actor"] + " ; " + direct["offer_actor"],
+        score_category=1.0, explanation=(
+            direct["who_need"].str[:1].str.upper() + direct["who_need"].str[1:]
+            + " a besoin de « " + cat + " » ; " + direct["who_offer"] + " en propose, "
+            + direct["where"] + ". " + _willing_text(direct["will_need"], direct["will_offer"])
+            + _rival_text(direct["flags"])))
+    parts = [_reciprocal(scored, info, labels, settings), direct,
+             _groups(needs, info, labels, settings, "mutualisation"),
+             _groups(offers, info, labels, settings, "pooling")]
+    frame = pd.concat([f for f in parts if len(f)], ignore_index=True) \
+        if any(len(f) for f in parts) else pd.DataFrame()
     frame["status"] = STATUS_DEFAULT
     return conform(frame, "opportunities")
 
 
-def _who(info: pd.DataFrame, actor: str) -> str:
-    kind = info.at[actor, "actor_type"]
-    return f"l'acteur {actor} ({kind if pd.notna(kind) else 'type non précisé'})"
-
-
-def _both(a: float, b: float) -> str:
-    if a == b == 1.0:
-        return "Les deux sont prêts à coopérer."
-    return (f"Volonté de coopérer : {_WILLINGNESS_TEXT.get(a, '?')} et "
-            f"{_WILLINGNESS_TEXT.get(b, '?')}.")
-
-
-def _reciprocal(direct: pd.DataFrame, info, labels) -> pd.DataFrame | None:
+def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.DataFrame:
     """Pairs of actors who can each give the other something: ranked first."""
-    if direct.empty:
-        return None
-    fwd = direct[["need_actor", "offer_actor", "category", "score", "score_geo",
-                  "score_willingness", "score_text"]]
-    back = fwd.merge(fwd, left_on=["need_actor", "offer_actor"],
-                     right_on=["offer_actor", "need_actor"], suffixes=("", "_back"))
-    back = back[back["need_actor"] < back["offer_actor"]]
-    rows = []
-    for r in back.itertuples():
-        a, b = r.need_actor, r.offer_actor
-        rows.append({
-            "kind": "reciprocal", "actors": f"{a} ; {b}", "need_actor": a, "offer_actor": b,
-            "category": f"{r.category} ↔ {r.category_back}",
-            "score": round((r.score + r.score_back) / 2 + 0.1, 4), "score_category": 1.0,
-            "score_text": r.score_text, "score_geo": r.score_geo,
-            "score_willingness": r.score_willingness,
-            "explanation": (
-                f"Échange possible dans les deux sens : {_who(info, b)} peut apporter "
-                f"« {labels.get(r.category, r.category)} » à {_who(info, a)}, qui peut lui "
-                f"apporter « {labels.get(r.category_back, r.category_back)} »."
-            ),
-        })
-    out = pd.DataFrame(rows)
-    return out.sort_values(["score", "actors"], ascending=[False, True]) if len(out) else None
+    back = scored.merge(scored[["code_need", "code_offer", "category", "score", "score_text"]],
+                        left_on=["code_need", "code_offer"], right_on=["code_offer", "code_need"],
+                        suffixes=("", "_back"))
+    back = back[back["code_need"] < back["code_offer"]].drop(
+        columns=["code_need_back", "code_offer_back"])
+    if back.empty:
+        return back
+    back = _named(back, info)
+    give = _label(back["category"], labels)
+    take = _label(back["category_back"], labels)
+    out = back.assign(
+        kind="reciprocal", actors=back["need_actor"] + " ; " + back["offer_actor"],
+        category=back["category"] + " ↔ " + back["category_back"],
+        score=((back["score"] + back["score_back"]) / 2 + settings.reciprocal_bonus).round(4),
+        score_text=(back["score_text"] + back["score_text_back"]) / 2, score_category=1.0,
+        explanation=("Échange possible dans les deux sens : " + back["who_offer"]
+                     + " peut apporter « " + give + " » à " + back["who_need"]
+                     + ", qui peut lui apporter « " + take + " », " + back["where"] + ". "
+                     + _willing_text(back["will_need"], back["will_offer"])
+                     + _rival_text(back["flags"])))
+    return out.sort_values(["score", "code_need", "code_offer", "category"],
+                           ascending=[False, True, True, True])
 
 
-def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str):
-    """Several actors with the same need (mutualisation) or offer (pooling)."""
-    rows = []
+def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) -> pd.DataFrame:
+    """Several actors with the same need (mutualisation) or the same offer nearby (pooling)."""
     least = settings.min_mutualisation if kind == "mutualisation" else 2
-    for category, sub in table.groupby("category", sort=True):
+    table = table.join(info[["epci_code", "who"]], on="actor_id")
+    keys = ["category"] + (["place"] if kind == "pooling" else [])
+    table = table.assign(place=table["epci_code"].fillna(""))
+    rows = []
+    for key, sub in table.groupby(keys, sort=True):
         members = sorted(sub["actor_id"].unique())
         if len(members) < least:
             continue
+        category = key[0] if isinstance(key, tuple) else key
         types = info.loc[members, "actor_type"].fillna("non précisé").value_counts()
-        mix = ", ".join(f"{n} {t}" for t, n in types.items())
-        verb = "ont besoin de" if kind == "mutualisation" else "proposent"
+        mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
+        verb = ("ont besoin de" if kind == "mutualisation"
+                else "proposent"
+                + (" dans la même intercommunalité" if sub["place"].iloc[0] else ""))
         rows.append({
             "kind": kind, "actors": " ; ".join(members), "category": category,
             "score": round(min(1.0, len(members) / 10), 4), "score_category": 1.0,
@@ -162,4 +300,5 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str):
                             "est à étudier en atelier."),
         })
     out = pd.DataFrame(rows)
-    return out.sort_values(["score", "category"], ascending=[False, True]) if len(out) else None
+    return out.sort_values(["score", "category", "actors"], ascending=[False, True, True]) \
+        if len(out) else out

@@ -56,9 +56,15 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
             "level": level, "levels": k, "supports": level > k - settings.top_box,
         }))
     for q in questions[questions["role"] == "issue"].itertuples():
-        was_asked = asked.loc[asked["question_id"] == q.question_id, "actor_id"].unique()
         ticked = answers[answers["question_id"] == q.question_id]
-        opts = choices[(choices["list_name"] == q.list_name) & ~choices["is_missing_code"].astype(bool)]
+        listed = choices[choices["list_name"] == q.list_name]
+        opts = listed[~listed["is_missing_code"].astype(bool)]
+        # "ne sait pas" alone: neither in the numerator nor in the denominator
+        real = ticked["value"].isin(set(opts["value"]))
+        unsure = (set(ticked.loc[~real & ticked["value"].isin(set(listed["value"])), "actor_id"])
+                  - set(ticked.loc[real, "actor_id"]))
+        asked_q = asked.loc[asked["question_id"] == q.question_id, "actor_id"].unique()
+        was_asked = [a for a in asked_q if a not in unsure]
         for opt in opts.itertuples():
             who = set(ticked.loc[ticked["value"] == opt.value, "actor_id"])
             frames.append(pd.DataFrame({
@@ -73,6 +79,13 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     out["actor_type"] = out["actor_id"].map(types).fillna("non précisé").astype("string")
     out["supports"] = out["supports"].astype(bool)
     return out
+
+
+def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
+    """Label of each actor type value, from the choices of the ``actor_type`` question."""
+    lists = questions.loc[questions["role"] == "actor_type", "list_name"].dropna()
+    chosen = choices[choices["list_name"].isin(set(lists))].dropna(subset=["value", "label"])
+    return dict(zip(chosen["value"].astype(str), chosen["label"].astype(str)))
 
 
 def consensus(levels: pd.Series, k: int) -> float:
@@ -106,13 +119,16 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     return conform(out, "group_matrix")
 
 
-def rank_issues(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
+                type_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then intensity.
 
     Parameters
     ----------
     responses : DataFrame
         From `issue_responses`.
+    type_labels : dict, optional
+        Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
 
     Returns
     -------
@@ -149,7 +165,9 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
             "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
             "breadth": breadth, "min_support": float(by_type.min()) if eligible else np.nan,
             "intensity": intensity, "consensus": cons, "tag": tag,
-            "reason": _reason(tag, cells, settings.support_threshold, intensity, k, gap),
+            "reason": _reason(tag, cells.assign(actor_type=cells["actor_type"].map(
+                lambda t: (type_labels or {}).get(t, t))), settings.support_threshold,
+                intensity, k, gap),
         })
     out = pd.DataFrame(rows)
     if out.empty:

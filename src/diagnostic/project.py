@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic.anomalies import RowAccount, concat_anomalies
-from diagnostic.clusters import find_issue_groups
+from diagnostic.clusters import find_groups
 from diagnostic.cooperation import match_needs_offers
+from diagnostic.divergence import find_divergences, type_similarity
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
-from diagnostic.issues import group_matrix, issue_responses, rank_issues
+from diagnostic.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
+from diagnostic.network import cooperation_graph
 from diagnostic.readers import read_responses
-from diagnostic.settings import Settings
 from diagnostic.schemas import conform
+from diagnostic.settings import Settings
+from diagnostic.statuses import apply_statuses
+from diagnostic.synthesis import afom, regard_croise
 from diagnostic.territory import (
     attach_epci, boundary_differences, context, match_report, participation, place_actors,
     read_changes, read_communes, read_epci, read_indicators,
 )
 from diagnostic.territory.maps import read_boundaries
+from diagnostic.workshop import RankComparison, compare_rankings, read_votes, shared_priorities
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,11 @@ class Project:
     changes: Path | None = None
     boundaries: Path | None = None
     indicators: tuple[Path, ...] = ()
+    # analyse (issue 5): optional inputs
+    votes: Path | None = None                 # [workshop] votes
+    statuses: Path | None = None              # [workshop] opportunities (statuses decided)
+    centroids: Path | None = None             # [geography] centroids: commune_code,lat,lon
+    issue_indicators: tuple[tuple[str, str], ...] = ()  # [issue_indicators] issue = indicator
 
 
 def _path(base: Path, value, key: str, file: Path) -> Path:
@@ -97,9 +107,21 @@ def read_project(path) -> Project:
         territory=tuple(str(t) for t in data.get("territory", [])), surveys=specs,
         communes=_path(base, geo["communes"], "communes", path),
         epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
-        settings=settings, **optional,
+        settings=settings, **optional, **_analysis_inputs(data, base, path),
         indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
     )
+
+
+def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
+    """Optional inputs of the analysis: workshop files, centroids, issue → indicator."""
+    workshop, geo = data.get("workshop") or {}, data.get("geography") or {}
+    opt = lambda table, key, name: (_path(base, table[key], name, file)  # noqa: E731
+                                    if table.get(key) else None)
+    return {"votes": opt(workshop, "votes", "votes"),
+            "statuses": opt(workshop, "opportunities", "opportunities"),
+            "centroids": opt(geo, "centroids", "centroids"),
+            "issue_indicators": tuple((str(k), str(v)) for k, v in
+                                      (data.get("issue_indicators") or {}).items())}
 
 
 @dataclass(frozen=True)
@@ -126,6 +148,17 @@ class Diagnostic:
     anomalies: pd.DataFrame
     accounts: tuple[RowAccount, ...] = field(default=())
     indicators: pd.DataFrame | None = None
+    # analyse (issue 5)
+    divergence: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "divergence"))
+    type_similarity: pd.DataFrame = field(
+        default_factory=lambda: conform(pd.DataFrame(), "type_similarity"))
+    votes: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "votes"))
+    shared_priorities: pd.DataFrame = field(
+        default_factory=lambda: conform(pd.DataFrame(), "shared_priorities"))
+    rank_comparison: RankComparison | None = None
+    regard_croise: pd.DataFrame = field(
+        default_factory=lambda: conform(pd.DataFrame(), "regard_croise"))
+    afom: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "afom"))
 
     @property
     def settings(self) -> Settings:
@@ -136,7 +169,20 @@ class Diagnostic:
         responses = self.responses
         if actor_types:
             responses = responses[responses["actor_type"].isin(list(actor_types))]
-        return rank_issues(responses, self.settings)
+        return rank_issues(responses, self.settings,
+                           actor_type_labels(self.questions, self.choices))
+
+    def cooperation_graph(self):
+        """Actors, issues and resources as a networkx graph (see `cooperation_graph`)."""
+        return cooperation_graph(self.actors, self.responses, self.needs, self.offers,
+                                 self.opportunities)
+
+    def with_indicator_gaps(self, gaps: pd.DataFrame) -> "Diagnostic":
+        """A copy with the regard croisé and AFOM computed from indicator gaps (issue_id, gap)."""
+        cross = regard_croise(self.issue_ranking, gaps, self.settings)
+        return replace(self, regard_croise=cross, afom=afom(
+            self.issue_ranking, self.opportunities, cross,
+            self.shared_priorities if len(self.votes) else None))
 
 
 def area_codes(territory, communes: pd.DataFrame) -> set[str]:
@@ -178,19 +224,42 @@ def run_diagnostic(project: Project) -> Diagnostic:
     responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
     resource_lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
     labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values)
+    analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
+                         actor_type_labels(questions, choices), labels)
     return Diagnostic(
         project=project, questions=questions, choices=choices, actors=actors,
         personal=cat("personal"), answers=cat("answers"), responses=responses,
         needs=cat("needs"), offers=cat("offers"), communes=communes, epci=epci,
-        issue_ranking=rank_issues(responses, settings),
-        group_matrix=group_matrix(responses, settings),
-        opportunities=match_needs_offers(cat("needs"), cat("offers"), actors, labels, settings),
-        clusters=find_issue_groups(responses, settings),
         participation=participation(actors, communes, area, indicators),
         context=context(communes, epci, area, actors, indicators, settings, changes),
-        anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies),
-        accounts=tuple(s.account for s in surveys), indicators=indicators,
+        anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies
+                                   + analysis.pop("_anomalies")),
+        accounts=tuple(s.account for s in surveys) + analysis.pop("_accounts"),
+        indicators=indicators, **analysis,
     )
+def _analysis(project: Project, responses, needs, offers, actors, types, labels) -> dict:
+    """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop."""
+    settings = project.settings
+    ranking = rank_issues(responses, settings, types)
+    coords = (pd.read_csv(project.centroids, dtype={"commune_code": str})
+              if project.centroids else None)
+    opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
+    if project.statuses:
+        opportunities = apply_statuses(opportunities, project.statuses)
+    out = {"issue_ranking": ranking, "group_matrix": group_matrix(responses, settings),
+           "divergence": find_divergences(responses, settings, types),
+           "type_similarity": type_similarity(responses, settings, types),
+           "opportunities": opportunities, "clusters": find_groups(responses, settings),
+           "_anomalies": [], "_accounts": ()}
+    shared = None
+    if project.votes:
+        read = read_votes(project.votes, ranking["issue_id"])
+        shared = shared_priorities(ranking, read.votes)
+        out.update(votes=read.votes, shared_priorities=shared,
+                   rank_comparison=compare_rankings(shared),
+                   _anomalies=[read.anomalies], _accounts=(read.account,))
+    out["afom"] = afom(ranking, opportunities, None, shared, labels)
+    return out
 
 
 def _read_geography(project: Project):

@@ -48,7 +48,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "opportunities": {
         "kind": S, "actors": S, "need_actor": S, "offer_actor": S, "category": S,
         "score": F, "score_category": F, "score_text": F, "score_geo": F,
-        "score_willingness": F, "distance_km": F, "explanation": S, "status": S,
+        "score_willingness": F, "distance_km": F, "explanation": S, "status": S, "flags": S,
     },
     "clusters": {
         "cluster_id": S, "method": S, "issues": S, "actors": S, "size": I,
@@ -58,6 +58,24 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "commune_code": S, "commune": S, "epci_code": S, "population": I, "actor_type": S,
         "respondents": I, "per_1000_inhabitants": F, "establishments": I,
         "per_100_establishments": F, "density_class": S,
+    },
+    # analyse: divergence, workshop, regard croisé (issue 5)
+    "divergence": {
+        "issue_id": S, "gap": F, "gap_ci_low": F, "gap_ci_high": F, "test": S, "p_value": F,
+        "p_adjusted": F, "significant": B, "effect_size": F, "label": S, "between": S,
+    },
+    "type_similarity": {
+        "type_a": S, "type_b": S, "common": I, "top_k": I, "similarity": F, "issues": S, "text": S,
+    },
+    "votes": {"participant": S, "actor_type": S, "item_id": S, "dots": I},
+    "shared_priorities": {
+        "issue_id": S, "label": S, "survey_rank": I, "support": F, "participants": I,
+        "workshop_share": F, "workshop_rank": I, "shift": I, "trend": S,
+    },
+    "afom": {"category": S, "item": S, "source": S, "evidence": S},
+    "regard_croise": {
+        "issue_id": S, "label": S, "support": F, "gap": F, "perceived": B, "objective": B,
+        "quadrant": S,
     },
     "context": {
         "indicator": S, "label": S, "geo_level": S, "geo_code": S, "geo_name": S, "year": I,

@@ -26,6 +26,20 @@ DESCRIPTIONS = {
     "notable_gap_points": "Écart en points de pourcentage à partir duquel l'écart d'un taux est "
     "jugé notable",
     "language": "Langue des rapports (fr ou en)",
+    # analyse: divergence, cooperation, groups, workshop
+    "divergence_alpha": "Seuil des tests d'écart entre types (après correction de "
+                        "Benjamini-Hochberg)",
+    "similarity_top_k": "Nombre de priorités de chaque type comparées entre types d'acteurs",
+    "geo_half_distance_km": "Distance (km) à laquelle la proximité géographique vaut 0,5",
+    "max_candidates": "Offres examinées par besoin à chaque échelle (commune, EPCI, territoire)",
+    "reciprocal_bonus": "Bonus de score d'un échange réciproque",
+    "network_min_actors": "Nombre minimal d'acteurs pour l'analyse de réseau",
+    "network_max_actors": "Nombre maximal d'acteurs pour l'analyse de réseau (coût en paires)",
+    "network_alpha": "Seuil du test hypergéométrique pour relier deux acteurs",
+    "louvain_runs": "Nombre de graines de la détection de communautés (Louvain)",
+    "louvain_stability": "Part des graines où deux acteurs doivent être réunis (noyau stable)",
+    "priority_threshold": "Soutien à partir duquel un enjeu est perçu comme prioritaire",
+    "gap_threshold": "Écart statistique à partir duquel un enjeu est objectivé",
 }
 
 
@@ -49,6 +63,18 @@ class Settings:
     notable_gap_index: float = 15.0
     notable_gap_points: float = 5.0
     language: str = "fr"
+    divergence_alpha: float = 0.05
+    similarity_top_k: int = 5
+    geo_half_distance_km: float = 10.0
+    max_candidates: int = 10
+    reciprocal_bonus: float = 0.1
+    network_min_actors: int = 30
+    network_max_actors: int = 3000
+    network_alpha: float = 0.05
+    louvain_runs: int = 20
+    louvain_stability: float = 0.8
+    priority_threshold: float = 0.5
+    gap_threshold: float = 0.1
 
     @classmethod
     def from_mapping(cls, values: dict, *, file=None) -> "Settings":

@@ -225,11 +225,13 @@ def _opportunities(ws, diag, source):
         source])
     resources = role_labels(diag.questions, diag.choices, "need")
     table = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS),
+                                      category_code=diag.opportunities["category"],
                                       category=relabel(diag.opportunities["category"], resources))
     first, last = write_frame(ws, table, start, {
         "kind": "Type de piste", "category": "Ressource", "explanation": "Explication",
         "actors": "Acteurs", "score": "Score", "score_geo": "Proximité",
-        "score_willingness": "Volonté", "score_text": "Précisions", "status": "Statut"},
+        "score_willingness": "Volonté", "score_text": "Précisions", "status": "Statut",
+        "category_code": "Code ressource"},
         {"score": "0.00", "score_geo": "0.00", "score_willingness": "0.00", "score_text": "0.00"},
         widths={"explanation": 80, "actors": 26})
     if len(table):

@@ -1,0 +1,141 @@
+"""Convergence and divergence between actor types: gaps, tests, shared priorities."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
+
+from diagnostic.issues import group_matrix
+from diagnostic.schemas import conform
+from diagnostic.settings import Settings
+
+NO_TEST = "aucun (moins de deux types comparables)"
+
+
+def newcombe_interval(s1: int, n1: int, s2: int, n2: int, alpha: float = 0.05):
+    """Newcombe's hybrid score interval of the difference of two proportions p1 − p2.
+
+    >>> [round(x, 4) for x in newcombe_interval(5, 5, 0, 5)]
+    [0.3855, 1.0]
+    """
+    p1, p2 = s1 / n1, s2 / n2
+    l1, u1 = proportion_confint(s1, n1, alpha=alpha, method="wilson")
+    l2, u2 = proportion_confint(s2, n2, alpha=alpha, method="wilson")
+    d = p1 - p2
+    return (d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+            d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+
+
+def _test(sub: pd.DataFrame, eligible: list[str]) -> tuple[str, float, float]:
+    """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""
+    sub = sub[sub["actor_type"].isin(eligible)]
+    if sub["level"].notna().any():
+        groups = [g["level"].dropna().astype(float).to_numpy()
+                  for _, g in sub.groupby("actor_type", sort=True)]
+        n = sum(len(g) for g in groups)
+        h, p = stats.kruskal(*groups)
+        if not np.isfinite(h):  # every answer identical: nothing to tell apart
+            return "Kruskal-Wallis", 1.0, 0.0
+        return "Kruskal-Wallis", float(p), float(h / (n - 1))
+    table = pd.crosstab(sub["actor_type"], sub["supports"].astype(bool)) \
+        .reindex(columns=[True, False], fill_value=0).to_numpy()
+    n = int(table.sum())
+    if (table.sum(axis=0) == 0).any():  # nobody (or everybody) supports: no difference
+        return ("Fisher" if len(table) == 2 else "khi-deux"), 1.0, 0.0
+    chi2 = stats.chi2_contingency(table, correction=False)[0]
+    effect = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
+    if len(table) == 2:
+        return "Fisher", float(stats.fisher_exact(table)[1]), effect
+    return "khi-deux", float(stats.chi2_contingency(table)[1]), effect
+
+
+def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
+                     type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per issue, the support gap between the most and least supportive eligible types.
+
+    Only types with at least `min_group_size` respondents are compared. The gap comes with
+    Newcombe's interval; the test (Kruskal–Wallis on Likert levels, Fisher or χ² on
+    support) is a flag next to the effect size, its p-values corrected by
+    Benjamini–Hochberg across issues.
+
+    Returns
+    -------
+    DataFrame
+        The `divergence` table, one row per issue.
+    """
+    labels = type_labels or {}
+    matrix = group_matrix(responses, settings)
+    rows = []
+    for issue_id, sub in responses.groupby("issue_id", sort=True):
+        cells = matrix[(matrix["issue_id"] == issue_id) & ~matrix["suppressed"]]
+        row = {"issue_id": issue_id, "label": sub["label"].iloc[0], "test": NO_TEST,
+               "significant": False}
+        if len(cells) >= 2:
+            support = cells["support"].astype(float).to_numpy()
+            hi, lo = cells.iloc[int(np.argmax(support))], cells.iloc[int(np.argmin(support))]
+            low, high = newcombe_interval(int(hi["supporters"]), int(hi["respondents"]),
+                                          int(lo["supporters"]), int(lo["respondents"]))
+            test, p, effect = _test(sub, cells["actor_type"].tolist())
+            row.update(gap=support.max() - support.min(), gap_ci_low=low, gap_ci_high=high,
+                       test=test, p_value=p, effect_size=effect,
+                       between=(f"{labels.get(hi['actor_type'], hi['actor_type'])} > "
+                                f"{labels.get(lo['actor_type'], lo['actor_type'])}"))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return conform(out, "divergence")
+    tested = out["p_value"].notna() if "p_value" in out else pd.Series(False, index=out.index)
+    if tested.any():
+        reject, adjusted, _, _ = multipletests(out.loc[tested, "p_value"].astype(float),
+                                               alpha=settings.divergence_alpha, method="fdr_bh")
+        out.loc[tested, "p_adjusted"] = adjusted
+        out.loc[tested, "significant"] = reject
+    return conform(out, "divergence")
+
+
+def _priorities(cells: pd.DataFrame, k: int) -> set[str]:
+    """Top-k issues of one type by support, keeping ties at the k-th place."""
+    supported = cells[cells["support"] > 0].sort_values("support", ascending=False)
+    if supported.empty:
+        return set()
+    cut = supported["support"].iloc[min(k, len(supported)) - 1]
+    return set(supported.loc[supported["support"] >= cut, "issue_id"])
+
+
+def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
+                    type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Share of top priorities two actor types have in common, for every pair of types.
+
+    Each type's priorities are its `similarity_top_k` most supported issues (ties kept);
+    the similarity of two types is the number in common over the smaller list. Types below
+    `min_group_size` are left out.
+
+    Returns
+    -------
+    DataFrame
+        The `type_similarity` table, one row per pair of eligible types.
+    """
+    labels = type_labels or {}
+    matrix = group_matrix(responses, settings)
+    matrix = matrix[~matrix["suppressed"]].assign(support=lambda m: m["support"].astype(float))
+    tops = {t: _priorities(c, settings.similarity_top_k)
+            for t, c in matrix.groupby("actor_type", sort=True)}
+    issue_label = dict(zip(matrix["issue_id"], matrix["label"]))
+    rows = []
+    for a, b in combinations(sorted(tops), 2):
+        common = sorted(tops[a] & tops[b])
+        size = min(len(tops[a]), len(tops[b]))
+        share = len(common) / size if size else 0.0
+        la, lb = labels.get(a, a), labels.get(b, b)
+        rows.append({
+            "type_a": a, "type_b": b, "common": len(common), "top_k": size,
+            "similarity": share, "issues": " ; ".join(issue_label[i] for i in common),
+            "text": f"« {la} » et « {lb} » partagent {share * 100:.0f} % de leurs priorités",
+        })
+    return conform(pd.DataFrame(rows), "type_similarity")

@@ -1,0 +1,111 @@
+"""Network view of the actors: who shares more issues than chance, and stable communities."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.stats import hypergeom
+
+from diagnostic.settings import Settings
+
+
+def _support_matrix(responses: pd.DataFrame) -> pd.DataFrame:
+    """Actors × issues, 1 where the actor supports the issue (sorted both ways)."""
+    table = pd.crosstab(responses["actor_id"].astype(str), responses["issue_id"].astype(str),
+                        values=responses["supports"].astype(int), aggfunc="max")
+    return table.fillna(0).astype(int).sort_index().sort_index(axis=1)
+
+
+def actor_links(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
+    """Pairs of actors sharing more supported issues than chance (hypergeometric test).
+
+    With N issues, actor a supporting n_a of them and actor b n_b, the number shared under
+    independence is hypergeometric; a pair is kept when P(X ≥ shared) < `network_alpha`.
+
+    Returns
+    -------
+    DataFrame
+        actor_a, actor_b, shared, p_value (actor_a < actor_b), sorted.
+    """
+    matrix = _support_matrix(responses)
+    ids, m = matrix.index.to_numpy(), matrix.to_numpy()
+    n_issues, counts = m.shape[1], m.sum(axis=1)
+    i, j = np.triu_indices(len(ids), k=1)
+    shared = (m @ m.T)[i, j]
+    p = hypergeom.sf(shared - 1, n_issues, counts[i], counts[j])
+    keep = (shared > 0) & (p < settings.network_alpha)
+    return pd.DataFrame({"actor_a": ids[i[keep]], "actor_b": ids[j[keep]],
+                         "shared": shared[keep], "p_value": p[keep]}).reset_index(drop=True)
+
+
+def _stable_cores(graph: nx.Graph, settings: Settings) -> list[set]:
+    """Louvain over fixed seeds; keep links whose ends fall together in most runs."""
+    together = dict.fromkeys(graph.edges, 0)
+    for seed in range(settings.louvain_runs):
+        where = {}
+        for k, community in enumerate(nx.community.louvain_communities(graph, weight="weight",
+                                                                       seed=seed)):
+            where.update(dict.fromkeys(community, k))
+        for u, v in together:
+            together[u, v] += where[u] == where[v]
+    stable = nx.Graph()
+    stable.add_nodes_from(graph.nodes)
+    stable.add_edges_from(e for e, n in together.items()
+                          if n >= settings.louvain_stability * settings.louvain_runs)
+    return [c for c in nx.connected_components(stable) if len(c) >= settings.min_group_size]
+
+
+def find_actor_communities(responses: pd.DataFrame, settings: Settings = Settings()) -> list[dict]:
+    """Stable communities of the actor network, each named by its issues of highest lift.
+
+    Returns
+    -------
+    list of dict
+        One per community: actors (sorted list), issues (top issue ids), lift (values).
+    """
+    links = actor_links(responses, settings)
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(set(links["actor_a"]) | set(links["actor_b"])))
+    graph.add_weighted_edges_from(links[["actor_a", "actor_b", "shared"]].itertuples(index=False))
+    if not graph.number_of_edges():
+        return []
+    matrix = _support_matrix(responses)
+    overall = matrix.mean()
+    groups = []
+    for core in _stable_cores(graph, settings):
+        members = sorted(core)
+        lift = (matrix.loc[members].mean() / overall.replace(0, np.nan)).dropna()
+        lift = lift[lift > 1].sort_index().sort_values(ascending=False, kind="stable").head(3)
+        groups.append({"actors": members, "issues": lift.index.tolist(), "lift": lift.tolist()})
+    return sorted(groups, key=lambda g: (-len(g["actors"]), g["actors"]))
+
+
+def cooperation_graph(actors: pd.DataFrame, responses: pd.DataFrame, needs: pd.DataFrame,
+                      offers: pd.DataFrame, opportunities: pd.DataFrame) -> nx.Graph:
+    """Actors, issues and resources as one graph, ready for a GEXF export.
+
+    Nodes carry ``kind`` (actor, issue, resource), ``label`` and ``actor_type``; edges carry
+    ``relation`` (soutient, besoin, offre, or the opportunity kind) and ``weight``.
+    """
+    graph = nx.Graph()
+    for a in actors.sort_values("actor_id").itertuples():
+        graph.add_node(a.actor_id, kind="actor", label=a.actor_id,
+                       actor_type="" if pd.isna(a.actor_type) else str(a.actor_type))
+    support = responses[responses["supports"]].sort_values(["issue_id", "actor_id"])
+    for issue, label in support.drop_duplicates("issue_id")[["issue_id", "label"]].values:
+        graph.add_node(f"issue:{issue}", kind="issue", label=str(label), actor_type="")
+    graph.add_edges_from(((a, f"issue:{i}") for a, i in support[["actor_id", "issue_id"]].values),
+                         relation="soutient", weight=1.0)
+    for relation, table in (("besoin", needs), ("offre", offers)):
+        for a, cat in table.dropna(subset=["category"])[["actor_id", "category"]].values:
+            node = f"resource:{cat}"
+            graph.add_node(node, kind="resource", label=str(cat), actor_type="")
+            if graph.has_edge(a, node) and graph.edges[a, node]["relation"] != relation:
+                graph.edges[a, node]["relation"] = "besoin et offre"
+            else:
+                graph.add_edge(a, node, relation=relation, weight=1.0)
+    pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
+    for o in pairs.sort_values(["score", "actors"], ascending=[True, True]).itertuples():
+        graph.add_edge(o.need_actor, o.offer_actor, relation=str(o.kind), weight=float(o.score))
+    return graph

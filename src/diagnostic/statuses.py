@@ -1,0 +1,85 @@
+"""Workshop decisions on cooperation opportunities, kept from one run to the next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from diagnostic.cooperation import KIND_LABELS, STATUS_DEFAULT, STATUSES, _ascii
+from diagnostic.errors import DiagnosticError
+from diagnostic.schemas import conform
+
+#: French headers of the workbook's opportunities sheet -> table columns.
+_HEADERS = {"type de piste": "kind", "acteurs": "actors", "ressource": "category",
+            "statut": "status"}
+_KEYS = ["kind", "actors", "category"]
+
+
+def read_statuses(path) -> pd.DataFrame:
+    """Read an opportunities file edited in a workshop (CSV, or the workbook's sheet).
+
+    Returns
+    -------
+    DataFrame
+        kind, actors, category, status (as written; see `apply_statuses`).
+    """
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
+        name = next((s for s in sheets if _ascii(s).startswith("pistes")), next(iter(sheets)))
+        raw = sheets[name]
+        heads = raw.index[raw.apply(lambda r: r.astype(str).map(_ascii).isin(
+            ["statut", "status"]).any(), axis=1)]
+        if not len(heads):
+            raise DiagnosticError("aucune colonne « Statut » dans la feuille des pistes.",
+                                  file=path.name)
+        frame = raw.iloc[heads[0] + 1:].set_axis(raw.iloc[heads[0]].tolist(), axis=1)
+    else:
+        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    return _standard(frame)
+
+
+def _standard(frame: pd.DataFrame) -> pd.DataFrame:
+    heads = {_ascii(str(c)).strip(): c for c in frame.columns}
+    if "code ressource" in heads:  # the workbook shows labels, and keeps the codes beside them
+        frame = frame.drop(columns=[heads["ressource"]] if "ressource" in heads else [])
+        frame = frame.rename(columns={heads["code ressource"]: "category"})
+    frame = frame.rename(columns=lambda c: _HEADERS.get(_ascii(str(c)).strip(), c)
+                         if _ascii(str(c)).strip() in _HEADERS else c)
+    missing = [c for c in _KEYS + ["status"] if c not in frame.columns]
+    if missing:
+        raise DiagnosticError("colonnes manquantes dans le fichier des pistes : "
+                              f"{', '.join(missing)}.")
+    kinds = {**{v: k for k, v in KIND_LABELS.items()}, **{k: k for k in KIND_LABELS}}
+    out = frame[_KEYS + ["status"]].dropna(subset=["actors"]).astype(object)
+    out["kind"] = out["kind"].map(lambda k: kinds.get(str(k).strip(), str(k).strip()))
+    return out.reset_index(drop=True)
+
+
+def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
+    """Carry the statuses decided in a workshop over to a new run.
+
+    Opportunities are matched on kind, actors and category; a recognised status
+    (à valider, validé, écarté — accents and case ignored) replaces the default.
+
+    Parameters
+    ----------
+    opportunities : DataFrame
+        The new `opportunities` table.
+    previous : DataFrame or path
+        A previous `opportunities` table, or a file read by `read_statuses`.
+
+    Returns
+    -------
+    DataFrame
+        The `opportunities` table with the statuses kept.
+    """
+    prev = read_statuses(previous) if isinstance(previous, (str, Path)) else _standard(previous)
+    known = {_ascii(s): s for s in STATUSES}
+    prev = prev.assign(status=prev["status"].map(lambda s: known.get(_ascii(s).strip())))
+    prev = prev.dropna(subset=["status"]).drop_duplicates(_KEYS, keep="last")
+    keys = opportunities[_KEYS].astype(object)
+    kept = keys.merge(prev, on=_KEYS, how="left")["status"]
+    status = kept.where(kept.notna(), opportunities["status"].fillna(STATUS_DEFAULT).to_numpy())
+    return conform(opportunities.assign(status=status.to_numpy()), "opportunities")

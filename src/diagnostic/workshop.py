@@ -1,0 +1,181 @@
+"""Workshop votes (dot voting) and the priorities shared between survey and workshop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from scipy.stats import spearmanr
+
+from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
+from diagnostic.cooperation import _ascii
+from diagnostic.errors import DiagnosticError
+from diagnostic.schemas import conform
+
+#: Template headers (French) -> `votes` columns.
+HEADERS = {"participant": "participant", "type d'acteur": "actor_type", "item_id": "item_id",
+           "element": "item", "gommettes": "dots"}
+GAINED, LOST, STABLE = "gagne du terrain", "perd du terrain", "stable"
+
+
+@dataclass(frozen=True)
+class Votes:
+    """Votes read from a workshop file, with their anomalies and row accounting."""
+
+    votes: pd.DataFrame
+    anomalies: pd.DataFrame
+    account: RowAccount
+
+
+@dataclass(frozen=True)
+class RankComparison:
+    """Spearman comparison of the survey and workshop rankings."""
+
+    rho: float
+    p_value: float
+    n: int
+    text: str
+
+
+def write_votes_template(path, items: pd.DataFrame, participants=None) -> Path:
+    """Write an .xlsx sheet to note the dots each participant puts on each item.
+
+    Parameters
+    ----------
+    items : DataFrame
+        item_id and label (e.g. the `issue_ranking` table, with issue_id renamed or not).
+    participants : list of str, optional
+        One block of rows per participant (default: 10 blocks « participant 1 » …).
+    """
+    path = Path(path)
+    items = items.rename(columns={"issue_id": "item_id"})[["item_id", "label"]]
+    people = list(participants) if participants else [f"participant {i}" for i in range(1, 11)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "votes"
+    ws.append(list(HEADERS))
+    for person in people:
+        for item_id, label in items.itertuples(index=False):
+            ws.append([person, None, item_id, label, None])
+    help_ = wb.create_sheet("mode d'emploi")
+    for line in ("Une ligne par participant et par élément : inscrivez le type d'acteur du "
+                 "participant et le nombre de gommettes (entier positif, vide = 0).",
+                 "Ne modifiez pas la colonne item_id."):
+        help_.append([line])
+    wb.save(path)
+    return path
+
+
+def _dots(value) -> int | None:
+    text = str(value).strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number >= 0 and number == int(number) else None
+
+
+def read_votes(path, item_ids=None) -> Votes:
+    """Read a votes file (the template's .xlsx, or a CSV with the same columns).
+
+    Rows without participant, with an unknown item or an invalid number of dots are
+    rejected with a French anomaly; empty dots count as 0.
+
+    Returns
+    -------
+    Votes
+        `votes` table (participant, actor_type, item_id, dots), anomalies, row account.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier de votes introuvable.", file=str(path))
+    raw = (pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+           if path.suffix.lower() == ".csv"
+           else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl"))
+    frame = raw.rename(columns=lambda c: HEADERS.get(_ascii(str(c)).strip(), str(c).strip()))
+    missing = [c for c in ("participant", "item_id", "dots") if c not in frame.columns]
+    if missing:
+        raise DiagnosticError(f"colonnes manquantes : {', '.join(missing)}. Utilisez le modèle "
+                              "de feuille de votes.", file=path.name)
+    known = set(map(str, [] if item_ids is None else item_ids))
+    log, kept = AnomalyLog(path.name), []
+    for i, r in enumerate(frame.itertuples(index=False), start=2):
+        person, item = getattr(r, "participant"), getattr(r, "item_id")
+        dots = 0 if pd.isna(r.dots) or not str(r.dots).strip() else _dots(r.dots)
+        if pd.isna(person) or not str(person).strip():
+            if dots:
+                log.add("participant non renseigné : ligne ignorée", REJECTED, row=i,
+                        column="participant")
+            else:
+                log.add("ligne vide", REJECTED, row=i)
+            continue
+        if pd.isna(item) or (known and str(item).strip() not in known):
+            log.add("élément inconnu : vérifiez la colonne item_id du modèle", REJECTED, row=i,
+                    column="item_id", value=item)
+            continue
+        if dots is None:
+            log.add("nombre de gommettes invalide : mettez un nombre entier positif", REJECTED,
+                    row=i, column="gommettes", value=r.dots)
+            continue
+        kind = getattr(r, "actor_type", pd.NA)
+        kept.append({"participant": str(person).strip(), "item_id": str(item).strip(),
+                     "actor_type": kind if pd.notna(kind) else "non précisé", "dots": dots,
+                     "row": i})
+    votes = pd.DataFrame(kept, columns=["participant", "actor_type", "item_id", "dots", "row"])
+    for r in votes[votes.duplicated(["participant", "item_id"])].itertuples():
+        log.add("même participant et même élément sur plusieurs lignes : gommettes additionnées",
+                REPAIRED, row=r.row, column="item_id", value=r.item_id)
+    votes = (votes.groupby(["participant", "item_id"], sort=True)
+             .agg(actor_type=("actor_type", "first"), dots=("dots", "sum")).reset_index())
+    rejected = sum(1 for rec in log.records if rec["action"] == REJECTED)
+    account = RowAccount(path.name, len(frame), len(frame) - rejected, rejected)
+    return Votes(conform(votes, "votes"), log.frame(), account)
+
+
+def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+    """Survey ranking against workshop votes, each participant's dots normalised to 1.
+
+    An issue's workshop share is the mean, over participants who voted, of the share of
+    their dots it received; `shift` = survey rank − workshop rank (positive: gained ground).
+
+    Returns
+    -------
+    DataFrame
+        The `shared_priorities` table, in workshop order.
+    """
+    v = votes[votes["dots"].fillna(0) > 0].astype({"dots": float})
+    share = v["dots"] / v.groupby("participant")["dots"].transform("sum")
+    voters = v["participant"].nunique()
+    by_item = (v.assign(share=share).groupby("item_id")
+               .agg(workshop_share=("share", "sum"), participants=("participant", "nunique")))
+    out = issue_ranking[["issue_id", "label", "rank", "support"]].rename(
+        columns={"rank": "survey_rank"}).join(by_item, on="issue_id")
+    out["workshop_share"] = (out["workshop_share"].astype(float) / voters if voters
+                             else float("nan"))
+    out["workshop_share"] = out["workshop_share"].fillna(0.0)
+    out["participants"] = out["participants"].fillna(0)
+    out["workshop_rank"] = out["workshop_share"].rank(ascending=False, method="min")
+    out["shift"] = out["survey_rank"].astype(int) - out["workshop_rank"].astype(int)
+    out["trend"] = [GAINED if s > 0 else LOST if s < 0 else STABLE for s in out["shift"]]
+    out = out.sort_values(["workshop_rank", "survey_rank", "issue_id"])
+    return conform(out, "shared_priorities")
+
+
+def compare_rankings(shared: pd.DataFrame) -> RankComparison:
+    """Spearman correlation of survey and workshop ranks, with what moved, in French."""
+    n = len(shared)
+    if n < 3:
+        return RankComparison(float("nan"), float("nan"), n,
+                              "trop peu d'enjeux pour comparer enquête et atelier")
+    rho, p = spearmanr(shared["survey_rank"].astype(float), shared["workshop_rank"].astype(float))
+    up = shared.loc[shared["trend"] == GAINED, "label"].tolist()
+    down = shared.loc[shared["trend"] == LOST, "label"].tolist()
+    text = (f"Classements de l'enquête et de l'atelier : corrélation de Spearman "
+            f"{rho:.2f} sur {n} enjeux".replace(".", ","))
+    if up:
+        text += f" ; gagnent du terrain : {', '.join(up)}"
+    if down:
+        text += f" ; perdent du terrain : {', '.join(down)}"
+    return RankComparison(float(rho), float(p), n, text + ".")

@@ -1,0 +1,185 @@
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+from scipy.stats import chi2
+
+from diagnostic import (Settings, find_divergences, group_matrix, newcombe_interval, rank_issues,
+                        type_similarity)
+from diagnostic.divergence import NO_TEST
+
+Z = 1.959963984540054
+
+
+def _likert(rows):
+    """rows: (actor_id, actor_type, issue_id, level 1..5); top-2 levels = support."""
+    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
+    return df.assign(label=df["issue_id"].str.upper(), theme="t", levels=5,
+                     level=df["level"].astype("Float64"), supports=df["level"] >= 4)
+
+
+def _binary(rows):
+    """rows: (actor_id, actor_type, issue_id, ticked) for a multi-select issue."""
+    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "supports"])
+    return df.assign(label=df["issue_id"].str.upper(), theme="t", level=pd.NA, levels=pd.NA)
+
+
+def _wilson(s, n):
+    p = s / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return centre - half, centre + half
+
+
+@pytest.mark.parametrize("s1, n1, s2, n2", [(5, 5, 0, 5), (3, 6, 1, 5), (2, 8, 2, 8)])
+def test_newcombe_interval_by_hand(s1, n1, s2, n2):
+    (l1, u1), (l2, u2) = _wilson(s1, n1), _wilson(s2, n2)
+    p1, p2 = s1 / n1, s2 / n2
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    assert newcombe_interval(s1, n1, s2, n2) == pytest.approx((low, high))
+
+
+def test_fisher_on_binary_support_two_types():
+    rows = [(f"a{i}", "a", "x", True) for i in range(5)] + [(f"b{i}", "b", "x", False) for i in range(5)]
+    r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
+    assert r["test"] == "Fisher"
+    assert r["gap"] == 1.0
+    # two-sided Fisher: the two extreme tables, each 1 / C(10, 5)
+    assert r["p_value"] == pytest.approx(2 / math.comb(10, 5))
+    assert r["effect_size"] == pytest.approx(1.0)  # phi of a perfect split
+    assert r["gap_ci_low"] == pytest.approx(1 - math.sqrt(2) * (Z * Z / (5 + Z * Z)))
+    assert r["between"] == "a > b" and r["significant"]
+
+
+def test_chi_square_three_types_by_hand():
+    counts = {"a": (6, 8), "b": (2, 8), "c": (4, 8)}  # supporters, respondents
+    rows = [(f"{t}{i}", t, "x", i < s) for t, (s, n) in counts.items() for i in range(n)]
+    r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
+    # expected 4 supporters and 4 non-supporters in each type
+    stat = sum((s - 4) ** 2 / 4 + ((n - s) - 4) ** 2 / 4 for s, n in counts.values())
+    assert r["test"] == "khi-deux"
+    assert r["p_value"] == pytest.approx(chi2.sf(stat, 2))
+    assert r["effect_size"] == pytest.approx(math.sqrt(stat / 24))
+    assert r["gap"] == pytest.approx(0.5)
+
+
+def test_kruskal_wallis_with_ties_and_an_unused_level():
+    a, b = [1, 1, 2, 2, 3], [3, 4, 4, 5, 5]
+    rows = [(f"a{i}", "a", "x", v) for i, v in enumerate(a)] + [(f"b{i}", "b", "x", v) for i, v in enumerate(b)]
+    r = find_divergences(_likert(rows)).iloc[0]
+    # ranks: 1→1.5, 2→3.5, 3→5.5, 4→7.5, 5→9.5
+    ra, rb = 1.5 * 2 + 3.5 * 2 + 5.5, 5.5 + 7.5 * 2 + 9.5 * 2
+    h = 12 / (10 * 11) * (ra ** 2 / 5 + rb ** 2 / 5) - 3 * 11
+    h /= 1 - 5 * (2 ** 3 - 2) / (10 ** 3 - 10)
+    assert r["test"] == "Kruskal-Wallis"
+    assert r["p_value"] == pytest.approx(chi2.sf(h, 1))
+    assert r["effect_size"] == pytest.approx(h / 9)
+    assert r["gap"] == pytest.approx(4 / 5)  # a: no 4 or 5 at all; b: 4 of 5
+
+
+def test_benjamini_hochberg_by_hand():
+    rows = []
+    for issue, split in (("x", 5), ("y", 3), ("z", 1)):
+        rows += [(f"a{i}", "a", issue, i < split) for i in range(6)]
+        rows += [(f"b{i}", "b", issue, False) for i in range(6)]
+    out = find_divergences(_binary(rows), Settings(min_group_size=5)).set_index("issue_id")
+    p = out["p_value"].astype(float)
+    ranked = p.sort_values()
+    m = len(p)
+    adj = [min(1.0, min(ranked.iloc[j] * m / (j + 1) for j in range(i, m))) for i in range(m)]
+    assert out.loc[ranked.index, "p_adjusted"].tolist() == pytest.approx(adj)
+    assert out["significant"].tolist() == [bool(v < 0.05) for v in out["p_adjusted"]]
+
+
+@pytest.mark.parametrize("rows, expected_test", [
+    ([(f"a{i}", "a", "x", True) for i in range(5)] + [(f"b{i}", "b", "x", True) for i in range(4)], NO_TEST),
+    ([(f"a{i}", "a", "x", True) for i in range(5)], NO_TEST),  # one actor type only
+])
+def test_no_test_without_two_comparable_types(rows, expected_test):
+    r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
+    assert r["test"] == expected_test and pd.isna(r["gap"]) and pd.isna(r["p_value"])
+    assert not r["significant"]
+
+
+def test_issue_nobody_cites_is_not_divergent():
+    rows = [(f"{t}{i}", t, "x", False) for t in "ab" for i in range(5)]
+    r = find_divergences(_binary(rows)).iloc[0]
+    assert r["gap"] == 0 and r["p_value"] == 1.0 and not r["significant"]
+
+
+def test_type_similarity_top_k_with_ties():
+    # type a supports x, y, z fully; b supports x, then w; c has 4 actors (suppressed)
+    rows = []
+    for i in range(5):
+        rows += [(f"a{i}", "a", q, 5) for q in "xyz"] + [(f"a{i}", "a", "w", 1)]
+        rows += [(f"b{i}", "b", "x", 5), (f"b{i}", "b", "w", 5 if i < 3 else 1),
+                 (f"b{i}", "b", "y", 1), (f"b{i}", "b", "z", 1)]
+    rows += [(f"c{i}", "c", "x", 5) for i in range(4)]
+    out = type_similarity(_likert(rows), Settings(similarity_top_k=2), {"a": "Associations"})
+    r = out.iloc[0]
+    assert len(out) == 1 and (r["type_a"], r["type_b"]) == ("a", "b")
+    # a's top 2 with ties: {x, y, z}; b's: {x, w}; 1 in common over the smaller list (2)
+    assert r["common"] == 1 and r["top_k"] == 2 and r["similarity"] == 0.5
+    assert r["text"] == "« Associations » et « b » partagent 50 % de leurs priorités"
+
+
+def test_reason_uses_actor_type_labels():
+    rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 1) for i in range(5)]
+    r = rank_issues(_likert(rows), Settings(), {"a": "Associations", "b": "Communes"}).iloc[0]
+    assert r["reason"] == ("cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 5/5 ; "
+                           "écart de 100 points entre Associations et Communes")
+
+
+def test_ties_rank_by_issue_id():
+    rows = [(f"a{i}", "a", q, 5) for i in range(5) for q in ("y", "x")]
+    out = rank_issues(_likert(rows))
+    assert out["issue_id"].tolist() == ["x", "y"] and out["rank"].tolist() == [1, 2]
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), st.integers(1, 5)),
+                min_size=1, max_size=40), st.integers(2, 6))
+def test_no_percentage_below_min_group_size(answers, min_size):
+    rows = [(f"{t}{i}", t, q, v) for i, (t, q, v) in enumerate(answers)]
+    s = Settings(min_group_size=min_size)
+    m = group_matrix(_likert(rows), s)
+    small = m["respondents"] < min_size
+    assert m.loc[small, "support"].isna().all() and m.loc[small, "supporters"].isna().all()
+    assert m.loc[~small, "support"].notna().all()
+    div = find_divergences(_likert(rows), s)
+    sim = type_similarity(_likert(rows), s)
+    eligible = set(m.loc[~small, "actor_type"])
+    assert set(sim["type_a"]) | set(sim["type_b"]) <= eligible
+    assert div["gap"].isna().all() or len(eligible) >= 2
+
+
+@hsettings(max_examples=15, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_divergence_does_not_depend_on_row_order(rnd):
+    rows = [(f"{t}{i}", t, q, (i * 7 + len(q) + ord(t)) % 5 + 1)
+            for t in "ab" for i in range(7) for q in ("x", "yy")]
+    df = _likert(rows)
+    shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10_000))
+    pd.testing.assert_frame_equal(find_divergences(df), find_divergences(shuffled))
+    pd.testing.assert_frame_equal(type_similarity(df), type_similarity(shuffled))
+
+
+def test_multi_select_dont_know_is_left_out_of_the_denominator():
+    from diagnostic import issue_responses
+
+    questions = pd.DataFrame({"question_id": ["q"], "label": ["Enjeux"], "type": ["multiple"],
+                              "list_name": ["e"], "role": ["issue"], "theme": ["t"]})
+    choices = pd.DataFrame({"list_name": ["e"] * 3, "value": ["sante", "emploi", "nsp"],
+                            "label": ["Santé", "Emploi", "Ne sait pas"], "order": [1, 2, 3],
+                            "is_missing_code": [False, False, True]})
+    answers = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q",
+                            "value": ["sante", "nsp", None]}).dropna()
+    asked = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q"})
+    actors = pd.DataFrame({"actor_id": ["x", "y", "z"], "actor_type": ["t"] * 3})
+    resp = issue_responses(answers, asked, questions, choices, actors)
+    sante = resp[resp["issue_id"] == "q:sante"]
+    # y only answered "ne sait pas": out; z was asked and ticked nothing: counts as not citing
+    assert sante["actor_id"].tolist() == ["x", "z"] and sante["supports"].tolist() == [True, False]
+    assert set(resp["issue_id"]) == {"q:sante", "q:emploi"}
