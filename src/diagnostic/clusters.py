@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from diagnostic.network import find_actor_communities
@@ -23,23 +24,15 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
         The `clusters` table.
     """
     support = responses[responses["supports"]]
-    groups = [
-        ({issue}, set(sub["actor_id"]), sub["label"].iloc[0])
-        for issue, sub in support.groupby("issue_id", sort=True)
-    ]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                a, b = groups[i][1], groups[j][1]
-                if a and b and len(a & b) / len(a | b) >= settings.cluster_jaccard:
-                    groups[i] = (groups[i][0] | groups[j][0], a | b, groups[i][2] + " + " + groups[j][2])
-                    del groups[j]
-                    merged = True
-                    break
-            if merged:
-                break
+    issues = sorted(support["issue_id"].astype(object).unique())
+    actors = pd.Index(sorted(support["actor_id"].unique()))
+    member = np.zeros((len(actors), len(issues)), dtype=np.float32)
+    member[actors.get_indexer(support["actor_id"]),
+           pd.Index(issues).get_indexer(support["issue_id"].astype(object))] = 1
+    labels = support.drop_duplicates("issue_id").set_index("issue_id")["label"]
+    groups = [({i}, str(labels[i])) for i in issues]
+    member = _merge_overlapping(member, groups, settings.cluster_jaccard)
+    groups = [(g[0], set(actors[member[:, j] > 0]), g[1]) for j, g in enumerate(groups)]
     types = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     rows = []
     for issues, members, label in groups:
@@ -57,6 +50,33 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
         out = out.sort_values(["size", "issues"], ascending=[False, True])
         out["cluster_id"] = [f"G{i:02d}" for i in range(1, len(out) + 1)]
     return conform(out, "clusters")
+
+
+def _merge_overlapping(member: np.ndarray, groups: list, threshold: float) -> np.ndarray:
+    """Merge the first pair of groups (in order) whose Jaccard overlap reaches `threshold`,
+    until no pair does; `groups` is updated in place and the new membership returned.
+    `member` is actors × groups (0/1)."""
+    sizes = member.sum(axis=0)
+    inter = member.T @ member
+    while len(groups) > 1:
+        union = sizes[:, None] + sizes[None, :] - inter
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jac = np.where(union > 0, inter / union, 0)
+        jac[np.tril_indices(len(groups))] = 0
+        jac[(sizes == 0)[:, None] | (sizes == 0)[None, :]] = 0
+        hits = np.argwhere(jac >= threshold)
+        if not len(hits):
+            return member
+        i, j = hits[0]
+        member[:, i] = np.maximum(member[:, i], member[:, j])
+        groups[i] = (groups[i][0] | groups[j][0], groups[i][1] + " + " + groups[j][1])
+        member = np.delete(member, j, axis=1)
+        del groups[j]
+        sizes = member.sum(axis=0)
+        column = member.T @ member[:, i]
+        inter = np.delete(np.delete(inter, j, axis=0), j, axis=1)
+        inter[i, :], inter[:, i] = column, column
+    return member
 
 
 def _mix(types: pd.Series, members) -> str:

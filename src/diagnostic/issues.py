@@ -37,24 +37,10 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     Returns
     -------
     DataFrame
-        actor_id, actor_type, issue_id, label, theme, level (Float64, Likert only), levels,
-        supports (bool).
+        actor_id, actor_type, issue_id, label, theme (categories), level (Float64, Likert
+        only), levels, supports (bool).
     """
-    types = actors.set_index("actor_id")["actor_type"]
-    frames = []
-    likert = questions[(questions["role"] == "issue_importance")]
-    labels = likert["label"].tolist()
-    for q in likert.itertuples():
-        scale = choices[(choices["list_name"] == q.list_name) & ~choices["is_missing_code"].astype(bool)]
-        rank = {v: i + 1 for i, v in enumerate(scale.sort_values("order")["value"])}
-        sub = answers[(answers["question_id"] == q.question_id) & answers["value"].isin(list(rank))]
-        level = sub["value"].map(rank).astype("Float64")
-        k = len(rank)
-        frames.append(pd.DataFrame({
-            "actor_id": sub["actor_id"], "issue_id": q.question_id,
-            "label": _issue_label(q.label, labels), "theme": q.theme,
-            "level": level, "levels": k, "supports": level > k - settings.top_box,
-        }))
+    frames = [_likert_responses(answers, questions, choices, settings)]
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
         listed = choices[choices["list_name"] == q.list_name]
@@ -72,13 +58,52 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
                 "label": opt.label, "theme": q.theme, "level": pd.NA, "levels": pd.NA,
                 "supports": [a in who for a in was_asked],
             }))
+    frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["actor_id", "actor_type", "issue_id", "label", "theme",
                                      "level", "levels", "supports"])
-    out = pd.concat(frames, ignore_index=True)
-    out["actor_type"] = out["actor_id"].map(types).fillna("non précisé").astype("string")
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    codes = types.index.get_indexer(out["actor_id"])
+    type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
+    out["actor_type"] = pd.Categorical(type_of[codes])
+    for col in ("issue_id", "label", "theme"):
+        if not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype("category")
     out["supports"] = out["supports"].astype(bool)
-    return out
+    return out[["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels",
+                "supports"]]
+
+
+def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
+    """The Likert part of `issue_responses`, vectorised: a level table indexed by codes."""
+    likert = questions[questions["role"] == "issue_importance"].reset_index(drop=True)
+    if likert.empty:
+        return pd.DataFrame()
+    scales = choices[~choices["is_missing_code"].astype(bool)].sort_values(["list_name", "order"])
+    values = pd.Index(scales["value"].dropna().unique())
+    levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
+    sizes = np.zeros(len(likert), dtype=int)
+    for i, list_name in enumerate(likert["list_name"]):
+        scale = scales.loc[scales["list_name"] == list_name, "value"].tolist()
+        sizes[i] = len(scale)
+        levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
+    sub = answers[answers["question_id"].isin(likert["question_id"])]
+    q = pd.Index(likert["question_id"]).get_indexer(sub["question_id"])
+    v = values.get_indexer(sub["value"])  # -1 (not on the scale) reads the last column: 0
+    level = levels[q, v]
+    keep = level > 0
+    q, level = q[keep], level[keep]
+    labels = likert["label"].tolist()
+    issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
+    k = sizes[q]
+    return pd.DataFrame({
+        "actor_id": sub["actor_id"].to_numpy()[keep], "issue_id": issue,
+        "label": np.array([_issue_label(x, labels) for x in labels], dtype=object)[q],
+        "theme": likert["theme"].to_numpy(dtype=object)[q],
+        "level": pd.array(level, dtype="Float64"), "levels": k,
+        "supports": level > k - settings.top_box,
+    })
 
 
 def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
@@ -110,12 +135,13 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     DataFrame
         The `group_matrix` table.
     """
-    g = responses.groupby(["actor_type", "issue_id"], sort=True)
-    out = g.agg(label=("label", "first"), respondents=("supports", "size"),
-                supporters=("supports", "sum")).reset_index()
+    g = responses.groupby(["actor_type", "issue_id"], sort=True, observed=True)
+    out = g.agg(respondents=("supports", "size"), supporters=("supports", "sum")).reset_index()
+    labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
+    out["label"] = out["issue_id"].map(labels).astype(object)
     out["suppressed"] = out["respondents"] < settings.min_group_size
     out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
-    out.loc[out["suppressed"], "supporters"] = pd.NA
+    out["supporters"] = out["supporters"].astype("Int64").where(~out["suppressed"])
     return conform(out, "group_matrix")
 
 
@@ -135,43 +161,42 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     DataFrame
         The `issue_ranking` table.
     """
+    if responses.empty:
+        return conform(pd.DataFrame(), "issue_ranking")
     matrix = group_matrix(responses, settings)
-    rows = []
-    for issue_id, sub in responses.groupby("issue_id", sort=True):
-        n, s = len(sub), int(sub["supports"].sum())
-        low, high = proportion_confint(s, n, alpha=0.05, method="wilson") if n else (np.nan, np.nan)
-        cells = matrix[(matrix["issue_id"] == issue_id) & ~matrix["suppressed"]]
-        by_type = cells["support"].astype(float)
-        eligible = len(by_type)
-        breadth = int((by_type >= settings.support_threshold).sum())
-        levels = sub["level"].dropna().astype(float)
-        k = int(sub["levels"].dropna().iloc[0]) if sub["levels"].notna().any() else 0
-        caring = sub.loc[sub["supports"], "level"].dropna().astype(float)
-        intensity = float(caring.median()) if len(caring) else float("nan")
-        cons = consensus(levels, k) if k else float("nan")
-        gap = float(by_type.max() - by_type.min()) if eligible >= 2 else 0.0
-        if eligible >= 2 and gap >= settings.divisive_gap:
-            tag = DIVISIVE
-        elif breadth >= max(2, math.ceil(settings.transversal_share * eligible)):
-            tag = TRANSVERSAL
-        elif breadth >= 1:
-            tag = SPECIFIC
-        else:
-            tag = MINOR
-        rows.append({
-            "issue_id": issue_id, "label": sub["label"].iloc[0], "theme": sub["theme"].iloc[0],
-            "respondents": n, "support": s / n if n else np.nan, "support_ci_low": low,
-            "support_ci_high": high,
-            "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
-            "breadth": breadth, "min_support": float(by_type.min()) if eligible else np.nan,
-            "intensity": intensity, "consensus": cons, "tag": tag,
-            "reason": _reason(tag, cells.assign(actor_type=cells["actor_type"].map(
-                lambda t: (type_labels or {}).get(t, t))), settings.support_threshold,
-                intensity, k, gap),
-        })
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return conform(out, "issue_ranking")
+    per = responses.groupby("issue_id", sort=True, observed=True).agg(
+        label=("label", "first"), theme=("theme", "first"), respondents=("supports", "size"),
+        supporters=("supports", "sum"), levels=("levels", "max"))
+    n, s = per["respondents"].to_numpy(), per["supporters"].to_numpy()
+    low, high = proportion_confint(s, n, alpha=0.05, method="wilson")
+    eligible = matrix[~matrix["suppressed"]].astype({"issue_id": object, "actor_type": object})
+    support = eligible.pivot(index="issue_id", columns="actor_type", values="support")
+    support = support.reindex(per.index).astype(float)
+    cares = responses[responses["supports"]]
+    intensity = cares.groupby("issue_id", observed=True)["level"].median().astype(float)
+    out = pd.DataFrame({
+        "issue_id": per.index.astype(object), "label": per["label"].astype(object).to_numpy(),
+        "theme": per["theme"].astype(object).to_numpy(), "respondents": n, "support": s / n,
+        "support_ci_low": low, "support_ci_high": high,
+        "support_by_type_mean": support.mean(axis=1).to_numpy(),
+        "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
+        "min_support": support.min(axis=1).to_numpy(),
+        "intensity": intensity.reindex(per.index).to_numpy(),
+        "consensus": _consensus_by_issue(responses, per),
+    })
+    count = support.notna().sum(axis=1).to_numpy()
+    gap = np.where(count >= 2, (support.max(axis=1) - support.min(axis=1)).to_numpy(), 0.0)
+    out["tag"] = np.select(
+        [(count >= 2) & (gap >= settings.divisive_gap),
+         out["breadth"] >= np.maximum(2, np.ceil(settings.transversal_share * count)),
+         out["breadth"] >= 1], [DIVISIVE, TRANSVERSAL, SPECIFIC], MINOR)
+    names = type_labels or {}
+    k = per["levels"].fillna(0).astype(int).to_numpy()
+    out["reason"] = [
+        _reason(tag, row.dropna().rename(lambda t: names.get(t, t)), settings.support_threshold,
+                inten, kk, g)
+        for tag, (_i, row), inten, kk, g in zip(out["tag"], support.iterrows(), out["intensity"],
+                                                k, gap)]
     out = out.sort_values(
         ["breadth", "support_by_type_mean", "intensity", "issue_id"],
         ascending=[False, False, False, True], na_position="last",
@@ -180,20 +205,40 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     return conform(out, "issue_ranking")
 
 
-def _reason(tag, cells, threshold, intensity, k, gap) -> str:
-    """One French sentence saying why the issue got its tag."""
-    if cells.empty:
+def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarray:
+    """Tastle–Wierman consensus of every Likert issue at once (NaN for the others)."""
+    rated = responses.dropna(subset=["level"])
+    out = np.full(len(per), np.nan)
+    if rated.empty:
+        return out
+    counts = pd.crosstab(rated["issue_id"], rated["level"].astype(float)).reindex(per.index)
+    p = counts.div(counts.sum(axis=1), axis=0).to_numpy()
+    x = counts.columns.to_numpy(dtype=float)
+    k = per["levels"].astype(float).to_numpy()
+    mu = np.nansum(p * x, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None])
+                                            / (k[:, None] - 1)), 0.0)
+    valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
+    out[valid] = 1 + np.nansum(term, axis=1)[valid]
+    return out
+
+
+def _reason(tag, support: pd.Series, threshold, intensity, k, gap) -> str:
+    """One French sentence saying why the issue got its tag.
+
+    `support` holds the share of each eligible actor type, indexed by its label.
+    """
+    if support.empty:
         return "aucun type d'acteurs n'atteint la taille minimale pour être comparé"
-    support = cells["support"].astype(float)
-    sharing = cells.loc[support >= threshold, "actor_type"].tolist()
+    sharing = support.index[support >= threshold].tolist()
     n = len(sharing)
-    text = (f"cité par {n} type{'s' if n > 1 else ''} d'acteurs sur {len(cells)} "
+    text = (f"cité par {n} type{'s' if n > 1 else ''} d'acteurs sur {len(support)} "
             f"(min {support.min() * 100:.0f} %)")
     if k and not math.isnan(intensity):
         text += f", importance médiane {intensity:g}/{k}"
     if tag == DIVISIVE:
-        hi = cells.loc[support.idxmax(), "actor_type"]
-        lo = cells.loc[support.idxmin(), "actor_type"]
+        hi, lo = support.idxmax(), support.idxmin()
         text += f" ; écart de {gap * 100:.0f} points entre {hi} et {lo}"
     elif tag == SPECIFIC:
         text += f" ; porté par : {', '.join(sharing)}"
