@@ -24,25 +24,28 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
         The `clusters` table.
     """
     support = responses[responses["supports"]]
-    issues = sorted(support["issue_id"].astype(object).unique())
-    actors = pd.Index(sorted(support["actor_id"].unique()))
+    issue_codes, issues = pd.factorize(support["issue_id"].astype(object), sort=True)
+    actor_codes, actors = pd.factorize(support["actor_id"].astype(object), sort=True)
+    actors = np.asarray(actors, dtype=object)
     member = np.zeros((len(actors), len(issues)), dtype=np.float32)
-    member[actors.get_indexer(support["actor_id"]),
-           pd.Index(issues).get_indexer(support["issue_id"].astype(object))] = 1
+    member[actor_codes, issue_codes] = 1
     labels = support.drop_duplicates("issue_id").set_index("issue_id")["label"]
     groups = [({i}, str(labels[i])) for i in issues]
     member = _merge_overlapping(member, groups, settings.cluster_jaccard)
-    groups = [(g[0], set(actors[member[:, j] > 0]), g[1]) for j, g in enumerate(groups)]
-    types = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    first = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    type_codes, type_names = pd.factorize(first.reindex(actors).astype(object), sort=True)
     rows = []
-    for issues, members, label in groups:
-        if len(members) < settings.min_group_size:
+    for j, (group_issues, label) in enumerate(groups):
+        inside = member[:, j] > 0
+        size = int(inside.sum())
+        if size < settings.min_group_size:
             continue
-        mix = types.loc[sorted(members)].value_counts()
+        counts = np.bincount(type_codes[inside & (type_codes >= 0)], minlength=len(type_names))
+        mix = sorted(((int(n), t) for t, n in zip(type_names, counts) if n), key=lambda x: -x[0])
         rows.append({
-            "method": ISSUE_METHOD, "issues": " ; ".join(sorted(issues)),
-            "actors": " ; ".join(sorted(members)), "size": len(members),
-            "actor_types": ", ".join(f"{t} : {n}" for t, n in mix.items()),
+            "method": ISSUE_METHOD, "issues": " ; ".join(sorted(group_issues)),
+            "actors": " ; ".join(actors[inside]), "size": size,
+            "actor_types": ", ".join(f"{t} : {n}" for n, t in mix),
             "label": f"Acteurs mobilisés sur : {label}",
         })
     out = pd.DataFrame(rows)

@@ -77,26 +77,43 @@ def read_rows(path: Path, sheet: str | int = 0, nrows: int | None = None) -> lis
 
 
 def column_text(values) -> pd.Series:
-    """One column of raw cells as strings (NA for empty).
+    """One column of raw cells as strings (NA for empty)."""
+    return coded_column(values)[0]
+
+
+def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
+    """One column of raw cells as strings, with its factorization (codes, distinct texts).
 
     Cells are factorized first, so each distinct value is converted once: a column of
-    50,000 ticks or Likert levels costs a handful of conversions, not 50,000.
+    50,000 ticks or Likert levels costs a handful of conversions, not 50,000. Codes are
+    -1 for empty cells, as `pandas.factorize` gives them.
     """
     cells = np.empty(len(values), dtype=object)
     cells[:] = list(values)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(pd.array(texts[codes], dtype="string"))
+    text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
+    series = pd.Series(pd.array(texts[codes], dtype="string"))
+    return series, text_codes[codes], list(distinct)
 
 
-def raw_to_frame(header: list, body: list[list]) -> pd.DataFrame:
-    """A frame of strings from a header row and raw calamine rows, column by column."""
+def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> pd.DataFrame:
+    """A frame of strings from a header row and raw calamine rows, column by column.
+
+    When `codes` is a dict, it receives each column's factorization (see `coded_column`),
+    so that readers need not factorize the columns again.
+    """
     width = len(header)
     body = [r if len(r) == width else (list(r) + [""] * width)[:width] for r in body]
     names = unique_headers(header)
     if not body:
         return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
-    return pd.DataFrame(dict(zip(names, (column_text(c) for c in zip(*body)))))
+    columns = {}
+    for name, values in zip(names, zip(*body)):
+        columns[name], col_codes, distinct = coded_column(values)
+        if codes is not None:
+            codes[name] = (col_codes, distinct)
+    return pd.DataFrame(columns)
 
 
 def unique_headers(header: list) -> list[str]:

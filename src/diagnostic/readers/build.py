@@ -39,18 +39,28 @@ def _coded(col: pd.Series) -> tuple:
     return codes, list(uniques)
 
 
-def _blank_mask(col: pd.Series, not_asked: set[str]) -> np.ndarray:
-    """True where a cell is empty or means "not asked" (``N/A``…)."""
-    codes, uniques = _coded(col)
-    blank_codes = np.array([norm_text(u) in not_asked for u in uniques] + [True], dtype=bool)
-    return blank_codes[codes]  # code -1 picks the last entry: NA is blank
+def _blank_codes(uniques: list, not_asked: set[str]) -> np.ndarray:
+    """Per distinct value (plus a last entry for NA): is it empty or "not asked"?"""
+    return np.array([norm_text(u) in not_asked for u in uniques] + [True], dtype=bool)
 
 
-def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
+def _row_keys(codes: np.ndarray) -> np.ndarray:
+    """A 64-bit key per row of a (rows × columns) code matrix, for finding repeated rows."""
+    key = np.zeros(len(codes), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(codes.shape[1]):
+            key = key * np.uint64(1_000_003) ^ (codes[:, j].astype(np.int64) + 2).astype(np.uint64)
+    return key
+
+
+def _reject_rows(frame, coded: dict, id_column, excel_rows, log, not_asked,
                  dedupe=True) -> pd.Series:
-    """Empty submissions and duplicates (same submission id, or identical answers)."""
-    if answer_cols:
-        blank = np.column_stack([_blank_mask(frame[c], not_asked) for c in answer_cols])
+    """Empty submissions and duplicates (same submission id, or identical answers).
+
+    `coded` maps each answer column to its factorization (codes, distinct values).
+    """
+    if coded:
+        blank = np.column_stack([_blank_codes(u, not_asked)[c] for c, u in coded.values()])
         empty = pd.Series(blank.all(axis=1), index=frame.index)
     else:
         empty = pd.Series(True, index=frame.index)
@@ -62,27 +72,33 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
         return rejected
     if id_column:
         ids = frame[id_column]
-        dup = ids.notna() & ids.duplicated(keep="first") & ~rejected
-        first_row = dict(zip(ids[~ids.duplicated(keep="first")], excel_rows[~ids.duplicated(keep="first")]))
+        firsts = ~ids.duplicated(keep="first")
+        dup = ids.notna() & ~firsts & ~rejected
+        first_row = dict(zip(ids[firsts], excel_rows[firsts]))
         for idx in frame.index[dup]:
             log.add(f"doublon : même identifiant de soumission que la ligne {first_row[ids[idx]]}",
                     REJECTED, row=int(excel_rows[idx]), column=id_column, value=ids[idx])
         rejected |= dup
-    if answer_cols:
-        filled = frame[answer_cols].fillna("\x00")
-        same = filled.duplicated(keep="first") & ~rejected
+    if coded:
+        matrix = np.column_stack([c for c, _u in coded.values()])
+        keys = pd.Series(_row_keys(matrix), index=frame.index)
+        same = keys.duplicated(keep="first") & ~rejected
         if same.any():
-            keys = pd.util.hash_pandas_object(filled, index=False)
-            first_row = dict(zip(keys[~rejected][::-1], excel_rows[~rejected][::-1]))
+            first_of = {}
+            for idx in frame.index[~rejected]:
+                first_of.setdefault(keys[idx], idx)
             for idx in frame.index[same]:
-                first = first_row.get(keys[idx])
+                first = first_of.get(keys[idx])
+                if first is None or first == idx or not np.array_equal(
+                        matrix[frame.index.get_loc(first)], matrix[frame.index.get_loc(idx)]):
+                    continue  # a key collision, not a repeated row
                 if id_column and frame.at[idx, id_column] is not pd.NA:
                     # distinct submission ids: two respondents may well answer alike
-                    log.add(f"réponses identiques à la ligne {first}, mais identifiant de "
-                            "soumission différent", KEPT, row=int(excel_rows[idx]))
+                    log.add(f"réponses identiques à la ligne {excel_rows[first]}, mais "
+                            "identifiant de soumission différent", KEPT, row=int(excel_rows[idx]))
                 else:
-                    log.add(f"doublon : réponses identiques à la ligne {first}", REJECTED,
-                            row=int(excel_rows[idx]))
+                    log.add(f"doublon : réponses identiques à la ligne {excel_rows[first]}",
+                            REJECTED, row=int(excel_rows[idx]))
                     rejected[idx] = True
     return rejected
 
@@ -90,7 +106,8 @@ def _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked,
 def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
                       actor_type: str | None = None, repeats=None, header_rows: int = 1,
                       id_column: str | None = None, meta=(), not_asked=(),
-                      notes=(), columns: ColumnMap | None = None, dedupe: bool = True) -> Survey:
+                      notes=(), columns: ColumnMap | None = None, dedupe: bool = True,
+                      codes: dict | None = None) -> Survey:
     """Turn a wide frame of strings (one row per respondent) into the Survey tables.
 
     Parameters
@@ -109,6 +126,8 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         Cells meaning "question not shown" besides empty ones (LimeSurvey's ``N/A``).
     notes : iterable of (problem, row)
         Things noticed while reading the file (title rows, merged headers…).
+    codes : dict, optional
+        Factorization of the columns made while reading (`Table.codes`), reused as is.
     dedupe : bool
         False for a repeat-level table (one row per household member…), whose rows may
         share answers and their submission's id without being duplicates.
@@ -135,8 +154,11 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
 
     answer_cols = [c for c in frame.columns if c in known]
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
-    rejected = _reject_rows(frame, answer_cols, id_column, excel_rows, log, not_asked, dedupe)
-    kept = frame[~rejected]
+    codes = codes or {}
+    coded = {c: codes[c] if c in codes else _coded(frame[c]) for c in answer_cols}
+    rejected = _reject_rows(frame, coded, id_column, excel_rows, log, not_asked, dedupe)
+    keep = ~rejected.to_numpy()
+    kept = frame[keep]
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
     keys = [(u if isinstance(u, str) else f"{file}#{r}")
             for u, r in zip(ids_raw, excel_rows[~rejected])]
@@ -150,7 +172,8 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         q = questions.loc[qid]
         if q["type"] == "multiple" and qid in cmap.split:
             continue
-        codes, uniques = _coded(kept[col])
+        codes, uniques = coded[col]
+        codes = codes[keep]
         usable = [norm_text(u) not in not_asked for u in uniques]
         present = np.array(usable + [False], dtype=bool)[codes]
         if q["role"] in PERSONAL_ROLES:
@@ -173,16 +196,18 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
                     log.add(problem, KEPT, row=int(r), column=col, value=uniques[k])
         answers.append(_explode(id_values, codes, [v for v, _p in parsed], qid))
     for qid, options in cmap.split.items():
+        present_any = np.zeros(len(id_values), dtype=bool)
         for value, col in options.items():
-            codes, uniques = _coded(kept[col])
+            codes, uniques = coded[col]
+            codes = codes[keep]
             norm = [norm_text(u) for u in uniques]
-            present = np.array([n not in not_asked for n in norm] + [False], dtype=bool)[codes]
+            present_any |= np.array([n not in not_asked for n in norm] + [False], dtype=bool)[codes]
             ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
-            asked.append(_long(id_values[present], qid))
             answers.append(_long(id_values[ticked], qid, value))
+        asked.append(_long(id_values[present_any], qid))
 
     answers_df = conform(_stack(answers, ["actor_id", "question_id", "value"]), "answers")
-    asked_df = conform(_stack(asked, ["actor_id", "question_id"]).drop_duplicates(), "asked")
+    asked_df = conform(_stack(asked, ["actor_id", "question_id"]), "asked")  # one per question
     actors = _actors(kept, ids, excel_rows, answers_df, form.questions, file, actor_type)
     n_rej = int(rejected.sum())
     return Survey(

@@ -67,7 +67,7 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
                              actor_type=actor_type, repeats=repeats,
                              header_rows=table.header_rows, id_column=id_column,
                              meta=META_COLUMNS | set(_ID_COLUMNS), notes=notes,
-                             dedupe=dedupe)
+                             dedupe=dedupe, codes=table.codes)
 
 
 def kobo_format(path: Path) -> str:

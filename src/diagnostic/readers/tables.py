@@ -29,6 +29,7 @@ class Table:
     encoding: str | None = None
     separator: str | None = None
     notes: list = field(default_factory=list)   # (problem, row) pairs worth an anomaly
+    codes: dict = field(default_factory=dict)   # column -> (codes, distinct values)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -138,8 +139,9 @@ def table_from_rows(rows: list[list], **info) -> Table:
         header, start = _merge_header(header, head[start]), start + 1
         notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinés", h + 1))
     width = max(len(header), max(len(r) for r in rows[start:end]) if end > start else 0)
-    frame = raw_to_frame(list(header) + [None] * (width - len(header)), rows[start:end])
-    return Table(_drop_empty_tail(frame, len(header)), start, notes=notes, **info)
+    codes: dict = {}
+    frame = raw_to_frame(list(header) + [None] * (width - len(header)), rows[start:end], codes)
+    return Table(_drop_empty_tail(frame, len(header)), start, notes=notes, codes=codes, **info)
 
 
 def _drop_empty_tail(frame: pd.DataFrame, named: int) -> pd.DataFrame:
