@@ -203,11 +203,8 @@ def _inferred(survey) -> Form:
                 survey.anomalies.iloc[0:0])
 
 
-def run_diagnostic(project: Project) -> Diagnostic:
-    """Read every input of `project` and compute every result table."""
-    settings = project.settings
-    communes, epci, indicators, changes, geo_anomalies = _read_geography(project)
-    area = area_codes(project.territory, communes)
+def read_surveys(project: Project) -> list:
+    """Read every questionnaire of `project` (forms, roles, exports) into `Survey` tables."""
     surveys = []
     for spec in project.surveys:
         form = (read_form(spec.form, language=project.language, roles=spec.roles)
@@ -217,6 +214,19 @@ def run_diagnostic(project: Project) -> Diagnostic:
             survey = read_responses(spec.responses, apply_roles(_inferred(survey), spec.roles),
                                     actor_type=spec.actor_type)
         surveys.append(survey)
+    return surveys
+
+
+def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
+    """Read every input of `project` and compute every result table.
+
+    `surveys`, when given (from `read_surveys`), are used instead of reading the exports again.
+    """
+    settings = project.settings
+    communes, epci, indicators, changes, geo_anomalies = _read_geography(project)
+    area = area_codes(project.territory, communes)
+    if surveys is None:
+        surveys = read_surveys(project)
     cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
     actors, placing = place_actors(cat("actors"), communes, settings, area=area)
     questions = cat("questions").drop_duplicates("question_id")
