@@ -107,7 +107,7 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
     print(f"\nAnomalies ({len(report['anomalies'])}) :")
     for a in report["anomalies"]:
         where = ", ".join(str(x) for x in (f"ligne {a['row']}" if a["row"] else None, a["column"]) if x)
-        print(f"  - {where} : {a['problem']} ({a['action']})")
+        print(f"  - {where + ' : ' if where else ''}{a['problem']} ({a['action']})")
     return 0
 
 
@@ -123,6 +123,9 @@ def main(argv=None) -> int:
     except DiagnosticError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

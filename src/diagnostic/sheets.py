@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -51,9 +52,57 @@ def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list
     return rows[:nrows] if nrows is not None else rows
 
 
+#: Limits on what a workbook may unpack to, so that a zip bomb is refused before parsing.
+MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_RATIO = 200
+_CFB = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE2: legacy .xls, or an encrypted .xlsx
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse, with a plain French message, what is not a readable workbook.
+
+    Empty files, other kinds of files renamed ``.xlsx``, password-protected (encrypted)
+    workbooks, truncated archives and archives that would unpack to an unreasonable size.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise DiagnosticError("le fichier est vide (0 octet).", file=path.name)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".ods"):
+        if head.startswith(_CFB):
+            raise DiagnosticError(
+                "ce classeur est protégé par un mot de passe (chiffré) : ouvrez-le dans votre "
+                "tableur et enregistrez-le sans mot de passe.", file=path.name)
+        if not head.startswith(b"PK"):
+            raise DiagnosticError(
+                f"ce fichier n'est pas un classeur {suffix} : son contenu est d'un autre type "
+                "(fichier renommé ?). Exportez-le de nouveau depuis la plateforme.",
+                file=path.name)
+        try:
+            with zipfile.ZipFile(path) as z:
+                unpacked = sum(i.file_size for i in z.infolist())
+        except (zipfile.BadZipFile, OSError):
+            raise DiagnosticError(
+                "classeur incomplet ou endommagé (fichier tronqué pendant la copie ou le "
+                "téléchargement ?) : téléchargez-le de nouveau.", file=path.name) from None
+        if unpacked > MAX_UNPACKED_BYTES or (unpacked > 100 * 1024**2
+                                             and unpacked > MAX_RATIO * size):
+            raise DiagnosticError(
+                f"classeur suspect : il se décompresserait en {unpacked / 1024**2:.0f} Mo "
+                f"pour {size / 1024**2:.1f} Mo compressés ; il n'est pas lu.".replace(".", ","),
+                file=path.name)
+    elif suffix == ".xls" and head.startswith(b"PK"):
+        raise DiagnosticError("ce fichier .xls est en réalité un classeur .xlsx : "
+                              "renommez-le en .xlsx.", file=path.name)
+
+
 def _parse(path: Path, sheet: str | int) -> list[list]:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         name = wb.sheet_names[sheet] if isinstance(sheet, int) else sheet
@@ -130,6 +179,9 @@ def unique_headers(header: list) -> list[str]:
 def sheet_names(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
+    if not Path(path).exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    check_workbook(path)
     try:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except FileNotFoundError:

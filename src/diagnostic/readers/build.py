@@ -140,6 +140,8 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     log = AnomalyLog(file)
     for problem, row in notes:
         log.add(problem, KEPT, row=row)
+    if frame.empty:
+        log.add("aucune réponse dans le fichier (seulement l'en-tête)", KEPT)
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
     meta = set(meta) | ({id_column} if id_column else set()) | index_columns(frame)
     cmap = columns or map_columns(frame, form, ignore=meta)

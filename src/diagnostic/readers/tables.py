@@ -18,6 +18,8 @@ from diagnostic.errors import DiagnosticError
 from diagnostic.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
+# A free-text answer may be long (a 1 MB cell is not unheard of); the default is 128 kB.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024**2))
 
 
 @dataclass
@@ -63,8 +65,11 @@ def csv_rows(raw: bytes, name: str) -> tuple[list[list[str | None]], str, str]:
     """The cells of a CSV file as text (None for empty), with encoding and separator."""
     text, encoding = decode(raw, name)
     sep = sniff_separator(text)
-    rows = [[cell if cell.strip() else None for cell in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        rows = [[cell if cell.strip() else None for cell in row] for row in reader]
+    except csv.Error as exc:
+        raise DiagnosticError(f"CSV illisible ({exc}).", file=name, row=reader.line_num) from None
     return rows, encoding, sep
 
 
@@ -138,10 +143,27 @@ def table_from_rows(rows: list[list], **info) -> Table:
     if start < len(head) and _is_subheader(header, head[start]):
         header, start = _merge_header(header, head[start]), start + 1
         notes.append(("en-têtes sur deux lignes (cellules fusionnées) : combinés", h + 1))
+    notes += _shifted_rows(header, rows, start, end)
     width = max(len(header), max(len(r) for r in rows[start:end]) if end > start else 0)
     codes: dict = {}
     frame = raw_to_frame(list(header) + [None] * (width - len(header)), rows[start:end], codes)
     return Table(_drop_empty_tail(frame, len(header)), start, notes=notes, codes=codes, **info)
+
+
+def _shifted_rows(header: list, rows: list, start: int, end: int, shown: int = 20) -> list:
+    """Rows with more cells than the header has columns: a sign of shifted columns
+    (a separator inside an unquoted text). They are kept, and reported."""
+    named = len(header)
+    while named and header[named - 1] is None:
+        named -= 1
+    longer = [i for i in range(start, end)
+              if len(rows[i]) > named and any(v not in (None, "") for v in rows[i][named:])]
+    notes = [(f"{sum(v not in (None, '') for v in rows[i])} cellules remplies pour {named} "
+              "colonnes d'en-tête : colonnes décalées ? (ligne conservée, à vérifier)", i + 1)
+             for i in longer[:shown]]
+    if len(longer) > shown:
+        notes.append((f"… et {len(longer) - shown} autres lignes trop longues", None))
+    return notes
 
 
 def _drop_empty_tail(frame: pd.DataFrame, named: int) -> pd.DataFrame:
@@ -184,5 +206,8 @@ def read_table(path, sheet: str | int = 0) -> Table:
 
 def table_from_bytes(raw: bytes, name: str) -> Table:
     """Read CSV content (from a file or a ZIP member) as a `Table` of strings."""
+    if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise DiagnosticError("le fichier est vide : aucune ligne d'en-tête ni de réponse.",
+                              file=name)
     rows, encoding, sep = csv_rows(raw, name)
     return table_from_rows(rows, encoding=encoding, separator=sep)

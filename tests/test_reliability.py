@@ -1,0 +1,141 @@
+"""Attack the toolkit with damaged and hostile files: a clean load with its anomalies, or one
+plain-French error naming the file (exit status 2) — never a traceback, never a hang."""
+
+import shutil
+import zipfile
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from conftest import EXAMPLE
+from diagnostic.cli import main
+
+EXPORT = EXAMPLE / "export_kobo_acteurs.xlsx"
+FORM = EXAMPLE / "formulaire_acteurs.xlsx"
+
+
+def _xlsx(path, rows, merge=None):
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    if merge:
+        wb.active.merge_cells(merge)
+    wb.save(path)
+
+
+def _bytes(name, data):
+    def build(tmp):
+        path = tmp / name
+        path.write_bytes(data(tmp) if callable(data) else data)
+        return path
+    return build
+
+
+def _zip(name, members):
+    def build(tmp):
+        path = tmp / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for member, content in members.items():
+                z.writestr(member, content)
+        return path
+    return build
+
+
+def _laughs():
+    entities = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10 if i else "lol"}">'
+                       for i in range(10))
+    return f'<?xml version="1.0"?><!DOCTYPE w [{entities}]><workbook>&l9;</workbook>'
+
+
+def _book(name, rows, merge=None):
+    def build(tmp):
+        path = tmp / name
+        _xlsx(path, rows, merge)
+        return path
+    return build
+
+
+def _text(name, text, encoding="utf-8"):
+    def build(tmp):
+        path = tmp / name
+        path.write_bytes(text.encode(encoding))
+        return path
+    return build
+
+
+# (case, builder, expected exit status, a fragment of the message or of an anomaly)
+CORPUS = [
+    ("tronqué", _bytes("tronque.xlsx", lambda t: EXPORT.read_bytes()[:20_000]), 2, "tronqué"),
+    ("vide xlsx", _bytes("vide.xlsx", b""), 2, "vide"),
+    ("vide csv", _bytes("vide.csv", b""), 2, "vide"),
+    ("en-tête seul csv", _text("entete.csv", "a;b;c\n"), 0, "seulement l'en-tête"),
+    ("en-tête seul xlsx", _book("entete.xlsx", [["a", "b", "c"]]), 0, "seulement l'en-tête"),
+    ("image renommée", _bytes("image.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64), 2, "autre type"),
+    ("texte renommé", _text("texte.xlsx", "ceci n'est pas un classeur"), 2, "autre type"),
+    ("protégé", _bytes("protege.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512), 2,
+     "mot de passe"),
+    ("xls qui est un xlsx", _bytes("faux.xls", lambda t: EXPORT.read_bytes()), 2, "renommez"),
+    ("bombe zip", _zip("bombe.xlsx", {"[Content_Types].xml": "<Types/>",
+                                      "xl/worksheets/sheet1.xml": b"0" * (150 * 1024**2)}), 2,
+     "suspect"),
+    ("bombe XML", _zip("rires.xlsx", {"[Content_Types].xml": "<Types/>",
+                                      "xl/workbook.xml": _laughs()}), 2, "rires.xlsx"),
+    ("windows-1252 lu", _text("acteurs.csv", "Nom;Commune\nÉpicerie;Mortagne\n", "cp1252"), 0,
+     "unlabelled"),
+    ("BOM", _text("bom.csv", "\ufeffNom;Commune\nA;B\n"), 0, "unlabelled"),
+    ("en-têtes doublés et vides", _text("entetes.csv", "a;a;;b\n1;2;3;4\n5;6;7;8\n"), 0,
+     "unlabelled"),
+    ("colonnes décalées", _text("decale.csv", "a;b;c\n1;2;3\n4;5;6;7;8\n9;10;11\n"), 0,
+     "décalées"),
+    ("cellules fusionnées", _book("fusion.xlsx", [["Identité", None, "Commentaire"],
+                                                  ["Nom", "Commune", None], ["A", "B", "c"]],
+                                  "A1:B1"), 0, "fusionnées"),
+    ("formules et erreurs", _book("formules.xlsx", [["a", "b"], ["=1/0", "#N/A"], ["=NA()", 2]]), 0,
+     "unlabelled"),
+    ("cellule de 1 Mo", _book("grande.xlsx", [["texte", "n"], ["x" * 32_000, 1], ["y", 2]]), 0,
+     "unlabelled"),
+    ("CSV de 1 Mo dans une cellule", _text("grande.csv", "texte;n\n" + "x" * 1_000_000 + ";1\n"),
+     0, "unlabelled"),
+]
+
+
+@pytest.mark.parametrize("case, build, status, fragment", CORPUS, ids=[c[0] for c in CORPUS])
+def test_bad_file_ends_in_anomalies_or_one_french_error(case, build, status, fragment,
+                                                         tmp_path, capsys):
+    path = build(tmp_path)
+    before = path.read_bytes()
+    rc = main(["inspect", str(path)])
+    out, err = capsys.readouterr()
+    assert rc == status, (out, err)
+    assert "Traceback" not in out + err
+    if status == 2:
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith(f"Erreur : fichier « {path.name} »")
+        assert fragment in lines[0]
+    else:
+        assert fragment in out
+    assert path.read_bytes() == before  # inputs are never modified
+
+
+def test_form_missing_values_found_in_the_data(tmp_path, capsys):
+    wb = load_workbook(EXPORT)
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("identite/type_acteur") + 1
+    ws.cell(row=2, column=col, value="ovni")
+    wb.save(tmp_path / "export.xlsx")
+    assert main(["inspect", str(tmp_path / "export.xlsx"), "--form", str(FORM), "--json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    hits = [a for a in report["anomalies"] if a["value"] == "ovni"]
+    assert hits and hits[0]["row"] == 2 and "liste de choix" in hits[0]["problem"]
+    assert report["rows_loaded"] == 148
+
+
+def test_run_with_a_damaged_export_names_the_file(tmp_path, capsys):
+    shutil.copytree(EXAMPLE, tmp_path / "projet")
+    (tmp_path / "projet" / "export_kobo_acteurs.xlsx").write_bytes(EXPORT.read_bytes()[:5000])
+    rc = main(["run", str(tmp_path / "projet" / "diagnostic.toml"), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "export_kobo_acteurs.xlsx" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "diagnostic.xlsx").exists()
