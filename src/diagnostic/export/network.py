@@ -9,6 +9,7 @@ import pandas as pd
 
 from diagnostic.export.atomic import atomic_path
 from diagnostic.export.privacy import mask_text
+from diagnostic.export.tables import inert_frame
 
 
 def _clean(value):
@@ -56,7 +57,7 @@ def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
     paths = (folder / "elements.csv", folder / "connections.csv")
     for frame, path in zip((elements, connections), paths):
         with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False, encoding="utf-8")
+            inert_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
     return paths
 
 
