@@ -22,11 +22,12 @@ install: $(STAMP) ## crée .venv et installe le projet (fait par les autres comm
 demo: $(STAMP) ## construit l'exemple : out/diagnostic.xlsx, out/diagnostic.html, out/tables/
 	$(BIN)/diagnostic demo out
 
-# Debian packages the tests use: LibreOffice renders the workbook to PDF.
-SYSTEM_PACKAGES := libreoffice-calc-nogui
+# Debian packages the tests use: LibreOffice renders the workbook to PDF, Chromium shows
+# the collective's app to the browser test.
+SYSTEM_PACKAGES := libreoffice-calc-nogui chromium
 
-sysdeps: ## installe les paquets Debian des tests (LibreOffice), s'ils manquent
-	@command -v soffice >/dev/null 2>&1 || { \
+sysdeps: ## installe les paquets Debian des tests (LibreOffice, Chromium), s'ils manquent
+	@{ command -v soffice && command -v chromium; } >/dev/null 2>&1 || { \
 	  echo "Installation des paquets Debian : $(SYSTEM_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
@@ -37,7 +38,7 @@ lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 	$(BIN)/jupyter lab notebooks
 
 app: $(STAMP) ## sert l'application des collectifs (Voila) sur 127.0.0.1
-	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) $(BIN)/voila notebooks/02_explorer.ipynb --no-browser --Voila.ip=127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/02_explorer.ipynb --no-browser --Voila.ip=127.0.0.1
 
 example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"

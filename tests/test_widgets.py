@@ -1,15 +1,126 @@
-from diagnostic.widgets import ALL_TYPES, issue_ranking_app
+import pandas as pd
+import pytest
+from types import SimpleNamespace
+
+from diagnostic.review import read_roles, read_statuses
+from diagnostic.review_widgets import cooperation_app, roles_app
+from diagnostic.widgets import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
+
+
+@pytest.fixture
+def explorer(example_diag):
+    return explorer_app(example_diag)
 
 
 def test_actor_type_filter_updates_the_figure_in_place(example_diag):
     app = issue_ranking_app(example_diag)
     figure = app.figure
     before = list(figure.data[0].x)
-    assert app.actor_type.options[0] == ALL_TYPES
+    assert app.actor_type.options[0] == (ALL_TYPES, ALL)
     app.actor_type.value = "cooperative"
     after = list(figure.data[0].x)
     assert app.figure is figure and after != before
     coop = example_diag.rank_issues(["cooperative"]).sort_values("rank", ascending=False)
     assert after == coop["support"].astype(float).tolist()
     assert "<b>16</b>" in app.status.value
+    assert app.errors.outputs == ()
+
+
+def test_every_explorer_figure_follows_the_actor_type(explorer):
+    figures = [explorer.ranking, explorer.heatmap, explorer.likert, explorer.participation]
+    before = [f.to_dict()["data"] for f in figures]
+    explorer.actor_type.value = "association"
+    after = [f.to_dict()["data"] for f in figures]
+    changed = [b != a for b, a in zip(before, after)]
+    assert changed == [True, False, True, True]  # the heatmap compares every type
+    assert list(explorer.participation.data[0].x) == [46]
+    assert explorer.errors.outputs == ()
+
+
+def test_place_filter_restricts_to_one_commune(explorer, example_diag):
+    explorer.place.value = "commune:61293"
+    n = int((example_diag.actors["commune_code"] == "61293").sum())
+    assert f"<b>{n}</b>" in explorer.status.value
+    assert sum(explorer.participation.data[0].x) == n
+    explorer.place.value = "epci:200036069"
+    placed = int(example_diag.actors["epci_code"].notna().sum())
+    assert f"<b>{placed}</b>" in explorer.status.value
+
+
+def test_theme_filter_keeps_its_issues_only(explorer, example_diag):
+    explorer.theme.value = "Économie"
+    wanted = set(example_diag.issue_ranking.loc[
+        example_diag.issue_ranking["theme"] == "Économie", "label"])
+    assert set(explorer.ranking.data[0].y) == wanted
+    assert set(explorer.heatmap.data[0].y) == wanted
+
+
+def test_missing_answers_can_be_hidden(explorer):
+    assert "Ne sait pas" in [t.name for t in explorer.likert.data]
+    explorer.include_missing.value = False
+    assert "Ne sait pas" not in [t.name for t in explorer.likert.data]
+
+
+def test_a_click_on_the_heatmap_selects_the_actor_type(explorer):
+    label = explorer.heatmap.data[0].x[1]
+    explorer._pick_type(explorer.heatmap.data[0], SimpleNamespace(xs=[label]))
+    assert explorer.actor_type.value == "collectivite"
+
+
+def test_callback_errors_are_shown_not_swallowed(explorer, monkeypatch):
+    def boom(**kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(explorer, "data", SimpleNamespace(results=boom))
+    explorer.actor_type.value = "cooperative"
+    text = "".join(o.get("text", "") for o in explorer.errors.outputs)
+    assert explorer.errors.outputs[0]["name"] == "stderr"
+    assert "Erreur pendant la mise à jour" in text and "panne simulée" in text
+
+
+def test_votes_app_ranks_priorities_as_votes_come_in(example_diag):
+    app = votes_app(example_diag)
+    assert sum(app.priorities.data[0].x) == 0
+    for name, votes in [("Anne", {"enjeu_sante": 4}), ("Bruno", {"enjeu_sante": 1, "enjeu_emploi": 1})]:
+        app.participant.value = name
+        for item, n in votes.items():
+            app.dots[item].value = n
+        app.save.click()
+    assert app.errors.outputs == ()
+    assert len(app.votes) == 3 and app.participant.value == ""
+    top = dict(zip(app.priorities.data[0].y, app.priorities.data[0].x))
+    assert top["Accès aux soins"] == 1.5 and top["Recrutement et emploi"] == 0.5
+    slope = {t.name: list(t.y) for t in app.slope.data}  # survey rank -> workshop rank
+    assert slope["Accès aux soins"][1] == 1 and slope["Recrutement et emploi"][1] == 2
+    assert "<b>2</b> participants" in app.summary.value
+
+
+def test_cooperation_app_saves_a_status_per_match(example_diag, tmp_path):
+    path = tmp_path / "statuts.csv"
+    app = cooperation_app(example_diag, path)
+    assert len(app.statuses) == app.per_page
+    app.statuses[0].value = "validé"
+    app.statuses[1].value = "écarté"
+    assert list(app.table.data[0].cells.values[3])[:2] == ["validé", "écarté"]
+    app.save.click()
+    saved = read_statuses(path)["status"].value_counts()
+    assert saved["validé"] == 1 and saved["écarté"] == 1
+    again = cooperation_app(example_diag, path)
+    assert (again.opportunities["status"] != "à valider").sum() == 2
+    app.kind.value = "mutualisation"
+    assert set(app.table.data[0].cells.values[0]) == {"mutualisation"}
+    assert app.errors.outputs == ()
+
+
+def test_roles_app_writes_the_roles_csv(example_diag, tmp_path):
+    questions = example_diag.questions.copy()
+    questions.loc[questions["question_id"] == "commentaire", "role"] = pd.NA
+    app = roles_app(questions, tmp_path / "roles.csv")
+    assert len(app.rows.children) == 1  # only the question without a role
+    app.roles["commentaire"].value = "free_text"
+    app.themes["commentaire"].value = "Expression libre"
+    app.save.click()
+    roles = read_roles(tmp_path / "roles.csv").set_index("question_id")
+    assert roles.loc["commentaire", "role"] == "free_text"
+    assert roles.loc["commentaire", "theme"] == "Expression libre"
     assert app.errors.outputs == ()

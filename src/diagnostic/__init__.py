@@ -37,7 +37,14 @@ from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
 from diagnostic.datasets import example_project, write_example
 
 # present
-from diagnostic.plots import plot_group_heatmap, plot_issue_ranking, plot_participation
+from diagnostic.plots import (plot_choropleth, plot_cooperation_network, plot_group_heatmap,
+                              plot_issue_ranking, plot_likert, plot_opportunities_table,
+                              plot_participation, plot_priority_slope, plot_vote_priorities)
+from diagnostic.explore import (count_likert, likert_answers, participation_by_commune,
+                                prepare_explorer, resource_network)
+from diagnostic.review import (questions_without_role, read_roles, with_roles, write_roles,
+                               write_statuses)
+from diagnostic.votes_capture import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.export import (
     opportunity_graph, to_gexf, to_html, to_kumu, to_tables, to_workbook, write_outputs,
 )
@@ -62,7 +69,12 @@ __all__ = [
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
-    "plot_group_heatmap", "plot_issue_ranking", "plot_participation",
+    "plot_group_heatmap", "plot_issue_ranking", "plot_participation", "plot_likert",
+    "plot_choropleth", "plot_cooperation_network", "plot_opportunities_table",
+    "plot_priority_slope", "plot_vote_priorities", "count_likert", "likert_answers",
+    "participation_by_commune", "prepare_explorer", "resource_network",
+    "questions_without_role", "read_roles", "with_roles", "write_roles", "write_statuses",
+    "add_votes", "compare_priorities", "empty_votes", "rank_votes",
     "opportunity_graph", "to_gexf", "to_html", "to_kumu", "to_tables", "to_workbook",
     "write_outputs",
 ]

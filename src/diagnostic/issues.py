@@ -137,6 +137,8 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     """
     g = responses.groupby(["actor_type", "issue_id"], sort=True, observed=True)
     out = g.agg(respondents=("supports", "size"), supporters=("supports", "sum")).reset_index()
+    out = out.astype({"actor_type": object, "issue_id": object}).sort_values(
+        ["actor_type", "issue_id"], ignore_index=True)
     labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
     out["label"] = out["issue_id"].map(labels).astype(object)
     out["suppressed"] = out["respondents"] < settings.min_group_size

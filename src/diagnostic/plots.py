@@ -1,73 +1,414 @@
-"""Plotly figure builders: DataFrame in, Figure out, no widgets."""
+"""Plotly figure builders: DataFrame in, Figure out, no widgets.
+
+Every builder takes a table of the library (named in its docstring), returns a new
+``plotly.graph_objects.Figure`` with French labels, and never changes its input.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from diagnostic.cooperation import KIND_LABELS
 
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
 TAG_COLOURS = {"transversal": "#2A9D8F", "spécifique à un groupe": "#E9C46A",
                "clivant": "#E76F51", "peu partagé": "#A8A8A8"}
+GREY = "#D9D9D9"
+MISSING_COLOUR = "#BDBDBD"
+_DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 18}}, height=height, template="plotly_white",
-        margin={"l": 10, "r": 20, "t": 60, "b": 40}, font={"family": "Source Sans Pro, Arial", "size": 13},
-        separators=", ",
-    )
-    return fig
+def _layout(title: str, height: int, subtitle: str | None = None, **extra) -> dict:
+    """The common layout, as a plain dict (cheap to build in interactive callbacks)."""
+    text = f"<b>{title}</b>" + (f"<br><span style='font-size:13px;color:#666'>{subtitle}</span>"
+                                if subtitle else "")
+    axis = {"gridcolor": "#EEE", "zeroline": False, "automargin": True}
+    layout = {
+        "title": {"text": text, "x": 0.01, "xanchor": "left",
+                  "font": {"size": 19, "color": "#1F4E5F"}},
+        "height": height, "template": {}, "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "colorway": PALETTE, "separators": ", ", "hoverlabel": {"font": {"size": 13}},
+        "margin": {"l": 10, "r": 30, "t": 90 if subtitle else 60, "b": 40},
+        "font": {"family": "Source Sans Pro, Segoe UI, Arial", "size": 14, "color": "#333"},
+        "xaxis": dict(axis), "yaxis": dict(axis),
+    }
+    for key, value in extra.items():
+        layout[key] = {**layout[key], **value} if isinstance(layout.get(key), dict) else value
+    return layout
 
 
-def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs") -> go.Figure:
+def _figure(data: list, layout: dict, validate: bool) -> go.Figure:
+    """A Figure from plain dicts; unvalidated when an interactive callback asks for speed.
+
+    A FigureWidget validates whatever it receives, so a callback loses no check.
+    """
+    spec = {"data": data, "layout": layout}
+    return go.Figure(spec) if validate else go.Figure(spec, _validate=False)
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    """Break a long axis label over lines (plotly does not wrap)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
+def _label(labels: dict | None, value) -> str:
+    return (labels or {}).get(value, value)
+
+
+def _pct(values) -> list[str]:
+    return [f"{v * 100:.0f} %" for v in values]
+
+
+def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
+                       validate: bool = True) -> go.Figure:
     """Horizontal bars of support with the Wilson interval, coloured by profile.
 
     Parameters
     ----------
     ranking : DataFrame
         The `issue_ranking` table.
+    validate : bool
+        Check every property (interactive callbacks pass False: their FigureWidget checks).
+
+    Returns
+    -------
+    Figure
+        One bar trace; ``x`` is the support (0-1), ``y`` the issue labels, best at the top.
     """
     r = ranking.sort_values("rank", ascending=False)
-    support = r["support"].astype(float)
-    fig = go.Figure(go.Bar(
-        x=support, y=r["label"], orientation="h",
-        marker_color=[TAG_COLOURS.get(t, PALETTE[0]) for t in r["tag"]],
-        error_x={"type": "data", "symmetric": False,
-                 "array": (r["support_ci_high"].astype(float) - support).tolist(),
-                 "arrayminus": (support - r["support_ci_low"].astype(float)).tolist(),
-                 "color": "#555"},
-        customdata=r[["tag", "reason"]].to_numpy(),
-        hovertemplate="<b>%{y}</b><br>Soutien : %{x:.0%}<br>%{customdata[0]} — %{customdata[1]}<extra></extra>",
-        name="Soutien",
-    ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title="Part des répondants qui jugent l'enjeu important")
-    return _layout(fig, title, max(320, 34 * len(r) + 120))
+    support = r["support"].astype(float).to_numpy()
+    bar = {
+        "type": "bar", "orientation": "h", "name": "Soutien", "x": support.tolist(),
+        "y": r["label"].tolist(),
+        "marker": {"color": [TAG_COLOURS.get(t, PALETTE[0]) for t in r["tag"]], "cornerradius": 4},
+        "error_x": {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
+                    "color": "#555",
+                    "array": (r["support_ci_high"].astype(float).to_numpy() - support).tolist(),
+                    "arrayminus": (support - r["support_ci_low"].astype(float).to_numpy()).tolist()},
+        "text": [t if v >= 0.12 else "" for t, v in zip(_pct(support), support)],
+        "textposition": "inside", "insidetextanchor": "start",
+        "textfont": {"color": "white", "size": 13},
+        "customdata": r[["tag", "reason", "respondents"]].astype(object).to_numpy().tolist(),
+        "hovertemplate": ("<b>%{y}</b><br>Soutien : %{x:.0%} (%{customdata[2]} répondants)<br>"
+                          "%{customdata[0]} — %{customdata[1]}<extra></extra>"),
+    }
+    legend = " · ".join(f"<span style='color:{c}'>■</span> {t}" for t, c in TAG_COLOURS.items())
+    layout = _layout(title, max(340, 36 * len(r) + 150), subtitle=legend,
+                     xaxis={"tickformat": ".0%", "range": [0, 1.02],
+                            "title": {"text": "Part des répondants qui jugent l'enjeu important "
+                                              "(intervalle de confiance à 95 %)"}},
+                     yaxis={"ticksuffix": "  "})
+    return _figure([bar], layout, validate)
 
 
 def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_size: int,
-                       title: str = "Soutien par type d'acteurs") -> go.Figure:
-    """Actor type × issue heatmap; suppressed cells are blank and marked « n<… »."""
-    order = ranking.sort_values("rank")[["issue_id", "label"]]
-    types = sorted(matrix["actor_type"].unique())
-    pivot = matrix.pivot(index="issue_id", columns="actor_type", values="support").reindex(
-        index=order["issue_id"], columns=types).astype(float)
-    supp = matrix.pivot(index="issue_id", columns="actor_type", values="suppressed").reindex(
-        index=order["issue_id"], columns=types).fillna(False).astype(bool)
-    text = [[(f"n<{min_group_size}" if supp.iat[i, j] else
-              ("" if pd.isna(pivot.iat[i, j]) else f"{pivot.iat[i, j]:.0%}"))
-             for j in range(len(types))] for i in range(len(pivot))]
-    fig = go.Figure(go.Heatmap(
-        z=pivot.to_numpy(), x=types, y=order["label"].tolist(), text=text, texttemplate="%{text}",
-        colorscale="Blues", zmin=0, zmax=1, colorbar={"tickformat": ".0%"}, hoverongaps=False,
-    ))
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, max(320, 34 * len(order) + 120))
+                       title: str = "Soutien par type d'acteurs",
+                       type_labels: dict[str, str] | None = None,
+                       validate: bool = True) -> go.Figure:
+    """Actor type × issue support, the most consensual issues first; small groups greyed.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        The `group_matrix` table.
+    ranking : DataFrame
+        The `issue_ranking` table: gives the order (``consensus``, highest first) and labels.
+    min_group_size : int
+        Cells of groups below this size are suppressed, drawn grey and marked « n<… ».
+
+    Returns
+    -------
+    Figure
+        Trace 0: the support heatmap; trace 1: grey suppressed cells.
+    """
+    order = ranking.sort_values(["consensus", "rank"], ascending=[False, True],
+                                na_position="last")[["issue_id", "label"]]
+    types = sorted(matrix["actor_type"].dropna().unique())
+    row = {issue: i for i, issue in enumerate(order["issue_id"])}
+    col = {t: j for j, t in enumerate(types)}
+    values = np.full((len(row), len(col)), np.nan)
+    hidden = np.zeros((len(row), len(col)), dtype=bool)
+    for issue, kind, support, suppressed in zip(matrix["issue_id"], matrix["actor_type"],
+                                                matrix["support"], matrix["suppressed"]):
+        if issue in row and kind in col:
+            i, j = row[issue], col[kind]
+            values[i, j] = np.nan if pd.isna(support) else support
+            hidden[i, j] = bool(suppressed) if pd.notna(suppressed) else False
+    xs = [_wrap(_label(type_labels, t)) for t in types]
+    ys = order["label"].tolist()
+    base = {"type": "heatmap", "x": xs, "y": ys, "xgap": 2, "ygap": 2, "hoverongaps": False,
+            "texttemplate": "%{text}"}
+    data = [
+        {**base, "name": "Soutien", "z": np.where(np.isnan(values), None, values).tolist(),
+         "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
+         "colorscale": "Blues", "zmin": 0, "zmax": 1,
+         "colorbar": {"tickformat": ".0%", "title": {"text": "Soutien"}, "thickness": 12},
+         "hovertemplate": "%{y}<br>%{x} : %{z:.0%}<extra></extra>"},
+        {**base, "name": "Groupe trop petit", "z": np.where(hidden, 1.0, None).tolist(),
+         "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
+         "textfont": {"color": "#777"}, "colorscale": [[0, GREY], [1, GREY]], "showscale": False,
+         "hovertemplate": f"%{{y}}<br>%{{x}} : moins de {min_group_size} répondants, "
+                          "non affiché<extra></extra>"},
+    ]
+    layout = _layout(title, max(340, 36 * len(order) + 160),
+                     subtitle="Enjeux classés du plus consensuel au plus clivant ; "
+                              f"en gris, groupes de moins de {min_group_size} répondants",
+                     yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
+                     xaxis={"side": "bottom", "tickangle": 0, "gridcolor": "white"},
+                     margin={"b": 70})
+    return _figure(data, layout, validate)
 
 
-def plot_participation(actors: pd.DataFrame, title: str = "Qui a répondu ?") -> go.Figure:
-    """Respondents per actor type."""
+def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque enjeu",
+                validate: bool = True) -> go.Figure:
+    """Diverging stacked bars of a Likert scale, "ne sait pas" in its own panel.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        From `diagnostic.explore.count_likert`: group, level_label, order, is_missing,
+        count, share. Levels with zero answers are drawn as empty segments.
+
+    Returns
+    -------
+    Figure
+        One trace per level (the middle level of an odd scale is split in two halves,
+        the second without legend); missing-code levels on the second x axis (``x2``).
+    """
+    levels = counts.drop_duplicates("level_label").sort_values("order")
+    scale = levels.loc[~levels["is_missing"].astype(bool), "level_label"].tolist()
+    missing = levels.loc[levels["is_missing"].astype(bool), "level_label"].tolist()
+    groups = list(dict.fromkeys(counts["group"]))
+    share = pd.DataFrame(0.0, index=groups, columns=scale + missing)
+    at = {(g, lv): i for i, (g, lv) in enumerate(zip(counts["group"], counts["level_label"]))}
+    values = counts["share"].astype(float).fillna(0).to_numpy()
+    share = pd.DataFrame([[values[at[g, lv]] if (g, lv) in at else 0.0 for lv in share.columns]
+                          for g in groups], index=groups, columns=share.columns)
+    k = len(scale)
+    low, high = scale[:k // 2], scale[(k + 1) // 2:]
+    net = share[high].sum(axis=1) - share[low].sum(axis=1)
+    share = share.loc[net.sort_values(kind="stable").index]  # best at the top of the chart
+    groups = share.index.tolist()
+    colours = sample_colorscale(_DIVERGING, [i / max(k - 1, 1) for i in range(k)])
+    data = []
+    for i, level in enumerate(scale):
+        x = share[level].to_numpy()
+        parts = [(x, True)] if i >= k / 2 else [(-x, True)]
+        if k % 2 and i == k // 2:
+            parts = [(-x / 2, True), (x / 2, False)]
+        for values, legend in parts:
+            data.append({"type": "bar", "orientation": "h", "name": level, "legendgroup": level,
+                         "showlegend": legend, "x": values.tolist(), "y": groups,
+                         "marker": {"color": colours[i], "line": {"width": 0}},
+                         "customdata": x.tolist(),
+                         "hovertemplate": f"%{{y}}<br>{level} : %{{customdata:.0%}}<extra></extra>"})
+    for level in missing:
+        data.append({"type": "bar", "orientation": "h", "name": level, "xaxis": "x2",
+                     "x": share[level].tolist(), "y": groups, "marker": {"color": MISSING_COLOUR},
+                     "hovertemplate": f"%{{y}}<br>{level} : %{{x:.0%}}<extra></extra>"})
+    split = 0.82 if missing else 1.0
+    layout = _layout(
+        title, max(340, 34 * len(groups) + 190), barmode="relative", bargap=0.25,
+        legend={"orientation": "h", "y": -0.14, "x": 0, "traceorder": "normal"},
+        xaxis={"domain": [0, split], "tickformat": ".0%", "range": [-1, 1], "zeroline": True,
+               "zerolinecolor": "#888", "title": {"text": "← pas important · important →"}},
+        yaxis={"ticksuffix": "  "},
+    )
+    if missing:
+        layout["xaxis2"] = {"domain": [split + 0.05, 1], "anchor": "y", "tickformat": ".0%",
+                            "range": [0, 0.6], "nticks": 3, "gridcolor": "#EEE",
+                            "title": {"text": "ne sait pas"}}
+    return _figure(data, layout, validate)
+
+
+def plot_participation(actors: pd.DataFrame, title: str = "Qui a répondu ?",
+                       type_labels: dict[str, str] | None = None,
+                       validate: bool = True) -> go.Figure:
+    """Respondents per actor type (the `actors` table)."""
     counts = actors["actor_type"].fillna("non précisé").value_counts().sort_values()
-    fig = go.Figure(go.Bar(x=counts.values, y=counts.index, orientation="h",
-                           marker_color=PALETTE[1], text=counts.values, textposition="outside"))
-    fig.update_xaxes(title="Acteurs répondants")
-    return _layout(fig, title, 300)
+    bar = {"type": "bar", "orientation": "h", "x": counts.tolist(),
+           "y": [_label(type_labels, t) for t in counts.index], "name": "Répondants",
+           "marker": {"color": PALETTE[1], "cornerradius": 4}, "text": [str(n) for n in counts],
+           "textposition": "outside", "cliponaxis": False,
+           "hovertemplate": "%{y} : %{x} répondants<extra></extra>"}
+    layout = _layout(title, max(260, 40 * len(counts) + 120),
+                     xaxis={"title": {"text": "Acteurs répondants"}}, yaxis={"ticksuffix": "  "})
+    return _figure([bar], layout, validate)
+
+
+def plot_choropleth(geojson, values: pd.DataFrame, value: str, code: str = "commune_code",
+                    featureidkey: str = "properties.code", name: str | None = None,
+                    title: str = "Participation par commune", colorbar_title: str = "",
+                    validate: bool = True) -> go.Figure:
+    """A simple map of one value per area (participation, an indicator...).
+
+    Parameters
+    ----------
+    geojson : path or dict
+        A GeoJSON FeatureCollection of the areas (e.g. communes).
+    values : DataFrame
+        One row per area with `code` and `value` columns (and optionally `name`).
+    featureidkey : str
+        Where each feature carries its code, e.g. ``properties.code``.
+
+    Returns
+    -------
+    Figure
+        One choropleth trace restricted to the areas in `values`, map zoomed on them.
+    """
+    if not isinstance(geojson, dict):
+        geojson = json.loads(Path(geojson).read_text(encoding="utf-8"))
+    key = featureidkey.removeprefix("properties.")
+    v = values.dropna(subset=[code])
+    wanted = set(v[code].astype(str))
+    features = [f for f in geojson.get("features", [])
+                if str(f.get("properties", {}).get(key)) in wanted]
+    trace = {
+        "type": "choropleth", "geojson": {**geojson, "features": features},
+        "featureidkey": featureidkey, "locations": v[code].astype(str).tolist(),
+        "z": v[value].astype(float).tolist(), "text": (v[name] if name else v[code]).astype(str).tolist(),
+        "colorscale": "Teal", "marker": {"line": {"color": "white", "width": 0.8}},
+        "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
+        "hovertemplate": "<b>%{text}</b><br>%{z:.1f}<extra></extra>",
+    }
+    layout = _layout(title, 520, geo={"fitbounds": "locations", "visible": False})
+    return _figure([trace], layout, validate)
+
+
+def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Réseau de coopération",
+                             type_labels: dict[str, str] | None = None,
+                             validate: bool = True) -> go.Figure:
+    """Actors (coloured by type) and the resources they need or offer.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        From `diagnostic.explore.resource_network`.
+    seed : int
+        Seed of ``networkx.spring_layout``: the same graph always gets the same drawing.
+
+    Returns
+    -------
+    Figure
+        Trace 0: links; trace 1: resources (diamonds, labelled); then one trace per actor type.
+    """
+    pos = nx.spring_layout(graph, seed=seed) if len(graph) else {}
+    ex, ey = [], []
+    for a, b in graph.edges:
+        ex += [float(pos[a][0]), float(pos[b][0]), None]
+        ey += [float(pos[a][1]), float(pos[b][1]), None]
+    data = [{"type": "scatter", "x": ex, "y": ey, "mode": "lines", "name": "liens",
+             "line": {"color": "#CCC", "width": 0.7}, "hoverinfo": "skip", "showlegend": False}]
+    res = [n for n, d in graph.nodes(data=True) if d["kind"] == "resource"]
+    data.append({
+        "type": "scatter", "mode": "markers+text", "name": "Ressources",
+        "x": [float(pos[n][0]) for n in res], "y": [float(pos[n][1]) for n in res],
+        "text": [graph.nodes[n]["label"] for n in res], "textposition": "top center",
+        "textfont": {"size": 12, "color": "#1F4E5F"},
+        "marker": {"symbol": "diamond", "color": "#1F4E5F", "line": {"color": "white", "width": 1},
+                   "size": [float(10 + 2 * np.sqrt(graph.degree[n])) for n in res]},
+        "hovertemplate": "<b>%{text}</b><extra>ressource</extra>"})
+    actors = pd.DataFrame([(n, d["actor_type"]) for n, d in graph.nodes(data=True)
+                           if d["kind"] == "actor"], columns=["node", "actor_type"])
+    for i, (kind, sub) in enumerate(actors.groupby("actor_type", sort=True)):
+        name = _label(type_labels, kind)
+        data.append({
+            "type": "scatter", "mode": "markers", "name": name, "text": sub["node"].tolist(),
+            "x": [float(pos[n][0]) for n in sub["node"]],
+            "y": [float(pos[n][1]) for n in sub["node"]],
+            "marker": {"size": 8, "color": PALETTE[(i + 1) % len(PALETTE)],
+                       "line": {"color": "white", "width": 0.5}},
+            "hovertemplate": "%{text}<extra>" + name + "</extra>"})
+    layout = _layout(title, 640, subtitle="Chaque acteur est relié aux ressources dont il a "
+                     "besoin ou qu'il peut offrir", legend={"orientation": "h", "y": -0.02},
+                     xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"})
+    return _figure(data, layout, validate)
+
+
+OPPORTUNITY_COLUMNS = {"kind": "Type", "category": "Ressource", "score": "Score",
+                       "status": "Statut", "explanation": "Explication"}
+
+
+def plot_opportunities_table(opportunities: pd.DataFrame, sort_by: str = "score",
+                             ascending: bool = False, limit: int | None = 50,
+                             title: str = "Pistes de coopération",
+                             validate: bool = True) -> go.Figure:
+    """The `opportunities` table, sorted by any of its columns, as a readable table."""
+    t = opportunities.sort_values(sort_by, ascending=ascending, kind="stable")
+    if limit:
+        t = t.head(limit)
+    cells = [[KIND_LABELS.get(k, k) for k in t["kind"]], t["category"].tolist(),
+             [f"{v:.2f}".replace(".", ",") for v in t["score"].astype(float)],
+             t["status"].tolist(), t["explanation"].tolist()]
+    table = {
+        "type": "table", "columnwidth": [1.1, 1.4, 0.6, 0.8, 6],
+        "header": {"values": [f"<b>{c}</b>" for c in OPPORTUNITY_COLUMNS.values()],
+                   "fill": {"color": "#1F4E5F"}, "font": {"color": "white", "size": 13},
+                   "align": "left"},
+        "cells": {"values": cells, "align": "left", "height": 28, "font": {"size": 12},
+                  "fill": {"color": [["#FFFFFF", "#F4F7F8"] * (len(t) // 2 + 1)]}},
+    }
+    return _figure([table], _layout(title, min(900, 32 * len(t) + 140)), validate)
+
+
+def plot_priority_slope(frame: pd.DataFrame, left: str = "survey_rank",
+                        right: str = "workshop_rank", label: str = "label",
+                        left_title: str = "Enquête", right_title: str = "Atelier",
+                        title: str = "Priorités : enquête et atelier",
+                        validate: bool = True) -> go.Figure:
+    """Slope chart between two rank columns (1 = first), one line per item.
+
+    Lines are green when the item rises on the right, red when it falls, grey otherwise;
+    items missing a rank on one side are left out.
+    """
+    f = frame.dropna(subset=[left, right])
+    data = []
+    for row in f.itertuples(index=False):
+        a, b = int(getattr(row, left)), int(getattr(row, right))
+        colour = "#2A9D8F" if b < a else ("#E76F51" if b > a else "#9E9E9E")
+        name = str(getattr(row, label))
+        data.append({
+            "type": "scatter", "x": [0, 1], "y": [a, b], "mode": "lines+markers+text",
+            "name": name, "showlegend": False, "line": {"color": colour, "width": 2.5},
+            "marker": {"size": 9}, "text": [f"{a}. {name}", f"{b}. {name}"],
+            "textposition": ["middle left", "middle right"],
+            "hovertemplate": f"<b>{name}</b><br>{left_title} : {a}<br>{right_title} : {b}"
+                             "<extra></extra>"})
+    n = int(max(f[left].max(), f[right].max())) if len(f) else 1
+    layout = _layout(title, max(320, 34 * n + 140),
+                     xaxis={"range": [-1.0, 2.0], "tickvals": [0, 1], "side": "top",
+                            "ticktext": [left_title, right_title], "showgrid": False,
+                            "tickfont": {"size": 15}},
+                     yaxis={"range": [n + 0.5, 0.5], "visible": False})
+    return _figure(data, layout, validate)
+
+
+def plot_vote_priorities(votes_ranking: pd.DataFrame, title: str = "Priorités de l'atelier",
+                         validate: bool = True) -> go.Figure:
+    """Bars of the weight of each item (from `rank_votes`), live during the workshop."""
+    r = votes_ranking.sort_values("rank", ascending=False)
+    weight = r["weight"].astype(float)
+    bar = {"type": "bar", "orientation": "h", "x": weight.tolist(), "y": r["label"].tolist(),
+           "name": "Poids", "marker": {"color": PALETTE[0], "cornerradius": 4},
+           "cliponaxis": False, "textposition": "outside",
+           "text": [f"{w:.1f}".replace(".", ",") for w in weight],
+           "customdata": r[["participants", "dots"]].astype(object).to_numpy().tolist(),
+           "hovertemplate": "<b>%{y}</b><br>%{customdata[1]} gommettes, %{customdata[0]} "
+                            "participants<extra></extra>"}
+    layout = _layout(title, max(300, 34 * len(r) + 140), yaxis={"ticksuffix": "  "},
+                     xaxis={"title": {"text": "Poids (gommettes ramenées à une voix par participant)"}})
+    return _figure([bar], layout, validate)

@@ -1,0 +1,191 @@
+"""Apps where the consultant or the workshop decides: question roles, opportunity statuses.
+
+Same pattern as `diagnostic.widgets`: controls → library function (`diagnostic.review`)
+→ figure builder → FigureWidget in place; errors in the ``errors`` Output panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from diagnostic.cooperation import KIND_LABELS, STATUSES
+from diagnostic.explore import actor_type_labels, resource_labels, resource_network
+from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
+from diagnostic.review import (ROLE_LABELS, apply_statuses, questions_without_role,
+                               read_statuses, role_table, write_roles, write_statuses)
+from diagnostic.widgets import _WIDE, App, update_figure
+
+NO_ROLE = "(aucun rôle)"
+SORTS = {"score": "Score", "category": "Ressource", "kind": "Type de piste", "status": "Statut"}
+
+
+class RolesApp(App):
+    """Give a role (and a theme) to the questions that have none, then save ``roles.csv``.
+
+    Attributes
+    ----------
+    only_missing : ipywidgets.Checkbox
+        List only the questions without a role.
+    roles : dict of question_id -> ipywidgets.Dropdown
+    themes : dict of question_id -> ipywidgets.Text
+    save : ipywidgets.Button
+        Writes `table()` to `path` with `diagnostic.review.write_roles`.
+    """
+
+    def __init__(self, questions: pd.DataFrame, path):
+        super().__init__()
+        self.questions, self.path = questions, Path(path)
+        self.only_missing = w.Checkbox(value=True, description="Seulement les questions sans rôle",
+                                       indent=False)
+        options = [(NO_ROLE, "")] + [(label, role) for role, label in ROLE_LABELS.items()]
+        table = role_table(questions)
+        self.roles = {q: w.Dropdown(options=options, value=r if isinstance(r, str) else "",
+                                    layout=w.Layout(width="260px"))
+                      for q, r in zip(table["question_id"], table["role"])}
+        self.themes = {q: w.Text(value=t if isinstance(t, str) else "", placeholder="thème",
+                                 layout=w.Layout(width="180px"))
+                       for q, t in zip(table["question_id"], table["theme"])}
+        self.rows = w.VBox()
+        self.save = w.Button(description="Enregistrer les rôles", button_style="primary",
+                             icon="save")
+        self.message = w.HTML()
+        self.only_missing.observe(self._guard(self._show), names="value")
+        self.save.on_click(self._guard(self._save))
+        self._show()
+        self.view = w.VBox([self.only_missing, self.rows, w.HBox([self.save, self.message]),
+                            self.errors])
+
+    def _show(self, _change=None):
+        shown = questions_without_role(self.questions) if self.only_missing.value else self.questions
+        if shown.empty:
+            self.rows.children = [w.HTML("<i>Toutes les questions ont un rôle.</i>")]
+            return
+        self.rows.children = [
+            w.HBox([w.HTML(f"<b>{q.question_id}</b> — {q.label}",
+                           layout=w.Layout(width="420px")),
+                    self.roles[q.question_id], self.themes[q.question_id]])
+            for q in shown.itertuples()]
+
+    def table(self) -> pd.DataFrame:
+        """question_id, role, theme as chosen in the app."""
+        return pd.DataFrame({
+            "question_id": list(self.roles),
+            "role": [d.value or pd.NA for d in self.roles.values()],
+            "theme": [t.value.strip() or pd.NA for t in self.themes.values()],
+        }).astype("string")
+
+    def _save(self, _button=None):
+        path = write_roles(self.table(), self.path)
+        self.message.value = f"&nbsp; Rôles enregistrés dans <code>{path.name}</code>"
+
+
+class CooperationApp(App):
+    """Opportunities with a status per match, the cooperation network and the groups.
+
+    Attributes
+    ----------
+    kind, sort_by : ipywidgets.Dropdown
+    page : ipywidgets.BoundedIntText
+    statuses : list of ipywidgets.ToggleButtons, one per shown match
+    save : ipywidgets.Button
+        Writes every status to `path` with `diagnostic.review.write_statuses`.
+    opportunities : DataFrame
+        The `opportunities` table with the statuses chosen so far.
+    table, network : plotly FigureWidget
+    """
+
+    def __init__(self, diag, path, per_page: int = 8):
+        super().__init__()
+        self.diag, self.path, self.per_page = diag, Path(path), per_page
+        opportunities = diag.opportunities
+        if self.path.exists():
+            opportunities = apply_statuses(opportunities, read_statuses(self.path))
+        self.opportunities = opportunities.reset_index(drop=True)
+        kinds = list(dict.fromkeys(self.opportunities["kind"]))
+        self.kind = w.Dropdown(options=[("Toutes les pistes", "")] + [
+            (KIND_LABELS.get(k, k), k) for k in kinds], description="Pistes :", style=_WIDE)
+        self.sort_by = w.Dropdown(options=[(v, k) for k, v in SORTS.items()], value="score",
+                                  description="Trier par :", style=_WIDE)
+        self.page = w.BoundedIntText(value=1, min=1, max=1, description="Page :", style=_WIDE,
+                                     layout=w.Layout(width="140px"))
+        self.rows = w.VBox()
+        self.statuses: list[w.ToggleButtons] = []
+        self.save = w.Button(description="Enregistrer les statuts", button_style="primary",
+                             icon="save")
+        self.message = w.HTML()
+        self.table = go.FigureWidget(plot_opportunities_table(self.opportunities))
+        labels = actor_type_labels(diag.questions, diag.choices)
+        graph = resource_network(diag.needs, diag.offers, diag.actors,
+                                 resource_labels(diag.questions, diag.choices))
+        self.network = go.FigureWidget(plot_cooperation_network(graph, type_labels=labels))
+        self._update = self._guard(self._update)
+        for control in (self.kind, self.sort_by, self.page):
+            control.observe(self._update, names="value")
+        self.save.on_click(self._guard(self._save))
+        self._update()
+        groups = diag.clusters[["label", "size", "actor_types"]].rename(columns={
+            "label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"})
+        self.groups = w.HTML(groups.to_html(index=False, border=0, classes="diag-groups"))
+        self.view = w.VBox([
+            w.HBox([self.kind, self.sort_by, self.page]), self.rows,
+            w.HBox([self.save, self.message]), self.errors, self.table, self.network,
+            w.HTML("<h3>Groupes d'acteurs autour d'enjeux partagés</h3>"), self.groups])
+
+    def shown(self) -> pd.DataFrame:
+        """The opportunities of the current kind, sorted, on the current page."""
+        t = self.opportunities
+        if self.kind.value:
+            t = t[t["kind"] == self.kind.value]
+        t = t.sort_values(self.sort_by.value, ascending=self.sort_by.value != "score",
+                          kind="stable")
+        self.page.max = max(1, -(-len(t) // self.per_page))
+        start = (self.page.value - 1) * self.per_page
+        return t.iloc[start:start + self.per_page]
+
+    def _update(self, _change=None):
+        page = self.shown()
+        self.statuses = []
+        rows = []
+        for index, row in page.iterrows():
+            toggle = w.ToggleButtons(options=list(STATUSES), value=row["status"],
+                                     style={"button_width": "90px"})
+            toggle.observe(self._guard(lambda change, i=index: self._set(i, change["new"])),
+                           names="value")
+            self.statuses.append(toggle)
+            rows.append(w.HBox([toggle, w.HTML(f"<b>{row['category']}</b> — {row['explanation']}",
+                                               layout=w.Layout(width="70%"))]))
+        self.rows.children = rows
+        self._redraw()
+
+    def _set(self, index, status):
+        frame = self.opportunities.copy()
+        frame.loc[index, "status"] = status
+        self.opportunities = frame
+        self._redraw()
+
+    def _redraw(self):
+        t = self.opportunities
+        if self.kind.value:
+            t = t[t["kind"] == self.kind.value]
+        update_figure(self.table, plot_opportunities_table(
+            t, sort_by=self.sort_by.value, ascending=self.sort_by.value != "score",
+            validate=False))
+
+    def _save(self, _button=None):
+        path = write_statuses(self.opportunities, self.path)
+        done = (self.opportunities["status"] != STATUSES[0]).sum()
+        self.message.value = f"&nbsp; {done} statuts décidés, enregistrés dans <code>{path.name}</code>"
+
+
+def roles_app(questions: pd.DataFrame, path) -> RolesApp:
+    """Role editor for the questions of a form, saving to a roles CSV at `path`."""
+    return RolesApp(questions, path)
+
+
+def cooperation_app(diag, path) -> CooperationApp:
+    """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`."""
+    return CooperationApp(diag, path)

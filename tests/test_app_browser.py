@@ -1,0 +1,110 @@
+"""The Voila app in a real browser: charts drawn, a filter changes them, a screenshot.
+
+Needs Debian's Chromium (``make sysdeps``, run by ``make test``, installs it) and the ``playwright`` Python
+package from the test extra; never downloads a browser of its own.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+RANKING_BARS = ".js-plotly-plot .bars path"
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium")
+                                        else None)
+    if not path:
+        pytest.fail("Chromium est introuvable : lancez `make sysdeps` "
+                    "(apt-get install chromium) avant les tests du navigateur.")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            pytest.fail(f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"Voila n'écoute pas sur le port {port} après {timeout:.0f} s")
+
+
+@pytest.fixture
+def voila_app(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
+    env.pop("DIAGNOSTIC_PROJECT", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "02_explorer.ipynb"),
+         "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_for_port(port, proc, 30)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _bar_paths(page) -> list[str]:
+    return page.eval_on_selector(
+        ".js-plotly-plot", "el => [...el.querySelectorAll('.bars path')].map(p => p.getAttribute('d'))")
+
+
+def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
+    chromium = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("le paquet Python « playwright » manque : pip install -e '.[test]'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS,
+                                    headless=True, timeout=30_000)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2600})
+            page.goto(voila_app, timeout=60_000)
+            page.wait_for_selector(RANKING_BARS, timeout=60_000)
+            # Voila runs the cells one after the other: wait for every chart of the
+            # explorer so that the kernel is free to answer the filter change.
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
+                                   timeout=60_000)
+            assert "Diagnostic partagé" in page.inner_text("body")
+            before = _bar_paths(page)
+            assert len(before) >= 11
+            page.locator("select").first.select_option(label="Coopérative")
+            deadline = time.monotonic() + 30
+            after = before
+            while after == before and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+                after = _bar_paths(page)
+            assert after != before, "le graphique n'a pas changé après le filtre"
+            assert "16" in page.inner_text(".diag-count")
+            page.wait_for_timeout(500)
+            shot = tmp_path / "app.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        finally:
+            browser.close()
