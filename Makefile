@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PROJECT ?= data/example/diagnostic.toml
+PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
 .PHONY: help install sysdeps demo test lab app example clean
@@ -37,8 +37,8 @@ test: $(STAMP) sysdeps ## lance toute la suite de tests
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 	$(BIN)/jupyter lab notebooks
 
-app: $(STAMP) ## sert l'application des collectifs (Voila) sur 127.0.0.1
-	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/02_explorer.ipynb --no-browser --Voila.ip=127.0.0.1
+app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
 
 example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"

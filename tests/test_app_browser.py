@@ -54,7 +54,7 @@ def voila_app(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
     env.pop("DIAGNOSTIC_PROJECT", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "02_explorer.ipynb"),
+        [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "application.ipynb"),
          "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -106,5 +106,23 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
+
+            # The cooperation view below: the opportunities table and the network are drawn
+            # at the page's width, and deciding a status then saving writes the statuses file.
+            plots = page.locator(".js-plotly-plot")
+            assert plots.count() >= 6
+            assert "Pistes de coopération" in plots.nth(4).inner_text()
+            widths = page.eval_on_selector_all(
+                ".js-plotly-plot .main-svg:first-child", "els => els.map(e => +e.getAttribute('width'))")
+            assert min(widths) > 1000, widths
+            page.get_by_role("button", name="validé", exact=True).first.click()
+            page.get_by_role("button", name="Enregistrer les statuts").click()
+            page.wait_for_selector("text=statuts décidés", timeout=30_000)
+            assert "1 statuts décidés" in page.inner_text("body")
+            statuses = (tmp_path / "out" / "statuts.csv").read_text(encoding="utf-8")
+            assert "validé" in statuses
+            page.wait_for_timeout(500)
+            page.locator("text=Réseau de coopération").scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "cooperation.png"), full_page=False)
         finally:
             browser.close()

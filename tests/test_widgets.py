@@ -3,7 +3,7 @@ import pytest
 from types import SimpleNamespace
 
 from diagnostic.review import read_roles, read_statuses
-from diagnostic.review_widgets import cooperation_app, roles_app
+from diagnostic.review_widgets import collective_app, cooperation_app, roles_app
 from diagnostic.widgets import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
 
 
@@ -110,6 +110,31 @@ def test_cooperation_app_saves_a_status_per_match(example_diag, tmp_path):
     app.kind.value = "mutualisation"
     assert set(app.table.data[0].cells.values[0]) == {"mutualisation"}
     assert app.errors.outputs == ()
+
+
+def test_cooperation_app_names_resources_and_types_by_their_labels(example_diag, tmp_path):
+    app = cooperation_app(example_diag, tmp_path / "statuts.csv")
+    shown = list(app.table.data[0].cells.values[1])
+    assert "Matériel et équipements ↔ Compétences, expertise" in shown
+    assert not any("materiel" in v for v in shown)
+    app.kind.value = "mutualisation"
+    explanation = app.table.data[0].cells.values[4][0]
+    assert "« Association ou structure de l'ESS »" in explanation
+    assert " association" not in explanation
+
+
+def test_collective_app_shows_the_explorer_then_the_cooperation(example_diag, tmp_path):
+    app = collective_app(example_diag, tmp_path / "statuts.csv")
+    assert app.view.children[0] is app.explorer.view
+    assert app.view.children[2] is app.cooperation.view
+    assert "Coopérer" in app.view.children[1].value
+    before = list(app.explorer.ranking.data[0].x)
+    app.explorer.actor_type.value = "cooperative"
+    assert list(app.explorer.ranking.data[0].x) != before
+    app.cooperation.statuses[0].value = "validé"
+    app.cooperation.save.click()
+    assert read_statuses(tmp_path / "statuts.csv")["status"].tolist().count("validé") == 1
+    assert app.errors.outputs == () and app.cooperation.errors.outputs == ()
 
 
 def test_roles_app_writes_the_roles_csv(example_diag, tmp_path):

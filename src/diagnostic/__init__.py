@@ -39,7 +39,8 @@ from diagnostic.datasets import example_project, write_example
 # present
 from diagnostic.plots import (plot_choropleth, plot_cooperation_network, plot_group_heatmap,
                               plot_issue_ranking, plot_likert, plot_opportunities_table,
-                              plot_participation, plot_priority_slope, plot_vote_priorities)
+                              plot_participation, plot_participation_by_commune,
+                              plot_priority_slope, plot_vote_priorities)
 from diagnostic.explore import (count_likert, likert_answers, participation_by_commune,
                                 prepare_explorer, resource_network)
 from diagnostic.review import (questions_without_role, read_roles, with_roles, write_roles,
@@ -69,7 +70,8 @@ __all__ = [
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
-    "plot_group_heatmap", "plot_issue_ranking", "plot_participation", "plot_likert",
+    "plot_group_heatmap", "plot_issue_ranking", "plot_participation",
+    "plot_participation_by_commune", "plot_likert",
     "plot_choropleth", "plot_cooperation_network", "plot_opportunities_table",
     "plot_priority_slope", "plot_vote_priorities", "count_likert", "likert_answers",
     "participation_by_commune", "prepare_explorer", "resource_network",

@@ -82,6 +82,7 @@ def _actor_info(actors, coordinates, type_labels) -> pd.DataFrame:
     out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
     labels = type_labels or {}
     kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else "type non précisé")
+    out["type_label"] = kind
     out["who"] = "l'acteur " + out.index.astype(str) + " (" + kind + ")"
     for col in ("commune_code", "epci_code", "sector"):  # integer keys: fast merges
         out["k_" + col] = pd.factorize(out[col], use_na_sentinel=True)[0]
@@ -287,8 +288,9 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
         if len(members) < least:
             continue
         category = key[0] if isinstance(key, tuple) else key
-        types = info.loc[members, "actor_type"].fillna("non précisé").value_counts()
-        mix = ", ".join(f"{n} {t}" for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
+        types = info.loc[members, "type_label"].value_counts()
+        mix = " ; ".join(f"{n} « {t} »"
+                         for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
         verb = ("ont besoin de" if kind == "mutualisation"
                 else "proposent"
                 + (" dans la même intercommunalité" if sub["place"].iloc[0] else ""))

@@ -25,3 +25,18 @@ def relabel(values: pd.Series, labels: dict[str, str], joiner: str = " ↔ ") ->
             return v
         return joiner.join(labels.get(part, part) for part in str(v).split(joiner))
     return values.map(one).astype("string")
+
+
+def relabel_mix(values: pd.Series, labels: dict[str, str]) -> pd.Series:
+    """Relabel "code : n, code : n" group compositions, joined by " ; " once labelled.
+
+    >>> relabel_mix(pd.Series(["asso : 3, commune : 2"]), {"asso": "Association"}).tolist()
+    ['Association : 3 ; commune : 2']
+    """
+    def one(v):
+        if not isinstance(v, str) or not v:
+            return v
+        parts = (part.rpartition(" : ") for part in v.split(", "))
+        return " ; ".join(f"{labels.get(code, code)} : {n}" if sep else code + n
+                          for code, sep, n in parts)
+    return values.map(one).astype(object)

@@ -73,6 +73,12 @@ def _pct(values) -> list[str]:
     return [f"{v * 100:.0f} %" for v in values]
 
 
+def _pct_ticks(ticks, absolute: bool = False) -> dict:
+    """Axis ticks written the French way (« 20 % », with a space; d3 cannot do it)."""
+    ticks = list(ticks)
+    return {"tickvals": ticks, "ticktext": _pct([abs(t) if absolute else t for t in ticks])}
+
+
 def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
                        validate: bool = True) -> go.Figure:
     """Horizontal bars of support with the Wilson interval, coloured by profile.
@@ -108,7 +114,7 @@ def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
     }
     legend = " · ".join(f"<span style='color:{c}'>■</span> {t}" for t, c in TAG_COLOURS.items())
     layout = _layout(title, max(340, 36 * len(r) + 150), subtitle=legend,
-                     xaxis={"tickformat": ".0%", "range": [0, 1.02],
+                     xaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.02],
                             "title": {"text": "Part des répondants qui jugent l'enjeu important "
                                               "(intervalle de confiance à 95 %)"}},
                      yaxis={"ticksuffix": "  "})
@@ -156,7 +162,7 @@ def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_si
         {**base, "name": "Soutien", "z": np.where(np.isnan(values), None, values).tolist(),
          "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
          "colorscale": "Blues", "zmin": 0, "zmax": 1,
-         "colorbar": {"tickformat": ".0%", "title": {"text": "Soutien"}, "thickness": 12},
+         "colorbar": {**_pct_ticks([0, .25, .5, .75, 1]), "title": {"text": "Soutien"}, "thickness": 12},
          "hovertemplate": "%{y}<br>%{x} : %{z:.0%}<extra></extra>"},
         {**base, "name": "Groupe trop petit", "z": np.where(hidden, 1.0, None).tolist(),
          "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
@@ -224,13 +230,14 @@ def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque
     layout = _layout(
         title, max(340, 34 * len(groups) + 190), barmode="relative", bargap=0.25,
         legend={"orientation": "h", "y": -0.14, "x": 0, "traceorder": "normal"},
-        xaxis={"domain": [0, split], "tickformat": ".0%", "range": [-1, 1], "zeroline": True,
+        xaxis={"domain": [0, split], **_pct_ticks([-1, -.5, 0, .5, 1], absolute=True),
+               "range": [-1, 1], "zeroline": True,
                "zerolinecolor": "#888", "title": {"text": "← pas important · important →"}},
         yaxis={"ticksuffix": "  "},
     )
     if missing:
-        layout["xaxis2"] = {"domain": [split + 0.05, 1], "anchor": "y", "tickformat": ".0%",
-                            "range": [0, 0.6], "nticks": 3, "gridcolor": "#EEE",
+        layout["xaxis2"] = {"domain": [split + 0.05, 1], "anchor": "y",
+                            **_pct_ticks([0, .5]), "range": [0, 0.6], "gridcolor": "#EEE",
                             "title": {"text": "ne sait pas"}}
     return _figure(data, layout, validate)
 
@@ -247,6 +254,37 @@ def plot_participation(actors: pd.DataFrame, title: str = "Qui a répondu ?",
            "hovertemplate": "%{y} : %{x} répondants<extra></extra>"}
     layout = _layout(title, max(260, 40 * len(counts) + 120),
                      xaxis={"title": {"text": "Acteurs répondants"}}, yaxis={"ticksuffix": "  "})
+    return _figure([bar], layout, validate)
+
+
+def plot_participation_by_commune(by_commune: pd.DataFrame, top: int = 20,
+                                  title: str = "Répondants par commune",
+                                  validate: bool = True) -> go.Figure:
+    """Respondents per commune with the rate per 1,000 inhabitants (when no map is possible).
+
+    Parameters
+    ----------
+    by_commune : DataFrame
+        From `diagnostic.explore.participation_by_commune`: commune, respondents,
+        per_1000_inhabitants.
+    top : int
+        Communes shown, the most respondents first; the subtitle says how many are left out.
+    """
+    t = by_commune.head(top).iloc[::-1]
+    rate = t["per_1000_inhabitants"].astype(float)
+    text = [f"{n}  ({r:.1f} ‰ hab.)".replace(".", ",") if pd.notna(r) else str(n)
+            for n, r in zip(t["respondents"], rate)]
+    bar = {"type": "bar", "orientation": "h", "x": t["respondents"].tolist(),
+           "y": t["commune"].astype(str).tolist(), "name": "Répondants",
+           "marker": {"color": PALETTE[0], "cornerradius": 4}, "text": text,
+           "textposition": "outside", "cliponaxis": False,
+           "hovertemplate": "%{y} : %{text}<extra></extra>"}
+    left = len(by_commune) - len(t)
+    subtitle = ("Nombre d'acteurs répondants et, entre parenthèses, pour 1 000 habitants"
+                + (f" ; {left} autres communes non affichées" if left > 0 else ""))
+    layout = _layout(title, max(300, 28 * len(t) + 150), subtitle=subtitle,
+                     xaxis={"title": {"text": "Acteurs répondants"}},
+                     yaxis={"ticksuffix": "  "}, margin={"r": 120})
     return _figure([bar], layout, validate)
 
 
@@ -346,16 +384,20 @@ OPPORTUNITY_COLUMNS = {"kind": "Type", "category": "Ressource", "score": "Score"
 def plot_opportunities_table(opportunities: pd.DataFrame, sort_by: str = "score",
                              ascending: bool = False, limit: int | None = 50,
                              title: str = "Pistes de coopération",
+                             category: str = "category",
                              validate: bool = True) -> go.Figure:
-    """The `opportunities` table, sorted by any of its columns, as a readable table."""
+    """The `opportunities` table, sorted by any of its columns, as a readable table.
+
+    `category` names the column shown as the resource (e.g. one holding labels).
+    """
     t = opportunities.sort_values(sort_by, ascending=ascending, kind="stable")
     if limit:
         t = t.head(limit)
-    cells = [[KIND_LABELS.get(k, k) for k in t["kind"]], t["category"].tolist(),
+    cells = [[KIND_LABELS.get(k, k) for k in t["kind"]], t[category].tolist(),
              [f"{v:.2f}".replace(".", ",") for v in t["score"].astype(float)],
              t["status"].tolist(), t["explanation"].tolist()]
     table = {
-        "type": "table", "columnwidth": [1.1, 1.4, 0.6, 0.8, 6],
+        "type": "table", "columnwidth": [1.3, 2, 0.6, 0.9, 6],
         "header": {"values": [f"<b>{c}</b>" for c in OPPORTUNITY_COLUMNS.values()],
                    "fill": {"color": "#1F4E5F"}, "font": {"color": "white", "size": 13},
                    "align": "left"},

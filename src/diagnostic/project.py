@@ -15,6 +15,7 @@ from diagnostic.divergence import find_divergences, type_similarity
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
+from diagnostic.labels import relabel_mix
 from diagnostic.network import cooperation_graph
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
@@ -247,6 +248,11 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         accounts=tuple(s.account for s in surveys) + analysis.pop("_accounts"),
         indicators=indicators, **analysis,
     )
+def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
+    """Groups whose composition names actor types by their labels, not their codes."""
+    return clusters.assign(actor_types=relabel_mix(clusters["actor_types"], types or {}))
+
+
 def _analysis(project: Project, responses, needs, offers, actors, types, labels) -> dict:
     """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop."""
     settings = project.settings
@@ -259,7 +265,8 @@ def _analysis(project: Project, responses, needs, offers, actors, types, labels)
     out = {"issue_ranking": ranking, "group_matrix": group_matrix(responses, settings),
            "divergence": find_divergences(responses, settings, types),
            "type_similarity": type_similarity(responses, settings, types),
-           "opportunities": opportunities, "clusters": find_groups(responses, settings),
+           "opportunities": opportunities,
+           "clusters": _labelled_groups(find_groups(responses, settings), types),
            "_anomalies": [], "_accounts": ()}
     shared = None
     if project.votes:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from diagnostic.cooperation import KIND_LABELS, STATUSES
 from diagnostic.explore import actor_type_labels, resource_labels, resource_network
+from diagnostic.labels import relabel
 from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
 from diagnostic.review import (ROLE_LABELS, apply_statuses, questions_without_role,
                                read_statuses, role_table, write_roles, write_statuses)
@@ -104,6 +105,9 @@ class CooperationApp(App):
         opportunities = diag.opportunities
         if self.path.exists():
             opportunities = apply_statuses(opportunities, read_statuses(self.path))
+        self.labels = resource_labels(diag.questions, diag.choices)
+        opportunities = opportunities.assign(
+            category_label=relabel(opportunities["category"], self.labels).astype(object))
         self.opportunities = opportunities.reset_index(drop=True)
         kinds = list(dict.fromkeys(self.opportunities["kind"]))
         self.kind = w.Dropdown(options=[("Toutes les pistes", "")] + [
@@ -115,9 +119,10 @@ class CooperationApp(App):
         self.rows = w.VBox()
         self.statuses: list[w.ToggleButtons] = []
         self.save = w.Button(description="Enregistrer les statuts", button_style="primary",
-                             icon="save")
+                             icon="save", layout=w.Layout(width="220px"))
         self.message = w.HTML()
-        self.table = go.FigureWidget(plot_opportunities_table(self.opportunities))
+        self.table = go.FigureWidget(plot_opportunities_table(self.opportunities,
+                                                              category="category_label"))
         labels = actor_type_labels(diag.questions, diag.choices)
         graph = resource_network(diag.needs, diag.offers, diag.actors,
                                  resource_labels(diag.questions, diag.choices))
@@ -156,7 +161,7 @@ class CooperationApp(App):
             toggle.observe(self._guard(lambda change, i=index: self._set(i, change["new"])),
                            names="value")
             self.statuses.append(toggle)
-            rows.append(w.HBox([toggle, w.HTML(f"<b>{row['category']}</b> — {row['explanation']}",
+            rows.append(w.HBox([toggle, w.HTML(f"<b>{row['category_label']}</b> — {row['explanation']}",
                                                layout=w.Layout(width="70%"))]))
         self.rows.children = rows
         self._redraw()
@@ -173,7 +178,7 @@ class CooperationApp(App):
             t = t[t["kind"] == self.kind.value]
         update_figure(self.table, plot_opportunities_table(
             t, sort_by=self.sort_by.value, ascending=self.sort_by.value != "score",
-            validate=False))
+            category="category_label", validate=False))
 
     def _save(self, _button=None):
         path = write_statuses(self.opportunities, self.path)
@@ -189,3 +194,32 @@ def roles_app(questions: pd.DataFrame, path) -> RolesApp:
 def cooperation_app(diag, path) -> CooperationApp:
     """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`."""
     return CooperationApp(diag, path)
+
+
+class CollectiveApp(App):
+    """The collective's app: the explorer, then the cooperation view, on one page.
+
+    One page rather than tabs: a plotly chart drawn in a hidden tab keeps plotly's default
+    width once shown.
+
+    Attributes
+    ----------
+    explorer : diagnostic.widgets.ExplorerApp
+    cooperation : CooperationApp
+    """
+
+    def __init__(self, diag, statuses_path):
+        super().__init__()
+        from diagnostic.widgets import ExplorerApp, _title
+
+        self.explorer = ExplorerApp(diag)
+        self.cooperation = CooperationApp(diag, statuses_path)
+        heading = _title("Coopérer", "Les besoins et les offres des acteurs qui se rencontrent. "
+                         "Pour chaque piste, décidez ensemble : <b>à valider</b>, <b>validé</b> "
+                         "ou <b>écarté</b>, puis enregistrez.")
+        self.view = w.VBox([self.explorer.view, heading, self.cooperation.view, self.errors])
+
+
+def collective_app(diag, statuses_path) -> CollectiveApp:
+    """The app served to collectives (``make app``): explorer, then cooperation."""
+    return CollectiveApp(diag, statuses_path)
