@@ -17,6 +17,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
+from diagnostic.issues import _reason as issues_reason
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -156,20 +157,8 @@ def _consensus(counts: np.ndarray) -> float:
 
 def _reason(tag, types, support, threshold, intensity, k, gap) -> str:
     """Same sentence as `diagnostic.issues` gives for the tag."""
-    if not len(types):
-        return "aucun type d'acteurs n'atteint la taille minimale pour être comparé"
-    sharing = [t for t, s in zip(types, support) if s >= threshold]
-    n = len(sharing)
-    text = (f"cité par {n} type{'s' if n > 1 else ''} d'acteurs sur {len(types)} "
-            f"(min {support.min() * 100:.0f} %)")
-    if k and not math.isnan(intensity):
-        text += f", importance médiane {intensity:g}/{k}"
-    if tag == DIVISIVE:
-        text += (f" ; écart de {gap * 100:.0f} points entre {types[int(np.argmax(support))]} "
-                 f"et {types[int(np.argmin(support))]}")
-    elif tag == SPECIFIC:
-        text += f" ; porté par : {', '.join(sharing)}"
-    return text
+    return issues_reason(tag, pd.Series(np.asarray(support, dtype=float), index=list(types)),
+                         threshold, intensity, k, gap)
 
 
 @dataclass(frozen=True)
