@@ -16,6 +16,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E5F")
 NOTE_FONT = Font(italic=True, size=9, color="555555")
 PERCENT = "0.0 %"
 DECIMAL = "#,##0.00"
+DECIMAL_1 = "#,##0.0"
 INTEGER = "#,##0"
 
 
