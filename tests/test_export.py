@@ -334,3 +334,32 @@ def test_hostile_text_is_written_inert(tmp_path, payload):
     assert cell.data_type == "s"
     assert isinstance(cell.value, str) and len(cell.value) <= 32000
     assert "\x00" not in cell.value and "\x07" not in cell.value
+
+
+def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):
+    ws = book["Données"]
+    h = _header_row(ws, "Acteur")
+    headers = [c.value for c in ws[h]]
+    assert headers[:4] == ["Acteur", "Type d'acteurs", "Code commune", "secteur"]
+    assert "contact_email" not in headers and "nom_structure" not in headers
+    assert ws.max_row - h == len(example_diag.actors) == 148
+    first = [c.value for c in ws[h + 1]]
+    assert first[:5] == ["A-d2eddaa7", "Entreprise, artisan ou commerce", "61293",
+                         "Artisanat et BTP", "Important"]
+    assert ws.cell(h - 1, headers.index("enjeu_mobilite") + 1).value == \
+        "Importance pour votre structure : Mobilité et transports"
+    assert ws.freeze_panes == f"B{h + 1}" and ws.auto_filter.ref.startswith(f"A{h}:")
+
+
+def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monkeypatch):
+    from diagnostic.export import data_sheet
+
+    monkeypatch.setattr(data_sheet, "ROW_LIMIT", 66)  # 60 actors per sheet
+    wb = load_workbook(diagnostic.to_workbook(example_diag, tmp_path / "x.xlsx"))
+    names = wb.sheetnames
+    assert names[names.index("Données"):names.index("Dictionnaire")] == [
+        "Données", "Données (2)", "Données (3)"]
+    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[9:12]]
+    assert counts == [60, 60, 28]
+    assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
+    assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value

@@ -40,7 +40,10 @@ def data_table(diag) -> pd.DataFrame:
         choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left")
     keyed["text"] = keyed["label"].fillna(keyed["value"]).astype("string")
     keyed = keyed.sort_values(["actor_id", "question_id", "order"], kind="stable")
-    joined = keyed.groupby(["actor_id", "question_id"], sort=False)["text"].agg(" ; ".join)
+    keys = ["actor_id", "question_id"]
+    several = keyed.duplicated(keys, keep=False)  # join only where there is something to join
+    joined = pd.concat([keyed.loc[~several].set_index(keys)["text"],
+                        keyed.loc[several].groupby(keys, sort=False)["text"].agg(" ; ".join)])
     wide = joined.unstack("question_id")
     columns = [q for q in questions["question_id"] if q in wide.columns]
     types = role_labels(diag.questions, diag.choices, "actor_type")

@@ -130,6 +130,8 @@ def _method(ws, diag):
         "affichés en pourcentage (« n<…»).",
         "Territoire : communes et populations légales d'après le découpage administratif "
         "d'Etalab (Licence Ouverte, source : Insee).",
+        "Données : une ligne par acteur ; au-delà de la limite d'Excel (1 048 576 lignes par "
+        "feuille), les lignes continuent sur « Données (2) », « Données (3) »…",
     ])
     rows = pd.DataFrame(diag.settings.describe(), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
