@@ -363,3 +363,30 @@ def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monke
     assert counts == [60, 60, 28]
     assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
     assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value
+
+
+def _headings(page):
+    return [h.replace("&#x27;", "'") for h in re.findall(r"<h2[^>]*>([^<]*)</h2>", page)]
+
+
+def test_html_report_has_the_workbook_sections(demo_out):
+    page = (demo_out / "diagnostic.html").read_text()
+    assert _headings(page) == ["Sommaire", "Participation", "Portrait du territoire",
+                               "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",
+                               "Groupes d'acteurs", "Méthode", "Anomalies"]
+    assert "<td class=\"num\">13\u202f531</td>" in page  # population, French thousands separator
+    assert "<h3>Faiblesses (3)</h3>" in page and "Mobilité et transports" in page
+    assert "@media print" in page and "page-break-before:always" in page
+    assert page.count("<script src=") == 0  # nothing fetched: works offline
+
+
+def test_html_report_with_workshop(tmp_path, workshop_project):
+    page = diagnostic.to_html(workshop_project, tmp_path / "r.html").read_text()
+    headings = _headings(page)
+    assert headings.index("Priorités partagées") == headings.index("Groupes d'acteurs") + 1
+    assert page.count('class="plotly-graph-div"') == 4
+    assert page.count("* plotly.js v") == 1  # the library embedded once, for four figures
+    assert "Vote aux gommettes : 6 participants." in page
+    assert "<td class=\"num\">75,0 %</td>" in page
+    personal = workshop_project.personal["value"].dropna().unique().tolist()
+    assert [v for v in personal if v in page] == []
