@@ -183,7 +183,10 @@ def test_native_charts_and_heatmap(demo_out, book, workshop_book):
 def test_every_sheet_printable_landscape_fit_to_width(book, sheet):
     ws = book[sheet]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    if sheet == "Données":  # one column per question: printed at 70 %, headers repeated
+        assert ws.page_setup.scale == 70 and ws.print_title_rows == "$5:$5"
+    else:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
     if sheet not in ("Sommaire", "Convergences"):
         assert ws["A1"].font.b and ws["A1"].value
 

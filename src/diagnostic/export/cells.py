@@ -43,14 +43,30 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
     return cell
 
 
-def write_title(ws, title: str, notes: list[str]) -> int:
-    """Title and notes (question, base, source…) above a table; returns the next free row."""
+def write_title(ws, title: str, notes: list[str], span: int = 0) -> int:
+    """Title and notes (question, base, source…) above a table; returns the next free row.
+
+    With `span`, each note is wrapped across the first `span` columns, so that a long note
+    does not widen the printed page.
+    """
     put(ws, 1, 1, title).font = TITLE_FONT
     row = 2
     for note in notes:
-        put(ws, row, 1, note).font = NOTE_FONT
+        cell = put(ws, row, 1, note)
+        cell.font = NOTE_FONT
+        if span > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[row].height = 12 * max(1, math.ceil(len(note) / (span * 14)))
         row += 1
     return row + 1
+
+
+def align_top(ws, first: int, last: int, n_cols: int) -> None:
+    """Top-align the cells of a small table whose wrapped rows are taller than one line."""
+    for row in ws.iter_rows(min_row=first, max_row=last, max_col=n_cols):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def write_frame(ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str],

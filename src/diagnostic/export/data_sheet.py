@@ -115,5 +115,7 @@ def _write_block(ws, start: int, columns, headers, labels, rows, live) -> None:
         ws.cell(row=first + i, column=j + 1).data_type = "s"
     last = start + len(rows)
     ws.freeze_panes = ws.cell(row=first, column=2)
+    # too wide to fit one page: printed at a readable scale, header row and actor repeated
+    ws.print_title_rows, ws.print_title_cols = f"{start}:{start}", "A:A"
     if rows:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{last}"

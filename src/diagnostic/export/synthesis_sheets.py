@@ -7,7 +7,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from diagnostic.export.cells import (
-    DECIMAL_1, INTEGER, NOTE_FONT, PERCENT, put, write_frame, write_title,
+    DECIMAL_1, INTEGER, NOTE_FONT, PERCENT, align_top, put, write_frame, write_title,
 )
 
 GREY = PatternFill("solid", fgColor="E6E6E6")
@@ -66,10 +66,11 @@ def write_portrait(ws, diag, source: str) -> None:
         "selon les indicateurs disponibles (une colonne par échelon quand la donnée existe).",
         "Effectifs additionnés commune par commune ; taux recalculés à partir des numérateurs "
         "et dénominateurs, jamais moyennés. Case vide : donnée non disponible à cet échelon.",
-        source])
+        source], span=len(headers))
     first, last = write_frame(ws, table, start, headers, {"year": "0"},
                               widths={"label": 42, "source": 45, "note": 45, "year": 8},
                               filters=True)
+    align_top(ws, first, last, len(headers))
     level_cols = [j for j, c in enumerate(headers, start=1) if c in LEVELS]
     levels = [c for c in headers if c in LEVELS]
     for i, row in enumerate(table[levels].to_numpy(dtype=object), start=first):
@@ -78,8 +79,8 @@ def write_portrait(ws, diag, source: str) -> None:
         for j in level_cols:
             ws.cell(row=i, column=j).number_format = fmt
     for j in level_cols:
-        ws.column_dimensions[ws.cell(row=start, column=j).column_letter].width = 18
-    ws.row_dimensions[start].height = 32
+        ws.column_dimensions[ws.cell(row=start, column=j).column_letter].width = 20
+    ws.row_dimensions[start].height = 48
 
 
 def write_afom(ws, diag, source: str) -> None:
@@ -91,10 +92,11 @@ def write_afom(ws, diag, source: str) -> None:
     start = write_title(ws, "AFOM : atouts, faiblesses, opportunités, menaces", [
         "Synthèse tirée de l'enquête (enjeux transversaux ou clivants, ressources offertes, "
         "besoins partagés), des indicateurs (regard croisé) et de l'atelier quand il a eu lieu.",
-        f"{summary}.", source])
-    first, _ = write_frame(ws, table, start, {
+        f"{summary}.", source], span=4)
+    first, last = write_frame(ws, table, start, {
         "category": "Catégorie", "item": "Élément", "source": "Source", "evidence": "Justification"},
         widths={"category": 14, "item": 50, "source": 12, "evidence": 70})
+    align_top(ws, first, last, 4)
     for i, category in enumerate(table["category"], start=first):
         if category in AFOM_FILLS:
             cell = ws.cell(row=i, column=1)
@@ -120,7 +122,7 @@ def write_priorities(ws, diag, source: str) -> None:
         notes.append(diag.rank_comparison.text)
     if voters < n_min:
         notes.append(f"Moins de {n_min} participants : parts non affichées (« n<{n_min} »).")
-    start = write_title(ws, "Priorités partagées : enquête et atelier", notes + [source])
+    start = write_title(ws, "Priorités partagées : enquête et atelier", notes + [source], span=9)
     headers = {"label": "Enjeu", "survey_rank": "Rang enquête", "support": "Soutien (enquête)",
                "dots": "Gommettes", "participants": "Participants", "workshop_share":
                "Part des gommettes", "workshop_rank": "Rang atelier", "shift": "Rangs gagnés",

@@ -97,6 +97,9 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
     _summary(wb, diag, source)
     for ws in wb.worksheets:
         print_setup(ws)
+        if ws.title.startswith("Données") and ws.title != "Données personnelles":
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
+            ws.page_setup.scale = 70
     save_workbook(wb, path)
     return path
 
