@@ -93,7 +93,7 @@ def write_data(wb, diag, source: str, index: int) -> list[str]:
             "Une ligne par acteur, une colonne par question (code de la question ; intitulé "
             "au-dessus et dans le Dictionnaire). Réponses en clair ; choix multiples séparés "
             "par « ; ». Noms, courriels et téléphones exclus ; adresses et numéros cités dans "
-            f"les textes libres masqués.{more}", source])
+            f"les textes libres masqués.{more}", source], span=min(8, len(headers)))
         _write_block(ws, start, table.columns, headers, labels, chunk, chunk_live)
     return names
 
@@ -106,7 +106,7 @@ def _write_block(ws, start: int, columns, headers, labels, rows, live) -> None:
             cell.font, cell.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="bottom")
         cell = put(ws, start, j, head)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        ws.column_dimensions[get_column_letter(j)].width = 14 if j <= 3 else 22
+        ws.column_dimensions[get_column_letter(j)].width = {1: 13, 2: 30, 3: 13}.get(j, 22)
     ws.row_dimensions[start - 1].height = 45
     first = start + 1
     for row in rows:
