@@ -23,6 +23,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_export  # noqa: E402
 import diagnostic  # noqa: E402
 import generate  # noqa: E402
 
@@ -159,7 +160,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    results = run(tuple(args.sizes.split(",")), args.repeats)
+    results = run(tuple(args.sizes.split(",")), args.repeats,
+                  export=lambda project: bench_export.measure_project(project, args.repeats))
     text = report(results)
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
     print(text)

@@ -1,4 +1,6 @@
+import dataclasses
 import re
+import shutil
 import zipfile
 
 import pandas as pd
@@ -8,6 +10,11 @@ from openpyxl import load_workbook
 import diagnostic
 from diagnostic.export import privacy
 from diagnostic.export.workbook import SHEETS
+from diagnostic.workshop import write_votes_template
+
+WITHOUT_WORKSHOP = ["Sommaire", "Méthode", "Participation", "Portrait du territoire",
+                    "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",
+                    "Groupes d'acteurs", "Données", "Dictionnaire", "Anomalies"]
 
 
 @pytest.fixture(scope="module")
@@ -15,10 +22,173 @@ def book(demo_out):
     return load_workbook(demo_out / "diagnostic.xlsx")
 
 
+@pytest.fixture(scope="module")
+def workshop_project(tmp_path_factory, example_diag, shared):
+    """The example project with six workshop participants and INSEE indicators (shared data)."""
+    folder = tmp_path_factory.mktemp("atelier") / "projet"
+    shutil.copytree(diagnostic.example_project().parent, folder)
+    ranking = example_diag.issue_ranking
+    people = [f"P{i}" for i in range(1, 7)]
+    template = write_votes_template(folder / "votes.xlsx", ranking, people)
+    wb = load_workbook(template)
+    ws = wb["votes"]
+    last, second = ranking["issue_id"].iloc[-1], ranking["issue_id"].iloc[1]
+    for row in range(2, ws.max_row + 1):  # 3 dots on the last issue, 1 on the second
+        ws.cell(row, 5).value = {last: 3, second: 1}.get(ws.cell(row, 3).value, 0)
+    wb.save(template)
+    comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
+    toml = folder / "diagnostic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[workshop]\nvotes = "votes.xlsx"\n'
+                    f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n', encoding="utf-8")
+    return diagnostic.run_diagnostic(diagnostic.read_project(toml))
+
+
+@pytest.fixture(scope="module")
+def workshop_book(tmp_path_factory, workshop_project):
+    path = tmp_path_factory.mktemp("classeur") / "atelier.xlsx"
+    diagnostic.to_workbook(workshop_project, path)
+    return path
+
+
 def test_sheet_order_and_summary_links(book):
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == WITHOUT_WORKSHOP
+    assert SHEETS == WITHOUT_WORKSHOP[:9] + ["Priorités partagées"] + WITHOUT_WORKSHOP[9:]
     links = [c.hyperlink.location for c in book["Sommaire"]["A"] if c.hyperlink]
-    assert links == [f"'{name}'!A1" for name in SHEETS[1:]]
+    assert links == [f"'{name}'!A1" for name in WITHOUT_WORKSHOP[1:]]
+
+
+def test_workshop_sheet_only_with_votes(workshop_book):
+    wb = load_workbook(workshop_book)
+    assert wb.sheetnames == SHEETS
+    links = [c.hyperlink.location for c in wb["Sommaire"]["A"] if c.hyperlink]
+    assert "'Priorités partagées'!A1" in links
+
+
+def _rows(ws):
+    return {row[0]: row for row in ws.iter_rows(values_only=True) if row[0] is not None}
+
+
+def test_portrait_of_the_example_territory(book):
+    ws = book["Portrait du territoire"]
+    h = _header_row(ws, "Indicateur")
+    assert [c.value for c in ws[h]][:4] == ["Indicateur", "Année", "Zone d'étude",
+                                            "EPCI (CC du Pays de Mortagne-au-Perche)"]
+    rows = _rows(ws)
+    assert rows["Population municipale"][2:4] == (13531, 13531)  # populations légales, 33 communes
+    assert rows["Nombre de communes"][2:4] == (33, 33)
+    assert ws.cell(h + 1, 3).number_format == "#,##0"
+    assert ws.freeze_panes == f"A{h + 1}" and ws.auto_filter.ref.startswith(f"A{h}:")
+
+
+def test_portrait_with_indicators_compares_levels(workshop_book):
+    ws = load_workbook(workshop_book)["Portrait du territoire"]
+    h = _header_row(ws, "Indicateur")
+    headers = [c.value for c in ws[h]]
+    assert headers[2:5] == ["Zone d'étude", "EPCI (CC du Pays de Mortagne-au-Perche)",
+                            "Département (Département 61)"]
+    density = _rows(ws)["Densité de population 2022 (hab./km²)"]
+    assert density[1] == 2022 and density[2] == pytest.approx(13515 / 402.39)
+    assert "comparateur" in density[headers.index("Source")]
+    income = _rows(ws)["Revenu disponible médian par unité de consommation 2021 (€)"]
+    assert income[2] is None and "non additif" in income[headers.index("Remarque")]
+    row = next(r for r in range(h + 1, ws.max_row + 1)
+               if ws.cell(r, 1).value.startswith("Densité"))
+    assert ws.cell(row, 3).number_format == "#,##0.0"
+
+
+def test_afom_sheet_grouped_with_source_and_evidence(book, example_diag):
+    ws = book["AFOM"]
+    h = _header_row(ws, "Catégorie")
+    assert [c.value for c in ws[h]][:4] == ["Catégorie", "Élément", "Source", "Justification"]
+    body = [r for r in ws.iter_rows(min_row=h + 1, max_col=4, values_only=True)]
+    assert len(body) == len(example_diag.afom) == 34
+    assert ("Faiblesses", "Mobilité et transports", "enquête") == body[10][:3]
+    assert body[10][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
+    categories = [r[0] for r in body]
+    assert categories == sorted(categories, key=["Atouts", "Faiblesses", "Opportunités",
+                                                 "Menaces"].index)
+    assert "Atouts : 10 ; Faiblesses : 3 ; Opportunités : 15 ; Menaces : 6." in ws["A3"].value
+
+
+def test_shared_priorities_sheet(workshop_book, workshop_project):
+    ws = load_workbook(workshop_book)["Priorités partagées"]
+    h = _header_row(ws, "Enjeu")
+    headers = [c.value for c in ws[h]]
+    assert headers[:9] == ["Enjeu", "Rang enquête", "Soutien (enquête)", "Gommettes",
+                           "Participants", "Part des gommettes", "Rang atelier", "Rangs gagnés",
+                           "Tendance"]
+    last = workshop_project.issue_ranking.iloc[-1]
+    top = [c.value for c in ws[h + 1]]
+    assert top[0] == last["label"] and top[1] == int(last["rank"])
+    assert top[3] == 18 and top[4] == 6 and top[5] == pytest.approx(0.75) and top[6] == 1
+    assert top[7] == int(last["rank"]) - 1 and top[8] == "gagne du terrain"
+    assert ws.cell(h + 1, 6).number_format == "0.0 %"
+    notes = " ".join(str(ws.cell(r, 1).value) for r in range(2, h))
+    assert "Base : 6 participants ayant voté, 24 gommettes" in notes
+    assert "corrélation de Spearman" in notes
+
+
+def test_shared_priorities_hide_shares_below_minimum_group(tmp_path, workshop_project):
+    few = workshop_project.votes[workshop_project.votes["participant"].isin(["P1", "P2"])]
+    diag = dataclasses.replace(workshop_project, votes=few)
+    ws = load_workbook(diagnostic.to_workbook(diag, tmp_path / "w.xlsx"))["Priorités partagées"]
+    h = _header_row(ws, "Enjeu")
+    assert {ws.cell(r, 6).value for r in range(h + 1, ws.max_row - 1)} == {"n<5"}
+
+
+def _relations(z, part):
+    """Id -> target file name of the relationships of `part` (empty when it has none)."""
+    folder, name = part.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    if rels not in z.namelist():
+        return {}
+    found = {}
+    for rel in re.findall(r"<Relationship [^>]*>", z.read(rels).decode()):
+        found[re.search(r'Id="([^"]+)"', rel)[1]] = re.search(r'Target="([^"]+)"', rel)[1]
+    return found
+
+
+def _charts_by_sheet(path):
+    """Sheet name -> number of charts, read from the xlsx parts (openpyxl reads charts poorly)."""
+    with zipfile.ZipFile(path) as z:
+        sheets = _relations(z, "xl/workbook.xml")
+        out = {}
+        for name, rid in re.findall(r'<sheet name="([^"]+)"[^>]*?r:id="(rId\d+)"',
+                                    z.read("xl/workbook.xml").decode()):
+            sheet = "xl/worksheets/" + sheets[rid].rsplit("/", 1)[-1]
+            drawings = [t for t in _relations(z, sheet).values() if "drawing" in t]
+            out[name.replace("&apos;", "'")] = sum(
+                sum("charts/chart" in t for t in
+                    _relations(z, "xl/drawings/" + d.rsplit("/", 1)[-1]).values())
+                for d in drawings)
+        total = sum(1 for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        return out, total
+
+
+def test_native_charts_and_heatmap(demo_out, book, workshop_book):
+    per_sheet, total = _charts_by_sheet(demo_out / "diagnostic.xlsx")
+    assert total == 2
+    assert {k: v for k, v in per_sheet.items() if v} == {"Participation": 1, "Enjeux communs": 1}
+    per_sheet, total = _charts_by_sheet(workshop_book)
+    assert total == 3 and per_sheet["Priorités partagées"] == 1
+    rules = book["Convergences"].conditional_formatting
+    ranges = [str(r.sqref) for r in rules]
+    assert len(ranges) == 1 and ranges[0].startswith("B")
+    rule = next(iter(rules)).rules[0]
+    assert rule.type == "colorScale"
+    assert [float(v.val) for v in rule.colorScale.cfvo] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("sheet", WITHOUT_WORKSHOP)
+def test_every_sheet_printable_landscape_fit_to_width(book, sheet):
+    ws = book[sheet]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    if sheet == "Données":  # one column per question: printed at 70 %, headers repeated
+        assert ws.page_setup.scale == 70 and ws.print_title_rows == "$5:$5"
+    else:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    if sheet not in ("Sommaire", "Convergences"):
+        assert ws["A1"].font.b and ws["A1"].value
 
 
 def _header_row(ws, first):
@@ -167,3 +337,59 @@ def test_hostile_text_is_written_inert(tmp_path, payload):
     assert cell.data_type == "s"
     assert isinstance(cell.value, str) and len(cell.value) <= 32000
     assert "\x00" not in cell.value and "\x07" not in cell.value
+
+
+def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):
+    ws = book["Données"]
+    h = _header_row(ws, "Acteur")
+    headers = [c.value for c in ws[h]]
+    assert headers[:4] == ["Acteur", "Type d'acteurs", "Code commune", "secteur"]
+    assert "contact_email" not in headers and "nom_structure" not in headers
+    assert ws.max_row - h == len(example_diag.actors) == 148
+    first = [c.value for c in ws[h + 1]]
+    assert first[:5] == ["A-d2eddaa7", "Entreprise, artisan ou commerce", "61293",
+                         "Artisanat et BTP", "Important"]
+    assert ws.cell(h - 1, headers.index("enjeu_mobilite") + 1).value == \
+        "Importance pour votre structure : Mobilité et transports"
+    assert ws.freeze_panes == f"B{h + 1}" and ws.auto_filter.ref.startswith(f"A{h}:")
+
+
+def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monkeypatch):
+    from diagnostic.export import data_sheet
+
+    monkeypatch.setattr(data_sheet, "ROW_LIMIT", 66)  # 60 actors per sheet
+    wb = load_workbook(diagnostic.to_workbook(example_diag, tmp_path / "x.xlsx"))
+    names = wb.sheetnames
+    assert names[names.index("Données"):names.index("Dictionnaire")] == [
+        "Données", "Données (2)", "Données (3)"]
+    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[9:12]]
+    assert counts == [60, 60, 28]
+    assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
+    assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value
+
+
+def _headings(page):
+    return [h.replace("&#x27;", "'") for h in re.findall(r"<h2[^>]*>([^<]*)</h2>", page)]
+
+
+def test_html_report_has_the_workbook_sections(demo_out):
+    page = (demo_out / "diagnostic.html").read_text()
+    assert _headings(page) == ["Sommaire", "Participation", "Portrait du territoire",
+                               "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",
+                               "Groupes d'acteurs", "Méthode", "Anomalies"]
+    assert "<td class=\"num\">13\u202f531</td>" in page  # population, French thousands separator
+    assert "<h3>Faiblesses (3)</h3>" in page and "Mobilité et transports" in page
+    assert "@media print" in page and "page-break-before:always" in page
+    assert page.count("<script src=") == 0  # nothing fetched: works offline
+
+
+def test_html_report_with_workshop(tmp_path, workshop_project):
+    page = diagnostic.to_html(workshop_project, tmp_path / "r.html").read_text()
+    headings = _headings(page)
+    assert headings.index("Priorités partagées") == headings.index("Groupes d'acteurs") + 1
+    assert page.count('class="plotly-graph-div"') == 4
+    assert page.count("* plotly.js v") == 1  # the library embedded once, for four figures
+    assert "Vote aux gommettes : 6 participants." in page
+    assert "<td class=\"num\">75,0 %</td>" in page
+    personal = workshop_project.personal["value"].dropna().unique().tolist()
+    assert [v for v in personal if v in page] == []

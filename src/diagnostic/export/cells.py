@@ -16,6 +16,7 @@ TITLE_FONT = Font(bold=True, size=14, color="1F4E5F")
 NOTE_FONT = Font(italic=True, size=9, color="555555")
 PERCENT = "0.0 %"
 DECIMAL = "#,##0.00"
+DECIMAL_1 = "#,##0.0"
 INTEGER = "#,##0"
 
 
@@ -42,14 +43,30 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
     return cell
 
 
-def write_title(ws, title: str, notes: list[str]) -> int:
-    """Title and notes (question, base, source…) above a table; returns the next free row."""
+def write_title(ws, title: str, notes: list[str], span: int = 0) -> int:
+    """Title and notes (question, base, source…) above a table; returns the next free row.
+
+    With `span`, each note is wrapped across the first `span` columns, so that a long note
+    does not widen the printed page.
+    """
     put(ws, 1, 1, title).font = TITLE_FONT
     row = 2
     for note in notes:
-        put(ws, row, 1, note).font = NOTE_FONT
+        cell = put(ws, row, 1, note)
+        cell.font = NOTE_FONT
+        if span > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[row].height = 12 * max(1, math.ceil(len(note) / (span * 14)))
         row += 1
     return row + 1
+
+
+def align_top(ws, first: int, last: int, n_cols: int) -> None:
+    """Top-align the cells of a small table whose wrapped rows are taller than one line."""
+    for row in ws.iter_rows(min_row=first, max_row=last, max_col=n_cols):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def write_frame(ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str],
@@ -62,21 +79,45 @@ def write_frame(ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str]
         cell = put(ws, start_row, j, headers[col])
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for i, rec in enumerate(frame[cols].itertuples(index=False), start=start_row + 1):
-        for j, (col, value) in enumerate(zip(cols, rec), start=1):
-            put(ws, i, j, value, formats.get(col))
+    _append_rows(ws, frame[cols].reset_index(drop=True), start_row + 1)
     last = start_row + len(frame)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for j, col in enumerate(cols, start=1):
         longest = max([len(str(headers[col]))] + [len(str(v)) for v in frame[col].head(200)])
         ws.column_dimensions[get_column_letter(j)].width = widths.get(col, min(60, max(10, longest + 2)))
         if widths.get(col, 0) > 40 or longest > 60:
             for r in range(start_row + 1, last + 1):
-                ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+                ws.cell(row=r, column=j).alignment = wrap
+        if col in formats:
+            for r in range(start_row + 1, last + 1):
+                cell = ws.cell(row=r, column=j)
+                if cell.value is not None and not isinstance(cell.value, str):
+                    cell.number_format = formats[col]
     _fit_row_heights(ws, frame, cols, start_row, widths)
     ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
     if filters and len(frame):
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
     return start_row + 1, last
+
+
+def _append_rows(ws, frame: pd.DataFrame, first: int) -> None:
+    """Append `frame`'s rows from row `first` (the row after the last one written): values
+    cleaned as by `put`, text beginning with "=" kept as text. Much faster than `put`."""
+    cleaned = {}
+    live = []
+    for j, col in enumerate(frame.columns):
+        values = [plain(v) for v in frame[col].tolist()]
+        live += [(i, j) for i, v in enumerate(values) if isinstance(v, str) and v[:1] == "="]
+        cleaned[col] = values
+    if ws.max_row != first - 1:  # something below already: append would land elsewhere
+        for i, row in enumerate(zip(*cleaned.values()), start=first):
+            for j, value in enumerate(row, start=1):
+                put(ws, i, j, value)
+        return
+    for row in zip(*cleaned.values()):
+        ws.append(row)
+    for i, j in live:
+        ws.cell(row=first + i, column=j + 1).data_type = "s"
 
 
 def _fit_row_heights(ws, frame, cols, start_row, widths) -> None:

@@ -20,21 +20,29 @@ from diagnostic.export.cells import (
     DECIMAL, HEADER_FILL, HEADER_FONT, INTEGER, NOTE_FONT, PERCENT, print_setup, put,
     write_frame, write_title,
 )
-from diagnostic.export.privacy import PUBLIC_ACTOR_COLUMNS, mask_text, public_answers
+from diagnostic.export.data_sheet import write_data
+from diagnostic.export.privacy import mask_text
+from diagnostic.export.synthesis_sheets import write_afom, write_portrait, write_priorities
 from diagnostic.labels import relabel, role_labels
 
 GREY = PatternFill("solid", fgColor="E6E6E6")
 
-SHEETS = ["Sommaire", "Méthode", "Participation", "Enjeux communs", "Convergences",
-          "Pistes de coopération", "Groupes d'acteurs", "Données", "Dictionnaire", "Anomalies"]
+#: Every sheet, in order; « Priorités partagées » only when a workshop was held (votes).
+SHEETS = ["Sommaire", "Méthode", "Participation", "Portrait du territoire", "Enjeux communs",
+          "Convergences", "AFOM", "Pistes de coopération", "Groupes d'acteurs",
+          "Priorités partagées", "Données", "Dictionnaire", "Anomalies"]
+WORKSHOP_SHEET = "Priorités partagées"
 SHEET_PURPOSE = {
     "Méthode": "Sources, réglages et limites de l'analyse",
     "Participation": "Qui a répondu, où, rapporté à la population",
+    "Portrait du territoire": "La zone d'étude comparée à son EPCI, son département, sa région, la France",
     "Enjeux communs": "Classement des enjeux partagés entre types d'acteurs",
     "Convergences": "Soutien de chaque enjeu par type d'acteurs",
+    "AFOM": "Atouts, faiblesses, opportunités, menaces, avec leur source",
     "Pistes de coopération": "Besoins et offres qui se rencontrent, à valider en atelier",
     "Groupes d'acteurs": "Acteurs réunis autour d'enjeux communs",
-    "Données": "Réponses pseudonymisées (une ligne par réponse)",
+    "Priorités partagées": "Classement de l'enquête comparé aux votes de l'atelier",
+    "Données": "Réponses pseudonymisées (une ligne par acteur, une colonne par question)",
     "Dictionnaire": "Chaque question, son type, ses choix et son rôle",
     "Anomalies": "Problèmes rencontrés à la lecture et suite donnée",
 }
@@ -52,16 +60,21 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
     path = Path(path)
     wb = Workbook()
     wb.active.title = SHEETS[0]
+    workshop = len(diag.votes) > 0
     for name in SHEETS[1:]:
-        wb.create_sheet(name)
+        if name != "Données" and (name != WORKSHOP_SHEET or workshop):
+            wb.create_sheet(name)
     base = f"Base : {len(diag.actors)} acteurs répondants"
     today = date.today().strftime("%d/%m/%Y")
     source = f"Source : enquête « {diag.project.title} », traitement diagnostic du {today}"
-    _summary(wb, diag, source)
     _method(wb["Méthode"], diag)
     _participation(wb["Participation"], diag, base, source)
+    write_portrait(wb["Portrait du territoire"], diag, source)
     _ranking(wb["Enjeux communs"], diag, base, source)
     _matrix(wb["Convergences"], diag, source)
+    write_afom(wb["AFOM"], diag, source)
+    if workshop:
+        write_priorities(wb[WORKSHOP_SHEET], diag, source)
     _opportunities(wb["Pistes de coopération"], diag, source)
     ws = wb["Groupes d'acteurs"]
     start = write_title(ws, "Groupes d'acteurs autour d'enjeux communs", [
@@ -69,7 +82,7 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
     write_frame(ws, diag.clusters.drop(columns=["actors"]), start, {
         "cluster_id": "Groupe", "label": "Intitulé", "issues": "Enjeux", "size": "Acteurs",
         "actor_types": "Types d'acteurs", "method": "Méthode"}, {"size": INTEGER})
-    _data(wb["Données"], diag, source)
+    write_data(wb, diag, source, wb.sheetnames.index("Dictionnaire"))
     _dictionary(wb["Dictionnaire"], diag)
     ws = wb["Anomalies"]
     start = write_title(ws, "Anomalies relevées à la lecture des fichiers", [
@@ -81,8 +94,12 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         "problem": "Problème", "action": "Suite donnée"}, widths={"problem": 70})
     if include_personal:
         _personal(wb, diag)
+    _summary(wb, diag, source)
     for ws in wb.worksheets:
         print_setup(ws)
+        if ws.title.startswith("Données") and ws.title != "Données personnelles":
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
+            ws.page_setup.scale = 70
     save_workbook(wb, path)
     return path
 
@@ -99,7 +116,7 @@ def _summary(wb, diag, source):
         cell = put(ws, i, 1, name)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
         cell.style = "Hyperlink"
-        put(ws, i, 2, SHEET_PURPOSE.get(name, ""))
+        put(ws, i, 2, SHEET_PURPOSE.get(name.split(" (")[0], ""))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 70
 
@@ -116,6 +133,8 @@ def _method(ws, diag):
         "affichés en pourcentage (« n<…»).",
         "Territoire : communes et populations légales d'après le découpage administratif "
         "d'Etalab (Licence Ouverte, source : Insee).",
+        "Données : une ligne par acteur ; au-delà de la limite d'Excel (1 048 576 lignes par "
+        "feuille), les lignes continuent sur « Données (2) », « Données (3) »…",
     ])
     rows = pd.DataFrame(diag.settings.describe(), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
@@ -239,18 +258,6 @@ def _opportunities(ws, diag, source):
         dv.error, dv.errorTitle = "Choisissez : " + ", ".join(STATUSES), "Statut"
         ws.add_data_validation(dv)
         dv.add(f"I{first}:I{last}")
-
-
-def _data(ws, diag, source):
-    answers = public_answers(diag.answers, diag.questions)
-    actors = diag.actors[PUBLIC_ACTOR_COLUMNS[:4]]
-    table = answers.merge(actors, on="actor_id", how="left")
-    start = write_title(ws, "Réponses pseudonymisées", [
-        "Une ligne par réponse (une par case cochée pour les choix multiples). Noms, courriels "
-        "et téléphones exclus ; adresses et numéros cités dans les textes libres masqués.", source])
-    write_frame(ws, table, start, {
-        "actor_id": "Acteur", "actor_type": "Type d'acteurs", "commune_code": "Code commune",
-        "question_id": "Question", "value": "Réponse"}, widths={"value": 50})
 
 
 def _dictionary(ws, diag):
