@@ -167,3 +167,10 @@ def test_settings_describe_the_new_thresholds():
     names = {name for name, _, _ in Settings().describe()}
     assert {"notable_gap_index", "notable_gap_points"} <= names
     assert diagnostic.schemas.columns("indicators")[-1] == "missing_reason"
+
+
+def test_context_names_the_survey_as_source_of_the_respondent_rows(example_diag):
+    ctx = example_diag.context.set_index("indicator")
+    assert ctx.loc["respondents", "source"] == "Enquête auprès des acteurs"
+    assert ctx.loc["respondents", "value"] == 148
+    assert ctx.loc["population", "source"].iloc[0].startswith("Etalab")

@@ -30,9 +30,7 @@ def portrait_table(context: pd.DataFrame) -> pd.DataFrame:
         indicator, label, year, one column per level present (see `LEVELS`), source, note
         (why a value is missing), in the order of `context`.
     """
-    survey = context["indicator"].isin(["respondents", "respondents_per_1000"])
-    ctx = context.assign(year=context["year"].astype("Float64"),
-                         source=context["source"].where(~survey, "Enquête auprès des acteurs"))
+    ctx = context.assign(year=context["year"].astype("Float64"))
     order = list(dict.fromkeys(ctx["indicator"]))
     keys = ["indicator", "label"]
     wide = (ctx.dropna(subset=["value"])

@@ -71,6 +71,9 @@ def participation(actors: pd.DataFrame, communes: pd.DataFrame, area_codes: set[
     return conform(out, "participation")
 
 
+SURVEY_SOURCE = "Enquête auprès des acteurs"
+
+
 def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
             actors: pd.DataFrame, indicators: pd.DataFrame | None = None,
             settings: Settings = Settings(), changes: pd.DataFrame | None = None,
@@ -105,7 +108,8 @@ def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
                      len(members), None, None))
     frame = pd.DataFrame(rows, columns=["indicator", "label", "geo_level", "geo_code",
                                         "geo_name", "value", "numerator", "denominator"])
-    frame["source"] = source
+    frame["source"] = frame["indicator"].map(
+        lambda i: SURVEY_SOURCE if i.startswith("respondents") else source)
     if not area["population"].notna().any():
         frame = frame[frame["indicator"].isin(["communes", "respondents"])]
     if indicators is not None and len(indicators):
