@@ -106,7 +106,7 @@ def _write_block(ws, start: int, columns, headers, labels, rows, live) -> None:
             cell.font, cell.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="bottom")
         cell = put(ws, start, j, head)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        ws.column_dimensions[get_column_letter(j)].width = {1: 13, 2: 30, 3: 13}.get(j, 22)
+        ws.column_dimensions[get_column_letter(j)].width = {1: 13, 2: 30, 3: 15}.get(j, 22)
     ws.row_dimensions[start - 1].height = 45
     first = start + 1
     for row in rows:
