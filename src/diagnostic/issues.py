@@ -247,8 +247,8 @@ def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarra
         return out
     # counts of each (issue, level): a crosstab on integer codes
     issue, issues = _codes(responses["issue_id"])
-    x, level_code = np.unique(level[rated], return_inverse=True)
-    cells = np.bincount(issue[rated] * len(x) + level_code.ravel(), minlength=len(issues) * len(x))
+    level_code, x = _level_codes(level[rated])
+    cells = np.bincount(issue[rated] * len(x) + level_code, minlength=len(issues) * len(x))
     counts = cells.reshape(len(issues), len(x))[issues.get_indexer(per.index)]
     with np.errstate(divide="ignore", invalid="ignore"):
         p = counts / counts.sum(axis=1)[:, None]
@@ -268,6 +268,12 @@ def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict
     first = first[first >= 0]
     return dict(zip(keys[first.to_numpy()],
                     values.iloc[first.index].to_numpy(dtype=object)))
+
+
+def _level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct levels (as ``np.unique``, by hashing, not sorting)."""
+    codes, values = pd.factorize(levels, sort=True)
+    return codes.astype(np.intp), np.asarray(values, dtype=float)
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
