@@ -84,7 +84,8 @@ class _Counts:
 
 
 def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
-                     type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                     type_labels: dict[str, str] | None = None, *,
+                     matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per issue, the support gap between the most and least supportive eligible types.
 
     Only types with at least `min_group_size` respondents are compared. The gap comes with
@@ -92,13 +93,15 @@ def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
     support) is a flag next to the effect size, its p-values corrected by
     Benjamini–Hochberg across issues.
 
+    `matrix` is `group_matrix(responses, settings)`, when already computed.
+
     Returns
     -------
     DataFrame
         The `divergence` table, one row per issue.
     """
     labels = type_labels or {}
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
     eligible = matrix[~matrix["suppressed"]]
     cells_of = {issue: cells for issue, cells in eligible.groupby("issue_id", sort=False)}
     counts = _Counts(responses)
@@ -141,12 +144,15 @@ def _priorities(cells: pd.DataFrame, k: int) -> set[str]:
 
 
 def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
-                    type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                    type_labels: dict[str, str] | None = None, *,
+                    matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of top priorities two actor types have in common, for every pair of types.
 
     Each type's priorities are its `similarity_top_k` most supported issues (ties kept);
     the similarity of two types is the number in common over the smaller list. Types below
     `min_group_size` are left out.
+
+    `matrix` is `group_matrix(responses, settings)`, when already computed.
 
     Returns
     -------
@@ -154,7 +160,7 @@ def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
         The `type_similarity` table, one row per pair of eligible types.
     """
     labels = type_labels or {}
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
     matrix = matrix[~matrix["suppressed"]].assign(support=lambda m: m["support"].astype(float))
     tops = {t: _priorities(c, settings.similarity_top_k)
             for t, c in matrix.groupby("actor_type", sort=True)}

@@ -179,7 +179,8 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
 
 
 def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
-                type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                type_labels: dict[str, str] | None = None, *,
+                matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then intensity.
 
     Parameters
@@ -188,6 +189,8 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
         From `issue_responses`.
     type_labels : dict, optional
         Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
+    matrix : DataFrame, optional
+        `group_matrix(responses, settings)`, when already computed.
 
     Returns
     -------
@@ -196,7 +199,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     """
     if responses.empty:
         return conform(pd.DataFrame(), "issue_ranking")
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
     per = responses.groupby("issue_id", sort=True, observed=True).agg(
         label=("label", "first"), theme=("theme", "first"), respondents=("supports", "size"),
         supporters=("supports", "sum"), levels=("levels", "max"))
@@ -264,14 +267,25 @@ def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarra
 
 def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
     """The first value of `values` seen for each key (keys given as codes into `keys`)."""
-    first = pd.Series(codes).drop_duplicates()
+    first = pd.Series(codes, copy=False).drop_duplicates()
     first = first[first >= 0]
     return dict(zip(keys[first.to_numpy()],
                     values.iloc[first.index].to_numpy(dtype=object)))
 
 
 def _level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into the sorted distinct levels (as ``np.unique``, by hashing, not sorting)."""
+    """Codes into the sorted distinct levels, as ``np.unique`` gives them, without sorting.
+
+    Likert levels are a few small integers: counted by offset; other values are hashed.
+    """
+    if len(levels):
+        low, high = levels.min(), levels.max()
+        if high - low < 1000 and np.array_equal(levels, np.floor(levels)):
+            offset = (levels - low).astype(np.intp)
+            present = np.flatnonzero(np.bincount(offset))
+            renumber = np.full(int(high - low) + 1, -1, dtype=np.intp)
+            renumber[present] = np.arange(len(present))
+            return renumber[offset], present + low
     codes, values = pd.factorize(levels, sort=True)
     return codes.astype(np.intp), np.asarray(values, dtype=float)
 
