@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo test lab app example clean
+.PHONY: help install sysdeps demo test bench lab app example clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,11 @@ sysdeps: ## installe les paquets Debian des tests (LibreOffice, Chromium), s'ils
 
 test: $(STAMP) sysdeps ## lance toute la suite de tests
 	$(BIN)/python -m pytest -q
+
+# Generates bench/data/ (S, M, L; L takes minutes and a few GB of RAM) if missing, then
+# measures: repeat timings (median, min, max), compare ratios rather than single runs.
+bench: $(STAMP) ## mesure les performances (écrit bench/RESULTS.md)
+	$(BIN)/python bench/run.py --sizes S,M,L --repeats 3 --data bench/data --out bench/RESULTS.md
 
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 	$(BIN)/jupyter lab notebooks

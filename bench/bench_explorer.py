@@ -70,26 +70,27 @@ def scaled_diagnostic(diag, n_actors: int = 5000, seed: int = 0):
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actors", type=int, default=5000)
-    parser.add_argument("--changes", type=int, default=60)
-    args = parser.parse_args()
+def measure_explorer(n_actors: int = 5000, n_changes: int = 60) -> dict:
+    """Drive the explorer's filters on a `n_actors` diagnostic; times in milliseconds.
 
+    Returns
+    -------
+    dict
+        open_ms, changes, median_ms, p95_ms, max_ms and a ``text`` line for RESULTS.md.
+    """
     import diagnostic
     from diagnostic.widgets import explorer_app
 
     example = diagnostic.run_diagnostic(diagnostic.read_project(diagnostic.example_project()))
-    diag = scaled_diagnostic(example, args.actors)
+    diag = scaled_diagnostic(example, n_actors)
     start = time.perf_counter()
     app = explorer_app(diag)
-    print(f"{len(diag.actors)} acteurs, {len(diag.responses)} réponses aux enjeux ; "
-          f"ouverture de l'explorateur : {(time.perf_counter() - start) * 1000:.0f} ms")
+    opened = (time.perf_counter() - start) * 1000
     types = [value for _, value in app.actor_type.options]
     places = [value for _, value in app.place.options][:4]
     themes = [value for _, value in app.theme.options]
     changes = []
-    for i in range(args.changes):  # cycle through every kind of filter
+    for i in range(n_changes):  # cycle through every kind of filter
         control, values = [(app.actor_type, types), (app.place, places), (app.theme, themes)][i % 3]
         changes.append((control, values[(i // 3 + 1) % len(values)]))
     times = []
@@ -103,8 +104,21 @@ def main() -> None:
         raise SystemExit(app.errors.outputs[0]["text"])
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    print(f"changement de filtre (4 graphiques mis à jour), {len(times)} mesures : "
-          f"médiane {statistics.median(times):.1f} ms, p95 {p95:.1f} ms")
+    median = statistics.median(times)
+    return {"actors": len(diag.actors), "open_ms": opened, "changes": len(times),
+            "median_ms": median, "p95_ms": p95, "max_ms": times[-1],
+            "text": (f"médiane {median:.1f} ms, p95 {p95:.1f} ms sur {len(times)} changements "
+                     f"de filtre, {len(diag.actors)} acteurs (cibles : < 100 ms, < 250 ms)")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actors", type=int, default=5000)
+    parser.add_argument("--changes", type=int, default=60)
+    args = parser.parse_args()
+    result = measure_explorer(args.actors, args.changes)
+    print(f"{result['actors']} acteurs ; ouverture de l'explorateur : {result['open_ms']:.0f} ms")
+    print(f"changement de filtre (4 graphiques mis à jour) : {result['text']}")
 
 
 if __name__ == "__main__":

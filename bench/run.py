@@ -23,6 +23,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_explorer  # noqa: E402
 import bench_export  # noqa: E402
 import diagnostic  # noqa: E402
 import generate  # noqa: E402
@@ -157,13 +158,18 @@ def report(results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Mesures de performance (make bench)")
-    parser.add_argument("--sizes", default="S,M,L")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="S,M,L", help="tailles mesurées (S,M,L)")
+    parser.add_argument("--repeats", type=int, default=3, help="répétitions de chaque mesure")
+    parser.add_argument("--data", type=Path, default=HERE / "data",
+                        help="dossier des données générées (créées si absentes)")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
+                        help="fichier du rapport")
     args = parser.parse_args(argv)
-    results = run(tuple(args.sizes.split(",")), args.repeats,
+    results = run(tuple(args.sizes.split(",")), args.repeats, folder=args.data,
+                  explorer=lambda project: bench_explorer.measure_explorer(),
                   export=lambda project: bench_export.measure_project(project, args.repeats))
     text = report(results)
-    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
 

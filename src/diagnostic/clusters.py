@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diagnostic.issues import _codes, _first_by_code
 from diagnostic.network import find_actor_communities
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -23,17 +24,40 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
     DataFrame
         The `clusters` table.
     """
-    support = responses[responses["supports"]]
-    issue_codes, issues = pd.factorize(support["issue_id"].astype(object), sort=True)
-    actor_codes, actors = pd.factorize(support["actor_id"].astype(object), sort=True)
-    actors = np.asarray(actors, dtype=object)
+    return _issue_groups(responses, settings, *_actor_codes(responses))
+
+
+def _actor_codes(responses: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the `actor_id` column into its sorted distinct ids (hashed once, reused)."""
+    codes, ids = pd.factorize(responses["actor_id"].to_numpy(dtype=object), sort=True)
+    return codes, np.asarray(ids, dtype=object)
+
+
+def _sorted_used(codes: np.ndarray, names) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber `codes` into the sorted names actually used (as ``factorize(sort=True)``)."""
+    names = np.asarray(names, dtype=object)
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(names)))
+    order = used[np.argsort(names[used], kind="stable")]
+    renumber = np.full(len(names) + 1, -1)
+    renumber[order] = np.arange(len(order))
+    return renumber[codes], names[order]
+
+
+def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: np.ndarray,
+                  actor_ids: np.ndarray) -> pd.DataFrame:
+    """`find_issue_groups` with the actor codes already computed."""
+    supports = responses["supports"].to_numpy(dtype=bool)
+    issue_all, issue_names = _codes(responses["issue_id"])
+    issue_codes, issues = _sorted_used(issue_all[supports], issue_names)
+    actor_codes, actors = _sorted_used(all_actor_codes[supports], actor_ids)
     member = np.zeros((len(actors), len(issues)), dtype=np.float32)
     member[actor_codes, issue_codes] = 1
-    labels = support.drop_duplicates("issue_id").set_index("issue_id")["label"]
+    labels = _first_by_code(responses["label"], np.where(supports, issue_all, -1), issue_names)
     groups = [({i}, str(labels[i])) for i in issues]
     member = _merge_overlapping(member, groups, settings.cluster_jaccard)
-    first = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    type_codes, type_names = pd.factorize(first.reindex(actors).astype(object), sort=True)
+    first = _first_by_code(responses["actor_type"], all_actor_codes, actor_ids)
+    type_codes, type_names = pd.factorize(
+        np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True)
     rows = []
     for j, (group_issues, label) in enumerate(groups):
         inside = member[:, j] > 0
@@ -98,8 +122,9 @@ def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     DataFrame
         The `clusters` table: ids G.. for issue-centred groups, R.. for network groups.
     """
-    issue_groups = find_issue_groups(responses, settings)
-    n = responses["actor_id"].nunique()
+    actor_codes, actor_ids = _actor_codes(responses)
+    issue_groups = _issue_groups(responses, settings, actor_codes, actor_ids)
+    n = len(actor_ids)
     if n < settings.network_min_actors or n > settings.network_max_actors:
         why = (f"trop peu d'acteurs ({n} < {settings.network_min_actors})"
                if n < settings.network_min_actors

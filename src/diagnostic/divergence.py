@@ -11,7 +11,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.issues import group_matrix
+from diagnostic.issues import _codes, _first_by_code, _level_codes, group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -32,31 +32,60 @@ def newcombe_interval(s1: int, n1: int, s2: int, n2: int, alpha: float = 0.05):
             d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
 
-def _test(sub: pd.DataFrame, eligible: list[str]) -> tuple[str, float, float]:
-    """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""
-    sub = sub[sub["actor_type"].isin(eligible)]
-    if sub["level"].notna().any():
-        groups = [g["level"].dropna().astype(float).to_numpy()
-                  for _, g in sub.groupby("actor_type", sort=True)]
-        n = sum(len(g) for g in groups)
-        h, p = stats.kruskal(*groups)
-        if not np.isfinite(h):  # every answer identical: nothing to tell apart
-            return "Kruskal-Wallis", 1.0, 0.0
-        return "Kruskal-Wallis", float(p), float(h / (n - 1))
-    table = pd.crosstab(sub["actor_type"], sub["supports"].astype(bool)) \
-        .reindex(columns=[True, False], fill_value=0).to_numpy()
-    n = int(table.sum())
-    if (table.sum(axis=0) == 0).any():  # nobody (or everybody) supports: no difference
-        return ("Fisher" if len(table) == 2 else "khi-deux"), 1.0, 0.0
-    chi2 = stats.chi2_contingency(table, correction=False)[0]
-    effect = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
-    if len(table) == 2:
-        return "Fisher", float(stats.fisher_exact(table)[1]), effect
-    return "khi-deux", float(stats.chi2_contingency(table)[1]), effect
+class _Counts:
+    """Every contingency table the tests need, counted once over all issues.
+
+    `levels[issue, type, level]` counts Likert answers, `support[issue, type, 0|1]`
+    counts (not) supporting answers, `rows[issue, type]` counts every answer; issues and
+    types are the sorted codes of the `responses` columns (the groupby order).
+    """
+
+    def __init__(self, responses: pd.DataFrame):
+        kind, self.kinds = _codes(responses["actor_type"])
+        issue, self.issues = _codes(responses["issue_id"])
+        known = (kind >= 0) & (issue >= 0)
+        n_issues, n_kinds = len(self.issues), len(self.kinds)
+        cell = issue * n_kinds + kind
+        level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
+        rated = known & ~np.isnan(level)
+        level_code, self.values = _level_codes(level[rated])
+        n_values = len(self.values)
+        self.levels = np.bincount(cell[rated] * n_values + level_code,
+                                  minlength=n_issues * n_kinds * n_values
+                                  ).reshape(n_issues, n_kinds, n_values)
+        supports = responses["supports"].to_numpy(dtype=bool).astype(np.intp)
+        self.support = np.bincount(cell[known] * 2 + supports[known],
+                                   minlength=n_issues * n_kinds * 2).reshape(n_issues, n_kinds, 2)
+        self.rows = self.support.sum(axis=2)
+        self.label = _first_by_code(responses["label"], issue, self.issues)
+        self.seen = np.flatnonzero(np.bincount(issue[issue >= 0], minlength=n_issues))
+
+    def test(self, i: int, eligible: list[str]) -> tuple[str, float, float]:
+        """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""
+        kinds = np.sort(self.kinds.get_indexer(eligible))
+        kinds = kinds[(kinds >= 0) & (self.rows[i, kinds] > 0)]
+        levels = self.levels[i, kinds]
+        if levels.sum():
+            groups = [np.repeat(self.values, counts) for counts in levels]
+            n = sum(len(g) for g in groups)
+            h, p = stats.kruskal(*groups)
+            if not np.isfinite(h):  # every answer identical: nothing to tell apart
+                return "Kruskal-Wallis", 1.0, 0.0
+            return "Kruskal-Wallis", float(p), float(h / (n - 1))
+        table = self.support[i, kinds][:, ::-1]  # columns: supports, does not
+        n = int(table.sum())
+        if (table.sum(axis=0) == 0).any():  # nobody (or everybody) supports: no difference
+            return ("Fisher" if len(table) == 2 else "khi-deux"), 1.0, 0.0
+        chi2 = stats.chi2_contingency(table, correction=False)[0]
+        effect = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
+        if len(table) == 2:
+            return "Fisher", float(stats.fisher_exact(table)[1]), effect
+        return "khi-deux", float(stats.chi2_contingency(table)[1]), effect
 
 
 def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
-                     type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                     type_labels: dict[str, str] | None = None, *,
+                     matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per issue, the support gap between the most and least supportive eligible types.
 
     Only types with at least `min_group_size` respondents are compared. The gap comes with
@@ -64,24 +93,30 @@ def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
     support) is a flag next to the effect size, its p-values corrected by
     Benjamini–Hochberg across issues.
 
+    `matrix` is `group_matrix(responses, settings)`, when already computed.
+
     Returns
     -------
     DataFrame
         The `divergence` table, one row per issue.
     """
     labels = type_labels or {}
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
+    eligible = matrix[~matrix["suppressed"]]
+    cells_of = {issue: cells for issue, cells in eligible.groupby("issue_id", sort=False)}
+    counts = _Counts(responses)
     rows = []
-    for issue_id, sub in responses.groupby("issue_id", sort=True):
-        cells = matrix[(matrix["issue_id"] == issue_id) & ~matrix["suppressed"]]
-        row = {"issue_id": issue_id, "label": sub["label"].iloc[0], "test": NO_TEST,
+    for i in counts.seen:
+        issue_id = counts.issues[i]
+        cells = cells_of.get(issue_id, eligible.iloc[0:0])
+        row = {"issue_id": issue_id, "label": counts.label[issue_id], "test": NO_TEST,
                "significant": False}
         if len(cells) >= 2:
             support = cells["support"].astype(float).to_numpy()
             hi, lo = cells.iloc[int(np.argmax(support))], cells.iloc[int(np.argmin(support))]
             low, high = newcombe_interval(int(hi["supporters"]), int(hi["respondents"]),
                                           int(lo["supporters"]), int(lo["respondents"]))
-            test, p, effect = _test(sub, cells["actor_type"].tolist())
+            test, p, effect = counts.test(i, cells["actor_type"].tolist())
             row.update(gap=support.max() - support.min(), gap_ci_low=low, gap_ci_high=high,
                        test=test, p_value=p, effect_size=effect,
                        between=(f"{labels.get(hi['actor_type'], hi['actor_type'])} > "
@@ -109,12 +144,15 @@ def _priorities(cells: pd.DataFrame, k: int) -> set[str]:
 
 
 def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
-                    type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                    type_labels: dict[str, str] | None = None, *,
+                    matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of top priorities two actor types have in common, for every pair of types.
 
     Each type's priorities are its `similarity_top_k` most supported issues (ties kept);
     the similarity of two types is the number in common over the smaller list. Types below
     `min_group_size` are left out.
+
+    `matrix` is `group_matrix(responses, settings)`, when already computed.
 
     Returns
     -------
@@ -122,7 +160,7 @@ def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
         The `type_similarity` table, one row per pair of eligible types.
     """
     labels = type_labels or {}
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
     matrix = matrix[~matrix["suppressed"]].assign(support=lambda m: m["support"].astype(float))
     tops = {t: _priorities(c, settings.similarity_top_k)
             for t, c in matrix.groupby("actor_type", sort=True)}

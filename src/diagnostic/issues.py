@@ -64,15 +64,30 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
                                      "level", "levels", "supports"])
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    codes = types.index.get_indexer(out["actor_id"])
+    codes = types.index.get_indexer(out["actor_id"].array)
     type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
-    out["actor_type"] = pd.Categorical(type_of[codes])
+    out["actor_type"] = _small_categorical(type_of, codes)
     for col in ("issue_id", "label", "theme"):
         if not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
     out["supports"] = out["supports"].astype(bool)
     return out[["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels",
                 "supports"]]
+
+
+def _small_categorical(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(values[codes])`` computed on the few distinct `values` only.
+
+    Categories are those of the values taken (sorted), exactly as if built from the long
+    array, without converting millions of Python strings.
+    """
+    small = pd.Categorical(values)
+    taken = small.codes[codes]
+    used = np.bincount(taken + 1, minlength=len(small.categories) + 1)[1:] > 0
+    if used.all():
+        return pd.Categorical.from_codes(taken, dtype=small.dtype)
+    renumber = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # -1 stays -1
+    return pd.Categorical.from_codes(renumber[taken], categories=small.categories[used])
 
 
 def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
@@ -88,22 +103,26 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
         scale = scales.loc[scales["list_name"] == list_name, "value"].tolist()
         sizes[i] = len(scale)
         levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
-    sub = answers[answers["question_id"].isin(likert["question_id"])]
-    q = pd.Index(likert["question_id"]).get_indexer(sub["question_id"])
-    v = values.get_indexer(sub["value"])  # -1 (not on the scale) reads the last column: 0
+    # codes on the whole columns: no filtered copy of the (long) answers table
+    q = pd.Index(likert["question_id"]).get_indexer(answers["question_id"].array)
+    rows = np.flatnonzero(q >= 0)
+    q = q[rows]
+    v = values.get_indexer(answers["value"].array[rows])  # -1 (off the scale) reads 0
     level = levels[q, v]
     keep = level > 0
+    rows = rows[keep]
     q, level = q[keep], level[keep]
     labels = likert["label"].tolist()
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
     k = sizes[q]
     return pd.DataFrame({
-        "actor_id": sub["actor_id"].to_numpy()[keep], "issue_id": issue,
-        "label": np.array([_issue_label(x, labels) for x in labels], dtype=object)[q],
-        "theme": likert["theme"].to_numpy(dtype=object)[q],
+        "actor_id": answers["actor_id"].array[rows].astype("str"), "issue_id": issue,
+        "label": _small_categorical(
+            np.array([_issue_label(x, labels) for x in labels], dtype=object), q),
+        "theme": _small_categorical(likert["theme"].to_numpy(dtype=object), q),
         "level": pd.array(level, dtype="Float64"), "levels": k,
         "supports": level > k - settings.top_box,
-    })
+    }, copy=False)
 
 
 def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
@@ -135,12 +154,24 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     DataFrame
         The `group_matrix` table.
     """
-    g = responses.groupby(["actor_type", "issue_id"], sort=True, observed=True)
-    out = g.agg(respondents=("supports", "size"), supporters=("supports", "sum")).reset_index()
-    out = out.astype({"actor_type": object, "issue_id": object}).sort_values(
-        ["actor_type", "issue_id"], ignore_index=True)
-    labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
-    out["label"] = out["issue_id"].map(labels).astype(object)
+    # counts on integer codes (a groupby over millions of rows, without the groupby)
+    kind, kinds = _codes(responses["actor_type"])
+    issue, issues = _codes(responses["issue_id"])
+    known = (kind >= 0) & (issue >= 0)
+    cell = kind[known] * len(issues) + issue[known]
+    size = len(kinds) * len(issues)
+    respondents = np.bincount(cell, minlength=size)
+    supporters = np.bincount(cell, weights=responses["supports"].to_numpy(dtype=bool)[known],
+                             minlength=size).astype(np.int64)
+    seen = np.flatnonzero(respondents)
+    row, col = np.divmod(seen, max(len(issues), 1))
+    out = pd.DataFrame({
+        "actor_type": np.asarray(kinds, dtype=object)[row],
+        "issue_id": np.asarray(issues, dtype=object)[col],
+        "respondents": respondents[seen], "supporters": supporters[seen]})
+    out = out.sort_values(["actor_type", "issue_id"], ignore_index=True)
+    out["label"] = out["issue_id"].map(
+        _first_by_code(responses["label"], issue, issues)).astype(object)
     out["suppressed"] = out["respondents"] < settings.min_group_size
     out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
     out["supporters"] = out["supporters"].astype("Int64").where(~out["suppressed"])
@@ -148,7 +179,8 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
 
 
 def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
-                type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                type_labels: dict[str, str] | None = None, *,
+                matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then intensity.
 
     Parameters
@@ -157,6 +189,8 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
         From `issue_responses`.
     type_labels : dict, optional
         Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
+    matrix : DataFrame, optional
+        `group_matrix(responses, settings)`, when already computed.
 
     Returns
     -------
@@ -165,7 +199,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     """
     if responses.empty:
         return conform(pd.DataFrame(), "issue_ranking")
-    matrix = group_matrix(responses, settings)
+    matrix = group_matrix(responses, settings) if matrix is None else matrix
     per = responses.groupby("issue_id", sort=True, observed=True).agg(
         label=("label", "first"), theme=("theme", "first"), respondents=("supports", "size"),
         supporters=("supports", "sum"), levels=("levels", "max"))
@@ -209,13 +243,18 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
 
 def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarray:
     """Tastle–Wierman consensus of every Likert issue at once (NaN for the others)."""
-    rated = responses.dropna(subset=["level"])
+    level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
+    rated = ~np.isnan(level)
     out = np.full(len(per), np.nan)
-    if rated.empty:
+    if not rated.any():
         return out
-    counts = pd.crosstab(rated["issue_id"], rated["level"].astype(float)).reindex(per.index)
-    p = counts.div(counts.sum(axis=1), axis=0).to_numpy()
-    x = counts.columns.to_numpy(dtype=float)
+    # counts of each (issue, level): a crosstab on integer codes
+    issue, issues = _codes(responses["issue_id"])
+    level_code, x = _level_codes(level[rated])
+    cells = np.bincount(issue[rated] * len(x) + level_code, minlength=len(issues) * len(x))
+    counts = cells.reshape(len(issues), len(x))[issues.get_indexer(per.index)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = counts / counts.sum(axis=1)[:, None]
     k = per["levels"].astype(float).to_numpy()
     mu = np.nansum(p * x, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -224,6 +263,42 @@ def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarra
     valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
     out[valid] = 1 + np.nansum(term, axis=1)[valid]
     return out
+
+
+def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
+    """The first value of `values` seen for each key (keys given as codes into `keys`)."""
+    first = pd.Series(codes, copy=False).drop_duplicates()
+    first = first[first >= 0]
+    return dict(zip(keys[first.to_numpy()],
+                    values.iloc[first.index].to_numpy(dtype=object)))
+
+
+def _level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct levels, as ``np.unique`` gives them, without sorting.
+
+    Likert levels are a few small integers: counted by offset; other values are hashed.
+    """
+    if len(levels):
+        low, high = levels.min(), levels.max()
+        if high - low < 1000 and np.array_equal(levels, np.floor(levels)):
+            offset = (levels - low).astype(np.intp)
+            present = np.flatnonzero(np.bincount(offset))
+            renumber = np.full(int(high - low) + 1, -1, dtype=np.intp)
+            renumber[present] = np.arange(len(present))
+            return renumber[offset], present + low
+    codes, values = pd.factorize(levels, sort=True)
+    return codes.astype(np.intp), np.asarray(values, dtype=float)
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) and sorted distinct values of a key column.
+
+    A categorical column gives its own codes, so millions of rows are not hashed again.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.intp), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes.astype(np.intp), pd.Index(uniques)
 
 
 def _reason(tag, support: pd.Series, threshold, intensity, k, gap) -> str:

@@ -256,15 +256,16 @@ def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
 def _analysis(project: Project, responses, needs, offers, actors, types, labels) -> dict:
     """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop."""
     settings = project.settings
-    ranking = rank_issues(responses, settings, types)
+    matrix = group_matrix(responses, settings)
+    ranking = rank_issues(responses, settings, types, matrix=matrix)
     coords = (pd.read_csv(project.centroids, dtype={"commune_code": str})
               if project.centroids else None)
     opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
-    out = {"issue_ranking": ranking, "group_matrix": group_matrix(responses, settings),
-           "divergence": find_divergences(responses, settings, types),
-           "type_similarity": type_similarity(responses, settings, types),
+    out = {"issue_ranking": ranking, "group_matrix": matrix,
+           "divergence": find_divergences(responses, settings, types, matrix=matrix),
+           "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
            "opportunities": opportunities,
            "clusters": _labelled_groups(find_groups(responses, settings), types),
            "_anomalies": [], "_accounts": ()}

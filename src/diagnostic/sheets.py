@@ -137,12 +137,12 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
     50,000 ticks or Likert levels costs a handful of conversions, not 50,000. Codes are
     -1 for empty cells, as `pandas.factorize` gives them.
     """
-    cells = np.empty(len(values), dtype=object)
-    cells[:] = list(values)
+    cells = np.fromiter(values, dtype=object, count=len(values))
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
     text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
-    series = pd.Series(pd.array(texts[codes], dtype="string"))
+    # the column is taken from its distinct texts: code -1 (empty) takes the last, None
+    series = pd.Series(pd.array(texts, dtype="string").take(codes), copy=False)
     return series, text_codes[codes], list(distinct)
 
 
@@ -162,7 +162,7 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
         columns[name], col_codes, distinct = coded_column(values)
         if codes is not None:
             codes[name] = (col_codes, distinct)
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)
 
 
 def unique_headers(header: list) -> list[str]:

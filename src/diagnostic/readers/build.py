@@ -39,31 +39,26 @@ def _coded(col: pd.Series) -> tuple:
     return codes, list(uniques)
 
 
-def _blank_codes(uniques: list, not_asked: set[str]) -> np.ndarray:
-    """Per distinct value (plus a last entry for NA): is it empty or "not asked"?"""
-    return np.array([norm_text(u) in not_asked for u in uniques] + [True], dtype=bool)
-
-
-def _row_keys(codes: np.ndarray) -> np.ndarray:
-    """A 64-bit key per row of a (rows × columns) code matrix, for finding repeated rows."""
-    key = np.zeros(len(codes), dtype=np.uint64)
+def _row_keys(columns: list[np.ndarray], rows: int) -> np.ndarray:
+    """A 64-bit key per row from the code arrays of its columns, for finding repeated rows."""
+    key = np.zeros(rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(codes.shape[1]):
-            key = key * np.uint64(1_000_003) ^ (codes[:, j].astype(np.int64) + 2).astype(np.uint64)
+        for codes in columns:
+            key = key * np.uint64(1_000_003) ^ (codes.astype(np.int64) + 2).astype(np.uint64)
     return key
 
 
-def _reject_rows(frame, coded: dict, id_column, excel_rows, log, not_asked,
+def _reject_rows(frame, coded: dict, id_column, excel_rows, log, blanks: dict,
                  dedupe=True) -> pd.Series:
     """Empty submissions and duplicates (same submission id, or identical answers).
 
-    `coded` maps each answer column to its factorization (codes, distinct values).
+    `coded` maps each answer column to its factorization (codes, distinct values), `blanks`
+    to whether each distinct value (and NA, last) is empty or "not asked".
     """
-    if coded:
-        blank = np.column_stack([_blank_codes(u, not_asked)[c] for c, u in coded.values()])
-        empty = pd.Series(blank.all(axis=1), index=frame.index)
-    else:
-        empty = pd.Series(True, index=frame.index)
+    blank = np.ones(len(frame), dtype=bool)
+    for col, (codes, _uniques) in coded.items():
+        blank &= blanks[col][codes]
+    empty = pd.Series(blank, index=frame.index)
     rejected = pd.Series(False, index=frame.index)
     for idx in frame.index[empty]:
         log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
@@ -80,17 +75,19 @@ def _reject_rows(frame, coded: dict, id_column, excel_rows, log, not_asked,
                     REJECTED, row=int(excel_rows[idx]), column=id_column, value=ids[idx])
         rejected |= dup
     if coded:
-        matrix = np.column_stack([c for c, _u in coded.values()])
-        keys = pd.Series(_row_keys(matrix), index=frame.index)
+        columns = [c for c, _u in coded.values()]
+        keys = pd.Series(_row_keys(columns, len(frame)), index=frame.index)
         same = keys.duplicated(keep="first") & ~rejected
         if same.any():
+            row_codes = lambda idx: np.array(  # noqa: E731
+                [c[frame.index.get_loc(idx)] for c in columns])
             first_of = {}
             for idx in frame.index[~rejected]:
                 first_of.setdefault(keys[idx], idx)
             for idx in frame.index[same]:
                 first = first_of.get(keys[idx])
                 if first is None or first == idx or not np.array_equal(
-                        matrix[frame.index.get_loc(first)], matrix[frame.index.get_loc(idx)]):
+                        row_codes(first), row_codes(idx)):
                     continue  # a key collision, not a repeated row
                 if id_column and frame.at[idx, id_column] is not pd.NA:
                     # distinct submission ids: two respondents may well answer alike
@@ -158,7 +155,11 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
     codes = codes or {}
     coded = {c: codes[c] if c in codes else _coded(frame[c]) for c in answer_cols}
-    rejected = _reject_rows(frame, coded, id_column, excel_rows, log, not_asked, dedupe)
+    # each distinct cell of each column normalised once, for blanks, ticks and answers
+    norms = {c: [norm_text(u) for u in uniques] for c, (_codes, uniques) in coded.items()}
+    blanks = {c: np.array([n in not_asked for n in norm] + [True], dtype=bool)
+              for c, norm in norms.items()}
+    rejected = _reject_rows(frame, coded, id_column, excel_rows, log, blanks, dedupe)
     keep = ~rejected.to_numpy()
     kept = frame[keep]
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
@@ -176,10 +177,11 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
             continue
         codes, uniques = coded[col]
         codes = codes[keep]
-        usable = [norm_text(u) not in not_asked for u in uniques]
+        usable = (~blanks[col][:-1]).tolist()
         present = np.array(usable + [False], dtype=bool)[codes]
         if q["role"] in PERSONAL_ROLES:
-            personal.append(_long(id_values[present], qid, kept[col].to_numpy()[present]))
+            personal.append(_long(np.flatnonzero(present), qid, kept[col].to_numpy(),
+                                  np.flatnonzero(present)))
             continue
         lookup = None
         if isinstance(q["list_name"], str):
@@ -189,48 +191,58 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
             lookup = choice_lookup(cl, lab, prefers_labels(
                 [u for u, ok in zip(uniques, usable) if ok], cl, lab,
                 [n for n, ok in zip(counts, usable) if ok]))
-        asked.append(_long(id_values[present], qid))
+        asked.append(_long(np.flatnonzero(present), qid))
         parsed = [_values(q["type"], u, lookup) if ok else ([], None)
                   for u, ok in zip(uniques, usable)]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 for r in rows[codes == k]:
                     log.add(problem, KEPT, row=int(r), column=col, value=uniques[k])
-        answers.append(_explode(id_values, codes, [v for v, _p in parsed], qid))
+        answers.append(_explode(codes, [v for v, _p in parsed], qid))
     for qid, options in cmap.split.items():
         present_any = np.zeros(len(id_values), dtype=bool)
         for value, col in options.items():
             codes, uniques = coded[col]
             codes = codes[keep]
-            norm = [norm_text(u) for u in uniques]
-            present_any |= np.array([n not in not_asked for n in norm] + [False], dtype=bool)[codes]
+            norm = norms[col]
+            present_any |= ~blanks[col][codes]
             ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
-            answers.append(_long(id_values[ticked], qid, value))
-        asked.append(_long(id_values[present_any], qid))
+            rows_ticked = np.flatnonzero(ticked)
+            answers.append(_long(rows_ticked, qid, np.array([value], dtype=object),
+                                 np.zeros(len(rows_ticked), dtype=np.intp)))
+        asked.append(_long(np.flatnonzero(present_any), qid))
 
-    answers_df = conform(_stack(answers, ["actor_id", "question_id", "value"]), "answers")
-    asked_df = conform(_stack(asked, ["actor_id", "question_id"]), "asked")  # one per question
-    actors = _actors(kept, ids, excel_rows, answers_df, form.questions, file, actor_type)
+    id_array = ids.array
+    answers_df = conform(_stack(answers, id_array, ["actor_id", "question_id", "value"]),
+                         "answers")
+    asked_df = conform(_stack(asked, id_array, ["actor_id", "question_id"]), "asked")
+
+    def answers_to(qids) -> pd.DataFrame:
+        """The rows of `answers_df` for some questions, from their parts (no long scan)."""
+        qids = set(qids)
+        return conform(_stack([a for a in answers if a[0] in qids], id_array,
+                              ["actor_id", "question_id", "value"]), "answers")
+
+    actors = _actors(kept, ids, excel_rows, answers_to, form.questions, file, actor_type)
     n_rej = int(rejected.sum())
     return Survey(
         fmt, file, form.questions, form.choices, actors,
-        conform(_stack(personal, ["actor_id", "question_id", "value"])
+        conform(_stack(personal, id_array, ["actor_id", "question_id", "value"])
                 .rename(columns={"question_id": "field"}), "personal"),
-        answers_df, asked_df, _resources(answers_df, form.questions, "need"),
-        _resources(answers_df, form.questions, "offer"),
+        answers_df, asked_df, _resources(answers_to, form.questions, "need"),
+        _resources(answers_to, form.questions, "offer"),
         pd.concat([form.anomalies, log.frame()], ignore_index=True),
         RowAccount(file, len(frame), len(frame) - n_rej, n_rej), repeats or {},
     )
 
 
-def _long(actor_ids, qid: str, values=None) -> pd.DataFrame:
-    frame = pd.DataFrame({"actor_id": actor_ids, "question_id": qid})
-    if values is not None:
-        frame["value"] = values
-    return frame
+def _long(rows: np.ndarray, qid: str, pool=None, index=None) -> tuple:
+    """One question's part of a long table: the respondents (positions among the kept
+    rows) and, for answers, each row's value as an `index` into a small `pool`."""
+    return qid, rows, pool, index
 
 
-def _explode(actor_ids, codes, parsed: list[list[str]], qid: str) -> pd.DataFrame:
+def _explode(codes, parsed: list[list[str]], qid: str) -> tuple:
     """One row per (actor, value) from factorized cells and the values of each distinct cell."""
     lengths = np.array([len(v) for v in parsed] + [0])[codes]
     flat = [v for vals in parsed for v in vals]
@@ -238,15 +250,29 @@ def _explode(actor_ids, codes, parsed: list[list[str]], qid: str) -> pd.DataFram
     take = np.repeat(np.arange(len(codes)), lengths)
     starts = np.repeat(offsets[np.where(codes >= 0, codes, 0)], lengths)
     within = np.arange(len(take)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    values = np.array(flat, dtype=object)[starts + within] if len(take) else []
-    return _long(actor_ids[take], qid, values)
+    return _long(take, qid, np.array(flat, dtype=object), starts + within)
 
 
-def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def _stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
+    """The long table of `_long` parts, typed as `conform` types it (``string``).
+
+    Every column is taken from a small array of distinct strings (actor ids, question ids,
+    each question's values) by integer positions: millions of cells are never built or
+    checked one by one, nor one frame per question concatenated.
+    """
+    parts = [p for p in parts if len(p[1])]
+    if not parts:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    lengths = [len(rows) for _q, rows, _p, _i in parts]
+    qids = pd.array(np.array([q for q, *_ in parts], dtype=object), dtype="string")
+    data = {"actor_id": ids.take(np.concatenate([rows for _q, rows, _p, _i in parts])),
+            "question_id": qids.take(np.repeat(np.arange(len(parts)), lengths))}
+    if "value" in columns:
+        starts = np.cumsum([0] + [len(pool) for _q, _r, pool, _i in parts[:-1]])
+        pool = pd.array(np.concatenate([pool for _q, _r, pool, _i in parts]), dtype="string")
+        data["value"] = pool.take(np.concatenate(
+            [index + start for (_q, _r, _p, index), start in zip(parts, starts)]))
+    return pd.DataFrame(data, columns=columns, copy=False)
 
 
 def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
@@ -275,28 +301,30 @@ def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
     return [raw], None
 
 
-def _first_answer(answers: pd.DataFrame, questions: pd.DataFrame, role: str) -> pd.Series:
-    qids = questions.loc[questions["role"] == role, "question_id"]
-    sub = answers[answers["question_id"].isin(qids)]
+def _first_answer(answers_to, questions: pd.DataFrame, role: str) -> pd.Series:
+    sub = answers_to(questions.loc[questions["role"] == role, "question_id"])
     return sub.drop_duplicates("actor_id").set_index("actor_id")["value"]
 
 
-def _actors(kept, ids, excel_rows, answers, questions, file, actor_type) -> pd.DataFrame:
+def _actors(kept, ids, excel_rows, answers_to, questions, file, actor_type) -> pd.DataFrame:
     out = pd.DataFrame({"actor_id": ids.values, "source_row": excel_rows[kept.index].values})
     for column, role in (("actor_type", "actor_type"), ("sector", "sector"),
                          ("commune_name", "commune"), ("cooperation", "cooperation")):
-        out[column] = out["actor_id"].map(_first_answer(answers, questions, role))
+        out[column] = out["actor_id"].map(_first_answer(answers_to, questions, role))
     if actor_type:
         out["actor_type"] = out["actor_type"].fillna(actor_type)
     out["source_file"] = file
     return conform(out, "actors")
 
 
-def _resources(answers: pd.DataFrame, questions: pd.DataFrame, role: str) -> pd.DataFrame:
-    """Needs or offers: ticked categories, with any "other, specify" text attached."""
+def _resources(answers_to, questions: pd.DataFrame, role: str) -> pd.DataFrame:
+    """Needs or offers: ticked categories, with any "other, specify" text attached.
+
+    `answers_to(question_ids)` gives the rows of the `answers` table for those questions.
+    """
     q = questions[questions["role"] == role]
-    multi = answers[answers["question_id"].isin(q.loc[q["type"] == "multiple", "question_id"])]
-    text = answers[answers["question_id"].isin(q.loc[q["type"] == "text", "question_id"])]
+    multi = answers_to(q.loc[q["type"] == "multiple", "question_id"])
+    text = answers_to(q.loc[q["type"] == "text", "question_id"])
     texts = text.groupby("actor_id")["value"].agg(" ; ".join)
     out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
     out["text"] = [texts.get(a) if c == "autre" else None

@@ -72,12 +72,23 @@ def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Setting
     choices = list(gaz.by_name)
     area = set(area or ())
     epci_of = dict(zip(communes["commune_code"], communes["epci_code"]))
+    # Respondents type the same few names many times: place each distinct text once,
+    # recording its notes, then replay them on every row that typed it.
+    outcome = {}
     codes, logs = [], {}
-    for row in actors.itertuples():
-        log = logs.setdefault(row.source_file, AnomalyLog(row.source_file))
-        note = lambda problem, action: log.add(  # noqa: E731
-            problem, action, row=row.source_row, column="commune", value=row.commune_name)
-        codes.append(_place(row.commune_name, gaz, choices, area, settings, note))
+    for file, row, written in zip(actors["source_file"], actors["source_row"],
+                                  actors["commune_name"]):
+        if written not in outcome:
+            notes = []
+            code = _place(written, gaz, choices, area, settings,
+                          lambda problem, action: notes.append((problem, action)))
+            outcome[written] = (code, notes)
+        code, notes = outcome[written]
+        if file not in logs:
+            logs[file] = AnomalyLog(file)
+        for problem, action in notes:
+            logs[file].add(problem, action, row=row, column="commune", value=written)
+        codes.append(code)
     placed = actors.assign(commune_code=pd.array(codes, dtype="string"))
     placed["epci_code"] = placed["commune_code"].map(epci_of).astype("string")
     anomalies = [log.frame() for log in logs.values()]

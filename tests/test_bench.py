@@ -1,0 +1,103 @@
+"""The benchmark code (bench/run.py) on size S: the figures it gathers and the report it writes.
+
+No timing is asserted (the machine is shared): only that every figure is there and positive,
+and that the report has the rows and columns RESULTS.md is read for.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+TIMING_KEYS = {"min", "median", "max", "runs"}
+
+
+@pytest.fixture(scope="module")
+def bench_run():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.path[:] = [p for p in sys.path if p != str(BENCH)]
+
+
+@pytest.fixture(scope="module")
+def results_s(bench_run, tmp_path_factory):
+    return bench_run.run(sizes=("S",), repeats=2, folder=tmp_path_factory.mktemp("bench"))
+
+
+def _check_timing(t: dict, runs: int) -> None:
+    assert set(t) == TIMING_KEYS
+    assert t["runs"] == runs
+    assert 0 < t["min"] <= t["median"] <= t["max"]
+
+
+def test_run_on_s_generates_the_inputs_and_measures_every_stage(results_s):
+    assert set(results_s) >= {"machine", "date", "loading", "diagnostic", "memory", "sizes"}
+    assert results_s["sizes"] == {"S": (150, 60)}
+    _check_timing(results_s["loading"]["ours"], 2)
+    _check_timing(results_s["loading"]["calamine"], 2)
+    _check_timing(results_s["loading"]["pandas_openpyxl"], 1)
+    assert list(results_s["diagnostic"]) == ["S"]
+    _check_timing(results_s["diagnostic"]["S"], 2)
+    assert results_s["memory"]["peak_bytes"] > 0 and results_s["memory"]["tables_bytes"] > 0
+
+
+def test_report_on_s_has_the_expected_rows(bench_run, results_s):
+    text = bench_run.report(results_s)
+    lines = text.splitlines()
+    assert lines[0] == "# Benchmarks"
+    assert "| mesure | valeur | référence | rapport | cible |" in lines
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
+    assert set(rows) >= {"chargement (lecture, typage, anomalies)",
+                         "chargement vs pandas + openpyxl", "diagnostic complet S",
+                         "mémoire de pointe"}
+    assert "croissance M → L (10× acteurs)" not in rows  # needs M and L
+    assert "S = 150 acteurs × 60 colonnes" in text
+    assert "< 0,5 s" in rows["diagnostic complet S"] and "≤ 1,5×" in rows[
+        "chargement (lecture, typage, anomalies)"]
+    # every figure printed is a positive number
+    for label in ("chargement (lecture, typage, anomalies)", "diagnostic complet S"):
+        seconds = float(rows[label].split(" | ")[1].split(" s")[0])
+        assert seconds > 0
+    ratio = float(rows["mémoire de pointe"].split(" | ")[3].rstrip("×"))
+    assert ratio > 0
+
+
+def test_report_adds_the_growth_row_when_m_and_l_are_measured(bench_run, results_s):
+    timing = lambda median: {"min": median, "median": median, "max": median, "runs": 2}  # noqa: E731
+    results = {**results_s, "diagnostic": {"S": timing(0.2), "M": timing(0.5), "L": timing(6.0)},
+               "sizes": {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)}}
+    text = bench_run.report(results)
+    assert "| croissance M → L (10× acteurs) | | | 12.0× | ≤ 15× |" in text
+    assert "| diagnostic complet L | 6.00 s (min 6.00, max 6.00, 2 runs) | | | < 10 s |" in text
+    assert "L = 50 000 acteurs × 250 colonnes" in text
+
+
+def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monkeypatch):
+    hooks = {}
+
+    def fake_run(sizes, repeats, folder, explorer=None, export=None):
+        hooks.update(explorer=explorer, export=export)
+        return results_s
+
+    monkeypatch.setattr(bench_run, "run", fake_run)
+    out = tmp_path / "RESULTS.md"
+    assert bench_run.main(["--sizes", "S", "--repeats", "1", "--data", str(tmp_path),
+                           "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == bench_run.report(results_s)
+    assert callable(hooks["explorer"]) and callable(hooks["export"])  # every stage is wired
+
+
+def test_explorer_benchmark_drives_the_filters(bench_run):
+    import bench_explorer
+
+    result = bench_explorer.measure_explorer(n_actors=300, n_changes=6)
+    assert result["actors"] == 300
+    assert result["changes"] == 6
+    assert 0 < result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
+    assert "300 acteurs" in result["text"]
