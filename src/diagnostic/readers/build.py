@@ -327,6 +327,8 @@ def _resources(answers_to, questions: pd.DataFrame, role: str) -> pd.DataFrame:
     text = answers_to(q.loc[q["type"] == "text", "question_id"])
     texts = text.groupby("actor_id")["value"].agg(" ; ".join)
     out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
-    out["text"] = [texts.get(a) if c == "autre" else None
-                   for a, c in zip(out["actor_id"], out["category"])]
+    other = (out["category"] == "autre").to_numpy(dtype=bool, na_value=False)
+    text = np.full(len(out), None, dtype=object)
+    text[other] = [texts.get(a) for a in out["actor_id"].to_numpy()[other]]
+    out["text"] = text
     return conform(out.drop_duplicates(["actor_id", "category"]), "needs")
