@@ -15,6 +15,8 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 def _cell_text(value) -> str | None:
+    if type(value) is str:  # most cells: the checks below would give the same
+        return value if value.strip() else None
     if value is None or value == "":
         return None
     if isinstance(value, bool):
