@@ -69,7 +69,9 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
 
 
 def test_report_adds_the_growth_row_when_m_and_l_are_measured(bench_run, results_s):
-    timing = lambda median: {"min": median, "median": median, "max": median, "runs": 2}  # noqa: E731
+    def timing(median):
+        return {"min": median, "median": median, "max": median, "runs": 2}
+
     results = {**results_s, "diagnostic": {"S": timing(0.2), "M": timing(0.5), "L": timing(6.0)},
                "sizes": {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)}}
     text = bench_run.report(results)

@@ -15,6 +15,8 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 def _cell_text(value) -> str | None:
+    if type(value) is str:  # most cells: the checks below would give the same
+        return value if value.strip() else None
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -137,7 +139,8 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
     50,000 ticks or Likert levels costs a handful of conversions, not 50,000. Codes are
     -1 for empty cells, as `pandas.factorize` gives them.
     """
-    cells = np.fromiter(values, dtype=object, count=len(values))
+    cells = (values if isinstance(values, np.ndarray) and values.dtype == object
+             else np.fromiter(values, dtype=object, count=len(values)))
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
     text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
@@ -157,8 +160,12 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
     names = unique_headers(header)
     if not body:
         return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
+    # transposed through one object array: cheaper than zip(*body) and a copy per column
+    cells = np.empty((len(body), width), dtype=object)
+    cells[:] = body
+    cells = np.ascontiguousarray(cells.T)
     columns = {}
-    for name, values in zip(names, zip(*body)):
+    for name, values in zip(names, cells):
         columns[name], col_codes, distinct = coded_column(values)
         if codes is not None:
             codes[name] = (col_codes, distinct)

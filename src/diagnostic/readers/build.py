@@ -39,6 +39,16 @@ def _coded(col: pd.Series) -> tuple:
     return codes, list(uniques)
 
 
+def _blank(value, not_asked: set[str], longest: int) -> bool:
+    """``norm_text(value) in not_asked``, without normalising long texts: normalising
+    never makes a text shorter than its characters other than spaces and braces."""
+    text = str(value)
+    if len(text) > longest and len(
+            "".join(text.split()).replace("{", "").replace("}", "")) > longest:
+        return False
+    return norm_text(text) in not_asked
+
+
 def _row_keys(columns: list[np.ndarray], rows: int) -> np.ndarray:
     """A 64-bit key per row from the code arrays of its columns, for finding repeated rows."""
     key = np.zeros(rows, dtype=np.uint64)
@@ -155,10 +165,12 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
     codes = codes or {}
     coded = {c: codes[c] if c in codes else _coded(frame[c]) for c in answer_cols}
-    # each distinct cell of each column normalised once, for blanks, ticks and answers
-    norms = {c: [norm_text(u) for u in uniques] for c, (_codes, uniques) in coded.items()}
-    blanks = {c: np.array([n in not_asked for n in norm] + [True], dtype=bool)
-              for c, norm in norms.items()}
+    # each distinct cell of each column looked at once, for blanks, ticks and answers
+    split_cols = {c for options in cmap.split.values() for c in options.values()}
+    norms = {c: [norm_text(u) for u in coded[c][1]] for c in split_cols if c in coded}
+    longest = max(map(len, not_asked), default=0)
+    blanks = {c: np.array([_blank(u, not_asked, longest) for u in uniques] + [True], dtype=bool)
+              for c, (_codes, uniques) in coded.items()}
     rejected = _reject_rows(frame, coded, id_column, excel_rows, log, blanks, dedupe)
     keep = ~rejected.to_numpy()
     kept = frame[keep]
@@ -327,6 +339,8 @@ def _resources(answers_to, questions: pd.DataFrame, role: str) -> pd.DataFrame:
     text = answers_to(q.loc[q["type"] == "text", "question_id"])
     texts = text.groupby("actor_id")["value"].agg(" ; ".join)
     out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
-    out["text"] = [texts.get(a) if c == "autre" else None
-                   for a, c in zip(out["actor_id"], out["category"])]
+    other = (out["category"] == "autre").to_numpy(dtype=bool, na_value=False)
+    text = np.full(len(out), None, dtype=object)
+    text[other] = [texts.get(a) for a in out["actor_id"].to_numpy()[other]]
+    out["text"] = text
     return conform(out.drop_duplicates(["actor_id", "category"]), "needs")

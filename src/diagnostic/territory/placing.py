@@ -79,9 +79,9 @@ def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Setting
     for file, row, written in zip(actors["source_file"], actors["source_row"],
                                   actors["commune_name"]):
         if written not in outcome:
-            notes = []
+            notes: list = []
             code = _place(written, gaz, choices, area, settings,
-                          lambda problem, action: notes.append((problem, action)))
+                          lambda problem, action, notes=notes: notes.append((problem, action)))
             outcome[written] = (code, notes)
         code, notes = outcome[written]
         if file not in logs:
