@@ -208,8 +208,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     eligible = matrix[~matrix["suppressed"]].astype({"issue_id": object, "actor_type": object})
     support = eligible.pivot(index="issue_id", columns="actor_type", values="support")
     support = support.reindex(per.index).astype(float)
-    cares = responses[responses["supports"]]
-    intensity = cares.groupby("issue_id", observed=True)["level"].median().astype(float)
+    consensus, intensity = _level_summary(responses, per)
     out = pd.DataFrame({
         "issue_id": per.index.astype(object), "label": per["label"].astype(object).to_numpy(),
         "theme": per["theme"].astype(object).to_numpy(), "respondents": n, "support": s / n,
@@ -217,8 +216,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
         "support_by_type_mean": support.mean(axis=1).to_numpy(),
         "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
         "min_support": support.min(axis=1).to_numpy(),
-        "intensity": intensity.reindex(per.index).to_numpy(),
-        "consensus": _consensus_by_issue(responses, per),
+        "intensity": intensity, "consensus": consensus,
     })
     count = support.notna().sum(axis=1).to_numpy()
     gap = np.where(count >= 2, (support.max(axis=1) - support.min(axis=1)).to_numpy(), 0.0)
@@ -241,18 +239,25 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     return conform(out, "issue_ranking")
 
 
-def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarray:
-    """Tastle–Wierman consensus of every Likert issue at once (NaN for the others)."""
+def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue of `per`: the Tastle–Wierman consensus of the Likert levels and the
+    median level of the supporters (NaN for issues without levels).
+
+    Both come from one count of (issue, level, supports) on integer codes, instead of a
+    crosstab and a groupby median over millions of rows.
+    """
+    consensus, intensity = np.full(len(per), np.nan), np.full(len(per), np.nan)
     level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
-    rated = ~np.isnan(level)
-    out = np.full(len(per), np.nan)
-    if not rated.any():
-        return out
-    # counts of each (issue, level): a crosstab on integer codes
     issue, issues = _codes(responses["issue_id"])
+    rated = ~np.isnan(level) & (issue >= 0)
+    if not rated.any():
+        return consensus, intensity
     level_code, x = _level_codes(level[rated])
-    cells = np.bincount(issue[rated] * len(x) + level_code, minlength=len(issues) * len(x))
-    counts = cells.reshape(len(issues), len(x))[issues.get_indexer(per.index)]
+    supports = responses["supports"].to_numpy(dtype=bool)[rated]
+    cells = np.bincount((issue[rated] * len(x) + level_code) * 2 + supports,
+                        minlength=len(issues) * len(x) * 2).reshape(len(issues), len(x), 2)
+    cells = cells[issues.get_indexer(per.index)]
+    counts = cells.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = counts / counts.sum(axis=1)[:, None]
     k = per["levels"].astype(float).to_numpy()
@@ -261,8 +266,14 @@ def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarra
         term = np.where(p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None])
                                             / (k[:, None] - 1)), 0.0)
     valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
-    out[valid] = 1 + np.nansum(term, axis=1)[valid]
-    return out
+    consensus[valid] = 1 + np.nansum(term, axis=1)[valid]
+    # median of the supporters' levels: the middle one, or the mean of the middle two
+    cares = cells[:, :, 1]
+    n, below = cares.sum(axis=1), cares.cumsum(axis=1)
+    low = (below > ((n - 1) // 2)[:, None]).argmax(axis=1)
+    high = (below > (n // 2)[:, None]).argmax(axis=1)
+    intensity[n > 0] = ((x[low] + x[high]) / 2)[n > 0]
+    return consensus, intensity
 
 
 def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
