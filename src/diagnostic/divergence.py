@@ -11,7 +11,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.issues import _codes, _first_by_code, _level_codes, group_matrix
+from diagnostic.codes import first_by_code, key_codes, level_codes
+from diagnostic.issues import group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -41,14 +42,14 @@ class _Counts:
     """
 
     def __init__(self, responses: pd.DataFrame):
-        kind, self.kinds = _codes(responses["actor_type"])
-        issue, self.issues = _codes(responses["issue_id"])
+        kind, self.kinds = key_codes(responses["actor_type"])
+        issue, self.issues = key_codes(responses["issue_id"])
         known = (kind >= 0) & (issue >= 0)
         n_issues, n_kinds = len(self.issues), len(self.kinds)
         cell = issue * n_kinds + kind
         level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
         rated = known & ~np.isnan(level)
-        level_code, self.values = _level_codes(level[rated])
+        level_code, self.values = level_codes(level[rated])
         n_values = len(self.values)
         self.levels = np.bincount(cell[rated] * n_values + level_code,
                                   minlength=n_issues * n_kinds * n_values
@@ -57,7 +58,7 @@ class _Counts:
         self.support = np.bincount(cell[known] * 2 + supports[known],
                                    minlength=n_issues * n_kinds * 2).reshape(n_issues, n_kinds, 2)
         self.rows = self.support.sum(axis=2)
-        self.label = _first_by_code(responses["label"], issue, self.issues)
+        self.label = first_by_code(responses["label"], issue, self.issues)
         self.seen = np.flatnonzero(np.bincount(issue[issue >= 0], minlength=n_issues))
 
     def test(self, i: int, eligible: list[str]) -> tuple[str, float, float]:

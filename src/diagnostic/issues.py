@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from diagnostic.codes import categorical_from_few, first_by_code, key_codes, level_codes
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -66,28 +67,13 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     codes = types.index.get_indexer(out["actor_id"].array)
     type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
-    out["actor_type"] = _small_categorical(type_of, codes)
+    out["actor_type"] = categorical_from_few(type_of, codes)
     for col in ("issue_id", "label", "theme"):
         if not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
     out["supports"] = out["supports"].astype(bool)
     return out[["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels",
                 "supports"]]
-
-
-def _small_categorical(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
-    """``pd.Categorical(values[codes])`` computed on the few distinct `values` only.
-
-    Categories are those of the values taken (sorted), exactly as if built from the long
-    array, without converting millions of Python strings.
-    """
-    small = pd.Categorical(values)
-    taken = small.codes[codes]
-    used = np.bincount(taken + 1, minlength=len(small.categories) + 1)[1:] > 0
-    if used.all():
-        return pd.Categorical.from_codes(taken, dtype=small.dtype)
-    renumber = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # -1 stays -1
-    return pd.Categorical.from_codes(renumber[taken], categories=small.categories[used])
 
 
 def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
@@ -117,9 +103,9 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
     k = sizes[q]
     return pd.DataFrame({
         "actor_id": answers["actor_id"].array[rows].astype("str"), "issue_id": issue,
-        "label": _small_categorical(
+        "label": categorical_from_few(
             np.array([_issue_label(x, labels) for x in labels], dtype=object), q),
-        "theme": _small_categorical(likert["theme"].to_numpy(dtype=object), q),
+        "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
         "level": pd.array(level, dtype="Float64"), "levels": k,
         "supports": level > k - settings.top_box,
     }, copy=False)
@@ -155,8 +141,8 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
         The `group_matrix` table.
     """
     # counts on integer codes (a groupby over millions of rows, without the groupby)
-    kind, kinds = _codes(responses["actor_type"])
-    issue, issues = _codes(responses["issue_id"])
+    kind, kinds = key_codes(responses["actor_type"])
+    issue, issues = key_codes(responses["issue_id"])
     known = (kind >= 0) & (issue >= 0)
     cell = kind[known] * len(issues) + issue[known]
     size = len(kinds) * len(issues)
@@ -171,7 +157,7 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
         "respondents": respondents[seen], "supporters": supporters[seen]})
     out = out.sort_values(["actor_type", "issue_id"], ignore_index=True)
     out["label"] = out["issue_id"].map(
-        _first_by_code(responses["label"], issue, issues)).astype(object)
+        first_by_code(responses["label"], issue, issues)).astype(object)
     out["suppressed"] = out["respondents"] < settings.min_group_size
     out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
     out["supporters"] = out["supporters"].astype("Int64").where(~out["suppressed"])
@@ -248,11 +234,11 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     """
     consensus, intensity = np.full(len(per), np.nan), np.full(len(per), np.nan)
     level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
-    issue, issues = _codes(responses["issue_id"])
+    issue, issues = key_codes(responses["issue_id"])
     rated = ~np.isnan(level) & (issue >= 0)
     if not rated.any():
         return consensus, intensity
-    level_code, x = _level_codes(level[rated])
+    level_code, x = level_codes(level[rated])
     supports = responses["supports"].to_numpy(dtype=bool)[rated]
     cells = np.bincount((issue[rated] * len(x) + level_code) * 2 + supports,
                         minlength=len(issues) * len(x) * 2).reshape(len(issues), len(x), 2)
@@ -274,42 +260,6 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     high = (below > (n // 2)[:, None]).argmax(axis=1)
     intensity[n > 0] = ((x[low] + x[high]) / 2)[n > 0]
     return consensus, intensity
-
-
-def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
-    """The first value of `values` seen for each key (keys given as codes into `keys`)."""
-    first = pd.Series(codes, copy=False).drop_duplicates()
-    first = first[first >= 0]
-    return dict(zip(keys[first.to_numpy()],
-                    values.iloc[first.index].to_numpy(dtype=object)))
-
-
-def _level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into the sorted distinct levels, as ``np.unique`` gives them, without sorting.
-
-    Likert levels are a few small integers: counted by offset; other values are hashed.
-    """
-    if len(levels):
-        low, high = levels.min(), levels.max()
-        if high - low < 1000 and np.array_equal(levels, np.floor(levels)):
-            offset = (levels - low).astype(np.intp)
-            present = np.flatnonzero(np.bincount(offset))
-            renumber = np.full(int(high - low) + 1, -1, dtype=np.intp)
-            renumber[present] = np.arange(len(present))
-            return renumber[offset], present + low
-    codes, values = pd.factorize(levels, sort=True)
-    return codes.astype(np.intp), np.asarray(values, dtype=float)
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) and sorted distinct values of a key column.
-
-    A categorical column gives its own codes, so millions of rows are not hashed again.
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), column.cat.categories
-    codes, uniques = pd.factorize(column, sort=True)
-    return codes.astype(np.intp), pd.Index(uniques)
 
 
 def _reason(tag, support: pd.Series, threshold, intensity, k, gap) -> str:
