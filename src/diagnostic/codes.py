@@ -62,3 +62,8 @@ def categorical_from_few(values: np.ndarray, codes: np.ndarray) -> pd.Categorica
         return pd.Categorical.from_codes(taken, dtype=small.dtype)
     renumber = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # -1 stays -1
     return pd.Categorical.from_codes(renumber[taken], categories=small.categories[used])
+
+
+def kept_rows(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``values[mask]``, without a copy of millions of rows when every row is kept."""
+    return values if mask.all() else values[mask]

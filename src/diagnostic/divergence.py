@@ -11,7 +11,7 @@ from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.codes import first_by_code, key_codes, level_codes
+from diagnostic.codes import first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.issues import group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -49,17 +49,17 @@ class _Counts:
         cell = issue * n_kinds + kind
         level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
         rated = known & ~np.isnan(level)
-        level_code, self.values = level_codes(level[rated])
+        level_code, self.values = level_codes(kept_rows(level, rated))
         n_values = len(self.values)
-        self.levels = np.bincount(cell[rated] * n_values + level_code,
+        self.levels = np.bincount(kept_rows(cell, rated) * n_values + level_code,
                                   minlength=n_issues * n_kinds * n_values
                                   ).reshape(n_issues, n_kinds, n_values)
-        supports = responses["supports"].to_numpy(dtype=bool).astype(np.intp)
-        self.support = np.bincount(cell[known] * 2 + supports[known],
+        supports = responses["supports"].to_numpy(dtype=bool)
+        self.support = np.bincount(kept_rows(cell, known) * 2 + kept_rows(supports, known),
                                    minlength=n_issues * n_kinds * 2).reshape(n_issues, n_kinds, 2)
         self.rows = self.support.sum(axis=2)
         self.label = first_by_code(responses["label"], issue, self.issues)
-        self.seen = np.flatnonzero(np.bincount(issue[issue >= 0], minlength=n_issues))
+        self.seen = np.flatnonzero(np.bincount(kept_rows(issue, issue >= 0), minlength=n_issues))
 
     def test(self, i: int, eligible: list[str]) -> tuple[str, float, float]:
         """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.codes import categorical_from_few, first_by_code, key_codes, level_codes
+from diagnostic.codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -144,11 +144,11 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
     known = (kind >= 0) & (issue >= 0)
-    cell = kind[known] * len(issues) + issue[known]
+    cell = kept_rows(kind, known) * len(issues) + kept_rows(issue, known)
     size = len(kinds) * len(issues)
     respondents = np.bincount(cell, minlength=size)
-    supporters = np.bincount(cell, weights=responses["supports"].to_numpy(dtype=bool)[known],
-                             minlength=size).astype(np.int64)
+    supporters = np.bincount(cell, weights=kept_rows(responses["supports"].to_numpy(dtype=bool),
+                                                     known), minlength=size).astype(np.int64)
     seen = np.flatnonzero(respondents)
     row, col = np.divmod(seen, max(len(issues), 1))
     out = pd.DataFrame({
@@ -238,9 +238,9 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     rated = ~np.isnan(level) & (issue >= 0)
     if not rated.any():
         return consensus, intensity
-    level_code, x = level_codes(level[rated])
-    supports = responses["supports"].to_numpy(dtype=bool)[rated]
-    cells = np.bincount((issue[rated] * len(x) + level_code) * 2 + supports,
+    level_code, x = level_codes(kept_rows(level, rated))
+    supports = kept_rows(responses["supports"].to_numpy(dtype=bool), rated)
+    cells = np.bincount((kept_rows(issue, rated) * len(x) + level_code) * 2 + supports,
                         minlength=len(issues) * len(x) * 2).reshape(len(issues), len(x), 2)
     cells = cells[issues.get_indexer(per.index)]
     counts = cells.sum(axis=2)
