@@ -41,7 +41,9 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         actor_id, actor_type, issue_id, label, theme (categories), level (Float64, Likert
         only), levels, supports (bool).
     """
-    frames = [_likert_responses(answers, questions, choices, settings)]
+    types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    likert, likert_codes = _likert_responses(answers, questions, choices, settings, types.index)
+    frames = [likert]
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
         listed = choices[choices["list_name"] == q.list_name]
@@ -63,9 +65,11 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     if not frames:
         return pd.DataFrame(columns=["actor_id", "actor_type", "issue_id", "label", "theme",
                                      "level", "levels", "supports"])
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    codes = types.index.get_indexer(out["actor_id"].array)
+    if len(frames) == 1 and frames[0] is likert:  # actors found with the Likert answers
+        out, codes = likert, likert_codes
+    else:
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        codes = types.index.get_indexer(out["actor_id"].array)
     type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
     out["actor_type"] = categorical_from_few(type_of, codes)
     for col in ("issue_id", "label", "theme"):
@@ -76,11 +80,15 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
                 "supports"]]
 
 
-def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
-    """The Likert part of `issue_responses`, vectorised: a level table indexed by codes."""
+def _likert_responses(answers, questions, choices, settings,
+                      actor_ids: pd.Index) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The Likert part of `issue_responses`, vectorised: a level table indexed by codes.
+
+    Also returns each row's position in `actor_ids` (-1 when absent).
+    """
     likert = questions[questions["role"] == "issue_importance"].reset_index(drop=True)
     if likert.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(), None
     scales = choices[~choices["is_missing_code"].astype(bool)].sort_values(["list_name", "order"])
     values = pd.Index(scales["value"].dropna().unique())
     levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
@@ -93,7 +101,7 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
     q = pd.Index(likert["question_id"]).get_indexer(answers["question_id"].array)
     rows = np.flatnonzero(q >= 0)
     q = q[rows]
-    v = values.get_indexer(answers["value"].array[rows])  # -1 (off the scale) reads 0
+    v = values.get_indexer(answers["value"].array)[rows]  # -1 (off the scale) reads 0
     level = levels[q, v]
     keep = level > 0
     rows = rows[keep]
@@ -101,14 +109,18 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
     labels = likert["label"].tolist()
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
     k = sizes[q]
+    actor = actor_ids.get_indexer(answers["actor_id"].array)[rows]
+    # the ids taken from the actors' own (few) strings when every one is known
+    ids = (pd.array(actor_ids.to_numpy(dtype=object), dtype="str").take(actor)
+           if (actor >= 0).all() else answers["actor_id"].array[rows].astype("str"))
     return pd.DataFrame({
-        "actor_id": answers["actor_id"].array[rows].astype("str"), "issue_id": issue,
+        "actor_id": ids, "issue_id": issue,
         "label": categorical_from_few(
             np.array([_issue_label(x, labels) for x in labels], dtype=object), q),
         "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
         "level": pd.array(level, dtype="Float64"), "levels": k,
         "supports": level > k - settings.top_box,
-    }, copy=False)
+    }, copy=False), actor
 
 
 def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
