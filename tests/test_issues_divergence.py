@@ -1,4 +1,5 @@
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -183,3 +184,24 @@ def test_multi_select_dont_know_is_left_out_of_the_denominator():
     # y only answered "ne sait pas": out; z was asked and ticked nothing: counts as not citing
     assert sante["actor_id"].tolist() == ["x", "z"] and sante["supports"].tolist() == [True, False]
     assert set(resp["issue_id"]) == {"q:sante", "q:emploi"}
+
+
+@pytest.mark.parametrize("counts", [
+    [[3, 0, 2], [1, 4, 0]],
+    [[10, 20, 30, 5], [5, 5, 5, 5], [0, 1, 40, 2]],
+    [[7], [3]],  # every answer identical: scipy gives NaN, and so must the counts
+    [[5000, 12000, 9000, 3000, 700], [800, 2000, 4100, 6000, 9000]],
+])
+def test_kruskal_from_counts_is_scipys_to_the_last_bit(counts):
+    import numpy as np
+    from scipy import stats
+
+    from diagnostic.divergence import _kruskal
+
+    counts = np.array(counts)
+    values = np.arange(1.0, counts.shape[1] + 1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        h, p = stats.kruskal(*[np.repeat(values, c) for c in counts])
+        mine = _kruskal(counts)
+    assert np.array_equal([h, p], mine, equal_nan=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnostic.issues import _codes, _first_by_code
+from diagnostic.codes import first_by_code, key_codes
 from diagnostic.network import find_actor_communities
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -47,15 +47,15 @@ def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: 
                   actor_ids: np.ndarray) -> pd.DataFrame:
     """`find_issue_groups` with the actor codes already computed."""
     supports = responses["supports"].to_numpy(dtype=bool)
-    issue_all, issue_names = _codes(responses["issue_id"])
+    issue_all, issue_names = key_codes(responses["issue_id"])
     issue_codes, issues = _sorted_used(issue_all[supports], issue_names)
     actor_codes, actors = _sorted_used(all_actor_codes[supports], actor_ids)
     member = np.zeros((len(actors), len(issues)), dtype=np.float32)
     member[actor_codes, issue_codes] = 1
-    labels = _first_by_code(responses["label"], np.where(supports, issue_all, -1), issue_names)
+    labels = first_by_code(responses["label"], np.where(supports, issue_all, -1), issue_names)
     groups = [({i}, str(labels[i])) for i in issues]
     member = _merge_overlapping(member, groups, settings.cluster_jaccard)
-    first = _first_by_code(responses["actor_type"], all_actor_codes, actor_ids)
+    first = first_by_code(responses["actor_type"], all_actor_codes, actor_ids)
     type_codes, type_names = pd.factorize(
         np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True)
     rows = []

@@ -188,16 +188,39 @@ def _label(codes: pd.Series, labels: dict) -> pd.Series:
     return codes.map({c: labels.get(c, c) for c in codes.unique()})
 
 
+_WILLING = {1.0: "prêt à coopérer", 0.5: "peut-être prêt à coopérer"}
+_RIVAL = " Attention : même secteur dans la même commune, risque de concurrence."
+
+
+def _willing_sentence(a, b) -> str | None:
+    if a == 1.0 and b == 1.0:
+        return "Les deux sont prêts à coopérer."
+    if a in _WILLING and b in _WILLING:
+        return f"Volonté de coopérer : {_WILLING[a]} et {_WILLING[b]}."
+    return None
+
+
 def _willing_text(a: pd.Series, b: pd.Series) -> pd.Series:
-    word = {1.0: "prêt à coopérer", 0.5: "peut-être prêt à coopérer"}
-    both = (a == 1.0) & (b == 1.0)
-    mixed = "Volonté de coopérer : " + a.map(word) + " et " + b.map(word) + "."
-    return mixed.where(~both, "Les deux sont prêts à coopérer.")
+    return pd.Series([_willing_sentence(x, y) for x, y in zip(a, b)], index=a.index,
+                     dtype=object)
 
 
 def _rival_text(flags: pd.Series) -> pd.Series:
-    return flags.map({COMPETITION: " Attention : même secteur dans la même commune, "
-                      "risque de concurrence."}).fillna("")
+    return pd.Series(np.where(flags.to_numpy() == COMPETITION, _RIVAL, ""), index=flags.index,
+                     dtype=object)
+
+
+def _direct_text(who_need, category, who_offer, where, will_need, will_offer, flags) -> list:
+    """The explanation of each direct match, in one pass over the pairs."""
+    columns = [pd.Series(c).to_numpy(dtype=object)  # arrays iterate faster than Series
+               for c in (who_need, category, who_offer, where, will_need, will_offer, flags)]
+    out = []
+    for wn, c, wo, w, a, b, f in zip(*columns):
+        willing = _willing_sentence(a, b)
+        out.append(None if willing is None else
+                   f"{wn[:1].upper()}{wn[1:]} a besoin de « {c} » ; {wo} en propose, {w}. "
+                   f"{willing}{_RIVAL if f == COMPETITION else ''}")
+    return out
 
 
 def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataFrame,
@@ -235,12 +258,11 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
     direct = _named(direct, info)
     cat = _label(direct["category"], labels)
     direct = direct.assign(
-        kind="direct", actors=direct["need_actor"] + " ; " + direct["offer_actor"],
-        score_category=1.0, explanation=(
-            direct["who_need"].str[:1].str.upper() + direct["who_need"].str[1:]
-            + " a besoin de « " + cat + " » ; " + direct["who_offer"] + " en propose, "
-            + direct["where"] + ". " + _willing_text(direct["will_need"], direct["will_offer"])
-            + _rival_text(direct["flags"])))
+        kind="direct", score_category=1.0,
+        actors=[f"{a} ; {b}" for a, b in zip(direct["need_actor"].to_numpy(dtype=object),
+                                              direct["offer_actor"].to_numpy(dtype=object))],
+        explanation=_direct_text(direct["who_need"], cat, direct["who_offer"], direct["where"],
+                                 direct["will_need"], direct["will_offer"], direct["flags"]))
     parts = [_reciprocal(scored, info, labels, settings), direct,
              _groups(needs, info, labels, settings, "mutualisation"),
              _groups(offers, info, labels, settings, "pooling")]

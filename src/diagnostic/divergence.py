@@ -7,11 +7,12 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.issues import _codes, _first_by_code, _level_codes, group_matrix
+from diagnostic.codes import first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.issues import group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -41,24 +42,24 @@ class _Counts:
     """
 
     def __init__(self, responses: pd.DataFrame):
-        kind, self.kinds = _codes(responses["actor_type"])
-        issue, self.issues = _codes(responses["issue_id"])
+        kind, self.kinds = key_codes(responses["actor_type"])
+        issue, self.issues = key_codes(responses["issue_id"])
         known = (kind >= 0) & (issue >= 0)
         n_issues, n_kinds = len(self.issues), len(self.kinds)
         cell = issue * n_kinds + kind
         level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
         rated = known & ~np.isnan(level)
-        level_code, self.values = _level_codes(level[rated])
+        level_code, self.values = level_codes(kept_rows(level, rated))
         n_values = len(self.values)
-        self.levels = np.bincount(cell[rated] * n_values + level_code,
+        self.levels = np.bincount(kept_rows(cell, rated) * n_values + level_code,
                                   minlength=n_issues * n_kinds * n_values
                                   ).reshape(n_issues, n_kinds, n_values)
-        supports = responses["supports"].to_numpy(dtype=bool).astype(np.intp)
-        self.support = np.bincount(cell[known] * 2 + supports[known],
+        supports = responses["supports"].to_numpy(dtype=bool)
+        self.support = np.bincount(kept_rows(cell, known) * 2 + kept_rows(supports, known),
                                    minlength=n_issues * n_kinds * 2).reshape(n_issues, n_kinds, 2)
         self.rows = self.support.sum(axis=2)
-        self.label = _first_by_code(responses["label"], issue, self.issues)
-        self.seen = np.flatnonzero(np.bincount(issue[issue >= 0], minlength=n_issues))
+        self.label = first_by_code(responses["label"], issue, self.issues)
+        self.seen = np.flatnonzero(np.bincount(kept_rows(issue, issue >= 0), minlength=n_issues))
 
     def test(self, i: int, eligible: list[str]) -> tuple[str, float, float]:
         """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""
@@ -66,9 +67,9 @@ class _Counts:
         kinds = kinds[(kinds >= 0) & (self.rows[i, kinds] > 0)]
         levels = self.levels[i, kinds]
         if levels.sum():
-            groups = [np.repeat(self.values, counts) for counts in levels]
-            n = sum(len(g) for g in groups)
-            h, p = stats.kruskal(*groups)
+            n = int(levels.sum())
+            h, p = _kruskal(levels) if levels.sum(axis=1).all() else stats.kruskal(
+                *[np.repeat(self.values, counts) for counts in levels])
             if not np.isfinite(h):  # every answer identical: nothing to tell apart
                 return "Kruskal-Wallis", 1.0, 0.0
             return "Kruskal-Wallis", float(p), float(h / (n - 1))
@@ -81,6 +82,28 @@ class _Counts:
         if len(table) == 2:
             return "Fisher", float(stats.fisher_exact(table)[1]), effect
         return "khi-deux", float(stats.chi2_contingency(table)[1]), effect
+
+
+def _kruskal(counts: np.ndarray) -> tuple[float, float]:
+    """``scipy.stats.kruskal`` of groups given as counts of each sorted level (groups ×
+    levels), step for step as scipy computes it, without sorting each answer again.
+
+    Ranks of tied answers are averages (multiples of ½), so the rank sums below are exact
+    and equal to scipy's, whatever the order of the answers.
+    """
+    by_level = counts.sum(axis=0)
+    before = np.cumsum(by_level) - by_level
+    mean_rank = (before + (by_level + 1) / 2).astype(float)
+    sizes = counts.sum(axis=1)
+    totaln = int(sizes.sum())
+    tied = by_level[by_level > 0].astype(float)
+    ties = 1 - np.sum(tied**3 - tied) / (totaln**3 - totaln)
+    ssbn = sum(np.float64(counts[i] @ mean_rank) ** 2 / int(sizes[i])
+               for i in range(len(counts)))
+    h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h /= ties
+    return h, special.chdtrc(np.asarray(len(counts) - 1, dtype=float), h)
 
 
 def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),

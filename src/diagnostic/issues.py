@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from diagnostic.codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -40,7 +41,9 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         actor_id, actor_type, issue_id, label, theme (categories), level (Float64, Likert
         only), levels, supports (bool).
     """
-    frames = [_likert_responses(answers, questions, choices, settings)]
+    types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    likert, likert_codes = _likert_responses(answers, questions, choices, settings, types.index)
+    frames = [likert]
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
         listed = choices[choices["list_name"] == q.list_name]
@@ -62,11 +65,13 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     if not frames:
         return pd.DataFrame(columns=["actor_id", "actor_type", "issue_id", "label", "theme",
                                      "level", "levels", "supports"])
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    codes = types.index.get_indexer(out["actor_id"].array)
+    if len(frames) == 1 and frames[0] is likert:  # actors found with the Likert answers
+        out, codes = likert, likert_codes
+    else:
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        codes = types.index.get_indexer(out["actor_id"].array)
     type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
-    out["actor_type"] = _small_categorical(type_of, codes)
+    out["actor_type"] = categorical_from_few(type_of, codes)
     for col in ("issue_id", "label", "theme"):
         if not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
@@ -75,26 +80,15 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
                 "supports"]]
 
 
-def _small_categorical(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
-    """``pd.Categorical(values[codes])`` computed on the few distinct `values` only.
+def _likert_responses(answers, questions, choices, settings,
+                      actor_ids: pd.Index) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The Likert part of `issue_responses`, vectorised: a level table indexed by codes.
 
-    Categories are those of the values taken (sorted), exactly as if built from the long
-    array, without converting millions of Python strings.
+    Also returns each row's position in `actor_ids` (-1 when absent).
     """
-    small = pd.Categorical(values)
-    taken = small.codes[codes]
-    used = np.bincount(taken + 1, minlength=len(small.categories) + 1)[1:] > 0
-    if used.all():
-        return pd.Categorical.from_codes(taken, dtype=small.dtype)
-    renumber = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # -1 stays -1
-    return pd.Categorical.from_codes(renumber[taken], categories=small.categories[used])
-
-
-def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
-    """The Likert part of `issue_responses`, vectorised: a level table indexed by codes."""
     likert = questions[questions["role"] == "issue_importance"].reset_index(drop=True)
     if likert.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(), None
     scales = choices[~choices["is_missing_code"].astype(bool)].sort_values(["list_name", "order"])
     values = pd.Index(scales["value"].dropna().unique())
     levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
@@ -107,7 +101,7 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
     q = pd.Index(likert["question_id"]).get_indexer(answers["question_id"].array)
     rows = np.flatnonzero(q >= 0)
     q = q[rows]
-    v = values.get_indexer(answers["value"].array[rows])  # -1 (off the scale) reads 0
+    v = values.get_indexer(answers["value"].array)[rows]  # -1 (off the scale) reads 0
     level = levels[q, v]
     keep = level > 0
     rows = rows[keep]
@@ -115,14 +109,18 @@ def _likert_responses(answers, questions, choices, settings) -> pd.DataFrame:
     labels = likert["label"].tolist()
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
     k = sizes[q]
+    actor = actor_ids.get_indexer(answers["actor_id"].array)[rows]
+    # the ids taken from the actors' own (few) strings when every one is known
+    ids = (pd.array(actor_ids.to_numpy(dtype=object), dtype="str").take(actor)
+           if (actor >= 0).all() else answers["actor_id"].array[rows].astype("str"))
     return pd.DataFrame({
-        "actor_id": answers["actor_id"].array[rows].astype("str"), "issue_id": issue,
-        "label": _small_categorical(
+        "actor_id": ids, "issue_id": issue,
+        "label": categorical_from_few(
             np.array([_issue_label(x, labels) for x in labels], dtype=object), q),
-        "theme": _small_categorical(likert["theme"].to_numpy(dtype=object), q),
+        "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
         "level": pd.array(level, dtype="Float64"), "levels": k,
         "supports": level > k - settings.top_box,
-    }, copy=False)
+    }, copy=False), actor
 
 
 def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
@@ -155,14 +153,14 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
         The `group_matrix` table.
     """
     # counts on integer codes (a groupby over millions of rows, without the groupby)
-    kind, kinds = _codes(responses["actor_type"])
-    issue, issues = _codes(responses["issue_id"])
+    kind, kinds = key_codes(responses["actor_type"])
+    issue, issues = key_codes(responses["issue_id"])
     known = (kind >= 0) & (issue >= 0)
-    cell = kind[known] * len(issues) + issue[known]
+    cell = kept_rows(kind, known) * len(issues) + kept_rows(issue, known)
     size = len(kinds) * len(issues)
     respondents = np.bincount(cell, minlength=size)
-    supporters = np.bincount(cell, weights=responses["supports"].to_numpy(dtype=bool)[known],
-                             minlength=size).astype(np.int64)
+    supporters = np.bincount(cell, weights=kept_rows(responses["supports"].to_numpy(dtype=bool),
+                                                     known), minlength=size).astype(np.int64)
     seen = np.flatnonzero(respondents)
     row, col = np.divmod(seen, max(len(issues), 1))
     out = pd.DataFrame({
@@ -171,7 +169,7 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
         "respondents": respondents[seen], "supporters": supporters[seen]})
     out = out.sort_values(["actor_type", "issue_id"], ignore_index=True)
     out["label"] = out["issue_id"].map(
-        _first_by_code(responses["label"], issue, issues)).astype(object)
+        first_by_code(responses["label"], issue, issues)).astype(object)
     out["suppressed"] = out["respondents"] < settings.min_group_size
     out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
     out["supporters"] = out["supporters"].astype("Int64").where(~out["suppressed"])
@@ -208,8 +206,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     eligible = matrix[~matrix["suppressed"]].astype({"issue_id": object, "actor_type": object})
     support = eligible.pivot(index="issue_id", columns="actor_type", values="support")
     support = support.reindex(per.index).astype(float)
-    cares = responses[responses["supports"]]
-    intensity = cares.groupby("issue_id", observed=True)["level"].median().astype(float)
+    consensus, intensity = _level_summary(responses, per)
     out = pd.DataFrame({
         "issue_id": per.index.astype(object), "label": per["label"].astype(object).to_numpy(),
         "theme": per["theme"].astype(object).to_numpy(), "respondents": n, "support": s / n,
@@ -217,8 +214,7 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
         "support_by_type_mean": support.mean(axis=1).to_numpy(),
         "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
         "min_support": support.min(axis=1).to_numpy(),
-        "intensity": intensity.reindex(per.index).to_numpy(),
-        "consensus": _consensus_by_issue(responses, per),
+        "intensity": intensity, "consensus": consensus,
     })
     count = support.notna().sum(axis=1).to_numpy()
     gap = np.where(count >= 2, (support.max(axis=1) - support.min(axis=1)).to_numpy(), 0.0)
@@ -241,18 +237,25 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
     return conform(out, "issue_ranking")
 
 
-def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarray:
-    """Tastle–Wierman consensus of every Likert issue at once (NaN for the others)."""
+def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue of `per`: the Tastle–Wierman consensus of the Likert levels and the
+    median level of the supporters (NaN for issues without levels).
+
+    Both come from one count of (issue, level, supports) on integer codes, instead of a
+    crosstab and a groupby median over millions of rows.
+    """
+    consensus, intensity = np.full(len(per), np.nan), np.full(len(per), np.nan)
     level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
-    rated = ~np.isnan(level)
-    out = np.full(len(per), np.nan)
+    issue, issues = key_codes(responses["issue_id"])
+    rated = ~np.isnan(level) & (issue >= 0)
     if not rated.any():
-        return out
-    # counts of each (issue, level): a crosstab on integer codes
-    issue, issues = _codes(responses["issue_id"])
-    level_code, x = _level_codes(level[rated])
-    cells = np.bincount(issue[rated] * len(x) + level_code, minlength=len(issues) * len(x))
-    counts = cells.reshape(len(issues), len(x))[issues.get_indexer(per.index)]
+        return consensus, intensity
+    level_code, x = level_codes(kept_rows(level, rated))
+    supports = kept_rows(responses["supports"].to_numpy(dtype=bool), rated)
+    cells = np.bincount((kept_rows(issue, rated) * len(x) + level_code) * 2 + supports,
+                        minlength=len(issues) * len(x) * 2).reshape(len(issues), len(x), 2)
+    cells = cells[issues.get_indexer(per.index)]
+    counts = cells.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = counts / counts.sum(axis=1)[:, None]
     k = per["levels"].astype(float).to_numpy()
@@ -261,44 +264,14 @@ def _consensus_by_issue(responses: pd.DataFrame, per: pd.DataFrame) -> np.ndarra
         term = np.where(p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None])
                                             / (k[:, None] - 1)), 0.0)
     valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
-    out[valid] = 1 + np.nansum(term, axis=1)[valid]
-    return out
-
-
-def _first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
-    """The first value of `values` seen for each key (keys given as codes into `keys`)."""
-    first = pd.Series(codes, copy=False).drop_duplicates()
-    first = first[first >= 0]
-    return dict(zip(keys[first.to_numpy()],
-                    values.iloc[first.index].to_numpy(dtype=object)))
-
-
-def _level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into the sorted distinct levels, as ``np.unique`` gives them, without sorting.
-
-    Likert levels are a few small integers: counted by offset; other values are hashed.
-    """
-    if len(levels):
-        low, high = levels.min(), levels.max()
-        if high - low < 1000 and np.array_equal(levels, np.floor(levels)):
-            offset = (levels - low).astype(np.intp)
-            present = np.flatnonzero(np.bincount(offset))
-            renumber = np.full(int(high - low) + 1, -1, dtype=np.intp)
-            renumber[present] = np.arange(len(present))
-            return renumber[offset], present + low
-    codes, values = pd.factorize(levels, sort=True)
-    return codes.astype(np.intp), np.asarray(values, dtype=float)
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) and sorted distinct values of a key column.
-
-    A categorical column gives its own codes, so millions of rows are not hashed again.
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), column.cat.categories
-    codes, uniques = pd.factorize(column, sort=True)
-    return codes.astype(np.intp), pd.Index(uniques)
+    consensus[valid] = 1 + np.nansum(term, axis=1)[valid]
+    # median of the supporters' levels: the middle one, or the mean of the middle two
+    cares = cells[:, :, 1]
+    n, below = cares.sum(axis=1), cares.cumsum(axis=1)
+    low = (below > ((n - 1) // 2)[:, None]).argmax(axis=1)
+    high = (below > (n // 2)[:, None]).argmax(axis=1)
+    intensity[n > 0] = ((x[low] + x[high]) / 2)[n > 0]
+    return consensus, intensity
 
 
 def _reason(tag, support: pd.Series, threshold, intensity, k, gap) -> str:

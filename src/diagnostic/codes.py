@@ -1,0 +1,69 @@
+"""Integer codes of the long tables' key columns, so that counts over millions of rows are
+`numpy.bincount` calls instead of groupbys, crosstabs or string hashing.
+
+Every function here gives exactly what its pandas equivalent would (same order, same
+categories); each docstring names that equivalent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def key_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) and distinct values of a key column, in the order
+    of ``groupby(column, sort=True)``: its categories, or its sorted values.
+
+    A categorical column gives its own codes, so millions of rows are not hashed again.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.intp), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes.astype(np.intp), pd.Index(uniques)
+
+
+def level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted distinct levels, as ``np.unique`` gives them, without sorting.
+
+    Likert levels are a few small integers: counted by offset; other values are hashed.
+    """
+    if len(levels):
+        low, high = levels.min(), levels.max()
+        if high - low < 1000 and np.array_equal(levels, np.floor(levels)):
+            offset = (levels - low).astype(np.intp)
+            present = np.flatnonzero(np.bincount(offset))
+            renumber = np.full(int(high - low) + 1, -1, dtype=np.intp)
+            renumber[present] = np.arange(len(present))
+            return renumber[offset], present + low
+    codes, values = pd.factorize(levels, sort=True)
+    return codes.astype(np.intp), np.asarray(values, dtype=float)
+
+
+def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
+    """The first value of `values` seen for each key (keys given as codes into `keys`), as
+    ``drop_duplicates(key).set_index(key)[values]`` gives it."""
+    first = pd.Series(codes, copy=False).drop_duplicates()
+    first = first[first >= 0]
+    return dict(zip(keys[first.to_numpy()],
+                    values.iloc[first.index].to_numpy(dtype=object)))
+
+
+def categorical_from_few(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``pd.Categorical(values[codes])`` computed on the few distinct `values` only.
+
+    Categories are those of the values taken (sorted), exactly as if built from the long
+    array, without converting millions of Python strings.
+    """
+    small = pd.Categorical(values)
+    taken = small.codes[codes]
+    used = np.bincount(taken + 1, minlength=len(small.categories) + 1)[1:] > 0
+    if used.all():
+        return pd.Categorical.from_codes(taken, dtype=small.dtype)
+    renumber = np.append(np.where(used, np.cumsum(used) - 1, -1), -1)  # -1 stays -1
+    return pd.Categorical.from_codes(renumber[taken], categories=small.categories[used])
+
+
+def kept_rows(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``values[mask]``, without a copy of millions of rows when every row is kept."""
+    return values if mask.all() else values[mask]
