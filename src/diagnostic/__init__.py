@@ -26,7 +26,7 @@ from diagnostic.statuses import apply_statuses, read_statuses
 from diagnostic.clusters import find_groups, find_issue_groups
 from diagnostic.network import actor_links, cooperation_graph, find_actor_communities
 from diagnostic.workshop import compare_rankings, read_votes, shared_priorities, write_votes_template
-from diagnostic.synthesis import afom, regard_croise
+from diagnostic.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
 from diagnostic.territory import (
     aggregate_indicators, compare_territories, context, density_classes, participation,
     plot_commune_map,
@@ -40,7 +40,7 @@ from diagnostic.datasets import example_project, write_example
 from diagnostic.plots import (plot_choropleth, plot_cooperation_network, plot_group_heatmap,
                               plot_issue_ranking, plot_likert, plot_opportunities_table,
                               plot_participation, plot_participation_by_commune,
-                              plot_priority_slope, plot_vote_priorities)
+                              plot_priority_slope, plot_regard_croise, plot_vote_priorities)
 from diagnostic.explore import (count_likert, likert_answers, participation_by_commune,
                                 prepare_explorer, resource_network)
 from diagnostic.review import (questions_without_role, read_roles, with_roles, write_roles,
@@ -67,13 +67,14 @@ __all__ = [
     "haversine_km", "normalise_text", "apply_statuses", "read_statuses", "find_groups",
     "actor_links", "cooperation_graph", "find_actor_communities", "compare_rankings",
     "read_votes", "shared_priorities", "write_votes_template", "afom", "regard_croise",
+    "IndicatorLink", "indicator_gaps",
     # project
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
     "plot_group_heatmap", "plot_issue_ranking", "plot_participation",
     "plot_participation_by_commune", "plot_likert",
     "plot_choropleth", "plot_cooperation_network", "plot_opportunities_table",
-    "plot_priority_slope", "plot_vote_priorities", "count_likert", "likert_answers",
+    "plot_priority_slope", "plot_regard_croise", "plot_vote_priorities", "count_likert", "likert_answers",
     "participation_by_commune", "prepare_explorer", "resource_network",
     "questions_without_role", "read_roles", "with_roles", "write_roles", "write_statuses",
     "add_votes", "compare_priorities", "empty_votes", "rank_votes",

@@ -70,7 +70,8 @@ def _label(labels: dict | None, value) -> str:
 
 
 def _pct(values) -> list[str]:
-    return [f"{v * 100:.0f} %" for v in values]
+    """« 20 % », « −10 % » (a true minus sign, no « -0 % »)."""
+    return [f"{round(v * 100) + 0:.0f} %".replace("-", "\u2212") for v in values]
 
 
 def _pct_ticks(ticks, absolute: bool = False) -> dict:
@@ -454,3 +455,63 @@ def plot_vote_priorities(votes_ranking: pd.DataFrame, title: str = "Priorités d
     layout = _layout(title, max(300, 34 * len(r) + 140), yaxis={"ticksuffix": "  "},
                      xaxis={"title": {"text": "Poids (gommettes ramenées à une voix par participant)"}})
     return _figure([bar], layout, validate)
+
+
+QUADRANT_COLOURS = {"enjeu confirmé": "#E76F51", "perçu non objectivé": "#E9C46A",
+                    "sous-estimé": "#6D597A", "non prioritaire": "#8AB17D"}
+
+
+def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_threshold: float,
+                       title: str = "Regard croisé : perception et statistiques",
+                       validate: bool = True) -> go.Figure:
+    """Issues placed by their statistical gap (x) and perceived support (y), in four quadrants.
+
+    Parameters
+    ----------
+    regard : DataFrame
+        The `regard_croise` table.
+    priority_threshold, gap_threshold : float
+        The settings that draw the quadrants' borders.
+
+    Returns
+    -------
+    Figure
+        One scatter trace per quadrant present, two threshold lines, four corner captions.
+    """
+    gaps = regard["gap"].astype(float)
+    span = max(0.3, float(gaps.abs().max()) * 1.25 if len(regard) else 0.3, gap_threshold * 2)
+    data = []
+    for quadrant, colour in QUADRANT_COLOURS.items():
+        part = regard[regard["quadrant"] == quadrant]
+        if not len(part):
+            continue
+        reference = part["reference"].fillna("la référence") if "reference" in part else ""
+        data.append({
+            "type": "scatter", "mode": "markers+text", "name": quadrant,
+            "x": part["gap"].astype(float).tolist(), "y": part["support"].astype(float).tolist(),
+            "text": [_wrap(t, 22) for t in part["label"]], "textposition": "top center",
+            "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
+            "customdata": pd.DataFrame({"i": part.get("indicator_label", part["label"]),
+                                        "r": reference}).astype(object).to_numpy().tolist(),
+            "hovertemplate": "<b>%{text}</b><br>Soutien : %{y:.0%}<br>%{customdata[0]} : écart "
+                             "de %{x:+.0%} à %{customdata[1]}<extra></extra>"})
+    corners = [("Enjeu confirmé", 1, 1, "right", "top"), ("Perçu non objectivé", 0, 1, "left", "top"),
+               ("Sous-estimé", 1, 0, "right", "bottom"), ("Non prioritaire", 0, 0, "left", "bottom")]
+    annotations = [{"text": f"<b>{t}</b>", "xref": "x domain", "yref": "y domain", "x": x, "y": y,
+                    "xanchor": xa, "yanchor": ya, "showarrow": False,
+                    "font": {"size": 13, "color": "#777"}} for t, x, y, xa, ya in corners]
+    line = {"color": "#999", "width": 1.5, "dash": "dot"}
+    shapes = [{"type": "line", "xref": "x", "yref": "y domain", "x0": gap_threshold,
+               "x1": gap_threshold, "y0": 0, "y1": 1, "line": line},
+              {"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
+               "y0": priority_threshold, "y1": priority_threshold, "line": line}]
+    step = next(s for s in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0) if span / s <= 4)
+    ticks = [round(k * step, 2) for k in range(-int(span / step), int(span / step) + 1)]
+    layout = _layout(title, 520, subtitle="Écart à la référence : positif quand le territoire "
+                     "est en moins bonne situation", annotations=annotations, shapes=shapes,
+                     showlegend=False,
+                     xaxis={**_pct_ticks(ticks), "range": [-span, span],
+                            "title": {"text": "Écart statistique à la référence"}},
+                     yaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.08],
+                            "title": {"text": "Soutien des acteurs"}})
+    return _figure(data, layout, validate)

@@ -21,11 +21,14 @@ from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 from diagnostic.statuses import apply_statuses
-from diagnostic.synthesis import afom, regard_croise
+from diagnostic.synthesis import (
+    REFERENCE_LEVELS, IndicatorLink, afom, indicator_gaps, regard_croise,
+)
 from diagnostic.territory import (
     attach_epci, boundary_differences, context, match_report, participation, place_actors,
     read_changes, read_communes, read_epci, read_indicators,
 )
+from diagnostic.territory.catalogue import indicator
 from diagnostic.territory.maps import read_boundaries
 from diagnostic.workshop import RankComparison, compare_rankings, read_votes, shared_priorities
 
@@ -57,7 +60,7 @@ class Project:
     votes: Path | None = None                 # [workshop] votes
     statuses: Path | None = None              # [workshop] opportunities (statuses decided)
     centroids: Path | None = None             # [geography] centroids: commune_code,lat,lon
-    issue_indicators: tuple[tuple[str, str], ...] = ()  # [issue_indicators] issue = indicator
+    issue_indicators: tuple[IndicatorLink, ...] = ()  # [issue_indicators] issue = indicator
 
 
 def _path(base: Path, value, key: str, file: Path) -> Path:
@@ -101,6 +104,10 @@ def read_project(path) -> Project:
     blocks = data.get("indicators") or []
     if not isinstance(blocks, list) or not all(isinstance(b, dict) and "file" in b for b in blocks):
         raise DiagnosticError("chaque bloc [[indicators]] doit indiquer « file ».", file=path.name)
+    if settings.regard_reference not in REFERENCE_LEVELS:
+        raise DiagnosticError(
+            f"le réglage « regard_reference » vaut « {settings.regard_reference} » ; valeurs "
+            f"possibles : {', '.join(REFERENCE_LEVELS)}.", file=path.name)
     optional = {key: _path(base, geo[key], key, path) if geo.get(key) else None
                 for key in ("changes", "boundaries")}
     return Project(
@@ -121,8 +128,42 @@ def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
     return {"votes": opt(workshop, "votes", "votes"),
             "statuses": opt(workshop, "opportunities", "opportunities"),
             "centroids": opt(geo, "centroids", "centroids"),
-            "issue_indicators": tuple((str(k), str(v)) for k, v in
-                                      (data.get("issue_indicators") or {}).items())}
+            "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file)}
+
+
+_DIRECTIONS = '« worse_when = "higher" » (une valeur plus haute est défavorable) ou ' \
+              '« worse_when = "lower" » (une valeur plus basse est défavorable)'
+
+
+def _issue_indicators(table, file: Path) -> tuple[IndicatorLink, ...]:
+    """[issue_indicators]: ``issue = "code"`` or ``issue = {indicator = "code",
+    worse_when = "higher" | "lower"}``; the direction defaults to the catalogue's."""
+    if not isinstance(table, dict):
+        raise DiagnosticError("la section [issue_indicators] doit associer chaque enjeu à un "
+                              "code d'indicateur.", file=file.name)
+    links = []
+    for issue, spec in table.items():
+        code, worse = (spec, None) if isinstance(spec, str) else (
+            (spec.get("indicator"), spec.get("worse_when")) if isinstance(spec, dict) else (None, None))
+        if not isinstance(code, str) or not code.strip():
+            raise DiagnosticError(
+                f"[issue_indicators] {issue} : indiquez un code d'indicateur, par exemple "
+                f'{issue} = "taux_chomage" ou {issue} = {{ indicator = "MED21", '
+                f'worse_when = "lower" }}.', file=file.name, column=f"issue_indicators.{issue}")
+        if indicator(code).kind == "sum":
+            raise DiagnosticError(
+                f"[issue_indicators] {issue} : « {code} » ({indicator(code).label}) est un "
+                "effectif, qui ne se compare pas d'un territoire à l'autre ; reliez l'enjeu à un "
+                "taux ou à une part (par exemple taux_chomage).", file=file.name,
+                column=f"issue_indicators.{issue}")
+        worse = worse or indicator(code).worse_when
+        if worse not in ("higher", "lower"):
+            raise DiagnosticError(
+                f"[issue_indicators] {issue} : le sens de l'indicateur « {code} » n'est pas "
+                f"connu ; précisez {_DIRECTIONS}.", file=file.name,
+                column=f"issue_indicators.{issue}")
+        links.append(IndicatorLink(str(issue), code.strip(), worse))
+    return tuple(links)
 
 
 @dataclass(frozen=True)
@@ -235,14 +276,15 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
     responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
     resource_lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
     labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values)
+    ctx = context(communes, epci, area, actors, indicators, settings, changes,
+                  extra=tuple(link.indicator for link in project.issue_indicators))
     analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
-                         actor_type_labels(questions, choices), labels)
+                         actor_type_labels(questions, choices), labels, ctx, indicators)
     return Diagnostic(
         project=project, questions=questions, choices=choices, actors=actors,
         personal=cat("personal"), answers=cat("answers"), responses=responses,
         needs=cat("needs"), offers=cat("offers"), communes=communes, epci=epci,
-        participation=participation(actors, communes, area, indicators),
-        context=context(communes, epci, area, actors, indicators, settings, changes),
+        participation=participation(actors, communes, area, indicators), context=ctx,
         anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies
                                    + analysis.pop("_anomalies")),
         accounts=tuple(s.account for s in surveys) + analysis.pop("_accounts"),
@@ -253,8 +295,34 @@ def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
     return clusters.assign(actor_types=relabel_mix(clusters["actor_types"], types or {}))
 
 
-def _analysis(project: Project, responses, needs, offers, actors, types, labels) -> dict:
-    """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop."""
+def _regard(project: Project, ranking, ctx, indicators):
+    """The regard croisé of the issues linked to indicators, and the links left out."""
+    links = project.issue_indicators
+    name = project.file.name
+    unknown = [link.issue_id for link in links if link.issue_id not in set(ranking["issue_id"])]
+    if unknown:
+        raise DiagnosticError(
+            f"[issue_indicators] : enjeu inconnu « {unknown[0]} ». Enjeux du questionnaire : "
+            f"{', '.join(ranking['issue_id'])}.", file=name)
+    if indicators is None:
+        raise DiagnosticError("[issue_indicators] relie des enjeux à des indicateurs, mais le "
+                              "projet ne déclare aucun fichier d'indicateurs ([[indicators]]).",
+                              file=name)
+    known = set(indicators["indicator"])
+    missing = [link for link in links if link.indicator not in known]
+    if missing:
+        raise DiagnosticError(
+            f"[issue_indicators] {missing[0].issue_id} : l'indicateur « {missing[0].indicator} » "
+            f"n'est dans aucun fichier d'indicateurs. Indicateurs disponibles : "
+            f"{', '.join(sorted(known))}.", file=name)
+    gaps, found = indicator_gaps(ctx, links, project.settings, file=name)
+    return regard_croise(ranking, gaps, project.settings), found
+
+
+def _analysis(project: Project, responses, needs, offers, actors, types, labels,
+              ctx=None, indicators=None) -> dict:
+    """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop,
+    regard croisé."""
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
@@ -276,7 +344,11 @@ def _analysis(project: Project, responses, needs, offers, actors, types, labels)
         out.update(votes=read.votes, shared_priorities=shared,
                    rank_comparison=compare_rankings(shared),
                    _anomalies=[read.anomalies], _accounts=(read.account,))
-    out["afom"] = afom(ranking, opportunities, None, shared, labels)
+    regard = None
+    if project.issue_indicators:
+        regard, found = _regard(project, ranking, ctx, indicators)
+        out.update(regard_croise=regard, _anomalies=out["_anomalies"] + [found])
+    out["afom"] = afom(ranking, opportunities, regard, shared, labels)
     return out
 
 

@@ -75,7 +75,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "afom": {"category": S, "item": S, "source": S, "evidence": S},
     "regard_croise": {
         "issue_id": S, "label": S, "support": F, "gap": F, "perceived": B, "objective": B,
-        "quadrant": S,
+        "quadrant": S, "indicator": S, "indicator_label": S, "reference": S, "area_value": F,
+        "reference_value": F,
     },
     "context": {
         "indicator": S, "label": S, "geo_level": S, "geo_code": S, "geo_name": S, "year": I,

@@ -40,6 +40,8 @@ DESCRIPTIONS = {
     "louvain_stability": "Part des graines où deux acteurs doivent être réunis (noyau stable)",
     "priority_threshold": "Soutien à partir duquel un enjeu est perçu comme prioritaire",
     "gap_threshold": "Écart statistique à partir duquel un enjeu est objectivé",
+    "regard_reference": "Territoire de référence du regard croisé (EPCI, département, région "
+                        "ou France ; à défaut, le niveau suivant disponible)",
 }
 
 
@@ -75,6 +77,7 @@ class Settings:
     louvain_stability: float = 0.8
     priority_threshold: float = 0.5
     gap_threshold: float = 0.1
+    regard_reference: str = "département"
 
     @classmethod
     def from_mapping(cls, values: dict, *, file=None) -> "Settings":

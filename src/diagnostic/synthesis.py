@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from diagnostic.issues import DIVISIVE, TRANSVERSAL
@@ -11,6 +13,78 @@ from diagnostic.settings import Settings
 CONFIRMED, PERCEIVED_ONLY, UNDERRATED, NOT_PRIORITY = (
     "enjeu confirmé", "perçu non objectivé", "sous-estimé", "non prioritaire")
 SURVEY, INDICATOR, WORKSHOP = "enquête", "indicateur", "atelier"
+#: Reference levels of the regard croisé, narrowest first (see `context`).
+REFERENCE_LEVELS = ("EPCI", "département", "région", "France")
+_GAP_COLUMNS = ["issue_id", "gap", "indicator", "indicator_label", "reference", "area_value",
+                "reference_value"]
+
+
+@dataclass(frozen=True)
+class IndicatorLink:
+    """An issue linked to an indicator ([issue_indicators] in the project file).
+
+    `worse_when` is ``"higher"`` when a higher value is unfavourable to the territory
+    (unemployment), ``"lower"`` when a lower one is (median income).
+    """
+
+    issue_id: str
+    indicator: str
+    worse_when: str
+
+
+def indicator_gaps(context: pd.DataFrame, links, settings: Settings = Settings(), *,
+                   file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The study area's gap to its reference on each indicator linked to an issue.
+
+    The reference is ``settings.regard_reference`` or, when it has no value for the
+    indicator, the next broader level. The gap is relative and signed so that a positive
+    gap means the territory is worse off: ``(area / reference − 1)`` when a higher value is
+    worse, its opposite when a lower value is (10 % unemployment against 8 % gives +0.25).
+
+    Parameters
+    ----------
+    context : DataFrame
+        The `context` table (its ``index`` column is area / reference × 100).
+    links : iterable of IndicatorLink
+
+    Returns
+    -------
+    (gaps, anomalies)
+        gaps: issue_id, gap, indicator, indicator_label, reference, area_value,
+        reference_value; anomalies: one row per link whose gap cannot be computed.
+    """
+    levels = list(REFERENCE_LEVELS)
+    order = levels[levels.index(settings.regard_reference):]
+    rows, problems = [], []
+    for link in links:
+        rows_of = context[context["indicator"] == link.indicator]
+        area = rows_of.loc[rows_of["geo_level"] == "zone d'étude", "value"].dropna()
+        refs = rows_of[rows_of["geo_level"].isin(order)].copy()
+        refs["_rank"] = refs["geo_level"].map(order.index)
+        refs = refs.sort_values("_rank")
+        usable = refs[refs["index"].notna()]
+        if area.empty:
+            why = "valeur de la zone d'étude indisponible (indicateur absent pour ses communes " \
+                  "ou non additif)"
+        elif refs["value"].dropna().empty:
+            why = f"aucune valeur de référence ({', '.join(order)})"
+        elif usable.empty:
+            why = "rapport à la référence non calculable (valeur nulle ou négative)"
+        else:
+            ref = usable.iloc[0]
+            sign = 1.0 if link.worse_when == "higher" else -1.0
+            rows.append({"issue_id": link.issue_id, "indicator": link.indicator,
+                         "gap": sign * (float(ref["index"]) / 100 - 1),
+                         "indicator_label": ref["label"], "reference": ref["geo_name"],
+                         "area_value": float(area.iloc[0]),
+                         "reference_value": float(ref["value"])})
+            continue
+        problems.append({"file": file, "row": None,
+                         "column": f"issue_indicators.{link.issue_id}", "value": link.indicator,
+                         "problem": f"regard croisé impossible pour « {link.indicator} » : {why}",
+                         "action": "enjeu laissé hors du regard croisé"})
+    return (pd.DataFrame(rows, columns=_GAP_COLUMNS),
+            conform(pd.DataFrame(problems), "anomalies"))
 
 
 def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
@@ -25,7 +99,8 @@ def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
     gaps : DataFrame
         issue_id, gap: the territory's gap to its reference on the linked indicator,
         positive when the territory is worse off (e.g. +0.25 = 25 % fewer doctors);
-        objectified when ≥ `gap_threshold`.
+        objectified when ≥ `gap_threshold`. The other columns of `indicator_gaps`
+        (indicator, reference, values) are carried along when present.
 
     Returns
     -------
@@ -33,14 +108,20 @@ def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
         The `regard_croise` table, issues without indicator left out.
     """
     support = issue_ranking["support_by_type_mean"].fillna(issue_ranking["support"])
+    kept = [c for c in _GAP_COLUMNS if c in gaps.columns]
     out = issue_ranking[["issue_id", "label"]].assign(support=support.astype(float)).merge(
-        gaps[["issue_id", "gap"]].dropna(), on="issue_id")
+        gaps[kept].dropna(subset=["gap"]), on="issue_id")
     out["perceived"] = out["support"] >= settings.priority_threshold
     out["objective"] = out["gap"].astype(float) >= settings.gap_threshold
     out["quadrant"] = [
         (CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY)
         for p, o in zip(out["perceived"], out["objective"])]
     return conform(out.sort_values("issue_id"), "regard_croise")
+
+
+def _number(x: float) -> str:
+    """1 234,5 — French digits, one decimal."""
+    return f"{x:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _pct(x: float) -> str:
@@ -75,13 +156,16 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
     if regard is not None:
         for r in regard.sort_values("issue_id").itertuples():
             evidence = f"écart à la référence {_pct(r.gap)}, soutien {r.support * 100:.0f} %"
+            if not pd.isna(getattr(r, "indicator_label", pd.NA)):
+                evidence = (f"{r.indicator_label} : {_number(r.area_value)} contre "
+                            f"{_number(r.reference_value)} ({r.reference}), {evidence}")
             if r.quadrant == CONFIRMED:
                 add("faiblesses", r.label, INDICATOR,
                     f"Enjeu confirmé par les chiffres : {evidence}")
             elif r.quadrant == UNDERRATED:
                 add("menaces", f"Enjeu sous-estimé : {r.label}", INDICATOR, evidence)
             elif r.gap < 0:
-                add("atouts", r.label, INDICATOR, f"Situation plus favorable que la référence : "
+                add("atouts", r.label, INDICATOR, f"Situation plus favorable que la référence ; "
                     f"{evidence}")
     if opportunities is not None and len(opportunities):
         for r in opportunities[opportunities["kind"] == "pooling"].itertuples():

@@ -14,6 +14,7 @@ from diagnostic.labels import relabel, role_labels
 from diagnostic.export.synthesis_sheets import AFOM_LABELS, LEVEL_HEADERS, LEVELS, portrait_table
 from diagnostic.plots import (
     plot_group_heatmap, plot_issue_ranking, plot_participation, plot_priority_slope,
+    plot_regard_croise,
 )
 
 _CSS = """
@@ -107,6 +108,22 @@ def _priorities(diag, figure: str) -> str:
                      {"survey_rank": "int", "workshop_rank": "int", "shift": "int"}))
 
 
+def _regard(diag, figure: str) -> str:
+    s = diag.settings
+    return (f'<p class="note">Chaque enjeu relié à un indicateur est placé selon la part des '
+            f"acteurs qui le jugent important (prioritaire à partir de "
+            f"{_number(s.priority_threshold, 'percent')}) et l'écart statistique du territoire "
+            f"à sa référence (objectivé à partir de {_number(s.gap_threshold, 'percent')}, "
+            f"positif quand le territoire est en moins bonne situation).</p>"
+            f'<div class="fig">{figure}</div>'
+            + _table(diag.regard_croise, {
+                "label": "Enjeu", "quadrant": "Lecture", "support": "Soutien",
+                "indicator_label": "Indicateur", "area_value": "Zone d'étude",
+                "reference_value": "Référence", "reference": "Territoire de référence",
+                "gap": "Écart"}, ("support", "gap"),
+                {"area_value": "dec1", "reference_value": "dec1"}))
+
+
 def to_html(diag, path) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
@@ -126,6 +143,10 @@ def to_html(diag, path) -> Path:
     ]
     if workshop:
         figs.append(plot_priority_slope(diag.shared_priorities))
+    regard = len(diag.regard_croise) > 0
+    if regard:
+        figs.append(plot_regard_croise(diag.regard_croise, diag.settings.priority_threshold,
+                                       diag.settings.gap_threshold))
     parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
              for i, f in enumerate(figs)]
     resources = role_labels(diag.questions, diag.choices, "need")
@@ -144,6 +165,7 @@ def to_html(diag, path) -> Path:
                                  "reason": "Explication"}, ("support",))),
         ("Convergences", f'<div class="fig">{parts[2]}</div>'),
         ("AFOM", _afom(diag)),
+        *([("Regard croisé", _regard(diag, parts[-1]))] if regard else []),
         ("Pistes de coopération",
          f'<p class="note">{len(diag.opportunities)} pistes, les 40 premières ci-dessous '
          "(toutes dans le classeur).</p>" + _table(opp, {

@@ -7,6 +7,10 @@ Kinds:
   summed numerators and denominators, never by averaging communes' rates.
 - ``published``: not additive (a median, a poverty rate without its base, a class);
   taken at the level where INSEE publishes it, unavailable for aggregates.
+
+``worse_when`` says which direction is unfavourable to a territory (``"higher"``: more
+unemployment is worse; ``"lower"``: a lower median income is worse), where it is not a
+matter of opinion; the regard croisé needs it to read a gap as a difficulty.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ class Indicator:
     numerator: tuple[str, ...] = ()  # columns added (a leading "-" subtracts)
     denominator: str | None = None
     scale: float = 100.0
+    worse_when: str | None = None  # "higher" | "lower" | None (no agreed direction)
 
 
 _COUNTS = {
@@ -47,18 +52,22 @@ _COUNTS = {
 INDICATORS: dict[str, Indicator] = {code: Indicator(label) for code, label in _COUNTS.items()}
 INDICATORS.update({
     "PIMP21": Indicator("Part des ménages fiscaux imposés 2021 (%)", "ratio",
-                        ("PIMP21_NUM",), "NBMENFISC21"),
+                        ("PIMP21_NUM",), "NBMENFISC21", worse_when="lower"),
     "MED21": Indicator("Revenu disponible médian par unité de consommation 2021 (€)",
-                       "published"),
-    "TP6021": Indicator("Taux de pauvreté au seuil de 60 % 2021 (%)", "published"),
+                       "published", worse_when="lower"),
+    "TP6021": Indicator("Taux de pauvreté au seuil de 60 % 2021 (%)", "published",
+                        worse_when="higher"),
     "densite_population": Indicator("Densité de population 2022 (hab./km²)", "ratio",
                                     ("P22_POP",), "SUPERF", 1.0),
     "evolution_population": Indicator("Évolution de la population 2016-2022 (%)", "ratio",
-                                      ("P22_POP", "-P16_POP"), "P16_POP"),
+                                      ("P22_POP", "-P16_POP"), "P16_POP",
+                                      worse_when="lower"),
     "taux_chomage": Indicator("Taux de chômage des 15-64 ans 2022 (%)", "ratio",
-                              ("P22_CHOM1564",), "P22_ACT1564"),
+                              ("P22_CHOM1564",), "P22_ACT1564",
+                              worse_when="higher"),
     "part_logements_vacants": Indicator("Part des logements vacants 2022 (%)", "ratio",
-                                        ("P22_LOGVAC",), "P22_LOG"),
+                                        ("P22_LOGVAC",), "P22_LOG",
+                                        worse_when="higher"),
     "part_residences_secondaires": Indicator("Part des résidences secondaires 2022 (%)",
                                              "ratio", ("P22_RSECOCC",), "P22_LOG"),
     "part_proprietaires": Indicator("Part des ménages propriétaires 2022 (%)", "ratio",
@@ -66,7 +75,8 @@ INDICATORS.update({
     "part_emploi_salarie": Indicator("Part des emplois salariés 2022 (%)", "ratio",
                                      ("P22_EMPLT_SAL",), "P22_EMPLT"),
     "evolution_emploi": Indicator("Évolution de l'emploi 2016-2022 (%)", "ratio",
-                                  ("P22_EMPLT", "-P16_EMPLT"), "P16_EMPLT"),
+                                  ("P22_EMPLT", "-P16_EMPLT"), "P16_EMPLT",
+                                  worse_when="lower"),
     "degre_densite": Indicator("Degré de densité (grille communale, 1 à 4)", "published"),
     "part_pop_dense": Indicator("Population vivant en zone dense (%)", "ratio",
                                 ("PDENSE1",), "PMUN_GRILLE"),

@@ -54,8 +54,10 @@ def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str
 
 def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str],
                         settings: Settings = Settings(), *, epci: pd.DataFrame | None = None,
-                        changes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compare the study area with each reference level for the headline indicators.
+                        changes: pd.DataFrame | None = None, codes=tuple(HEADLINE),
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare the study area with each reference level for the indicators `codes`
+    (the headline indicators by default), in that order.
 
     Codes of the study's départements are first brought to the study's vintage (mergers
     summed into the new commune); the area's value is then compared with each level:
@@ -69,7 +71,8 @@ def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: 
     (context, anomalies)
         Rows of the `context` table, and the codes moved or left unmatched by the vintage step.
     """
-    ind = indicators[indicators["indicator"].isin(HEADLINE)
+    codes = list(dict.fromkeys(codes))
+    ind = indicators[indicators["indicator"].isin(codes)
                      & (indicators["geo_level"] == "commune")].reset_index(drop=True)
     names = {} if epci is None else dict(zip(epci["epci_code"], epci["name"]))
     parts, logs = [], []
@@ -97,7 +100,7 @@ def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: 
     agg = agg.assign(index=index.mask(own), gap=gap.mask(own),
                      notable=notable.mask(own | index.isna()).astype("boolean"))
     agg["geo_level"] = pd.Categorical(agg["geo_level"], _LEVELS, ordered=True)
-    agg["_order"] = agg["indicator"].map({c: i for i, c in enumerate(HEADLINE)})
+    agg["_order"] = agg["indicator"].map({c: i for i, c in enumerate(codes)})
     agg = agg.sort_values(["_order", "geo_level"]).drop(columns="_order")
     agg["geo_level"] = agg["geo_level"].astype("string")
     return conform(agg, "context"), concat_anomalies(logs)

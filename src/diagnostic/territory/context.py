@@ -6,7 +6,7 @@ import pandas as pd
 
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
-from diagnostic.territory.catalogue import DENSITY_CLASSES
+from diagnostic.territory.catalogue import DENSITY_CLASSES, HEADLINE
 from diagnostic.territory.compare import compare_territories
 
 _ESTABLISHMENTS = "ETTOT24"
@@ -77,8 +77,11 @@ SURVEY_SOURCE = "Enquête auprès des acteurs"
 def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
             actors: pd.DataFrame, indicators: pd.DataFrame | None = None,
             settings: Settings = Settings(), changes: pd.DataFrame | None = None,
-            ) -> pd.DataFrame:
+            extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The study area against its EPCI (and, with indicators, département, région, France).
+
+    The headline indicators are compared, then the `extra` ones (those the project links
+    to issues for the regard croisé).
 
     Populations are summed from communes (counts, never averaged rates).
 
@@ -114,6 +117,7 @@ def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
         frame = frame[frame["indicator"].isin(["communes", "respondents"])]
     if indicators is not None and len(indicators):
         compared, _ = compare_territories(indicators, communes, set(area["commune_code"]),
-                                          settings, epci=epci, changes=changes)
+                                          settings, epci=epci, changes=changes,
+                                          codes=(*HEADLINE, *extra))
         frame = pd.concat([frame, compared], ignore_index=True)
     return conform(frame, "context")
