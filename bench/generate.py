@@ -2,7 +2,8 @@
 
 Sizes: S = 150 actors, M = 5,000 actors × 120 columns, L = 50,000 actors × 250 columns,
 written as a KoboToolbox XLSX export with its XLSForm, plus a national-size indicator file
-(35,000 communes × 100 indicators) in INSEE's comparateur layout.
+(35,000 communes × 100 indicators) in INSEE's comparateur layout, which a second project
+file of the largest size declares as its [[indicators]].
 """
 
 from __future__ import annotations
@@ -105,16 +106,73 @@ def export_rows(n_actors: int, n_issues: int, seed: int = 7):
     return header, rows
 
 
-def write_indicators(path: Path, n_communes: int = 35_000, n_indicators: int = 100, seed: int = 3):
-    """A national-size comparateur-like file: CODGEO + counts, `;`-separated, `s` for secret."""
+#: The comparateur de territoires' columns (INSEE, édition 2025), then further counts of the
+#: dossier complet's kind, up to 100 indicators: the reader keeps what it knows.
+COMPARATEUR = ["P22_POP", "P16_POP", "SUPERF", "NAIS1621", "DECE1621", "P22_MEN", "NAISD24",
+               "DECESD24", "P22_LOG", "P22_RP", "P22_RSECOCC", "P22_LOGVAC", "P22_RP_PROP",
+               "NBMENFISC21", "PIMP21", "MED21", "TP6021", "P22_EMPLT", "P22_EMPLT_SAL",
+               "P16_EMPLT", "P22_POP1564", "P22_CHOM1564", "P22_ACT1564", "ETTOT24", "ETAZ24",
+               "ETBE24", "ETFZ24", "ETGU24", "ETOQ24", "ETTEF124", "ETTEFP1024"]
+_EXTRA = [f"P22_{part}" for part in ("POP0014", "POP1529", "POP3044", "POP4559", "POP6074",
+                                     "POP7589", "POP90P", "POPH", "POPF")]
+_EXTRA += [f"C22_{kind}{n:02d}" for kind in ("MEN", "FAM", "ACT", "EMP", "LOG", "RP")
+           for n in range(1, 11)]
+_EXTRA = _EXTRA[:100 - len(COMPARATEUR)]
+_DEPARTEMENTS = ([f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
+                 + ["971", "972", "973", "974", "976"])
+
+
+def _decimal(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+def _commune_row(rng: random.Random) -> list:
+    """Plausible values for one commune, consistent with one another (rates from counts)."""
+    pop = int(rng.lognormvariate(6.3, 1.1)) + 20
+    log = int(pop * rng.uniform(0.45, 0.7)) + 1
+    rp = int(log * rng.uniform(0.6, 0.9))
+    act = int(pop * rng.uniform(0.4, 0.5)) + 1
+    emp = int(pop * rng.uniform(0.2, 0.6))
+    etab = int(pop * rng.uniform(0.04, 0.12))
+    menfisc = int(rp * rng.uniform(0.9, 1.0))
+    secret = menfisc < 50  # INSEE hides income figures of small communes
+    row = [pop, int(pop * rng.uniform(0.9, 1.08)), round(rng.uniform(3, 60), 2),
+           int(pop * 0.05), int(pop * 0.06), rp, int(pop * 0.01), int(pop * 0.012), log, rp,
+           int((log - rp) * 0.6), log - rp - int((log - rp) * 0.6), int(rp * rng.uniform(0.5, 0.85)),
+           menfisc, "s" if secret else _decimal(rng.uniform(30, 65)),
+           "s" if secret else int(rng.uniform(18000, 27000)),
+           "s" if secret else _decimal(rng.uniform(6, 22)),
+           emp, int(emp * rng.uniform(0.7, 0.9)), int(emp * rng.uniform(0.9, 1.1)),
+           int(pop * 0.6), int(act * rng.uniform(0.05, 0.16)), act, etab]
+    row += [int(etab * share) for share in (0.12, 0.07, 0.12, 0.55, 0.14, 0.2, 0.05)]
+    return row + [int(pop * rng.uniform(0.01, 0.2)) for _ in _EXTRA]
+
+
+def write_indicators(path: Path, n_communes: int = 35_000, seed: int = 3) -> Path:
+    """A national-size comparateur file: CODGEO and 100 indicators, `;`-separated, decimal
+    commas, ``s`` for statistical secret, in INSEE's layout.
+
+    Communes are spread over the départements; the Orne holds the example's communes, so that
+    the study area is compared with its département and with France's other communes.
+    """
     rng = random.Random(seed)
+    overseas = [d for d in _DEPARTEMENTS if len(d) == 3]
+    per = (n_communes - 99 * len(overseas)) // (len(_DEPARTEMENTS) - len(overseas))
+    local = sorted(c["code"] for c in _communes())
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, delimiter=";")
-        w.writerow(["CODGEO"] + [f"IND{j:03d}" for j in range(n_indicators)])
-        for i in range(n_communes):
-            code = f"{1 + i // 900:02d}{i % 900 + 1:03d}"
-            w.writerow([code] + [("s" if rng.random() < 0.01 else rng.randint(0, 5000))
-                                 for _ in range(n_indicators)])
+        w.writerow(["CODGEO"] + COMPARATEUR + _EXTRA)
+        for dep in _DEPARTEMENTS:
+            width = 5 - len(dep)  # overseas départements: 97101…97199
+            codes = [f"{dep}{n:0{width}d}" for n in range(1, min(per, 10 ** width - 1) + 1)]
+            if dep == "61":
+                codes = sorted(set(codes) | set(local))
+            for code in codes:
+                w.writerow([code] + _commune_row(rng))
+    return path
+
+
+NATIONAL = "indicateurs_nationaux.csv"
 
 
 def write_size(folder: Path, size: str) -> Path:
@@ -134,4 +192,17 @@ def write_size(folder: Path, size: str) -> Path:
         f'[geography]\ncommunes = "{geo / "communes.json"}"\nepci = "{geo / "epci.json"}"\n',
         encoding="utf-8")
     tomllib.loads(project.read_text(encoding="utf-8"))
+    return project
+
+
+def write_national(folder: Path, size: str) -> Path:
+    """The project of `size` with the national indicator file (written once in `folder`)
+    as its [[indicators]]: ``<size>/diagnostic_national.toml``."""
+    folder = Path(folder)
+    if not (folder / NATIONAL).exists():
+        write_indicators(folder / NATIONAL)
+    base = folder / size / "diagnostic.toml"
+    project = base.with_name("diagnostic_national.toml")
+    project.write_text(base.read_text(encoding="utf-8")
+                       + f'[[indicators]]\nfile = "../{NATIONAL}"\n', encoding="utf-8")
     return project

@@ -75,6 +75,8 @@ def bench_diagnostic(project: Path, repeats: int) -> dict:
 
 def table_bytes(diag) -> int:
     frames = [diag.actors, diag.answers, diag.responses, diag.needs, diag.offers]
+    if diag.indicators is not None:
+        frames.append(diag.indicators)
     return int(sum(f.memory_usage(deep=True).sum() for f in frames))
 
 
@@ -111,8 +113,11 @@ def run(sizes=("S", "M", "L"), repeats: int = 3, folder: Path = HERE / "data",
     for size in sizes:
         print(f"Diagnostic complet {size}…", file=sys.stderr)
         results["diagnostic"][size] = bench_diagnostic(projects[size], repeats)
-    print(f"Mémoire {biggest}…", file=sys.stderr)
-    results["memory"] = bench_memory(projects[biggest])
+    national = generate.write_national(folder, biggest)
+    print(f"Diagnostic complet {biggest} avec les indicateurs nationaux…", file=sys.stderr)
+    results["national"] = bench_diagnostic(national, repeats)
+    print(f"Mémoire {biggest} (avec les indicateurs nationaux)…", file=sys.stderr)
+    results["memory"] = bench_memory(national)
     if explorer is not None and "M" in projects:
         results["explorer"] = explorer(projects["M"])
     if export is not None:
@@ -143,11 +148,16 @@ def report(results: dict) -> str:
     for size, t in diag.items():
         target = {"S": "< 0,5 s", "L": "< 10 s"}.get(size, "")
         lines.append(f"| diagnostic complet {size} | {_fmt(t)} | | | {target} |")
+    if "national" in results:
+        biggest = list(diag)[-1]
+        lines.append(f"| diagnostic complet {biggest} + indicateurs nationaux (35 000 communes × "
+                     f"100 indicateurs) | {_fmt(results['national'])} | | | "
+                     f"{'< 10 s' if biggest == 'L' else ''} |")
     if "M" in diag and "L" in diag:
         lines.append(f"| croissance M → L (10× acteurs) | | | "
                      f"{diag['L']['median'] / diag['M']['median']:.1f}× | ≤ 15× |")
     mem = results["memory"]
-    lines.append(f"| mémoire de pointe | {mem['peak_bytes'] / 2**20:.0f} Mio | tables chargées : "
+    lines.append(f"| mémoire de pointe (avec indicateurs nationaux) | {mem['peak_bytes'] / 2**20:.0f} Mio | tables chargées : "
                  f"{mem['tables_bytes'] / 2**20:.0f} Mio | "
                  f"{mem['peak_bytes'] / mem['tables_bytes']:.2f}× | ≤ 3× |")
     for key, label in (("explorer", "rappel de l'explorateur (M)"), ("export", "export du classeur")):

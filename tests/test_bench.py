@@ -44,6 +44,7 @@ def test_run_on_s_generates_the_inputs_and_measures_every_stage(results_s):
     _check_timing(results_s["loading"]["pandas_openpyxl"], 1)
     assert list(results_s["diagnostic"]) == ["S"]
     _check_timing(results_s["diagnostic"]["S"], 2)
+    _check_timing(results_s["national"], 2)  # with the generated national indicator file
     assert results_s["memory"]["peak_bytes"] > 0 and results_s["memory"]["tables_bytes"] > 0
 
 
@@ -55,7 +56,8 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
     rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
     assert set(rows) >= {"chargement (lecture, typage, anomalies)",
                          "chargement vs pandas + openpyxl", "diagnostic complet S",
-                         "mémoire de pointe"}
+                         "diagnostic complet S + indicateurs nationaux (35 000 communes × 100 "
+                         "indicateurs)", "mémoire de pointe (avec indicateurs nationaux)"}
     assert "croissance M → L (10× acteurs)" not in rows  # needs M and L
     assert "S = 150 acteurs × 60 colonnes" in text
     assert "< 0,5 s" in rows["diagnostic complet S"] and "≤ 1,5×" in rows[
@@ -64,7 +66,7 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
     for label in ("chargement (lecture, typage, anomalies)", "diagnostic complet S"):
         seconds = float(rows[label].split(" | ")[1].split(" s")[0])
         assert seconds > 0
-    ratio = float(rows["mémoire de pointe"].split(" | ")[3].rstrip("×"))
+    ratio = float(rows["mémoire de pointe (avec indicateurs nationaux)"].split(" | ")[3].rstrip("×"))
     assert ratio > 0
 
 

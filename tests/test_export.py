@@ -395,3 +395,13 @@ def test_html_report_with_workshop(tmp_path, workshop_project):
     assert "<td class=\"num\">75,0 %</td>" in page
     personal = workshop_project.personal["value"].dropna().unique().tolist()
     assert [v for v in personal if v in page] == []
+
+
+def test_indicator_codes_outside_the_study_geography_are_reported(workshop_project):
+    """The example's geography holds its 33 communes only: the 352 other Orne communes of the
+    comparateur cannot be placed, and each one is reported instead of silently dropped."""
+    found = workshop_project.anomalies
+    found = found[found["action"] == "commune laissée hors des comparaisons"]
+    assert len(found) == 385 - 33
+    assert set(found["file"]) == {"insee_base_cc_comparateur_dep61_extract.csv"}
+    assert {"61001", "61002"} <= set(found["value"]) and "61293" not in set(found["value"])

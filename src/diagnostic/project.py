@@ -276,8 +276,9 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
     responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
     resource_lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
     labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values)
-    ctx = context(communes, epci, area, actors, indicators, settings, changes,
-                  extra=tuple(link.indicator for link in project.issue_indicators))
+    ctx, moved = context(communes, epci, area, actors, indicators, settings, changes,
+                         extra=tuple(link.indicator for link in project.issue_indicators),
+                         with_anomalies=True)
     analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
                          actor_type_labels(questions, choices), labels, ctx, indicators)
     return Diagnostic(
@@ -286,6 +287,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         needs=cat("needs"), offers=cat("offers"), communes=communes, epci=epci,
         participation=participation(actors, communes, area, indicators), context=ctx,
         anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies
+                                   + [moved]
                                    + analysis.pop("_anomalies")),
         accounts=tuple(s.account for s in surveys) + analysis.pop("_accounts"),
         indicators=indicators, **analysis,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from diagnostic.anomalies import concat_anomalies
+from diagnostic.anomalies import KEPT, concat_anomalies
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 from diagnostic.territory.aggregate import (
@@ -109,10 +111,15 @@ def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: 
 def _study_vintage(ind: pd.DataFrame, communes: pd.DataFrame, changes, source: str):
     """Move codes of the study's départements to its vintage; others stay for references."""
     deps = set(communes["departement"].dropna())
-    local = ind["geo_code"].map(departement_of).isin(deps)
-    codes = ind.loc[local, "geo_code"].drop_duplicates()
-    mapped, anomalies = to_vintage(codes, communes, changes, file=source,
+    unique = ind["geo_code"].dropna().unique()  # a département per code, not per row
+    codes = pd.Series([c for c in unique if departement_of(c) in deps], dtype="string")
+    local = ind["geo_code"].isin(set(codes))
+    name = re.search(r"\(([^()]+)\)$", source)  # the file name ends the source text
+    mapped, anomalies = to_vintage(codes, communes, changes, file=name[1] if name else source,
                                    column="code commune", rows=[None] * len(codes))
+    # an unmatched commune's figures stay out of every comparison: say so
+    anomalies["action"] = anomalies["action"].where(
+        anomalies["action"] != KEPT, "commune laissée hors des comparaisons")
     target = dict(zip(codes, mapped))
     new = ind["geo_code"].where(~local, ind["geo_code"].map(target))
     return combine_vintage(ind, new), anomalies

@@ -77,7 +77,7 @@ SURVEY_SOURCE = "Enquête auprès des acteurs"
 def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
             actors: pd.DataFrame, indicators: pd.DataFrame | None = None,
             settings: Settings = Settings(), changes: pd.DataFrame | None = None,
-            extra: tuple[str, ...] = ()) -> pd.DataFrame:
+            extra: tuple[str, ...] = (), *, with_anomalies: bool = False):
     """The study area against its EPCI (and, with indicators, département, région, France).
 
     The headline indicators are compared, then the `extra` ones (those the project links
@@ -87,8 +87,10 @@ def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
 
     Returns
     -------
-    DataFrame
-        The `context` table (long: indicator × geo level), see ``compare_territories``.
+    DataFrame or (DataFrame, DataFrame)
+        The `context` table (long: indicator × geo level), see ``compare_territories``; with
+        `with_anomalies`, also the indicator codes moved to the study's vintage or matched
+        to no commune of the study's geography (the `anomalies` table).
     """
     current = communes[communes["type"] == "COM"].drop_duplicates("commune_code")
     area = current[current["commune_code"].isin(area_codes)]
@@ -115,9 +117,11 @@ def context(communes: pd.DataFrame, epci: pd.DataFrame, area_codes: set[str],
         lambda i: SURVEY_SOURCE if i.startswith("respondents") else source)
     if not area["population"].notna().any():
         frame = frame[frame["indicator"].isin(["communes", "respondents"])]
+    found = conform(pd.DataFrame(), "anomalies")
     if indicators is not None and len(indicators):
-        compared, _ = compare_territories(indicators, communes, set(area["commune_code"]),
+        compared, found = compare_territories(indicators, communes, set(area["commune_code"]),
                                           settings, epci=epci, changes=changes,
                                           codes=(*HEADLINE, *extra))
         frame = pd.concat([frame, compared], ignore_index=True)
-    return conform(frame, "context")
+    frame = conform(frame, "context")
+    return (frame, found) if with_anomalies else frame

@@ -106,13 +106,23 @@ def _density_grid(path: Path, sheet: str, log: AnomalyLog):
 
 
 def _numbers(column: pd.Series, name: str, log: AnomalyLog, first: int = 2):
-    """Parse INSEE numbers (point or comma decimals); missing values get a reason."""
+    """Parse INSEE numbers (point or comma decimals); missing values get a reason.
+
+    Plain numbers are parsed in one pass; only the cells that fail (decimal commas, spaces,
+    ``s``, blanks) are looked at again.
+    """
     if pd.api.types.is_float_dtype(column):
         return column.astype("Float64"), pd.Series(pd.NA, index=column.index, dtype="string")
-    text = column.fillna("").astype("string").str.strip()
-    values = pd.to_numeric(text.str.replace(",", ".", regex=False).str.replace(" ", ""),
-                           errors="coerce").astype("Float64")
-    reasons = text.str.lower().map(lambda t: _MISSING.get(t, pd.NA)).astype("string")
+    text = column.fillna("").astype("string")
+    values = pd.to_numeric(text, errors="coerce").astype("Float64")
+    reasons = pd.Series(pd.NA, index=column.index, dtype="string")
+    again = values.isna()
+    if again.any():
+        rest = text[again].str.strip()
+        values[again] = pd.to_numeric(
+            rest.str.replace(",", ".", regex=False).str.replace(r"[\s\u202f]", "", regex=True),
+            errors="coerce").astype("Float64")
+        reasons[again] = rest.str.lower().map(lambda t: _MISSING.get(t, pd.NA)).astype("string")
     bad = values.isna() & reasons.isna()
     for i in bad[bad].index:
         log.add("valeur non numérique : traitée comme manquante", KEPT, row=first + int(i),
@@ -121,8 +131,19 @@ def _numbers(column: pd.Series, name: str, log: AnomalyLog, first: int = 2):
     return values, reasons
 
 
+def _inputs() -> set[str]:
+    """Every column some indicator of the catalogue is computed from."""
+    out = {"PIMP21", "NBMENFISC21"}
+    for code, spec in INDICATORS.items():
+        out |= ({c.lstrip("-") for c in spec.numerator} | {spec.denominator}
+                if spec.kind == "ratio" else {code})
+    return out
+
+
 def _to_long(codes: pd.Series, wide: dict, log: AnomalyLog, year, source: str) -> pd.DataFrame:
-    parsed = {name: _numbers(col.reset_index(drop=True), name, log) for name, col in wide.items()}
+    used = _inputs()  # columns no indicator is made of are not parsed
+    parsed = {name: _numbers(col.reset_index(drop=True), name, log)
+              for name, col in wide.items() if name in used}
     if "PIMP21" in parsed and "NBMENFISC21" in parsed:
         value, reason = parsed["PIMP21"]
         parsed["PIMP21_NUM"] = (value * parsed["NBMENFISC21"][0] / 100, reason)
