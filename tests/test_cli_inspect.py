@@ -48,3 +48,21 @@ def test_inspect_bad_file_exits_2_without_traceback(tmp_path, capsys):
     assert main(["inspect", str(tmp_path / "export.csv"), "--form", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Erreur : ") and "Traceback" not in err
+
+
+def test_inspect_reports_repeat_answers_loaded(shared, capsys):
+    folder = shared / "surveys" / "kobo_kobocruncher_sample"
+    assert main(["inspect", str(folder / "data.xlsx"), "--form",
+                 str(folder / "sample_xlsform.xlsx"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["repeats"] == {"members": 12}
+    assert report["repeat_groups"] == [
+        {"name": "members", "file": "data.xlsx, feuille members", "rows_read": 12,
+         "rows_loaded": 12, "rows_rejected": 0, "answers": 24}]
+    assert report["repeat_answers"] == 24
+    repeat_of = {q["question_id"]: q["repeat"] for q in report["questions"]}
+    assert repeat_of["age"] == repeat_of["sex"] == "members" and repeat_of["HHSize"] is None
+    assert main(["inspect", str(folder / "data.xlsx"), "--form",
+                 str(folder / "sample_xlsform.xlsx")]) == 0
+    assert ("Répétition members : 12 lignes lues, 12 chargées, 0 rejetées ; "
+            "24 réponses chargées") in capsys.readouterr().out

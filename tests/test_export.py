@@ -405,3 +405,19 @@ def test_indicator_codes_outside_the_study_geography_are_reported(workshop_proje
     assert len(found) == 385 - 33
     assert set(found["file"]) == {"insee_base_cc_comparateur_dep61_extract.csv"}
     assert {"61001", "61002"} <= set(found["value"]) and "61293" not in set(found["value"])
+
+
+def test_data_sheet_joins_repeat_answers_in_row_order(shared):
+    """Kobo sample: 5 households, their members' ages and sexes in the order of the sheet."""
+    from types import SimpleNamespace
+
+    from diagnostic.export.data_sheet import data_table
+
+    folder = shared / "surveys" / "kobo_kobocruncher_sample"
+    s = diagnostic.read_responses(folder / "data.xlsx",
+                                  diagnostic.read_form(folder / "sample_xlsform.xlsx"))
+    table = data_table(SimpleNamespace(questions=s.questions, answers=s.answers,
+                                       choices=s.choices, actors=s.actors))
+    assert table["age"].tolist() == ["56", "2 ; 3 ; 10 ; 45 ; 35", "4 ; 34 ; 34", "51", "21 ; 25"]
+    assert table["sex"].iloc[1] == "Male ; Male ; Female ; Male ; Female"
+    assert table["HHSize"].tolist() == [1, 5, 3, 1, 2]  # outside the repeat: numbers

@@ -42,6 +42,52 @@ def test_lss_structure_counts(shared):
     assert "proj4can_other" in q.index
 
 
+def _lss_table(name, rows):
+    cells = "".join("<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in r.items())
+                    + "</row>" for r in rows)
+    return f"<{name}><rows>{cells}</rows></{name}>"
+
+
+def test_lss_dual_scale_array_reads_both_scales(tmp_path):
+    # In a .lss (LimeSurvey/LimeSurvey, application/helpers/export_helper.php), the answers
+    # of a dual-scale array (type 1) carry scale_id 0 or 1 and the scale headers are the
+    # question attributes dualscale_headerA/B.
+    q = {"language": "fr", "gid": "10", "other": "N", "mandatory": "N"}
+    xml = ("<?xml version='1.0' encoding='UTF-8'?><document>"
+           "<LimeSurveyDocType>Survey</LimeSurveyDocType><languages><language>fr</language>"
+           "</languages>"
+           + _lss_table("groups", [{"gid": "10", "group_name": "Enjeux", "group_order": "0",
+                                    "language": "fr"}])
+           + _lss_table("questions", [{"qid": "5", "parent_qid": "0", "type": "1",
+                                       "title": "enj", "question": "<p>Pour chaque enjeu :</p>",
+                                       "question_order": "1", **q}])
+           + _lss_table("subquestions", [
+               {"qid": "6", "parent_qid": "5", "title": "log", "question": "Logement",
+                "question_order": "1", "scale_id": "0", **q},
+               {"qid": "7", "parent_qid": "5", "title": "mob", "question": "Mobilité",
+                "question_order": "2", "scale_id": "0", **q}])
+           + _lss_table("answers", [
+               {"qid": "5", "code": c, "answer": a, "sortorder": str(i), "scale_id": sc,
+                "language": "fr"}
+               for i, (c, a, sc) in enumerate([("1", "Faible", "0"), ("2", "Forte", "0"),
+                                               ("S1", "Insatisfait", "1"),
+                                               ("S2", "Satisfait", "1")])])
+           + _lss_table("question_attributes", [
+               {"qid": "5", "attribute": "dualscale_headerA", "value": "Importance",
+                "language": "fr"},
+               {"qid": "5", "attribute": "dualscale_headerB", "value": "Satisfaction",
+                "language": "fr"}])
+           + "</document>")
+    path = tmp_path / "enjeux.lss"
+    path.write_text(xml, encoding="utf-8")
+    form = read_form(path)
+    q = form.questions.set_index("question_id")
+    assert q.index.tolist() == ["enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"]
+    assert q.loc["enj_mob_1", "label"] == "Pour chaque enjeu : — Mobilité — Satisfaction"
+    assert form.choice_values(q.loc["enj_log_0", "list_name"]) == ["1", "2"]
+    assert form.choice_values(q.loc["enj_log_1", "list_name"]) == ["S1", "S2"]
+
+
 @pytest.mark.parametrize("content, match", [
     ("pas une structure\n", "questions.txt.*class, type/scale, name"),
     ("", "questions.txt.*class"),

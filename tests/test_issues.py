@@ -87,6 +87,24 @@ def test_dont_know_counts_in_no_share():
     assert resp["supports"].tolist() == [True, False]
 
 
+def test_answers_inside_repeat_groups_count_in_no_issue():
+    questions = pd.DataFrame({"question_id": ["q", "r"], "label": ["Importance : Q", "Importance : R"],
+                              "type": ["likert"] * 2, "list_name": ["imp"] * 2,
+                              "role": ["issue_importance"] * 2, "theme": ["t"] * 2})
+    choices = pd.DataFrame({"list_name": ["imp"] * 3, "value": ["1", "2", "3"],
+                            "label": ["a", "b", "c"], "order": [1, 2, 3],
+                            "is_missing_code": [False] * 3})
+    # y rated r once for each of its two sites (a repeat group): left out, y speaks once
+    answers = pd.DataFrame({"actor_id": ["x", "y", "y", "y"], "question_id": ["q", "q", "r", "r"],
+                            "value": ["3", "1", "3", "3"],
+                            "instance": pd.array([None, None, 1, 2], dtype="Int64")})
+    actors = pd.DataFrame({"actor_id": ["x", "y"], "actor_type": ["t"] * 2})
+    resp = issue_responses(answers, answers[["actor_id", "question_id"]], questions, choices,
+                           actors, Settings(top_box=1))
+    assert list(zip(resp["actor_id"], resp["issue_id"], resp["supports"])) == [
+        ("x", "q", True), ("y", "q", False)]
+
+
 def test_results_do_not_depend_on_row_order():
     rows = [(f"a{i}", "a", q, (i * 7 + len(q)) % 5 + 1) for i in range(9) for q in ("x", "y", "z")]
     rows += [(f"b{i}", "b", q, (i * 3 + len(q)) % 5 + 1) for i in range(6) for q in ("x", "y", "z")]

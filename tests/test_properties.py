@@ -139,3 +139,38 @@ def test_same_inputs_give_identical_tables(tmp_path, example_diag):
     diagnostic.to_tables(again, tmp_path / "b")
     for p in sorted((tmp_path / "a").iterdir()):
         assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes(), p.name
+
+
+REPEAT_FORM_ROWS = (["type", "name", "label"], ["text", "nom", "Structure"],
+                    ["begin_repeat", "salaries", "Salariés"], ["integer", "age", "Âge"],
+                    ["end_repeat", "", ""])
+
+
+@COMMON
+@given(parents=st.lists(st.sampled_from(["uuid:a", "uuid:b", "uuid:c", "uuid:z", ""]),
+                        min_size=1, max_size=12),
+       ages=st.lists(st.sampled_from(["34", "", "dix"]), min_size=12, max_size=12))
+def test_every_repeat_row_is_loaded_once_or_rejected_with_its_reason(parents, ages,
+                                                                     tmp_path_factory):
+    folder = tmp_path_factory.mktemp("r")
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in REPEAT_FORM_ROWS:
+        wb.active.append(row)
+    wb.active.title = "survey"
+    wb.save(folder / "form.xlsx")
+    path = folder / "export.zip"
+    with zipfile.ZipFile(path, "w") as z:  # uuid:c is an empty submission: rejected
+        z.writestr("f.csv", "nom,KEY\nGarage,uuid:a\nFerme,uuid:b\n,uuid:c\n")
+        z.writestr("f-salaries.csv", "age,PARENT_KEY,KEY\n" + "".join(
+            f"{a},{p},{p}/salaries[{i}]\n" for i, (p, a) in enumerate(zip(parents, ages))))
+    s = diagnostic.read_responses(path, diagnostic.read_form(folder / "form.xlsx"))
+    (acc,) = s.repeat_accounts
+    assert acc.rows_read == len(parents) == acc.rows_loaded + acc.rows_rejected
+    expected = sum(p in ("uuid:a", "uuid:b") and a != "" for p, a in zip(parents, ages))
+    assert acc.rows_loaded == expected
+    rejected = s.anomalies[(s.anomalies["file"] == acc.file) & (s.anomalies["action"] == "rejeté")]
+    assert rejected["row"].is_unique and len(rejected) == acc.rows_rejected
+    inside = s.answers[s.answers["instance"].notna()]
+    assert len(inside) == expected and not inside.duplicated(["actor_id", "instance"]).any()

@@ -22,6 +22,94 @@ def test_sample_export_with_repeat_sheet(kobo):
     assert s.anomalies["column"].tolist() == ["date"]
 
 
+#: The sheet `members` of data.xlsx: (submission's Excel row, member number, age, sex),
+#: linked by `_submission__uuid`; the household sizes (HHSize) are 1, 5, 3, 1 and 2.
+MEMBERS = [(2, 1, "56", "male"), (3, 1, "2", "male"), (3, 2, "3", "male"),
+           (3, 3, "10", "female"), (3, 4, "45", "male"), (3, 5, "35", "female"),
+           (4, 1, "4", "male"), (4, 2, "34", "female"), (4, 3, "34", "male"),
+           (5, 1, "51", "female"), (6, 1, "21", "male"), (6, 2, "25", "female")]
+
+
+def test_sample_repeat_answers_attached_to_their_submission(kobo):
+    s = read_responses(kobo / "data.xlsx", read_form(kobo / "sample_xlsform.xlsx"))
+    assert [a.as_dict() for a in s.repeat_accounts] == [
+        {"file": "data.xlsx, feuille members", "rows_read": 12, "rows_loaded": 12,
+         "rows_rejected": 0}]
+    row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    inside = s.answers[s.answers["instance"].notna()]
+    assert len(inside) == 24 and set(inside["question_id"]) == {"age", "sex"}
+    wide = inside.pivot(index=["actor_id", "instance"], columns="question_id", values="value")
+    got = sorted((row_of[a], int(i), r["age"], r["sex"]) for (a, i), r in wide.iterrows())
+    assert got == MEMBERS
+    sizes = s.answers[s.answers["question_id"] == "HHSize"]
+    assert dict(zip(sizes["actor_id"].map(row_of), sizes["value"].astype(int))) == (
+        inside.groupby("actor_id")["instance"].max().rename(row_of).to_dict())
+    assert s.questions.set_index("question_id")["repeat"].dropna().to_dict() == {
+        "age": "members", "sex": "members"}
+    assert s.answers.loc[s.answers["question_id"] == "reason", "instance"].isna().all()
+
+
+def test_sample_repeat_without_form_guesses_its_questions(kobo):
+    s = read_responses(kobo / "data.xlsx")
+    inside = s.answers[s.answers["instance"].notna()]
+    assert inside["question_id"].value_counts().to_dict() == {"members_age": 12,
+                                                              "members_sex": 12}
+    assert s.questions.set_index("question_id").loc["members_sex", "repeat"] == "members"
+    assert sorted(s.choices.loc[s.choices["list_name"] == "members_sex", "value"]) == [
+        "female", "male"]
+
+
+def _kobo_nested_export(tmp_path):
+    """An older Kobo export: repeat sheets linked by `_parent_index` only, one nested."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    main = wb.active
+    main.title = "acteurs"
+    for row in (["nom_structure", "_uuid", "_index"], ["Garage", "u1", "1"],
+                ["Épicerie", "u2", "2"]):
+        main.append(row)
+    staff = wb.create_sheet("salaries")
+    for row in (["salaries/age", "_index", "_parent_index", "_parent_table_name"],
+                ["34", "1", "2", "acteurs"], ["51", "2", "1", "acteurs"],
+                ["28", "3", "9", "acteurs"]):
+        staff.append(row)
+    courses = wb.create_sheet("formations")
+    for row in (["salaries/formations/intitule", "_index", "_parent_index",
+                 "_parent_table_name"], ["Soudure", "1", "2", "salaries"],
+                ["Caisse", "2", "1", "salaries"]):
+        courses.append(row)
+    wb.save(tmp_path / "export.xlsx")
+    form = Workbook()
+    ws = form.active
+    ws.title = "survey"
+    for row in (["type", "name", "label"], ["text", "nom_structure", "Structure"],
+                ["begin_repeat", "salaries", "Salariés"], ["integer", "age", "Âge"],
+                ["begin_repeat", "formations", "Formations"], ["text", "intitule", "Intitulé"],
+                ["end_repeat", "", ""], ["end_repeat", "", ""]):
+        ws.append(row)
+    form.save(tmp_path / "form.xlsx")
+    return tmp_path / "export.xlsx", read_form(tmp_path / "form.xlsx")
+
+
+def test_kobo_parent_index_links_nested_repeats_and_reports_orphans(tmp_path):
+    export, form = _kobo_nested_export(tmp_path)
+    s = read_responses(export, form)
+    row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    inside = s.answers[s.answers["instance"].notna()]
+    got = [(q, row_of[a], int(i), v) for a, q, v, i in inside.itertuples(index=False)]
+    # the employee aged 51 belongs to the garage (row 2) and took "Soudure"
+    assert got == [("age", 3, 1, "34"), ("age", 2, 1, "51"),
+                   ("intitule", 2, 1, "Soudure"), ("intitule", 3, 1, "Caisse")]
+    orphan = s.anomalies[s.anomalies["action"] == "rejeté"]
+    assert orphan[["file", "row", "column", "value"]].values.tolist() == [
+        ["export.xlsx, feuille salaries", 4, "_parent_index", "9"]]
+    assert orphan["problem"].iloc[0] == ("ligne de répétition sans soumission parente : "
+                                         "aucune soumission n'a « _index » = 9")
+    assert [(a.rows_read, a.rows_loaded, a.rows_rejected) for a in s.repeat_accounts] == [
+        (3, 2, 1), (2, 2, 0)]
+
+
 def test_likert_export_with_generated_group_names(kobo):
     s = read_responses(kobo / "data_likert.xlsx", read_form(kobo / "form_likert.xlsx"))
     assert s.format == "kobo_xlsx"

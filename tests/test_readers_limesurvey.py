@@ -80,3 +80,90 @@ def test_other_column_and_odd_headers(unil):
     assert other["value"].tolist() == ["Norwegen"]
     labels = s.questions["label"].tolist()
     assert "Comment jugez-vous l'offre pour des activités de loisirs}?" in labels
+
+
+# Dual-scale arrays (LimeSurvey question type "1"). No real file here has one, so the
+# fixture follows LimeSurvey's own code (repository LimeSurvey/LimeSurvey):
+# - application/helpers/common_helper.php, createFieldMap: each row is stored twice,
+#   ``{sid}X{gid}X{qid}{subcode}#0`` and ``#1``, with scale_id 0 and 1;
+# - application/helpers/viewHelper.php, getFieldCode: the code heading is
+#   ``title[subcode][scale_id + 1]``, or ``title_subcode_scale_id`` with "Expression
+#   Manager codes"; application/helpers/admin/export/Writer.php: "code. text" headings;
+# - application/helpers/export_helper.php, tsvSurveyExport: in the .txt structure, the
+#   ``type/scale`` column of A (answer) and SQ rows holds the scale_id, and question
+#   attributes such as dualscale_headerA/B are columns of the Q row.
+_TXT_HEAD = ["class", "type/scale", "name", "relevance", "text", "help", "language",
+             "validation", "mandatory", "other", "default", "same_default",
+             "dualscale_headerA", "dualscale_headerB"]
+_TXT_ROWS = [
+    ["S", "", "language", "", "fr"],
+    ["SL", "", "surveyls_title", "", "Enjeux du territoire", "", "fr"],
+    ["G", "1", "Enjeux", "1", "", "", "fr"],
+    ["Q", "L", "statut", "1", "Votre structure", "", "fr", "", "Y", "N"],
+    ["A", "0", "asso", "", "Association", "", "fr"],
+    ["A", "0", "ent", "", "Entreprise", "", "fr"],
+    ["Q", "1", "enj", "1", "Pour chaque enjeu :", "", "fr", "", "N", "N", "", "",
+     "Importance", "Satisfaction"],
+    ["SQ", "", "log", "1", "Logement", "", "fr"],
+    ["SQ", "", "mob", "1", "Mobilité", "", "fr"],
+    ["A", "0", "1", "", "Faible", "", "fr"], ["A", "0", "2", "", "Moyenne", "", "fr"],
+    ["A", "0", "3", "", "Forte", "", "fr"],
+    ["A", "1", "S1", "", "Insatisfait", "", "fr"], ["A", "1", "S2", "", "Satisfait", "", "fr"],
+]
+#: The same three responses under each heading style of LimeSurvey's response export.
+_HEADINGS = {
+    "code": ["enj[log][1]", "enj[log][2]", "enj[mob][1]", "enj[mob][2]"],
+    "em_code": ["enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"],
+    "code_text": ["enj[log][1]. Pour chaque enjeu : [Logement][Scale 1]",
+                  "enj[log][2]. Pour chaque enjeu : [Logement][Scale 2]",
+                  "enj[mob][1]. Pour chaque enjeu : [Mobilité][Scale 1]",
+                  "enj[mob][2]. Pour chaque enjeu : [Mobilité][Scale 2]"],
+}
+
+
+def _dual_scale_files(tmp_path, style):
+    structure = tmp_path / "structure.txt"
+    lines = ["\t".join(_TXT_HEAD)] + ["\t".join(r + [""] * (len(_TXT_HEAD) - len(r)))
+                                      for r in _TXT_ROWS]
+    structure.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    export = tmp_path / f"results-{style}.csv"
+    rows = [["id", "submitdate", "lastpage", "startlanguage", "statut"] + _HEADINGS[style],
+            ["1", "2024-03-01 10:00:00", "2", "fr", "asso", "3", "S1", "2", "S2"],
+            ["2", "2024-03-01 11:00:00", "2", "fr", "ent", "1", "S2", "", ""],
+            ["3", "2024-03-02 09:00:00", "2", "fr", "asso", "S1", "S1", "3", "2"]]
+    export.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n",
+                      encoding="utf-8")
+    return structure, export
+
+
+def test_dual_scale_structure_gives_two_questions_per_row(tmp_path):
+    structure, _export = _dual_scale_files(tmp_path, "code")
+    form = read_form(structure)
+    q = form.questions.set_index("question_id")
+    assert q.index.tolist() == ["statut", "enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"]
+    assert q.loc["enj_log_0", "label"] == "Pour chaque enjeu : — Logement — Importance"
+    assert q.loc["enj_mob_1", "label"] == "Pour chaque enjeu : — Mobilité — Satisfaction"
+    assert q.loc[["enj_log_0", "enj_log_1"], "type"].tolist() == ["likert", "single"]
+    assert form.choice_values(q.loc["enj_mob_0", "list_name"]) == ["1", "2", "3"]
+    assert form.choice_labels(q.loc["enj_mob_1", "list_name"]) == {
+        "S1": "Insatisfait", "S2": "Satisfait"}
+
+
+@pytest.mark.parametrize("style", sorted(_HEADINGS))
+def test_dual_scale_export_loads_both_scales(tmp_path, style):
+    structure, export = _dual_scale_files(tmp_path, style)
+    s = read_responses(export, read_form(structure))
+    assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (3, 3, 0)
+    by_row = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    got = sorted((by_row[a], q, v) for a, q, v in
+                 zip(s.answers["actor_id"], s.answers["question_id"], s.answers["value"])
+                 if q.startswith("enj"))
+    assert got == [(2, "enj_log_0", "3"), (2, "enj_log_1", "S1"), (2, "enj_mob_0", "2"),
+                   (2, "enj_mob_1", "S2"), (3, "enj_log_0", "1"), (3, "enj_log_1", "S2"),
+                   (4, "enj_log_0", "S1"), (4, "enj_log_1", "S1"), (4, "enj_mob_0", "3"),
+                   (4, "enj_mob_1", "2")]
+    # each scale is checked against its own answers: S1 is no importance, 2 no satisfaction
+    out = s.anomalies[s.anomalies["problem"].str.contains("absente de la liste")]
+    assert out[["row", "value"]].values.tolist() == [[4, "S1"], [4, "2"]]
+    assert out["column"].tolist() == [_HEADINGS[style][0], _HEADINGS[style][3]]
+    assert not s.anomalies["problem"].str.contains("inconnue|absente de l'export").any()

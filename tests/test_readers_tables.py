@@ -77,36 +77,97 @@ def _odk_form(tmp_path):
     for row in (["type", "name", "label"], ["begin_group", "structure", "Structure"],
                 ["select_one typ", "type_acteur", "Type"], ["text", "commune", "Commune"],
                 ["end_group", "", ""], ["begin_repeat", "salaries", "Salariés"],
-                ["integer", "age", "Âge"], ["end_repeat", "", ""]):
+                ["integer", "age", "Âge"], ["select_one poste", "poste", "Poste"],
+                ["begin_repeat", "formations", "Formations suivies"],
+                ["text", "intitule", "Intitulé"], ["end_repeat", "", ""],
+                ["end_repeat", "", ""]):
         ws.append(row)
     ch = wb.create_sheet("choices")
     for row in (["list_name", "name", "label"], ["typ", "asso", "Association"],
-                ["typ", "entreprise", "Entreprise"]):
+                ["typ", "entreprise", "Entreprise"], ["poste", "direction", "Direction"],
+                ["poste", "atelier", "Atelier"]):
         ch.append(row)
     wb.save(tmp_path / "form.xlsx")
     return read_form(tmp_path / "form.xlsx")
 
 
-def test_odk_central_zip_with_repeat_csv(tmp_path):
+def _odk_zip(tmp_path):
     path = tmp_path / "acteurs.zip"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("acteurs.csv",
                    "SubmissionDate,structure-type_acteur,structure-commune,meta-instanceID,KEY\n"
                    "2024-05-01T10:00:00Z,asso,Mende,uuid:a,uuid:a\n"
                    "2024-05-01T11:00:00Z,entreprise,Foix,uuid:b,uuid:b\n"
-                   "2024-05-02T09:00:00Z,cooperative,Alençon,uuid:c,uuid:c\n")
+                   "2024-05-02T09:00:00Z,cooperative,Alençon,uuid:c,uuid:c\n"
+                   "2024-05-02T10:00:00Z,,,uuid:d,uuid:d\n")
+        # rows 5-8: no such submission, no PARENT_KEY, an empty submission, an empty row
         z.writestr("acteurs-salaries.csv",
-                   "age,PARENT_KEY,KEY\n34,uuid:a,uuid:a/salaries[1]\n51,uuid:a,uuid:a/salaries[2]\n"
-                   "28,uuid:b,uuid:b/salaries[1]\n40,uuid:z,uuid:z/salaries[1]\n")
+                   "age,poste,PARENT_KEY,KEY\n"
+                   "34,direction,uuid:a,uuid:a/salaries[1]\n"
+                   "51,chauffeur,uuid:a,uuid:a/salaries[2]\n"
+                   "28,atelier,uuid:b,uuid:b/salaries[1]\n"
+                   "40,atelier,uuid:z,uuid:z/salaries[1]\n"
+                   "30,atelier,,\n"
+                   "45,direction,uuid:d,uuid:d/salaries[1]\n"
+                   ",,uuid:c,uuid:c/salaries[1]\n")
+        z.writestr("acteurs-salaries-formations.csv",  # a repeat inside the repeat
+                   "intitule,PARENT_KEY,KEY\n"
+                   "Comptabilité,uuid:a/salaries[1],uuid:a/salaries[1]/formations[1]\n"
+                   "Soudure,uuid:b/salaries[1],uuid:b/salaries[1]/formations[1]\n"
+                   "Gestion,uuid:a/salaries[1],uuid:a/salaries[1]/formations[2]\n")
+    return path
+
+
+def test_odk_central_zip_with_repeat_csv(tmp_path):
+    path = _odk_zip(tmp_path)
     s = read_responses(path, _odk_form(tmp_path))
     assert detect_format(path) == s.format == "odk_zip"
-    assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (3, 3, 0)
-    assert s.repeats == {"acteurs-salaries": 4}
+    assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (4, 3, 1)
+    assert s.repeats == {"acteurs-salaries": 7, "acteurs-salaries-formations": 3}
     types = s.answers[s.answers["question_id"] == "type_acteur"]["value"]
     assert types.tolist() == ["asso", "entreprise", "cooperative"]  # "structure-type_acteur"
     out = s.anomalies[s.anomalies["problem"].str.contains("absente de la liste")]
-    assert out[["row", "value"]].values.tolist() == [[4, "cooperative"]]
-    assert s.anomalies["problem"].str.contains("1 ligne\\(s\\) de répétition sans").any()
+    assert out[["file", "row", "value"]].values.tolist() == [
+        ["acteurs.zip", 4, "cooperative"], ["acteurs.zip, acteurs-salaries.csv", 3, "chauffeur"]]
+
+
+def test_odk_repeat_answers_attached_to_their_submission(tmp_path):
+    s = read_responses(_odk_zip(tmp_path), _odk_form(tmp_path))
+    accounts = [(a.file, a.rows_read, a.rows_loaded, a.rows_rejected) for a in s.repeat_accounts]
+    assert accounts == [("acteurs.zip, acteurs-salaries.csv", 7, 3, 4),
+                        ("acteurs.zip, acteurs-salaries-formations.csv", 3, 3, 0)]
+    row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    inside = s.answers[s.answers["instance"].notna()]
+    got = sorted((row_of[a], q, int(i), v) for a, q, v, i in inside.itertuples(index=False)
+                 if q != "intitule")
+    assert got == [(2, "age", 1, "34"), (2, "age", 2, "51"), (2, "poste", 1, "direction"),
+                   (2, "poste", 2, "chauffeur"), (3, "age", 1, "28"), (3, "poste", 1, "atelier")]
+    courses = inside[inside["question_id"] == "intitule"]
+    assert [(row_of[a], int(i), v) for a, i, v in
+            zip(courses["actor_id"], courses["instance"], courses["value"])] == [
+        (2, 1, "Comptabilité"), (3, 1, "Soudure"), (2, 2, "Gestion")]
+    # outside repeats, nothing changes: no instance
+    assert s.answers.loc[s.answers["question_id"] == "commune", "instance"].isna().all()
+    asked = s.asked[s.asked["question_id"] == "age"]["actor_id"].map(row_of)
+    assert sorted(asked) == [2, 3]
+    assert s.questions.set_index("question_id")["repeat"].dropna().to_dict() == {
+        "age": "salaries", "poste": "salaries", "intitule": "formations"}
+
+
+def test_odk_repeat_rows_without_parent_are_rejected_in_french(tmp_path):
+    s = read_responses(_odk_zip(tmp_path), _odk_form(tmp_path))
+    rejected = s.anomalies[(s.anomalies["action"] == "rejeté")
+                           & (s.anomalies["file"] == "acteurs.zip, acteurs-salaries.csv")]
+    assert rejected["row"].tolist() == [5, 6, 7, 8]
+    assert rejected["column"].fillna("").tolist() == ["PARENT_KEY"] * 3 + [""]
+    assert rejected["value"].fillna("").tolist() == ["uuid:z", "", "uuid:d", ""]
+    problems = rejected["problem"].tolist()
+    assert problems[0] == ("ligne de répétition sans soumission parente : aucune soumission "
+                           "n'a « KEY » = uuid:z")
+    assert "« PARENT_KEY » vide" in problems[1]
+    assert problems[2] == ("ligne de répétition dont la soumission parente (ligne 5) "
+                           "est rejetée")
+    assert problems[3] == "ligne de répétition vide (aucune réponse)"
 
 
 @pytest.mark.parametrize("header, suffix, expected", [

@@ -68,6 +68,7 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
 
     from diagnostic.forms import read_form
     from diagnostic.readers import FORMATS, detect_format, read_responses
+    from diagnostic.readers.repeats import table_holds
     from diagnostic.territory import place_actors, read_communes
 
     fmt = detect_format(file)
@@ -79,12 +80,23 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
         _placed, placing = place_actors(survey.actors, read_communes(communes_file))
         anomalies = pd.concat([anomalies, placing], ignore_index=True)
     ch = survey.choices
+    inside = survey.answers[survey.answers["instance"].notna()]
+    per_question = inside["question_id"].map(dict(zip(survey.questions["question_id"],
+                                                      survey.questions["repeat"])))
+    answers_of = per_question.value_counts().to_dict()
     report = {
         "file": str(file), "format": fmt, "format_label": FORMATS.get(fmt, fmt),
         **survey.account.as_dict(), "repeats": survey.repeats,
+        # each repeat table: its rows (read = loaded + rejected) and the answers loaded
+        "repeat_groups": [
+            {"name": name, **account.as_dict(),
+             "answers": int(sum(n for rep, n in answers_of.items() if table_holds(name, rep)))}
+            for name, account in zip(survey.repeats, survey.repeat_accounts)],
+        "repeat_answers": len(inside),
         "respondents": len(survey.actors),
         "questions": [
             {"question_id": q.question_id, "label": q.label, "type": q.type, "role": q.role,
+             "repeat": q.repeat if isinstance(q.repeat, str) else None,
              "choices": ch.loc[ch["list_name"] == q.list_name, "value"].tolist()
              if isinstance(q.list_name, str) else []}
             for q in survey.questions.itertuples()
@@ -100,6 +112,9 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
     print(f"Fichier : {file}\nFormat détecté : {fmt} ({report['format_label']})")
     print(f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
           f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}")
+    for g in report["repeat_groups"]:
+        print(f"Répétition {g['name']} : {g['rows_read']} lignes lues, {g['rows_loaded']} "
+              f"chargées, {g['rows_rejected']} rejetées ; {g['answers']} réponses chargées")
     print(f"\nQuestions ({len(report['questions'])}) :")
     for q in report["questions"]:
         extra = f" [{', '.join(q['choices'])}]" if q["choices"] else ""

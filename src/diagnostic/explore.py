@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from diagnostic.issues import _issue_label  # one wording rule for issue labels
+from diagnostic.issues import _issue_label, outside_repeats  # one wording rule for labels
 from diagnostic.tallies import IssueTally, Tally, _objects, tally, tally_responses
 
 NOT_GIVEN = "non précisé"
@@ -50,7 +50,7 @@ def likert_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.D
     qinfo = likert.assign(short=[_issue_label(lbl, labels) for lbl in labels])
     qinfo = qinfo.rename(columns={"question_id": "issue_id", "short": "issue_label"})
     scale = choices.rename(columns={"label": "level_label"})
-    sub = answers.merge(qinfo[["issue_id", "issue_label", "theme", "list_name"]],
+    sub = outside_repeats(answers).merge(qinfo[["issue_id", "issue_label", "theme", "list_name"]],
                         left_on="question_id", right_on="issue_id")
     sub = sub.merge(scale[["list_name", "value", "level_label", "order", "is_missing_code"]],
                     on=["list_name", "value"])

@@ -33,7 +33,9 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
 
     Likert issue questions (role ``issue_importance``) are one issue each; "don't know"
     codes are left out. In a multi-select issue question (role ``issue``) each choice is
-    an issue, answered by everyone who was asked the question.
+    an issue, answered by everyone who was asked the question. Answers given inside a
+    repeat group (``instance`` set: one per household member, per site…) are left out:
+    each actor speaks once for their structure.
 
     Returns
     -------
@@ -41,6 +43,7 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         actor_id, actor_type, issue_id, label, theme (categories), level (Float64, Likert
         only), levels, supports (bool).
     """
+    answers = outside_repeats(answers)
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     likert, likert_codes = _likert_responses(answers, questions, choices, settings, types.index)
     frames = [likert]
@@ -78,6 +81,16 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     out["supports"] = out["supports"].astype(bool)
     return out[["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels",
                 "supports"]]
+
+
+def outside_repeats(answers: pd.DataFrame) -> pd.DataFrame:
+    """The `answers` given once per actor: those of repeat groups (``instance`` set) left out.
+
+    The table is returned as is (no copy) when it holds no repeat answer.
+    """
+    if "instance" not in answers.columns or not answers["instance"].notna().any():
+        return answers
+    return answers[answers["instance"].isna().to_numpy()]
 
 
 def _likert_responses(answers, questions, choices, settings,

@@ -289,7 +289,8 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies
                                    + [moved]
                                    + analysis.pop("_anomalies")),
-        accounts=tuple(s.account for s in surveys) + analysis.pop("_accounts"),
+        accounts=tuple(a for s in surveys for a in (s.account, *s.repeat_accounts))
+        + analysis.pop("_accounts"),
         indicators=indicators, **analysis,
     )
 def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:

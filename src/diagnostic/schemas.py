@@ -10,7 +10,7 @@ S, C, I, F, B = "string", "category", "Int64", "Float64", "boolean"
 SCHEMAS: dict[str, dict[str, str]] = {
     "questions": {
         "question_id": S, "label": S, "type": S, "list_name": S, "group": S,
-        "role": S, "theme": S, "required": B,
+        "role": S, "theme": S, "required": B, "repeat": S,
     },
     "choices": {
         "list_name": S, "value": S, "label": S, "order": I, "is_missing_code": B,
@@ -20,7 +20,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "epci_code": S, "cooperation": S, "source_file": S, "source_row": I,
     },
     "personal": {"actor_id": S, "field": S, "value": S},
-    "answers": {"actor_id": S, "question_id": S, "value": S},
+    # instance: which row of a repeat group (1, 2…) the answer comes from; empty outside repeats
+    "answers": {"actor_id": S, "question_id": S, "value": S, "instance": I},
     "asked": {"actor_id": S, "question_id": S},
     "needs": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "offers": {"actor_id": S, "category": S, "subcategory": S, "text": S},
@@ -99,7 +100,10 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     schema = SCHEMAS[table]
     out = pd.DataFrame(index=frame.index)
     for name, dtype in schema.items():
-        col = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index)
+        if name not in frame.columns:  # typed at once: no conversion of millions of NA
+            out[name] = pd.Series(pd.NA, index=frame.index, dtype=dtype)
+            continue
+        col = frame[name]
         if dtype == I:
             col = pd.to_numeric(col, errors="coerce").round().astype(I)
         elif dtype == F:

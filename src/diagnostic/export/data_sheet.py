@@ -39,7 +39,9 @@ def data_table(diag) -> pd.DataFrame:
     keyed = answers.assign(list_name=lists).merge(
         choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left")
     keyed["text"] = keyed["label"].fillna(keyed["value"]).astype("string")
-    keyed = keyed.sort_values(["actor_id", "question_id", "order"], kind="stable")
+    # the answers of a repeat group in the order of its rows (member 1 ; member 2 …)
+    by = ["actor_id", "question_id"] + (["instance"] if "instance" in keyed.columns else [])
+    keyed = keyed.sort_values(by + ["order"], kind="stable")
     keys = ["actor_id", "question_id"]
     several = keyed.duplicated(keys, keep=False)  # join only where there is something to join
     joined = pd.concat([keyed.loc[~several].set_index(keys)["text"],
@@ -50,7 +52,9 @@ def data_table(diag) -> pd.DataFrame:
     base = diag.actors[["actor_id", "actor_type", "commune_code"]].assign(
         actor_type=lambda f: relabel(f["actor_type"], types))
     out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
-    for q in questions.loc[questions["type"] == "numeric", "question_id"]:
+    once = questions["repeat"].isna() if "repeat" in questions.columns else True
+    # a repeat group's numbers stay text: « 34 ; 51 » is one cell for two employees
+    for q in questions.loc[(questions["type"] == "numeric") & once, "question_id"]:
         if q in out.columns:
             out[q] = pd.to_numeric(out[q].str.replace(",", ".", regex=False), errors="coerce")
     return out.reset_index(drop=True)

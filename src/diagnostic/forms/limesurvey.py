@@ -6,8 +6,11 @@ tables by `_build_form`:
 
 - single choice (L, !, O, Y, G, I, 5) -> one ``single`` question (``likert`` for 5);
 - multiple choice (M, P) -> one ``multiple`` question whose options are the subquestion codes;
-- arrays (F, H, A, B, C, E, 1) -> one question per subquestion, ``{code}_{subcode}``, all
+- arrays (F, H, A, B, C, E) -> one question per subquestion, ``{code}_{subcode}``, all
   sharing the answer list (``likert`` when the list is an ordered scale);
+- dual-scale arrays (1) -> two questions per subquestion, one per scale,
+  ``{code}_{subcode}_0`` and ``{code}_{subcode}_1`` (LimeSurvey's own variable names), each
+  with the answers of its scale (``scale_id`` 0 or 1) and the scale's header in its label;
 - multiple texts/numbers (Q, K, ;, :) -> one text/numeric question per subquestion;
 - ranking (R) -> one ``rank`` question; display-only types (X, *) are left out.
 """
@@ -29,7 +32,8 @@ from diagnostic.schemas import conform
 
 _SINGLE = {"L", "!", "O", "Y", "G", "I", "5"}
 _MULTIPLE = {"M", "P"}
-_ARRAYS = {"F", "H", "A", "B", "C", "E", "1"}
+_ARRAYS = {"F", "H", "A", "B", "C", "E"}
+_DUAL = "1"
 _PER_SUB = {"Q": "text", ";": "text", "K": "numeric", ":": "numeric"}
 _PLAIN = {"S": "text", "T": "text", "U": "text", "N": "numeric", "D": "date", "|": "text",
           "R": "rank"}
@@ -58,6 +62,7 @@ class _Structure:
     questions: list = field(default_factory=list)       # dicts: qid gid type code text other mandatory
     subquestions: dict = field(default_factory=dict)    # parent qid -> [(code, text, scale)]
     answers: dict = field(default_factory=dict)         # qid -> [(code, label, scale)]
+    scale_headers: dict = field(default_factory=dict)   # qid -> (header A, header B)
 
 
 def clean_text(text) -> str:
@@ -127,6 +132,10 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
             out.groups[gid] = clean_text(get(row, "name"))
         elif kind == "Q":
             qid = f"q{n}"
+            headers = (clean_text(get(row, "dualscale_headerA")),
+                       clean_text(get(row, "dualscale_headerB")))
+            if any(headers):
+                out.scale_headers[qid] = headers
             out.questions.append({
                 "qid": qid, "gid": gid, "type": get(row, "type/scale"), "code": get(row, "name"),
                 "text": clean_text(get(row, "text")), "other": get(row, "other") == "Y",
@@ -176,6 +185,8 @@ def _build_form(st: _Structure) -> Form:
                 questions.append({"question_id": f"{code}_{sub}", "label": label,
                                   "type": "likert" if ordered else "single",
                                   "list_name": list_name, **common})
+        elif qtype == _DUAL:
+            questions += _dual_scale(q, common, st, add_list)
         elif qtype in _PER_SUB:
             for sub, sub_text in subs:
                 label = " — ".join(t for t in (text, sub_text) if t)
@@ -196,3 +207,29 @@ def _build_form(st: _Structure) -> Form:
     return Form(st.file, st.title or Path(st.file).stem, st.language,
                 conform(pd.DataFrame(questions), "questions"),
                 conform(pd.DataFrame(choices), "choices"), log.frame())
+
+
+def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:
+    """The two questions of each row of a dual-scale array, one per scale.
+
+    LimeSurvey stores each row twice, as ``{sgq}{subcode}#0`` and ``#1`` with
+    ``scale_id`` 0 and 1 (``createFieldMap``, application/helpers/common_helper.php);
+    its answer options carry the same ``scale_id``. The ids are the variable names
+    of its Expression Manager, ``{code}_{subcode}_{scale_id}``.
+    """
+    code, text = q["code"], q["text"]
+    headers = st.scale_headers.get(q["qid"], ("", ""))
+    subs = [(c, t) for c, t, scale in st.subquestions.get(q["qid"], []) if scale == "0"]
+    out = []
+    lists = []
+    for scale in (0, 1):
+        options = [(c, lab) for c, lab, s in st.answers.get(q["qid"], []) if s == str(scale)]
+        lists.append((add_list(f"{code}#{scale}", options), len(options) >= 3))
+    for sub, sub_text in subs:
+        for scale, (list_name, ordered) in enumerate(lists):
+            header = headers[scale] or f"échelle {scale + 1}"
+            label = " — ".join(t for t in (text, sub_text, header) if t)
+            out.append({"question_id": f"{code}_{sub}_{scale}", "label": label,
+                        "type": "likert" if ordered else "single", "list_name": list_name,
+                        **common})
+    return out

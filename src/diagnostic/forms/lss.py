@@ -80,4 +80,11 @@ def read_lss_records(path: Path, language: str | None) -> _Structure:
         label = r.get("answer") or a_texts.get(r.get("aid", ""), "")
         out.answers.setdefault(r["qid"], []).append(
             (r.get("code", ""), clean_text(label), r.get("scale_id") or "0"))
+    # headers of the two scales of a dual-scale array (question type 1)
+    headers: dict = {}
+    for r in _rows(root, "question_attributes"):
+        name = r.get("attribute", "")
+        if name in ("dualscale_headerA", "dualscale_headerB") and mine(r):
+            headers.setdefault(r["qid"], ["", ""])[name.endswith("B")] = clean_text(r.get("value"))
+    out.scale_headers = {qid: tuple(h) for qid, h in headers.items()}
     return out

@@ -186,7 +186,8 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
         common = {"group": "/".join(groups), "role": role or "other",
                   "theme": (rec.get(theme_col) or "") if theme_col else "",
                   "required": str(rec.get("required") or "").strip().lower()
-                  in ("yes", "true", "1")}
+                  in ("yes", "true", "1"),
+                  "repeat": repeat_stack[-1] if repeat_stack else None}
         rows.append({"question_id": name, "label": label or name, "list_name": list_name,
                      "type": _question_type(base, log, excel_row), **common})
         names = [name]

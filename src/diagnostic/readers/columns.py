@@ -23,6 +23,9 @@ UNTICKED = {"0", "false", "faux", "non", "no", "n"}
 NOT_ASKED = {"n/a", "na", "-", ""}
 _LS_CODE = re.compile(r"^([A-Za-z][\w]*(?:\[[^\]]*\])*)\.\s")
 _SEPARATORS = re.compile(r"[/.\-:]")
+#: LimeSurvey's code heading of a row of a dual-scale array: ``Q1[SQ001][1]``, the scale
+#: counted from 1 (``viewHelper::getFieldCode``), i.e. the variable ``Q1_SQ001_0``.
+_DUAL_SCALE = re.compile(r"^([^\[\]]+)\[([^\]]+)\]\[(\d)\]$")
 
 
 def norm_text(text) -> str:
@@ -32,7 +35,11 @@ def norm_text(text) -> str:
 
 
 def _code_key(code: str) -> str:
-    """``grp.q`` / ``grp-q`` / ``Q1[SQ001]`` -> ``grp/q`` / ``grp/q`` / ``q1_sq001``."""
+    """``grp.q`` / ``grp-q`` / ``Q1[SQ001]`` -> ``grp/q`` / ``grp/q`` / ``q1_sq001``;
+    ``Q1[SQ001][2]`` (second scale of a dual-scale array) -> ``q1_sq001_1``."""
+    dual = _DUAL_SCALE.match(code.strip())
+    if dual:
+        code = f"{dual.group(1)}_{dual.group(2)}_{int(dual.group(3)) - 1}"
     code = re.sub(r"\[([^\]]*)\]", r"_\1", code.strip())
     return _SEPARATORS.sub("/", code).casefold()
 

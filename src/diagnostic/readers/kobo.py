@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnostic.forms.model import Form
+import pandas as pd
+
 from diagnostic.readers.build import actor_pseudonym, survey_from_frame  # noqa: F401
+from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import read_table
+from diagnostic.readers.tables import Table, read_table
 from diagnostic.sheets import SPREADSHEET_SUFFIXES, sheet_names
 
 #: Columns Kobo adds to every export; never answers.
@@ -18,6 +21,9 @@ META_COLUMNS = {
     "meta/instanceID", "instanceID", "_parent_index", "_parent_table_name",
     "_submission__uuid", "_submission__id", "formhub/uuid",
 }
+#: How a repeat sheet names its submission: (its column, the submissions' column).
+_PARENT_LINKS = (("_submission__uuid", "_uuid"), ("_submission__id", "_id"),
+                 ("_parent_index", "_index"))
 #: Columns holding the submission id, by platform, in order of preference.
 _ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID",
                "meta.instanceID", "_id")
@@ -53,9 +59,14 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
     path = Path(path)
     table = read_table(path)
     frame = table.frame
-    repeats = {}
+    repeats, tables = {}, []
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        repeats = {name: len(read_table(path, name).frame) for name in sheet_names(path)[1:]}
+        names = sheet_names(path)
+        resolved: dict = {}
+        for name in names[1:]:
+            sheet = read_table(path, name)
+            repeats[name] = len(sheet.frame)
+            tables.append(_repeat_table(path.name, name, sheet, frame, names[0], resolved))
     id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
     notes, dedupe = list(table.notes), True
     if id_column and frame[id_column].duplicated().sum() > len(frame) // 2:
@@ -63,11 +74,36 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
         notes.append((f"la colonne « {id_column} » se répète : tableau d'une répétition "
                       "(plusieurs lignes par soumission), chaque ligne est gardée", None))
         id_column, dedupe = None, False
-    return survey_from_frame(frame, form, file=path.name, fmt=fmt or kobo_format(path),
-                             actor_type=actor_type, repeats=repeats,
-                             header_rows=table.header_rows, id_column=id_column,
-                             meta=META_COLUMNS | set(_ID_COLUMNS), notes=notes,
-                             dedupe=dedupe, codes=table.codes)
+    meta = META_COLUMNS | set(_ID_COLUMNS)
+    survey = survey_from_frame(frame, form, file=path.name, fmt=fmt or kobo_format(path),
+                               actor_type=actor_type, repeats=repeats,
+                               header_rows=table.header_rows, id_column=id_column,
+                               meta=meta, notes=notes, dedupe=dedupe, codes=table.codes)
+    return attach_repeats(survey, frame, table.header_rows, tables, form, meta=meta)
+
+
+def _repeat_table(file: str, name: str, sheet: Table, main: pd.DataFrame, main_name: str,
+                  resolved: dict) -> RepeatTable:
+    """A repeat sheet and the submission of each of its rows.
+
+    The submission is named by ``_submission__uuid`` (or ``_submission__id``); older exports
+    give only ``_parent_index``, the ``_index`` of the parent row, which for a repeat inside
+    a repeat is a row of another sheet: followed up to the submission (`resolved` keeps,
+    for each sheet read, its ``_index`` -> submission ``_index``).
+    """
+    frame = sheet.frame
+    column, target = next(((c, t) for c, t in _PARENT_LINKS
+                           if c in frame.columns and t in main.columns), _PARENT_LINKS[-1])
+    parents = frame[column] if column in frame.columns else pd.Series(
+        pd.NA, index=frame.index, dtype="string")
+    if column == "_parent_index" and "_parent_table_name" in frame.columns:
+        up = frame["_parent_table_name"].fillna(main_name).to_numpy()
+        parents = pd.Series([p if t == main_name else resolved.get(t, {}).get(p)
+                             for p, t in zip(parents, up)], index=frame.index, dtype="string")
+    if "_index" in frame.columns:
+        resolved[name] = dict(zip(frame["_index"], parents))
+    return RepeatTable(name, f"{file}, feuille {name}", frame, sheet.header_rows, parents,
+                       column, target)
 
 
 def kobo_format(path: Path) -> str:

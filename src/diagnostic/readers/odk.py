@@ -13,6 +13,7 @@ from diagnostic.errors import DiagnosticError
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table, table_from_bytes
 
@@ -24,8 +25,8 @@ META_COLUMNS = {
 }
 
 
-def _zip_tables(path: Path) -> tuple[str, Table, dict[str, int]]:
-    """The submissions table of an ODK Central ZIP, and the row count of each repeat CSV."""
+def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
+    """The submissions table of an ODK Central ZIP, and its repeat tables."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = {n: archive.read(n) for n in archive.namelist()
@@ -41,8 +42,16 @@ def _zip_tables(path: Path) -> tuple[str, Table, dict[str, int]]:
         raise DiagnosticError("l'archive doit contenir un seul CSV de soumissions (sans "
                               f"colonne PARENT_KEY) ; trouvés : {', '.join(main) or 'aucun'}.",
                               file=path.name)
-    repeats = {Path(n).stem: len(t.frame) for n, t in tables.items() if n != main[0]}
-    return main[0], tables[main[0]], repeats
+    repeats = []
+    for name, t in tables.items():
+        if name == main[0]:
+            continue
+        # a repeat inside a repeat points to a repeat row, "uuid:…/groupe[2]": the
+        # submission's KEY is its first part
+        parents = t.frame["PARENT_KEY"].str.split("/").str[0]
+        repeats.append(RepeatTable(Path(name).stem, f"{path.name}, {name}", t.frame,
+                                   t.header_rows, parents, "PARENT_KEY", "KEY"))
+    return tables[main[0]], repeats
 
 
 def read_odk(path, form: Form | None = None, *, actor_type: str | None = None,
@@ -52,14 +61,14 @@ def read_odk(path, form: Form | None = None, *, actor_type: str | None = None,
     Returns
     -------
     Survey
-        `repeats` counts the rows of each repeat CSV of a ZIP; repeat rows whose
-        ``PARENT_KEY`` matches no submission are reported as anomalies.
+        The answers of each repeat CSV of a ZIP are given to their submission (see
+        `attach_repeats`); `repeats` counts the rows of each repeat CSV, and repeat rows
+        whose ``PARENT_KEY`` matches no loaded submission are rejected and reported.
     """
     path = Path(path)
-    repeats, orphans = {}, []
+    repeats = []
     if path.suffix.lower() == ".zip":
-        _name, table, repeats = _zip_tables(path)
-        orphans = _orphans(path, table)
+        table, repeats = _zip_tables(path)
     else:
         table = read_table(path)
     frame = table.frame
@@ -67,25 +76,7 @@ def read_odk(path, form: Form | None = None, *, actor_type: str | None = None,
         form = infer_form(frame, path.name, meta=META_COLUMNS)
     survey = survey_from_frame(
         frame, form, file=path.name, fmt=fmt or ("odk_zip" if repeats else "odk_csv"),
-        actor_type=actor_type, repeats=repeats, header_rows=table.header_rows,
-        id_column="KEY" if "KEY" in frame.columns else None, meta=META_COLUMNS,
-        notes=table.notes + orphans)
-    return survey
-
-
-def _orphans(path: Path, main: Table) -> list:
-    """Repeat rows whose PARENT_KEY points to no submission: noted, not lost."""
-    keys = set(main.frame["KEY"].dropna()) if "KEY" in main.frame.columns else set()
-    notes = []
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            t = table_from_bytes(archive.read(name), name) if name.endswith(".csv") else None
-            if t is None or "PARENT_KEY" not in t.frame.columns:
-                continue
-            parents = t.frame["PARENT_KEY"].dropna()
-            # a nested repeat points to a repeat row: its key starts with the submission key
-            lost = [p for p in parents if p.split("/")[0] not in keys]
-            if lost:
-                notes.append((f"{name} : {len(lost)} ligne(s) de répétition sans soumission "
-                              "parente", None))
-    return notes
+        actor_type=actor_type, repeats={t.name: len(t.frame) for t in repeats},
+        header_rows=table.header_rows, id_column="KEY" if "KEY" in frame.columns else None,
+        meta=META_COLUMNS, notes=table.notes)
+    return attach_repeats(survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS)

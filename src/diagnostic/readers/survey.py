@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -14,7 +14,9 @@ class Survey:
     """One questionnaire's responses, as the tables of DESIGN.md.
 
     `actors`, `answers`, `asked`, `needs`, `offers` hold no personal data; names, emails
-    and phone numbers live only in `personal`.
+    and phone numbers live only in `personal`. `repeats` counts the rows of each repeat
+    group's table; their answers are in `answers` (with an ``instance``), and each table has
+    its own row account in `repeat_accounts`.
     """
 
     format: str
@@ -30,3 +32,4 @@ class Survey:
     anomalies: pd.DataFrame
     account: RowAccount
     repeats: dict
+    repeat_accounts: tuple[RowAccount, ...] = field(default=())
