@@ -29,7 +29,10 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
 
 def _actor_codes(responses: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the `actor_id` column into its sorted distinct ids (hashed once, reused)."""
-    codes, ids = pd.factorize(responses["actor_id"].to_numpy(dtype=object), sort=True)
+    column = responses["actor_id"]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # codes ready: renumber in id order
+        return _sorted_used(column.cat.codes.to_numpy(), column.cat.categories)
+    codes, ids = pd.factorize(column.to_numpy(dtype=object), sort=True)
     return codes, np.asarray(ids, dtype=object)
 
 

@@ -40,8 +40,9 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
     Returns
     -------
     DataFrame
-        actor_id, actor_type, issue_id, label, theme (categories), level (Float64, Likert
-        only), levels, supports (bool).
+        actor_id, actor_type, issue_id, label, theme (categories; actor_id a string column
+        only when some answer's actor is not in `actors`), level (Float64, Likert only),
+        levels, supports (bool).
     """
     answers = outside_repeats(answers)
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
@@ -75,6 +76,8 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         codes = types.index.get_indexer(out["actor_id"].array)
     type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
     out["actor_type"] = categorical_from_few(type_of, codes)
+    if (codes >= 0).all() and not isinstance(out["actor_id"].dtype, pd.CategoricalDtype):
+        out["actor_id"] = pd.Categorical.from_codes(codes, categories=types.index)
     for col in ("issue_id", "label", "theme"):
         if not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
@@ -123,8 +126,8 @@ def _likert_responses(answers, questions, choices, settings,
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
     k = sizes[q]
     actor = actor_ids.get_indexer(answers["actor_id"].array)[rows]
-    # the ids taken from the actors' own (few) strings when every one is known
-    ids = (pd.array(actor_ids.to_numpy(dtype=object), dtype="str").take(actor)
+    # categories of the actors' own (few) strings when every one is known: no string per row
+    ids = (pd.Categorical.from_codes(actor, categories=actor_ids)
            if (actor >= 0).all() else answers["actor_id"].array[rows].astype("str"))
     return pd.DataFrame({
         "actor_id": ids, "issue_id": issue,
