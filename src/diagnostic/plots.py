@@ -345,18 +345,19 @@ def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Rése
     Figure
         Trace 0: links; trace 1: resources (diamonds, labelled); then one trace per actor type.
     """
-    pos = nx.spring_layout(graph, seed=seed) if len(graph) else {}
+    res = [n for n, d in graph.nodes(data=True) if d["kind"] == "resource"]
+    pos = _resource_ring_layout(graph, res, seed)
     ex, ey = [], []
     for a, b in graph.edges:
         ex += [float(pos[a][0]), float(pos[b][0]), None]
         ey += [float(pos[a][1]), float(pos[b][1]), None]
     data = [{"type": "scatter", "x": ex, "y": ey, "mode": "lines", "name": "liens",
              "line": {"color": "#CCC", "width": 0.7}, "hoverinfo": "skip", "showlegend": False}]
-    res = [n for n, d in graph.nodes(data=True) if d["kind"] == "resource"]
     data.append({
         "type": "scatter", "mode": "markers+text", "name": "Ressources",
         "x": [float(pos[n][0]) for n in res], "y": [float(pos[n][1]) for n in res],
-        "text": [graph.nodes[n]["label"] for n in res], "textposition": "top center",
+        "text": [graph.nodes[n]["label"] for n in res],
+        "textposition": [_outward(*pos[n]) for n in res], "cliponaxis": False,
         "textfont": {"size": 12, "color": "#1F4E5F"},
         "marker": {"symbol": "diamond", "color": "#1F4E5F", "line": {"color": "white", "width": 1},
                    "size": [float(10 + 2 * np.sqrt(graph.degree[n])) for n in res]},
@@ -376,6 +377,29 @@ def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Rése
                      "besoin ou qu'il peut offrir", legend={"orientation": "h", "y": -0.02},
                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"})
     return _figure(data, layout, validate)
+
+
+def _resource_ring_layout(graph: nx.Graph, resources: list, seed: int) -> dict:
+    """Resources evenly on a wide ellipse (their labels do not overlap), actors placed among them
+    by the spring layout, each drawn towards the resources it is linked to."""
+    if not len(graph):
+        return {}
+    if not resources:
+        return nx.spring_layout(graph, seed=seed)
+    ring = {r: (1.6 * float(np.cos(a)), float(np.sin(a))) for r, a in zip(  # wide: labels
+        sorted(resources, key=str),
+        np.pi / 2 - 2 * np.pi * np.arange(len(resources)) / len(resources))}
+    return nx.spring_layout(graph, pos=ring, fixed=list(ring), seed=seed,
+                            k=1.2 / np.sqrt(max(len(graph), 1)))
+
+
+def _outward(x: float, y: float) -> str:
+    """Where a label goes for a point of the ring: away from the centre."""
+    if y > 0.8:
+        return "top center"
+    if y < -0.8:
+        return "bottom center"
+    return "middle right" if x > 0 else "middle left"
 
 
 OPPORTUNITY_COLUMNS = {"kind": "Type", "category": "Ressource", "score": "Score",
