@@ -1,6 +1,7 @@
 import json
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -128,3 +129,22 @@ def test_unvalidated_figures_are_the_same_figures(example_diag, builder):
     fast = getattr(plots, builder)(table, validate=False)
     checked = go.Figure(fast.to_dict())  # validation raises on any invalid property
     assert json.loads(checked.to_json()) == json.loads(getattr(plots, builder)(table).to_json())
+
+
+def test_network_resources_sit_apart_on_a_ring_labelled_outwards(example_diag):
+    from diagnostic.review_widgets import resource_labels
+
+    d = example_diag
+    graph = resource_network(d.needs, d.offers, d.actors, resource_labels(d.questions, d.choices))
+    res = plots.plot_cooperation_network(graph).to_dict()["data"][1]
+    xy = np.column_stack([res["x"], res["y"]])
+    named = (set(d.needs["category"]) | set(d.offers["category"])) - {"autre"}
+    assert len(xy) == len(named) == 14  # « autre » is no shared resource: not drawn
+    # on an ellipse of half-axes 1.6 and 1, evenly spread: no two resources close together
+    assert np.allclose((xy[:, 0] / 1.6) ** 2 + xy[:, 1] ** 2, 1)
+    gaps = np.linalg.norm(xy[:, None] - xy[None, :], axis=2)[np.triu_indices(len(xy), 1)]
+    assert gaps.min() > 0.3
+    top = int(np.argmax(xy[:, 1]))
+    assert res["textposition"][top] == "top center"
+    assert {res["textposition"][i] for i in np.flatnonzero(np.abs(xy[:, 1]) < 0.5)} <= {
+        "middle left", "middle right"}
