@@ -284,3 +284,14 @@ def test_abbreviated_dual_scale_rows_are_told_apart_by_their_number(scale_word):
     assert [matched[h][0].question_id for h in headings] == [
         "enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"]
     assert {how for _f, how, _s in matched.values()} == {"abbreviated"}
+
+
+def test_row_ending_with_a_number_is_not_taken_for_a_scale():
+    fields = [FieldText("enj_log_0", None, "Pour chaque enjeu", ("Logement", "Scale 1"), 0),
+              FieldText("enj_log_1", None, "Pour chaque enjeu", ("Logement", "Scale 2"), 1),
+              FieldText("sat_c1", None, "Satisfaction des habitants de la commune",
+                        ("Commune 1",))]
+    matched, ambiguous = match_headings(
+        ["Satisfaction des habitants de la commune? [Commune 1]"], fields)
+    assert [(f.question_id, how) for f, how, _s in matched.values()] == [("sat_c1", "fuzzy")]
+    assert ambiguous == {}

@@ -92,26 +92,30 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
             pending.append(heading)
     free = [f for f in fields if id(f) not in claims]
     pools: dict[tuple, tuple[list[FieldText], list[str]]] = {}
+    dual = any(f.scale is not None for f in free)
     for heading in pending:
-        text, scale = str(heading), None
-        found = _SCALE.search(text)
-        if found and any(f.scale is not None for f in free):
-            # a dual-scale row: compared without its scale, among the rows of that scale
-            text, scale = text[:found.start()], int(found.group(1)) - 1
-        length = cut_length(text)
-        if (length, scale) not in pools:
-            pools[length, scale] = _pool(free, length, scale)
-        pool, texts = pools[length, scale]
-        best = process.extract(heading_key(text), texts, scorer=fuzz.ratio, limit=2,
-                               score_cutoff=threshold - margin)
-        if not best or best[0][1] < threshold:
-            continue
-        if len(best) > 1 and best[0][1] - best[1][1] < margin:
-            ambiguous[heading] = ("questions", [pool[i].question_id for _t, _s, i in best])
-            continue
-        field, score = pool[best[0][2]], round(best[0][1], 1)
-        kind = "abbreviated" if length and score == 100 else "fuzzy"
-        claims[id(field)].append((heading, field, kind, score))
+        tries = [(str(heading), None)]
+        found = _SCALE.search(str(heading))
+        if found and dual:
+            # a dual-scale row is compared without its scale, among the rows of that scale;
+            # failing that, as any heading (a row text may end with a number)
+            tries.insert(0, (str(heading)[:found.start()], int(found.group(1)) - 1))
+        for text, scale in tries:
+            length = cut_length(text)
+            if (length, scale) not in pools:
+                pools[length, scale] = _pool(free, length, scale)
+            pool, texts = pools[length, scale]
+            best = process.extract(heading_key(text), texts, scorer=fuzz.ratio, limit=2,
+                                   score_cutoff=threshold - margin)
+            if not best or best[0][1] < threshold:
+                continue
+            if len(best) > 1 and best[0][1] - best[1][1] < margin:
+                ambiguous[heading] = ("questions", [pool[i].question_id for _t, _s, i in best])
+                break
+            field, score = pool[best[0][2]], round(best[0][1], 1)
+            kind = "abbreviated" if length and score == 100 else "fuzzy"
+            claims[id(field)].append((heading, field, kind, score))
+            break
     matched = {}
     for found in claims.values():
         if len(found) == 1:
