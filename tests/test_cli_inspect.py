@@ -40,6 +40,7 @@ def test_inspect_text_names_the_format(shared, capsys):
     out = capsys.readouterr().out
     assert "Format détecté : limesurvey_csv (export de réponses LimeSurvey (CSV))" in out
     assert "Lignes lues : 77, chargées : 77, rejetées : 0" in out
+    assert "Colonnes rattachées à une question : 130 (par code 130) ; non reconnues : 0" in out
 
 
 def test_inspect_bad_file_exits_2_without_traceback(tmp_path, capsys):

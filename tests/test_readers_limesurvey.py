@@ -118,6 +118,18 @@ _HEADINGS = {
                   "enj[log][2]. Pour chaque enjeu : [Logement][Scale 2]",
                   "enj[mob][1]. Pour chaque enjeu : [Mobilité][Scale 1]",
                   "enj[mob][2]. Pour chaque enjeu : [Mobilité][Scale 2]"],
+    # full-text headings: question text, then [subquestion][gT("Scale 1")] (Writer.php,
+    # getFullFieldSubHeading; common_helper.php, createFieldMap)
+    "full_text": ["Pour chaque enjeu : [Logement][Scale 1]",
+                  "Pour chaque enjeu : [Logement][Scale 2]",
+                  "Pour chaque enjeu : [Mobilité][Scale 1]",
+                  "Pour chaque enjeu : [Mobilité][Scale 2]"],
+    # "Scale" is translated by LimeSurvey (gT); its French wording was not found in the
+    # sources, so only the number is relied on, whatever the word
+    "full_text_translated": ["Pour chaque enjeu : [Logement][Échelle 1]",
+                             "Pour chaque enjeu : [Logement][Échelle 2]",
+                             "Pour chaque enjeu : [Mobilité][Échelle 1]",
+                             "Pour chaque enjeu : [Mobilité][Échelle 2]"],
 }
 
 

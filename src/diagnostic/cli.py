@@ -67,11 +67,10 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
     import pandas as pd
 
     from diagnostic.forms import read_form
-    from diagnostic.readers import FORMATS, detect_format, read_responses
+    from diagnostic.readers import FORMATS, read_responses
     from diagnostic.readers.repeats import table_holds
     from diagnostic.territory import place_actors, read_communes
 
-    fmt = detect_format(file)
     form = read_form(form_file, roles=roles) if form_file else None
     survey = read_responses(file, form)
     anomalies = survey.anomalies
@@ -85,7 +84,8 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
                                                       survey.questions["repeat"])))
     answers_of = per_question.value_counts().to_dict()
     report = {
-        "file": str(file), "format": fmt, "format_label": FORMATS.get(fmt, fmt),
+        "file": str(file), "format": survey.format,
+        "format_label": FORMATS.get(survey.format, survey.format),
         **survey.account.as_dict(), "repeats": survey.repeats,
         # each repeat table: its rows (read = loaded + rejected) and the answers loaded
         "repeat_groups": [
@@ -101,20 +101,25 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
              if isinstance(q.list_name, str) else []}
             for q in survey.questions.itertuples()
         ],
-        "anomalies": [
-            {k: (None if v != v or v is None else v) for k, v in rec.items()}
-            for rec in anomalies.astype(object).to_dict("records")
-        ],
+        # each header: the question (and option) it holds, and how it was recognised
+        "columns": _records(survey.columns) if survey.columns is not None else [],
+        "anomalies": _records(anomalies),
     }
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
-    print(f"Fichier : {file}\nFormat détecté : {fmt} ({report['format_label']})")
+    print(f"Fichier : {file}\nFormat détecté : {report['format']} ({report['format_label']})")
     print(f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
           f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}")
     for g in report["repeat_groups"]:
         print(f"Répétition {g['name']} : {g['rows_read']} lignes lues, {g['rows_loaded']} "
               f"chargées, {g['rows_rejected']} rejetées ; {g['answers']} réponses chargées")
+    ways = pd.Series([c["match"] for c in report["columns"]], dtype=object).value_counts()
+    matched = ways.drop(["meta", "none"], errors="ignore")
+    if len(ways):
+        found = ", ".join(f"{_MATCHES.get(k, k)} {n}" for k, n in matched.items())
+        print(f"Colonnes rattachées à une question : {matched.sum()} ({found or 'aucune'}) ; "
+              f"non reconnues : {ways.get('none', 0)}")
     print(f"\nQuestions ({len(report['questions'])}) :")
     for q in report["questions"]:
         extra = f" [{', '.join(q['choices'])}]" if q["choices"] else ""
@@ -124,6 +129,17 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
         where = ", ".join(str(x) for x in (f"ligne {a['row']}" if a["row"] else None, a["column"]) if x)
         print(f"  - {where + ' : ' if where else ''}{a['problem']} ({a['action']})")
     return 0
+
+
+#: How a column was recognised, in the words of the text report.
+_MATCHES = {"code": "par code", "label": "par libellé", "full_text": "par texte intégral",
+            "abbreviated": "par texte abrégé", "fuzzy": "par texte approché"}
+
+
+def _records(frame) -> list[dict]:
+    """Rows of a table as JSON-ready dicts (missing values as null)."""
+    return [{k: (None if v is None or v != v else v) for k, v in rec.items()}
+            for rec in frame.astype(object).to_dict("records")]
 
 
 def main(argv=None) -> int:

@@ -23,6 +23,9 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # instance: which row of a repeat group (1, 2…) the answer comes from; empty outside repeats
     "answers": {"actor_id": S, "question_id": S, "value": S, "instance": I},
     "asked": {"actor_id": S, "question_id": S},
+    # each header of a response export: the question (and option) it holds, and how it was
+    # recognised (code, label, full_text, abbreviated, fuzzy; meta: bookkeeping; none: left out)
+    "column_map": {"column": S, "question_id": S, "option": S, "match": S, "score": F},
     "needs": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "offers": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "communes": {

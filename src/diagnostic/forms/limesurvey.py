@@ -27,6 +27,7 @@ import pandas as pd
 
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
+from diagnostic.forms.limesurvey_fields import field_texts
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.schemas import conform
 
@@ -206,7 +207,8 @@ def _build_form(st: _Structure) -> Form:
                               "type": "text", "list_name": None, **common})
     return Form(st.file, st.title or Path(st.file).stem, st.language,
                 conform(pd.DataFrame(questions), "questions"),
-                conform(pd.DataFrame(choices), "choices"), log.frame())
+                conform(pd.DataFrame(choices), "choices"), log.frame(),
+                headings=field_texts(st))
 
 
 def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:

@@ -19,6 +19,35 @@ MISSING_CODES = {
 
 
 @dataclass(frozen=True)
+class FieldText:
+    """The full-text heading a platform writes above one column of its response export.
+
+    ``question`` is the question text, ``parts`` the bracketed parts that follow it
+    (subquestion, "Other", scale), so that ``text`` is "Question [part][part]".
+    ``option`` is set when the column is one option of a multiple-choice question;
+    ``scale`` (0 or 1) when the column is one scale of a dual-scale array.
+    """
+
+    question_id: str
+    option: str | None
+    question: str
+    parts: tuple[str, ...] = ()
+    scale: int | None = None
+
+    @property
+    def text(self) -> str:
+        brackets = "".join(f"[{p}]" for p in self.parts)
+        return f"{self.question} {brackets}".strip() if brackets else self.question
+
+    def abbreviated(self, length: int, ellipsis: str = "..") -> str:
+        """The heading with each text cut to `length` characters and `ellipsis` added."""
+        def cut(text: str) -> str:
+            return text if len(text) <= length else text[:length] + ellipsis
+        return FieldText(self.question_id, self.option, cut(self.question),
+                         tuple(cut(p) for p in self.parts)).text
+
+
+@dataclass(frozen=True)
 class Form:
     """A questionnaire: the `questions` and `choices` tables plus what was noticed reading it."""
 
@@ -30,6 +59,9 @@ class Form:
     anomalies: pd.DataFrame
     #: question_id -> name of the repeat group holding it (answered once per repeat row)
     repeats: dict = field(default_factory=dict)
+    #: the full-text heading of each export column, when the platform's structure says it
+    #: (LimeSurvey): matched against exports with "question text" headings
+    headings: tuple[FieldText, ...] = ()
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

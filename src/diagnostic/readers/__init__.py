@@ -47,8 +47,11 @@ def _read(path, form: Form | None, actor_type: str | None) -> Survey:
     platform = fmt.rsplit("_", 1)[0]
     if platform == "odk":
         return read_odk(path, form, actor_type=actor_type, fmt=fmt)
-    if platform == "limesurvey":
-        return read_limesurvey(path, form, actor_type=actor_type, fmt=fmt)
+    if platform == "limesurvey" or (platform == "table" and form is not None
+                                    and form.headings):
+        # a LimeSurvey structure tells a full-text export its platform headings do not show
+        return read_limesurvey(path, form, actor_type=actor_type,
+                               fmt=fmt.replace("table", "limesurvey"))
     if platform == "google_forms" or (form is None and platform == "table"):
         return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:

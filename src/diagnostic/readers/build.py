@@ -159,7 +159,8 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     known = cmap.used()
     for col in frame.columns:
         if col not in known and col not in meta and not col.startswith("_"):
-            log.add("colonne de l'export inconnue du formulaire : ignorée", KEPT, column=col)
+            log.add(cmap.notes.get(col, "colonne de l'export inconnue du formulaire : ignorée"),
+                    KEPT, column=col)
 
     answer_cols = [c for c in frame.columns if c in known]
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
@@ -245,6 +246,7 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         _resources(answers_to, form.questions, "offer"),
         pd.concat([form.anomalies, log.frame()], ignore_index=True),
         RowAccount(file, len(frame), len(frame) - n_rej, n_rej), repeats or {},
+        columns=cmap.table(frame.columns, meta),
     )
 
 

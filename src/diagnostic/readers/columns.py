@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from diagnostic.forms.model import Form
+from diagnostic.schemas import columns as schema_columns
+from diagnostic.schemas import conform
 
 #: Cells of an option column: ticked, not ticked, not asked.
 TICKED = {"1", "true", "vrai", "oui", "yes", "y", "x", "coché", "checked"}
@@ -55,16 +57,37 @@ def header_keys(column: str) -> set[str]:
 
 @dataclass
 class ColumnMap:
-    """Which column holds which question (and which option of a multi-select)."""
+    """Which column holds which question (and which option of a multi-select).
+
+    `how` says how a column was recognised: (``code`` | ``label`` | ``full_text`` |
+    ``abbreviated`` | ``fuzzy``, score 0-100); `notes`, in French, why a column left
+    unmatched was left out.
+    """
 
     single: dict = field(default_factory=dict)   # question_id -> column
     split: dict = field(default_factory=dict)    # question_id -> {choice value -> column}
+    how: dict = field(default_factory=dict)      # column -> (match, score)
+    notes: dict = field(default_factory=dict)    # column -> problem, for columns left out
 
     def used(self) -> set[str]:
         return set(self.single.values()) | {c for m in self.split.values() for c in m.values()}
 
+    def table(self, headers, meta=()) -> pd.DataFrame:
+        """The ``column_map`` table: one row per header, in the file's order."""
+        where = {c: (q, None) for q, c in self.single.items()}
+        where.update({c: (q, v) for q, m in self.split.items() for v, c in m.items()})
+        rows = []
+        for col in headers:
+            qid, option = where.get(col, (None, None))
+            match, score = self.how.get(col, ("code", 100.0)) if qid else (
+                ("meta" if col in meta or col.startswith("_") else "none"), None)
+            rows.append({"column": col, "question_id": qid, "option": option,
+                         "match": match, "score": score})
+        return conform(pd.DataFrame(rows, columns=schema_columns("column_map")), "column_map")
 
-def _looks_ticked(frame: pd.DataFrame, column: str) -> bool:
+
+def looks_ticked(frame: pd.DataFrame, column: str) -> bool:
+    """True when the cells of `column` are all ticks, blanks or "not asked"."""
     values = {norm_text(v) for v in frame[column].dropna().unique()}
     return values <= TICKED | UNTICKED | NOT_ASKED
 
@@ -94,10 +117,12 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
     out, taken = ColumnMap(), set()
     for q in form.questions.itertuples():
         path = f"{q.group}/{q.question_id}" if q.group else q.question_id
-        for key in (_code_key(path), _code_key(q.question_id), norm_text(q.label)):
+        for key, how in ((_code_key(path), "code"), (_code_key(q.question_id), "code"),
+                         (norm_text(q.label), "label")):
             col = lookup.get(key)
             if col and col not in taken:
                 out.single[q.question_id] = col
+                out.how[col] = (how, 100.0)
                 taken.add(col)
                 break
     for q in form.questions.itertuples():
@@ -112,13 +137,16 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                 keys += [f"{stem}/{_code_key(value)}", f"{stem}_{_code_key(value)}"]
                 if not options["value"].eq(str(position)).any():
                     keys.append(f"{stem}_{position}")
-            keys += [norm_text(f"{q.label} [{label}]"), norm_text(f"{q.label}/{label}")]
-            for key in keys:
+            keys = [(k, "code") for k in keys] + [
+                (norm_text(f"{q.label} [{label}]"), "label"),
+                (norm_text(f"{q.label}/{label}"), "label")]
+            for key, how in keys:
                 col = lookup.get(key)
                 # `q_opt` may be a question of its own: then it is not an option column
                 if (col and col not in taken and key not in question_ids
-                        and _looks_ticked(frame, col)):
+                        and looks_ticked(frame, col)):
                     found[value] = col
+                    out.how[col] = (how, 100.0)
                     break
         if found:
             out.split[q.question_id] = found

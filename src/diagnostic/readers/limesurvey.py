@@ -1,9 +1,11 @@
 """LimeSurvey response exports (CSV or Excel), with or without the survey structure.
 
 Headings come as codes (``Q1``, ``Q1[SQ001]``, ``Q1_SQ001``), as "code. question text",
-or as full texts ("Question [sub-question]"). Answers come as codes (``Y``/empty for a
-multiple choice) or as full answers (Oui/Non columns in French exports). ``N/A`` means the
-question was not shown.
+or as full texts ("Question [sub-question]", possibly abbreviated): with the structure
+file, full texts are matched to the question codes (`diagnostic.readers.fulltext`).
+Answers come as codes (``Y``/empty for a multiple choice) or as full answers (Oui/Non
+columns in French exports, answer texts), turned into codes with the structure's answer
+lists. ``N/A`` means the question was not shown.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.columns import map_columns
+from diagnostic.readers.fulltext import map_full_texts
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
 
@@ -39,7 +43,8 @@ def read_limesurvey(path, form: Form | None = None, *, actor_type: str | None = 
         CSV (any separator and encoding) or Excel export.
     form : Form, optional
         From `read_limesurvey_structure` (.txt or .lss); without it the questions are
-        inferred from the headings and flagged "unlabelled".
+        inferred from the headings and flagged "unlabelled". With it, full-text headings
+        are matched to the structure's codes; headings left unmatched are reported.
     actor_type : str, optional
         Actor type for every respondent.
 
@@ -56,6 +61,8 @@ def read_limesurvey(path, form: Form | None = None, *, actor_type: str | None = 
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
     fmt = fmt or ("limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else
                   "limesurvey_xlsx")
+    ignore = meta | {id_column} if id_column else meta
+    columns = map_full_texts(frame, form, map_columns(frame, form, ignore=ignore), ignore)
     return survey_from_frame(frame, form, file=path.name, fmt=fmt, actor_type=actor_type,
                              header_rows=table.header_rows, id_column=id_column, meta=meta,
-                             not_asked=NOT_ASKED, notes=table.notes)
+                             not_asked=NOT_ASKED, notes=table.notes, columns=columns)

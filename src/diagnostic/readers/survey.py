@@ -33,3 +33,6 @@ class Survey:
     account: RowAccount
     repeats: dict
     repeat_accounts: tuple[RowAccount, ...] = field(default=())
+    #: ``column_map``: which question each header of the export holds, and how it was
+    #: recognised (None when the reader does not say)
+    columns: pd.DataFrame | None = None
