@@ -111,10 +111,11 @@ def test_inspect_json_reports_the_columns_matched(nl, capsys, shared):
     columns = {c["column"]: c for c in report["columns"]}
     assert columns["Do you write code as part of your job?"] == {
         "column": "Do you write code as part of your job?", "question_id": "rse1",
-        "option": None, "match": "label", "score": 100.0}
+        "option": None, "rank": None, "match": "label", "score": 100.0}
     heading = ("[In an average month, how much time do you spend on software development]")
     assert columns[heading] == {"column": heading, "question_id": "likert0_time1can",
-                                "option": None, "match": "full_text", "score": 100.0}
+                                "option": None, "rank": None, "match": "full_text",
+                                "score": 100.0}
     assert sum(c["question_id"] is not None for c in report["columns"]) == 130
 
 

@@ -97,7 +97,7 @@ def test_kobo_parent_index_links_nested_repeats_and_reports_orphans(tmp_path):
     s = read_responses(export, form)
     row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
     inside = s.answers[s.answers["instance"].notna()]
-    got = [(q, row_of[a], int(i), v) for a, q, v, i in inside.itertuples(index=False)]
+    got = [(q, row_of[a], int(i), v) for a, q, v, i, _r in inside.itertuples(index=False)]
     # the employee aged 51 belongs to the garage (row 2) and took "Soudure"
     assert got == [("age", 3, 1, "34"), ("age", 2, 1, "51"),
                    ("intitule", 2, 1, "Soudure"), ("intitule", 3, 1, "Caisse")]

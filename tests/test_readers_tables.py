@@ -138,7 +138,7 @@ def test_odk_repeat_answers_attached_to_their_submission(tmp_path):
                         ("acteurs.zip, acteurs-salaries-formations.csv", 3, 3, 0)]
     row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
     inside = s.answers[s.answers["instance"].notna()]
-    got = sorted((row_of[a], q, int(i), v) for a, q, v, i in inside.itertuples(index=False)
+    got = sorted((row_of[a], q, int(i), v) for a, q, v, i, _r in inside.itertuples(index=False)
                  if q != "intitule")
     assert got == [(2, "age", 1, "34"), (2, "age", 2, "51"), (2, "poste", 1, "direction"),
                    (2, "poste", 2, "chauffeur"), (3, "age", 1, "28"), (3, "poste", 1, "atelier")]

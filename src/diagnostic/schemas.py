@@ -20,12 +20,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "epci_code": S, "cooperation": S, "source_file": S, "source_row": I,
     },
     "personal": {"actor_id": S, "field": S, "value": S},
-    # instance: which row of a repeat group (1, 2…) the answer comes from; empty outside repeats
-    "answers": {"actor_id": S, "question_id": S, "value": S, "instance": I},
+    # instance: which row of a repeat group (1, 2…) the answer comes from; empty outside repeats.
+    # rank: for a ranking question, the position the respondent gave the option in `value`
+    # (1 = first; one row per ranked option); empty for every other question
+    "answers": {"actor_id": S, "question_id": S, "value": S, "instance": I, "rank": I},
     "asked": {"actor_id": S, "question_id": S},
     # each header of a response export: the question (and option) it holds, and how it was
-    # recognised (code, label, full_text, abbreviated, fuzzy; meta: bookkeeping; none: left out)
-    "column_map": {"column": S, "question_id": S, "option": S, "match": S, "score": F},
+    # recognised (code, label, full_text, abbreviated, fuzzy; meta: bookkeeping; none: left out);
+    # rank: the position a column of a ranking question holds (``Q1[2]``: 2)
+    "column_map": {"column": S, "question_id": S, "option": S, "rank": I, "match": S,
+                   "score": F},
     "needs": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "offers": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "communes": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment
@@ -22,7 +23,8 @@ _NOTES_ROWS = 4  # title, two notes, blank line
 def data_table(diag) -> pd.DataFrame:
     """Answers wide and readable: one row per actor, choice labels instead of codes.
 
-    Multiple choices are joined with « ; » in the form's order; free text is masked
+    Multiple choices are joined with « ; » in the form's order, the options of a ranking
+    with « > » in rank order (first ranked first); free text is masked
     (emails, phones); personal questions are left out.
 
     Returns
@@ -39,13 +41,18 @@ def data_table(diag) -> pd.DataFrame:
     keyed = answers.assign(list_name=lists).merge(
         choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left")
     keyed["text"] = keyed["label"].fillna(keyed["value"]).astype("string")
-    # the answers of a repeat group in the order of its rows (member 1 ; member 2 …)
+    # the answers of a repeat group in the order of its rows (member 1 ; member 2 …), a
+    # ranking's options in rank order (« a > b > c »)
     by = ["actor_id", "question_id"] + (["instance"] if "instance" in keyed.columns else [])
-    keyed = keyed.sort_values(by + ["order"], kind="stable")
+    ranked = (keyed["rank"].notna().to_numpy(dtype=bool) if "rank" in keyed.columns
+              else np.zeros(len(keyed), dtype=bool))
+    keyed = keyed.assign(order=np.where(ranked, keyed.get("rank", 0), keyed["order"]),
+                         ranked=ranked).sort_values(by + ["order"], kind="stable")
     keys = ["actor_id", "question_id"]
     several = keyed.duplicated(keys, keep=False)  # join only where there is something to join
-    joined = pd.concat([keyed.loc[~several].set_index(keys)["text"],
-                        keyed.loc[several].groupby(keys, sort=False)["text"].agg(" ; ".join)])
+    joined = pd.concat([keyed.loc[~several].set_index(keys)["text"]] + [
+        keyed.loc[several & (keyed["ranked"] == r)].groupby(keys, sort=False)["text"]
+        .agg(sep.join) for r, sep in ((False, " ; "), (True, " > "))])
     wide = joined.unstack("question_id")
     columns = [q for q in questions["question_id"] if q in wide.columns]
     types = role_labels(diag.questions, diag.choices, "actor_type")
@@ -96,7 +103,8 @@ def write_data(wb, diag, source: str, index: int) -> list[str]:
         start = write_title(ws, "Réponses pseudonymisées" + (f" (suite {k})" if k > 1 else ""), [
             "Une ligne par acteur, une colonne par question (code de la question ; intitulé "
             "au-dessus et dans le Dictionnaire). Réponses en clair ; choix multiples séparés "
-            "par « ; ». Noms, courriels et téléphones exclus ; adresses et numéros cités dans "
+            "par « ; », options classées dans l'ordre du classement, séparées par « > ». "
+            "Noms, courriels et téléphones exclus ; adresses et numéros cités dans "
             f"les textes libres masqués.{more}", source], span=min(8, len(headers)))
         _write_block(ws, start, table.columns, headers, labels, chunk, chunk_live)
     return names

@@ -12,7 +12,11 @@ tables by `_build_form`:
   ``{code}_{subcode}_0`` and ``{code}_{subcode}_1`` (LimeSurvey's own variable names), each
   with the answers of its scale (``scale_id`` 0 or 1) and the scale's header in its label;
 - multiple texts/numbers (Q, K, ;, :) -> one text/numeric question per subquestion;
-- ranking (R) -> one ``rank`` question; display-only types (X, *) are left out.
+- ranking (R) -> one ``rank`` question, answered in one column per rank (`Form.ranks`);
+- the comment of a list with comment (O) -> a text question ``{code}_comment``, and of
+  each option of a multiple choice with comments (P) ``{code}_{subcode}comment`` (and
+  ``{code}_othercomment``): LimeSurvey's own variable names, role ``free_text``;
+- display-only types (X, *) are left out.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import pandas as pd
 
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms.limesurvey_fields import field_texts
+from diagnostic.forms.limesurvey_fields import field_texts, rank_slots
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.schemas import conform
 
@@ -140,7 +144,8 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
             out.questions.append({
                 "qid": qid, "gid": gid, "type": get(row, "type/scale"), "code": get(row, "name"),
                 "text": clean_text(get(row, "text")), "other": get(row, "other") == "Y",
-                "mandatory": get(row, "mandatory") == "Y", "row": n})
+                "mandatory": get(row, "mandatory") == "Y", "row": n,
+                "max_ranks": _number(get(row, "max_subquestions"))})
         elif kind == "SQ" and qid:
             out.subquestions.setdefault(qid, []).append(
                 (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0"))
@@ -150,9 +155,20 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
     return out
 
 
+def _number(text) -> int | None:
+    text = str(text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _comment(question_id: str, label: str, common: dict) -> dict:
+    """A comment box of a LimeSurvey question, as a free-text question of its own."""
+    return {**common, "question_id": question_id, "label": f"{label} (commentaire)",
+            "type": "text", "list_name": None, "role": "free_text"}
+
+
 def _build_form(st: _Structure) -> Form:
     log = AnomalyLog(st.file)
-    questions, choices = [], []
+    questions, choices, ranks = [], [], {}
 
     def add_list(list_name, options, ordered=False):
         for order, (value, label) in enumerate(options, start=1):
@@ -174,10 +190,15 @@ def _build_form(st: _Structure) -> Form:
             kind = "likert" if qtype in _ORDERED else "single"
             questions.append({"question_id": code, "label": text or code, "type": kind,
                               "list_name": add_list(code, options), **common})
+            if qtype == "O":
+                questions.append(_comment(f"{code}_comment", text or code, common))
         elif qtype in _MULTIPLE:
             options = subs + ([("other", "Autre")] if q["other"] else [])
             questions.append({"question_id": code, "label": text or code, "type": "multiple",
                               "list_name": add_list(code, options), **common})
+            if qtype == "P":
+                questions += [_comment(f"{code}_{sub}comment", " — ".join(
+                    t for t in (text, sub_text) if t) or code, common) for sub, sub_text in subs]
         elif qtype in _ARRAYS:
             ordered = qtype in _ORDERED or (qtype in ("F", "H", "1") and len(answers) >= 3)
             list_name = add_list(code, answers)
@@ -195,6 +216,8 @@ def _build_form(st: _Structure) -> Form:
                                   "type": _PER_SUB[qtype], "list_name": None, **common})
         elif qtype in _PLAIN:
             list_name = add_list(code, answers) if qtype == "R" else None
+            if qtype == "R":
+                ranks[code] = tuple(str(i) for i in range(1, rank_slots(q, answers) + 1))
             questions.append({"question_id": code, "label": text or code,
                               "type": _PLAIN[qtype], "list_name": list_name, **common})
         else:
@@ -205,10 +228,13 @@ def _build_form(st: _Structure) -> Form:
         if q["other"] and qtype in _SINGLE | _MULTIPLE:
             questions.append({"question_id": f"{code}_other", "label": f"{text or code} (autre)",
                               "type": "text", "list_name": None, **common})
+            if qtype == "P":
+                questions.append(_comment(f"{code}_othercomment", f"{text or code} — autre",
+                                          common))
     return Form(st.file, st.title or Path(st.file).stem, st.language,
                 conform(pd.DataFrame(questions), "questions"),
                 conform(pd.DataFrame(choices), "choices"), log.frame(),
-                headings=field_texts(st))
+                headings=field_texts(st), ranks=ranks)
 
 
 def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:

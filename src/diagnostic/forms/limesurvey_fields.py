@@ -19,13 +19,24 @@ LimeSurvey's own source (repository LimeSurvey/LimeSurvey):
   (M, P) has ``gT("Other")``; the comment of a list with comment (O) and of each option
   of P has ``gT("Comment")``; the rows of a dual-scale array (1) have ``scale``
   ``gT("Scale 1")`` and ``gT("Scale 2")``; ranking (R) ``sprintf(gT("Rank %s"), i)``.
+  The comment of each option of P has no subquestion text, only ``gT("Comment")``: every
+  comment column of one question has the same heading (they are told apart by their
+  place, right after their option's column); the "other" of P is followed by
+  ``gT("Other comment")``.
+- The same ``createFieldMap``: a ranking has one field per rank, ``{sgq}1``, ``{sgq}2``…,
+  as many as its answer options, or its ``max_subquestions`` attribute when set and smaller;
+  ``viewHelper::getFieldCode`` writes them ``Q1[1]``, ``Q1[2]`` (``Q1_1`` as Expression
+  Manager variables, the ``LEMcompat`` separator ``_``); the comment fields are ``aid``
+  ``comment`` (O) and ``{subcode}comment`` (P), i.e. ``Q1[comment]``/``Q1_comment`` and
+  ``Q1[SQ001comment]``/``Q1_SQ001comment``, the ids given to their questions here.
 
 Confirmed translations only: "Other" is "Autre" in French (the real French export
 limesurvey_unil_journees_patrimoine writes "Vous habitez dans quel pays? [Autre]"). The
-French word for "Scale" was not found in the stored sources: dual-scale headings are
-matched on the scale's number (`readers.fulltext`), whatever the word before it.
-Fields the form does not hold as questions (comments, ranks, multi-flexi cells) get no
-heading here, so their columns stay reported as unknown, like their code headings.
+French words for "Scale", "Rank" and "Comment" were not found in the stored sources:
+dual-scale and rank headings are matched on their number, and the comment of a list by its
+question (its only bracketed column), whatever the word in brackets (`readers.fulltext`).
+Fields the form does not hold as questions (multi-flexi cells) get no heading here, so
+their columns stay reported as unknown, like their code headings.
 """
 
 from __future__ import annotations
@@ -36,11 +47,20 @@ from diagnostic.forms.model import FieldText
 OTHER = {"en": "Other", "fr": "Autre"}
 #: ``gT("Scale 1")`` / ``gT("Scale 2")``: the English msgid (see the module docstring).
 SCALE = "Scale {}"
+#: ``sprintf(gT("Rank %s"), i)``, ``gT("Comment")``, ``gT("Other comment")``: English msgids.
+RANK, COMMENT, OTHER_COMMENT = "Rank {}", "Comment", "Other comment"
 _WITH_OTHER = {"L", "!"}
 _MULTIPLE = {"M", "P"}
 _PER_ROW = {"F", "H", "A", "B", "C", "E", "Q", "K"}
 _DUAL = "1"
-_NO_HEADING = {"X", "*", "R", ";", ":"}
+_NO_HEADING = {"X", "*", ";", ":"}
+
+
+def rank_slots(q: dict, answers: list) -> int:
+    """How many rank columns LimeSurvey gives a ranking: one per answer option, or fewer
+    when its ``max_subquestions`` attribute says so (``createFieldMap``)."""
+    slots = q.get("max_ranks") or 0
+    return min(slots, len(answers)) if slots > 0 else len(answers)
 
 
 def field_texts(structure) -> tuple[FieldText, ...]:
@@ -66,8 +86,21 @@ def field_texts(structure) -> tuple[FieldText, ...]:
                 if scale == "0"]
         if qtype in _NO_HEADING:
             continue
+        if qtype == "R":
+            answers = [a for a in structure.answers.get(q["qid"], []) if a[2] == "0"]
+            out += [FieldText(code, None, text, (RANK.format(i),), rank=i)
+                    for i in range(1, rank_slots(q, answers) + 1)]
+            continue
+        if qtype == "O":
+            out += [FieldText(code, None, text), FieldText(f"{code}_comment", None, text,
+                                                           (COMMENT,))]
+            continue
         if qtype in _MULTIPLE:
-            out += [FieldText(code, sub, text, (sub_text,)) for sub, sub_text in subs]
+            for sub, sub_text in subs:
+                out.append(FieldText(code, sub, text, (sub_text,)))
+                if qtype == "P":
+                    out.append(FieldText(f"{code}_{sub}comment", None, text, (COMMENT,),
+                                         comment_of=sub))
         elif qtype in _PER_ROW:
             out += [FieldText(f"{code}_{sub}", None, text, (sub_text,)) for sub, sub_text in subs]
         elif qtype == _DUAL:
@@ -78,4 +111,7 @@ def field_texts(structure) -> tuple[FieldText, ...]:
             out.append(FieldText(code, None, text))
         if q["other"] and qtype in _WITH_OTHER | _MULTIPLE:
             out.append(FieldText(f"{code}_other", None, text, (other,)))
+        if q["other"] and qtype == "P":
+            out.append(FieldText(f"{code}_othercomment", None, text, (OTHER_COMMENT,),
+                                 comment_of="other"))
     return tuple(out)

@@ -68,7 +68,7 @@ def read_lss_records(path: Path, language: str | None) -> _Structure:
             "qid": r["qid"], "gid": r.get("gid"), "type": r.get("type", ""),
             "code": r.get("title", ""), "other": r.get("other") == "Y",
             "text": clean_text(r.get("question") or q_texts.get(r["qid"], "")),
-            "mandatory": r.get("mandatory") == "Y", "row": None})
+            "mandatory": r.get("mandatory") == "Y", "row": None, "max_ranks": None})
     subs = [r for r in _rows(root, "subquestions") if mine(r)]
     subs += [r for r in _rows(root, "questions") if mine(r) and r.get("parent_qid", "0") not in ("0", "")]
     for r in sorted(subs, key=lambda r: _order(r.get("question_order"))):
@@ -80,10 +80,14 @@ def read_lss_records(path: Path, language: str | None) -> _Structure:
         label = r.get("answer") or a_texts.get(r.get("aid", ""), "")
         out.answers.setdefault(r["qid"], []).append(
             (r.get("code", ""), clean_text(label), r.get("scale_id") or "0"))
-    # headers of the two scales of a dual-scale array (question type 1)
+    # headers of the two scales of a dual-scale array (question type 1); how many ranks
     headers: dict = {}
+    by_qid = {q["qid"]: q for q in out.questions}
     for r in _rows(root, "question_attributes"):
         name = r.get("attribute", "")
+        if name == "max_subquestions" and r.get("qid") in by_qid and str(
+                r.get("value") or "").strip().isdigit():
+            by_qid[r["qid"]]["max_ranks"] = int(r["value"])
         if name in ("dualscale_headerA", "dualscale_headerB") and mine(r):
             headers.setdefault(r["qid"], ["", ""])[name.endswith("B")] = clean_text(r.get("value"))
     out.scale_headers = {qid: tuple(h) for qid, h in headers.items()}

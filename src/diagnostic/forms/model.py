@@ -25,7 +25,9 @@ class FieldText:
     ``question`` is the question text, ``parts`` the bracketed parts that follow it
     (subquestion, "Other", scale), so that ``text`` is "Question [part][part]".
     ``option`` is set when the column is one option of a multiple-choice question;
-    ``scale`` (0 or 1) when the column is one scale of a dual-scale array.
+    ``scale`` (0 or 1) when the column is one scale of a dual-scale array; ``rank`` (1, 2…)
+    when it holds the option a ranking question put at that position; ``comment_of`` (an
+    option code) when it holds the comment on one option of a multiple choice.
     """
 
     question_id: str
@@ -33,6 +35,8 @@ class FieldText:
     question: str
     parts: tuple[str, ...] = ()
     scale: int | None = None
+    rank: int | None = None
+    comment_of: str | None = None
 
     @property
     def text(self) -> str:
@@ -62,6 +66,10 @@ class Form:
     #: the full-text heading of each export column, when the platform's structure says it
     #: (LimeSurvey): matched against exports with "question text" headings
     headings: tuple[FieldText, ...] = ()
+    #: question_id -> the names of its rank columns, first rank first, for ranking questions
+    #: answered in one column per rank (LimeSurvey ``Q1[1]``…: "1", "2"…; a Kobo rank
+    #: group: its levels); a ranking question absent here is one space-joined column
+    ranks: dict = field(default_factory=dict)
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

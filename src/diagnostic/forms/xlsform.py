@@ -117,7 +117,7 @@ def read_xlsform(path, language: str | None = None) -> Form:
         if _ARTEFACT.match(col):
             log.add("colonne ajoutée par l'éditeur de formulaire (sans nom ou commençant par "
                     "« $ ») : ignorée", KEPT, row=1, column=col)
-    rows, repeats, or_other = _walk(survey, log, label_col, role_col, theme_col)
+    rows, repeats, or_other, ranks = _walk(survey, log, label_col, role_col, theme_col)
     questions = conform(pd.DataFrame(rows), "questions")
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
     likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
@@ -125,7 +125,8 @@ def read_xlsform(path, language: str | None = None) -> Form:
         (questions["role"] == "issue_importance") | questions["list_name"].isin(_ordinal(choices))
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
-    return Form(path.name, str(title), label_col, questions, choices, log.frame(), repeats)
+    return Form(path.name, str(title), label_col, questions, choices, log.frame(), repeats,
+                ranks=ranks)
 
 
 def _question_type(base: str, log: AnomalyLog, excel_row: int) -> str:
@@ -144,13 +145,25 @@ def _question_type(base: str, log: AnomalyLog, excel_row: int) -> str:
 
 
 def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col):
-    """Walk the survey sheet: questions with their group path, repeats, `or_other` lists."""
+    """Walk the survey sheet: questions with their group path, repeats, `or_other` lists,
+    and the levels of Kobo form-builder rankings (``begin_rank`` … ``rank__level`` rows …
+    ``end_rank``, the options' list in ``kobo--rank-items``), which Kobo deploys as a group
+    of one select_one per level (kobotoolbox/kpi, xlsform_preprocessors/koborank_handler.py)."""
     rows, groups, repeat_stack, seen = [], [], [], {}
-    repeats, or_other = {}, set()
+    repeats, or_other, ranks, ranking = {}, set(), {}, None
     for i, rec in enumerate(survey.to_dict("records")):
         excel_row = i + 2
         base, list_name, has_other = _parse_type(rec.get("type") or "")
         name = (rec.get("name") or "").strip()
+        if base == "rank__level" and ranking and name:
+            ranks[ranking] = (*ranks.get(ranking, ()), name)
+            continue
+        if base == "end_rank":
+            base, ranking = "end_group", None
+        if base == "begin_rank" and name and name not in seen:
+            ranking, base = name, "rank"
+            list_name = (rec.get("kobo--rank-items") or "").strip() or None
+            groups.append(name)  # its levels' columns are grp/<name>/<level>
         if base in ("end_group", "end_repeat"):
             if groups:
                 groups.pop()
@@ -183,7 +196,8 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
                     row=excel_row, column=role_col, value=role)
             role = "other"
         label = (rec.get(label_col) or "").strip() if label_col else ""
-        common = {"group": "/".join(groups), "role": role or "other",
+        common = {"group": "/".join(groups[:-1] if base == "rank" and ranking else groups),
+                  "role": role or "other",
                   "theme": (rec.get(theme_col) or "") if theme_col else "",
                   "required": str(rec.get("required") or "").strip().lower()
                   in ("yes", "true", "1"),
@@ -199,7 +213,7 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
             names.append(f"{name}_other")
         if repeat_stack:
             repeats.update(dict.fromkeys(names, repeat_stack[-1]))
-    return rows, repeats, or_other
+    return rows, repeats, or_other, ranks
 
 
 def _with_other(choices: pd.DataFrame, lists: set[str]) -> pd.DataFrame:

@@ -10,6 +10,8 @@ import pandas as pd
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
+from diagnostic.readers.long import explode, long_part, stack
+from diagnostic.readers.ranks import ranked_columns, split_ranked
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.values import (
     choice_lookup, parse_date, parse_number, prefers_labels, split_multi)
@@ -154,7 +156,7 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     cmap = columns or map_columns(frame, form, ignore=meta)
     repeat_questions = set(getattr(form, "repeats", {}) or {})
     for qid in form.questions["question_id"]:
-        if qid not in cmap.single and qid not in cmap.split and qid not in repeat_questions:
+        if not any(qid in m for m in (cmap.single, cmap.split, cmap.ranks, repeat_questions)):
             log.add("question du formulaire absente de l'export", KEPT, column=qid)
     known = cmap.used()
     for col in frame.columns:
@@ -186,14 +188,14 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     id_values = ids.to_numpy()
     for qid, col in cmap.single.items():
         q = questions.loc[qid]
-        if q["type"] == "multiple" and qid in cmap.split:
+        if (q["type"] == "multiple" and qid in cmap.split) or qid in cmap.ranks:
             continue
         codes, uniques = coded[col]
         codes = codes[keep]
         usable = (~blanks[col][:-1]).tolist()
         present = np.array(usable + [False], dtype=bool)[codes]
         if q["role"] in PERSONAL_ROLES:
-            personal.append(_long(np.flatnonzero(present), qid, kept[col].to_numpy(),
+            personal.append(long_part(np.flatnonzero(present), qid, kept[col].to_numpy(),
                                   np.flatnonzero(present)))
             continue
         lookup = None
@@ -204,14 +206,15 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
             lookup = choice_lookup(cl, lab, prefers_labels(
                 [u for u, ok in zip(uniques, usable) if ok], cl, lab,
                 [n for n, ok in zip(counts, usable) if ok]))
-        asked.append(_long(np.flatnonzero(present), qid))
+        asked.append(long_part(np.flatnonzero(present), qid))
         parsed = [_values(q["type"], u, lookup) if ok else ([], None)
                   for u, ok in zip(uniques, usable)]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
+                text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
                 for r in rows[codes == k]:
-                    log.add(problem, KEPT, row=int(r), column=col, value=uniques[k])
-        answers.append(_explode(codes, [v for v, _p in parsed], qid))
+                    log.add(text, action, row=int(r), column=col, value=uniques[k])
+        answers.append(explode(codes, [v for v, _p in parsed], qid, q["type"] == "rank"))
     for qid, options in cmap.split.items():
         present_any = np.zeros(len(id_values), dtype=bool)
         for value, col in options.items():
@@ -221,26 +224,33 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
             present_any |= ~blanks[col][codes]
             ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
             rows_ticked = np.flatnonzero(ticked)
-            answers.append(_long(rows_ticked, qid, np.array([value], dtype=object),
+            answers.append(long_part(rows_ticked, qid, np.array([value], dtype=object),
                                  np.zeros(len(rows_ticked), dtype=np.intp)))
-        asked.append(_long(np.flatnonzero(present_any), qid))
+        asked.append(long_part(np.flatnonzero(present_any), qid))
+    for qid, by_rank in cmap.ranks.items():  # one column per rank (LimeSurvey, Kobo levels)
+        sub = form.choices[form.choices["list_name"].eq(questions.at[qid, "list_name"])
+                           .fillna(False).to_numpy(dtype=bool)]
+        parts = ranked_columns(qid, by_rank, coded, blanks, keep, excel_rows[~rejected]
+                               .to_numpy(), (sub["value"].tolist(), sub["label"].tolist()), log)
+        answers.append(parts[0])
+        asked.append(parts[1])
 
     id_array = ids.array
-    answers_df = conform(_stack(answers, id_array, ["actor_id", "question_id", "value"]),
+    answers_df = conform(stack(answers, id_array, ["actor_id", "question_id", "value"]),
                          "answers")
-    asked_df = conform(_stack(asked, id_array, ["actor_id", "question_id"]), "asked")
+    asked_df = conform(stack(asked, id_array, ["actor_id", "question_id"]), "asked")
 
     def answers_to(qids) -> pd.DataFrame:
         """The rows of `answers_df` for some questions, from their parts (no long scan)."""
         qids = set(qids)
-        return conform(_stack([a for a in answers if a[0] in qids], id_array,
+        return conform(stack([a for a in answers if a[0] in qids], id_array,
                               ["actor_id", "question_id", "value"]), "answers")
 
     actors = _actors(kept, ids, excel_rows, answers_to, form.questions, file, actor_type)
     n_rej = int(rejected.sum())
     return Survey(
         fmt, file, form.questions, form.choices, actors,
-        conform(_stack(personal, id_array, ["actor_id", "question_id", "value"])
+        conform(stack(personal, id_array, ["actor_id", "question_id", "value"])
                 .rename(columns={"question_id": "field"}), "personal"),
         answers_df, asked_df, _resources(answers_to, form.questions, "need"),
         _resources(answers_to, form.questions, "offer"),
@@ -250,48 +260,12 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     )
 
 
-def _long(rows: np.ndarray, qid: str, pool=None, index=None) -> tuple:
-    """One question's part of a long table: the respondents (positions among the kept
-    rows) and, for answers, each row's value as an `index` into a small `pool`."""
-    return qid, rows, pool, index
-
-
-def _explode(codes, parsed: list[list[str]], qid: str) -> tuple:
-    """One row per (actor, value) from factorized cells and the values of each distinct cell."""
-    lengths = np.array([len(v) for v in parsed] + [0])[codes]
-    flat = [v for vals in parsed for v in vals]
-    offsets = np.concatenate([[0], np.cumsum([len(v) for v in parsed])]).astype(int)
-    take = np.repeat(np.arange(len(codes)), lengths)
-    starts = np.repeat(offsets[np.where(codes >= 0, codes, 0)], lengths)
-    within = np.arange(len(take)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return _long(take, qid, np.array(flat, dtype=object), starts + within)
-
-
-def _stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
-    """The long table of `_long` parts, typed as `conform` types it (``string``).
-
-    Every column is taken from a small array of distinct strings (actor ids, question ids,
-    each question's values) by integer positions: millions of cells are never built or
-    checked one by one, nor one frame per question concatenated.
-    """
-    parts = [p for p in parts if len(p[1])]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    lengths = [len(rows) for _q, rows, _p, _i in parts]
-    qids = pd.array(np.array([q for q, *_ in parts], dtype=object), dtype="string")
-    data = {"actor_id": ids.take(np.concatenate([rows for _q, rows, _p, _i in parts])),
-            "question_id": qids.take(np.repeat(np.arange(len(parts)), lengths))}
-    if "value" in columns:
-        starts = np.cumsum([0] + [len(pool) for _q, _r, pool, _i in parts[:-1]])
-        pool = pd.array(np.concatenate([pool for _q, _r, pool, _i in parts]), dtype="string")
-        data["value"] = pool.take(np.concatenate(
-            [index + start for (_q, _r, _p, index), start in zip(parts, starts)]))
-    return pd.DataFrame(data, columns=columns, copy=False)
-
-
 def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
-    """The answer values of one distinct cell, and the problem to report (value kept)."""
+    """The answer values of one distinct cell, and the problem to report: its text (the
+    value is kept), or (text, action)."""
     raw = str(raw).strip()
+    if qtype == "rank":  # the options joined by spaces, first ranked first
+        return split_ranked(raw, lookup)
     if qtype == "multiple" and lookup is not None:
         codes = split_multi(raw, lookup)
         if codes is None:

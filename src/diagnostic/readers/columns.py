@@ -66,22 +66,25 @@ class ColumnMap:
 
     single: dict = field(default_factory=dict)   # question_id -> column
     split: dict = field(default_factory=dict)    # question_id -> {choice value -> column}
+    ranks: dict = field(default_factory=dict)    # question_id -> {rank (1, 2…) -> column}
     how: dict = field(default_factory=dict)      # column -> (match, score)
     notes: dict = field(default_factory=dict)    # column -> problem, for columns left out
 
     def used(self) -> set[str]:
-        return set(self.single.values()) | {c for m in self.split.values() for c in m.values()}
+        return (set(self.single.values())
+                | {c for m in (*self.split.values(), *self.ranks.values()) for c in m.values()})
 
     def table(self, headers, meta=()) -> pd.DataFrame:
         """The ``column_map`` table: one row per header, in the file's order."""
-        where = {c: (q, None) for q, c in self.single.items()}
-        where.update({c: (q, v) for q, m in self.split.items() for v, c in m.items()})
+        where = {c: (q, None, None) for q, c in self.single.items()}
+        where.update({c: (q, v, None) for q, m in self.split.items() for v, c in m.items()})
+        where.update({c: (q, None, r) for q, m in self.ranks.items() for r, c in m.items()})
         rows = []
         for col in headers:
-            qid, option = where.get(col, (None, None))
+            qid, option, rank = where.get(col, (None, None, None))
             match, score = self.how.get(col, ("code", 100.0)) if qid else (
                 ("meta" if col in meta or col.startswith("_") else "none"), None)
-            rows.append({"column": col, "question_id": qid, "option": option,
+            rows.append({"column": col, "question_id": qid, "option": option, "rank": rank,
                          "match": match, "score": score})
         return conform(pd.DataFrame(rows, columns=schema_columns("column_map")), "column_map")
 
@@ -151,4 +154,29 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
         if found:
             out.split[q.question_id] = found
             taken.update(found.values())
+    _map_ranks(form, lookup, out, taken)
     return out
+
+
+def _map_ranks(form: Form, lookup: dict, out: ColumnMap, taken: set) -> None:
+    """The columns of rankings answered in one column per rank (`Form.ranks`):
+    ``Q1[1]``/``Q1_1`` (LimeSurvey), ``grp/rnk/level`` or ``level`` (Kobo rank levels)."""
+    questions = form.questions.set_index("question_id")
+    for qid, levels in (form.ranks or {}).items():
+        if qid not in questions.index or qid in out.single:
+            continue
+        group = questions.at[qid, "group"]
+        path = f"{group}/{qid}" if isinstance(group, str) and group else qid
+        found = {}
+        for position, level in enumerate(levels, start=1):
+            keys = [f"{_code_key(stem)}{sep}{_code_key(level)}"
+                    for stem in dict.fromkeys((path, qid)) for sep in ("_", "/")]
+            if not level.isdigit():  # a named level may stand alone (no group in headers)
+                keys.append(_code_key(level))
+            col = next((lookup[k] for k in keys if lookup.get(k) not in (None, *taken)), None)
+            if col:
+                found[position] = col
+                out.how[col] = ("code", 100.0)
+        if found:
+            out.ranks[qid] = found
+            taken.update(found.values())

@@ -4,10 +4,14 @@ LimeSurvey exports may carry question texts instead of codes above their columns
 `diagnostic.forms.limesurvey_fields` for how LimeSurvey writes them). Given the structure
 file, every column's expected heading is known: a heading is first matched exactly, after
 normalisation (HTML, entities, case, spaces, ``_`` for spaces); a dual-scale heading by its
-row and the scale's number; what is left, by fuzzy similarity (rapidfuzz), only above
-`THRESHOLD` and only when no other question comes close (abbreviated headings are
-compared with the expected texts cut at the same length). A heading close to several
-questions is never guessed: it is left out and reported.
+row and the scale's number; a ranking's heading by its question and the rank's number; the
+one bracketed column of a question (the comment of a list with comment, the "other" of a
+list) by its question, whatever the word in brackets; what is left, by fuzzy similarity
+(rapidfuzz), only above `THRESHOLD` and only when no other question comes close
+(abbreviated headings are compared with the expected texts cut at the same length). A heading close to several
+questions is never guessed: it is left out and reported. The comments on the options of a
+multiple choice with comments all have the same heading ("Question [Comment]"): each is
+known by its place, right after its option's column (`option_comments`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ _TAGS = re.compile(r"<[^>]+>")
 _SCALE = re.compile(r"\[[^\[\]]*?(\d)\s*\]\s*$")
 #: The trailing bracketed parts of a heading.
 _PARTS = re.compile(r"(?:\s*\[[^\[\]]*\])+\s*$")
+#: The last bracketed part of a heading, and the number it ends with ("[Rank 2]", "[Rang 2]").
+_LAST = re.compile(r"\[([^\[\]]*?)(\d+)?\s*\]\s*$")
+#: The suffix given to a repeated heading when the file was read: "Question [Comment] (2)".
+_REPEATED = re.compile(r"\s*\(\d+\)\s*$")
 
 
 def heading_key(text) -> str:
@@ -69,6 +77,9 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
         heading -> (``questions`` when the heading is close to several questions, or
         ``columns`` when several headings claim one question, question ids).
     """
+    siblings = _siblings(fields)
+    # the comments on the options of a multiple choice share one heading: known by place
+    fields = [f for f in fields if not f.comment_of]
     by_key: dict[str, list[FieldText]] = defaultdict(list)
     for f in fields:
         by_key[heading_key(f.text)].append(f)
@@ -84,6 +95,7 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
         scale = _SCALE.search(str(heading))
         found = by_key.get(key) or (by_row.get((heading_key(
             str(heading)[:scale.start()]), int(scale.group(1)) - 1)) if scale else None)
+        found = found or _sibling(str(heading), siblings)
         if found and len(found) == 1:
             claims[id(found[0])].append((heading, found[0], "full_text", 100.0))
         elif found:
@@ -127,6 +139,60 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
     return matched, ambiguous
 
 
+def _siblings(fields: list[FieldText]) -> dict:
+    """(question text, rank) -> the rank field; question text -> its bracketed fields, for
+    the questions whose other columns have no brackets (lists with comment or "other")."""
+    out: dict = defaultdict(list)
+    for f in fields:
+        if f.rank is not None:
+            out[heading_key(f.question), f.rank].append(f)
+        elif len(f.parts) == 1 and f.option is None and f.scale is None:
+            out[heading_key(f.question)].append(f)
+    return out
+
+
+def _sibling(heading: str, siblings: dict) -> list[FieldText] | None:
+    """The field of a heading "Question [word]" known by its question alone, whatever the
+    word (its language): a rank by its number, or the only bracketed field of its question."""
+    last = _LAST.search(heading)
+    if not last:
+        return None
+    stem = heading_key(heading[:last.start()])
+    if last.group(2) and siblings.get((stem, int(last.group(2)))):
+        return siblings[stem, int(last.group(2))]
+    found = siblings.get(stem)
+    return found if found and len(found) == 1 and found[0].rank is None else None
+
+
+def option_comments(frame: pd.DataFrame, fields, single: dict, split: dict) -> dict:
+    """The comment columns of multiple choices with comments, each right after its option.
+
+    LimeSurvey writes the comment on an option just after the option's column, under the
+    same heading for every option, "Question [Comment]" (``createFieldMap``: its
+    ``subquestion`` is ``gT("Comment")``; "Other comment" after the "other" text).
+
+    Returns
+    -------
+    dict
+        column -> the comment's question id (``Q1_SQ001comment``, ``Q1_othercomment``).
+    """
+    texts = {f.question_id: heading_key(f.question) for f in fields if f.comment_of}
+    if not texts:
+        return {}
+    holds = {c: f"{q}_{v}comment" for q, m in split.items() for v, c in m.items()}
+    holds.update({c: f"{q[:-len('_other')]}_othercomment" for q, c in single.items()
+                  if q.endswith("_other")})
+    used = set(single.values()) | {c for m in split.values() for c in m.values()}
+    columns, out = list(frame.columns), {}
+    for before, column in zip(columns, columns[1:]):
+        qid = holds.get(before)
+        last = _LAST.search(_REPEATED.sub("", column))
+        if (qid in texts and column not in used and last
+                and heading_key(_REPEATED.sub("", column)[:last.start()]) == texts[qid]):
+            out[column] = qid
+    return out
+
+
 def _pool(fields: list[FieldText], length: int | None,
           scale: int | None) -> tuple[list[FieldText], list[str]]:
     """The fields a heading may be, and their expected texts as compared (cut at `length`
@@ -165,12 +231,16 @@ def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap,
     headings = [c for c in frame.columns
                 if c not in used and c not in ignore and not c.startswith("_")]
     fields = [f for f in form.headings if f.question_id not in columns.single and (
-        f.option is None or f.option not in columns.split.get(f.question_id, {}))]
+        f.option is None or f.option not in columns.split.get(f.question_id, {})) and (
+        f.rank is None or f.rank not in columns.ranks.get(f.question_id, {}))]
     matched, ambiguous = match_headings(headings, fields)
     single, split = dict(columns.single), {q: dict(m) for q, m in columns.split.items()}
+    ranks = {q: dict(m) for q, m in columns.ranks.items()}
     how, notes = dict(columns.how), dict(columns.notes)
     for heading, (field, kind, score) in matched.items():
-        if field.option is None:
+        if field.rank is not None:
+            ranks.setdefault(field.question_id, {})[field.rank] = heading
+        elif field.option is None:
             single[field.question_id] = heading
         elif looks_ticked(frame, heading):
             split.setdefault(field.question_id, {})[field.option] = heading
@@ -187,4 +257,8 @@ def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap,
             if kind == "questions" else
             f"plusieurs colonnes de l'export portent l'en-tête de la question {names}"
         ) + " : colonne ignorée ; remplacez l'en-tête par le code de la question pour la charger"
-    return dataclasses.replace(columns, single=single, split=split, how=how, notes=notes)
+    for heading, qid in option_comments(frame, fields, single, split).items():
+        single[qid], how[heading] = heading, ("full_text", 100.0)
+        notes.pop(heading, None)
+    return dataclasses.replace(columns, single=single, split=split, ranks=ranks, how=how,
+                               notes=notes)
