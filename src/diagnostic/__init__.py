@@ -32,7 +32,9 @@ from diagnostic.territory import (
     plot_commune_map,
 )
 
-# project
+# project: several questionnaires stacked, then the whole run
+from diagnostic.forms.equivalence import match_questions
+from diagnostic.stacking import stack_surveys
 from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
 from diagnostic.datasets import example_project, write_example
 
@@ -69,6 +71,7 @@ __all__ = [
     "read_votes", "shared_priorities", "write_votes_template", "afom", "regard_croise",
     "IndicatorLink", "indicator_gaps",
     # project
+    "match_questions", "stack_surveys",
     "Diagnostic", "Project", "read_project", "run_diagnostic", "example_project", "write_example",
     # present
     "plot_group_heatmap", "plot_issue_ranking", "plot_participation",

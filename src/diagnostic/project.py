@@ -20,6 +20,7 @@ from diagnostic.network import cooperation_graph
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
+from diagnostic.stacking import stack_surveys
 from diagnostic.statuses import apply_statuses
 from diagnostic.synthesis import (
     REFERENCE_LEVELS, IndicatorLink, afom, indicator_gaps, regard_croise,
@@ -35,10 +36,20 @@ from diagnostic.workshop import RankComparison, compare_rankings, read_votes, sh
 
 @dataclass(frozen=True)
 class SurveySpec:
+    """One ``[[survey]]`` block: export, form, roles, actor type, name and ``same_as``."""
+
     responses: Path
     form: Path | None = None
     actor_type: str | None = None
     roles: Path | None = None
+    #: the questionnaire's name in reports (default: its actor type, else its export's name)
+    name: str | None = None
+    #: this questionnaire's question id -> the id of the same question in an earlier one
+    same_as: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.actor_type or self.responses.stem
 
 
 @dataclass(frozen=True)
@@ -93,8 +104,10 @@ def read_project(path) -> Project:
             _path(base, s["form"], "form", path) if s.get("form") else None,
             s.get("actor_type"),
             _path(base, s["roles"], "roles", path) if s.get("roles") else None,
+            str(s["name"]) if s.get("name") else None,
+            _same_as(s.get("same_as"), n, path),
         )
-        for s in surveys
+        for n, s in enumerate(surveys, start=1)
     )
     geo = data.get("geography") or {}
     if "communes" not in geo:
@@ -118,6 +131,19 @@ def read_project(path) -> Project:
         settings=settings, **optional, **_analysis_inputs(data, base, path),
         indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
     )
+
+
+def _same_as(table, number: int, file: Path) -> dict:
+    """``same_as = { its_question = "canonical_question", … }`` of the n-th [[survey]]."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict) or not all(
+            isinstance(v, str) and v.strip() for v in table.values()):
+        raise DiagnosticError(
+            f"[[survey]] n°{number} : « same_as » associe chaque question de ce questionnaire "
+            'à la question correspondante d\'un questionnaire précédent, par exemple '
+            'same_as = { enj_mob = "enjeu_mobilite" }.', file=file.name, column="same_as")
+    return {str(k): v.strip() for k, v in table.items()}
 
 
 def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
@@ -201,6 +227,9 @@ class Diagnostic:
     regard_croise: pd.DataFrame = field(
         default_factory=lambda: conform(pd.DataFrame(), "regard_croise"))
     afom: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "afom"))
+    # several questionnaires (issue 3): where each questionnaire's question went
+    question_map: pd.DataFrame = field(
+        default_factory=lambda: conform(pd.DataFrame(), "question_map"))
 
     @property
     def settings(self) -> Settings:
@@ -269,10 +298,11 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
     area = area_codes(project.territory, communes)
     if surveys is None:
         surveys = read_surveys(project)
+    stacked = stack_surveys(surveys, [spec.label for spec in project.surveys],
+                            [spec.same_as for spec in project.surveys], file=project.file.name)
+    surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
     cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
     actors, placing = place_actors(cat("actors"), communes, settings, area=area)
-    questions = cat("questions").drop_duplicates("question_id")
-    choices = cat("choices").drop_duplicates(["list_name", "value"])
     responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
     resource_lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
     labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values)
@@ -286,12 +316,13 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         personal=cat("personal"), answers=cat("answers"), responses=responses,
         needs=cat("needs"), offers=cat("offers"), communes=communes, epci=epci,
         participation=participation(actors, communes, area, indicators), context=ctx,
-        anomalies=concat_anomalies([s.anomalies for s in surveys] + [placing] + geo_anomalies
+        anomalies=concat_anomalies([s.anomalies for s in surveys] + [stacked.anomalies]
+                                   + [placing] + geo_anomalies
                                    + [moved]
                                    + analysis.pop("_anomalies")),
         accounts=tuple(a for s in surveys for a in (s.account, *s.repeat_accounts))
         + analysis.pop("_accounts"),
-        indicators=indicators, **analysis,
+        indicators=indicators, question_map=stacked.question_map, **analysis,
     )
 def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
     """Groups whose composition names actor types by their labels, not their codes."""

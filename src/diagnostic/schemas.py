@@ -30,6 +30,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     # rank: the position a column of a ranking question holds (``Q1[2]``: 2)
     "column_map": {"column": S, "question_id": S, "option": S, "rank": I, "match": S,
                    "score": F},
+    # several questionnaires: each one's question (survey = its name) and the canonical
+    # question it is stacked on; rule: same_as | id | role | label | new | conflict
+    "question_map": {"survey": S, "question_id": S, "canonical_id": S, "list_name": S,
+                     "canonical_list": S, "rule": S},
     "needs": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "offers": {"actor_id": S, "category": S, "subcategory": S, "text": S},
     "communes": {

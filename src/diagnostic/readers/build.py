@@ -300,7 +300,7 @@ def _actors(kept, ids, excel_rows, answers_to, questions, file, actor_type) -> p
                          ("commune_name", "commune"), ("cooperation", "cooperation")):
         out[column] = out["actor_id"].map(_first_answer(answers_to, questions, role))
     if actor_type:
-        out["actor_type"] = out["actor_type"].fillna(actor_type)
+        out["actor_type"] = out["actor_type"].astype("string").fillna(actor_type)
     out["source_file"] = file
     return conform(out, "actors")
 
