@@ -221,6 +221,9 @@ FOUR = [("s4", v, v) for v in "1234"]
     (("x9", "LOGEMENT !", "likert", "s", "issue_importance"), FIVE, ("q1", "label")),
     # another id, another label: a question of its own
     (("x9", "Emploi", "likert", "s", "issue_importance"), FIVE, ("x9", "new")),
+    # one id, issue labels sharing a word: stacked; sharing none (generic codes): apart
+    (("q1", "Logement des jeunes", "likert", "s", "issue_importance"), FIVE, ("q1", "id")),
+    (("q1", "Emploi", "likert", "s", "issue_importance"), FIVE, ("q1_b", "conflict")),
 ])
 def test_match_rules_on_inline_forms(second, choices, expected):
     first = Questionnaire("a", "a.xlsx", *_form([("q1", "Logement", "likert", "s",
@@ -252,6 +255,31 @@ def test_same_role_needs_compatible_lists():
     assert "valeurs ajoutées à la liste « s » : sport" in found.anomalies["problem"].iloc[1]
 
 
+def test_multiple_choice_stacked_on_a_longer_list_says_what_was_not_offered():
+    needs = [("besoins", "Besoins", "multiple", "r", "need")]
+    first = Questionnaire("a", "a.xlsx", *_form(needs, [("r", "locaux", "Locaux"),
+                                                        ("r", "benevoles", "Bénévoles")]))
+    second = Questionnaire("b", "b.xlsx", *_form(needs, [("r", "locaux", "Locaux")]))
+    found = match_questions([first, second])
+    assert found.question_map["rule"].tolist() == ["new", "id"]
+    assert found.anomalies["problem"].tolist() == [
+        "question « besoins » du questionnaire « b » rapprochée de « besoins » du questionnaire "
+        "« a » (même identifiant ; valeurs que ce questionnaire ne proposait pas, comptées "
+        "comme non cochées par ses répondants : benevoles)"]
+
+
+def test_generic_codes_reused_for_other_issues_are_matched_by_label():
+    first = _survey("a", ["Q1", "Q2"], [("a1", "Q1", "5"), ("a1", "Q2", "1")],
+                    labels=["Logement", "Emploi"])
+    second = _survey("b", ["Q1", "Q2"], [("b1", "Q1", "4"), ("b1", "Q2", "2")],
+                     labels=["Emploi", "Logement"])
+    stacked = stack_surveys([first, second], ["associations", "communes"])
+    assert stacked.question_map["rule"].tolist() == ["new", "new", "label", "label"]
+    answers = stacked.surveys[1].answers
+    assert answers[["question_id", "value"]].values.tolist() == [["Q2", "4"], ["Q1", "2"]]
+    assert stacked.anomalies["action"].tolist() == ["rapprochée", "rapprochée"]
+
+
 def test_first_survey_cannot_map():
     first = Questionnaire("a", "a.xlsx", *_form([("q1", "L", "text", None, None)], []),
                           same_as={"q1": "q2"})
@@ -259,9 +287,10 @@ def test_first_survey_cannot_map():
         match_questions([first], file="p.toml")
 
 
-def _survey(name, qids, answers):
+def _survey(name, qids, answers, labels=None):
     questions = conform(pd.DataFrame({
-        "question_id": qids, "label": [f"Enjeu {q[-1]}" for q in qids], "type": "likert",
+        "question_id": qids, "label": labels or [f"Enjeu {q[-1]}" for q in qids],
+        "type": "likert",
         "list_name": "s", "role": "issue_importance"}), "questions")
     choices = conform(pd.DataFrame({"list_name": "s", "value": list("12345"),
                                     "label": list("12345"), "order": range(1, 6),

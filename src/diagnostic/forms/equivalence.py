@@ -5,7 +5,8 @@ issue, the questions that ask the same thing are given one id: the id of the fir
 questionnaire holding it (the *canonical* id). Questions are matched, in this order:
 
 1. by the project's explicit mapping (``same_as`` of a ``[[survey]]`` block);
-2. by the same id, when type, role and choice list are compatible;
+2. by the same id, when type, role and choice list are compatible (and, for issues, when
+   their labels share a word: generic codes such as Q1, Q2… are reused for other issues);
 3. by a role a form holds once (actor_type, sector, commune, cooperation, need, offer…)
    for one type of question, with a compatible list;
 4. by the same label after normalisation (case, accents, punctuation, little words), or the
@@ -34,6 +35,9 @@ from diagnostic.schemas import conform
 #: Roles a questionnaire asks once: one question of each type with that role is the same
 #: question in every form. Issues, free texts, contacts… are many: matched by id or label.
 UNIQUE_ROLES = ("actor_name", "actor_type", "sector", "commune", "cooperation", "need", "offer")
+#: Roles a questionnaire asks many times with one list: one id is not enough for them when
+#: their labels share no word.
+ISSUE_ROLES = ("issue", "issue_importance")
 STACKED, APART = "rapprochée", "gardée à part"
 _RULES = {"same_as": "correspondance indiquée dans le projet (same_as)",
           "id": "même identifiant", "role": "même rôle et même liste", "label": "même libellé"}
@@ -173,7 +177,7 @@ class _Matcher:
             q, c = qs[0], cs[0]
             if q["question_id"] in found or c["question_id"] in claimed:
                 continue
-            why = fits(q, c)
+            why = fits(q, c) or (_unrelated(q, c) if rule == "id" else None)
             if why is None:
                 found[q["question_id"]] = (c["question_id"], rule)
                 claimed.add(c["question_id"])
@@ -188,10 +192,15 @@ class _Matcher:
     def _stack(self, q: dict, cid: str, rule: str, own: list, log: AnomalyLog) -> None:
         """Give question `q` the canonical id `cid`, its list merged into the canonical one."""
         c = self.pool[cid]
+        offered = {v["value"] for v in own}
+        unseen = [v for v in self.lists.get(c["list_name"], {}) if v not in offered]
         added = self.merge_list(c["list_name"], own, q, log) if c["list_name"] else []
         note = _RULES[rule]
         if added:
             note += f" ; valeurs ajoutées à la liste « {c['list_name']} » : {', '.join(added)}"
+        if unseen and q["type"] == "multiple":  # not offered: counted as not ticked
+            note += (f" ; valeurs que ce questionnaire ne proposait pas, comptées comme non "
+                     f"cochées par ses répondants : {', '.join(unseen)}")
         if q["_keys"][0] != c["_keys"][0]:
             note += f" ; libellés : « {c['label']} » / « {q['label']} »"
         log.add(f"question « {q['question_id']} » du questionnaire « {q['survey']} » "
@@ -244,6 +253,17 @@ class _Matcher:
         return Equivalence(conform(pd.DataFrame(self.map_rows), "question_map"),
                            conform(questions, "questions"), conform(choices, "choices"),
                            concat_anomalies([log.frame() for log in self.logs]))
+
+
+def _unrelated(q: dict, c: dict) -> tuple[str, str] | None:
+    """Two issue questions with one id but labels without a word in common (generic codes,
+    such as LimeSurvey's Q1, Q2…, reused for other issues): not the same question."""
+    if not {q["role"], c["role"]} & set(ISSUE_ROLES):
+        return None
+    words = [set((keys[1] or keys[0]).split()) for keys in (q["_keys"], c["_keys"])]
+    if not all(words) or words[0] & words[1]:
+        return None
+    return "label", f"libellés sans mot commun : « {c['label']} » / « {q['label']} »"
 
 
 def _suffix(name: str) -> str:
