@@ -261,6 +261,11 @@ def test_tables_written_with_documented_columns(demo_out):
     # no issue linked to an indicator in the example: the table is there, with its header only
     regard = pd.read_csv(demo_out / "tables" / "regard_croise.csv")
     assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"]) and regard.empty
+    # one questionnaire: each of its questions is its own canonical question
+    mapping = pd.read_csv(demo_out / "tables" / "question_map.csv")
+    assert (mapping["question_id"] == mapping["canonical_id"]).all()
+    assert len(mapping) == 24  # the example form's questions
+    assert set(mapping["rule"]) == {"new"}
 
 
 def test_html_embeds_plotly_once(demo_out):

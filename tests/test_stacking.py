@@ -384,3 +384,16 @@ def test_split_example_reproduces_the_single_survey_ranking(tmp_path, example_di
     assert len(split.answers) == len(example_diag.answers)
     pd.testing.assert_frame_equal(split.issue_ranking, example_diag.issue_ranking)
     pd.testing.assert_frame_equal(split.group_matrix, example_diag.group_matrix)
+
+
+def test_issue_lists_of_multiple_choices_must_be_the_same_to_be_stacked():
+    """Respondents never offered « transport » would lower its support: kept apart."""
+    issues = [("enjeux", "Enjeux du territoire", "multiple", "e", "issue")]
+    first = Questionnaire("a", "a.xlsx", *_form(issues, [("e", "logement", "Logement"),
+                                                         ("e", "transport", "Transport")]))
+    second = Questionnaire("b", "b.xlsx", *_form(issues, [("e", "logement", "Logement")]))
+    found = match_questions([first, second])
+    assert found.question_map["canonical_id"].tolist() == ["enjeux", "enjeux_b"]
+    assert found.anomalies["action"].tolist() == ["gardée à part"]
+    assert ("un enjeu à choix multiple ne se rapproche que d'une liste identique (options "
+            "proposées par un seul questionnaire : transport)") in found.anomalies["problem"].iloc[0]

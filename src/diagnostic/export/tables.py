@@ -9,7 +9,7 @@ from diagnostic.export.atomic import atomic_path
 from diagnostic.export.privacy import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = ("actors", "issue_ranking", "group_matrix", "opportunities", "clusters", "context",
-          "participation", "anomalies", "regard_croise")
+          "participation", "anomalies", "regard_croise", "question_map")
 
 
 _LIVE = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")

@@ -2,7 +2,8 @@
 
 Two lists are compatible when one's values are a subset of the other's; two ordered
 scales (Likert) when their levels are the same, in the same order ("don't know" codes
-aside), since a level's meaning is its rank on the scale.
+aside), since a level's meaning is its rank on the scale; two lists of issues ticked in a
+multiple choice when they are the same (an option not offered would read « not ticked »).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple
             return "scale", f"échelles différentes ({' / '.join(a)} ; {' / '.join(b)})"
         return None
     a, b = {v["value"] for v in canon}, {v["value"] for v in own}
+    if roles == {"issue"} and "multiple" in types and a != b:
+        # an option one form did not offer would count as « not ticked » by its respondents,
+        # lowering that issue's support: issue lists must be the same to be stacked
+        return "list", (f"un enjeu à choix multiple ne se rapproche que d'une liste identique "
+                        f"(options proposées par un seul questionnaire : "
+                        f"{', '.join(sorted(a ^ b)[:6])})")
     if a <= b or b <= a:
         return None
     return "list", (f"listes différentes (valeurs propres à l'une : "
