@@ -1,6 +1,7 @@
 import dataclasses
 import re
 import shutil
+import tempfile
 import zipfile
 
 import pandas as pd
@@ -270,9 +271,12 @@ def test_html_embeds_plotly_once(demo_out):
 
 
 def test_interrupted_export_leaves_previous_workbook_intact(tmp_path, example_diag, monkeypatch):
-    path = tmp_path / "diagnostic.xlsx"
+    path = tmp_path / "out" / "diagnostic.xlsx"
     diagnostic.to_workbook(example_diag, path)
     before = path.read_bytes()
+    scratch = tmp_path / "tmp"  # the system's temporary directory, for this test
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
     write = zipfile.ZipFile.write
     written = []
@@ -288,7 +292,24 @@ def test_interrupted_export_leaves_previous_workbook_intact(tmp_path, example_di
         diagnostic.to_workbook(example_diag, path)
     assert written and written[0] != str(path)  # a part had gone into a temporary file
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["diagnostic.xlsx"]
+    assert [p.name for p in path.parent.iterdir()] == ["diagnostic.xlsx"]
+    assert list(scratch.iterdir()) == []  # the streamed rows did not stay behind either
+
+
+def test_failure_while_writing_sheets_leaves_nothing_behind(tmp_path, example_diag,
+                                                            monkeypatch):
+    path = tmp_path / "out" / "diagnostic.xlsx"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def broken(*args, **kwargs):
+        raise ValueError("feuille impossible (simulé)")
+
+    monkeypatch.setattr("diagnostic.export.workbook.write_data", broken)
+    with pytest.raises(ValueError, match="simulé"):
+        diagnostic.to_workbook(example_diag, path)
+    assert list(path.parent.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize("text, masked", [

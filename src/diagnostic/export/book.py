@@ -7,6 +7,7 @@ cells, formats and height before writing it.
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,10 +104,13 @@ def open_book(path):
     """Yield a `Book` writing to a temporary file beside `path`; moved onto `path` at the end.
 
     If anything fails, the temporary file is removed and `path` is left untouched; a
-    failure of the disk is raised as the original OSError.
+    failure of the disk is raised as the original OSError. The rows streamed so far wait in
+    a scratch folder of the system's temporary directory, removed whatever happens.
     """
-    with atomic_path(Path(path)) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), OPTIONS)
+    with (atomic_path(Path(path)) as tmp,
+          tempfile.TemporaryDirectory(prefix="diagnostic-xlsx-",
+                                      ignore_cleanup_errors=True) as scratch):
+        workbook = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": scratch})
         try:
             yield Book(workbook)
             workbook.close()
