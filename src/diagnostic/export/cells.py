@@ -51,14 +51,15 @@ def plain(value):
 
 
 def column_values(s: pd.Series) -> list:
-    """The values of `s` made `plain`, column-wise (vectorised for numbers and strings)."""
-    if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
-        if isinstance(s.dtype, pd.StringDtype):
-            s = s.str.replace(CONTROL_CHARACTERS, "", regex=True).str.slice(0, MAX_TEXT)
-            return s.astype(object).where(s.notna() & (s != ""), None).tolist()
-        return [plain(v) for v in s.tolist()]
-    finite = np.isfinite(s.to_numpy(dtype=float, na_value=np.nan))
-    return s.astype(object).where(finite, None).tolist()
+    """The values of `s` made `plain`: numbers column-wise, text once per distinct value."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        finite = np.isfinite(s.to_numpy(dtype=float, na_value=np.nan))
+        return s.astype(object).where(finite, None).tolist()
+    if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        codes, values = pd.factorize(s)  # answers repeat: a column holds few distinct texts
+        cleaned = np.array([plain(v) for v in values] + [None], dtype=object)
+        return cleaned[codes].tolist()  # code -1 (missing) takes the None at the end
+    return [plain(v) for v in s.tolist()]
 
 
 def sheet_rows(frame: pd.DataFrame) -> list[tuple]:
