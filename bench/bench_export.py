@@ -3,8 +3,10 @@
 The baseline writes the same cells — the rows of the Données sheet (one per actor, one
 column per question) and of every other table of the workbook — with no styling, no
 charts, nothing but values: once with openpyxl in write-only mode, once with xlsxwriter
-in constant-memory mode. The workbook is timed whole (preparing the tables included),
-the baselines get their rows ready-made: the ratio is what the workbook costs on top.
+in constant-memory mode. The workbook itself is written by xlsxwriter in constant-memory
+mode too, with its styles, charts and checks. It is timed whole (preparing the tables
+included), the baselines get their rows ready-made: the ratio is what the workbook costs on
+top.
 
     PYTHONPATH=src python bench/bench_export.py data/M/diagnostic.toml [--repeats 3]
 """
@@ -22,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 import diagnostic
-from diagnostic.export.data_sheet import data_table, sheet_rows
+from diagnostic.export.cells import sheet_rows
+from diagnostic.export.data_sheet import data_table
 from diagnostic.export.synthesis_sheets import portrait_table
 
 
@@ -55,7 +58,7 @@ def bare_rows(diag) -> dict[str, list[list]]:
     """Header then rows of plain values, sheet by sheet."""
     out = {}
     for name, frame in workbook_tables(diag).items():
-        rows, _ = sheet_rows(frame.reset_index(drop=True))
+        rows = sheet_rows(frame.reset_index(drop=True))
         out[name] = [list(map(str, frame.columns))] + rows
     return out
 

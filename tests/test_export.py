@@ -1,6 +1,7 @@
 import dataclasses
 import re
 import shutil
+import tempfile
 import zipfile
 
 import pandas as pd
@@ -182,7 +183,8 @@ def test_native_charts_and_heatmap(demo_out, book, workshop_book):
 @pytest.mark.parametrize("sheet", WITHOUT_WORKSHOP)
 def test_every_sheet_printable_landscape_fit_to_width(book, sheet):
     ws = book[sheet]
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    # fitToWidth left out of the file means 1 (its default in the Office Open XML schema)
+    assert ws.page_setup.orientation == "landscape" and (ws.page_setup.fitToWidth or 1) == 1
     if sheet == "Données":  # one column per question: printed at 70 %, headers repeated
         assert ws.page_setup.scale == 70 and ws.print_title_rows == "$5:$5"
     else:
@@ -276,18 +278,45 @@ def test_html_embeds_plotly_once(demo_out):
 
 
 def test_interrupted_export_leaves_previous_workbook_intact(tmp_path, example_diag, monkeypatch):
-    path = tmp_path / "diagnostic.xlsx"
+    path = tmp_path / "out" / "diagnostic.xlsx"
     diagnostic.to_workbook(example_diag, path)
     before = path.read_bytes()
+    scratch = tmp_path / "tmp"  # the system's temporary directory, for this test
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
 
-    def boom(*args, **kwargs):
-        raise OSError("disque plein (simulé)")
+    write = zipfile.ZipFile.write
+    written = []
 
-    monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", boom)
+    def fail_after_first_part(self, *args, **kwargs):  # the disk fills up mid-write
+        if written:
+            raise OSError("disque plein (simulé)")
+        written.append(self.filename)
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", fail_after_first_part)
     with pytest.raises(OSError, match="simulé"):
         diagnostic.to_workbook(example_diag, path)
+    assert written and written[0] != str(path)  # a part had gone into a temporary file
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["diagnostic.xlsx"]
+    assert [p.name for p in path.parent.iterdir()] == ["diagnostic.xlsx"]
+    assert list(scratch.iterdir()) == []  # the streamed rows did not stay behind either
+
+
+def test_failure_while_writing_sheets_leaves_nothing_behind(tmp_path, example_diag,
+                                                            monkeypatch):
+    path = tmp_path / "out" / "diagnostic.xlsx"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def broken(*args, **kwargs):
+        raise ValueError("feuille impossible (simulé)")
+
+    monkeypatch.setattr("diagnostic.export.workbook.write_data", broken)
+    with pytest.raises(ValueError, match="simulé"):
+        diagnostic.to_workbook(example_diag, path)
+    assert list(path.parent.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -333,17 +362,19 @@ def test_personal_data_only_on_explicit_request_with_a_warning_sheet(tmp_path, e
     "\t=1+1", "\r=1+1", "texte\x00avec\x07contrôle", "\u202edroite-à-gauche", "x" * 40000,
 ])
 def test_hostile_text_is_written_inert(tmp_path, payload):
-    from openpyxl import Workbook
+    from diagnostic.export.book import open_book
+    from diagnostic.export.cells import put, sheet_rows
 
-    from diagnostic.export.cells import put
-
-    wb = Workbook()
-    put(wb.active, 1, 1, payload)
-    wb.save(tmp_path / "t.xlsx")
-    cell = load_workbook(tmp_path / "t.xlsx").active["A1"]
-    assert cell.data_type == "s"
-    assert isinstance(cell.value, str) and len(cell.value) <= 32000
-    assert "\x00" not in cell.value and "\x07" not in cell.value
+    with open_book(tmp_path / "t.xlsx") as book:
+        put(book.sheet("put"), 0, 0, payload)
+        rows = sheet_rows(pd.DataFrame({"texte": pd.array([payload], dtype="string"),
+                                        "objet": [payload]}))
+        book.sheet("rows").write_row(0, 0, rows[0])
+    wb = load_workbook(tmp_path / "t.xlsx")
+    for cell in (wb["put"]["A1"], wb["rows"]["A1"], wb["rows"]["B1"]):
+        assert cell.data_type == "s"
+        assert isinstance(cell.value, str) and len(cell.value) <= 32000
+        assert "\x00" not in cell.value and "\x07" not in cell.value
 
 
 def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):

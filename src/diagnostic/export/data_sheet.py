@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 
-from diagnostic.export.cells import HEADER_FILL, HEADER_FONT, NOTE_FONT, put, write_title
+from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
 from diagnostic.export.privacy import public_answers
 from diagnostic.labels import relabel, role_labels
 
@@ -67,67 +64,54 @@ def data_table(diag) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def sheet_rows(frame: pd.DataFrame) -> tuple[list[list], list[tuple[int, int]]]:
-    """Rows ready for a sheet, text cleaned of control characters and cut at Excel's limit,
-    and the (row, column) positions, from 0, of text beginning with "=" (to store as text)."""
-    out, live = {}, []
-    for j, col in enumerate(frame.columns):
-        s = frame[col]
-        if not pd.api.types.is_numeric_dtype(s):
-            s = (s.astype("string").str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True)
-                 .str.slice(0, 32000))
-            live += [(int(i), j) for i in s.index[s.str.startswith("=").fillna(False).to_numpy()]]
-        out[col] = s.astype(object).where(s.notna(), None)
-    return pd.DataFrame(out).to_numpy(dtype=object).tolist(), live
-
-
-def write_data(wb, diag, source: str, index: int) -> list[str]:
-    """Write « Données » at position `index` (continuation sheets after it if needed).
+def write_data(book, diag, source: str) -> list[str]:
+    """Add « Données » at the end of the workbook (continuation sheets after it if needed).
 
     Returns the names of the sheets written.
     """
     table = data_table(diag)
     labels = dict(zip(diag.questions["question_id"], diag.questions["label"]))
     headers = [_ID_HEADERS.get(c, c) for c in table.columns]
-    rows, live = sheet_rows(table.reset_index(drop=True))
+    rows = sheet_rows(table)
     per_sheet = ROW_LIMIT - (_NOTES_ROWS + 2)
     chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
     names = []
     for k, chunk in enumerate(chunks, start=1):
-        offset = (k - 1) * per_sheet
-        chunk_live = [(i - offset, j) for i, j in live if offset <= i < offset + len(chunk)]
         name = "Données" if k == 1 else f"Données ({k})"
-        ws = wb.create_sheet(name, index + k - 1)
+        ws = book.sheet(name)
         names.append(name)
         more = f" Suite sur « Données ({k + 1}) »." if k < len(chunks) else ""
-        start = write_title(ws, "Réponses pseudonymisées" + (f" (suite {k})" if k > 1 else ""), [
+        title = "Réponses pseudonymisées" + (f" (suite {k})" if k > 1 else "")
+        start = write_title(book, ws, title, [
             "Une ligne par acteur, une colonne par question (code de la question ; intitulé "
             "au-dessus et dans le Dictionnaire). Réponses en clair ; choix multiples séparés "
             "par « ; », options classées dans l'ordre du classement, séparées par « > ». "
             "Noms, courriels et téléphones exclus ; adresses et numéros cités dans "
             f"les textes libres masqués.{more}", source], span=min(8, len(headers)))
-        _write_block(ws, start, table.columns, headers, labels, chunk, chunk_live)
+        _write_block(book, ws, start, table.columns, headers, labels, chunk)
     return names
 
 
-def _write_block(ws, start: int, columns, headers, labels, rows, live) -> None:
-    """Question labels, then codes as the header row, then the rows, appended fast."""
-    for j, (col, head) in enumerate(zip(columns, headers), start=1):
+def _write_block(book, ws, start: int, columns, headers, labels, rows) -> None:
+    """Question labels, then codes as the header row (row `start`), then the rows."""
+    ws.set_row(start - 1, 45)
+    label = book.format(NOTE, {"text_wrap": True, "valign": "bottom"})
+    header = book.format(HEADER_FILL)
+    for j, col in enumerate(columns):  # a row is finished before the next one is begun
         if col in labels:
-            cell = put(ws, start - 1, j, labels[col])
-            cell.font, cell.alignment = NOTE_FONT, Alignment(wrap_text=True, vertical="bottom")
-        cell = put(ws, start, j, head)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        ws.column_dimensions[get_column_letter(j)].width = {1: 13, 2: 30, 3: 15}.get(j, 22)
-    ws.row_dimensions[start - 1].height = 45
+            put(ws, start - 1, j, labels[col], label)
+    for j, head in enumerate(headers):
+        put(ws, start, j, head, header)
+    for j, width in enumerate((13, 30, 15)):
+        ws.set_column(j, j, width)
+    if len(headers) > 3:
+        ws.set_column(3, len(headers) - 1, 22)
     first = start + 1
-    for row in rows:
-        ws.append(row)
-    for i, j in live:  # openpyxl takes text beginning with "=" for a formula: keep it text
-        ws.cell(row=first + i, column=j + 1).data_type = "s"
-    last = start + len(rows)
-    ws.freeze_panes = ws.cell(row=first, column=2)
+    for i, row in enumerate(rows, start=first):
+        ws.write_row(i, 0, row)  # text stays text: the workbook writes no formula
+    ws.freeze_panes(first, 1)
     # too wide to fit one page: printed at a readable scale, header row and actor repeated
-    ws.print_title_rows, ws.print_title_cols = f"{start}:{start}", "A:A"
+    ws.repeat_rows(start)
+    ws.repeat_columns(0)
     if rows:
-        ws.auto_filter.ref = f"A{start}:{get_column_letter(len(headers))}{last}"
+        ws.autofilter(start, 0, start + len(rows), len(headers) - 1)

@@ -30,5 +30,7 @@ def public_answers(answers: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFra
     personal = questions.loc[questions["role"].isin(["actor_name", "contact", "commune"]),
                              "question_id"]
     out = answers[~answers["question_id"].isin(personal)].copy()
-    out["value"] = out["value"].map(mask_text).astype("string")
+    codes, values = pd.factorize(out["value"])  # each distinct answer masked once
+    masked = pd.array([mask_text(v) for v in values], dtype="string")
+    out["value"] = masked.take(codes, allow_fill=True)
     return out

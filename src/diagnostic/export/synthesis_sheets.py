@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-
-from diagnostic.export.cells import (
-    DECIMAL_1, INTEGER, NOTE_FONT, PERCENT, align_top, put, write_frame, write_title,
-)
-
-GREY = PatternFill("solid", fgColor="E6E6E6")
+from diagnostic.export.cells import DECIMAL_1, GREY, INTEGER, NOTE, PERCENT, put, write_title
+from diagnostic.export.frames import write_frame
 #: Column order of the portrait: the study area, then wider and wider references.
 LEVELS = ["zone d'étude", "EPCI", "département", "région", "France"]
 LEVEL_HEADERS = {"zone d'étude": "Zone d'étude", "EPCI": "EPCI", "département": "Département",
@@ -46,7 +40,7 @@ def portrait_table(context: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def write_portrait(ws, diag, source: str) -> None:
+def write_portrait(book, ws, diag, source: str) -> None:
     """Portrait du territoire: the study area against its references, with sources."""
     table = portrait_table(diag.context)
     names = (diag.context.dropna(subset=["geo_name"])
@@ -59,50 +53,43 @@ def write_portrait(ws, diag, source: str) -> None:
                               if level in ("EPCI", "département", "région") and name
                               else LEVEL_HEADERS[level])
     headers.update({"source": "Source", "note": "Remarque"})
-    start = write_title(ws, "Portrait du territoire", [
+    start = write_title(book, ws, "Portrait du territoire", [
         "La zone d'étude comparée à son EPCI, son département, sa région et la France, "
         "selon les indicateurs disponibles (une colonne par échelon quand la donnée existe).",
         "Effectifs additionnés commune par commune ; taux recalculés à partir des numérateurs "
         "et dénominateurs, jamais moyennés. Case vide : donnée non disponible à cet échelon.",
         source], span=len(headers))
-    first, last = write_frame(ws, table, start, headers, {"year": "0"},
-                              widths={"label": 42, "source": 45, "note": 45, "year": 8},
-                              filters=True)
-    align_top(ws, first, last, len(headers))
-    level_cols = [j for j, c in enumerate(headers, start=1) if c in LEVELS]
     levels = [c for c in headers if c in LEVELS]
-    for i, row in enumerate(table[levels].to_numpy(dtype=object), start=first):
+    styles = {}  # one number format a row: counts as integers, rates with a decimal
+    for i, row in enumerate(table[levels].to_numpy(dtype=object)):
         values = [v for v in row if pd.notna(v)]
         fmt = INTEGER if values and all(float(v).is_integer() for v in values) else DECIMAL_1
-        for j in level_cols:
-            ws.cell(row=i, column=j).number_format = fmt
-    for j in level_cols:
-        ws.column_dimensions[ws.cell(row=start, column=j).column_letter].width = 20
-    ws.row_dimensions[start].height = 48
+        styles.update({(i, level): {"num_format": fmt} for level in levels})
+    ws.set_row(start, 48)
+    write_frame(book, ws, table, start, headers, {"year": "0"},
+                widths={"label": 42, "source": 45, "note": 45, "year": 8,
+                        **dict.fromkeys(levels, 20)}, top=True, styles=styles)
 
 
-def write_afom(ws, diag, source: str) -> None:
+def write_afom(book, ws, diag, source: str) -> None:
     """AFOM: atouts, faiblesses, opportunités, menaces, each with its source and evidence."""
     table = diag.afom.assign(category=diag.afom["category"].map(AFOM_LABELS)
                              .fillna(diag.afom["category"]))
     counts = table["category"].value_counts()
     summary = " ; ".join(f"{name} : {int(counts.get(name, 0))}" for name in AFOM_FILLS)
-    start = write_title(ws, "AFOM : atouts, faiblesses, opportunités, menaces", [
+    start = write_title(book, ws, "AFOM : atouts, faiblesses, opportunités, menaces", [
         "Synthèse tirée de l'enquête (enjeux transversaux ou clivants, ressources offertes, "
         "besoins partagés), des indicateurs (regard croisé) et de l'atelier quand il a eu lieu.",
         f"{summary}.", source], span=4)
-    first, last = write_frame(ws, table, start, {
+    styles = {(i, "category"): {"bg_color": "#" + AFOM_FILLS[c], "bold": True}
+              for i, c in enumerate(table["category"]) if c in AFOM_FILLS}
+    write_frame(book, ws, table, start, {
         "category": "Catégorie", "item": "Élément", "source": "Source", "evidence": "Justification"},
-        widths={"category": 14, "item": 50, "source": 12, "evidence": 70})
-    align_top(ws, first, last, 4)
-    for i, category in enumerate(table["category"], start=first):
-        if category in AFOM_FILLS:
-            cell = ws.cell(row=i, column=1)
-            cell.fill = PatternFill("solid", fgColor=AFOM_FILLS[category])
-            cell.font = Font(bold=True)
+        widths={"category": 14, "item": 50, "source": 12, "evidence": 70}, top=True,
+        styles=styles)
 
 
-def write_priorities(ws, diag, source: str) -> None:
+def write_priorities(book, ws, diag, source: str) -> None:
     """Priorités partagées: survey rank against workshop dots, and how the ranks compare."""
     shared, votes = diag.shared_priorities, diag.votes
     n_min = diag.settings.min_group_size
@@ -120,30 +107,24 @@ def write_priorities(ws, diag, source: str) -> None:
         notes.append(diag.rank_comparison.text)
     if voters < n_min:
         notes.append(f"Moins de {n_min} participants : parts non affichées (« n<{n_min} »).")
-    start = write_title(ws, "Priorités partagées : enquête et atelier", notes + [source], span=9)
+    start = write_title(book, ws, "Priorités partagées : enquête et atelier", notes + [source],
+                        span=9)
     headers = {"label": "Enjeu", "survey_rank": "Rang enquête", "support": "Soutien (enquête)",
                "dots": "Gommettes", "participants": "Participants", "workshop_share":
                "Part des gommettes", "workshop_rank": "Rang atelier", "shift": "Rangs gagnés",
                "trend": "Tendance"}
-    shown = table if voters >= n_min else table.assign(workshop_share=f"n<{n_min}")
-    first, last = write_frame(ws, shown, start, headers, {
+    hidden = voters < n_min
+    shown = table.assign(workshop_share=f"n<{n_min}") if hidden else table
+    styles = {(i, "workshop_share"): GREY for i in range(len(table))} if hidden else None
+    first, last = write_frame(book, ws, shown, start, headers, {
         "support": PERCENT, "workshop_share": PERCENT, "dots": INTEGER, "participants": INTEGER,
         "survey_rank": "0", "workshop_rank": "0", "shift": "+0;-0;0"},
-        widths={"label": 40, "trend": 18})
-    share_col = list(headers).index("workshop_share") + 1
-    if voters < n_min:
-        for i in range(first, last + 1):
-            ws.cell(row=i, column=share_col).fill = GREY
-    elif len(table):
-        chart = BarChart()
-        chart.type, chart.title, chart.legend = "bar", "Part des gommettes par enjeu", None
-        chart.add_data(Reference(ws, min_col=share_col, min_row=first - 1, max_row=last),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        chart.y_axis.number_format = "0 %"
-        chart.x_axis.scaling.orientation = "maxMin"
-        chart.y_axis.delete = chart.x_axis.delete = False
-        chart.height, chart.width = 2 + 0.8 * len(table), 20
-        ws.add_chart(chart, f"A{last + 3}")
-    put(ws, last + 2, 1, "Rangs gagnés = rang dans l'enquête − rang en atelier "
-                         "(positif : l'enjeu gagne du terrain en atelier).").font = NOTE_FONT
+        widths={"label": 40, "trend": 18}, styles=styles)
+    put(ws, last + 2, 0, "Rangs gagnés = rang dans l'enquête − rang en atelier "
+                         "(positif : l'enjeu gagne du terrain en atelier).", book.format(NOTE))
+    if not hidden and len(table):
+        share = [c for c in headers if c in shown.columns].index("workshop_share")
+        book.bar_chart(ws, "Part des gommettes par enjeu", name=(start, share),
+                       values=(first, last, share), categories=(first, last, 0),
+                       size_cm=(20, 2 + 0.8 * len(table)), anchor=(last + 3, 0),
+                       percent=True, top_down=True)

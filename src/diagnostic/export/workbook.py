@@ -6,26 +6,17 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.hyperlink import Hyperlink
 
 from diagnostic.cooperation import KIND_LABELS, STATUSES
-from diagnostic.export.atomic import save_workbook
+from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
-    DECIMAL, HEADER_FILL, HEADER_FONT, INTEGER, NOTE_FONT, PERCENT, print_setup, put,
-    write_frame, write_title,
+    BOLD, DARK, DECIMAL, GREY, HEADER, INTEGER, NOTE, PERCENT, print_setup, put, write_title,
 )
 from diagnostic.export.data_sheet import write_data
+from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.privacy import mask_text
 from diagnostic.export.synthesis_sheets import write_afom, write_portrait, write_priorities
 from diagnostic.labels import relabel, role_labels
-
-GREY = PatternFill("solid", fgColor="E6E6E6")
 
 #: Every sheet, in order; « Priorités partagées » only when a workshop was held (votes).
 SHEETS = ["Sommaire", "Méthode", "Participation", "Portrait du territoire", "Enjeux communs",
@@ -58,71 +49,52 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         Add respondents' names and contacts (a warning sheet says so). Off by default.
     """
     path = Path(path)
-    wb = Workbook()
-    wb.active.title = SHEETS[0]
-    workshop = len(diag.votes) > 0
-    for name in SHEETS[1:]:
-        if name != "Données" and (name != WORKSHOP_SHEET or workshop):
-            wb.create_sheet(name)
     base = f"Base : {len(diag.actors)} acteurs répondants"
     today = date.today().strftime("%d/%m/%Y")
     source = f"Source : enquête « {diag.project.title} », traitement diagnostic du {today}"
-    _method(wb["Méthode"], diag)
-    _participation(wb["Participation"], diag, base, source)
-    write_portrait(wb["Portrait du territoire"], diag, source)
-    _ranking(wb["Enjeux communs"], diag, base, source)
-    _matrix(wb["Convergences"], diag, source)
-    write_afom(wb["AFOM"], diag, source)
-    if workshop:
-        write_priorities(wb[WORKSHOP_SHEET], diag, source)
-    _opportunities(wb["Pistes de coopération"], diag, source)
-    ws = wb["Groupes d'acteurs"]
-    start = write_title(ws, "Groupes d'acteurs autour d'enjeux communs", [
-        f"Groupes de moins de {diag.settings.min_group_size} acteurs non affichés.", source])
-    write_frame(ws, diag.clusters.drop(columns=["actors"]), start, {
-        "cluster_id": "Groupe", "label": "Intitulé", "issues": "Enjeux", "size": "Acteurs",
-        "actor_types": "Types d'acteurs", "method": "Méthode"}, {"size": INTEGER})
-    write_data(wb, diag, source, wb.sheetnames.index("Dictionnaire"))
-    _dictionary(wb["Dictionnaire"], diag)
-    ws = wb["Anomalies"]
-    start = write_title(ws, "Anomalies relevées à la lecture des fichiers", [
-        "Chaque problème rencontré, où il se trouve et ce qui a été fait.",
-        *[f"{a.file} : {a.rows_read} lignes lues = {a.rows_loaded} chargées + "
-          f"{a.rows_rejected} rejetées" for a in diag.accounts]])
-    write_frame(ws, diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)), start, {
-        "file": "Fichier", "row": "Ligne", "column": "Colonne", "value": "Valeur",
-        "problem": "Problème", "action": "Suite donnée"}, widths={"problem": 70})
-    if include_personal:
-        _personal(wb, diag)
-    _summary(wb, diag, source)
-    for ws in wb.worksheets:
-        print_setup(ws)
-        if ws.title.startswith("Données") and ws.title != "Données personnelles":
-            ws.sheet_properties.pageSetUpPr.fitToPage = False
-            ws.page_setup.scale = 70
-    save_workbook(wb, path)
+    with open_book(path) as book:
+        summary = book.sheet(SHEETS[0])  # filled last, when every sheet is known
+        if include_personal:
+            _personal(book, book.sheet("Données personnelles"), diag)
+        _method(book, book.sheet("Méthode"), diag)
+        _participation(book, book.sheet("Participation"), diag, base, source)
+        write_portrait(book, book.sheet("Portrait du territoire"), diag, source)
+        _ranking(book, book.sheet("Enjeux communs"), diag, base, source)
+        _matrix(book, book.sheet("Convergences"), diag, source)
+        write_afom(book, book.sheet("AFOM"), diag, source)
+        _opportunities(book, book.sheet("Pistes de coopération"), diag, source)
+        _clusters(book, book.sheet("Groupes d'acteurs"), diag, source)
+        if len(diag.votes):
+            write_priorities(book, book.sheet(WORKSHOP_SHEET), diag, source)
+        write_data(book, diag, source)
+        _dictionary(book, book.sheet("Dictionnaire"), diag)
+        _anomalies(book, book.sheet("Anomalies"), diag)
+        sheets = book.workbook.worksheets()
+        _summary(book, summary, diag, source, [ws.name for ws in sheets[1:]])
+        for ws in sheets:
+            data = ws.name.startswith("Données") and ws.name != "Données personnelles"
+            print_setup(ws, scale=70 if data else None)  # data: too wide for one page
     return path
 
 
-def _summary(wb, diag, source):
-    ws = wb["Sommaire"]
-    put(ws, 1, 1, diag.project.title).font = Font(size=16, bold=True, color="1F4E5F")
-    put(ws, 2, 1, source).font = NOTE_FONT
-    put(ws, 3, 1, "Les acteurs sont désignés par un identifiant pseudonyme (A-xxxxxxxx) ; "
-                  "aucun nom, courriel ni téléphone ne figure dans ce classeur.").font = NOTE_FONT
-    put(ws, 5, 1, "Feuille").font = Font(bold=True)
-    put(ws, 5, 2, "Contenu").font = Font(bold=True)
-    for i, name in enumerate(wb.sheetnames[1:], start=6):
-        cell = put(ws, i, 1, name)
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{name}'!A1")
-        cell.style = "Hyperlink"
-        put(ws, i, 2, SHEET_PURPOSE.get(name.split(" (")[0], ""))
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 70
+def _summary(book, ws, diag, source, names):
+    put(ws, 0, 0, diag.project.title, book.format({"font_size": 16, "bold": True,
+                                                   "font_color": DARK}))
+    put(ws, 1, 0, source, book.format(NOTE))
+    put(ws, 2, 0, "Les acteurs sont désignés par un identifiant pseudonyme (A-xxxxxxxx) ; "
+                  "aucun nom, courriel ni téléphone ne figure dans ce classeur.",
+        book.format(NOTE))
+    put(ws, 4, 0, "Feuille", book.format(BOLD))
+    put(ws, 4, 1, "Contenu", book.format(BOLD))
+    for i, name in enumerate(names, start=5):
+        ws.write_url(i, 0, f"internal:'{name}'!A1", string=name)
+        put(ws, i, 1, SHEET_PURPOSE.get(name.split(" (")[0], ""))
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 70)
 
 
-def _method(ws, diag):
-    start = write_title(ws, "Méthode", [
+def _method(book, ws, diag):
+    start = write_title(book, ws, "Méthode", [
         "Enjeux : part des répondants qui jugent l'enjeu important (niveaux du haut de l'échelle), "
         "« ne sait pas » exclu ; intervalle de confiance de Wilson à 95 %.",
         "Chaque type d'acteurs pèse autant dans la moyenne par type, quel que soit son effectif ; "
@@ -138,107 +110,100 @@ def _method(ws, diag):
     ])
     rows = pd.DataFrame(diag.settings.describe(), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
-    write_frame(ws, rows, start, {"description": "Réglage", "value": "Valeur", "name": "Nom"},
+    write_frame(book, ws, rows, start,
+                {"description": "Réglage", "value": "Valeur", "name": "Nom"},
                 widths={"description": 70}, filters=False)
 
 
-def _participation(ws, diag, base, source):
-    start = write_title(ws, "Participation à l'enquête", [base, source])
+def _participation(book, ws, diag, base, source):
+    start = write_title(book, ws, "Participation à l'enquête", [base, source])
     types = role_labels(diag.questions, diag.choices, "actor_type")
     table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
-    first, last = write_frame(ws, table, start, {
+    by_type = relabel(diag.actors["actor_type"], types).fillna("non précisé").value_counts()
+    counts = pd.DataFrame({"Type d'acteurs": by_type.index, "Répondants": by_type.to_numpy()})
+    col = 8  # the counts by type, beside the table, feed the chart
+    write_frame(book, ws, table, start, {
         "commune": "Commune", "commune_code": "Code commune", "population": "Population",
         "actor_type": "Type d'acteurs", "respondents": "Répondants",
         "per_1000_inhabitants": "Répondants pour 1 000 hab."},
-        {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL})
-    by_type = relabel(diag.actors["actor_type"], types).fillna("non précisé").value_counts()
-    col = 9
-    put(ws, start, col, "Type d'acteurs")
-    put(ws, start, col + 1, "Répondants")
-    for i, (t, n) in enumerate(by_type.items(), start=start + 1):
-        put(ws, i, col, t)
-        put(ws, i, col + 1, int(n), INTEGER)
-    chart = BarChart()
-    chart.type, chart.title, chart.legend = "bar", "Répondants par type d'acteurs", None
-    chart.add_data(Reference(ws, min_col=col + 1, min_row=start, max_row=start + len(by_type)),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=col, min_row=start + 1, max_row=start + len(by_type)))
-    chart.height, chart.width = 7, 14
-    ws.add_chart(chart, f"L{start}")
+        {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL},
+        beside=beside_table(counts, start, col, {"Répondants": INTEGER}))
+    if len(counts):
+        rows = (start + 1, start + len(counts))
+        book.bar_chart(ws, "Répondants par type d'acteurs", name=(start, col + 1),
+                       values=(*rows, col + 1), categories=(*rows, col), size_cm=(14, 7),
+                       anchor=(start, 11))
 
 
-def _ranking(ws, diag, base, source):
+def _ranking(book, ws, diag, base, source):
     q = diag.questions[diag.questions["role"] == "issue_importance"]["label"]
     question = q.iloc[0] if len(q) else "enjeux cités"
-    start = write_title(ws, "Enjeux communs, du plus partagé au moins partagé", [
+    start = write_title(book, ws, "Enjeux communs, du plus partagé au moins partagé", [
         f"Question : « {question.split(' : ')[0]} » ; {base}", source])
     table = diag.issue_ranking
-    first, last = write_frame(ws, table, start, {
+    headers = {
         "rank": "Rang", "label": "Enjeu", "theme": "Thème", "respondents": "Répondants",
         "support": "Soutien", "support_ci_low": "IC 95 % bas", "support_ci_high": "IC 95 % haut",
         "support_by_type_mean": "Soutien moyen par type", "breadth": "Types qui le partagent",
         "min_support": "Soutien minimal", "intensity": "Importance médiane",
-        "consensus": "Consensus", "tag": "Profil", "reason": "Explication"},
+        "consensus": "Consensus", "tag": "Profil", "reason": "Explication"}
+    first, last = write_frame(
+        book, ws, table, start, headers,
         {"support": PERCENT, "support_ci_low": PERCENT, "support_ci_high": PERCENT,
          "support_by_type_mean": PERCENT, "min_support": PERCENT, "consensus": "0.00",
          "respondents": INTEGER},
         widths={"reason": 55, "label": 32, "rank": 6, "theme": 14, "tag": 20,
                 "support_ci_low": 11, "support_ci_high": 11, "respondents": 11, "support": 10})
     if len(table):
-        chart = BarChart()
-        chart.type, chart.title, chart.legend = "bar", "Soutien moyen par type d'acteurs", None
-        chart.add_data(Reference(ws, min_col=8, min_row=first - 1, max_row=last), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-        chart.y_axis.number_format = "0 %"
-        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
-        chart.x_axis.scaling.orientation = "maxMin"
-        chart.y_axis.delete = chart.x_axis.delete = False
-        chart.gapWidth = 40
-        chart.height, chart.width = 2 + 0.8 * len(table), 24
-        ws.add_chart(chart, f"B{last + 3}")
+        cols = [c for c in headers if c in table.columns]
+        mean, label = cols.index("support_by_type_mean"), cols.index("label")
+        book.bar_chart(ws, "Soutien moyen par type d'acteurs", name=(start, mean),
+                       values=(first, last, mean), categories=(first, last, label),
+                       size_cm=(24, 2 + 0.8 * len(table)), anchor=(last + 3, 1),
+                       percent=True, full_scale=True, top_down=True, gap=40)
 
 
-def _matrix(ws, diag, source):
+def _matrix(book, ws, diag, source):
     m = diag.group_matrix
     n_min = diag.settings.min_group_size
-    start = write_title(ws, "Convergences : soutien de chaque enjeu par type d'acteurs", [
+    start = write_title(book, ws, "Convergences : soutien de chaque enjeu par type d'acteurs", [
         f"Part des répondants de chaque type qui jugent l'enjeu important. « n<{n_min} » : "
         "groupe trop petit pour un pourcentage.", source])
     types = sorted(m["actor_type"].unique())
     order = diag.issue_ranking[["issue_id", "label"]]
     names = role_labels(diag.questions, diag.choices, "actor_type")
+    sizes = diag.actors["actor_type"].value_counts()
+    ws.set_row(start, 32)
+    header = book.format(HEADER)
     for j, text in enumerate(["Enjeu"] + [
-            f"{names.get(t, t)} (n={int(diag.actors['actor_type'].eq(t).sum())})" for t in types],
-            start=1):
-        cell = put(ws, start, j, text)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            f"{names.get(t, t)} (n={int(sizes.get(t, 0))})" for t in types]):
+        put(ws, start, j, text, header)
+    cells = {(i, t): (s, v) for i, t, s, v in
+             m[["issue_id", "actor_type", "suppressed", "support"]].itertuples(index=False)}
+    percent, grey = book.format({"num_format": PERCENT}), book.format(GREY)
     for i, issue in enumerate(order.itertuples(), start=start + 1):
-        put(ws, i, 1, issue.label)
-        for j, t in enumerate(types, start=2):
-            cell = m[(m["issue_id"] == issue.issue_id) & (m["actor_type"] == t)]
-            if cell.empty:
+        put(ws, i, 0, issue.label)
+        for j, t in enumerate(types, start=1):
+            if (issue.issue_id, t) not in cells:
                 continue
-            if bool(cell["suppressed"].iloc[0]):
-                put(ws, i, j, f"n<{n_min}").fill = GREY
+            suppressed, support = cells[issue.issue_id, t]
+            if bool(suppressed):
+                put(ws, i, j, f"n<{n_min}", grey)
             else:
-                put(ws, i, j, float(cell["support"].iloc[0]), PERCENT)
+                put(ws, i, j, support, percent)
     last = start + len(order)
     if len(order) and types:
-        ref = f"B{start + 1}:{get_column_letter(len(types) + 1)}{last}"
-        ws.conditional_formatting.add(ref, ColorScaleRule(
-            start_type="num", start_value=0, start_color="F7FBFF",
-            end_type="num", end_value=1, end_color="08519C"))
-    ws.column_dimensions["A"].width = 40
-    for j in range(2, len(types) + 2):
-        ws.column_dimensions[get_column_letter(j)].width = 22
-    ws.row_dimensions[start].height = 32
-    for cell in ws[start]:
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = ws.cell(row=start + 1, column=2)
+        ws.conditional_format(start + 1, 1, last, len(types), {
+            "type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F7FBFF",
+            "max_type": "num", "max_value": 1, "max_color": "#08519C"})
+    ws.set_column(0, 0, 40)
+    if types:
+        ws.set_column(1, len(types), 22)
+    ws.freeze_panes(start + 1, 1)
 
 
-def _opportunities(ws, diag, source):
-    start = write_title(ws, "Pistes de coopération", [
+def _opportunities(book, ws, diag, source):
+    start = write_title(book, ws, "Pistes de coopération", [
         "Besoins et offres de ressources qui se rencontrent. Les acteurs qui ont refusé de "
         "coopérer n'apparaissent jamais. Colonne « Statut » : à valider, validé ou écarté.",
         source])
@@ -246,35 +211,56 @@ def _opportunities(ws, diag, source):
     table = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS),
                                       category_code=diag.opportunities["category"],
                                       category=relabel(diag.opportunities["category"], resources))
-    first, last = write_frame(ws, table, start, {
+    headers = {
         "kind": "Type de piste", "category": "Ressource", "explanation": "Explication",
         "actors": "Acteurs", "score": "Score", "score_geo": "Proximité",
         "score_willingness": "Volonté", "score_text": "Précisions", "status": "Statut",
-        "category_code": "Code ressource"},
+        "category_code": "Code ressource"}
+    first, last = write_frame(
+        book, ws, table, start, headers,
         {"score": "0.00", "score_geo": "0.00", "score_willingness": "0.00", "score_text": "0.00"},
         widths={"explanation": 80, "actors": 26})
     if len(table):
-        dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False)
-        dv.error, dv.errorTitle = "Choisissez : " + ", ".join(STATUSES), "Statut"
-        ws.add_data_validation(dv)
-        dv.add(f"I{first}:I{last}")
+        status = [c for c in headers if c in table.columns].index("status")
+        ws.data_validation(first, status, last, status, {
+            "validate": "list", "source": list(STATUSES), "ignore_blank": False,
+            "error_title": "Statut", "error_message": "Choisissez : " + ", ".join(STATUSES)})
 
 
-def _dictionary(ws, diag):
-    start = write_title(ws, "Dictionnaire des questions", [
-        "Chaque question du questionnaire, son type, sa liste de choix et son rôle dans le diagnostic."])
+def _clusters(book, ws, diag, source):
+    start = write_title(book, ws, "Groupes d'acteurs autour d'enjeux communs", [
+        f"Groupes de moins de {diag.settings.min_group_size} acteurs non affichés.", source])
+    write_frame(book, ws, diag.clusters.drop(columns=["actors"]), start, {
+        "cluster_id": "Groupe", "label": "Intitulé", "issues": "Enjeux", "size": "Acteurs",
+        "actor_types": "Types d'acteurs", "method": "Méthode"}, {"size": INTEGER})
+
+
+def _dictionary(book, ws, diag):
+    start = write_title(book, ws, "Dictionnaire des questions", [
+        "Chaque question du questionnaire, son type, sa liste de choix et son rôle dans le "
+        "diagnostic."])
     ch = diag.choices.groupby("list_name")["label"].agg(lambda s: " | ".join(map(str, s)))
     table = diag.questions.assign(choices=diag.questions["list_name"].map(ch))
-    write_frame(ws, table, start, {
+    write_frame(book, ws, table, start, {
         "question_id": "Code", "label": "Libellé", "type": "Type", "role": "Rôle",
         "group": "Groupe", "theme": "Thème", "list_name": "Liste", "choices": "Choix"},
         widths={"label": 60, "choices": 60})
 
 
-def _personal(wb, diag):
-    ws = wb.create_sheet("Données personnelles", 1)
-    ws.sheet_properties.tabColor = "C00000"
-    start = write_title(ws, "ATTENTION : données personnelles", [
+def _anomalies(book, ws, diag):
+    start = write_title(book, ws, "Anomalies relevées à la lecture des fichiers", [
+        "Chaque problème rencontré, où il se trouve et ce qui a été fait.",
+        *[f"{a.file} : {a.rows_read} lignes lues = {a.rows_loaded} chargées + "
+          f"{a.rows_rejected} rejetées" for a in diag.accounts]])
+    write_frame(book, ws, diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)),
+                start, {"file": "Fichier", "row": "Ligne", "column": "Colonne", "value": "Valeur",
+                        "problem": "Problème", "action": "Suite donnée"}, widths={"problem": 70})
+
+
+def _personal(book, ws, diag):
+    ws.set_tab_color("#C00000")
+    start = write_title(book, ws, "ATTENTION : données personnelles", [
         "Cette feuille a été ajoutée à la demande expresse de l'utilisateur. Elle contient des "
         "noms et coordonnées : ne pas diffuser."])
-    write_frame(ws, diag.personal, start, {"actor_id": "Acteur", "field": "Champ", "value": "Valeur"})
+    write_frame(book, ws, diag.personal, start,
+                {"actor_id": "Acteur", "field": "Champ", "value": "Valeur"})

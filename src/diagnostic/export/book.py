@@ -1,0 +1,120 @@
+"""An xlsxwriter workbook written whole or not at all, with its styles made once.
+
+The workbook streams (xlsxwriter's constant-memory mode): each sheet is written row after
+row and a row, once left, cannot be changed. Every sheet writer therefore knows a row's
+cells, formats and height before writing it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
+
+from diagnostic.export.atomic import atomic_path
+
+#: Text is always written as text: never read as a formula, a link or a number.
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+           "strings_to_numbers": False, "default_date_format": "dd/mm/yyyy",
+           "remove_timezone": True}
+#: Chart sizes are given in centimetres (as a page is measured); xlsxwriter counts pixels.
+PIXELS_PER_CM = 96 / 2.54
+
+
+class Book:
+    """A workbook being written, with one Format per distinct style.
+
+    Parameters
+    ----------
+    workbook : xlsxwriter.Workbook
+
+    Examples
+    --------
+    ``book.format({"bold": True}, {"num_format": "0.0 %"})`` merges the styles and returns
+    the same Format object every time it is asked for the same merged style.
+    """
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._formats: dict[tuple, object] = {}
+
+    def format(self, *styles: dict | None):
+        """The Format of the merged `styles` (later ones win); None when there is no style."""
+        merged = {}
+        for style in styles:
+            if style:
+                merged.update(style)
+        if not merged:
+            return None
+        key = tuple(sorted(merged.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(merged)
+        return self._formats[key]
+
+    def sheet(self, name: str):
+        """Add a worksheet at the end of the workbook."""
+        return self.workbook.add_worksheet(name)
+
+    def bar_chart(self, ws, title: str, *, name: tuple[int, int], values: tuple[int, int, int],
+                  categories: tuple[int, int, int], size_cm: tuple[float, float],
+                  anchor: tuple[int, int], percent: bool = False, full_scale: bool = False,
+                  top_down: bool = False, gap: int | None = None) -> None:
+        """Insert a native horizontal bar chart of one series of `ws`.
+
+        Parameters
+        ----------
+        name : (row, col)
+            Cell holding the series name.
+        values, categories : (first_row, last_row, col)
+            Cells of the values and of their labels (rows and columns from 0).
+        size_cm : (width, height)
+        anchor : (row, col)
+            Top-left cell of the chart.
+        percent : bool
+            Value axis in percent; `full_scale` fixes it from 0 to 100 %.
+        top_down : bool
+            First category at the top, as in the table beside the chart.
+        """
+        chart = self.workbook.add_chart({"type": "bar"})
+        series = {"name": [ws.name, *name],
+                  "values": [ws.name, values[0], values[2], values[1], values[2]],
+                  "categories": [ws.name, categories[0], categories[2], categories[1],
+                                 categories[2]]}
+        if gap is not None:
+            series["gap"] = gap
+        chart.add_series(series)
+        chart.set_title({"name": title})
+        chart.set_legend({"none": True})
+        value_axis = {"num_format": "0 %"} if percent else {}
+        if full_scale:
+            value_axis.update(min=0, max=1)
+        chart.set_x_axis(value_axis)  # a bar chart's x axis is its horizontal value axis
+        chart.set_y_axis({"reverse": True} if top_down else {})
+        width, height = size_cm
+        chart.set_size({"width": round(width * PIXELS_PER_CM),
+                        "height": round(height * PIXELS_PER_CM)})
+        ws.insert_chart(*anchor, chart)
+
+
+@contextmanager
+def open_book(path):
+    """Yield a `Book` writing to a temporary file beside `path`; moved onto `path` at the end.
+
+    If anything fails, the temporary file is removed and `path` is left untouched; a
+    failure of the disk is raised as the original OSError. The rows streamed so far wait in
+    a scratch folder of the system's temporary directory, removed whatever happens.
+    """
+    with (atomic_path(Path(path)) as tmp,
+          tempfile.TemporaryDirectory(prefix="diagnostic-xlsx-",
+                                      ignore_cleanup_errors=True) as scratch):
+        workbook = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": scratch})
+        try:
+            yield Book(workbook)
+            workbook.close()
+        except FileCreateError as exc:
+            raise (exc.__context__ if isinstance(exc.__context__, OSError) else exc) from None
+        finally:
+            workbook.fileclosed = True  # never written later, after the temporary file went

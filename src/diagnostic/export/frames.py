@@ -1,0 +1,125 @@
+"""Write a table into a sheet: French headers, number formats, widths, filters, frozen header.
+
+The sheet streams row after row (see `book`): formats and heights are settled before a row
+is written, and cells that sit beside the table on the same rows are written with it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from diagnostic.export.cells import HEADER, WRAP_TOP, column_values, put
+
+#: Columns wider than this wrap their text, and their rows grow to show it.
+WRAP_WIDTH = 40
+
+
+def write_frame(book, ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str],
+                formats: dict[str, str] | None = None, widths: dict[str, int] | None = None,
+                filters: bool = True, *, top: bool = False,
+                styles: dict[tuple[int, str], dict] | None = None,
+                beside: dict[int, list[tuple]] | None = None) -> tuple[int, int]:
+    """Write `frame`'s `headers` columns, header on row `start_row`, and return the rows of
+    its first and last lines (`last` is the header row when `frame` is empty).
+
+    Parameters
+    ----------
+    book : Book
+    ws : the worksheet (written from `start_row` on)
+    frame : DataFrame
+    headers : {column: French header}, in the order of the sheet; absent columns skipped.
+    formats : {column: number format}, applied to the numbers of the column.
+    widths : {column: width}; otherwise fitted to the first 200 values (10 to 60).
+    filters : bool
+        An autofilter on the header row.
+    top : bool
+        Every cell of the table aligned to the top (tables of wrapped text).
+    styles : {(line, column): style}
+        Extra style of single cells, `line` counted from 0 from the first line.
+    beside : {row: [(col, value, style or None)]}
+        Cells written on the table's rows (or below), outside its columns.
+    """
+    formats, widths, styles = formats or {}, widths or {}, styles or {}
+    beside = dict(beside or {})  # emptied as its rows are written
+    cols = [c for c in headers if c in frame.columns]
+    body = frame[cols].reset_index(drop=True)
+    header = book.format(HEADER)
+    for j, col in enumerate(cols):
+        put(ws, start_row, j, headers[col], header)
+    _beside(book, ws, beside.pop(start_row, []))
+    looks = []  # per column: (style of text, style of numbers)
+    for j, col in enumerate(cols):
+        longest = max([len(str(headers[col]))] + [len(str(v)) for v in body[col].head(200)])
+        ws.set_column(j, j, widths.get(col, min(60, max(10, longest + 2))))
+        wrap = widths.get(col, 0) > WRAP_WIDTH or longest > 60
+        text = WRAP_TOP if wrap else ({"valign": "top"} if top else None)
+        number = {**(text or {}), "num_format": formats[col]} if col in formats else text
+        looks.append((text, number))
+    by_line: dict[int, dict[str, dict]] = {}
+    for (line, col), style in styles.items():
+        by_line.setdefault(line, {})[col] = style
+    col_formats = [(book.format(t), book.format(n)) for t, n in looks]
+    heights = _row_heights(body, [c for c in cols if widths.get(c, 0) > WRAP_WIDTH], widths)
+    columns = [column_values(body[c]) for c in cols]
+    first = start_row + 1
+    for i, values in enumerate(zip(*columns)):
+        row = first + i
+        if i in heights:
+            ws.set_row(row, heights[i])
+        extra = by_line.get(i)
+        for j, value in enumerate(values):
+            if extra and cols[j] in extra:
+                t, n = looks[j]
+                style = book.format(t if isinstance(value, str) else n, extra[cols[j]])
+                put(ws, row, j, value, style)
+            elif value is None:
+                continue
+            elif value.__class__ is str:
+                ws.write_string(row, j, value, col_formats[j][0])
+            else:
+                ws.write(row, j, value, col_formats[j][1])
+        _beside(book, ws, beside.pop(row, []))
+    for row in sorted(beside):
+        _beside(book, ws, beside[row])
+    last = start_row + len(body)
+    ws.freeze_panes(first, 0)
+    if filters and len(body):
+        ws.autofilter(start_row, 0, last, len(cols) - 1)
+    return first, last
+
+
+def _beside(book, ws, cells) -> None:
+    for row, col, value, style in cells:
+        put(ws, row, col, value, book.format(style))
+
+
+def beside_table(frame: pd.DataFrame, start_row: int, col: int,
+                 formats: dict[str, str] | None = None) -> dict[int, list[tuple]]:
+    """A small table to write beside another (see `write_frame`'s `beside`): header on
+    `start_row`, from column `col`, with plain headers and its number formats.
+
+    >>> beside_table(pd.DataFrame({"a": ["x"], "n": [2]}), 4, 8, {"n": "0"})[5]
+    [(5, 8, 'x', None), (5, 9, 2, {'num_format': '0'})]
+    """
+    formats = formats or {}
+    cells = {start_row: [(start_row, col + j, name, None) for j, name in enumerate(frame.columns)]}
+    for i, rec in enumerate(frame.itertuples(index=False), start=start_row + 1):
+        cells[i] = [(i, col + j, value, {"num_format": formats[name]} if name in formats else None)
+                    for j, (name, value) in enumerate(zip(frame.columns, rec))]
+    return cells
+
+
+def _row_heights(body: pd.DataFrame, wrapped: list[str],
+                 widths: dict[str, int]) -> dict[int, float]:
+    """Height of each line whose wrapped text needs more than one line (spreadsheets do not
+    grow rows by themselves): 15 points a line, 12 lines at most."""
+    if not wrapped or not len(body):
+        return {}
+    lines = np.ones(len(body))
+    for col in wrapped:
+        lengths = body[col].astype("string").str.len().to_numpy(dtype=float, na_value=np.nan)
+        lines = np.maximum(lines, np.nan_to_num(np.ceil(lengths / (widths[col] * 1.1)), nan=1))
+    return {int(i): 15 * min(int(lines[i]), 12) for i in np.flatnonzero(lines > 1)}
