@@ -53,14 +53,15 @@ def workshop_book(tmp_path_factory, workshop_project):
 
 def test_sheet_order_and_summary_links(book):
     assert book.sheetnames == WITHOUT_WORKSHOP
-    assert SHEETS == WITHOUT_WORKSHOP[:9] + ["Priorités partagées"] + WITHOUT_WORKSHOP[9:]
+    assert SHEETS == (WITHOUT_WORKSHOP[:7] + ["Regard croisé"] + WITHOUT_WORKSHOP[7:9]
+                      + ["Priorités partagées"] + WITHOUT_WORKSHOP[9:])
     links = [c.hyperlink.location for c in book["Sommaire"]["A"] if c.hyperlink]
     assert links == [f"'{name}'!A1" for name in WITHOUT_WORKSHOP[1:]]
 
 
 def test_workshop_sheet_only_with_votes(workshop_book):
     wb = load_workbook(workshop_book)
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == [s for s in SHEETS if s != "Regard croisé"]  # no issue linked
     links = [c.hyperlink.location for c in wb["Sommaire"]["A"] if c.hyperlink]
     assert "'Priorités partagées'!A1" in links
 

@@ -208,3 +208,39 @@ def test_quadrant_chart(regard_diag):
     captions = [a["text"] for a in fig["layout"]["annotations"]]
     assert captions == ["<b>Enjeu confirmé</b>", "<b>Perçu non objectivé</b>",
                         "<b>Sous-estimé</b>", "<b>Non prioritaire</b>"]
+
+
+def test_workbook_regard_sheet_with_its_quadrant_chart(tmp_path, regard_diag):
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    path = diagnostic.to_workbook(regard_diag, tmp_path / "classeur.xlsx")
+    wb = load_workbook(path)
+    names = wb.sheetnames
+    assert names.index("Regard croisé") == names.index("AFOM") + 1
+    ws = wb["Regard croisé"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Enjeu")
+    assert rows[header][:4] == ["Enjeu", "Lecture", "Soutien", "Indicateur"]
+    body = {r[0]: r for r in rows[header + 1:header + 4]}
+    r = regard_diag.regard_croise.set_index("label")
+    emploi = body["Recrutement et emploi"]
+    assert emploi[1] == "perçu non objectivé"
+    assert emploi[2] == pytest.approx(r.loc["Recrutement et emploi", "support"])
+    assert emploi[7] == pytest.approx(r.loc["Recrutement et emploi", "gap"])
+    cell = ws.cell(header + 2, 3)
+    assert cell.number_format == "0.0 %"
+    # the quadrant cell coloured as in the HTML report's chart
+    quadrant = next(ws.cell(i + 1, 2) for i in range(header + 1, header + 4)
+                    if ws.cell(i + 1, 2).value == "perçu non objectivé")
+    assert quadrant.fill.fgColor.rgb.endswith("E9C46A")
+    with zipfile.ZipFile(path) as z:
+        scatter = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)
+                   and b"<c:scatterChart>" in z.read(n)]
+        assert len(scatter) == 1
+        xml = z.read(scatter[0]).decode()
+    # one series per quadrant present, the axes crossing at the two thresholds
+    assert xml.count("<c:ser>") == 2
+    assert '<c:crossesAt val="0.1"/>' in xml and '<c:crossesAt val="0.5"/>' in xml

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from diagnostic.export.atomic import atomic_path
 
@@ -93,6 +94,52 @@ class Book:
             value_axis.update(min=0, max=1)
         chart.set_x_axis(value_axis)  # a bar chart's x axis is its horizontal value axis
         chart.set_y_axis({"reverse": True} if top_down else {})
+        width, height = size_cm
+        chart.set_size({"width": round(width * PIXELS_PER_CM),
+                        "height": round(height * PIXELS_PER_CM)})
+        ws.insert_chart(*anchor, chart)
+
+
+    def quadrant_chart(self, ws, title: str, *, series: list[tuple[str, str, int, int]],
+                       x_col: int, y_col: int, label_col: int, lines: tuple[float, float],
+                       x_span: float, axes: tuple[str, str], size_cm: tuple[float, float],
+                       anchor: tuple[int, int]) -> None:
+        """Insert a native scatter chart of points of `ws`, one series per group of rows.
+
+        Parameters
+        ----------
+        series : [(name, colour, first_row, last_row)]
+            Consecutive rows of each group (rows from 0), drawn in `colour` (#RRGGBB).
+        x_col, y_col, label_col : int
+            Columns of the coordinates and of each point's label.
+        lines : (x, y)
+            The thresholds: the axes are drawn (dashed) through them.
+        x_span : float
+            The horizontal axis goes from −x_span to x_span.
+        axes : (x title, y title)
+        """
+        chart = self.workbook.add_chart({"type": "scatter"})
+        for name, colour, first, last in series:
+            chart.add_series({
+                "name": name, "categories": [ws.name, first, x_col, last, x_col],
+                "values": [ws.name, first, y_col, last, y_col],
+                "marker": {"type": "circle", "size": 9, "fill": {"color": colour},
+                           "border": {"color": "#FFFFFF"}},
+                "data_labels": {"custom": [
+                    {"value": f"='{ws.name}'!{xl_rowcol_to_cell(row, label_col, True, True)}"}
+                    for row in range(first, last + 1)],
+                                "position": "above", "font": {"size": 8}}})
+        x, y = lines  # the axes cross at the thresholds: the four quadrants drawn
+        line = {"color": "#999999", "dash_type": "dash", "width": 1}
+        chart.set_title({"name": title})
+        # an axis's « crossing » is where, on it, the other axis passes
+        chart.set_x_axis({"name": axes[0], "num_format": "0 %", "crossing": x, "line": line,
+                          "min": -x_span, "max": x_span, "label_position": "low",
+                          "major_gridlines": {"visible": False}})
+        chart.set_y_axis({"name": axes[1], "num_format": "0 %", "min": 0, "max": 1,
+                          "crossing": y, "line": line, "label_position": "low",
+                          "major_gridlines": {"visible": False}})
+        chart.set_legend({"position": "bottom"})
         width, height = size_cm
         chart.set_size({"width": round(width * PIXELS_PER_CM),
                         "height": round(height * PIXELS_PER_CM)})

@@ -128,3 +128,50 @@ def write_priorities(book, ws, diag, source: str) -> None:
                        values=(first, last, share), categories=(first, last, 0),
                        size_cm=(20, 2 + 0.8 * len(table)), anchor=(last + 3, 0),
                        percent=True, top_down=True)
+
+
+#: Reading order of the quadrants and their colours (those of the HTML report's chart).
+QUADRANTS = {"enjeu confirmé": "#E76F51", "sous-estimé": "#6D597A",
+             "perçu non objectivé": "#E9C46A", "non prioritaire": "#8AB17D"}
+
+
+def write_regard(book, ws, diag, source: str) -> None:
+    """Regard croisé: each issue linked to an indicator, perceived priority against the gap."""
+    s = diag.settings
+    table = diag.regard_croise.assign(_order=diag.regard_croise["quadrant"].map(
+        {q: i for i, q in enumerate(QUADRANTS)})).sort_values(["_order", "issue_id"])
+    table = table.reset_index(drop=True)
+    start = write_title(book, ws, "Regard croisé : perception des acteurs et statistiques", [
+        f"Chaque enjeu relié à un indicateur : prioritaire quand au moins "
+        f"{s.priority_threshold:.0%} des acteurs le jugent important (moyenne par type), "
+        f"objectivé quand le territoire est en moins bonne situation que sa référence d'au "
+        f"moins {s.gap_threshold:.0%} (écart relatif).".replace("%", " %"),
+        "Écart = zone d'étude / référence − 1, compté positivement quand le territoire est "
+        "défavorisé (par exemple plus de chômage, moins de revenu).",
+        "Enjeu confirmé : prioritaire et objectivé ; perçu non objectivé : prioritaire sans "
+        "écart défavorable ; sous-estimé : écart défavorable mais peu cité ; non prioritaire.",
+        source], span=8)
+    headers = {"label": "Enjeu", "quadrant": "Lecture", "support": "Soutien",
+               "indicator_label": "Indicateur", "area_value": "Zone d'étude",
+               "reference_value": "Référence", "reference": "Territoire de référence",
+               "gap": "Écart"}
+    styles = {(i, "quadrant"): {"bg_color": QUADRANTS[q], "bold": True}
+              for i, q in enumerate(table["quadrant"]) if q in QUADRANTS}
+    first, last = write_frame(book, ws, table, start, headers, {
+        "support": PERCENT, "gap": PERCENT, "area_value": DECIMAL_1,
+        "reference_value": DECIMAL_1},
+        widths={"label": 32, "quadrant": 20, "indicator_label": 40, "reference": 22},
+        styles=styles)
+    if not len(table):
+        return
+    cols = list(headers)
+    series = [(q, QUADRANTS[q], first + int(rows.index[0]), first + int(rows.index[-1]))
+              for q, rows in table.groupby("quadrant", sort=False) if q in QUADRANTS]
+    book.quadrant_chart(ws, "Perception et statistiques", series=series,
+                        x_col=cols.index("gap"), y_col=cols.index("support"),
+                        label_col=cols.index("label"),
+                        lines=(s.gap_threshold, s.priority_threshold),
+                        x_span=max(0.3, 2 * s.gap_threshold,
+                                   round(float(table["gap"].abs().max()) * 1.2 + 0.05, 1)),
+                        axes=("Écart à la référence", "Soutien des acteurs"),
+                        size_cm=(22, 12), anchor=(last + 2, 0))

@@ -15,14 +15,17 @@ from diagnostic.export.cells import (
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.privacy import mask_text
-from diagnostic.export.synthesis_sheets import write_afom, write_portrait, write_priorities
+from diagnostic.export.synthesis_sheets import (
+    write_afom, write_portrait, write_priorities, write_regard,
+)
 from diagnostic.labels import relabel, role_labels
 
 #: Every sheet, in order; « Priorités partagées » only when a workshop was held (votes).
 SHEETS = ["Sommaire", "Méthode", "Participation", "Portrait du territoire", "Enjeux communs",
-          "Convergences", "AFOM", "Pistes de coopération", "Groupes d'acteurs",
+          "Convergences", "AFOM", "Regard croisé", "Pistes de coopération", "Groupes d'acteurs",
           "Priorités partagées", "Données", "Dictionnaire", "Anomalies"]
 WORKSHOP_SHEET = "Priorités partagées"
+REGARD_SHEET = "Regard croisé"  # only when the project links issues to indicators
 SHEET_PURPOSE = {
     "Méthode": "Sources, réglages et limites de l'analyse",
     "Participation": "Qui a répondu, où, rapporté à la population",
@@ -30,6 +33,7 @@ SHEET_PURPOSE = {
     "Enjeux communs": "Classement des enjeux partagés entre types d'acteurs",
     "Convergences": "Soutien de chaque enjeu par type d'acteurs",
     "AFOM": "Atouts, faiblesses, opportunités, menaces, avec leur source",
+    "Regard croisé": "Perception des enjeux par les acteurs face aux écarts statistiques",
     "Pistes de coopération": "Besoins et offres qui se rencontrent, à valider en atelier",
     "Groupes d'acteurs": "Acteurs réunis autour d'enjeux communs",
     "Priorités partagées": "Classement de l'enquête comparé aux votes de l'atelier",
@@ -62,6 +66,8 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         _ranking(book, book.sheet("Enjeux communs"), diag, base, source)
         _matrix(book, book.sheet("Convergences"), diag, source)
         write_afom(book, book.sheet("AFOM"), diag, source)
+        if len(diag.regard_croise):
+            write_regard(book, book.sheet(REGARD_SHEET), diag, source)
         _opportunities(book, book.sheet("Pistes de coopération"), diag, source)
         _clusters(book, book.sheet("Groupes d'acteurs"), diag, source)
         if len(diag.votes):
