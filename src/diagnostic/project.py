@@ -17,6 +17,7 @@ from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
 from diagnostic.labels import relabel_mix
 from diagnostic.network import cooperation_graph
+from diagnostic.progress import bar
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -294,23 +295,40 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
     `surveys`, when given (from `read_surveys`), are used instead of reading the exports again.
     """
     settings = project.settings
-    communes, epci, indicators, changes, geo_anomalies = _read_geography(project)
-    area = area_codes(project.territory, communes)
-    if surveys is None:
-        surveys = read_surveys(project)
-    stacked = stack_surveys(surveys, [spec.label for spec in project.surveys],
-                            [spec.same_as for spec in project.surveys], file=project.file.name)
-    surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
-    cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
-    actors, placing = place_actors(cat("actors"), communes, settings, area=area)
-    responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors, settings)
-    resource_lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
-    labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values)
-    ctx, moved = context(communes, epci, area, actors, indicators, settings, changes,
-                         extra=tuple(link.indicator for link in project.issue_indicators),
-                         with_anomalies=True)
-    analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
-                         actor_type_labels(questions, choices), labels, ctx, indicators)
+    with bar(total=6, description="Diagnostic") as stages:  # drawn only if it takes a while
+        stages.set_postfix_str("géographie et indicateurs", refresh=False)
+        communes, epci, indicators, changes, geo_anomalies = _read_geography(project)
+        area = area_codes(project.territory, communes)
+        stages.update()
+        stages.set_postfix_str("questionnaires", refresh=False)
+        if surveys is None:
+            surveys = read_surveys(project)
+        stacked = stack_surveys(surveys, [spec.label for spec in project.surveys],
+                                [spec.same_as for spec in project.surveys],
+                                file=project.file.name)
+        surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
+        cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
+        stages.update()
+        stages.set_postfix_str("acteurs et communes", refresh=False)
+        actors, placing = place_actors(cat("actors"), communes, settings, area=area)
+        stages.update()
+        stages.set_postfix_str("enjeux", refresh=False)
+        responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors,
+                                    settings)
+        resource_lists = questions.loc[questions["role"].isin(["need", "offer"]),
+                                       "list_name"].dropna()
+        labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)),
+                                  ["value", "label"]].values)
+        stages.update()
+        stages.set_postfix_str("contexte territorial", refresh=False)
+        ctx, moved = context(communes, epci, area, actors, indicators, settings, changes,
+                             extra=tuple(link.indicator for link in project.issue_indicators),
+                             with_anomalies=True)
+        stages.update()
+        stages.set_postfix_str("convergences, coopération, groupes", refresh=False)
+        analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
+                             actor_type_labels(questions, choices), labels, ctx, indicators)
+        stages.update()
     return Diagnostic(
         project=project, questions=questions, choices=choices, actors=actors,
         personal=cat("personal"), answers=cat("answers"), responses=responses,

@@ -8,6 +8,7 @@ import pandas as pd
 from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
 from diagnostic.export.privacy import public_answers
 from diagnostic.labels import relabel, role_labels
+from diagnostic.progress import bar
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
 ROW_LIMIT = 1_048_576
@@ -107,8 +108,13 @@ def _write_block(book, ws, start: int, columns, headers, labels, rows) -> None:
     if len(headers) > 3:
         ws.set_column(3, len(headers) - 1, 22)
     first = start + 1
-    for i, row in enumerate(rows, start=first):
-        ws.write_row(i, 0, row)  # text stays text: the workbook writes no formula
+    step = 10_000
+    with bar(total=len(rows), description=f"Classeur, feuille {ws.name}", unit="ligne") as b:
+        for i, row in enumerate(rows, start=first):
+            ws.write_row(i, 0, row)  # text stays text: the workbook writes no formula
+            if (i - first) % step == step - 1:
+                b.update(step)
+        b.update(len(rows) - b.n)
     ws.freeze_panes(first, 1)
     # too wide to fit one page: printed at a readable scale, header row and actor repeated
     ws.repeat_rows(start)

@@ -19,6 +19,7 @@ from diagnostic.export.synthesis_sheets import (
     write_afom, write_portrait, write_priorities, write_regard,
 )
 from diagnostic.labels import relabel, role_labels
+from diagnostic.progress import bar
 
 #: Every sheet, in order; « Priorités partagées » only when a workshop was held (votes).
 SHEETS = ["Sommaire", "Méthode", "Participation", "Portrait du territoire", "Enjeux communs",
@@ -60,21 +61,31 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         summary = book.sheet(SHEETS[0])  # filled last, when every sheet is known
         if include_personal:
             _personal(book, book.sheet("Données personnelles"), diag)
-        _method(book, book.sheet("Méthode"), diag)
-        _participation(book, book.sheet("Participation"), diag, base, source)
-        write_portrait(book, book.sheet("Portrait du territoire"), diag, source)
-        _ranking(book, book.sheet("Enjeux communs"), diag, base, source)
-        _matrix(book, book.sheet("Convergences"), diag, source)
-        write_afom(book, book.sheet("AFOM"), diag, source)
-        if len(diag.regard_croise):
-            write_regard(book, book.sheet(REGARD_SHEET), diag, source)
-        _opportunities(book, book.sheet("Pistes de coopération"), diag, source)
-        _clusters(book, book.sheet("Groupes d'acteurs"), diag, source)
-        if len(diag.votes):
-            write_priorities(book, book.sheet(WORKSHOP_SHEET), diag, source)
-        write_data(book, diag, source)
-        _dictionary(book, book.sheet("Dictionnaire"), diag)
-        _anomalies(book, book.sheet("Anomalies"), diag)
+        sheet = book.sheet
+        writers = [
+            ("Méthode", lambda: _method(book, sheet("Méthode"), diag)),
+            ("Participation", lambda: _participation(book, sheet("Participation"), diag, base,
+                                                     source)),
+            ("Portrait", lambda: write_portrait(book, sheet("Portrait du territoire"), diag,
+                                                source)),
+            ("Enjeux", lambda: _ranking(book, sheet("Enjeux communs"), diag, base, source)),
+            ("Convergences", lambda: _matrix(book, sheet("Convergences"), diag, source)),
+            ("AFOM", lambda: write_afom(book, sheet("AFOM"), diag, source)),
+            (REGARD_SHEET, lambda: write_regard(book, sheet(REGARD_SHEET), diag, source)),
+            ("Pistes", lambda: _opportunities(book, sheet("Pistes de coopération"), diag, source)),
+            ("Groupes", lambda: _clusters(book, sheet("Groupes d'acteurs"), diag, source)),
+            (WORKSHOP_SHEET, lambda: write_priorities(book, sheet(WORKSHOP_SHEET), diag, source)),
+            ("Données", lambda: write_data(book, diag, source)),  # and its continuation sheets
+            ("Dictionnaire", lambda: _dictionary(book, sheet("Dictionnaire"), diag)),
+            ("Anomalies", lambda: _anomalies(book, sheet("Anomalies"), diag)),
+        ]
+        skip = {REGARD_SHEET: not len(diag.regard_croise), WORKSHOP_SHEET: not len(diag.votes)}
+        writers = [(name, write) for name, write in writers if not skip.get(name)]
+        with bar(total=len(writers), description="Classeur", unit="feuille") as done:
+            for name, write in writers:
+                done.set_postfix_str(name, refresh=False)
+                write()
+                done.update()
         sheets = book.workbook.worksheets()
         _summary(book, summary, diag, source, [ws.name for ws in sheets[1:]])
         for ws in sheets:

@@ -10,6 +10,7 @@ import pandas as pd
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
+from diagnostic.progress import bar
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
 from diagnostic.readers.survey import Survey
@@ -186,7 +187,8 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     questions = form.questions.set_index("question_id")
     rows = excel_rows[kept.index].to_numpy()
     id_values = ids.to_numpy()
-    for qid, col in cmap.single.items():
+    for qid, col in bar(cmap.single.items(), description=f"Lecture de {file}",
+                        total=len(cmap.single), unit="question"):
         q = questions.loc[qid]
         if (q["type"] == "multiple" and qid in cmap.split) or qid in cmap.ranks:
             continue
