@@ -105,3 +105,23 @@ def test_explorer_benchmark_drives_the_filters(bench_run):
     assert result["changes"] == 6
     assert 0 < result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
     assert "300 acteurs" in result["text"]
+
+
+def test_report_rows_of_the_explorer_and_the_export(bench_run, results_s):
+    def timing(median):
+        return {"min": median - 0.1, "median": median, "max": median + 0.1, "runs": 3}
+
+    results = {**results_s,
+               "explorer": {"actors": 5000, "changes": 40, "median_ms": 27.2, "p95_ms": 31.4,
+                            "max_ms": 40.0, "open_ms": 900.0},
+               "export": {"workbook": timing(3.0), "openpyxl_write_only": timing(4.0),
+                          "xlsxwriter": timing(2.5), "ratio": 1.2, "cells": 1_200_000,
+                          "data_rows": 5000}}
+    text = bench_run.report(results)
+    assert ("| rappel de l'explorateur (5\u202f000 acteurs) : un changement de filtre redessine "
+            "chaque figure | médiane 27 ms, p95 31 ms (max 40 ms, 40 changements) | | | "
+            "médiane < 100 ms, p95 < 250 ms |") in text
+    assert ("| export du classeur (5\u202f000 lignes de données, 1\u202f200\u202f000 cellules) | "
+            "3.00 s (min 2.90, max 3.10, 3 runs) | openpyxl écriture seule : 4.00 s (min 3.90, "
+            "max 4.10, 3 runs) ; xlsxwriter mémoire constante : 2.50 s (min 2.40, max 2.60, "
+            "3 runs) | 1.20× le plus rapide | ≤ 2× |") in text
