@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.codes import first_by_code, key_codes
+from diagnostic.i18n import label, text
 from diagnostic.network import find_actor_communities
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -62,7 +63,7 @@ def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: 
     type_codes, type_names = pd.factorize(
         np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True)
     rows = []
-    for j, (group_issues, label) in enumerate(groups):
+    for j, (group_issues, name) in enumerate(groups):
         inside = member[:, j] > 0
         size = int(inside.sum())
         if size < settings.min_group_size:
@@ -70,10 +71,11 @@ def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: 
         counts = np.bincount(type_codes[inside & (type_codes >= 0)], minlength=len(type_names))
         mix = sorted(((int(n), t) for t, n in zip(type_names, counts) if n), key=lambda x: -x[0])
         rows.append({
-            "method": ISSUE_METHOD, "issues": " ; ".join(sorted(group_issues)),
+            "method": label(ISSUE_METHOD, settings.language),
+            "issues": " ; ".join(sorted(group_issues)),
             "actors": " ; ".join(actors[inside]), "size": size,
             "actor_types": ", ".join(f"{t} : {n}" for n, t in mix),
-            "label": f"Acteurs mobilisés sur : {label}",
+            "label": text("groups.issue", settings.language, label=name),
         })
     out = pd.DataFrame(rows)
     if not out.empty:
@@ -127,25 +129,28 @@ def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     """
     actor_codes, actor_ids = _actor_codes(responses)
     issue_groups = _issue_groups(responses, settings, actor_codes, actor_ids)
-    n = len(actor_ids)
+    n, language = len(actor_ids), settings.language
     if n < settings.network_min_actors or n > settings.network_max_actors:
-        why = (f"trop peu d'acteurs ({n} < {settings.network_min_actors})"
+        why = (text("groups.few", language, n=n, least=settings.network_min_actors)
                if n < settings.network_min_actors
-               else f"trop d'acteurs ({n} > {settings.network_max_actors})")
-        return issue_groups.assign(method=f"{ISSUE_METHOD} (analyse de réseau non faite : {why})")
+               else text("groups.many", language, n=n, most=settings.network_max_actors))
+        return issue_groups.assign(method=text("groups.no_network", language, why=why,
+                                               method=label(ISSUE_METHOD, language)))
     types = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
-    method = (f"réseau (Louvain, {settings.louvain_runs} graines, noyau stable "
-              f"{settings.louvain_stability:.0%})").replace("%", " %")
+    stability = f"{settings.louvain_stability:.0%}"
+    method = text("groups.method", language, runs=settings.louvain_runs,
+                  stability=stability if language == "en" else stability.replace("%", " %"))
     rows = []
     for k, group in enumerate(find_actor_communities(responses, settings), start=1):
-        named = [f"{labels[i]} (×{lift:.1f})".replace(".", ",")
-                 for i, lift in zip(group["issues"], group["lift"])]
+        named = [f"{labels[i]} (×{lift:.1f})" for i, lift in zip(group["issues"], group["lift"])]
+        named = named if language == "en" else [n.replace(".", ",") for n in named]
         rows.append({
             "cluster_id": f"R{k:02d}", "method": method, "issues": " ; ".join(group["issues"]),
             "actors": " ; ".join(group["actors"]), "size": len(group["actors"]),
             "actor_types": _mix(types, group["actors"]),
-            "label": "Réseau d'acteurs autour de : " + (" ; ".join(named) or "enjeux variés"),
+            "label": text("groups.network", language,
+                          issues=" ; ".join(named) or text("groups.various", language)),
         })
     return conform(pd.concat([issue_groups, conform(pd.DataFrame(rows), "clusters")],
                              ignore_index=True), "clusters")

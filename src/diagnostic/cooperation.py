@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -21,10 +22,17 @@ STATUS_DEFAULT = "à valider"
 STATUSES = ("à valider", "validé", "écarté")
 KIND_LABELS = {"reciprocal": "réciproque", "direct": "directe",
                "mutualisation": "mutualisation", "pooling": "mise en commun"}
+KIND_LABELS_EN = {"reciprocal": "reciprocal", "direct": "direct",
+                  "mutualisation": "shared need", "pooling": "shared offer"}
 COMPETITION = "risque de concurrence"
 _STOPWORDS = frozenset(
     "a au aux avec ce ces d dans de des du en et l la le les leur leurs nos notre nous ou "
     "par pour qu que qui sa se ses son sur un une vos votre".split())
+
+
+def kind_labels(language: str = "fr") -> dict[str, str]:
+    """Display label of each kind of opportunity (``kind`` code) in `language`."""
+    return KIND_LABELS_EN if language == "en" else KIND_LABELS
 
 
 def _ascii(text) -> str:
@@ -70,7 +78,7 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
 
 
-def _actor_info(actors, coordinates, type_labels) -> pd.DataFrame:
+def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.DataFrame:
     """Actors sorted by id, with an integer code (ids compare like their codes)."""
     info = actors.drop_duplicates("actor_id").set_index("actor_id").sort_index()
     out = pd.DataFrame({"code": np.arange(len(info))}, index=info.index.astype(object))
@@ -81,9 +89,11 @@ def _actor_info(actors, coordinates, type_labels) -> pd.DataFrame:
               if "cooperation" in info else {})
     out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
     labels = type_labels or {}
-    kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else "type non précisé")
+    unknown = text("coop.no_type", language)
+    kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else unknown)
     out["type_label"] = kind
-    out["who"] = "l'acteur " + out.index.astype(str) + " (" + kind + ")"
+    out["who"] = [text("coop.who", language, id=i, kind=k)
+                  for i, k in zip(out.index.astype(str), kind)]
     for col in ("commune_code", "epci_code", "sector"):  # integer keys: fast merges
         out["k_" + col] = pd.factorize(out[col], use_na_sentinel=True)[0]
     coords = (coordinates.drop_duplicates("commune_code").set_index("commune_code")
@@ -170,15 +180,15 @@ def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Setting
     return p.iloc[order].reset_index(drop=True)
 
 
-def _named(p: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+def _named(p: pd.DataFrame, info: pd.DataFrame, language: str = "fr") -> pd.DataFrame:
     """Actor ids, descriptions and place words of the pairs kept."""
     ids, who = info.index.to_numpy(), info["who"].to_numpy()
-    where = pd.Series(np.array(["dans la même commune", "dans la même intercommunalité",
-                                "commune non connue", "dans le territoire"])[p["place"]],
-                      index=p.index)
+    where = pd.Series(np.array(text("coop.places", language))[p["place"]], index=p.index)
     km = pd.Series(p["distance_km"].round(), index=p.index)
-    where = where + (" (à " + km.astype("Int64").astype(str) + " km)").where(
-        km.notna() & (p["place"] != 0), "")
+    far = km.notna() & (p["place"] != 0)
+    where = where + pd.Series([text("coop.km", language, km=k) if f else ""
+                               for k, f in zip(km.astype("Int64").astype(str), far)],
+                              index=p.index, dtype=object)
     return p.assign(flags=np.where(p["rival"], COMPETITION, ""),
                     need_actor=ids[p["code_need"]], offer_actor=ids[p["code_offer"]],
                     who_need=who[p["code_need"]], who_offer=who[p["code_offer"]], where=where)
@@ -188,39 +198,38 @@ def _label(codes: pd.Series, labels: dict) -> pd.Series:
     return codes.map({c: labels.get(c, c) for c in codes.unique()})
 
 
-_WILLING = {1.0: "prêt à coopérer", 0.5: "peut-être prêt à coopérer"}
-_RIVAL = " Attention : même secteur dans la même commune, risque de concurrence."
+_WILLING = {1.0: "coop.willing", 0.5: "coop.maybe"}
 
 
-def _willing_sentence(a, b) -> str | None:
+def _willing_sentence(a, b, language: str = "fr") -> str | None:
     if a == 1.0 and b == 1.0:
-        return "Les deux sont prêts à coopérer."
+        return text("coop.both", language)
     if a in _WILLING and b in _WILLING:
-        return f"Volonté de coopérer : {_WILLING[a]} et {_WILLING[b]}."
+        return text("coop.willingness", language, a=text(_WILLING[a], language),
+                    b=text(_WILLING[b], language))
     return None
 
 
-def _willing_text(a: pd.Series, b: pd.Series) -> pd.Series:
-    return pd.Series([_willing_sentence(x, y) for x, y in zip(a, b)], index=a.index,
-                     dtype=object)
+def _explain(kind: str, rows, language: str) -> list:
+    """The explanation of each pair: `rows` yields (values of the `kind` sentence, will of
+    the need, will of the offer, flags); None when one of them refuses to cooperate."""
+    rival = text("coop.rival", language)
+    out = []
+    for values, a, b, f in rows:
+        willing = _willing_sentence(a, b, language)
+        out.append(None if willing is None else text(kind, language, **values) + willing
+                   + (rival if f == COMPETITION else ""))
+    return out
 
 
-def _rival_text(flags: pd.Series) -> pd.Series:
-    return pd.Series(np.where(flags.to_numpy() == COMPETITION, _RIVAL, ""), index=flags.index,
-                     dtype=object)
-
-
-def _direct_text(who_need, category, who_offer, where, will_need, will_offer, flags) -> list:
+def _direct_text(who_need, category, who_offer, where, will_need, will_offer, flags,
+                 language: str = "fr") -> list:
     """The explanation of each direct match, in one pass over the pairs."""
     columns = [pd.Series(c).to_numpy(dtype=object)  # arrays iterate faster than Series
                for c in (who_need, category, who_offer, where, will_need, will_offer, flags)]
-    out = []
-    for wn, c, wo, w, a, b, f in zip(*columns):
-        willing = _willing_sentence(a, b)
-        out.append(None if willing is None else
-                   f"{wn[:1].upper()}{wn[1:]} a besoin de « {c} » ; {wo} en propose, {w}. "
-                   f"{willing}{_RIVAL if f == COMPETITION else ''}")
-    return out
+    return _explain("coop.direct", (
+        ({"need": f"{wn[:1].upper()}{wn[1:]}", "category": c, "offer": wo, "where": w}, a, b, f)
+        for wn, c, wo, w, a, b, f in zip(*columns)), language)
 
 
 def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataFrame,
@@ -251,24 +260,28 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
         mutualisation and pooling, each group by decreasing score.
     """
     labels = category_labels or {}
-    info = _actor_info(actors, coordinates, type_labels)
+    language = settings.language
+    info = _actor_info(actors, coordinates, type_labels, language)
     needs, offers = _resources(needs, info), _resources(offers, info)
     scored = _score(_candidates(needs, offers, info, settings), needs, offers, info, settings)
     direct = scored.groupby(["code_need", "cat"], sort=False).head(settings.max_offers_per_need)
-    direct = _named(direct, info)
+    direct = _named(direct, info, language)
     cat = _label(direct["category"], labels)
     direct = direct.assign(
         kind="direct", score_category=1.0,
         actors=[f"{a} ; {b}" for a, b in zip(direct["need_actor"].to_numpy(dtype=object),
                                               direct["offer_actor"].to_numpy(dtype=object))],
         explanation=_direct_text(direct["who_need"], cat, direct["who_offer"], direct["where"],
-                                 direct["will_need"], direct["will_offer"], direct["flags"]))
+                                 direct["will_need"], direct["will_offer"], direct["flags"],
+                                 language))
     parts = [_reciprocal(scored, info, labels, settings), direct,
              _groups(needs, info, labels, settings, "mutualisation"),
              _groups(offers, info, labels, settings, "pooling")]
     frame = pd.concat([f for f in parts if len(f)], ignore_index=True) \
         if any(len(f) for f in parts) else pd.DataFrame()
     frame["status"] = STATUS_DEFAULT
+    if "flags" in frame and language != "fr":
+        frame["flags"] = frame["flags"].map(lambda f: label(f, language))
     return conform(frame, "opportunities")
 
 
@@ -281,7 +294,8 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.Da
         columns=["code_need_back", "code_offer_back"])
     if back.empty:
         return back
-    back = _named(back, info)
+    language = settings.language
+    back = _named(back, info, language)
     give = _label(back["category"], labels)
     take = _label(back["category_back"], labels)
     out = back.assign(
@@ -289,11 +303,11 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.Da
         category=back["category"] + " ↔ " + back["category_back"],
         score=((back["score"] + back["score_back"]) / 2 + settings.reciprocal_bonus).round(4),
         score_text=(back["score_text"] + back["score_text_back"]) / 2, score_category=1.0,
-        explanation=("Échange possible dans les deux sens : " + back["who_offer"]
-                     + " peut apporter « " + give + " » à " + back["who_need"]
-                     + ", qui peut lui apporter « " + take + " », " + back["where"] + ". "
-                     + _willing_text(back["will_need"], back["will_offer"])
-                     + _rival_text(back["flags"])))
+        explanation=_explain("coop.reciprocal", (
+            ({"offer": o, "give": g, "need": n, "take": t, "where": w}, a, b, f)
+            for o, g, n, t, w, a, b, f in zip(back["who_offer"], give, back["who_need"], take,
+                                              back["where"], back["will_need"],
+                                              back["will_offer"], back["flags"])), language))
     return out.sort_values(["score", "code_need", "code_offer", "category"],
                            ascending=[False, True, True, True])
 
@@ -311,17 +325,17 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
             continue
         category = key[0] if isinstance(key, tuple) else key
         types = info.loc[members, "type_label"].value_counts()
-        mix = " ; ".join(f"{n} « {t} »"
-                         for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
-        verb = ("ont besoin de" if kind == "mutualisation"
-                else "proposent"
-                + (" dans la même intercommunalité" if sub["place"].iloc[0] else ""))
+        language = settings.language
+        mix = text("coop.mix_sep", language).join(
+            text("coop.mix", language, n=n, kind=t)
+            for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
+        what = text("coop.need" if kind == "mutualisation" else
+                    "coop.offer_near" if sub["place"].iloc[0] else "coop.offer", language,
+                    category=labels.get(category, category))
         rows.append({
             "kind": kind, "actors": " ; ".join(members), "category": category,
             "score": round(min(1.0, len(members) / 10), 4), "score_category": 1.0,
-            "explanation": (f"{len(members)} acteurs ({mix}) {verb} "
-                            f"« {labels.get(category, category)} » : une mise en commun "
-                            "est à étudier en atelier."),
+            "explanation": text("coop.group", language, n=len(members), mix=mix, what=what),
         })
     out = pd.DataFrame(rows)
     return out.sort_values(["score", "category", "actors"], ascending=[False, True, True]) \

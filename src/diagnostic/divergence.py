@@ -12,6 +12,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.codes import first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.i18n import label, text
 from diagnostic.issues import group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -132,7 +133,8 @@ def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
     for i in counts.seen:
         issue_id = counts.issues[i]
         cells = cells_of.get(issue_id, eligible.iloc[0:0])
-        row = {"issue_id": issue_id, "label": counts.label[issue_id], "test": NO_TEST,
+        row = {"issue_id": issue_id, "label": counts.label[issue_id],
+               "test": label(NO_TEST, settings.language),
                "significant": False}
         if len(cells) >= 2:
             support = cells["support"].astype(float).to_numpy()
@@ -141,7 +143,7 @@ def find_divergences(responses: pd.DataFrame, settings: Settings = Settings(),
                                           int(lo["supporters"]), int(lo["respondents"]))
             test, p, effect = counts.test(i, cells["actor_type"].tolist())
             row.update(gap=support.max() - support.min(), gap_ci_low=low, gap_ci_high=high,
-                       test=test, p_value=p, effect_size=effect,
+                       test=label(test, settings.language), p_value=p, effect_size=effect,
                        between=(f"{labels.get(hi['actor_type'], hi['actor_type'])} > "
                                 f"{labels.get(lo['actor_type'], lo['actor_type'])}"))
         rows.append(row)
@@ -197,6 +199,6 @@ def type_similarity(responses: pd.DataFrame, settings: Settings = Settings(),
         rows.append({
             "type_a": a, "type_b": b, "common": len(common), "top_k": size,
             "similarity": share, "issues": " ; ".join(issue_label[i] for i in common),
-            "text": f"« {la} » et « {lb} » partagent {share * 100:.0f} % de leurs priorités",
+            "text": text("similarity", settings.language, a=la, b=lb, share=share * 100),
         })
     return conform(pd.DataFrame(rows), "type_similarity")

@@ -10,6 +10,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -240,11 +241,13 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
          out["breadth"] >= 1], [DIVISIVE, TRANSVERSAL, SPECIFIC], MINOR)
     names = type_labels or {}
     k = per["levels"].fillna(0).astype(int).to_numpy()
+    language = settings.language
     out["reason"] = [
         _reason(tag, row.dropna().rename(lambda t: names.get(t, t)), settings.support_threshold,
-                inten, kk, g)
+                inten, kk, g, language)
         for tag, (_i, row), inten, kk, g in zip(out["tag"], support.iterrows(), out["intensity"],
                                                 k, gap)]
+    out["tag"] = out["tag"].map(lambda tag: label(tag, language))
     out = out.sort_values(
         ["breadth", "support_by_type_mean", "intensity", "issue_id"],
         ascending=[False, False, False, True], na_position="last",
@@ -290,22 +293,23 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     return consensus, intensity
 
 
-def _reason(tag, support: pd.Series, threshold, intensity, k, gap) -> str:
-    """One French sentence saying why the issue got its tag.
+def _reason(tag, support: pd.Series, threshold, intensity, k, gap,
+            language: str = "fr") -> str:
+    """One sentence (in `language`) saying why the issue got its tag (a French code).
 
     `support` holds the share of each eligible actor type, indexed by its label.
     """
     if support.empty:
-        return "aucun type d'acteurs n'atteint la taille minimale pour être comparé"
+        return text("issues.none", language)
     sharing = support.index[support >= threshold].tolist()
     n = len(sharing)
-    text = (f"cité par {n} type{'s' if n > 1 else ''} d'acteurs sur {len(support)} "
-            f"(min {support.min() * 100:.0f} %)")
+    out = text("issues.cited", language, n=n, s="s" if n > 1 else "", total=len(support),
+               low=support.min() * 100)
     if k and not math.isnan(intensity):
-        text += f", importance médiane {intensity:g}/{k}"
+        out += text("issues.intensity", language, intensity=intensity, k=k)
     if tag == DIVISIVE:
-        hi, lo = support.idxmax(), support.idxmin()
-        text += f" ; écart de {gap * 100:.0f} points entre {hi} et {lo}"
+        out += text("issues.gap", language, gap=gap * 100, hi=support.idxmax(),
+                    lo=support.idxmin())
     elif tag == SPECIFIC:
-        text += f" ; porté par : {', '.join(sharing)}"
-    return text
+        out += text("issues.carried", language, who=", ".join(sharing))
+    return out

@@ -254,7 +254,8 @@ class Diagnostic:
         cross = regard_croise(self.issue_ranking, gaps, self.settings)
         return replace(self, regard_croise=cross, afom=afom(
             self.issue_ranking, self.opportunities, cross,
-            self.shared_priorities if len(self.votes) else None))
+            self.shared_priorities if len(self.votes) else None,
+            language=self.settings.language))
 
 
 def area_codes(territory, communes: pd.DataFrame) -> set[str]:
@@ -392,15 +393,15 @@ def _analysis(project: Project, responses, needs, offers, actors, types, labels,
     shared = None
     if project.votes:
         read = read_votes(project.votes, ranking["issue_id"])
-        shared = shared_priorities(ranking, read.votes)
+        shared = shared_priorities(ranking, read.votes, settings.language)
         out.update(votes=read.votes, shared_priorities=shared,
-                   rank_comparison=compare_rankings(shared),
+                   rank_comparison=compare_rankings(shared, settings.language),
                    _anomalies=[read.anomalies], _accounts=(read.account,))
     regard = None
     if project.issue_indicators:
         regard, found = _regard(project, ranking, ctx, indicators)
         out.update(regard_croise=regard, _anomalies=out["_anomalies"] + [found])
-    out["afom"] = afom(ranking, opportunities, regard, shared, labels)
+    out["afom"] = afom(ranking, opportunities, regard, shared, labels, settings.language)
     return out
 
 

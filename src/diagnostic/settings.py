@@ -44,6 +44,41 @@ DESCRIPTIONS = {
                         "ou France ; à défaut, le niveau suivant disponible)",
 }
 
+#: English description of each setting (``language = "en"``).
+DESCRIPTIONS_EN = {
+    "min_group_size": "Minimum size of a group for a percentage to be shown",
+    "support_threshold": "Minimum support for an actor type to “share” an issue",
+    "top_box": "Number of levels at the top of the scale counted as “important”",
+    "transversal_share": "Share of the eligible actor types that makes an issue cross-cutting",
+    "divisive_gap": "Support gap between types that makes an issue divisive",
+    "fuzzy_threshold": "Minimum score (0-100) to match a misspelt commune name",
+    "max_offers_per_need": "Maximum number of offers proposed for each need",
+    "min_mutualisation": "Minimum number of actors sharing a need for a shared-need lead",
+    "weight_category": "Weight of the resource category in the score of a lead",
+    "weight_text": "Weight of the similarity of the written details",
+    "weight_geo": "Weight of geographic proximity",
+    "weight_willingness": "Weight of the willingness to cooperate",
+    "cluster_jaccard": "Overlap (Jaccard) from which two groups of actors merge",
+    "notable_gap_index": "Index gap (study area / reference × 100) from which a gap is notable",
+    "notable_gap_points": "Gap in percentage points from which the gap of a rate is notable",
+    "language": "Language of the reports (fr or en)",
+    "divergence_alpha": "Threshold of the tests of gaps between types (after "
+                        "Benjamini-Hochberg correction)",
+    "similarity_top_k": "Number of priorities of each type compared between actor types",
+    "geo_half_distance_km": "Distance (km) at which geographic proximity is 0.5",
+    "max_candidates": "Offers examined per need at each scale (commune, EPCI, territory)",
+    "reciprocal_bonus": "Score bonus of a reciprocal exchange",
+    "network_min_actors": "Minimum number of actors for the network analysis",
+    "network_max_actors": "Maximum number of actors for the network analysis (cost in pairs)",
+    "network_alpha": "Threshold of the hypergeometric test linking two actors",
+    "louvain_runs": "Number of seeds of the community detection (Louvain)",
+    "louvain_stability": "Share of the seeds in which two actors must be together (stable core)",
+    "priority_threshold": "Support from which an issue is perceived as a priority",
+    "gap_threshold": "Statistical gap from which an issue is borne out by the data",
+    "regard_reference": "Reference territory of the cross-check (EPCI, département, région "
+                        "or France; otherwise the next level available)",
+}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -101,6 +136,7 @@ class Settings:
                 ) from None
         return replace(cls(), **clean)
 
-    def describe(self) -> list[tuple[str, object, str]]:
-        """Return (name, value, French description) for every setting."""
-        return [(f.name, getattr(self, f.name), DESCRIPTIONS[f.name]) for f in fields(self)]
+    def describe(self, language: str = "fr") -> list[tuple[str, object, str]]:
+        """Return (name, value, description) for every setting, described in `language`."""
+        described = DESCRIPTIONS_EN if language == "en" else DESCRIPTIONS
+        return [(f.name, getattr(self, f.name), described[f.name]) for f in fields(self)]

@@ -6,13 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import KIND_LABELS, STATUS_DEFAULT, STATUSES, _ascii
+from diagnostic.cooperation import KIND_LABELS, KIND_LABELS_EN, STATUS_DEFAULT, STATUSES, _ascii
+from diagnostic.i18n import label
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
 
-#: French headers of the workbook's opportunities sheet -> table columns.
+#: Headers of the workbook's opportunities sheet (French or English) -> table columns.
 _HEADERS = {"type de piste": "kind", "acteurs": "actors", "ressource": "category",
-            "statut": "status"}
+            "statut": "status", "lead type": "kind", "actors": "actors",
+            "resource": "category"}
+#: Sheet names of the opportunities in the French and English workbooks.
+_SHEETS = ("pistes", "cooperation leads")
 _KEYS = ["kind", "actors", "category"]
 
 
@@ -27,7 +31,7 @@ def read_statuses(path) -> pd.DataFrame:
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-        name = next((s for s in sheets if _ascii(s).startswith("pistes")), next(iter(sheets)))
+        name = next((s for s in sheets if _ascii(s).startswith(_SHEETS)), next(iter(sheets)))
         raw = sheets[name]
         heads = raw.index[raw.apply(lambda r: r.astype(str).map(_ascii).isin(
             ["statut", "status"]).any(), axis=1)]
@@ -42,16 +46,18 @@ def read_statuses(path) -> pd.DataFrame:
 
 def _standard(frame: pd.DataFrame) -> pd.DataFrame:
     heads = {_ascii(str(c)).strip(): c for c in frame.columns}
-    if "code ressource" in heads:  # the workbook shows labels, and keeps the codes beside them
-        frame = frame.drop(columns=[heads["ressource"]] if "ressource" in heads else [])
-        frame = frame.rename(columns={heads["code ressource"]: "category"})
+    for code, shown in (("code ressource", "ressource"), ("resource code", "resource")):
+        if code in heads:  # the workbook shows labels, and keeps the codes beside them
+            frame = frame.drop(columns=[heads[shown]] if shown in heads else [])
+            frame = frame.rename(columns={heads[code]: "category"})
     frame = frame.rename(columns=lambda c: _HEADERS.get(_ascii(str(c)).strip(), c)
                          if _ascii(str(c)).strip() in _HEADERS else c)
     missing = [c for c in _KEYS + ["status"] if c not in frame.columns]
     if missing:
         raise DiagnosticError("colonnes manquantes dans le fichier des pistes : "
                               f"{', '.join(missing)}.")
-    kinds = {**{v: k for k, v in KIND_LABELS.items()}, **{k: k for k in KIND_LABELS}}
+    kinds = {**{v: k for k, v in KIND_LABELS.items()},
+             **{v: k for k, v in KIND_LABELS_EN.items()}, **{k: k for k in KIND_LABELS}}
     out = frame[_KEYS + ["status"]].dropna(subset=["actors"]).astype(object)
     out["kind"] = out["kind"].map(lambda k: kinds.get(str(k).strip(), str(k).strip()))
     return out.reset_index(drop=True)
@@ -61,7 +67,9 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
     """Carry the statuses decided in a workshop over to a new run.
 
     Opportunities are matched on kind, actors and category; a recognised status
-    (à valider, validé, écarté — accents and case ignored) replaces the default.
+    (à valider, validé, écarté — accents and case ignored — or their English labels in an
+    English workbook: to validate, validated, rejected) replaces the default; the table
+    keeps the French values.
 
     Parameters
     ----------
@@ -76,7 +84,7 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
         The `opportunities` table with the statuses kept.
     """
     prev = read_statuses(previous) if isinstance(previous, (str, Path)) else _standard(previous)
-    known = {_ascii(s): s for s in STATUSES}
+    known = {_ascii(shown): s for s in STATUSES for shown in (s, label(s, "en"))}
     prev = prev.assign(status=prev["status"].map(lambda s: known.get(_ascii(s).strip())))
     prev = prev.dropna(subset=["status"]).drop_duplicates(_KEYS, keep="last")
     keys = opportunities[_KEYS].astype(object)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from diagnostic.i18n import decimal, label, signed_percent, text
 from diagnostic.issues import DIVISIVE, TRANSVERSAL
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -114,29 +115,23 @@ def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
     out["perceived"] = out["support"] >= settings.priority_threshold
     out["objective"] = out["gap"].astype(float) >= settings.gap_threshold
     out["quadrant"] = [
-        (CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY)
+        label((CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY),
+              settings.language)
         for p, o in zip(out["perceived"], out["objective"])]
     return conform(out.sort_values("issue_id"), "regard_croise")
 
 
-def _number(x: float) -> str:
-    """1 234,5 — French digits, one decimal."""
-    return f"{x:,.1f}".replace(",", "\u202f").replace(".", ",")
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:+.0f} %".replace("+", "+ ").replace("-", "− ")
-
-
 def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
          regard: pd.DataFrame | None = None, shared: pd.DataFrame | None = None,
-         category_labels: dict[str, str] | None = None) -> pd.DataFrame:
+         category_labels: dict[str, str] | None = None, language: str = "fr") -> pd.DataFrame:
     """Atouts, faiblesses, opportunités, menaces — every item citing its source.
 
     Faiblesses: shared issues (enquête) and confirmed ones (indicateur). Menaces: divisive
     issues (enquête), underrated ones (indicateur). Atouts: resources offered by several
     actors (enquête), indicators better than the reference (indicateur). Opportunités:
     reciprocal exchanges and shared needs (enquête), issues gaining ground (atelier).
+
+    The tables given are in `language` (their tags, quadrants and trends), as the AFOM is.
 
     Returns
     -------
@@ -145,47 +140,53 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
     """
     labels = category_labels or {}
     rows = []
+    say = lambda key, **values: text(key, language, **values)  # noqa: E731
+    is_ = lambda value, code: value == label(code, language)  # noqa: E731
+
     def add(category, item, source, evidence):
         rows.append({"category": category, "item": item, "source": source, "evidence": evidence})
 
     for r in issue_ranking.sort_values("rank").itertuples():
-        if r.tag == TRANSVERSAL:
-            add("faiblesses", r.label, SURVEY, f"Enjeu transversal : {r.reason}")
-        elif r.tag == DIVISIVE:
-            add("menaces", f"Désaccord sur : {r.label}", SURVEY, f"Enjeu clivant : {r.reason}")
+        if is_(r.tag, TRANSVERSAL):
+            add("faiblesses", r.label, SURVEY, say("afom.transversal", reason=r.reason))
+        elif is_(r.tag, DIVISIVE):
+            add("menaces", say("afom.disagreement", label=r.label), SURVEY,
+                say("afom.divisive", reason=r.reason))
     if regard is not None:
         for r in regard.sort_values("issue_id").itertuples():
-            evidence = f"écart à la référence {_pct(r.gap)}, soutien {r.support * 100:.0f} %"
+            evidence = say("afom.gap", gap=signed_percent(r.gap, language),
+                           support=r.support * 100)
             if not pd.isna(getattr(r, "indicator_label", pd.NA)):
-                evidence = (f"{r.indicator_label} : {_number(r.area_value)} contre "
-                            f"{_number(r.reference_value)} ({r.reference}), {evidence}")
-            if r.quadrant == CONFIRMED:
-                add("faiblesses", r.label, INDICATOR,
-                    f"Enjeu confirmé par les chiffres : {evidence}")
-            elif r.quadrant == UNDERRATED:
-                add("menaces", f"Enjeu sous-estimé : {r.label}", INDICATOR, evidence)
+                evidence = say("afom.values", indicator=r.indicator_label,
+                               area=decimal(r.area_value, 1, language),
+                               reference=decimal(r.reference_value, 1, language),
+                               name=r.reference, evidence=evidence)
+            if is_(r.quadrant, CONFIRMED):
+                add("faiblesses", r.label, INDICATOR, say("afom.confirmed", evidence=evidence))
+            elif is_(r.quadrant, UNDERRATED):
+                add("menaces", say("afom.underrated", label=r.label), INDICATOR, evidence)
             elif r.gap < 0:
-                add("atouts", r.label, INDICATOR, f"Situation plus favorable que la référence ; "
-                    f"{evidence}")
+                add("atouts", r.label, INDICATOR, say("afom.better", evidence=evidence))
     if opportunities is not None and len(opportunities):
         for r in opportunities[opportunities["kind"] == "pooling"].itertuples():
             n = len(str(r.actors).split(" ; "))
-            add("atouts", f"Ressource disponible : {labels.get(r.category, r.category)}", SURVEY,
-                f"proposée par {n} acteurs proches")
+            add("atouts", say("afom.resource", category=labels.get(r.category, r.category)),
+                SURVEY, say("afom.offered", n=n))
         reciprocal = int((opportunities["kind"] == "reciprocal").sum())
         if reciprocal:
-            add("opportunités", "Échanges réciproques entre acteurs", SURVEY,
-                f"{reciprocal} paires d'acteurs peuvent chacune apporter quelque chose à l'autre")
+            add("opportunités", say("afom.reciprocal"), SURVEY, say("afom.pairs", n=reciprocal))
         for r in opportunities[opportunities["kind"] == "mutualisation"].itertuples():
             n = len(str(r.actors).split(" ; "))
-            add("opportunités", f"Mutualisation : {labels.get(r.category, r.category)}", SURVEY,
-                f"besoin partagé par {n} acteurs")
+            add("opportunités", say("afom.mutualisation",
+                                    category=labels.get(r.category, r.category)),
+                SURVEY, say("afom.shared_need", n=n))
     if shared is not None:
-        for r in shared[shared["trend"] == "gagne du terrain"].itertuples():
-            add("opportunités", f"Mobilisation en atelier : {r.label}", WORKSHOP,
-                f"{r.shift} rang(s) gagné(s) entre l'enquête et l'atelier "
-                f"({r.workshop_share * 100:.0f} % des gommettes)")
+        for r in shared[shared["trend"] == label("gagne du terrain", language)].itertuples():
+            add("opportunités", say("afom.momentum", label=r.label), WORKSHOP,
+                say("afom.gained", shift=r.shift, share=r.workshop_share * 100))
     order = {c: i for i, c in enumerate(["atouts", "faiblesses", "opportunités", "menaces"])}
     out = pd.DataFrame(rows, columns=["category", "item", "source", "evidence"])
     out = out.iloc[sorted(range(len(out)), key=lambda i: order[out["category"].iloc[i]])]
+    out = out.assign(category=out["category"].map(lambda c: label(c, language)),
+                     source=out["source"].map(lambda s: label(s, language)))
     return conform(out, "afom")

@@ -18,6 +18,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
 from diagnostic.issues import _reason as issues_reason
+from diagnostic.i18n import label
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -120,8 +121,9 @@ class IssueTally:
                 "support_ci_low": low[j], "support_ci_high": high[j],
                 "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
                 "breadth": breadth, "min_support": float(by_type.min()) if eligible else np.nan,
-                "intensity": intensity, "consensus": cons, "tag": tag,
-                "reason": _reason(tag, cell_types, by_type, st.support_threshold, intensity, k, gap),
+                "intensity": intensity, "consensus": cons, "tag": label(tag, st.language),
+                "reason": _reason(tag, cell_types, by_type, st.support_threshold, intensity, k,
+                                  gap, st.language),
             })
         out = pd.DataFrame(rows)
         if out.empty:
@@ -155,10 +157,10 @@ def _consensus(counts: np.ndarray) -> float:
     return float(1 + (p * np.log2(1 - np.abs(x - mu) / (k - 1))).sum())
 
 
-def _reason(tag, types, support, threshold, intensity, k, gap) -> str:
+def _reason(tag, types, support, threshold, intensity, k, gap, language: str = "fr") -> str:
     """Same sentence as `diagnostic.issues` gives for the tag."""
     return issues_reason(tag, pd.Series(np.asarray(support, dtype=float), index=list(types)),
-                         threshold, intensity, k, gap)
+                         threshold, intensity, k, gap, language)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from scipy.stats import spearmanr
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.cooperation import _ascii
 from diagnostic.errors import DiagnosticError
+from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 
 #: Template headers (French) -> `votes` columns.
@@ -134,11 +135,13 @@ def read_votes(path, item_ids=None) -> Votes:
     return Votes(conform(votes, "votes"), log.frame(), account)
 
 
-def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
+def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame,
+                      language: str = "fr") -> pd.DataFrame:
     """Survey ranking against workshop votes, each participant's dots normalised to 1.
 
     An issue's workshop share is the mean, over participants who voted, of the share of
-    their dots it received; `shift` = survey rank − workshop rank (positive: gained ground).
+    their dots it received; `shift` = survey rank − workshop rank (positive: gained ground);
+    `trend` in `language` (« gagne du terrain », "gaining ground"…).
 
     Returns
     -------
@@ -158,24 +161,25 @@ def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame) -> pd.Da
     out["participants"] = out["participants"].fillna(0)
     out["workshop_rank"] = out["workshop_share"].rank(ascending=False, method="min")
     out["shift"] = out["survey_rank"].astype(int) - out["workshop_rank"].astype(int)
-    out["trend"] = [GAINED if s > 0 else LOST if s < 0 else STABLE for s in out["shift"]]
+    out["trend"] = [label(GAINED if s > 0 else LOST if s < 0 else STABLE, language)
+                    for s in out["shift"]]
     out = out.sort_values(["workshop_rank", "survey_rank", "issue_id"])
     return conform(out, "shared_priorities")
 
 
-def compare_rankings(shared: pd.DataFrame) -> RankComparison:
-    """Spearman correlation of survey and workshop ranks, with what moved, in French."""
+def compare_rankings(shared: pd.DataFrame, language: str = "fr") -> RankComparison:
+    """Spearman correlation of survey and workshop ranks, with what moved, in `language`
+    (that of `shared`'s trends)."""
     n = len(shared)
     if n < 3:
-        return RankComparison(float("nan"), float("nan"), n,
-                              "trop peu d'enjeux pour comparer enquête et atelier")
+        return RankComparison(float("nan"), float("nan"), n, text("ranks.few", language))
     rho, p = spearmanr(shared["survey_rank"].astype(float), shared["workshop_rank"].astype(float))
-    up = shared.loc[shared["trend"] == GAINED, "label"].tolist()
-    down = shared.loc[shared["trend"] == LOST, "label"].tolist()
-    text = (f"Classements de l'enquête et de l'atelier : corrélation de Spearman "
-            f"{rho:.2f} sur {n} enjeux".replace(".", ","))
+    up = shared.loc[shared["trend"] == label(GAINED, language), "label"].tolist()
+    down = shared.loc[shared["trend"] == label(LOST, language), "label"].tolist()
+    out = text("ranks.spearman", language, rho=rho, n=n)
+    out = out if language == "en" else out.replace(".", ",")
     if up:
-        text += f" ; gagnent du terrain : {', '.join(up)}"
+        out += text("ranks.up", language, labels=", ".join(up))
     if down:
-        text += f" ; perdent du terrain : {', '.join(down)}"
-    return RankComparison(float(rho), float(p), n, text + ".")
+        out += text("ranks.down", language, labels=", ".join(down))
+    return RankComparison(float(rho), float(p), n, out + ".")

@@ -7,6 +7,7 @@ import pandas as pd
 
 from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
 from diagnostic.export.privacy import public_answers
+from diagnostic.export.wording import sheet_name, word
 from diagnostic.labels import relabel, role_labels
 from diagnostic.progress import bar
 
@@ -14,7 +15,6 @@ from diagnostic.progress import bar
 ROW_LIMIT = 1_048_576
 #: Roles that never reach the workbook as columns (personal, or shown apart).
 _HIDDEN_ROLES = ("actor_name", "contact", "commune", "actor_type")
-_ID_HEADERS = {"actor_id": "Acteur", "actor_type": "Type d'acteurs", "commune_code": "Code commune"}
 _NOTES_ROWS = 4  # title, two notes, blank line
 
 
@@ -70,25 +70,24 @@ def write_data(book, diag, source: str) -> list[str]:
 
     Returns the names of the sheets written.
     """
+    lang = diag.settings.language
     table = data_table(diag)
     labels = dict(zip(diag.questions["question_id"], diag.questions["label"]))
-    headers = [_ID_HEADERS.get(c, c) for c in table.columns]
+    ids = word("data_ids", lang)
+    headers = [ids.get(c, c) for c in table.columns]
+    data = sheet_name("data", lang)
     rows = sheet_rows(table)
     per_sheet = ROW_LIMIT - (_NOTES_ROWS + 2)
     chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
     names = []
     for k, chunk in enumerate(chunks, start=1):
-        name = "Données" if k == 1 else f"Données ({k})"
+        name = data if k == 1 else f"{data} ({k})"
         ws = book.sheet(name)
         names.append(name)
-        more = f" Suite sur « Données ({k + 1}) »." if k < len(chunks) else ""
-        title = "Réponses pseudonymisées" + (f" (suite {k})" if k > 1 else "")
-        start = write_title(book, ws, title, [
-            "Une ligne par acteur, une colonne par question (code de la question ; intitulé "
-            "au-dessus et dans le Dictionnaire). Réponses en clair ; choix multiples séparés "
-            "par « ; », options classées dans l'ordre du classement, séparées par « > ». "
-            "Noms, courriels et téléphones exclus ; adresses et numéros cités dans "
-            f"les textes libres masqués.{more}", source], span=min(8, len(headers)))
+        more = (word("data_more", lang, name=f"{data} ({k + 1})") if k < len(chunks) else "")
+        title = word("data_title", lang) + (word("data_continued", lang, k=k) if k > 1 else "")
+        start = write_title(book, ws, title, [word("data_note", lang, more=more), source],
+                            span=min(8, len(headers)))
         _write_block(book, ws, start, table.columns, headers, labels, chunk)
     return names
 

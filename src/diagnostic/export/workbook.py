@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import KIND_LABELS, STATUSES
+from diagnostic.cooperation import STATUSES, kind_labels
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
     BOLD, DARK, DECIMAL, GREY, HEADER, INTEGER, NOTE, PERCENT, print_setup, put, write_title,
@@ -18,30 +18,16 @@ from diagnostic.export.privacy import mask_text
 from diagnostic.export.synthesis_sheets import (
     write_afom, write_portrait, write_priorities, write_regard,
 )
+from diagnostic.export.wording import SHEET_NAMES, sheet_name, word
+from diagnostic.i18n import day, label
 from diagnostic.labels import relabel, role_labels
 from diagnostic.progress import bar
 
-#: Every sheet, in order; « Priorités partagées » only when a workshop was held (votes).
-SHEETS = ["Sommaire", "Méthode", "Participation", "Portrait du territoire", "Enjeux communs",
-          "Convergences", "AFOM", "Regard croisé", "Pistes de coopération", "Groupes d'acteurs",
-          "Priorités partagées", "Données", "Dictionnaire", "Anomalies"]
-WORKSHOP_SHEET = "Priorités partagées"
-REGARD_SHEET = "Regard croisé"  # only when the project links issues to indicators
-SHEET_PURPOSE = {
-    "Méthode": "Sources, réglages et limites de l'analyse",
-    "Participation": "Qui a répondu, où, rapporté à la population",
-    "Portrait du territoire": "La zone d'étude comparée à son EPCI, son département, sa région, la France",
-    "Enjeux communs": "Classement des enjeux partagés entre types d'acteurs",
-    "Convergences": "Soutien de chaque enjeu par type d'acteurs",
-    "AFOM": "Atouts, faiblesses, opportunités, menaces, avec leur source",
-    "Regard croisé": "Perception des enjeux par les acteurs face aux écarts statistiques",
-    "Pistes de coopération": "Besoins et offres qui se rencontrent, à valider en atelier",
-    "Groupes d'acteurs": "Acteurs réunis autour d'enjeux communs",
-    "Priorités partagées": "Classement de l'enquête comparé aux votes de l'atelier",
-    "Données": "Réponses pseudonymisées (une ligne par acteur, une colonne par question)",
-    "Dictionnaire": "Chaque question, son type, ses choix et son rôle",
-    "Anomalies": "Problèmes rencontrés à la lecture et suite donnée",
-}
+#: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
+#: held (votes), « Regard croisé » only when the project links issues to indicators.
+SHEETS = list(SHEET_NAMES["fr"].values())
+WORKSHOP_SHEET = SHEET_NAMES["fr"]["priorities"]
+REGARD_SHEET = SHEET_NAMES["fr"]["regard"]
 
 
 def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
@@ -54,116 +40,106 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         Add respondents' names and contacts (a warning sheet says so). Off by default.
     """
     path = Path(path)
-    base = f"Base : {len(diag.actors)} acteurs répondants"
-    today = date.today().strftime("%d/%m/%Y")
-    source = f"Source : enquête « {diag.project.title} », traitement diagnostic du {today}"
+    lang = diag.settings.language
+    base = word("base", lang, n=len(diag.actors))
+    source = word("source", lang, title=diag.project.title, day=day(date.today(), lang))
+    name = lambda key: sheet_name(key, lang)  # noqa: E731
     with open_book(path) as book:
-        summary = book.sheet(SHEETS[0])  # filled last, when every sheet is known
+        summary = book.sheet(name("summary"))  # filled last, when every sheet is known
         if include_personal:
-            _personal(book, book.sheet("Données personnelles"), diag)
-        sheet = book.sheet
+            _personal(book, book.sheet(word("personal_sheet", lang)), diag)
+
+        def sheet(key):
+            return book.sheet(name(key))
         writers = [
-            ("Méthode", lambda: _method(book, sheet("Méthode"), diag)),
-            ("Participation", lambda: _participation(book, sheet("Participation"), diag, base,
+            ("method", lambda: _method(book, sheet("method"), diag)),
+            ("participation", lambda: _participation(book, sheet("participation"), diag, base,
                                                      source)),
-            ("Portrait", lambda: write_portrait(book, sheet("Portrait du territoire"), diag,
-                                                source)),
-            ("Enjeux", lambda: _ranking(book, sheet("Enjeux communs"), diag, base, source)),
-            ("Convergences", lambda: _matrix(book, sheet("Convergences"), diag, source)),
-            ("AFOM", lambda: write_afom(book, sheet("AFOM"), diag, source)),
-            (REGARD_SHEET, lambda: write_regard(book, sheet(REGARD_SHEET), diag, source)),
-            ("Pistes", lambda: _opportunities(book, sheet("Pistes de coopération"), diag, source)),
-            ("Groupes", lambda: _clusters(book, sheet("Groupes d'acteurs"), diag, source)),
-            (WORKSHOP_SHEET, lambda: write_priorities(book, sheet(WORKSHOP_SHEET), diag, source)),
-            ("Données", lambda: write_data(book, diag, source)),  # and its continuation sheets
-            ("Dictionnaire", lambda: _dictionary(book, sheet("Dictionnaire"), diag)),
-            ("Anomalies", lambda: _anomalies(book, sheet("Anomalies"), diag)),
+            ("portrait", lambda: write_portrait(book, sheet("portrait"), diag, source)),
+            ("ranking", lambda: _ranking(book, sheet("ranking"), diag, base, source)),
+            ("matrix", lambda: _matrix(book, sheet("matrix"), diag, source)),
+            ("afom", lambda: write_afom(book, sheet("afom"), diag, source)),
+            ("regard", lambda: write_regard(book, sheet("regard"), diag, source)),
+            ("opportunities", lambda: _opportunities(book, sheet("opportunities"), diag, source)),
+            ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
+            ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
+            ("data", lambda: write_data(book, diag, source)),  # and its continuation sheets
+            ("dictionary", lambda: _dictionary(book, sheet("dictionary"), diag)),
+            ("anomalies", lambda: _anomalies(book, sheet("anomalies"), diag)),
         ]
-        skip = {REGARD_SHEET: not len(diag.regard_croise), WORKSHOP_SHEET: not len(diag.votes)}
-        writers = [(name, write) for name, write in writers if not skip.get(name)]
+        skip = {"regard": not len(diag.regard_croise), "priorities": not len(diag.votes)}
+        writers = [(key, write) for key, write in writers if not skip.get(key)]
         with bar(total=len(writers), description="Classeur", unit="feuille") as done:
-            for name, write in writers:
-                done.set_postfix_str(name, refresh=False)
+            for key, write in writers:
+                done.set_postfix_str(name(key), refresh=False)
                 write()
                 done.update()
         sheets = book.workbook.worksheets()
         _summary(book, summary, diag, source, [ws.name for ws in sheets[1:]])
+        data_name, personal = name("data"), word("personal_sheet", lang)
         for ws in sheets:
-            data = ws.name.startswith("Données") and ws.name != "Données personnelles"
+            data = ws.name.startswith(data_name) and ws.name != personal
             print_setup(ws, scale=70 if data else None)  # data: too wide for one page
     return path
 
 
 def _summary(book, ws, diag, source, names):
+    lang = diag.settings.language
+    purposes = {sheet_name(key, lang): text for key, text in word("purposes", lang).items()}
     put(ws, 0, 0, diag.project.title, book.format({"font_size": 16, "bold": True,
                                                    "font_color": DARK}))
     put(ws, 1, 0, source, book.format(NOTE))
-    put(ws, 2, 0, "Les acteurs sont désignés par un identifiant pseudonyme (A-xxxxxxxx) ; "
-                  "aucun nom, courriel ni téléphone ne figure dans ce classeur.",
-        book.format(NOTE))
-    put(ws, 4, 0, "Feuille", book.format(BOLD))
-    put(ws, 4, 1, "Contenu", book.format(BOLD))
+    put(ws, 2, 0, word("pseudonyms", lang), book.format(NOTE))
+    sheet, contents = word("summary_headers", lang)
+    put(ws, 4, 0, sheet, book.format(BOLD))
+    put(ws, 4, 1, contents, book.format(BOLD))
     for i, name in enumerate(names, start=5):
         ws.write_url(i, 0, f"internal:'{name}'!A1", string=name)
-        put(ws, i, 1, SHEET_PURPOSE.get(name.split(" (")[0], ""))
+        put(ws, i, 1, purposes.get(name.split(" (")[0], ""))
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 70)
 
 
 def _method(book, ws, diag):
-    start = write_title(book, ws, "Méthode", [
-        "Enjeux : part des répondants qui jugent l'enjeu important (niveaux du haut de l'échelle), "
-        "« ne sait pas » exclu ; intervalle de confiance de Wilson à 95 %.",
-        "Chaque type d'acteurs pèse autant dans la moyenne par type, quel que soit son effectif ; "
-        "classement : nombre de types qui partagent l'enjeu, puis soutien moyen par type, puis "
-        "importance médiane.",
-        "Consensus : indice de Tastle et Wierman (1 = unanimité, 0 = opposition complète).",
-        f"Les groupes de moins de {diag.settings.min_group_size} répondants ne sont jamais "
-        "affichés en pourcentage (« n<…»).",
-        "Territoire : communes et populations légales d'après le découpage administratif "
-        "d'Etalab (Licence Ouverte, source : Insee).",
-        "Données : une ligne par acteur ; au-delà de la limite d'Excel (1 048 576 lignes par "
-        "feuille), les lignes continuent sur « Données (2) », « Données (3) »…",
-    ])
-    rows = pd.DataFrame(diag.settings.describe(), columns=["name", "value", "description"])
+    lang = diag.settings.language
+    notes = list(word("method_notes", lang))
+    notes[3] = notes[3].format(n=diag.settings.min_group_size)
+    start = write_title(book, ws, sheet_name("method", lang), notes)
+    rows = pd.DataFrame(diag.settings.describe(lang), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
-    write_frame(book, ws, rows, start,
-                {"description": "Réglage", "value": "Valeur", "name": "Nom"},
+    write_frame(book, ws, rows, start, word("method_headers", lang),
                 widths={"description": 70}, filters=False)
 
 
 def _participation(book, ws, diag, base, source):
-    start = write_title(book, ws, "Participation à l'enquête", [base, source])
+    lang = diag.settings.language
+    start = write_title(book, ws, word("participation_title", lang), [base, source])
     types = role_labels(diag.questions, diag.choices, "actor_type")
     table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
-    by_type = relabel(diag.actors["actor_type"], types).fillna("non précisé").value_counts()
-    counts = pd.DataFrame({"Type d'acteurs": by_type.index, "Répondants": by_type.to_numpy()})
+    by_type = relabel(diag.actors["actor_type"], types).fillna(
+        word("unspecified", lang)).value_counts()
+    respondents = word("respondents", lang)
+    counts = pd.DataFrame({word("actor_type", lang): by_type.index,
+                           respondents: by_type.to_numpy()})
     col = 8  # the counts by type, beside the table, feed the chart
-    write_frame(book, ws, table, start, {
-        "commune": "Commune", "commune_code": "Code commune", "population": "Population",
-        "actor_type": "Type d'acteurs", "respondents": "Répondants",
-        "per_1000_inhabitants": "Répondants pour 1 000 hab."},
-        {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL},
-        beside=beside_table(counts, start, col, {"Répondants": INTEGER}))
+    write_frame(book, ws, table, start, word("participation_headers", lang),
+                {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL},
+                beside=beside_table(counts, start, col, {respondents: INTEGER}))
     if len(counts):
         rows = (start + 1, start + len(counts))
-        book.bar_chart(ws, "Répondants par type d'acteurs", name=(start, col + 1),
+        book.bar_chart(ws, word("participation_chart", lang), name=(start, col + 1),
                        values=(*rows, col + 1), categories=(*rows, col), size_cm=(14, 7),
                        anchor=(start, 11))
 
 
 def _ranking(book, ws, diag, base, source):
+    lang = diag.settings.language
     q = diag.questions[diag.questions["role"] == "issue_importance"]["label"]
-    question = q.iloc[0] if len(q) else "enjeux cités"
-    start = write_title(book, ws, "Enjeux communs, du plus partagé au moins partagé", [
-        f"Question : « {question.split(' : ')[0]} » ; {base}", source])
+    question = q.iloc[0] if len(q) else word("issues_cited", lang)
+    start = write_title(book, ws, word("ranking_title", lang), [
+        word("question", lang, question=question.split(' : ')[0], base=base), source])
     table = diag.issue_ranking
-    headers = {
-        "rank": "Rang", "label": "Enjeu", "theme": "Thème", "respondents": "Répondants",
-        "support": "Soutien", "support_ci_low": "IC 95 % bas", "support_ci_high": "IC 95 % haut",
-        "support_by_type_mean": "Soutien moyen par type", "breadth": "Types qui le partagent",
-        "min_support": "Soutien minimal", "intensity": "Importance médiane",
-        "consensus": "Consensus", "tag": "Profil", "reason": "Explication"}
+    headers = word("ranking_headers", lang)
     first, last = write_frame(
         book, ws, table, start, headers,
         {"support": PERCENT, "support_ci_low": PERCENT, "support_ci_high": PERCENT,
@@ -174,25 +150,24 @@ def _ranking(book, ws, diag, base, source):
     if len(table):
         cols = [c for c in headers if c in table.columns]
         mean, label = cols.index("support_by_type_mean"), cols.index("label")
-        book.bar_chart(ws, "Soutien moyen par type d'acteurs", name=(start, mean),
+        book.bar_chart(ws, word("ranking_chart", lang), name=(start, mean),
                        values=(first, last, mean), categories=(first, last, label),
                        size_cm=(24, 2 + 0.8 * len(table)), anchor=(last + 3, 1),
                        percent=True, full_scale=True, top_down=True, gap=40)
 
 
 def _matrix(book, ws, diag, source):
-    m = diag.group_matrix
+    m, lang = diag.group_matrix, diag.settings.language
     n_min = diag.settings.min_group_size
-    start = write_title(book, ws, "Convergences : soutien de chaque enjeu par type d'acteurs", [
-        f"Part des répondants de chaque type qui jugent l'enjeu important. « n<{n_min} » : "
-        "groupe trop petit pour un pourcentage.", source])
+    start = write_title(book, ws, word("matrix_title", lang), [
+        word("matrix_note", lang, n=n_min), source])
     types = sorted(m["actor_type"].unique())
     order = diag.issue_ranking[["issue_id", "label"]]
     names = role_labels(diag.questions, diag.choices, "actor_type")
     sizes = diag.actors["actor_type"].value_counts()
     ws.set_row(start, 32)
     header = book.format(HEADER)
-    for j, text in enumerate(["Enjeu"] + [
+    for j, text in enumerate([word("issue", lang)] + [
             f"{names.get(t, t)} (n={int(sizes.get(t, 0))})" for t in types]):
         put(ws, start, j, text, header)
     cells = {(i, t): (s, v) for i, t, s, v in
@@ -220,64 +195,57 @@ def _matrix(book, ws, diag, source):
 
 
 def _opportunities(book, ws, diag, source):
-    start = write_title(book, ws, "Pistes de coopération", [
-        "Besoins et offres de ressources qui se rencontrent. Les acteurs qui ont refusé de "
-        "coopérer n'apparaissent jamais. Colonne « Statut » : à valider, validé ou écarté.",
-        source])
+    lang = diag.settings.language
+    start = write_title(book, ws, sheet_name("opportunities", lang), [
+        word("opportunities_note", lang), source])
     resources = role_labels(diag.questions, diag.choices, "need")
-    table = diag.opportunities.assign(kind=diag.opportunities["kind"].map(KIND_LABELS),
-                                      category_code=diag.opportunities["category"],
-                                      category=relabel(diag.opportunities["category"], resources))
-    headers = {
-        "kind": "Type de piste", "category": "Ressource", "explanation": "Explication",
-        "actors": "Acteurs", "score": "Score", "score_geo": "Proximité",
-        "score_willingness": "Volonté", "score_text": "Précisions", "status": "Statut",
-        "category_code": "Code ressource"}
+    opp = diag.opportunities
+    table = opp.assign(kind=opp["kind"].map(kind_labels(lang)), category_code=opp["category"],
+                       category=relabel(opp["category"], resources),
+                       status=opp["status"].map(lambda s: label(s, lang)))
+    headers = word("opportunities_headers", lang)
     first, last = write_frame(
         book, ws, table, start, headers,
         {"score": "0.00", "score_geo": "0.00", "score_willingness": "0.00", "score_text": "0.00"},
         widths={"explanation": 80, "actors": 26})
     if len(table):
         status = [c for c in headers if c in table.columns].index("status")
+        shown = [label(s, lang) for s in STATUSES]  # read back by `statuses.read_statuses`
         ws.data_validation(first, status, last, status, {
-            "validate": "list", "source": list(STATUSES), "ignore_blank": False,
-            "error_title": "Statut", "error_message": "Choisissez : " + ", ".join(STATUSES)})
+            "validate": "list", "source": shown, "ignore_blank": False,
+            "error_title": word("status", lang),
+            "error_message": word("choose", lang, values=", ".join(shown))})
 
 
 def _clusters(book, ws, diag, source):
-    start = write_title(book, ws, "Groupes d'acteurs autour d'enjeux communs", [
-        f"Groupes de moins de {diag.settings.min_group_size} acteurs non affichés.", source])
-    write_frame(book, ws, diag.clusters.drop(columns=["actors"]), start, {
-        "cluster_id": "Groupe", "label": "Intitulé", "issues": "Enjeux", "size": "Acteurs",
-        "actor_types": "Types d'acteurs", "method": "Méthode"}, {"size": INTEGER})
+    lang = diag.settings.language
+    start = write_title(book, ws, word("clusters_title", lang), [
+        word("clusters_note", lang, n=diag.settings.min_group_size), source])
+    write_frame(book, ws, diag.clusters.drop(columns=["actors"]), start,
+                word("clusters_headers", lang), {"size": INTEGER})
 
 
 def _dictionary(book, ws, diag):
-    start = write_title(book, ws, "Dictionnaire des questions", [
-        "Chaque question du questionnaire, son type, sa liste de choix et son rôle dans le "
-        "diagnostic."])
+    lang = diag.settings.language
+    start = write_title(book, ws, word("dictionary_title", lang), [word("dictionary_note", lang)])
     ch = diag.choices.groupby("list_name")["label"].agg(lambda s: " | ".join(map(str, s)))
     table = diag.questions.assign(choices=diag.questions["list_name"].map(ch))
-    write_frame(book, ws, table, start, {
-        "question_id": "Code", "label": "Libellé", "type": "Type", "role": "Rôle",
-        "group": "Groupe", "theme": "Thème", "list_name": "Liste", "choices": "Choix"},
-        widths={"label": 60, "choices": 60})
+    write_frame(book, ws, table, start, word("dictionary_headers", lang),
+                widths={"label": 60, "choices": 60})
 
 
 def _anomalies(book, ws, diag):
-    start = write_title(book, ws, "Anomalies relevées à la lecture des fichiers", [
-        "Chaque problème rencontré, où il se trouve et ce qui a été fait.",
-        *[f"{a.file} : {a.rows_read} lignes lues = {a.rows_loaded} chargées + "
-          f"{a.rows_rejected} rejetées" for a in diag.accounts]])
+    lang = diag.settings.language
+    start = write_title(book, ws, word("anomalies_title", lang), [
+        word("anomalies_note", lang),
+        *[word("account", lang, file=a.file, read=a.rows_read, loaded=a.rows_loaded,
+               rejected=a.rows_rejected) for a in diag.accounts]])
     write_frame(book, ws, diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)),
-                start, {"file": "Fichier", "row": "Ligne", "column": "Colonne", "value": "Valeur",
-                        "problem": "Problème", "action": "Suite donnée"}, widths={"problem": 70})
+                start, word("anomalies_headers", lang), widths={"problem": 70})
 
 
 def _personal(book, ws, diag):
     ws.set_tab_color("#C00000")
-    start = write_title(book, ws, "ATTENTION : données personnelles", [
-        "Cette feuille a été ajoutée à la demande expresse de l'utilisateur. Elle contient des "
-        "noms et coordonnées : ne pas diffuser."])
-    write_frame(book, ws, diag.personal, start,
-                {"actor_id": "Acteur", "field": "Champ", "value": "Valeur"})
+    lang = diag.settings.language
+    start = write_title(book, ws, word("personal_title", lang), [word("personal_note", lang)])
+    write_frame(book, ws, diag.personal, start, word("personal_headers", lang))
