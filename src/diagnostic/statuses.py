@@ -14,7 +14,7 @@ from diagnostic.schemas import conform
 #: Headers of the workbook's opportunities sheet (French or English) -> table columns.
 _HEADERS = {"type de piste": "kind", "acteurs": "actors", "ressource": "category",
             "statut": "status", "lead type": "kind", "actors": "actors",
-            "resource": "category"}
+            "resource": "category", "status": "status"}
 #: Sheet names of the opportunities in the French and English workbooks.
 _SHEETS = ("pistes", "cooperation leads")
 _KEYS = ["kind", "actors", "category"]

@@ -1,0 +1,218 @@
+"""English outputs (``language = "en"``): workbook, HTML report, tables and sentences."""
+
+import re
+import shutil
+import string
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import diagnostic
+from diagnostic.export.wording import WORDS
+from diagnostic.forms import read_form
+from diagnostic.i18n import TEXTS, code, label, text
+from diagnostic.statuses import apply_statuses, read_statuses
+from diagnostic.workshop import write_votes_template
+
+LINKS = ('enjeu_emploi = "taux_chomage"\n'
+         'enjeu_logement = "part_logements_vacants"\n'
+         'enjeu_tourisme = { indicator = "part_residences_secondaires", worse_when = "lower" }\n')
+SHEETS_EN = ["Summary", "Method", "Participation", "Territory profile", "Common issues",
+             "Convergence", "SWOT", "Cross-check", "Cooperation leads", "Actor groups",
+             "Shared priorities", "Data", "Dictionary", "Anomalies"]
+#: French words that must not be left in the English headers and titles.
+FRENCH = re.compile(r"\b(Enjeux?|Soutien|Rang|Répondants|Acteurs?|Statut|Ressource|Explication|"
+                    r"Profil|Thème|Libellé|Fichier|Ligne|Colonne|Valeur|Problème|Réglage|Nom|"
+                    r"Groupes?|Intitulé|Méthode|Catégorie|Élément|Justification|Indicateur|"
+                    r"Année|Remarque|Tendance|Gommettes|Lecture|Écart|Référence|Zone|Type de|"
+                    r"Portrait|Sommaire|Données|Dictionnaire|Pistes?|Priorités|du|des|les|et)\b")
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory, example_diag, shared):
+    """The example project in English, with six workshop participants (dots on the last and
+    second issues) and three issues linked to INSEE indicators."""
+    folder = tmp_path_factory.mktemp("english") / "project"
+    shutil.copytree(diagnostic.example_project().parent, folder)
+    ranking = example_diag.issue_ranking
+    template = write_votes_template(folder / "votes.xlsx", ranking, [f"P{i}" for i in range(1, 7)])
+    wb = load_workbook(template)
+    last, second = ranking["issue_id"].iloc[-1], ranking["issue_id"].iloc[1]
+    for row in wb["votes"].iter_rows(min_row=2):
+        row[4].value = {last: 3, second: 1}.get(row[2].value, 0)
+    wb.save(template)
+    geo = shared / "geo"
+    toml = folder / "diagnostic.toml"
+    project = re.sub(r'^language = "fr"$', 'language = "en"', toml.read_text(encoding="utf-8"),
+                     flags=re.M)
+    assert 'language = "en"' in project
+    project = project.replace(
+        '"geo/communes.json"',
+        f'"{(geo / "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").as_posix()}"'
+    ).replace('"geo/epci.json"',
+              f'"{(geo / "etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json").as_posix()}"')
+    comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
+    toml.write_text(project + f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n'
+                    '\n[workshop]\nvotes = "votes.xlsx"\n\n[issue_indicators]\n' + LINKS,
+                    encoding="utf-8")
+    return diagnostic.run_diagnostic(diagnostic.read_project(toml))
+
+
+@pytest.fixture(scope="module")
+def english_out(tmp_path_factory, english):
+    out = tmp_path_factory.mktemp("english_out")
+    diagnostic.write_outputs(english, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def english_book(english_out):
+    return load_workbook(english_out / "diagnostic.xlsx")
+
+
+def _header(ws) -> list[str]:
+    """The header row of a sheet's table: its first row in the dark header fill."""
+    for row in ws.iter_rows(max_row=12):
+        if row[0].fill.fgColor.rgb == "FF1F4E5F":
+            return [c.value for c in row if c.value is not None]
+    return []
+
+
+def test_english_sheet_names_in_order(english_book):
+    assert english_book.sheetnames == SHEETS_EN
+    summary = english_book["Summary"]
+    assert [summary.cell(r, 1).value for r in range(5, 8)] == ["Sheet", "Method", "Participation"]
+    assert summary["B6"].value == "Sources, settings and limits of the analysis"
+
+
+def test_english_headers_and_titles(english_book):
+    ws = english_book["Common issues"]
+    assert ws["A1"].value == "Common issues, from the most to the least shared"
+    assert _header(ws) == [
+        "Rank", "Issue", "Theme", "Respondents", "Support", "95% CI low", "95% CI high",
+        "Mean support by type", "Types sharing it", "Lowest support", "Median importance",
+        "Consensus", "Profile", "Explanation"]
+    assert _header(english_book["Cooperation leads"])[:4] == [
+        "Lead type", "Resource", "Explanation", "Actors"]
+    assert english_book["SWOT"]["A1"].value == "SWOT: strengths, weaknesses, opportunities, threats"
+    assert english_book["Cross-check"]["A1"].value == (
+        "Cross-check: actors' perception and statistics")
+    method = {r[0].value: r[1].value for r in english_book["Method"].iter_rows(min_row=9)}
+    assert method["Language of the reports (fr or en)"] == "en"
+
+
+@pytest.mark.parametrize("sheet", SHEETS_EN[1:])
+def test_no_french_left_in_titles_and_headers(english_book, sheet):
+    ws = english_book[sheet]
+    header = _header(ws)[:3] if sheet == "Data" else _header(ws)  # then question codes
+    for words in [sheet, ws["A1"].value, *header]:  # place names (in brackets) are data
+        assert not FRENCH.search(re.sub(r"\(.*\)", "", str(words))), words
+
+
+def test_english_reason_with_its_numbers(english, english_book):
+    row = english.issue_ranking.set_index("issue_id").loc["enjeu_sante"]
+    assert (row["rank"], row["tag"]) == (3, "divisive")
+    assert row["reason"] == (
+        "cited by 4 of 4 actor types (min 42%), median importance 4/5; gap of 43 points between "
+        "Association or social economy and Business, craft or shop")
+    ws = english_book["Common issues"]
+    cells = {r[1].value: (r[12].value, r[13].value) for r in ws.iter_rows(min_row=6)}
+    assert cells["Access to healthcare"] == ("divisive", row["reason"])
+
+
+def test_english_explanations_in_the_tables(english, english_out):
+    shared = english.opportunities[english.opportunities["kind"] == "mutualisation"]
+    sentence = ("14 actors (13 “Association or social economy”; 1 “Business, craft or shop”) "
+                "need “Volunteers”: pooling is worth studying in a workshop.")
+    assert shared["explanation"].iloc[0] == sentence
+    csv = pd.read_csv(english_out / "tables" / "opportunities.csv")
+    assert sentence in set(csv["explanation"])
+    assert set(csv["status"]) == {"à valider"}  # statuses stay the French codes: data
+    direct = english.opportunities.loc[english.opportunities["kind"] == "direct", "explanation"]
+    assert direct.iloc[0].startswith("Actor A-") and " needs “" in direct.iloc[0]
+    assert english.clusters["label"].iloc[0] == "Actors mobilised on: Mobility and transport"
+
+
+def test_english_cross_check_swot_and_workshop(english):
+    assert dict(zip(english.regard_croise["issue_id"], english.regard_croise["quadrant"])) == {
+        "enjeu_emploi": "perceived, not measured", "enjeu_logement": "not a priority",
+        "enjeu_tourisme": "not a priority"}
+    swot = english.afom
+    assert list(dict.fromkeys(swot["category"])) == [
+        "strengths", "weaknesses", "opportunities", "threats"]
+    assert set(swot["source"]) == {"survey", "indicator", "workshop"}
+    assert ("Better off than the reference; Taux de chômage des 15-64 ans 2022 (%): 9.0 against "
+            "11.2 (Département 61), gap to the reference −19%, support 65%") in set(
+        swot["evidence"])
+    trends = dict(zip(english.shared_priorities["label"], english.shared_priorities["trend"]))
+    assert (trends["Tourism appeal"], trends["Hiring and jobs"],
+            trends["Mobility and transport"]) == ("gaining ground", "stable", "losing ground")
+    assert english.rank_comparison.text.startswith(
+        "Survey and workshop rankings: Spearman correlation -0.13 over 11 issues; gaining "
+        "ground: Tourism appeal, Local shops")
+
+
+def test_english_statuses_shown_in_english_and_read_back(english, english_out, tmp_path):
+    book = load_workbook(english_out / "diagnostic.xlsx")
+    ws = book["Cooperation leads"]
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.formula1 == '"to validate,validated,rejected"'
+    status = _header(ws).index("Status") + 1
+    assert ws.cell(6, status).value == "to validate"
+    ws.cell(6, status).value = "validated"
+    ws.cell(7, status).value = "rejected"
+    path = tmp_path / "decided.xlsx"
+    book.save(path)
+    kept = apply_statuses(english.opportunities, path)
+    assert kept["status"].iloc[:3].tolist() == ["validé", "écarté", "à valider"]
+    assert read_statuses(path)["kind"].iloc[0] == "reciprocal"
+
+
+def test_english_html_report(english_out):
+    page = (english_out / "diagnostic.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Report produced on " in page
+    assert re.findall(r"<h2[^>]*>([^<]+)</h2>", page) == [
+        "Contents", "Participation", "Territory profile", "Common issues", "Convergence",
+        "SWOT", "Cross-check", "Cooperation leads", "Actor groups", "Shared priorities",
+        "Method", "Anomalies"]
+    assert "<th>Explanation</th>" in page and "Rapport produit" not in page
+    assert "<h3>Strengths (" in page
+
+
+def test_form_without_english_labels_falls_back(tmp_path):
+    form = diagnostic.example_project().parent / "formulaire_acteurs.xlsx"
+    sheets = pd.read_excel(form, sheet_name=None, engine="openpyxl")
+    french = tmp_path / "french_only.xlsx"
+    with pd.ExcelWriter(french) as writer:
+        for name, frame in sheets.items():
+            frame.drop(columns=[c for c in frame.columns if "English" in c]).to_excel(
+                writer, sheet_name=name, index=False)
+    questions = read_form(french, language="en").questions
+    assert questions.set_index("question_id").loc["enjeu_sante", "label"] == (
+        read_form(form, language="fr").questions.set_index("question_id")
+        .loc["enjeu_sante", "label"])
+
+
+def _fields(template) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS) + sorted(WORDS))
+def test_every_text_has_english_with_the_same_fields(key):
+    entry = {**TEXTS, **WORDS}[key]
+    fr, en = entry["fr"], entry["en"]
+    assert type(fr) is type(en)
+    if isinstance(fr, str):  # English may leave out a field (the French plural « s »)
+        assert _fields(en) <= _fields(fr) and _fields(fr) - _fields(en) <= {"s"}
+    elif isinstance(fr, tuple):
+        assert len(fr) == len(en) and [_fields(a) for a in fr] == [_fields(b) for b in en]
+    elif key != "afom_labels":  # keyed by the categories of each language
+        assert list(fr) == list(en)
+
+
+def test_lookup_falls_back_to_french():
+    assert text("issues.cited", "de", n=1, s="", total=2, low=50) == (
+        "cité par 1 type d'acteurs sur 2 (min 50 %)")
+    assert label("sous-estimé", "en") == "underrated" and code("underrated") == "sous-estimé"
+    assert label("validé", "fr") == "validé" and code("validated") == "validé"
