@@ -36,7 +36,8 @@ def english(tmp_path_factory, example_diag, shared):
     folder = tmp_path_factory.mktemp("english") / "project"
     shutil.copytree(diagnostic.example_project().parent, folder)
     ranking = example_diag.issue_ranking
-    template = write_votes_template(folder / "votes.xlsx", ranking, [f"P{i}" for i in range(1, 7)])
+    people = [f"P{i}" for i in range(1, 7)]
+    template = write_votes_template(folder / "votes.xlsx", ranking, people)
     wb = load_workbook(template)
     last, second = ranking["issue_id"].iloc[-1], ranking["issue_id"].iloc[1]
     for row in wb["votes"].iter_rows(min_row=2):
@@ -178,6 +179,12 @@ def test_english_html_report(english_out):
         "Method", "Anomalies"]
     assert "<th>Explanation</th>" in page and "Rapport produit" not in page
     assert "<h3>Strengths (" in page
+    figures = ["Responding actors by type", "Support by actor type",
+               "Priorities: survey and workshop",
+               "Cross-check: perception and statistics", "Statistical gap to the reference"]
+    assert all(title in page for title in figures)
+    assert not any(french in page for french in ("Soutien par type", "Acteurs répondants par",
+                                                 "Regard croisé : perception"))
 
 
 def test_form_without_english_labels_falls_back(tmp_path):

@@ -137,6 +137,50 @@ TEXTS = {
     "groups.network": {"fr": "Réseau d'acteurs autour de : {issues}",
                        "en": "Actor network around: {issues}"},
     "groups.various": {"fr": "enjeux variés", "en": "various issues"},
+    # plots.py: the figures of the HTML report
+    "plot.respondents": {"fr": "Répondants", "en": "Respondents"},
+    "plot.responding": {"fr": "Acteurs répondants", "en": "Responding actors"},
+    "plot.unspecified": {"fr": "non précisé", "en": "unspecified"},
+    "plot.hover_respondents": {"fr": "%{{y}} : %{{x}} répondants<extra></extra>",
+                               "en": "%{{y}}: %{{x}} respondents<extra></extra>"},
+    "plot.support": {"fr": "Soutien", "en": "Support"},
+    "plot.hover_support": {
+        "fr": "<b>%{{y}}</b><br>Soutien : %{{x:.0%}} (%{{customdata[2]}} répondants)<br>"
+              "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
+        "en": "<b>%{{y}}</b><br>Support: %{{x:.0%}} (%{{customdata[2]}} respondents)<br>"
+              "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>"},
+    "plot.support_axis": {"fr": "Part des répondants qui jugent l'enjeu important (intervalle "
+                                "de confiance à 95 %)",
+                          "en": "Share of the respondents who rate the issue as important (95% "
+                                "confidence interval)"},
+    "plot.heatmap": {"fr": "Soutien par type d'acteurs", "en": "Support by actor type"},
+    "plot.too_small": {"fr": "Groupe trop petit", "en": "Group too small"},
+    "plot.hover_small": {"fr": "%{{y}}<br>%{{x}} : moins de {n} répondants, non affiché"
+                               "<extra></extra>",
+                         "en": "%{{y}}<br>%{{x}}: fewer than {n} respondents, not shown"
+                               "<extra></extra>"},
+    "plot.heatmap_note": {"fr": "Enjeux classés du plus consensuel au plus clivant ; en gris, "
+                                "groupes de moins de {n} répondants",
+                          "en": "Issues from the most consensual to the most divisive; in grey, "
+                                "groups of fewer than {n} respondents"},
+    "plot.slope": {"fr": ("Priorités : enquête et atelier", "Enquête", "Atelier"),
+                   "en": ("Priorities: survey and workshop", "Survey", "Workshop")},
+    "plot.regard": {"fr": "Regard croisé : perception et statistiques",
+                    "en": "Cross-check: perception and statistics"},
+    "plot.reference": {"fr": "la référence", "en": "the reference"},
+    "plot.hover_regard": {"fr": "<b>%{{text}}</b><br>Soutien : %{{y:.0%}}<br>%{{customdata[0]}} : "
+                                "écart de %{{x:+.0%}} à %{{customdata[1]}}<extra></extra>",
+                          "en": "<b>%{{text}}</b><br>Support: %{{y:.0%}}<br>%{{customdata[0]}}: "
+                                "gap of %{{x:+.0%}} to %{{customdata[1]}}<extra></extra>"},
+    "plot.corners": {"fr": ("Enjeu confirmé", "Perçu non objectivé", "Sous-estimé",
+                            "Non prioritaire"),
+                     "en": ("Confirmed issue", "Perceived, not measured", "Underrated",
+                            "Not a priority")},
+    "plot.regard_note": {"fr": "Écart à la référence : positif quand le territoire est en moins "
+                               "bonne situation",
+                         "en": "Gap to the reference: positive when the territory is worse off"},
+    "plot.regard_axes": {"fr": ("Écart statistique à la référence", "Soutien des acteurs"),
+                         "en": ("Statistical gap to the reference", "Actors' support")},
 }
 
 
@@ -148,7 +192,7 @@ def lookup(catalogue: dict, key: str, language: str = "fr", /, **values):
     """
     entry = catalogue[key]
     template = entry.get(language, entry["fr"])
-    return template.format(**values) if values and isinstance(template, str) else template
+    return template.format(**values) if isinstance(template, str) else template
 
 
 def text(key: str, language: str = "fr", /, **values):

@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from diagnostic.i18n import code, label, text
+
 from diagnostic.cooperation import KIND_LABELS
 
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
@@ -81,7 +83,7 @@ def _pct_ticks(ticks, absolute: bool = False) -> dict:
 
 
 def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
-                       validate: bool = True) -> go.Figure:
+                       validate: bool = True, language: str = "fr") -> go.Figure:
     """Horizontal bars of support with the Wilson interval, coloured by profile.
 
     Parameters
@@ -90,6 +92,8 @@ def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
         The `issue_ranking` table.
     validate : bool
         Check every property (interactive callbacks pass False: their FigureWidget checks).
+    language : str
+        Language of the legend, axis and hover texts ("fr" or "en").
 
     Returns
     -------
@@ -99,9 +103,10 @@ def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
     r = ranking.sort_values("rank", ascending=False)
     support = r["support"].astype(float).to_numpy()
     bar = {
-        "type": "bar", "orientation": "h", "name": "Soutien", "x": support.tolist(),
-        "y": r["label"].tolist(),
-        "marker": {"color": [TAG_COLOURS.get(t, PALETTE[0]) for t in r["tag"]], "cornerradius": 4},
+        "type": "bar", "orientation": "h", "name": text("plot.support", language),
+        "x": support.tolist(), "y": r["label"].tolist(),
+        "marker": {"color": [TAG_COLOURS.get(code(t), PALETTE[0]) for t in r["tag"]],
+                   "cornerradius": 4},
         "error_x": {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
                     "color": "#555",
                     "array": (r["support_ci_high"].astype(float).to_numpy() - support).tolist(),
@@ -110,22 +115,21 @@ def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
         "textposition": "inside", "insidetextanchor": "start",
         "textfont": {"color": "white", "size": 13},
         "customdata": r[["tag", "reason", "respondents"]].astype(object).to_numpy().tolist(),
-        "hovertemplate": ("<b>%{y}</b><br>Soutien : %{x:.0%} (%{customdata[2]} répondants)<br>"
-                          "%{customdata[0]} — %{customdata[1]}<extra></extra>"),
+        "hovertemplate": text("plot.hover_support", language),
     }
-    legend = " · ".join(f"<span style='color:{c}'>■</span> {t}" for t, c in TAG_COLOURS.items())
+    legend = " · ".join(f"<span style='color:{c}'>■</span> {label(t, language)}"
+                        for t, c in TAG_COLOURS.items())
     layout = _layout(title, max(340, 36 * len(r) + 150), subtitle=legend,
                      xaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.02],
-                            "title": {"text": "Part des répondants qui jugent l'enjeu important "
-                                              "(intervalle de confiance à 95 %)"}},
+                            "title": {"text": text("plot.support_axis", language)}},
                      yaxis={"ticksuffix": "  "})
     return _figure([bar], layout, validate)
 
 
 def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_size: int,
-                       title: str = "Soutien par type d'acteurs",
+                       title: str | None = None,
                        type_labels: dict[str, str] | None = None,
-                       validate: bool = True) -> go.Figure:
+                       validate: bool = True, language: str = "fr") -> go.Figure:
     """Actor type × issue support, the most consensual issues first; small groups greyed.
 
     Parameters
@@ -136,6 +140,10 @@ def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_si
         The `issue_ranking` table: gives the order (``consensus``, highest first) and labels.
     min_group_size : int
         Cells of groups below this size are suppressed, drawn grey and marked « n<… ».
+    title : str, optional
+        Default: « Soutien par type d'acteurs » ("Support by actor type" in English).
+    language : str
+        Language of the titles and hover texts ("fr" or "en").
 
     Returns
     -------
@@ -160,20 +168,21 @@ def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_si
     base = {"type": "heatmap", "x": xs, "y": ys, "xgap": 2, "ygap": 2, "hoverongaps": False,
             "texttemplate": "%{text}"}
     data = [
-        {**base, "name": "Soutien", "z": np.where(np.isnan(values), None, values).tolist(),
+        {**base, "name": text("plot.support", language),
+         "z": np.where(np.isnan(values), None, values).tolist(),
          "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
          "colorscale": "Blues", "zmin": 0, "zmax": 1,
-         "colorbar": {**_pct_ticks([0, .25, .5, .75, 1]), "title": {"text": "Soutien"}, "thickness": 12},
+         "colorbar": {**_pct_ticks([0, .25, .5, .75, 1]),
+                      "title": {"text": text("plot.support", language)}, "thickness": 12},
          "hovertemplate": "%{y}<br>%{x} : %{z:.0%}<extra></extra>"},
-        {**base, "name": "Groupe trop petit", "z": np.where(hidden, 1.0, None).tolist(),
+        {**base, "name": text("plot.too_small", language),
+         "z": np.where(hidden, 1.0, None).tolist(),
          "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
          "textfont": {"color": "#777"}, "colorscale": [[0, GREY], [1, GREY]], "showscale": False,
-         "hovertemplate": f"%{{y}}<br>%{{x}} : moins de {min_group_size} répondants, "
-                          "non affiché<extra></extra>"},
+         "hovertemplate": text("plot.hover_small", language, n=min_group_size)},
     ]
-    layout = _layout(title, max(340, 36 * len(order) + 160),
-                     subtitle="Enjeux classés du plus consensuel au plus clivant ; "
-                              f"en gris, groupes de moins de {min_group_size} répondants",
+    layout = _layout(title or text("plot.heatmap", language), max(340, 36 * len(order) + 160),
+                     subtitle=text("plot.heatmap_note", language, n=min_group_size),
                      yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
                      xaxis={"side": "bottom", "tickangle": 0, "gridcolor": "white"},
                      margin={"b": 70})
@@ -245,16 +254,19 @@ def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque
 
 def plot_participation(actors: pd.DataFrame, title: str = "Qui a répondu ?",
                        type_labels: dict[str, str] | None = None,
-                       validate: bool = True) -> go.Figure:
-    """Respondents per actor type (the `actors` table)."""
-    counts = actors["actor_type"].fillna("non précisé").value_counts().sort_values()
+                       validate: bool = True, language: str = "fr") -> go.Figure:
+    """Respondents per actor type (the `actors` table), with texts in `language`."""
+    counts = actors["actor_type"].fillna(text("plot.unspecified", language)).value_counts()
+    counts = counts.sort_values()
     bar = {"type": "bar", "orientation": "h", "x": counts.tolist(),
-           "y": [_label(type_labels, t) for t in counts.index], "name": "Répondants",
+           "y": [_label(type_labels, t) for t in counts.index],
+           "name": text("plot.respondents", language),
            "marker": {"color": PALETTE[1], "cornerradius": 4}, "text": [str(n) for n in counts],
            "textposition": "outside", "cliponaxis": False,
-           "hovertemplate": "%{y} : %{x} répondants<extra></extra>"}
+           "hovertemplate": text("plot.hover_respondents", language)}
     layout = _layout(title, max(260, 40 * len(counts) + 120),
-                     xaxis={"title": {"text": "Acteurs répondants"}}, yaxis={"ticksuffix": "  "})
+                     xaxis={"title": {"text": text("plot.responding", language)}},
+                     yaxis={"ticksuffix": "  "})
     return _figure([bar], layout, validate)
 
 
@@ -486,8 +498,8 @@ QUADRANT_COLOURS = {"enjeu confirmé": "#E76F51", "perçu non objectivé": "#E9C
 
 
 def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_threshold: float,
-                       title: str = "Regard croisé : perception et statistiques",
-                       validate: bool = True) -> go.Figure:
+                       title: str | None = None,
+                       validate: bool = True, language: str = "fr") -> go.Figure:
     """Issues placed by their statistical gap (x) and perceived support (y), in four quadrants.
 
     Parameters
@@ -496,6 +508,10 @@ def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_thre
         The `regard_croise` table.
     priority_threshold, gap_threshold : float
         The settings that draw the quadrants' borders.
+    title : str, optional
+        Default: « Regard croisé : perception et statistiques ».
+    language : str
+        Language of the table's quadrants and of the figure's texts ("fr" or "en").
 
     Returns
     -------
@@ -506,10 +522,12 @@ def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_thre
     span = max(0.3, float(gaps.abs().max()) * 1.25 if len(regard) else 0.3, gap_threshold * 2)
     data = []
     for quadrant, colour in QUADRANT_COLOURS.items():
+        quadrant = label(quadrant, language)
         part = regard[regard["quadrant"] == quadrant]
         if not len(part):
             continue
-        reference = part["reference"].fillna("la référence") if "reference" in part else ""
+        reference = (part["reference"].fillna(text("plot.reference", language))
+                     if "reference" in part else "")
         data.append({
             "type": "scatter", "mode": "markers+text", "name": quadrant,
             "x": part["gap"].astype(float).tolist(), "y": part["support"].astype(float).tolist(),
@@ -517,10 +535,10 @@ def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_thre
             "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
             "customdata": pd.DataFrame({"i": part.get("indicator_label", part["label"]),
                                         "r": reference}).astype(object).to_numpy().tolist(),
-            "hovertemplate": "<b>%{text}</b><br>Soutien : %{y:.0%}<br>%{customdata[0]} : écart "
-                             "de %{x:+.0%} à %{customdata[1]}<extra></extra>"})
-    corners = [("Enjeu confirmé", 1, 1, "right", "top"), ("Perçu non objectivé", 0, 1, "left", "top"),
-               ("Sous-estimé", 1, 0, "right", "bottom"), ("Non prioritaire", 0, 0, "left", "bottom")]
+            "hovertemplate": text("plot.hover_regard", language)})
+    corners = [(t, *where) for t, where in zip(text("plot.corners", language), [
+        (1, 1, "right", "top"), (0, 1, "left", "top"), (1, 0, "right", "bottom"),
+        (0, 0, "left", "bottom")])]
     annotations = [{"text": f"<b>{t}</b>", "xref": "x domain", "yref": "y domain", "x": x, "y": y,
                     "xanchor": xa, "yanchor": ya, "showarrow": False,
                     "font": {"size": 13, "color": "#777"}} for t, x, y, xa, ya in corners]
@@ -531,11 +549,12 @@ def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_thre
                "y0": priority_threshold, "y1": priority_threshold, "line": line}]
     step = next(s for s in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0) if span / s <= 4)
     ticks = [round(k * step, 2) for k in range(-int(span / step), int(span / step) + 1)]
-    layout = _layout(title, 520, subtitle="Écart à la référence : positif quand le territoire "
-                     "est en moins bonne situation", annotations=annotations, shapes=shapes,
-                     showlegend=False,
+    x_title, y_title = text("plot.regard_axes", language)
+    layout = _layout(title or text("plot.regard", language), 520,
+                     subtitle=text("plot.regard_note", language), annotations=annotations,
+                     shapes=shapes, showlegend=False,
                      xaxis={**_pct_ticks(ticks), "range": [-span, span],
-                            "title": {"text": "Écart statistique à la référence"}},
+                            "title": {"text": x_title}},
                      yaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.08],
-                            "title": {"text": "Soutien des acteurs"}})
+                            "title": {"text": y_title}})
     return _figure(data, layout, validate)

@@ -12,7 +12,7 @@ from diagnostic.cooperation import kind_labels
 from diagnostic.export.atomic import write_text
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
 from diagnostic.export.wording import sheet_name, word
-from diagnostic.i18n import day, decimal, label, percent
+from diagnostic.i18n import day, decimal, label, percent, text
 from diagnostic.labels import relabel, role_labels
 from diagnostic.plots import (
     plot_group_heatmap, plot_issue_ranking, plot_participation, plot_priority_slope,
@@ -131,18 +131,20 @@ def to_html(diag, path) -> Path:
     workshop = len(diag.votes) > 0
     figs = [
         plot_participation(diag.actors.assign(actor_type=relabel(diag.actors["actor_type"], types)),
-                           title=word("html_participation", lang)),
-        plot_issue_ranking(diag.issue_ranking, title=word("html_ranking", lang)),
+                           title=word("html_participation", lang), language=lang),
+        plot_issue_ranking(diag.issue_ranking, title=word("html_ranking", lang), language=lang),
         plot_group_heatmap(
             diag.group_matrix.assign(actor_type=relabel(diag.group_matrix["actor_type"], types)),
-            diag.issue_ranking, diag.settings.min_group_size),
+            diag.issue_ranking, diag.settings.min_group_size, language=lang),
     ]
     if workshop:
-        figs.append(plot_priority_slope(diag.shared_priorities))
+        title, survey, workshop_ = text("plot.slope", lang)
+        figs.append(plot_priority_slope(diag.shared_priorities, left_title=survey,
+                                        right_title=workshop_, title=title))
     regard = len(diag.regard_croise) > 0
     if regard:
         figs.append(plot_regard_croise(diag.regard_croise, diag.settings.priority_threshold,
-                                       diag.settings.gap_threshold))
+                                       diag.settings.gap_threshold, language=lang))
     parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
              for i, f in enumerate(figs)]
     resources = role_labels(diag.questions, diag.choices, "need")
