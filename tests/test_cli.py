@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 
@@ -53,3 +54,15 @@ def test_demo_command_writes_every_output(tmp_path):
     for name in ("diagnostic.xlsx", "diagnostic.html", "tables/issue_ranking.csv",
                  "tables/opportunities.csv", "tables/actors.csv"):
         assert (tmp_path / "out" / name).is_file(), name
+
+
+def test_run_speaks_the_project_language(tmp_path, capsys):
+    folder = tmp_path / "projet"
+    shutil.copytree(EXAMPLE, folder)
+    toml = folder / "diagnostic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "fr"', 'language = "en"'),
+                    encoding="utf-8")
+    assert main(["run", str(toml), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "export_kobo_acteurs.xlsx: 150 rows read, 148 loaded, 2 rejected" in err
+    assert "148 actors, 11 issues" in err and "Written: " in err

@@ -36,16 +36,20 @@ def _run(project_file: Path, outdir: Path) -> int:
     from diagnostic.export import write_outputs
     from diagnostic.project import read_project, run_diagnostic
 
-    print(f"Lecture du projet {project_file} …", file=sys.stderr)
-    diag = run_diagnostic(read_project(project_file))
+    from diagnostic.i18n import text
+
+    project = read_project(project_file)
+    say = lambda key, **values: print(text(key, project.language, **values),  # noqa: E731
+                                      file=sys.stderr)
+    say("cli.reading", file=project_file)
+    diag = run_diagnostic(project)
     for a in diag.accounts:
-        print(f"  {a.file} : {a.rows_read} lignes lues, {a.rows_loaded} chargées, "
-              f"{a.rows_rejected} rejetées", file=sys.stderr)
-    print(f"  {len(diag.actors)} acteurs, {len(diag.issue_ranking)} enjeux, "
-          f"{len(diag.opportunities)} pistes de coopération, {len(diag.anomalies)} anomalies",
-          file=sys.stderr)
+        say("cli.account", file=a.file, read=a.rows_read, loaded=a.rows_loaded,
+            rejected=a.rows_rejected)
+    say("cli.summary", actors=len(diag.actors), issues=len(diag.issue_ranking),
+        leads=len(diag.opportunities), anomalies=len(diag.anomalies))
     paths = write_outputs(diag, outdir)
-    print(f"Écrit : {paths['workbook']}, {paths['html']}, {paths['tables']}/", file=sys.stderr)
+    say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])
     return 0
 
 

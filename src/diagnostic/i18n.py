@@ -181,6 +181,16 @@ TEXTS = {
                          "en": "Gap to the reference: positive when the territory is worse off"},
     "plot.regard_axes": {"fr": ("Écart statistique à la référence", "Soutien des acteurs"),
                          "en": ("Statistical gap to the reference", "Actors' support")},
+    # cli.py: what `diagnostic run` says while it works
+    "cli.reading": {"fr": "Lecture du projet {file} …", "en": "Reading the project {file} …"},
+    "cli.account": {"fr": "  {file} : {read} lignes lues, {loaded} chargées, {rejected} rejetées",
+                    "en": "  {file}: {read} rows read, {loaded} loaded, {rejected} rejected"},
+    "cli.summary": {"fr": "  {actors} acteurs, {issues} enjeux, {leads} pistes de coopération, "
+                          "{anomalies} anomalies",
+                    "en": "  {actors} actors, {issues} issues, {leads} cooperation leads, "
+                          "{anomalies} anomalies"},
+    "cli.written": {"fr": "Écrit : {workbook}, {html}, {tables}/",
+                    "en": "Written: {workbook}, {html}, {tables}/"},
 }
 
 
