@@ -314,7 +314,8 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         actors, placing = place_actors(cat("actors"), communes, settings, area=area)
         stages.update()
         stages.set_postfix_str("enjeux", refresh=False)
-        responses = issue_responses(cat("answers"), cat("asked"), questions, choices, actors,
+        answers, needs, offers = cat("answers"), cat("needs"), cat("offers")  # joined once
+        responses = issue_responses(answers, cat("asked"), questions, choices, actors,
                                     settings)
         resource_lists = questions.loc[questions["role"].isin(["need", "offer"]),
                                        "list_name"].dropna()
@@ -327,13 +328,13 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
                              with_anomalies=True)
         stages.update()
         stages.set_postfix_str("convergences, coopération, groupes", refresh=False)
-        analysis = _analysis(project, responses, cat("needs"), cat("offers"), actors,
+        analysis = _analysis(project, responses, needs, offers, actors,
                              actor_type_labels(questions, choices), labels, ctx, indicators)
         stages.update()
     return Diagnostic(
         project=project, questions=questions, choices=choices, actors=actors,
-        personal=cat("personal"), answers=cat("answers"), responses=responses,
-        needs=cat("needs"), offers=cat("offers"), communes=communes, epci=epci,
+        personal=cat("personal"), answers=answers, responses=responses,
+        needs=needs, offers=offers, communes=communes, epci=epci,
         participation=participation(actors, communes, area, indicators), context=ctx,
         anomalies=concat_anomalies([s.anomalies for s in surveys] + [stacked.anomalies]
                                    + [placing] + geo_anomalies
