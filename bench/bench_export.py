@@ -14,31 +14,19 @@ top.
 from __future__ import annotations
 
 import argparse
-import gc
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
 
-import diagnostic
-from diagnostic.export.cells import sheet_rows
-from diagnostic.export.data_sheet import data_table
-from diagnostic.export.synthesis_sheets import portrait_table
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _timed(fn, repeats: int) -> dict:
-    """min / median / max seconds of `repeats` calls of `fn` (same shape as run.timed)."""
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"min": min(times), "median": statistics.median(times), "max": max(times),
-            "runs": repeats}
+import diagnostic  # noqa: E402
+from diagnostic.export.cells import sheet_rows  # noqa: E402
+from diagnostic.export.data_sheet import data_table  # noqa: E402
+from diagnostic.export.synthesis_sheets import portrait_table  # noqa: E402
+from timing import timed  # noqa: E402
 
 
 def workbook_tables(diag) -> dict[str, pd.DataFrame]:
@@ -100,11 +88,11 @@ def measure_export(diag, repeats: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         out = {
-            "workbook": _timed(lambda: diagnostic.to_workbook(diag, folder / "classeur.xlsx"),
+            "workbook": timed(lambda: diagnostic.to_workbook(diag, folder / "classeur.xlsx"),
                                repeats),
-            "openpyxl_write_only": _timed(lambda: write_openpyxl(sheets, folder / "o.xlsx"),
+            "openpyxl_write_only": timed(lambda: write_openpyxl(sheets, folder / "o.xlsx"),
                                           repeats),
-            "xlsxwriter": _timed(lambda: write_xlsxwriter(sheets, folder / "x.xlsx"), repeats),
+            "xlsxwriter": timed(lambda: write_xlsxwriter(sheets, folder / "x.xlsx"), repeats),
         }
     fastest = min(out["openpyxl_write_only"]["median"], out["xlsxwriter"]["median"])
     out["ratio"] = out["workbook"]["median"] / fastest

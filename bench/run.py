@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
-import statistics
 import sys
-import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
@@ -27,18 +25,7 @@ import bench_explorer  # noqa: E402
 import bench_export  # noqa: E402
 import diagnostic  # noqa: E402
 import generate  # noqa: E402
-
-
-def timed(fn, repeats: int = 3) -> dict:
-    """min / median / max seconds of `repeats` calls of `fn` (garbage collected between)."""
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"min": min(times), "median": statistics.median(times), "max": max(times),
-            "runs": repeats}
+from timing import timed  # noqa: E402
 
 
 def bare_calamine(path: Path):
