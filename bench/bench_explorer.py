@@ -18,8 +18,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from diagnostic.clusters import find_issue_groups
-from diagnostic.issues import group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.clusters import find_issue_groups
+from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
 
 
 def scaled_diagnostic(diag, n_actors: int = 5000, seed: int = 0):
@@ -79,7 +79,7 @@ def measure_explorer(n_actors: int = 5000, n_changes: int = 60) -> dict:
         open_ms, changes, median_ms, p95_ms, max_ms and a ``text`` line for RESULTS.md.
     """
     import diagnostic
-    from diagnostic.widgets import explorer_app
+    from diagnostic.apps.explorer import explorer_app
 
     example = diagnostic.run_diagnostic(diagnostic.read_project(diagnostic.example_project()))
     diag = scaled_diagnostic(example, n_actors)

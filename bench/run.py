@@ -53,7 +53,7 @@ def bench_loading(project: Path, repeats: int, with_openpyxl: bool = True) -> di
 def bench_diagnostic(project: Path, repeats: int) -> dict:
     """The whole diagnostic once the exports are loaded: geography, placing, ranking,
     matrix, divergence, opportunities, groups, context (loading is measured apart)."""
-    from diagnostic.project import read_surveys
+    from diagnostic.project.run import read_surveys
 
     p = diagnostic.read_project(project)
     surveys = read_surveys(p)

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from diagnostic import Settings, match_needs_offers
-from diagnostic.cooperation import willingness
+from diagnostic.analysis.cooperation import willingness
 
 
 def _actors(rows):

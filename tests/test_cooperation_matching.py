@@ -8,7 +8,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from diagnostic import (Settings, apply_statuses, haversine_km, match_needs_offers, normalise_text,
                         read_statuses)
-from diagnostic.cooperation import text_similarity
+from diagnostic.analysis.cooperation import text_similarity
 
 COLS = ["actor_id", "actor_type", "sector", "commune_code", "epci_code", "cooperation"]
 

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 import diagnostic
-from diagnostic.export.wording import WORDS
+from diagnostic.i18n.workbook import WORDS
 from diagnostic.forms import read_form
 from diagnostic.i18n import TEXTS, code, label, text
-from diagnostic.statuses import apply_statuses, read_statuses
-from diagnostic.workshop import write_votes_template
+from diagnostic.analysis.statuses import apply_statuses, read_statuses
+from diagnostic.analysis.workshop import write_votes_template
 
 LINKS = ('enjeu_emploi = "taux_chomage"\n'
          'enjeu_logement = "part_logements_vacants"\n'

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 import diagnostic
-from diagnostic.export import privacy
+from diagnostic.privacy import masking as privacy
 from diagnostic.export.workbook import SHEETS
-from diagnostic.workshop import write_votes_template
+from diagnostic.analysis.workshop import write_votes_template
 
 WITHOUT_WORKSHOP = ["Sommaire", "Méthode", "Participation", "Portrait du territoire",
                     "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",

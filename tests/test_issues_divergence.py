@@ -8,7 +8,7 @@ from scipy.stats import chi2
 
 from diagnostic import (Settings, find_divergences, group_matrix, newcombe_interval, rank_issues,
                         type_similarity)
-from diagnostic.divergence import NO_TEST
+from diagnostic.analysis.divergence import NO_TEST
 
 Z = 1.959963984540054
 
@@ -196,7 +196,7 @@ def test_kruskal_from_counts_is_scipys_to_the_last_bit(counts):
     import numpy as np
     from scipy import stats
 
-    from diagnostic.divergence import _kruskal
+    from diagnostic.analysis.divergence import _kruskal
 
     counts = np.array(counts)
     values = np.arange(1.0, counts.shape[1] + 1)

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from diagnostic import plots
-from diagnostic.explore import count_likert, resource_network
+from diagnostic.analysis.explore import count_likert, resource_network
 
 
 def test_issue_ranking_has_support_intervals_and_french_title(example_diag):
@@ -85,7 +85,7 @@ def test_choropleth_keeps_only_the_areas_given(tmp_path):
 
 
 def test_choropleth_on_real_orne_communes(shared, example_diag):
-    from diagnostic.explore import participation_by_commune
+    from diagnostic.analysis.explore import participation_by_commune
 
     values = participation_by_commune(example_diag.participation)
     fig = plots.plot_choropleth(shared / "geo" / "gregoiredavid_communes-61-orne.geojson",
@@ -132,7 +132,7 @@ def test_unvalidated_figures_are_the_same_figures(example_diag, builder):
 
 
 def test_network_resources_sit_apart_on_a_ring_labelled_outwards(example_diag):
-    from diagnostic.review_widgets import resource_labels
+    from diagnostic.apps.review import resource_labels
 
     d = example_diag
     graph = resource_network(d.needs, d.offers, d.actors, resource_labels(d.questions, d.choices))

@@ -1,7 +1,7 @@
 """Progress on long work: bars drawn on request (or on a terminal) once work lasts."""
 
 import diagnostic
-from diagnostic import progress
+from diagnostic._io import progress
 
 
 def test_silent_by_default_when_the_output_is_not_a_terminal(capsys, monkeypatch, shared):

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from diagnostic import DiagnosticError
-from diagnostic.review import (with_roles, apply_statuses, questions_without_role, read_roles,
+from diagnostic.apps.roles import (with_roles, apply_statuses, questions_without_role, read_roles,
                                read_statuses, write_roles, write_statuses)
 
 QUESTIONS = pd.DataFrame({"question_id": ["q1", "q2", "q3"], "label": ["A", "B", "C"],

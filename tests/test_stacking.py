@@ -10,9 +10,9 @@ from openpyxl import Workbook
 import diagnostic
 from diagnostic import DiagnosticError
 from diagnostic.anomalies import RowAccount
-from diagnostic.forms.equivalence import Questionnaire, match_questions
+from diagnostic.project.equivalence import Questionnaire, match_questions
 from diagnostic.schemas import conform
-from diagnostic.stacking import stack_surveys
+from diagnostic.project.stacking import stack_surveys
 
 GEO = diagnostic.example_project().parent / "geo" / "communes.json"
 IMPORTANCE = [("1", "Pas du tout"), ("2", "Peu"), ("3", "Moyennement"), ("4", "Important"),

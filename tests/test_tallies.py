@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from pandas.testing import assert_frame_equal
 
-from diagnostic.issues import group_matrix, rank_issues
+from diagnostic.analysis.issues import group_matrix, rank_issues
 from diagnostic.settings import Settings
-from diagnostic.tallies import tally_responses
+from diagnostic.analysis.tallies import tally_responses
 
 FILTERS = [{}, {"actor_types": ["cooperative"]}, {"actor_types": ["financeur"]},
            {"commune": "61293"}, {"epci": "200036069"}, {"theme": "Économie"},

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from diagnostic.votes_capture import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
 
 
 def test_a_participant_voting_again_replaces_their_votes():

@@ -2,9 +2,9 @@ import pandas as pd
 import pytest
 from types import SimpleNamespace
 
-from diagnostic.review import read_roles, read_statuses
-from diagnostic.review_widgets import collective_app, cooperation_app, roles_app
-from diagnostic.widgets import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
+from diagnostic.apps.roles import read_roles, read_statuses
+from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+from diagnostic.apps.explorer import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
 
 
 @pytest.fixture

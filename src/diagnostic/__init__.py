@@ -19,23 +19,23 @@ from diagnostic.territory import (
 )
 
 # analyse
-from diagnostic.issues import actor_type_labels, consensus, group_matrix, issue_responses, rank_issues
-from diagnostic.divergence import find_divergences, newcombe_interval, type_similarity
-from diagnostic.cooperation import haversine_km, match_needs_offers, normalise_text
-from diagnostic.statuses import apply_statuses, read_statuses
-from diagnostic.clusters import find_groups, find_issue_groups
-from diagnostic.network import actor_links, cooperation_graph, find_actor_communities
-from diagnostic.workshop import compare_rankings, read_votes, shared_priorities, write_votes_template
-from diagnostic.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
+from diagnostic.analysis.issues import actor_type_labels, consensus, group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.divergence import find_divergences, newcombe_interval, type_similarity
+from diagnostic.analysis.cooperation import haversine_km, match_needs_offers, normalise_text
+from diagnostic.analysis.statuses import apply_statuses, read_statuses
+from diagnostic.analysis.clusters import find_groups, find_issue_groups
+from diagnostic.analysis.network import actor_links, cooperation_graph, find_actor_communities
+from diagnostic.analysis.workshop import compare_rankings, read_votes, shared_priorities, write_votes_template
+from diagnostic.analysis.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
 from diagnostic.territory import (
     aggregate_indicators, compare_territories, context, density_classes, participation,
     plot_commune_map,
 )
 
 # project: several questionnaires stacked, then the whole run
-from diagnostic.forms.equivalence import match_questions
-from diagnostic.stacking import stack_surveys
-from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
+from diagnostic.project.equivalence import match_questions
+from diagnostic.project.stacking import stack_surveys
+from diagnostic.project.run import Diagnostic, Project, read_project, run_diagnostic
 from diagnostic.datasets import example_project, write_example
 
 # present
@@ -43,11 +43,11 @@ from diagnostic.plots import (plot_choropleth, plot_cooperation_network, plot_gr
                               plot_issue_ranking, plot_likert, plot_opportunities_table,
                               plot_participation, plot_participation_by_commune,
                               plot_priority_slope, plot_regard_croise, plot_vote_priorities)
-from diagnostic.explore import (count_likert, likert_answers, participation_by_commune,
+from diagnostic.analysis.explore import (count_likert, likert_answers, participation_by_commune,
                                 prepare_explorer, resource_network)
-from diagnostic.review import (questions_without_role, read_roles, with_roles, write_roles,
+from diagnostic.apps.roles import (questions_without_role, read_roles, with_roles, write_roles,
                                write_statuses)
-from diagnostic.votes_capture import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.export import (
     opportunity_graph, to_gexf, to_html, to_kumu, to_tables, to_workbook, write_outputs,
 )

@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(project_file: Path, outdir: Path) -> int:
     from diagnostic.export import write_outputs
-    from diagnostic.project import read_project, run_diagnostic
+    from diagnostic.project.run import read_project, run_diagnostic
 
     from diagnostic.i18n import text
 
@@ -55,7 +55,7 @@ def _run(project_file: Path, outdir: Path) -> int:
 
 def _communes_for(file: Path, communes: str | None):
     """The communes file given, or the one of a project file beside the export."""
-    from diagnostic.project import read_project
+    from diagnostic.project.run import read_project
 
     if communes:
         return Path(communes)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from diagnostic.export.atomic import save_workbook
+from diagnostic._io.atomic import save_workbook
 
 SEED = 2026
 FORM_FILE = "formulaire_acteurs.xlsx"

@@ -17,7 +17,7 @@ from plotly.colors import sample_colorscale
 
 from diagnostic.i18n import code, label, text
 
-from diagnostic.cooperation import KIND_LABELS
+from diagnostic.analysis.cooperation import KIND_LABELS
 
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
 TAG_COLOURS = {"transversal": "#2A9D8F", "spécifique à un groupe": "#E9C46A",
@@ -196,7 +196,7 @@ def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque
     Parameters
     ----------
     counts : DataFrame
-        From `diagnostic.explore.count_likert`: group, level_label, order, is_missing,
+        From `diagnostic.analysis.explore.count_likert`: group, level_label, order, is_missing,
         count, share. Levels with zero answers are drawn as empty segments.
 
     Returns
@@ -278,7 +278,7 @@ def plot_participation_by_commune(by_commune: pd.DataFrame, top: int = 20,
     Parameters
     ----------
     by_commune : DataFrame
-        From `diagnostic.explore.participation_by_commune`: commune, respondents,
+        From `diagnostic.analysis.explore.participation_by_commune`: commune, respondents,
         per_1000_inhabitants.
     top : int
         Communes shown, the most respondents first; the subtitle says how many are left out.
@@ -348,7 +348,7 @@ def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Rése
     Parameters
     ----------
     graph : networkx.Graph
-        From `diagnostic.explore.resource_network`.
+        From `diagnostic.analysis.explore.resource_network`.
     seed : int
         Seed of ``networkx.spring_layout``: the same graph always gets the same drawing.
 

@@ -15,7 +15,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from diagnostic.export.atomic import atomic_path
+from diagnostic._io.atomic import atomic_path
 
 #: Text is always written as text: never read as a formula, a link or a number.
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
-from diagnostic.export.privacy import public_answers
-from diagnostic.export.wording import sheet_name, word
-from diagnostic.labels import relabel, role_labels
-from diagnostic.progress import bar
+from diagnostic.privacy.masking import public_answers
+from diagnostic.i18n.workbook import sheet_name, word
+from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic._io.progress import bar
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
 ROW_LIMIT = 1_048_576

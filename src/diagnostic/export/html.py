@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import kind_labels
-from diagnostic.export.atomic import write_text
+from diagnostic.analysis.cooperation import kind_labels
+from diagnostic._io.atomic import write_text
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
-from diagnostic.export.wording import sheet_name, word
+from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.i18n import day, decimal, label, percent, text
-from diagnostic.labels import relabel, role_labels
+from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.plots import (
     plot_group_heatmap, plot_issue_ranking, plot_participation, plot_priority_slope,
     plot_regard_croise,

@@ -7,8 +7,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from diagnostic.export.atomic import atomic_path
-from diagnostic.export.privacy import mask_text
+from diagnostic._io.atomic import atomic_path
+from diagnostic.privacy.masking import mask_text
 from diagnostic.export.tables import inert_frame
 
 

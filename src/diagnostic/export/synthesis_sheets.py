@@ -6,7 +6,7 @@ import pandas as pd
 
 from diagnostic.export.cells import DECIMAL_1, GREY, INTEGER, NOTE, PERCENT, put, write_title
 from diagnostic.export.frames import write_frame
-from diagnostic.export.wording import word
+from diagnostic.i18n.workbook import word
 from diagnostic.i18n import label
 
 #: Column order of the portrait: the study area, then wider and wider references.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from diagnostic.export.atomic import atomic_path
-from diagnostic.export.privacy import PUBLIC_ACTOR_COLUMNS, mask_text
+from diagnostic._io.atomic import atomic_path
+from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = ("actors", "issue_ranking", "group_matrix", "opportunities", "clusters", "context",
           "participation", "anomalies", "regard_croise", "question_map")

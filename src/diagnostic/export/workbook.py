@@ -7,21 +7,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import STATUSES, kind_labels
+from diagnostic.analysis.cooperation import STATUSES, kind_labels
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
     BOLD, DARK, DECIMAL, GREY, HEADER, INTEGER, NOTE, PERCENT, print_setup, put, write_title,
 )
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
-from diagnostic.export.privacy import mask_text
+from diagnostic.privacy.masking import mask_text
 from diagnostic.export.synthesis_sheets import (
     write_afom, write_portrait, write_priorities, write_regard,
 )
-from diagnostic.export.wording import SHEET_NAMES, sheet_name, word
+from diagnostic.i18n.workbook import SHEET_NAMES, sheet_name, word
 from diagnostic.i18n import day, label
-from diagnostic.labels import relabel, role_labels
-from diagnostic.progress import bar
+from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic._io.progress import bar
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
 #: held (votes), « Regard croisé » only when the project links issues to indicators.

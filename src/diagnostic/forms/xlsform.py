@@ -11,7 +11,7 @@ from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form, is_missing_code
 from diagnostic.schemas import conform
-from diagnostic.sheets import read_sheets
+from diagnostic._io.sheets import read_sheets
 
 #: XLSForm types that carry no answer of the respondent.
 _SKIPPED = {

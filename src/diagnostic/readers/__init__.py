@@ -12,7 +12,7 @@ from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
-from diagnostic.sheets import clear_cache
+from diagnostic._io.sheets import clear_cache
 
 __all__ = ["FORMATS", "Survey", "detect_format", "read_google_forms", "read_kobo",
            "read_limesurvey", "read_odk", "read_responses", "read_table"]

@@ -10,7 +10,7 @@ import pandas as pd
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
-from diagnostic.progress import bar
+from diagnostic._io.progress import bar
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
 from diagnostic.readers.survey import Survey

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from diagnostic.errors import DiagnosticError
 from diagnostic.readers.tables import read_header
-from diagnostic.sheets import SPREADSHEET_SUFFIXES
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 
 #: Every format `detect_format` may answer, and what it means.
 FORMATS = {

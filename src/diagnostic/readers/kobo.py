@@ -11,7 +11,7 @@ from diagnostic.readers.build import actor_pseudonym, survey_from_frame  # noqa:
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table
-from diagnostic.sheets import SPREADSHEET_SUFFIXES, sheet_names
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 
 #: Columns Kobo adds to every export; never answers.
 META_COLUMNS = {

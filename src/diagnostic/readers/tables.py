@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic.errors import DiagnosticError
-from diagnostic.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
 # A free-text answer may be long (a 1 MB cell is not unheard of); the default is 128 kB.

@@ -8,7 +8,7 @@ import pandas as pd
 
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog
 from diagnostic.schemas import conform
-from diagnostic.territory._files import require, sheet_with_header
+from diagnostic._io.delimited import require, sheet_with_header
 from diagnostic.territory.codes import normalise_codes, normalise_departement
 
 #: INSEE's pseudo-EPCI for communes outside any EPCI ("sans objet").

@@ -10,8 +10,8 @@ import pandas as pd
 from diagnostic.anomalies import AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
-from diagnostic.sheets import SPREADSHEET_SUFFIXES
-from diagnostic.territory._files import read_delimited
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
+from diagnostic._io.delimited import read_delimited
 from diagnostic.territory.cog import read_cog_csv, read_comsimp, read_insee_epci
 
 _ETALAB_TYPES = {"commune-actuelle": "COM", "commune-deleguee": "COMD", "commune-associee": "COMA"}

@@ -17,8 +17,8 @@ import pandas as pd
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
-from diagnostic.sheets import SPREADSHEET_SUFFIXES, sheet_names
-from diagnostic.territory._files import read_delimited, sheet_with_header
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
+from diagnostic._io.delimited import read_delimited, sheet_with_header
 from diagnostic.territory.catalogue import INDICATORS
 from diagnostic.territory.codes import normalise_codes
 

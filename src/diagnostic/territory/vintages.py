@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic.anomalies import KEPT, REPAIRED, AnomalyLog
-from diagnostic.territory._files import read_delimited, require
+from diagnostic._io.delimited import read_delimited, require
 from diagnostic.territory.codes import normalise_codes
 
 #: INSEE event codes (MOD) after which the old code lives on in another commune.

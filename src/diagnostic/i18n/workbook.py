@@ -6,7 +6,7 @@ Entries are looked up with `word` (see `diagnostic.i18n.lookup`): a text filled 
 
 from __future__ import annotations
 
-from diagnostic.export.report_words import REPORT_WORDS
+from diagnostic.i18n.report import REPORT_WORDS
 from diagnostic.i18n import lookup
 
 #: Sheet names by key, in the workbook's order.

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from scipy.stats import spearmanr
 
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
-from diagnostic.cooperation import _ascii
+from diagnostic.analysis.cooperation import _ascii
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform

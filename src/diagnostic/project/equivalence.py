@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from diagnostic.anomalies import AnomalyLog, concat_anomalies
-from diagnostic.cooperation import normalise_text
+from diagnostic.analysis.cooperation import normalise_text
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.lists import choice_lists, list_conflict, merge_values, text_or_none
 from diagnostic.schemas import conform

@@ -1,6 +1,6 @@
 """Apps where the consultant or the workshop decides: question roles, opportunity statuses.
 
-Same pattern as `diagnostic.widgets`: controls → library function (`diagnostic.review`)
+Same pattern as `diagnostic.apps.explorer`: controls → library function (`diagnostic.apps.roles`)
 → figure builder → FigureWidget in place; errors in the ``errors`` Output panel.
 """
 
@@ -12,13 +12,13 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from diagnostic.cooperation import KIND_LABELS, STATUSES
-from diagnostic.explore import actor_type_labels, resource_labels, resource_network
-from diagnostic.labels import relabel
+from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
+from diagnostic.analysis.explore import actor_type_labels, resource_labels, resource_network
+from diagnostic.analysis.labels import relabel
 from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
-from diagnostic.review import (ROLE_LABELS, apply_statuses, questions_without_role,
+from diagnostic.apps.roles import (ROLE_LABELS, apply_statuses, questions_without_role,
                                read_statuses, role_table, write_roles, write_statuses)
-from diagnostic.widgets import _WIDE, App, update_figure
+from diagnostic.apps.explorer import _WIDE, App, update_figure
 
 NO_ROLE = "(aucun rôle)"
 SORTS = {"score": "Score", "category": "Ressource", "kind": "Type de piste", "status": "Statut"}
@@ -34,7 +34,7 @@ class RolesApp(App):
     roles : dict of question_id -> ipywidgets.Dropdown
     themes : dict of question_id -> ipywidgets.Text
     save : ipywidgets.Button
-        Writes `table()` to `path` with `diagnostic.review.write_roles`.
+        Writes `table()` to `path` with `diagnostic.apps.roles.write_roles`.
     """
 
     def __init__(self, questions: pd.DataFrame, path):
@@ -93,7 +93,7 @@ class CooperationApp(App):
     page : ipywidgets.BoundedIntText
     statuses : list of ipywidgets.ToggleButtons, one per shown match
     save : ipywidgets.Button
-        Writes every status to `path` with `diagnostic.review.write_statuses`.
+        Writes every status to `path` with `diagnostic.apps.roles.write_statuses`.
     opportunities : DataFrame
         The `opportunities` table with the statuses chosen so far.
     table, network : plotly FigureWidget
@@ -204,13 +204,13 @@ class CollectiveApp(App):
 
     Attributes
     ----------
-    explorer : diagnostic.widgets.ExplorerApp
+    explorer : diagnostic.apps.explorer.ExplorerApp
     cooperation : CooperationApp
     """
 
     def __init__(self, diag, statuses_path):
         super().__init__()
-        from diagnostic.widgets import ExplorerApp, _title
+        from diagnostic.apps.explorer import ExplorerApp, _title
 
         self.explorer = ExplorerApp(diag)
         self.cooperation = CooperationApp(diag, statuses_path)

@@ -11,9 +11,9 @@ from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.codes import first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.analysis._codes import first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.i18n import label, text
-from diagnostic.issues import group_matrix
+from diagnostic.analysis.issues import group_matrix
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 

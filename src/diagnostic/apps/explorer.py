@@ -19,11 +19,11 @@ import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 
-from diagnostic.explore import actor_type_labels, prepare_explorer
+from diagnostic.analysis.explore import actor_type_labels, prepare_explorer
 from diagnostic.plots import _wrap  # the heatmap's column labels
 from diagnostic.plots import (plot_group_heatmap, plot_issue_ranking, plot_likert,
                               plot_participation, plot_priority_slope, plot_vote_priorities)
-from diagnostic.votes_capture import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
 
 ALL = ""
 FIGURES = ("ranking", "heatmap", "likert", "participation")

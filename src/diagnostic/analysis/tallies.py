@@ -2,7 +2,7 @@
 
 `tally_responses` counts the long ``responses`` table into a dense array
 (commune × actor type × issue × level × supports). `IssueTally.rank` and
-`IssueTally.matrix` then give exactly what `diagnostic.issues.rank_issues` and
+`IssueTally.matrix` then give exactly what `diagnostic.analysis.issues.rank_issues` and
 `group_matrix` give on the filtered responses (the tests check it), without
 touching the rows again.
 """
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
-from diagnostic.issues import _reason as issues_reason
+from diagnostic.analysis.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
+from diagnostic.analysis.issues import _reason as issues_reason
 from diagnostic.i18n import label
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -158,7 +158,7 @@ def _consensus(counts: np.ndarray) -> float:
 
 
 def _reason(tag, types, support, threshold, intensity, k, gap, language: str = "fr") -> str:
-    """Same sentence as `diagnostic.issues` gives for the tag."""
+    """Same sentence as `diagnostic.analysis.issues` gives for the tag."""
     return issues_reason(tag, pd.Series(np.asarray(support, dtype=float), index=list(types)),
                          threshold, intensity, k, gap, language)
 
@@ -208,7 +208,7 @@ def tally_responses(responses: pd.DataFrame, actors: pd.DataFrame,
     Parameters
     ----------
     responses : DataFrame
-        From `diagnostic.issues.issue_responses`.
+        From `diagnostic.analysis.issues.issue_responses`.
     actors : DataFrame
         The `actors` table (gives each actor's commune and EPCI).
 

@@ -13,8 +13,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from diagnostic.issues import _issue_label, outside_repeats  # one wording rule for labels
-from diagnostic.tallies import IssueTally, Tally, _objects, tally, tally_responses
+from diagnostic.analysis.issues import _issue_label, outside_repeats  # one wording rule for labels
+from diagnostic.analysis.tallies import IssueTally, Tally, _objects, tally, tally_responses
 
 NOT_GIVEN = "non précisé"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic.errors import DiagnosticError
-from diagnostic.sheets import read_rows
+from diagnostic._io.sheets import read_rows
 
 
 def read_delimited(path: Path) -> pd.DataFrame:

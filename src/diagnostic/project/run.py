@@ -9,21 +9,21 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic.anomalies import RowAccount, concat_anomalies
-from diagnostic.clusters import find_groups
-from diagnostic.cooperation import match_needs_offers
-from diagnostic.divergence import find_divergences, type_similarity
+from diagnostic.analysis.clusters import find_groups
+from diagnostic.analysis.cooperation import match_needs_offers
+from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
-from diagnostic.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
-from diagnostic.labels import relabel_mix
-from diagnostic.network import cooperation_graph
-from diagnostic.progress import bar
+from diagnostic.analysis.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.labels import relabel_mix
+from diagnostic.analysis.network import cooperation_graph
+from diagnostic._io.progress import bar
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
-from diagnostic.stacking import stack_surveys
-from diagnostic.statuses import apply_statuses
-from diagnostic.synthesis import (
+from diagnostic.project.stacking import stack_surveys
+from diagnostic.analysis.statuses import apply_statuses
+from diagnostic.analysis.synthesis import (
     REFERENCE_LEVELS, IndicatorLink, afom, indicator_gaps, regard_croise,
 )
 from diagnostic.territory import (
@@ -32,7 +32,7 @@ from diagnostic.territory import (
 )
 from diagnostic.territory.catalogue import indicator
 from diagnostic.territory.maps import read_boundaries
-from diagnostic.workshop import RankComparison, compare_rankings, read_votes, shared_priorities
+from diagnostic.analysis.workshop import RankComparison, compare_rankings, read_votes, shared_priorities
 
 
 @dataclass(frozen=True)

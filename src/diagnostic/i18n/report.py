@@ -1,6 +1,6 @@
 """Words of the synthesis sheets, the data sheet and the HTML report, in French and English.
 
-Part of the catalogue looked up by `diagnostic.export.wording.word`.
+Part of the catalogue looked up by `diagnostic.i18n.workbook.word`.
 """
 
 from __future__ import annotations

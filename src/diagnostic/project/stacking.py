@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from diagnostic.anomalies import concat_anomalies
-from diagnostic.forms.equivalence import Questionnaire, match_questions
+from diagnostic.project.equivalence import Questionnaire, match_questions
 from diagnostic.readers.survey import Survey
 
 

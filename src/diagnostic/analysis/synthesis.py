@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from diagnostic.i18n import decimal, label, signed_percent, text
-from diagnostic.issues import DIVISIVE, TRANSVERSAL
+from diagnostic.analysis.issues import DIVISIVE, TRANSVERSAL
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 

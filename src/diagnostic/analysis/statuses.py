@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import KIND_LABELS, KIND_LABELS_EN, STATUS_DEFAULT, STATUSES, _ascii
+from diagnostic.analysis.cooperation import KIND_LABELS, KIND_LABELS_EN, STATUS_DEFAULT, STATUSES, _ascii
 from diagnostic.i18n import label
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.cooperation import STATUS_DEFAULT, STATUSES
+from diagnostic.analysis.cooperation import STATUS_DEFAULT, STATUSES
 from diagnostic.errors import DiagnosticError
-from diagnostic.export.atomic import atomic_path
+from diagnostic._io.atomic import atomic_path
 from diagnostic.forms.model import ROLES
-from diagnostic.statuses import apply_statuses, read_statuses  # noqa: F401  (one implementation)
+from diagnostic.analysis.statuses import apply_statuses, read_statuses  # noqa: F401  (one implementation)
 
 ROLE_COLUMNS = ["question_id", "role", "theme"]
 STATUS_COLUMNS = ["actors", "category", "kind", "status"]

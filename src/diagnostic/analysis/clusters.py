@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnostic.codes import first_by_code, key_codes
+from diagnostic.analysis._codes import first_by_code, key_codes
 from diagnostic.i18n import label, text
-from diagnostic.network import find_actor_communities
+from diagnostic.analysis.network import find_actor_communities
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -118,7 +118,7 @@ def _mix(types: pd.Series, members) -> str:
 def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
     """Issue-centred groups, plus the stable communities of the actor network.
 
-    The network view (`diagnostic.network`) needs between `network_min_actors` and
+    The network view (`diagnostic.analysis.network`) needs between `network_min_actors` and
     `network_max_actors` actors; otherwise only issue-centred groups are given and their
     `method` says why.
 

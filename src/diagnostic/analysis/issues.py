@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.analysis._codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
