@@ -35,18 +35,38 @@ def scaled_diagnostic(diag, n_actors: int = 5000, seed: int = 0):
     """
     rng = np.random.default_rng(seed)
     types = np.array(sorted(diag.actors["actor_type"].dropna().unique()))
-    places = diag.actors.dropna(subset=["commune_code"])[["commune_code", "commune_name",
-                                                           "epci_code"]].drop_duplicates()
+    places = diag.actors.dropna(subset=["commune_code"])[
+        ["commune_code", "commune_name", "epci_code"]
+    ].drop_duplicates()
     pick = rng.integers(0, len(places), n_actors)
     kind = types[rng.integers(0, len(types), n_actors)]
-    actors = pd.DataFrame({
-        "actor_id": [f"S-{i:05d}" for i in range(n_actors)], "actor_type": kind,
-        "sector": pd.NA, "commune_name": places["commune_name"].to_numpy()[pick],
-        "commune_code": places["commune_code"].to_numpy()[pick],
-        "epci_code": places["epci_code"].to_numpy()[pick], "cooperation": "oui",
-        "source_file": "synthetique", "source_row": np.arange(n_actors) + 2,
-    }).astype({c: "string" for c in ("actor_id", "actor_type", "sector", "commune_name",
-                                       "commune_code", "epci_code", "cooperation", "source_file")})
+    actors = pd.DataFrame(
+        {
+            "actor_id": [f"S-{i:05d}" for i in range(n_actors)],
+            "actor_type": kind,
+            "sector": pd.NA,
+            "commune_name": places["commune_name"].to_numpy()[pick],
+            "commune_code": places["commune_code"].to_numpy()[pick],
+            "epci_code": places["epci_code"].to_numpy()[pick],
+            "cooperation": "oui",
+            "source_file": "synthetique",
+            "source_row": np.arange(n_actors) + 2,
+        }
+    ).astype(
+        {
+            c: "string"
+            for c in (
+                "actor_id",
+                "actor_type",
+                "sector",
+                "commune_name",
+                "commune_code",
+                "epci_code",
+                "cooperation",
+                "source_file",
+            )
+        }
+    )
     likert = diag.questions[diag.questions["role"] == "issue_importance"]
     frames = []
     for j, q in enumerate(likert.itertuples()):
@@ -56,14 +76,26 @@ def scaled_diagnostic(diag, n_actors: int = 5000, seed: int = 0):
         mean = 2.0 + np.array([lean[t] for t in kind]) + (j % 3) * 0.3
         level = np.clip(np.rint(rng.normal(mean, 1.0)), 0, len(values) - 2).astype(int)
         level[rng.random(n_actors) < 0.04] = len(values) - 1  # some "ne sait pas"
-        frames.append(pd.DataFrame({"actor_id": actors["actor_id"], "question_id": q.question_id,
-                                    "value": values[level]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "actor_id": actors["actor_id"],
+                    "question_id": q.question_id,
+                    "value": values[level],
+                }
+            )
+        )
     answers = pd.concat(frames, ignore_index=True).astype("string")
     asked = answers[["actor_id", "question_id"]].drop_duplicates()
     responses = issue_responses(answers, asked, diag.questions, diag.choices, actors, diag.settings)
     return replace(
-        diag, actors=actors, answers=answers, responses=responses,
-        personal=diag.personal.iloc[0:0], needs=diag.needs.iloc[0:0], offers=diag.offers.iloc[0:0],
+        diag,
+        actors=actors,
+        answers=answers,
+        responses=responses,
+        personal=diag.personal.iloc[0:0],
+        needs=diag.needs.iloc[0:0],
+        offers=diag.offers.iloc[0:0],
         issue_ranking=rank_issues(responses, diag.settings),
         group_matrix=group_matrix(responses, diag.settings),
         clusters=find_issue_groups(responses.iloc[0:0], diag.settings),
@@ -105,10 +137,18 @@ def measure_explorer(n_actors: int = 5000, n_changes: int = 60) -> dict:
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     median = statistics.median(times)
-    return {"actors": len(diag.actors), "open_ms": opened, "changes": len(times),
-            "median_ms": median, "p95_ms": p95, "max_ms": times[-1],
-            "text": (f"médiane {median:.1f} ms, p95 {p95:.1f} ms sur {len(times)} changements "
-                     f"de filtre, {len(diag.actors)} acteurs (cibles : < 100 ms, < 250 ms)")}
+    return {
+        "actors": len(diag.actors),
+        "open_ms": opened,
+        "changes": len(times),
+        "median_ms": median,
+        "p95_ms": p95,
+        "max_ms": times[-1],
+        "text": (
+            f"médiane {median:.1f} ms, p95 {p95:.1f} ms sur {len(times)} changements "
+            f"de filtre, {len(diag.actors)} acteurs (cibles : < 100 ms, < 250 ms)"
+        ),
+    }
 
 
 def main() -> None:

@@ -22,21 +22,28 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import diagnostic  # noqa: E402
-from diagnostic.export.cells import sheet_rows  # noqa: E402
-from diagnostic.export.data_sheet import data_table  # noqa: E402
-from diagnostic.export.synthesis_sheets import portrait_table  # noqa: E402
-from timing import timed  # noqa: E402
+from timing import timed
+
+import diagnostic
+from diagnostic.export.cells import sheet_rows
+from diagnostic.export.data_sheet import data_table
+from diagnostic.export.synthesis_sheets import portrait_table
 
 
 def workbook_tables(diag) -> dict[str, pd.DataFrame]:
     """The tables the workbook writes, by sheet (Données first: it holds most cells)."""
-    tables = {"Données": data_table(diag), "Participation": diag.participation,
-              "Portrait du territoire": portrait_table(diag.context),
-              "Enjeux communs": diag.issue_ranking, "Convergences": diag.group_matrix,
-              "AFOM": diag.afom, "Pistes de coopération": diag.opportunities,
-              "Groupes d'acteurs": diag.clusters.drop(columns=["actors"]),
-              "Dictionnaire": diag.questions, "Anomalies": diag.anomalies}
+    tables = {
+        "Données": data_table(diag),
+        "Participation": diag.participation,
+        "Portrait du territoire": portrait_table(diag.context),
+        "Enjeux communs": diag.issue_ranking,
+        "Convergences": diag.group_matrix,
+        "AFOM": diag.afom,
+        "Pistes de coopération": diag.opportunities,
+        "Groupes d'acteurs": diag.clusters.drop(columns=["actors"]),
+        "Dictionnaire": diag.questions,
+        "Anomalies": diag.anomalies,
+    }
     if len(diag.votes):
         tables["Priorités partagées"] = diag.shared_priorities
     return tables
@@ -65,8 +72,9 @@ def write_openpyxl(sheets: dict[str, list[list]], path: Path) -> None:
 def write_xlsxwriter(sheets: dict[str, list[list]], path: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
         for i, row in enumerate(rows):
@@ -88,10 +96,12 @@ def measure_export(diag, repeats: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         out = {
-            "workbook": timed(lambda: diagnostic.to_workbook(diag, folder / "classeur.xlsx"),
-                               repeats),
-            "openpyxl_write_only": timed(lambda: write_openpyxl(sheets, folder / "o.xlsx"),
-                                          repeats),
+            "workbook": timed(
+                lambda: diagnostic.to_workbook(diag, folder / "classeur.xlsx"), repeats
+            ),
+            "openpyxl_write_only": timed(
+                lambda: write_openpyxl(sheets, folder / "o.xlsx"), repeats
+            ),
             "xlsxwriter": timed(lambda: write_xlsxwriter(sheets, folder / "x.xlsx"), repeats),
         }
     fastest = min(out["openpyxl_write_only"]["median"], out["xlsxwriter"]["median"])
@@ -99,10 +109,12 @@ def measure_export(diag, repeats: int = 3) -> dict:
     out["cells"] = sum(len(r) for rows in sheets.values() for r in rows)
     out["data_rows"] = len(sheets["Données"]) - 1
     rows, cells = (f"{n:,}".replace(",", " ") for n in (out["data_rows"], out["cells"]))
-    out["text"] = (f"{out['workbook']['median']:.2f} s ({rows} lignes de données, {cells} "
-                   f"cellules) ; openpyxl écriture seule {out['openpyxl_write_only']['median']:.2f}"
-                   f" s ; xlsxwriter {out['xlsxwriter']['median']:.2f} s ; rapport au plus "
-                   f"rapide {out['ratio']:.2f}× (cible ≤ 2×)")
+    out["text"] = (
+        f"{out['workbook']['median']:.2f} s ({rows} lignes de données, {cells} "
+        f"cellules) ; openpyxl écriture seule {out['openpyxl_write_only']['median']:.2f}"
+        f" s ; xlsxwriter {out['xlsxwriter']['median']:.2f} s ; rapport au plus "
+        f"rapide {out['ratio']:.2f}× (cible ≤ 2×)"
+    )
     return out
 
 

@@ -16,12 +16,29 @@ from pathlib import Path
 
 import xlsxwriter
 
-from diagnostic.datasets import ACTOR_TYPES, IMPORTANCE, RESOURCES, SECTORS, WILLINGNESS, example_dir
+from diagnostic.datasets import (
+    ACTOR_TYPES,
+    IMPORTANCE,
+    RESOURCES,
+    SECTORS,
+    WILLINGNESS,
+    example_dir,
+)
 
 SIZES = {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)}
 FIXED_COLUMNS = 58  # identity, needs/offers split columns, cooperation and meta columns
-META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-        "_submitted_by", "__version__", "_tags", "_index"]
+META = [
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+]
 
 
 def _issue_count(columns: int) -> int:
@@ -39,35 +56,55 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list]]) -> None:
 
 def write_form(path: Path, n_issues: int) -> None:
     """An XLSForm with `n_issues` Likert issue questions and the example's other questions."""
-    survey = [["type", "name", "label::Français (fr)", "diagnostic", "theme"],
-              ["begin_group", "identite", "Votre structure", "", ""],
-              ["text", "nom_structure", "Nom de la structure", "actor_name", ""],
-              ["text", "contact_email", "Courriel", "contact", ""],
-              ["select_one types", "type_acteur", "Type de structure", "actor_type", ""],
-              ["select_one secteurs", "secteur", "Secteur", "sector", ""],
-              ["text", "commune", "Commune", "commune", ""],
-              ["end_group", "", "", "", ""],
-              ["begin_group", "enjeux", "Enjeux", "", ""]]
-    survey += [["select_one importance", f"enjeu_{i:03d}", f"Importance : enjeu {i}",
-                "issue_importance", f"Thème {i % 7}"] for i in range(n_issues)]
-    survey += [["end_group", "", "", "", ""],
-               ["begin_group", "ressources", "Ressources", "", ""],
-               ["select_multiple ressources", "besoins", "Besoins", "need", ""],
-               ["text", "besoins_autre", "Autre besoin", "need", ""],
-               ["select_multiple ressources", "offres", "Offres", "offer", ""],
-               ["text", "offres_autre", "Autre offre", "offer", ""],
-               ["end_group", "", "", "", ""],
-               ["select_one volonte", "volonte", "Prêt à coopérer ?", "cooperation", ""],
-               ["text", "commentaire", "Commentaire", "free_text", ""]]
+    survey = [
+        ["type", "name", "label::Français (fr)", "diagnostic", "theme"],
+        ["begin_group", "identite", "Votre structure", "", ""],
+        ["text", "nom_structure", "Nom de la structure", "actor_name", ""],
+        ["text", "contact_email", "Courriel", "contact", ""],
+        ["select_one types", "type_acteur", "Type de structure", "actor_type", ""],
+        ["select_one secteurs", "secteur", "Secteur", "sector", ""],
+        ["text", "commune", "Commune", "commune", ""],
+        ["end_group", "", "", "", ""],
+        ["begin_group", "enjeux", "Enjeux", "", ""],
+    ]
+    survey += [
+        [
+            "select_one importance",
+            f"enjeu_{i:03d}",
+            f"Importance : enjeu {i}",
+            "issue_importance",
+            f"Thème {i % 7}",
+        ]
+        for i in range(n_issues)
+    ]
+    survey += [
+        ["end_group", "", "", "", ""],
+        ["begin_group", "ressources", "Ressources", "", ""],
+        ["select_multiple ressources", "besoins", "Besoins", "need", ""],
+        ["text", "besoins_autre", "Autre besoin", "need", ""],
+        ["select_multiple ressources", "offres", "Offres", "offer", ""],
+        ["text", "offres_autre", "Autre offre", "offer", ""],
+        ["end_group", "", "", "", ""],
+        ["select_one volonte", "volonte", "Prêt à coopérer ?", "cooperation", ""],
+        ["text", "commentaire", "Commentaire", "free_text", ""],
+    ]
     choices = [["list_name", "name", "label::Français (fr)"]]
-    for list_name, items in [("types", [(v, fr) for v, fr, _en, _n in ACTOR_TYPES]),
-                             ("secteurs", [(v, fr) for v, fr, _en in SECTORS]),
-                             ("importance", [(v, fr) for v, fr, _en in IMPORTANCE]),
-                             ("ressources", [(v, fr) for v, fr, _en in RESOURCES]),
-                             ("volonte", [(v, fr) for v, fr, _en in WILLINGNESS])]:
+    for list_name, items in [
+        ("types", [(v, fr) for v, fr, _en, _n in ACTOR_TYPES]),
+        ("secteurs", [(v, fr) for v, fr, _en in SECTORS]),
+        ("importance", [(v, fr) for v, fr, _en in IMPORTANCE]),
+        ("ressources", [(v, fr) for v, fr, _en in RESOURCES]),
+        ("volonte", [(v, fr) for v, fr, _en in WILLINGNESS]),
+    ]:
         choices += [[list_name, v, fr] for v, fr in items]
-    _write_xlsx(path, {"survey": survey, "choices": choices,
-                       "settings": [["form_title", "default_language"], ["Banc d'essai", "Français (fr)"]]})
+    _write_xlsx(
+        path,
+        {
+            "survey": survey,
+            "choices": choices,
+            "settings": [["form_title", "default_language"], ["Banc d'essai", "Français (fr)"]],
+        },
+    )
 
 
 def _communes() -> list[dict]:
@@ -81,8 +118,15 @@ def export_rows(n_actors: int, n_issues: int, seed: int = 7):
     resources = [v for v, *_ in RESOURCES]
     types = [v for v, *_ in ACTOR_TYPES]
     communes = [c["nom"] for c in _communes()]
-    header = ["start", "end", "identite/nom_structure", "identite/contact_email",
-              "identite/type_acteur", "identite/secteur", "identite/commune"]
+    header = [
+        "start",
+        "end",
+        "identite/nom_structure",
+        "identite/contact_email",
+        "identite/type_acteur",
+        "identite/secteur",
+        "identite/commune",
+    ]
     header += [f"enjeux/enjeu_{i:03d}" for i in range(n_issues)]
     header += ["ressources/besoins"] + [f"ressources/besoins/{r}" for r in resources]
     header += ["ressources/besoins_autre", "ressources/offres"]
@@ -93,33 +137,93 @@ def export_rows(n_actors: int, n_issues: int, seed: int = 7):
     for i in range(n_actors):
         needs = rng.sample(resources[:-1], rng.randint(0, 3))
         offers = rng.sample(resources[:-1], rng.randint(0, 2))
-        row = ["2026-09-01T09:00:00", "2026-09-01T09:15:00", f"Structure {i}",
-               f"contact{i}@exemple.fr", rng.choice(types), rng.choice(SECTORS)[0],
-               rng.choice(communes)]
+        row = [
+            "2026-09-01T09:00:00",
+            "2026-09-01T09:15:00",
+            f"Structure {i}",
+            f"contact{i}@exemple.fr",
+            rng.choice(types),
+            rng.choice(SECTORS)[0],
+            rng.choice(communes),
+        ]
         row += [rng.choices(levels, weights=[1, 2, 3, 4, 4, 1])[0] for _ in range(n_issues)]
         row += [" ".join(needs)] + [int(r in needs) for r in resources] + ["", " ".join(offers)]
         row += [int(r in offers) for r in resources] + [""]
         row += [rng.choice(["oui", "oui", "peut_etre", "non"]), ""]
-        row += [i, f"{rng.getrandbits(128):032x}", "2026-09-01T11:00:00", "", "[]",
-                "submitted_via_web", "", "v1", "[]", i + 1]
+        row += [
+            i,
+            f"{rng.getrandbits(128):032x}",
+            "2026-09-01T11:00:00",
+            "",
+            "[]",
+            "submitted_via_web",
+            "",
+            "v1",
+            "[]",
+            i + 1,
+        ]
         rows.append(row)
     return header, rows
 
 
 #: The comparateur de territoires' columns (INSEE, édition 2025), then further counts of the
 #: dossier complet's kind, up to 100 indicators: the reader keeps what it knows.
-COMPARATEUR = ["P22_POP", "P16_POP", "SUPERF", "NAIS1621", "DECE1621", "P22_MEN", "NAISD24",
-               "DECESD24", "P22_LOG", "P22_RP", "P22_RSECOCC", "P22_LOGVAC", "P22_RP_PROP",
-               "NBMENFISC21", "PIMP21", "MED21", "TP6021", "P22_EMPLT", "P22_EMPLT_SAL",
-               "P16_EMPLT", "P22_POP1564", "P22_CHOM1564", "P22_ACT1564", "ETTOT24", "ETAZ24",
-               "ETBE24", "ETFZ24", "ETGU24", "ETOQ24", "ETTEF124", "ETTEFP1024"]
-_EXTRA = [f"P22_{part}" for part in ("POP0014", "POP1529", "POP3044", "POP4559", "POP6074",
-                                     "POP7589", "POP90P", "POPH", "POPF")]
-_EXTRA += [f"C22_{kind}{n:02d}" for kind in ("MEN", "FAM", "ACT", "EMP", "LOG", "RP")
-           for n in range(1, 11)]
-_EXTRA = _EXTRA[:100 - len(COMPARATEUR)]
-_DEPARTEMENTS = ([f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
-                 + ["971", "972", "973", "974", "976"])
+COMPARATEUR = [
+    "P22_POP",
+    "P16_POP",
+    "SUPERF",
+    "NAIS1621",
+    "DECE1621",
+    "P22_MEN",
+    "NAISD24",
+    "DECESD24",
+    "P22_LOG",
+    "P22_RP",
+    "P22_RSECOCC",
+    "P22_LOGVAC",
+    "P22_RP_PROP",
+    "NBMENFISC21",
+    "PIMP21",
+    "MED21",
+    "TP6021",
+    "P22_EMPLT",
+    "P22_EMPLT_SAL",
+    "P16_EMPLT",
+    "P22_POP1564",
+    "P22_CHOM1564",
+    "P22_ACT1564",
+    "ETTOT24",
+    "ETAZ24",
+    "ETBE24",
+    "ETFZ24",
+    "ETGU24",
+    "ETOQ24",
+    "ETTEF124",
+    "ETTEFP1024",
+]
+_EXTRA = [
+    f"P22_{part}"
+    for part in (
+        "POP0014",
+        "POP1529",
+        "POP3044",
+        "POP4559",
+        "POP6074",
+        "POP7589",
+        "POP90P",
+        "POPH",
+        "POPF",
+    )
+]
+_EXTRA += [
+    f"C22_{kind}{n:02d}" for kind in ("MEN", "FAM", "ACT", "EMP", "LOG", "RP") for n in range(1, 11)
+]
+_EXTRA = _EXTRA[: 100 - len(COMPARATEUR)]
+_DEPARTEMENTS = (
+    [f"{d:02d}" for d in range(1, 96) if d != 20]
+    + ["2A", "2B"]
+    + ["971", "972", "973", "974", "976"]
+)
 
 
 def _decimal(x: float) -> str:
@@ -136,14 +240,32 @@ def _commune_row(rng: random.Random) -> list:
     etab = int(pop * rng.uniform(0.04, 0.12))
     menfisc = int(rp * rng.uniform(0.9, 1.0))
     secret = menfisc < 50  # INSEE hides income figures of small communes
-    row = [pop, int(pop * rng.uniform(0.9, 1.08)), round(rng.uniform(3, 60), 2),
-           int(pop * 0.05), int(pop * 0.06), rp, int(pop * 0.01), int(pop * 0.012), log, rp,
-           int((log - rp) * 0.6), log - rp - int((log - rp) * 0.6), int(rp * rng.uniform(0.5, 0.85)),
-           menfisc, "s" if secret else _decimal(rng.uniform(30, 65)),
-           "s" if secret else int(rng.uniform(18000, 27000)),
-           "s" if secret else _decimal(rng.uniform(6, 22)),
-           emp, int(emp * rng.uniform(0.7, 0.9)), int(emp * rng.uniform(0.9, 1.1)),
-           int(pop * 0.6), int(act * rng.uniform(0.05, 0.16)), act, etab]
+    row = [
+        pop,
+        int(pop * rng.uniform(0.9, 1.08)),
+        round(rng.uniform(3, 60), 2),
+        int(pop * 0.05),
+        int(pop * 0.06),
+        rp,
+        int(pop * 0.01),
+        int(pop * 0.012),
+        log,
+        rp,
+        int((log - rp) * 0.6),
+        log - rp - int((log - rp) * 0.6),
+        int(rp * rng.uniform(0.5, 0.85)),
+        menfisc,
+        "s" if secret else _decimal(rng.uniform(30, 65)),
+        "s" if secret else int(rng.uniform(18000, 27000)),
+        "s" if secret else _decimal(rng.uniform(6, 22)),
+        emp,
+        int(emp * rng.uniform(0.7, 0.9)),
+        int(emp * rng.uniform(0.9, 1.1)),
+        int(pop * 0.6),
+        int(act * rng.uniform(0.05, 0.16)),
+        act,
+        etab,
+    ]
     row += [int(etab * share) for share in (0.12, 0.07, 0.12, 0.55, 0.14, 0.2, 0.05)]
     return row + [int(pop * rng.uniform(0.01, 0.2)) for _ in _EXTRA]
 
@@ -164,7 +286,7 @@ def write_indicators(path: Path, n_communes: int = 35_000, seed: int = 3) -> Pat
         w.writerow(["CODGEO"] + COMPARATEUR + _EXTRA)
         for dep in _DEPARTEMENTS:
             width = 5 - len(dep)  # overseas départements: 97101…97199
-            codes = [f"{dep}{n:0{width}d}" for n in range(1, min(per, 10 ** width - 1) + 1)]
+            codes = [f"{dep}{n:0{width}d}" for n in range(1, min(per, 10**width - 1) + 1)]
             if dep == "61":
                 codes = sorted(set(codes) | set(local))
             for code in codes:
@@ -190,7 +312,8 @@ def write_size(folder: Path, size: str) -> Path:
         f'title = "Banc d\'essai {size}"\nterritory = ["200036069"]\n'
         f'[[survey]]\nresponses = "export.xlsx"\nform = "form.xlsx"\n'
         f'[geography]\ncommunes = "{geo / "communes.json"}"\nepci = "{geo / "epci.json"}"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     tomllib.loads(project.read_text(encoding="utf-8"))
     return project
 
@@ -203,6 +326,8 @@ def write_national(folder: Path, size: str) -> Path:
         write_indicators(folder / NATIONAL)
     base = folder / size / "diagnostic.toml"
     project = base.with_name("diagnostic_national.toml")
-    project.write_text(base.read_text(encoding="utf-8")
-                       + f'[[indicators]]\nfile = "../{NATIONAL}"\n', encoding="utf-8")
+    project.write_text(
+        base.read_text(encoding="utf-8") + f'[[indicators]]\nfile = "../{NATIONAL}"\n',
+        encoding="utf-8",
+    )
     return project

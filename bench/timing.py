@@ -15,5 +15,9 @@ def timed(fn, repeats: int = 3) -> dict:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return {"min": min(times), "median": statistics.median(times), "max": max(times),
-            "runs": repeats}
+    return {
+        "min": min(times),
+        "median": statistics.median(times),
+        "max": max(times),
+        "runs": repeats,
+    }

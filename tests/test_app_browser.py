@@ -12,21 +12,30 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RANKING_BARS = ".js-plotly-plot .bars path"
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium")
-                                        else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
     if not path:
-        pytest.fail("Chromium est introuvable : lancez `make sysdeps` "
-                    "(apt-get install chromium) avant les tests du navigateur.")
+        pytest.fail(
+            "Chromium est introuvable : lancez `make sysdeps` "
+            "(apt-get install chromium) avant les tests du navigateur."
+        )
     return path
 
 
@@ -40,7 +49,9 @@ def _wait_for_port(port: int, proc, timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
-            pytest.fail(f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}")
+            pytest.fail(
+                f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}"
+            )
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -54,9 +65,21 @@ def voila_app(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
     env.pop("DIAGNOSTIC_PROJECT", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(ROOT / "notebooks" / "application.ipynb"),
-         "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            str(ROOT / "notebooks" / "application.ipynb"),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait_for_port(port, proc, 30)
         yield f"http://127.0.0.1:{port}/"
@@ -71,7 +94,9 @@ def voila_app(tmp_path):
 
 def _bar_paths(page) -> list[str]:
     return page.eval_on_selector(
-        ".js-plotly-plot", "el => [...el.querySelectorAll('.bars path')].map(p => p.getAttribute('d'))")
+        ".js-plotly-plot",
+        "el => [...el.querySelectorAll('.bars path')].map(p => p.getAttribute('d'))",
+    )
 
 
 def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
@@ -81,16 +106,18 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
     except ImportError:
         pytest.fail("le paquet Python « playwright » manque : pip install -e '.[test]'")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS,
-                                    headless=True, timeout=30_000)
+        browser = p.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 2600})
             page.goto(voila_app, timeout=60_000)
             page.wait_for_selector(RANKING_BARS, timeout=60_000)
             # Voila runs the cells one after the other: wait for every chart of the
             # explorer so that the kernel is free to answer the filter change.
-            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
-                                   timeout=60_000)
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000
+            )
             assert "Diagnostic partagé" in page.inner_text("body")
             before = _bar_paths(page)
             assert len(before) >= 11
@@ -113,7 +140,9 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             assert plots.count() >= 6
             assert "Pistes de coopération" in plots.nth(4).inner_text()
             widths = page.eval_on_selector_all(
-                ".js-plotly-plot .main-svg:first-child", "els => els.map(e => +e.getAttribute('width'))")
+                ".js-plotly-plot .main-svg:first-child",
+                "els => els.map(e => +e.getAttribute('width'))",
+            )
             assert min(widths) > 1000, widths
             page.get_by_role("button", name="validé", exact=True).first.click()
             page.get_by_role("button", name="Enregistrer les statuts").click()

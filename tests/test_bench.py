@@ -54,19 +54,26 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
     assert lines[0] == "# Benchmarks"
     assert "| mesure | valeur | référence | rapport | cible |" in lines
     rows = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
-    assert set(rows) >= {"chargement (lecture, typage, anomalies)",
-                         "chargement vs pandas + openpyxl", "diagnostic complet S",
-                         "diagnostic complet S + indicateurs nationaux (35 000 communes × 100 "
-                         "indicateurs)", "mémoire de pointe (avec indicateurs nationaux)"}
+    assert set(rows) >= {
+        "chargement (lecture, typage, anomalies)",
+        "chargement vs pandas + openpyxl",
+        "diagnostic complet S",
+        "diagnostic complet S + indicateurs nationaux (35 000 communes × 100 indicateurs)",
+        "mémoire de pointe (avec indicateurs nationaux)",
+    }
     assert "croissance M → L (10× acteurs)" not in rows  # needs M and L
     assert "S = 150 acteurs × 60 colonnes" in text
-    assert "< 0,5 s" in rows["diagnostic complet S"] and "≤ 1,5×" in rows[
-        "chargement (lecture, typage, anomalies)"]
+    assert (
+        "< 0,5 s" in rows["diagnostic complet S"]
+        and "≤ 1,5×" in rows["chargement (lecture, typage, anomalies)"]
+    )
     # every figure printed is a positive number
     for label in ("chargement (lecture, typage, anomalies)", "diagnostic complet S"):
         seconds = float(rows[label].split(" | ")[1].split(" s")[0])
         assert seconds > 0
-    ratio = float(rows["mémoire de pointe (avec indicateurs nationaux)"].split(" | ")[3].rstrip("×"))
+    ratio = float(
+        rows["mémoire de pointe (avec indicateurs nationaux)"].split(" | ")[3].rstrip("×")
+    )
     assert ratio > 0
 
 
@@ -74,8 +81,11 @@ def test_report_adds_the_growth_row_when_m_and_l_are_measured(bench_run, results
     def timing(median):
         return {"min": median, "median": median, "max": median, "runs": 2}
 
-    results = {**results_s, "diagnostic": {"S": timing(0.2), "M": timing(0.5), "L": timing(6.0)},
-               "sizes": {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)}}
+    results = {
+        **results_s,
+        "diagnostic": {"S": timing(0.2), "M": timing(0.5), "L": timing(6.0)},
+        "sizes": {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)},
+    }
     text = bench_run.report(results)
     assert "| croissance M → L (10× acteurs) | | | 12.0× | ≤ 15× |" in text
     assert "| diagnostic complet L | 6.00 s (min 6.00, max 6.00, 2 runs) | | | < 10 s |" in text
@@ -91,8 +101,12 @@ def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monk
 
     monkeypatch.setattr(bench_run, "run", fake_run)
     out = tmp_path / "RESULTS.md"
-    assert bench_run.main(["--sizes", "S", "--repeats", "1", "--data", str(tmp_path),
-                           "--out", str(out)]) == 0
+    assert (
+        bench_run.main(
+            ["--sizes", "S", "--repeats", "1", "--data", str(tmp_path), "--out", str(out)]
+        )
+        == 0
+    )
     assert out.read_text(encoding="utf-8") == bench_run.report(results_s)
     assert callable(hooks["explorer"]) and callable(hooks["export"])  # every stage is wired
 
@@ -111,17 +125,34 @@ def test_report_rows_of_the_explorer_and_the_export(bench_run, results_s):
     def timing(median):
         return {"min": median - 0.1, "median": median, "max": median + 0.1, "runs": 3}
 
-    results = {**results_s,
-               "explorer": {"actors": 5000, "changes": 40, "median_ms": 27.2, "p95_ms": 31.4,
-                            "max_ms": 40.0, "open_ms": 900.0},
-               "export": {"workbook": timing(3.0), "openpyxl_write_only": timing(4.0),
-                          "xlsxwriter": timing(2.5), "ratio": 1.2, "cells": 1_200_000,
-                          "data_rows": 5000}}
+    results = {
+        **results_s,
+        "explorer": {
+            "actors": 5000,
+            "changes": 40,
+            "median_ms": 27.2,
+            "p95_ms": 31.4,
+            "max_ms": 40.0,
+            "open_ms": 900.0,
+        },
+        "export": {
+            "workbook": timing(3.0),
+            "openpyxl_write_only": timing(4.0),
+            "xlsxwriter": timing(2.5),
+            "ratio": 1.2,
+            "cells": 1_200_000,
+            "data_rows": 5000,
+        },
+    }
     text = bench_run.report(results)
-    assert ("| rappel de l'explorateur (5\u202f000 acteurs) : un changement de filtre redessine "
-            "chaque figure | médiane 27 ms, p95 31 ms (max 40 ms, 40 changements) | | | "
-            "médiane < 100 ms, p95 < 250 ms |") in text
-    assert ("| export du classeur (5\u202f000 lignes de données, 1\u202f200\u202f000 cellules) | "
-            "3.00 s (min 2.90, max 3.10, 3 runs) | openpyxl écriture seule : 4.00 s (min 3.90, "
-            "max 4.10, 3 runs) ; xlsxwriter mémoire constante : 2.50 s (min 2.40, max 2.60, "
-            "3 runs) | 1.20× le plus rapide | ≤ 2× |") in text
+    assert (
+        "| rappel de l'explorateur (5\u202f000 acteurs) : un changement de filtre redessine "
+        "chaque figure | médiane 27 ms, p95 31 ms (max 40 ms, 40 changements) | | | "
+        "médiane < 100 ms, p95 < 250 ms |"
+    ) in text
+    assert (
+        "| export du classeur (5\u202f000 lignes de données, 1\u202f200\u202f000 cellules) | "
+        "3.00 s (min 2.90, max 3.10, 3 runs) | openpyxl écriture seule : 4.00 s (min 3.90, "
+        "max 4.10, 3 runs) ; xlsxwriter mémoire constante : 2.50 s (min 2.40, max 2.60, "
+        "3 runs) | 1.20× le plus rapide | ≤ 2× |"
+    ) in text

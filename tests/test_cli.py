@@ -4,14 +4,21 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLE
+
 from diagnostic.cli import main
 
 
 def test_inspect_json_reports_counts_types_and_anomalies(capsys):
-    rc = main(["inspect", str(EXAMPLE / "export_kobo_acteurs.xlsx"),
-               "--form", str(EXAMPLE / "formulaire_acteurs.xlsx"), "--json"])
+    rc = main(
+        [
+            "inspect",
+            str(EXAMPLE / "export_kobo_acteurs.xlsx"),
+            "--form",
+            str(EXAMPLE / "formulaire_acteurs.xlsx"),
+            "--json",
+        ]
+    )
     assert rc == 0
     report = json.loads(capsys.readouterr().out)
     assert report["format"] == "kobo_xlsx"
@@ -26,10 +33,13 @@ def test_inspect_json_reports_counts_types_and_anomalies(capsys):
     assert unresolved == ["Bellême", "le Perche"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["inspect", "absent.xlsx"], "absent.xlsx"),
-    (["run", "absent.toml"], "absent.toml"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["inspect", "absent.xlsx"], "absent.xlsx"),
+        (["run", "absent.toml"], "absent.toml"),
+    ],
+)
 def test_bad_input_exits_2_with_one_french_line(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
@@ -38,21 +48,33 @@ def test_bad_input_exits_2_with_one_french_line(args, message, capsys):
 
 def test_project_with_unknown_setting(tmp_path, capsys):
     project = tmp_path / "p.toml"
-    project.write_text((EXAMPLE / "diagnostic.toml").read_text()
-                       .replace('responses = "', f'responses = "{EXAMPLE}/')
-                       .replace('form = "', f'form = "{EXAMPLE}/')
-                       .replace('"geo/', f'"{EXAMPLE}/geo/') + "taille_min = 3\n")
+    project.write_text(
+        (EXAMPLE / "diagnostic.toml")
+        .read_text()
+        .replace('responses = "', f'responses = "{EXAMPLE}/')
+        .replace('form = "', f'form = "{EXAMPLE}/')
+        .replace('"geo/', f'"{EXAMPLE}/geo/')
+        + "taille_min = 3\n"
+    )
     assert main(["run", str(project), "-o", str(tmp_path / "out")]) == 2
     assert "réglage inconnu « taille_min »" in capsys.readouterr().err
 
 
 def test_demo_command_writes_every_output(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "diagnostic.cli", "demo", str(tmp_path / "out")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "diagnostic.cli", "demo", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "150 lignes lues, 148 chargées, 2 rejetées" in done.stderr
-    for name in ("diagnostic.xlsx", "diagnostic.html", "tables/issue_ranking.csv",
-                 "tables/opportunities.csv", "tables/actors.csv"):
+    for name in (
+        "diagnostic.xlsx",
+        "diagnostic.html",
+        "tables/issue_ranking.csv",
+        "tables/opportunities.csv",
+        "tables/actors.csv",
+    ):
         assert (tmp_path / "out" / name).is_file(), name
 
 
@@ -60,8 +82,10 @@ def test_run_speaks_the_project_language(tmp_path, capsys):
     folder = tmp_path / "projet"
     shutil.copytree(EXAMPLE, folder)
     toml = folder / "diagnostic.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "fr"', 'language = "en"'),
-                    encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('language = "fr"', 'language = "en"'),
+        encoding="utf-8",
+    )
     assert main(["run", str(toml), "-o", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
     assert "export_kobo_acteurs.xlsx: 150 rows read, 148 loaded, 2 rejected" in err

@@ -4,8 +4,11 @@ from diagnostic import Settings, find_issue_groups
 
 
 def test_overlapping_issue_groups_merge_and_small_ones_are_hidden():
-    rows = [(a, "t", "x") for a in "abcdef"] + [(a, "t", "y") for a in "abcdeg"] + \
-           [(a, "t", "z") for a in "pq"]
+    rows = (
+        [(a, "t", "x") for a in "abcdef"]
+        + [(a, "t", "y") for a in "abcdeg"]
+        + [(a, "t", "z") for a in "pq"]
+    )
     df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id"])
     df = df.assign(label=df["issue_id"].str.upper(), supports=True)
     out = find_issue_groups(df, Settings(min_group_size=5, cluster_jaccard=0.6))

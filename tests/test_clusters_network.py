@@ -2,7 +2,9 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from diagnostic import Settings, actor_links, cooperation_graph, find_groups
 
@@ -21,8 +23,10 @@ def _all_issues(actors, issues, chosen):
 def test_hypergeometric_link_by_hand(n_issues, kept):
     issues = [f"i{k:02d}" for k in range(n_issues)]
     chosen = {"a": {"i00", "i01"}, "b": {"i00", "i01"}, "c": {"i02", "i03"}}
-    links = actor_links(_support(_all_issues([(a, "t") for a in "abc"], issues, chosen)),
-                        Settings(network_alpha=0.05))
+    links = actor_links(
+        _support(_all_issues([(a, "t") for a in "abc"], issues, chosen)),
+        Settings(network_alpha=0.05),
+    )
     # a and b share both issues they support: P(X >= 2) = C(2,2) C(n-2,0) / C(n,2)
     p = 1 / math.comb(n_issues, 2)
     pair = links[(links["actor_a"] == "a") & (links["actor_b"] == "b")]
@@ -34,10 +38,14 @@ def test_hypergeometric_link_by_hand(n_issues, kept):
 
 def _two_blocks(n=20):
     issues = [f"i{k:02d}" for k in range(12)]
-    actors = [(f"x{k:02d}", "association") for k in range(n)] + \
-             [(f"y{k:02d}", "entreprise") for k in range(n)]
-    chosen = {a: ({"i00", "i01", "i02", "i03"} if a.startswith("x") else {"i06", "i07", "i08", "i09"})
-              | {f"i{(int(a[1:]) % 12):02d}"} for a, _ in actors}
+    actors = [(f"x{k:02d}", "association") for k in range(n)] + [
+        (f"y{k:02d}", "entreprise") for k in range(n)
+    ]
+    chosen = {
+        a: ({"i00", "i01", "i02", "i03"} if a.startswith("x") else {"i06", "i07", "i08", "i09"})
+        | {f"i{(int(a[1:]) % 12):02d}"}
+        for a, _ in actors
+    }
     return _support(_all_issues(actors, issues, chosen))
 
 
@@ -49,10 +57,12 @@ def test_network_finds_the_two_planted_communities_named_by_lift():
     by_type = dict(zip(net["actor_types"], net["label"]))
     # lift = share in the group / overall share. i00: 20 x plus y00 and y12 -> 1 / (22/40);
     # i08: 20 y plus x08 only -> 1 / (21/40); ties broken by issue id
-    assert by_type["association : 20"] == ("Réseau d'acteurs autour de : I00 (×1,8) ; "
-                                           "I01 (×1,8) ; I02 (×1,8)")
-    assert by_type["entreprise : 20"] == ("Réseau d'acteurs autour de : I08 (×1,9) ; "
-                                          "I09 (×1,9) ; I06 (×1,8)")
+    assert by_type["association : 20"] == (
+        "Réseau d'acteurs autour de : I00 (×1,8) ; I01 (×1,8) ; I02 (×1,8)"
+    )
+    assert by_type["entreprise : 20"] == (
+        "Réseau d'acteurs autour de : I08 (×1,9) ; I09 (×1,9) ; I06 (×1,8)"
+    )
     assert net["method"].str.startswith("réseau (Louvain").all()
 
 
@@ -60,7 +70,9 @@ def test_too_few_actors_gives_issue_groups_only_and_says_so():
     rows = [(a, "t", "x", True) for a in "abcdef"]
     out = find_groups(_support(rows), Settings(min_group_size=5, network_min_actors=30))
     assert out["cluster_id"].tolist() == ["G01"]
-    assert out["method"].iloc[0] == "enjeu (analyse de réseau non faite : trop peu d'acteurs (6 < 30))"
+    assert (
+        out["method"].iloc[0] == "enjeu (analyse de réseau non faite : trop peu d'acteurs (6 < 30))"
+    )
 
 
 @hsettings(max_examples=10, deadline=None)
@@ -78,12 +90,21 @@ def test_cooperation_graph_nodes_and_edges():
     responses = _support([("a", "association", "x", True), ("b", None, "x", False)])
     needs = pd.DataFrame({"actor_id": ["a"], "category": ["locaux"]})
     offers = pd.DataFrame({"actor_id": ["b", "a"], "category": ["locaux", "locaux"]})
-    opp = pd.DataFrame({"kind": ["direct"], "need_actor": ["a"], "offer_actor": ["b"],
-                        "actors": ["a ; b"], "score": [0.9]})
+    opp = pd.DataFrame(
+        {
+            "kind": ["direct"],
+            "need_actor": ["a"],
+            "offer_actor": ["b"],
+            "actors": ["a ; b"],
+            "score": [0.9],
+        }
+    )
     g = cooperation_graph(actors, responses, needs, offers, opp)
     assert g.nodes["a"] == {"kind": "actor", "label": "a", "actor_type": "association"}
     assert g.nodes["b"]["actor_type"] == ""
-    assert g.nodes["issue:x"]["kind"] == "issue" and g.nodes["resource:locaux"]["kind"] == "resource"
+    assert (
+        g.nodes["issue:x"]["kind"] == "issue" and g.nodes["resource:locaux"]["kind"] == "resource"
+    )
     assert not g.has_edge("b", "issue:x")
     assert g.edges["a", "resource:locaux"]["relation"] == "besoin et offre"
     assert g.edges["a", "b"] == {"relation": "direct", "weight": 0.9}

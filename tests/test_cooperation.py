@@ -6,33 +6,49 @@ from diagnostic.analysis.cooperation import willingness
 
 
 def _actors(rows):
-    return pd.DataFrame(rows, columns=["actor_id", "actor_type", "commune_code", "epci_code",
-                                       "cooperation"]).astype("string")
+    return pd.DataFrame(
+        rows, columns=["actor_id", "actor_type", "commune_code", "epci_code", "cooperation"]
+    ).astype("string")
 
 
 def _res(rows):
     return pd.DataFrame(rows, columns=["actor_id", "category"]).assign(text=pd.NA)
 
 
-@pytest.mark.parametrize("value, score", [
-    ("oui", 1.0), ("Oui", 1.0), ("peut_etre", 0.5), ("Peut-être", 0.5), (None, 0.5),
-    ("non", None), ("Non", None), ("no", None),
-])
+@pytest.mark.parametrize(
+    "value, score",
+    [
+        ("oui", 1.0),
+        ("Oui", 1.0),
+        ("peut_etre", 0.5),
+        ("Peut-être", 0.5),
+        (None, 0.5),
+        ("non", None),
+        ("Non", None),
+        ("no", None),
+    ],
+)
 def test_willingness(value, score):
     assert willingness(value) == score
 
 
 def test_direct_match_score_components_and_refusal():
-    actors = _actors([
-        ("n1", "association", "61293", "E", "oui"),
-        ("o1", "entreprise", "61293", "E", "oui"),
-        ("o2", "entreprise", "61029", "E", "peut_etre"),
-        ("o3", "entreprise", "61293", "E", "non"),
-    ])
+    actors = _actors(
+        [
+            ("n1", "association", "61293", "E", "oui"),
+            ("o1", "entreprise", "61293", "E", "oui"),
+            ("o2", "entreprise", "61029", "E", "peut_etre"),
+            ("o3", "entreprise", "61293", "E", "non"),
+        ]
+    )
     s = Settings()
-    out = match_needs_offers(_res([("n1", "vehicules")]),
-                             _res([("o1", "vehicules"), ("o2", "vehicules"), ("o3", "vehicules")]),
-                             actors, {"vehicules": "Véhicules"}, s)
+    out = match_needs_offers(
+        _res([("n1", "vehicules")]),
+        _res([("o1", "vehicules"), ("o2", "vehicules"), ("o3", "vehicules")]),
+        actors,
+        {"vehicules": "Véhicules"},
+        s,
+    )
     direct = out[out["kind"] == "direct"]
     assert direct["offer_actor"].tolist() == ["o1", "o2"]  # o3 refused: never appears
     assert "o3" not in " ".join(out["actors"])
@@ -49,8 +65,11 @@ def test_direct_match_score_components_and_refusal():
 
 def test_reciprocal_pairs_come_first():
     actors = _actors([("a", "association", "1", "E", "oui"), ("b", "entreprise", "1", "E", "oui")])
-    out = match_needs_offers(_res([("a", "vehicules"), ("b", "benevoles")]),
-                             _res([("b", "vehicules"), ("a", "benevoles")]), actors)
+    out = match_needs_offers(
+        _res([("a", "vehicules"), ("b", "benevoles")]),
+        _res([("b", "vehicules"), ("a", "benevoles")]),
+        actors,
+    )
     assert out["kind"].tolist() == ["reciprocal", "direct", "direct"]
     assert out.iloc[0]["category"] == "vehicules ↔ benevoles"
 
@@ -70,11 +89,17 @@ def test_planted_example_matches_come_out_with_explanation(example_diag):
     cuma = names["CUMA des Collines"]
     refus = names["Scierie du Refus"]
     opp = d.opportunities
-    pair = opp[(opp["kind"] == "reciprocal") & opp["actors"].str.contains(jardins)
-               & opp["actors"].str.contains(transport)]
+    pair = opp[
+        (opp["kind"] == "reciprocal")
+        & opp["actors"].str.contains(jardins)
+        & opp["actors"].str.contains(transport)
+    ]
     assert len(pair) == 1
-    direct = opp[(opp["kind"] == "direct") & (opp["need_actor"] == jardins)
-                 & (opp["offer_actor"] == transport)].iloc[0]
+    direct = opp[
+        (opp["kind"] == "direct")
+        & (opp["need_actor"] == jardins)
+        & (opp["offer_actor"] == transport)
+    ].iloc[0]
     assert direct["category"] == "vehicules" and direct["score_geo"] == 1.0
     assert "dans la même commune" in direct["explanation"]
     assert "Les deux sont prêts à coopérer" in direct["explanation"]

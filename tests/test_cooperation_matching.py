@@ -4,10 +4,18 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from diagnostic import (Settings, apply_statuses, haversine_km, match_needs_offers, normalise_text,
-                        read_statuses)
+from diagnostic import (
+    Settings,
+    apply_statuses,
+    haversine_km,
+    match_needs_offers,
+    normalise_text,
+    read_statuses,
+)
 from diagnostic.analysis.cooperation import text_similarity
 
 COLS = ["actor_id", "actor_type", "sector", "commune_code", "epci_code", "cooperation"]
@@ -22,11 +30,14 @@ def _res(rows):
     return pd.DataFrame(rows, columns=["actor_id", "category", "text"])
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    ("Véhicule ÉLECTRIQUE", "vehicule electrique", 1.0),
-    ("Un minibus pour les aînés", "minibus aines", 1.0),
-    ("chambre froide", "", 0.0),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("Véhicule ÉLECTRIQUE", "vehicule electrique", 1.0),
+        ("Un minibus pour les aînés", "minibus aines", 1.0),
+        ("chambre froide", "", 0.0),
+    ],
+)
 def test_text_similarity_is_accent_and_case_insensitive(a, b, expected):
     assert text_similarity(a, b) == expected
 
@@ -35,22 +46,27 @@ def test_normalise_text_drops_french_little_words():
     assert normalise_text("Des locaux pour l'atelier d'été") == "locaux atelier ete"
 
 
-@pytest.mark.parametrize("lat1, lon1, lat2, lon2, km", [
-    (0, 0, 0, 1, 2 * math.pi * 6371.0088 / 360),
-    (48.0, 0.5, 48.1, 0.5, 2 * math.pi * 6371.0088 / 3600),
-    (45, 3, 45, 3, 0.0),
-])
+@pytest.mark.parametrize(
+    "lat1, lon1, lat2, lon2, km",
+    [
+        (0, 0, 0, 1, 2 * math.pi * 6371.0088 / 360),
+        (48.0, 0.5, 48.1, 0.5, 2 * math.pi * 6371.0088 / 3600),
+        (45, 3, 45, 3, 0.0),
+    ],
+)
 def test_haversine(lat1, lon1, lat2, lon2, km):
     assert haversine_km(lat1, lon1, lat2, lon2) == pytest.approx(km)
 
 
 def test_distance_between_centroids_raises_geo_score_and_is_explained():
-    actors = _actors([("n", "association", "s1", "1", "E", "oui"),
-                      ("o", "entreprise", "s2", "2", "F", "oui")])
+    actors = _actors(
+        [("n", "association", "s1", "1", "E", "oui"), ("o", "entreprise", "s2", "2", "F", "oui")]
+    )
     coords = pd.DataFrame({"commune_code": ["1", "2"], "lat": [48.0, 48.1], "lon": [0.5, 0.5]})
     s = Settings(geo_half_distance_km=10)
-    out = match_needs_offers(_res([("n", "locaux")]), _res([("o", "locaux")]), actors,
-                             settings=s, coordinates=coords).iloc[0]
+    out = match_needs_offers(
+        _res([("n", "locaux")]), _res([("o", "locaux")]), actors, settings=s, coordinates=coords
+    ).iloc[0]
     d = 2 * math.pi * 6371.0088 / 3600  # 0.1 degree of latitude
     assert out["distance_km"] == pytest.approx(d)
     assert out["score_geo"] == pytest.approx(1 / (1 + d / 10))  # better than 0.2 (other EPCI)
@@ -60,21 +76,32 @@ def test_distance_between_centroids_raises_geo_score_and_is_explained():
 
 
 def test_text_similarity_counts_in_the_score():
-    actors = _actors([("n", "association", "s", "1", "E", "oui"), ("o", "entreprise", "t", "1", "E", "oui")])
-    out = match_needs_offers(_res([("n", "vehicules", "Un minibus électrique")]),
-                             _res([("o", "vehicules", "minibus electrique")]), actors).iloc[0]
+    actors = _actors(
+        [("n", "association", "s", "1", "E", "oui"), ("o", "entreprise", "t", "1", "E", "oui")]
+    )
+    out = match_needs_offers(
+        _res([("n", "vehicules", "Un minibus électrique")]),
+        _res([("o", "vehicules", "minibus electrique")]),
+        actors,
+    ).iloc[0]
     s = Settings()
     assert out["score_text"] == 1.0
-    assert out["score"] == pytest.approx(s.weight_category + s.weight_text + s.weight_geo
-                                         + s.weight_willingness)
+    assert out["score"] == pytest.approx(
+        s.weight_category + s.weight_text + s.weight_geo + s.weight_willingness
+    )
 
 
 def test_competition_flag_same_sector_same_commune():
-    actors = _actors([("n", "entreprise", "commerce", "1", "E", "oui"),
-                      ("o", "entreprise", "commerce", "1", "E", "peut_etre"),
-                      ("p", "entreprise", "commerce", "2", "E", "oui")])
-    out = match_needs_offers(_res([("n", "locaux")]), _res([("o", "locaux"), ("p", "locaux")]),
-                             actors).set_index("offer_actor")
+    actors = _actors(
+        [
+            ("n", "entreprise", "commerce", "1", "E", "oui"),
+            ("o", "entreprise", "commerce", "1", "E", "peut_etre"),
+            ("p", "entreprise", "commerce", "2", "E", "oui"),
+        ]
+    )
+    out = match_needs_offers(
+        _res([("n", "locaux")]), _res([("o", "locaux"), ("p", "locaux")]), actors
+    ).set_index("offer_actor")
     assert out.at["o", "flags"] == "risque de concurrence"
     assert "risque de concurrence" in out.at["o", "explanation"]
     assert "peut-être prêt à coopérer" in out.at["o", "explanation"]
@@ -84,10 +111,21 @@ def test_competition_flag_same_sector_same_commune():
 
 def test_statuses_are_kept_on_rerun(tmp_path):
     actors = _actors([(a, "association", "s", "1", "E", "oui") for a in "abc"])
-    out = match_needs_offers(_res([("a", "locaux"), ("b", "locaux")]), _res([("c", "locaux")]), actors)
-    edited = out.assign(status=["Validé", "ECARTE"]).rename(
-        columns={"kind": "Type de piste", "actors": "Acteurs", "category": "Ressource",
-                 "status": "Statut"}).replace({"direct": "directe"})
+    out = match_needs_offers(
+        _res([("a", "locaux"), ("b", "locaux")]), _res([("c", "locaux")]), actors
+    )
+    edited = (
+        out.assign(status=["Validé", "ECARTE"])
+        .rename(
+            columns={
+                "kind": "Type de piste",
+                "actors": "Acteurs",
+                "category": "Ressource",
+                "status": "Statut",
+            }
+        )
+        .replace({"direct": "directe"})
+    )
     path = tmp_path / "pistes.csv"
     edited.to_csv(path, index=False, sep=";")
     assert read_statuses(path)["kind"].tolist() == ["direct", "direct"]
@@ -109,12 +147,22 @@ def test_matching_scales_linearly_through_the_category_index():
     n = 10_000
     ids = [f"A{i:05d}" for i in range(n)]
     communes = [str(61000 + i) for i in range(200)]
-    actors = pd.DataFrame({"actor_id": ids, "actor_type": "entreprise",
-                           "sector": rng.choice(list("abcd"), n), "commune_code": rng.choice(communes, n),
-                           "cooperation": rng.choice(["oui", "peut_etre", "non"], n)}).astype("string")
+    actors = pd.DataFrame(
+        {
+            "actor_id": ids,
+            "actor_type": "entreprise",
+            "sector": rng.choice(list("abcd"), n),
+            "commune_code": rng.choice(communes, n),
+            "cooperation": rng.choice(["oui", "peut_etre", "non"], n),
+        }
+    ).astype("string")
     actors["epci_code"] = actors["commune_code"].str[-2:]
-    needs = pd.DataFrame({"actor_id": rng.choice(ids, 2 * n), "category": rng.choice(list("klmnop"), 2 * n)})
-    offers = pd.DataFrame({"actor_id": rng.choice(ids, n), "category": rng.choice(list("klmnop"), n)})
+    needs = pd.DataFrame(
+        {"actor_id": rng.choice(ids, 2 * n), "category": rng.choice(list("klmnop"), 2 * n)}
+    )
+    offers = pd.DataFrame(
+        {"actor_id": rng.choice(ids, n), "category": rng.choice(list("klmnop"), n)}
+    )
     start = time.perf_counter()
     out = match_needs_offers(needs.assign(text=pd.NA), offers.assign(text=pd.NA), actors)
     assert time.perf_counter() - start < 5
@@ -124,18 +172,26 @@ def test_matching_scales_linearly_through_the_category_index():
     assert not set(direct["need_actor"]) & refused and not set(direct["offer_actor"]) & refused
 
 
-_actor = st.tuples(st.sampled_from(["oui", "non", "peut_etre", None]), st.sampled_from(["1", "2", None]))
+_actor = st.tuples(
+    st.sampled_from(["oui", "non", "peut_etre", None]), st.sampled_from(["1", "2", None])
+)
 
 
-_needs = st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["locaux", "vehicules"])), max_size=12)
+_needs = st.lists(
+    st.tuples(st.integers(0, 7), st.sampled_from(["locaux", "vehicules"])), max_size=12
+)
 
 
 def _case(people, need, offer):
-    actors = _actors([(f"a{i}", "association", "s", c, "E" if c else None, w)
-                      for i, (w, c) in enumerate(people)])
+    actors = _actors(
+        [(f"a{i}", "association", "s", c, "E" if c else None, w) for i, (w, c) in enumerate(people)]
+    )
     n = len(people)
-    return (_res([(f"a{i % n}", c) for i, c in need]), _res([(f"a{i % n}", c) for i, c in offer]),
-            actors)
+    return (
+        _res([(f"a{i % n}", c) for i, c in need]),
+        _res([(f"a{i % n}", c) for i, c in offer]),
+        actors,
+    )
 
 
 @hsettings(max_examples=50, deadline=None)
@@ -151,7 +207,9 @@ def test_an_actor_who_refused_is_in_no_opportunity(people, need, offer):
 @given(st.lists(_actor, min_size=2, max_size=8), _needs, _needs, st.integers(0, 1000))
 def test_opportunities_do_not_depend_on_row_order(people, need, offer, seed):
     needs, offers, actors = _case(people, need, offer)
-    again = match_needs_offers(needs.sample(frac=1, random_state=seed),
-                               offers.sample(frac=1, random_state=seed),
-                               actors.sample(frac=1, random_state=seed))
+    again = match_needs_offers(
+        needs.sample(frac=1, random_state=seed),
+        offers.sample(frac=1, random_state=seed),
+        actors.sample(frac=1, random_state=seed),
+    )
     pd.testing.assert_frame_equal(match_needs_offers(needs, offers, actors), again)

@@ -1,8 +1,8 @@
 import shutil
 
+from conftest import EXAMPLE
 from openpyxl import load_workbook
 
-from conftest import EXAMPLE
 from diagnostic.datasets import EXPORT_FILE, FORM_FILE, PROJECT_FILE, write_example
 
 

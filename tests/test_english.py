@@ -9,24 +9,41 @@ import pytest
 from openpyxl import load_workbook
 
 import diagnostic
-from diagnostic.i18n.workbook import WORDS
-from diagnostic.forms import read_form
-from diagnostic.i18n import TEXTS, code, label, text
 from diagnostic.analysis.statuses import apply_statuses, read_statuses
 from diagnostic.analysis.workshop import write_votes_template
+from diagnostic.forms import read_form
+from diagnostic.i18n import TEXTS, code, label, text
+from diagnostic.i18n.workbook import WORDS
 
-LINKS = ('enjeu_emploi = "taux_chomage"\n'
-         'enjeu_logement = "part_logements_vacants"\n'
-         'enjeu_tourisme = { indicator = "part_residences_secondaires", worse_when = "lower" }\n')
-SHEETS_EN = ["Summary", "Method", "Participation", "Territory profile", "Common issues",
-             "Convergence", "SWOT", "Cross-check", "Cooperation leads", "Actor groups",
-             "Shared priorities", "Data", "Dictionary", "Anomalies"]
+LINKS = (
+    'enjeu_emploi = "taux_chomage"\n'
+    'enjeu_logement = "part_logements_vacants"\n'
+    'enjeu_tourisme = { indicator = "part_residences_secondaires", worse_when = "lower" }\n'
+)
+SHEETS_EN = [
+    "Summary",
+    "Method",
+    "Participation",
+    "Territory profile",
+    "Common issues",
+    "Convergence",
+    "SWOT",
+    "Cross-check",
+    "Cooperation leads",
+    "Actor groups",
+    "Shared priorities",
+    "Data",
+    "Dictionary",
+    "Anomalies",
+]
 #: French words that must not be left in the English headers and titles.
-FRENCH = re.compile(r"\b(Enjeux?|Soutien|Rang|Répondants|Acteurs?|Statut|Ressource|Explication|"
-                    r"Profil|Thème|Libellé|Fichier|Ligne|Colonne|Valeur|Problème|Réglage|Nom|"
-                    r"Groupes?|Intitulé|Méthode|Catégorie|Élément|Justification|Indicateur|"
-                    r"Année|Remarque|Tendance|Gommettes|Lecture|Écart|Référence|Zone|Type de|"
-                    r"Portrait|Sommaire|Données|Dictionnaire|Pistes?|Priorités|du|des|les|et)\b")
+FRENCH = re.compile(
+    r"\b(Enjeux?|Soutien|Rang|Répondants|Acteurs?|Statut|Ressource|Explication|"
+    r"Profil|Thème|Libellé|Fichier|Ligne|Colonne|Valeur|Problème|Réglage|Nom|"
+    r"Groupes?|Intitulé|Méthode|Catégorie|Élément|Justification|Indicateur|"
+    r"Année|Remarque|Tendance|Gommettes|Lecture|Écart|Référence|Zone|Type de|"
+    r"Portrait|Sommaire|Données|Dictionnaire|Pistes?|Priorités|du|des|les|et)\b"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +62,23 @@ def english(tmp_path_factory, example_diag, shared):
     wb.save(template)
     geo = shared / "geo"
     toml = folder / "diagnostic.toml"
-    project = re.sub(r'^language = "fr"$', 'language = "en"', toml.read_text(encoding="utf-8"),
-                     flags=re.M)
+    project = re.sub(
+        r'^language = "fr"$', 'language = "en"', toml.read_text(encoding="utf-8"), flags=re.M
+    )
     assert 'language = "en"' in project
     project = project.replace(
         '"geo/communes.json"',
-        f'"{(geo / "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").as_posix()}"'
-    ).replace('"geo/epci.json"',
-              f'"{(geo / "etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json").as_posix()}"')
+        f'"{(geo / "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").as_posix()}"',
+    ).replace(
+        '"geo/epci.json"',
+        f'"{(geo / "etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json").as_posix()}"',
+    )
     comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
-    toml.write_text(project + f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n'
-                    '\n[workshop]\nvotes = "votes.xlsx"\n\n[issue_indicators]\n' + LINKS,
-                    encoding="utf-8")
+    toml.write_text(
+        project + f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n'
+        '\n[workshop]\nvotes = "votes.xlsx"\n\n[issue_indicators]\n' + LINKS,
+        encoding="utf-8",
+    )
     return diagnostic.run_diagnostic(diagnostic.read_project(toml))
 
 
@@ -91,14 +113,31 @@ def test_english_headers_and_titles(english_book):
     ws = english_book["Common issues"]
     assert ws["A1"].value == "Common issues, from the most to the least shared"
     assert _header(ws) == [
-        "Rank", "Issue", "Theme", "Respondents", "Support", "95% CI low", "95% CI high",
-        "Mean support by type", "Types sharing it", "Lowest support", "Median importance",
-        "Consensus", "Profile", "Explanation"]
+        "Rank",
+        "Issue",
+        "Theme",
+        "Respondents",
+        "Support",
+        "95% CI low",
+        "95% CI high",
+        "Mean support by type",
+        "Types sharing it",
+        "Lowest support",
+        "Median importance",
+        "Consensus",
+        "Profile",
+        "Explanation",
+    ]
     assert _header(english_book["Cooperation leads"])[:4] == [
-        "Lead type", "Resource", "Explanation", "Actors"]
+        "Lead type",
+        "Resource",
+        "Explanation",
+        "Actors",
+    ]
     assert english_book["SWOT"]["A1"].value == "SWOT: strengths, weaknesses, opportunities, threats"
     assert english_book["Cross-check"]["A1"].value == (
-        "Cross-check: actors' perception and statistics")
+        "Cross-check: actors' perception and statistics"
+    )
     method = {r[0].value: r[1].value for r in english_book["Method"].iter_rows(min_row=9)}
     assert method["Language of the reports (fr or en)"] == "en"
 
@@ -116,7 +155,8 @@ def test_english_reason_with_its_numbers(english, english_book):
     assert (row["rank"], row["tag"]) == (3, "divisive")
     assert row["reason"] == (
         "cited by 4 of 4 actor types (min 42%), median importance 4/5; gap of 43 points between "
-        "Association or social economy and Business, craft or shop")
+        "Association or social economy and Business, craft or shop"
+    )
     ws = english_book["Common issues"]
     cells = {r[1].value: (r[12].value, r[13].value) for r in ws.iter_rows(min_row=6)}
     assert cells["Access to healthcare"] == ("divisive", row["reason"])
@@ -124,8 +164,10 @@ def test_english_reason_with_its_numbers(english, english_book):
 
 def test_english_explanations_in_the_tables(english, english_out):
     shared = english.opportunities[english.opportunities["kind"] == "mutualisation"]
-    sentence = ("14 actors (13 “Association or social economy”; 1 “Business, craft or shop”) "
-                "need “Volunteers”: pooling is worth studying in a workshop.")
+    sentence = (
+        "14 actors (13 “Association or social economy”; 1 “Business, craft or shop”) "
+        "need “Volunteers”: pooling is worth studying in a workshop."
+    )
     assert shared["explanation"].iloc[0] == sentence
     csv = pd.read_csv(english_out / "tables" / "opportunities.csv")
     assert sentence in set(csv["explanation"])
@@ -137,21 +179,32 @@ def test_english_explanations_in_the_tables(english, english_out):
 
 def test_english_cross_check_swot_and_workshop(english):
     assert dict(zip(english.regard_croise["issue_id"], english.regard_croise["quadrant"])) == {
-        "enjeu_emploi": "perceived, not measured", "enjeu_logement": "not a priority",
-        "enjeu_tourisme": "not a priority"}
+        "enjeu_emploi": "perceived, not measured",
+        "enjeu_logement": "not a priority",
+        "enjeu_tourisme": "not a priority",
+    }
     swot = english.afom
     assert list(dict.fromkeys(swot["category"])) == [
-        "strengths", "weaknesses", "opportunities", "threats"]
+        "strengths",
+        "weaknesses",
+        "opportunities",
+        "threats",
+    ]
     assert set(swot["source"]) == {"survey", "indicator", "workshop"}
-    assert ("Better off than the reference; Taux de chômage des 15-64 ans 2022 (%): 9.0 against "
-            "11.2 (Département 61), gap to the reference −19%, support 65%") in set(
-        swot["evidence"])
+    assert (
+        "Better off than the reference; Taux de chômage des 15-64 ans 2022 (%): 9.0 against "
+        "11.2 (Département 61), gap to the reference −19%, support 65%"
+    ) in set(swot["evidence"])
     trends = dict(zip(english.shared_priorities["label"], english.shared_priorities["trend"]))
-    assert (trends["Tourism appeal"], trends["Hiring and jobs"],
-            trends["Mobility and transport"]) == ("gaining ground", "stable", "losing ground")
+    assert (
+        trends["Tourism appeal"],
+        trends["Hiring and jobs"],
+        trends["Mobility and transport"],
+    ) == ("gaining ground", "stable", "losing ground")
     assert english.rank_comparison.text.startswith(
         "Survey and workshop rankings: Spearman correlation -0.13 over 11 issues; gaining "
-        "ground: Tourism appeal, Local shops")
+        "ground: Tourism appeal, Local shops"
+    )
 
 
 def test_english_statuses_shown_in_english_and_read_back(english, english_out, tmp_path):
@@ -174,17 +227,33 @@ def test_english_html_report(english_out):
     page = (english_out / "diagnostic.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and "Report produced on " in page
     assert re.findall(r"<h2[^>]*>([^<]+)</h2>", page) == [
-        "Contents", "Participation", "Territory profile", "Common issues", "Convergence",
-        "SWOT", "Cross-check", "Cooperation leads", "Actor groups", "Shared priorities",
-        "Method", "Anomalies"]
+        "Contents",
+        "Participation",
+        "Territory profile",
+        "Common issues",
+        "Convergence",
+        "SWOT",
+        "Cross-check",
+        "Cooperation leads",
+        "Actor groups",
+        "Shared priorities",
+        "Method",
+        "Anomalies",
+    ]
     assert "<th>Explanation</th>" in page and "Rapport produit" not in page
     assert "<h3>Strengths (" in page
-    figures = ["Responding actors by type", "Support by actor type",
-               "Priorities: survey and workshop",
-               "Cross-check: perception and statistics", "Statistical gap to the reference"]
+    figures = [
+        "Responding actors by type",
+        "Support by actor type",
+        "Priorities: survey and workshop",
+        "Cross-check: perception and statistics",
+        "Statistical gap to the reference",
+    ]
     assert all(title in page for title in figures)
-    assert not any(french in page for french in ("Soutien par type", "Acteurs répondants par",
-                                                 "Regard croisé : perception"))
+    assert not any(
+        french in page
+        for french in ("Soutien par type", "Acteurs répondants par", "Regard croisé : perception")
+    )
 
 
 def test_form_without_english_labels_falls_back(tmp_path):
@@ -194,11 +263,17 @@ def test_form_without_english_labels_falls_back(tmp_path):
     with pd.ExcelWriter(french) as writer:
         for name, frame in sheets.items():
             frame.drop(columns=[c for c in frame.columns if "English" in c]).to_excel(
-                writer, sheet_name=name, index=False)
+                writer, sheet_name=name, index=False
+            )
     questions = read_form(french, language="en").questions
-    assert questions.set_index("question_id").loc["enjeu_sante", "label"] == (
-        read_form(form, language="fr").questions.set_index("question_id")
-        .loc["enjeu_sante", "label"])
+    assert (
+        questions.set_index("question_id").loc["enjeu_sante", "label"]
+        == (
+            read_form(form, language="fr")
+            .questions.set_index("question_id")
+            .loc["enjeu_sante", "label"]
+        )
+    )
 
 
 def _fields(template) -> set[str]:
@@ -220,6 +295,7 @@ def test_every_text_has_english_with_the_same_fields(key):
 
 def test_lookup_falls_back_to_french():
     assert text("issues.cited", "de", n=1, s="", total=2, low=50) == (
-        "cité par 1 type d'acteurs sur 2 (min 50 %)")
+        "cité par 1 type d'acteurs sur 2 (min 50 %)"
+    )
     assert label("sous-estimé", "en") == "underrated" and code("underrated") == "sous-estimé"
     assert label("validé", "fr") == "validé" and code("validated") == "validé"

@@ -9,13 +9,24 @@ import pytest
 from openpyxl import load_workbook
 
 import diagnostic
-from diagnostic.privacy import masking as privacy
-from diagnostic.export.workbook import SHEETS
 from diagnostic.analysis.workshop import write_votes_template
+from diagnostic.export.workbook import SHEETS
+from diagnostic.privacy import masking as privacy
 
-WITHOUT_WORKSHOP = ["Sommaire", "Méthode", "Participation", "Portrait du territoire",
-                    "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",
-                    "Groupes d'acteurs", "Données", "Dictionnaire", "Anomalies"]
+WITHOUT_WORKSHOP = [
+    "Sommaire",
+    "Méthode",
+    "Participation",
+    "Portrait du territoire",
+    "Enjeux communs",
+    "Convergences",
+    "AFOM",
+    "Pistes de coopération",
+    "Groupes d'acteurs",
+    "Données",
+    "Dictionnaire",
+    "Anomalies",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +50,11 @@ def workshop_project(tmp_path_factory, example_diag, shared):
     wb.save(template)
     comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
     toml = folder / "diagnostic.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + '\n[workshop]\nvotes = "votes.xlsx"\n'
-                    f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n', encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[workshop]\nvotes = "votes.xlsx"\n'
+        f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n',
+        encoding="utf-8",
+    )
     return diagnostic.run_diagnostic(diagnostic.read_project(toml))
 
 
@@ -53,8 +67,13 @@ def workshop_book(tmp_path_factory, workshop_project):
 
 def test_sheet_order_and_summary_links(book):
     assert book.sheetnames == WITHOUT_WORKSHOP
-    assert SHEETS == (WITHOUT_WORKSHOP[:7] + ["Regard croisé"] + WITHOUT_WORKSHOP[7:9]
-                      + ["Priorités partagées"] + WITHOUT_WORKSHOP[9:])
+    assert (
+        WITHOUT_WORKSHOP[:7]
+        + ["Regard croisé"]
+        + WITHOUT_WORKSHOP[7:9]
+        + ["Priorités partagées"]
+        + WITHOUT_WORKSHOP[9:]
+    ) == SHEETS
     links = [c.hyperlink.location for c in book["Sommaire"]["A"] if c.hyperlink]
     assert links == [f"'{name}'!A1" for name in WITHOUT_WORKSHOP[1:]]
 
@@ -73,8 +92,12 @@ def _rows(ws):
 def test_portrait_of_the_example_territory(book):
     ws = book["Portrait du territoire"]
     h = _header_row(ws, "Indicateur")
-    assert [c.value for c in ws[h]][:4] == ["Indicateur", "Année", "Zone d'étude",
-                                            "EPCI (CC du Pays de Mortagne-au-Perche)"]
+    assert [c.value for c in ws[h]][:4] == [
+        "Indicateur",
+        "Année",
+        "Zone d'étude",
+        "EPCI (CC du Pays de Mortagne-au-Perche)",
+    ]
     rows = _rows(ws)
     assert rows["Population municipale"][2:4] == (13531, 13531)  # populations légales, 33 communes
     assert rows["Nombre de communes"][2:4] == (33, 33)
@@ -86,15 +109,17 @@ def test_portrait_with_indicators_compares_levels(workshop_book):
     ws = load_workbook(workshop_book)["Portrait du territoire"]
     h = _header_row(ws, "Indicateur")
     headers = [c.value for c in ws[h]]
-    assert headers[2:5] == ["Zone d'étude", "EPCI (CC du Pays de Mortagne-au-Perche)",
-                            "Département (Département 61)"]
+    assert headers[2:5] == [
+        "Zone d'étude",
+        "EPCI (CC du Pays de Mortagne-au-Perche)",
+        "Département (Département 61)",
+    ]
     density = _rows(ws)["Densité de population 2022 (hab./km²)"]
     assert density[1] == 2022 and density[2] == pytest.approx(13515 / 402.39)
     assert "comparateur" in density[headers.index("Source")]
     income = _rows(ws)["Revenu disponible médian par unité de consommation 2021 (€)"]
     assert income[2] is None and "non additif" in income[headers.index("Remarque")]
-    row = next(r for r in range(h + 1, ws.max_row + 1)
-               if ws.cell(r, 1).value.startswith("Densité"))
+    row = next(r for r in range(h + 1, ws.max_row + 1) if ws.cell(r, 1).value.startswith("Densité"))
     assert ws.cell(row, 3).number_format == "#,##0.0"
 
 
@@ -104,11 +129,12 @@ def test_afom_sheet_grouped_with_source_and_evidence(book, example_diag):
     assert [c.value for c in ws[h]][:4] == ["Catégorie", "Élément", "Source", "Justification"]
     body = [r for r in ws.iter_rows(min_row=h + 1, max_col=4, values_only=True)]
     assert len(body) == len(example_diag.afom) == 34
-    assert ("Faiblesses", "Mobilité et transports", "enquête") == body[10][:3]
+    assert body[10][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
     assert body[10][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
     categories = [r[0] for r in body]
-    assert categories == sorted(categories, key=["Atouts", "Faiblesses", "Opportunités",
-                                                 "Menaces"].index)
+    assert categories == sorted(
+        categories, key=["Atouts", "Faiblesses", "Opportunités", "Menaces"].index
+    )
     assert "Atouts : 10 ; Faiblesses : 3 ; Opportunités : 15 ; Menaces : 6." in ws["A3"].value
 
 
@@ -116,9 +142,17 @@ def test_shared_priorities_sheet(workshop_book, workshop_project):
     ws = load_workbook(workshop_book)["Priorités partagées"]
     h = _header_row(ws, "Enjeu")
     headers = [c.value for c in ws[h]]
-    assert headers[:9] == ["Enjeu", "Rang enquête", "Soutien (enquête)", "Gommettes",
-                           "Participants", "Part des gommettes", "Rang atelier", "Rangs gagnés",
-                           "Tendance"]
+    assert headers[:9] == [
+        "Enjeu",
+        "Rang enquête",
+        "Soutien (enquête)",
+        "Gommettes",
+        "Participants",
+        "Part des gommettes",
+        "Rang atelier",
+        "Rangs gagnés",
+        "Tendance",
+    ]
     last = workshop_project.issue_ranking.iloc[-1]
     top = [c.value for c in ws[h + 1]]
     assert top[0] == last["label"] and top[1] == int(last["rank"])
@@ -155,14 +189,18 @@ def _charts_by_sheet(path):
     with zipfile.ZipFile(path) as z:
         sheets = _relations(z, "xl/workbook.xml")
         out = {}
-        for name, rid in re.findall(r'<sheet name="([^"]+)"[^>]*?r:id="(rId\d+)"',
-                                    z.read("xl/workbook.xml").decode()):
+        for name, rid in re.findall(
+            r'<sheet name="([^"]+)"[^>]*?r:id="(rId\d+)"', z.read("xl/workbook.xml").decode()
+        ):
             sheet = "xl/worksheets/" + sheets[rid].rsplit("/", 1)[-1]
             drawings = [t for t in _relations(z, sheet).values() if "drawing" in t]
             out[name.replace("&apos;", "'")] = sum(
-                sum("charts/chart" in t for t in
-                    _relations(z, "xl/drawings/" + d.rsplit("/", 1)[-1]).values())
-                for d in drawings)
+                sum(
+                    "charts/chart" in t
+                    for t in _relations(z, "xl/drawings/" + d.rsplit("/", 1)[-1]).values()
+                )
+                for d in drawings
+            )
         total = sum(1 for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
         return out, total
 
@@ -208,7 +246,9 @@ def test_ranking_sheet_headers_values_and_chart(book, example_diag):
     assert headers == ["Rang", "Enjeu", "Thème", "Répondants", "Soutien"]
     assert ws.cell(h + 1, 2).value == "Mobilité et transports"
     assert ws.cell(h + 1, 5).number_format == "0.0 %"
-    assert ws.cell(h + 1, 5).value == pytest.approx(float(example_diag.issue_ranking["support"].iloc[0]))
+    assert ws.cell(h + 1, 5).value == pytest.approx(
+        float(example_diag.issue_ranking["support"].iloc[0])
+    )
     assert "Base : 148 acteurs répondants" in ws["A2"].value
     assert len(ws._charts) == 1
     assert ws.freeze_panes == f"A{h + 1}"
@@ -231,7 +271,12 @@ def test_status_drop_down(book):
 
 def test_injected_formula_is_stored_as_text(book, demo_out):
     ws = book["Données"]
-    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    cells = [
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
     with zipfile.ZipFile(demo_out / "diagnostic.xlsx") as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
@@ -259,7 +304,14 @@ def test_tables_written_with_documented_columns(demo_out):
     assert len(actors) == 148
     ranking = pd.read_csv(demo_out / "tables" / "issue_ranking.csv")
     assert ranking.columns.tolist() == list(diagnostic.SCHEMAS["issue_ranking"])
-    for name in ("group_matrix", "opportunities", "clusters", "context", "participation", "anomalies"):
+    for name in (
+        "group_matrix",
+        "opportunities",
+        "clusters",
+        "context",
+        "participation",
+        "anomalies",
+    ):
         assert (demo_out / "tables" / f"{name}.csv").stat().st_size > 100, name
     # no issue linked to an indicator in the example: the table is there, with its header only
     regard = pd.read_csv(demo_out / "tables" / "regard_croise.csv")
@@ -304,8 +356,7 @@ def test_interrupted_export_leaves_previous_workbook_intact(tmp_path, example_di
     assert list(scratch.iterdir()) == []  # the streamed rows did not stay behind either
 
 
-def test_failure_while_writing_sheets_leaves_nothing_behind(tmp_path, example_diag,
-                                                            monkeypatch):
+def test_failure_while_writing_sheets_leaves_nothing_behind(tmp_path, example_diag, monkeypatch):
     path = tmp_path / "out" / "diagnostic.xlsx"
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -320,12 +371,15 @@ def test_failure_while_writing_sheets_leaves_nothing_behind(tmp_path, example_di
     assert list(path.parent.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("jo@exemple.fr", "[courriel masqué]"),
-    ("appelez le 06 12 34 56 78 svp", "appelez le [téléphone masqué] svp"),
-    ("+33 6 12 34 56 78", "[téléphone masqué]"),
-    ("2026 : 150 réponses", "2026 : 150 réponses"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("jo@exemple.fr", "[courriel masqué]"),
+        ("appelez le 06 12 34 56 78 svp", "appelez le [téléphone masqué] svp"),
+        ("+33 6 12 34 56 78", "[téléphone masqué]"),
+        ("2026 : 150 réponses", "2026 : 150 réponses"),
+    ],
+)
 def test_mask_text(text, masked):
     assert privacy.mask_text(text) == masked
 
@@ -340,7 +394,13 @@ def test_network_exports_for_gephi_and_kumu(demo_out, example_diag):
     assert g.number_of_edges() == len(expected_edges)
     assert g.number_of_nodes() == len(set(pairs["need_actor"]) | set(pairs["offer_actor"]))
     node = next(iter(g.nodes(data=True)))
-    assert node[1]["actor_type"] in {"entreprise", "association", "cooperative", "collectivite", "financeur"}
+    assert node[1]["actor_type"] in {
+        "entreprise",
+        "association",
+        "cooperative",
+        "collectivite",
+        "financeur",
+    }
     elements = pd.read_csv(demo_out / "reseau" / "elements.csv")
     connections = pd.read_csv(demo_out / "reseau" / "connections.csv")
     assert elements.columns[:2].tolist() == ["Label", "Type"]
@@ -358,18 +418,30 @@ def test_personal_data_only_on_explicit_request_with_a_warning_sheet(tmp_path, e
     assert "Transports Perche Services" in values
 
 
-@pytest.mark.parametrize("payload", [
-    "=cmd|' /C calc'!A0", '=HYPERLINK("http://x.invalid","clic")', "+1+1", "-2+3", "@SUM(A1)",
-    "\t=1+1", "\r=1+1", "texte\x00avec\x07contrôle", "\u202edroite-à-gauche", "x" * 40000,
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "=cmd|' /C calc'!A0",
+        '=HYPERLINK("http://x.invalid","clic")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
+        "texte\x00avec\x07contrôle",
+        "\u202edroite-à-gauche",
+        "x" * 40000,
+    ],
+)
 def test_hostile_text_is_written_inert(tmp_path, payload):
     from diagnostic.export.book import open_book
     from diagnostic.export.cells import put, sheet_rows
 
     with open_book(tmp_path / "t.xlsx") as book:
         put(book.sheet("put"), 0, 0, payload)
-        rows = sheet_rows(pd.DataFrame({"texte": pd.array([payload], dtype="string"),
-                                        "objet": [payload]}))
+        rows = sheet_rows(
+            pd.DataFrame({"texte": pd.array([payload], dtype="string"), "objet": [payload]})
+        )
         book.sheet("rows").write_row(0, 0, rows[0])
     wb = load_workbook(tmp_path / "t.xlsx")
     for cell in (wb["put"]["A1"], wb["rows"]["A1"], wb["rows"]["B1"]):
@@ -386,10 +458,17 @@ def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):
     assert "contact_email" not in headers and "nom_structure" not in headers
     assert ws.max_row - h == len(example_diag.actors) == 148
     first = [c.value for c in ws[h + 1]]
-    assert first[:5] == ["A-d2eddaa7", "Entreprise, artisan ou commerce", "61293",
-                         "Artisanat et BTP", "Important"]
-    assert ws.cell(h - 1, headers.index("enjeu_mobilite") + 1).value == \
-        "Importance pour votre structure : Mobilité et transports"
+    assert first[:5] == [
+        "A-d2eddaa7",
+        "Entreprise, artisan ou commerce",
+        "61293",
+        "Artisanat et BTP",
+        "Important",
+    ]
+    assert (
+        ws.cell(h - 1, headers.index("enjeu_mobilite") + 1).value
+        == "Importance pour votre structure : Mobilité et transports"
+    )
     assert ws.freeze_panes == f"B{h + 1}" and ws.auto_filter.ref.startswith(f"A{h}:")
 
 
@@ -399,8 +478,11 @@ def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monke
     monkeypatch.setattr(data_sheet, "ROW_LIMIT", 66)  # 60 actors per sheet
     wb = load_workbook(diagnostic.to_workbook(example_diag, tmp_path / "x.xlsx"))
     names = wb.sheetnames
-    assert names[names.index("Données"):names.index("Dictionnaire")] == [
-        "Données", "Données (2)", "Données (3)"]
+    assert names[names.index("Données") : names.index("Dictionnaire")] == [
+        "Données",
+        "Données (2)",
+        "Données (3)",
+    ]
     counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[9:12]]
     assert counts == [60, 60, 28]
     assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
@@ -413,10 +495,19 @@ def _headings(page):
 
 def test_html_report_has_the_workbook_sections(demo_out):
     page = (demo_out / "diagnostic.html").read_text()
-    assert _headings(page) == ["Sommaire", "Participation", "Portrait du territoire",
-                               "Enjeux communs", "Convergences", "AFOM", "Pistes de coopération",
-                               "Groupes d'acteurs", "Méthode", "Anomalies"]
-    assert "<td class=\"num\">13\u202f531</td>" in page  # population, French thousands separator
+    assert _headings(page) == [
+        "Sommaire",
+        "Participation",
+        "Portrait du territoire",
+        "Enjeux communs",
+        "Convergences",
+        "AFOM",
+        "Pistes de coopération",
+        "Groupes d'acteurs",
+        "Méthode",
+        "Anomalies",
+    ]
+    assert '<td class="num">13\u202f531</td>' in page  # population, French thousands separator
     assert "<h3>Faiblesses (3)</h3>" in page and "Mobilité et transports" in page
     assert "@media print" in page and "page-break-before:always" in page
     assert page.count("<script src=") == 0  # nothing fetched: works offline
@@ -429,7 +520,7 @@ def test_html_report_with_workshop(tmp_path, workshop_project):
     assert page.count('class="plotly-graph-div"') == 4
     assert page.count("* plotly.js v") == 1  # the library embedded once, for four figures
     assert "Vote aux gommettes : 6 participants." in page
-    assert "<td class=\"num\">75,0 %</td>" in page
+    assert '<td class="num">75,0 %</td>' in page
     personal = workshop_project.personal["value"].dropna().unique().tolist()
     assert [v for v in personal if v in page] == []
 
@@ -451,10 +542,14 @@ def test_data_sheet_joins_repeat_answers_in_row_order(shared):
     from diagnostic.export.data_sheet import data_table
 
     folder = shared / "surveys" / "kobo_kobocruncher_sample"
-    s = diagnostic.read_responses(folder / "data.xlsx",
-                                  diagnostic.read_form(folder / "sample_xlsform.xlsx"))
-    table = data_table(SimpleNamespace(questions=s.questions, answers=s.answers,
-                                       choices=s.choices, actors=s.actors))
+    s = diagnostic.read_responses(
+        folder / "data.xlsx", diagnostic.read_form(folder / "sample_xlsform.xlsx")
+    )
+    table = data_table(
+        SimpleNamespace(
+            questions=s.questions, answers=s.answers, choices=s.choices, actors=s.actors
+        )
+    )
     assert table["age"].tolist() == ["56", "2 ; 3 ; 10 ; 45 ; 35", "4 ; 34 ; 34", "51", "21 ; 25"]
     assert table["sex"].iloc[1] == "Male ; Male ; Female ; Male ; Female"
     assert table["HHSize"].tolist() == [1, 5, 3, 1, 2]  # outside the repeat: numbers

@@ -10,43 +10,74 @@ from diagnostic.export.cells import plain, sheet_rows
 from diagnostic.export.frames import beside_table, write_frame
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("a\x07b\x00", "ab"), ("\t=1+1", "\t=1+1"), ("", None), (float("nan"), None),
-    (math.inf, None), (pd.NA, None), (None, None), (np.int64(3), 3), (np.float64(0.5), 0.5),
-    (True, True), (["liste"], "['liste']"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("a\x07b\x00", "ab"),
+        ("\t=1+1", "\t=1+1"),
+        ("", None),
+        (float("nan"), None),
+        (math.inf, None),
+        (pd.NA, None),
+        (None, None),
+        (np.int64(3), 3),
+        (np.float64(0.5), 0.5),
+        (True, True),
+        (["liste"], "['liste']"),
+    ],
+)
 def test_plain_values(value, expected):
     assert plain(value) == expected
 
 
 def test_sheet_rows_cleans_column_by_column_like_plain():
-    frame = pd.DataFrame({
-        "text": pd.array(["=1+1", "", None, "x\x01y"], dtype="string"),
-        "count": pd.array([1, None, 3, 4], dtype="Int64"),
-        "share": [0.5, np.nan, np.inf, -1.0],
-        "mixed": ["n<5", 2, None, 1.5],
-    })
-    assert sheet_rows(frame) == [("=1+1", 1, 0.5, "n<5"), (None, None, None, 2),
-                                 (None, 3, None, None), ("xy", 4, -1.0, 1.5)]
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["=1+1", "", None, "x\x01y"], dtype="string"),
+            "count": pd.array([1, None, 3, 4], dtype="Int64"),
+            "share": [0.5, np.nan, np.inf, -1.0],
+            "mixed": ["n<5", 2, None, 1.5],
+        }
+    )
+    assert sheet_rows(frame) == [
+        ("=1+1", 1, 0.5, "n<5"),
+        (None, None, None, 2),
+        (None, 3, None, None),
+        ("xy", 4, -1.0, 1.5),
+    ]
     assert [type(v) for v in sheet_rows(frame)[3]] == [str, int, float, float]
-    assert sheet_rows(frame.iloc[:, :2]) == [tuple(plain(v) for v in row)
-                                             for row in frame.iloc[:, :2].itertuples(index=False)]
+    assert sheet_rows(frame.iloc[:, :2]) == [
+        tuple(plain(v) for v in row) for row in frame.iloc[:, :2].itertuples(index=False)
+    ]
 
 
 def test_write_frame_streams_table_and_side_cells_row_by_row(tmp_path):
     frame = pd.DataFrame({"label": ["court", "x" * 200, "n<5"], "share": [0.25, 0.5, "n<5"]})
-    side = beside_table(pd.DataFrame({"Type": ["a", "b", "c", "d"], "N": [1, 2, 3, 4]}),
-                        3, 4, {"N": "0"})
+    side = beside_table(
+        pd.DataFrame({"Type": ["a", "b", "c", "d"], "N": [1, 2, 3, 4]}), 3, 4, {"N": "0"}
+    )
     with open_book(tmp_path / "t.xlsx") as book:
         ws = book.sheet("feuille")
-        first, last = write_frame(book, ws, frame, 3, {"label": "Libellé", "share": "Part"},
-                                  {"share": "0.0 %"}, widths={"label": 50},
-                                  styles={(2, "share"): {"bg_color": "#E6E6E6"}}, beside=side)
+        first, last = write_frame(
+            book,
+            ws,
+            frame,
+            3,
+            {"label": "Libellé", "share": "Part"},
+            {"share": "0.0 %"},
+            widths={"label": 50},
+            styles={(2, "share"): {"bg_color": "#E6E6E6"}},
+            beside=side,
+        )
     assert (first, last) == (4, 6)
     ws = load_workbook(tmp_path / "t.xlsx")["feuille"]
     assert [c.value for c in ws[4]] == ["Libellé", "Part", None, None, "Type", "N"]
-    assert [[c.value for c in ws[r]][4:] for r in range(5, 9)] == [["a", 1], ["b", 2],
-                                                                   ["c", 3], ["d", 4]]
+    assert [[c.value for c in ws[r]][4:] for r in range(5, 9)] == [
+        ["a", 1],
+        ["b", 2],
+        ["c", 3],
+        ["d", 4],
+    ]
     assert ws["B5"].number_format == "0.0 %" and ws["B7"].number_format == "General"
     assert ws["B7"].fill.fgColor.rgb.endswith("E6E6E6") and ws["A6"].alignment.wrap_text
     assert ws.row_dimensions[6].height == 60  # 200 characters, 55 a line: 4 lines of 15 points

@@ -1,8 +1,7 @@
-import pandas as pd
 import pytest
+from conftest import EXAMPLE
 from openpyxl import Workbook
 
-from conftest import EXAMPLE
 from diagnostic import DiagnosticError, read_xlsform
 
 
@@ -10,7 +9,12 @@ def test_example_form_questions_types_and_roles():
     form = read_xlsform(EXAMPLE / "formulaire_acteurs.xlsx")
     q = form.questions.set_index("question_id")
     assert len(q) == 24
-    assert q["type"].value_counts().to_dict() == {"likert": 11, "text": 8, "single": 3, "multiple": 2}
+    assert q["type"].value_counts().to_dict() == {
+        "likert": 11,
+        "text": 8,
+        "single": 3,
+        "multiple": 2,
+    }
     assert q.at["enjeu_logement", "role"] == "issue_importance"
     assert q.at["enjeu_logement", "theme"] == "Cadre de vie"
     assert q.at["besoins", "group"] == "ressources"
@@ -43,13 +47,16 @@ def _form(tmp_path, survey_rows):
 
 
 def test_duplicate_names_and_unknown_types_become_anomalies(tmp_path):
-    path = _form(tmp_path, [
-        ["begin group", "g", "Groupe"],
-        ["select_one yn", "q1", "Q1"],
-        ["text", "q1", "Encore Q1"],
-        ["sketch", "q2", "Q2"],
-        ["end group", "", ""],
-    ])
+    path = _form(
+        tmp_path,
+        [
+            ["begin group", "g", "Groupe"],
+            ["select_one yn", "q1", "Q1"],
+            ["text", "q1", "Encore Q1"],
+            ["sketch", "q2", "Q2"],
+            ["end group", "", ""],
+        ],
+    )
     form = read_xlsform(path)
     assert form.questions["question_id"].tolist() == ["q1", "q2"]
     assert form.questions["group"].tolist() == ["g", "g"]

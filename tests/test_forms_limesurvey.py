@@ -8,7 +8,8 @@ from diagnostic import DiagnosticError, apply_roles, read_form, read_limesurvey_
 @pytest.fixture(scope="module")
 def nl(shared):
     return read_limesurvey_structure(
-        shared / "surveys" / "limesurvey_rse_nl_2017" / "questions_to_import.txt")
+        shared / "surveys" / "limesurvey_rse_nl_2017" / "questions_to_import.txt"
+    )
 
 
 def test_txt_structure_questions_and_groups(nl):
@@ -16,7 +17,12 @@ def test_txt_structure_questions_and_groups(nl):
     # 45 Q rows; the 9 arrays (F) give one likert question per row: 1+5+1+1+7+5+2+8+2 = 32
     assert len(q) == 76
     assert q["type"].value_counts().to_dict() == {
-        "likert": 32, "single": 25, "text": 12, "numeric": 4, "multiple": 3}
+        "likert": 32,
+        "single": 25,
+        "text": 12,
+        "numeric": 4,
+        "multiple": 3,
+    }
     assert q["group"].nunique() == 6
     assert nl.title == "Survey: Research Software Engineering in the Netherlands"
     assert q.at["likert2_progRSE1", "list_name"] == "likert2"
@@ -35,7 +41,14 @@ def test_lss_structure_counts(shared):
     # subquestions are options, 45 other questions, and 2 "other" texts
     assert len(q) == 94
     assert q["type"].value_counts().to_dict() == {
-        "likert": 31, "single": 30, "text": 22, "numeric": 7, "multiple": 2, "date": 1, "rank": 1}
+        "likert": 31,
+        "single": 30,
+        "text": 22,
+        "numeric": 7,
+        "multiple": 2,
+        "date": 1,
+        "rank": 1,
+    }
     assert q["group"].nunique() == 6
     assert len(form.choices) == 633 + 12 * 2 + 70 + 2
     assert form.choice_values("proj4can")[-1] == "other"
@@ -43,8 +56,10 @@ def test_lss_structure_counts(shared):
 
 
 def _lss_table(name, rows):
-    cells = "".join("<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in r.items())
-                    + "</row>" for r in rows)
+    cells = "".join(
+        "<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in r.items()) + "</row>"
+        for r in rows
+    )
     return f"<{name}><rows>{cells}</rows></{name}>"
 
 
@@ -53,31 +68,90 @@ def test_lss_dual_scale_array_reads_both_scales(tmp_path):
     # of a dual-scale array (type 1) carry scale_id 0 or 1 and the scale headers are the
     # question attributes dualscale_headerA/B.
     q = {"language": "fr", "gid": "10", "other": "N", "mandatory": "N"}
-    xml = ("<?xml version='1.0' encoding='UTF-8'?><document>"
-           "<LimeSurveyDocType>Survey</LimeSurveyDocType><languages><language>fr</language>"
-           "</languages>"
-           + _lss_table("groups", [{"gid": "10", "group_name": "Enjeux", "group_order": "0",
-                                    "language": "fr"}])
-           + _lss_table("questions", [{"qid": "5", "parent_qid": "0", "type": "1",
-                                       "title": "enj", "question": "<p>Pour chaque enjeu :</p>",
-                                       "question_order": "1", **q}])
-           + _lss_table("subquestions", [
-               {"qid": "6", "parent_qid": "5", "title": "log", "question": "Logement",
-                "question_order": "1", "scale_id": "0", **q},
-               {"qid": "7", "parent_qid": "5", "title": "mob", "question": "Mobilité",
-                "question_order": "2", "scale_id": "0", **q}])
-           + _lss_table("answers", [
-               {"qid": "5", "code": c, "answer": a, "sortorder": str(i), "scale_id": sc,
-                "language": "fr"}
-               for i, (c, a, sc) in enumerate([("1", "Faible", "0"), ("2", "Forte", "0"),
-                                               ("S1", "Insatisfait", "1"),
-                                               ("S2", "Satisfait", "1")])])
-           + _lss_table("question_attributes", [
-               {"qid": "5", "attribute": "dualscale_headerA", "value": "Importance",
-                "language": "fr"},
-               {"qid": "5", "attribute": "dualscale_headerB", "value": "Satisfaction",
-                "language": "fr"}])
-           + "</document>")
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8'?><document>"
+        "<LimeSurveyDocType>Survey</LimeSurveyDocType><languages><language>fr</language>"
+        "</languages>"
+        + _lss_table(
+            "groups", [{"gid": "10", "group_name": "Enjeux", "group_order": "0", "language": "fr"}]
+        )
+        + _lss_table(
+            "questions",
+            [
+                {
+                    "qid": "5",
+                    "parent_qid": "0",
+                    "type": "1",
+                    "title": "enj",
+                    "question": "<p>Pour chaque enjeu :</p>",
+                    "question_order": "1",
+                    **q,
+                }
+            ],
+        )
+        + _lss_table(
+            "subquestions",
+            [
+                {
+                    "qid": "6",
+                    "parent_qid": "5",
+                    "title": "log",
+                    "question": "Logement",
+                    "question_order": "1",
+                    "scale_id": "0",
+                    **q,
+                },
+                {
+                    "qid": "7",
+                    "parent_qid": "5",
+                    "title": "mob",
+                    "question": "Mobilité",
+                    "question_order": "2",
+                    "scale_id": "0",
+                    **q,
+                },
+            ],
+        )
+        + _lss_table(
+            "answers",
+            [
+                {
+                    "qid": "5",
+                    "code": c,
+                    "answer": a,
+                    "sortorder": str(i),
+                    "scale_id": sc,
+                    "language": "fr",
+                }
+                for i, (c, a, sc) in enumerate(
+                    [
+                        ("1", "Faible", "0"),
+                        ("2", "Forte", "0"),
+                        ("S1", "Insatisfait", "1"),
+                        ("S2", "Satisfait", "1"),
+                    ]
+                )
+            ],
+        )
+        + _lss_table(
+            "question_attributes",
+            [
+                {
+                    "qid": "5",
+                    "attribute": "dualscale_headerA",
+                    "value": "Importance",
+                    "language": "fr",
+                },
+                {
+                    "qid": "5",
+                    "attribute": "dualscale_headerB",
+                    "value": "Satisfaction",
+                    "language": "fr",
+                },
+            ],
+        )
+        + "</document>"
+    )
     path = tmp_path / "enjeux.lss"
     path.write_text(xml, encoding="utf-8")
     form = read_form(path)
@@ -88,10 +162,13 @@ def test_lss_dual_scale_array_reads_both_scales(tmp_path):
     assert form.choice_values(q.loc["enj_log_1", "list_name"]) == ["S1", "S2"]
 
 
-@pytest.mark.parametrize("content, match", [
-    ("pas une structure\n", "questions.txt.*class, type/scale, name"),
-    ("", "questions.txt.*class"),
-])
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ("pas une structure\n", "questions.txt.*class, type/scale, name"),
+        ("", "questions.txt.*class"),
+    ],
+)
 def test_a_bad_txt_structure_is_refused_in_french(tmp_path, content, match):
     path = tmp_path / "questions.txt"
     path.write_text(content)
@@ -101,17 +178,22 @@ def test_a_bad_txt_structure_is_refused_in_french(tmp_path, content, match):
 
 def test_lss_with_an_entity_bomb_is_refused(tmp_path):
     path = tmp_path / "bombe.lss"
-    path.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
-                    "<document><LimeSurveyDocType>&b;</LimeSurveyDocType></document>")
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+        "<document><LimeSurveyDocType>&b;</LimeSurveyDocType></document>"
+    )
     with pytest.raises(DiagnosticError, match="bombe.lss.*XML refusé"):
         read_limesurvey_structure(path)
 
 
 def test_roles_sheet_applies_to_any_form(nl, tmp_path):
     roles = tmp_path / "roles.csv"
-    roles.write_text("question_id,role,theme\ncurrentEmp1,actor_type,\n"
-                     "likert2_progRSE1,issue_importance,Carrière\nnexistepas,issue,\n"
-                     "socio1,chef,\n", encoding="utf-8")
+    roles.write_text(
+        "question_id,role,theme\ncurrentEmp1,actor_type,\n"
+        "likert2_progRSE1,issue_importance,Carrière\nnexistepas,issue,\n"
+        "socio1,chef,\n",
+        encoding="utf-8",
+    )
     form = apply_roles(nl, roles)
     q = form.questions.set_index("question_id")
     assert q.at["currentEmp1", "role"] == "actor_type"

@@ -15,7 +15,12 @@ def test_legacy_xls_form_in_french(abidjan):
     q = abidjan.questions
     assert len(q) == 93
     assert q["type"].value_counts().to_dict() == {
-        "single": 56, "text": 22, "numeric": 8, "multiple": 4, "geo": 3}
+        "single": 56,
+        "text": 22,
+        "numeric": 8,
+        "multiple": 4,
+        "geo": 3,
+    }
     assert len(abidjan.choices) == 258
     assert q.set_index("question_id").at["Enum_Name", "label"] == "Nom de l'enqueteur"
 
@@ -25,8 +30,10 @@ def test_duplicate_names_and_editor_columns_are_anomalies(abidjan):
     dup = a[a["problem"].str.contains("en double")]
     assert dup["row"].tolist() == [19, 62, 125]
     assert dup["value"].tolist() == ["group_HH_members", "HandWashHabits1", "group_HH_location"]
-    assert sorted(a.loc[a["problem"].str.contains("éditeur"), "column"]) == ["$given_name",
-                                                                            "colonne_4"]
+    assert sorted(a.loc[a["problem"].str.contains("éditeur"), "column"]) == [
+        "$given_name",
+        "colonne_4",
+    ]
 
 
 def test_repeat_questions_are_known(abidjan):
@@ -34,13 +41,16 @@ def test_repeat_questions_are_known(abidjan):
     assert sum(r == "Rep_Bio_HH" for r in abidjan.repeats.values()) == 20
 
 
-@pytest.mark.parametrize("language, expected", [
-    ("fr", "Modalités de l'entretien"),
-    ("Français (fr)", "Modalités de l'entretien"),
-    ("french", "Modalités de l'entretien"),
-    ("en", "Survey modality"),
-    (None, "Survey modality"),
-])
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("fr", "Modalités de l'entretien"),
+        ("Français (fr)", "Modalités de l'entretien"),
+        ("french", "Modalités de l'entretien"),
+        ("en", "Survey modality"),
+        (None, "Survey modality"),
+    ],
+)
 def test_bilingual_impact_form_labels_selectable(shared, language, expected):
     form = read_xlsform(shared / "surveys" / "xlsform_impact_msna_idem" / "form.xlsx", language)
     q = form.questions.set_index("question_id")
@@ -55,19 +65,26 @@ def test_or_other_adds_the_choice_and_the_text_question(tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    for row in (["type", "name", "label::Français (fr)", "label::English (en)"],
-                ["select_one secteur or_other", "secteur", "Secteur ?", "Sector?"],
-                ["rank secteur", "priorites", "Classez", "Rank"]):
+    for row in (
+        ["type", "name", "label::Français (fr)", "label::English (en)"],
+        ["select_one secteur or_other", "secteur", "Secteur ?", "Sector?"],
+        ["rank secteur", "priorites", "Classez", "Rank"],
+    ):
         ws.append(row)
     ch = wb.create_sheet("choices")
-    for row in (["list_name", "name", "label::Français (fr)", "label::English (en)"],
-                ["secteur", "agri", "Agriculture", "Farming"]):
+    for row in (
+        ["list_name", "name", "label::Français (fr)", "label::English (en)"],
+        ["secteur", "agri", "Agriculture", "Farming"],
+    ):
         ch.append(row)
     wb.create_sheet("settings").append(["default_language"])
     wb["settings"].append(["Français (fr)"])
     wb.save(tmp_path / "f.xlsx")
     form = read_form(tmp_path / "f.xlsx")
     assert form.questions[["question_id", "type"]].values.tolist() == [
-        ["secteur", "single"], ["secteur_other", "text"], ["priorites", "rank"]]
+        ["secteur", "single"],
+        ["secteur_other", "text"],
+        ["priorites", "rank"],
+    ]
     assert form.choice_values("secteur") == ["agri", "other"]
     assert form.choice_labels("secteur")["agri"] == "Agriculture"

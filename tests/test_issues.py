@@ -9,15 +9,23 @@ from diagnostic import Settings, consensus, group_matrix, issue_responses, rank_
 def _responses(rows):
     """rows: (actor_id, actor_type, issue_id, level) on a 1..5 scale, top-2 = support."""
     df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
-    return df.assign(label=df["issue_id"].str.upper(), theme="t", levels=5,
-                     level=df["level"].astype("Float64"), supports=df["level"] >= 4)
+    return df.assign(
+        label=df["issue_id"].str.upper(),
+        theme="t",
+        levels=5,
+        level=df["level"].astype("Float64"),
+        supports=df["level"] >= 4,
+    )
 
 
-@pytest.mark.parametrize("levels, expected", [
-    ([3, 3, 3], 1.0),
-    ([1, 5], 0.0),
-    ([1, 2], 1 + 0.5 * math.log2(1 - 0.5 / 4) * 2),
-])
+@pytest.mark.parametrize(
+    "levels, expected",
+    [
+        ([3, 3, 3], 1.0),
+        ([1, 5], 0.0),
+        ([1, 2], 1 + 0.5 * math.log2(1 - 0.5 / 4) * 2),
+    ],
+)
 def test_consensus_tastle_wierman(levels, expected):
     assert consensus(pd.Series(levels), 5) == pytest.approx(expected)
 
@@ -70,39 +78,91 @@ def test_small_groups_are_suppressed_in_the_matrix():
     rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 5) for i in range(4)]
     m = group_matrix(_responses(rows), Settings(min_group_size=5)).set_index("actor_type")
     assert m.at["a", "support"] == 1.0 and not m.at["a", "suppressed"]
-    assert m.at["b", "suppressed"] and pd.isna(m.at["b", "support"]) and pd.isna(m.at["b", "supporters"])
+    assert (
+        m.at["b", "suppressed"]
+        and pd.isna(m.at["b", "support"])
+        and pd.isna(m.at["b", "supporters"])
+    )
 
 
 def test_dont_know_counts_in_no_share():
-    questions = pd.DataFrame({"question_id": ["q"], "label": ["Importance : Q"], "type": ["likert"],
-                              "list_name": ["imp"], "role": ["issue_importance"], "theme": ["t"]})
-    choices = pd.DataFrame({"list_name": ["imp"] * 4, "value": ["1", "2", "3", "nsp"],
-                            "label": ["a", "b", "c", "Ne sait pas"], "order": [1, 2, 3, 4],
-                            "is_missing_code": [False, False, False, True]})
-    answers = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q", "value": ["3", "nsp", "1"]})
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q"],
+            "label": ["Importance : Q"],
+            "type": ["likert"],
+            "list_name": ["imp"],
+            "role": ["issue_importance"],
+            "theme": ["t"],
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "list_name": ["imp"] * 4,
+            "value": ["1", "2", "3", "nsp"],
+            "label": ["a", "b", "c", "Ne sait pas"],
+            "order": [1, 2, 3, 4],
+            "is_missing_code": [False, False, False, True],
+        }
+    )
+    answers = pd.DataFrame(
+        {"actor_id": ["x", "y", "z"], "question_id": "q", "value": ["3", "nsp", "1"]}
+    )
     actors = pd.DataFrame({"actor_id": ["x", "y", "z"], "actor_type": ["t"] * 3})
-    resp = issue_responses(answers, answers[["actor_id", "question_id"]], questions, choices, actors,
-                           Settings(top_box=1))
+    resp = issue_responses(
+        answers,
+        answers[["actor_id", "question_id"]],
+        questions,
+        choices,
+        actors,
+        Settings(top_box=1),
+    )
     assert resp["actor_id"].tolist() == ["x", "z"]
     assert resp["supports"].tolist() == [True, False]
 
 
 def test_answers_inside_repeat_groups_count_in_no_issue():
-    questions = pd.DataFrame({"question_id": ["q", "r"], "label": ["Importance : Q", "Importance : R"],
-                              "type": ["likert"] * 2, "list_name": ["imp"] * 2,
-                              "role": ["issue_importance"] * 2, "theme": ["t"] * 2})
-    choices = pd.DataFrame({"list_name": ["imp"] * 3, "value": ["1", "2", "3"],
-                            "label": ["a", "b", "c"], "order": [1, 2, 3],
-                            "is_missing_code": [False] * 3})
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q", "r"],
+            "label": ["Importance : Q", "Importance : R"],
+            "type": ["likert"] * 2,
+            "list_name": ["imp"] * 2,
+            "role": ["issue_importance"] * 2,
+            "theme": ["t"] * 2,
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "list_name": ["imp"] * 3,
+            "value": ["1", "2", "3"],
+            "label": ["a", "b", "c"],
+            "order": [1, 2, 3],
+            "is_missing_code": [False] * 3,
+        }
+    )
     # y rated r once for each of its two sites (a repeat group): left out, y speaks once
-    answers = pd.DataFrame({"actor_id": ["x", "y", "y", "y"], "question_id": ["q", "q", "r", "r"],
-                            "value": ["3", "1", "3", "3"],
-                            "instance": pd.array([None, None, 1, 2], dtype="Int64")})
+    answers = pd.DataFrame(
+        {
+            "actor_id": ["x", "y", "y", "y"],
+            "question_id": ["q", "q", "r", "r"],
+            "value": ["3", "1", "3", "3"],
+            "instance": pd.array([None, None, 1, 2], dtype="Int64"),
+        }
+    )
     actors = pd.DataFrame({"actor_id": ["x", "y"], "actor_type": ["t"] * 2})
-    resp = issue_responses(answers, answers[["actor_id", "question_id"]], questions, choices,
-                           actors, Settings(top_box=1))
+    resp = issue_responses(
+        answers,
+        answers[["actor_id", "question_id"]],
+        questions,
+        choices,
+        actors,
+        Settings(top_box=1),
+    )
     assert list(zip(resp["actor_id"], resp["issue_id"], resp["supports"])) == [
-        ("x", "q", True), ("y", "q", False)]
+        ("x", "q", True),
+        ("y", "q", False),
+    ]
 
 
 def test_results_do_not_depend_on_row_order():

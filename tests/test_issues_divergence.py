@@ -3,11 +3,19 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from scipy.stats import chi2
 
-from diagnostic import (Settings, find_divergences, group_matrix, newcombe_interval, rank_issues,
-                        type_similarity)
+from diagnostic import (
+    Settings,
+    find_divergences,
+    group_matrix,
+    newcombe_interval,
+    rank_issues,
+    type_similarity,
+)
 from diagnostic.analysis.divergence import NO_TEST
 
 Z = 1.959963984540054
@@ -16,8 +24,13 @@ Z = 1.959963984540054
 def _likert(rows):
     """rows: (actor_id, actor_type, issue_id, level 1..5); top-2 levels = support."""
     df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
-    return df.assign(label=df["issue_id"].str.upper(), theme="t", levels=5,
-                     level=df["level"].astype("Float64"), supports=df["level"] >= 4)
+    return df.assign(
+        label=df["issue_id"].str.upper(),
+        theme="t",
+        levels=5,
+        level=df["level"].astype("Float64"),
+        supports=df["level"] >= 4,
+    )
 
 
 def _binary(rows):
@@ -43,7 +56,9 @@ def test_newcombe_interval_by_hand(s1, n1, s2, n2):
 
 
 def test_fisher_on_binary_support_two_types():
-    rows = [(f"a{i}", "a", "x", True) for i in range(5)] + [(f"b{i}", "b", "x", False) for i in range(5)]
+    rows = [(f"a{i}", "a", "x", True) for i in range(5)] + [
+        (f"b{i}", "b", "x", False) for i in range(5)
+    ]
     r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
     assert r["test"] == "Fisher"
     assert r["gap"] == 1.0
@@ -68,12 +83,14 @@ def test_chi_square_three_types_by_hand():
 
 def test_kruskal_wallis_with_ties_and_an_unused_level():
     a, b = [1, 1, 2, 2, 3], [3, 4, 4, 5, 5]
-    rows = [(f"a{i}", "a", "x", v) for i, v in enumerate(a)] + [(f"b{i}", "b", "x", v) for i, v in enumerate(b)]
+    rows = [(f"a{i}", "a", "x", v) for i, v in enumerate(a)] + [
+        (f"b{i}", "b", "x", v) for i, v in enumerate(b)
+    ]
     r = find_divergences(_likert(rows)).iloc[0]
     # ranks: 1→1.5, 2→3.5, 3→5.5, 4→7.5, 5→9.5
     ra, rb = 1.5 * 2 + 3.5 * 2 + 5.5, 5.5 + 7.5 * 2 + 9.5 * 2
-    h = 12 / (10 * 11) * (ra ** 2 / 5 + rb ** 2 / 5) - 3 * 11
-    h /= 1 - 5 * (2 ** 3 - 2) / (10 ** 3 - 10)
+    h = 12 / (10 * 11) * (ra**2 / 5 + rb**2 / 5) - 3 * 11
+    h /= 1 - 5 * (2**3 - 2) / (10**3 - 10)
     assert r["test"] == "Kruskal-Wallis"
     assert r["p_value"] == pytest.approx(chi2.sf(h, 1))
     assert r["effect_size"] == pytest.approx(h / 9)
@@ -94,10 +111,17 @@ def test_benjamini_hochberg_by_hand():
     assert out["significant"].tolist() == [bool(v < 0.05) for v in out["p_adjusted"]]
 
 
-@pytest.mark.parametrize("rows, expected_test", [
-    ([(f"a{i}", "a", "x", True) for i in range(5)] + [(f"b{i}", "b", "x", True) for i in range(4)], NO_TEST),
-    ([(f"a{i}", "a", "x", True) for i in range(5)], NO_TEST),  # one actor type only
-])
+@pytest.mark.parametrize(
+    "rows, expected_test",
+    [
+        (
+            [(f"a{i}", "a", "x", True) for i in range(5)]
+            + [(f"b{i}", "b", "x", True) for i in range(4)],
+            NO_TEST,
+        ),
+        ([(f"a{i}", "a", "x", True) for i in range(5)], NO_TEST),  # one actor type only
+    ],
+)
 def test_no_test_without_two_comparable_types(rows, expected_test):
     r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
     assert r["test"] == expected_test and pd.isna(r["gap"]) and pd.isna(r["p_value"])
@@ -115,8 +139,12 @@ def test_type_similarity_top_k_with_ties():
     rows = []
     for i in range(5):
         rows += [(f"a{i}", "a", q, 5) for q in "xyz"] + [(f"a{i}", "a", "w", 1)]
-        rows += [(f"b{i}", "b", "x", 5), (f"b{i}", "b", "w", 5 if i < 3 else 1),
-                 (f"b{i}", "b", "y", 1), (f"b{i}", "b", "z", 1)]
+        rows += [
+            (f"b{i}", "b", "x", 5),
+            (f"b{i}", "b", "w", 5 if i < 3 else 1),
+            (f"b{i}", "b", "y", 1),
+            (f"b{i}", "b", "z", 1),
+        ]
     rows += [(f"c{i}", "c", "x", 5) for i in range(4)]
     out = type_similarity(_likert(rows), Settings(similarity_top_k=2), {"a": "Associations"})
     r = out.iloc[0]
@@ -129,8 +157,10 @@ def test_type_similarity_top_k_with_ties():
 def test_reason_uses_actor_type_labels():
     rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 1) for i in range(5)]
     r = rank_issues(_likert(rows), Settings(), {"a": "Associations", "b": "Communes"}).iloc[0]
-    assert r["reason"] == ("cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 5/5 ; "
-                           "écart de 100 points entre Associations et Communes")
+    assert r["reason"] == (
+        "cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 5/5 ; "
+        "écart de 100 points entre Associations et Communes"
+    )
 
 
 def test_ties_rank_by_issue_id():
@@ -140,8 +170,14 @@ def test_ties_rank_by_issue_id():
 
 
 @hsettings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), st.integers(1, 5)),
-                min_size=1, max_size=40), st.integers(2, 6))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), st.integers(1, 5)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(2, 6),
+)
 def test_no_percentage_below_min_group_size(answers, min_size):
     rows = [(f"{t}{i}", t, q, v) for i, (t, q, v) in enumerate(answers)]
     s = Settings(min_group_size=min_size)
@@ -159,8 +195,12 @@ def test_no_percentage_below_min_group_size(answers, min_size):
 @hsettings(max_examples=15, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_divergence_does_not_depend_on_row_order(rnd):
-    rows = [(f"{t}{i}", t, q, (i * 7 + len(q) + ord(t)) % 5 + 1)
-            for t in "ab" for i in range(7) for q in ("x", "yy")]
+    rows = [
+        (f"{t}{i}", t, q, (i * 7 + len(q) + ord(t)) % 5 + 1)
+        for t in "ab"
+        for i in range(7)
+        for q in ("x", "yy")
+    ]
     df = _likert(rows)
     shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10_000))
     pd.testing.assert_frame_equal(find_divergences(df), find_divergences(shuffled))
@@ -170,13 +210,28 @@ def test_divergence_does_not_depend_on_row_order(rnd):
 def test_multi_select_dont_know_is_left_out_of_the_denominator():
     from diagnostic import issue_responses
 
-    questions = pd.DataFrame({"question_id": ["q"], "label": ["Enjeux"], "type": ["multiple"],
-                              "list_name": ["e"], "role": ["issue"], "theme": ["t"]})
-    choices = pd.DataFrame({"list_name": ["e"] * 3, "value": ["sante", "emploi", "nsp"],
-                            "label": ["Santé", "Emploi", "Ne sait pas"], "order": [1, 2, 3],
-                            "is_missing_code": [False, False, True]})
-    answers = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q",
-                            "value": ["sante", "nsp", None]}).dropna()
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q"],
+            "label": ["Enjeux"],
+            "type": ["multiple"],
+            "list_name": ["e"],
+            "role": ["issue"],
+            "theme": ["t"],
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "list_name": ["e"] * 3,
+            "value": ["sante", "emploi", "nsp"],
+            "label": ["Santé", "Emploi", "Ne sait pas"],
+            "order": [1, 2, 3],
+            "is_missing_code": [False, False, True],
+        }
+    )
+    answers = pd.DataFrame(
+        {"actor_id": ["x", "y", "z"], "question_id": "q", "value": ["sante", "nsp", None]}
+    ).dropna()
     asked = pd.DataFrame({"actor_id": ["x", "y", "z"], "question_id": "q"})
     actors = pd.DataFrame({"actor_id": ["x", "y", "z"], "actor_type": ["t"] * 3})
     resp = issue_responses(answers, asked, questions, choices, actors)
@@ -186,12 +241,15 @@ def test_multi_select_dont_know_is_left_out_of_the_denominator():
     assert set(resp["issue_id"]) == {"q:sante", "q:emploi"}
 
 
-@pytest.mark.parametrize("counts", [
-    [[3, 0, 2], [1, 4, 0]],
-    [[10, 20, 30, 5], [5, 5, 5, 5], [0, 1, 40, 2]],
-    [[7], [3]],  # every answer identical: scipy gives NaN, and so must the counts
-    [[5000, 12000, 9000, 3000, 700], [800, 2000, 4100, 6000, 9000]],
-])
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [[3, 0, 2], [1, 4, 0]],
+        [[10, 20, 30, 5], [5, 5, 5, 5], [0, 1, 40, 2]],
+        [[7], [3]],  # every answer identical: scipy gives NaN, and so must the counts
+        [[5000, 12000, 9000, 3000, 700], [800, 2000, 4100, 6000, 9000]],
+    ],
+)
 def test_kruskal_from_counts_is_scipys_to_the_last_bit(counts):
     import numpy as np
     from scipy import stats

@@ -1,8 +1,7 @@
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import ROOT
+from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -16,15 +15,18 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     monkeypatch.setenv("DIAGNOSTIC_OUT", str(tmp_path / "out"))
     nb = nbformat.read(path, as_version=4)
     assert all(c.get("id") for c in nb.cells)
-    NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     errors = [o for o in outputs if o.output_type == "error"]
     assert not errors, errors[0].get("evalue") if errors else ""
     text = "".join(o.get("text", "") for o in outputs)
     if path.stem[:2] in {"01", "03", "04", "05"}:  # the apps show the count themselves
         assert "148 acteurs répondants, 11 enjeux" in text
-    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     if path.stem[:2] in {"01", "02", "03", "04", "ap"}:
         assert widgets, "the app is displayed as a widget"
     if path.stem.startswith("05"):

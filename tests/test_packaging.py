@@ -15,7 +15,8 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = lines.index("dependencies:")
     env = [
-        line.strip()[2:] for line in lines[start + 1:]
+        line.strip()[2:]
+        for line in lines[start + 1 :]
         if line.startswith("  - ") and not line.strip().startswith("- pip")
     ]
     conda = _names(env) - {"python"}

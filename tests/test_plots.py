@@ -31,20 +31,32 @@ def test_heatmap_is_sorted_by_consensus_and_greys_small_groups(example_diag):
     assert hidden["colorscale"][0][1] == plots.GREY
 
 
-LIKERT = pd.DataFrame({
-    "label": ["A", "A", "A", "B", "B"],
-    "level_label": ["Non", "Oui", "NSP", "Oui", "Oui"],
-    "order": [1, 3, 9, 3, 3], "is_missing": [False, False, True, False, False],
-})
-SCALE = pd.DataFrame({"level_label": ["Non", "Bof", "Oui", "NSP"], "order": [1, 2, 3, 9],
-                      "is_missing": [False, False, False, True]})
+LIKERT = pd.DataFrame(
+    {
+        "label": ["A", "A", "A", "B", "B"],
+        "level_label": ["Non", "Oui", "NSP", "Oui", "Oui"],
+        "order": [1, 3, 9, 3, 3],
+        "is_missing": [False, False, True, False, False],
+    }
+)
+SCALE = pd.DataFrame(
+    {
+        "level_label": ["Non", "Bof", "Oui", "NSP"],
+        "order": [1, 2, 3, 9],
+        "is_missing": [False, False, False, True],
+    }
+)
 
 
 def test_likert_counts_keep_levels_nobody_chose():
     counts = count_likert(LIKERT, scale=SCALE)
-    expected = pd.DataFrame({
-        "group": ["A"] * 4 + ["B"] * 4, "level_label": ["Non", "Bof", "Oui", "NSP"] * 2,
-        "count": [1, 0, 1, 1, 0, 0, 2, 0]})
+    expected = pd.DataFrame(
+        {
+            "group": ["A"] * 4 + ["B"] * 4,
+            "level_label": ["Non", "Bof", "Oui", "NSP"] * 2,
+            "count": [1, 0, 1, 1, 0, 0, 2, 0],
+        }
+    )
     pd.testing.assert_frame_equal(counts[["group", "level_label", "count"]], expected)
     no_dk = count_likert(LIKERT, include_missing=False, scale=SCALE)
     assert "NSP" not in set(no_dk["level_label"])
@@ -72,10 +84,19 @@ def test_participation_counts_actors_by_type():
 
 
 def test_choropleth_keeps_only_the_areas_given(tmp_path):
-    square = lambda x: {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 0]]]}  # noqa: E731
-    geo = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": c}, "geometry": square(i)}
-        for i, c in enumerate(["01001", "01002", "01003"])]}
+    def square(x):
+        return {
+            "type": "Polygon",
+            "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 0]]],
+        }
+
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": c}, "geometry": square(i)}
+            for i, c in enumerate(["01001", "01002", "01003"])
+        ],
+    }
     path = tmp_path / "c.geojson"
     path.write_text(json.dumps(geo))
     values = pd.DataFrame({"commune_code": ["01001", "01003"], "v": [1.5, 3.0]})
@@ -88,8 +109,12 @@ def test_choropleth_on_real_orne_communes(shared, example_diag):
     from diagnostic.analysis.explore import participation_by_commune
 
     values = participation_by_commune(example_diag.participation)
-    fig = plots.plot_choropleth(shared / "geo" / "gregoiredavid_communes-61-orne.geojson",
-                                values, "per_1000_inhabitants", name="commune")
+    fig = plots.plot_choropleth(
+        shared / "geo" / "gregoiredavid_communes-61-orne.geojson",
+        values,
+        "per_1000_inhabitants",
+        name="commune",
+    )
     trace = fig.to_dict()["data"][0]
     assert len(trace["geojson"]["features"]) == len(values)
 
@@ -97,8 +122,9 @@ def test_choropleth_on_real_orne_communes(shared, example_diag):
 def test_cooperation_network_is_two_mode_and_reproducible():
     needs = pd.DataFrame({"actor_id": ["a1", "a2"], "category": ["locaux", "locaux"]})
     offers = pd.DataFrame({"actor_id": ["a3"], "category": ["locaux"]})
-    actors = pd.DataFrame({"actor_id": ["a1", "a2", "a3"],
-                           "actor_type": ["association", "entreprise", "association"]})
+    actors = pd.DataFrame(
+        {"actor_id": ["a1", "a2", "a3"], "actor_type": ["association", "entreprise", "association"]}
+    )
     graph = resource_network(needs, offers, actors, {"locaux": "Locaux"})
     assert nx.is_bipartite(graph) and graph.number_of_edges() == 3
     one, two = (plots.plot_cooperation_network(graph).to_dict() for _ in range(2))
@@ -108,16 +134,18 @@ def test_cooperation_network_is_two_mode_and_reproducible():
 
 
 def test_opportunities_table_sorts_by_the_chosen_column(example_diag):
-    fig = plots.plot_opportunities_table(example_diag.opportunities, sort_by="category",
-                                         ascending=True, limit=5)
+    fig = plots.plot_opportunities_table(
+        example_diag.opportunities, sort_by="category", ascending=True, limit=5
+    )
     cells = fig.to_dict()["data"][0]["cells"]["values"]
     assert list(cells[1]) == sorted(example_diag.opportunities["category"])[:5]
     assert fig.to_dict()["data"][0]["header"]["values"][-1] == "<b>Explication</b>"
 
 
 def test_slope_chart_draws_one_line_per_item_coloured_by_move():
-    frame = pd.DataFrame({"label": ["A", "B", "C"], "survey_rank": [1, 2, 3],
-                          "workshop_rank": [2, 1, pd.NA]}).astype({"workshop_rank": "Int64"})
+    frame = pd.DataFrame(
+        {"label": ["A", "B", "C"], "survey_rank": [1, 2, 3], "workshop_rank": [2, 1, pd.NA]}
+    ).astype({"workshop_rank": "Int64"})
     data = plots.plot_priority_slope(frame).to_dict()["data"]
     assert [list(t["y"]) for t in data] == [[1, 2], [2, 1]]  # C not voted on: left out
     assert data[0]["line"]["color"] == "#E76F51" and data[1]["line"]["color"] == "#2A9D8F"
@@ -147,4 +175,6 @@ def test_network_resources_sit_apart_on_a_ring_labelled_outwards(example_diag):
     top = int(np.argmax(xy[:, 1]))
     assert res["textposition"][top] == "top center"
     assert {res["textposition"][i] for i in np.flatnonzero(np.abs(xy[:, 1]) < 0.5)} <= {
-        "middle left", "middle right"}
+        "middle left",
+        "middle right",
+    }

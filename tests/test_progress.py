@@ -35,8 +35,10 @@ def test_run_and_workbook_show_their_stages(capsys, monkeypatch, tmp_path):
     diagnostic.to_workbook(diag, tmp_path / "classeur.xlsx")
     err = capsys.readouterr().err
     lines = err.replace("\r", "\n").splitlines()
-    last = {name: [x for x in lines if x.startswith(name + ":")][-1]
-            for name in ("Diagnostic", "Classeur", "Classeur, feuille Données")}
+    last = {
+        name: [x for x in lines if x.startswith(name + ":")][-1]
+        for name in ("Diagnostic", "Classeur", "Classeur, feuille Données")
+    }
     assert "6/6 [" in last["Diagnostic"] and "étape/s" in last["Diagnostic"]
     # eleven sheet writers (no regard croisé, no workshop), the summary apart
     assert "11/11 [" in last["Classeur"] and "Anomalies" in last["Classeur"]

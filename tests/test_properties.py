@@ -5,20 +5,22 @@ import shutil
 import zipfile
 
 import pandas as pd
+from conftest import EXAMPLE
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import diagnostic
-from conftest import EXAMPLE
 from diagnostic.datasets import ACTOR_TYPES
 
 FORM = diagnostic.read_xlsform(EXAMPLE / "formulaire_acteurs.xlsx")
 BASE = pd.read_excel(EXAMPLE / "export_kobo_acteurs.xlsx", dtype=str, engine="calamine")
 TYPES = [t for t, *_ in ACTOR_TYPES]
-COMMON = settings(max_examples=25, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                         HealthCheck.too_slow])
+COMMON = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -65,9 +67,19 @@ def test_rows_read_equal_rows_loaded_plus_rejected(frame, tmp_path_factory):
     assert path.read_bytes() == before
 
 
-PAYLOADS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x.invalid","clic")', "+33 6 00",
-            "-2+3", "@SUM(A1)", "\t=1", "\r=1", "<script>alert(1)</script>",
-            "\u202eevil", "ctrl\x07char", "y" * 5000]
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x.invalid","clic")',
+    "+33 6 00",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "<script>alert(1)</script>",
+    "\u202eevil",
+    "ctrl\x07char",
+    "y" * 5000,
+]
 EMAILS = st.from_regex(r"[a-z]{3,8}\.[a-z]{3,8}@[a-z]{4,8}\.(fr|org)", fullmatch=True)
 PHONES = st.from_regex(r"0[67]( [0-9]{2}){4}", fullmatch=True)
 
@@ -85,14 +97,19 @@ def projects(draw):
     frame["identite/telephone"] = phones
     frame["identite/contact_nom"] = [f"Personne{i} Secrète{i}" for i in range(n)]
     payload = draw(st.sampled_from(PAYLOADS))
-    frame["cooperation/commentaire"] = [f"{payload} écrire à {e} ou {p}"
-                                        for e, p in zip(emails, phones)]
+    frame["cooperation/commentaire"] = [
+        f"{payload} écrire à {e} ou {p}" for e, p in zip(emails, phones)
+    ]
     frame["ressources/besoins_autre"] = payload
     return frame, emails, phones, payload
 
 
-@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=projects())
 def test_no_export_leaks_personal_data_or_small_group_percentages(case, tmp_path_factory):
     frame, emails, phones, payload = case
@@ -103,12 +120,18 @@ def test_no_export_leaks_personal_data_or_small_group_percentages(case, tmp_path
     _write(frame, root / "export_kobo_acteurs.xlsx")
     diag = diagnostic.run_diagnostic(diagnostic.read_project(root / "diagnostic.toml"))
     out = diagnostic.write_outputs(diag, root / "out")
-    texts = [p.read_text(encoding="utf-8") for p in (root / "out").rglob("*")
-             if p.suffix in (".csv", ".html", ".gexf")]
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in (root / "out").rglob("*")
+        if p.suffix in (".csv", ".html", ".gexf")
+    ]
     with zipfile.ZipFile(out["workbook"]) as z:
         xml = [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
-        sheets = [z.read(n).decode("utf-8", "replace") for n in z.namelist()
-                  if n.startswith("xl/worksheets/")]
+        sheets = [
+            z.read(n).decode("utf-8", "replace")
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/")
+        ]
     blob = "\n".join(texts + xml)
     for secret in emails + phones + list(frame["identite/contact_nom"]):
         assert secret not in blob
@@ -127,8 +150,9 @@ def test_no_export_leaks_personal_data_or_small_group_percentages(case, tmp_path
     header_row = next(r for r in ws.iter_rows() if r[0].value == "Enjeu")
     for cell in header_row[1:]:
         n = int(re.search(r"\(n=(\d+)\)", str(cell.value)).group(1))
-        column = [ws.cell(row=r, column=cell.column).value
-                  for r in range(cell.row + 1, ws.max_row + 1)]
+        column = [
+            ws.cell(row=r, column=cell.column).value for r in range(cell.row + 1, ws.max_row + 1)
+        ]
         if n < diag.settings.min_group_size:
             assert all(v in (None, f"n<{diag.settings.min_group_size}") for v in column)
 
@@ -141,17 +165,25 @@ def test_same_inputs_give_identical_tables(tmp_path, example_diag):
         assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes(), p.name
 
 
-REPEAT_FORM_ROWS = (["type", "name", "label"], ["text", "nom", "Structure"],
-                    ["begin_repeat", "salaries", "Salariés"], ["integer", "age", "Âge"],
-                    ["end_repeat", "", ""])
+REPEAT_FORM_ROWS = (
+    ["type", "name", "label"],
+    ["text", "nom", "Structure"],
+    ["begin_repeat", "salaries", "Salariés"],
+    ["integer", "age", "Âge"],
+    ["end_repeat", "", ""],
+)
 
 
 @COMMON
-@given(parents=st.lists(st.sampled_from(["uuid:a", "uuid:b", "uuid:c", "uuid:z", ""]),
-                        min_size=1, max_size=12),
-       ages=st.lists(st.sampled_from(["34", "", "dix"]), min_size=12, max_size=12))
-def test_every_repeat_row_is_loaded_once_or_rejected_with_its_reason(parents, ages,
-                                                                     tmp_path_factory):
+@given(
+    parents=st.lists(
+        st.sampled_from(["uuid:a", "uuid:b", "uuid:c", "uuid:z", ""]), min_size=1, max_size=12
+    ),
+    ages=st.lists(st.sampled_from(["34", "", "dix"]), min_size=12, max_size=12),
+)
+def test_every_repeat_row_is_loaded_once_or_rejected_with_its_reason(
+    parents, ages, tmp_path_factory
+):
     folder = tmp_path_factory.mktemp("r")
     from openpyxl import Workbook
 
@@ -163,8 +195,13 @@ def test_every_repeat_row_is_loaded_once_or_rejected_with_its_reason(parents, ag
     path = folder / "export.zip"
     with zipfile.ZipFile(path, "w") as z:  # uuid:c is an empty submission: rejected
         z.writestr("f.csv", "nom,KEY\nGarage,uuid:a\nFerme,uuid:b\n,uuid:c\n")
-        z.writestr("f-salaries.csv", "age,PARENT_KEY,KEY\n" + "".join(
-            f"{a},{p},{p}/salaries[{i}]\n" for i, (p, a) in enumerate(zip(parents, ages))))
+        z.writestr(
+            "f-salaries.csv",
+            "age,PARENT_KEY,KEY\n"
+            + "".join(
+                f"{a},{p},{p}/salaries[{i}]\n" for i, (p, a) in enumerate(zip(parents, ages))
+            ),
+        )
     s = diagnostic.read_responses(path, diagnostic.read_form(folder / "form.xlsx"))
     (acc,) = s.repeat_accounts
     assert acc.rows_read == len(parents) == acc.rows_loaded + acc.rows_rejected

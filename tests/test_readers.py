@@ -1,6 +1,6 @@
 import pandas as pd
-
 from conftest import EXAMPLE
+
 from diagnostic import read_responses, read_xlsform
 
 
@@ -21,7 +21,12 @@ def test_row_accounting_and_rejections():
 def test_actor_types_and_multi_select_answers():
     s = _example()
     assert s.actors["actor_type"].value_counts().to_dict() == {
-        "entreprise": 56, "association": 46, "collectivite": 26, "cooperative": 16, "financeur": 4}
+        "entreprise": 56,
+        "association": 46,
+        "collectivite": 26,
+        "cooperative": 16,
+        "financeur": 4,
+    }
     row2 = s.actors.loc[s.actors["source_row"] == 2, "actor_id"].iloc[0]
     besoins = s.answers[(s.answers["actor_id"] == row2) & (s.answers["question_id"] == "besoins")]
     assert sorted(besoins["value"]) == ["benevoles"]  # planted: the transport company's need
@@ -30,12 +35,25 @@ def test_actor_types_and_multi_select_answers():
 
 def test_personal_data_is_kept_apart():
     s = _example()
-    assert set(s.personal["field"]) == {"nom_structure", "contact_nom", "contact_email", "telephone"}
-    assert not s.answers["question_id"].isin(["contact_nom", "contact_email", "telephone",
-                                              "nom_structure"]).any()
-    assert not s.answers["value"].str.contains("@exemple.fr", regex=False).any() or \
-        s.answers.loc[s.answers["value"].str.contains("@exemple.fr", regex=False).fillna(False),
-                      "question_id"].eq("commentaire").all()
+    assert set(s.personal["field"]) == {
+        "nom_structure",
+        "contact_nom",
+        "contact_email",
+        "telephone",
+    }
+    assert (
+        not s.answers["question_id"]
+        .isin(["contact_nom", "contact_email", "telephone", "nom_structure"])
+        .any()
+    )
+    assert (
+        not s.answers["value"].str.contains("@exemple.fr", regex=False).any()
+        or s.answers.loc[
+            s.answers["value"].str.contains("@exemple.fr", regex=False).fillna(False), "question_id"
+        ]
+        .eq("commentaire")
+        .all()
+    )
 
 
 def test_pseudonyms_are_stable_across_reads():

@@ -28,8 +28,9 @@ def _plain(text):
 
 def _structure_texts(path):
     """Question texts and (code, text) subquestions of a .txt structure, by question code."""
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(keepends=True),
-                           delimiter="\t"))
+    rows = list(
+        csv.reader(path.read_text(encoding="utf-8-sig").splitlines(keepends=True), delimiter="\t")
+    )
     text = rows[0].index("text")
     questions, subs, code = {}, {}, None
     for row in rows[1:]:
@@ -63,8 +64,12 @@ def _by_row(survey):
     """The answers with each respondent's row of the file instead of its pseudonym."""
     rows = dict(zip(survey.actors["actor_id"], survey.actors["source_row"]))
     out = survey.answers.assign(row=survey.answers["actor_id"].map(rows))
-    return (out[["row", "question_id", "value"]].astype(str)
-            .sort_values(["row", "question_id", "value"]).reset_index(drop=True))
+    return (
+        out[["row", "question_id", "value"]]
+        .astype(str)
+        .sort_values(["row", "question_id", "value"])
+        .reset_index(drop=True)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +90,16 @@ def test_full_text_headings_match_all_130_codes(nl):
     # ("text [option label]") were already recognised by label; array rows by full text
     assert cols["match"].value_counts().to_dict() == {"label": 98, "full_text": 32}
     same = coded.columns.loc[coded.columns["match"] != "meta", ["question_id", "option"]]
-    pd.testing.assert_frame_equal(cols[["question_id", "option"]].reset_index(drop=True),
-                                  same.reset_index(drop=True))
-    assert full.columns.set_index("column").at[
-        "In which disciplines do you work (select as many as apply) [Computer Science]",
-        "option"] == "SQ017"
+    pd.testing.assert_frame_equal(
+        cols[["question_id", "option"]].reset_index(drop=True), same.reset_index(drop=True)
+    )
+    assert (
+        full.columns.set_index("column").at[
+            "In which disciplines do you work (select as many as apply) [Computer Science]",
+            "option",
+        ]
+        == "SQ017"
+    )
     assert (full.account.rows_read, full.account.rows_loaded) == (77, 77)
     assert not full.anomalies["problem"].str.contains("inconnue|absente de la liste").any()
 
@@ -98,8 +108,10 @@ def test_full_text_answers_are_the_code_heading_answers(nl):
     coded, full, _path = nl
     assert len(coded.answers) == 4357
     pd.testing.assert_frame_equal(_by_row(full), _by_row(coded))
-    assert (full.asked["question_id"].value_counts().sort_index().to_dict()
-            == coded.asked["question_id"].value_counts().sort_index().to_dict())
+    assert (
+        full.asked["question_id"].value_counts().sort_index().to_dict()
+        == coded.asked["question_id"].value_counts().sort_index().to_dict()
+    )
 
 
 def test_inspect_json_reports_the_columns_matched(nl, capsys, shared):
@@ -110,12 +122,22 @@ def test_inspect_json_reports_the_columns_matched(nl, capsys, shared):
     assert report["format"] == "limesurvey_csv"
     columns = {c["column"]: c for c in report["columns"]}
     assert columns["Do you write code as part of your job?"] == {
-        "column": "Do you write code as part of your job?", "question_id": "rse1",
-        "option": None, "rank": None, "match": "label", "score": 100.0}
-    heading = ("[In an average month, how much time do you spend on software development]")
-    assert columns[heading] == {"column": heading, "question_id": "likert0_time1can",
-                                "option": None, "rank": None, "match": "full_text",
-                                "score": 100.0}
+        "column": "Do you write code as part of your job?",
+        "question_id": "rse1",
+        "option": None,
+        "rank": None,
+        "match": "label",
+        "score": 100.0,
+    }
+    heading = "[In an average month, how much time do you spend on software development]"
+    assert columns[heading] == {
+        "column": heading,
+        "question_id": "likert0_time1can",
+        "option": None,
+        "rank": None,
+        "match": "full_text",
+        "score": 100.0,
+    }
     assert sum(c["question_id"] is not None for c in report["columns"]) == 130
 
 
@@ -132,18 +154,31 @@ def test_headings_as_limesurvey_wrote_them(shared, tmp_path):
     assert (s.columns["match"] == "none").sum() == 1
     left = s.anomalies[s.anomalies["problem"].str.contains("inconnue")]
     assert left[["file", "column"]].values.tolist() == [
-        ["results-texts.csv", "What is the duration of your current contract? (in years)"]]
-    coded = read_responses(folder / "public_data.csv", read_form(
-        folder / "questions_to_import.txt"))
+        ["results-texts.csv", "What is the duration of your current contract? (in years)"]
+    ]
+    coded = read_responses(
+        folder / "public_data.csv", read_form(folder / "questions_to_import.txt")
+    )
     expected = _by_row(coded)
     pd.testing.assert_frame_equal(
-        _by_row(s), expected[expected["question_id"] != "currentEmp11"].reset_index(drop=True))
+        _by_row(s), expected[expected["question_id"] != "currentEmp11"].reset_index(drop=True)
+    )
 
 
 # A French survey exported with abbreviated headings: each text cut to 15 characters and
 # followed by ".. " (Writer.php, getAbbreviatedHeading), "[Autre]" for the "other" field.
-_HEAD = ["class", "type/scale", "name", "relevance", "text", "help", "language",
-         "validation", "mandatory", "other"]
+_HEAD = [
+    "class",
+    "type/scale",
+    "name",
+    "relevance",
+    "text",
+    "help",
+    "language",
+    "validation",
+    "mandatory",
+    "other",
+]
 _ROWS = [
     ["S", "", "language", "", "fr"],
     ["G", "1", "Profil", "1", "", "", "fr"],
@@ -156,11 +191,19 @@ _ROWS = [
     ["SQ", "", "log", "1", "Logement des salariés", "", "fr"],
     ["SQ", "", "mob", "1", "Mobilité des habitants", "", "fr"],
     ["SQ", "", "num", "1", "Numérique", "", "fr"],
-    ["Q", "F", "enjeux", "1", "<p>Importance de chaque <b>enjeu</b> pour le territoire</p>",
-     "", "fr"],
+    [
+        "Q",
+        "F",
+        "enjeux",
+        "1",
+        "<p>Importance de chaque <b>enjeu</b> pour le territoire</p>",
+        "",
+        "fr",
+    ],
     ["SQ", "", "emp", "1", "Emploi local", "", "fr"],
     ["SQ", "", "ser", "1", "Services publics de proximité", "", "fr"],
-    ["A", "0", "1", "", "Faible", "", "fr"], ["A", "0", "2", "", "Moyenne", "", "fr"],
+    ["A", "0", "1", "", "Faible", "", "fr"],
+    ["A", "0", "2", "", "Moyenne", "", "fr"],
     ["A", "0", "3", "", "Forte", "", "fr"],
     ["Q", "N", "age", "1", "Âge", "", "fr"],
 ]
@@ -179,15 +222,22 @@ _COLUMNS = [
     ("statut_other", _abbreviated("Statut de votre structure", "Autre")),
     ("salaries", _abbreviated("Votre structure emploie-t-elle des salariés ?")),
     ("benevoles", _abbreviated("Votre structure accueille-t-elle des bénévoles ?")),
-    ("besoins/log", _abbreviated("Quels sont les besoins de votre structure ?",
-                                 "Logement des salariés")),
-    ("besoins/mob", _abbreviated("Quels sont les besoins de votre structure ?",
-                                 "Mobilité des habitants")),
+    (
+        "besoins/log",
+        _abbreviated("Quels sont les besoins de votre structure ?", "Logement des salariés"),
+    ),
+    (
+        "besoins/mob",
+        _abbreviated("Quels sont les besoins de votre structure ?", "Mobilité des habitants"),
+    ),
     ("besoins/num", _abbreviated("Quels sont les besoins de votre structure ?", "Numérique")),
-    ("enjeux_emp", _abbreviated("Importance de chaque enjeu pour le territoire",
-                                "Emploi local")),
-    ("enjeux_ser", _abbreviated("Importance de chaque enjeu pour le territoire",
-                                "Services publics de proximité")),
+    ("enjeux_emp", _abbreviated("Importance de chaque enjeu pour le territoire", "Emploi local")),
+    (
+        "enjeux_ser",
+        _abbreviated(
+            "Importance de chaque enjeu pour le territoire", "Services publics de proximité"
+        ),
+    ),
     ("age", "Âge"),
 ]
 _ANSWERS = [
@@ -205,7 +255,8 @@ def abbreviated(tmp_path):
     export = tmp_path / "results-survey.csv"
     with export.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out, delimiter=";").writerows(
-            [["ID réponse"] + [h for _q, h in _COLUMNS]] + _ANSWERS)
+            [["ID réponse"] + [h for _q, h in _COLUMNS]] + _ANSWERS
+        )
     return read_responses(export, read_form(structure))
 
 
@@ -213,19 +264,39 @@ def test_abbreviated_headings_are_matched(abbreviated):
     s = abbreviated
     assert (s.account.rows_read, s.account.rows_loaded) == (3, 3)
     cols = s.columns[s.columns["match"] != "meta"]
-    got = {(q if pd.isna(o) else f"{q}/{o}"): m for q, o, m in
-           zip(cols["question_id"], cols["option"], cols["match"]) if not pd.isna(q)}
-    assert got == {"statut": "abbreviated", "statut_other": "abbreviated",
-                   "besoins/log": "abbreviated",
-                   "besoins/mob": "abbreviated", "besoins/num": "abbreviated",
-                   "enjeux_emp": "abbreviated", "enjeux_ser": "abbreviated",
-                   "age": "label"}  # a question without subquestion: its text is its label
+    got = {
+        (q if pd.isna(o) else f"{q}/{o}"): m
+        for q, o, m in zip(cols["question_id"], cols["option"], cols["match"])
+        if not pd.isna(q)
+    }
+    assert got == {
+        "statut": "abbreviated",
+        "statut_other": "abbreviated",
+        "besoins/log": "abbreviated",
+        "besoins/mob": "abbreviated",
+        "besoins/num": "abbreviated",
+        "enjeux_emp": "abbreviated",
+        "enjeux_ser": "abbreviated",
+        "age": "label",
+    }  # a question without subquestion: its text is its label
     got = sorted(zip(s.answers["question_id"], s.answers["value"]))
-    assert got == [("age", "35"), ("age", "42"), ("age", "58"), ("besoins", "log"),
-                   ("besoins", "mob"), ("besoins", "num"),
-                   ("enjeux_emp", "1"), ("enjeux_emp", "2"), ("enjeux_emp", "3"),
-                   ("enjeux_ser", "2"), ("enjeux_ser", "3"), ("statut", "-oth-"),
-                   ("statut", "asso"), ("statut", "ent"), ("statut_other", "Collectif")]
+    assert got == [
+        ("age", "35"),
+        ("age", "42"),
+        ("age", "58"),
+        ("besoins", "log"),
+        ("besoins", "mob"),
+        ("besoins", "num"),
+        ("enjeux_emp", "1"),
+        ("enjeux_emp", "2"),
+        ("enjeux_emp", "3"),
+        ("enjeux_ser", "2"),
+        ("enjeux_ser", "3"),
+        ("statut", "-oth-"),
+        ("statut", "asso"),
+        ("statut", "ent"),
+        ("statut_other", "Collectif"),
+    ]
 
 
 def test_ambiguous_abbreviated_heading_stays_unmatched_and_reported(abbreviated):
@@ -236,63 +307,101 @@ def test_ambiguous_abbreviated_heading_stays_unmatched_and_reported(abbreviated)
     report = s.anomalies[s.anomalies["column"].isin(left)]
     assert report[["file", "column", "action"]].values.tolist() == [
         ["results-survey.csv", "Votre structure..", "conservé"],
-        ["results-survey.csv", "Votre structure.. (2)", "conservé"]]
-    assert report["problem"].tolist()[0].startswith(
-        "en-tête en texte intégral proche de plusieurs questions du formulaire "
-        "(salaries, benevoles) : colonne ignorée")
+        ["results-survey.csv", "Votre structure.. (2)", "conservé"],
+    ]
+    assert (
+        report["problem"]
+        .tolist()[0]
+        .startswith(
+            "en-tête en texte intégral proche de plusieurs questions du formulaire "
+            "(salaries, benevoles) : colonne ignorée"
+        )
+    )
     assert not s.answers["question_id"].isin(["salaries", "benevoles"]).any()
 
 
-@pytest.mark.parametrize("heading, expected", [
-    ("Votre structure.. [Autre]", 15),
-    ("Quels sont les .. [Logement des sa.. ]", 15),
-    ("Âge", None),
-    ("Question [Emploi local]", None),
-])
+@pytest.mark.parametrize(
+    "heading, expected",
+    [
+        ("Votre structure.. [Autre]", 15),
+        ("Quels sont les .. [Logement des sa.. ]", 15),
+        ("Âge", None),
+        ("Question [Emploi local]", None),
+    ],
+)
 def test_cut_length(heading, expected):
     assert cut_length(heading) == expected
 
 
-@pytest.mark.parametrize("heading", [
-    "Votre   <b>âge</b> [Autre]", "votre âge[autre]", "Votre_âge_[Autre]",
-    "Votre&nbsp;âge [ Autre ]",
-])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Votre   <b>âge</b> [Autre]",
+        "votre âge[autre]",
+        "Votre_âge_[Autre]",
+        "Votre&nbsp;âge [ Autre ]",
+    ],
+)
 def test_heading_key_sets_aside_html_case_spaces(heading):
     assert heading_key(heading) == heading_key("Votre âge [Autre]")
 
 
 def test_fuzzy_match_needs_a_clear_winner():
-    fields = [FieldText("q_a", None, "Satisfaction des habitants", ("Commune 1",)),
-              FieldText("q_b", None, "Satisfaction des habitants", ("Commune 2",)),
-              FieldText("r", None, "Combien de salariés votre structure emploie-t-elle ?")]
+    fields = [
+        FieldText("q_a", None, "Satisfaction des habitants", ("Commune 1",)),
+        FieldText("q_b", None, "Satisfaction des habitants", ("Commune 2",)),
+        FieldText("r", None, "Combien de salariés votre structure emploie-t-elle ?"),
+    ]
     matched, ambiguous = match_headings(
-        ["Satisfaction des habitant [Commune]",
-         "Combien de salariés votre structure emploie-t-elle"], fields)
+        [
+            "Satisfaction des habitant [Commune]",
+            "Combien de salariés votre structure emploie-t-elle",
+        ],
+        fields,
+    )
     assert {h: (f.question_id, how) for h, (f, how, _s) in matched.items()} == {
-        "Combien de salariés votre structure emploie-t-elle": ("r", "fuzzy")}
+        "Combien de salariés votre structure emploie-t-elle": ("r", "fuzzy")
+    }
     assert ambiguous == {"Satisfaction des habitant [Commune]": ("questions", ["q_a", "q_b"])}
 
 
 @pytest.mark.parametrize("scale_word", ["Scale", "Échelle"])
 def test_abbreviated_dual_scale_rows_are_told_apart_by_their_number(scale_word):
-    fields = [FieldText(f"enj_{sub}_{scale}", None, "Pour chaque enjeu du territoire",
-                        (text, f"Scale {scale + 1}"), scale)
-              for sub, text in (("log", "Logement"), ("mob", "Mobilité")) for scale in (0, 1)]
-    headings = [f"Pour chaque enj.. [{text}][{scale_word} {n}]"
-                for text in ("Logement", "Mobilité") for n in (1, 2)]
+    fields = [
+        FieldText(
+            f"enj_{sub}_{scale}",
+            None,
+            "Pour chaque enjeu du territoire",
+            (text, f"Scale {scale + 1}"),
+            scale,
+        )
+        for sub, text in (("log", "Logement"), ("mob", "Mobilité"))
+        for scale in (0, 1)
+    ]
+    headings = [
+        f"Pour chaque enj.. [{text}][{scale_word} {n}]"
+        for text in ("Logement", "Mobilité")
+        for n in (1, 2)
+    ]
     matched, ambiguous = match_headings(headings, fields)
     assert ambiguous == {}
     assert [matched[h][0].question_id for h in headings] == [
-        "enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"]
+        "enj_log_0",
+        "enj_log_1",
+        "enj_mob_0",
+        "enj_mob_1",
+    ]
     assert {how for _f, how, _s in matched.values()} == {"abbreviated"}
 
 
 def test_row_ending_with_a_number_is_not_taken_for_a_scale():
-    fields = [FieldText("enj_log_0", None, "Pour chaque enjeu", ("Logement", "Scale 1"), 0),
-              FieldText("enj_log_1", None, "Pour chaque enjeu", ("Logement", "Scale 2"), 1),
-              FieldText("sat_c1", None, "Satisfaction des habitants de la commune",
-                        ("Commune 1",))]
+    fields = [
+        FieldText("enj_log_0", None, "Pour chaque enjeu", ("Logement", "Scale 1"), 0),
+        FieldText("enj_log_1", None, "Pour chaque enjeu", ("Logement", "Scale 2"), 1),
+        FieldText("sat_c1", None, "Satisfaction des habitants de la commune", ("Commune 1",)),
+    ]
     matched, ambiguous = match_headings(
-        ["Satisfaction des habitants de la commune? [Commune 1]"], fields)
+        ["Satisfaction des habitants de la commune? [Commune 1]"], fields
+    )
     assert [(f.question_id, how) for f, how, _s in matched.values()] == [("sat_c1", "fuzzy")]
     assert ambiguous == {}

@@ -16,25 +16,47 @@ def test_sample_export_with_repeat_sheet(kobo):
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (5, 5, 0)
     assert s.repeats == {"members": 12}
     reasons = s.answers[s.answers["question_id"] == "reason"]["value"].value_counts().to_dict()
-    assert reasons == {"education": 4, "accomodation": 2, "employment": 2, "community": 2,
-                       "reunification": 2, "safety": 1, "movement": 1}
+    assert reasons == {
+        "education": 4,
+        "accomodation": 2,
+        "employment": 2,
+        "community": 2,
+        "reunification": 2,
+        "safety": 1,
+        "movement": 1,
+    }
     # age and sex live in the repeat sheet: not reported missing; "date" really is missing
     assert s.anomalies["column"].tolist() == ["date"]
 
 
 #: The sheet `members` of data.xlsx: (submission's Excel row, member number, age, sex),
 #: linked by `_submission__uuid`; the household sizes (HHSize) are 1, 5, 3, 1 and 2.
-MEMBERS = [(2, 1, "56", "male"), (3, 1, "2", "male"), (3, 2, "3", "male"),
-           (3, 3, "10", "female"), (3, 4, "45", "male"), (3, 5, "35", "female"),
-           (4, 1, "4", "male"), (4, 2, "34", "female"), (4, 3, "34", "male"),
-           (5, 1, "51", "female"), (6, 1, "21", "male"), (6, 2, "25", "female")]
+MEMBERS = [
+    (2, 1, "56", "male"),
+    (3, 1, "2", "male"),
+    (3, 2, "3", "male"),
+    (3, 3, "10", "female"),
+    (3, 4, "45", "male"),
+    (3, 5, "35", "female"),
+    (4, 1, "4", "male"),
+    (4, 2, "34", "female"),
+    (4, 3, "34", "male"),
+    (5, 1, "51", "female"),
+    (6, 1, "21", "male"),
+    (6, 2, "25", "female"),
+]
 
 
 def test_sample_repeat_answers_attached_to_their_submission(kobo):
     s = read_responses(kobo / "data.xlsx", read_form(kobo / "sample_xlsform.xlsx"))
     assert [a.as_dict() for a in s.repeat_accounts] == [
-        {"file": "data.xlsx, feuille members", "rows_read": 12, "rows_loaded": 12,
-         "rows_rejected": 0}]
+        {
+            "file": "data.xlsx, feuille members",
+            "rows_read": 12,
+            "rows_loaded": 12,
+            "rows_rejected": 0,
+        }
+    ]
     row_of = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
     inside = s.answers[s.answers["instance"].notna()]
     assert len(inside) == 24 and set(inside["question_id"]) == {"age", "sex"}
@@ -43,20 +65,24 @@ def test_sample_repeat_answers_attached_to_their_submission(kobo):
     assert got == MEMBERS
     sizes = s.answers[s.answers["question_id"] == "HHSize"]
     assert dict(zip(sizes["actor_id"].map(row_of), sizes["value"].astype(int))) == (
-        inside.groupby("actor_id")["instance"].max().rename(row_of).to_dict())
+        inside.groupby("actor_id")["instance"].max().rename(row_of).to_dict()
+    )
     assert s.questions.set_index("question_id")["repeat"].dropna().to_dict() == {
-        "age": "members", "sex": "members"}
+        "age": "members",
+        "sex": "members",
+    }
     assert s.answers.loc[s.answers["question_id"] == "reason", "instance"].isna().all()
 
 
 def test_sample_repeat_without_form_guesses_its_questions(kobo):
     s = read_responses(kobo / "data.xlsx")
     inside = s.answers[s.answers["instance"].notna()]
-    assert inside["question_id"].value_counts().to_dict() == {"members_age": 12,
-                                                              "members_sex": 12}
+    assert inside["question_id"].value_counts().to_dict() == {"members_age": 12, "members_sex": 12}
     assert s.questions.set_index("question_id").loc["members_sex", "repeat"] == "members"
     assert sorted(s.choices.loc[s.choices["list_name"] == "members_sex", "value"]) == [
-        "female", "male"]
+        "female",
+        "male",
+    ]
 
 
 def _kobo_nested_export(tmp_path):
@@ -66,27 +92,41 @@ def _kobo_nested_export(tmp_path):
     wb = Workbook()
     main = wb.active
     main.title = "acteurs"
-    for row in (["nom_structure", "_uuid", "_index"], ["Garage", "u1", "1"],
-                ["Épicerie", "u2", "2"]):
+    for row in (
+        ["nom_structure", "_uuid", "_index"],
+        ["Garage", "u1", "1"],
+        ["Épicerie", "u2", "2"],
+    ):
         main.append(row)
     staff = wb.create_sheet("salaries")
-    for row in (["salaries/age", "_index", "_parent_index", "_parent_table_name"],
-                ["34", "1", "2", "acteurs"], ["51", "2", "1", "acteurs"],
-                ["28", "3", "9", "acteurs"]):
+    for row in (
+        ["salaries/age", "_index", "_parent_index", "_parent_table_name"],
+        ["34", "1", "2", "acteurs"],
+        ["51", "2", "1", "acteurs"],
+        ["28", "3", "9", "acteurs"],
+    ):
         staff.append(row)
     courses = wb.create_sheet("formations")
-    for row in (["salaries/formations/intitule", "_index", "_parent_index",
-                 "_parent_table_name"], ["Soudure", "1", "2", "salaries"],
-                ["Caisse", "2", "1", "salaries"]):
+    for row in (
+        ["salaries/formations/intitule", "_index", "_parent_index", "_parent_table_name"],
+        ["Soudure", "1", "2", "salaries"],
+        ["Caisse", "2", "1", "salaries"],
+    ):
         courses.append(row)
     wb.save(tmp_path / "export.xlsx")
     form = Workbook()
     ws = form.active
     ws.title = "survey"
-    for row in (["type", "name", "label"], ["text", "nom_structure", "Structure"],
-                ["begin_repeat", "salaries", "Salariés"], ["integer", "age", "Âge"],
-                ["begin_repeat", "formations", "Formations"], ["text", "intitule", "Intitulé"],
-                ["end_repeat", "", ""], ["end_repeat", "", ""]):
+    for row in (
+        ["type", "name", "label"],
+        ["text", "nom_structure", "Structure"],
+        ["begin_repeat", "salaries", "Salariés"],
+        ["integer", "age", "Âge"],
+        ["begin_repeat", "formations", "Formations"],
+        ["text", "intitule", "Intitulé"],
+        ["end_repeat", "", ""],
+        ["end_repeat", "", ""],
+    ):
         ws.append(row)
     form.save(tmp_path / "form.xlsx")
     return tmp_path / "export.xlsx", read_form(tmp_path / "form.xlsx")
@@ -99,15 +139,23 @@ def test_kobo_parent_index_links_nested_repeats_and_reports_orphans(tmp_path):
     inside = s.answers[s.answers["instance"].notna()]
     got = [(q, row_of[a], int(i), v) for a, q, v, i, _r in inside.itertuples(index=False)]
     # the employee aged 51 belongs to the garage (row 2) and took "Soudure"
-    assert got == [("age", 3, 1, "34"), ("age", 2, 1, "51"),
-                   ("intitule", 2, 1, "Soudure"), ("intitule", 3, 1, "Caisse")]
+    assert got == [
+        ("age", 3, 1, "34"),
+        ("age", 2, 1, "51"),
+        ("intitule", 2, 1, "Soudure"),
+        ("intitule", 3, 1, "Caisse"),
+    ]
     orphan = s.anomalies[s.anomalies["action"] == "rejeté"]
     assert orphan[["file", "row", "column", "value"]].values.tolist() == [
-        ["export.xlsx, feuille salaries", 4, "_parent_index", "9"]]
-    assert orphan["problem"].iloc[0] == ("ligne de répétition sans soumission parente : "
-                                         "aucune soumission n'a « _index » = 9")
+        ["export.xlsx, feuille salaries", 4, "_parent_index", "9"]
+    ]
+    assert orphan["problem"].iloc[0] == (
+        "ligne de répétition sans soumission parente : aucune soumission n'a « _index » = 9"
+    )
     assert [(a.rows_read, a.rows_loaded, a.rows_rejected) for a in s.repeat_accounts] == [
-        (3, 2, 1), (2, 2, 0)]
+        (3, 2, 1),
+        (2, 2, 0),
+    ]
 
 
 def test_likert_export_with_generated_group_names(kobo):
@@ -122,7 +170,9 @@ def test_likert_export_with_generated_group_names(kobo):
 
 def test_abidjan_household_csv_with_legacy_xls_form(shared):
     folder = shared / "surveys" / "kobo_epfl_abidjan_2022"
-    s = read_responses(folder / "household_data_abidjan.csv", read_form(folder / "Abidjan_2022.xls"))
+    s = read_responses(
+        folder / "household_data_abidjan.csv", read_form(folder / "Abidjan_2022.xls")
+    )
     assert s.format == "kobo_csv"
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (567, 567, 0)
     assert s.actors["actor_id"].is_unique
@@ -142,13 +192,21 @@ def _form(tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    for row in (["type", "name", "label"], ["begin_group", "res", "Ressources"],
-                ["select_multiple besoin", "besoins", "Besoins"], ["end_group", "", ""],
-                ["integer", "salaries", "Salariés"], ["date", "creation", "Création"]):
+    for row in (
+        ["type", "name", "label"],
+        ["begin_group", "res", "Ressources"],
+        ["select_multiple besoin", "besoins", "Besoins"],
+        ["end_group", "", ""],
+        ["integer", "salaries", "Salariés"],
+        ["date", "creation", "Création"],
+    ):
         ws.append(row)
     ch = wb.create_sheet("choices")
-    for row in (["list_name", "name", "label"], ["besoin", "locaux", "Locaux"],
-                ["besoin", "vehicules", "Véhicules"]):
+    for row in (
+        ["list_name", "name", "label"],
+        ["besoin", "locaux", "Locaux"],
+        ["besoin", "vehicules", "Véhicules"],
+    ):
         ch.append(row)
     wb.save(tmp_path / "form.xlsx")
     return read_form(tmp_path / "form.xlsx")
@@ -162,7 +220,9 @@ def test_kobo_csv_semicolons_blank_means_not_asked(tmp_path):
         '"u1";"2024-01-01";"locaux";"1";"0";"3";"12/03/2015"\n'
         '"u2";"2024-01-01";"";"";"";"dix";"2015-13-45"\n'
         '"u1";"2024-01-02";"vehicules";"0";"1";"2";"01/01/2020"\n'
-        '"u3";"2024-01-02";"";"";"";"";""\n', encoding="utf-8")
+        '"u3";"2024-01-02";"";"";"";"";""\n',
+        encoding="utf-8",
+    )
     s = read_responses(export, _form(tmp_path))
     assert s.format == "kobo_csv"
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (4, 2, 2)
@@ -170,10 +230,14 @@ def test_kobo_csv_semicolons_blank_means_not_asked(tmp_path):
     asked = s.asked[s.asked["question_id"] == "besoins"]["actor_id"].tolist()
     assert asked == [ids[2]]  # u2 left every box blank: not asked, not "nothing ticked"
     assert s.answers.loc[s.answers["question_id"] == "creation", "value"].tolist() == [
-        "2015-03-12", "2015-13-45"]
+        "2015-03-12",
+        "2015-13-45",
+    ]
     problems = s.anomalies.set_index("row")["problem"]
-    assert problems[3].tolist() == ["nombre illisible", "date illisible (attendu jj/mm/aaaa "
-                                    "ou aaaa-mm-jj)"]
+    assert problems[3].tolist() == [
+        "nombre illisible",
+        "date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)",
+    ]
     assert "même identifiant" in problems[4] and "vide" in problems[5]
 
 
@@ -182,7 +246,9 @@ def test_kobo_label_headers_and_label_values(tmp_path):
     export.write_text(
         '"_uuid";"_index";"Besoins";"Besoins/Locaux";"Besoins/Véhicules";"Salariés"\n'
         '"u1";"1";"Locaux Véhicules";"1";"1";"4,0"\n'
-        '"u2";"2";"Véhicules";"0";"1";"1"\n', encoding="utf-8")
+        '"u2";"2";"Véhicules";"0";"1";"1"\n',
+        encoding="utf-8",
+    )
     s = read_responses(export, _form(tmp_path))
     assert s.account.rows_loaded == 2
     besoins = s.answers[s.answers["question_id"] == "besoins"]["value"].tolist()

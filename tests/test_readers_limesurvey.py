@@ -30,12 +30,15 @@ def test_every_code_heading_matches_the_structure(nl):
     assert not s.anomalies["problem"].str.contains("inconnue|absente de la liste").any()
 
 
-@pytest.mark.parametrize("question_id, expected", [
-    ("rse1", {"Y": 75, "N": 2}),                   # "Yes"/"No" are the Y/N codes
-    ("rse3_SQ001", {"6": 19, "5": 17, "4": 16}),   # full answers: label "4" is code 5
-    ("currentEmp13", {"SQ017": 41, "SQ009": 22, "SQ052": 20}),  # [17] is the 17th option
-    ("likert2_progRSE1", {"3": 33, "2": 16, "4": 11}),
-])
+@pytest.mark.parametrize(
+    "question_id, expected",
+    [
+        ("rse1", {"Y": 75, "N": 2}),  # "Yes"/"No" are the Y/N codes
+        ("rse3_SQ001", {"6": 19, "5": 17, "4": 16}),  # full answers: label "4" is code 5
+        ("currentEmp13", {"SQ017": 41, "SQ009": 22, "SQ052": 20}),  # [17] is the 17th option
+        ("likert2_progRSE1", {"3": 33, "2": 16, "4": 11}),
+    ],
+)
 def test_full_answers_become_codes(nl, question_id, expected):
     s = nl[2]
     counts = s.answers[s.answers["question_id"] == question_id]["value"].value_counts()
@@ -59,7 +62,11 @@ def test_french_full_text_export_without_structure(unil):
     assert s.format == "limesurvey_xlsx"
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (348, 348, 0)
     assert s.questions["type"].value_counts().to_dict() == {
-        "single": 6, "multiple": 3, "text": 2, "numeric": 2}
+        "single": 6,
+        "multiple": 3,
+        "text": 2,
+        "numeric": 2,
+    }
     unlabelled = s.anomalies["problem"].str.contains("unlabelled")
     assert unlabelled.sum() == 12
 
@@ -68,7 +75,8 @@ def test_oui_non_columns_make_one_multiple_question(unil):
     s = unil
     qid = "quel_s_jour_s_avez_vous_fait"
     assert s.questions.set_index("question_id").at[qid, "label"] == (
-        "Quel(s) jour(s) avez-vous fait des visites?")
+        "Quel(s) jour(s) avez-vous fait des visites?"
+    )
     days = s.answers[s.answers["question_id"] == qid]["value"].value_counts().to_dict()
     assert days == {"samedi": 159, "dimanche": 152}
     assert (s.asked["question_id"] == qid).sum() == 348 - 124  # N/A: not shown
@@ -92,9 +100,22 @@ def test_other_column_and_odd_headers(unil):
 # - application/helpers/export_helper.php, tsvSurveyExport: in the .txt structure, the
 #   ``type/scale`` column of A (answer) and SQ rows holds the scale_id, and question
 #   attributes such as dualscale_headerA/B are columns of the Q row.
-_TXT_HEAD = ["class", "type/scale", "name", "relevance", "text", "help", "language",
-             "validation", "mandatory", "other", "default", "same_default",
-             "dualscale_headerA", "dualscale_headerB"]
+_TXT_HEAD = [
+    "class",
+    "type/scale",
+    "name",
+    "relevance",
+    "text",
+    "help",
+    "language",
+    "validation",
+    "mandatory",
+    "other",
+    "default",
+    "same_default",
+    "dualscale_headerA",
+    "dualscale_headerB",
+]
 _TXT_ROWS = [
     ["S", "", "language", "", "fr"],
     ["SL", "", "surveyls_title", "", "Enjeux du territoire", "", "fr"],
@@ -102,49 +123,75 @@ _TXT_ROWS = [
     ["Q", "L", "statut", "1", "Votre structure", "", "fr", "", "Y", "N"],
     ["A", "0", "asso", "", "Association", "", "fr"],
     ["A", "0", "ent", "", "Entreprise", "", "fr"],
-    ["Q", "1", "enj", "1", "Pour chaque enjeu :", "", "fr", "", "N", "N", "", "",
-     "Importance", "Satisfaction"],
+    [
+        "Q",
+        "1",
+        "enj",
+        "1",
+        "Pour chaque enjeu :",
+        "",
+        "fr",
+        "",
+        "N",
+        "N",
+        "",
+        "",
+        "Importance",
+        "Satisfaction",
+    ],
     ["SQ", "", "log", "1", "Logement", "", "fr"],
     ["SQ", "", "mob", "1", "Mobilité", "", "fr"],
-    ["A", "0", "1", "", "Faible", "", "fr"], ["A", "0", "2", "", "Moyenne", "", "fr"],
+    ["A", "0", "1", "", "Faible", "", "fr"],
+    ["A", "0", "2", "", "Moyenne", "", "fr"],
     ["A", "0", "3", "", "Forte", "", "fr"],
-    ["A", "1", "S1", "", "Insatisfait", "", "fr"], ["A", "1", "S2", "", "Satisfait", "", "fr"],
+    ["A", "1", "S1", "", "Insatisfait", "", "fr"],
+    ["A", "1", "S2", "", "Satisfait", "", "fr"],
 ]
 #: The same three responses under each heading style of LimeSurvey's response export.
 _HEADINGS = {
     "code": ["enj[log][1]", "enj[log][2]", "enj[mob][1]", "enj[mob][2]"],
     "em_code": ["enj_log_0", "enj_log_1", "enj_mob_0", "enj_mob_1"],
-    "code_text": ["enj[log][1]. Pour chaque enjeu : [Logement][Scale 1]",
-                  "enj[log][2]. Pour chaque enjeu : [Logement][Scale 2]",
-                  "enj[mob][1]. Pour chaque enjeu : [Mobilité][Scale 1]",
-                  "enj[mob][2]. Pour chaque enjeu : [Mobilité][Scale 2]"],
+    "code_text": [
+        "enj[log][1]. Pour chaque enjeu : [Logement][Scale 1]",
+        "enj[log][2]. Pour chaque enjeu : [Logement][Scale 2]",
+        "enj[mob][1]. Pour chaque enjeu : [Mobilité][Scale 1]",
+        "enj[mob][2]. Pour chaque enjeu : [Mobilité][Scale 2]",
+    ],
     # full-text headings: question text, then [subquestion][gT("Scale 1")] (Writer.php,
     # getFullFieldSubHeading; common_helper.php, createFieldMap)
-    "full_text": ["Pour chaque enjeu : [Logement][Scale 1]",
-                  "Pour chaque enjeu : [Logement][Scale 2]",
-                  "Pour chaque enjeu : [Mobilité][Scale 1]",
-                  "Pour chaque enjeu : [Mobilité][Scale 2]"],
+    "full_text": [
+        "Pour chaque enjeu : [Logement][Scale 1]",
+        "Pour chaque enjeu : [Logement][Scale 2]",
+        "Pour chaque enjeu : [Mobilité][Scale 1]",
+        "Pour chaque enjeu : [Mobilité][Scale 2]",
+    ],
     # "Scale" is translated by LimeSurvey (gT); its French wording was not found in the
     # sources, so only the number is relied on, whatever the word
-    "full_text_translated": ["Pour chaque enjeu : [Logement][Échelle 1]",
-                             "Pour chaque enjeu : [Logement][Échelle 2]",
-                             "Pour chaque enjeu : [Mobilité][Échelle 1]",
-                             "Pour chaque enjeu : [Mobilité][Échelle 2]"],
+    "full_text_translated": [
+        "Pour chaque enjeu : [Logement][Échelle 1]",
+        "Pour chaque enjeu : [Logement][Échelle 2]",
+        "Pour chaque enjeu : [Mobilité][Échelle 1]",
+        "Pour chaque enjeu : [Mobilité][Échelle 2]",
+    ],
 }
 
 
 def _dual_scale_files(tmp_path, style):
     structure = tmp_path / "structure.txt"
-    lines = ["\t".join(_TXT_HEAD)] + ["\t".join(r + [""] * (len(_TXT_HEAD) - len(r)))
-                                      for r in _TXT_ROWS]
+    lines = ["\t".join(_TXT_HEAD)] + [
+        "\t".join(r + [""] * (len(_TXT_HEAD) - len(r))) for r in _TXT_ROWS
+    ]
     structure.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
     export = tmp_path / f"results-{style}.csv"
-    rows = [["id", "submitdate", "lastpage", "startlanguage", "statut"] + _HEADINGS[style],
-            ["1", "2024-03-01 10:00:00", "2", "fr", "asso", "3", "S1", "2", "S2"],
-            ["2", "2024-03-01 11:00:00", "2", "fr", "ent", "1", "S2", "", ""],
-            ["3", "2024-03-02 09:00:00", "2", "fr", "asso", "S1", "S1", "3", "2"]]
-    export.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n",
-                      encoding="utf-8")
+    rows = [
+        ["id", "submitdate", "lastpage", "startlanguage", "statut"] + _HEADINGS[style],
+        ["1", "2024-03-01 10:00:00", "2", "fr", "asso", "3", "S1", "2", "S2"],
+        ["2", "2024-03-01 11:00:00", "2", "fr", "ent", "1", "S2", "", ""],
+        ["3", "2024-03-02 09:00:00", "2", "fr", "asso", "S1", "S1", "3", "2"],
+    ]
+    export.write_text(
+        "\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n", encoding="utf-8"
+    )
     return structure, export
 
 
@@ -158,7 +205,9 @@ def test_dual_scale_structure_gives_two_questions_per_row(tmp_path):
     assert q.loc[["enj_log_0", "enj_log_1"], "type"].tolist() == ["likert", "single"]
     assert form.choice_values(q.loc["enj_mob_0", "list_name"]) == ["1", "2", "3"]
     assert form.choice_labels(q.loc["enj_mob_1", "list_name"]) == {
-        "S1": "Insatisfait", "S2": "Satisfait"}
+        "S1": "Insatisfait",
+        "S2": "Satisfait",
+    }
 
 
 @pytest.mark.parametrize("style", sorted(_HEADINGS))
@@ -167,13 +216,23 @@ def test_dual_scale_export_loads_both_scales(tmp_path, style):
     s = read_responses(export, read_form(structure))
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (3, 3, 0)
     by_row = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
-    got = sorted((by_row[a], q, v) for a, q, v in
-                 zip(s.answers["actor_id"], s.answers["question_id"], s.answers["value"])
-                 if q.startswith("enj"))
-    assert got == [(2, "enj_log_0", "3"), (2, "enj_log_1", "S1"), (2, "enj_mob_0", "2"),
-                   (2, "enj_mob_1", "S2"), (3, "enj_log_0", "1"), (3, "enj_log_1", "S2"),
-                   (4, "enj_log_0", "S1"), (4, "enj_log_1", "S1"), (4, "enj_mob_0", "3"),
-                   (4, "enj_mob_1", "2")]
+    got = sorted(
+        (by_row[a], q, v)
+        for a, q, v in zip(s.answers["actor_id"], s.answers["question_id"], s.answers["value"])
+        if q.startswith("enj")
+    )
+    assert got == [
+        (2, "enj_log_0", "3"),
+        (2, "enj_log_1", "S1"),
+        (2, "enj_mob_0", "2"),
+        (2, "enj_mob_1", "S2"),
+        (3, "enj_log_0", "1"),
+        (3, "enj_log_1", "S2"),
+        (4, "enj_log_0", "S1"),
+        (4, "enj_log_1", "S1"),
+        (4, "enj_mob_0", "3"),
+        (4, "enj_mob_1", "2"),
+    ]
     # each scale is checked against its own answers: S1 is no importance, 2 no satisfaction
     out = s.anomalies[s.anomalies["problem"].str.contains("absente de la liste")]
     assert out[["row", "value"]].values.tolist() == [[4, "S1"], [4, "2"]]

@@ -5,9 +5,9 @@ import shutil
 import zipfile
 
 import pytest
+from conftest import EXAMPLE
 from openpyxl import Workbook, load_workbook
 
-from conftest import EXAMPLE
 from diagnostic.cli import main
 
 EXPORT = EXAMPLE / "export_kobo_acteurs.xlsx"
@@ -28,6 +28,7 @@ def _bytes(name, data):
         path = tmp / name
         path.write_bytes(data(tmp) if callable(data) else data)
         return path
+
     return build
 
 
@@ -38,12 +39,12 @@ def _zip(name, members):
             for member, content in members.items():
                 z.writestr(member, content)
         return path
+
     return build
 
 
 def _laughs():
-    entities = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10 if i else "lol"}">'
-                       for i in range(10))
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
     return f'<?xml version="1.0"?><!DOCTYPE w [{entities}]><workbook>&l9;</workbook>'
 
 
@@ -52,6 +53,7 @@ def _book(name, rows, merge=None):
         path = tmp / name
         _xlsx(path, rows, merge)
         return path
+
     return build
 
 
@@ -60,6 +62,7 @@ def _text(name, text, encoding="utf-8"):
         path = tmp / name
         path.write_bytes(text.encode(encoding))
         return path
+
     return build
 
 
@@ -72,36 +75,77 @@ CORPUS = [
     ("en-tête seul xlsx", _book("entete.xlsx", [["a", "b", "c"]]), 0, "seulement l'en-tête"),
     ("image renommée", _bytes("image.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64), 2, "autre type"),
     ("texte renommé", _text("texte.xlsx", "ceci n'est pas un classeur"), 2, "autre type"),
-    ("protégé", _bytes("protege.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512), 2,
-     "mot de passe"),
+    (
+        "protégé",
+        _bytes("protege.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 512),
+        2,
+        "mot de passe",
+    ),
     ("xls qui est un xlsx", _bytes("faux.xls", lambda t: EXPORT.read_bytes()), 2, "renommez"),
-    ("bombe zip", _zip("bombe.xlsx", {"[Content_Types].xml": "<Types/>",
-                                      "xl/worksheets/sheet1.xml": b"0" * (150 * 1024**2)}), 2,
-     "suspect"),
-    ("bombe XML", _zip("rires.xlsx", {"[Content_Types].xml": "<Types/>",
-                                      "xl/workbook.xml": _laughs()}), 2, "rires.xlsx"),
-    ("windows-1252 lu", _text("acteurs.csv", "Nom;Commune\nÉpicerie;Mortagne\n", "cp1252"), 0,
-     "unlabelled"),
+    (
+        "bombe zip",
+        _zip(
+            "bombe.xlsx",
+            {"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": b"0" * (150 * 1024**2)},
+        ),
+        2,
+        "suspect",
+    ),
+    (
+        "bombe XML",
+        _zip("rires.xlsx", {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": _laughs()}),
+        2,
+        "rires.xlsx",
+    ),
+    (
+        "windows-1252 lu",
+        _text("acteurs.csv", "Nom;Commune\nÉpicerie;Mortagne\n", "cp1252"),
+        0,
+        "unlabelled",
+    ),
     ("BOM", _text("bom.csv", "\ufeffNom;Commune\nA;B\n"), 0, "unlabelled"),
-    ("en-têtes doublés et vides", _text("entetes.csv", "a;a;;b\n1;2;3;4\n5;6;7;8\n"), 0,
-     "unlabelled"),
-    ("colonnes décalées", _text("decale.csv", "a;b;c\n1;2;3\n4;5;6;7;8\n9;10;11\n"), 0,
-     "décalées"),
-    ("cellules fusionnées", _book("fusion.xlsx", [["Identité", None, "Commentaire"],
-                                                  ["Nom", "Commune", None], ["A", "B", "c"]],
-                                  "A1:B1"), 0, "fusionnées"),
-    ("formules et erreurs", _book("formules.xlsx", [["a", "b"], ["=1/0", "#N/A"], ["=NA()", 2]]), 0,
-     "unlabelled"),
-    ("cellule de 1 Mo", _book("grande.xlsx", [["texte", "n"], ["x" * 32_000, 1], ["y", 2]]), 0,
-     "unlabelled"),
-    ("CSV de 1 Mo dans une cellule", _text("grande.csv", "texte;n\n" + "x" * 1_000_000 + ";1\n"),
-     0, "unlabelled"),
+    (
+        "en-têtes doublés et vides",
+        _text("entetes.csv", "a;a;;b\n1;2;3;4\n5;6;7;8\n"),
+        0,
+        "unlabelled",
+    ),
+    ("colonnes décalées", _text("decale.csv", "a;b;c\n1;2;3\n4;5;6;7;8\n9;10;11\n"), 0, "décalées"),
+    (
+        "cellules fusionnées",
+        _book(
+            "fusion.xlsx",
+            [["Identité", None, "Commentaire"], ["Nom", "Commune", None], ["A", "B", "c"]],
+            "A1:B1",
+        ),
+        0,
+        "fusionnées",
+    ),
+    (
+        "formules et erreurs",
+        _book("formules.xlsx", [["a", "b"], ["=1/0", "#N/A"], ["=NA()", 2]]),
+        0,
+        "unlabelled",
+    ),
+    (
+        "cellule de 1 Mo",
+        _book("grande.xlsx", [["texte", "n"], ["x" * 32_000, 1], ["y", 2]]),
+        0,
+        "unlabelled",
+    ),
+    (
+        "CSV de 1 Mo dans une cellule",
+        _text("grande.csv", "texte;n\n" + "x" * 1_000_000 + ";1\n"),
+        0,
+        "unlabelled",
+    ),
 ]
 
 
 @pytest.mark.parametrize("case, build, status, fragment", CORPUS, ids=[c[0] for c in CORPUS])
-def test_bad_file_ends_in_anomalies_or_one_french_error(case, build, status, fragment,
-                                                         tmp_path, capsys):
+def test_bad_file_ends_in_anomalies_or_one_french_error(
+    case, build, status, fragment, tmp_path, capsys
+):
     path = build(tmp_path)
     before = path.read_bytes()
     rc = main(["inspect", str(path)])

@@ -7,17 +7,30 @@ import subprocess
 
 def _soffice():
     path = shutil.which("soffice") or shutil.which("libreoffice")
-    assert path, ("LibreOffice est absent : `make test` l'installe (paquet Debian "
-                  "libreoffice-calc-nogui) ; lancez les tests par `make test`.")
+    assert path, (
+        "LibreOffice est absent : `make test` l'installe (paquet Debian "
+        "libreoffice-calc-nogui) ; lancez les tests par `make test`."
+    )
     return path
 
 
 def test_workbook_renders_to_pdf_with_libreoffice(demo_out, tmp_path):
     profile = tmp_path / "lo-profile"
     done = subprocess.run(
-        [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(demo_out / "diagnostic.xlsx")],
-        capture_output=True, text=True, timeout=240)
+        [
+            _soffice(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(demo_out / "diagnostic.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     pdf = tmp_path / "diagnostic.pdf"
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     head = pdf.read_bytes()

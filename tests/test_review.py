@@ -2,12 +2,24 @@ import pandas as pd
 import pytest
 
 from diagnostic import DiagnosticError
-from diagnostic.apps.roles import (with_roles, apply_statuses, questions_without_role, read_roles,
-                               read_statuses, write_roles, write_statuses)
+from diagnostic.apps.roles import (
+    apply_statuses,
+    questions_without_role,
+    read_roles,
+    read_statuses,
+    with_roles,
+    write_roles,
+    write_statuses,
+)
 
-QUESTIONS = pd.DataFrame({"question_id": ["q1", "q2", "q3"], "label": ["A", "B", "C"],
-                          "role": ["actor_type", pd.NA, ""], "theme": [pd.NA, pd.NA, "x"]}
-                         ).astype("string")
+QUESTIONS = pd.DataFrame(
+    {
+        "question_id": ["q1", "q2", "q3"],
+        "label": ["A", "B", "C"],
+        "role": ["actor_type", pd.NA, ""],
+        "theme": [pd.NA, pd.NA, "x"],
+    }
+).astype("string")
 
 
 def test_questions_without_role_are_listed():
@@ -15,8 +27,9 @@ def test_questions_without_role_are_listed():
 
 
 def test_roles_round_trip_and_apply(tmp_path):
-    roles = pd.DataFrame({"question_id": ["q2", "q3"], "role": ["need", "offer"],
-                          "theme": ["Économie", pd.NA]})
+    roles = pd.DataFrame(
+        {"question_id": ["q2", "q3"], "role": ["need", "offer"], "theme": ["Économie", pd.NA]}
+    )
     path = write_roles(roles, tmp_path / "roles.csv")
     back = read_roles(path)
     assert path.read_text(encoding="utf-8").splitlines()[0] == "question_id,role,theme"
@@ -36,8 +49,9 @@ def test_statuses_round_trip(tmp_path, example_diag):
     opp = example_diag.opportunities.copy()
     opp.loc[0, "status"] = "validé"
     opp.loc[3, "status"] = "écarté"
-    back = apply_statuses(example_diag.opportunities, read_statuses(
-        write_statuses(opp, tmp_path / "statuts.csv")))
+    back = apply_statuses(
+        example_diag.opportunities, read_statuses(write_statuses(opp, tmp_path / "statuts.csv"))
+    )
     pd.testing.assert_frame_equal(back, opp)
 
 

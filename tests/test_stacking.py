@@ -1,61 +1,114 @@
 """Several questionnaires in one diagnostic: equivalent questions stacked under one id."""
 
-import dataclasses
-
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import diagnostic
 from diagnostic import DiagnosticError
 from diagnostic.anomalies import RowAccount
 from diagnostic.project.equivalence import Questionnaire, match_questions
-from diagnostic.schemas import conform
 from diagnostic.project.stacking import stack_surveys
+from diagnostic.schemas import conform
 
 GEO = diagnostic.example_project().parent / "geo" / "communes.json"
-IMPORTANCE = [("1", "Pas du tout"), ("2", "Peu"), ("3", "Moyennement"), ("4", "Important"),
-              ("5", "Très important")]
+IMPORTANCE = [
+    ("1", "Pas du tout"),
+    ("2", "Peu"),
+    ("3", "Moyennement"),
+    ("4", "Important"),
+    ("5", "Très important"),
+]
 ASSOS_FORM = (
-    [["text", "commune", "Commune de l'association", "commune"],
-     ["select_one importance", "enjeu_mobilite",
-      "Importance pour votre association : Mobilité et transports", "issue_importance"],
-     ["select_one importance", "enjeu_logement", "Importance pour votre association : Logement",
-      "issue_importance"],
-     ["select_one importance", "enjeu_sante",
-      "Importance pour votre association : Accès aux soins", "issue_importance"],
-     ["select_one volonte", "volonte", "Prête à coopérer ?", "cooperation"],
-     ["select_multiple ressources", "besoins", "Besoins", "need"]],
-    [["importance", v, label] for v, label in IMPORTANCE] + [["importance", "nsp", "Ne sait pas"]]
-    + [["volonte", "oui", "Oui"], ["volonte", "peut_etre", "Peut-être"], ["volonte", "non", "Non"],
-       ["ressources", "locaux", "Locaux"], ["ressources", "vehicules", "Véhicules"],
-       ["ressources", "benevoles", "Bénévoles"]])
+    [
+        ["text", "commune", "Commune de l'association", "commune"],
+        [
+            "select_one importance",
+            "enjeu_mobilite",
+            "Importance pour votre association : Mobilité et transports",
+            "issue_importance",
+        ],
+        [
+            "select_one importance",
+            "enjeu_logement",
+            "Importance pour votre association : Logement",
+            "issue_importance",
+        ],
+        [
+            "select_one importance",
+            "enjeu_sante",
+            "Importance pour votre association : Accès aux soins",
+            "issue_importance",
+        ],
+        ["select_one volonte", "volonte", "Prête à coopérer ?", "cooperation"],
+        ["select_multiple ressources", "besoins", "Besoins", "need"],
+    ],
+    [["importance", v, label] for v, label in IMPORTANCE]
+    + [["importance", "nsp", "Ne sait pas"]]
+    + [
+        ["volonte", "oui", "Oui"],
+        ["volonte", "peut_etre", "Peut-être"],
+        ["volonte", "non", "Non"],
+        ["ressources", "locaux", "Locaux"],
+        ["ressources", "vehicules", "Véhicules"],
+        ["ressources", "benevoles", "Bénévoles"],
+    ],
+)
 COMMUNES_FORM = (
-    [["text", "commune_siege", "Commune", "commune"],
-     ["select_one echelle", "enj_mob", "Importance pour votre commune : Mobilité et transports",
-      "issue_importance"],
-     ["select_one echelle", "q_habitat", "Importance pour votre commune : Habitat",
-      "issue_importance"],
-     ["select_one echelle", "enjeu_sante", "Importance pour votre commune : Accès aux soins",
-      "issue_importance"],
-     ["select_one oui_non", "cooperer", "Votre commune coopérerait-elle ?", "cooperation"],
-     ["select_multiple ressources", "besoins", "Besoins de la commune", "need"]],
+    [
+        ["text", "commune_siege", "Commune", "commune"],
+        [
+            "select_one echelle",
+            "enj_mob",
+            "Importance pour votre commune : Mobilité et transports",
+            "issue_importance",
+        ],
+        [
+            "select_one echelle",
+            "q_habitat",
+            "Importance pour votre commune : Habitat",
+            "issue_importance",
+        ],
+        [
+            "select_one echelle",
+            "enjeu_sante",
+            "Importance pour votre commune : Accès aux soins",
+            "issue_importance",
+        ],
+        ["select_one oui_non", "cooperer", "Votre commune coopérerait-elle ?", "cooperation"],
+        ["select_multiple ressources", "besoins", "Besoins de la commune", "need"],
+    ],
     [["echelle", v, label] for v, label in IMPORTANCE]
-    + [["oui_non", "oui", "Oui, volontiers"], ["oui_non", "non", "Non"],
-       ["ressources", "locaux", "Locaux"], ["ressources", "vehicules", "Véhicules"],
-       ["ressources", "salle", "Salle polyvalente"]])
-ASSOS = (["commune", "enjeu_mobilite", "enjeu_logement", "enjeu_sante", "volonte", "besoins"],
-         [["Mortagne-au-Perche", "5", "2", "4", "oui", "locaux"],
-          ["Mortagne-au-Perche", "4", "2", "4", "non", "vehicules benevoles"],
-          ["Mortagne-au-Perche", "3", "4", "4", "oui", None],
-          ["Mortagne-au-Perche", "nsp", "5", "2", "peut_etre", "locaux"],
-          ["Mortagne-au-Perche", "5", "1", None, "oui", None]])
-COMMUNES = (["commune_siege", "enj_mob", "q_habitat", "enjeu_sante", "cooperer", "besoins"],
-            [["Mortagne-au-Perche", "5", "5", "3", "oui", "salle"],
-             ["Mortagne-au-Perche", "5", "4", "5", "oui", "locaux salle"],
-             ["Mortagne-au-Perche", "2", "4", "5", "non", None],
-             ["Mortagne-au-Perche", "2", "1", "5", "oui", "vehicules"]])
+    + [
+        ["oui_non", "oui", "Oui, volontiers"],
+        ["oui_non", "non", "Non"],
+        ["ressources", "locaux", "Locaux"],
+        ["ressources", "vehicules", "Véhicules"],
+        ["ressources", "salle", "Salle polyvalente"],
+    ],
+)
+ASSOS = (
+    ["commune", "enjeu_mobilite", "enjeu_logement", "enjeu_sante", "volonte", "besoins"],
+    [
+        ["Mortagne-au-Perche", "5", "2", "4", "oui", "locaux"],
+        ["Mortagne-au-Perche", "4", "2", "4", "non", "vehicules benevoles"],
+        ["Mortagne-au-Perche", "3", "4", "4", "oui", None],
+        ["Mortagne-au-Perche", "nsp", "5", "2", "peut_etre", "locaux"],
+        ["Mortagne-au-Perche", "5", "1", None, "oui", None],
+    ],
+)
+COMMUNES = (
+    ["commune_siege", "enj_mob", "q_habitat", "enjeu_sante", "cooperer", "besoins"],
+    [
+        ["Mortagne-au-Perche", "5", "5", "3", "oui", "salle"],
+        ["Mortagne-au-Perche", "5", "4", "5", "oui", "locaux salle"],
+        ["Mortagne-au-Perche", "2", "4", "5", "non", None],
+        ["Mortagne-au-Perche", "2", "1", "5", "oui", "vehicules"],
+    ],
+)
 
 
 def _xlsform(path, survey, choices):
@@ -85,7 +138,8 @@ def _project(tmp_path, same_as="") -> diagnostic.Project:
     _kobo(tmp_path / "assos.xlsx", *ASSOS, "a")
     _kobo(tmp_path / "communes.xlsx", *COMMUNES, "c")
     path = tmp_path / "diagnostic.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 territory = ["200036069"]
 [[survey]]
 name = "associations"
@@ -100,44 +154,69 @@ actor_type = "collectivite"
 {same_as}
 [geography]
 communes = "{GEO.as_posix()}"
-epci = "{(GEO.parent / 'epci.json').as_posix()}"
+epci = "{(GEO.parent / "epci.json").as_posix()}"
 [settings]
 min_group_size = 2
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return diagnostic.read_project(path)
 
 
 @pytest.fixture(scope="module")
 def mapped(tmp_path_factory):
-    project = _project(tmp_path_factory.mktemp("mapped"),
-                       'same_as = { q_habitat = "enjeu_logement" }')
+    project = _project(
+        tmp_path_factory.mktemp("mapped"), 'same_as = { q_habitat = "enjeu_logement" }'
+    )
     return diagnostic.run_diagnostic(project)
 
 
 def test_stacked_questions_and_no_answer_lost(mapped):
     assert mapped.questions["question_id"].tolist() == [
-        "commune", "enjeu_mobilite", "enjeu_logement", "enjeu_sante", "volonte", "besoins",
-        "besoins_communes"]
+        "commune",
+        "enjeu_mobilite",
+        "enjeu_logement",
+        "enjeu_sante",
+        "volonte",
+        "besoins",
+        "besoins_communes",
+    ]
     qmap = mapped.question_map[mapped.question_map["survey"] == "communes"]
     assert dict(zip(qmap["question_id"], zip(qmap["canonical_id"], qmap["rule"]))) == {
-        "commune_siege": ("commune", "role"), "enj_mob": ("enjeu_mobilite", "label"),
-        "q_habitat": ("enjeu_logement", "same_as"), "enjeu_sante": ("enjeu_sante", "id"),
-        "cooperer": ("volonte", "role"), "besoins": ("besoins_communes", "conflict")}
+        "commune_siege": ("commune", "role"),
+        "enj_mob": ("enjeu_mobilite", "label"),
+        "q_habitat": ("enjeu_logement", "same_as"),
+        "enjeu_sante": ("enjeu_sante", "id"),
+        "cooperer": ("volonte", "role"),
+        "besoins": ("besoins_communes", "conflict"),
+    }
     # 5 + 4 communes, 4 + 4 + 3 + 3 Likert answers on the associations' side, 4 × 3 on the
     # communes' side, one per cooperation answer, 5 + 4 ticked needs
     counts = mapped.answers["question_id"].value_counts().to_dict()
-    assert counts == {"commune": 9, "enjeu_mobilite": 9, "enjeu_logement": 9,
-                      "enjeu_sante": 8, "volonte": 9, "besoins": 4, "besoins_communes": 4}
+    assert counts == {
+        "commune": 9,
+        "enjeu_mobilite": 9,
+        "enjeu_logement": 9,
+        "enjeu_sante": 8,
+        "volonte": 9,
+        "besoins": 4,
+        "besoins_communes": 4,
+    }
     assert len(mapped.answers) == 52
     assert mapped.choices.loc[mapped.choices["list_name"] == "volonte", "value"].tolist() == [
-        "oui", "peut_etre", "non"]
+        "oui",
+        "peut_etre",
+        "non",
+    ]
 
 
 def test_stacked_issues_compare_both_actor_types(mapped):
     matrix = mapped.group_matrix.set_index(["issue_id", "actor_type"])
     # mobility: 5, 4, (3), nsp, 5 for the associations; 5, 5, (2), (2) for the communes
     assert matrix.loc["enjeu_mobilite", ["respondents", "supporters"]].values.tolist() == [
-        [4, 3], [4, 2]]
+        [4, 3],
+        [4, 2],
+    ]
     assert matrix.loc[("enjeu_logement", "collectivite"), "support"] == 0.75
     assert matrix.loc[("enjeu_logement", "association"), "support"] == 0.4
     ranking = mapped.issue_ranking.set_index("issue_id")
@@ -158,17 +237,20 @@ def test_every_decision_is_reported(mapped):
         ["enjeu_sante", "enjeu_sante", "rapprochée"],
         ["cooperer", "oui", "conservé"],
         ["cooperer", "volonte", "rapprochée"],
-        ["besoins", "besoins_communes", "gardée à part"]]
+        ["besoins", "besoins_communes", "gardée à part"],
+    ]
     problems = found["problem"].tolist()
     assert problems[1] == (
         "question « enj_mob » du questionnaire « communes » rapprochée de « enjeu_mobilite » du "
         "questionnaire « associations » (même libellé ; libellés : « Importance pour votre "
         "association : Mobilité et transports » / « Importance pour votre commune : Mobilité "
-        "et transports »)")
+        "et transports »)"
+    )
     assert "(correspondance indiquée dans le projet (same_as)" in problems[2]
     assert "« Oui, volontiers » dans le questionnaire « communes », « Oui »" in problems[4]
     assert problems[6].startswith(
-        "la question « besoins » du questionnaire « communes » porte le même identifiant")
+        "la question « besoins » du questionnaire « communes » porte le même identifiant"
+    )
     assert "listes différentes (valeurs propres à l'une : benevoles, salle)" in problems[6]
 
 
@@ -177,23 +259,34 @@ def test_without_mapping_a_differently_worded_issue_stays_apart(tmp_path):
     assert "q_habitat" in set(diag.questions["question_id"])
     matrix = diag.group_matrix
     assert matrix.loc[matrix["issue_id"] == "enjeu_logement", "actor_type"].tolist() == [
-        "association"]
-    assert matrix.loc[matrix["issue_id"] == "q_habitat", "actor_type"].tolist() == [
-        "collectivite"]
+        "association"
+    ]
+    assert matrix.loc[matrix["issue_id"] == "q_habitat", "actor_type"].tolist() == ["collectivite"]
     assert len(diag.answers) == 52
 
 
-@pytest.mark.parametrize("same_as, message", [
-    ('same_as = { inconnue = "enjeu_logement" }',
-     r"diagnostic\.toml.*same_as\.inconnue.*« inconnue » n'existe pas"),
-    ('same_as = { q_habitat = "enjeu_absent" }',
-     r"diagnostic\.toml.*same_as\.q_habitat.*« enjeu_absent » n'est la question d'aucun"),
-    ('same_as = { commune_siege = "enjeu_logement" }',
-     r"same_as\.commune_siege.*types différents \(likert / text\)"),
-    ('same_as = { q_habitat = "enjeu_logement", enj_mob = "enjeu_logement" }',
-     r"deux questions sont rapprochées de « enjeu_logement »"),
-    ('same_as = "enjeu_logement"', r"« same_as » associe chaque question"),
-])
+@pytest.mark.parametrize(
+    "same_as, message",
+    [
+        (
+            'same_as = { inconnue = "enjeu_logement" }',
+            r"diagnostic\.toml.*same_as\.inconnue.*« inconnue » n'existe pas",
+        ),
+        (
+            'same_as = { q_habitat = "enjeu_absent" }',
+            r"diagnostic\.toml.*same_as\.q_habitat.*« enjeu_absent » n'est la question d'aucun",
+        ),
+        (
+            'same_as = { commune_siege = "enjeu_logement" }',
+            r"same_as\.commune_siege.*types différents \(likert / text\)",
+        ),
+        (
+            'same_as = { q_habitat = "enjeu_logement", enj_mob = "enjeu_logement" }',
+            r"deux questions sont rapprochées de « enjeu_logement »",
+        ),
+        ('same_as = "enjeu_logement"', r"« same_as » associe chaque question"),
+    ],
+)
 def test_bad_mappings_are_french_errors(tmp_path, same_as, message):
     with pytest.raises(DiagnosticError, match=message):
         diagnostic.run_diagnostic(_project(tmp_path, same_as))
@@ -211,68 +304,100 @@ FIVE = [("s", v, v) for v in "12345"]
 FOUR = [("s4", v, v) for v in "1234"]
 
 
-@pytest.mark.parametrize("second, choices, expected", [
-    # same id, same scale but for "don't know": stacked
-    (("q1", "Logement", "likert", "s", "issue_importance"), FIVE + [("s", "nsp", "NSP")],
-     ("q1", "id")),
-    # same id, a 4-level scale against a 5-level one: kept apart
-    (("q1", "Logement", "likert", "s4", "issue_importance"), FOUR, ("q1_b", "conflict")),
-    # another id, same label but for case, accents and punctuation: stacked
-    (("x9", "LOGEMENT !", "likert", "s", "issue_importance"), FIVE, ("q1", "label")),
-    # another id, another label: a question of its own
-    (("x9", "Emploi", "likert", "s", "issue_importance"), FIVE, ("x9", "new")),
-    # one id, issue labels sharing a word: stacked; sharing none (generic codes): apart
-    (("q1", "Logement des jeunes", "likert", "s", "issue_importance"), FIVE, ("q1", "id")),
-    (("q1", "Emploi", "likert", "s", "issue_importance"), FIVE, ("q1_b", "conflict")),
-])
+@pytest.mark.parametrize(
+    "second, choices, expected",
+    [
+        # same id, same scale but for "don't know": stacked
+        (
+            ("q1", "Logement", "likert", "s", "issue_importance"),
+            FIVE + [("s", "nsp", "NSP")],
+            ("q1", "id"),
+        ),
+        # same id, a 4-level scale against a 5-level one: kept apart
+        (("q1", "Logement", "likert", "s4", "issue_importance"), FOUR, ("q1_b", "conflict")),
+        # another id, same label but for case, accents and punctuation: stacked
+        (("x9", "LOGEMENT !", "likert", "s", "issue_importance"), FIVE, ("q1", "label")),
+        # another id, another label: a question of its own
+        (("x9", "Emploi", "likert", "s", "issue_importance"), FIVE, ("x9", "new")),
+        # one id, issue labels sharing a word: stacked; sharing none (generic codes): apart
+        (("q1", "Logement des jeunes", "likert", "s", "issue_importance"), FIVE, ("q1", "id")),
+        (("q1", "Emploi", "likert", "s", "issue_importance"), FIVE, ("q1_b", "conflict")),
+    ],
+)
 def test_match_rules_on_inline_forms(second, choices, expected):
-    first = Questionnaire("a", "a.xlsx", *_form([("q1", "Logement", "likert", "s",
-                                                  "issue_importance")], FIVE))
+    first = Questionnaire(
+        "a", "a.xlsx", *_form([("q1", "Logement", "likert", "s", "issue_importance")], FIVE)
+    )
     found = match_questions([first, Questionnaire("b", "b.xlsx", *_form([second], choices))])
     row = found.question_map.iloc[1]
     assert (row["canonical_id"], row["rule"]) == expected
 
 
 def test_same_role_needs_compatible_lists():
-    first = Questionnaire("a", "a.xlsx", *_form(
-        [("type", "Type", "single", "t", "actor_type"),
-         ("sect", "Secteur", "single", "s", "sector")],
-        [("t", "asso", "Asso"), ("t", "scic", "SCIC"), ("s", "culture", "Culture")]))
-    second = Questionnaire("b", "b.xlsx", *_form(
-        [("genre", "Genre", "single", "g", "actor_type"), ("branche", "Branche", "single", "s2",
-                                                           "sector")],
-        [("g", "commune", "Commune"), ("g", "epci", "EPCI"), ("s2", "culture", "Culture"),
-         ("s2", "sport", "Sport")]))
+    first = Questionnaire(
+        "a",
+        "a.xlsx",
+        *_form(
+            [
+                ("type", "Type", "single", "t", "actor_type"),
+                ("sect", "Secteur", "single", "s", "sector"),
+            ],
+            [("t", "asso", "Asso"), ("t", "scic", "SCIC"), ("s", "culture", "Culture")],
+        ),
+    )
+    second = Questionnaire(
+        "b",
+        "b.xlsx",
+        *_form(
+            [
+                ("genre", "Genre", "single", "g", "actor_type"),
+                ("branche", "Branche", "single", "s2", "sector"),
+            ],
+            [
+                ("g", "commune", "Commune"),
+                ("g", "epci", "EPCI"),
+                ("s2", "culture", "Culture"),
+                ("s2", "sport", "Sport"),
+            ],
+        ),
+    )
     found = match_questions([first, second])
     qmap = found.question_map.iloc[2:]
-    assert qmap[["canonical_id", "rule"]].values.tolist() == [["genre", "new"],
-                                                              ["sect", "role"]]
+    assert qmap[["canonical_id", "rule"]].values.tolist() == [["genre", "new"], ["sect", "role"]]
     assert found.choices.loc[found.choices["list_name"] == "s", "value"].tolist() == [
-        "culture", "sport"]
+        "culture",
+        "sport",
+    ]
     assert found.anomalies["action"].tolist() == ["gardée à part", "rapprochée"]
-    assert "même rôle que « type » du questionnaire « a », mais listes différentes" in \
-        found.anomalies["problem"].iloc[0]
+    assert (
+        "même rôle que « type » du questionnaire « a », mais listes différentes"
+        in found.anomalies["problem"].iloc[0]
+    )
     assert "valeurs ajoutées à la liste « s » : sport" in found.anomalies["problem"].iloc[1]
 
 
 def test_multiple_choice_stacked_on_a_longer_list_says_what_was_not_offered():
     needs = [("besoins", "Besoins", "multiple", "r", "need")]
-    first = Questionnaire("a", "a.xlsx", *_form(needs, [("r", "locaux", "Locaux"),
-                                                        ("r", "benevoles", "Bénévoles")]))
+    first = Questionnaire(
+        "a", "a.xlsx", *_form(needs, [("r", "locaux", "Locaux"), ("r", "benevoles", "Bénévoles")])
+    )
     second = Questionnaire("b", "b.xlsx", *_form(needs, [("r", "locaux", "Locaux")]))
     found = match_questions([first, second])
     assert found.question_map["rule"].tolist() == ["new", "id"]
     assert found.anomalies["problem"].tolist() == [
         "question « besoins » du questionnaire « b » rapprochée de « besoins » du questionnaire "
         "« a » (même identifiant ; valeurs que ce questionnaire ne proposait pas, comptées "
-        "comme non cochées par ses répondants : benevoles)"]
+        "comme non cochées par ses répondants : benevoles)"
+    ]
 
 
 def test_generic_codes_reused_for_other_issues_are_matched_by_label():
-    first = _survey("a", ["Q1", "Q2"], [("a1", "Q1", "5"), ("a1", "Q2", "1")],
-                    labels=["Logement", "Emploi"])
-    second = _survey("b", ["Q1", "Q2"], [("b1", "Q1", "4"), ("b1", "Q2", "2")],
-                     labels=["Emploi", "Logement"])
+    first = _survey(
+        "a", ["Q1", "Q2"], [("a1", "Q1", "5"), ("a1", "Q2", "1")], labels=["Logement", "Emploi"]
+    )
+    second = _survey(
+        "b", ["Q1", "Q2"], [("b1", "Q1", "4"), ("b1", "Q2", "2")], labels=["Emploi", "Logement"]
+    )
     stacked = stack_surveys([first, second], ["associations", "communes"])
     assert stacked.question_map["rule"].tolist() == ["new", "new", "label", "label"]
     answers = stacked.surveys[1].answers
@@ -281,39 +406,87 @@ def test_generic_codes_reused_for_other_issues_are_matched_by_label():
 
 
 def test_first_survey_cannot_map():
-    first = Questionnaire("a", "a.xlsx", *_form([("q1", "L", "text", None, None)], []),
-                          same_as={"q1": "q2"})
+    first = Questionnaire(
+        "a", "a.xlsx", *_form([("q1", "L", "text", None, None)], []), same_as={"q1": "q2"}
+    )
     with pytest.raises(DiagnosticError, match="premier questionnaire sert de référence"):
         match_questions([first], file="p.toml")
 
 
 def _survey(name, qids, answers, labels=None):
-    questions = conform(pd.DataFrame({
-        "question_id": qids, "label": labels or [f"Enjeu {q[-1]}" for q in qids],
-        "type": "likert",
-        "list_name": "s", "role": "issue_importance"}), "questions")
-    choices = conform(pd.DataFrame({"list_name": "s", "value": list("12345"),
-                                    "label": list("12345"), "order": range(1, 6),
-                                    "is_missing_code": False}), "choices")
+    questions = conform(
+        pd.DataFrame(
+            {
+                "question_id": qids,
+                "label": labels or [f"Enjeu {q[-1]}" for q in qids],
+                "type": "likert",
+                "list_name": "s",
+                "role": "issue_importance",
+            }
+        ),
+        "questions",
+    )
+    choices = conform(
+        pd.DataFrame(
+            {
+                "list_name": "s",
+                "value": list("12345"),
+                "label": list("12345"),
+                "order": range(1, 6),
+                "is_missing_code": False,
+            }
+        ),
+        "choices",
+    )
     frame = conform(pd.DataFrame(answers, columns=["actor_id", "question_id", "value"]), "answers")
     empty = lambda table: conform(pd.DataFrame(), table)  # noqa: E731
     return diagnostic.Survey(
-        "test", f"{name}.xlsx", questions, choices, empty("actors"), empty("personal"), frame,
-        conform(frame[["actor_id", "question_id"]].drop_duplicates(), "asked"), empty("needs"),
-        empty("offers"), empty("anomalies"), RowAccount(f"{name}.xlsx", 0, 0, 0), {})
+        "test",
+        f"{name}.xlsx",
+        questions,
+        choices,
+        empty("actors"),
+        empty("personal"),
+        frame,
+        conform(frame[["actor_id", "question_id"]].drop_duplicates(), "asked"),
+        empty("needs"),
+        empty("offers"),
+        empty("anomalies"),
+        RowAccount(f"{name}.xlsx", 0, 0, 0),
+        {},
+    )
 
 
 @hsettings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", "c", "d"]),
-                                   st.sampled_from(list("12345"))), max_size=12),
-                min_size=1, max_size=4),
-       st.lists(st.sampled_from(["enjeu_a", "enjeu_b", "x_c", "q_d", "enjeu_e"]), min_size=1,
-                max_size=5, unique=True))
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.integers(0, 4),
+                st.sampled_from(["a", "b", "c", "d"]),
+                st.sampled_from(list("12345")),
+            ),
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(
+        st.sampled_from(["enjeu_a", "enjeu_b", "x_c", "q_d", "enjeu_e"]),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+)
 def test_no_answer_row_is_lost(per_survey, qids):
     surveys = [
-        _survey(f"s{i}", qids, [(f"s{i}-{actor}", qids[q % len(qids)], v)
-                                for actor, (q, _a, v) in enumerate(rows)])
-        for i, rows in enumerate(per_survey)]
+        _survey(
+            f"s{i}",
+            qids,
+            [(f"s{i}-{actor}", qids[q % len(qids)], v) for actor, (q, _a, v) in enumerate(rows)],
+        )
+        for i, rows in enumerate(per_survey)
+    ]
     stacked = stack_surveys(surveys)
     before = pd.concat([s.answers for s in surveys], ignore_index=True)
     after = pd.concat([s.answers for s in stacked.surveys], ignore_index=True)
@@ -337,19 +510,27 @@ def _split_example(tmp_path):
         name, label = row[1].value or "", row[2].value or ""
         if name.startswith("enjeu_"):
             rename[name] = "e_" + name[6:]
-            row[2].value = label.replace("Importance pour votre structure :",
-                                         "Pour vous, quelle importance a l'enjeu :")
+            row[2].value = label.replace(
+                "Importance pour votre structure :", "Pour vous, quelle importance a l'enjeu :"
+            )
         if name in rename:
             row[1].value = rename[name]
     form.save(tmp_path / "formulaire_autres.xlsx")
     rows = list(export.active.iter_rows(min_row=2, values_only=True))
-    for name, keep in (("entreprises", lambda t: t == "entreprise"),
-                       ("autres", lambda t: t not in (None, "entreprise"))):
+    for name, keep in (
+        ("entreprises", lambda t: t == "entreprise"),
+        ("autres", lambda t: t not in (None, "entreprise")),
+    ):
         wb = Workbook()
         names = [h.rsplit("/", 1)[-1] for h in header]
-        wb.active.append(header if name == "entreprises" else [
-            h.rsplit("/", 1)[0] + "/" + rename[n] if n in rename else h
-            for h, n in zip(header, names)])
+        wb.active.append(
+            header
+            if name == "entreprises"
+            else [
+                h.rsplit("/", 1)[0] + "/" + rename[n] if n in rename else h
+                for h, n in zip(header, names)
+            ]
+        )
         for row in rows:
             if keep(row[kind]):
                 wb.active.append(list(row))
@@ -359,20 +540,23 @@ def _split_example(tmp_path):
                     cell.data_type = "s"
         wb.save(tmp_path / f"{name}.xlsx")
     path = tmp_path / "diagnostic.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 territory = ["200036069"]
 [[survey]]
 responses = "entreprises.xlsx"
-form = "{(example / 'formulaire_acteurs.xlsx').as_posix()}"
+form = "{(example / "formulaire_acteurs.xlsx").as_posix()}"
 [[survey]]
 responses = "autres.xlsx"
 form = "formulaire_autres.xlsx"
 [geography]
-communes = "{(example / 'geo/communes.json').as_posix()}"
-epci = "{(example / 'geo/epci.json').as_posix()}"
+communes = "{(example / "geo/communes.json").as_posix()}"
+epci = "{(example / "geo/epci.json").as_posix()}"
 [settings]
 min_group_size = 5
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return diagnostic.read_project(path)
 
 
@@ -389,11 +573,16 @@ def test_split_example_reproduces_the_single_survey_ranking(tmp_path, example_di
 def test_issue_lists_of_multiple_choices_must_be_the_same_to_be_stacked():
     """Respondents never offered « transport » would lower its support: kept apart."""
     issues = [("enjeux", "Enjeux du territoire", "multiple", "e", "issue")]
-    first = Questionnaire("a", "a.xlsx", *_form(issues, [("e", "logement", "Logement"),
-                                                         ("e", "transport", "Transport")]))
+    first = Questionnaire(
+        "a",
+        "a.xlsx",
+        *_form(issues, [("e", "logement", "Logement"), ("e", "transport", "Transport")]),
+    )
     second = Questionnaire("b", "b.xlsx", *_form(issues, [("e", "logement", "Logement")]))
     found = match_questions([first, second])
     assert found.question_map["canonical_id"].tolist() == ["enjeux", "enjeux_b"]
     assert found.anomalies["action"].tolist() == ["gardée à part"]
-    assert ("un enjeu à choix multiple ne se rapproche que d'une liste identique (options "
-            "proposées par un seul questionnaire : transport)") in found.anomalies["problem"].iloc[0]
+    assert (
+        "un enjeu à choix multiple ne se rapproche que d'une liste identique (options "
+        "proposées par un seul questionnaire : transport)"
+    ) in found.anomalies["problem"].iloc[0]

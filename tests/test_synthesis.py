@@ -17,50 +17,66 @@ def _context(rows):
     return diagnostic.conform(frame.assign(label=frame["indicator"].str.upper()), "context")
 
 
-CONTEXT = _context([
-    ("chomage", AREA, "Zone d'étude", 10.0, None),
-    ("chomage", "EPCI", "CC", 10.0, 100.0),
-    ("chomage", "département", "Département 61", 8.0, 125.0),
-    ("chomage", "France", "France", 7.5, 133.3),
-    ("revenu", AREA, "Zone d'étude", 18000.0, None),
-    ("revenu", "département", "Département 61", None, None),
-    ("revenu", "région", "Région 28", 20000.0, 90.0),
-    ("evolution", AREA, "Zone d'étude", -2.0, None),
-    ("evolution", "département", "Département 61", 1.0, None),
-    ("mediane", AREA, "Zone d'étude", None, None),
-    ("mediane", "département", "Département 61", 21000.0, None),
-    ("seul", AREA, "Zone d'étude", 3.0, None),
-])
+CONTEXT = _context(
+    [
+        ("chomage", AREA, "Zone d'étude", 10.0, None),
+        ("chomage", "EPCI", "CC", 10.0, 100.0),
+        ("chomage", "département", "Département 61", 8.0, 125.0),
+        ("chomage", "France", "France", 7.5, 133.3),
+        ("revenu", AREA, "Zone d'étude", 18000.0, None),
+        ("revenu", "département", "Département 61", None, None),
+        ("revenu", "région", "Région 28", 20000.0, 90.0),
+        ("evolution", AREA, "Zone d'étude", -2.0, None),
+        ("evolution", "département", "Département 61", 1.0, None),
+        ("mediane", AREA, "Zone d'étude", None, None),
+        ("mediane", "département", "Département 61", 21000.0, None),
+        ("seul", AREA, "Zone d'étude", 3.0, None),
+    ]
+)
 
 
 def test_gaps_are_signed_so_that_positive_means_worse_off():
-    links = [IndicatorLink("emploi", "chomage", "higher"), IndicatorLink("pauvrete", "revenu", "lower")]
+    links = [
+        IndicatorLink("emploi", "chomage", "higher"),
+        IndicatorLink("pauvrete", "revenu", "lower"),
+    ]
     gaps, problems = indicator_gaps(CONTEXT, links)
-    expected = pd.DataFrame({
-        # 10 % unemployment against 8 %: 25 % worse; the EPCI is never the default reference
-        "issue_id": ["emploi", "pauvrete"], "gap": [10 / 8 - 1, -(18000 / 20000 - 1)],
-        "indicator": ["chomage", "revenu"], "indicator_label": ["CHOMAGE", "REVENU"],
-        # no département value for the income: the next broader level is taken
-        "reference": ["Département 61", "Région 28"], "area_value": [10.0, 18000.0],
-        "reference_value": [8.0, 20000.0]})
+    expected = pd.DataFrame(
+        {
+            # 10 % unemployment against 8 %: 25 % worse; the EPCI is never the default reference
+            "issue_id": ["emploi", "pauvrete"],
+            "gap": [10 / 8 - 1, -(18000 / 20000 - 1)],
+            "indicator": ["chomage", "revenu"],
+            "indicator_label": ["CHOMAGE", "REVENU"],
+            # no département value for the income: the next broader level is taken
+            "reference": ["Département 61", "Région 28"],
+            "area_value": [10.0, 18000.0],
+            "reference_value": [8.0, 20000.0],
+        }
+    )
     pd.testing.assert_frame_equal(gaps, expected, check_dtype=False)
     assert problems.empty
 
 
 def test_reference_level_is_a_setting():
-    gaps, _ = indicator_gaps(CONTEXT, [IndicatorLink("emploi", "chomage", "higher")],
-                             Settings(regard_reference="EPCI"))
+    gaps, _ = indicator_gaps(
+        CONTEXT, [IndicatorLink("emploi", "chomage", "higher")], Settings(regard_reference="EPCI")
+    )
     assert gaps["reference"].tolist() == ["CC"] and gaps["gap"].tolist() == [0.0]
 
 
-@pytest.mark.parametrize("code, why", [
-    ("evolution", "rapport à la référence non calculable (valeur nulle ou négative)"),
-    ("mediane", "valeur de la zone d'étude indisponible"),
-    ("seul", "aucune valeur de référence (département, région, France)"),
-])
+@pytest.mark.parametrize(
+    "code, why",
+    [
+        ("evolution", "rapport à la référence non calculable (valeur nulle ou négative)"),
+        ("mediane", "valeur de la zone d'étude indisponible"),
+        ("seul", "aucune valeur de référence (département, région, France)"),
+    ],
+)
 def test_links_without_a_gap_are_reported_not_dropped(code, why):
-    gaps, problems = indicator_gaps(CONTEXT, [IndicatorLink("x", code, "higher")],
-                                    file="projet.toml")
+    gaps, problems = indicator_gaps(
+        CONTEXT, [IndicatorLink("x", code, "higher")], file="projet.toml"
+    )
     assert gaps.empty and len(problems) == 1
     row = problems.iloc[0]
     assert (row["file"], row["column"], row["value"]) == ("projet.toml", "issue_indicators.x", code)
@@ -69,6 +85,7 @@ def test_links_without_a_gap_are_reported_not_dropped(code, why):
 
 # -- the project file and the run -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def regard_folder(tmp_path_factory, shared):
     """The example project on the whole Orne (shared COG geography) with INSEE indicators."""
@@ -76,11 +93,21 @@ def regard_folder(tmp_path_factory, shared):
     shutil.copytree(diagnostic.example_project().parent, folder)
     geo = shared / "geo"
     toml = folder / "diagnostic.toml"
-    text = toml.read_text(encoding="utf-8").replace(
-        '"geo/communes.json"', f'"{(geo / "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").as_posix()}"'
-    ).replace('"geo/epci.json"', f'"{(geo / "etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json").as_posix()}"')
+    text = (
+        toml.read_text(encoding="utf-8")
+        .replace(
+            '"geo/communes.json"',
+            f'"{(geo / "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").as_posix()}"',
+        )
+        .replace(
+            '"geo/epci.json"',
+            f'"{(geo / "etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json").as_posix()}"',
+        )
+    )
     comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
-    toml.write_text(text + f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n', encoding="utf-8")
+    toml.write_text(
+        text + f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -93,10 +120,12 @@ def _project(folder, links: str, settings: str = ""):
     return diagnostic.read_project(path)
 
 
-LINKS = ('enjeu_emploi = "taux_chomage"\n'
-         'enjeu_logement = "part_logements_vacants"\n'
-         'enjeu_vieillissement = "evolution_population"\n'
-         'enjeu_tourisme = { indicator = "part_residences_secondaires", worse_when = "lower" }\n')
+LINKS = (
+    'enjeu_emploi = "taux_chomage"\n'
+    'enjeu_logement = "part_logements_vacants"\n'
+    'enjeu_vieillissement = "evolution_population"\n'
+    'enjeu_tourisme = { indicator = "part_residences_secondaires", worse_when = "lower" }\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +139,8 @@ def test_project_links_read_with_their_direction(regard_folder):
         IndicatorLink("enjeu_emploi", "taux_chomage", "higher"),  # from the catalogue
         IndicatorLink("enjeu_logement", "part_logements_vacants", "higher"),
         IndicatorLink("enjeu_vieillissement", "evolution_population", "lower"),
-        IndicatorLink("enjeu_tourisme", "part_residences_secondaires", "lower"))  # from the file
+        IndicatorLink("enjeu_tourisme", "part_residences_secondaires", "lower"),
+    )  # from the file
 
 
 def _value(ctx, code, level):
@@ -123,7 +153,10 @@ def test_run_places_linked_issues_against_the_departement(regard_diag):
     r = d.regard_croise.set_index("issue_id")
     assert sorted(r.index) == ["enjeu_emploi", "enjeu_logement", "enjeu_tourisme"]
     # the whole Orne is the reference: its unemployment rate is recomputed from its communes
-    area, dep = _value(d.context, "taux_chomage", AREA), _value(d.context, "taux_chomage", "département")
+    area, dep = (
+        _value(d.context, "taux_chomage", AREA),
+        _value(d.context, "taux_chomage", "département"),
+    )
     assert area == pytest.approx(9.006, abs=1e-3) and dep == pytest.approx(11.177, abs=1e-3)
     assert r.loc["enjeu_emploi", "gap"] == pytest.approx(area / dep - 1)
     assert r.loc["enjeu_emploi", "reference"] == "Département 61"
@@ -133,12 +166,15 @@ def test_run_places_linked_issues_against_the_departement(regard_diag):
     assert r.loc["enjeu_emploi", "quadrant"] == "perçu non objectivé"
     assert r.loc["enjeu_logement", "quadrant"] == "non prioritaire"
     second = _value(d.context, "part_residences_secondaires", AREA) / _value(
-        d.context, "part_residences_secondaires", "département")
+        d.context, "part_residences_secondaires", "département"
+    )
     assert r.loc["enjeu_tourisme", "gap"] == pytest.approx(-(second - 1))
 
 
 def test_run_reports_the_link_it_could_not_use(regard_diag):
-    found = regard_diag.anomalies[regard_diag.anomalies["column"] == "issue_indicators.enjeu_vieillissement"]
+    found = regard_diag.anomalies[
+        regard_diag.anomalies["column"] == "issue_indicators.enjeu_vieillissement"
+    ]
     assert len(found) == 1 and found["file"].iloc[0] == "avec_regard.toml"
     assert "evolution_population" in found["problem"].iloc[0]
 
@@ -154,29 +190,42 @@ def test_afom_cites_the_indicator_with_both_values(regard_diag):
 def test_report_and_tables_show_the_regard_croise(tmp_path, regard_diag):
     out = diagnostic.write_outputs(regard_diag, tmp_path / "out")
     page = out["html"].read_text(encoding="utf-8")
-    assert "<h2 id=\"s6\">Regard croisé</h2>" in page and "perçu non objectivé" in page
+    assert '<h2 id="s6">Regard croisé</h2>' in page and "perçu non objectivé" in page
     table = pd.read_csv(out["regard_croise"])
     assert table["issue_id"].tolist() == ["enjeu_emploi", "enjeu_logement", "enjeu_tourisme"]
 
 
-@pytest.mark.parametrize("links, settings, message", [
-    ('enjeu_inconnu = "taux_chomage"\n', "", "enjeu inconnu « enjeu_inconnu »"),
-    ('enjeu_emploi = { indicator = "pas_un_indicateur", worse_when = "higher" }\n', "",
-     "l'indicateur « pas_un_indicateur » n'est dans aucun fichier d'indicateurs"),
-])
+@pytest.mark.parametrize(
+    "links, settings, message",
+    [
+        ('enjeu_inconnu = "taux_chomage"\n', "", "enjeu inconnu « enjeu_inconnu »"),
+        (
+            'enjeu_emploi = { indicator = "pas_un_indicateur", worse_when = "higher" }\n',
+            "",
+            "l'indicateur « pas_un_indicateur » n'est dans aucun fichier d'indicateurs",
+        ),
+    ],
+)
 def test_run_stops_on_links_that_name_nothing(regard_folder, links, settings, message):
     with pytest.raises(diagnostic.DiagnosticError, match=message):
         diagnostic.run_diagnostic(_project(regard_folder, links, settings))
 
 
-@pytest.mark.parametrize("links, message", [
-    ('enjeu_emploi = "densite_population"\n', "le sens de l'indicateur « densite_population » "
-     "n'est pas connu"),
-    ('enjeu_emploi = { indicator = "taux_chomage", worse_when = "plus" }\n', "n'est pas connu"),
-    ("enjeu_emploi = 3\n", "indiquez un code d'indicateur"),
-    ('enjeu_commerce = { indicator = "ETTOT24", worse_when = "lower" }\n',
-     r"« ETTOT24 » \(Établissements actifs 2024\) est un effectif"),
-])
+@pytest.mark.parametrize(
+    "links, message",
+    [
+        (
+            'enjeu_emploi = "densite_population"\n',
+            "le sens de l'indicateur « densite_population » n'est pas connu",
+        ),
+        ('enjeu_emploi = { indicator = "taux_chomage", worse_when = "plus" }\n', "n'est pas connu"),
+        ("enjeu_emploi = 3\n", "indiquez un code d'indicateur"),
+        (
+            'enjeu_commerce = { indicator = "ETTOT24", worse_when = "lower" }\n',
+            r"« ETTOT24 » \(Établissements actifs 2024\) est un effectif",
+        ),
+    ],
+)
 def test_project_file_errors_name_the_key(regard_folder, links, message):
     with pytest.raises(diagnostic.DiagnosticError, match=message) as error:
         _project(regard_folder, links)
@@ -197,17 +246,23 @@ def test_links_without_indicator_files_are_refused(tmp_path):
 
 def test_quadrant_chart(regard_diag):
     s = regard_diag.settings
-    fig = diagnostic.plot_regard_croise(regard_diag.regard_croise, s.priority_threshold,
-                                        s.gap_threshold).to_dict()
+    fig = diagnostic.plot_regard_croise(
+        regard_diag.regard_croise, s.priority_threshold, s.gap_threshold
+    ).to_dict()
     names = [t["name"] for t in fig["data"]]
     assert names == ["perçu non objectivé", "non prioritaire"]
     assert fig["data"][0]["y"] == pytest.approx(
-        regard_diag.regard_croise.query("quadrant == 'perçu non objectivé'")["support"].tolist())
+        regard_diag.regard_croise.query("quadrant == 'perçu non objectivé'")["support"].tolist()
+    )
     lines = fig["layout"]["shapes"]
     assert lines[0]["x0"] == s.gap_threshold and lines[1]["y0"] == s.priority_threshold
     captions = [a["text"] for a in fig["layout"]["annotations"]]
-    assert captions == ["<b>Enjeu confirmé</b>", "<b>Perçu non objectivé</b>",
-                        "<b>Sous-estimé</b>", "<b>Non prioritaire</b>"]
+    assert captions == [
+        "<b>Enjeu confirmé</b>",
+        "<b>Perçu non objectivé</b>",
+        "<b>Sous-estimé</b>",
+        "<b>Non prioritaire</b>",
+    ]
 
 
 def test_workbook_regard_sheet_with_its_quadrant_chart(tmp_path, regard_diag):
@@ -224,7 +279,7 @@ def test_workbook_regard_sheet_with_its_quadrant_chart(tmp_path, regard_diag):
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     header = next(i for i, r in enumerate(rows) if r[0] == "Enjeu")
     assert rows[header][:4] == ["Enjeu", "Lecture", "Soutien", "Indicateur"]
-    body = {r[0]: r for r in rows[header + 1:header + 4]}
+    body = {r[0]: r for r in rows[header + 1 : header + 4]}
     r = regard_diag.regard_croise.set_index("label")
     emploi = body["Recrutement et emploi"]
     assert emploi[1] == "perçu non objectivé"
@@ -233,12 +288,18 @@ def test_workbook_regard_sheet_with_its_quadrant_chart(tmp_path, regard_diag):
     cell = ws.cell(header + 2, 3)
     assert cell.number_format == "0.0 %"
     # the quadrant cell coloured as in the HTML report's chart
-    quadrant = next(ws.cell(i + 1, 2) for i in range(header + 1, header + 4)
-                    if ws.cell(i + 1, 2).value == "perçu non objectivé")
+    quadrant = next(
+        ws.cell(i + 1, 2)
+        for i in range(header + 1, header + 4)
+        if ws.cell(i + 1, 2).value == "perçu non objectivé"
+    )
     assert quadrant.fill.fgColor.rgb.endswith("E9C46A")
     with zipfile.ZipFile(path) as z:
-        scatter = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)
-                   and b"<c:scatterChart>" in z.read(n)]
+        scatter = [
+            n
+            for n in z.namelist()
+            if re.fullmatch(r"xl/charts/chart\d+\.xml", n) and b"<c:scatterChart>" in z.read(n)
+        ]
         assert len(scatter) == 1
         xml = z.read(scatter[0]).decode()
     # one series per quadrant present, the axes crossing at the two thresholds

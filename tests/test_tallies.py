@@ -1,15 +1,23 @@
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from diagnostic.analysis.issues import group_matrix, rank_issues
-from diagnostic.settings import Settings
 from diagnostic.analysis.tallies import tally_responses
+from diagnostic.settings import Settings
 
-FILTERS = [{}, {"actor_types": ["cooperative"]}, {"actor_types": ["financeur"]},
-           {"commune": "61293"}, {"epci": "200036069"}, {"theme": "Économie"},
-           {"actor_types": ["association", "entreprise"], "theme": "Services"}]
+FILTERS = [
+    {},
+    {"actor_types": ["cooperative"]},
+    {"actor_types": ["financeur"]},
+    {"commune": "61293"},
+    {"epci": "200036069"},
+    {"theme": "Économie"},
+    {"actor_types": ["association", "entreprise"], "theme": "Services"},
+]
 
 
 def _subset(responses, actors, actor_types=None, epci=None, commune=None, theme=None):
@@ -35,15 +43,28 @@ def test_tally_gives_exactly_the_library_ranking_and_matrix(example_diag, filter
 
 
 @hsettings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["i1", "i2"]),
-                          st.integers(1, 5)), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abc"), st.sampled_from(["i1", "i2"]), st.integers(1, 5)),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_tally_matches_rank_issues_on_any_answers(rows):
-    responses = pd.DataFrame({
-        "actor_id": [f"x{n}" for n in range(len(rows))], "actor_type": [r[0] for r in rows],
-        "issue_id": [r[1] for r in rows], "label": [r[1].upper() for r in rows], "theme": "t",
-        "level": pd.array([float(r[2]) for r in rows], dtype="Float64"), "levels": 5,
-        "supports": [r[2] >= 4 for r in rows]}).astype({"actor_type": "string"})
-    actors = pd.DataFrame({"actor_id": responses["actor_id"], "commune_code": "01001",
-                           "epci_code": "200000000"})
+    responses = pd.DataFrame(
+        {
+            "actor_id": [f"x{n}" for n in range(len(rows))],
+            "actor_type": [r[0] for r in rows],
+            "issue_id": [r[1] for r in rows],
+            "label": [r[1].upper() for r in rows],
+            "theme": "t",
+            "level": pd.array([float(r[2]) for r in rows], dtype="Float64"),
+            "levels": 5,
+            "supports": [r[2] >= 4 for r in rows],
+        }
+    ).astype({"actor_type": "string"})
+    actors = pd.DataFrame(
+        {"actor_id": responses["actor_id"], "commune_code": "01001", "epci_code": "200000000"}
+    )
     s = Settings(min_group_size=2)
     assert_frame_equal(tally_responses(responses, actors, s).rank(), rank_issues(responses, s))

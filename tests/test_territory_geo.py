@@ -16,7 +16,9 @@ EPCI_XLSX = "indicators/insee_EPCI_au_01-01-2024.xlsx"
 @pytest.fixture(scope="module")
 def etalab(shared):
     communes = read_communes(shared / ETALAB)
-    epci, members = read_epci(shared / "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json")
+    epci, members = read_epci(
+        shared / "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json"
+    )
     return diagnostic.territory.attach_epci(communes, members)
 
 
@@ -25,13 +27,24 @@ def insee_epci(shared):
     return read_epci(shared / EPCI_XLSX, with_anomalies=True)
 
 
-@pytest.mark.parametrize("value, code, problem", [
-    ("61001", "61001", None), ("9001", "09001", "zéro initial perdu"),
-    (9001, "09001", "zéro initial perdu"), (61001.0, "61001", None), ("61001.0", "61001", None),
-    ("2a004", "2A004", None), ("2B4", "2B004", "code corse"), (" 48095 ", "48095", None),
-    ("20004", None, "2A ou 2B"), ("610", None, "invalide"), ("abcde", None, "invalide"),
-    (None, None, "vide"), (float("nan"), None, "vide"),
-])
+@pytest.mark.parametrize(
+    "value, code, problem",
+    [
+        ("61001", "61001", None),
+        ("9001", "09001", "zéro initial perdu"),
+        (9001, "09001", "zéro initial perdu"),
+        (61001.0, "61001", None),
+        ("61001.0", "61001", None),
+        ("2a004", "2A004", None),
+        ("2B4", "2B004", "code corse"),
+        (" 48095 ", "48095", None),
+        ("20004", None, "2A ou 2B"),
+        ("610", None, "invalide"),
+        ("abcde", None, "invalide"),
+        (None, None, "vide"),
+        (float("nan"), None, "vide"),
+    ],
+)
 def test_commune_codes_are_normalised_or_explained(value, code, problem):
     got, why = check_commune_code(value)
     assert got == code
@@ -43,19 +56,30 @@ def test_split_codes_and_rejections_become_anomalies():
     codes = normalise_codes(["1", "275", "x"], log, column="COM", departements=["9", "61", "61"])
     assert codes.tolist() == ["09001", "61275", pd.NA]
     assert log.frame()[["row", "column", "value", "action"]].values.tolist() == [
-        [4, "COM", "61 + X", "rejeté"]]
+        [4, "COM", "61 + X", "rejeté"]
+    ]
 
 
-@pytest.mark.parametrize("file, dep, counts", [
-    ("insee_cog2022_commune_2022_dep61-09-48.csv", "61", {"COM": 385, "COMD": 139}),
-    ("insee_cog2022_commune_2022_dep61-09-48.csv", "48", {"COM": 152, "COMD": 44, "COMA": 4}),
-    ("insee_cog2019_commune2019_dep61-09-48.csv", "61", {"COM": 385, "COMD": 142}),
-    ("cog2021_commune2021_excel-damaged_dep61-09-48.csv", "09", {"COM": 327, "COMD": 8, "COMA": 1}),
-    ("insee_cog2018_comsimp2018_dep61-09-48.txt", "61", {"COM": 389}),
-    ("insee_cog2018_comsimp2018_dep61-09-48.txt", "09", {"COM": 331}),
-    ("etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json", "61",
-     {"COM": 381, "COMD": 144}),
-])
+@pytest.mark.parametrize(
+    "file, dep, counts",
+    [
+        ("insee_cog2022_commune_2022_dep61-09-48.csv", "61", {"COM": 385, "COMD": 139}),
+        ("insee_cog2022_commune_2022_dep61-09-48.csv", "48", {"COM": 152, "COMD": 44, "COMA": 4}),
+        ("insee_cog2019_commune2019_dep61-09-48.csv", "61", {"COM": 385, "COMD": 142}),
+        (
+            "cog2021_commune2021_excel-damaged_dep61-09-48.csv",
+            "09",
+            {"COM": 327, "COMD": 8, "COMA": 1},
+        ),
+        ("insee_cog2018_comsimp2018_dep61-09-48.txt", "61", {"COM": 389}),
+        ("insee_cog2018_comsimp2018_dep61-09-48.txt", "09", {"COM": 331}),
+        (
+            "etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json",
+            "61",
+            {"COM": 381, "COMD": 144},
+        ),
+    ],
+)
 def test_read_communes_detects_every_format(shared, file, dep, counts):
     communes = read_communes(shared / GEO / file)
     assert list(communes.columns) == diagnostic.schemas.columns("communes")
@@ -65,7 +89,8 @@ def test_read_communes_detects_every_format(shared, file, dep, counts):
 
 def test_damaged_2021_file_gets_its_ariege_codes_back(shared):
     communes, anomalies = read_communes(
-        shared / GEO / "cog2021_commune2021_excel-damaged_dep61-09-48.csv", with_anomalies=True)
+        shared / GEO / "cog2021_commune2021_excel-damaged_dep61-09-48.csv", with_anomalies=True
+    )
     ariege = communes[communes["departement"] == "09"]
     assert ariege["commune_code"].str.fullmatch(r"09\d{3}").all()
     assert communes.loc[communes["commune_code"] == "09001", "name"].tolist() == ["Aigues-Juntes"]
@@ -79,7 +104,10 @@ def test_comsimp_keeps_articles_and_windows_1252_accents(shared):
     communes = read_communes(shared / GEO / "insee_cog2018_comsimp2018_dep61-09-48.txt")
     names = dict(zip(communes["commune_code"], communes["name"]))
     assert (names["61017"], names["61214"], names["61168"]) == (
-        "Les Authieux-du-Puits", "L'Aigle", "La Ferté Macé")
+        "Les Authieux-du-Puits",
+        "L'Aigle",
+        "La Ferté Macé",
+    )
 
 
 def test_unknown_communes_file_is_a_french_error(tmp_path):
@@ -97,11 +125,19 @@ def test_insee_epci_workbook_skips_titles_and_the_sans_objet_pseudo_epci(insee_e
 
 
 def test_every_orne_commune_of_the_comparateur_finds_its_2024_epci(shared, insee_epci):
-    base = pd.read_csv(shared / "indicators/insee_base_cc_comparateur_dep61_extract.csv",
-                       sep=";", dtype=str, usecols=["CODGEO"])
+    base = pd.read_csv(
+        shared / "indicators/insee_base_cc_comparateur_dep61_extract.csv",
+        sep=";",
+        dtype=str,
+        usecols=["CODGEO"],
+    )
     assert len(base) == 385
-    report = match_report(base["CODGEO"], insee_epci[1]["commune_code"], file="comparateur",
-                          reference_name="EPCI 2024")
+    report = match_report(
+        base["CODGEO"],
+        insee_epci[1]["commune_code"],
+        file="comparateur",
+        reference_name="EPCI 2024",
+    )
     assert report.empty
 
 

@@ -5,8 +5,13 @@ import pytest
 
 import diagnostic
 from diagnostic import (
-    DiagnosticError, Settings, aggregate_indicators, compare_territories, read_communes,
-    read_epci, read_indicators,
+    DiagnosticError,
+    Settings,
+    aggregate_indicators,
+    compare_territories,
+    read_communes,
+    read_epci,
+    read_indicators,
 )
 from diagnostic.territory import attach_epci, density_classes
 
@@ -16,8 +21,9 @@ MORTAGNE = "200036069"
 
 @pytest.fixture(scope="module")
 def comparateur(shared):
-    return read_indicators(shared / IND / "insee_base_cc_comparateur_dep61_extract.csv",
-                           with_anomalies=True)
+    return read_indicators(
+        shared / IND / "insee_base_cc_comparateur_dep61_extract.csv", with_anomalies=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +38,12 @@ def grid(shared):
 
 @pytest.fixture(scope="module")
 def geography(shared):
-    communes = read_communes(shared / "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json")
-    epci, members = read_epci(shared / "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json")
+    communes = read_communes(
+        shared / "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json"
+    )
+    epci, members = read_epci(
+        shared / "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json"
+    )
     return attach_epci(communes, members), epci
 
 
@@ -43,16 +53,19 @@ def _value(table, code, name):
     return hit.iloc[0]
 
 
-@pytest.mark.parametrize("code, name, value, reason", [
-    ("61001", "P22_POP", 25667.0, None),
-    ("61001", "PIMP21", 41.0, None),           # comma decimal "41,0"
-    ("61001", "TP6021", 28.0, None),
-    ("61001", "P22_MEN", 13614.3710614355, None),  # fractional census count
-    ("61002", "PIMP21", None, "secret statistique"),
-    ("61002", "MED21", 20400.0, None),
-    ("61017", "P22_POP", None, "non renseigné"),
-    ("61192", "NBMENFISC21", 42.0, None),
-])
+@pytest.mark.parametrize(
+    "code, name, value, reason",
+    [
+        ("61001", "P22_POP", 25667.0, None),
+        ("61001", "PIMP21", 41.0, None),  # comma decimal "41,0"
+        ("61001", "TP6021", 28.0, None),
+        ("61001", "P22_MEN", 13614.3710614355, None),  # fractional census count
+        ("61002", "PIMP21", None, "secret statistique"),
+        ("61002", "MED21", 20400.0, None),
+        ("61017", "P22_POP", None, "non renseigné"),
+        ("61192", "NBMENFISC21", 42.0, None),
+    ],
+)
 def test_comparateur_values_secrets_and_blanks(comparateur, code, name, value, reason):
     row = _value(comparateur[0], code, name)
     if value is None:
@@ -67,16 +80,20 @@ def test_comparateur_keeps_numerators_and_denominators(comparateur):
     rate = _value(table, "61001", "taux_chomage")
     assert rate["value"] == pytest.approx(1980.69421789779 / 10429.6048489431 * 100)
     assert (rate["numerator"], rate["denominator"]) == pytest.approx(
-        (1980.69421789779, 10429.6048489431))
+        (1980.69421789779, 10429.6048489431)
+    )
     assert _value(table, "61001", "PIMP21")["numerator"] == pytest.approx(0.41 * 11921)
 
 
-@pytest.mark.parametrize("file, code, pmun", [
-    ("insee_populations_legales_2025_ensemble.xlsx", "61001", 25667),
-    ("insee_populations_legales_2025_ensemble.xlsx", "2A004", 75343),
-    ("insee_populations_legales_donnees_communes_dep61-09-48.csv", "09001", 60),
-    ("insee_populations_legales_donnees_communes_dep61-09-48.csv", "61001", 25870),
-])
+@pytest.mark.parametrize(
+    "file, code, pmun",
+    [
+        ("insee_populations_legales_2025_ensemble.xlsx", "61001", 25667),
+        ("insee_populations_legales_2025_ensemble.xlsx", "2A004", 75343),
+        ("insee_populations_legales_donnees_communes_dep61-09-48.csv", "09001", 60),
+        ("insee_populations_legales_donnees_communes_dep61-09-48.csv", "61001", 25870),
+    ],
+)
 def test_populations_legales_rebuild_split_codes(shared, ensemble, file, code, pmun):
     table = ensemble if file.endswith("xlsx") else read_indicators(shared / IND / file)
     assert _value(table, code, "PMUN")["value"] == pmun
@@ -97,8 +114,9 @@ def test_density_grid_header_with_newlines_and_orne_classes(grid):
 
 def test_area_population_is_the_sum_of_its_communes(ensemble, geography):
     communes, _ = geography
-    area = communes.loc[(communes["epci_code"] == MORTAGNE) & (communes["type"] == "COM"),
-                        "commune_code"]
+    area = communes.loc[
+        (communes["epci_code"] == MORTAGNE) & (communes["type"] == "COM"), "commune_code"
+    ]
     members = pd.DataFrame({"geo_level": "zone", "geo_code": "z", "commune_code": area})
     agg = aggregate_indicators(ensemble[ensemble["indicator"] == "PMUN"], members)
     expected = ensemble[(ensemble["indicator"] == "PMUN") & ensemble["geo_code"].isin(set(area))]
@@ -106,10 +124,17 @@ def test_area_population_is_the_sum_of_its_communes(ensemble, geography):
 
 
 def test_rates_are_recomputed_from_counts_not_averaged():
-    ind = pd.DataFrame({"geo_level": "commune", "geo_code": ["a", "b", "c"],
-                        "indicator": ["taux_chomage"] * 2 + ["MED21"], "year": 2022,
-                        "value": [10.0, 50.0, 20000.0], "numerator": [1.0, 5.0, None],
-                        "denominator": [10.0, 10.0, None]})
+    ind = pd.DataFrame(
+        {
+            "geo_level": "commune",
+            "geo_code": ["a", "b", "c"],
+            "indicator": ["taux_chomage"] * 2 + ["MED21"],
+            "year": 2022,
+            "value": [10.0, 50.0, 20000.0],
+            "numerator": [1.0, 5.0, None],
+            "denominator": [10.0, 10.0, None],
+        }
+    )
     members = pd.DataFrame({"geo_level": "zone", "geo_code": "z", "commune_code": ["a", "b"]})
     agg = aggregate_indicators(ind[ind["indicator"] == "taux_chomage"], members)
     assert agg[["value", "numerator", "denominator"]].iloc[0].tolist() == [30.0, 6.0, 20.0]
@@ -120,26 +145,39 @@ def test_rates_are_recomputed_from_counts_not_averaged():
 
 def test_merged_commune_gets_the_sum_of_its_former_communes(ensemble, comparateur, geography):
     communes, epci = geography
-    context, moved = compare_territories(pd.concat([ensemble, comparateur[0]]), communes,
-                                         {"61275"}, epci=epci)
+    context, moved = compare_territories(
+        pd.concat([ensemble, comparateur[0]]), communes, {"61275"}, epci=epci
+    )
     area = context[(context["geo_level"] == "zone d'étude")].set_index("indicator")["value"]
     # ensemble 2025 (limits 2024): 754 + the four absorbed communes = comparateur's 1435
     assert area["PMUN"] == area["P22_POP"] == 1435
     assert set(moved.loc[moved["value"].isin(["61017", "61188", "61192", "61310"]), "action"]) == {
-        "corrigé"}
+        "corrigé"
+    }
 
 
-def test_study_area_against_epci_departement_region_france(ensemble, comparateur, grid,
-                                                           geography):
+def test_study_area_against_epci_departement_region_france(ensemble, comparateur, grid, geography):
     communes, epci = geography
     area = set(communes.loc[communes["epci_code"] == MORTAGNE, "commune_code"])
-    context, _ = compare_territories(pd.concat([ensemble, comparateur[0], grid]), communes,
-                                     area, Settings(notable_gap_index=15), epci=epci)
+    context, _ = compare_territories(
+        pd.concat([ensemble, comparateur[0], grid]),
+        communes,
+        area,
+        Settings(notable_gap_index=15),
+        epci=epci,
+    )
     pmun = context[context["indicator"] == "PMUN"].set_index("geo_level")["value"]
-    assert pmun.to_dict() == {"zone d'étude": 13515, "EPCI": 13515, "département": 276144,
-                              "région": 3339074, "France": 67760573}
-    rsec = context[(context["indicator"] == "part_residences_secondaires")
-                   & (context["geo_level"] == "département")].iloc[0]
+    assert pmun.to_dict() == {
+        "zone d'étude": 13515,
+        "EPCI": 13515,
+        "département": 276144,
+        "région": 3339074,
+        "France": 67760573,
+    }
+    rsec = context[
+        (context["indicator"] == "part_residences_secondaires")
+        & (context["geo_level"] == "département")
+    ].iloc[0]
     assert rsec["index"] == pytest.approx(17.155705 / 10.595287 * 100, rel=1e-5)
     assert rsec["gap"] == pytest.approx(6.56, abs=0.01) and bool(rsec["notable"])
     assert "région" not in set(context.loc[context["indicator"] == "P22_POP", "geo_level"])
@@ -159,7 +197,9 @@ def test_unreadable_value_is_an_anomaly_not_a_silent_nan(tmp_path):
     f.write_text("CODGEO;P22_POP;MED21\n9001;12;s\n61002;douze;20400\n", encoding="utf-8")
     table, anomalies = read_indicators(f, with_anomalies=True)
     assert anomalies[["row", "column", "value", "action"]].values.tolist() == [
-        [2, "CODGEO", "9001", "corrigé"], [3, "P22_POP", "douze", "conservé"]]
+        [2, "CODGEO", "9001", "corrigé"],
+        [3, "P22_POP", "douze", "conservé"],
+    ]
     assert _value(table, "09001", "MED21")["missing_reason"] == "secret statistique (Insee)"
 
 

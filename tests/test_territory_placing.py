@@ -22,41 +22,72 @@ def communes(shared):
 
 
 def _actors(names):
-    return pd.DataFrame({"actor_id": [f"a{i}" for i in range(len(names))], "actor_type": "asso",
-                         "commune_name": pd.array(names, dtype="string"),
-                         "source_file": "x.xlsx", "source_row": range(2, len(names) + 2)})
+    return pd.DataFrame(
+        {
+            "actor_id": [f"a{i}" for i in range(len(names))],
+            "actor_type": "asso",
+            "commune_name": pd.array(names, dtype="string"),
+            "source_file": "x.xlsx",
+            "source_row": range(2, len(names) + 2),
+        }
+    )
 
 
-@pytest.mark.parametrize("a, b", [
-    ("La Ferté-Macé", "Ferté Macé"), ("La Ferté Macé", "ferte-mace"),
-    ("Ferté-Macé (La)", "la ferte mace"), ("L'Aigle", "Aigle"), ("L’Aigle", "l aigle"),
-    ("St-Langis-lès-Mortagne", "Saint Langis les Mortagne"),
-    ("Ste Céronne lès Mortagne", "Sainte-Céronne-lès-Mortagne"),
-    ("MORTAGNE AU PERCHE", "Mortagne-au-Perche"), ("Bellême", "BELLEME"),
-    ("Les Authieux-du-Puits", "Authieux du Puits"), ("Cœuvres", "Coeuvres"),
-    ("Bellou s/ Huisne", "Bellou-sur-Huisne"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("La Ferté-Macé", "Ferté Macé"),
+        ("La Ferté Macé", "ferte-mace"),
+        ("Ferté-Macé (La)", "la ferte mace"),
+        ("L'Aigle", "Aigle"),
+        ("L’Aigle", "l aigle"),
+        ("St-Langis-lès-Mortagne", "Saint Langis les Mortagne"),
+        ("Ste Céronne lès Mortagne", "Sainte-Céronne-lès-Mortagne"),
+        ("MORTAGNE AU PERCHE", "Mortagne-au-Perche"),
+        ("Bellême", "BELLEME"),
+        ("Les Authieux-du-Puits", "Authieux du Puits"),
+        ("Cœuvres", "Coeuvres"),
+        ("Bellou s/ Huisne", "Bellou-sur-Huisne"),
+    ],
+)
 def test_spellings_meet(a, b):
     assert normalise_name(a) == normalise_name(b)
 
 
-@pytest.mark.parametrize("written, code", [
-    ("La Ferté-Macé", "61168"), ("ferte mace", "61168"), ("L'Aigle", "61214"),
-    ("St Langis les Mortagne", "61414"), ("Ste-Céronne-lès-Mortagne", "61373"),
-    ("61400 Mortagne au Perche", "61293"), ("Mortagne-au-Perch", "61293"),
-    ("61293", "61293"), ("Le Merlerault", "61275"), ("Nonant-le-Pin", "61275"),
-    ("Barjac 48000", "48018"), ("Barjac (09230)", "09037"), ("Montbel 48170", "48100"),
-    ("61790", "61447"), ("61130", "61130"),  # a bare postal code; a COG code wins
-])
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("La Ferté-Macé", "61168"),
+        ("ferte mace", "61168"),
+        ("L'Aigle", "61214"),
+        ("St Langis les Mortagne", "61414"),
+        ("Ste-Céronne-lès-Mortagne", "61373"),
+        ("61400 Mortagne au Perche", "61293"),
+        ("Mortagne-au-Perch", "61293"),
+        ("61293", "61293"),
+        ("Le Merlerault", "61275"),
+        ("Nonant-le-Pin", "61275"),
+        ("Barjac 48000", "48018"),
+        ("Barjac (09230)", "09037"),
+        ("Montbel 48170", "48100"),
+        ("61790", "61447"),
+        ("61130", "61130"),  # a bare postal code; a COG code wins
+    ],
+)
 def test_real_spellings_are_placed(communes, written, code):
     placed, _ = place_actors(_actors([written]), communes)
     assert placed["commune_code"].tolist() == [code]
 
 
-@pytest.mark.parametrize("name, area, code", [
-    ("Barjac", {"48018"}, "48018"), ("Barjac", {"09037", "09001"}, "09037"),
-    ("Montbel", {"09200"}, "09200"), ("Montbel", {"48100"}, "48100"),
-])
+@pytest.mark.parametrize(
+    "name, area, code",
+    [
+        ("Barjac", {"48018"}, "48018"),
+        ("Barjac", {"09037", "09001"}, "09037"),
+        ("Montbel", {"09200"}, "09200"),
+        ("Montbel", {"48100"}, "48100"),
+    ],
+)
 def test_homonyms_are_resolved_within_the_study_area(communes, name, area, code):
     placed, anomalies = place_actors(_actors([name]), communes, area=area)
     assert placed["commune_code"].tolist() == [code]
@@ -73,32 +104,53 @@ def test_homonyms_outside_the_area_stay_unplaced_with_candidates(communes, name)
 
 def test_fuzzy_is_strict_and_always_reported(communes):
     placed, anomalies = place_actors(
-        _actors(["Mortagne-au-Perch", "Mortagne", "", "Zzz", "48000"]), communes)
+        _actors(["Mortagne-au-Perch", "Mortagne", "", "Zzz", "48000"]), communes
+    )
     assert placed["commune_code"].fillna("-").tolist() == ["61293", "-", "-", "-", "-"]
     assert anomalies[["row", "action"]].values.tolist() == [
-        [2, "corrigé"], [3, "conservé"], [4, "conservé"], [5, "conservé"], [6, "conservé"]]
+        [2, "corrigé"],
+        [3, "conservé"],
+        [4, "conservé"],
+        [5, "conservé"],
+        [6, "conservé"],
+    ]
     assert "code postal ambigu" in anomalies["problem"].iloc[4]
     assert "les plus proches" in anomalies["problem"].iloc[1]
     assert "Mortagne-au-Perche (61)" in anomalies["problem"].iloc[1]
 
 
-@pytest.mark.parametrize("text, name, postal", [
-    ("61400 Mortagne-au-Perche", "Mortagne-au-Perche", "61400"),
-    ("Mortagne (61400)", "Mortagne", "61400"), ("Bellême", "Bellême", None),
-])
+@pytest.mark.parametrize(
+    "text, name, postal",
+    [
+        ("61400 Mortagne-au-Perche", "Mortagne-au-Perche", "61400"),
+        ("Mortagne (61400)", "Mortagne", "61400"),
+        ("Bellême", "Bellême", None),
+    ],
+)
 def test_postal_codes_are_split_from_names(text, name, postal):
     assert split_postal_code(text) == (name, postal)
 
 
 def test_participation_counts_establishments_and_density(communes):
-    actors = pd.DataFrame({"actor_type": ["asso", "asso", "entreprise"],
-                           "commune_code": ["61293", "61293", None]})
-    ind = pd.DataFrame({"geo_level": "commune", "geo_code": ["61293", "61293"],
-                        "indicator": ["ETTOT24", "degre_densite"], "value": [200.0, 3.0]})
+    actors = pd.DataFrame(
+        {"actor_type": ["asso", "asso", "entreprise"], "commune_code": ["61293", "61293", None]}
+    )
+    ind = pd.DataFrame(
+        {
+            "geo_level": "commune",
+            "geo_code": ["61293", "61293"],
+            "indicator": ["ETTOT24", "degre_densite"],
+            "value": [200.0, 3.0],
+        }
+    )
     table = participation(actors, communes, {"61293"}, ind)
     row = table[table["commune_code"] == "61293"].iloc[0]
-    assert (row["respondents"], row["establishments"], row["per_100_establishments"],
-            row["density_class"]) == (2, 200, 1.0, "peu dense")
+    assert (
+        row["respondents"],
+        row["establishments"],
+        row["per_100_establishments"],
+        row["density_class"],
+    ) == (2, 200, 1.0, "peu dense")
     assert table.loc[table["commune_code"].isna(), "commune"].tolist() == ["(commune non placée)"]
 
 
@@ -125,8 +177,10 @@ def test_geojson_without_codes_is_a_french_error(tmp_path):
 def test_boundary_differences_on_a_tiny_collection():
     geo = {"features": [{"properties": {"code": "61001"}}, {"properties": {"code": "61002"}}]}
     found = boundary_differences(geo, ["61001", "61999"], file="c.geojson")
-    assert found[["value", "action"]].values.tolist() == [["61999", "conservé"],
-                                                          ["61002", "conservé"]]
+    assert found[["value", "action"]].values.tolist() == [
+        ["61999", "conservé"],
+        ["61002", "conservé"],
+    ]
 
 
 def test_example_project_still_writes_context_and_participation(example_diag, demo_out):
@@ -139,24 +193,28 @@ def test_example_project_still_writes_context_and_participation(example_diag, de
 def test_project_wires_changes_boundaries_and_indicators(tmp_path, shared):
     project = tmp_path / "diagnostic.toml"
     example = diagnostic.example_project().parent
-    project.write_text(f"""
+    project.write_text(
+        f"""
 territory = ["200036069"]
 [[survey]]
-responses = "{example / 'export_kobo_acteurs.xlsx'}"
-form = "{example / 'formulaire_acteurs.xlsx'}"
+responses = "{example / "export_kobo_acteurs.xlsx"}"
+form = "{example / "formulaire_acteurs.xlsx"}"
 [geography]
 communes = "{shared / ETALAB}"
 epci = "{shared / EPCI}"
-changes = "{shared / 'geo/insee_cog2019_mvtcommune2019_dep61-09-48.csv'}"
+changes = "{shared / "geo/insee_cog2019_mvtcommune2019_dep61-09-48.csv"}"
 boundaries = "{shared / ORNE_GEOJSON}"
 [[indicators]]
-file = "{shared / 'indicators/insee_base_cc_comparateur_dep61_extract.csv'}"
-""", encoding="utf-8")
+file = "{shared / "indicators/insee_base_cc_comparateur_dep61_extract.csv"}"
+""",
+        encoding="utf-8",
+    )
     spec = diagnostic.read_project(project)
     assert spec.changes.name.startswith("insee_cog2019_mvt") and len(spec.indicators) == 1
     diag = diagnostic.run_diagnostic(spec)
-    dep = diag.context[(diag.context["indicator"] == "P22_POP")
-                       & (diag.context["geo_level"] == "département")]
+    dep = diag.context[
+        (diag.context["indicator"] == "P22_POP") & (diag.context["geo_level"] == "département")
+    ]
     assert dep["value"].tolist() == [276144]
     assert diag.participation["establishments"].notna().any()
     assert diag.anomalies["file"].eq("gregoiredavid_communes-61-orne.geojson").any()
@@ -165,13 +223,16 @@ file = "{shared / 'indicators/insee_base_cc_comparateur_dep61_extract.csv'}"
 def test_project_with_a_missing_indicator_file_is_a_french_error(tmp_path):
     example = diagnostic.example_project().parent
     project = tmp_path / "diagnostic.toml"
-    project.write_text(f"""
+    project.write_text(
+        f"""
 [[survey]]
-responses = "{example / 'export_kobo_acteurs.xlsx'}"
+responses = "{example / "export_kobo_acteurs.xlsx"}"
 [geography]
-communes = "{example / 'geo/communes.json'}"
+communes = "{example / "geo/communes.json"}"
 [[indicators]]
 file = "absent.csv"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(DiagnosticError, match="diagnostic.toml.*introuvable : absent.csv"):
         diagnostic.read_project(project)

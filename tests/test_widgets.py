@@ -1,10 +1,11 @@
-import pandas as pd
-import pytest
 from types import SimpleNamespace
 
-from diagnostic.apps.roles import read_roles, read_statuses
-from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+import pandas as pd
+import pytest
+
 from diagnostic.apps.explorer import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
+from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+from diagnostic.apps.roles import read_roles, read_statuses
 
 
 @pytest.fixture
@@ -49,8 +50,9 @@ def test_place_filter_restricts_to_one_commune(explorer, example_diag):
 
 def test_theme_filter_keeps_its_issues_only(explorer, example_diag):
     explorer.theme.value = "Économie"
-    wanted = set(example_diag.issue_ranking.loc[
-        example_diag.issue_ranking["theme"] == "Économie", "label"])
+    wanted = set(
+        example_diag.issue_ranking.loc[example_diag.issue_ranking["theme"] == "Économie", "label"]
+    )
     assert set(explorer.ranking.data[0].y) == wanted
     assert set(explorer.heatmap.data[0].y) == wanted
 
@@ -81,7 +83,10 @@ def test_callback_errors_are_shown_not_swallowed(explorer, monkeypatch):
 def test_votes_app_ranks_priorities_as_votes_come_in(example_diag):
     app = votes_app(example_diag)
     assert sum(app.priorities.data[0].x) == 0
-    for name, votes in [("Anne", {"enjeu_sante": 4}), ("Bruno", {"enjeu_sante": 1, "enjeu_emploi": 1})]:
+    for name, votes in [
+        ("Anne", {"enjeu_sante": 4}),
+        ("Bruno", {"enjeu_sante": 1, "enjeu_emploi": 1}),
+    ]:
         app.participant.value = name
         for item, n in votes.items():
             app.dots[item].value = n

@@ -14,18 +14,27 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="diagnostic",
         description="Diagnostic partagé de territoire : lecture des enquêtes, enjeux communs, "
-                    "pistes de coopération, classeur pour les financeurs.")
+        "pistes de coopération, classeur pour les financeurs.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="construit le projet d'exemple et tous ses résultats")
     demo.add_argument("outdir", nargs="?", default="out")
-    ins = sub.add_parser("inspect", help="décrit un export d'enquête (format, questions, anomalies)")
+    ins = sub.add_parser(
+        "inspect", help="décrit un export d'enquête (format, questions, anomalies)"
+    )
     ins.add_argument("file")
-    ins.add_argument("--form", help="formulaire de l'enquête (XLSForm, structure LimeSurvey "
-                     ".txt/.lss) ; sans lui, les questions sont déduites des réponses")
+    ins.add_argument(
+        "--form",
+        help="formulaire de l'enquête (XLSForm, structure LimeSurvey "
+        ".txt/.lss) ; sans lui, les questions sont déduites des réponses",
+    )
     ins.add_argument("--roles", help="feuille des rôles (question_id,role[,theme])")
     ins.add_argument("--json", action="store_true", help="sortie JSON")
-    ins.add_argument("--communes", help="fichier des communes pour placer les répondants "
-                     "(par défaut : celui du projet diagnostic.toml voisin, s'il existe)")
+    ins.add_argument(
+        "--communes",
+        help="fichier des communes pour placer les répondants "
+        "(par défaut : celui du projet diagnostic.toml voisin, s'il existe)",
+    )
     run = sub.add_parser("run", help="exécute le diagnostic décrit par un fichier de projet")
     run.add_argument("project")
     run.add_argument("-o", "--outdir", default="out")
@@ -34,20 +43,31 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(project_file: Path, outdir: Path) -> int:
     from diagnostic.export import write_outputs
+    from diagnostic.i18n import text
     from diagnostic.project.run import read_project, run_diagnostic
 
-    from diagnostic.i18n import text
-
     project = read_project(project_file)
-    say = lambda key, **values: print(text(key, project.language, **values),  # noqa: E731
-                                      file=sys.stderr)
+
+    def say(key, **values):
+        print(text(key, project.language, **values), file=sys.stderr)
+
     say("cli.reading", file=project_file)
     diag = run_diagnostic(project)
     for a in diag.accounts:
-        say("cli.account", file=a.file, read=a.rows_read, loaded=a.rows_loaded,
-            rejected=a.rows_rejected)
-    say("cli.summary", actors=len(diag.actors), issues=len(diag.issue_ranking),
-        leads=len(diag.opportunities), anomalies=len(diag.anomalies))
+        say(
+            "cli.account",
+            file=a.file,
+            read=a.rows_read,
+            loaded=a.rows_loaded,
+            rejected=a.rows_rejected,
+        )
+    say(
+        "cli.summary",
+        actors=len(diag.actors),
+        issues=len(diag.issue_ranking),
+        leads=len(diag.opportunities),
+        anomalies=len(diag.anomalies),
+    )
     paths = write_outputs(diag, outdir)
     say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])
     return 0
@@ -66,8 +86,9 @@ def _communes_for(file: Path, communes: str | None):
     return None
 
 
-def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | None,
-             roles: str | None = None) -> int:
+def _inspect(
+    file: Path, form_file: str | None, as_json: bool, communes: str | None, roles: str | None = None
+) -> int:
     import pandas as pd
 
     from diagnostic.forms import read_form
@@ -84,25 +105,38 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
         anomalies = pd.concat([anomalies, placing], ignore_index=True)
     ch = survey.choices
     inside = survey.answers[survey.answers["instance"].notna()]
-    per_question = inside["question_id"].map(dict(zip(survey.questions["question_id"],
-                                                      survey.questions["repeat"])))
+    per_question = inside["question_id"].map(
+        dict(zip(survey.questions["question_id"], survey.questions["repeat"]))
+    )
     answers_of = per_question.value_counts().to_dict()
     report = {
-        "file": str(file), "format": survey.format,
+        "file": str(file),
+        "format": survey.format,
         "format_label": FORMATS.get(survey.format, survey.format),
-        **survey.account.as_dict(), "repeats": survey.repeats,
+        **survey.account.as_dict(),
+        "repeats": survey.repeats,
         # each repeat table: its rows (read = loaded + rejected) and the answers loaded
         "repeat_groups": [
-            {"name": name, **account.as_dict(),
-             "answers": int(sum(n for rep, n in answers_of.items() if table_holds(name, rep)))}
-            for name, account in zip(survey.repeats, survey.repeat_accounts)],
+            {
+                "name": name,
+                **account.as_dict(),
+                "answers": int(sum(n for rep, n in answers_of.items() if table_holds(name, rep))),
+            }
+            for name, account in zip(survey.repeats, survey.repeat_accounts)
+        ],
         "repeat_answers": len(inside),
         "respondents": len(survey.actors),
         "questions": [
-            {"question_id": q.question_id, "label": q.label, "type": q.type, "role": q.role,
-             "repeat": q.repeat if isinstance(q.repeat, str) else None,
-             "choices": ch.loc[ch["list_name"] == q.list_name, "value"].tolist()
-             if isinstance(q.list_name, str) else []}
+            {
+                "question_id": q.question_id,
+                "label": q.label,
+                "type": q.type,
+                "role": q.role,
+                "repeat": q.repeat if isinstance(q.repeat, str) else None,
+                "choices": ch.loc[ch["list_name"] == q.list_name, "value"].tolist()
+                if isinstance(q.list_name, str)
+                else [],
+            }
             for q in survey.questions.itertuples()
         ],
         # each header: the question (and option) it holds, and how it was recognised
@@ -113,37 +147,52 @@ def _inspect(file: Path, form_file: str | None, as_json: bool, communes: str | N
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
     print(f"Fichier : {file}\nFormat détecté : {report['format']} ({report['format_label']})")
-    print(f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
-          f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}")
+    print(
+        f"Lignes lues : {report['rows_read']}, chargées : {report['rows_loaded']}, "
+        f"rejetées : {report['rows_rejected']} ; répondants : {report['respondents']}"
+    )
     for g in report["repeat_groups"]:
-        print(f"Répétition {g['name']} : {g['rows_read']} lignes lues, {g['rows_loaded']} "
-              f"chargées, {g['rows_rejected']} rejetées ; {g['answers']} réponses chargées")
+        print(
+            f"Répétition {g['name']} : {g['rows_read']} lignes lues, {g['rows_loaded']} "
+            f"chargées, {g['rows_rejected']} rejetées ; {g['answers']} réponses chargées"
+        )
     ways = pd.Series([c["match"] for c in report["columns"]], dtype=object).value_counts()
     matched = ways.drop(["meta", "none"], errors="ignore")
     if len(ways):
         found = ", ".join(f"{_MATCHES.get(k, k)} {n}" for k, n in matched.items())
-        print(f"Colonnes rattachées à une question : {matched.sum()} ({found or 'aucune'}) ; "
-              f"non reconnues : {ways.get('none', 0)}")
+        print(
+            f"Colonnes rattachées à une question : {matched.sum()} ({found or 'aucune'}) ; "
+            f"non reconnues : {ways.get('none', 0)}"
+        )
     print(f"\nQuestions ({len(report['questions'])}) :")
     for q in report["questions"]:
         extra = f" [{', '.join(q['choices'])}]" if q["choices"] else ""
         print(f"  {q['question_id']:<24} {q['type']:<9} {q['role']:<17}{extra}")
     print(f"\nAnomalies ({len(report['anomalies'])}) :")
     for a in report["anomalies"]:
-        where = ", ".join(str(x) for x in (f"ligne {a['row']}" if a["row"] else None, a["column"]) if x)
+        where = ", ".join(
+            str(x) for x in (f"ligne {a['row']}" if a["row"] else None, a["column"]) if x
+        )
         print(f"  - {where + ' : ' if where else ''}{a['problem']} ({a['action']})")
     return 0
 
 
 #: How a column was recognised, in the words of the text report.
-_MATCHES = {"code": "par code", "label": "par libellé", "full_text": "par texte intégral",
-            "abbreviated": "par texte abrégé", "fuzzy": "par texte approché"}
+_MATCHES = {
+    "code": "par code",
+    "label": "par libellé",
+    "full_text": "par texte intégral",
+    "abbreviated": "par texte abrégé",
+    "fuzzy": "par texte approché",
+}
 
 
 def _records(frame) -> list[dict]:
     """Rows of a table as JSON-ready dicts (missing values as null)."""
-    return [{k: (None if v is None or v != v else v) for k, v in rec.items()}
-            for rec in frame.astype(object).to_dict("records")]
+    return [
+        {k: (None if v is None or v != v else v) for k, v in rec.items()}
+        for rec in frame.astype(object).to_dict("records")
+    ]
 
 
 def main(argv=None) -> int:
@@ -151,6 +200,7 @@ def main(argv=None) -> int:
     try:
         if args.command == "demo":
             from diagnostic.datasets import example_project
+
             return _run(example_project(), Path(args.outdir))
         if args.command == "run":
             return _run(Path(args.project), Path(args.outdir))

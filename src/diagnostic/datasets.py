@@ -52,28 +52,149 @@ TYPE_SECTORS = {
 }
 # issue id, French label, English label, theme, mean importance per actor type
 ISSUES = [
-    ("mobilite", "Mobilité et transports", "Mobility and transport", "Cadre de vie",
-     {"entreprise": 4.2, "association": 4.3, "cooperative": 4.0, "collectivite": 4.4, "financeur": 4.0}),
-    ("emploi", "Recrutement et emploi", "Hiring and jobs", "Économie",
-     {"entreprise": 4.4, "association": 3.4, "cooperative": 4.2, "collectivite": 3.8, "financeur": 3.5}),
-    ("logement", "Logement", "Housing", "Cadre de vie",
-     {"entreprise": 3.2, "association": 3.5, "cooperative": 3.0, "collectivite": 4.1, "financeur": 3.0}),
-    ("sante", "Accès aux soins", "Access to healthcare", "Services",
-     {"entreprise": 3.3, "association": 4.3, "cooperative": 3.2, "collectivite": 4.6, "financeur": 3.8}),
-    ("commerce", "Commerce de proximité", "Local shops", "Économie",
-     {"entreprise": 4.1, "association": 2.9, "cooperative": 3.4, "collectivite": 4.2, "financeur": 2.8}),
-    ("numerique", "Couverture et usages numériques", "Digital coverage and use", "Services",
-     {"entreprise": 4.4, "association": 2.2, "cooperative": 3.9, "collectivite": 2.6, "financeur": 3.0}),
-    ("agriculture", "Transmission des exploitations agricoles", "Farm succession", "Économie",
-     {"entreprise": 2.4, "association": 2.2, "cooperative": 4.6, "collectivite": 2.8, "financeur": 2.5}),
-    ("transition", "Transition énergétique", "Energy transition", "Environnement",
-     {"entreprise": 3.1, "association": 3.6, "cooperative": 3.9, "collectivite": 3.5, "financeur": 4.2}),
-    ("jeunesse", "Offre pour les jeunes", "Youth activities", "Cadre de vie",
-     {"entreprise": 2.6, "association": 4.3, "cooperative": 2.5, "collectivite": 3.4, "financeur": 2.7}),
-    ("vieillissement", "Vieillissement de la population", "Ageing population", "Services",
-     {"entreprise": 2.8, "association": 3.7, "cooperative": 2.6, "collectivite": 4.5, "financeur": 3.3}),
-    ("tourisme", "Attractivité touristique", "Tourism appeal", "Économie",
-     {"entreprise": 3.0, "association": 2.6, "cooperative": 2.4, "collectivite": 2.9, "financeur": 2.5}),
+    (
+        "mobilite",
+        "Mobilité et transports",
+        "Mobility and transport",
+        "Cadre de vie",
+        {
+            "entreprise": 4.2,
+            "association": 4.3,
+            "cooperative": 4.0,
+            "collectivite": 4.4,
+            "financeur": 4.0,
+        },
+    ),
+    (
+        "emploi",
+        "Recrutement et emploi",
+        "Hiring and jobs",
+        "Économie",
+        {
+            "entreprise": 4.4,
+            "association": 3.4,
+            "cooperative": 4.2,
+            "collectivite": 3.8,
+            "financeur": 3.5,
+        },
+    ),
+    (
+        "logement",
+        "Logement",
+        "Housing",
+        "Cadre de vie",
+        {
+            "entreprise": 3.2,
+            "association": 3.5,
+            "cooperative": 3.0,
+            "collectivite": 4.1,
+            "financeur": 3.0,
+        },
+    ),
+    (
+        "sante",
+        "Accès aux soins",
+        "Access to healthcare",
+        "Services",
+        {
+            "entreprise": 3.3,
+            "association": 4.3,
+            "cooperative": 3.2,
+            "collectivite": 4.6,
+            "financeur": 3.8,
+        },
+    ),
+    (
+        "commerce",
+        "Commerce de proximité",
+        "Local shops",
+        "Économie",
+        {
+            "entreprise": 4.1,
+            "association": 2.9,
+            "cooperative": 3.4,
+            "collectivite": 4.2,
+            "financeur": 2.8,
+        },
+    ),
+    (
+        "numerique",
+        "Couverture et usages numériques",
+        "Digital coverage and use",
+        "Services",
+        {
+            "entreprise": 4.4,
+            "association": 2.2,
+            "cooperative": 3.9,
+            "collectivite": 2.6,
+            "financeur": 3.0,
+        },
+    ),
+    (
+        "agriculture",
+        "Transmission des exploitations agricoles",
+        "Farm succession",
+        "Économie",
+        {
+            "entreprise": 2.4,
+            "association": 2.2,
+            "cooperative": 4.6,
+            "collectivite": 2.8,
+            "financeur": 2.5,
+        },
+    ),
+    (
+        "transition",
+        "Transition énergétique",
+        "Energy transition",
+        "Environnement",
+        {
+            "entreprise": 3.1,
+            "association": 3.6,
+            "cooperative": 3.9,
+            "collectivite": 3.5,
+            "financeur": 4.2,
+        },
+    ),
+    (
+        "jeunesse",
+        "Offre pour les jeunes",
+        "Youth activities",
+        "Cadre de vie",
+        {
+            "entreprise": 2.6,
+            "association": 4.3,
+            "cooperative": 2.5,
+            "collectivite": 3.4,
+            "financeur": 2.7,
+        },
+    ),
+    (
+        "vieillissement",
+        "Vieillissement de la population",
+        "Ageing population",
+        "Services",
+        {
+            "entreprise": 2.8,
+            "association": 3.7,
+            "cooperative": 2.6,
+            "collectivite": 4.5,
+            "financeur": 3.3,
+        },
+    ),
+    (
+        "tourisme",
+        "Attractivité touristique",
+        "Tourism appeal",
+        "Économie",
+        {
+            "entreprise": 3.0,
+            "association": 2.6,
+            "cooperative": 2.4,
+            "collectivite": 2.9,
+            "financeur": 2.5,
+        },
+    ),
 ]
 IMPORTANCE = [
     ("1", "Pas du tout important", "Not important at all"),
@@ -116,10 +237,42 @@ COMMENTS = [
     "Contactez-moi directement : camille.roux@exemple.fr ou 06 12 34 56 78",
     '=HYPERLINK("http://exemple.invalid/","Cliquez ici")',
 ]
-FIRST = ["Camille", "Jeanne", "Louis", "Martine", "Hugo", "Sophie", "Bernard", "Nadia",
-         "Thierry", "Élodie", "Marc", "Claire", "Yves", "Inès", "Gérard", "Léa"]
-LAST = ["Martin", "Lefèvre", "Roux", "Bernard", "Moreau", "Garnier", "Chevalier", "Lambert",
-        "Fontaine", "Rousseau", "Perrin", "Morel", "Guérin", "Boucher", "Lemoine", "Renard"]
+FIRST = [
+    "Camille",
+    "Jeanne",
+    "Louis",
+    "Martine",
+    "Hugo",
+    "Sophie",
+    "Bernard",
+    "Nadia",
+    "Thierry",
+    "Élodie",
+    "Marc",
+    "Claire",
+    "Yves",
+    "Inès",
+    "Gérard",
+    "Léa",
+]
+LAST = [
+    "Martin",
+    "Lefèvre",
+    "Roux",
+    "Bernard",
+    "Moreau",
+    "Garnier",
+    "Chevalier",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Perrin",
+    "Morel",
+    "Guérin",
+    "Boucher",
+    "Lemoine",
+    "Renard",
+]
 NAME_STEMS = {
     "entreprise": ["Boulangerie", "Garage", "Menuiserie", "Épicerie", "Gîte", "Salon", "Ferme"],
     "association": ["Association", "Comité des fêtes", "Foyer rural", "Amicale", "Club"],
@@ -130,8 +283,18 @@ NAME_STEMS = {
 # (commune written as the respondent typed it) -> left unresolved on purpose
 UNRESOLVED = ["Bellême", "le Perche", "Mortagne-au-Perch"]
 
-META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-        "_submitted_by", "__version__", "_tags", "_index"]
+META = [
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+]
 
 
 def example_dir() -> Path:
@@ -170,31 +333,111 @@ def _survey_rows() -> list[list]:
         ["start", "start", "", "", "", "", ""],
         ["end", "end", "", "", "", "", ""],
         ["begin_group", "identite", "Votre structure", "Your organisation", "", "", ""],
-        ["text", "nom_structure", "Nom de votre structure", "Name of your organisation", "yes", "", "actor_name"],
-        ["text", "contact_nom", "Nom et prénom de la personne qui répond", "Respondent's name", "", "", "contact"],
+        [
+            "text",
+            "nom_structure",
+            "Nom de votre structure",
+            "Name of your organisation",
+            "yes",
+            "",
+            "actor_name",
+        ],
+        [
+            "text",
+            "contact_nom",
+            "Nom et prénom de la personne qui répond",
+            "Respondent's name",
+            "",
+            "",
+            "contact",
+        ],
         ["text", "contact_email", "Adresse électronique", "Email address", "", "", "contact"],
         ["text", "telephone", "Téléphone", "Phone", "", "", "contact"],
-        ["select_one types", "type_acteur", "Quel type de structure êtes-vous ?", "What kind of organisation are you?", "yes", "", "actor_type"],
+        [
+            "select_one types",
+            "type_acteur",
+            "Quel type de structure êtes-vous ?",
+            "What kind of organisation are you?",
+            "yes",
+            "",
+            "actor_type",
+        ],
         ["select_one secteurs", "secteur", "Secteur d'activité", "Sector", "", "", "sector"],
-        ["text", "commune", "Commune où se trouve votre structure", "Municipality of your organisation", "yes", "", "commune"],
+        [
+            "text",
+            "commune",
+            "Commune où se trouve votre structure",
+            "Municipality of your organisation",
+            "yes",
+            "",
+            "commune",
+        ],
         ["end_group", "", "", "", "", "", ""],
         ["begin_group", "enjeux", "Les enjeux du territoire", "The territory's issues", "", "", ""],
     ]
-    for iid, fr, en, _theme, _means in ISSUES:  # noqa: B007
-        rows.append([
-            "select_one importance", f"enjeu_{iid}", f"Importance pour votre structure : {fr}",
-            f"Importance for your organisation: {en}", "", "", "issue_importance", _theme,
-        ])
+    for iid, fr, en, _theme, _means in ISSUES:
+        rows.append(
+            [
+                "select_one importance",
+                f"enjeu_{iid}",
+                f"Importance pour votre structure : {fr}",
+                f"Importance for your organisation: {en}",
+                "",
+                "",
+                "issue_importance",
+                _theme,
+            ]
+        )
     rows += [
         ["end_group", "", "", "", "", "", ""],
         ["begin_group", "ressources", "Besoins et ressources", "Needs and resources", "", "", ""],
-        ["select_multiple ressources", "besoins", "De quelles ressources auriez-vous besoin ?", "Which resources do you need?", "", "", "need"],
-        ["text", "besoins_autre", "Autre besoin (précisez)", "Other need (specify)", "", "selected(${besoins}, 'autre')", "need"],
-        ["select_multiple ressources", "offres", "Quelles ressources pourriez-vous partager ?", "Which resources could you share?", "", "", "offer"],
-        ["text", "offres_autre", "Autre ressource (précisez)", "Other resource (specify)", "", "selected(${offres}, 'autre')", "offer"],
+        [
+            "select_multiple ressources",
+            "besoins",
+            "De quelles ressources auriez-vous besoin ?",
+            "Which resources do you need?",
+            "",
+            "",
+            "need",
+        ],
+        [
+            "text",
+            "besoins_autre",
+            "Autre besoin (précisez)",
+            "Other need (specify)",
+            "",
+            "selected(${besoins}, 'autre')",
+            "need",
+        ],
+        [
+            "select_multiple ressources",
+            "offres",
+            "Quelles ressources pourriez-vous partager ?",
+            "Which resources could you share?",
+            "",
+            "",
+            "offer",
+        ],
+        [
+            "text",
+            "offres_autre",
+            "Autre ressource (précisez)",
+            "Other resource (specify)",
+            "",
+            "selected(${offres}, 'autre')",
+            "offer",
+        ],
         ["end_group", "", "", "", "", "", ""],
         ["begin_group", "cooperation", "Coopérer", "Cooperating", "", "", ""],
-        ["select_one volonte", "volonte", "Seriez-vous prêt·e à coopérer avec d'autres acteurs du territoire ?", "Would you cooperate with other actors of the territory?", "yes", "", "cooperation"],
+        [
+            "select_one volonte",
+            "volonte",
+            "Seriez-vous prêt·e à coopérer avec d'autres acteurs du territoire ?",
+            "Would you cooperate with other actors of the territory?",
+            "yes",
+            "",
+            "cooperation",
+        ],
         ["text", "commentaire", "Un commentaire ?", "Any comment?", "", "", "free_text"],
         ["end_group", "", "", "", "", "", ""],
     ]
@@ -218,8 +461,18 @@ def _write_form(path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    ws.append(["type", "name", "label::Français (fr)", "label::English (en)", "required",
-               "relevant", "diagnostic", "theme"])
+    ws.append(
+        [
+            "type",
+            "name",
+            "label::Français (fr)",
+            "label::English (en)",
+            "required",
+            "relevant",
+            "diagnostic",
+            "theme",
+        ]
+    )
     for row in _survey_rows():
         ws.append(row)
     ch = wb.create_sheet("choices")
@@ -228,8 +481,14 @@ def _write_form(path: Path) -> None:
         ch.append(row)
     st = wb.create_sheet("settings")
     st.append(["form_title", "form_id", "version", "default_language"])
-    st.append(["Diagnostic partagé — acteurs du Pays de Mortagne-au-Perche (fictif)",
-               "diagnostic_mortagne", "2026-11", "Français (fr)"])
+    st.append(
+        [
+            "Diagnostic partagé — acteurs du Pays de Mortagne-au-Perche (fictif)",
+            "diagnostic_mortagne",
+            "2026-11",
+            "Français (fr)",
+        ]
+    )
     save_workbook(wb, path, fixed_time=datetime(2026, 11, 1))
 
 
@@ -243,14 +502,47 @@ def _likert(rng: random.Random, mean: float) -> str:
 
 
 NEED_WEIGHTS = {
-    "entreprise": {"emploi_partage": 4, "competences": 3, "communication": 3, "locaux": 2, "numerique": 3, "achats": 2, "logistique": 2},
-    "association": {"locaux": 4, "benevoles": 4, "vehicules": 3, "financement": 4, "materiel": 3, "communication": 2},
-    "cooperative": {"logistique": 4, "circuits_courts": 4, "materiel": 3, "emploi_partage": 3, "energie": 2},
-    "collectivite": {"financement": 4, "competences": 3, "numerique": 2, "energie": 3, "formation": 2},
+    "entreprise": {
+        "emploi_partage": 4,
+        "competences": 3,
+        "communication": 3,
+        "locaux": 2,
+        "numerique": 3,
+        "achats": 2,
+        "logistique": 2,
+    },
+    "association": {
+        "locaux": 4,
+        "benevoles": 4,
+        "vehicules": 3,
+        "financement": 4,
+        "materiel": 3,
+        "communication": 2,
+    },
+    "cooperative": {
+        "logistique": 4,
+        "circuits_courts": 4,
+        "materiel": 3,
+        "emploi_partage": 3,
+        "energie": 2,
+    },
+    "collectivite": {
+        "financement": 4,
+        "competences": 3,
+        "numerique": 2,
+        "energie": 3,
+        "formation": 2,
+    },
     "financeur": {"communication": 2, "competences": 2},
 }
 OFFER_WEIGHTS = {
-    "entreprise": {"materiel": 3, "competences": 3, "formation": 2, "circuits_courts": 2, "vehicules": 1},
+    "entreprise": {
+        "materiel": 3,
+        "competences": 3,
+        "formation": 2,
+        "circuits_courts": 2,
+        "vehicules": 1,
+    },
     "association": {"benevoles": 3, "communication": 2, "formation": 2, "competences": 1},
     "cooperative": {"materiel": 3, "achats": 3, "logistique": 2, "circuits_courts": 3},
     "collectivite": {"locaux": 4, "materiel": 2, "vehicules": 2, "communication": 2},
@@ -274,7 +566,9 @@ def _make_actors(rng: random.Random, communes: list[dict]) -> list[dict]:
     for atype, _fr, _en, count in ACTOR_TYPES:
         for _ in range(count):
             if atype == "collectivite":
-                commune = communes[len([a for a in actors if a["type"] == "collectivite"]) % len(communes)]
+                commune = communes[
+                    len([a for a in actors if a["type"] == "collectivite"]) % len(communes)
+                ]
             else:
                 commune = rng.choices(communes, weights=weights)[0]
             first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -282,17 +576,24 @@ def _make_actors(rng: random.Random, communes: list[dict]) -> list[dict]:
             name = f"{stem} {commune['nom']}" if atype == "collectivite" else f"{stem} {last}"
             needs = _pick(rng, NEED_WEIGHTS[atype], rng.choice([1, 1, 2, 2, 3]))
             offers = _pick(rng, OFFER_WEIGHTS[atype], rng.choice([0, 1, 1, 2]))
-            actors.append({
-                "type": atype, "name": name, "contact": f"{first} {last}",
-                "email": f"{_strip_accents(first).lower()}.{_strip_accents(last).lower()}@exemple.fr",
-                "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                "sector": rng.choice(TYPE_SECTORS[atype]),
-                "commune": commune["nom"],
-                "likert": {iid: _likert(rng, means[atype]) for iid, _f, _e, _t, means in ISSUES},
-                "needs": needs, "offers": offers,
-                "willing": rng.choices(["oui", "peut_etre", "non"], weights=[6, 3, 1])[0],
-                "comment": rng.choice(COMMENTS[:4]) if rng.random() < 0.2 else "",
-            })
+            actors.append(
+                {
+                    "type": atype,
+                    "name": name,
+                    "contact": f"{first} {last}",
+                    "email": f"{_strip_accents(first).lower()}.{_strip_accents(last).lower()}@exemple.fr",
+                    "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    "sector": rng.choice(TYPE_SECTORS[atype]),
+                    "commune": commune["nom"],
+                    "likert": {
+                        iid: _likert(rng, means[atype]) for iid, _f, _e, _t, means in ISSUES
+                    },
+                    "needs": needs,
+                    "offers": offers,
+                    "willing": rng.choices(["oui", "peut_etre", "non"], weights=[6, 3, 1])[0],
+                    "comment": rng.choice(COMMENTS[:4]) if rng.random() < 0.2 else "",
+                }
+            )
     return actors
 
 
@@ -300,13 +601,25 @@ def _plant(actors: list[dict]) -> None:
     """Plant the cooperation cases the tests look for (names are fictional)."""
     by_type = {t: [a for a in actors if a["type"] == t] for t, *_ in ACTOR_TYPES}
     jardins, transport = by_type["association"][0], by_type["entreprise"][0]
-    jardins.update(name="Association Les Jardins partagés du Perche", commune="Mortagne-au-Perche",
-                   needs=["vehicules"], offers=["benevoles"], willing="oui")
-    transport.update(name="Transports Perche Services", commune="Mortagne-au-Perche",
-                     needs=["benevoles"], offers=["vehicules"], willing="oui")
+    jardins.update(
+        name="Association Les Jardins partagés du Perche",
+        commune="Mortagne-au-Perche",
+        needs=["vehicules"],
+        offers=["benevoles"],
+        willing="oui",
+    )
+    transport.update(
+        name="Transports Perche Services",
+        commune="Mortagne-au-Perche",
+        needs=["benevoles"],
+        offers=["vehicules"],
+        willing="oui",
+    )
     mairie, coop = by_type["collectivite"][0], by_type["cooperative"][0]
     mairie.update(offers=["locaux"], willing="oui")
-    coop.update(name="CUMA des Collines", commune=mairie["commune"], needs=["locaux"], willing="oui")
+    coop.update(
+        name="CUMA des Collines", commune=mairie["commune"], needs=["locaux"], willing="oui"
+    )
     refus = by_type["entreprise"][1]
     refus.update(name="Scierie du Refus", needs=["locaux"], offers=["materiel"], willing="non")
     autre = by_type["association"][1]
@@ -321,9 +634,17 @@ def _plant(actors: list[dict]) -> None:
 
 def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], list[list]]:
     resources = [v for v, *_ in RESOURCES]
-    header = ["start", "end", "identite/nom_structure", "identite/contact_nom",
-              "identite/contact_email", "identite/telephone", "identite/type_acteur",
-              "identite/secteur", "identite/commune"]
+    header = [
+        "start",
+        "end",
+        "identite/nom_structure",
+        "identite/contact_nom",
+        "identite/contact_email",
+        "identite/telephone",
+        "identite/type_acteur",
+        "identite/secteur",
+        "identite/commune",
+    ]
     header += [f"enjeux/enjeu_{iid}" for iid, *_ in ISSUES]
     header += ["ressources/besoins"] + [f"ressources/besoins/{r}" for r in resources]
     header += ["ressources/besoins_autre", "ressources/offres"]
@@ -333,19 +654,42 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
     t0 = datetime(2026, 9, 7, 9, 0)
     for i, a in enumerate(actors):
         start = t0 + timedelta(minutes=97 * i + rng.randint(0, 60))
-        uuid = "%08x-%04x-4%03x-a%03x-%012x" % (
-            rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12),
-            rng.getrandbits(12), rng.getrandbits(48))
-        row = [start.isoformat(timespec="seconds") + "+02:00",
-               (start + timedelta(minutes=rng.randint(6, 25))).isoformat(timespec="seconds") + "+02:00",
-               a["name"], a["contact"], a["email"], a["phone"], a["type"], a["sector"], a["commune"]]
+        uuid = "%08x-%04x-4%03x-a%03x-%012x" % (  # noqa: UP031 (byte-identical example)
+            rng.getrandbits(32),
+            rng.getrandbits(16),
+            rng.getrandbits(12),
+            rng.getrandbits(12),
+            rng.getrandbits(48),
+        )
+        row = [
+            start.isoformat(timespec="seconds") + "+02:00",
+            (start + timedelta(minutes=rng.randint(6, 25))).isoformat(timespec="seconds")
+            + "+02:00",
+            a["name"],
+            a["contact"],
+            a["email"],
+            a["phone"],
+            a["type"],
+            a["sector"],
+            a["commune"],
+        ]
         row += [a["likert"][iid] for iid, *_ in ISSUES]
         row += [" ".join(a["needs"])] + [int(r in a["needs"]) for r in resources]
         row += [a.get("other_need", ""), " ".join(a["offers"])]
         row += [int(r in a["offers"]) for r in resources] + [""]
         row += [a["willing"], a["comment"]]
-        row += [310_000 + i, uuid, (start + timedelta(hours=2)).isoformat(timespec="seconds"),
-                "", "[]", "submitted_via_web", "", "vX5mortagne", "[]", i + 1]
+        row += [
+            310_000 + i,
+            uuid,
+            (start + timedelta(hours=2)).isoformat(timespec="seconds"),
+            "",
+            "[]",
+            "submitted_via_web",
+            "",
+            "vX5mortagne",
+            "[]",
+            i + 1,
+        ]
         rows.append(row)
     # A re-sent submission (same _uuid) and an empty one: real exports have both.
     dup = list(rows[17])
@@ -353,9 +697,18 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
     rows.append(dup)
     empty = ["" for _ in header]
     empty[:2] = rows[-1][:2]
-    empty[-len(META):] = [310_000 + len(rows), "%032x" % rng.getrandbits(128),
-                          "2026-10-02T18:00:00", "", "[]", "submitted_via_web", "",
-                          "vX5mortagne", "[]", len(rows) + 1]
+    empty[-len(META) :] = [
+        310_000 + len(rows),
+        "%032x" % rng.getrandbits(128),  # noqa: UP031
+        "2026-10-02T18:00:00",
+        "",
+        "[]",
+        "submitted_via_web",
+        "",
+        "vX5mortagne",
+        "[]",
+        len(rows) + 1,
+    ]
     rows.append(empty)
     return header, rows
 
@@ -374,7 +727,7 @@ def _write_export(path: Path, header: list[str], rows: list[list]) -> None:
     save_workbook(wb, path, fixed_time=datetime(2026, 11, 1))
 
 
-PROJECT_TOML = '''# Projet d'exemple : territoire réel, enquête FICTIVE (acteurs et réponses inventés).
+PROJECT_TOML = """# Projet d'exemple : territoire réel, enquête FICTIVE (acteurs et réponses inventés).
 title = "Diagnostic partagé — CC du Pays de Mortagne-au-Perche (exemple fictif)"
 language = "fr"
 territory = ["200036069"]
@@ -389,7 +742,7 @@ epci = "geo/epci.json"
 
 [settings]
 min_group_size = 5
-'''
+"""
 
 
 def write_example(folder: Path | None = None) -> Path:

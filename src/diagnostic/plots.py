@@ -15,13 +15,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from diagnostic.analysis.cooperation import KIND_LABELS
 from diagnostic.i18n import code, label, text
 
-from diagnostic.analysis.cooperation import KIND_LABELS
-
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
-TAG_COLOURS = {"transversal": "#2A9D8F", "spécifique à un groupe": "#E9C46A",
-               "clivant": "#E76F51", "peu partagé": "#A8A8A8"}
+TAG_COLOURS = {
+    "transversal": "#2A9D8F",
+    "spécifique à un groupe": "#E9C46A",
+    "clivant": "#E76F51",
+    "peu partagé": "#A8A8A8",
+}
 GREY = "#D9D9D9"
 MISSING_COLOUR = "#BDBDBD"
 _DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
@@ -29,17 +32,28 @@ _DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
 
 def _layout(title: str, height: int, subtitle: str | None = None, **extra) -> dict:
     """The common layout, as a plain dict (cheap to build in interactive callbacks)."""
-    text = f"<b>{title}</b>" + (f"<br><span style='font-size:13px;color:#666'>{subtitle}</span>"
-                                if subtitle else "")
+    text = f"<b>{title}</b>" + (
+        f"<br><span style='font-size:13px;color:#666'>{subtitle}</span>" if subtitle else ""
+    )
     axis = {"gridcolor": "#EEE", "zeroline": False, "automargin": True}
     layout = {
-        "title": {"text": text, "x": 0.01, "xanchor": "left",
-                  "font": {"size": 19, "color": "#1F4E5F"}},
-        "height": height, "template": {}, "plot_bgcolor": "white", "paper_bgcolor": "white",
-        "colorway": PALETTE, "separators": ", ", "hoverlabel": {"font": {"size": 13}},
+        "title": {
+            "text": text,
+            "x": 0.01,
+            "xanchor": "left",
+            "font": {"size": 19, "color": "#1F4E5F"},
+        },
+        "height": height,
+        "template": {},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "colorway": PALETTE,
+        "separators": ", ",
+        "hoverlabel": {"font": {"size": 13}},
         "margin": {"l": 10, "r": 30, "t": 90 if subtitle else 60, "b": 40},
         "font": {"family": "Source Sans Pro, Segoe UI, Arial", "size": 14, "color": "#333"},
-        "xaxis": dict(axis), "yaxis": dict(axis),
+        "xaxis": dict(axis),
+        "yaxis": dict(axis),
     }
     for key, value in extra.items():
         layout[key] = {**layout[key], **value} if isinstance(layout.get(key), dict) else value
@@ -82,8 +96,12 @@ def _pct_ticks(ticks, absolute: bool = False) -> dict:
     return {"tickvals": ticks, "ticktext": _pct([abs(t) if absolute else t for t in ticks])}
 
 
-def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
-                       validate: bool = True, language: str = "fr") -> go.Figure:
+def plot_issue_ranking(
+    ranking: pd.DataFrame,
+    title: str = "Enjeux communs",
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
     """Horizontal bars of support with the Wilson interval, coloured by profile.
 
     Parameters
@@ -103,33 +121,57 @@ def plot_issue_ranking(ranking: pd.DataFrame, title: str = "Enjeux communs",
     r = ranking.sort_values("rank", ascending=False)
     support = r["support"].astype(float).to_numpy()
     bar = {
-        "type": "bar", "orientation": "h", "name": text("plot.support", language),
-        "x": support.tolist(), "y": r["label"].tolist(),
-        "marker": {"color": [TAG_COLOURS.get(code(t), PALETTE[0]) for t in r["tag"]],
-                   "cornerradius": 4},
-        "error_x": {"type": "data", "symmetric": False, "thickness": 1.2, "width": 4,
-                    "color": "#555",
-                    "array": (r["support_ci_high"].astype(float).to_numpy() - support).tolist(),
-                    "arrayminus": (support - r["support_ci_low"].astype(float).to_numpy()).tolist()},
+        "type": "bar",
+        "orientation": "h",
+        "name": text("plot.support", language),
+        "x": support.tolist(),
+        "y": r["label"].tolist(),
+        "marker": {
+            "color": [TAG_COLOURS.get(code(t), PALETTE[0]) for t in r["tag"]],
+            "cornerradius": 4,
+        },
+        "error_x": {
+            "type": "data",
+            "symmetric": False,
+            "thickness": 1.2,
+            "width": 4,
+            "color": "#555",
+            "array": (r["support_ci_high"].astype(float).to_numpy() - support).tolist(),
+            "arrayminus": (support - r["support_ci_low"].astype(float).to_numpy()).tolist(),
+        },
         "text": [t if v >= 0.12 else "" for t, v in zip(_pct(support), support)],
-        "textposition": "inside", "insidetextanchor": "start",
+        "textposition": "inside",
+        "insidetextanchor": "start",
         "textfont": {"color": "white", "size": 13},
         "customdata": r[["tag", "reason", "respondents"]].astype(object).to_numpy().tolist(),
         "hovertemplate": text("plot.hover_support", language),
     }
-    legend = " · ".join(f"<span style='color:{c}'>■</span> {label(t, language)}"
-                        for t, c in TAG_COLOURS.items())
-    layout = _layout(title, max(340, 36 * len(r) + 150), subtitle=legend,
-                     xaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.02],
-                            "title": {"text": text("plot.support_axis", language)}},
-                     yaxis={"ticksuffix": "  "})
+    legend = " · ".join(
+        f"<span style='color:{c}'>■</span> {label(t, language)}" for t, c in TAG_COLOURS.items()
+    )
+    layout = _layout(
+        title,
+        max(340, 36 * len(r) + 150),
+        subtitle=legend,
+        xaxis={
+            **_pct_ticks([0, 0.2, 0.4, 0.6, 0.8, 1]),
+            "range": [0, 1.02],
+            "title": {"text": text("plot.support_axis", language)},
+        },
+        yaxis={"ticksuffix": "  "},
+    )
     return _figure([bar], layout, validate)
 
 
-def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_size: int,
-                       title: str | None = None,
-                       type_labels: dict[str, str] | None = None,
-                       validate: bool = True, language: str = "fr") -> go.Figure:
+def plot_group_heatmap(
+    matrix: pd.DataFrame,
+    ranking: pd.DataFrame,
+    min_group_size: int,
+    title: str | None = None,
+    type_labels: dict[str, str] | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
     """Actor type × issue support, the most consensual issues first; small groups greyed.
 
     Parameters
@@ -150,47 +192,73 @@ def plot_group_heatmap(matrix: pd.DataFrame, ranking: pd.DataFrame, min_group_si
     Figure
         Trace 0: the support heatmap; trace 1: grey suppressed cells.
     """
-    order = ranking.sort_values(["consensus", "rank"], ascending=[False, True],
-                                na_position="last")[["issue_id", "label"]]
+    order = ranking.sort_values(["consensus", "rank"], ascending=[False, True], na_position="last")[
+        ["issue_id", "label"]
+    ]
     types = sorted(matrix["actor_type"].dropna().unique())
     row = {issue: i for i, issue in enumerate(order["issue_id"])}
     col = {t: j for j, t in enumerate(types)}
     values = np.full((len(row), len(col)), np.nan)
     hidden = np.zeros((len(row), len(col)), dtype=bool)
-    for issue, kind, support, suppressed in zip(matrix["issue_id"], matrix["actor_type"],
-                                                matrix["support"], matrix["suppressed"]):
+    for issue, kind, support, suppressed in zip(
+        matrix["issue_id"], matrix["actor_type"], matrix["support"], matrix["suppressed"]
+    ):
         if issue in row and kind in col:
             i, j = row[issue], col[kind]
             values[i, j] = np.nan if pd.isna(support) else support
             hidden[i, j] = bool(suppressed) if pd.notna(suppressed) else False
     xs = [_wrap(_label(type_labels, t)) for t in types]
     ys = order["label"].tolist()
-    base = {"type": "heatmap", "x": xs, "y": ys, "xgap": 2, "ygap": 2, "hoverongaps": False,
-            "texttemplate": "%{text}"}
+    base = {
+        "type": "heatmap",
+        "x": xs,
+        "y": ys,
+        "xgap": 2,
+        "ygap": 2,
+        "hoverongaps": False,
+        "texttemplate": "%{text}",
+    }
     data = [
-        {**base, "name": text("plot.support", language),
-         "z": np.where(np.isnan(values), None, values).tolist(),
-         "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
-         "colorscale": "Blues", "zmin": 0, "zmax": 1,
-         "colorbar": {**_pct_ticks([0, .25, .5, .75, 1]),
-                      "title": {"text": text("plot.support", language)}, "thickness": 12},
-         "hovertemplate": "%{y}<br>%{x} : %{z:.0%}<extra></extra>"},
-        {**base, "name": text("plot.too_small", language),
-         "z": np.where(hidden, 1.0, None).tolist(),
-         "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
-         "textfont": {"color": "#777"}, "colorscale": [[0, GREY], [1, GREY]], "showscale": False,
-         "hovertemplate": text("plot.hover_small", language, n=min_group_size)},
+        {
+            **base,
+            "name": text("plot.support", language),
+            "z": np.where(np.isnan(values), None, values).tolist(),
+            "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
+            "colorscale": "Blues",
+            "zmin": 0,
+            "zmax": 1,
+            "colorbar": {
+                **_pct_ticks([0, 0.25, 0.5, 0.75, 1]),
+                "title": {"text": text("plot.support", language)},
+                "thickness": 12,
+            },
+            "hovertemplate": "%{y}<br>%{x} : %{z:.0%}<extra></extra>",
+        },
+        {
+            **base,
+            "name": text("plot.too_small", language),
+            "z": np.where(hidden, 1.0, None).tolist(),
+            "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
+            "textfont": {"color": "#777"},
+            "colorscale": [[0, GREY], [1, GREY]],
+            "showscale": False,
+            "hovertemplate": text("plot.hover_small", language, n=min_group_size),
+        },
     ]
-    layout = _layout(title or text("plot.heatmap", language), max(340, 36 * len(order) + 160),
-                     subtitle=text("plot.heatmap_note", language, n=min_group_size),
-                     yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
-                     xaxis={"side": "bottom", "tickangle": 0, "gridcolor": "white"},
-                     margin={"b": 70})
+    layout = _layout(
+        title or text("plot.heatmap", language),
+        max(340, 36 * len(order) + 160),
+        subtitle=text("plot.heatmap_note", language, n=min_group_size),
+        yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
+        xaxis={"side": "bottom", "tickangle": 0, "gridcolor": "white"},
+        margin={"b": 70},
+    )
     return _figure(data, layout, validate)
 
 
-def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque enjeu",
-                validate: bool = True) -> go.Figure:
+def plot_likert(
+    counts: pd.DataFrame, title: str = "Importance donnée à chaque enjeu", validate: bool = True
+) -> go.Figure:
     """Diverging stacked bars of a Likert scale, "ne sait pas" in its own panel.
 
     Parameters
@@ -212,10 +280,13 @@ def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque
     share = pd.DataFrame(0.0, index=groups, columns=scale + missing)
     at = {(g, lv): i for i, (g, lv) in enumerate(zip(counts["group"], counts["level_label"]))}
     values = counts["share"].astype(float).fillna(0).to_numpy()
-    share = pd.DataFrame([[values[at[g, lv]] if (g, lv) in at else 0.0 for lv in share.columns]
-                          for g in groups], index=groups, columns=share.columns)
+    share = pd.DataFrame(
+        [[values[at[g, lv]] if (g, lv) in at else 0.0 for lv in share.columns] for g in groups],
+        index=groups,
+        columns=share.columns,
+    )
     k = len(scale)
-    low, high = scale[:k // 2], scale[(k + 1) // 2:]
+    low, high = scale[: k // 2], scale[(k + 1) // 2 :]
     net = share[high].sum(axis=1) - share[low].sum(axis=1)
     share = share.loc[net.sort_values(kind="stable").index]  # best at the top of the chart
     groups = share.index.tolist()
@@ -227,52 +298,99 @@ def plot_likert(counts: pd.DataFrame, title: str = "Importance donnée à chaque
         if k % 2 and i == k // 2:
             parts = [(-x / 2, True), (x / 2, False)]
         for values, legend in parts:
-            data.append({"type": "bar", "orientation": "h", "name": level, "legendgroup": level,
-                         "showlegend": legend, "x": values.tolist(), "y": groups,
-                         "marker": {"color": colours[i], "line": {"width": 0}},
-                         "customdata": x.tolist(),
-                         "hovertemplate": f"%{{y}}<br>{level} : %{{customdata:.0%}}<extra></extra>"})
+            data.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": level,
+                    "legendgroup": level,
+                    "showlegend": legend,
+                    "x": values.tolist(),
+                    "y": groups,
+                    "marker": {"color": colours[i], "line": {"width": 0}},
+                    "customdata": x.tolist(),
+                    "hovertemplate": f"%{{y}}<br>{level} : %{{customdata:.0%}}<extra></extra>",
+                }
+            )
     for level in missing:
-        data.append({"type": "bar", "orientation": "h", "name": level, "xaxis": "x2",
-                     "x": share[level].tolist(), "y": groups, "marker": {"color": MISSING_COLOUR},
-                     "hovertemplate": f"%{{y}}<br>{level} : %{{x:.0%}}<extra></extra>"})
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": level,
+                "xaxis": "x2",
+                "x": share[level].tolist(),
+                "y": groups,
+                "marker": {"color": MISSING_COLOUR},
+                "hovertemplate": f"%{{y}}<br>{level} : %{{x:.0%}}<extra></extra>",
+            }
+        )
     split = 0.82 if missing else 1.0
     layout = _layout(
-        title, max(340, 34 * len(groups) + 190), barmode="relative", bargap=0.25,
+        title,
+        max(340, 34 * len(groups) + 190),
+        barmode="relative",
+        bargap=0.25,
         legend={"orientation": "h", "y": -0.14, "x": 0, "traceorder": "normal"},
-        xaxis={"domain": [0, split], **_pct_ticks([-1, -.5, 0, .5, 1], absolute=True),
-               "range": [-1, 1], "zeroline": True,
-               "zerolinecolor": "#888", "title": {"text": "← pas important · important →"}},
+        xaxis={
+            "domain": [0, split],
+            **_pct_ticks([-1, -0.5, 0, 0.5, 1], absolute=True),
+            "range": [-1, 1],
+            "zeroline": True,
+            "zerolinecolor": "#888",
+            "title": {"text": "← pas important · important →"},
+        },
         yaxis={"ticksuffix": "  "},
     )
     if missing:
-        layout["xaxis2"] = {"domain": [split + 0.05, 1], "anchor": "y",
-                            **_pct_ticks([0, .5]), "range": [0, 0.6], "gridcolor": "#EEE",
-                            "title": {"text": "ne sait pas"}}
+        layout["xaxis2"] = {
+            "domain": [split + 0.05, 1],
+            "anchor": "y",
+            **_pct_ticks([0, 0.5]),
+            "range": [0, 0.6],
+            "gridcolor": "#EEE",
+            "title": {"text": "ne sait pas"},
+        }
     return _figure(data, layout, validate)
 
 
-def plot_participation(actors: pd.DataFrame, title: str = "Qui a répondu ?",
-                       type_labels: dict[str, str] | None = None,
-                       validate: bool = True, language: str = "fr") -> go.Figure:
+def plot_participation(
+    actors: pd.DataFrame,
+    title: str = "Qui a répondu ?",
+    type_labels: dict[str, str] | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
     """Respondents per actor type (the `actors` table), with texts in `language`."""
     counts = actors["actor_type"].fillna(text("plot.unspecified", language)).value_counts()
     counts = counts.sort_values()
-    bar = {"type": "bar", "orientation": "h", "x": counts.tolist(),
-           "y": [_label(type_labels, t) for t in counts.index],
-           "name": text("plot.respondents", language),
-           "marker": {"color": PALETTE[1], "cornerradius": 4}, "text": [str(n) for n in counts],
-           "textposition": "outside", "cliponaxis": False,
-           "hovertemplate": text("plot.hover_respondents", language)}
-    layout = _layout(title, max(260, 40 * len(counts) + 120),
-                     xaxis={"title": {"text": text("plot.responding", language)}},
-                     yaxis={"ticksuffix": "  "})
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": counts.tolist(),
+        "y": [_label(type_labels, t) for t in counts.index],
+        "name": text("plot.respondents", language),
+        "marker": {"color": PALETTE[1], "cornerradius": 4},
+        "text": [str(n) for n in counts],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": text("plot.hover_respondents", language),
+    }
+    layout = _layout(
+        title,
+        max(260, 40 * len(counts) + 120),
+        xaxis={"title": {"text": text("plot.responding", language)}},
+        yaxis={"ticksuffix": "  "},
+    )
     return _figure([bar], layout, validate)
 
 
-def plot_participation_by_commune(by_commune: pd.DataFrame, top: int = 20,
-                                  title: str = "Répondants par commune",
-                                  validate: bool = True) -> go.Figure:
+def plot_participation_by_commune(
+    by_commune: pd.DataFrame,
+    top: int = 20,
+    title: str = "Répondants par commune",
+    validate: bool = True,
+) -> go.Figure:
     """Respondents per commune with the rate per 1,000 inhabitants (when no map is possible).
 
     Parameters
@@ -285,26 +403,48 @@ def plot_participation_by_commune(by_commune: pd.DataFrame, top: int = 20,
     """
     t = by_commune.head(top).iloc[::-1]
     rate = t["per_1000_inhabitants"].astype(float)
-    text = [f"{n}  ({r:.1f} ‰ hab.)".replace(".", ",") if pd.notna(r) else str(n)
-            for n, r in zip(t["respondents"], rate)]
-    bar = {"type": "bar", "orientation": "h", "x": t["respondents"].tolist(),
-           "y": t["commune"].astype(str).tolist(), "name": "Répondants",
-           "marker": {"color": PALETTE[0], "cornerradius": 4}, "text": text,
-           "textposition": "outside", "cliponaxis": False,
-           "hovertemplate": "%{y} : %{text}<extra></extra>"}
+    text = [
+        f"{n}  ({r:.1f} ‰ hab.)".replace(".", ",") if pd.notna(r) else str(n)
+        for n, r in zip(t["respondents"], rate)
+    ]
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": t["respondents"].tolist(),
+        "y": t["commune"].astype(str).tolist(),
+        "name": "Répondants",
+        "marker": {"color": PALETTE[0], "cornerradius": 4},
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y} : %{text}<extra></extra>",
+    }
     left = len(by_commune) - len(t)
-    subtitle = ("Nombre d'acteurs répondants et, entre parenthèses, pour 1 000 habitants"
-                + (f" ; {left} autres communes non affichées" if left > 0 else ""))
-    layout = _layout(title, max(300, 28 * len(t) + 150), subtitle=subtitle,
-                     xaxis={"title": {"text": "Acteurs répondants"}},
-                     yaxis={"ticksuffix": "  "}, margin={"r": 120})
+    subtitle = "Nombre d'acteurs répondants et, entre parenthèses, pour 1 000 habitants" + (
+        f" ; {left} autres communes non affichées" if left > 0 else ""
+    )
+    layout = _layout(
+        title,
+        max(300, 28 * len(t) + 150),
+        subtitle=subtitle,
+        xaxis={"title": {"text": "Acteurs répondants"}},
+        yaxis={"ticksuffix": "  "},
+        margin={"r": 120},
+    )
     return _figure([bar], layout, validate)
 
 
-def plot_choropleth(geojson, values: pd.DataFrame, value: str, code: str = "commune_code",
-                    featureidkey: str = "properties.code", name: str | None = None,
-                    title: str = "Participation par commune", colorbar_title: str = "",
-                    validate: bool = True) -> go.Figure:
+def plot_choropleth(
+    geojson,
+    values: pd.DataFrame,
+    value: str,
+    code: str = "commune_code",
+    featureidkey: str = "properties.code",
+    name: str | None = None,
+    title: str = "Participation par commune",
+    colorbar_title: str = "",
+    validate: bool = True,
+) -> go.Figure:
     """A simple map of one value per area (participation, an indicator...).
 
     Parameters
@@ -326,13 +466,18 @@ def plot_choropleth(geojson, values: pd.DataFrame, value: str, code: str = "comm
     key = featureidkey.removeprefix("properties.")
     v = values.dropna(subset=[code])
     wanted = set(v[code].astype(str))
-    features = [f for f in geojson.get("features", [])
-                if str(f.get("properties", {}).get(key)) in wanted]
+    features = [
+        f for f in geojson.get("features", []) if str(f.get("properties", {}).get(key)) in wanted
+    ]
     trace = {
-        "type": "choropleth", "geojson": {**geojson, "features": features},
-        "featureidkey": featureidkey, "locations": v[code].astype(str).tolist(),
-        "z": v[value].astype(float).tolist(), "text": (v[name] if name else v[code]).astype(str).tolist(),
-        "colorscale": "Teal", "marker": {"line": {"color": "white", "width": 0.8}},
+        "type": "choropleth",
+        "geojson": {**geojson, "features": features},
+        "featureidkey": featureidkey,
+        "locations": v[code].astype(str).tolist(),
+        "z": v[value].astype(float).tolist(),
+        "text": (v[name] if name else v[code]).astype(str).tolist(),
+        "colorscale": "Teal",
+        "marker": {"line": {"color": "white", "width": 0.8}},
         "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
         "hovertemplate": "<b>%{text}</b><br>%{z:.1f}<extra></extra>",
     }
@@ -340,9 +485,13 @@ def plot_choropleth(geojson, values: pd.DataFrame, value: str, code: str = "comm
     return _figure([trace], layout, validate)
 
 
-def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Réseau de coopération",
-                             type_labels: dict[str, str] | None = None,
-                             validate: bool = True) -> go.Figure:
+def plot_cooperation_network(
+    graph: nx.Graph,
+    seed: int = 7,
+    title: str = "Réseau de coopération",
+    type_labels: dict[str, str] | None = None,
+    validate: bool = True,
+) -> go.Figure:
     """Actors (coloured by type) and the resources they need or offer.
 
     Parameters
@@ -363,31 +512,68 @@ def plot_cooperation_network(graph: nx.Graph, seed: int = 7, title: str = "Rése
     for a, b in graph.edges:
         ex += [float(pos[a][0]), float(pos[b][0]), None]
         ey += [float(pos[a][1]), float(pos[b][1]), None]
-    data = [{"type": "scatter", "x": ex, "y": ey, "mode": "lines", "name": "liens",
-             "line": {"color": "#CCC", "width": 0.7}, "hoverinfo": "skip", "showlegend": False}]
-    data.append({
-        "type": "scatter", "mode": "markers+text", "name": "Ressources",
-        "x": [float(pos[n][0]) for n in res], "y": [float(pos[n][1]) for n in res],
-        "text": [graph.nodes[n]["label"] for n in res],
-        "textposition": [_outward(*pos[n]) for n in res], "cliponaxis": False,
-        "textfont": {"size": 12, "color": "#1F4E5F"},
-        "marker": {"symbol": "diamond", "color": "#1F4E5F", "line": {"color": "white", "width": 1},
-                   "size": [float(10 + 2 * np.sqrt(graph.degree[n])) for n in res]},
-        "hovertemplate": "<b>%{text}</b><extra>ressource</extra>"})
-    actors = pd.DataFrame([(n, d["actor_type"]) for n, d in graph.nodes(data=True)
-                           if d["kind"] == "actor"], columns=["node", "actor_type"])
+    data = [
+        {
+            "type": "scatter",
+            "x": ex,
+            "y": ey,
+            "mode": "lines",
+            "name": "liens",
+            "line": {"color": "#CCC", "width": 0.7},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": "Ressources",
+            "x": [float(pos[n][0]) for n in res],
+            "y": [float(pos[n][1]) for n in res],
+            "text": [graph.nodes[n]["label"] for n in res],
+            "textposition": [_outward(*pos[n]) for n in res],
+            "cliponaxis": False,
+            "textfont": {"size": 12, "color": "#1F4E5F"},
+            "marker": {
+                "symbol": "diamond",
+                "color": "#1F4E5F",
+                "line": {"color": "white", "width": 1},
+                "size": [float(10 + 2 * np.sqrt(graph.degree[n])) for n in res],
+            },
+            "hovertemplate": "<b>%{text}</b><extra>ressource</extra>",
+        }
+    )
+    actors = pd.DataFrame(
+        [(n, d["actor_type"]) for n, d in graph.nodes(data=True) if d["kind"] == "actor"],
+        columns=["node", "actor_type"],
+    )
     for i, (kind, sub) in enumerate(actors.groupby("actor_type", sort=True)):
         name = _label(type_labels, kind)
-        data.append({
-            "type": "scatter", "mode": "markers", "name": name, "text": sub["node"].tolist(),
-            "x": [float(pos[n][0]) for n in sub["node"]],
-            "y": [float(pos[n][1]) for n in sub["node"]],
-            "marker": {"size": 8, "color": PALETTE[(i + 1) % len(PALETTE)],
-                       "line": {"color": "white", "width": 0.5}},
-            "hovertemplate": "%{text}<extra>" + name + "</extra>"})
-    layout = _layout(title, 640, subtitle="Chaque acteur est relié aux ressources dont il a "
-                     "besoin ou qu'il peut offrir", legend={"orientation": "h", "y": -0.02},
-                     xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "text": sub["node"].tolist(),
+                "x": [float(pos[n][0]) for n in sub["node"]],
+                "y": [float(pos[n][1]) for n in sub["node"]],
+                "marker": {
+                    "size": 8,
+                    "color": PALETTE[(i + 1) % len(PALETTE)],
+                    "line": {"color": "white", "width": 0.5},
+                },
+                "hovertemplate": "%{text}<extra>" + name + "</extra>",
+            }
+        )
+    layout = _layout(
+        title,
+        640,
+        subtitle="Chaque acteur est relié aux ressources dont il a besoin ou qu'il peut offrir",
+        legend={"orientation": "h", "y": -0.02},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+    )
     return _figure(data, layout, validate)
 
 
@@ -398,11 +584,16 @@ def _resource_ring_layout(graph: nx.Graph, resources: list, seed: int) -> dict:
         return {}
     if not resources:
         return nx.spring_layout(graph, seed=seed)
-    ring = {r: (1.6 * float(np.cos(a)), float(np.sin(a))) for r, a in zip(  # wide: labels
-        sorted(resources, key=str),
-        np.pi / 2 - 2 * np.pi * np.arange(len(resources)) / len(resources))}
-    return nx.spring_layout(graph, pos=ring, fixed=list(ring), seed=seed,
-                            k=1.2 / np.sqrt(max(len(graph), 1)))
+    ring = {
+        r: (1.6 * float(np.cos(a)), float(np.sin(a)))
+        for r, a in zip(  # wide: labels
+            sorted(resources, key=str),
+            np.pi / 2 - 2 * np.pi * np.arange(len(resources)) / len(resources),
+        )
+    }
+    return nx.spring_layout(
+        graph, pos=ring, fixed=list(ring), seed=seed, k=1.2 / np.sqrt(max(len(graph), 1))
+    )
 
 
 def _outward(x: float, y: float) -> str:
@@ -414,15 +605,24 @@ def _outward(x: float, y: float) -> str:
     return "middle right" if x > 0 else "middle left"
 
 
-OPPORTUNITY_COLUMNS = {"kind": "Type", "category": "Ressource", "score": "Score",
-                       "status": "Statut", "explanation": "Explication"}
+OPPORTUNITY_COLUMNS = {
+    "kind": "Type",
+    "category": "Ressource",
+    "score": "Score",
+    "status": "Statut",
+    "explanation": "Explication",
+}
 
 
-def plot_opportunities_table(opportunities: pd.DataFrame, sort_by: str = "score",
-                             ascending: bool = False, limit: int | None = 50,
-                             title: str = "Pistes de coopération",
-                             category: str = "category",
-                             validate: bool = True) -> go.Figure:
+def plot_opportunities_table(
+    opportunities: pd.DataFrame,
+    sort_by: str = "score",
+    ascending: bool = False,
+    limit: int | None = 50,
+    title: str = "Pistes de coopération",
+    category: str = "category",
+    validate: bool = True,
+) -> go.Figure:
     """The `opportunities` table, sorted by any of its columns, as a readable table.
 
     `category` names the column shown as the resource (e.g. one holding labels).
@@ -430,25 +630,43 @@ def plot_opportunities_table(opportunities: pd.DataFrame, sort_by: str = "score"
     t = opportunities.sort_values(sort_by, ascending=ascending, kind="stable")
     if limit:
         t = t.head(limit)
-    cells = [[KIND_LABELS.get(k, k) for k in t["kind"]], t[category].tolist(),
-             [f"{v:.2f}".replace(".", ",") for v in t["score"].astype(float)],
-             t["status"].tolist(), t["explanation"].tolist()]
+    cells = [
+        [KIND_LABELS.get(k, k) for k in t["kind"]],
+        t[category].tolist(),
+        [f"{v:.2f}".replace(".", ",") for v in t["score"].astype(float)],
+        t["status"].tolist(),
+        t["explanation"].tolist(),
+    ]
     table = {
-        "type": "table", "columnwidth": [1.3, 2, 0.6, 0.9, 6],
-        "header": {"values": [f"<b>{c}</b>" for c in OPPORTUNITY_COLUMNS.values()],
-                   "fill": {"color": "#1F4E5F"}, "font": {"color": "white", "size": 13},
-                   "align": "left"},
-        "cells": {"values": cells, "align": "left", "height": 28, "font": {"size": 12},
-                  "fill": {"color": [["#FFFFFF", "#F4F7F8"] * (len(t) // 2 + 1)]}},
+        "type": "table",
+        "columnwidth": [1.3, 2, 0.6, 0.9, 6],
+        "header": {
+            "values": [f"<b>{c}</b>" for c in OPPORTUNITY_COLUMNS.values()],
+            "fill": {"color": "#1F4E5F"},
+            "font": {"color": "white", "size": 13},
+            "align": "left",
+        },
+        "cells": {
+            "values": cells,
+            "align": "left",
+            "height": 28,
+            "font": {"size": 12},
+            "fill": {"color": [["#FFFFFF", "#F4F7F8"] * (len(t) // 2 + 1)]},
+        },
     }
     return _figure([table], _layout(title, min(900, 32 * len(t) + 140)), validate)
 
 
-def plot_priority_slope(frame: pd.DataFrame, left: str = "survey_rank",
-                        right: str = "workshop_rank", label: str = "label",
-                        left_title: str = "Enquête", right_title: str = "Atelier",
-                        title: str = "Priorités : enquête et atelier",
-                        validate: bool = True) -> go.Figure:
+def plot_priority_slope(
+    frame: pd.DataFrame,
+    left: str = "survey_rank",
+    right: str = "workshop_rank",
+    label: str = "label",
+    left_title: str = "Enquête",
+    right_title: str = "Atelier",
+    title: str = "Priorités : enquête et atelier",
+    validate: bool = True,
+) -> go.Figure:
     """Slope chart between two rank columns (1 = first), one line per item.
 
     Lines are green when the item rises on the right, red when it falls, grey otherwise;
@@ -460,46 +678,84 @@ def plot_priority_slope(frame: pd.DataFrame, left: str = "survey_rank",
         a, b = int(getattr(row, left)), int(getattr(row, right))
         colour = "#2A9D8F" if b < a else ("#E76F51" if b > a else "#9E9E9E")
         name = str(getattr(row, label))
-        data.append({
-            "type": "scatter", "x": [0, 1], "y": [a, b], "mode": "lines+markers+text",
-            "name": name, "showlegend": False, "line": {"color": colour, "width": 2.5},
-            "marker": {"size": 9}, "text": [f"{a}. {name}", f"{b}. {name}"],
-            "textposition": ["middle left", "middle right"],
-            "hovertemplate": f"<b>{name}</b><br>{left_title} : {a}<br>{right_title} : {b}"
-                             "<extra></extra>"})
+        data.append(
+            {
+                "type": "scatter",
+                "x": [0, 1],
+                "y": [a, b],
+                "mode": "lines+markers+text",
+                "name": name,
+                "showlegend": False,
+                "line": {"color": colour, "width": 2.5},
+                "marker": {"size": 9},
+                "text": [f"{a}. {name}", f"{b}. {name}"],
+                "textposition": ["middle left", "middle right"],
+                "hovertemplate": f"<b>{name}</b><br>{left_title} : {a}<br>{right_title} : {b}"
+                "<extra></extra>",
+            }
+        )
     n = int(max(f[left].max(), f[right].max())) if len(f) else 1
-    layout = _layout(title, max(320, 34 * n + 140),
-                     xaxis={"range": [-1.0, 2.0], "tickvals": [0, 1], "side": "top",
-                            "ticktext": [left_title, right_title], "showgrid": False,
-                            "tickfont": {"size": 15}},
-                     yaxis={"range": [n + 0.5, 0.5], "visible": False})
+    layout = _layout(
+        title,
+        max(320, 34 * n + 140),
+        xaxis={
+            "range": [-1.0, 2.0],
+            "tickvals": [0, 1],
+            "side": "top",
+            "ticktext": [left_title, right_title],
+            "showgrid": False,
+            "tickfont": {"size": 15},
+        },
+        yaxis={"range": [n + 0.5, 0.5], "visible": False},
+    )
     return _figure(data, layout, validate)
 
 
-def plot_vote_priorities(votes_ranking: pd.DataFrame, title: str = "Priorités de l'atelier",
-                         validate: bool = True) -> go.Figure:
+def plot_vote_priorities(
+    votes_ranking: pd.DataFrame, title: str = "Priorités de l'atelier", validate: bool = True
+) -> go.Figure:
     """Bars of the weight of each item (from `rank_votes`), live during the workshop."""
     r = votes_ranking.sort_values("rank", ascending=False)
     weight = r["weight"].astype(float)
-    bar = {"type": "bar", "orientation": "h", "x": weight.tolist(), "y": r["label"].tolist(),
-           "name": "Poids", "marker": {"color": PALETTE[0], "cornerradius": 4},
-           "cliponaxis": False, "textposition": "outside",
-           "text": [f"{w:.1f}".replace(".", ",") for w in weight],
-           "customdata": r[["participants", "dots"]].astype(object).to_numpy().tolist(),
-           "hovertemplate": "<b>%{y}</b><br>%{customdata[1]} gommettes, %{customdata[0]} "
-                            "participants<extra></extra>"}
-    layout = _layout(title, max(300, 34 * len(r) + 140), yaxis={"ticksuffix": "  "},
-                     xaxis={"title": {"text": "Poids (gommettes ramenées à une voix par participant)"}})
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": weight.tolist(),
+        "y": r["label"].tolist(),
+        "name": "Poids",
+        "marker": {"color": PALETTE[0], "cornerradius": 4},
+        "cliponaxis": False,
+        "textposition": "outside",
+        "text": [f"{w:.1f}".replace(".", ",") for w in weight],
+        "customdata": r[["participants", "dots"]].astype(object).to_numpy().tolist(),
+        "hovertemplate": "<b>%{y}</b><br>%{customdata[1]} gommettes, %{customdata[0]} "
+        "participants<extra></extra>",
+    }
+    layout = _layout(
+        title,
+        max(300, 34 * len(r) + 140),
+        yaxis={"ticksuffix": "  "},
+        xaxis={"title": {"text": "Poids (gommettes ramenées à une voix par participant)"}},
+    )
     return _figure([bar], layout, validate)
 
 
-QUADRANT_COLOURS = {"enjeu confirmé": "#E76F51", "perçu non objectivé": "#E9C46A",
-                    "sous-estimé": "#6D597A", "non prioritaire": "#8AB17D"}
+QUADRANT_COLOURS = {
+    "enjeu confirmé": "#E76F51",
+    "perçu non objectivé": "#E9C46A",
+    "sous-estimé": "#6D597A",
+    "non prioritaire": "#8AB17D",
+}
 
 
-def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_threshold: float,
-                       title: str | None = None,
-                       validate: bool = True, language: str = "fr") -> go.Figure:
+def plot_regard_croise(
+    regard: pd.DataFrame,
+    priority_threshold: float,
+    gap_threshold: float,
+    title: str | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
     """Issues placed by their statistical gap (x) and perceived support (y), in four quadrants.
 
     Parameters
@@ -526,35 +782,94 @@ def plot_regard_croise(regard: pd.DataFrame, priority_threshold: float, gap_thre
         part = regard[regard["quadrant"] == quadrant]
         if not len(part):
             continue
-        reference = (part["reference"].fillna(text("plot.reference", language))
-                     if "reference" in part else "")
-        data.append({
-            "type": "scatter", "mode": "markers+text", "name": quadrant,
-            "x": part["gap"].astype(float).tolist(), "y": part["support"].astype(float).tolist(),
-            "text": [_wrap(t, 22) for t in part["label"]], "textposition": "top center",
-            "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
-            "customdata": pd.DataFrame({"i": part.get("indicator_label", part["label"]),
-                                        "r": reference}).astype(object).to_numpy().tolist(),
-            "hovertemplate": text("plot.hover_regard", language)})
-    corners = [(t, *where) for t, where in zip(text("plot.corners", language), [
-        (1, 1, "right", "top"), (0, 1, "left", "top"), (1, 0, "right", "bottom"),
-        (0, 0, "left", "bottom")])]
-    annotations = [{"text": f"<b>{t}</b>", "xref": "x domain", "yref": "y domain", "x": x, "y": y,
-                    "xanchor": xa, "yanchor": ya, "showarrow": False,
-                    "font": {"size": 13, "color": "#777"}} for t, x, y, xa, ya in corners]
+        reference = (
+            part["reference"].fillna(text("plot.reference", language))
+            if "reference" in part
+            else ""
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": quadrant,
+                "x": part["gap"].astype(float).tolist(),
+                "y": part["support"].astype(float).tolist(),
+                "text": [_wrap(t, 22) for t in part["label"]],
+                "textposition": "top center",
+                "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
+                "customdata": pd.DataFrame(
+                    {"i": part.get("indicator_label", part["label"]), "r": reference}
+                )
+                .astype(object)
+                .to_numpy()
+                .tolist(),
+                "hovertemplate": text("plot.hover_regard", language),
+            }
+        )
+    corners = [
+        (t, *where)
+        for t, where in zip(
+            text("plot.corners", language),
+            [
+                (1, 1, "right", "top"),
+                (0, 1, "left", "top"),
+                (1, 0, "right", "bottom"),
+                (0, 0, "left", "bottom"),
+            ],
+        )
+    ]
+    annotations = [
+        {
+            "text": f"<b>{t}</b>",
+            "xref": "x domain",
+            "yref": "y domain",
+            "x": x,
+            "y": y,
+            "xanchor": xa,
+            "yanchor": ya,
+            "showarrow": False,
+            "font": {"size": 13, "color": "#777"},
+        }
+        for t, x, y, xa, ya in corners
+    ]
     line = {"color": "#999", "width": 1.5, "dash": "dot"}
-    shapes = [{"type": "line", "xref": "x", "yref": "y domain", "x0": gap_threshold,
-               "x1": gap_threshold, "y0": 0, "y1": 1, "line": line},
-              {"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
-               "y0": priority_threshold, "y1": priority_threshold, "line": line}]
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "y domain",
+            "x0": gap_threshold,
+            "x1": gap_threshold,
+            "y0": 0,
+            "y1": 1,
+            "line": line,
+        },
+        {
+            "type": "line",
+            "xref": "x domain",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": priority_threshold,
+            "y1": priority_threshold,
+            "line": line,
+        },
+    ]
     step = next(s for s in (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0) if span / s <= 4)
     ticks = [round(k * step, 2) for k in range(-int(span / step), int(span / step) + 1)]
     x_title, y_title = text("plot.regard_axes", language)
-    layout = _layout(title or text("plot.regard", language), 520,
-                     subtitle=text("plot.regard_note", language), annotations=annotations,
-                     shapes=shapes, showlegend=False,
-                     xaxis={**_pct_ticks(ticks), "range": [-span, span],
-                            "title": {"text": x_title}},
-                     yaxis={**_pct_ticks([0, .2, .4, .6, .8, 1]), "range": [0, 1.08],
-                            "title": {"text": y_title}})
+    layout = _layout(
+        title or text("plot.regard", language),
+        520,
+        subtitle=text("plot.regard_note", language),
+        annotations=annotations,
+        shapes=shapes,
+        showlegend=False,
+        xaxis={**_pct_ticks(ticks), "range": [-span, span], "title": {"text": x_title}},
+        yaxis={
+            **_pct_ticks([0, 0.2, 0.4, 0.6, 0.8, 1]),
+            "range": [0, 1.08],
+            "title": {"text": y_title},
+        },
+    )
     return _figure(data, layout, validate)

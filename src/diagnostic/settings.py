@@ -28,7 +28,7 @@ DESCRIPTIONS = {
     "language": "Langue des rapports (fr ou en)",
     # analyse: divergence, cooperation, groups, workshop
     "divergence_alpha": "Seuil des tests d'écart entre types (après correction de "
-                        "Benjamini-Hochberg)",
+    "Benjamini-Hochberg)",
     "similarity_top_k": "Nombre de priorités de chaque type comparées entre types d'acteurs",
     "geo_half_distance_km": "Distance (km) à laquelle la proximité géographique vaut 0,5",
     "max_candidates": "Offres examinées par besoin à chaque échelle (commune, EPCI, territoire)",
@@ -41,7 +41,7 @@ DESCRIPTIONS = {
     "priority_threshold": "Soutien à partir duquel un enjeu est perçu comme prioritaire",
     "gap_threshold": "Écart statistique à partir duquel un enjeu est objectivé",
     "regard_reference": "Territoire de référence du regard croisé (EPCI, département, région "
-                        "ou France ; à défaut, le niveau suivant disponible)",
+    "ou France ; à défaut, le niveau suivant disponible)",
 }
 
 #: English description of each setting (``language = "en"``).
@@ -63,7 +63,7 @@ DESCRIPTIONS_EN = {
     "notable_gap_points": "Gap in percentage points from which the gap of a rate is notable",
     "language": "Language of the reports (fr or en)",
     "divergence_alpha": "Threshold of the tests of gaps between types (after "
-                        "Benjamini-Hochberg correction)",
+    "Benjamini-Hochberg correction)",
     "similarity_top_k": "Number of priorities of each type compared between actor types",
     "geo_half_distance_km": "Distance (km) at which geographic proximity is 0.5",
     "max_candidates": "Offers examined per need at each scale (commune, EPCI, territory)",
@@ -76,7 +76,7 @@ DESCRIPTIONS_EN = {
     "priority_threshold": "Support from which an issue is perceived as a priority",
     "gap_threshold": "Statistical gap from which an issue is borne out by the data",
     "regard_reference": "Reference territory of the cross-check (EPCI, département, région "
-                        "or France; otherwise the next level available)",
+    "or France; otherwise the next level available)",
 }
 
 
@@ -115,7 +115,7 @@ class Settings:
     regard_reference: str = "département"
 
     @classmethod
-    def from_mapping(cls, values: dict, *, file=None) -> "Settings":
+    def from_mapping(cls, values: dict, *, file=None) -> Settings:
         """Build settings from a project file's `[settings]` table, checking names and types."""
         known = {f.name: f for f in fields(cls)}
         clean = {}

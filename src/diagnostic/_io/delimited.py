@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.errors import DiagnosticError
 from diagnostic._io.sheets import read_rows
+from diagnostic.errors import DiagnosticError
 
 
 def read_delimited(path: Path) -> pd.DataFrame:
@@ -31,15 +31,27 @@ def read_delimited(path: Path) -> pd.DataFrame:
     first = text.split("\n", 1)[0]
     sep = max(["\t", ";", ","], key=first.count)
     if not first.count(sep):
-        raise DiagnosticError("aucun séparateur (tabulation, « ; » ou « , ») dans la ligne "
-                              "d'en-tête.", file=path.name, row=1)
+        raise DiagnosticError(
+            "aucun séparateur (tabulation, « ; » ou « , ») dans la ligne d'en-tête.",
+            file=path.name,
+            row=1,
+        )
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            quoting=csv.QUOTE_MINIMAL, skipinitialspace=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_MINIMAL,
+            skipinitialspace=False,
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         line = re.search(r"line (\d+)", str(exc))
-        raise DiagnosticError("ligne mal formée (nombre de colonnes inattendu).", file=path.name,
-                              row=int(line.group(1)) if line else None) from None
+        raise DiagnosticError(
+            "ligne mal formée (nombre de colonnes inattendu).",
+            file=path.name,
+            row=int(line.group(1)) if line else None,
+        ) from None
     frame.columns = [clean_header(c) for c in frame.columns]
     return frame.astype("string")
 
@@ -49,8 +61,13 @@ def clean_header(value) -> str:
     return re.sub(r"\s+", " ", str(value or "")).strip()
 
 
-def sheet_with_header(path: Path, sheet: str, wanted: set[str], *, titles: list | None = None,
-                      ) -> tuple[pd.DataFrame, int]:
+def sheet_with_header(
+    path: Path,
+    sheet: str,
+    wanted: set[str],
+    *,
+    titles: list | None = None,
+) -> tuple[pd.DataFrame, int]:
     """Read `sheet`, skipping title rows: the header is the first row holding `wanted`.
 
     Returns
@@ -66,12 +83,14 @@ def sheet_with_header(path: Path, sheet: str, wanted: set[str], *, titles: list 
             header = [clean_header(c) for c in row]
             if titles is not None:
                 titles.extend(" ".join(c for c in r if c) for r in rows[:i])
-            body = [r + [None] * (len(header) - len(r)) for r in rows[i + 1:]]
-            frame = pd.DataFrame([r[:len(header)] for r in body], columns=header, dtype="string")
+            body = [r + [None] * (len(header) - len(r)) for r in rows[i + 1 :]]
+            frame = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype="string")
             return frame, i + 2
     raise DiagnosticError(
         f"en-tête introuvable dans la feuille « {sheet} » (colonnes attendues : "
-        f"{', '.join(sorted(wanted))}).", file=Path(path).name)
+        f"{', '.join(sorted(wanted))}).",
+        file=Path(path).name,
+    )
 
 
 def require(frame: pd.DataFrame, wanted, path: Path) -> None:
@@ -80,4 +99,6 @@ def require(frame: pd.DataFrame, wanted, path: Path) -> None:
     if missing:
         raise DiagnosticError(
             f"colonne(s) absente(s) : {', '.join(missing)} ; colonnes trouvées : "
-            f"{', '.join(map(str, frame.columns[:15]))}.", file=Path(path).name)
+            f"{', '.join(map(str, frame.columns[:15]))}.",
+            file=Path(path).name,
+        )

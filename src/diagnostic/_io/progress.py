@@ -22,8 +22,7 @@ def _disabled() -> bool | None:
     return {"1": False, "0": True}.get(wanted)
 
 
-def bar(iterable=None, *, description: str, total: int | None = None,
-        unit: str = "étape") -> tqdm:
+def bar(iterable=None, *, description: str, total: int | None = None, unit: str = "étape") -> tqdm:
     """A progress bar over `iterable` (or `total` steps, advanced with ``update``).
 
     Examples
@@ -33,5 +32,14 @@ def bar(iterable=None, *, description: str, total: int | None = None,
     ...         b.set_postfix_str(stage, refresh=False)  # drawn at the next update
     ...         b.update()
     """
-    return tqdm(iterable, total=total, desc=description, unit=f" {unit}", delay=DELAY,
-                leave=False, disable=_disabled(), dynamic_ncols=True, mininterval=INTERVAL)
+    return tqdm(
+        iterable,
+        total=total,
+        desc=description,
+        unit=f" {unit}",
+        delay=DELAY,
+        leave=False,
+        disable=_disabled(),
+        dynamic_ncols=True,
+        mininterval=INTERVAL,
+    )

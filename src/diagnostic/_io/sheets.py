@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 import zipfile
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -77,28 +77,37 @@ def check_workbook(path: Path) -> None:
         if head.startswith(_CFB):
             raise DiagnosticError(
                 "ce classeur est protégé par un mot de passe (chiffré) : ouvrez-le dans votre "
-                "tableur et enregistrez-le sans mot de passe.", file=path.name)
+                "tableur et enregistrez-le sans mot de passe.",
+                file=path.name,
+            )
         if not head.startswith(b"PK"):
             raise DiagnosticError(
                 f"ce fichier n'est pas un classeur {suffix} : son contenu est d'un autre type "
                 "(fichier renommé ?). Exportez-le de nouveau depuis la plateforme.",
-                file=path.name)
+                file=path.name,
+            )
         try:
             with zipfile.ZipFile(path) as z:
                 unpacked = sum(i.file_size for i in z.infolist())
         except (zipfile.BadZipFile, OSError):
             raise DiagnosticError(
                 "classeur incomplet ou endommagé (fichier tronqué pendant la copie ou le "
-                "téléchargement ?) : téléchargez-le de nouveau.", file=path.name) from None
-        if unpacked > MAX_UNPACKED_BYTES or (unpacked > 100 * 1024**2
-                                             and unpacked > MAX_RATIO * size):
+                "téléchargement ?) : téléchargez-le de nouveau.",
+                file=path.name,
+            ) from None
+        if unpacked > MAX_UNPACKED_BYTES or (
+            unpacked > 100 * 1024**2 and unpacked > MAX_RATIO * size
+        ):
             raise DiagnosticError(
                 f"classeur suspect : il se décompresserait en {unpacked / 1024**2:.0f} Mo "
                 f"pour {size / 1024**2:.1f} Mo compressés ; il n'est pas lu.".replace(".", ","),
-                file=path.name)
+                file=path.name,
+            )
     elif suffix == ".xls" and head.startswith(b"PK"):
-        raise DiagnosticError("ce fichier .xls est en réalité un classeur .xlsx : "
-                              "renommez-le en .xlsx.", file=path.name)
+        raise DiagnosticError(
+            "ce fichier .xls est en réalité un classeur .xlsx : renommez-le en .xlsx.",
+            file=path.name,
+        )
 
 
 def _parse(path: Path, sheet: str | int) -> list[list]:
@@ -139,8 +148,11 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
     50,000 ticks or Likert levels costs a handful of conversions, not 50,000. Codes are
     -1 for empty cells, as `pandas.factorize` gives them.
     """
-    cells = (values if isinstance(values, np.ndarray) and values.dtype == object
-             else np.fromiter(values, dtype=object, count=len(values)))
+    cells = (
+        values
+        if isinstance(values, np.ndarray) and values.dtype == object
+        else np.fromiter(values, dtype=object, count=len(values))
+    )
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
     text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)

@@ -45,8 +45,7 @@ def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
     ``drop_duplicates(key).set_index(key)[values]`` gives it."""
     first = pd.Series(codes, copy=False).drop_duplicates()
     first = first[first >= 0]
-    return dict(zip(keys[first.to_numpy()],
-                    values.iloc[first.index].to_numpy(dtype=object)))
+    return dict(zip(keys[first.to_numpy()], values.iloc[first.index].to_numpy(dtype=object)))
 
 
 def categorical_from_few(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:

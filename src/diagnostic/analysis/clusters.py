@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.analysis._codes import first_by_code, key_codes
-from diagnostic.i18n import label, text
 from diagnostic.analysis.network import find_actor_communities
+from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -47,8 +47,9 @@ def _sorted_used(codes: np.ndarray, names) -> tuple[np.ndarray, np.ndarray]:
     return renumber[codes], names[order]
 
 
-def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: np.ndarray,
-                  actor_ids: np.ndarray) -> pd.DataFrame:
+def _issue_groups(
+    responses: pd.DataFrame, settings: Settings, all_actor_codes: np.ndarray, actor_ids: np.ndarray
+) -> pd.DataFrame:
     """`find_issue_groups` with the actor codes already computed."""
     supports = responses["supports"].to_numpy(dtype=bool)
     issue_all, issue_names = key_codes(responses["issue_id"])
@@ -61,7 +62,8 @@ def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: 
     member = _merge_overlapping(member, groups, settings.cluster_jaccard)
     first = first_by_code(responses["actor_type"], all_actor_codes, actor_ids)
     type_codes, type_names = pd.factorize(
-        np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True)
+        np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True
+    )
     rows = []
     for j, (group_issues, name) in enumerate(groups):
         inside = member[:, j] > 0
@@ -70,13 +72,16 @@ def _issue_groups(responses: pd.DataFrame, settings: Settings, all_actor_codes: 
             continue
         counts = np.bincount(type_codes[inside & (type_codes >= 0)], minlength=len(type_names))
         mix = sorted(((int(n), t) for t, n in zip(type_names, counts) if n), key=lambda x: -x[0])
-        rows.append({
-            "method": label(ISSUE_METHOD, settings.language),
-            "issues": " ; ".join(sorted(group_issues)),
-            "actors": " ; ".join(actors[inside]), "size": size,
-            "actor_types": ", ".join(f"{t} : {n}" for n, t in mix),
-            "label": text("groups.issue", settings.language, label=name),
-        })
+        rows.append(
+            {
+                "method": label(ISSUE_METHOD, settings.language),
+                "issues": " ; ".join(sorted(group_issues)),
+                "actors": " ; ".join(actors[inside]),
+                "size": size,
+                "actor_types": ", ".join(f"{t} : {n}" for n, t in mix),
+                "label": text("groups.issue", settings.language, label=name),
+            }
+        )
     out = pd.DataFrame(rows)
     if not out.empty:
         out = out.sort_values(["size", "issues"], ascending=[False, True])
@@ -131,26 +136,45 @@ def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     issue_groups = _issue_groups(responses, settings, actor_codes, actor_ids)
     n, language = len(actor_ids), settings.language
     if n < settings.network_min_actors or n > settings.network_max_actors:
-        why = (text("groups.few", language, n=n, least=settings.network_min_actors)
-               if n < settings.network_min_actors
-               else text("groups.many", language, n=n, most=settings.network_max_actors))
-        return issue_groups.assign(method=text("groups.no_network", language, why=why,
-                                               method=label(ISSUE_METHOD, language)))
+        why = (
+            text("groups.few", language, n=n, least=settings.network_min_actors)
+            if n < settings.network_min_actors
+            else text("groups.many", language, n=n, most=settings.network_max_actors)
+        )
+        return issue_groups.assign(
+            method=text(
+                "groups.no_network", language, why=why, method=label(ISSUE_METHOD, language)
+            )
+        )
     types = responses.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     labels = responses.drop_duplicates("issue_id").set_index("issue_id")["label"]
     stability = f"{settings.louvain_stability:.0%}"
-    method = text("groups.method", language, runs=settings.louvain_runs,
-                  stability=stability if language == "en" else stability.replace("%", " %"))
+    method = text(
+        "groups.method",
+        language,
+        runs=settings.louvain_runs,
+        stability=stability if language == "en" else stability.replace("%", " %"),
+    )
     rows = []
     for k, group in enumerate(find_actor_communities(responses, settings), start=1):
         named = [f"{labels[i]} (×{lift:.1f})" for i, lift in zip(group["issues"], group["lift"])]
         named = named if language == "en" else [n.replace(".", ",") for n in named]
-        rows.append({
-            "cluster_id": f"R{k:02d}", "method": method, "issues": " ; ".join(group["issues"]),
-            "actors": " ; ".join(group["actors"]), "size": len(group["actors"]),
-            "actor_types": _mix(types, group["actors"]),
-            "label": text("groups.network", language,
-                          issues=" ; ".join(named) or text("groups.various", language)),
-        })
-    return conform(pd.concat([issue_groups, conform(pd.DataFrame(rows), "clusters")],
-                             ignore_index=True), "clusters")
+        rows.append(
+            {
+                "cluster_id": f"R{k:02d}",
+                "method": method,
+                "issues": " ; ".join(group["issues"]),
+                "actors": " ; ".join(group["actors"]),
+                "size": len(group["actors"]),
+                "actor_types": _mix(types, group["actors"]),
+                "label": text(
+                    "groups.network",
+                    language,
+                    issues=" ; ".join(named) or text("groups.various", language),
+                ),
+            }
+        )
+    return conform(
+        pd.concat([issue_groups, conform(pd.DataFrame(rows), "clusters")], ignore_index=True),
+        "clusters",
+    )

@@ -20,14 +20,60 @@ from diagnostic.settings import Settings
 
 STATUS_DEFAULT = "à valider"
 STATUSES = ("à valider", "validé", "écarté")
-KIND_LABELS = {"reciprocal": "réciproque", "direct": "directe",
-               "mutualisation": "mutualisation", "pooling": "mise en commun"}
-KIND_LABELS_EN = {"reciprocal": "reciprocal", "direct": "direct",
-                  "mutualisation": "shared need", "pooling": "shared offer"}
+KIND_LABELS = {
+    "reciprocal": "réciproque",
+    "direct": "directe",
+    "mutualisation": "mutualisation",
+    "pooling": "mise en commun",
+}
+KIND_LABELS_EN = {
+    "reciprocal": "reciprocal",
+    "direct": "direct",
+    "mutualisation": "shared need",
+    "pooling": "shared offer",
+}
 COMPETITION = "risque de concurrence"
 _STOPWORDS = frozenset(
-    "a au aux avec ce ces d dans de des du en et l la le les leur leurs nos notre nous ou "
-    "par pour qu que qui sa se ses son sur un une vos votre".split())
+    [
+        "a",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "nos",
+        "notre",
+        "nous",
+        "ou",
+        "par",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "un",
+        "une",
+        "vos",
+        "votre",
+    ]
+)
 
 
 def kind_labels(language: str = "fr") -> dict[str, str]:
@@ -71,10 +117,13 @@ def text_similarity(a, b) -> float:
 
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km between points given in degrees (vectorised)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float))
-                              for x in (lat1, lon1, lat2, lon2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    lat1, lon1, lat2, lon2 = (
+        np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2)
+    )
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
 
 
@@ -83,37 +132,56 @@ def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.Da
     info = actors.drop_duplicates("actor_id").set_index("actor_id").sort_index()
     out = pd.DataFrame({"code": np.arange(len(info))}, index=info.index.astype(object))
     for col in ("actor_type", "sector", "commune_code", "epci_code"):
-        out[col] = (info[col].astype(object).where(info[col].notna(), None).to_numpy()
-                    if col in info else None)
-    unique = ({v: willingness(v) for v in info["cooperation"].astype(object).unique()}
-              if "cooperation" in info else {})
+        out[col] = (
+            info[col].astype(object).where(info[col].notna(), None).to_numpy()
+            if col in info
+            else None
+        )
+    unique = (
+        {v: willingness(v) for v in info["cooperation"].astype(object).unique()}
+        if "cooperation" in info
+        else {}
+    )
     out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
     labels = type_labels or {}
     unknown = text("coop.no_type", language)
     kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else unknown)
     out["type_label"] = kind
-    out["who"] = [text("coop.who", language, id=i, kind=k)
-                  for i, k in zip(out.index.astype(str), kind)]
+    out["who"] = [
+        text("coop.who", language, id=i, kind=k) for i, k in zip(out.index.astype(str), kind)
+    ]
     for col in ("commune_code", "epci_code", "sector"):  # integer keys: fast merges
         out["k_" + col] = pd.factorize(out[col], use_na_sentinel=True)[0]
-    coords = (coordinates.drop_duplicates("commune_code").set_index("commune_code")
-              if coordinates is not None and len(coordinates) else None)
+    coords = (
+        coordinates.drop_duplicates("commune_code").set_index("commune_code")
+        if coordinates is not None and len(coordinates)
+        else None
+    )
     for col in ("lat", "lon"):
-        out[col] = (out["commune_code"].map(coords[col]).astype(float)
-                    if coords is not None else np.nan)
+        out[col] = (
+            out["commune_code"].map(coords[col]).astype(float) if coords is not None else np.nan
+        )
     return out
 
 
 def _resources(table: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
     """One row per willing actor and category, texts joined; "autre" left to the workshop."""
-    table = table[table["actor_id"].isin(info.index[info["will"].notna()])
-                  & table["category"].notna() & (table["category"] != "autre")]
+    table = table[
+        table["actor_id"].isin(info.index[info["will"].notna()])
+        & table["category"].notna()
+        & (table["category"] != "autre")
+    ]
     text = table["text"] if "text" in table else pd.Series(pd.NA, index=table.index)
-    table = pd.DataFrame({"actor_id": table["actor_id"].astype(object),
-                          "category": table["category"].astype(object),
-                          "text": text.astype(object).where(text.notna(), "")})
-    written = (table[table["text"] != ""].drop_duplicates()
-               .sort_values(["actor_id", "category", "text"]))
+    table = pd.DataFrame(
+        {
+            "actor_id": table["actor_id"].astype(object),
+            "category": table["category"].astype(object),
+            "text": text.astype(object).where(text.notna(), ""),
+        }
+    )
+    written = (
+        table[table["text"] != ""].drop_duplicates().sort_values(["actor_id", "category", "text"])
+    )
     written = written.groupby(["actor_id", "category"], sort=False)["text"].agg(" ; ".join)
     out = table[["actor_id", "category"]].drop_duplicates().sort_values(["actor_id", "category"])
     out = out.join(written, on=["actor_id", "category"]).fillna({"text": ""})
@@ -127,24 +195,33 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
     place = info.set_index("code")[["k_commune_code", "k_epci_code", "will"]]
     side = {}
     for name, table in (("need", needs), ("offer", offers)):
-        side[name] = pd.DataFrame({
-            "row": np.arange(len(table)), "code": table["code"].to_numpy(),
-            "cat": pd.Categorical(table["category"], categories=cats).codes,
-        }).join(place, on="code")
+        side[name] = pd.DataFrame(
+            {
+                "row": np.arange(len(table)),
+                "code": table["code"].to_numpy(),
+                "cat": pd.Categorical(table["category"], categories=cats).codes,
+            }
+        ).join(place, on="code")
     blocks = []
     for key in ("k_commune_code", "k_epci_code", None):
         keys = ["cat"] + ([key] if key else [])
         offer = side["offer"][side["offer"][key] >= 0] if key else side["offer"]
         need = side["need"][side["need"][key] >= 0] if key else side["need"]
-        top = (offer.sort_values(keys + ["will", "code"],
-                                 ascending=[True] * len(keys) + [False, True])
-               .groupby(keys, sort=False).head(settings.max_candidates))
-        blocks.append(need[["row", "code"] + keys].merge(
-            top[["row", "code"] + keys], on=keys, suffixes=("_need", "_offer")))
+        top = (
+            offer.sort_values(keys + ["will", "code"], ascending=[True] * len(keys) + [False, True])
+            .groupby(keys, sort=False)
+            .head(settings.max_candidates)
+        )
+        blocks.append(
+            need[["row", "code"] + keys].merge(
+                top[["row", "code"] + keys], on=keys, suffixes=("_need", "_offer")
+            )
+        )
     pairs = pd.concat(blocks, ignore_index=True)
     pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
     pairs = pairs.drop_duplicates(["row_need", "row_offer"])[
-        ["code_need", "code_offer", "row_need", "row_offer", "cat"]].reset_index(drop=True)
+        ["code_need", "code_offer", "row_need", "row_offer", "cat"]
+    ].reset_index(drop=True)
     return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
 
 
@@ -171,9 +248,12 @@ def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Setting
     p["score_text"] = score_text
     p["will_need"], p["will_offer"] = col("will")[cn], col("will")[co]
     p["score_willingness"] = p["will_need"] * p["will_offer"]
-    p["score"] = (settings.weight_category + settings.weight_text * p["score_text"]
-                  + settings.weight_geo * p["score_geo"]
-                  + settings.weight_willingness * p["score_willingness"]).round(4)
+    p["score"] = (
+        settings.weight_category
+        + settings.weight_text * p["score_text"]
+        + settings.weight_geo * p["score_geo"]
+        + settings.weight_willingness * p["score_willingness"]
+    ).round(4)
     sector = col("k_sector")
     p["rival"] = same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co])
     order = np.lexsort((p["cat"].to_numpy(), co, cn, -p["score"].to_numpy()))
@@ -186,12 +266,22 @@ def _named(p: pd.DataFrame, info: pd.DataFrame, language: str = "fr") -> pd.Data
     where = pd.Series(np.array(text("coop.places", language))[p["place"]], index=p.index)
     km = pd.Series(p["distance_km"].round(), index=p.index)
     far = km.notna() & (p["place"] != 0)
-    where = where + pd.Series([text("coop.km", language, km=k) if f else ""
-                               for k, f in zip(km.astype("Int64").astype(str), far)],
-                              index=p.index, dtype=object)
-    return p.assign(flags=np.where(p["rival"], COMPETITION, ""),
-                    need_actor=ids[p["code_need"]], offer_actor=ids[p["code_offer"]],
-                    who_need=who[p["code_need"]], who_offer=who[p["code_offer"]], where=where)
+    where = where + pd.Series(
+        [
+            text("coop.km", language, km=k) if f else ""
+            for k, f in zip(km.astype("Int64").astype(str), far)
+        ],
+        index=p.index,
+        dtype=object,
+    )
+    return p.assign(
+        flags=np.where(p["rival"], COMPETITION, ""),
+        need_actor=ids[p["code_need"]],
+        offer_actor=ids[p["code_offer"]],
+        who_need=who[p["code_need"]],
+        who_offer=who[p["code_offer"]],
+        where=where,
+    )
 
 
 def _label(codes: pd.Series, labels: dict) -> pd.Series:
@@ -205,8 +295,12 @@ def _willing_sentence(a, b, language: str = "fr") -> str | None:
     if a == 1.0 and b == 1.0:
         return text("coop.both", language)
     if a in _WILLING and b in _WILLING:
-        return text("coop.willingness", language, a=text(_WILLING[a], language),
-                    b=text(_WILLING[b], language))
+        return text(
+            "coop.willingness",
+            language,
+            a=text(_WILLING[a], language),
+            b=text(_WILLING[b], language),
+        )
     return None
 
 
@@ -217,25 +311,41 @@ def _explain(kind: str, rows, language: str) -> list:
     out = []
     for values, a, b, f in rows:
         willing = _willing_sentence(a, b, language)
-        out.append(None if willing is None else text(kind, language, **values) + willing
-                   + (rival if f == COMPETITION else ""))
+        out.append(
+            None
+            if willing is None
+            else text(kind, language, **values) + willing + (rival if f == COMPETITION else "")
+        )
     return out
 
 
-def _direct_text(who_need, category, who_offer, where, will_need, will_offer, flags,
-                 language: str = "fr") -> list:
+def _direct_text(
+    who_need, category, who_offer, where, will_need, will_offer, flags, language: str = "fr"
+) -> list:
     """The explanation of each direct match, in one pass over the pairs."""
-    columns = [pd.Series(c).to_numpy(dtype=object)  # arrays iterate faster than Series
-               for c in (who_need, category, who_offer, where, will_need, will_offer, flags)]
-    return _explain("coop.direct", (
-        ({"need": f"{wn[:1].upper()}{wn[1:]}", "category": c, "offer": wo, "where": w}, a, b, f)
-        for wn, c, wo, w, a, b, f in zip(*columns)), language)
+    columns = [
+        pd.Series(c).to_numpy(dtype=object)  # arrays iterate faster than Series
+        for c in (who_need, category, who_offer, where, will_need, will_offer, flags)
+    ]
+    return _explain(
+        "coop.direct",
+        (
+            ({"need": f"{wn[:1].upper()}{wn[1:]}", "category": c, "offer": wo, "where": w}, a, b, f)
+            for wn, c, wo, w, a, b, f in zip(*columns)
+        ),
+        language,
+    )
 
 
-def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataFrame,
-                       category_labels: dict[str, str] | None = None,
-                       settings: Settings = Settings(), coordinates: pd.DataFrame | None = None,
-                       type_labels: dict[str, str] | None = None) -> pd.DataFrame:
+def match_needs_offers(
+    needs: pd.DataFrame,
+    offers: pd.DataFrame,
+    actors: pd.DataFrame,
+    category_labels: dict[str, str] | None = None,
+    settings: Settings = Settings(),
+    coordinates: pd.DataFrame | None = None,
+    type_labels: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Find cooperation opportunities between actors.
 
     An actor who refused to cooperate never appears; "maybe" lowers the score.
@@ -268,17 +378,37 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
     direct = _named(direct, info, language)
     cat = _label(direct["category"], labels)
     direct = direct.assign(
-        kind="direct", score_category=1.0,
-        actors=[f"{a} ; {b}" for a, b in zip(direct["need_actor"].to_numpy(dtype=object),
-                                              direct["offer_actor"].to_numpy(dtype=object))],
-        explanation=_direct_text(direct["who_need"], cat, direct["who_offer"], direct["where"],
-                                 direct["will_need"], direct["will_offer"], direct["flags"],
-                                 language))
-    parts = [_reciprocal(scored, info, labels, settings), direct,
-             _groups(needs, info, labels, settings, "mutualisation"),
-             _groups(offers, info, labels, settings, "pooling")]
-    frame = pd.concat([f for f in parts if len(f)], ignore_index=True) \
-        if any(len(f) for f in parts) else pd.DataFrame()
+        kind="direct",
+        score_category=1.0,
+        actors=[
+            f"{a} ; {b}"
+            for a, b in zip(
+                direct["need_actor"].to_numpy(dtype=object),
+                direct["offer_actor"].to_numpy(dtype=object),
+            )
+        ],
+        explanation=_direct_text(
+            direct["who_need"],
+            cat,
+            direct["who_offer"],
+            direct["where"],
+            direct["will_need"],
+            direct["will_offer"],
+            direct["flags"],
+            language,
+        ),
+    )
+    parts = [
+        _reciprocal(scored, info, labels, settings),
+        direct,
+        _groups(needs, info, labels, settings, "mutualisation"),
+        _groups(offers, info, labels, settings, "pooling"),
+    ]
+    frame = (
+        pd.concat([f for f in parts if len(f)], ignore_index=True)
+        if any(len(f) for f in parts)
+        else pd.DataFrame()
+    )
     frame["status"] = STATUS_DEFAULT
     if "flags" in frame and language != "fr":
         frame["flags"] = frame["flags"].map(lambda f: label(f, language))
@@ -287,11 +417,15 @@ def match_needs_offers(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.Dat
 
 def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.DataFrame:
     """Pairs of actors who can each give the other something: ranked first."""
-    back = scored.merge(scored[["code_need", "code_offer", "category", "score", "score_text"]],
-                        left_on=["code_need", "code_offer"], right_on=["code_offer", "code_need"],
-                        suffixes=("", "_back"))
+    back = scored.merge(
+        scored[["code_need", "code_offer", "category", "score", "score_text"]],
+        left_on=["code_need", "code_offer"],
+        right_on=["code_offer", "code_need"],
+        suffixes=("", "_back"),
+    )
     back = back[back["code_need"] < back["code_offer"]].drop(
-        columns=["code_need_back", "code_offer_back"])
+        columns=["code_need_back", "code_offer_back"]
+    )
     if back.empty:
         return back
     language = settings.language
@@ -299,17 +433,33 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.Da
     give = _label(back["category"], labels)
     take = _label(back["category_back"], labels)
     out = back.assign(
-        kind="reciprocal", actors=back["need_actor"] + " ; " + back["offer_actor"],
+        kind="reciprocal",
+        actors=back["need_actor"] + " ; " + back["offer_actor"],
         category=back["category"] + " ↔ " + back["category_back"],
         score=((back["score"] + back["score_back"]) / 2 + settings.reciprocal_bonus).round(4),
-        score_text=(back["score_text"] + back["score_text_back"]) / 2, score_category=1.0,
-        explanation=_explain("coop.reciprocal", (
-            ({"offer": o, "give": g, "need": n, "take": t, "where": w}, a, b, f)
-            for o, g, n, t, w, a, b, f in zip(back["who_offer"], give, back["who_need"], take,
-                                              back["where"], back["will_need"],
-                                              back["will_offer"], back["flags"])), language))
-    return out.sort_values(["score", "code_need", "code_offer", "category"],
-                           ascending=[False, True, True, True])
+        score_text=(back["score_text"] + back["score_text_back"]) / 2,
+        score_category=1.0,
+        explanation=_explain(
+            "coop.reciprocal",
+            (
+                ({"offer": o, "give": g, "need": n, "take": t, "where": w}, a, b, f)
+                for o, g, n, t, w, a, b, f in zip(
+                    back["who_offer"],
+                    give,
+                    back["who_need"],
+                    take,
+                    back["where"],
+                    back["will_need"],
+                    back["will_offer"],
+                    back["flags"],
+                )
+            ),
+            language,
+        ),
+    )
+    return out.sort_values(
+        ["score", "code_need", "code_offer", "category"], ascending=[False, True, True, True]
+    )
 
 
 def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) -> pd.DataFrame:
@@ -328,15 +478,30 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
         language = settings.language
         mix = text("coop.mix_sep", language).join(
             text("coop.mix", language, n=n, kind=t)
-            for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0])))
-        what = text("coop.need" if kind == "mutualisation" else
-                    "coop.offer_near" if sub["place"].iloc[0] else "coop.offer", language,
-                    category=labels.get(category, category))
-        rows.append({
-            "kind": kind, "actors": " ; ".join(members), "category": category,
-            "score": round(min(1.0, len(members) / 10), 4), "score_category": 1.0,
-            "explanation": text("coop.group", language, n=len(members), mix=mix, what=what),
-        })
+            for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0]))
+        )
+        what = text(
+            "coop.need"
+            if kind == "mutualisation"
+            else "coop.offer_near"
+            if sub["place"].iloc[0]
+            else "coop.offer",
+            language,
+            category=labels.get(category, category),
+        )
+        rows.append(
+            {
+                "kind": kind,
+                "actors": " ; ".join(members),
+                "category": category,
+                "score": round(min(1.0, len(members) / 10), 4),
+                "score_category": 1.0,
+                "explanation": text("coop.group", language, n=len(members), mix=mix, what=what),
+            }
+        )
     out = pd.DataFrame(rows)
-    return out.sort_values(["score", "category", "actors"], ascending=[False, True, True]) \
-        if len(out) else out
+    return (
+        out.sort_values(["score", "category", "actors"], ascending=[False, True, True])
+        if len(out)
+        else out
+    )

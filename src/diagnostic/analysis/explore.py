@@ -32,8 +32,9 @@ def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[st
     return dict(zip(sub["value"], sub["label"]))
 
 
-def likert_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.DataFrame,
-                   actors: pd.DataFrame) -> pd.DataFrame:
+def likert_answers(
+    answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.DataFrame, actors: pd.DataFrame
+) -> pd.DataFrame:
     """Every answer to a Likert issue question, "don't know" codes included.
 
     Returns
@@ -44,25 +45,46 @@ def likert_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.D
     """
     likert = questions[questions["role"] == "issue_importance"]
     if likert.empty:
-        return pd.DataFrame(columns=["actor_id", "actor_type", "issue_id", "label", "theme",
-                                     "value", "level_label", "order", "is_missing"])
+        return pd.DataFrame(
+            columns=[
+                "actor_id",
+                "actor_type",
+                "issue_id",
+                "label",
+                "theme",
+                "value",
+                "level_label",
+                "order",
+                "is_missing",
+            ]
+        )
     labels = likert["label"].tolist()
     qinfo = likert.assign(short=[_issue_label(lbl, labels) for lbl in labels])
     qinfo = qinfo.rename(columns={"question_id": "issue_id", "short": "issue_label"})
     scale = choices.rename(columns={"label": "level_label"})
-    sub = outside_repeats(answers).merge(qinfo[["issue_id", "issue_label", "theme", "list_name"]],
-                        left_on="question_id", right_on="issue_id")
-    sub = sub.merge(scale[["list_name", "value", "level_label", "order", "is_missing_code"]],
-                    on=["list_name", "value"])
+    sub = outside_repeats(answers).merge(
+        qinfo[["issue_id", "issue_label", "theme", "list_name"]],
+        left_on="question_id",
+        right_on="issue_id",
+    )
+    sub = sub.merge(
+        scale[["list_name", "value", "level_label", "order", "is_missing_code"]],
+        on=["list_name", "value"],
+    )
     types = actors.set_index("actor_id")["actor_type"]
-    return pd.DataFrame({
-        "actor_id": sub["actor_id"],
-        "actor_type": sub["actor_id"].map(types).fillna(NOT_GIVEN).astype("string"),
-        "issue_id": sub["issue_id"], "label": sub["issue_label"], "theme": sub["theme"],
-        "value": sub["value"], "level_label": sub["level_label"],
-        "order": sub["order"].astype("Int64"),
-        "is_missing": sub["is_missing_code"].fillna(False).astype(bool),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "actor_id": sub["actor_id"],
+            "actor_type": sub["actor_id"].map(types).fillna(NOT_GIVEN).astype("string"),
+            "issue_id": sub["issue_id"],
+            "label": sub["issue_label"],
+            "theme": sub["theme"],
+            "value": sub["value"],
+            "level_label": sub["level_label"],
+            "order": sub["order"].astype("Int64"),
+            "is_missing": sub["is_missing_code"].fillna(False).astype(bool),
+        }
+    ).reset_index(drop=True)
 
 
 def likert_scale(questions: pd.DataFrame, choices: pd.DataFrame) -> pd.DataFrame:
@@ -75,13 +97,22 @@ def likert_scale(questions: pd.DataFrame, choices: pd.DataFrame) -> pd.DataFrame
     """
     lists = questions.loc[questions["role"] == "issue_importance", "list_name"].dropna()
     sub = choices[choices["list_name"].isin(set(lists))]
-    out = pd.DataFrame({"level_label": sub["label"], "order": sub["order"].astype("Int64"),
-                        "is_missing": sub["is_missing_code"].fillna(False).astype(bool)})
+    out = pd.DataFrame(
+        {
+            "level_label": sub["label"],
+            "order": sub["order"].astype("Int64"),
+            "is_missing": sub["is_missing_code"].fillna(False).astype(bool),
+        }
+    )
     return out.drop_duplicates("level_label").sort_values("order").reset_index(drop=True)
 
 
-def count_likert(likert: pd.DataFrame, by: str = "label", include_missing: bool = True,
-                 scale: pd.DataFrame | None = None) -> pd.DataFrame:
+def count_likert(
+    likert: pd.DataFrame,
+    by: str = "label",
+    include_missing: bool = True,
+    scale: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Answers per group and level, with a row for every level even when nobody chose it.
 
     Parameters
@@ -108,14 +139,19 @@ def count_likert(likert: pd.DataFrame, by: str = "label", include_missing: bool 
     [1, 1, 0, 1]
     """
     levels = scale if scale is not None else likert
-    levels = (levels[["level_label", "order", "is_missing"]].drop_duplicates("level_label")
-              .sort_values("order"))
+    levels = (
+        levels[["level_label", "order", "is_missing"]]
+        .drop_duplicates("level_label")
+        .sort_values("order")
+    )
     if not include_missing:
         levels = levels[~levels["is_missing"]]
         likert = likert[~likert["is_missing"]]
     groups = pd.unique(likert[by].dropna())
     counts = likert.groupby([by, "level_label"], sort=False, observed=True).size()
-    full = pd.MultiIndex.from_product([groups, levels["level_label"]], names=["group", "level_label"])
+    full = pd.MultiIndex.from_product(
+        [groups, levels["level_label"]], names=["group", "level_label"]
+    )
     counts = counts.reindex(full, fill_value=0).rename("count").reset_index()
     counts = counts.merge(levels, on="level_label", how="left")
     total = counts.groupby("group")["count"].transform("sum")
@@ -152,8 +188,14 @@ class ExplorerData:
             mask &= themes == theme
         return mask
 
-    def results(self, actor_types=None, epci: str | None = None, commune: str | None = None,
-                theme: str | None = None, include_missing: bool = True) -> dict:
+    def results(
+        self,
+        actor_types=None,
+        epci: str | None = None,
+        commune: str | None = None,
+        theme: str | None = None,
+        include_missing: bool = True,
+    ) -> dict:
         """Every table of the explorer for one choice of filters.
 
         Returns
@@ -173,12 +215,17 @@ class ExplorerData:
             "actors": self.actors[self._mask(self._actor_keys, actor_types, epci, commune)],
         }
 
-    def count_likert(self, actor_types=None, epci=None, commune=None, theme=None,
-                     include_missing: bool = True) -> pd.DataFrame:
+    def count_likert(
+        self, actor_types=None, epci=None, commune=None, theme=None, include_missing: bool = True
+    ) -> pd.DataFrame:
         """Same table as `count_likert` (by issue) on the filtered Likert answers."""
         places = [commune] if commune else self.epci_communes.get(epci, []) if epci else None
-        c = self.likert.sum(["label", "level_label"], commune_code=places,
-                            actor_type=actor_types, theme=[theme] if theme else None)
+        c = self.likert.sum(
+            ["label", "level_label"],
+            commune_code=places,
+            actor_type=actor_types,
+            theme=[theme] if theme else None,
+        )
         scale = self.scale
         if not include_missing:
             keep = ~scale["is_missing"].to_numpy()
@@ -188,11 +235,16 @@ class ExplorerData:
         c, labels = c[present], labels[present]
         total = c.sum(axis=1, keepdims=True)
         k = len(scale)
-        out = pd.DataFrame({
-            "group": np.repeat(labels, k), "level_label": np.tile(scale["level_label"], len(labels)),
-            "order": np.tile(scale["order"], len(labels)),
-            "is_missing": np.tile(scale["is_missing"].to_numpy(), len(labels)),
-            "count": c.ravel().astype(int), "share": (c / np.where(total > 0, total, 1)).ravel()})
+        out = pd.DataFrame(
+            {
+                "group": np.repeat(labels, k),
+                "level_label": np.tile(scale["level_label"], len(labels)),
+                "order": np.tile(scale["order"], len(labels)),
+                "is_missing": np.tile(scale["is_missing"].to_numpy(), len(labels)),
+                "count": c.ravel().astype(int),
+                "share": (c / np.where(total > 0, total, 1)).ravel(),
+            }
+        )
         order = np.argsort(out["group"].to_numpy().astype(str), kind="stable")
         out = out.iloc[order][["group", "level_label", "count", "order", "is_missing", "share"]]
         return out.astype({"share": "Float64", "order": "Int64"}).reset_index(drop=True)
@@ -201,8 +253,10 @@ class ExplorerData:
 def _keys(frame: pd.DataFrame, places: pd.DataFrame) -> tuple:
     placed = frame[["actor_id"]].merge(places, on="actor_id", how="left")
     theme = frame["theme"] if "theme" in frame else pd.Series(pd.NA, index=frame.index)
-    return tuple(_objects(s) for s in (frame["actor_type"], placed["epci_code"],
-                                       placed["commune_code"], theme))
+    return tuple(
+        _objects(s)
+        for s in (frame["actor_type"], placed["epci_code"], placed["commune_code"], theme)
+    )
 
 
 def prepare_explorer(diag) -> ExplorerData:
@@ -211,21 +265,35 @@ def prepare_explorer(diag) -> ExplorerData:
     likert = likert_answers(diag.answers, diag.questions, diag.choices, diag.actors)
     likert = likert.merge(places, on="actor_id", how="left")
     scale = likert_scale(diag.questions, diag.choices)
-    actors = diag.actors.assign(
-        actor_type=diag.actors["actor_type"].fillna(NOT_GIVEN)).reset_index(drop=True)
-    epci_communes = places.dropna(subset=["epci_code"]).groupby("epci_code")["commune_code"].agg(
-        lambda s: sorted(set(s.dropna()))).to_dict()
+    actors = diag.actors.assign(actor_type=diag.actors["actor_type"].fillna(NOT_GIVEN)).reset_index(
+        drop=True
+    )
+    epci_communes = (
+        places.dropna(subset=["epci_code"])
+        .groupby("epci_code")["commune_code"]
+        .agg(lambda s: sorted(set(s.dropna())))
+        .to_dict()
+    )
     return ExplorerData(
         tally=tally_responses(diag.responses, diag.actors, diag.settings),
-        likert=tally(likert, ["commune_code", "actor_type", "theme", "label", "level_label"],
-                     order={"level_label": scale["level_label"].tolist()}),
-        actors=actors, scale=scale, epci_communes=epci_communes,
+        likert=tally(
+            likert,
+            ["commune_code", "actor_type", "theme", "label", "level_label"],
+            order={"level_label": scale["level_label"].tolist()},
+        ),
+        actors=actors,
+        scale=scale,
+        epci_communes=epci_communes,
         _actor_keys=_keys(actors, places),
     )
 
 
-def resource_network(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataFrame,
-                     category_labels: dict[str, str] | None = None) -> nx.Graph:
+def resource_network(
+    needs: pd.DataFrame,
+    offers: pd.DataFrame,
+    actors: pd.DataFrame,
+    category_labels: dict[str, str] | None = None,
+) -> nx.Graph:
     """Two-mode network: actors linked to the resources they need or offer.
 
     Nodes carry ``kind`` (``actor`` or ``resource``), ``label`` and, for actors,
@@ -241,10 +309,12 @@ def resource_network(needs: pd.DataFrame, offers: pd.DataFrame, actors: pd.DataF
     graph = nx.Graph()
     for relation, table in (("besoin", needs), ("offre", offers)):
         table = table[table["category"].notna() & (table["category"] != "autre")]
-        for actor, category in table[["actor_id", "category"]].drop_duplicates().itertuples(
-                index=False):
-            graph.add_node(actor, kind="actor", label=actor,
-                           actor_type=str(types.get(actor, NOT_GIVEN)))
+        for actor, category in (
+            table[["actor_id", "category"]].drop_duplicates().itertuples(index=False)
+        ):
+            graph.add_node(
+                actor, kind="actor", label=actor, actor_type=str(types.get(actor, NOT_GIVEN))
+            )
             node = f"ressource:{category}"
             graph.add_node(node, kind="resource", label=labels.get(category, category))
             if graph.has_edge(actor, node):
@@ -271,6 +341,8 @@ def participation_by_commune(participation: pd.DataFrame) -> pd.DataFrame:
     """
     placed = participation.dropna(subset=["commune_code"])
     out = placed.groupby("commune_code", as_index=False).agg(
-        commune=("commune", "first"), respondents=("respondents", "sum"),
-        per_1000_inhabitants=("per_1000_inhabitants", "sum"))
+        commune=("commune", "first"),
+        respondents=("respondents", "sum"),
+        per_1000_inhabitants=("per_1000_inhabitants", "sum"),
+    )
     return out.sort_values("respondents", ascending=False).reset_index(drop=True)

@@ -9,13 +9,23 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.analysis._codes import categorical_from_few, first_by_code, kept_rows, key_codes, level_codes
+from diagnostic.analysis._codes import (
+    categorical_from_few,
+    first_by_code,
+    kept_rows,
+    key_codes,
+    level_codes,
+)
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
 TRANSVERSAL, SPECIFIC, DIVISIVE, MINOR = (
-    "transversal", "spécifique à un groupe", "clivant", "peu partagé")
+    "transversal",
+    "spécifique à un groupe",
+    "clivant",
+    "peu partagé",
+)
 
 
 def _issue_label(label: str, labels: list[str]) -> str:
@@ -27,9 +37,14 @@ def _issue_label(label: str, labels: list[str]) -> str:
     return label
 
 
-def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.DataFrame,
-                    choices: pd.DataFrame, actors: pd.DataFrame,
-                    settings: Settings = Settings()) -> pd.DataFrame:
+def issue_responses(
+    answers: pd.DataFrame,
+    asked: pd.DataFrame,
+    questions: pd.DataFrame,
+    choices: pd.DataFrame,
+    actors: pd.DataFrame,
+    settings: Settings = Settings(),
+) -> pd.DataFrame:
     """One row per actor and issue they answered, with the level and whether they support it.
 
     Likert issue questions (role ``issue_importance``) are one issue each; "don't know"
@@ -55,21 +70,40 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         opts = listed[~listed["is_missing_code"].astype(bool)]
         # "ne sait pas" alone: neither in the numerator nor in the denominator
         real = ticked["value"].isin(set(opts["value"]))
-        unsure = (set(ticked.loc[~real & ticked["value"].isin(set(listed["value"])), "actor_id"])
-                  - set(ticked.loc[real, "actor_id"]))
+        unsure = set(
+            ticked.loc[~real & ticked["value"].isin(set(listed["value"])), "actor_id"]
+        ) - set(ticked.loc[real, "actor_id"])
         asked_q = asked.loc[asked["question_id"] == q.question_id, "actor_id"].unique()
         was_asked = [a for a in asked_q if a not in unsure]
         for opt in opts.itertuples():
             who = set(ticked.loc[ticked["value"] == opt.value, "actor_id"])
-            frames.append(pd.DataFrame({
-                "actor_id": was_asked, "issue_id": f"{q.question_id}:{opt.value}",
-                "label": opt.label, "theme": q.theme, "level": pd.NA, "levels": pd.NA,
-                "supports": [a in who for a in was_asked],
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "actor_id": was_asked,
+                        "issue_id": f"{q.question_id}:{opt.value}",
+                        "label": opt.label,
+                        "theme": q.theme,
+                        "level": pd.NA,
+                        "levels": pd.NA,
+                        "supports": [a in who for a in was_asked],
+                    }
+                )
+            )
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame(columns=["actor_id", "actor_type", "issue_id", "label", "theme",
-                                     "level", "levels", "supports"])
+        return pd.DataFrame(
+            columns=[
+                "actor_id",
+                "actor_type",
+                "issue_id",
+                "label",
+                "theme",
+                "level",
+                "levels",
+                "supports",
+            ]
+        )
     if len(frames) == 1 and frames[0] is likert:  # actors found with the Likert answers
         out, codes = likert, likert_codes
     else:
@@ -83,8 +117,9 @@ def issue_responses(answers: pd.DataFrame, asked: pd.DataFrame, questions: pd.Da
         if not isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype("category")
     out["supports"] = out["supports"].astype(bool)
-    return out[["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels",
-                "supports"]]
+    return out[
+        ["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels", "supports"]
+    ]
 
 
 def outside_repeats(answers: pd.DataFrame) -> pd.DataFrame:
@@ -97,8 +132,9 @@ def outside_repeats(answers: pd.DataFrame) -> pd.DataFrame:
     return answers[answers["instance"].isna().to_numpy()]
 
 
-def _likert_responses(answers, questions, choices, settings,
-                      actor_ids: pd.Index) -> tuple[pd.DataFrame, np.ndarray | None]:
+def _likert_responses(
+    answers, questions, choices, settings, actor_ids: pd.Index
+) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The Likert part of `issue_responses`, vectorised: a level table indexed by codes.
 
     Also returns each row's position in `actor_ids` (-1 when absent).
@@ -128,16 +164,25 @@ def _likert_responses(answers, questions, choices, settings,
     k = sizes[q]
     actor = actor_ids.get_indexer(answers["actor_id"].array)[rows]
     # categories of the actors' own (few) strings when every one is known: no string per row
-    ids = (pd.Categorical.from_codes(actor, categories=actor_ids)
-           if (actor >= 0).all() else answers["actor_id"].array[rows].astype("str"))
-    return pd.DataFrame({
-        "actor_id": ids, "issue_id": issue,
-        "label": categorical_from_few(
-            np.array([_issue_label(x, labels) for x in labels], dtype=object), q),
-        "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
-        "level": pd.array(level, dtype="Float64"), "levels": k,
-        "supports": level > k - settings.top_box,
-    }, copy=False), actor
+    ids = (
+        pd.Categorical.from_codes(actor, categories=actor_ids)
+        if (actor >= 0).all()
+        else answers["actor_id"].array[rows].astype("str")
+    )
+    return pd.DataFrame(
+        {
+            "actor_id": ids,
+            "issue_id": issue,
+            "label": categorical_from_few(
+                np.array([_issue_label(x, labels) for x in labels], dtype=object), q
+            ),
+            "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
+            "level": pd.array(level, dtype="Float64"),
+            "levels": k,
+            "supports": level > k - settings.top_box,
+        },
+        copy=False,
+    ), actor
 
 
 def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
@@ -176,26 +221,36 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     cell = kept_rows(kind, known) * len(issues) + kept_rows(issue, known)
     size = len(kinds) * len(issues)
     respondents = np.bincount(cell, minlength=size)
-    supporters = np.bincount(cell, weights=kept_rows(responses["supports"].to_numpy(dtype=bool),
-                                                     known), minlength=size).astype(np.int64)
+    supporters = np.bincount(
+        cell, weights=kept_rows(responses["supports"].to_numpy(dtype=bool), known), minlength=size
+    ).astype(np.int64)
     seen = np.flatnonzero(respondents)
     row, col = np.divmod(seen, max(len(issues), 1))
-    out = pd.DataFrame({
-        "actor_type": np.asarray(kinds, dtype=object)[row],
-        "issue_id": np.asarray(issues, dtype=object)[col],
-        "respondents": respondents[seen], "supporters": supporters[seen]})
+    out = pd.DataFrame(
+        {
+            "actor_type": np.asarray(kinds, dtype=object)[row],
+            "issue_id": np.asarray(issues, dtype=object)[col],
+            "respondents": respondents[seen],
+            "supporters": supporters[seen],
+        }
+    )
     out = out.sort_values(["actor_type", "issue_id"], ignore_index=True)
-    out["label"] = out["issue_id"].map(
-        first_by_code(responses["label"], issue, issues)).astype(object)
+    out["label"] = (
+        out["issue_id"].map(first_by_code(responses["label"], issue, issues)).astype(object)
+    )
     out["suppressed"] = out["respondents"] < settings.min_group_size
     out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
     out["supporters"] = out["supporters"].astype("Int64").where(~out["suppressed"])
     return conform(out, "group_matrix")
 
 
-def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
-                type_labels: dict[str, str] | None = None, *,
-                matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_issues(
+    responses: pd.DataFrame,
+    settings: Settings = Settings(),
+    type_labels: dict[str, str] | None = None,
+    *,
+    matrix: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then intensity.
 
     Parameters
@@ -216,41 +271,67 @@ def rank_issues(responses: pd.DataFrame, settings: Settings = Settings(),
         return conform(pd.DataFrame(), "issue_ranking")
     matrix = group_matrix(responses, settings) if matrix is None else matrix
     per = responses.groupby("issue_id", sort=True, observed=True).agg(
-        label=("label", "first"), theme=("theme", "first"), respondents=("supports", "size"),
-        supporters=("supports", "sum"), levels=("levels", "max"))
+        label=("label", "first"),
+        theme=("theme", "first"),
+        respondents=("supports", "size"),
+        supporters=("supports", "sum"),
+        levels=("levels", "max"),
+    )
     n, s = per["respondents"].to_numpy(), per["supporters"].to_numpy()
     low, high = proportion_confint(s, n, alpha=0.05, method="wilson")
     eligible = matrix[~matrix["suppressed"]].astype({"issue_id": object, "actor_type": object})
     support = eligible.pivot(index="issue_id", columns="actor_type", values="support")
     support = support.reindex(per.index).astype(float)
     consensus, intensity = _level_summary(responses, per)
-    out = pd.DataFrame({
-        "issue_id": per.index.astype(object), "label": per["label"].astype(object).to_numpy(),
-        "theme": per["theme"].astype(object).to_numpy(), "respondents": n, "support": s / n,
-        "support_ci_low": low, "support_ci_high": high,
-        "support_by_type_mean": support.mean(axis=1).to_numpy(),
-        "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
-        "min_support": support.min(axis=1).to_numpy(),
-        "intensity": intensity, "consensus": consensus,
-    })
+    out = pd.DataFrame(
+        {
+            "issue_id": per.index.astype(object),
+            "label": per["label"].astype(object).to_numpy(),
+            "theme": per["theme"].astype(object).to_numpy(),
+            "respondents": n,
+            "support": s / n,
+            "support_ci_low": low,
+            "support_ci_high": high,
+            "support_by_type_mean": support.mean(axis=1).to_numpy(),
+            "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
+            "min_support": support.min(axis=1).to_numpy(),
+            "intensity": intensity,
+            "consensus": consensus,
+        }
+    )
     count = support.notna().sum(axis=1).to_numpy()
     gap = np.where(count >= 2, (support.max(axis=1) - support.min(axis=1)).to_numpy(), 0.0)
     out["tag"] = np.select(
-        [(count >= 2) & (gap >= settings.divisive_gap),
-         out["breadth"] >= np.maximum(2, np.ceil(settings.transversal_share * count)),
-         out["breadth"] >= 1], [DIVISIVE, TRANSVERSAL, SPECIFIC], MINOR)
+        [
+            (count >= 2) & (gap >= settings.divisive_gap),
+            out["breadth"] >= np.maximum(2, np.ceil(settings.transversal_share * count)),
+            out["breadth"] >= 1,
+        ],
+        [DIVISIVE, TRANSVERSAL, SPECIFIC],
+        MINOR,
+    )
     names = type_labels or {}
     k = per["levels"].fillna(0).astype(int).to_numpy()
     language = settings.language
     out["reason"] = [
-        _reason(tag, row.dropna().rename(lambda t: names.get(t, t)), settings.support_threshold,
-                inten, kk, g, language)
-        for tag, (_i, row), inten, kk, g in zip(out["tag"], support.iterrows(), out["intensity"],
-                                                k, gap)]
+        _reason(
+            tag,
+            row.dropna().rename(lambda t: names.get(t, t)),
+            settings.support_threshold,
+            inten,
+            kk,
+            g,
+            language,
+        )
+        for tag, (_i, row), inten, kk, g in zip(
+            out["tag"], support.iterrows(), out["intensity"], k, gap
+        )
+    ]
     out["tag"] = out["tag"].map(lambda tag: label(tag, language))
     out = out.sort_values(
         ["breadth", "support_by_type_mean", "intensity", "issue_id"],
-        ascending=[False, False, False, True], na_position="last",
+        ascending=[False, False, False, True],
+        na_position="last",
     )
     out["rank"] = range(1, len(out) + 1)
     return conform(out, "issue_ranking")
@@ -271,8 +352,10 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
         return consensus, intensity
     level_code, x = level_codes(kept_rows(level, rated))
     supports = kept_rows(responses["supports"].to_numpy(dtype=bool), rated)
-    cells = np.bincount((kept_rows(issue, rated) * len(x) + level_code) * 2 + supports,
-                        minlength=len(issues) * len(x) * 2).reshape(len(issues), len(x), 2)
+    cells = np.bincount(
+        (kept_rows(issue, rated) * len(x) + level_code) * 2 + supports,
+        minlength=len(issues) * len(x) * 2,
+    ).reshape(len(issues), len(x), 2)
     cells = cells[issues.get_indexer(per.index)]
     counts = cells.sum(axis=2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -280,8 +363,9 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     k = per["levels"].astype(float).to_numpy()
     mu = np.nansum(p * x, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None])
-                                            / (k[:, None] - 1)), 0.0)
+        term = np.where(
+            p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None]) / (k[:, None] - 1)), 0.0
+        )
     valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
     consensus[valid] = 1 + np.nansum(term, axis=1)[valid]
     # median of the supporters' levels: the middle one, or the mean of the middle two
@@ -293,8 +377,7 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
     return consensus, intensity
 
 
-def _reason(tag, support: pd.Series, threshold, intensity, k, gap,
-            language: str = "fr") -> str:
+def _reason(tag, support: pd.Series, threshold, intensity, k, gap, language: str = "fr") -> str:
     """One sentence (in `language`) saying why the issue got its tag (a French code).
 
     `support` holds the share of each eligible actor type, indexed by its label.
@@ -303,13 +386,18 @@ def _reason(tag, support: pd.Series, threshold, intensity, k, gap,
         return text("issues.none", language)
     sharing = support.index[support >= threshold].tolist()
     n = len(sharing)
-    out = text("issues.cited", language, n=n, s="s" if n > 1 else "", total=len(support),
-               low=support.min() * 100)
+    out = text(
+        "issues.cited",
+        language,
+        n=n,
+        s="s" if n > 1 else "",
+        total=len(support),
+        low=support.min() * 100,
+    )
     if k and not math.isnan(intensity):
         out += text("issues.intensity", language, intensity=intensity, k=k)
     if tag == DIVISIVE:
-        out += text("issues.gap", language, gap=gap * 100, hi=support.idxmax(),
-                    lo=support.idxmin())
+        out += text("issues.gap", language, gap=gap * 100, hi=support.idxmax(), lo=support.idxmin())
     elif tag == SPECIFIC:
         out += text("issues.carried", language, who=", ".join(sharing))
     return out

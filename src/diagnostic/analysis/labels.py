@@ -20,10 +20,12 @@ def role_labels(questions: pd.DataFrame, choices: pd.DataFrame, role: str) -> di
 
 def relabel(values: pd.Series, labels: dict[str, str], joiner: str = " ↔ ") -> pd.Series:
     """Replace codes by labels, also inside "a ↔ b" pairs; unknown codes stay as they are."""
+
     def one(v):
         if v is None or v is pd.NA:
             return v
         return joiner.join(labels.get(part, part) for part in str(v).split(joiner))
+
     return values.map(one).astype("string")
 
 
@@ -33,10 +35,13 @@ def relabel_mix(values: pd.Series, labels: dict[str, str]) -> pd.Series:
     >>> relabel_mix(pd.Series(["asso : 3, commune : 2"]), {"asso": "Association"}).tolist()
     ['Association : 3 ; commune : 2']
     """
+
     def one(v):
         if not isinstance(v, str) or not v:
             return v
         parts = (part.rpartition(" : ") for part in v.split(", "))
-        return " ; ".join(f"{labels.get(code, code)} : {n}" if sep else code + n
-                          for code, sep, n in parts)
+        return " ; ".join(
+            f"{labels.get(code, code)} : {n}" if sep else code + n for code, sep, n in parts
+        )
+
     return values.map(one).astype(object)

@@ -12,8 +12,12 @@ from diagnostic.settings import Settings
 
 def _support_matrix(responses: pd.DataFrame) -> pd.DataFrame:
     """Actors × issues, 1 where the actor supports the issue (sorted both ways)."""
-    table = pd.crosstab(responses["actor_id"].astype(str), responses["issue_id"].astype(str),
-                        values=responses["supports"].astype(int), aggfunc="max")
+    table = pd.crosstab(
+        responses["actor_id"].astype(str),
+        responses["issue_id"].astype(str),
+        values=responses["supports"].astype(int),
+        aggfunc="max",
+    )
     return table.fillna(0).astype(int).sort_index().sort_index(axis=1)
 
 
@@ -35,8 +39,14 @@ def actor_links(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     shared = (m @ m.T)[i, j]
     p = hypergeom.sf(shared - 1, n_issues, counts[i], counts[j])
     keep = (shared > 0) & (p < settings.network_alpha)
-    return pd.DataFrame({"actor_a": ids[i[keep]], "actor_b": ids[j[keep]],
-                         "shared": shared[keep], "p_value": p[keep]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "actor_a": ids[i[keep]],
+            "actor_b": ids[j[keep]],
+            "shared": shared[keep],
+            "p_value": p[keep],
+        }
+    ).reset_index(drop=True)
 
 
 def _stable_cores(graph: nx.Graph, settings: Settings) -> list[set]:
@@ -44,15 +54,17 @@ def _stable_cores(graph: nx.Graph, settings: Settings) -> list[set]:
     together = dict.fromkeys(graph.edges, 0)
     for seed in range(settings.louvain_runs):
         where = {}
-        for k, community in enumerate(nx.community.louvain_communities(graph, weight="weight",
-                                                                       seed=seed)):
+        for k, community in enumerate(
+            nx.community.louvain_communities(graph, weight="weight", seed=seed)
+        ):
             where.update(dict.fromkeys(community, k))
         for u, v in together:
             together[u, v] += where[u] == where[v]
     stable = nx.Graph()
     stable.add_nodes_from(graph.nodes)
-    stable.add_edges_from(e for e, n in together.items()
-                          if n >= settings.louvain_stability * settings.louvain_runs)
+    stable.add_edges_from(
+        e for e, n in together.items() if n >= settings.louvain_stability * settings.louvain_runs
+    )
     return [c for c in nx.connected_components(stable) if len(c) >= settings.min_group_size]
 
 
@@ -81,8 +93,13 @@ def find_actor_communities(responses: pd.DataFrame, settings: Settings = Setting
     return sorted(groups, key=lambda g: (-len(g["actors"]), g["actors"]))
 
 
-def cooperation_graph(actors: pd.DataFrame, responses: pd.DataFrame, needs: pd.DataFrame,
-                      offers: pd.DataFrame, opportunities: pd.DataFrame) -> nx.Graph:
+def cooperation_graph(
+    actors: pd.DataFrame,
+    responses: pd.DataFrame,
+    needs: pd.DataFrame,
+    offers: pd.DataFrame,
+    opportunities: pd.DataFrame,
+) -> nx.Graph:
     """Actors, issues and resources as one graph, ready for a GEXF export.
 
     Nodes carry ``kind`` (actor, issue, resource), ``label`` and ``actor_type``; edges carry
@@ -90,13 +107,20 @@ def cooperation_graph(actors: pd.DataFrame, responses: pd.DataFrame, needs: pd.D
     """
     graph = nx.Graph()
     for a in actors.sort_values("actor_id").itertuples():
-        graph.add_node(a.actor_id, kind="actor", label=a.actor_id,
-                       actor_type="" if pd.isna(a.actor_type) else str(a.actor_type))
+        graph.add_node(
+            a.actor_id,
+            kind="actor",
+            label=a.actor_id,
+            actor_type="" if pd.isna(a.actor_type) else str(a.actor_type),
+        )
     support = responses[responses["supports"]].sort_values(["issue_id", "actor_id"])
     for issue, label in support.drop_duplicates("issue_id")[["issue_id", "label"]].values:
         graph.add_node(f"issue:{issue}", kind="issue", label=str(label), actor_type="")
-    graph.add_edges_from(((a, f"issue:{i}") for a, i in support[["actor_id", "issue_id"]].values),
-                         relation="soutient", weight=1.0)
+    graph.add_edges_from(
+        ((a, f"issue:{i}") for a, i in support[["actor_id", "issue_id"]].values),
+        relation="soutient",
+        weight=1.0,
+    )
     for relation, table in (("besoin", needs), ("offre", offers)):
         for a, cat in table.dropna(subset=["category"])[["actor_id", "category"]].values:
             node = f"resource:{cat}"

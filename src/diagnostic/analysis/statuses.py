@@ -6,15 +6,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.analysis.cooperation import KIND_LABELS, KIND_LABELS_EN, STATUS_DEFAULT, STATUSES, _ascii
-from diagnostic.i18n import label
+from diagnostic.analysis.cooperation import (
+    KIND_LABELS,
+    KIND_LABELS_EN,
+    STATUS_DEFAULT,
+    STATUSES,
+    _ascii,
+)
 from diagnostic.errors import DiagnosticError
+from diagnostic.i18n import label
 from diagnostic.schemas import conform
 
 #: Headers of the workbook's opportunities sheet (French or English) -> table columns.
-_HEADERS = {"type de piste": "kind", "acteurs": "actors", "ressource": "category",
-            "statut": "status", "lead type": "kind", "actors": "actors",
-            "resource": "category", "status": "status"}
+_HEADERS = {
+    "type de piste": "kind",
+    "acteurs": "actors",
+    "ressource": "category",
+    "statut": "status",
+    "lead type": "kind",
+    "actors": "actors",
+    "resource": "category",
+    "status": "status",
+}
 #: Sheet names of the opportunities in the French and English workbooks.
 _SHEETS = ("pistes", "cooperation leads")
 _KEYS = ["kind", "actors", "category"]
@@ -33,12 +46,14 @@ def read_statuses(path) -> pd.DataFrame:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
         name = next((s for s in sheets if _ascii(s).startswith(_SHEETS)), next(iter(sheets)))
         raw = sheets[name]
-        heads = raw.index[raw.apply(lambda r: r.astype(str).map(_ascii).isin(
-            ["statut", "status"]).any(), axis=1)]
+        heads = raw.index[
+            raw.apply(lambda r: r.astype(str).map(_ascii).isin(["statut", "status"]).any(), axis=1)
+        ]
         if not len(heads):
-            raise DiagnosticError("aucune colonne « Statut » dans la feuille des pistes.",
-                                  file=path.name)
-        frame = raw.iloc[heads[0] + 1:].set_axis(raw.iloc[heads[0]].tolist(), axis=1)
+            raise DiagnosticError(
+                "aucune colonne « Statut » dans la feuille des pistes.", file=path.name
+            )
+        frame = raw.iloc[heads[0] + 1 :].set_axis(raw.iloc[heads[0]].tolist(), axis=1)
     else:
         frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
     return _standard(frame)
@@ -50,14 +65,21 @@ def _standard(frame: pd.DataFrame) -> pd.DataFrame:
         if code in heads:  # the workbook shows labels, and keeps the codes beside them
             frame = frame.drop(columns=[heads[shown]] if shown in heads else [])
             frame = frame.rename(columns={heads[code]: "category"})
-    frame = frame.rename(columns=lambda c: _HEADERS.get(_ascii(str(c)).strip(), c)
-                         if _ascii(str(c)).strip() in _HEADERS else c)
+    frame = frame.rename(
+        columns=lambda c: (
+            _HEADERS.get(_ascii(str(c)).strip(), c) if _ascii(str(c)).strip() in _HEADERS else c
+        )
+    )
     missing = [c for c in _KEYS + ["status"] if c not in frame.columns]
     if missing:
-        raise DiagnosticError("colonnes manquantes dans le fichier des pistes : "
-                              f"{', '.join(missing)}.")
-    kinds = {**{v: k for k, v in KIND_LABELS.items()},
-             **{v: k for k, v in KIND_LABELS_EN.items()}, **{k: k for k in KIND_LABELS}}
+        raise DiagnosticError(
+            f"colonnes manquantes dans le fichier des pistes : {', '.join(missing)}."
+        )
+    kinds = {
+        **{v: k for k, v in KIND_LABELS.items()},
+        **{v: k for k, v in KIND_LABELS_EN.items()},
+        **{k: k for k in KIND_LABELS},
+    }
     out = frame[_KEYS + ["status"]].dropna(subset=["actors"]).astype(object)
     out["kind"] = out["kind"].map(lambda k: kinds.get(str(k).strip(), str(k).strip()))
     return out.reset_index(drop=True)

@@ -6,18 +6,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from diagnostic.i18n import decimal, label, signed_percent, text
 from diagnostic.analysis.issues import DIVISIVE, TRANSVERSAL
+from diagnostic.i18n import decimal, label, signed_percent, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
 CONFIRMED, PERCEIVED_ONLY, UNDERRATED, NOT_PRIORITY = (
-    "enjeu confirmé", "perçu non objectivé", "sous-estimé", "non prioritaire")
+    "enjeu confirmé",
+    "perçu non objectivé",
+    "sous-estimé",
+    "non prioritaire",
+)
 SURVEY, INDICATOR, WORKSHOP = "enquête", "indicateur", "atelier"
 #: Reference levels of the regard croisé, narrowest first (see `context`).
 REFERENCE_LEVELS = ("EPCI", "département", "région", "France")
-_GAP_COLUMNS = ["issue_id", "gap", "indicator", "indicator_label", "reference", "area_value",
-                "reference_value"]
+_GAP_COLUMNS = [
+    "issue_id",
+    "gap",
+    "indicator",
+    "indicator_label",
+    "reference",
+    "area_value",
+    "reference_value",
+]
 
 
 @dataclass(frozen=True)
@@ -33,8 +44,9 @@ class IndicatorLink:
     worse_when: str
 
 
-def indicator_gaps(context: pd.DataFrame, links, settings: Settings = Settings(), *,
-                   file: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def indicator_gaps(
+    context: pd.DataFrame, links, settings: Settings = Settings(), *, file: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The study area's gap to its reference on each indicator linked to an issue.
 
     The reference is ``settings.regard_reference`` or, when it has no value for the
@@ -55,7 +67,7 @@ def indicator_gaps(context: pd.DataFrame, links, settings: Settings = Settings()
         reference_value; anomalies: one row per link whose gap cannot be computed.
     """
     levels = list(REFERENCE_LEVELS)
-    order = levels[levels.index(settings.regard_reference):]
+    order = levels[levels.index(settings.regard_reference) :]
     rows, problems = [], []
     for link in links:
         rows_of = context[context["indicator"] == link.indicator]
@@ -65,8 +77,10 @@ def indicator_gaps(context: pd.DataFrame, links, settings: Settings = Settings()
         refs = refs.sort_values("_rank")
         usable = refs[refs["index"].notna()]
         if area.empty:
-            why = "valeur de la zone d'étude indisponible (indicateur absent pour ses communes " \
-                  "ou non additif)"
+            why = (
+                "valeur de la zone d'étude indisponible (indicateur absent pour ses communes "
+                "ou non additif)"
+            )
         elif refs["value"].dropna().empty:
             why = f"aucune valeur de référence ({', '.join(order)})"
         elif usable.empty:
@@ -74,22 +88,34 @@ def indicator_gaps(context: pd.DataFrame, links, settings: Settings = Settings()
         else:
             ref = usable.iloc[0]
             sign = 1.0 if link.worse_when == "higher" else -1.0
-            rows.append({"issue_id": link.issue_id, "indicator": link.indicator,
-                         "gap": sign * (float(ref["index"]) / 100 - 1),
-                         "indicator_label": ref["label"], "reference": ref["geo_name"],
-                         "area_value": float(area.iloc[0]),
-                         "reference_value": float(ref["value"])})
+            rows.append(
+                {
+                    "issue_id": link.issue_id,
+                    "indicator": link.indicator,
+                    "gap": sign * (float(ref["index"]) / 100 - 1),
+                    "indicator_label": ref["label"],
+                    "reference": ref["geo_name"],
+                    "area_value": float(area.iloc[0]),
+                    "reference_value": float(ref["value"]),
+                }
+            )
             continue
-        problems.append({"file": file, "row": None,
-                         "column": f"issue_indicators.{link.issue_id}", "value": link.indicator,
-                         "problem": f"regard croisé impossible pour « {link.indicator} » : {why}",
-                         "action": "enjeu laissé hors du regard croisé"})
-    return (pd.DataFrame(rows, columns=_GAP_COLUMNS),
-            conform(pd.DataFrame(problems), "anomalies"))
+        problems.append(
+            {
+                "file": file,
+                "row": None,
+                "column": f"issue_indicators.{link.issue_id}",
+                "value": link.indicator,
+                "problem": f"regard croisé impossible pour « {link.indicator} » : {why}",
+                "action": "enjeu laissé hors du regard croisé",
+            }
+        )
+    return (pd.DataFrame(rows, columns=_GAP_COLUMNS), conform(pd.DataFrame(problems), "anomalies"))
 
 
-def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
-                  settings: Settings = Settings()) -> pd.DataFrame:
+def regard_croise(
+    issue_ranking: pd.DataFrame, gaps: pd.DataFrame, settings: Settings = Settings()
+) -> pd.DataFrame:
     """Place each issue linked to an indicator in one of four quadrants.
 
     Parameters
@@ -110,20 +136,31 @@ def regard_croise(issue_ranking: pd.DataFrame, gaps: pd.DataFrame,
     """
     support = issue_ranking["support_by_type_mean"].fillna(issue_ranking["support"])
     kept = [c for c in _GAP_COLUMNS if c in gaps.columns]
-    out = issue_ranking[["issue_id", "label"]].assign(support=support.astype(float)).merge(
-        gaps[kept].dropna(subset=["gap"]), on="issue_id")
+    out = (
+        issue_ranking[["issue_id", "label"]]
+        .assign(support=support.astype(float))
+        .merge(gaps[kept].dropna(subset=["gap"]), on="issue_id")
+    )
     out["perceived"] = out["support"] >= settings.priority_threshold
     out["objective"] = out["gap"].astype(float) >= settings.gap_threshold
     out["quadrant"] = [
-        label((CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY),
-              settings.language)
-        for p, o in zip(out["perceived"], out["objective"])]
+        label(
+            (CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY),
+            settings.language,
+        )
+        for p, o in zip(out["perceived"], out["objective"])
+    ]
     return conform(out.sort_values("issue_id"), "regard_croise")
 
 
-def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
-         regard: pd.DataFrame | None = None, shared: pd.DataFrame | None = None,
-         category_labels: dict[str, str] | None = None, language: str = "fr") -> pd.DataFrame:
+def afom(
+    issue_ranking: pd.DataFrame,
+    opportunities: pd.DataFrame | None = None,
+    regard: pd.DataFrame | None = None,
+    shared: pd.DataFrame | None = None,
+    category_labels: dict[str, str] | None = None,
+    language: str = "fr",
+) -> pd.DataFrame:
     """Atouts, faiblesses, opportunités, menaces — every item citing its source.
 
     Faiblesses: shared issues (enquête) and confirmed ones (indicateur). Menaces: divisive
@@ -150,17 +187,24 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
         if is_(r.tag, TRANSVERSAL):
             add("faiblesses", r.label, SURVEY, say("afom.transversal", reason=r.reason))
         elif is_(r.tag, DIVISIVE):
-            add("menaces", say("afom.disagreement", label=r.label), SURVEY,
-                say("afom.divisive", reason=r.reason))
+            add(
+                "menaces",
+                say("afom.disagreement", label=r.label),
+                SURVEY,
+                say("afom.divisive", reason=r.reason),
+            )
     if regard is not None:
         for r in regard.sort_values("issue_id").itertuples():
-            evidence = say("afom.gap", gap=signed_percent(r.gap, language),
-                           support=r.support * 100)
+            evidence = say("afom.gap", gap=signed_percent(r.gap, language), support=r.support * 100)
             if not pd.isna(getattr(r, "indicator_label", pd.NA)):
-                evidence = say("afom.values", indicator=r.indicator_label,
-                               area=decimal(r.area_value, 1, language),
-                               reference=decimal(r.reference_value, 1, language),
-                               name=r.reference, evidence=evidence)
+                evidence = say(
+                    "afom.values",
+                    indicator=r.indicator_label,
+                    area=decimal(r.area_value, 1, language),
+                    reference=decimal(r.reference_value, 1, language),
+                    name=r.reference,
+                    evidence=evidence,
+                )
             if is_(r.quadrant, CONFIRMED):
                 add("faiblesses", r.label, INDICATOR, say("afom.confirmed", evidence=evidence))
             elif is_(r.quadrant, UNDERRATED):
@@ -170,23 +214,36 @@ def afom(issue_ranking: pd.DataFrame, opportunities: pd.DataFrame | None = None,
     if opportunities is not None and len(opportunities):
         for r in opportunities[opportunities["kind"] == "pooling"].itertuples():
             n = len(str(r.actors).split(" ; "))
-            add("atouts", say("afom.resource", category=labels.get(r.category, r.category)),
-                SURVEY, say("afom.offered", n=n))
+            add(
+                "atouts",
+                say("afom.resource", category=labels.get(r.category, r.category)),
+                SURVEY,
+                say("afom.offered", n=n),
+            )
         reciprocal = int((opportunities["kind"] == "reciprocal").sum())
         if reciprocal:
             add("opportunités", say("afom.reciprocal"), SURVEY, say("afom.pairs", n=reciprocal))
         for r in opportunities[opportunities["kind"] == "mutualisation"].itertuples():
             n = len(str(r.actors).split(" ; "))
-            add("opportunités", say("afom.mutualisation",
-                                    category=labels.get(r.category, r.category)),
-                SURVEY, say("afom.shared_need", n=n))
+            add(
+                "opportunités",
+                say("afom.mutualisation", category=labels.get(r.category, r.category)),
+                SURVEY,
+                say("afom.shared_need", n=n),
+            )
     if shared is not None:
         for r in shared[shared["trend"] == label("gagne du terrain", language)].itertuples():
-            add("opportunités", say("afom.momentum", label=r.label), WORKSHOP,
-                say("afom.gained", shift=r.shift, share=r.workshop_share * 100))
+            add(
+                "opportunités",
+                say("afom.momentum", label=r.label),
+                WORKSHOP,
+                say("afom.gained", shift=r.shift, share=r.workshop_share * 100),
+            )
     order = {c: i for i, c in enumerate(["atouts", "faiblesses", "opportunités", "menaces"])}
     out = pd.DataFrame(rows, columns=["category", "item", "source", "evidence"])
     out = out.iloc[sorted(range(len(out)), key=lambda i: order[out["category"].iloc[i]])]
-    out = out.assign(category=out["category"].map(lambda c: label(c, language)),
-                     source=out["source"].map(lambda s: label(s, language)))
+    out = out.assign(
+        category=out["category"].map(lambda c: label(c, language)),
+        source=out["source"].map(lambda s: label(s, language)),
+    )
     return conform(out, "afom")

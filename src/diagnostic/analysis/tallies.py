@@ -45,14 +45,14 @@ def _codes(values) -> tuple[np.ndarray, np.ndarray]:
 class IssueTally:
     """Dense counts of issue answers; build it with `tally_responses`."""
 
-    counts: np.ndarray          # commune × type × issue × level slot × supports
+    counts: np.ndarray  # commune × type × issue × level slot × supports
     communes: np.ndarray
     epci_of_commune: np.ndarray
     types: np.ndarray
     issues: np.ndarray
     labels: np.ndarray
     themes: np.ndarray
-    levels: np.ndarray          # scale size of each issue (0: multi-select, no level)
+    levels: np.ndarray  # scale size of each issue (0: multi-select, no level)
     settings: Settings
 
     def select(self, actor_types=None, epci=None, commune=None, theme=None) -> np.ndarray:
@@ -63,7 +63,11 @@ class IssueTally:
             place &= self.epci_of_commune == epci
         if commune:
             place &= self.communes == commune
-        kinds = np.isin(self.types, list(actor_types)) if actor_types else np.ones(len(self.types), bool)
+        kinds = (
+            np.isin(self.types, list(actor_types))
+            if actor_types
+            else np.ones(len(self.types), bool)
+        )
         wanted = self.themes == theme if theme else np.ones(len(self.issues), bool)
         return c[place][:, kinds][:, :, wanted].sum(axis=0), self.types[kinds], wanted
 
@@ -74,11 +78,15 @@ class IssueTally:
         s = c[..., 1].sum(axis=2)
         t_idx, i_idx = np.nonzero(n)
         issues = self.issues[wanted]
-        out = pd.DataFrame({
-            "actor_type": types[t_idx], "issue_id": issues[i_idx],
-            "label": self.labels[wanted][i_idx], "respondents": n[t_idx, i_idx],
-            "supporters": s[t_idx, i_idx].astype(float),
-        }).sort_values(["actor_type", "issue_id"])
+        out = pd.DataFrame(
+            {
+                "actor_type": types[t_idx],
+                "issue_id": issues[i_idx],
+                "label": self.labels[wanted][i_idx],
+                "respondents": n[t_idx, i_idx],
+                "supporters": s[t_idx, i_idx].astype(float),
+            }
+        ).sort_values(["actor_type", "issue_id"])
         out["suppressed"] = out["respondents"] < self.settings.min_group_size
         out["support"] = (out["supporters"] / out["respondents"]).where(~out["suppressed"])
         out.loc[out["suppressed"], "supporters"] = np.nan
@@ -103,7 +111,7 @@ class IssueTally:
             eligible = len(by_type)
             breadth = int((by_type >= st.support_threshold).sum())
             k = int(ks[i])
-            level_counts = c[:, i, 1:, :].sum(axis=0)          # level × supports
+            level_counts = c[:, i, 1:, :].sum(axis=0)  # level × supports
             intensity = _median(level_counts[:, 1]) if k else float("nan")
             cons = _consensus(level_counts.sum(axis=1)[:k]) if k else float("nan")
             gap = float(by_type.max() - by_type.min()) if eligible >= 2 else 0.0
@@ -115,21 +123,41 @@ class IssueTally:
                 tag = SPECIFIC
             else:
                 tag = MINOR
-            rows.append({
-                "issue_id": issues[i], "label": labels[i], "theme": themes[i],
-                "respondents": int(n_i[i]), "support": s_i[i] / n_i[i],
-                "support_ci_low": low[j], "support_ci_high": high[j],
-                "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
-                "breadth": breadth, "min_support": float(by_type.min()) if eligible else np.nan,
-                "intensity": intensity, "consensus": cons, "tag": label(tag, st.language),
-                "reason": _reason(tag, cell_types, by_type, st.support_threshold, intensity, k,
-                                  gap, st.language),
-            })
+            rows.append(
+                {
+                    "issue_id": issues[i],
+                    "label": labels[i],
+                    "theme": themes[i],
+                    "respondents": int(n_i[i]),
+                    "support": s_i[i] / n_i[i],
+                    "support_ci_low": low[j],
+                    "support_ci_high": high[j],
+                    "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
+                    "breadth": breadth,
+                    "min_support": float(by_type.min()) if eligible else np.nan,
+                    "intensity": intensity,
+                    "consensus": cons,
+                    "tag": label(tag, st.language),
+                    "reason": _reason(
+                        tag,
+                        cell_types,
+                        by_type,
+                        st.support_threshold,
+                        intensity,
+                        k,
+                        gap,
+                        st.language,
+                    ),
+                }
+            )
         out = pd.DataFrame(rows)
         if out.empty:
             return conform(out, "issue_ranking")
-        out = out.sort_values(["breadth", "support_by_type_mean", "intensity", "issue_id"],
-                              ascending=[False, False, False, True], na_position="last")
+        out = out.sort_values(
+            ["breadth", "support_by_type_mean", "intensity", "issue_id"],
+            ascending=[False, False, False, True],
+            na_position="last",
+        )
         out["rank"] = range(1, len(out) + 1)
         return conform(out, "issue_ranking")
 
@@ -159,8 +187,15 @@ def _consensus(counts: np.ndarray) -> float:
 
 def _reason(tag, types, support, threshold, intensity, k, gap, language: str = "fr") -> str:
     """Same sentence as `diagnostic.analysis.issues` gives for the tag."""
-    return issues_reason(tag, pd.Series(np.asarray(support, dtype=float), index=list(types)),
-                         threshold, intensity, k, gap, language)
+    return issues_reason(
+        tag,
+        pd.Series(np.asarray(support, dtype=float), index=list(types)),
+        threshold,
+        intensity,
+        k,
+        gap,
+        language,
+    )
 
 
 @dataclass(frozen=True)
@@ -201,8 +236,9 @@ def tally(frame: pd.DataFrame, columns: list[str], order: dict | None = None) ->
     return Tally(np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape), axes)
 
 
-def tally_responses(responses: pd.DataFrame, actors: pd.DataFrame,
-                    settings: Settings = Settings()) -> IssueTally:
+def tally_responses(
+    responses: pd.DataFrame, actors: pd.DataFrame, settings: Settings = Settings()
+) -> IssueTally:
     """Count the ``responses`` table by commune, actor type, issue, level and support.
 
     Parameters
@@ -233,11 +269,15 @@ def tally_responses(responses: pd.DataFrame, actors: pd.DataFrame,
     epci_of = pd.Series(_objects(epci), index=commune.fillna(NO_PLACE).to_numpy())
     epci_of = epci_of[~epci_of.index.duplicated()]
     return IssueTally(
-        counts=counts, communes=communes,
-        epci_of_commune=np.array([epci_of.get(NO_PLACE if c is None else c) for c in communes],
-                                 dtype=object),
-        types=types, issues=issues,
+        counts=counts,
+        communes=communes,
+        epci_of_commune=np.array(
+            [epci_of.get(NO_PLACE if c is None else c) for c in communes], dtype=object
+        ),
+        types=types,
+        issues=issues,
         labels=first["label"].reindex(issues).to_numpy(dtype=object),
-        themes=_objects(first["theme"].reindex(issues)), levels=ks,
+        themes=_objects(first["theme"].reindex(issues)),
+        levels=ks,
         settings=settings,
     )

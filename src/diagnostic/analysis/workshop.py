@@ -9,15 +9,20 @@ import pandas as pd
 from openpyxl import Workbook
 from scipy.stats import spearmanr
 
-from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.analysis.cooperation import _ascii
+from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 
 #: Template headers (French) -> `votes` columns.
-HEADERS = {"participant": "participant", "type d'acteur": "actor_type", "item_id": "item_id",
-           "element": "item", "gommettes": "dots"}
+HEADERS = {
+    "participant": "participant",
+    "type d'acteur": "actor_type",
+    "item_id": "item_id",
+    "element": "item",
+    "gommettes": "dots",
+}
 GAINED, LOST, STABLE = "gagne du terrain", "perd du terrain", "stable"
 
 
@@ -58,12 +63,14 @@ def write_votes_template(path, items: pd.DataFrame, participants=None) -> Path:
     ws.title = "votes"
     ws.append(list(HEADERS))
     for person in people:
-        for item_id, label in items.itertuples(index=False):
-            ws.append([person, None, item_id, label, None])
+        for item_id, item_label in items.itertuples(index=False):
+            ws.append([person, None, item_id, item_label, None])
     help_ = wb.create_sheet("mode d'emploi")
-    for line in ("Une ligne par participant et par élément : inscrivez le type d'acteur du "
-                 "participant et le nombre de gommettes (entier positif, vide = 0).",
-                 "Ne modifiez pas la colonne item_id."):
+    for line in (
+        "Une ligne par participant et par élément : inscrivez le type d'acteur du "
+        "participant et le nombre de gommettes (entier positif, vide = 0).",
+        "Ne modifiez pas la colonne item_id.",
+    ):
         help_.append([line])
     wb.save(path)
     return path
@@ -92,51 +99,84 @@ def read_votes(path, item_ids=None) -> Votes:
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier de votes introuvable.", file=str(path))
-    raw = (pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-           if path.suffix.lower() == ".csv"
-           else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl"))
+    raw = (
+        pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+        if path.suffix.lower() == ".csv"
+        else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
+    )
     frame = raw.rename(columns=lambda c: HEADERS.get(_ascii(str(c)).strip(), str(c).strip()))
     missing = [c for c in ("participant", "item_id", "dots") if c not in frame.columns]
     if missing:
-        raise DiagnosticError(f"colonnes manquantes : {', '.join(missing)}. Utilisez le modèle "
-                              "de feuille de votes.", file=path.name)
+        raise DiagnosticError(
+            f"colonnes manquantes : {', '.join(missing)}. Utilisez le modèle de feuille de votes.",
+            file=path.name,
+        )
     known = set(map(str, [] if item_ids is None else item_ids))
     log, kept = AnomalyLog(path.name), []
     for i, r in enumerate(frame.itertuples(index=False), start=2):
-        person, item = getattr(r, "participant"), getattr(r, "item_id")
+        person, item = r.participant, r.item_id
         dots = 0 if pd.isna(r.dots) or not str(r.dots).strip() else _dots(r.dots)
         if pd.isna(person) or not str(person).strip():
             if dots:
-                log.add("participant non renseigné : ligne ignorée", REJECTED, row=i,
-                        column="participant")
+                log.add(
+                    "participant non renseigné : ligne ignorée",
+                    REJECTED,
+                    row=i,
+                    column="participant",
+                )
             else:
                 log.add("ligne vide", REJECTED, row=i)
             continue
         if pd.isna(item) or (known and str(item).strip() not in known):
-            log.add("élément inconnu : vérifiez la colonne item_id du modèle", REJECTED, row=i,
-                    column="item_id", value=item)
+            log.add(
+                "élément inconnu : vérifiez la colonne item_id du modèle",
+                REJECTED,
+                row=i,
+                column="item_id",
+                value=item,
+            )
             continue
         if dots is None:
-            log.add("nombre de gommettes invalide : mettez un nombre entier positif", REJECTED,
-                    row=i, column="gommettes", value=r.dots)
+            log.add(
+                "nombre de gommettes invalide : mettez un nombre entier positif",
+                REJECTED,
+                row=i,
+                column="gommettes",
+                value=r.dots,
+            )
             continue
         kind = getattr(r, "actor_type", pd.NA)
-        kept.append({"participant": str(person).strip(), "item_id": str(item).strip(),
-                     "actor_type": kind if pd.notna(kind) else "non précisé", "dots": dots,
-                     "row": i})
+        kept.append(
+            {
+                "participant": str(person).strip(),
+                "item_id": str(item).strip(),
+                "actor_type": kind if pd.notna(kind) else "non précisé",
+                "dots": dots,
+                "row": i,
+            }
+        )
     votes = pd.DataFrame(kept, columns=["participant", "actor_type", "item_id", "dots", "row"])
     for r in votes[votes.duplicated(["participant", "item_id"])].itertuples():
-        log.add("même participant et même élément sur plusieurs lignes : gommettes additionnées",
-                REPAIRED, row=r.row, column="item_id", value=r.item_id)
-    votes = (votes.groupby(["participant", "item_id"], sort=True)
-             .agg(actor_type=("actor_type", "first"), dots=("dots", "sum")).reset_index())
+        log.add(
+            "même participant et même élément sur plusieurs lignes : gommettes additionnées",
+            REPAIRED,
+            row=r.row,
+            column="item_id",
+            value=r.item_id,
+        )
+    votes = (
+        votes.groupby(["participant", "item_id"], sort=True)
+        .agg(actor_type=("actor_type", "first"), dots=("dots", "sum"))
+        .reset_index()
+    )
     rejected = sum(1 for rec in log.records if rec["action"] == REJECTED)
     account = RowAccount(path.name, len(frame), len(frame) - rejected, rejected)
     return Votes(conform(votes, "votes"), log.frame(), account)
 
 
-def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame,
-                      language: str = "fr") -> pd.DataFrame:
+def shared_priorities(
+    issue_ranking: pd.DataFrame, votes: pd.DataFrame, language: str = "fr"
+) -> pd.DataFrame:
     """Survey ranking against workshop votes, each participant's dots normalised to 1.
 
     An issue's workshop share is the mean, over participants who voted, of the share of
@@ -151,18 +191,24 @@ def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame,
     v = votes[votes["dots"].fillna(0) > 0].astype({"dots": float})
     share = v["dots"] / v.groupby("participant")["dots"].transform("sum")
     voters = v["participant"].nunique()
-    by_item = (v.assign(share=share).groupby("item_id")
-               .agg(workshop_share=("share", "sum"), participants=("participant", "nunique")))
-    out = issue_ranking[["issue_id", "label", "rank", "support"]].rename(
-        columns={"rank": "survey_rank"}).join(by_item, on="issue_id")
-    out["workshop_share"] = (out["workshop_share"].astype(float) / voters if voters
-                             else float("nan"))
+    by_item = (
+        v.assign(share=share)
+        .groupby("item_id")
+        .agg(workshop_share=("share", "sum"), participants=("participant", "nunique"))
+    )
+    out = (
+        issue_ranking[["issue_id", "label", "rank", "support"]]
+        .rename(columns={"rank": "survey_rank"})
+        .join(by_item, on="issue_id")
+    )
+    out["workshop_share"] = out["workshop_share"].astype(float) / voters if voters else float("nan")
     out["workshop_share"] = out["workshop_share"].fillna(0.0)
     out["participants"] = out["participants"].fillna(0)
     out["workshop_rank"] = out["workshop_share"].rank(ascending=False, method="min")
     out["shift"] = out["survey_rank"].astype(int) - out["workshop_rank"].astype(int)
-    out["trend"] = [label(GAINED if s > 0 else LOST if s < 0 else STABLE, language)
-                    for s in out["shift"]]
+    out["trend"] = [
+        label(GAINED if s > 0 else LOST if s < 0 else STABLE, language) for s in out["shift"]
+    ]
     out = out.sort_values(["workshop_rank", "survey_rank", "issue_id"])
     return conform(out, "shared_priorities")
 

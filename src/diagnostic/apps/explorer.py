@@ -20,10 +20,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from diagnostic.analysis.explore import actor_type_labels, prepare_explorer
-from diagnostic.plots import _wrap  # the heatmap's column labels
-from diagnostic.plots import (plot_group_heatmap, plot_issue_ranking, plot_likert,
-                              plot_participation, plot_priority_slope, plot_vote_priorities)
 from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.plots import (
+    _wrap,  # the heatmap's column labels
+    plot_group_heatmap,
+    plot_issue_ranking,
+    plot_likert,
+    plot_participation,
+    plot_priority_slope,
+    plot_vote_priorities,
+)
 
 ALL = ""
 FIGURES = ("ranking", "heatmap", "likert", "participation")
@@ -89,8 +95,11 @@ def update_figure(widget: go.FigureWidget, new: go.Figure) -> None:
             widget.data = []
             widget.add_traces(new_data)
         old = widget.layout.to_plotly_json()
-        changed = {k: v for k, v in new.layout.to_plotly_json().items()
-                   if k not in old or not _same(old[k], v)}
+        changed = {
+            k: v
+            for k, v in new.layout.to_plotly_json().items()
+            if k not in old or not _same(old[k], v)
+        }
         if changed:
             widget.layout.update(changed)
 
@@ -110,6 +119,7 @@ class App:
 
     def _guard(self, fn):
         """Wrap a callback so that its errors are shown in ``errors``, never swallowed."""
+
         @functools.wraps(fn)
         def run(*args, **kwargs):
             if self.errors.outputs:
@@ -118,8 +128,10 @@ class App:
                 return fn(*args, **kwargs)
             except Exception:  # shown to the user, never swallowed
                 # append_stderr works with or without a kernel capturing the output
-                self.errors.append_stderr("Erreur pendant la mise à jour :\n"
-                                          + traceback.format_exc())
+                self.errors.append_stderr(
+                    "Erreur pendant la mise à jour :\n" + traceback.format_exc()
+                )
+
         return run
 
     def _ipython_display_(self):
@@ -153,31 +165,54 @@ class ExplorerApp(App):
         types = sorted(self.data.actors["actor_type"].dropna().unique())
         self.actor_type = w.Dropdown(
             options=[(ALL_TYPES, ALL)] + [(self.type_labels.get(t, t), t) for t in types],
-            value=ALL, description="Acteurs :", style=_WIDE)
-        self.place = w.Dropdown(options=self._places(), value=ALL, description="Territoire :",
-                                style=_WIDE)
+            value=ALL,
+            description="Acteurs :",
+            style=_WIDE,
+        )
+        self.place = w.Dropdown(
+            options=self._places(), value=ALL, description="Territoire :", style=_WIDE
+        )
         themes = sorted(diag.issue_ranking["theme"].dropna().unique())
-        self.theme = w.Dropdown(options=[(ALL_THEMES, ALL)] + [(t, t) for t in themes], value=ALL,
-                                description="Thème :", style=_WIDE)
-        self.include_missing = w.Checkbox(value=True, description="Montrer « ne sait pas »",
-                                          indent=False)
+        self.theme = w.Dropdown(
+            options=[(ALL_THEMES, ALL)] + [(t, t) for t in themes],
+            value=ALL,
+            description="Thème :",
+            style=_WIDE,
+        )
+        self.include_missing = w.Checkbox(
+            value=True, description="Montrer « ne sait pas »", indent=False
+        )
         self.status = w.HTML()
         # FigureWidgets start from the first figures: a widget's initial state is what the
         # browser draws first; only later changes travel as updates.
         first = self._figures()
         self.ranking, self.heatmap, self.likert, self.participation = (
-            go.FigureWidget(first[name]) for name in FIGURES)
+            go.FigureWidget(first[name]) for name in FIGURES
+        )
         self._update = self._guard(self._update)
         for control in (self.actor_type, self.place, self.theme, self.include_missing):
             control.observe(self._update, names="value")
         self.heatmap.data[0].on_click(self._guard(self._pick_type))
-        bar = w.HBox([self.actor_type, self.place, self.theme, self.include_missing, self.status],
-                     layout=w.Layout(flex_flow="row wrap"))
+        bar = w.HBox(
+            [self.actor_type, self.place, self.theme, self.include_missing, self.status],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
         bar.add_class("diag-bar")
-        self.view = w.VBox([
-            _title(diag.project.title, "Quels enjeux partagent les acteurs du territoire ? "
-                   "Choisissez un type d'acteurs, une commune ou un thème."),
-            bar, self.errors, self.ranking, self.heatmap, self.likert, self.participation])
+        self.view = w.VBox(
+            [
+                _title(
+                    diag.project.title,
+                    "Quels enjeux partagent les acteurs du territoire ? "
+                    "Choisissez un type d'acteurs, une commune ou un thème.",
+                ),
+                bar,
+                self.errors,
+                self.ranking,
+                self.heatmap,
+                self.likert,
+                self.participation,
+            ]
+        )
 
     def _places(self):
         communes = self.diag.communes
@@ -185,7 +220,9 @@ class ExplorerApp(App):
         options = [(ALL_PLACES, ALL)]
         for code in sorted(self.diag.actors["epci_code"].dropna().unique()):
             options.append((epci_names.get(code, code), f"epci:{code}"))
-        placed = communes[communes["commune_code"].isin(set(self.diag.actors["commune_code"].dropna()))]
+        placed = communes[
+            communes["commune_code"].isin(set(self.diag.actors["commune_code"].dropna()))
+        ]
         for row in placed.sort_values("name").itertuples():
             options.append((f"· {row.name}", f"commune:{row.commune_code}"))
         return options
@@ -193,11 +230,13 @@ class ExplorerApp(App):
     def filters(self) -> dict:
         """The current filters, as keyword arguments of `ExplorerData.results`."""
         kind, _, code = self.place.value.partition(":")
-        return {"actor_types": [self.actor_type.value] if self.actor_type.value else None,
-                "epci": code if kind == "epci" else None,
-                "commune": code if kind == "commune" else None,
-                "theme": self.theme.value or None,
-                "include_missing": self.include_missing.value}
+        return {
+            "actor_types": [self.actor_type.value] if self.actor_type.value else None,
+            "epci": code if kind == "epci" else None,
+            "commune": code if kind == "commune" else None,
+            "theme": self.theme.value or None,
+            "include_missing": self.include_missing.value,
+        }
 
     def _figures(self) -> dict:
         """Library call on the current filters, then one figure per chart."""
@@ -208,11 +247,16 @@ class ExplorerApp(App):
         return {
             "ranking": plot_issue_ranking(ranking, validate=False),
             "heatmap": plot_group_heatmap(
-                res["matrix"], res["ranking_all"] if len(res["ranking_all"]) else ranking,
-                self.diag.settings.min_group_size, type_labels=self.type_labels, validate=False),
+                res["matrix"],
+                res["ranking_all"] if len(res["ranking_all"]) else ranking,
+                self.diag.settings.min_group_size,
+                type_labels=self.type_labels,
+                validate=False,
+            ),
             "likert": plot_likert(res["likert"], validate=False),
-            "participation": plot_participation(res["actors"], type_labels=self.type_labels,
-                                                validate=False),
+            "participation": plot_participation(
+                res["actors"], type_labels=self.type_labels, validate=False
+            ),
         }
 
     def _update(self, _change=None):
@@ -260,35 +304,61 @@ class VotesApp(App):
     priorities, slope : plotly FigureWidget
     """
 
-    def __init__(self, items: dict[str, str], actor_types: dict[str, str], ranking=None,
-                 max_dots: int = 5):
+    def __init__(
+        self, items: dict[str, str], actor_types: dict[str, str], ranking=None, max_dots: int = 5
+    ):
         super().__init__()
         self.items, self.ranking_survey = items, ranking
         self.votes = empty_votes()
-        self.participant = w.Text(description="Participant :", placeholder="prénom ou pseudonyme",
-                                  style=_WIDE)
-        self.actor_type = w.Dropdown(options=[(v, k) for k, v in actor_types.items()],
-                                     description="Type d'acteur :", style=_WIDE)
-        self.dots = {i: w.BoundedIntText(value=0, min=0, max=max_dots, description=label,
-                                         style=_WIDE, layout=w.Layout(width="360px"))
-                     for i, label in items.items()}
-        self.save = w.Button(description="Enregistrer les gommettes", button_style="primary",
-                             icon="check")
+        self.participant = w.Text(
+            description="Participant :", placeholder="prénom ou pseudonyme", style=_WIDE
+        )
+        self.actor_type = w.Dropdown(
+            options=[(v, k) for k, v in actor_types.items()],
+            description="Type d'acteur :",
+            style=_WIDE,
+        )
+        self.dots = {
+            i: w.BoundedIntText(
+                value=0,
+                min=0,
+                max=max_dots,
+                description=label,
+                style=_WIDE,
+                layout=w.Layout(width="360px"),
+            )
+            for i, label in items.items()
+        }
+        self.save = w.Button(
+            description="Enregistrer les gommettes", button_style="primary", icon="check"
+        )
         self.summary = w.HTML()
         self.priorities = go.FigureWidget(plot_vote_priorities(rank_votes(self.votes, items)))
         self.slope = _figure_widget()
         self._refresh = self._guard(self._refresh)
         self.save.on_click(self._guard(self._record))
         self._refresh()
-        grid = w.GridBox(list(self.dots.values()),
-                         layout=w.Layout(grid_template_columns="repeat(2, 370px)"))
-        self.view = w.VBox([w.HBox([self.participant, self.actor_type]), grid,
-                            w.HBox([self.save, self.summary]), self.errors,
-                            self.priorities, self.slope])
+        grid = w.GridBox(
+            list(self.dots.values()), layout=w.Layout(grid_template_columns="repeat(2, 370px)")
+        )
+        self.view = w.VBox(
+            [
+                w.HBox([self.participant, self.actor_type]),
+                grid,
+                w.HBox([self.save, self.summary]),
+                self.errors,
+                self.priorities,
+                self.slope,
+            ]
+        )
 
     def _record(self, _button=None):
-        self.votes = add_votes(self.votes, self.participant.value, self.actor_type.value,
-                               {i: box.value for i, box in self.dots.items()})
+        self.votes = add_votes(
+            self.votes,
+            self.participant.value,
+            self.actor_type.value,
+            {i: box.value for i, box in self.dots.items()},
+        )
         for box in self.dots.values():
             box.value = 0
         self.participant.value = ""
@@ -300,12 +370,20 @@ class VotesApp(App):
         self.summary.value = f"&nbsp; <b>{n}</b> participant{'s' if n > 1 else ''} ont voté"
         update_figure(self.priorities, plot_vote_priorities(ranked, validate=False))
         if self.ranking_survey is not None and n:
-            update_figure(self.slope, plot_priority_slope(
-                compare_priorities(self.ranking_survey, ranked), validate=False))
+            update_figure(
+                self.slope,
+                plot_priority_slope(
+                    compare_priorities(self.ranking_survey, ranked), validate=False
+                ),
+            )
 
 
 def votes_app(diag, max_dots: int = 5) -> VotesApp:
     """Dot-vote capture on the issues of a `Diagnostic`, compared with the survey ranking."""
     ranking = diag.issue_ranking.sort_values("rank")
-    return VotesApp(dict(zip(ranking["issue_id"], ranking["label"])),
-                    actor_type_labels(diag.questions, diag.choices), ranking, max_dots)
+    return VotesApp(
+        dict(zip(ranking["issue_id"], ranking["label"])),
+        actor_type_labels(diag.questions, diag.choices),
+        ranking,
+        max_dots,
+    )

@@ -15,10 +15,17 @@ import plotly.graph_objects as go
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
 from diagnostic.analysis.explore import actor_type_labels, resource_labels, resource_network
 from diagnostic.analysis.labels import relabel
-from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
-from diagnostic.apps.roles import (ROLE_LABELS, apply_statuses, questions_without_role,
-                               read_statuses, role_table, write_roles, write_statuses)
 from diagnostic.apps.explorer import _WIDE, App, update_figure
+from diagnostic.apps.roles import (
+    ROLE_LABELS,
+    apply_statuses,
+    questions_without_role,
+    read_statuses,
+    role_table,
+    write_roles,
+    write_statuses,
+)
+from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
 
 NO_ROLE = "(aucun rôle)"
 SORTS = {"score": "Score", "category": "Ressource", "kind": "Type de piste", "status": "Statut"}
@@ -40,44 +47,66 @@ class RolesApp(App):
     def __init__(self, questions: pd.DataFrame, path):
         super().__init__()
         self.questions, self.path = questions, Path(path)
-        self.only_missing = w.Checkbox(value=True, description="Seulement les questions sans rôle",
-                                       indent=False)
+        self.only_missing = w.Checkbox(
+            value=True, description="Seulement les questions sans rôle", indent=False
+        )
         options = [(NO_ROLE, "")] + [(label, role) for role, label in ROLE_LABELS.items()]
         table = role_table(questions)
-        self.roles = {q: w.Dropdown(options=options, value=r if isinstance(r, str) else "",
-                                    layout=w.Layout(width="260px"))
-                      for q, r in zip(table["question_id"], table["role"])}
-        self.themes = {q: w.Text(value=t if isinstance(t, str) else "", placeholder="thème",
-                                 layout=w.Layout(width="180px"))
-                       for q, t in zip(table["question_id"], table["theme"])}
+        self.roles = {
+            q: w.Dropdown(
+                options=options,
+                value=r if isinstance(r, str) else "",
+                layout=w.Layout(width="260px"),
+            )
+            for q, r in zip(table["question_id"], table["role"])
+        }
+        self.themes = {
+            q: w.Text(
+                value=t if isinstance(t, str) else "",
+                placeholder="thème",
+                layout=w.Layout(width="180px"),
+            )
+            for q, t in zip(table["question_id"], table["theme"])
+        }
         self.rows = w.VBox()
-        self.save = w.Button(description="Enregistrer les rôles", button_style="primary",
-                             icon="save")
+        self.save = w.Button(
+            description="Enregistrer les rôles", button_style="primary", icon="save"
+        )
         self.message = w.HTML()
         self.only_missing.observe(self._guard(self._show), names="value")
         self.save.on_click(self._guard(self._save))
         self._show()
-        self.view = w.VBox([self.only_missing, self.rows, w.HBox([self.save, self.message]),
-                            self.errors])
+        self.view = w.VBox(
+            [self.only_missing, self.rows, w.HBox([self.save, self.message]), self.errors]
+        )
 
     def _show(self, _change=None):
-        shown = questions_without_role(self.questions) if self.only_missing.value else self.questions
+        shown = (
+            questions_without_role(self.questions) if self.only_missing.value else self.questions
+        )
         if shown.empty:
             self.rows.children = [w.HTML("<i>Toutes les questions ont un rôle.</i>")]
             return
         self.rows.children = [
-            w.HBox([w.HTML(f"<b>{q.question_id}</b> — {q.label}",
-                           layout=w.Layout(width="420px")),
-                    self.roles[q.question_id], self.themes[q.question_id]])
-            for q in shown.itertuples()]
+            w.HBox(
+                [
+                    w.HTML(f"<b>{q.question_id}</b> — {q.label}", layout=w.Layout(width="420px")),
+                    self.roles[q.question_id],
+                    self.themes[q.question_id],
+                ]
+            )
+            for q in shown.itertuples()
+        ]
 
     def table(self) -> pd.DataFrame:
         """question_id, role, theme as chosen in the app."""
-        return pd.DataFrame({
-            "question_id": list(self.roles),
-            "role": [d.value or pd.NA for d in self.roles.values()],
-            "theme": [t.value.strip() or pd.NA for t in self.themes.values()],
-        }).astype("string")
+        return pd.DataFrame(
+            {
+                "question_id": list(self.roles),
+                "role": [d.value or pd.NA for d in self.roles.values()],
+                "theme": [t.value.strip() or pd.NA for t in self.themes.values()],
+            }
+        ).astype("string")
 
     def _save(self, _button=None):
         path = write_roles(self.table(), self.path)
@@ -107,62 +136,98 @@ class CooperationApp(App):
             opportunities = apply_statuses(opportunities, read_statuses(self.path))
         self.labels = resource_labels(diag.questions, diag.choices)
         opportunities = opportunities.assign(
-            category_label=relabel(opportunities["category"], self.labels).astype(object))
+            category_label=relabel(opportunities["category"], self.labels).astype(object)
+        )
         self.opportunities = opportunities.reset_index(drop=True)
         kinds = list(dict.fromkeys(self.opportunities["kind"]))
-        self.kind = w.Dropdown(options=[("Toutes les pistes", "")] + [
-            (KIND_LABELS.get(k, k), k) for k in kinds], description="Pistes :", style=_WIDE)
-        self.sort_by = w.Dropdown(options=[(v, k) for k, v in SORTS.items()], value="score",
-                                  description="Trier par :", style=_WIDE)
-        self.page = w.BoundedIntText(value=1, min=1, max=1, description="Page :", style=_WIDE,
-                                     layout=w.Layout(width="140px"))
+        self.kind = w.Dropdown(
+            options=[("Toutes les pistes", "")] + [(KIND_LABELS.get(k, k), k) for k in kinds],
+            description="Pistes :",
+            style=_WIDE,
+        )
+        self.sort_by = w.Dropdown(
+            options=[(v, k) for k, v in SORTS.items()],
+            value="score",
+            description="Trier par :",
+            style=_WIDE,
+        )
+        self.page = w.BoundedIntText(
+            value=1, min=1, max=1, description="Page :", style=_WIDE, layout=w.Layout(width="140px")
+        )
         self.rows = w.VBox()
         self.statuses: list[w.ToggleButtons] = []
-        self.save = w.Button(description="Enregistrer les statuts", button_style="primary",
-                             icon="save", layout=w.Layout(width="220px"))
+        self.save = w.Button(
+            description="Enregistrer les statuts",
+            button_style="primary",
+            icon="save",
+            layout=w.Layout(width="220px"),
+        )
         self.message = w.HTML()
-        self.table = go.FigureWidget(plot_opportunities_table(self.opportunities,
-                                                              category="category_label"))
+        self.table = go.FigureWidget(
+            plot_opportunities_table(self.opportunities, category="category_label")
+        )
         labels = actor_type_labels(diag.questions, diag.choices)
-        graph = resource_network(diag.needs, diag.offers, diag.actors,
-                                 resource_labels(diag.questions, diag.choices))
+        graph = resource_network(
+            diag.needs, diag.offers, diag.actors, resource_labels(diag.questions, diag.choices)
+        )
         self.network = go.FigureWidget(plot_cooperation_network(graph, type_labels=labels))
         self._update = self._guard(self._update)
         for control in (self.kind, self.sort_by, self.page):
             control.observe(self._update, names="value")
         self.save.on_click(self._guard(self._save))
         self._update()
-        groups = diag.clusters[["label", "size", "actor_types"]].rename(columns={
-            "label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"})
+        groups = diag.clusters[["label", "size", "actor_types"]].rename(
+            columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
+        )
         self.groups = w.HTML(groups.to_html(index=False, border=0, classes="diag-groups"))
-        self.view = w.VBox([
-            w.HBox([self.kind, self.sort_by, self.page]), self.rows,
-            w.HBox([self.save, self.message]), self.errors, self.table, self.network,
-            w.HTML("<h3>Groupes d'acteurs autour d'enjeux partagés</h3>"), self.groups])
+        self.view = w.VBox(
+            [
+                w.HBox([self.kind, self.sort_by, self.page]),
+                self.rows,
+                w.HBox([self.save, self.message]),
+                self.errors,
+                self.table,
+                self.network,
+                w.HTML("<h3>Groupes d'acteurs autour d'enjeux partagés</h3>"),
+                self.groups,
+            ]
+        )
 
     def shown(self) -> pd.DataFrame:
         """The opportunities of the current kind, sorted, on the current page."""
         t = self.opportunities
         if self.kind.value:
             t = t[t["kind"] == self.kind.value]
-        t = t.sort_values(self.sort_by.value, ascending=self.sort_by.value != "score",
-                          kind="stable")
+        t = t.sort_values(
+            self.sort_by.value, ascending=self.sort_by.value != "score", kind="stable"
+        )
         self.page.max = max(1, -(-len(t) // self.per_page))
         start = (self.page.value - 1) * self.per_page
-        return t.iloc[start:start + self.per_page]
+        return t.iloc[start : start + self.per_page]
 
     def _update(self, _change=None):
         page = self.shown()
         self.statuses = []
         rows = []
         for index, row in page.iterrows():
-            toggle = w.ToggleButtons(options=list(STATUSES), value=row["status"],
-                                     style={"button_width": "90px"})
-            toggle.observe(self._guard(lambda change, i=index: self._set(i, change["new"])),
-                           names="value")
+            toggle = w.ToggleButtons(
+                options=list(STATUSES), value=row["status"], style={"button_width": "90px"}
+            )
+            toggle.observe(
+                self._guard(lambda change, i=index: self._set(i, change["new"])), names="value"
+            )
             self.statuses.append(toggle)
-            rows.append(w.HBox([toggle, w.HTML(f"<b>{row['category_label']}</b> — {row['explanation']}",
-                                               layout=w.Layout(width="70%"))]))
+            rows.append(
+                w.HBox(
+                    [
+                        toggle,
+                        w.HTML(
+                            f"<b>{row['category_label']}</b> — {row['explanation']}",
+                            layout=w.Layout(width="70%"),
+                        ),
+                    ]
+                )
+            )
         self.rows.children = rows
         self._redraw()
 
@@ -176,14 +241,23 @@ class CooperationApp(App):
         t = self.opportunities
         if self.kind.value:
             t = t[t["kind"] == self.kind.value]
-        update_figure(self.table, plot_opportunities_table(
-            t, sort_by=self.sort_by.value, ascending=self.sort_by.value != "score",
-            category="category_label", validate=False))
+        update_figure(
+            self.table,
+            plot_opportunities_table(
+                t,
+                sort_by=self.sort_by.value,
+                ascending=self.sort_by.value != "score",
+                category="category_label",
+                validate=False,
+            ),
+        )
 
     def _save(self, _button=None):
         path = write_statuses(self.opportunities, self.path)
         done = (self.opportunities["status"] != STATUSES[0]).sum()
-        self.message.value = f"&nbsp; {done} statuts décidés, enregistrés dans <code>{path.name}</code>"
+        self.message.value = (
+            f"&nbsp; {done} statuts décidés, enregistrés dans <code>{path.name}</code>"
+        )
 
 
 def roles_app(questions: pd.DataFrame, path) -> RolesApp:
@@ -214,9 +288,12 @@ class CollectiveApp(App):
 
         self.explorer = ExplorerApp(diag)
         self.cooperation = CooperationApp(diag, statuses_path)
-        heading = _title("Coopérer", "Les besoins et les offres des acteurs qui se rencontrent. "
-                         "Pour chaque piste, décidez ensemble : <b>à valider</b>, <b>validé</b> "
-                         "ou <b>écarté</b>, puis enregistrez.")
+        heading = _title(
+            "Coopérer",
+            "Les besoins et les offres des acteurs qui se rencontrent. "
+            "Pour chaque piste, décidez ensemble : <b>à valider</b>, <b>validé</b> "
+            "ou <b>écarté</b>, puis enregistrez.",
+        )
         self.view = w.VBox([self.explorer.view, heading, self.cooperation.view, self.errors])
 
 

@@ -11,20 +11,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.analysis.cooperation import STATUS_DEFAULT, STATUSES
-from diagnostic.errors import DiagnosticError
 from diagnostic._io.atomic import atomic_path
-from diagnostic.forms.model import ROLES
+from diagnostic.analysis.cooperation import STATUSES
 from diagnostic.analysis.statuses import apply_statuses, read_statuses  # noqa: F401  (one implementation)
+from diagnostic.errors import DiagnosticError
+from diagnostic.forms.model import ROLES
 
 ROLE_COLUMNS = ["question_id", "role", "theme"]
 STATUS_COLUMNS = ["actors", "category", "kind", "status"]
 #: French label of each question role, for the role editor.
 ROLE_LABELS = {
-    "actor_name": "nom de la structure", "actor_type": "type d'acteur", "sector": "secteur",
-    "commune": "commune", "contact": "contact (donnée personnelle)", "issue": "enjeux (choix multiple)",
-    "issue_importance": "importance d'un enjeu (échelle)", "need": "besoin", "offer": "offre",
-    "cooperation": "volonté de coopérer", "free_text": "texte libre", "other": "autre",
+    "actor_name": "nom de la structure",
+    "actor_type": "type d'acteur",
+    "sector": "secteur",
+    "commune": "commune",
+    "contact": "contact (donnée personnelle)",
+    "issue": "enjeux (choix multiple)",
+    "issue_importance": "importance d'un enjeu (échelle)",
+    "need": "besoin",
+    "offer": "offre",
+    "cooperation": "volonté de coopérer",
+    "free_text": "texte libre",
+    "other": "autre",
 }
 
 
@@ -53,9 +61,12 @@ def write_roles(roles: pd.DataFrame, path) -> Path:
     bad = given[~given.isin(ROLES)]
     if len(bad):
         row = int(bad.index[0])
-        raise DiagnosticError(f"rôle inconnu « {bad.iloc[0]} » pour la question "
-                              f"{roles.at[row, 'question_id']}. Rôles possibles : {', '.join(ROLES)}.",
-                              file=Path(path).name, column="role")
+        raise DiagnosticError(
+            f"rôle inconnu « {bad.iloc[0]} » pour la question "
+            f"{roles.at[row, 'question_id']}. Rôles possibles : {', '.join(ROLES)}.",
+            file=Path(path).name,
+            column="role",
+        )
     path = Path(path)
     with atomic_path(path) as tmp:
         roles.to_csv(tmp, index=False, encoding="utf-8")
@@ -96,8 +107,11 @@ def write_statuses(opportunities: pd.DataFrame, path) -> Path:
     table = status_table(opportunities)
     bad = table.loc[~table["status"].isin(STATUSES), "status"]
     if len(bad):
-        raise DiagnosticError(f"statut inconnu « {bad.iloc[0]} ». Statuts possibles : "
-                              f"{', '.join(STATUSES)}.", file=Path(path).name, column="status")
+        raise DiagnosticError(
+            f"statut inconnu « {bad.iloc[0]} ». Statuts possibles : {', '.join(STATUSES)}.",
+            file=Path(path).name,
+            column="status",
+        )
     path = Path(path)
     with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")

@@ -9,8 +9,15 @@ from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
 from diagnostic.export.workbook import to_workbook
 
-__all__ = ["opportunity_graph", "to_gexf", "to_html", "to_kumu", "to_tables", "to_workbook",
-           "write_outputs"]
+__all__ = [
+    "opportunity_graph",
+    "to_gexf",
+    "to_html",
+    "to_kumu",
+    "to_tables",
+    "to_workbook",
+    "write_outputs",
+]
 
 
 def write_outputs(diag, outdir) -> dict[str, Path]:

@@ -18,9 +18,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from diagnostic._io.atomic import atomic_path
 
 #: Text is always written as text: never read as a formula, a link or a number.
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-           "strings_to_numbers": False, "default_date_format": "dd/mm/yyyy",
-           "remove_timezone": True}
+OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_date_format": "dd/mm/yyyy",
+    "remove_timezone": True,
+}
 #: Chart sizes are given in centimetres (as a page is measured); xlsxwriter counts pixels.
 PIXELS_PER_CM = 96 / 2.54
 
@@ -59,10 +64,21 @@ class Book:
         """Add a worksheet at the end of the workbook."""
         return self.workbook.add_worksheet(name)
 
-    def bar_chart(self, ws, title: str, *, name: tuple[int, int], values: tuple[int, int, int],
-                  categories: tuple[int, int, int], size_cm: tuple[float, float],
-                  anchor: tuple[int, int], percent: bool = False, full_scale: bool = False,
-                  top_down: bool = False, gap: int | None = None) -> None:
+    def bar_chart(
+        self,
+        ws,
+        title: str,
+        *,
+        name: tuple[int, int],
+        values: tuple[int, int, int],
+        categories: tuple[int, int, int],
+        size_cm: tuple[float, float],
+        anchor: tuple[int, int],
+        percent: bool = False,
+        full_scale: bool = False,
+        top_down: bool = False,
+        gap: int | None = None,
+    ) -> None:
         """Insert a native horizontal bar chart of one series of `ws`.
 
         Parameters
@@ -80,10 +96,11 @@ class Book:
             First category at the top, as in the table beside the chart.
         """
         chart = self.workbook.add_chart({"type": "bar"})
-        series = {"name": [ws.name, *name],
-                  "values": [ws.name, values[0], values[2], values[1], values[2]],
-                  "categories": [ws.name, categories[0], categories[2], categories[1],
-                                 categories[2]]}
+        series = {
+            "name": [ws.name, *name],
+            "values": [ws.name, values[0], values[2], values[1], values[2]],
+            "categories": [ws.name, categories[0], categories[2], categories[1], categories[2]],
+        }
         if gap is not None:
             series["gap"] = gap
         chart.add_series(series)
@@ -95,15 +112,26 @@ class Book:
         chart.set_x_axis(value_axis)  # a bar chart's x axis is its horizontal value axis
         chart.set_y_axis({"reverse": True} if top_down else {})
         width, height = size_cm
-        chart.set_size({"width": round(width * PIXELS_PER_CM),
-                        "height": round(height * PIXELS_PER_CM)})
+        chart.set_size(
+            {"width": round(width * PIXELS_PER_CM), "height": round(height * PIXELS_PER_CM)}
+        )
         ws.insert_chart(*anchor, chart)
 
-
-    def quadrant_chart(self, ws, title: str, *, series: list[tuple[str, str, int, int]],
-                       x_col: int, y_col: int, label_col: int, lines: tuple[float, float],
-                       x_span: float, axes: tuple[str, str], size_cm: tuple[float, float],
-                       anchor: tuple[int, int]) -> None:
+    def quadrant_chart(
+        self,
+        ws,
+        title: str,
+        *,
+        series: list[tuple[str, str, int, int]],
+        x_col: int,
+        y_col: int,
+        label_col: int,
+        lines: tuple[float, float],
+        x_span: float,
+        axes: tuple[str, str],
+        size_cm: tuple[float, float],
+        anchor: tuple[int, int],
+    ) -> None:
         """Insert a native scatter chart of points of `ws`, one series per group of rows.
 
         Parameters
@@ -120,29 +148,62 @@ class Book:
         """
         chart = self.workbook.add_chart({"type": "scatter"})
         for name, colour, first, last in series:
-            chart.add_series({
-                "name": name, "categories": [ws.name, first, x_col, last, x_col],
-                "values": [ws.name, first, y_col, last, y_col],
-                "marker": {"type": "circle", "size": 9, "fill": {"color": colour},
-                           "border": {"color": "#FFFFFF"}},
-                "data_labels": {"custom": [
-                    {"value": f"='{ws.name}'!{xl_rowcol_to_cell(row, label_col, True, True)}"}
-                    for row in range(first, last + 1)],
-                                "position": "above", "font": {"size": 8}}})
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": [ws.name, first, x_col, last, x_col],
+                    "values": [ws.name, first, y_col, last, y_col],
+                    "marker": {
+                        "type": "circle",
+                        "size": 9,
+                        "fill": {"color": colour},
+                        "border": {"color": "#FFFFFF"},
+                    },
+                    "data_labels": {
+                        "custom": [
+                            {
+                                "value": f"='{ws.name}'!{xl_rowcol_to_cell(row, label_col, True, True)}"
+                            }
+                            for row in range(first, last + 1)
+                        ],
+                        "position": "above",
+                        "font": {"size": 8},
+                    },
+                }
+            )
         x, y = lines  # the axes cross at the thresholds: the four quadrants drawn
         line = {"color": "#999999", "dash_type": "dash", "width": 1}
         chart.set_title({"name": title})
         # an axis's « crossing » is where, on it, the other axis passes
-        chart.set_x_axis({"name": axes[0], "num_format": "0 %", "crossing": x, "line": line,
-                          "min": -x_span, "max": x_span, "label_position": "low",
-                          "major_gridlines": {"visible": False}})
-        chart.set_y_axis({"name": axes[1], "num_format": "0 %", "min": 0, "max": 1,
-                          "crossing": y, "line": line, "label_position": "low",
-                          "major_gridlines": {"visible": False}})
+        chart.set_x_axis(
+            {
+                "name": axes[0],
+                "num_format": "0 %",
+                "crossing": x,
+                "line": line,
+                "min": -x_span,
+                "max": x_span,
+                "label_position": "low",
+                "major_gridlines": {"visible": False},
+            }
+        )
+        chart.set_y_axis(
+            {
+                "name": axes[1],
+                "num_format": "0 %",
+                "min": 0,
+                "max": 1,
+                "crossing": y,
+                "line": line,
+                "label_position": "low",
+                "major_gridlines": {"visible": False},
+            }
+        )
         chart.set_legend({"position": "bottom"})
         width, height = size_cm
-        chart.set_size({"width": round(width * PIXELS_PER_CM),
-                        "height": round(height * PIXELS_PER_CM)})
+        chart.set_size(
+            {"width": round(width * PIXELS_PER_CM), "height": round(height * PIXELS_PER_CM)}
+        )
         ws.insert_chart(*anchor, chart)
 
 
@@ -154,9 +215,12 @@ def open_book(path):
     failure of the disk is raised as the original OSError. The rows streamed so far wait in
     a scratch folder of the system's temporary directory, removed whatever happens.
     """
-    with (atomic_path(Path(path)) as tmp,
-          tempfile.TemporaryDirectory(prefix="diagnostic-xlsx-",
-                                      ignore_cleanup_errors=True) as scratch):
+    with (
+        atomic_path(Path(path)) as tmp,
+        tempfile.TemporaryDirectory(
+            prefix="diagnostic-xlsx-", ignore_cleanup_errors=True
+        ) as scratch,
+    ):
         workbook = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": scratch})
         try:
             yield Book(workbook)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
-from diagnostic.privacy.masking import public_answers
-from diagnostic.i18n.workbook import sheet_name, word
-from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic._io.progress import bar
+from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
+from diagnostic.i18n.workbook import sheet_name, word
+from diagnostic.privacy.masking import public_answers
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
 ROW_LIMIT = 1_048_576
@@ -37,25 +37,37 @@ def data_table(diag) -> pd.DataFrame:
     lists = answers["question_id"].map(dict(zip(questions["question_id"], questions["list_name"])))
     choices = diag.choices.assign(order=diag.choices.groupby("list_name").cumcount())
     keyed = answers.assign(list_name=lists).merge(
-        choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left")
+        choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left"
+    )
     keyed["text"] = keyed["label"].fillna(keyed["value"]).astype("string")
     # the answers of a repeat group in the order of its rows (member 1 ; member 2 …), a
     # ranking's options in rank order (« a > b > c »)
     by = ["actor_id", "question_id"] + (["instance"] if "instance" in keyed.columns else [])
-    ranked = (keyed["rank"].notna().to_numpy(dtype=bool) if "rank" in keyed.columns
-              else np.zeros(len(keyed), dtype=bool))
-    keyed = keyed.assign(order=np.where(ranked, keyed.get("rank", 0), keyed["order"]),
-                         ranked=ranked).sort_values(by + ["order"], kind="stable")
+    ranked = (
+        keyed["rank"].notna().to_numpy(dtype=bool)
+        if "rank" in keyed.columns
+        else np.zeros(len(keyed), dtype=bool)
+    )
+    keyed = keyed.assign(
+        order=np.where(ranked, keyed.get("rank", 0), keyed["order"]), ranked=ranked
+    ).sort_values(by + ["order"], kind="stable")
     keys = ["actor_id", "question_id"]
     several = keyed.duplicated(keys, keep=False)  # join only where there is something to join
-    joined = pd.concat([keyed.loc[~several].set_index(keys)["text"]] + [
-        keyed.loc[several & (keyed["ranked"] == r)].groupby(keys, sort=False)["text"]
-        .agg(sep.join) for r, sep in ((False, " ; "), (True, " > "))])
+    joined = pd.concat(
+        [keyed.loc[~several].set_index(keys)["text"]]
+        + [
+            keyed.loc[several & (keyed["ranked"] == r)]
+            .groupby(keys, sort=False)["text"]
+            .agg(sep.join)
+            for r, sep in ((False, " ; "), (True, " > "))
+        ]
+    )
     wide = joined.unstack("question_id")
     columns = [q for q in questions["question_id"] if q in wide.columns]
     types = role_labels(diag.questions, diag.choices, "actor_type")
     base = diag.actors[["actor_id", "actor_type", "commune_code"]].assign(
-        actor_type=lambda f: relabel(f["actor_type"], types))
+        actor_type=lambda f: relabel(f["actor_type"], types)
+    )
     out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
     once = questions["repeat"].isna() if "repeat" in questions.columns else True
     # a repeat group's numbers stay text: « 34 ; 51 » is one cell for two employees
@@ -78,16 +90,17 @@ def write_data(book, diag, source: str) -> list[str]:
     data = sheet_name("data", lang)
     rows = sheet_rows(table)
     per_sheet = ROW_LIMIT - (_NOTES_ROWS + 2)
-    chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
+    chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
     names = []
     for k, chunk in enumerate(chunks, start=1):
         name = data if k == 1 else f"{data} ({k})"
         ws = book.sheet(name)
         names.append(name)
-        more = (word("data_more", lang, name=f"{data} ({k + 1})") if k < len(chunks) else "")
+        more = word("data_more", lang, name=f"{data} ({k + 1})") if k < len(chunks) else ""
         title = word("data_title", lang) + (word("data_continued", lang, k=k) if k > 1 else "")
-        start = write_title(book, ws, title, [word("data_note", lang, more=more), source],
-                            span=min(8, len(headers)))
+        start = write_title(
+            book, ws, title, [word("data_note", lang, more=more), source], span=min(8, len(headers))
+        )
         _write_block(book, ws, start, table.columns, headers, labels, chunk)
     return names
 

@@ -6,8 +6,6 @@ is written, and cells that sit beside the table on the same rows are written wit
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -17,11 +15,20 @@ from diagnostic.export.cells import HEADER, WRAP_TOP, column_values, put
 WRAP_WIDTH = 40
 
 
-def write_frame(book, ws, frame: pd.DataFrame, start_row: int, headers: dict[str, str],
-                formats: dict[str, str] | None = None, widths: dict[str, int] | None = None,
-                filters: bool = True, *, top: bool = False,
-                styles: dict[tuple[int, str], dict] | None = None,
-                beside: dict[int, list[tuple]] | None = None) -> tuple[int, int]:
+def write_frame(
+    book,
+    ws,
+    frame: pd.DataFrame,
+    start_row: int,
+    headers: dict[str, str],
+    formats: dict[str, str] | None = None,
+    widths: dict[str, int] | None = None,
+    filters: bool = True,
+    *,
+    top: bool = False,
+    styles: dict[tuple[int, str], dict] | None = None,
+    beside: dict[int, list[tuple]] | None = None,
+) -> tuple[int, int]:
     """Write `frame`'s `headers` columns, header on row `start_row`, and return the rows of
     its first and last lines (`last` is the header row when `frame` is empty).
 
@@ -96,8 +103,9 @@ def _beside(book, ws, cells) -> None:
         put(ws, row, col, value, book.format(style))
 
 
-def beside_table(frame: pd.DataFrame, start_row: int, col: int,
-                 formats: dict[str, str] | None = None) -> dict[int, list[tuple]]:
+def beside_table(
+    frame: pd.DataFrame, start_row: int, col: int, formats: dict[str, str] | None = None
+) -> dict[int, list[tuple]]:
     """A small table to write beside another (see `write_frame`'s `beside`): header on
     `start_row`, from column `col`, with plain headers and its number formats.
 
@@ -107,13 +115,16 @@ def beside_table(frame: pd.DataFrame, start_row: int, col: int,
     formats = formats or {}
     cells = {start_row: [(start_row, col + j, name, None) for j, name in enumerate(frame.columns)]}
     for i, rec in enumerate(frame.itertuples(index=False), start=start_row + 1):
-        cells[i] = [(i, col + j, value, {"num_format": formats[name]} if name in formats else None)
-                    for j, (name, value) in enumerate(zip(frame.columns, rec))]
+        cells[i] = [
+            (i, col + j, value, {"num_format": formats[name]} if name in formats else None)
+            for j, (name, value) in enumerate(zip(frame.columns, rec))
+        ]
     return cells
 
 
-def _row_heights(body: pd.DataFrame, wrapped: list[str],
-                 widths: dict[str, int]) -> dict[int, float]:
+def _row_heights(
+    body: pd.DataFrame, wrapped: list[str], widths: dict[str, int]
+) -> dict[int, float]:
     """Height of each line whose wrapped text needs more than one line (spreadsheets do not
     grow rows by themselves): 15 points a line, 12 lines at most."""
     if not wrapped or not len(body):

@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.analysis.cooperation import kind_labels
 from diagnostic._io.atomic import write_text
-from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
-from diagnostic.i18n.workbook import sheet_name, word
-from diagnostic.i18n import day, decimal, label, percent, text
+from diagnostic.analysis.cooperation import kind_labels
 from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
+from diagnostic.i18n import day, decimal, label, percent, text
+from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.plots import (
-    plot_group_heatmap, plot_issue_ranking, plot_participation, plot_priority_slope,
+    plot_group_heatmap,
+    plot_issue_ranking,
+    plot_participation,
+    plot_priority_slope,
     plot_regard_croise,
 )
 
@@ -42,16 +45,20 @@ def _number(value, kind: str, language: str = "fr") -> str:
     return decimal(value, 0 if kind == "int" else 1, language)
 
 
-def _table(frame, headers: dict[str, str], percents=(), numbers: dict[str, str] | None = None,
-           language: str = "fr") -> str:
+def _table(
+    frame,
+    headers: dict[str, str],
+    percents=(),
+    numbers: dict[str, str] | None = None,
+    language: str = "fr",
+) -> str:
     """An HTML table with the given headers; `percents` columns as « 12,5 % », `numbers`
     columns formatted by `_number` (int, dec1 or auto) in `language`, text such as « n<5 »
     left as it is."""
     numbers = {**(numbers or {}), **{c: "percent" for c in percents}}
     cols = [c for c in headers if c in frame.columns]
     num = ' class="num"'
-    head = "".join(f"<th{num if c in numbers else ''}>{html.escape(headers[c])}</th>"
-                   for c in cols)
+    head = "".join(f"<th{num if c in numbers else ''}>{html.escape(headers[c])}</th>" for c in cols)
     body = []
     for rec in frame[cols].itertuples(index=False):
         cells = []
@@ -74,12 +81,19 @@ def _portrait(diag) -> str:
     lang = diag.settings.language
     table = portrait_table(diag.context)
     words, levels = word("portrait_headers", lang), word("levels", lang)
-    headers = {"label": words["label"], "year": words["year"],
-               **{lv: levels[lv] for lv in LEVELS if lv in table.columns},
-               "source": words["source"], "note": words["note"]}
-    return (f'<p class="note">{html.escape(word("html_portrait", lang), quote=False)}</p>'
-            + _table(table.assign(year=table["year"].astype("Int64").astype("string")), headers,
-                     numbers={lv: "auto" for lv in LEVELS}, language=lang))
+    headers = {
+        "label": words["label"],
+        "year": words["year"],
+        **{lv: levels[lv] for lv in LEVELS if lv in table.columns},
+        "source": words["source"],
+        "note": words["note"],
+    }
+    return f'<p class="note">{html.escape(word("html_portrait", lang), quote=False)}</p>' + _table(
+        table.assign(year=table["year"].astype("Int64").astype("string")),
+        headers,
+        numbers={lv: "auto" for lv in LEVELS},
+        language=lang,
+    )
 
 
 def _afom(diag) -> str:
@@ -101,22 +115,43 @@ def _priorities(diag, figure: str) -> str:
     if voters < n_min:
         table = table.assign(workshop_share=f"n<{n_min}")
     comparison = diag.rank_comparison.text if diag.rank_comparison is not None else ""
-    headers = {k: v for k, v in word("priorities_headers", lang).items()
-               if k not in ("dots", "participants")}
-    return (f'<p class="note">{word("html_votes", lang, voters=voters)}'
-            f"{html.escape(comparison)}</p><div class=\"fig\">{figure}</div>"
-            + _table(table, headers, ("support", "workshop_share"),
-                     {"survey_rank": "int", "workshop_rank": "int", "shift": "int"}, lang))
+    headers = {
+        k: v
+        for k, v in word("priorities_headers", lang).items()
+        if k not in ("dots", "participants")
+    }
+    return (
+        f'<p class="note">{word("html_votes", lang, voters=voters)}'
+        f'{html.escape(comparison)}</p><div class="fig">{figure}</div>'
+        + _table(
+            table,
+            headers,
+            ("support", "workshop_share"),
+            {"survey_rank": "int", "workshop_rank": "int", "shift": "int"},
+            lang,
+        )
+    )
 
 
 def _regard(diag, figure: str) -> str:
     s, lang = diag.settings, diag.settings.language
-    note = word("html_regard", lang, priority=_number(s.priority_threshold, "percent", lang),
-                gap=_number(s.gap_threshold, "percent", lang))
-    return (f'<p class="note">{html.escape(note, quote=False)}</p>'
-            f'<div class="fig">{figure}</div>'
-            + _table(diag.regard_croise, word("regard_headers", lang), ("support", "gap"),
-                     {"area_value": "dec1", "reference_value": "dec1"}, lang))
+    note = word(
+        "html_regard",
+        lang,
+        priority=_number(s.priority_threshold, "percent", lang),
+        gap=_number(s.gap_threshold, "percent", lang),
+    )
+    return (
+        f'<p class="note">{html.escape(note, quote=False)}</p>'
+        f'<div class="fig">{figure}</div>'
+        + _table(
+            diag.regard_croise,
+            word("regard_headers", lang),
+            ("support", "gap"),
+            {"area_value": "dec1", "reference_value": "dec1"},
+            lang,
+        )
+    )
 
 
 def to_html(diag, path) -> Path:
@@ -130,65 +165,120 @@ def to_html(diag, path) -> Path:
     types = role_labels(diag.questions, diag.choices, "actor_type")
     workshop = len(diag.votes) > 0
     figs = [
-        plot_participation(diag.actors.assign(actor_type=relabel(diag.actors["actor_type"], types)),
-                           title=word("html_participation", lang), language=lang),
+        plot_participation(
+            diag.actors.assign(actor_type=relabel(diag.actors["actor_type"], types)),
+            title=word("html_participation", lang),
+            language=lang,
+        ),
         plot_issue_ranking(diag.issue_ranking, title=word("html_ranking", lang), language=lang),
         plot_group_heatmap(
             diag.group_matrix.assign(actor_type=relabel(diag.group_matrix["actor_type"], types)),
-            diag.issue_ranking, diag.settings.min_group_size, language=lang),
+            diag.issue_ranking,
+            diag.settings.min_group_size,
+            language=lang,
+        ),
     ]
     if workshop:
         title, survey, workshop_ = text("plot.slope", lang)
-        figs.append(plot_priority_slope(diag.shared_priorities, left_title=survey,
-                                        right_title=workshop_, title=title))
+        figs.append(
+            plot_priority_slope(
+                diag.shared_priorities, left_title=survey, right_title=workshop_, title=title
+            )
+        )
     regard = len(diag.regard_croise) > 0
     if regard:
-        figs.append(plot_regard_croise(diag.regard_croise, diag.settings.priority_threshold,
-                                       diag.settings.gap_threshold, language=lang))
-    parts = [f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
-             for i, f in enumerate(figs)]
+        figs.append(
+            plot_regard_croise(
+                diag.regard_croise,
+                diag.settings.priority_threshold,
+                diag.settings.gap_threshold,
+                language=lang,
+            )
+        )
+    parts = [
+        f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
+        for i, f in enumerate(figs)
+    ]
     resources = role_labels(diag.questions, diag.choices, "need")
-    opp = diag.opportunities.assign(kind=diag.opportunities["kind"].map(kind_labels(lang)),
-                                    category=relabel(diag.opportunities["category"], resources),
-                                    status=diag.opportunities["status"].map(
-                                        lambda s: label(s, lang))).head(40)
-    accounts = "".join("<li>" + word("html_account", lang, file=html.escape(a.file),
-                                     read=a.rows_read, loaded=a.rows_loaded,
-                                     rejected=a.rows_rejected) + "</li>"
-                       for a in diag.accounts)
+    opp = diag.opportunities.assign(
+        kind=diag.opportunities["kind"].map(kind_labels(lang)),
+        category=relabel(diag.opportunities["category"], resources),
+        status=diag.opportunities["status"].map(lambda s: label(s, lang)),
+    ).head(40)
+    accounts = "".join(
+        "<li>"
+        + word(
+            "html_account",
+            lang,
+            file=html.escape(a.file),
+            read=a.rows_read,
+            loaded=a.rows_loaded,
+            rejected=a.rows_rejected,
+        )
+        + "</li>"
+        for a in diag.accounts
+    )
     pick = lambda key, *cols: {c: word(key, lang)[c] for c in cols}  # noqa: E731
     method = word("method_headers", lang)
     sections = [
-        (name("participation"), f"<ul>{accounts}</ul><div class=\"fig\">{parts[0]}</div>"),
+        (name("participation"), f'<ul>{accounts}</ul><div class="fig">{parts[0]}</div>'),
         (name("portrait"), _portrait(diag)),
-        (name("ranking"), f'<div class="fig">{parts[1]}</div>' + _table(
-            diag.issue_ranking, pick("ranking_headers", "rank", "label", "support", "breadth",
-                                     "tag", "reason"), ("support",), language=lang)),
+        (
+            name("ranking"),
+            f'<div class="fig">{parts[1]}</div>'
+            + _table(
+                diag.issue_ranking,
+                pick("ranking_headers", "rank", "label", "support", "breadth", "tag", "reason"),
+                ("support",),
+                language=lang,
+            ),
+        ),
         (name("matrix"), f'<div class="fig">{parts[2]}</div>'),
         (name("afom"), _afom(diag)),
         *([(name("regard"), _regard(diag, parts[-1]))] if regard else []),
-        (name("opportunities"),
-         f'<p class="note">{word("html_opportunities", lang, n=len(diag.opportunities))}</p>'
-         + _table(opp, word("html_opportunity_headers", lang))),
-        (name("clusters"), _table(diag.clusters, pick(
-            "clusters_headers", "label", "issues", "size", "actor_types"),
-            numbers={"size": "int"}, language=lang)),
+        (
+            name("opportunities"),
+            f'<p class="note">{word("html_opportunities", lang, n=len(diag.opportunities))}</p>'
+            + _table(opp, word("html_opportunity_headers", lang)),
+        ),
+        (
+            name("clusters"),
+            _table(
+                diag.clusters,
+                pick("clusters_headers", "label", "issues", "size", "actor_types"),
+                numbers={"size": "int"},
+                language=lang,
+            ),
+        ),
     ]
     if workshop:
         sections.append((name("priorities"), _priorities(diag, parts[3])))
     sections += [
-        (name("method"), _table(pd.DataFrame(diag.settings.describe(lang),
-                                             columns=["n", "v", "d"]).astype(str),
-                                {"d": method["description"], "v": method["value"]})),
-        (name("anomalies"), "<p>" + html.escape(word(
-            "html_anomalies", lang, n=len(diag.anomalies), sheet=name("anomalies")),
-            quote=False) + "</p>"),
+        (
+            name("method"),
+            _table(
+                pd.DataFrame(diag.settings.describe(lang), columns=["n", "v", "d"]).astype(str),
+                {"d": method["description"], "v": method["value"]},
+            ),
+        ),
+        (
+            name("anomalies"),
+            "<p>"
+            + html.escape(
+                word("html_anomalies", lang, n=len(diag.anomalies), sheet=name("anomalies")),
+                quote=False,
+            )
+            + "</p>",
+        ),
     ]
     anchors = [f"s{i}" for i in range(1, len(sections) + 1)]
-    toc = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>'
-                  for a, (t, _) in zip(anchors, sections))
-    body = "\n".join(f'<h2 id="{a}">{html.escape(t)}</h2>\n{content}'
-                     for a, (t, content) in zip(anchors, sections))
+    toc = "".join(
+        f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, (t, _) in zip(anchors, sections)
+    )
+    body = "\n".join(
+        f'<h2 id="{a}">{html.escape(t)}</h2>\n{content}'
+        for a, (t, content) in zip(anchors, sections)
+    )
     produced = word("html_produced", lang, day=day(date.today(), lang))
     code = "en" if lang == "en" else "fr"
     page = f"""<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">

@@ -8,8 +8,8 @@ import networkx as nx
 import pandas as pd
 
 from diagnostic._io.atomic import atomic_path
-from diagnostic.privacy.masking import mask_text
 from diagnostic.export.tables import inert_frame
+from diagnostic.privacy.masking import mask_text
 
 
 def _clean(value):
@@ -48,12 +48,23 @@ def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
     folder = Path(folder)
     g = _plain_graph(graph)
     elements = pd.DataFrame(
-        [{"Label": n, "Type": d.get("kind", ""), **{k: v for k, v in d.items() if k != "kind"}}
-         for n, d in g.nodes(data=True)])
+        [
+            {"Label": n, "Type": d.get("kind", ""), **{k: v for k, v in d.items() if k != "kind"}}
+            for n, d in g.nodes(data=True)
+        ]
+    )
     connections = pd.DataFrame(
-        [{"From": a, "To": b, "Type": d.get("kind", ""),
-          **{k: v for k, v in d.items() if k != "kind"}} for a, b, d in g.edges(data=True)],
-        columns=["From", "To", "Type"] if not g.number_of_edges() else None)
+        [
+            {
+                "From": a,
+                "To": b,
+                "Type": d.get("kind", ""),
+                **{k: v for k, v in d.items() if k != "kind"},
+            }
+            for a, b, d in g.edges(data=True)
+        ],
+        columns=["From", "To", "Type"] if not g.number_of_edges() else None,
+    )
     paths = (folder / "elements.csv", folder / "connections.csv")
     for frame, path in zip((elements, connections), paths):
         with atomic_path(path) as tmp:
@@ -71,11 +82,21 @@ def opportunity_graph(opportunities: pd.DataFrame, actors: pd.DataFrame) -> nx.G
     pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
     info = actors.set_index("actor_id")
     for actor in sorted(set(pairs["need_actor"]) | set(pairs["offer_actor"])):
-        g.add_node(actor, kind="acteur", actor_type=info.at[actor, "actor_type"],
-                   commune_code=info.at[actor, "commune_code"])
+        g.add_node(
+            actor,
+            kind="acteur",
+            actor_type=info.at[actor, "actor_type"],
+            commune_code=info.at[actor, "commune_code"],
+        )
     for p in pairs.itertuples():
         if g.has_edge(p.need_actor, p.offer_actor):
             continue  # a reciprocal pair is listed before its direct halves
-        g.add_edge(p.need_actor, p.offer_actor, kind=p.kind, category=p.category,
-                   score=float(p.score), status=p.status)
+        g.add_edge(
+            p.need_actor,
+            p.offer_actor,
+            kind=p.kind,
+            category=p.category,
+            score=float(p.score),
+            status=p.status,
+        )
     return g

@@ -8,8 +8,18 @@ from pathlib import Path
 from diagnostic._io.atomic import atomic_path
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
-TABLES = ("actors", "issue_ranking", "group_matrix", "opportunities", "clusters", "context",
-          "participation", "anomalies", "regard_croise", "question_map")
+TABLES = (
+    "actors",
+    "issue_ranking",
+    "group_matrix",
+    "opportunities",
+    "clusters",
+    "context",
+    "participation",
+    "anomalies",
+    "regard_croise",
+    "question_map",
+)
 
 
 _LIVE = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")

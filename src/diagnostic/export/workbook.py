@@ -7,21 +7,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.progress import bar
 from diagnostic.analysis.cooperation import STATUSES, kind_labels
+from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
-    BOLD, DARK, DECIMAL, GREY, HEADER, INTEGER, NOTE, PERCENT, print_setup, put, write_title,
+    BOLD,
+    DARK,
+    DECIMAL,
+    GREY,
+    HEADER,
+    INTEGER,
+    NOTE,
+    PERCENT,
+    print_setup,
+    put,
+    write_title,
 )
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
-from diagnostic.privacy.masking import mask_text
 from diagnostic.export.synthesis_sheets import (
-    write_afom, write_portrait, write_priorities, write_regard,
+    write_afom,
+    write_portrait,
+    write_priorities,
+    write_regard,
 )
-from diagnostic.i18n.workbook import SHEET_NAMES, sheet_name, word
 from diagnostic.i18n import day, label
-from diagnostic.analysis.labels import relabel, role_labels
-from diagnostic._io.progress import bar
+from diagnostic.i18n.workbook import SHEET_NAMES, sheet_name, word
+from diagnostic.privacy.masking import mask_text
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
 #: held (votes), « Regard croisé » only when the project links issues to indicators.
@@ -51,10 +64,13 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
 
         def sheet(key):
             return book.sheet(name(key))
+
         writers = [
             ("method", lambda: _method(book, sheet("method"), diag)),
-            ("participation", lambda: _participation(book, sheet("participation"), diag, base,
-                                                     source)),
+            (
+                "participation",
+                lambda: _participation(book, sheet("participation"), diag, base, source),
+            ),
             ("portrait", lambda: write_portrait(book, sheet("portrait"), diag, source)),
             ("ranking", lambda: _ranking(book, sheet("ranking"), diag, base, source)),
             ("matrix", lambda: _matrix(book, sheet("matrix"), diag, source)),
@@ -86,8 +102,13 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
 def _summary(book, ws, diag, source, names):
     lang = diag.settings.language
     purposes = {sheet_name(key, lang): text for key, text in word("purposes", lang).items()}
-    put(ws, 0, 0, diag.project.title, book.format({"font_size": 16, "bold": True,
-                                                   "font_color": DARK}))
+    put(
+        ws,
+        0,
+        0,
+        diag.project.title,
+        book.format({"font_size": 16, "bold": True, "font_color": DARK}),
+    )
     put(ws, 1, 0, source, book.format(NOTE))
     put(ws, 2, 0, word("pseudonyms", lang), book.format(NOTE))
     sheet, contents = word("summary_headers", lang)
@@ -107,8 +128,15 @@ def _method(book, ws, diag):
     start = write_title(book, ws, sheet_name("method", lang), notes)
     rows = pd.DataFrame(diag.settings.describe(lang), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
-    write_frame(book, ws, rows, start, word("method_headers", lang),
-                widths={"description": 70}, filters=False)
+    write_frame(
+        book,
+        ws,
+        rows,
+        start,
+        word("method_headers", lang),
+        widths={"description": 70},
+        filters=False,
+    )
 
 
 def _participation(book, ws, diag, base, source):
@@ -116,62 +144,115 @@ def _participation(book, ws, diag, base, source):
     start = write_title(book, ws, word("participation_title", lang), [base, source])
     types = role_labels(diag.questions, diag.choices, "actor_type")
     table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
-    by_type = relabel(diag.actors["actor_type"], types).fillna(
-        word("unspecified", lang)).value_counts()
+    by_type = (
+        relabel(diag.actors["actor_type"], types).fillna(word("unspecified", lang)).value_counts()
+    )
     respondents = word("respondents", lang)
-    counts = pd.DataFrame({word("actor_type", lang): by_type.index,
-                           respondents: by_type.to_numpy()})
+    counts = pd.DataFrame(
+        {word("actor_type", lang): by_type.index, respondents: by_type.to_numpy()}
+    )
     col = 8  # the counts by type, beside the table, feed the chart
-    write_frame(book, ws, table, start, word("participation_headers", lang),
-                {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL},
-                beside=beside_table(counts, start, col, {respondents: INTEGER}))
+    write_frame(
+        book,
+        ws,
+        table,
+        start,
+        word("participation_headers", lang),
+        {"population": INTEGER, "respondents": INTEGER, "per_1000_inhabitants": DECIMAL},
+        beside=beside_table(counts, start, col, {respondents: INTEGER}),
+    )
     if len(counts):
         rows = (start + 1, start + len(counts))
-        book.bar_chart(ws, word("participation_chart", lang), name=(start, col + 1),
-                       values=(*rows, col + 1), categories=(*rows, col), size_cm=(14, 7),
-                       anchor=(start, 11))
+        book.bar_chart(
+            ws,
+            word("participation_chart", lang),
+            name=(start, col + 1),
+            values=(*rows, col + 1),
+            categories=(*rows, col),
+            size_cm=(14, 7),
+            anchor=(start, 11),
+        )
 
 
 def _ranking(book, ws, diag, base, source):
     lang = diag.settings.language
     q = diag.questions[diag.questions["role"] == "issue_importance"]["label"]
     question = q.iloc[0] if len(q) else word("issues_cited", lang)
-    start = write_title(book, ws, word("ranking_title", lang), [
-        word("question", lang, question=question.split(' : ')[0], base=base), source])
+    start = write_title(
+        book,
+        ws,
+        word("ranking_title", lang),
+        [word("question", lang, question=question.split(" : ")[0], base=base), source],
+    )
     table = diag.issue_ranking
     headers = word("ranking_headers", lang)
     first, last = write_frame(
-        book, ws, table, start, headers,
-        {"support": PERCENT, "support_ci_low": PERCENT, "support_ci_high": PERCENT,
-         "support_by_type_mean": PERCENT, "min_support": PERCENT, "consensus": "0.00",
-         "respondents": INTEGER},
-        widths={"reason": 55, "label": 32, "rank": 6, "theme": 14, "tag": 20,
-                "support_ci_low": 11, "support_ci_high": 11, "respondents": 11, "support": 10})
+        book,
+        ws,
+        table,
+        start,
+        headers,
+        {
+            "support": PERCENT,
+            "support_ci_low": PERCENT,
+            "support_ci_high": PERCENT,
+            "support_by_type_mean": PERCENT,
+            "min_support": PERCENT,
+            "consensus": "0.00",
+            "respondents": INTEGER,
+        },
+        widths={
+            "reason": 55,
+            "label": 32,
+            "rank": 6,
+            "theme": 14,
+            "tag": 20,
+            "support_ci_low": 11,
+            "support_ci_high": 11,
+            "respondents": 11,
+            "support": 10,
+        },
+    )
     if len(table):
         cols = [c for c in headers if c in table.columns]
         mean, label = cols.index("support_by_type_mean"), cols.index("label")
-        book.bar_chart(ws, word("ranking_chart", lang), name=(start, mean),
-                       values=(first, last, mean), categories=(first, last, label),
-                       size_cm=(24, 2 + 0.8 * len(table)), anchor=(last + 3, 1),
-                       percent=True, full_scale=True, top_down=True, gap=40)
+        book.bar_chart(
+            ws,
+            word("ranking_chart", lang),
+            name=(start, mean),
+            values=(first, last, mean),
+            categories=(first, last, label),
+            size_cm=(24, 2 + 0.8 * len(table)),
+            anchor=(last + 3, 1),
+            percent=True,
+            full_scale=True,
+            top_down=True,
+            gap=40,
+        )
 
 
 def _matrix(book, ws, diag, source):
     m, lang = diag.group_matrix, diag.settings.language
     n_min = diag.settings.min_group_size
-    start = write_title(book, ws, word("matrix_title", lang), [
-        word("matrix_note", lang, n=n_min), source])
+    start = write_title(
+        book, ws, word("matrix_title", lang), [word("matrix_note", lang, n=n_min), source]
+    )
     types = sorted(m["actor_type"].unique())
     order = diag.issue_ranking[["issue_id", "label"]]
     names = role_labels(diag.questions, diag.choices, "actor_type")
     sizes = diag.actors["actor_type"].value_counts()
     ws.set_row(start, 32)
     header = book.format(HEADER)
-    for j, text in enumerate([word("issue", lang)] + [
-            f"{names.get(t, t)} (n={int(sizes.get(t, 0))})" for t in types]):
+    for j, text in enumerate(
+        [word("issue", lang)] + [f"{names.get(t, t)} (n={int(sizes.get(t, 0))})" for t in types]
+    ):
         put(ws, start, j, text, header)
-    cells = {(i, t): (s, v) for i, t, s, v in
-             m[["issue_id", "actor_type", "suppressed", "support"]].itertuples(index=False)}
+    cells = {
+        (i, t): (s, v)
+        for i, t, s, v in m[["issue_id", "actor_type", "suppressed", "support"]].itertuples(
+            index=False
+        )
+    }
     percent, grey = book.format({"num_format": PERCENT}), book.format(GREY)
     for i, issue in enumerate(order.itertuples(), start=start + 1):
         put(ws, i, 0, issue.label)
@@ -185,9 +266,21 @@ def _matrix(book, ws, diag, source):
                 put(ws, i, j, support, percent)
     last = start + len(order)
     if len(order) and types:
-        ws.conditional_format(start + 1, 1, last, len(types), {
-            "type": "2_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F7FBFF",
-            "max_type": "num", "max_value": 1, "max_color": "#08519C"})
+        ws.conditional_format(
+            start + 1,
+            1,
+            last,
+            len(types),
+            {
+                "type": "2_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "min_color": "#F7FBFF",
+                "max_type": "num",
+                "max_value": 1,
+                "max_color": "#08519C",
+            },
+        )
     ws.set_column(0, 0, 40)
     if types:
         ws.set_column(1, len(types), 22)
@@ -196,33 +289,61 @@ def _matrix(book, ws, diag, source):
 
 def _opportunities(book, ws, diag, source):
     lang = diag.settings.language
-    start = write_title(book, ws, sheet_name("opportunities", lang), [
-        word("opportunities_note", lang), source])
+    start = write_title(
+        book, ws, sheet_name("opportunities", lang), [word("opportunities_note", lang), source]
+    )
     resources = role_labels(diag.questions, diag.choices, "need")
     opp = diag.opportunities
-    table = opp.assign(kind=opp["kind"].map(kind_labels(lang)), category_code=opp["category"],
-                       category=relabel(opp["category"], resources),
-                       status=opp["status"].map(lambda s: label(s, lang)))
+    table = opp.assign(
+        kind=opp["kind"].map(kind_labels(lang)),
+        category_code=opp["category"],
+        category=relabel(opp["category"], resources),
+        status=opp["status"].map(lambda s: label(s, lang)),
+    )
     headers = word("opportunities_headers", lang)
     first, last = write_frame(
-        book, ws, table, start, headers,
+        book,
+        ws,
+        table,
+        start,
+        headers,
         {"score": "0.00", "score_geo": "0.00", "score_willingness": "0.00", "score_text": "0.00"},
-        widths={"explanation": 80, "actors": 26})
+        widths={"explanation": 80, "actors": 26},
+    )
     if len(table):
         status = [c for c in headers if c in table.columns].index("status")
         shown = [label(s, lang) for s in STATUSES]  # read back by `statuses.read_statuses`
-        ws.data_validation(first, status, last, status, {
-            "validate": "list", "source": shown, "ignore_blank": False,
-            "error_title": word("status", lang),
-            "error_message": word("choose", lang, values=", ".join(shown))})
+        ws.data_validation(
+            first,
+            status,
+            last,
+            status,
+            {
+                "validate": "list",
+                "source": shown,
+                "ignore_blank": False,
+                "error_title": word("status", lang),
+                "error_message": word("choose", lang, values=", ".join(shown)),
+            },
+        )
 
 
 def _clusters(book, ws, diag, source):
     lang = diag.settings.language
-    start = write_title(book, ws, word("clusters_title", lang), [
-        word("clusters_note", lang, n=diag.settings.min_group_size), source])
-    write_frame(book, ws, diag.clusters.drop(columns=["actors"]), start,
-                word("clusters_headers", lang), {"size": INTEGER})
+    start = write_title(
+        book,
+        ws,
+        word("clusters_title", lang),
+        [word("clusters_note", lang, n=diag.settings.min_group_size), source],
+    )
+    write_frame(
+        book,
+        ws,
+        diag.clusters.drop(columns=["actors"]),
+        start,
+        word("clusters_headers", lang),
+        {"size": INTEGER},
+    )
 
 
 def _dictionary(book, ws, diag):
@@ -230,18 +351,45 @@ def _dictionary(book, ws, diag):
     start = write_title(book, ws, word("dictionary_title", lang), [word("dictionary_note", lang)])
     ch = diag.choices.groupby("list_name")["label"].agg(lambda s: " | ".join(map(str, s)))
     table = diag.questions.assign(choices=diag.questions["list_name"].map(ch))
-    write_frame(book, ws, table, start, word("dictionary_headers", lang),
-                widths={"label": 60, "choices": 60})
+    write_frame(
+        book,
+        ws,
+        table,
+        start,
+        word("dictionary_headers", lang),
+        widths={"label": 60, "choices": 60},
+    )
 
 
 def _anomalies(book, ws, diag):
     lang = diag.settings.language
-    start = write_title(book, ws, word("anomalies_title", lang), [
-        word("anomalies_note", lang),
-        *[word("account", lang, file=a.file, read=a.rows_read, loaded=a.rows_loaded,
-               rejected=a.rows_rejected) for a in diag.accounts]])
-    write_frame(book, ws, diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)),
-                start, word("anomalies_headers", lang), widths={"problem": 70})
+    start = write_title(
+        book,
+        ws,
+        word("anomalies_title", lang),
+        [
+            word("anomalies_note", lang),
+            *[
+                word(
+                    "account",
+                    lang,
+                    file=a.file,
+                    read=a.rows_read,
+                    loaded=a.rows_loaded,
+                    rejected=a.rows_rejected,
+                )
+                for a in diag.accounts
+            ],
+        ],
+    )
+    write_frame(
+        book,
+        ws,
+        diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)),
+        start,
+        word("anomalies_headers", lang),
+        widths={"problem": 70},
+    )
 
 
 def _personal(book, ws, diag):

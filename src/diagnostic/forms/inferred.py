@@ -95,13 +95,32 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         if qtype == "single":
             list_name = qid
             for order, value in enumerate(sorted(set(cells)), 1):
-                choices.append({"list_name": qid, "value": value, "label": value, "order": order,
-                                "is_missing_code": is_missing_code(value, value)})
-        questions.append({"question_id": qid, "label": label, "type": qtype,
-                          "list_name": list_name, "group": "", "role": "other", "theme": "",
-                          "required": False})
-        log.add(f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des "
-                "réponses", KEPT, column=col)
+                choices.append(
+                    {
+                        "list_name": qid,
+                        "value": value,
+                        "label": value,
+                        "order": order,
+                        "is_missing_code": is_missing_code(value, value),
+                    }
+                )
+        questions.append(
+            {
+                "question_id": qid,
+                "label": label,
+                "type": qtype,
+                "list_name": list_name,
+                "group": "",
+                "role": "other",
+                "theme": "",
+                "required": False,
+            }
+        )
+        log.add(
+            f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des réponses",
+            KEPT,
+            column=col,
+        )
 
     for col in columns:
         if col in done:
@@ -110,18 +129,40 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         stem = match.group(1) if match else None
         if stem and stem in bracketed and stem not in done:
             subs = [s for s in bracketed[stem] if not (stem in plain and norm_text(s[0]) in _OTHER)]
-            ticks = all({norm_text(c) for c in _cells(frame, s[1], set())}
-                        <= TICKED | UNTICKED | not_asked for s in subs)
+            ticks = all(
+                {norm_text(c) for c in _cells(frame, s[1], set())} <= TICKED | UNTICKED | not_asked
+                for s in subs
+            )
             if subs and ticks:
                 qid = slug(stem, taken)
                 for order, (sub, _col) in enumerate(subs, 1):
-                    choices.append({"list_name": qid, "value": slug(sub, set()), "label": sub,
-                                    "order": order, "is_missing_code": is_missing_code(sub, sub)})
-                questions.append({"question_id": qid, "label": stem, "type": "multiple",
-                                  "list_name": qid, "group": "", "role": "other", "theme": "",
-                                  "required": False})
-                log.add("question sans formulaire (« unlabelled ») : choix multiple déduit des "
-                        f"colonnes « {stem} [...] »", KEPT, column=subs[0][1])
+                    choices.append(
+                        {
+                            "list_name": qid,
+                            "value": slug(sub, set()),
+                            "label": sub,
+                            "order": order,
+                            "is_missing_code": is_missing_code(sub, sub),
+                        }
+                    )
+                questions.append(
+                    {
+                        "question_id": qid,
+                        "label": stem,
+                        "type": "multiple",
+                        "list_name": qid,
+                        "group": "",
+                        "role": "other",
+                        "theme": "",
+                        "required": False,
+                    }
+                )
+                log.add(
+                    "question sans formulaire (« unlabelled ») : choix multiple déduit des "
+                    f"colonnes « {stem} [...] »",
+                    KEPT,
+                    column=subs[0][1],
+                )
                 done.update(c for _s, c in subs)
             done.add(stem)
             if col in done:
@@ -133,9 +174,24 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         add(qid, col, _guess_type(cells), cells, col)
         for sub, other_col in bracketed.get(col, []):
             if norm_text(sub) in _OTHER:
-                questions.append({"question_id": f"{qid}_other", "label": other_col,
-                                  "type": "text", "list_name": None, "group": "",
-                                  "role": "other", "theme": "", "required": False})
+                questions.append(
+                    {
+                        "question_id": f"{qid}_other",
+                        "label": other_col,
+                        "type": "text",
+                        "list_name": None,
+                        "group": "",
+                        "role": "other",
+                        "theme": "",
+                        "required": False,
+                    }
+                )
                 done.add(other_col)
-    return Form(file, file, None, conform(pd.DataFrame(questions), "questions"),
-                conform(pd.DataFrame(choices), "choices"), log.frame())
+    return Form(
+        file,
+        file,
+        None,
+        conform(pd.DataFrame(questions), "questions"),
+        conform(pd.DataFrame(choices), "choices"),
+        log.frame(),
+    )

@@ -40,8 +40,15 @@ _MULTIPLE = {"M", "P"}
 _ARRAYS = {"F", "H", "A", "B", "C", "E"}
 _DUAL = "1"
 _PER_SUB = {"Q": "text", ";": "text", "K": "numeric", ":": "numeric"}
-_PLAIN = {"S": "text", "T": "text", "U": "text", "N": "numeric", "D": "date", "|": "text",
-          "R": "rank"}
+_PLAIN = {
+    "S": "text",
+    "T": "text",
+    "U": "text",
+    "N": "numeric",
+    "D": "date",
+    "|": "text",
+    "R": "rank",
+}
 _SKIPPED = {"X", "*"}
 #: Answer lists LimeSurvey builds in, without A rows in the structure.
 _BUILTIN = {
@@ -63,11 +70,11 @@ class _Structure:
     file: str
     title: str = ""
     language: str | None = None
-    groups: dict = field(default_factory=dict)          # gid -> group name
-    questions: list = field(default_factory=list)       # dicts: qid gid type code text other mandatory
-    subquestions: dict = field(default_factory=dict)    # parent qid -> [(code, text, scale)]
-    answers: dict = field(default_factory=dict)         # qid -> [(code, label, scale)]
-    scale_headers: dict = field(default_factory=dict)   # qid -> (header A, header B)
+    groups: dict = field(default_factory=dict)  # gid -> group name
+    questions: list = field(default_factory=list)  # dicts: qid gid type code text other mandatory
+    subquestions: dict = field(default_factory=dict)  # parent qid -> [(code, text, scale)]
+    answers: dict = field(default_factory=dict)  # qid -> [(code, label, scale)]
+    scale_headers: dict = field(default_factory=dict)  # qid -> (header A, header B)
 
 
 def clean_text(text) -> str:
@@ -115,14 +122,19 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
     if not rows or rows[0][:3] != ["class", "type/scale", "name"]:
         raise DiagnosticError(
             "ce fichier n'est pas une structure d'enquête LimeSurvey (.txt) : la première ligne "
-            "doit commencer par « class, type/scale, name ».", file=path.name, row=1)
+            "doit commencer par « class, type/scale, name ».",
+            file=path.name,
+            row=1,
+        )
     head = {name: i for i, name in enumerate(rows[0])}
 
     def get(row, name):
         i = head.get(name)
         return row[i] if i is not None and i < len(row) else ""
 
-    base = next((get(r, "text") for r in rows[1:] if r[:1] == ["S"] and get(r, "name") == "language"), None)
+    base = next(
+        (get(r, "text") for r in rows[1:] if r[:1] == ["S"] and get(r, "name") == "language"), None
+    )
     wanted = language or base
     out = _Structure(path.name, language=wanted)
     gid = qid = None
@@ -137,21 +149,33 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
             out.groups[gid] = clean_text(get(row, "name"))
         elif kind == "Q":
             qid = f"q{n}"
-            headers = (clean_text(get(row, "dualscale_headerA")),
-                       clean_text(get(row, "dualscale_headerB")))
+            headers = (
+                clean_text(get(row, "dualscale_headerA")),
+                clean_text(get(row, "dualscale_headerB")),
+            )
             if any(headers):
                 out.scale_headers[qid] = headers
-            out.questions.append({
-                "qid": qid, "gid": gid, "type": get(row, "type/scale"), "code": get(row, "name"),
-                "text": clean_text(get(row, "text")), "other": get(row, "other") == "Y",
-                "mandatory": get(row, "mandatory") == "Y", "row": n,
-                "max_ranks": _number(get(row, "max_subquestions"))})
+            out.questions.append(
+                {
+                    "qid": qid,
+                    "gid": gid,
+                    "type": get(row, "type/scale"),
+                    "code": get(row, "name"),
+                    "text": clean_text(get(row, "text")),
+                    "other": get(row, "other") == "Y",
+                    "mandatory": get(row, "mandatory") == "Y",
+                    "row": n,
+                    "max_ranks": _number(get(row, "max_subquestions")),
+                }
+            )
         elif kind == "SQ" and qid:
             out.subquestions.setdefault(qid, []).append(
-                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0"))
+                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0")
+            )
         elif kind == "A" and qid:
             out.answers.setdefault(qid, []).append(
-                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0"))
+                (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0")
+            )
     return out
 
 
@@ -162,8 +186,14 @@ def _number(text) -> int | None:
 
 def _comment(question_id: str, label: str, common: dict) -> dict:
     """A comment box of a LimeSurvey question, as a free-text question of its own."""
-    return {**common, "question_id": question_id, "label": f"{label} (commentaire)",
-            "type": "text", "list_name": None, "role": "free_text"}
+    return {
+        **common,
+        "question_id": question_id,
+        "label": f"{label} (commentaire)",
+        "type": "text",
+        "list_name": None,
+        "role": "free_text",
+    }
 
 
 def _build_form(st: _Structure) -> Form:
@@ -172,14 +202,25 @@ def _build_form(st: _Structure) -> Form:
 
     def add_list(list_name, options, ordered=False):
         for order, (value, label) in enumerate(options, start=1):
-            choices.append({"list_name": list_name, "value": value, "label": label or value,
-                            "order": order, "is_missing_code": is_missing_code(value, label)})
+            choices.append(
+                {
+                    "list_name": list_name,
+                    "value": value,
+                    "label": label or value,
+                    "order": order,
+                    "is_missing_code": is_missing_code(value, label),
+                }
+            )
         return list_name
 
     for q in st.questions:
         code, qtype, text = q["code"], q["type"], q["text"]
-        common = {"group": st.groups.get(q["gid"], ""), "role": "other", "theme": "",
-                  "required": q["mandatory"]}
+        common = {
+            "group": st.groups.get(q["gid"], ""),
+            "role": "other",
+            "theme": "",
+            "required": q["mandatory"],
+        }
         answers = [(c, lab) for c, lab, scale in st.answers.get(q["qid"], []) if scale == "0"]
         answers = answers or _BUILTIN.get(qtype, [])
         subs = [(c, t) for c, t, scale in st.subquestions.get(q["qid"], []) if scale == "0"]
@@ -188,53 +229,119 @@ def _build_form(st: _Structure) -> Form:
         if qtype in _SINGLE:
             options = answers + ([("-oth-", "Autre")] if q["other"] else [])
             kind = "likert" if qtype in _ORDERED else "single"
-            questions.append({"question_id": code, "label": text or code, "type": kind,
-                              "list_name": add_list(code, options), **common})
+            questions.append(
+                {
+                    "question_id": code,
+                    "label": text or code,
+                    "type": kind,
+                    "list_name": add_list(code, options),
+                    **common,
+                }
+            )
             if qtype == "O":
                 questions.append(_comment(f"{code}_comment", text or code, common))
         elif qtype in _MULTIPLE:
             options = subs + ([("other", "Autre")] if q["other"] else [])
-            questions.append({"question_id": code, "label": text or code, "type": "multiple",
-                              "list_name": add_list(code, options), **common})
+            questions.append(
+                {
+                    "question_id": code,
+                    "label": text or code,
+                    "type": "multiple",
+                    "list_name": add_list(code, options),
+                    **common,
+                }
+            )
             if qtype == "P":
-                questions += [_comment(f"{code}_{sub}comment", " — ".join(
-                    t for t in (text, sub_text) if t) or code, common) for sub, sub_text in subs]
+                questions += [
+                    _comment(
+                        f"{code}_{sub}comment",
+                        " — ".join(t for t in (text, sub_text) if t) or code,
+                        common,
+                    )
+                    for sub, sub_text in subs
+                ]
         elif qtype in _ARRAYS:
             ordered = qtype in _ORDERED or (qtype in ("F", "H", "1") and len(answers) >= 3)
             list_name = add_list(code, answers)
             for sub, sub_text in subs:
                 label = " — ".join(t for t in (text, sub_text) if t) or f"{code} {sub}"
-                questions.append({"question_id": f"{code}_{sub}", "label": label,
-                                  "type": "likert" if ordered else "single",
-                                  "list_name": list_name, **common})
+                questions.append(
+                    {
+                        "question_id": f"{code}_{sub}",
+                        "label": label,
+                        "type": "likert" if ordered else "single",
+                        "list_name": list_name,
+                        **common,
+                    }
+                )
         elif qtype == _DUAL:
             questions += _dual_scale(q, common, st, add_list)
         elif qtype in _PER_SUB:
             for sub, sub_text in subs:
                 label = " — ".join(t for t in (text, sub_text) if t)
-                questions.append({"question_id": f"{code}_{sub}", "label": label,
-                                  "type": _PER_SUB[qtype], "list_name": None, **common})
+                questions.append(
+                    {
+                        "question_id": f"{code}_{sub}",
+                        "label": label,
+                        "type": _PER_SUB[qtype],
+                        "list_name": None,
+                        **common,
+                    }
+                )
         elif qtype in _PLAIN:
             list_name = add_list(code, answers) if qtype == "R" else None
             if qtype == "R":
                 ranks[code] = tuple(str(i) for i in range(1, rank_slots(q, answers) + 1))
-            questions.append({"question_id": code, "label": text or code,
-                              "type": _PLAIN[qtype], "list_name": list_name, **common})
+            questions.append(
+                {
+                    "question_id": code,
+                    "label": text or code,
+                    "type": _PLAIN[qtype],
+                    "list_name": list_name,
+                    **common,
+                }
+            )
         else:
-            log.add(f"type de question LimeSurvey inconnu « {qtype} » : traité comme du texte",
-                    KEPT, row=q.get("row"), column="type/scale", value=qtype)
-            questions.append({"question_id": code, "label": text or code, "type": "text",
-                              "list_name": None, **common})
+            log.add(
+                f"type de question LimeSurvey inconnu « {qtype} » : traité comme du texte",
+                KEPT,
+                row=q.get("row"),
+                column="type/scale",
+                value=qtype,
+            )
+            questions.append(
+                {
+                    "question_id": code,
+                    "label": text or code,
+                    "type": "text",
+                    "list_name": None,
+                    **common,
+                }
+            )
         if q["other"] and qtype in _SINGLE | _MULTIPLE:
-            questions.append({"question_id": f"{code}_other", "label": f"{text or code} (autre)",
-                              "type": "text", "list_name": None, **common})
+            questions.append(
+                {
+                    "question_id": f"{code}_other",
+                    "label": f"{text or code} (autre)",
+                    "type": "text",
+                    "list_name": None,
+                    **common,
+                }
+            )
             if qtype == "P":
-                questions.append(_comment(f"{code}_othercomment", f"{text or code} — autre",
-                                          common))
-    return Form(st.file, st.title or Path(st.file).stem, st.language,
-                conform(pd.DataFrame(questions), "questions"),
-                conform(pd.DataFrame(choices), "choices"), log.frame(),
-                headings=field_texts(st), ranks=ranks)
+                questions.append(
+                    _comment(f"{code}_othercomment", f"{text or code} — autre", common)
+                )
+    return Form(
+        st.file,
+        st.title or Path(st.file).stem,
+        st.language,
+        conform(pd.DataFrame(questions), "questions"),
+        conform(pd.DataFrame(choices), "choices"),
+        log.frame(),
+        headings=field_texts(st),
+        ranks=ranks,
+    )
 
 
 def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:
@@ -257,7 +364,13 @@ def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:
         for scale, (list_name, ordered) in enumerate(lists):
             header = headers[scale] or f"échelle {scale + 1}"
             label = " — ".join(t for t in (text, sub_text, header) if t)
-            out.append({"question_id": f"{code}_{sub}_{scale}", "label": label,
-                        "type": "likert" if ordered else "single", "list_name": list_name,
-                        **common})
+            out.append(
+                {
+                    "question_id": f"{code}_{sub}_{scale}",
+                    "label": label,
+                    "type": "likert" if ordered else "single",
+                    "list_name": list_name,
+                    **common,
+                }
+            )
     return out

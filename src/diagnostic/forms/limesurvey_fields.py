@@ -82,36 +82,45 @@ def field_texts(structure) -> tuple[FieldText, ...]:
     out: list[FieldText] = []
     for q in structure.questions:
         code, qtype, text = q["code"], q["type"], q["text"]
-        subs = [(c, t) for c, t, scale in structure.subquestions.get(q["qid"], [])
-                if scale == "0"]
+        subs = [(c, t) for c, t, scale in structure.subquestions.get(q["qid"], []) if scale == "0"]
         if qtype in _NO_HEADING:
             continue
         if qtype == "R":
             answers = [a for a in structure.answers.get(q["qid"], []) if a[2] == "0"]
-            out += [FieldText(code, None, text, (RANK.format(i),), rank=i)
-                    for i in range(1, rank_slots(q, answers) + 1)]
+            out += [
+                FieldText(code, None, text, (RANK.format(i),), rank=i)
+                for i in range(1, rank_slots(q, answers) + 1)
+            ]
             continue
         if qtype == "O":
-            out += [FieldText(code, None, text), FieldText(f"{code}_comment", None, text,
-                                                           (COMMENT,))]
+            out += [
+                FieldText(code, None, text),
+                FieldText(f"{code}_comment", None, text, (COMMENT,)),
+            ]
             continue
         if qtype in _MULTIPLE:
             for sub, sub_text in subs:
                 out.append(FieldText(code, sub, text, (sub_text,)))
                 if qtype == "P":
-                    out.append(FieldText(f"{code}_{sub}comment", None, text, (COMMENT,),
-                                         comment_of=sub))
+                    out.append(
+                        FieldText(f"{code}_{sub}comment", None, text, (COMMENT,), comment_of=sub)
+                    )
         elif qtype in _PER_ROW:
             out += [FieldText(f"{code}_{sub}", None, text, (sub_text,)) for sub, sub_text in subs]
         elif qtype == _DUAL:
-            out += [FieldText(f"{code}_{sub}_{scale}", None, text,
-                              (sub_text, SCALE.format(scale + 1)), scale)
-                    for sub, sub_text in subs for scale in (0, 1)]
+            out += [
+                FieldText(
+                    f"{code}_{sub}_{scale}", None, text, (sub_text, SCALE.format(scale + 1)), scale
+                )
+                for sub, sub_text in subs
+                for scale in (0, 1)
+            ]
         else:  # single questions, and types unknown here (read as text)
             out.append(FieldText(code, None, text))
         if q["other"] and qtype in _WITH_OTHER | _MULTIPLE:
             out.append(FieldText(f"{code}_other", None, text, (other,)))
         if q["other"] and qtype == "P":
-            out.append(FieldText(f"{code}_othercomment", None, text, (OTHER_COMMENT,),
-                                 comment_of="other"))
+            out.append(
+                FieldText(f"{code}_othercomment", None, text, (OTHER_COMMENT,), comment_of="other")
+            )
     return tuple(out)

@@ -21,8 +21,9 @@ def text_or_none(value) -> str | None:
 def choice_lists(choices: pd.DataFrame) -> dict[str, list[dict]]:
     """The values of each list of a `choices` table, in the list's order (choice records)."""
     ordered = choices.sort_values("order", kind="stable", na_position="last")
-    return {name: group.to_dict("records")
-            for name, group in ordered.groupby("list_name", sort=False)}
+    return {
+        name: group.to_dict("records") for name, group in ordered.groupby("list_name", sort=False)
+    }
 
 
 def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple[str, str] | None:
@@ -56,17 +57,21 @@ def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple
     if roles == {"issue"} and "multiple" in types and a != b:
         # an option one form did not offer would count as « not ticked » by its respondents,
         # lowering that issue's support: issue lists must be the same to be stacked
-        return "list", (f"un enjeu à choix multiple ne se rapproche que d'une liste identique "
-                        f"(options proposées par un seul questionnaire : "
-                        f"{', '.join(sorted(a ^ b)[:6])})")
+        return "list", (
+            f"un enjeu à choix multiple ne se rapproche que d'une liste identique "
+            f"(options proposées par un seul questionnaire : "
+            f"{', '.join(sorted(a ^ b)[:6])})"
+        )
     if a <= b or b <= a:
         return None
-    return "list", (f"listes différentes (valeurs propres à l'une : "
-                    f"{', '.join(sorted(a ^ b)[:6])})")
+    return "list", (
+        f"listes différentes (valeurs propres à l'une : {', '.join(sorted(a ^ b)[:6])})"
+    )
 
 
-def merge_values(merged: dict, rows: list[dict], target: str, q: dict,
-                 log: AnomalyLog) -> list[str]:
+def merge_values(
+    merged: dict, rows: list[dict], target: str, q: dict, log: AnomalyLog
+) -> list[str]:
     """Add the values of `rows` (one questionnaire's list) to the `merged` list `target`.
 
     `merged` maps each value to its choice record, in order; a new value goes last, a known
@@ -80,14 +85,18 @@ def merge_values(merged: dict, rows: list[dict], target: str, q: dict,
         old = merged.get(row["value"])
         if old is None:
             top = int(row["order"]) if first and pd.notna(row["order"]) else top + 1
-            merged[row["value"]] = {**row, "list_name": target, "order": top,
-                                    "survey": q["survey"]}
+            merged[row["value"]] = {**row, "list_name": target, "order": top, "survey": q["survey"]}
             added.append(row["value"])
         elif (text_or_none(old["label"]) or "").strip() != (
-                text_or_none(row["label"]) or "").strip():
-            log.add(f"libellé différent pour la valeur « {row['value']} » de la liste "
-                    f"« {target} » : « {row['label']} » dans le questionnaire "
-                    f"« {q['survey']} », « {old['label']} » dans le questionnaire "
-                    f"« {old['survey']} » ; le premier libellé est gardé", KEPT,
-                    column=q["question_id"], value=row["value"])
+            text_or_none(row["label"]) or ""
+        ).strip():
+            log.add(
+                f"libellé différent pour la valeur « {row['value']} » de la liste "
+                f"« {target} » : « {row['label']} » dans le questionnaire "
+                f"« {q['survey']} », « {old['label']} » dans le questionnaire "
+                f"« {old['survey']} » ; le premier libellé est gardé",
+                KEPT,
+                column=q["question_id"],
+                value=row["value"],
+            )
     return [] if first else added

@@ -7,14 +7,37 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 ROLES = (
-    "actor_name", "actor_type", "sector", "commune", "contact", "issue", "issue_importance",
-    "need", "offer", "cooperation", "free_text", "other",
+    "actor_name",
+    "actor_type",
+    "sector",
+    "commune",
+    "contact",
+    "issue",
+    "issue_importance",
+    "need",
+    "offer",
+    "cooperation",
+    "free_text",
+    "other",
 )
 #: Roles whose answers are personal data: kept apart, never exported by default.
 PERSONAL_ROLES = ("actor_name", "contact")
 MISSING_CODES = {
-    "nsp", "ne sait pas", "ne sais pas", "ns", "nr", "non réponse", "refus", "sans avis",
-    "dk", "don't know", "do not know", "prefer not to say", "99", "999", "-1",
+    "nsp",
+    "ne sait pas",
+    "ne sais pas",
+    "ns",
+    "nr",
+    "non réponse",
+    "refus",
+    "sans avis",
+    "dk",
+    "don't know",
+    "do not know",
+    "prefer not to say",
+    "99",
+    "999",
+    "-1",
 }
 
 
@@ -45,10 +68,13 @@ class FieldText:
 
     def abbreviated(self, length: int, ellipsis: str = "..") -> str:
         """The heading with each text cut to `length` characters and `ellipsis` added."""
+
         def cut(text: str) -> str:
             return text if len(text) <= length else text[:length] + ellipsis
-        return FieldText(self.question_id, self.option, cut(self.question),
-                         tuple(cut(p) for p in self.parts)).text
+
+        return FieldText(
+            self.question_id, self.option, cut(self.question), tuple(cut(p) for p in self.parts)
+        ).text
 
 
 @dataclass(frozen=True)
@@ -85,4 +111,6 @@ class Form:
 
 def is_missing_code(value: str, label: str) -> bool:
     """True for "don't know"-type answers, which count in no share."""
-    return str(value).strip().lower() in MISSING_CODES or str(label).strip().lower() in MISSING_CODES
+    return (
+        str(value).strip().lower() in MISSING_CODES or str(label).strip().lower() in MISSING_CODES
+    )

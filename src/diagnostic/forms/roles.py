@@ -22,7 +22,10 @@ def _read_roles(path: Path) -> pd.DataFrame:
         if needed not in frame.columns:
             raise DiagnosticError(
                 f"la feuille des rôles doit avoir les colonnes « question_id » et « role » "
-                f"(et, si besoin, « theme ») ; il manque « {needed} ».", file=path.name, row=1)
+                f"(et, si besoin, « theme ») ; il manque « {needed} ».",
+                file=path.name,
+                row=1,
+            )
     return frame
 
 
@@ -60,20 +63,31 @@ def apply_roles(form: Form, path) -> Form:
         if not qid:
             continue
         if qid not in index:
-            log.add("question inconnue du formulaire : ligne ignorée", KEPT, row=row,
-                    column="question_id", value=qid)
+            log.add(
+                "question inconnue du formulaire : ligne ignorée",
+                KEPT,
+                row=row,
+                column="question_id",
+                value=qid,
+            )
             continue
         if role not in ROLES:
-            log.add(f"rôle inconnu (rôles possibles : {', '.join(ROLES)}) : rôle « other »",
-                    KEPT, row=row, column="role", value=role)
+            log.add(
+                f"rôle inconnu (rôles possibles : {', '.join(ROLES)}) : rôle « other »",
+                KEPT,
+                row=row,
+                column="role",
+                value=role,
+            )
             role = "other"
         questions.loc[index[qid], "role"] = role
         theme = rec.get("theme")
         if isinstance(theme, str) and theme.strip():
             questions.loc[index[qid], "theme"] = theme.strip()
     anomalies = pd.concat([form.anomalies, log.frame()], ignore_index=True)
-    return dataclasses.replace(form, questions=conform(questions, "questions"),
-                               anomalies=conform(anomalies, "anomalies"))
+    return dataclasses.replace(
+        form, questions=conform(questions, "questions"), anomalies=conform(anomalies, "anomalies")
+    )
 
 
 def read_form(path, language: str | None = None, roles=None) -> Form:

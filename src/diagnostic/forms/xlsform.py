@@ -7,36 +7,74 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.sheets import read_sheets
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form, is_missing_code
 from diagnostic.schemas import conform
-from diagnostic._io.sheets import read_sheets
 
 #: XLSForm types that carry no answer of the respondent.
 _SKIPPED = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-    "username", "email", "audit", "calculate", "note", "hidden", "begin_group", "end_group",
-    "begin_repeat", "end_repeat", "acknowledge", "start-geopoint", "background-audio",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "calculate",
+    "note",
+    "hidden",
+    "begin_group",
+    "end_group",
+    "begin_repeat",
+    "end_repeat",
+    "acknowledge",
+    "start-geopoint",
+    "background-audio",
 }
 _TYPES = {
-    "integer": "numeric", "decimal": "numeric", "range": "numeric", "text": "text",
-    "date": "date", "datetime": "date", "time": "date", "geopoint": "geo", "geotrace": "geo",
-    "geoshape": "geo", "barcode": "text", "image": "text", "audio": "text", "video": "text",
-    "file": "text", "gps": "geo", "xml-external": "text",
+    "integer": "numeric",
+    "decimal": "numeric",
+    "range": "numeric",
+    "text": "text",
+    "date": "date",
+    "datetime": "date",
+    "time": "date",
+    "geopoint": "geo",
+    "geotrace": "geo",
+    "geoshape": "geo",
+    "barcode": "text",
+    "image": "text",
+    "audio": "text",
+    "video": "text",
+    "file": "text",
+    "gps": "geo",
+    "xml-external": "text",
 }
 #: Columns XLSForm tools read; anything else unnamed or `$`-prefixed is an editor artefact.
 _ARTEFACT = re.compile(r"^(\$.*|colonne_\d+)$")
 
 
 _LANGUAGE_NAMES = {
-    "french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en",
-    "spanish": "es", "español": "es", "espagnol": "es", "portuguese": "pt", "arabic": "ar",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "english": "en",
+    "anglais": "en",
+    "spanish": "es",
+    "español": "es",
+    "espagnol": "es",
+    "portuguese": "pt",
+    "arabic": "ar",
 }
 
 
 def _language_keys(text: str) -> set[str]:
-    """"Français (fr)" -> {"français (fr)", "français", "fr"}: every way to name it."""
+    """ "Français (fr)" -> {"français (fr)", "français", "fr"}: every way to name it."""
     text = text.strip().lower()
     words = set(re.findall(r"\w+", text))
     return {text} | words | {_LANGUAGE_NAMES[w] for w in words if w in _LANGUAGE_NAMES}
@@ -110,13 +148,21 @@ def read_xlsform(path, language: str | None = None) -> Form:
     role_col = next((c for c in survey.columns if c.lower() in ("diagnostic", "role")), None)
     theme_col = next((c for c in survey.columns if c.lower() == "theme"), None)
     if label_col is None:
-        log.add("le formulaire n'a pas de colonne « label » : les noms servent de libellés",
-                KEPT, column="label")
+        log.add(
+            "le formulaire n'a pas de colonne « label » : les noms servent de libellés",
+            KEPT,
+            column="label",
+        )
 
     for col in survey.columns:
         if _ARTEFACT.match(col):
-            log.add("colonne ajoutée par l'éditeur de formulaire (sans nom ou commençant par "
-                    "« $ ») : ignorée", KEPT, row=1, column=col)
+            log.add(
+                "colonne ajoutée par l'éditeur de formulaire (sans nom ou commençant par "
+                "« $ ») : ignorée",
+                KEPT,
+                row=1,
+                column=col,
+            )
     rows, repeats, or_other, ranks = _walk(survey, log, label_col, role_col, theme_col)
     questions = conform(pd.DataFrame(rows), "questions")
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
@@ -125,8 +171,9 @@ def read_xlsform(path, language: str | None = None) -> Form:
         (questions["role"] == "issue_importance") | questions["list_name"].isin(_ordinal(choices))
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
-    return Form(path.name, str(title), label_col, questions, choices, log.frame(), repeats,
-                ranks=ranks)
+    return Form(
+        path.name, str(title), label_col, questions, choices, log.frame(), repeats, ranks=ranks
+    )
 
 
 def _question_type(base: str, log: AnomalyLog, excel_row: int) -> str:
@@ -138,8 +185,13 @@ def _question_type(base: str, log: AnomalyLog, excel_row: int) -> str:
         return "rank"
     qtype = _TYPES.get(base)
     if qtype is None:
-        log.add(f"type de question inconnu « {base} » : traité comme du texte", KEPT,
-                row=excel_row, column="type", value=base)
+        log.add(
+            f"type de question inconnu « {base} » : traité comme du texte",
+            KEPT,
+            row=excel_row,
+            column="type",
+            value=base,
+        )
         qtype = "text"
     return qtype
 
@@ -173,12 +225,22 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
         if not base or (base in _SKIPPED and not base.startswith("begin")):
             continue
         if not name:
-            log.add("question sans nom (colonne « name » vide) : ignorée", "rejeté",
-                    row=excel_row, column="name")
+            log.add(
+                "question sans nom (colonne « name » vide) : ignorée",
+                "rejeté",
+                row=excel_row,
+                column="name",
+            )
             continue
         if name in seen:
-            log.add(f"nom en double (déjà ligne {seen[name]}) : seule la première question "
-                    "de ce nom est utilisée", KEPT, row=excel_row, column="name", value=name)
+            log.add(
+                f"nom en double (déjà ligne {seen[name]}) : seule la première question "
+                "de ce nom est utilisée",
+                KEPT,
+                row=excel_row,
+                column="name",
+                value=name,
+            )
             if base.startswith("begin"):
                 groups.append(name)
                 if base == "begin_repeat":
@@ -192,24 +254,44 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
             continue
         role = (rec.get(role_col) or "").strip().lower() if role_col else ""
         if role and role not in ROLES:
-            log.add(f"rôle inconnu « {role} » (rôles possibles : {', '.join(ROLES)})", KEPT,
-                    row=excel_row, column=role_col, value=role)
+            log.add(
+                f"rôle inconnu « {role} » (rôles possibles : {', '.join(ROLES)})",
+                KEPT,
+                row=excel_row,
+                column=role_col,
+                value=role,
+            )
             role = "other"
         label = (rec.get(label_col) or "").strip() if label_col else ""
-        common = {"group": "/".join(groups[:-1] if base == "rank" and ranking else groups),
-                  "role": role or "other",
-                  "theme": (rec.get(theme_col) or "") if theme_col else "",
-                  "required": str(rec.get("required") or "").strip().lower()
-                  in ("yes", "true", "1"),
-                  "repeat": repeat_stack[-1] if repeat_stack else None}
-        rows.append({"question_id": name, "label": label or name, "list_name": list_name,
-                     "type": _question_type(base, log, excel_row), **common})
+        common = {
+            "group": "/".join(groups[:-1] if base == "rank" and ranking else groups),
+            "role": role or "other",
+            "theme": (rec.get(theme_col) or "") if theme_col else "",
+            "required": str(rec.get("required") or "").strip().lower() in ("yes", "true", "1"),
+            "repeat": repeat_stack[-1] if repeat_stack else None,
+        }
+        rows.append(
+            {
+                "question_id": name,
+                "label": label or name,
+                "list_name": list_name,
+                "type": _question_type(base, log, excel_row),
+                **common,
+            }
+        )
         names = [name]
         if has_other and list_name:
             # XLSForm's `or_other` adds the choice "other" and a text question `<name>_other`
             or_other.add(list_name)
-            rows.append({"question_id": f"{name}_other", "label": f"{label or name} (autre)",
-                         "list_name": None, "type": "text", **common})
+            rows.append(
+                {
+                    "question_id": f"{name}_other",
+                    "label": f"{label or name} (autre)",
+                    "list_name": None,
+                    "type": "text",
+                    **common,
+                }
+            )
             names.append(f"{name}_other")
         if repeat_stack:
             repeats.update(dict.fromkeys(names, repeat_stack[-1]))
@@ -222,8 +304,15 @@ def _with_other(choices: pd.DataFrame, lists: set[str]) -> pd.DataFrame:
     for list_name in sorted(lists):
         sub = choices[choices["list_name"] == list_name]
         if "other" not in set(sub["value"]):
-            extra.append({"list_name": list_name, "value": "other", "label": "Autre",
-                          "order": len(sub) + 1, "is_missing_code": False})
+            extra.append(
+                {
+                    "list_name": list_name,
+                    "value": "other",
+                    "label": "Autre",
+                    "order": len(sub) + 1,
+                    "is_missing_code": False,
+                }
+            )
     if not extra:
         return choices
     return conform(pd.concat([choices, pd.DataFrame(extra)], ignore_index=True), "choices")
@@ -234,11 +323,13 @@ def _read_choices(raw: pd.DataFrame, language, default_lang) -> pd.DataFrame:
         return conform(pd.DataFrame(), "choices")
     value_col = "name" if "name" in raw.columns else "value"
     label_col = _pick_column(list(raw.columns), "label", language, default_lang)
-    out = pd.DataFrame({
-        "list_name": raw["list_name"].str.strip(),
-        "value": raw[value_col].astype("string").str.strip(),
-        "label": raw[label_col] if label_col else raw[value_col],
-    })
+    out = pd.DataFrame(
+        {
+            "list_name": raw["list_name"].str.strip(),
+            "value": raw[value_col].astype("string").str.strip(),
+            "label": raw[label_col] if label_col else raw[value_col],
+        }
+    )
     out = out[out["list_name"].notna() & (out["list_name"] != "") & out["value"].notna()]
     out["order"] = out.groupby("list_name").cumcount() + 1
     out["is_missing_code"] = [is_missing_code(v, lab) for v, lab in zip(out["value"], out["label"])]

@@ -19,178 +19,273 @@ LANGUAGES = ("fr", "en")
 #: English of the values the analyses put in their tables; the French value is the code.
 VALUES_EN = {
     # issue profiles (issue_ranking.tag)
-    "transversal": "cross-cutting", "spécifique à un groupe": "specific to one group",
-    "clivant": "divisive", "peu partagé": "little shared",
+    "transversal": "cross-cutting",
+    "spécifique à un groupe": "specific to one group",
+    "clivant": "divisive",
+    "peu partagé": "little shared",
     # regard croisé quadrants
-    "enjeu confirmé": "confirmed issue", "perçu non objectivé": "perceived, not measured",
-    "sous-estimé": "underrated", "non prioritaire": "not a priority",
+    "enjeu confirmé": "confirmed issue",
+    "perçu non objectivé": "perceived, not measured",
+    "sous-estimé": "underrated",
+    "non prioritaire": "not a priority",
     # sources and categories of the AFOM (SWOT)
-    "enquête": "survey", "indicateur": "indicator", "atelier": "workshop",
-    "atouts": "strengths", "faiblesses": "weaknesses", "opportunités": "opportunities",
+    "enquête": "survey",
+    "indicateur": "indicator",
+    "atelier": "workshop",
+    "atouts": "strengths",
+    "faiblesses": "weaknesses",
+    "opportunités": "opportunities",
     "menaces": "threats",
     # workshop trends
-    "gagne du terrain": "gaining ground", "perd du terrain": "losing ground", "stable": "stable",
+    "gagne du terrain": "gaining ground",
+    "perd du terrain": "losing ground",
+    "stable": "stable",
     # opportunity statuses (the French values are those stored and read back)
-    "à valider": "to validate", "validé": "validated", "écarté": "rejected",
+    "à valider": "to validate",
+    "validé": "validated",
+    "écarté": "rejected",
     # opportunity flags and group methods
-    "risque de concurrence": "risk of competition", "enjeu": "issue",
+    "risque de concurrence": "risk of competition",
+    "enjeu": "issue",
     # divergence tests
-    "khi-deux": "chi-squared", "aucun (moins de deux types comparables)":
-    "none (fewer than two comparable types)",
+    "khi-deux": "chi-squared",
+    "aucun (moins de deux types comparables)": "none (fewer than two comparable types)",
 }
 _CODES = {en: fr for fr, en in VALUES_EN.items()}
 
 #: Sentences and fragments written by the analyses, by key: {"fr": …, "en": …}.
 TEXTS = {
     # issues.py: why an issue got its profile
-    "issues.none": {"fr": "aucun type d'acteurs n'atteint la taille minimale pour être comparé",
-                    "en": "no actor type reaches the minimum size to be compared"},
-    "issues.cited": {"fr": "cité par {n} type{s} d'acteurs sur {total} (min {low:.0f} %)",
-                     "en": "cited by {n} of {total} actor types (min {low:.0f}%)"},
-    "issues.intensity": {"fr": ", importance médiane {intensity:g}/{k}",
-                         "en": ", median importance {intensity:g}/{k}"},
-    "issues.gap": {"fr": " ; écart de {gap:.0f} points entre {hi} et {lo}",
-                   "en": "; gap of {gap:.0f} points between {hi} and {lo}"},
+    "issues.none": {
+        "fr": "aucun type d'acteurs n'atteint la taille minimale pour être comparé",
+        "en": "no actor type reaches the minimum size to be compared",
+    },
+    "issues.cited": {
+        "fr": "cité par {n} type{s} d'acteurs sur {total} (min {low:.0f} %)",
+        "en": "cited by {n} of {total} actor types (min {low:.0f}%)",
+    },
+    "issues.intensity": {
+        "fr": ", importance médiane {intensity:g}/{k}",
+        "en": ", median importance {intensity:g}/{k}",
+    },
+    "issues.gap": {
+        "fr": " ; écart de {gap:.0f} points entre {hi} et {lo}",
+        "en": "; gap of {gap:.0f} points between {hi} and {lo}",
+    },
     "issues.carried": {"fr": " ; porté par : {who}", "en": "; carried by: {who}"},
     # cooperation.py: explanations of the opportunities
     "coop.who": {"fr": "l'acteur {id} ({kind})", "en": "actor {id} ({kind})"},
     "coop.no_type": {"fr": "type non précisé", "en": "unspecified type"},
-    "coop.places": {"fr": ("dans la même commune", "dans la même intercommunalité",
-                           "commune non connue", "dans le territoire"),
-                    "en": ("in the same commune", "in the same intercommunality",
-                           "commune unknown", "in the territory")},
+    "coop.places": {
+        "fr": (
+            "dans la même commune",
+            "dans la même intercommunalité",
+            "commune non connue",
+            "dans le territoire",
+        ),
+        "en": (
+            "in the same commune",
+            "in the same intercommunality",
+            "commune unknown",
+            "in the territory",
+        ),
+    },
     "coop.km": {"fr": " (à {km} km)", "en": " ({km} km away)"},
     "coop.willing": {"fr": "prêt à coopérer", "en": "ready to cooperate"},
     "coop.maybe": {"fr": "peut-être prêt à coopérer", "en": "maybe ready to cooperate"},
     "coop.both": {"fr": "Les deux sont prêts à coopérer.", "en": "Both are ready to cooperate."},
-    "coop.willingness": {"fr": "Volonté de coopérer : {a} et {b}.",
-                         "en": "Willingness to cooperate: {a} and {b}."},
-    "coop.rival": {"fr": " Attention : même secteur dans la même commune, risque de concurrence.",
-                   "en": " Caution: same sector in the same commune, risk of competition."},
-    "coop.direct": {"fr": "{need} a besoin de « {category} » ; {offer} en propose, {where}. ",
-                    "en": "{need} needs “{category}”; {offer} offers it, {where}. "},
+    "coop.willingness": {
+        "fr": "Volonté de coopérer : {a} et {b}.",
+        "en": "Willingness to cooperate: {a} and {b}.",
+    },
+    "coop.rival": {
+        "fr": " Attention : même secteur dans la même commune, risque de concurrence.",
+        "en": " Caution: same sector in the same commune, risk of competition.",
+    },
+    "coop.direct": {
+        "fr": "{need} a besoin de « {category} » ; {offer} en propose, {where}. ",
+        "en": "{need} needs “{category}”; {offer} offers it, {where}. ",
+    },
     "coop.reciprocal": {
         "fr": "Échange possible dans les deux sens : {offer} peut apporter « {give} » à {need}, "
-              "qui peut lui apporter « {take} », {where}. ",
+        "qui peut lui apporter « {take} », {where}. ",
         "en": "Two-way exchange possible: {offer} can bring “{give}” to {need}, who can bring "
-              "“{take}” in return, {where}. "},
+        "“{take}” in return, {where}. ",
+    },
     "coop.mix": {"fr": "{n} « {kind} »", "en": "{n} “{kind}”"},
     "coop.mix_sep": {"fr": " ; ", "en": "; "},
     "coop.need": {"fr": "ont besoin de « {category} »", "en": "need “{category}”"},
     "coop.offer": {"fr": "proposent « {category} »", "en": "offer “{category}”"},
-    "coop.offer_near": {"fr": "proposent dans la même intercommunalité « {category} »",
-                        "en": "offer “{category}” in the same intercommunality"},
-    "coop.group": {"fr": "{n} acteurs ({mix}) {what} : une mise en commun est à étudier en "
-                         "atelier.",
-                   "en": "{n} actors ({mix}) {what}: pooling is worth studying in a workshop."},
+    "coop.offer_near": {
+        "fr": "proposent dans la même intercommunalité « {category} »",
+        "en": "offer “{category}” in the same intercommunality",
+    },
+    "coop.group": {
+        "fr": "{n} acteurs ({mix}) {what} : une mise en commun est à étudier en atelier.",
+        "en": "{n} actors ({mix}) {what}: pooling is worth studying in a workshop.",
+    },
     # divergence.py
-    "similarity": {"fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",
-                   "en": "“{a}” and “{b}” share {share:.0f}% of their priorities"},
+    "similarity": {
+        "fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",
+        "en": "“{a}” and “{b}” share {share:.0f}% of their priorities",
+    },
     # synthesis.py: AFOM (SWOT) items and evidence
-    "afom.transversal": {"fr": "Enjeu transversal : {reason}",
-                         "en": "Cross-cutting issue: {reason}"},
+    "afom.transversal": {
+        "fr": "Enjeu transversal : {reason}",
+        "en": "Cross-cutting issue: {reason}",
+    },
     "afom.disagreement": {"fr": "Désaccord sur : {label}", "en": "Disagreement on: {label}"},
     "afom.divisive": {"fr": "Enjeu clivant : {reason}", "en": "Divisive issue: {reason}"},
-    "afom.gap": {"fr": "écart à la référence {gap}, soutien {support:.0f} %",
-                 "en": "gap to the reference {gap}, support {support:.0f}%"},
-    "afom.values": {"fr": "{indicator} : {area} contre {reference} ({name}), {evidence}",
-                    "en": "{indicator}: {area} against {reference} ({name}), {evidence}"},
-    "afom.confirmed": {"fr": "Enjeu confirmé par les chiffres : {evidence}",
-                       "en": "Issue confirmed by the figures: {evidence}"},
+    "afom.gap": {
+        "fr": "écart à la référence {gap}, soutien {support:.0f} %",
+        "en": "gap to the reference {gap}, support {support:.0f}%",
+    },
+    "afom.values": {
+        "fr": "{indicator} : {area} contre {reference} ({name}), {evidence}",
+        "en": "{indicator}: {area} against {reference} ({name}), {evidence}",
+    },
+    "afom.confirmed": {
+        "fr": "Enjeu confirmé par les chiffres : {evidence}",
+        "en": "Issue confirmed by the figures: {evidence}",
+    },
     "afom.underrated": {"fr": "Enjeu sous-estimé : {label}", "en": "Underrated issue: {label}"},
-    "afom.better": {"fr": "Situation plus favorable que la référence ; {evidence}",
-                    "en": "Better off than the reference; {evidence}"},
-    "afom.resource": {"fr": "Ressource disponible : {category}",
-                      "en": "Available resource: {category}"},
-    "afom.offered": {"fr": "proposée par {n} acteurs proches",
-                     "en": "offered by {n} nearby actors"},
-    "afom.reciprocal": {"fr": "Échanges réciproques entre acteurs",
-                        "en": "Reciprocal exchanges between actors"},
-    "afom.pairs": {"fr": "{n} paires d'acteurs peuvent chacune apporter quelque chose à l'autre",
-                   "en": "{n} pairs of actors can each bring something to the other"},
+    "afom.better": {
+        "fr": "Situation plus favorable que la référence ; {evidence}",
+        "en": "Better off than the reference; {evidence}",
+    },
+    "afom.resource": {
+        "fr": "Ressource disponible : {category}",
+        "en": "Available resource: {category}",
+    },
+    "afom.offered": {
+        "fr": "proposée par {n} acteurs proches",
+        "en": "offered by {n} nearby actors",
+    },
+    "afom.reciprocal": {
+        "fr": "Échanges réciproques entre acteurs",
+        "en": "Reciprocal exchanges between actors",
+    },
+    "afom.pairs": {
+        "fr": "{n} paires d'acteurs peuvent chacune apporter quelque chose à l'autre",
+        "en": "{n} pairs of actors can each bring something to the other",
+    },
     "afom.mutualisation": {"fr": "Mutualisation : {category}", "en": "Shared need: {category}"},
     "afom.shared_need": {"fr": "besoin partagé par {n} acteurs", "en": "need shared by {n} actors"},
-    "afom.momentum": {"fr": "Mobilisation en atelier : {label}",
-                      "en": "Workshop momentum: {label}"},
-    "afom.gained": {"fr": "{shift} rang(s) gagné(s) entre l'enquête et l'atelier "
-                          "({share:.0f} % des gommettes)",
-                    "en": "{shift} place(s) gained between the survey and the workshop "
-                          "({share:.0f}% of the dots)"},
+    "afom.momentum": {
+        "fr": "Mobilisation en atelier : {label}",
+        "en": "Workshop momentum: {label}",
+    },
+    "afom.gained": {
+        "fr": "{shift} rang(s) gagné(s) entre l'enquête et l'atelier ({share:.0f} % des gommettes)",
+        "en": "{shift} place(s) gained between the survey and the workshop "
+        "({share:.0f}% of the dots)",
+    },
     # workshop.py: survey and workshop rankings compared
-    "ranks.few": {"fr": "trop peu d'enjeux pour comparer enquête et atelier",
-                  "en": "too few issues to compare survey and workshop"},
-    "ranks.spearman": {"fr": "Classements de l'enquête et de l'atelier : corrélation de Spearman "
-                             "{rho:.2f} sur {n} enjeux",
-                       "en": "Survey and workshop rankings: Spearman correlation {rho:.2f} over "
-                             "{n} issues"},
+    "ranks.few": {
+        "fr": "trop peu d'enjeux pour comparer enquête et atelier",
+        "en": "too few issues to compare survey and workshop",
+    },
+    "ranks.spearman": {
+        "fr": "Classements de l'enquête et de l'atelier : corrélation de Spearman "
+        "{rho:.2f} sur {n} enjeux",
+        "en": "Survey and workshop rankings: Spearman correlation {rho:.2f} over {n} issues",
+    },
     "ranks.up": {"fr": " ; gagnent du terrain : {labels}", "en": "; gaining ground: {labels}"},
     "ranks.down": {"fr": " ; perdent du terrain : {labels}", "en": "; losing ground: {labels}"},
     # clusters.py: groups of actors
     "groups.issue": {"fr": "Acteurs mobilisés sur : {label}", "en": "Actors mobilised on: {label}"},
-    "groups.no_network": {"fr": "{method} (analyse de réseau non faite : {why})",
-                          "en": "{method} (no network analysis: {why})"},
-    "groups.few": {"fr": "trop peu d'acteurs ({n} < {least})",
-                   "en": "too few actors ({n} < {least})"},
+    "groups.no_network": {
+        "fr": "{method} (analyse de réseau non faite : {why})",
+        "en": "{method} (no network analysis: {why})",
+    },
+    "groups.few": {
+        "fr": "trop peu d'acteurs ({n} < {least})",
+        "en": "too few actors ({n} < {least})",
+    },
     "groups.many": {"fr": "trop d'acteurs ({n} > {most})", "en": "too many actors ({n} > {most})"},
-    "groups.method": {"fr": "réseau (Louvain, {runs} graines, noyau stable {stability})",
-                      "en": "network (Louvain, {runs} seeds, stable core {stability})"},
-    "groups.network": {"fr": "Réseau d'acteurs autour de : {issues}",
-                       "en": "Actor network around: {issues}"},
+    "groups.method": {
+        "fr": "réseau (Louvain, {runs} graines, noyau stable {stability})",
+        "en": "network (Louvain, {runs} seeds, stable core {stability})",
+    },
+    "groups.network": {
+        "fr": "Réseau d'acteurs autour de : {issues}",
+        "en": "Actor network around: {issues}",
+    },
     "groups.various": {"fr": "enjeux variés", "en": "various issues"},
     # plots.py: the figures of the HTML report
     "plot.respondents": {"fr": "Répondants", "en": "Respondents"},
     "plot.responding": {"fr": "Acteurs répondants", "en": "Responding actors"},
     "plot.unspecified": {"fr": "non précisé", "en": "unspecified"},
-    "plot.hover_respondents": {"fr": "%{{y}} : %{{x}} répondants<extra></extra>",
-                               "en": "%{{y}}: %{{x}} respondents<extra></extra>"},
+    "plot.hover_respondents": {
+        "fr": "%{{y}} : %{{x}} répondants<extra></extra>",
+        "en": "%{{y}}: %{{x}} respondents<extra></extra>",
+    },
     "plot.support": {"fr": "Soutien", "en": "Support"},
     "plot.hover_support": {
         "fr": "<b>%{{y}}</b><br>Soutien : %{{x:.0%}} (%{{customdata[2]}} répondants)<br>"
-              "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
+        "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
         "en": "<b>%{{y}}</b><br>Support: %{{x:.0%}} (%{{customdata[2]}} respondents)<br>"
-              "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>"},
-    "plot.support_axis": {"fr": "Part des répondants qui jugent l'enjeu important (intervalle "
-                                "de confiance à 95 %)",
-                          "en": "Share of the respondents who rate the issue as important (95% "
-                                "confidence interval)"},
+        "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
+    },
+    "plot.support_axis": {
+        "fr": "Part des répondants qui jugent l'enjeu important (intervalle de confiance à 95 %)",
+        "en": "Share of the respondents who rate the issue as important (95% confidence interval)",
+    },
     "plot.heatmap": {"fr": "Soutien par type d'acteurs", "en": "Support by actor type"},
     "plot.too_small": {"fr": "Groupe trop petit", "en": "Group too small"},
-    "plot.hover_small": {"fr": "%{{y}}<br>%{{x}} : moins de {n} répondants, non affiché"
-                               "<extra></extra>",
-                         "en": "%{{y}}<br>%{{x}}: fewer than {n} respondents, not shown"
-                               "<extra></extra>"},
-    "plot.heatmap_note": {"fr": "Enjeux classés du plus consensuel au plus clivant ; en gris, "
-                                "groupes de moins de {n} répondants",
-                          "en": "Issues from the most consensual to the most divisive; in grey, "
-                                "groups of fewer than {n} respondents"},
-    "plot.slope": {"fr": ("Priorités : enquête et atelier", "Enquête", "Atelier"),
-                   "en": ("Priorities: survey and workshop", "Survey", "Workshop")},
-    "plot.regard": {"fr": "Regard croisé : perception et statistiques",
-                    "en": "Cross-check: perception and statistics"},
+    "plot.hover_small": {
+        "fr": "%{{y}}<br>%{{x}} : moins de {n} répondants, non affiché<extra></extra>",
+        "en": "%{{y}}<br>%{{x}}: fewer than {n} respondents, not shown<extra></extra>",
+    },
+    "plot.heatmap_note": {
+        "fr": "Enjeux classés du plus consensuel au plus clivant ; en gris, "
+        "groupes de moins de {n} répondants",
+        "en": "Issues from the most consensual to the most divisive; in grey, "
+        "groups of fewer than {n} respondents",
+    },
+    "plot.slope": {
+        "fr": ("Priorités : enquête et atelier", "Enquête", "Atelier"),
+        "en": ("Priorities: survey and workshop", "Survey", "Workshop"),
+    },
+    "plot.regard": {
+        "fr": "Regard croisé : perception et statistiques",
+        "en": "Cross-check: perception and statistics",
+    },
     "plot.reference": {"fr": "la référence", "en": "the reference"},
-    "plot.hover_regard": {"fr": "<b>%{{text}}</b><br>Soutien : %{{y:.0%}}<br>%{{customdata[0]}} : "
-                                "écart de %{{x:+.0%}} à %{{customdata[1]}}<extra></extra>",
-                          "en": "<b>%{{text}}</b><br>Support: %{{y:.0%}}<br>%{{customdata[0]}}: "
-                                "gap of %{{x:+.0%}} to %{{customdata[1]}}<extra></extra>"},
-    "plot.corners": {"fr": ("Enjeu confirmé", "Perçu non objectivé", "Sous-estimé",
-                            "Non prioritaire"),
-                     "en": ("Confirmed issue", "Perceived, not measured", "Underrated",
-                            "Not a priority")},
-    "plot.regard_note": {"fr": "Écart à la référence : positif quand le territoire est en moins "
-                               "bonne situation",
-                         "en": "Gap to the reference: positive when the territory is worse off"},
-    "plot.regard_axes": {"fr": ("Écart statistique à la référence", "Soutien des acteurs"),
-                         "en": ("Statistical gap to the reference", "Actors' support")},
+    "plot.hover_regard": {
+        "fr": "<b>%{{text}}</b><br>Soutien : %{{y:.0%}}<br>%{{customdata[0]}} : "
+        "écart de %{{x:+.0%}} à %{{customdata[1]}}<extra></extra>",
+        "en": "<b>%{{text}}</b><br>Support: %{{y:.0%}}<br>%{{customdata[0]}}: "
+        "gap of %{{x:+.0%}} to %{{customdata[1]}}<extra></extra>",
+    },
+    "plot.corners": {
+        "fr": ("Enjeu confirmé", "Perçu non objectivé", "Sous-estimé", "Non prioritaire"),
+        "en": ("Confirmed issue", "Perceived, not measured", "Underrated", "Not a priority"),
+    },
+    "plot.regard_note": {
+        "fr": "Écart à la référence : positif quand le territoire est en moins bonne situation",
+        "en": "Gap to the reference: positive when the territory is worse off",
+    },
+    "plot.regard_axes": {
+        "fr": ("Écart statistique à la référence", "Soutien des acteurs"),
+        "en": ("Statistical gap to the reference", "Actors' support"),
+    },
     # cli.py: what `diagnostic run` says while it works
     "cli.reading": {"fr": "Lecture du projet {file} …", "en": "Reading the project {file} …"},
-    "cli.account": {"fr": "  {file} : {read} lignes lues, {loaded} chargées, {rejected} rejetées",
-                    "en": "  {file}: {read} rows read, {loaded} loaded, {rejected} rejected"},
-    "cli.summary": {"fr": "  {actors} acteurs, {issues} enjeux, {leads} pistes de coopération, "
-                          "{anomalies} anomalies",
-                    "en": "  {actors} actors, {issues} issues, {leads} cooperation leads, "
-                          "{anomalies} anomalies"},
-    "cli.written": {"fr": "Écrit : {workbook}, {html}, {tables}/",
-                    "en": "Written: {workbook}, {html}, {tables}/"},
+    "cli.account": {
+        "fr": "  {file} : {read} lignes lues, {loaded} chargées, {rejected} rejetées",
+        "en": "  {file}: {read} rows read, {loaded} loaded, {rejected} rejected",
+    },
+    "cli.summary": {
+        "fr": "  {actors} acteurs, {issues} enjeux, {leads} pistes de coopération, "
+        "{anomalies} anomalies",
+        "en": "  {actors} actors, {issues} issues, {leads} cooperation leads, "
+        "{anomalies} anomalies",
+    },
+    "cli.written": {
+        "fr": "Écrit : {workbook}, {html}, {tables}/",
+        "en": "Written: {workbook}, {html}, {tables}/",
+    },
 }
 
 

@@ -10,8 +10,15 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)\s?[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 
 #: Columns of the `actors` table that may leave the machine (DESIGN.md).
-PUBLIC_ACTOR_COLUMNS = ["actor_id", "actor_type", "commune_code", "epci_code", "cooperation",
-                        "source_file", "source_row"]
+PUBLIC_ACTOR_COLUMNS = [
+    "actor_id",
+    "actor_type",
+    "commune_code",
+    "epci_code",
+    "cooperation",
+    "source_file",
+    "source_row",
+]
 
 
 def mask_text(text):
@@ -27,8 +34,9 @@ def mask_text(text):
 
 def public_answers(answers: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Answers without personal questions, free text masked."""
-    personal = questions.loc[questions["role"].isin(["actor_name", "contact", "commune"]),
-                             "question_id"]
+    personal = questions.loc[
+        questions["role"].isin(["actor_name", "contact", "commune"]), "question_id"
+    ]
     out = answers[~answers["question_id"].isin(personal)].copy()
     codes, values = pd.factorize(out["value"])  # each distinct answer masked once
     masked = pd.array([mask_text(v) for v in values], dtype="string")

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from diagnostic.anomalies import AnomalyLog, concat_anomalies
 from diagnostic.analysis.cooperation import normalise_text
+from diagnostic.anomalies import AnomalyLog, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.lists import choice_lists, list_conflict, merge_values, text_or_none
 from diagnostic.schemas import conform
@@ -39,8 +39,12 @@ UNIQUE_ROLES = ("actor_name", "actor_type", "sector", "commune", "cooperation", 
 #: their labels share no word.
 ISSUE_ROLES = ("issue", "issue_importance")
 STACKED, APART = "rapprochée", "gardée à part"
-_RULES = {"same_as": "correspondance indiquée dans le projet (same_as)",
-          "id": "même identifiant", "role": "même rôle et même liste", "label": "même libellé"}
+_RULES = {
+    "same_as": "correspondance indiquée dans le projet (same_as)",
+    "id": "même identifiant",
+    "role": "même rôle et même liste",
+    "label": "même libellé",
+}
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class _Matcher:
     """The canonical questions and lists, grown questionnaire after questionnaire."""
 
     def __init__(self, file: str):
-        self.file = file                # the project file, named in errors
+        self.file = file  # the project file, named in errors
         self.pool: dict[str, dict] = {}  # canonical id -> question record (+ survey name)
         self.lists: dict[str, dict[str, dict]] = {}  # list name -> value -> choice record
         self.map_rows: list[dict] = []
@@ -109,11 +113,21 @@ class _Matcher:
         self.logs.append(log)
         own_lists = choice_lists(qn.choices)
         keys = _label_keys(qn.questions)
-        records = [{**{k: text_or_none(v) for k, v in r.items()}, "survey": qn.name, "row": r,
-                    "_keys": keys[r["question_id"]]} for r in qn.questions.to_dict("records")]
+        records = [
+            {
+                **{k: text_or_none(v) for k, v in r.items()},
+                "survey": qn.name,
+                "row": r,
+                "_keys": keys[r["question_id"]],
+            }
+            for r in qn.questions.to_dict("records")
+        ]
         fits = lambda q, c: list_conflict(  # noqa: E731
-            q, c, own_lists.get(q["list_name"], []),
-            list(self.lists.get(c["list_name"], {}).values()))
+            q,
+            c,
+            own_lists.get(q["list_name"], []),
+            list(self.lists.get(c["list_name"], {}).values()),
+        )
         found = self._explicit(qn, records, fits, position) if position else {}
         claimed = {cid for cid, _rule in found.values()}
         refused: dict[str, dict[str, str]] = {"id": {}, "role": {}, "label": {}}
@@ -125,8 +139,13 @@ class _Matcher:
             if qid in found:
                 self._stack(q, *found[qid], own, log)
             else:
-                self._new(q, own, log, refused["id"].get(qid),
-                          refused["role"].get(qid) or refused["label"].get(qid))
+                self._new(
+                    q,
+                    own,
+                    log,
+                    refused["id"].get(qid),
+                    refused["role"].get(qid) or refused["label"].get(qid),
+                )
 
     def _explicit(self, qn: Questionnaire, records: list, fits, position: int) -> dict:
         """Validate the ``same_as`` mapping of a questionnaire: {question id: (canonical, rule)}."""
@@ -137,25 +156,37 @@ class _Matcher:
             if qid not in by_id:
                 raise DiagnosticError(
                     f"{where} : la question « {qid} » n'existe pas dans ce questionnaire "
-                    f"({qn.file}).", file=self.file, column=key)
+                    f"({qn.file}).",
+                    file=self.file,
+                    column=key,
+                )
             if target not in self.pool:
                 raise DiagnosticError(
                     f"{where} : « {target} » n'est la question d'aucun questionnaire "
                     f"précédent ; questions connues : {', '.join(list(self.pool)[:30])}.",
-                    file=self.file, column=key)
+                    file=self.file,
+                    column=key,
+                )
             if target in {cid for cid, _ in found.values()}:
-                raise DiagnosticError(f"{where} : deux questions sont rapprochées de "
-                                      f"« {target} ».", file=self.file, column=key)
+                raise DiagnosticError(
+                    f"{where} : deux questions sont rapprochées de « {target} ».",
+                    file=self.file,
+                    column=key,
+                )
             why = fits(by_id[qid], self.pool[target])
             if why is not None and why[0] != "list":
-                raise DiagnosticError(f"{where} : « {qid} » ne peut pas être rapprochée de "
-                                      f"« {target} » : {why[1]}.", file=self.file, column=key)
+                raise DiagnosticError(
+                    f"{where} : « {qid} » ne peut pas être rapprochée de « {target} » : {why[1]}.",
+                    file=self.file,
+                    column=key,
+                )
             found[qid] = (target, "same_as")
         return found
 
     def _by_key(self, records, found, claimed, fits, rule) -> dict[str, str]:
         """Match the questions left sharing a key (id, role or label) held by exactly one
         question on each side; return the near matches refused, with the reason."""
+
         def keys_of(item) -> list:
             if rule == "id":
                 return [item["question_id"]]
@@ -169,6 +200,7 @@ class _Matcher:
                 for k in keys_of(item):
                     out.setdefault(k, []).append(item)
             return out
+
         pool, refused = index(self.pool.values()), {}
         for k, qs in index(records).items():
             cs = pool.get(k, [])
@@ -184,9 +216,13 @@ class _Matcher:
             elif rule == "id":
                 refused[q["question_id"]] = why[1]
             else:
-                refused.setdefault(q["question_id"], (
-                    f"{_RULES[rule].split(' et ')[0]} que « {c['question_id']} » du "
-                    f"questionnaire « {c['survey']} », mais {why[1]}"))
+                refused.setdefault(
+                    q["question_id"],
+                    (
+                        f"{_RULES[rule].split(' et ')[0]} que « {c['question_id']} » du "
+                        f"questionnaire « {c['survey']} », mais {why[1]}"
+                    ),
+                )
         return refused
 
     def _stack(self, q: dict, cid: str, rule: str, own: list, log: AnomalyLog) -> None:
@@ -199,20 +235,27 @@ class _Matcher:
         if added:
             note += f" ; valeurs ajoutées à la liste « {c['list_name']} » : {', '.join(added)}"
         if unseen and q["type"] == "multiple":  # not offered: counted as not ticked
-            note += (f" ; valeurs que ce questionnaire ne proposait pas, comptées comme non "
-                     f"cochées par ses répondants : {', '.join(unseen)}")
+            note += (
+                f" ; valeurs que ce questionnaire ne proposait pas, comptées comme non "
+                f"cochées par ses répondants : {', '.join(unseen)}"
+            )
         if q["_keys"][0] != c["_keys"][0]:
             note += f" ; libellés : « {c['label']} » / « {q['label']} »"
-        log.add(f"question « {q['question_id']} » du questionnaire « {q['survey']} » "
-                f"rapprochée de « {cid} » du questionnaire « {c['survey']} » ({note})",
-                STACKED, column=q["question_id"], value=cid)
+        log.add(
+            f"question « {q['question_id']} » du questionnaire « {q['survey']} » "
+            f"rapprochée de « {cid} » du questionnaire « {c['survey']} » ({note})",
+            STACKED,
+            column=q["question_id"],
+            value=cid,
+        )
         for name in ("role", "theme", "label"):  # what the first form left empty
             if c["row"].get(name) is None or pd.isna(c["row"][name]):
                 c["row"] = {**c["row"], name: q["row"][name]}
         self._record(q, cid, c["list_name"], rule)
 
-    def _new(self, q: dict, own: list, log: AnomalyLog, conflict: str | None,
-             missed: str | None = None) -> None:
+    def _new(
+        self, q: dict, own: list, log: AnomalyLog, conflict: str | None, missed: str | None = None
+    ) -> None:
         """Make question `q` a canonical question (renamed if its id is taken)."""
         cid, suffix = q["question_id"], _suffix(q["survey"])
         taken = cid in self.pool
@@ -220,20 +263,33 @@ class _Matcher:
             cid = f"{cid}_{suffix}"
         if taken:
             c = self.pool[q["question_id"]]
-            conflict = conflict or ("cette dernière est déjà rapprochée d'une autre question "
-                                    "de ce questionnaire")
-            log.add(f"la question « {q['question_id']} » du questionnaire « {q['survey']} » "
-                    f"porte le même identifiant qu'une question du questionnaire "
-                    f"« {c['survey']} » mais ne lui correspond pas ({conflict}) : elles sont "
-                    f"gardées à part, celle-ci sous l'identifiant « {cid} »", APART,
-                    column=q["question_id"], value=cid)
+            conflict = conflict or (
+                "cette dernière est déjà rapprochée d'une autre question de ce questionnaire"
+            )
+            log.add(
+                f"la question « {q['question_id']} » du questionnaire « {q['survey']} » "
+                f"porte le même identifiant qu'une question du questionnaire "
+                f"« {c['survey']} » mais ne lui correspond pas ({conflict}) : elles sont "
+                f"gardées à part, celle-ci sous l'identifiant « {cid} »",
+                APART,
+                column=q["question_id"],
+                value=cid,
+            )
         elif missed:
-            log.add(f"question « {q['question_id']} » du questionnaire « {q['survey']} » non "
-                    f"rapprochée : {missed} ; indiquez « same_as » dans le projet si c'est la "
-                    "même question", APART, column=q["question_id"], value=cid)
+            log.add(
+                f"question « {q['question_id']} » du questionnaire « {q['survey']} » non "
+                f"rapprochée : {missed} ; indiquez « same_as » dans le projet si c'est la "
+                "même question",
+                APART,
+                column=q["question_id"],
+                value=cid,
+            )
         target = q["list_name"]
-        if target and target in self.lists and list_conflict(
-                q, q, own, list(self.lists[target].values())):
+        if (
+            target
+            and target in self.lists
+            and list_conflict(q, q, own, list(self.lists[target].values()))
+        ):
             while target in self.lists:
                 target = f"{target}_{suffix}"
         if target:
@@ -242,17 +298,31 @@ class _Matcher:
         self._record(q, cid, target, "conflict" if taken else "new")
 
     def _record(self, q, cid, target, rule) -> None:
-        self.map_rows.append({"survey": q["survey"], "question_id": q["question_id"],
-                              "canonical_id": cid, "list_name": q["list_name"],
-                              "canonical_list": target, "rule": rule})
+        self.map_rows.append(
+            {
+                "survey": q["survey"],
+                "question_id": q["question_id"],
+                "canonical_id": cid,
+                "list_name": q["list_name"],
+                "canonical_list": target,
+                "rule": rule,
+            }
+        )
 
     def result(self) -> Equivalence:
-        questions = pd.DataFrame([{**c["row"], "question_id": cid, "list_name": c["list_name"]}
-                                  for cid, c in self.pool.items()])
+        questions = pd.DataFrame(
+            [
+                {**c["row"], "question_id": cid, "list_name": c["list_name"]}
+                for cid, c in self.pool.items()
+            ]
+        )
         choices = pd.DataFrame([v for values in self.lists.values() for v in values.values()])
-        return Equivalence(conform(pd.DataFrame(self.map_rows), "question_map"),
-                           conform(questions, "questions"), conform(choices, "choices"),
-                           concat_anomalies([log.frame() for log in self.logs]))
+        return Equivalence(
+            conform(pd.DataFrame(self.map_rows), "question_map"),
+            conform(questions, "questions"),
+            conform(choices, "choices"),
+            concat_anomalies([log.frame() for log in self.logs]),
+        )
 
 
 def _unrelated(q: dict, c: dict) -> tuple[str, str] | None:
@@ -298,6 +368,9 @@ def match_questions(questionnaires, *, file: str = "projet") -> Equivalence:
         if position == 0 and qn.same_as:
             raise DiagnosticError(
                 f"[[survey]] n°1 (« {qn.name} ») : le premier questionnaire sert de référence ; "
-                "« same_as » se met dans les blocs suivants.", file=file, column="same_as")
+                "« same_as » se met dans les blocs suivants.",
+                file=file,
+                column="same_as",
+            )
         matcher.add(qn, position)
     return matcher.result()

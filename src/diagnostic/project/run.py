@@ -8,31 +8,48 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.anomalies import RowAccount, concat_anomalies
+from diagnostic._io.progress import bar
 from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers
 from diagnostic.analysis.divergence import find_divergences, type_similarity
-from diagnostic.errors import DiagnosticError
-from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.analysis.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
 from diagnostic.analysis.labels import relabel_mix
 from diagnostic.analysis.network import cooperation_graph
-from diagnostic._io.progress import bar
+from diagnostic.analysis.statuses import apply_statuses
+from diagnostic.analysis.synthesis import (
+    REFERENCE_LEVELS,
+    IndicatorLink,
+    afom,
+    indicator_gaps,
+    regard_croise,
+)
+from diagnostic.analysis.workshop import (
+    RankComparison,
+    compare_rankings,
+    read_votes,
+    shared_priorities,
+)
+from diagnostic.anomalies import RowAccount, concat_anomalies
+from diagnostic.errors import DiagnosticError
+from diagnostic.forms import Form, apply_roles, read_form
+from diagnostic.project.stacking import stack_surveys
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
-from diagnostic.project.stacking import stack_surveys
-from diagnostic.analysis.statuses import apply_statuses
-from diagnostic.analysis.synthesis import (
-    REFERENCE_LEVELS, IndicatorLink, afom, indicator_gaps, regard_croise,
-)
 from diagnostic.territory import (
-    attach_epci, boundary_differences, context, match_report, participation, place_actors,
-    read_changes, read_communes, read_epci, read_indicators,
+    attach_epci,
+    boundary_differences,
+    context,
+    match_report,
+    participation,
+    place_actors,
+    read_changes,
+    read_communes,
+    read_epci,
+    read_indicators,
 )
 from diagnostic.territory.catalogue import indicator
 from diagnostic.territory.maps import read_boundaries
-from diagnostic.analysis.workshop import RankComparison, compare_rankings, read_votes, shared_priorities
 
 
 @dataclass(frozen=True)
@@ -69,9 +86,9 @@ class Project:
     boundaries: Path | None = None
     indicators: tuple[Path, ...] = ()
     # analyse (issue 5): optional inputs
-    votes: Path | None = None                 # [workshop] votes
-    statuses: Path | None = None              # [workshop] opportunities (statuses decided)
-    centroids: Path | None = None             # [geography] centroids: commune_code,lat,lon
+    votes: Path | None = None  # [workshop] votes
+    statuses: Path | None = None  # [workshop] opportunities (statuses decided)
+    centroids: Path | None = None  # [geography] centroids: commune_code,lat,lon
     issue_indicators: tuple[IndicatorLink, ...] = ()  # [issue_indicators] issue = indicator
 
 
@@ -80,8 +97,9 @@ def _path(base: Path, value, key: str, file: Path) -> Path:
         raise DiagnosticError(f"la clé « {key} » doit être un chemin de fichier.", file=file.name)
     path = (base / value).resolve()
     if not path.exists():
-        raise DiagnosticError(f"le fichier indiqué par « {key} » est introuvable : {value}",
-                              file=file.name)
+        raise DiagnosticError(
+            f"le fichier indiqué par « {key} » est introuvable : {value}", file=file.name
+        )
     return path
 
 
@@ -97,8 +115,9 @@ def read_project(path) -> Project:
     base = path.parent
     surveys = data.get("survey") or []
     if not surveys:
-        raise DiagnosticError("le projet ne déclare aucune enquête ([[survey]] avec « responses »).",
-                              file=path.name)
+        raise DiagnosticError(
+            "le projet ne déclare aucune enquête ([[survey]] avec « responses »).", file=path.name
+        )
     specs = tuple(
         SurveySpec(
             _path(base, s.get("responses"), "responses", path),
@@ -114,22 +133,32 @@ def read_project(path) -> Project:
     if "communes" not in geo:
         raise DiagnosticError("la section [geography] doit indiquer « communes ».", file=path.name)
     settings = Settings.from_mapping(
-        {**(data.get("settings") or {}), "language": data.get("language", "fr")}, file=path.name)
+        {**(data.get("settings") or {}), "language": data.get("language", "fr")}, file=path.name
+    )
     blocks = data.get("indicators") or []
     if not isinstance(blocks, list) or not all(isinstance(b, dict) and "file" in b for b in blocks):
         raise DiagnosticError("chaque bloc [[indicators]] doit indiquer « file ».", file=path.name)
     if settings.regard_reference not in REFERENCE_LEVELS:
         raise DiagnosticError(
             f"le réglage « regard_reference » vaut « {settings.regard_reference} » ; valeurs "
-            f"possibles : {', '.join(REFERENCE_LEVELS)}.", file=path.name)
-    optional = {key: _path(base, geo[key], key, path) if geo.get(key) else None
-                for key in ("changes", "boundaries")}
+            f"possibles : {', '.join(REFERENCE_LEVELS)}.",
+            file=path.name,
+        )
+    optional = {
+        key: _path(base, geo[key], key, path) if geo.get(key) else None
+        for key in ("changes", "boundaries")
+    }
     return Project(
-        file=path, title=str(data.get("title", path.stem)), language=settings.language,
-        territory=tuple(str(t) for t in data.get("territory", [])), surveys=specs,
+        file=path,
+        title=str(data.get("title", path.stem)),
+        language=settings.language,
+        territory=tuple(str(t) for t in data.get("territory", [])),
+        surveys=specs,
         communes=_path(base, geo["communes"], "communes", path),
         epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
-        settings=settings, **optional, **_analysis_inputs(data, base, path),
+        settings=settings,
+        **optional,
+        **_analysis_inputs(data, base, path),
         indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
     )
 
@@ -139,56 +168,82 @@ def _same_as(table, number: int, file: Path) -> dict:
     if table is None:
         return {}
     if not isinstance(table, dict) or not all(
-            isinstance(v, str) and v.strip() for v in table.values()):
+        isinstance(v, str) and v.strip() for v in table.values()
+    ):
         raise DiagnosticError(
             f"[[survey]] n°{number} : « same_as » associe chaque question de ce questionnaire "
-            'à la question correspondante d\'un questionnaire précédent, par exemple '
-            'same_as = { enj_mob = "enjeu_mobilite" }.', file=file.name, column="same_as")
+            "à la question correspondante d'un questionnaire précédent, par exemple "
+            'same_as = { enj_mob = "enjeu_mobilite" }.',
+            file=file.name,
+            column="same_as",
+        )
     return {str(k): v.strip() for k, v in table.items()}
 
 
 def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
     """Optional inputs of the analysis: workshop files, centroids, issue → indicator."""
     workshop, geo = data.get("workshop") or {}, data.get("geography") or {}
-    opt = lambda table, key, name: (_path(base, table[key], name, file)  # noqa: E731
-                                    if table.get(key) else None)
-    return {"votes": opt(workshop, "votes", "votes"),
-            "statuses": opt(workshop, "opportunities", "opportunities"),
-            "centroids": opt(geo, "centroids", "centroids"),
-            "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file)}
+
+    def opt(table, key, name):
+        return _path(base, table[key], name, file) if table.get(key) else None
+
+    return {
+        "votes": opt(workshop, "votes", "votes"),
+        "statuses": opt(workshop, "opportunities", "opportunities"),
+        "centroids": opt(geo, "centroids", "centroids"),
+        "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file),
+    }
 
 
-_DIRECTIONS = '« worse_when = "higher" » (une valeur plus haute est défavorable) ou ' \
-              '« worse_when = "lower" » (une valeur plus basse est défavorable)'
+_DIRECTIONS = (
+    '« worse_when = "higher" » (une valeur plus haute est défavorable) ou '
+    '« worse_when = "lower" » (une valeur plus basse est défavorable)'
+)
 
 
 def _issue_indicators(table, file: Path) -> tuple[IndicatorLink, ...]:
     """[issue_indicators]: ``issue = "code"`` or ``issue = {indicator = "code",
     worse_when = "higher" | "lower"}``; the direction defaults to the catalogue's."""
     if not isinstance(table, dict):
-        raise DiagnosticError("la section [issue_indicators] doit associer chaque enjeu à un "
-                              "code d'indicateur.", file=file.name)
+        raise DiagnosticError(
+            "la section [issue_indicators] doit associer chaque enjeu à un code d'indicateur.",
+            file=file.name,
+        )
     links = []
     for issue, spec in table.items():
-        code, worse = (spec, None) if isinstance(spec, str) else (
-            (spec.get("indicator"), spec.get("worse_when")) if isinstance(spec, dict) else (None, None))
+        code, worse = (
+            (spec, None)
+            if isinstance(spec, str)
+            else (
+                (spec.get("indicator"), spec.get("worse_when"))
+                if isinstance(spec, dict)
+                else (None, None)
+            )
+        )
         if not isinstance(code, str) or not code.strip():
             raise DiagnosticError(
                 f"[issue_indicators] {issue} : indiquez un code d'indicateur, par exemple "
                 f'{issue} = "taux_chomage" ou {issue} = {{ indicator = "MED21", '
-                f'worse_when = "lower" }}.', file=file.name, column=f"issue_indicators.{issue}")
+                f'worse_when = "lower" }}.',
+                file=file.name,
+                column=f"issue_indicators.{issue}",
+            )
         if indicator(code).kind == "sum":
             raise DiagnosticError(
                 f"[issue_indicators] {issue} : « {code} » ({indicator(code).label}) est un "
                 "effectif, qui ne se compare pas d'un territoire à l'autre ; reliez l'enjeu à un "
-                "taux ou à une part (par exemple taux_chomage).", file=file.name,
-                column=f"issue_indicators.{issue}")
+                "taux ou à une part (par exemple taux_chomage).",
+                file=file.name,
+                column=f"issue_indicators.{issue}",
+            )
         worse = worse or indicator(code).worse_when
         if worse not in ("higher", "lower"):
             raise DiagnosticError(
                 f"[issue_indicators] {issue} : le sens de l'indicateur « {code} » n'est pas "
-                f"connu ; précisez {_DIRECTIONS}.", file=file.name,
-                column=f"issue_indicators.{issue}")
+                f"connu ; précisez {_DIRECTIONS}.",
+                file=file.name,
+                column=f"issue_indicators.{issue}",
+            )
         links.append(IndicatorLink(str(issue), code.strip(), worse))
     return tuple(links)
 
@@ -220,17 +275,21 @@ class Diagnostic:
     # analyse (issue 5)
     divergence: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "divergence"))
     type_similarity: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "type_similarity"))
+        default_factory=lambda: conform(pd.DataFrame(), "type_similarity")
+    )
     votes: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "votes"))
     shared_priorities: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "shared_priorities"))
+        default_factory=lambda: conform(pd.DataFrame(), "shared_priorities")
+    )
     rank_comparison: RankComparison | None = None
     regard_croise: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "regard_croise"))
+        default_factory=lambda: conform(pd.DataFrame(), "regard_croise")
+    )
     afom: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "afom"))
     # several questionnaires (issue 3): where each questionnaire's question went
     question_map: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "question_map"))
+        default_factory=lambda: conform(pd.DataFrame(), "question_map")
+    )
 
     @property
     def settings(self) -> Settings:
@@ -241,51 +300,71 @@ class Diagnostic:
         responses = self.responses
         if actor_types:
             responses = responses[responses["actor_type"].isin(list(actor_types))]
-        return rank_issues(responses, self.settings,
-                           actor_type_labels(self.questions, self.choices))
+        return rank_issues(
+            responses, self.settings, actor_type_labels(self.questions, self.choices)
+        )
 
     def cooperation_graph(self):
         """Actors, issues and resources as a networkx graph (see `cooperation_graph`)."""
-        return cooperation_graph(self.actors, self.responses, self.needs, self.offers,
-                                 self.opportunities)
+        return cooperation_graph(
+            self.actors, self.responses, self.needs, self.offers, self.opportunities
+        )
 
-    def with_indicator_gaps(self, gaps: pd.DataFrame) -> "Diagnostic":
+    def with_indicator_gaps(self, gaps: pd.DataFrame) -> Diagnostic:
         """A copy with the regard croisé and AFOM computed from indicator gaps (issue_id, gap)."""
         cross = regard_croise(self.issue_ranking, gaps, self.settings)
-        return replace(self, regard_croise=cross, afom=afom(
-            self.issue_ranking, self.opportunities, cross,
-            self.shared_priorities if len(self.votes) else None,
-            language=self.settings.language))
+        return replace(
+            self,
+            regard_croise=cross,
+            afom=afom(
+                self.issue_ranking,
+                self.opportunities,
+                cross,
+                self.shared_priorities if len(self.votes) else None,
+                language=self.settings.language,
+            ),
+        )
 
 
 def area_codes(territory, communes: pd.DataFrame) -> set[str]:
     """Commune codes of the study area from EPCI SIREN codes and/or commune codes."""
     wanted = set(territory)
-    codes = set(communes.loc[communes["epci_code"].isin(wanted) | communes["commune_code"].isin(wanted),
-                             "commune_code"])
+    codes = set(
+        communes.loc[
+            communes["epci_code"].isin(wanted) | communes["commune_code"].isin(wanted),
+            "commune_code",
+        ]
+    )
     if wanted and not codes:
         raise DiagnosticError(
             f"aucune commune ne correspond au territoire {', '.join(sorted(wanted))} dans le "
-            "fichier des communes.", column="territory")
+            "fichier des communes.",
+            column="territory",
+        )
     return codes or set(communes["commune_code"])
 
 
 def _inferred(survey) -> Form:
     """The form a reader inferred from the data, so that a roles sheet can complete it."""
-    return Form(survey.file, survey.file, None, survey.questions, survey.choices,
-                survey.anomalies.iloc[0:0])
+    return Form(
+        survey.file, survey.file, None, survey.questions, survey.choices, survey.anomalies.iloc[0:0]
+    )
 
 
 def read_surveys(project: Project) -> list:
     """Read every questionnaire of `project` (forms, roles, exports) into `Survey` tables."""
     surveys = []
     for spec in project.surveys:
-        form = (read_form(spec.form, language=project.language, roles=spec.roles)
-                if spec.form else None)
+        form = (
+            read_form(spec.form, language=project.language, roles=spec.roles) if spec.form else None
+        )
         survey = read_responses(spec.responses, form, actor_type=spec.actor_type)
         if form is None and spec.roles:  # roles for questions inferred from the data
-            survey = read_responses(spec.responses, apply_roles(_inferred(survey), spec.roles),
-                                    actor_type=spec.actor_type)
+            survey = read_responses(
+                spec.responses,
+                apply_roles(_inferred(survey), spec.roles),
+                actor_type=spec.actor_type,
+            )
         surveys.append(survey)
     return surveys
 
@@ -304,9 +383,12 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         stages.set_postfix_str("questionnaires", refresh=False)
         if surveys is None:
             surveys = read_surveys(project)
-        stacked = stack_surveys(surveys, [spec.label for spec in project.surveys],
-                                [spec.same_as for spec in project.surveys],
-                                file=project.file.name)
+        stacked = stack_surveys(
+            surveys,
+            [spec.label for spec in project.surveys],
+            [spec.same_as for spec in project.surveys],
+            file=project.file.name,
+        )
         surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
         cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
         stages.update()
@@ -315,35 +397,70 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         stages.update()
         stages.set_postfix_str("enjeux", refresh=False)
         answers, needs, offers = cat("answers"), cat("needs"), cat("offers")  # joined once
-        responses = issue_responses(answers, cat("asked"), questions, choices, actors,
-                                    settings)
-        resource_lists = questions.loc[questions["role"].isin(["need", "offer"]),
-                                       "list_name"].dropna()
-        labels = dict(choices.loc[choices["list_name"].isin(set(resource_lists)),
-                                  ["value", "label"]].values)
+        responses = issue_responses(answers, cat("asked"), questions, choices, actors, settings)
+        resource_lists = questions.loc[
+            questions["role"].isin(["need", "offer"]), "list_name"
+        ].dropna()
+        labels = dict(
+            choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values
+        )
         stages.update()
         stages.set_postfix_str("contexte territorial", refresh=False)
-        ctx, moved = context(communes, epci, area, actors, indicators, settings, changes,
-                             extra=tuple(link.indicator for link in project.issue_indicators),
-                             with_anomalies=True)
+        ctx, moved = context(
+            communes,
+            epci,
+            area,
+            actors,
+            indicators,
+            settings,
+            changes,
+            extra=tuple(link.indicator for link in project.issue_indicators),
+            with_anomalies=True,
+        )
         stages.update()
         stages.set_postfix_str("convergences, coopération, groupes", refresh=False)
-        analysis = _analysis(project, responses, needs, offers, actors,
-                             actor_type_labels(questions, choices), labels, ctx, indicators)
+        analysis = _analysis(
+            project,
+            responses,
+            needs,
+            offers,
+            actors,
+            actor_type_labels(questions, choices),
+            labels,
+            ctx,
+            indicators,
+        )
         stages.update()
     return Diagnostic(
-        project=project, questions=questions, choices=choices, actors=actors,
-        personal=cat("personal"), answers=answers, responses=responses,
-        needs=needs, offers=offers, communes=communes, epci=epci,
-        participation=participation(actors, communes, area, indicators), context=ctx,
-        anomalies=concat_anomalies([s.anomalies for s in surveys] + [stacked.anomalies]
-                                   + [placing] + geo_anomalies
-                                   + [moved]
-                                   + analysis.pop("_anomalies")),
+        project=project,
+        questions=questions,
+        choices=choices,
+        actors=actors,
+        personal=cat("personal"),
+        answers=answers,
+        responses=responses,
+        needs=needs,
+        offers=offers,
+        communes=communes,
+        epci=epci,
+        participation=participation(actors, communes, area, indicators),
+        context=ctx,
+        anomalies=concat_anomalies(
+            [s.anomalies for s in surveys]
+            + [stacked.anomalies]
+            + [placing]
+            + geo_anomalies
+            + [moved]
+            + analysis.pop("_anomalies")
+        ),
         accounts=tuple(a for s in surveys for a in (s.account, *s.repeat_accounts))
         + analysis.pop("_accounts"),
-        indicators=indicators, question_map=stacked.question_map, **analysis,
+        indicators=indicators,
+        question_map=stacked.question_map,
+        **analysis,
     )
+
+
 def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
     """Groups whose composition names actor types by their labels, not their codes."""
     return clusters.assign(actor_types=relabel_mix(clusters["actor_types"], types or {}))
@@ -357,47 +474,63 @@ def _regard(project: Project, ranking, ctx, indicators):
     if unknown:
         raise DiagnosticError(
             f"[issue_indicators] : enjeu inconnu « {unknown[0]} ». Enjeux du questionnaire : "
-            f"{', '.join(ranking['issue_id'])}.", file=name)
+            f"{', '.join(ranking['issue_id'])}.",
+            file=name,
+        )
     if indicators is None:
-        raise DiagnosticError("[issue_indicators] relie des enjeux à des indicateurs, mais le "
-                              "projet ne déclare aucun fichier d'indicateurs ([[indicators]]).",
-                              file=name)
+        raise DiagnosticError(
+            "[issue_indicators] relie des enjeux à des indicateurs, mais le "
+            "projet ne déclare aucun fichier d'indicateurs ([[indicators]]).",
+            file=name,
+        )
     known = set(indicators["indicator"])
     missing = [link for link in links if link.indicator not in known]
     if missing:
         raise DiagnosticError(
             f"[issue_indicators] {missing[0].issue_id} : l'indicateur « {missing[0].indicator} » "
             f"n'est dans aucun fichier d'indicateurs. Indicateurs disponibles : "
-            f"{', '.join(sorted(known))}.", file=name)
+            f"{', '.join(sorted(known))}.",
+            file=name,
+        )
     gaps, found = indicator_gaps(ctx, links, project.settings, file=name)
     return regard_croise(ranking, gaps, project.settings), found
 
 
-def _analysis(project: Project, responses, needs, offers, actors, types, labels,
-              ctx=None, indicators=None) -> dict:
+def _analysis(
+    project: Project, responses, needs, offers, actors, types, labels, ctx=None, indicators=None
+) -> dict:
     """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop,
     regard croisé."""
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
-    coords = (pd.read_csv(project.centroids, dtype={"commune_code": str})
-              if project.centroids else None)
+    coords = (
+        pd.read_csv(project.centroids, dtype={"commune_code": str}) if project.centroids else None
+    )
     opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
-    out = {"issue_ranking": ranking, "group_matrix": matrix,
-           "divergence": find_divergences(responses, settings, types, matrix=matrix),
-           "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
-           "opportunities": opportunities,
-           "clusters": _labelled_groups(find_groups(responses, settings), types),
-           "_anomalies": [], "_accounts": ()}
+    out = {
+        "issue_ranking": ranking,
+        "group_matrix": matrix,
+        "divergence": find_divergences(responses, settings, types, matrix=matrix),
+        "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
+        "opportunities": opportunities,
+        "clusters": _labelled_groups(find_groups(responses, settings), types),
+        "_anomalies": [],
+        "_accounts": (),
+    }
     shared = None
     if project.votes:
         read = read_votes(project.votes, ranking["issue_id"])
         shared = shared_priorities(ranking, read.votes, settings.language)
-        out.update(votes=read.votes, shared_priorities=shared,
-                   rank_comparison=compare_rankings(shared, settings.language),
-                   _anomalies=[read.anomalies], _accounts=(read.account,))
+        out.update(
+            votes=read.votes,
+            shared_priorities=shared,
+            rank_comparison=compare_rankings(shared, settings.language),
+            _anomalies=[read.anomalies],
+            _accounts=(read.account,),
+        )
     regard = None
     if project.issue_indicators:
         regard, found = _regard(project, ranking, ctx, indicators)
@@ -415,9 +548,15 @@ def _read_geography(project: Project):
         epci, members, found = read_epci(project.epci, with_anomalies=True)
         communes = attach_epci(communes, members)
         current = communes.loc[communes["type"] == "COM", "commune_code"]
-        anomalies += [found, match_report(current, members["commune_code"],
-                                          file=project.communes.name,
-                                          reference_name=project.epci.name)]
+        anomalies += [
+            found,
+            match_report(
+                current,
+                members["commune_code"],
+                file=project.communes.name,
+                reference_name=project.epci.name,
+            ),
+        ]
     changes = read_changes(project.changes) if project.changes else None
     tables = []
     for path in project.indicators:
@@ -427,6 +566,9 @@ def _read_geography(project: Project):
     indicators = pd.concat(tables, ignore_index=True) if tables else None
     if project.boundaries:
         current = communes.loc[communes["type"] == "COM", "commune_code"]
-        anomalies.append(boundary_differences(read_boundaries(project.boundaries), current,
-                                              file=project.boundaries.name))
+        anomalies.append(
+            boundary_differences(
+                read_boundaries(project.boundaries), current, file=project.boundaries.name
+            )
+        )
     return communes, epci, indicators, changes, anomalies

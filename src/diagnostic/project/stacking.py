@@ -72,23 +72,33 @@ def rename_questions(survey: Survey, question_map: pd.DataFrame) -> Survey:
     Survey
         A new Survey with the same rows in every table.
     """
-    ids = {q: c for q, c in zip(question_map["question_id"], question_map["canonical_id"])
-           if q != c}
+    ids = {
+        q: c for q, c in zip(question_map["question_id"], question_map["canonical_id"]) if q != c
+    }
     lists = dict(zip(question_map["question_id"], question_map["canonical_list"]))
     questions = survey.questions.assign(
-        list_name=survey.questions["question_id"].map(lists).astype("string"))
-    pairs = (question_map.dropna(subset=["list_name"])
-             .drop_duplicates(["list_name", "canonical_list"]))
+        list_name=survey.questions["question_id"].map(lists).astype("string")
+    )
+    pairs = question_map.dropna(subset=["list_name"]).drop_duplicates(
+        ["list_name", "canonical_list"]
+    )
     choices = pd.concat(
-        [survey.choices[survey.choices["list_name"] == own].assign(list_name=canon)
-         for own, canon in zip(pairs["list_name"], pairs["canonical_list"])]
-        or [survey.choices.iloc[0:0]], ignore_index=True).drop_duplicates(["list_name", "value"])
+        [
+            survey.choices[survey.choices["list_name"] == own].assign(list_name=canon)
+            for own, canon in zip(pairs["list_name"], pairs["canonical_list"])
+        ]
+        or [survey.choices.iloc[0:0]],
+        ignore_index=True,
+    ).drop_duplicates(["list_name", "value"])
     return dataclasses.replace(
-        survey, questions=_renamed(questions, "question_id", ids), choices=choices,
+        survey,
+        questions=_renamed(questions, "question_id", ids),
+        choices=choices,
         answers=_renamed(survey.answers, "question_id", ids),
         asked=_renamed(survey.asked, "question_id", ids),
         personal=_renamed(survey.personal, "field", ids),
-        columns=_renamed(survey.columns, "question_id", ids))
+        columns=_renamed(survey.columns, "question_id", ids),
+    )
 
 
 def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") -> Stacked:
@@ -118,12 +128,22 @@ def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") ->
     """
     names = survey_names(surveys, names)
     same_as = list(same_as or [])
-    forms = [Questionnaire(name, survey.file, survey.questions, survey.choices,
-                           dict(same_as[i]) if i < len(same_as) and same_as[i] else {})
-             for i, (name, survey) in enumerate(zip(names, surveys))]
+    forms = [
+        Questionnaire(
+            name,
+            survey.file,
+            survey.questions,
+            survey.choices,
+            dict(same_as[i]) if i < len(same_as) and same_as[i] else {},
+        )
+        for i, (name, survey) in enumerate(zip(names, surveys))
+    ]
     found = match_questions(forms, file=file)
     table = found.question_map
-    rewritten = tuple(rename_questions(s, table[table["survey"] == name].reset_index(drop=True))
-                      for name, s in zip(names, surveys))
-    return Stacked(rewritten, found.questions, found.choices, table,
-                   concat_anomalies([found.anomalies]))
+    rewritten = tuple(
+        rename_questions(s, table[table["survey"] == name].reset_index(drop=True))
+        for name, s in zip(names, surveys)
+    )
+    return Stacked(
+        rewritten, found.questions, found.choices, table, concat_anomalies([found.anomalies])
+    )

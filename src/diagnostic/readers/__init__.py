@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from diagnostic._io.sheets import clear_cache
 from diagnostic.forms.model import Form
 from diagnostic.readers.detect import FORMATS, detect_format
 from diagnostic.readers.google_forms import read_google_forms
@@ -12,10 +13,18 @@ from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
-from diagnostic._io.sheets import clear_cache
 
-__all__ = ["FORMATS", "Survey", "detect_format", "read_google_forms", "read_kobo",
-           "read_limesurvey", "read_odk", "read_responses", "read_table"]
+__all__ = [
+    "FORMATS",
+    "Survey",
+    "detect_format",
+    "read_google_forms",
+    "read_kobo",
+    "read_limesurvey",
+    "read_odk",
+    "read_responses",
+    "read_table",
+]
 
 
 def read_responses(path, form: Form | None = None, *, actor_type: str | None = None) -> Survey:
@@ -47,11 +56,11 @@ def _read(path, form: Form | None, actor_type: str | None) -> Survey:
     platform = fmt.rsplit("_", 1)[0]
     if platform == "odk":
         return read_odk(path, form, actor_type=actor_type, fmt=fmt)
-    if platform == "limesurvey" or (platform == "table" and form is not None
-                                    and form.headings):
+    if platform == "limesurvey" or (platform == "table" and form is not None and form.headings):
         # a LimeSurvey structure tells a full-text export its platform headings do not show
-        return read_limesurvey(path, form, actor_type=actor_type,
-                               fmt=fmt.replace("table", "limesurvey"))
+        return read_limesurvey(
+            path, form, actor_type=actor_type, fmt=fmt.replace("table", "limesurvey")
+        )
     if platform == "google_forms" or (form is None and platform == "table"):
         return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:

@@ -7,15 +7,20 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from diagnostic._io.progress import bar
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
-from diagnostic._io.progress import bar
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.values import (
-    choice_lookup, parse_date, parse_number, prefers_labels, split_multi)
+    choice_lookup,
+    parse_date,
+    parse_number,
+    prefers_labels,
+    split_multi,
+)
 from diagnostic.schemas import conform
 
 
@@ -46,8 +51,10 @@ def _blank(value, not_asked: set[str], longest: int) -> bool:
     """``norm_text(value) in not_asked``, without normalising long texts: normalising
     never makes a text shorter than its characters other than spaces and braces."""
     text = str(value)
-    if len(text) > longest and len(
-            "".join(text.split()).replace("{", "").replace("}", "")) > longest:
+    if (
+        len(text) > longest
+        and len("".join(text.split()).replace("{", "").replace("}", "")) > longest
+    ):
         return False
     return norm_text(text) in not_asked
 
@@ -61,8 +68,9 @@ def _row_keys(columns: list[np.ndarray], rows: int) -> np.ndarray:
     return key
 
 
-def _reject_rows(frame, coded: dict, id_column, excel_rows, log, blanks: dict,
-                 dedupe=True) -> pd.Series:
+def _reject_rows(
+    frame, coded: dict, id_column, excel_rows, log, blanks: dict, dedupe=True
+) -> pd.Series:
     """Empty submissions and duplicates (same submission id, or identical answers).
 
     `coded` maps each answer column to its factorization (codes, distinct values), `blanks`
@@ -84,8 +92,13 @@ def _reject_rows(frame, coded: dict, id_column, excel_rows, log, blanks: dict,
         dup = ids.notna() & ~firsts & ~rejected
         first_row = dict(zip(ids[firsts], excel_rows[firsts]))
         for idx in frame.index[dup]:
-            log.add(f"doublon : même identifiant de soumission que la ligne {first_row[ids[idx]]}",
-                    REJECTED, row=int(excel_rows[idx]), column=id_column, value=ids[idx])
+            log.add(
+                f"doublon : même identifiant de soumission que la ligne {first_row[ids[idx]]}",
+                REJECTED,
+                row=int(excel_rows[idx]),
+                column=id_column,
+                value=ids[idx],
+            )
         rejected |= dup
     if coded:
         columns = [c for c, _u in coded.values()]
@@ -93,31 +106,54 @@ def _reject_rows(frame, coded: dict, id_column, excel_rows, log, blanks: dict,
         same = keys.duplicated(keep="first") & ~rejected
         if same.any():
             row_codes = lambda idx: np.array(  # noqa: E731
-                [c[frame.index.get_loc(idx)] for c in columns])
+                [c[frame.index.get_loc(idx)] for c in columns]
+            )
             first_of = {}
             for idx in frame.index[~rejected]:
                 first_of.setdefault(keys[idx], idx)
             for idx in frame.index[same]:
                 first = first_of.get(keys[idx])
-                if first is None or first == idx or not np.array_equal(
-                        row_codes(first), row_codes(idx)):
+                if (
+                    first is None
+                    or first == idx
+                    or not np.array_equal(row_codes(first), row_codes(idx))
+                ):
                     continue  # a key collision, not a repeated row
                 if id_column and frame.at[idx, id_column] is not pd.NA:
                     # distinct submission ids: two respondents may well answer alike
-                    log.add(f"réponses identiques à la ligne {excel_rows[first]}, mais "
-                            "identifiant de soumission différent", KEPT, row=int(excel_rows[idx]))
+                    log.add(
+                        f"réponses identiques à la ligne {excel_rows[first]}, mais "
+                        "identifiant de soumission différent",
+                        KEPT,
+                        row=int(excel_rows[idx]),
+                    )
                 else:
-                    log.add(f"doublon : réponses identiques à la ligne {excel_rows[first]}",
-                            REJECTED, row=int(excel_rows[idx]))
+                    log.add(
+                        f"doublon : réponses identiques à la ligne {excel_rows[first]}",
+                        REJECTED,
+                        row=int(excel_rows[idx]),
+                    )
                     rejected[idx] = True
     return rejected
 
 
-def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
-                      actor_type: str | None = None, repeats=None, header_rows: int = 1,
-                      id_column: str | None = None, meta=(), not_asked=(),
-                      notes=(), columns: ColumnMap | None = None, dedupe: bool = True,
-                      codes: dict | None = None) -> Survey:
+def survey_from_frame(
+    frame: pd.DataFrame,
+    form: Form,
+    *,
+    file: str,
+    fmt: str,
+    actor_type: str | None = None,
+    repeats=None,
+    header_rows: int = 1,
+    id_column: str | None = None,
+    meta=(),
+    not_asked=(),
+    notes=(),
+    columns: ColumnMap | None = None,
+    dedupe: bool = True,
+    codes: dict | None = None,
+) -> Survey:
     """Turn a wide frame of strings (one row per respondent) into the Survey tables.
 
     Parameters
@@ -162,8 +198,11 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     known = cmap.used()
     for col in frame.columns:
         if col not in known and col not in meta and not col.startswith("_"):
-            log.add(cmap.notes.get(col, "colonne de l'export inconnue du formulaire : ignorée"),
-                    KEPT, column=col)
+            log.add(
+                cmap.notes.get(col, "colonne de l'export inconnue du formulaire : ignorée"),
+                KEPT,
+                column=col,
+            )
 
     answer_cols = [c for c in frame.columns if c in known]
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
@@ -173,22 +212,29 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
     split_cols = {c for options in cmap.split.values() for c in options.values()}
     norms = {c: [norm_text(u) for u in coded[c][1]] for c in split_cols if c in coded}
     longest = max(map(len, not_asked), default=0)
-    blanks = {c: np.array([_blank(u, not_asked, longest) for u in uniques] + [True], dtype=bool)
-              for c, (_codes, uniques) in coded.items()}
+    blanks = {
+        c: np.array([_blank(u, not_asked, longest) for u in uniques] + [True], dtype=bool)
+        for c, (_codes, uniques) in coded.items()
+    }
     rejected = _reject_rows(frame, coded, id_column, excel_rows, log, blanks, dedupe)
     keep = ~rejected.to_numpy()
     kept = frame[keep]
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
-    keys = [(u if isinstance(u, str) else f"{file}#{r}")
-            for u, r in zip(ids_raw, excel_rows[~rejected])]
+    keys = [
+        (u if isinstance(u, str) else f"{file}#{r}") for u, r in zip(ids_raw, excel_rows[~rejected])
+    ]
     ids = pd.Series([actor_pseudonym(k) for k in keys], index=kept.index, dtype="string")
 
     answers, asked, personal = [], [], []
     questions = form.questions.set_index("question_id")
     rows = excel_rows[kept.index].to_numpy()
     id_values = ids.to_numpy()
-    for qid, col in bar(cmap.single.items(), description=f"Lecture de {file}",
-                        total=len(cmap.single), unit="question"):
+    for qid, col in bar(
+        cmap.single.items(),
+        description=f"Lecture de {file}",
+        total=len(cmap.single),
+        unit="question",
+    ):
         q = questions.loc[qid]
         if (q["type"] == "multiple" and qid in cmap.split) or qid in cmap.ranks:
             continue
@@ -197,20 +243,31 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
         usable = (~blanks[col][:-1]).tolist()
         present = np.array(usable + [False], dtype=bool)[codes]
         if q["role"] in PERSONAL_ROLES:
-            personal.append(long_part(np.flatnonzero(present), qid, kept[col].to_numpy(),
-                                  np.flatnonzero(present)))
+            personal.append(
+                long_part(
+                    np.flatnonzero(present), qid, kept[col].to_numpy(), np.flatnonzero(present)
+                )
+            )
             continue
         lookup = None
         if isinstance(q["list_name"], str):
             sub = form.choices[form.choices["list_name"] == q["list_name"]]
             cl, lab = sub["value"].tolist(), sub["label"].tolist()
             counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-            lookup = choice_lookup(cl, lab, prefers_labels(
-                [u for u, ok in zip(uniques, usable) if ok], cl, lab,
-                [n for n, ok in zip(counts, usable) if ok]))
+            lookup = choice_lookup(
+                cl,
+                lab,
+                prefers_labels(
+                    [u for u, ok in zip(uniques, usable) if ok],
+                    cl,
+                    lab,
+                    [n for n, ok in zip(counts, usable) if ok],
+                ),
+            )
         asked.append(long_part(np.flatnonzero(present), qid))
-        parsed = [_values(q["type"], u, lookup) if ok else ([], None)
-                  for u, ok in zip(uniques, usable)]
+        parsed = [
+            _values(q["type"], u, lookup) if ok else ([], None) for u, ok in zip(uniques, usable)
+        ]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
@@ -226,38 +283,70 @@ def survey_from_frame(frame: pd.DataFrame, form: Form, *, file: str, fmt: str,
             present_any |= ~blanks[col][codes]
             ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
             rows_ticked = np.flatnonzero(ticked)
-            answers.append(long_part(rows_ticked, qid, np.array([value], dtype=object),
-                                 np.zeros(len(rows_ticked), dtype=np.intp)))
+            answers.append(
+                long_part(
+                    rows_ticked,
+                    qid,
+                    np.array([value], dtype=object),
+                    np.zeros(len(rows_ticked), dtype=np.intp),
+                )
+            )
         asked.append(long_part(np.flatnonzero(present_any), qid))
     for qid, by_rank in cmap.ranks.items():  # one column per rank (LimeSurvey, Kobo levels)
-        sub = form.choices[form.choices["list_name"].eq(questions.at[qid, "list_name"])
-                           .fillna(False).to_numpy(dtype=bool)]
-        parts = ranked_columns(qid, by_rank, coded, blanks, keep, excel_rows[~rejected]
-                               .to_numpy(), (sub["value"].tolist(), sub["label"].tolist()), log)
+        sub = form.choices[
+            form.choices["list_name"]
+            .eq(questions.at[qid, "list_name"])
+            .fillna(False)
+            .to_numpy(dtype=bool)
+        ]
+        parts = ranked_columns(
+            qid,
+            by_rank,
+            coded,
+            blanks,
+            keep,
+            excel_rows[~rejected].to_numpy(),
+            (sub["value"].tolist(), sub["label"].tolist()),
+            log,
+        )
         answers.append(parts[0])
         asked.append(parts[1])
 
     id_array = ids.array
-    answers_df = conform(stack(answers, id_array, ["actor_id", "question_id", "value"]),
-                         "answers")
+    answers_df = conform(stack(answers, id_array, ["actor_id", "question_id", "value"]), "answers")
     asked_df = conform(stack(asked, id_array, ["actor_id", "question_id"]), "asked")
 
     def answers_to(qids) -> pd.DataFrame:
         """The rows of `answers_df` for some questions, from their parts (no long scan)."""
         qids = set(qids)
-        return conform(stack([a for a in answers if a[0] in qids], id_array,
-                              ["actor_id", "question_id", "value"]), "answers")
+        return conform(
+            stack(
+                [a for a in answers if a[0] in qids], id_array, ["actor_id", "question_id", "value"]
+            ),
+            "answers",
+        )
 
     actors = _actors(kept, ids, excel_rows, answers_to, form.questions, file, actor_type)
     n_rej = int(rejected.sum())
     return Survey(
-        fmt, file, form.questions, form.choices, actors,
-        conform(stack(personal, id_array, ["actor_id", "question_id", "value"])
-                .rename(columns={"question_id": "field"}), "personal"),
-        answers_df, asked_df, _resources(answers_to, form.questions, "need"),
+        fmt,
+        file,
+        form.questions,
+        form.choices,
+        actors,
+        conform(
+            stack(personal, id_array, ["actor_id", "question_id", "value"]).rename(
+                columns={"question_id": "field"}
+            ),
+            "personal",
+        ),
+        answers_df,
+        asked_df,
+        _resources(answers_to, form.questions, "need"),
         _resources(answers_to, form.questions, "offer"),
         pd.concat([form.anomalies, log.frame()], ignore_index=True),
-        RowAccount(file, len(frame), len(frame) - n_rej, n_rej), repeats or {},
+        RowAccount(file, len(frame), len(frame) - n_rej, n_rej),
+        repeats or {},
         columns=cmap.table(frame.columns, meta),
     )
 
@@ -298,8 +387,12 @@ def _first_answer(answers_to, questions: pd.DataFrame, role: str) -> pd.Series:
 
 def _actors(kept, ids, excel_rows, answers_to, questions, file, actor_type) -> pd.DataFrame:
     out = pd.DataFrame({"actor_id": ids.values, "source_row": excel_rows[kept.index].values})
-    for column, role in (("actor_type", "actor_type"), ("sector", "sector"),
-                         ("commune_name", "commune"), ("cooperation", "cooperation")):
+    for column, role in (
+        ("actor_type", "actor_type"),
+        ("sector", "sector"),
+        ("commune_name", "commune"),
+        ("cooperation", "cooperation"),
+    ):
         out[column] = out["actor_id"].map(_first_answer(answers_to, questions, role))
     if actor_type:
         out["actor_type"] = out["actor_type"].astype("string").fillna(actor_type)

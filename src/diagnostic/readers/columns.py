@@ -64,15 +64,16 @@ class ColumnMap:
     unmatched was left out.
     """
 
-    single: dict = field(default_factory=dict)   # question_id -> column
-    split: dict = field(default_factory=dict)    # question_id -> {choice value -> column}
-    ranks: dict = field(default_factory=dict)    # question_id -> {rank (1, 2…) -> column}
-    how: dict = field(default_factory=dict)      # column -> (match, score)
-    notes: dict = field(default_factory=dict)    # column -> problem, for columns left out
+    single: dict = field(default_factory=dict)  # question_id -> column
+    split: dict = field(default_factory=dict)  # question_id -> {choice value -> column}
+    ranks: dict = field(default_factory=dict)  # question_id -> {rank (1, 2…) -> column}
+    how: dict = field(default_factory=dict)  # column -> (match, score)
+    notes: dict = field(default_factory=dict)  # column -> problem, for columns left out
 
     def used(self) -> set[str]:
-        return (set(self.single.values())
-                | {c for m in (*self.split.values(), *self.ranks.values()) for c in m.values()})
+        return set(self.single.values()) | {
+            c for m in (*self.split.values(), *self.ranks.values()) for c in m.values()
+        }
 
     def table(self, headers, meta=()) -> pd.DataFrame:
         """The ``column_map`` table: one row per header, in the file's order."""
@@ -82,10 +83,21 @@ class ColumnMap:
         rows = []
         for col in headers:
             qid, option, rank = where.get(col, (None, None, None))
-            match, score = self.how.get(col, ("code", 100.0)) if qid else (
-                ("meta" if col in meta or col.startswith("_") else "none"), None)
-            rows.append({"column": col, "question_id": qid, "option": option, "rank": rank,
-                         "match": match, "score": score})
+            match, score = (
+                self.how.get(col, ("code", 100.0))
+                if qid
+                else (("meta" if col in meta or col.startswith("_") else "none"), None)
+            )
+            rows.append(
+                {
+                    "column": col,
+                    "question_id": qid,
+                    "option": option,
+                    "rank": rank,
+                    "match": match,
+                    "score": score,
+                }
+            )
         return conform(pd.DataFrame(rows, columns=schema_columns("column_map")), "column_map")
 
 
@@ -120,8 +132,11 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
     out, taken = ColumnMap(), set()
     for q in form.questions.itertuples():
         path = f"{q.group}/{q.question_id}" if q.group else q.question_id
-        for key, how in ((_code_key(path), "code"), (_code_key(q.question_id), "code"),
-                         (norm_text(q.label), "label")):
+        for key, how in (
+            (_code_key(path), "code"),
+            (_code_key(q.question_id), "code"),
+            (norm_text(q.label), "label"),
+        ):
             col = lookup.get(key)
             if col and col not in taken:
                 out.single[q.question_id] = col
@@ -142,12 +157,17 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                     keys.append(f"{stem}_{position}")
             keys = [(k, "code") for k in keys] + [
                 (norm_text(f"{q.label} [{label}]"), "label"),
-                (norm_text(f"{q.label}/{label}"), "label")]
+                (norm_text(f"{q.label}/{label}"), "label"),
+            ]
             for key, how in keys:
                 col = lookup.get(key)
                 # `q_opt` may be a question of its own: then it is not an option column
-                if (col and col not in taken and key not in question_ids
-                        and looks_ticked(frame, col)):
+                if (
+                    col
+                    and col not in taken
+                    and key not in question_ids
+                    and looks_ticked(frame, col)
+                ):
                     found[value] = col
                     out.how[col] = (how, 100.0)
                     break
@@ -169,8 +189,11 @@ def _map_ranks(form: Form, lookup: dict, out: ColumnMap, taken: set) -> None:
         path = f"{group}/{qid}" if isinstance(group, str) and group else qid
         found = {}
         for position, level in enumerate(levels, start=1):
-            keys = [f"{_code_key(stem)}{sep}{_code_key(level)}"
-                    for stem in dict.fromkeys((path, qid)) for sep in ("_", "/")]
+            keys = [
+                f"{_code_key(stem)}{sep}{_code_key(level)}"
+                for stem in dict.fromkeys((path, qid))
+                for sep in ("_", "/")
+            ]
             if not level.isdigit():  # a named level may stand alone (no group in headers)
                 keys.append(_code_key(level))
             col = next((lookup[k] for k in keys if lookup.get(k) not in (None, *taken)), None)

@@ -6,9 +6,9 @@ import re
 import zipfile
 from pathlib import Path
 
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 from diagnostic.errors import DiagnosticError
 from diagnostic.readers.tables import read_header
-from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 
 #: Every format `detect_format` may answer, and what it means.
 FORMATS = {
@@ -25,8 +25,17 @@ FORMATS = {
 }
 _KOBO_META = {"_uuid", "_submission_time", "_index", "_id", "_validation_status"}
 _ODK_META = {"SubmissionDate", "meta-instanceID", "PARENT_KEY", "ReviewState", "SubmitterID"}
-_LIME_META = {"submitdate", "lastpage", "startlanguage", "Response ID", "ID réponse",
-              "Date de soumission", "Dernière page", "Langue de départ", "Date submitted"}
+_LIME_META = {
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "Response ID",
+    "ID réponse",
+    "Date de soumission",
+    "Dernière page",
+    "Langue de départ",
+    "Date submitted",
+}
 _LIME_CODE = re.compile(r"^[A-Za-z][\w]*(\[[^\]]+\])+(\.\s.*)?$|^[A-Za-z][\w]*\.\s\S")
 _GOOGLE = {"Horodateur", "Timestamp", "Marca temporal", "Zeitstempel"}
 _KOBO_GROUP = re.compile(r"^group_[a-z]{2}\d[a-z0-9]{4}[./]")
@@ -74,4 +83,6 @@ def detect_format(path) -> str:
         return format_of_header(read_header(path), suffix)
     raise DiagnosticError(
         f"format de fichier non reconnu (« {path.suffix} »). Formats lus : Excel (.xlsx, "
-        ".xls, .ods), CSV et archive ZIP d'ODK Central.", file=path.name)
+        ".xls, .ods), CSV et archive ZIP d'ODK Central.",
+        file=path.name,
+    )

@@ -57,15 +57,20 @@ def cut_length(heading: str) -> int | None:
     """
     heading = str(heading)
     match = _PARTS.search(heading)
-    texts = [heading[:match.start()] if match else heading]
+    texts = [heading[: match.start()] if match else heading]
     if match:
         texts += re.findall(r"\[([^\[\]]*)\]", match.group(0))
     lengths = [len(t.strip()[:-2]) for t in texts if t.strip().endswith("..")]
     return max(lengths) if lengths else None
 
 
-def match_headings(headings: list[str], fields: list[FieldText], *,
-                   threshold: float = THRESHOLD, margin: float = MARGIN) -> tuple[dict, dict]:
+def match_headings(
+    headings: list[str],
+    fields: list[FieldText],
+    *,
+    threshold: float = THRESHOLD,
+    margin: float = MARGIN,
+) -> tuple[dict, dict]:
     """Match each heading to at most one field, and each field to at most one heading.
 
     Returns
@@ -93,8 +98,11 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
     for heading in headings:
         key = heading_key(heading)
         scale = _SCALE.search(str(heading))
-        found = by_key.get(key) or (by_row.get((heading_key(
-            str(heading)[:scale.start()]), int(scale.group(1)) - 1)) if scale else None)
+        found = by_key.get(key) or (
+            by_row.get((heading_key(str(heading)[: scale.start()]), int(scale.group(1)) - 1))
+            if scale
+            else None
+        )
         found = found or _sibling(str(heading), siblings)
         if found and len(found) == 1:
             claims[id(found[0])].append((heading, found[0], "full_text", 100.0))
@@ -111,14 +119,19 @@ def match_headings(headings: list[str], fields: list[FieldText], *,
         if found and dual:
             # a dual-scale row is compared without its scale, among the rows of that scale;
             # failing that, as any heading (a row text may end with a number)
-            tries.insert(0, (str(heading)[:found.start()], int(found.group(1)) - 1))
+            tries.insert(0, (str(heading)[: found.start()], int(found.group(1)) - 1))
         for text, scale in tries:
             length = cut_length(text)
             if (length, scale) not in pools:
                 pools[length, scale] = _pool(free, length, scale)
             pool, texts = pools[length, scale]
-            best = process.extract(heading_key(text), texts, scorer=fuzz.ratio, limit=2,
-                                   score_cutoff=threshold - margin)
+            best = process.extract(
+                heading_key(text),
+                texts,
+                scorer=fuzz.ratio,
+                limit=2,
+                score_cutoff=threshold - margin,
+            )
             if not best or best[0][1] < threshold:
                 continue
             if len(best) > 1 and best[0][1] - best[1][1] < margin:
@@ -157,7 +170,7 @@ def _sibling(heading: str, siblings: dict) -> list[FieldText] | None:
     last = _LAST.search(heading)
     if not last:
         return None
-    stem = heading_key(heading[:last.start()])
+    stem = heading_key(heading[: last.start()])
     if last.group(2) and siblings.get((stem, int(last.group(2)))):
         return siblings[stem, int(last.group(2))]
     found = siblings.get(stem)
@@ -180,21 +193,31 @@ def option_comments(frame: pd.DataFrame, fields, single: dict, split: dict) -> d
     if not texts:
         return {}
     holds = {c: f"{q}_{v}comment" for q, m in split.items() for v, c in m.items()}
-    holds.update({c: f"{q[:-len('_other')]}_othercomment" for q, c in single.items()
-                  if q.endswith("_other")})
+    holds.update(
+        {
+            c: f"{q[: -len('_other')]}_othercomment"
+            for q, c in single.items()
+            if q.endswith("_other")
+        }
+    )
     used = set(single.values()) | {c for m in split.values() for c in m.values()}
     columns, out = list(frame.columns), {}
     for before, column in zip(columns, columns[1:]):
         qid = holds.get(before)
         last = _LAST.search(_REPEATED.sub("", column))
-        if (qid in texts and column not in used and last
-                and heading_key(_REPEATED.sub("", column)[:last.start()]) == texts[qid]):
+        if (
+            qid in texts
+            and column not in used
+            and last
+            and heading_key(_REPEATED.sub("", column)[: last.start()]) == texts[qid]
+        ):
             out[column] = qid
     return out
 
 
-def _pool(fields: list[FieldText], length: int | None,
-          scale: int | None) -> tuple[list[FieldText], list[str]]:
+def _pool(
+    fields: list[FieldText], length: int | None, scale: int | None
+) -> tuple[list[FieldText], list[str]]:
     """The fields a heading may be, and their expected texts as compared (cut at `length`
     characters for an abbreviated heading; without the scale part for a dual-scale row)."""
     if scale is not None:
@@ -205,8 +228,7 @@ def _pool(fields: list[FieldText], length: int | None,
     return fields, [heading_key(f.abbreviated(length) if length else f.text) for f in shown]
 
 
-def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap,
-                   ignore=()) -> ColumnMap:
+def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap, ignore=()) -> ColumnMap:
     """Add to `columns` the columns of `frame` whose full-text heading `form` explains.
 
     Parameters
@@ -228,11 +250,16 @@ def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap,
     if not form.headings:
         return columns
     ignore, used = set(ignore), columns.used()
-    headings = [c for c in frame.columns
-                if c not in used and c not in ignore and not c.startswith("_")]
-    fields = [f for f in form.headings if f.question_id not in columns.single and (
-        f.option is None or f.option not in columns.split.get(f.question_id, {})) and (
-        f.rank is None or f.rank not in columns.ranks.get(f.question_id, {}))]
+    headings = [
+        c for c in frame.columns if c not in used and c not in ignore and not c.startswith("_")
+    ]
+    fields = [
+        f
+        for f in form.headings
+        if f.question_id not in columns.single
+        and (f.option is None or f.option not in columns.split.get(f.question_id, {}))
+        and (f.rank is None or f.rank not in columns.ranks.get(f.question_id, {}))
+    ]
     matched, ambiguous = match_headings(headings, fields)
     single, split = dict(columns.single), {q: dict(m) for q, m in columns.split.items()}
     ranks = {q: dict(m) for q, m in columns.ranks.items()}
@@ -245,20 +272,23 @@ def map_full_texts(frame: pd.DataFrame, form: Form, columns: ColumnMap,
         elif looks_ticked(frame, heading):
             split.setdefault(field.question_id, {})[field.option] = heading
         else:
-            notes[heading] = (f"en-tête de l'option « {field.option} » de la question "
-                              f"{field.question_id}, mais ses cellules ne sont pas des cases "
-                              "cochées (Oui/Non, Y/vide) : colonne ignorée")
+            notes[heading] = (
+                f"en-tête de l'option « {field.option} » de la question "
+                f"{field.question_id}, mais ses cellules ne sont pas des cases "
+                "cochées (Oui/Non, Y/vide) : colonne ignorée"
+            )
             continue
         how[heading] = (kind, score)
     for heading, (kind, qids) in ambiguous.items():
         names = ", ".join(dict.fromkeys(qids))
         notes[heading] = (
             f"en-tête en texte intégral proche de plusieurs questions du formulaire ({names})"
-            if kind == "questions" else
-            f"plusieurs colonnes de l'export portent l'en-tête de la question {names}"
+            if kind == "questions"
+            else f"plusieurs colonnes de l'export portent l'en-tête de la question {names}"
         ) + " : colonne ignorée ; remplacez l'en-tête par le code de la question pour la charger"
     for heading, qid in option_comments(frame, fields, single, split).items():
         single[qid], how[heading] = heading, ("full_text", 100.0)
         notes.pop(heading, None)
-    return dataclasses.replace(columns, single=single, split=split, ranks=ranks, how=how,
-                               notes=notes)
+    return dataclasses.replace(
+        columns, single=single, split=split, ranks=ranks, how=how, notes=notes
+    )

@@ -22,8 +22,9 @@ TIMESTAMPS = ("Horodateur", "Timestamp", "Marca temporal", "Zeitstempel")
 META_COLUMNS = set(TIMESTAMPS) | {"Adresse e-mail", "Email Address", "Score", "Note"}
 
 
-def read_google_forms(path, form: Form | None = None, *, actor_type: str | None = None,
-                      fmt: str | None = None) -> Survey:
+def read_google_forms(
+    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
+) -> Survey:
     """Read a Google Forms export; without a form, questions are inferred from the data.
 
     Returns
@@ -36,9 +37,16 @@ def read_google_forms(path, form: Form | None = None, *, actor_type: str | None 
     if form is None:
         form = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
     fmt = fmt or ("google_forms_csv" if path.suffix.lower() == ".csv" else "google_forms_xlsx")
-    return survey_from_frame(frame, form, file=path.name, fmt=fmt, actor_type=actor_type,
-                             header_rows=table.header_rows, meta=META_COLUMNS,
-                             notes=table.notes)
+    return survey_from_frame(
+        frame,
+        form,
+        file=path.name,
+        fmt=fmt,
+        actor_type=actor_type,
+        header_rows=table.header_rows,
+        meta=META_COLUMNS,
+        notes=table.notes,
+    )
 
 
 def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
@@ -66,9 +74,22 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
         if combined:
             questions.loc[i, ["type", "list_name"]] = ["multiple", q["question_id"]]
             choices = [c[c["list_name"] != q["question_id"]] for c in choices]
-            choices.append(pd.DataFrame({
-                "list_name": q["question_id"], "value": options, "label": options,
-                "order": range(1, len(options) + 1),
-                "is_missing_code": [is_missing_code(o, o) for o in options]}))
-    return Form(form.file, form.title, form.language, conform(questions, "questions"),
-                conform(pd.concat(choices, ignore_index=True), "choices"), form.anomalies)
+            choices.append(
+                pd.DataFrame(
+                    {
+                        "list_name": q["question_id"],
+                        "value": options,
+                        "label": options,
+                        "order": range(1, len(options) + 1),
+                        "is_missing_code": [is_missing_code(o, o) for o in options],
+                    }
+                )
+            )
+    return Form(
+        form.file,
+        form.title,
+        form.language,
+        conform(questions, "questions"),
+        conform(pd.concat(choices, ignore_index=True), "choices"),
+        form.anomalies,
+    )

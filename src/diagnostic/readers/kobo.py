@@ -4,29 +4,61 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diagnostic.forms.model import Form
 import pandas as pd
 
-from diagnostic.readers.build import actor_pseudonym, survey_from_frame  # noqa: F401
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
+from diagnostic.forms.model import Form
+from diagnostic.readers.build import actor_pseudonym, survey_from_frame
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table
-from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 
 #: Columns Kobo adds to every export; never answers.
 META_COLUMNS = {
-    "start", "end", "today", "deviceid", "username", "_id", "_uuid", "_submission_time",
-    "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags",
-    "_index", "_version_", "_xform_id_string", "_attachments", "_geolocation", "meta/instanceid",
-    "meta/instanceID", "instanceID", "_parent_index", "_parent_table_name",
-    "_submission__uuid", "_submission__id", "formhub/uuid",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+    "_version_",
+    "_xform_id_string",
+    "_attachments",
+    "_geolocation",
+    "meta/instanceid",
+    "meta/instanceID",
+    "instanceID",
+    "_parent_index",
+    "_parent_table_name",
+    "_submission__uuid",
+    "_submission__id",
+    "formhub/uuid",
 }
 #: How a repeat sheet names its submission: (its column, the submissions' column).
-_PARENT_LINKS = (("_submission__uuid", "_uuid"), ("_submission__id", "_id"),
-                 ("_parent_index", "_index"))
+_PARENT_LINKS = (
+    ("_submission__uuid", "_uuid"),
+    ("_submission__id", "_id"),
+    ("_parent_index", "_index"),
+)
 #: Columns holding the submission id, by platform, in order of preference.
-_ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID",
-               "meta.instanceID", "_id")
+_ID_COLUMNS = (
+    "_uuid",
+    "KEY",
+    "meta/instanceID",
+    "meta-instanceID",
+    "instanceID",
+    "meta.instanceID",
+    "_id",
+)
 
 
 def is_kobo_header(header: list[str]) -> bool:
@@ -34,8 +66,14 @@ def is_kobo_header(header: list[str]) -> bool:
     return len({"_uuid", "_submission_time", "_index", "_id"} & set(header)) >= 2
 
 
-__all__ = ["META_COLUMNS", "actor_pseudonym", "is_kobo_header", "kobo_format", "read_kobo",
-           "survey_from_frame"]
+__all__ = [
+    "META_COLUMNS",
+    "actor_pseudonym",
+    "is_kobo_header",
+    "kobo_format",
+    "read_kobo",
+    "survey_from_frame",
+]
 
 
 def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | None = None) -> Survey:
@@ -71,19 +109,35 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
     notes, dedupe = list(table.notes), True
     if id_column and frame[id_column].duplicated().sum() > len(frame) // 2:
         # e.g. one row per household member, each carrying its household's KEY
-        notes.append((f"la colonne « {id_column} » se répète : tableau d'une répétition "
-                      "(plusieurs lignes par soumission), chaque ligne est gardée", None))
+        notes.append(
+            (
+                f"la colonne « {id_column} » se répète : tableau d'une répétition "
+                "(plusieurs lignes par soumission), chaque ligne est gardée",
+                None,
+            )
+        )
         id_column, dedupe = None, False
     meta = META_COLUMNS | set(_ID_COLUMNS)
-    survey = survey_from_frame(frame, form, file=path.name, fmt=fmt or kobo_format(path),
-                               actor_type=actor_type, repeats=repeats,
-                               header_rows=table.header_rows, id_column=id_column,
-                               meta=meta, notes=notes, dedupe=dedupe, codes=table.codes)
+    survey = survey_from_frame(
+        frame,
+        form,
+        file=path.name,
+        fmt=fmt or kobo_format(path),
+        actor_type=actor_type,
+        repeats=repeats,
+        header_rows=table.header_rows,
+        id_column=id_column,
+        meta=meta,
+        notes=notes,
+        dedupe=dedupe,
+        codes=table.codes,
+    )
     return attach_repeats(survey, frame, table.header_rows, tables, form, meta=meta)
 
 
-def _repeat_table(file: str, name: str, sheet: Table, main: pd.DataFrame, main_name: str,
-                  resolved: dict) -> RepeatTable:
+def _repeat_table(
+    file: str, name: str, sheet: Table, main: pd.DataFrame, main_name: str, resolved: dict
+) -> RepeatTable:
     """A repeat sheet and the submission of each of its rows.
 
     The submission is named by ``_submission__uuid`` (or ``_submission__id``); older exports
@@ -92,18 +146,27 @@ def _repeat_table(file: str, name: str, sheet: Table, main: pd.DataFrame, main_n
     for each sheet read, its ``_index`` -> submission ``_index``).
     """
     frame = sheet.frame
-    column, target = next(((c, t) for c, t in _PARENT_LINKS
-                           if c in frame.columns and t in main.columns), _PARENT_LINKS[-1])
-    parents = frame[column] if column in frame.columns else pd.Series(
-        pd.NA, index=frame.index, dtype="string")
+    column, target = next(
+        ((c, t) for c, t in _PARENT_LINKS if c in frame.columns and t in main.columns),
+        _PARENT_LINKS[-1],
+    )
+    parents = (
+        frame[column]
+        if column in frame.columns
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
     if column == "_parent_index" and "_parent_table_name" in frame.columns:
         up = frame["_parent_table_name"].fillna(main_name).to_numpy()
-        parents = pd.Series([p if t == main_name else resolved.get(t, {}).get(p)
-                             for p, t in zip(parents, up)], index=frame.index, dtype="string")
+        parents = pd.Series(
+            [p if t == main_name else resolved.get(t, {}).get(p) for p, t in zip(parents, up)],
+            index=frame.index,
+            dtype="string",
+        )
     if "_index" in frame.columns:
         resolved[name] = dict(zip(frame["_index"], parents))
-    return RepeatTable(name, f"{file}, feuille {name}", frame, sheet.header_rows, parents,
-                       column, target)
+    return RepeatTable(
+        name, f"{file}, feuille {name}", frame, sheet.header_rows, parents, column, target
+    )
 
 
 def kobo_format(path: Path) -> str:

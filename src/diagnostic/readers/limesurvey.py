@@ -22,19 +22,47 @@ from diagnostic.readers.tables import read_table
 
 #: Bookkeeping columns of LimeSurvey exports, in English and French.
 META_COLUMNS = {
-    "id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
-    "ipaddr", "refurl", "token", "Response ID", "Date submitted", "Last page",
-    "Start language", "Seed", "Date started", "Date last action", "IP address",
-    "Referrer URL", "ID réponse", "Date de soumission", "Dernière page", "Langue de départ",
-    "Langue", "Language", "Tête de série", "Date de début", "Date de la dernière action",
-    "Adresse IP", "URL de provenance", "Code", "interviewtime", "Temps total",
+    "id",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "startdate",
+    "datestamp",
+    "ipaddr",
+    "refurl",
+    "token",
+    "Response ID",
+    "Date submitted",
+    "Last page",
+    "Start language",
+    "Seed",
+    "Date started",
+    "Date last action",
+    "IP address",
+    "Referrer URL",
+    "ID réponse",
+    "Date de soumission",
+    "Dernière page",
+    "Langue de départ",
+    "Langue",
+    "Language",
+    "Tête de série",
+    "Date de début",
+    "Date de la dernière action",
+    "Adresse IP",
+    "URL de provenance",
+    "Code",
+    "interviewtime",
+    "Temps total",
 }
 _ID_COLUMNS = ("id", "Response ID", "ID réponse")
 NOT_ASKED = ("N/A",)
 
 
-def read_limesurvey(path, form: Form | None = None, *, actor_type: str | None = None,
-                    fmt: str | None = None) -> Survey:
+def read_limesurvey(
+    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
+) -> Survey:
     """Read a LimeSurvey response export.
 
     Parameters
@@ -59,10 +87,21 @@ def read_limesurvey(path, form: Form | None = None, *, actor_type: str | None = 
     meta = set(META_COLUMNS) | index_columns(frame)
     if form is None:
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
-    fmt = fmt or ("limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else
-                  "limesurvey_xlsx")
+    fmt = fmt or (
+        "limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else "limesurvey_xlsx"
+    )
     ignore = meta | {id_column} if id_column else meta
     columns = map_full_texts(frame, form, map_columns(frame, form, ignore=ignore), ignore)
-    return survey_from_frame(frame, form, file=path.name, fmt=fmt, actor_type=actor_type,
-                             header_rows=table.header_rows, id_column=id_column, meta=meta,
-                             not_asked=NOT_ASKED, notes=table.notes, columns=columns)
+    return survey_from_frame(
+        frame,
+        form,
+        file=path.name,
+        fmt=fmt,
+        actor_type=actor_type,
+        header_rows=table.header_rows,
+        id_column=id_column,
+        meta=meta,
+        not_asked=NOT_ASKED,
+        notes=table.notes,
+        columns=columns,
+    )

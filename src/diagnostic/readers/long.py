@@ -30,8 +30,9 @@ def explode(codes, parsed: list[list[str]], qid: str, ranked: bool = False) -> t
     take = np.repeat(np.arange(len(codes)), lengths)
     starts = np.repeat(offsets[np.where(codes >= 0, codes, 0)], lengths)
     within = np.arange(len(take)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return long_part(take, qid, np.array(flat, dtype=object), starts + within,
-                     within + 1 if ranked else None)
+    return long_part(
+        take, qid, np.array(flat, dtype=object), starts + within, within + 1 if ranked else None
+    )
 
 
 def stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
@@ -47,17 +48,19 @@ def stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     lengths = [len(p[1]) for p in parts]
     qids = pd.array(np.array([p[0] for p in parts], dtype=object), dtype="string")
-    data = {"actor_id": ids.take(np.concatenate([p[1] for p in parts])),
-            "question_id": qids.take(np.repeat(np.arange(len(parts)), lengths))}
+    data = {
+        "actor_id": ids.take(np.concatenate([p[1] for p in parts])),
+        "question_id": qids.take(np.repeat(np.arange(len(parts)), lengths)),
+    }
     if "value" in columns:
         starts = np.cumsum([0] + [len(p[2]) for p in parts[:-1]])
         pool = pd.array(np.concatenate([p[2] for p in parts]), dtype="string")
-        data["value"] = pool.take(np.concatenate(
-            [p[3] + start for p, start in zip(parts, starts)]))
+        data["value"] = pool.take(np.concatenate([p[3] + start for p, start in zip(parts, starts)]))
         if any(p[4] is not None for p in parts):
-            data["rank"] = pd.array(np.concatenate(
-                [np.full(len(p[1]), -1) if p[4] is None else p[4] for p in parts]),
-                dtype="Int64")
+            data["rank"] = pd.array(
+                np.concatenate([np.full(len(p[1]), -1) if p[4] is None else p[4] for p in parts]),
+                dtype="Int64",
+            )
             data["rank"][data["rank"] < 1] = pd.NA
             columns = [*columns, "rank"]
     return pd.DataFrame(data, columns=columns, copy=False)

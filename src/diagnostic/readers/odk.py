@@ -18,10 +18,26 @@ from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table, table_from_bytes
 
 META_COLUMNS = {
-    "SubmissionDate", "start", "end", "today", "deviceid", "KEY", "PARENT_KEY",
-    "meta-instanceID", "meta-instanceName", "SubmitterID", "SubmitterName",
-    "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
-    "Edits", "FormVersion", "instanceID", "meta-audit",
+    "SubmissionDate",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "KEY",
+    "PARENT_KEY",
+    "meta-instanceID",
+    "meta-instanceName",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+    "instanceID",
+    "meta-audit",
 }
 
 
@@ -29,19 +45,21 @@ def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
     """The submissions table of an ODK Central ZIP, and its repeat tables."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = {n: archive.read(n) for n in archive.namelist()
-                       if n.lower().endswith(".csv")}
+            members = {n: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")}
     except zipfile.BadZipFile:
         raise DiagnosticError("archive ZIP illisible ou endommagée.", file=path.name) from None
     if not members:
-        raise DiagnosticError("l'archive ne contient aucun fichier CSV d'export ODK.",
-                              file=path.name)
+        raise DiagnosticError(
+            "l'archive ne contient aucun fichier CSV d'export ODK.", file=path.name
+        )
     tables = {name: table_from_bytes(raw, name) for name, raw in members.items()}
     main = [n for n, t in tables.items() if "PARENT_KEY" not in t.frame.columns]
     if len(main) != 1:
-        raise DiagnosticError("l'archive doit contenir un seul CSV de soumissions (sans "
-                              f"colonne PARENT_KEY) ; trouvés : {', '.join(main) or 'aucun'}.",
-                              file=path.name)
+        raise DiagnosticError(
+            "l'archive doit contenir un seul CSV de soumissions (sans "
+            f"colonne PARENT_KEY) ; trouvés : {', '.join(main) or 'aucun'}.",
+            file=path.name,
+        )
     repeats = []
     for name, t in tables.items():
         if name == main[0]:
@@ -49,13 +67,23 @@ def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
         # a repeat inside a repeat points to a repeat row, "uuid:…/groupe[2]": the
         # submission's KEY is its first part
         parents = t.frame["PARENT_KEY"].str.split("/").str[0]
-        repeats.append(RepeatTable(Path(name).stem, f"{path.name}, {name}", t.frame,
-                                   t.header_rows, parents, "PARENT_KEY", "KEY"))
+        repeats.append(
+            RepeatTable(
+                Path(name).stem,
+                f"{path.name}, {name}",
+                t.frame,
+                t.header_rows,
+                parents,
+                "PARENT_KEY",
+                "KEY",
+            )
+        )
     return tables[main[0]], repeats
 
 
-def read_odk(path, form: Form | None = None, *, actor_type: str | None = None,
-             fmt: str | None = None) -> Survey:
+def read_odk(
+    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
+) -> Survey:
     """Read an ODK Central CSV or ZIP export with its XLSForm (or an inferred form).
 
     Returns
@@ -75,8 +103,15 @@ def read_odk(path, form: Form | None = None, *, actor_type: str | None = None,
     if form is None:
         form = infer_form(frame, path.name, meta=META_COLUMNS)
     survey = survey_from_frame(
-        frame, form, file=path.name, fmt=fmt or ("odk_zip" if repeats else "odk_csv"),
-        actor_type=actor_type, repeats={t.name: len(t.frame) for t in repeats},
-        header_rows=table.header_rows, id_column="KEY" if "KEY" in frame.columns else None,
-        meta=META_COLUMNS, notes=table.notes)
+        frame,
+        form,
+        file=path.name,
+        fmt=fmt or ("odk_zip" if repeats else "odk_csv"),
+        actor_type=actor_type,
+        repeats={t.name: len(t.frame) for t in repeats},
+        header_rows=table.header_rows,
+        id_column="KEY" if "KEY" in frame.columns else None,
+        meta=META_COLUMNS,
+        notes=table.notes,
+    )
     return attach_repeats(survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS)

@@ -59,8 +59,10 @@ def split_ranked(text: str, lookup: dict | None) -> tuple[list[str], tuple | Non
 
 
 def _twice(code: str, first: int, again: int) -> str:
-    return (f"option « {code} » classée deux fois (rangs {first} et {again}) : "
-            f"seul le rang {first} est gardé")
+    return (
+        f"option « {code} » classée deux fois (rangs {first} et {again}) : "
+        f"seul le rang {first} est gardé"
+    )
 
 
 def rank_lookup(cells, values: list[str], labels: list[str]) -> dict:
@@ -68,9 +70,16 @@ def rank_lookup(cells, values: list[str], labels: list[str]) -> dict:
     return choice_lookup(values, labels, prefers_labels(cells, values, labels))
 
 
-def ranked_columns(qid: str, columns: dict[int, str], coded: dict, blanks: dict,
-                   keep: np.ndarray, rows: np.ndarray, choices: tuple[list, list],
-                   log: AnomalyLog) -> tuple[tuple, tuple]:
+def ranked_columns(
+    qid: str,
+    columns: dict[int, str],
+    coded: dict,
+    blanks: dict,
+    keep: np.ndarray,
+    rows: np.ndarray,
+    choices: tuple[list, list],
+    log: AnomalyLog,
+) -> tuple[tuple, tuple]:
     """Read a ranking answered in one column per rank.
 
     Parameters
@@ -104,13 +113,19 @@ def ranked_columns(qid: str, columns: dict[int, str], coded: dict, blanks: dict,
     values, labels = choices
     lookup = None
     if values:
-        seen = [u for _c, uniques, blank in cells.values()
-                for u, empty in zip(uniques, blank) if not empty]
+        seen = [
+            u
+            for _c, uniques, blank in cells.values()
+            for u, empty in zip(uniques, blank)
+            if not empty
+        ]
         lookup = rank_lookup(seen, values, labels)
     read = {}
     for position, (codes, uniques, blank) in cells.items():
-        known = [None if empty else (lookup.get(norm_text(u)) if lookup else str(u).strip())
-                 for u, empty in zip(uniques, blank)]
+        known = [
+            None if empty else (lookup.get(norm_text(u)) if lookup else str(u).strip())
+            for u, empty in zip(uniques, blank)
+        ]
         read[position] = (codes, uniques, blank, known)
     filled = np.column_stack([~blank[codes] for codes, _u, blank, _k in read.values()])
     out_rows, out_values, out_ranks = [], [], []
@@ -121,23 +136,37 @@ def ranked_columns(qid: str, columns: dict[int, str], coded: dict, blanks: dict,
             col, k = columns[position], codes[r]
             if blank[k]:
                 if position < last:
-                    log.add(f"rang {position} vide alors que le rang {last} est rempli : "
-                            "rangs gardés tels qu'écrits", KEPT, row=int(rows[r]), column=col)
+                    log.add(
+                        f"rang {position} vide alors que le rang {last} est rempli : "
+                        "rangs gardés tels qu'écrits",
+                        KEPT,
+                        row=int(rows[r]),
+                        column=col,
+                    )
                 continue
             value = known[k]
             if value is None:
                 value = str(uniques[k]).strip()
                 log.add(_UNKNOWN, KEPT, row=int(rows[r]), column=col, value=value)
             if value in first:
-                log.add(_twice(value, first[value], position), REPAIRED, row=int(rows[r]),
-                        column=col, value=value)
+                log.add(
+                    _twice(value, first[value], position),
+                    REPAIRED,
+                    row=int(rows[r]),
+                    column=col,
+                    value=value,
+                )
                 continue
             first[value] = position
             out_rows.append(r)
             out_values.append(value)
             out_ranks.append(position)
     answered = np.flatnonzero(filled.any(axis=1))
-    answers = long_part(np.array(out_rows, dtype=np.intp), qid,
-                        np.array(out_values, dtype=object), np.arange(len(out_values)),
-                        np.array(out_ranks, dtype=np.int64))
+    answers = long_part(
+        np.array(out_rows, dtype=np.intp),
+        qid,
+        np.array(out_values, dtype=object),
+        np.arange(len(out_values)),
+        np.array(out_ranks, dtype=np.int64),
+    )
     return answers, long_part(answered, qid)

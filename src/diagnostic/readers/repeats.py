@@ -68,8 +68,12 @@ def _sub_form(table: RepeatTable, form: Form, meta: set, taken: set) -> Form:
     if name is not None:
         inside = [qid for qid, rep in form.repeats.items() if rep == name]
         questions = form.questions[form.questions["question_id"].isin(inside)]
-        return dataclasses.replace(form, questions=questions.reset_index(drop=True),
-                                   anomalies=form.anomalies.iloc[0:0], repeats={})
+        return dataclasses.replace(
+            form,
+            questions=questions.reset_index(drop=True),
+            anomalies=form.anomalies.iloc[0:0],
+            repeats={},
+        )
     meta = meta | {c for c in table.frame.columns if c.startswith("_")}
     guessed = infer_form(table.frame, table.label, meta=meta)
     q, choices = guessed.questions.copy(), guessed.choices.copy()
@@ -80,12 +84,21 @@ def _sub_form(table: RepeatTable, form: Form, meta: set, taken: set) -> Form:
     q["list_name"] = q["list_name"].replace(renamed)
     choices["list_name"] = choices["list_name"].replace(renamed)
     q["group"], q["repeat"] = table.name, table.name
-    return dataclasses.replace(guessed, questions=conform(q, "questions"),
-                               choices=conform(choices, "choices"))
+    return dataclasses.replace(
+        guessed, questions=conform(q, "questions"), choices=conform(choices, "choices")
+    )
 
 
-def attach_repeats(survey: Survey, main: pd.DataFrame, header_rows: int,
-                   tables: list[RepeatTable], form: Form, *, meta=(), not_asked=()) -> Survey:
+def attach_repeats(
+    survey: Survey,
+    main: pd.DataFrame,
+    header_rows: int,
+    tables: list[RepeatTable],
+    form: Form,
+    *,
+    meta=(),
+    not_asked=(),
+) -> Survey:
     """Add the answers of repeat tables to a Survey read from the submissions table.
 
     Parameters
@@ -113,9 +126,19 @@ def attach_repeats(survey: Survey, main: pd.DataFrame, header_rows: int,
         return survey
     loaded = dict(zip(survey.actors["source_row"].astype(int), survey.actors["actor_id"]))
     position_row = np.arange(header_rows + 1, header_rows + 1 + len(main))
-    parts = {name: [getattr(survey, name)] for name in
-             ("questions", "choices", "answers", "asked", "personal", "needs", "offers",
-              "anomalies")}
+    parts = {
+        name: [getattr(survey, name)]
+        for name in (
+            "questions",
+            "choices",
+            "answers",
+            "asked",
+            "personal",
+            "needs",
+            "offers",
+            "anomalies",
+        )
+    }
     accounts = []
     meta = set(meta)
     for table in tables:
@@ -123,9 +146,16 @@ def attach_repeats(survey: Survey, main: pd.DataFrame, header_rows: int,
         if _repeat_name(table, form) is None:  # questions guessed from the table
             parts["questions"].append(sub_form.questions)
             parts["choices"].append(sub_form.choices)
-        sub = survey_from_frame(table.frame, sub_form, file=table.label, fmt=survey.format,
-                                header_rows=table.header_rows, meta=meta | {table.column},
-                                not_asked=not_asked, dedupe=False)
+        sub = survey_from_frame(
+            table.frame,
+            sub_form,
+            file=table.label,
+            fmt=survey.format,
+            header_rows=table.header_rows,
+            meta=meta | {table.column},
+            not_asked=not_asked,
+            dedupe=False,
+        )
         actor_of, log = _link(table, sub, main, position_row, loaded)
         numbers = _instances(sub.actors, actor_of)
         for name in ("answers", "asked", "personal", "needs", "offers"):
@@ -135,17 +165,32 @@ def attach_repeats(survey: Survey, main: pd.DataFrame, header_rows: int,
                 frame = frame.assign(instance=frame["actor_id"].map(numbers))
             parts[name].append(frame.assign(actor_id=parent.astype("string"))[parent.notna()])
         rejected = int(log.frame()["action"].eq(REJECTED).sum())
-        anomalies = sub.anomalies.assign(problem=sub.anomalies["problem"].replace(
-            _EMPTY_ROW, "ligne de répétition vide (aucune réponse)"))
+        anomalies = sub.anomalies.assign(
+            problem=sub.anomalies["problem"].replace(
+                _EMPTY_ROW, "ligne de répétition vide (aucune réponse)"
+            )
+        )
         # one file's problems in file order, those of the whole table first
-        parts["anomalies"].append(pd.concat([anomalies, log.frame()], ignore_index=True)
-                                  .sort_values("row", na_position="first", kind="stable"))
+        parts["anomalies"].append(
+            pd.concat([anomalies, log.frame()], ignore_index=True).sort_values(
+                "row", na_position="first", kind="stable"
+            )
+        )
         read = sub.account.rows_read
-        accounts.append(RowAccount(table.label, read, sub.account.rows_loaded - rejected,
-                                   sub.account.rows_rejected + rejected))
+        accounts.append(
+            RowAccount(
+                table.label,
+                read,
+                sub.account.rows_loaded - rejected,
+                sub.account.rows_rejected + rejected,
+            )
+        )
     out = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
-    for name, keys in (("asked", ["actor_id", "question_id"]),
-                       ("needs", ["actor_id", "category"]), ("offers", ["actor_id", "category"])):
+    for name, keys in (
+        ("asked", ["actor_id", "question_id"]),
+        ("needs", ["actor_id", "category"]),
+        ("offers", ["actor_id", "category"]),
+    ):
         out[name] = out[name].drop_duplicates(keys, ignore_index=True)
     out["questions"] = conform(out["questions"].drop_duplicates("question_id"), "questions")
     out["choices"] = conform(out["choices"].drop_duplicates(["list_name", "value"]), "choices")
@@ -161,8 +206,9 @@ def _instances(actors: pd.DataFrame, actor_of: dict) -> pd.Series:
     return pd.Series(number.to_numpy(), index=rows["actor_id"].to_numpy()).astype("Int64")
 
 
-def _link(table: RepeatTable, sub: Survey, main: pd.DataFrame, position_row: np.ndarray,
-          loaded: dict) -> tuple[dict, AnomalyLog]:
+def _link(
+    table: RepeatTable, sub: Survey, main: pd.DataFrame, position_row: np.ndarray, loaded: dict
+) -> tuple[dict, AnomalyLog]:
     """Each loaded repeat row's parent actor; rows without one are rejected and logged."""
     log = AnomalyLog(table.label)
     keys = main[table.target] if table.target in main.columns else pd.Series(dtype="string")
@@ -179,13 +225,17 @@ def _link(table: RepeatTable, sub: Survey, main: pd.DataFrame, position_row: np.
             actor_of[actor] = loaded[parent_row]
             continue
         if key is None:
-            problem = ("ligne de répétition sans référence à sa soumission "
-                       f"(« {table.column} » vide)")
+            problem = (
+                f"ligne de répétition sans référence à sa soumission (« {table.column} » vide)"
+            )
         elif parent_row is None:
-            problem = ("ligne de répétition sans soumission parente : aucune soumission n'a "
-                       f"« {table.target} » = {key}")
+            problem = (
+                "ligne de répétition sans soumission parente : aucune soumission n'a "
+                f"« {table.target} » = {key}"
+            )
         else:
-            problem = (f"ligne de répétition dont la soumission parente (ligne {parent_row}) "
-                       "est rejetée")
+            problem = (
+                f"ligne de répétition dont la soumission parente (ligne {parent_row}) est rejetée"
+            )
         log.add(problem, REJECTED, row=row, column=table.column, value=key)
     return actor_of, log

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.errors import DiagnosticError
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
+from diagnostic.errors import DiagnosticError
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
 # A free-text answer may be long (a 1 MB cell is not unheard of); the default is 128 kB.
@@ -27,23 +27,28 @@ class Table:
     """A response table as read: the frame, where its header was, and how it was decoded."""
 
     frame: pd.DataFrame
-    header_rows: int = 1          # file rows up to and including the header
+    header_rows: int = 1  # file rows up to and including the header
     encoding: str | None = None
     separator: str | None = None
-    notes: list = field(default_factory=list)   # (problem, row) pairs worth an anomaly
-    codes: dict = field(default_factory=dict)   # column -> (codes, distinct values)
+    notes: list = field(default_factory=list)  # (problem, row) pairs worth an anomaly
+    codes: dict = field(default_factory=dict)  # column -> (codes, distinct values)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
     for encoding in _ENCODINGS:
         try:
-            return raw.decode(encoding), ("utf-8" if encoding == "utf-8-sig" and
-                                         not raw.startswith(b"\xef\xbb\xbf") else encoding)
+            return raw.decode(encoding), (
+                "utf-8"
+                if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf")
+                else encoding
+            )
         except UnicodeDecodeError:
             continue
-    raise DiagnosticError("encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : "
-                          "enregistrez-le en CSV UTF-8.", file=name)
+    raise DiagnosticError(
+        "encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : enregistrez-le en CSV UTF-8.",
+        file=name,
+    )
 
 
 def sniff_separator(text: str) -> str:
@@ -103,8 +108,9 @@ def _is_subheader(header: list, below: list) -> bool:
     """
     gaps = [i for i, v in enumerate(header) if v is None and i > 0 and below[i] is not None]
     under_plain = [i for i, v in enumerate(header) if v is not None and below[i] is None]
-    texts = all(v is None or not str(v).replace(",", ".").replace(".", "", 1).isdigit()
-                for v in below)
+    texts = all(
+        v is None or not str(v).replace(",", ".").replace(".", "", 1).isdigit() for v in below
+    )
     return bool(gaps) and bool(under_plain) and texts
 
 
@@ -135,7 +141,7 @@ def table_from_rows(rows: list[list], **info) -> Table:
         end -= 1
     if not end:
         return Table(pd.DataFrame(), **info)
-    head = _trim([[_cell_text(v) for v in r] for r in rows[:min(end, _HEAD_ROWS)]])
+    head = _trim([[_cell_text(v) for v in r] for r in rows[: min(end, _HEAD_ROWS)]])
     h = _header_index(head)
     notes, header, start = [], head[h], h + 1
     if h:
@@ -156,11 +162,19 @@ def _shifted_rows(header: list, rows: list, start: int, end: int, shown: int = 2
     named = len(header)
     while named and header[named - 1] is None:
         named -= 1
-    longer = [i for i in range(start, end)
-              if len(rows[i]) > named and any(v not in (None, "") for v in rows[i][named:])]
-    notes = [(f"{sum(v not in (None, '') for v in rows[i])} cellules remplies pour {named} "
-              "colonnes d'en-tête : colonnes décalées ? (ligne conservée, à vérifier)", i + 1)
-             for i in longer[:shown]]
+    longer = [
+        i
+        for i in range(start, end)
+        if len(rows[i]) > named and any(v not in (None, "") for v in rows[i][named:])
+    ]
+    notes = [
+        (
+            f"{sum(v not in (None, '') for v in rows[i])} cellules remplies pour {named} "
+            "colonnes d'en-tête : colonnes décalées ? (ligne conservée, à vérifier)",
+            i + 1,
+        )
+        for i in longer[:shown]
+    ]
     if len(longer) > shown:
         notes.append((f"… et {len(longer) - shown} autres lignes trop longues", None))
     return notes
@@ -207,7 +221,8 @@ def read_table(path, sheet: str | int = 0) -> Table:
 def table_from_bytes(raw: bytes, name: str) -> Table:
     """Read CSV content (from a file or a ZIP member) as a `Table` of strings."""
     if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise DiagnosticError("le fichier est vide : aucune ligne d'en-tête ni de réponse.",
-                              file=name)
+        raise DiagnosticError(
+            "le fichier est vide : aucune ligne d'en-tête ni de réponse.", file=name
+        )
     rows, encoding, sep = csv_rows(raw, name)
     return table_from_rows(rows, encoding=encoding, separator=sep)

@@ -13,7 +13,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 
 
 def parse_number(text: str) -> str | None:
-    """"3,5" -> "3.5", "1 200" -> "1200", "15.0" -> "15"; None when not a number."""
+    """ "3,5" -> "3.5", "1 200" -> "1200", "15.0" -> "15"; None when not a number."""
     t = str(text).strip()
     if not _NUMBER.match(t):
         return None
@@ -42,8 +42,12 @@ def parse_date(text: str) -> str | None:
 
 
 #: Spellings platforms use for the codes of built-in answers (LimeSurvey Y/N, "other").
-_ALIASES = {"y": ("yes", "oui"), "n": ("no", "non"), "-oth-": ("other", "autre"),
-            "other": ("autre",)}
+_ALIASES = {
+    "y": ("yes", "oui"),
+    "n": ("no", "non"),
+    "-oth-": ("other", "autre"),
+    "other": ("autre",),
+}
 
 
 def choice_lookup(values: list[str], labels: list[str], prefer_labels: bool = False) -> dict:

@@ -9,13 +9,24 @@ from diagnostic.territory.catalogue import indicator
 
 #: Départements of each région (COG since 2016); used to know when a file covers a région.
 REGION_DEPARTEMENTS = {
-    "11": "75 77 78 91 92 93 94 95", "24": "18 28 36 37 41 45",
-    "27": "21 25 39 58 70 71 89 90", "28": "14 27 50 61 76", "32": "02 59 60 62 80",
-    "44": "08 10 51 52 54 55 57 67 68 88", "52": "44 49 53 72 85", "53": "22 29 35 56",
+    "11": "75 77 78 91 92 93 94 95",
+    "24": "18 28 36 37 41 45",
+    "27": "21 25 39 58 70 71 89 90",
+    "28": "14 27 50 61 76",
+    "32": "02 59 60 62 80",
+    "44": "08 10 51 52 54 55 57 67 68 88",
+    "52": "44 49 53 72 85",
+    "53": "22 29 35 56",
     "75": "16 17 19 23 24 33 40 47 64 79 86 87",
     "76": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "84": "01 03 07 15 26 38 42 43 63 69 73 74", "93": "04 05 06 13 83 84", "94": "2A 2B",
-    "01": "971", "02": "972", "03": "973", "04": "974", "06": "976",
+    "84": "01 03 07 15 26 38 42 43 63 69 73 74",
+    "93": "04 05 06 13 83 84",
+    "94": "2A 2B",
+    "01": "971",
+    "02": "972",
+    "03": "973",
+    "04": "974",
+    "06": "976",
 }
 REGION_OF = {d: r for r, deps in REGION_DEPARTEMENTS.items() for d in deps.split()}
 #: Mayotte is outside the field of several INSEE files; France is complete without it.
@@ -53,8 +64,11 @@ def aggregate_indicators(indicators: pd.DataFrame, members: pd.DataFrame) -> pd.
     >>> float(aggregate_indicators(ind, m)["value"].iloc[0])
     30.0
     """
-    commune = conform(indicators, "indicators").drop(columns=["geo_level"]).rename(
-        columns={"geo_code": "commune_code"})
+    commune = (
+        conform(indicators, "indicators")
+        .drop(columns=["geo_level"])
+        .rename(columns={"geo_code": "commune_code"})
+    )
     size = members.groupby(["geo_level", "geo_code"]).size().rename("members")
     grid = members.merge(pd.DataFrame({"indicator": commune["indicator"].unique()}), how="cross")
     data = grid.merge(commune, on=["commune_code", "indicator"], how="left")
@@ -64,13 +78,23 @@ def aggregate_indicators(indicators: pd.DataFrame, members: pd.DataFrame) -> pd.
     data["ok"] = data["value"].notna().to_numpy()
     data.loc[ratio, "ok"] = (data["numerator"].notna() & data["denominator"].notna())[ratio]
     keys = ["geo_level", "geo_code", "indicator"]
-    out = data.groupby(keys, sort=False).agg(
-        numerator=("numerator", lambda s: s.sum(min_count=1)),
-        denominator=("denominator", lambda s: s.sum(min_count=1)),
-        value_one=("value", "first"), have=("ok", "sum"), year=("year", "max"),
-        source=("source", "first"),
-        reason=("missing_reason", lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None),
-    ).reset_index().join(size, on=["geo_level", "geo_code"])
+    out = (
+        data.groupby(keys, sort=False)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            value_one=("value", "first"),
+            have=("ok", "sum"),
+            year=("year", "max"),
+            source=("source", "first"),
+            reason=(
+                "missing_reason",
+                lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None,
+            ),
+        )
+        .reset_index()
+        .join(size, on=["geo_level", "geo_code"])
+    )
     rows = []
     for r in out.itertuples():
         spec = kinds[r.indicator]
@@ -79,8 +103,9 @@ def aggregate_indicators(indicators: pd.DataFrame, members: pd.DataFrame) -> pd.
             reason = "indicateur non additif (médiane, taux publié) : pas d'agrégat calculable"
         elif r.have < r.members:
             lacking = r.members - r.have
-            reason = (f"donnée manquante pour {lacking} commune(s) sur {r.members}"
-                      + (f" ({r.reason})" if isinstance(r.reason, str) else ""))
+            reason = f"donnée manquante pour {lacking} commune(s) sur {r.members}" + (
+                f" ({r.reason})" if isinstance(r.reason, str) else ""
+            )
         elif spec.kind == "published":
             value = r.value_one
         elif spec.kind == "sum":
@@ -89,15 +114,31 @@ def aggregate_indicators(indicators: pd.DataFrame, members: pd.DataFrame) -> pd.
             value = r.numerator / r.denominator * spec.scale
         else:
             reason = "dénominateur nul"
-        rows.append({"geo_level": r.geo_level, "geo_code": r.geo_code, "indicator": r.indicator,
-                     "year": r.year, "value": value,
-                     "numerator": r.numerator if spec.kind != "published" and value is not None
-                     else None,
-                     "denominator": r.denominator if spec.kind == "ratio" and value is not None
-                     else None,
-                     "source": r.source, "missing_reason": reason})
-    return conform(pd.DataFrame(rows, columns=list(out.columns[:3]) + [
-        "year", "value", "numerator", "denominator", "source", "missing_reason"]), "indicators")
+        rows.append(
+            {
+                "geo_level": r.geo_level,
+                "geo_code": r.geo_code,
+                "indicator": r.indicator,
+                "year": r.year,
+                "value": value,
+                "numerator": r.numerator
+                if spec.kind != "published" and value is not None
+                else None,
+                "denominator": r.denominator
+                if spec.kind == "ratio" and value is not None
+                else None,
+                "source": r.source,
+                "missing_reason": reason,
+            }
+        )
+    return conform(
+        pd.DataFrame(
+            rows,
+            columns=list(out.columns[:3])
+            + ["year", "value", "numerator", "denominator", "source", "missing_reason"],
+        ),
+        "indicators",
+    )
 
 
 def combine_vintage(indicators: pd.DataFrame, new_codes: pd.Series) -> pd.DataFrame:
@@ -115,16 +156,23 @@ def combine_vintage(indicators: pd.DataFrame, new_codes: pd.Series) -> pd.DataFr
         return conform(moved, "indicators")
     single = moved[~dup]
     groups = []
-    for (code, name), g in moved[dup].groupby(["geo_code", "indicator"], sort=False):
+    for (_code, name), g in moved[dup].groupby(["geo_code", "indicator"], sort=False):
         spec = indicator(name)
         row = g.iloc[0].to_dict()
         if spec.kind == "published":
-            row.update(value=None, missing_reason="valeurs publiées pour des communes "
-                       f"fusionnées depuis ({', '.join(sorted(g['_old']))}) : non additionnables")
+            row.update(
+                value=None,
+                missing_reason="valeurs publiées pour des communes "
+                f"fusionnées depuis ({', '.join(sorted(g['_old']))}) : non additionnables",
+            )
         else:
             num, den = g["numerator"].sum(min_count=1), g["denominator"].sum(min_count=1)
             value = num if spec.kind == "sum" else (num / den * spec.scale if den else None)
-            row.update(value=value, numerator=num, denominator=den,
-                       missing_reason=None if value is not None else "dénominateur nul")
+            row.update(
+                value=value,
+                numerator=num,
+                denominator=den,
+                missing_reason=None if value is not None else "dénominateur nul",
+            )
         groups.append(row)
     return conform(pd.concat([single, pd.DataFrame(groups)], ignore_index=True), "indicators")

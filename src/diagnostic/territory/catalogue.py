@@ -29,73 +29,133 @@ class Indicator:
 
 
 _COUNTS = {
-    "P22_POP": "Population municipale 2022", "P16_POP": "Population municipale 2016",
-    "SUPERF": "Superficie (km²)", "NAIS1621": "Naissances 2016-2021",
-    "DECE1621": "Décès 2016-2021", "P22_MEN": "Ménages 2022", "NAISD24": "Naissances 2024",
-    "DECESD24": "Décès 2024", "P22_LOG": "Logements 2022",
-    "P22_RP": "Résidences principales 2022", "P22_RSECOCC": "Résidences secondaires 2022",
-    "P22_LOGVAC": "Logements vacants 2022", "P22_RP_PROP": "Résidences principales occupées "
-    "par leur propriétaire 2022", "NBMENFISC21": "Ménages fiscaux 2021",
-    "P22_EMPLT": "Emplois au lieu de travail 2022", "P22_EMPLT_SAL": "Emplois salariés 2022",
-    "P16_EMPLT": "Emplois 2016", "P22_POP1564": "Population de 15 à 64 ans 2022",
-    "P22_CHOM1564": "Chômeurs de 15 à 64 ans 2022", "P22_ACT1564": "Actifs de 15 à 64 ans 2022",
-    "ETTOT24": "Établissements actifs 2024", "ETAZ24": "Établissements agriculture 2024",
-    "ETBE24": "Établissements industrie 2024", "ETFZ24": "Établissements construction 2024",
+    "P22_POP": "Population municipale 2022",
+    "P16_POP": "Population municipale 2016",
+    "SUPERF": "Superficie (km²)",
+    "NAIS1621": "Naissances 2016-2021",
+    "DECE1621": "Décès 2016-2021",
+    "P22_MEN": "Ménages 2022",
+    "NAISD24": "Naissances 2024",
+    "DECESD24": "Décès 2024",
+    "P22_LOG": "Logements 2022",
+    "P22_RP": "Résidences principales 2022",
+    "P22_RSECOCC": "Résidences secondaires 2022",
+    "P22_LOGVAC": "Logements vacants 2022",
+    "P22_RP_PROP": "Résidences principales occupées par leur propriétaire 2022",
+    "NBMENFISC21": "Ménages fiscaux 2021",
+    "P22_EMPLT": "Emplois au lieu de travail 2022",
+    "P22_EMPLT_SAL": "Emplois salariés 2022",
+    "P16_EMPLT": "Emplois 2016",
+    "P22_POP1564": "Population de 15 à 64 ans 2022",
+    "P22_CHOM1564": "Chômeurs de 15 à 64 ans 2022",
+    "P22_ACT1564": "Actifs de 15 à 64 ans 2022",
+    "ETTOT24": "Établissements actifs 2024",
+    "ETAZ24": "Établissements agriculture 2024",
+    "ETBE24": "Établissements industrie 2024",
+    "ETFZ24": "Établissements construction 2024",
     "ETGU24": "Établissements commerce, transports, services 2024",
     "ETOQ24": "Établissements administration, enseignement, santé 2024",
     "ETTEF124": "Établissements de 1 à 9 salariés 2024",
     "ETTEFP1024": "Établissements de 10 salariés ou plus 2024",
-    "PMUN": "Population municipale", "PCAP": "Population comptée à part",
+    "PMUN": "Population municipale",
+    "PCAP": "Population comptée à part",
     "PTOT": "Population totale",
 }
 
 INDICATORS: dict[str, Indicator] = {code: Indicator(label) for code, label in _COUNTS.items()}
-INDICATORS.update({
-    "PIMP21": Indicator("Part des ménages fiscaux imposés 2021 (%)", "ratio",
-                        ("PIMP21_NUM",), "NBMENFISC21", worse_when="lower"),
-    "MED21": Indicator("Revenu disponible médian par unité de consommation 2021 (€)",
-                       "published", worse_when="lower"),
-    "TP6021": Indicator("Taux de pauvreté au seuil de 60 % 2021 (%)", "published",
-                        worse_when="higher"),
-    "densite_population": Indicator("Densité de population 2022 (hab./km²)", "ratio",
-                                    ("P22_POP",), "SUPERF", 1.0),
-    "evolution_population": Indicator("Évolution de la population 2016-2022 (%)", "ratio",
-                                      ("P22_POP", "-P16_POP"), "P16_POP",
-                                      worse_when="lower"),
-    "taux_chomage": Indicator("Taux de chômage des 15-64 ans 2022 (%)", "ratio",
-                              ("P22_CHOM1564",), "P22_ACT1564",
-                              worse_when="higher"),
-    "part_logements_vacants": Indicator("Part des logements vacants 2022 (%)", "ratio",
-                                        ("P22_LOGVAC",), "P22_LOG",
-                                        worse_when="higher"),
-    "part_residences_secondaires": Indicator("Part des résidences secondaires 2022 (%)",
-                                             "ratio", ("P22_RSECOCC",), "P22_LOG"),
-    "part_proprietaires": Indicator("Part des ménages propriétaires 2022 (%)", "ratio",
-                                    ("P22_RP_PROP",), "P22_RP"),
-    "part_emploi_salarie": Indicator("Part des emplois salariés 2022 (%)", "ratio",
-                                     ("P22_EMPLT_SAL",), "P22_EMPLT"),
-    "evolution_emploi": Indicator("Évolution de l'emploi 2016-2022 (%)", "ratio",
-                                  ("P22_EMPLT", "-P16_EMPLT"), "P16_EMPLT",
-                                  worse_when="lower"),
-    "degre_densite": Indicator("Degré de densité (grille communale, 1 à 4)", "published"),
-    "part_pop_dense": Indicator("Population vivant en zone dense (%)", "ratio",
-                                ("PDENSE1",), "PMUN_GRILLE"),
-    "part_pop_intermediaire": Indicator("Population vivant en zone intermédiaire (%)",
-                                        "ratio", ("PDENSE2",), "PMUN_GRILLE"),
-    "part_pop_peu_dense": Indicator("Population vivant en zone peu dense (%)", "ratio",
-                                    ("PDENSE3",), "PMUN_GRILLE"),
-    "part_pop_tres_peu_dense": Indicator("Population vivant en zone très peu dense (%)",
-                                         "ratio", ("PDENSE4",), "PMUN_GRILLE"),
-})
+INDICATORS.update(
+    {
+        "PIMP21": Indicator(
+            "Part des ménages fiscaux imposés 2021 (%)",
+            "ratio",
+            ("PIMP21_NUM",),
+            "NBMENFISC21",
+            worse_when="lower",
+        ),
+        "MED21": Indicator(
+            "Revenu disponible médian par unité de consommation 2021 (€)",
+            "published",
+            worse_when="lower",
+        ),
+        "TP6021": Indicator(
+            "Taux de pauvreté au seuil de 60 % 2021 (%)", "published", worse_when="higher"
+        ),
+        "densite_population": Indicator(
+            "Densité de population 2022 (hab./km²)", "ratio", ("P22_POP",), "SUPERF", 1.0
+        ),
+        "evolution_population": Indicator(
+            "Évolution de la population 2016-2022 (%)",
+            "ratio",
+            ("P22_POP", "-P16_POP"),
+            "P16_POP",
+            worse_when="lower",
+        ),
+        "taux_chomage": Indicator(
+            "Taux de chômage des 15-64 ans 2022 (%)",
+            "ratio",
+            ("P22_CHOM1564",),
+            "P22_ACT1564",
+            worse_when="higher",
+        ),
+        "part_logements_vacants": Indicator(
+            "Part des logements vacants 2022 (%)",
+            "ratio",
+            ("P22_LOGVAC",),
+            "P22_LOG",
+            worse_when="higher",
+        ),
+        "part_residences_secondaires": Indicator(
+            "Part des résidences secondaires 2022 (%)", "ratio", ("P22_RSECOCC",), "P22_LOG"
+        ),
+        "part_proprietaires": Indicator(
+            "Part des ménages propriétaires 2022 (%)", "ratio", ("P22_RP_PROP",), "P22_RP"
+        ),
+        "part_emploi_salarie": Indicator(
+            "Part des emplois salariés 2022 (%)", "ratio", ("P22_EMPLT_SAL",), "P22_EMPLT"
+        ),
+        "evolution_emploi": Indicator(
+            "Évolution de l'emploi 2016-2022 (%)",
+            "ratio",
+            ("P22_EMPLT", "-P16_EMPLT"),
+            "P16_EMPLT",
+            worse_when="lower",
+        ),
+        "degre_densite": Indicator("Degré de densité (grille communale, 1 à 4)", "published"),
+        "part_pop_dense": Indicator(
+            "Population vivant en zone dense (%)", "ratio", ("PDENSE1",), "PMUN_GRILLE"
+        ),
+        "part_pop_intermediaire": Indicator(
+            "Population vivant en zone intermédiaire (%)", "ratio", ("PDENSE2",), "PMUN_GRILLE"
+        ),
+        "part_pop_peu_dense": Indicator(
+            "Population vivant en zone peu dense (%)", "ratio", ("PDENSE3",), "PMUN_GRILLE"
+        ),
+        "part_pop_tres_peu_dense": Indicator(
+            "Population vivant en zone très peu dense (%)", "ratio", ("PDENSE4",), "PMUN_GRILLE"
+        ),
+    }
+)
 
 #: Density levels of INSEE's grille communale de densité.
 DENSITY_CLASSES = {"1": "dense", "2": "intermédiaire", "3": "peu dense", "4": "très peu dense"}
 
 #: Indicators compared in the `context` table, in reading order.
-HEADLINE = ["P22_POP", "PMUN", "densite_population", "evolution_population", "taux_chomage",
-            "part_logements_vacants", "part_residences_secondaires", "part_proprietaires",
-            "PIMP21", "MED21", "TP6021", "ETTOT24", "evolution_emploi",
-            "part_pop_tres_peu_dense"]
+HEADLINE = [
+    "P22_POP",
+    "PMUN",
+    "densite_population",
+    "evolution_population",
+    "taux_chomage",
+    "part_logements_vacants",
+    "part_residences_secondaires",
+    "part_proprietaires",
+    "PIMP21",
+    "MED21",
+    "TP6021",
+    "ETTOT24",
+    "evolution_emploi",
+    "part_pop_tres_peu_dense",
+]
 
 
 def indicator(code: str) -> Indicator:

@@ -90,8 +90,15 @@ def normalise_departement(value) -> str | None:
     return text if len(text) == 3 or text.startswith("2") and text[1:] in "AB" else text.zfill(2)
 
 
-def normalise_codes(values, log: AnomalyLog, *, column: str, rows=None,
-                    departements=None, invalid_action: str = REJECTED) -> pd.Series:
+def normalise_codes(
+    values,
+    log: AnomalyLog,
+    *,
+    column: str,
+    rows=None,
+    departements=None,
+    invalid_action: str = REJECTED,
+) -> pd.Series:
     """Normalise a column of commune codes, logging every repair and rejection.
 
     Parameters
@@ -127,7 +134,8 @@ def normalise_codes(values, log: AnomalyLog, *, column: str, rows=None,
             code, problem = join_commune_code(dep, value)
             shown = f"{_text(dep)} + {_text(value)}"
         if problem:
-            log.add(problem, REPAIRED if code else invalid_action,
-                    row=row, column=column, value=shown)
+            log.add(
+                problem, REPAIRED if code else invalid_action, row=row, column=column, value=shown
+            )
         out.append(code)
     return pd.Series(pd.array(out, dtype="string"))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.delimited import require, sheet_with_header
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog
 from diagnostic.schemas import conform
-from diagnostic._io.delimited import require, sheet_with_header
 from diagnostic.territory.codes import normalise_codes, normalise_departement
 
 #: INSEE's pseudo-EPCI for communes outside any EPCI ("sans objet").
@@ -44,14 +44,16 @@ def read_cog_csv(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
     frame = frame.assign(parent_code=parents)
     frame = _keep_coded(frame, codes)
     deps = frame.get("dep", pd.Series([""] * len(frame))).map(normalise_departement)
-    out = pd.DataFrame({
-        "commune_code": frame["commune_code"],
-        "name": frame["libelle"].str.strip(),
-        "type": frame["typecom"].str.strip().str.upper(),
-        "parent_code": frame["parent_code"],
-        "departement": deps.fillna(frame["commune_code"].map(_departement_of)),
-        "region": frame.get("reg", pd.Series([""] * len(frame))).map(_region),
-    })
+    out = pd.DataFrame(
+        {
+            "commune_code": frame["commune_code"],
+            "name": frame["libelle"].str.strip(),
+            "type": frame["typecom"].str.strip().str.upper(),
+            "parent_code": frame["parent_code"],
+            "departement": deps.fillna(frame["commune_code"].map(_departement_of)),
+            "region": frame.get("reg", pd.Series([""] * len(frame))).map(_region),
+        }
+    )
     current = out["type"] == "COM"
     out.loc[~current, "region"] = pd.NA  # COMD/COMA rows leave REG empty: take the parent's
     return conform(out, "communes"), log.frame()
@@ -62,18 +64,21 @@ def read_comsimp(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, pd.Data
     require(frame, ["DEP", "COM", "NCCENR"], path)
     log = AnomalyLog(path.name)
     rows = range(2, len(frame) + 2)
-    codes = normalise_codes(frame["COM"], log, column="DEP+COM", rows=rows,
-                            departements=frame["DEP"])
+    codes = normalise_codes(
+        frame["COM"], log, column="DEP+COM", rows=rows, departements=frame["DEP"]
+    )
     frame = _keep_coded(frame, codes)
     article = frame.get("ARTMIN", pd.Series([""] * len(frame))).str.strip("() ")
     glue = article.map(lambda a: "" if not a else (a if a.endswith("'") else a + " "))
-    out = pd.DataFrame({
-        "commune_code": frame["commune_code"],
-        "name": (glue + frame["NCCENR"].str.strip()),
-        "type": "COM",
-        "departement": frame["DEP"].map(normalise_departement),
-        "region": frame.get("REG", pd.Series([""] * len(frame))).map(_region),
-    })
+    out = pd.DataFrame(
+        {
+            "commune_code": frame["commune_code"],
+            "name": (glue + frame["NCCENR"].str.strip()),
+            "type": "COM",
+            "departement": frame["DEP"].map(normalise_departement),
+            "region": frame.get("REG", pd.Series([""] * len(frame))).map(_region),
+        }
+    )
     return conform(out, "communes"), log.frame()
 
 
@@ -90,18 +95,29 @@ def read_insee_epci(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     log = AnomalyLog(path.name)
     epci, first = sheet_with_header(path, "EPCI", {"EPCI", "LIBEPCI"})
     epci = epci[epci["EPCI"].notna() & (epci["EPCI"] != NO_EPCI)]
-    table = pd.DataFrame({"epci_code": epci["EPCI"].str.strip(), "name": epci["LIBEPCI"],
-                          "kind": epci.get("NATURE_EPCI")})
+    table = pd.DataFrame(
+        {
+            "epci_code": epci["EPCI"].str.strip(),
+            "name": epci["LIBEPCI"],
+            "kind": epci.get("NATURE_EPCI"),
+        }
+    )
     comp, first = sheet_with_header(path, "Composition_communale", {"CODGEO", "EPCI"})
     comp = comp[comp["CODGEO"].notna()].reset_index(drop=True)
     rows = [first + i for i in range(len(comp))]
-    codes = normalise_codes(comp["CODGEO"], log, column="CODGEO", rows=rows,
-                            invalid_action=REJECTED)
+    codes = normalise_codes(
+        comp["CODGEO"], log, column="CODGEO", rows=rows, invalid_action=REJECTED
+    )
     members = pd.DataFrame({"commune_code": codes, "epci_code": comp["EPCI"].str.strip()})
     outside = members["epci_code"] == NO_EPCI
     for row, code in zip(pd.Series(rows)[outside.to_numpy()], members.loc[outside, "commune_code"]):
-        log.add("commune hors de tout EPCI (« sans objet » ZZZZZZZZZ) : aucun EPCI rattaché",
-                "conservé", row=int(row), column="EPCI", value=code)
+        log.add(
+            "commune hors de tout EPCI (« sans objet » ZZZZZZZZZ) : aucun EPCI rattaché",
+            "conservé",
+            row=int(row),
+            column="EPCI",
+            value=code,
+        )
     members = members[~outside & members["commune_code"].notna()].reset_index(drop=True)
     return conform(table, "epci"), members.astype("string"), log.frame()
 
@@ -112,9 +128,13 @@ def _parents(values, log: AnomalyLog, rows: list[int]) -> pd.Series:
     if values is None:
         return out
     filled = (values.fillna("").str.strip() != "").to_numpy()
-    out[filled] = normalise_codes(values[filled], log, column="COMPARENT",
-                                  rows=[r for r, f in zip(rows, filled) if f],
-                                  invalid_action=KEPT).to_numpy()
+    out[filled] = normalise_codes(
+        values[filled],
+        log,
+        column="COMPARENT",
+        rows=[r for r, f in zip(rows, filled) if f],
+        invalid_action=KEPT,
+    ).to_numpy()
     return out
 
 

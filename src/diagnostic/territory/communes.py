@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.delimited import read_delimited
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 from diagnostic.anomalies import AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
-from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
-from diagnostic._io.delimited import read_delimited
 from diagnostic.territory.cog import read_cog_csv, read_comsimp, read_insee_epci
 
 _ETALAB_TYPES = {"commune-actuelle": "COM", "commune-deleguee": "COMD", "commune-associee": "COMA"}
@@ -64,7 +64,9 @@ def read_communes(path, *, with_anomalies: bool = False):
             raise DiagnosticError(
                 "format de fichier des communes non reconnu : attendu le communes.json d'Etalab, "
                 "un fichier COG de l'Insee (colonnes TYPECOM, COM…) ou un comsimp (DEP, COM, "
-                f"NCCENR). Colonnes trouvées : {', '.join(frame.columns[:12])}.", file=path.name)
+                f"NCCENR). Colonnes trouvées : {', '.join(frame.columns[:12])}.",
+                file=path.name,
+            )
     communes = _inherit_from_parent(communes)
     return (communes, anomalies) if with_anomalies else communes
 
@@ -85,14 +87,20 @@ def _read_etalab_communes(path: Path) -> pd.DataFrame:
             "ce fichier n'a pas la forme du communes.json d'Etalab (liste d'objets avec « code »).",
             file=path.name,
         )
-    rows = [{
-        "commune_code": d["code"], "name": d.get("nom"),
-        "type": _ETALAB_TYPES.get(d.get("type"), d.get("type")),
-        "parent_code": d.get("chefLieu"), "departement": d.get("departement"),
-        "region": d.get("region"), "population": d.get("population"),
-        "postal_codes": " ".join(d.get("codesPostaux") or []) or None,
-        "former_codes": " ".join(d.get("anciensCodes") or []) or None,
-    } for d in data]
+    rows = [
+        {
+            "commune_code": d["code"],
+            "name": d.get("nom"),
+            "type": _ETALAB_TYPES.get(d.get("type"), d.get("type")),
+            "parent_code": d.get("chefLieu"),
+            "departement": d.get("departement"),
+            "region": d.get("region"),
+            "population": d.get("population"),
+            "postal_codes": " ".join(d.get("codesPostaux") or []) or None,
+            "former_codes": " ".join(d.get("anciensCodes") or []) or None,
+        }
+        for d in data
+    ]
     return conform(pd.DataFrame(rows), "communes")
 
 
@@ -117,10 +125,17 @@ def read_epci(path, *, with_anomalies: bool = False):
             "ce fichier n'a pas la forme de l'epci.json d'Etalab (objets avec « membres »).",
             file=path.name,
         )
-    epci = pd.DataFrame([{
-        "epci_code": d["code"], "name": d.get("nom"), "kind": d.get("type"),
-        "population": d.get("populationMunicipale"),
-    } for d in data])
+    epci = pd.DataFrame(
+        [
+            {
+                "epci_code": d["code"],
+                "name": d.get("nom"),
+                "kind": d.get("type"),
+                "population": d.get("populationMunicipale"),
+            }
+            for d in data
+        ]
+    )
     members = pd.DataFrame(
         [(m["code"], d["code"]) for d in data for m in d["membres"]],
         columns=["commune_code", "epci_code"],

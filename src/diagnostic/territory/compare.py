@@ -10,7 +10,11 @@ from diagnostic.anomalies import KEPT, concat_anomalies
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 from diagnostic.territory.aggregate import (
-    FRANCE, REGION_DEPARTEMENTS, aggregate_indicators, combine_vintage, departement_of,
+    FRANCE,
+    REGION_DEPARTEMENTS,
+    aggregate_indicators,
+    combine_vintage,
+    departement_of,
 )
 from diagnostic.territory.catalogue import HEADLINE, indicator
 from diagnostic.territory.vintages import to_vintage
@@ -37,27 +41,40 @@ def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str
     covered = set(dep_of)
     parts = [(AREA, "", "Zone d'étude", set(in_area["commune_code"]))]
     for epci in sorted(in_area["epci_code"].dropna().unique()):
-        parts.append(("EPCI", epci, epci, set(current.loc[current["epci_code"] == epci,
-                                                           "commune_code"])))
+        parts.append(
+            ("EPCI", epci, epci, set(current.loc[current["epci_code"] == epci, "commune_code"]))
+        )
     for dep in sorted(in_area["commune_code"].map(departement_of).unique()):
         if dep in covered:
-            parts.append(("département", dep, f"Département {dep}",
-                          set(current.loc[current["departement"] == dep, "commune_code"])
-                          | set(coded[dep_of == dep])))
+            parts.append(
+                (
+                    "département",
+                    dep,
+                    f"Département {dep}",
+                    set(current.loc[current["departement"] == dep, "commune_code"])
+                    | set(coded[dep_of == dep]),
+                )
+            )
     for reg in sorted(in_area["region"].dropna().unique()):
         deps = set(REGION_DEPARTEMENTS.get(reg, "").split())
         if deps and deps <= covered:
             parts.append(("région", reg, f"Région {reg}", set(coded[dep_of.isin(deps)])))
-    if FRANCE <= covered:
+    if covered >= FRANCE:
         parts.append(("France", "FR", "France", set(coded[dep_of.isin(FRANCE)])))
     rows = [(lvl, code, name, c) for lvl, code, name, members in parts for c in sorted(members)]
     return pd.DataFrame(rows, columns=["geo_level", "geo_code", "geo_name", "commune_code"])
 
 
-def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str],
-                        settings: Settings = Settings(), *, epci: pd.DataFrame | None = None,
-                        changes: pd.DataFrame | None = None, codes=tuple(HEADLINE),
-                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_territories(
+    indicators: pd.DataFrame,
+    communes: pd.DataFrame,
+    area: set[str],
+    settings: Settings = Settings(),
+    *,
+    epci: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    codes=tuple(HEADLINE),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare the study area with each reference level for the indicators `codes`
     (the headline indicators by default), in that order.
 
@@ -74,8 +91,9 @@ def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: 
         Rows of the `context` table, and the codes moved or left unmatched by the vintage step.
     """
     codes = list(dict.fromkeys(codes))
-    ind = indicators[indicators["indicator"].isin(codes)
-                     & (indicators["geo_level"] == "commune")].reset_index(drop=True)
+    ind = indicators[
+        indicators["indicator"].isin(codes) & (indicators["geo_level"] == "commune")
+    ].reset_index(drop=True)
     names = {} if epci is None else dict(zip(epci["epci_code"], epci["name"]))
     parts, logs = [], []
     for source, rows in ind.groupby("source", dropna=False, sort=False):
@@ -97,10 +115,14 @@ def compare_territories(indicators: pd.DataFrame, communes: pd.DataFrame, area: 
     gap = (ref - agg["value"]).mask(additive)
     is_rate = agg["indicator"].map(lambda c: indicator(c).scale == 100.0).astype(bool)
     notable = ((index - 100).abs() >= settings.notable_gap_index) | (
-        is_rate & (gap.abs() >= settings.notable_gap_points))
+        is_rate & (gap.abs() >= settings.notable_gap_points)
+    )
     own = agg["geo_level"] == AREA
-    agg = agg.assign(index=index.mask(own), gap=gap.mask(own),
-                     notable=notable.mask(own | index.isna()).astype("boolean"))
+    agg = agg.assign(
+        index=index.mask(own),
+        gap=gap.mask(own),
+        notable=notable.mask(own | index.isna()).astype("boolean"),
+    )
     agg["geo_level"] = pd.Categorical(agg["geo_level"], _LEVELS, ordered=True)
     agg["_order"] = agg["indicator"].map({c: i for i, c in enumerate(codes)})
     agg = agg.sort_values(["_order", "geo_level"]).drop(columns="_order")
@@ -115,11 +137,18 @@ def _study_vintage(ind: pd.DataFrame, communes: pd.DataFrame, changes, source: s
     codes = pd.Series([c for c in unique if departement_of(c) in deps], dtype="string")
     local = ind["geo_code"].isin(set(codes))
     name = re.search(r"\(([^()]+)\)$", source)  # the file name ends the source text
-    mapped, anomalies = to_vintage(codes, communes, changes, file=name[1] if name else source,
-                                   column="code commune", rows=[None] * len(codes))
+    mapped, anomalies = to_vintage(
+        codes,
+        communes,
+        changes,
+        file=name[1] if name else source,
+        column="code commune",
+        rows=[None] * len(codes),
+    )
     # an unmatched commune's figures stay out of every comparison: say so
     anomalies["action"] = anomalies["action"].where(
-        anomalies["action"] != KEPT, "commune laissée hors des comparaisons")
+        anomalies["action"] != KEPT, "commune laissée hors des comparaisons"
+    )
     target = dict(zip(codes, mapped))
     new = ind["geo_code"].where(~local, ind["geo_code"].map(target))
     return combine_vintage(ind, new), anomalies

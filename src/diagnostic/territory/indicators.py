@@ -14,16 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.delimited import read_delimited, sheet_with_header
+from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
-from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
-from diagnostic._io.delimited import read_delimited, sheet_with_header
 from diagnostic.territory.catalogue import INDICATORS
 from diagnostic.territory.codes import normalise_codes
 
-_MISSING = {"": "non renseigné (donnée absente du fichier)", "s": "secret statistique (Insee)",
-            "nd": "non disponible", "null": "non renseigné (donnée absente du fichier)"}
+_MISSING = {
+    "": "non renseigné (donnée absente du fichier)",
+    "s": "secret statistique (Insee)",
+    "nd": "non disponible",
+    "null": "non renseigné (donnée absente du fichier)",
+}
 
 
 def read_indicators(path, *, with_anomalies: bool = False):
@@ -51,8 +55,13 @@ def read_indicators(path, *, with_anomalies: bool = False):
             codes, wide, year, source = _comparateur(frame, path, log)
         elif {"CODDEP", "CODCOM", "PMUN"} <= set(frame.columns):
             rows = range(2, len(frame) + 2)
-            codes = normalise_codes(frame["CODCOM"], log, column="CODDEP+CODCOM", rows=rows,
-                                    departements=frame["CODDEP"])
+            codes = normalise_codes(
+                frame["CODCOM"],
+                log,
+                column="CODDEP+CODCOM",
+                rows=rows,
+                departements=frame["CODDEP"],
+            )
             wide = {c: frame[c] for c in ("PMUN", "PCAP", "PTOT") if c in frame.columns}
             codes, wide, year, source = codes, wide, None, "Insee, populations légales"
         else:
@@ -60,7 +69,8 @@ def read_indicators(path, *, with_anomalies: bool = False):
                 "fichier d'indicateurs non reconnu : attendu la base du comparateur de "
                 "territoires (CODGEO), les populations légales (CODDEP, CODCOM, PMUN) ou la "
                 f"grille de densité. Colonnes trouvées : {', '.join(frame.columns[:12])}.",
-                file=path.name)
+                file=path.name,
+            )
     table = _to_long(codes, wide, log, year, f"{source} ({path.name})")
     return (table, log.frame()) if with_anomalies else table
 
@@ -73,14 +83,25 @@ def _comparateur(frame: pd.DataFrame, path: Path, log: AnomalyLog):
 
 def _populations_xlsx(path: Path, log: AnomalyLog):
     titles: list[str] = []
-    frame, first = sheet_with_header(path, "Communes", {"Code département", "Code commune",
-                                                        "Population municipale"}, titles=titles)
+    frame, first = sheet_with_header(
+        path,
+        "Communes",
+        {"Code département", "Code commune", "Population municipale"},
+        titles=titles,
+    )
     frame = frame[frame["Code commune"].notna()].reset_index(drop=True)
-    codes = normalise_codes(frame["Code commune"], log, column="Code département + Code commune",
-                            rows=range(first, first + len(frame)),
-                            departements=frame["Code département"])
-    wide = {"PMUN": frame["Population municipale"],
-            "PCAP": frame["Population comptée à part"], "PTOT": frame["Population totale"]}
+    codes = normalise_codes(
+        frame["Code commune"],
+        log,
+        column="Code département + Code commune",
+        rows=range(first, first + len(frame)),
+        departements=frame["Code département"],
+    )
+    wide = {
+        "PMUN": frame["Population municipale"],
+        "PCAP": frame["Population comptée à part"],
+        "PTOT": frame["Population totale"],
+    }
     year = re.search(r"référence statistique.*?(\d{4})", " ".join(titles))
     return codes, wide, int(year.group(1)) if year else None, "Insee, populations légales"
 
@@ -88,17 +109,21 @@ def _populations_xlsx(path: Path, log: AnomalyLog):
 def _density_grid(path: Path, sheet: str, log: AnomalyLog):
     frame, first = sheet_with_header(path, sheet, {"Code Commune"})
     frame = frame[frame["Code Commune"].notna()].reset_index(drop=True)
-    codes = normalise_codes(frame["Code Commune"], log, column="Code Commune",
-                            rows=range(first, first + len(frame)))
+    codes = normalise_codes(
+        frame["Code Commune"], log, column="Code Commune", rows=range(first, first + len(frame))
+    )
     pick = {c.lower(): c for c in frame.columns}
     level = next((pick[c] for c in pick if "densit" in c and "typo" in c), None)
     population = next((pick[c] for c in pick if c.startswith("population")), None)
     if level is None or population is None:
-        raise DiagnosticError("grille de densité : colonnes « Typo degré de Densité » et "
-                              "« Population municipale » introuvables.", file=path.name)
+        raise DiagnosticError(
+            "grille de densité : colonnes « Typo degré de Densité » et "
+            "« Population municipale » introuvables.",
+            file=path.name,
+        )
     wide = {"degre_densite": frame[level], "PMUN_GRILLE": frame[population]}
     pop = _numbers(frame[population], "PMUN_GRILLE", log, first)[0]
-    for i, word in enumerate(["dense", "intermédiaire", "peu dense", "très peu dense"], start=1):
+    for i, _word in enumerate(["dense", "intermédiaire", "peu dense", "très peu dense"], start=1):
         share = next((pick[c] for c in pick if c.startswith("part") and f"({i})" in c), None)
         if share is not None:
             wide[f"PDENSE{i}"] = _numbers(frame[share], share, log, first)[0] * pop
@@ -121,12 +146,18 @@ def _numbers(column: pd.Series, name: str, log: AnomalyLog, first: int = 2):
         rest = text[again].str.strip()
         values[again] = pd.to_numeric(
             rest.str.replace(",", ".", regex=False).str.replace(r"[\s\u202f]", "", regex=True),
-            errors="coerce").astype("Float64")
+            errors="coerce",
+        ).astype("Float64")
         reasons[again] = rest.str.lower().map(lambda t: _MISSING.get(t, pd.NA)).astype("string")
     bad = values.isna() & reasons.isna()
     for i in bad[bad].index:
-        log.add("valeur non numérique : traitée comme manquante", KEPT, row=first + int(i),
-                column=name, value=text[i])
+        log.add(
+            "valeur non numérique : traitée comme manquante",
+            KEPT,
+            row=first + int(i),
+            column=name,
+            value=text[i],
+        )
     reasons[bad] = "valeur illisible dans le fichier"
     return values, reasons
 
@@ -135,28 +166,38 @@ def _inputs() -> set[str]:
     """Every column some indicator of the catalogue is computed from."""
     out = {"PIMP21", "NBMENFISC21"}
     for code, spec in INDICATORS.items():
-        out |= ({c.lstrip("-") for c in spec.numerator} | {spec.denominator}
-                if spec.kind == "ratio" else {code})
+        out |= (
+            {c.lstrip("-") for c in spec.numerator} | {spec.denominator}
+            if spec.kind == "ratio"
+            else {code}
+        )
     return out
 
 
 def _to_long(codes: pd.Series, wide: dict, log: AnomalyLog, year, source: str) -> pd.DataFrame:
     used = _inputs()  # columns no indicator is made of are not parsed
-    parsed = {name: _numbers(col.reset_index(drop=True), name, log)
-              for name, col in wide.items() if name in used}
+    parsed = {
+        name: _numbers(col.reset_index(drop=True), name, log)
+        for name, col in wide.items()
+        if name in used
+    }
     if "PIMP21" in parsed and "NBMENFISC21" in parsed:
         value, reason = parsed["PIMP21"]
         parsed["PIMP21_NUM"] = (value * parsed["NBMENFISC21"][0] / 100, reason)
     keep = codes.notna().to_numpy()
     frames = []
     for code, spec in INDICATORS.items():
-        needed = [c.lstrip("-") for c in spec.numerator] + [spec.denominator] if (
-            spec.kind == "ratio") else [code]
+        needed = (
+            [c.lstrip("-") for c in spec.numerator] + [spec.denominator]
+            if (spec.kind == "ratio")
+            else [code]
+        )
         if not all(c in parsed for c in needed):
             continue
         if spec.kind == "ratio":
-            num = sum((-1 if c.startswith("-") else 1) * parsed[c.lstrip("-")][0]
-                      for c in spec.numerator)
+            num = sum(
+                (-1 if c.startswith("-") else 1) * parsed[c.lstrip("-")][0] for c in spec.numerator
+            )
             den = parsed[spec.denominator][0]
             value = (num / den.where(den != 0)) * spec.scale
             reason = _first_reason([parsed[c][1] for c in needed])
@@ -165,10 +206,19 @@ def _to_long(codes: pd.Series, wide: dict, log: AnomalyLog, year, source: str) -
             value, reason = parsed[code]
             num = value if spec.kind == "sum" else pd.Series(pd.NA, index=value.index)
             den = pd.Series(pd.NA, index=value.index)
-        frames.append(pd.DataFrame({
-            "geo_code": codes, "indicator": code, "year": _year(code, spec, year),
-            "value": value, "numerator": num, "denominator": den, "missing_reason": reason,
-        })[keep])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "geo_code": codes,
+                    "indicator": code,
+                    "year": _year(code, spec, year),
+                    "value": value,
+                    "numerator": num,
+                    "denominator": den,
+                    "missing_reason": reason,
+                }
+            )[keep]
+        )
     if not frames:
         raise DiagnosticError("aucun indicateur connu dans ce fichier.", file=log.file)
     table = pd.concat(frames, ignore_index=True).assign(geo_level="commune", source=source)

@@ -21,12 +21,16 @@ def read_boundaries(path) -> dict:
     except FileNotFoundError:
         raise DiagnosticError("fichier de contours introuvable.", file=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(f"GeoJSON illisible (ligne {getattr(exc, 'lineno', '?')}).",
-                              file=path.name) from None
+        raise DiagnosticError(
+            f"GeoJSON illisible (ligne {getattr(exc, 'lineno', '?')}).", file=path.name
+        ) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not features or not all("code" in (f.get("properties") or {}) for f in features):
-        raise DiagnosticError("ce fichier n'est pas un GeoJSON de communes (propriété « code » "
-                              "attendue sur chaque contour).", file=path.name)
+        raise DiagnosticError(
+            "ce fichier n'est pas un GeoJSON de communes (propriété « code » "
+            "attendue sur chaque contour).",
+            file=path.name,
+        )
     return data
 
 
@@ -42,17 +46,30 @@ def boundary_differences(geojson: dict, codes, *, file: str = "contours") -> pd.
     wanted = set(pd.Series(codes, dtype="string").dropna())
     log = AnomalyLog(file)
     for code in sorted(wanted - drawn):
-        log.add("commune des données absente des contours (millésime différent ?) : non "
-                "dessinée", KEPT, column="code", value=code)
+        log.add(
+            "commune des données absente des contours (millésime différent ?) : non dessinée",
+            KEPT,
+            column="code",
+            value=code,
+        )
     for code in sorted(drawn - wanted):
-        log.add("contour sans donnée (commune fusionnée ou hors du tableau) : dessiné vide",
-                KEPT, column="code", value=code)
+        log.add(
+            "contour sans donnée (commune fusionnée ou hors du tableau) : dessiné vide",
+            KEPT,
+            column="code",
+            value=code,
+        )
     return log.frame()
 
 
-def plot_commune_map(geojson_path, values: pd.Series, *, title: str = "",
-                     label: str = "", colorscale: str = "Viridis",
-                     ) -> tuple[go.Figure, pd.DataFrame]:
+def plot_commune_map(
+    geojson_path,
+    values: pd.Series,
+    *,
+    title: str = "",
+    label: str = "",
+    colorscale: str = "Viridis",
+) -> tuple[go.Figure, pd.DataFrame]:
     """Choropleth of one value per commune.
 
     Parameters
@@ -72,18 +89,27 @@ def plot_commune_map(geojson_path, values: pd.Series, *, title: str = "",
     """
     path = Path(geojson_path)
     geojson = read_boundaries(path)
-    names = {str(f["properties"]["code"]): f["properties"].get("nom", "") for f in geojson["features"]}
+    names = {
+        str(f["properties"]["code"]): f["properties"].get("nom", "") for f in geojson["features"]
+    }
     values = pd.Series(values).astype("Float64")
     values.index = values.index.astype(str)
     shown = values[values.index.isin(set(names))]
     codes = list(names)
     z = [None if pd.isna(shown.get(c, pd.NA)) else float(shown[c]) for c in codes]
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson, featureidkey="properties.code", locations=codes, z=z,
-        text=[f"{names[c]} ({c})" for c in codes], colorscale=colorscale,
-        colorbar={"title": {"text": label}}, marker_line_width=0.3,
-        hovertemplate="%{text}<br>%{z}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="properties.code",
+            locations=codes,
+            z=z,
+            text=[f"{names[c]} ({c})" for c in codes],
+            colorscale=colorscale,
+            colorbar={"title": {"text": label}},
+            marker_line_width=0.3,
+            hovertemplate="%{text}<br>%{z}<extra></extra>",
+        )
+    )
     fig.update_geos(fitbounds="locations", visible=False)
     fig.update_layout(title={"text": title}, margin={"l": 0, "r": 0, "t": 40, "b": 0})
     return fig, boundary_differences(geojson, values.index, file=path.name)

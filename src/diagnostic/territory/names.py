@@ -48,6 +48,6 @@ def split_postal_code(text: str) -> tuple[str, str | None]:
     match = re.search(r"(?<!\d)(\d{5})(?!\d)", str(text))
     if not match:
         return str(text).strip(), None
-    rest = (text[:match.start()] + " " + text[match.end():])
+    rest = text[: match.start()] + " " + text[match.end() :]
     rest = re.sub(r"\(\s*\)|\bcedex\b", " ", rest, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", rest).strip(" ,-–/"), match.group(1)

@@ -25,12 +25,15 @@ class _Gazetteer:
     label: dict[str, str]
 
     @classmethod
-    def build(cls, communes: pd.DataFrame) -> "_Gazetteer":
+    def build(cls, communes: pd.DataFrame) -> _Gazetteer:
         by_name: dict[str, set[str]] = {}
         parent_of, label, by_postal = {}, {}, {}
         for row in communes.itertuples():
-            target = row.parent_code if row.type in ("COMD", "COMA") and pd.notna(
-                row.parent_code) else row.commune_code
+            target = (
+                row.parent_code
+                if row.type in ("COMD", "COMA") and pd.notna(row.parent_code)
+                else row.commune_code
+            )
             by_name.setdefault(normalise_name(row.name), set()).add(target)
             parent_of.setdefault(row.commune_code, target)
             if row.type == "COM" or row.commune_code not in label:
@@ -44,8 +47,12 @@ class _Gazetteer:
         return ", ".join(f"{self.label.get(c, c)} [{c}]" for c in sorted(codes))
 
 
-def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Settings = Settings(),
-                 area: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def place_actors(
+    actors: pd.DataFrame,
+    communes: pd.DataFrame,
+    settings: Settings = Settings(),
+    area: set[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill `commune_code` and `epci_code` of the `actors` table from `commune_name`.
 
     Order of attempts: a COG code; the exact normalised name (accents, case, hyphens,
@@ -76,12 +83,19 @@ def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Setting
     # recording its notes, then replay them on every row that typed it.
     outcome = {}
     codes, logs = [], {}
-    for file, row, written in zip(actors["source_file"], actors["source_row"],
-                                  actors["commune_name"]):
+    for file, row, written in zip(
+        actors["source_file"], actors["source_row"], actors["commune_name"]
+    ):
         if written not in outcome:
             notes: list = []
-            code = _place(written, gaz, choices, area, settings,
-                          lambda problem, action, notes=notes: notes.append((problem, action)))
+            code = _place(
+                written,
+                gaz,
+                choices,
+                area,
+                settings,
+                lambda problem, action, notes=notes: notes.append((problem, action)),
+            )
             outcome[written] = (code, notes)
         code, notes = outcome[written]
         if file not in logs:
@@ -92,7 +106,9 @@ def place_actors(actors: pd.DataFrame, communes: pd.DataFrame, settings: Setting
     placed = actors.assign(commune_code=pd.array(codes, dtype="string"))
     placed["epci_code"] = placed["commune_code"].map(epci_of).astype("string")
     anomalies = [log.frame() for log in logs.values()]
-    return placed, (pd.concat(anomalies, ignore_index=True) if anomalies else AnomalyLog("").frame())
+    return placed, (
+        pd.concat(anomalies, ignore_index=True) if anomalies else AnomalyLog("").frame()
+    )
 
 
 def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | None:
@@ -106,17 +122,26 @@ def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | Non
     key = normalise_name(name)
     if not key and postal:
         found = gaz.by_postal.get(postal, set())
-        return _resolve(found, postal, gaz, area, note, "code postal") if found else _lost(
-            f"code postal {postal} inconnu dans le fichier des communes", note)
+        return (
+            _resolve(found, postal, gaz, area, note, "code postal")
+            if found
+            else _lost(f"code postal {postal} inconnu dans le fichier des communes", note)
+        )
     if key in gaz.by_name:
         return _resolve(gaz.by_name[key], postal, gaz, area, note, "nom")
     best = process.extract(key, choices, scorer=fuzz.ratio, limit=3)
-    if best and best[0][1] >= settings.fuzzy_threshold and (
-            len(best) == 1 or best[1][1] < best[0][1]):
+    if (
+        best
+        and best[0][1] >= settings.fuzzy_threshold
+        and (len(best) == 1 or best[1][1] < best[0][1])
+    ):
         code = _resolve(gaz.by_name[best[0][0]], postal, gaz, area, note, "nom approché")
         if code:
-            note(f"commune rapprochée de « {gaz.label[code]} » ({code}), "
-                 f"ressemblance {best[0][1]:.0f}/100", REPAIRED)
+            note(
+                f"commune rapprochée de « {gaz.label[code]} » ({code}), "
+                f"ressemblance {best[0][1]:.0f}/100",
+                REPAIRED,
+            )
         return code
     # suggestions use a lenient scorer: "Mortagne" should suggest "Mortagne-au-Perche"
     near = process.extract(key, choices, scorer=fuzz.WRatio, limit=3)
@@ -134,11 +159,17 @@ def _resolve(candidates: set[str], postal, gaz: _Gazetteer, area, note, how) -> 
     inside = candidates & area
     if len(inside) == 1:
         code = next(iter(inside))
-        note(f"{how} porté par plusieurs communes ({gaz.names(candidates)}) : celle de la "
-             f"zone d'étude retenue, {gaz.label[code]} [{code}]", REPAIRED)
+        note(
+            f"{how} porté par plusieurs communes ({gaz.names(candidates)}) : celle de la "
+            f"zone d'étude retenue, {gaz.label[code]} [{code}]",
+            REPAIRED,
+        )
         return code
-    return _lost(f"{how} ambigu, porté par plusieurs communes : {gaz.names(candidates)} ; "
-                 "précisez le code postal ou le code commune", note)
+    return _lost(
+        f"{how} ambigu, porté par plusieurs communes : {gaz.names(candidates)} ; "
+        "précisez le code postal ou le code commune",
+        note,
+    )
 
 
 def _lost(problem: str, note) -> None:

@@ -11,14 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.anomalies import KEPT, REPAIRED, AnomalyLog
 from diagnostic._io.delimited import read_delimited, require
+from diagnostic.anomalies import KEPT, REPAIRED, AnomalyLog
 from diagnostic.territory.codes import normalise_codes
 
 #: INSEE event codes (MOD) after which the old code lives on in another commune.
-_EVENTS = {"10": "changement de nom", "31": "fusion simple", "32": "création de commune nouvelle",
-           "33": "fusion-association", "34": "transformation de fusion-association en fusion",
-           "41": "changement de code (département)", "50": "changement de code (chef-lieu)"}
+_EVENTS = {
+    "10": "changement de nom",
+    "31": "fusion simple",
+    "32": "création de commune nouvelle",
+    "33": "fusion-association",
+    "34": "transformation de fusion-association en fusion",
+    "41": "changement de code (département)",
+    "50": "changement de code (chef-lieu)",
+}
 _COLUMNS = ["event", "date", "old_code", "old_type", "old_name", "new_code", "new_type", "new_name"]
 
 
@@ -35,13 +41,19 @@ def read_changes(path) -> pd.DataFrame:
     frame = read_delimited(path).rename(columns=str.lower)
     require(frame, ["mod", "date_eff", "typecom_av", "com_av", "typecom_ap", "com_ap"], path)
     log = AnomalyLog(path.name)
-    out = pd.DataFrame({
-        "event": frame["mod"].str.strip(), "date": frame["date_eff"].str.strip(),
-        "old_code": normalise_codes(frame["com_av"], log, column="COM_AV"),
-        "old_type": frame["typecom_av"].str.strip(), "old_name": frame.get("libelle_av"),
-        "new_code": normalise_codes(frame["com_ap"], log, column="COM_AP"),
-        "new_type": frame["typecom_ap"].str.strip(), "new_name": frame.get("libelle_ap"),
-    }, columns=_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "event": frame["mod"].str.strip(),
+            "date": frame["date_eff"].str.strip(),
+            "old_code": normalise_codes(frame["com_av"], log, column="COM_AV"),
+            "old_type": frame["typecom_av"].str.strip(),
+            "old_name": frame.get("libelle_av"),
+            "new_code": normalise_codes(frame["com_ap"], log, column="COM_AP"),
+            "new_type": frame["typecom_ap"].str.strip(),
+            "new_name": frame.get("libelle_ap"),
+        },
+        columns=_COLUMNS,
+    )
     return out.dropna(subset=["old_code", "new_code"]).reset_index(drop=True).astype("string")
 
 
@@ -57,8 +69,11 @@ def vintage_mapping(communes: pd.DataFrame, changes: pd.DataFrame | None = None)
     current = set(communes.loc[communes["type"] == "COM", "commune_code"])
     step: dict[str, tuple[str, str]] = {}
     if changes is not None and len(changes):
-        moves = changes[changes["event"].isin(list(_EVENTS)) & (changes["new_type"] == "COM")
-                        & (changes["old_code"] != changes["new_code"])].sort_values("date")
+        moves = changes[
+            changes["event"].isin(list(_EVENTS))
+            & (changes["new_type"] == "COM")
+            & (changes["old_code"] != changes["new_code"])
+        ].sort_values("date")
         for row in moves.itertuples():  # later events overwrite earlier ones
             step[row.old_code] = (row.new_code, f"{_EVENTS[row.event]} le {row.date} (mvtcommune)")
     nested = communes[communes["type"].isin(["COMD", "COMA"]) & communes["parent_code"].notna()]
@@ -82,9 +97,15 @@ def vintage_mapping(communes: pd.DataFrame, changes: pd.DataFrame | None = None)
     return pd.DataFrame(rows, columns=["old_code", "new_code", "reason"]).astype("string")
 
 
-def to_vintage(codes: pd.Series, communes: pd.DataFrame, changes: pd.DataFrame | None = None,
-               *, file: str = "", column: str = "code commune", rows=None,
-               ) -> tuple[pd.Series, pd.DataFrame]:
+def to_vintage(
+    codes: pd.Series,
+    communes: pd.DataFrame,
+    changes: pd.DataFrame | None = None,
+    *,
+    file: str = "",
+    column: str = "code commune",
+    rows=None,
+) -> tuple[pd.Series, pd.DataFrame]:
     """Map `codes` to the study's geography and report what moved or could not be matched.
 
     Returns
@@ -104,17 +125,28 @@ def to_vintage(codes: pd.Series, communes: pd.DataFrame, changes: pd.DataFrame |
             out.append(code)
         elif code in target:
             out.append(target[code])
-            log.add(f"code d'un autre millésime ramené à {target[code]} : {why[code]}", REPAIRED,
-                    row=row, column=column, value=code)
+            log.add(
+                f"code d'un autre millésime ramené à {target[code]} : {why[code]}",
+                REPAIRED,
+                row=row,
+                column=column,
+                value=code,
+            )
         else:
             out.append(pd.NA)
-            log.add("code absent de la géographie de l'étude et d'aucune table de passage",
-                    KEPT, row=row, column=column, value=code)
+            log.add(
+                "code absent de la géographie de l'étude et d'aucune table de passage",
+                KEPT,
+                row=row,
+                column=column,
+                value=code,
+            )
     return pd.Series(pd.array(out, dtype="string"), index=codes.index), log.frame()
 
 
-def match_report(codes, reference, *, file: str, reference_name: str,
-                 column: str = "code commune") -> pd.DataFrame:
+def match_report(
+    codes, reference, *, file: str, reference_name: str, column: str = "code commune"
+) -> pd.DataFrame:
     """Anomalies for codes of `file` that `reference` does not hold (a join's leftovers).
 
     Returns
@@ -124,6 +156,10 @@ def match_report(codes, reference, *, file: str, reference_name: str,
     """
     log = AnomalyLog(file)
     for code in sorted(set(pd.Series(codes).dropna()) - set(pd.Series(reference).dropna())):
-        log.add(f"code absent de {reference_name} (millésimes différents ?)", KEPT,
-                column=column, value=code)
+        log.add(
+            f"code absent de {reference_name} (millésimes différents ?)",
+            KEPT,
+            column=column,
+            value=code,
+        )
     return log.frame()
