@@ -2,15 +2,8 @@ import pandas as pd
 import pytest
 
 from diagnostic import DiagnosticError
-from diagnostic.apps.roles import (
-    apply_statuses,
-    questions_without_role,
-    read_roles,
-    read_statuses,
-    with_roles,
-    write_roles,
-    write_statuses,
-)
+from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
+from diagnostic.forms.roles import questions_without_role, read_roles, with_roles, write_roles
 
 QUESTIONS = pd.DataFrame(
     {

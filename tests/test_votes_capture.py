@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.analysis.workshop import add_votes, compare_priorities, empty_votes, rank_votes
 
 
 def test_a_participant_voting_again_replaces_their_votes():

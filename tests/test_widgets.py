@@ -3,9 +3,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from diagnostic.analysis.statuses import read_statuses
 from diagnostic.apps.explorer import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
 from diagnostic.apps.review import collective_app, cooperation_app, roles_app
-from diagnostic.apps.roles import read_roles, read_statuses
+from diagnostic.forms.roles import read_roles
 
 
 @pytest.fixture

@@ -201,3 +201,34 @@ def test_example_diagnostic_has_every_analysis_table(example_diag):
     crossed = d.with_indicator_gaps(pd.DataFrame({"issue_id": ["enjeu_sante"], "gap": [0.3]}))
     assert crossed.regard_croise["quadrant"].tolist() == ["enjeu confirmé"]
     assert (crossed.afom["source"] == "indicateur").any()
+
+
+def test_a_tie_shares_its_rank_in_the_app_and_in_the_workbook():
+    # Two participants, one dot each on a different issue: the two issues weigh the same
+    # (0.5 of the room each), so both are first; the third issue, without votes, is third.
+    from diagnostic.analysis.workshop import rank_votes, shared_priorities
+
+    votes = pd.DataFrame(
+        {
+            "participant": ["Anne", "Bruno"],
+            "actor_type": ["association", "commune"],
+            "item_id": ["mobilite", "sante"],
+            "dots": [1, 1],
+        }
+    ).astype({"dots": "Int64"})
+    live = rank_votes(votes, {"mobilite": "Mobilité", "sante": "Santé", "emploi": "Emploi"})
+    assert dict(zip(live["item_id"], live["rank"])) == {"mobilite": 1, "sante": 1, "emploi": 3}
+    ranking = pd.DataFrame(
+        {
+            "issue_id": ["emploi", "mobilite", "sante"],
+            "label": ["Emploi", "Mobilité", "Santé"],
+            "rank": [1, 2, 3],
+            "support": [0.9, 0.8, 0.7],
+        }
+    )
+    shared = shared_priorities(ranking, votes)
+    assert dict(zip(shared["issue_id"], shared["workshop_rank"])) == {
+        "mobilite": 1,
+        "sante": 1,
+        "emploi": 3,
+    }

@@ -25,21 +25,17 @@ from diagnostic.analysis.issues import (
     rank_issues,
 )
 from diagnostic.analysis.network import actor_links, cooperation_graph, find_actor_communities
-from diagnostic.analysis.statuses import apply_statuses, read_statuses
+from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
 from diagnostic.analysis.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
-from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.analysis.workshop import (
+    add_votes,
+    compare_priorities,
     compare_rankings,
+    empty_votes,
+    rank_votes,
     read_votes,
     shared_priorities,
     write_votes_template,
-)
-from diagnostic.apps.roles import (
-    questions_without_role,
-    read_roles,
-    with_roles,
-    write_roles,
-    write_statuses,
 )
 from diagnostic.datasets import example_project, write_example
 from diagnostic.errors import DiagnosticError
@@ -55,6 +51,7 @@ from diagnostic.export import (
 
 # read: questionnaires, response exports, territory
 from diagnostic.forms import Form, apply_roles, read_form, read_limesurvey_structure, read_xlsform
+from diagnostic.forms.roles import questions_without_role, read_roles, with_roles, write_roles
 
 # present
 from diagnostic.plots import (

@@ -9,15 +9,14 @@ separator ``/``). ``write_example()`` regenerates the committed files identicall
 
 from __future__ import annotations
 
-import json
 import random
-import unicodedata
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from diagnostic._io.atomic import save_workbook
+from diagnostic._io.text import read_json, strip_accents
 
 SEED = 2026
 FORM_FILE = "formulaire_acteurs.xlsx"
@@ -308,12 +307,13 @@ def example_project() -> Path:
 
 
 def _load_communes(folder: Path) -> list[dict]:
-    with open(folder / "geo" / "communes.json", encoding="utf-8") as f:
-        return [c for c in json.load(f) if c["type"] == "commune-actuelle"]
+    return [
+        c for c in read_json(folder / "geo" / "communes.json") if c["type"] == "commune-actuelle"
+    ]
 
 
 def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return strip_accents(text)
 
 
 def _misspell(name: str, rng: random.Random) -> str:

@@ -6,15 +6,13 @@ Every builder takes a table of the library (named in its docstring), returns a n
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from diagnostic._io.text import read_json
 from diagnostic.analysis.cooperation import KIND_LABELS
 from diagnostic.i18n import code, label, text
 
@@ -462,7 +460,7 @@ def plot_choropleth(
         One choropleth trace restricted to the areas in `values`, map zoomed on them.
     """
     if not isinstance(geojson, dict):
-        geojson = json.loads(Path(geojson).read_text(encoding="utf-8"))
+        geojson = read_json(geojson)
     key = featureidkey.removeprefix("properties.")
     v = values.dropna(subset=[code])
     wanted = set(v[code].astype(str))

@@ -8,12 +8,12 @@ its category in the same commune, the same EPCI and the most willing of the terr
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from diagnostic._io.text import fold
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -81,15 +81,11 @@ def kind_labels(language: str = "fr") -> dict[str, str]:
     return KIND_LABELS_EN if language == "en" else KIND_LABELS
 
 
-def _ascii(text) -> str:
-    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-
-
 def willingness(value) -> float | None:
     """Score a willingness answer: 1 yes, 0.5 maybe or unknown, None for a refusal."""
     if value is None or value is pd.NA or not str(value).strip():
         return 0.5
-    text = _ascii(value)
+    text = fold(value)
     if text.startswith(("non", "no", "pas")) and not text.startswith("not sure"):
         return None
     if text.startswith(("oui", "yes", "y", "1")):
@@ -105,7 +101,7 @@ def normalise_text(text) -> str:
     """
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return ""
-    words = re.split(r"[^a-z0-9]+", _ascii(text))
+    words = re.split(r"[^a-z0-9]+", fold(text))
     return " ".join(w for w in words if w and w not in _STOPWORDS)
 
 

@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.atomic import atomic_path
+from diagnostic._io.text import fold
 from diagnostic.analysis.cooperation import (
     KIND_LABELS,
     KIND_LABELS_EN,
     STATUS_DEFAULT,
     STATUSES,
-    _ascii,
 )
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label
 from diagnostic.schemas import conform
+
+STATUS_COLUMNS = ["actors", "category", "kind", "status"]
 
 #: Headers of the workbook's opportunities sheet (French or English) -> table columns.
 _HEADERS = {
@@ -42,32 +45,36 @@ def read_statuses(path) -> pd.DataFrame:
         kind, actors, category, status (as written; see `apply_statuses`).
     """
     path = Path(path)
+    from diagnostic._io.sheets import read_rows, rows_to_frame, sheet_names
+    from diagnostic.readers.tables import read_table
+
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-        name = next((s for s in sheets if _ascii(s).startswith(_SHEETS)), next(iter(sheets)))
-        raw = sheets[name]
-        heads = raw.index[
-            raw.apply(lambda r: r.astype(str).map(_ascii).isin(["statut", "status"]).any(), axis=1)
-        ]
-        if not len(heads):
+        names = sheet_names(path)
+        name = next((s for s in names if fold(s).startswith(_SHEETS)), names[0])
+        rows = read_rows(path, name)
+        head = next(
+            (i for i, r in enumerate(rows) if any(fold(v) in ("statut", "status") for v in r if v)),
+            None,
+        )
+        if head is None:
             raise DiagnosticError(
                 "aucune colonne « Statut » dans la feuille des pistes.", file=path.name
             )
-        frame = raw.iloc[heads[0] + 1 :].set_axis(raw.iloc[heads[0]].tolist(), axis=1)
+        frame = rows_to_frame(rows[head:])
     else:
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+        frame = read_table(path).frame
     return _standard(frame)
 
 
 def _standard(frame: pd.DataFrame) -> pd.DataFrame:
-    heads = {_ascii(str(c)).strip(): c for c in frame.columns}
+    heads = {fold(str(c)).strip(): c for c in frame.columns}
     for code, shown in (("code ressource", "ressource"), ("resource code", "resource")):
         if code in heads:  # the workbook shows labels, and keeps the codes beside them
             frame = frame.drop(columns=[heads[shown]] if shown in heads else [])
             frame = frame.rename(columns={heads[code]: "category"})
     frame = frame.rename(
         columns=lambda c: (
-            _HEADERS.get(_ascii(str(c)).strip(), c) if _ascii(str(c)).strip() in _HEADERS else c
+            _HEADERS.get(fold(str(c)).strip(), c) if fold(str(c)).strip() in _HEADERS else c
         )
     )
     missing = [c for c in _KEYS + ["status"] if c not in frame.columns]
@@ -106,10 +113,31 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
         The `opportunities` table with the statuses kept.
     """
     prev = read_statuses(previous) if isinstance(previous, (str, Path)) else _standard(previous)
-    known = {_ascii(shown): s for s in STATUSES for shown in (s, label(s, "en"))}
-    prev = prev.assign(status=prev["status"].map(lambda s: known.get(_ascii(s).strip())))
+    known = {fold(shown): s for s in STATUSES for shown in (s, label(s, "en"))}
+    prev = prev.assign(status=prev["status"].map(lambda s: known.get(fold(s).strip())))
     prev = prev.dropna(subset=["status"]).drop_duplicates(_KEYS, keep="last")
     keys = opportunities[_KEYS].astype(object)
     kept = keys.merge(prev, on=_KEYS, how="left")["status"]
     status = kept.where(kept.notna(), opportunities["status"].fillna(STATUS_DEFAULT).to_numpy())
     return conform(opportunities.assign(status=status.to_numpy()), "opportunities")
+
+
+def status_table(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """actors, category, kind, status of every opportunity: what the workshop decides."""
+    return opportunities.reindex(columns=STATUS_COLUMNS).reset_index(drop=True)
+
+
+def write_statuses(opportunities: pd.DataFrame, path) -> Path:
+    """Save the status of every opportunity (« à valider », « validé », « écarté »)."""
+    table = status_table(opportunities)
+    bad = table.loc[~table["status"].isin(STATUSES), "status"]
+    if len(bad):
+        raise DiagnosticError(
+            f"statut inconnu « {bad.iloc[0]} ». Statuts possibles : {', '.join(STATUSES)}.",
+            file=Path(path).name,
+            column="status",
+        )
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    return path

@@ -1,4 +1,10 @@
-"""Workshop votes (dot voting) and the priorities shared between survey and workshop."""
+"""Workshop votes (dot voting) and the priorities shared between survey and workshop.
+
+A participant spreads a few dots over the items (issues or opportunities). Each participant
+weighs the same: their dots are normalised to a share of 1 before items are ranked, so that
+someone who puts many dots does not count more. One rule ranks the votes everywhere (the
+live capture of the app, the workbook's shared priorities): equal weights share a rank.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from scipy.stats import spearmanr
 
-from diagnostic.analysis.cooperation import _ascii
+from diagnostic._io.text import fold
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label, text
@@ -24,6 +30,131 @@ HEADERS = {
     "gommettes": "dots",
 }
 GAINED, LOST, STABLE = "gagne du terrain", "perd du terrain", "stable"
+
+
+VOTE_COLUMNS = {
+    "participant": "string",
+    "actor_type": "string",
+    "item_id": "string",
+    "dots": "Int64",
+}
+
+
+def empty_votes() -> pd.DataFrame:
+    """An empty `votes` table: participant, actor_type, item_id, dots."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VOTE_COLUMNS.items()})
+
+
+def add_votes(
+    votes: pd.DataFrame, participant: str, actor_type: str | None, dots: dict[str, int]
+) -> pd.DataFrame:
+    """Return `votes` with one participant's dots, replacing what they gave before.
+
+    Items with zero dots are not kept.
+
+    >>> v = add_votes(empty_votes(), "Anne", "association", {"mobilite": 2, "emploi": 0})
+    >>> v[["participant", "item_id", "dots"]].values.tolist()
+    [['Anne', 'mobilite', 2]]
+    """
+    participant = str(participant).strip()
+    if not participant:
+        raise ValueError("indiquez le nom (ou un pseudonyme) du participant.")
+    if any(int(n) < 0 for n in dots.values()):
+        raise ValueError("le nombre de gommettes ne peut pas être négatif.")
+    new = pd.DataFrame(
+        {
+            "participant": participant,
+            "actor_type": actor_type,
+            "item_id": list(dots),
+            "dots": [int(n) for n in dots.values()],
+        }
+    )
+    new = new[new["dots"] > 0].astype(VOTE_COLUMNS)
+    kept = votes[votes["participant"] != participant]
+    return pd.concat([kept, new], ignore_index=True).astype(VOTE_COLUMNS)
+
+
+def rank_votes(votes: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rank items by votes normalised per participant.
+
+    Parameters
+    ----------
+    votes : DataFrame
+        The `votes` table.
+    labels : dict, optional
+        item_id -> label; items without a vote are listed with zero.
+
+    Returns
+    -------
+    DataFrame
+        item_id, label, participants (Int64), dots (Int64), weight (Float64, sum of each
+        participant's share), share (Float64, weight / participants), rank (Int64).
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"participant": ["a", "a", "b"], "actor_type": ["x"] * 3,
+    ...                   "item_id": ["i1", "i2", "i2"], "dots": [3, 1, 1]})
+    >>> rank_votes(v)[["item_id", "weight"]].values.tolist()
+    [['i2', 1.25], ['i1', 0.75]]
+    """
+    labels = labels or {}
+    out, voters = _vote_weights(votes)
+    items = list(dict.fromkeys([*labels, *out.index]))
+    out = out.reindex(items).fillna(0).rename_axis("item_id").reset_index()
+    out["share"] = out["weight"] / max(voters, 1)
+    out["label"] = out["item_id"].map(lambda i: labels.get(i, i))
+    out["rank"] = _vote_rank(out["weight"])
+    out = out.sort_values(["rank", "dots", "item_id"], ascending=[True, False, True])
+    return out.astype(
+        {
+            "item_id": "string",
+            "label": "string",
+            "participants": "Int64",
+            "dots": "Int64",
+            "weight": "Float64",
+            "share": "Float64",
+            "rank": "Int64",
+        }
+    )[["item_id", "label", "participants", "dots", "weight", "share", "rank"]].reset_index(
+        drop=True
+    )
+
+
+def compare_priorities(ranking: pd.DataFrame, votes_ranking: pd.DataFrame) -> pd.DataFrame:
+    """Survey rank beside workshop rank for each issue (for the slope chart).
+
+    Returns
+    -------
+    DataFrame
+        item_id, label, survey_rank, workshop_rank (Int64; missing when not voted on).
+    """
+    left = ranking[["issue_id", "label", "rank"]].rename(
+        columns={"issue_id": "item_id", "rank": "survey_rank"}
+    )
+    right = votes_ranking[["item_id", "rank"]].rename(columns={"rank": "workshop_rank"})
+    return left.merge(right, on="item_id", how="left").astype(
+        {"survey_rank": "Int64", "workshop_rank": "Int64"}
+    )
+
+
+def _vote_weights(votes: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Each item's votes, every participant's dots normalised to a share of 1.
+
+    Returns the frame indexed by item_id (participants, dots, weight = sum of the shares
+    the item received) and the number of participants who voted.
+    """
+    v = votes[votes["dots"].fillna(0) > 0]
+    total = v.groupby("participant")["dots"].transform("sum")
+    v = v.assign(part=v["dots"].astype(float) / total.astype(float))
+    out = v.groupby("item_id").agg(
+        participants=("participant", "nunique"), dots=("dots", "sum"), weight=("part", "sum")
+    )
+    return out, int(v["participant"].nunique())
+
+
+def _vote_rank(weight: pd.Series) -> pd.Series:
+    """Workshop rank of each item: 1 for the heaviest, equal weights share their rank."""
+    return weight.astype(float).round(12).rank(ascending=False, method="min").astype(int)
 
 
 @dataclass(frozen=True)
@@ -99,12 +230,10 @@ def read_votes(path, item_ids=None) -> Votes:
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier de votes introuvable.", file=str(path))
-    raw = (
-        pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-        if path.suffix.lower() == ".csv"
-        else pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
-    )
-    frame = raw.rename(columns=lambda c: HEADERS.get(_ascii(str(c)).strip(), str(c).strip()))
+    from diagnostic.readers.tables import read_table
+
+    raw = read_table(path).frame
+    frame = raw.rename(columns=lambda c: HEADERS.get(fold(str(c)).strip(), str(c).strip()))
     missing = [c for c in ("participant", "item_id", "dots") if c not in frame.columns]
     if missing:
         raise DiagnosticError(
@@ -188,14 +317,10 @@ def shared_priorities(
     DataFrame
         The `shared_priorities` table, in workshop order.
     """
-    v = votes[votes["dots"].fillna(0) > 0].astype({"dots": float})
-    share = v["dots"] / v.groupby("participant")["dots"].transform("sum")
-    voters = v["participant"].nunique()
-    by_item = (
-        v.assign(share=share)
-        .groupby("item_id")
-        .agg(workshop_share=("share", "sum"), participants=("participant", "nunique"))
-    )
+    by_item, voters = _vote_weights(votes)
+    by_item = by_item.rename(columns={"weight": "workshop_share"})[
+        ["workshop_share", "participants"]
+    ]
     out = (
         issue_ranking[["issue_id", "label", "rank", "support"]]
         .rename(columns={"rank": "survey_rank"})
@@ -204,7 +329,7 @@ def shared_priorities(
     out["workshop_share"] = out["workshop_share"].astype(float) / voters if voters else float("nan")
     out["workshop_share"] = out["workshop_share"].fillna(0.0)
     out["participants"] = out["participants"].fillna(0)
-    out["workshop_rank"] = out["workshop_share"].rank(ascending=False, method="min")
+    out["workshop_rank"] = _vote_rank(out["workshop_share"])
     out["shift"] = out["survey_rank"].astype(int) - out["workshop_rank"].astype(int)
     out["trend"] = [
         label(GAINED if s > 0 else LOST if s < 0 else STABLE, language) for s in out["shift"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-import tomllib
 import traceback
 from pathlib import Path
 
@@ -19,8 +18,9 @@ import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 
+from diagnostic._io.text import read_toml
 from diagnostic.analysis.explore import actor_type_labels, prepare_explorer
-from diagnostic.analysis.votes import add_votes, compare_priorities, empty_votes, rank_votes
+from diagnostic.analysis.workshop import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.plots import (
     _wrap,  # the heatmap's column labels
     plot_group_heatmap,
@@ -63,7 +63,7 @@ def output_from_env() -> Path:
 
 def boundaries_of(project) -> Path | None:
     """The ``[geography] boundaries`` GeoJSON of a project file, when it declares one."""
-    data = tomllib.loads(Path(project.file).read_text(encoding="utf-8"))
+    data = read_toml(project.file)
     value = (data.get("geography") or {}).get("boundaries")
     path = Path(project.file).parent / value if value else None
     return path if path and path.exists() else None

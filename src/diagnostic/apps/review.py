@@ -1,6 +1,6 @@
 """Apps where the consultant or the workshop decides: question roles, opportunity statuses.
 
-Same pattern as `diagnostic.apps.explorer`: controls → library function (`diagnostic.apps.roles`)
+Same pattern as `diagnostic.apps.explorer`: controls → library function (`diagnostic.forms.roles`, `diagnostic.analysis.statuses`)
 → figure builder → FigureWidget in place; errors in the ``errors`` Output panel.
 """
 
@@ -15,18 +15,26 @@ import plotly.graph_objects as go
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
 from diagnostic.analysis.explore import actor_type_labels, resource_labels, resource_network
 from diagnostic.analysis.labels import relabel
+from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
 from diagnostic.apps.explorer import _WIDE, App, update_figure
-from diagnostic.apps.roles import (
-    ROLE_LABELS,
-    apply_statuses,
-    questions_without_role,
-    read_statuses,
-    role_table,
-    write_roles,
-    write_statuses,
-)
+from diagnostic.forms.roles import questions_without_role, role_table, write_roles
 from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
 
+#: French label of each question role, for the role editor.
+ROLE_LABELS = {
+    "actor_name": "nom de la structure",
+    "actor_type": "type d'acteur",
+    "sector": "secteur",
+    "commune": "commune",
+    "contact": "contact (donnée personnelle)",
+    "issue": "enjeux (choix multiple)",
+    "issue_importance": "importance d'un enjeu (échelle)",
+    "need": "besoin",
+    "offer": "offre",
+    "cooperation": "volonté de coopérer",
+    "free_text": "texte libre",
+    "other": "autre",
+}
 NO_ROLE = "(aucun rôle)"
 SORTS = {"score": "Score", "category": "Ressource", "kind": "Type de piste", "status": "Statut"}
 
@@ -41,7 +49,7 @@ class RolesApp(App):
     roles : dict of question_id -> ipywidgets.Dropdown
     themes : dict of question_id -> ipywidgets.Text
     save : ipywidgets.Button
-        Writes `table()` to `path` with `diagnostic.apps.roles.write_roles`.
+        Writes `table()` to `path` with `diagnostic.forms.roles.write_roles`.
     """
 
     def __init__(self, questions: pd.DataFrame, path):
@@ -122,7 +130,7 @@ class CooperationApp(App):
     page : ipywidgets.BoundedIntText
     statuses : list of ipywidgets.ToggleButtons, one per shown match
     save : ipywidgets.Button
-        Writes every status to `path` with `diagnostic.apps.roles.write_statuses`.
+        Writes every status to `path` with `diagnostic.analysis.statuses.write_statuses`.
     opportunities : DataFrame
         The `opportunities` table with the statuses chosen so far.
     table, network : plotly FigureWidget

@@ -10,10 +10,10 @@ guess for a real questionnaire.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
+from diagnostic._io.text import fold
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
@@ -27,8 +27,7 @@ _MAX_CHOICES = 15
 
 def slug(text: str, taken: set[str]) -> str:
     """A short, readable, unique question id from a header ("Vous êtes venu:" -> vous_etes_venu)."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words = re.findall(r"[a-z0-9]+", fold(text))
     base, out = "", []
     for w in words:
         if len("_".join(out + [w])) > 30:

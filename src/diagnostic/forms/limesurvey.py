@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.text import read_text
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.limesurvey_fields import field_texts, rank_slots
@@ -114,10 +115,7 @@ def read_limesurvey_structure(path, language: str | None = None) -> Form:
 
 
 def _read_txt_records(path: Path, language: str | None) -> _Structure:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="cp1252")
+    text = read_text(path)
     rows = list(csv.reader(text.splitlines(keepends=True), delimiter="\t"))
     if not rows or rows[0][:3] != ["class", "type/scale", "name"]:
         raise DiagnosticError(

@@ -7,15 +7,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io.atomic import atomic_path
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form
 from diagnostic.schemas import conform
 
+ROLE_COLUMNS = ["question_id", "role", "theme"]
 
-def _read_roles(path: Path) -> pd.DataFrame:
+
+def read_roles(path, log: AnomalyLog | None = None) -> pd.DataFrame:
+    """Read a roles sheet: CSV or workbook with ``question_id``, ``role`` and optionally
+    ``theme``.
+
+    One rule for every caller: roles are compared in lower case, and a role that is not one
+    of `ROLES` becomes ``other``, reported in `log` when one is given.
+
+    Returns
+    -------
+    DataFrame
+        question_id, role, theme (strings), one row per non-empty question_id, in file order,
+        with the file's row number as index.
+    """
     from diagnostic.readers.tables import read_table
 
+    path = Path(path)
     frame = read_table(path).frame
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     for needed in ("question_id", "role"):
@@ -26,7 +42,73 @@ def _read_roles(path: Path) -> pd.DataFrame:
                 file=path.name,
                 row=1,
             )
-    return frame
+    out = frame.reindex(columns=ROLE_COLUMNS).astype("string")
+    out.index = range(2, len(out) + 2)
+    out["question_id"] = out["question_id"].str.strip()
+    out["role"] = out["role"].str.strip().str.lower()
+    out["theme"] = out["theme"].str.strip()
+    out = out.replace("", pd.NA)
+    out = out[out["question_id"].notna()]
+    unknown = out["role"].notna() & ~out["role"].isin(ROLES)
+    for row, value in out.loc[unknown, "role"].items():
+        if log is not None:
+            log.add(
+                f"rôle inconnu (rôles possibles : {', '.join(ROLES)}) : rôle « other »",
+                KEPT,
+                row=row,
+                column="role",
+                value=value,
+            )
+    out.loc[unknown, "role"] = "other"
+    return out
+
+
+def questions_without_role(questions: pd.DataFrame) -> pd.DataFrame:
+    """Questions whose role is empty: the ones the consultant must still qualify."""
+    role = questions["role"].astype("string").str.strip()
+    return questions[role.isna() | (role == "")].reset_index(drop=True)
+
+
+def role_table(questions: pd.DataFrame) -> pd.DataFrame:
+    """question_id, role, theme for every question, ready to edit and save."""
+    out = questions.reindex(columns=ROLE_COLUMNS).astype("string")
+    return out.reset_index(drop=True)
+
+
+def write_roles(roles: pd.DataFrame, path) -> Path:
+    """Write a roles CSV (question_id,role,theme), checking every role.
+
+    Raises
+    ------
+    DiagnosticError
+        When a role is not one of `diagnostic.forms.model.ROLES`.
+    """
+    roles = roles.reindex(columns=ROLE_COLUMNS)
+    given = roles["role"].dropna()
+    bad = given[~given.isin(ROLES)]
+    if len(bad):
+        row = int(bad.index[0])
+        raise DiagnosticError(
+            f"rôle inconnu « {bad.iloc[0]} » pour la question "
+            f"{roles.at[row, 'question_id']}. Rôles possibles : {', '.join(ROLES)}.",
+            file=Path(path).name,
+            column="role",
+        )
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        roles.to_csv(tmp, index=False, encoding="utf-8")
+    return path
+
+
+def with_roles(questions: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
+    """Return `questions` with the roles (and non-empty themes) of `roles` applied."""
+    chosen = roles.dropna(subset=["role"]).set_index("question_id")
+    out = questions.copy()
+    role = out["question_id"].map(chosen["role"])
+    out["role"] = role.fillna(out["role"]).astype("string")
+    theme = out["question_id"].map(chosen["theme"].dropna())
+    out["theme"] = theme.fillna(out["theme"]).astype("string")
+    return out
 
 
 def apply_roles(form: Form, path) -> Form:
@@ -53,15 +135,12 @@ def apply_roles(form: Form, path) -> Form:
         enjeu_mobilite,issue_importance,Mobilité
     """
     path = Path(path)
-    frame = _read_roles(path)
     log = AnomalyLog(path.name)
+    frame = read_roles(path, log)
     questions = form.questions.copy()
     index = {q: i for i, q in enumerate(questions["question_id"])}
-    for row, rec in enumerate(frame.to_dict("records"), start=2):
-        qid = (rec.get("question_id") or "").strip()
-        role = (rec.get("role") or "").strip().lower()
-        if not qid:
-            continue
+    for row, rec in frame.iterrows():
+        qid, role, theme = rec["question_id"], rec["role"], rec["theme"]
         if qid not in index:
             log.add(
                 "question inconnue du formulaire : ligne ignorée",
@@ -71,19 +150,18 @@ def apply_roles(form: Form, path) -> Form:
                 value=qid,
             )
             continue
-        if role not in ROLES:
+        if pd.isna(role):
             log.add(
                 f"rôle inconnu (rôles possibles : {', '.join(ROLES)}) : rôle « other »",
                 KEPT,
                 row=row,
                 column="role",
-                value=role,
+                value="",
             )
             role = "other"
         questions.loc[index[qid], "role"] = role
-        theme = rec.get("theme")
-        if isinstance(theme, str) and theme.strip():
-            questions.loc[index[qid], "theme"] = theme.strip()
+        if pd.notna(theme):
+            questions.loc[index[qid], "theme"] = theme
     anomalies = pd.concat([form.anomalies, log.frame()], ignore_index=True)
     return dataclasses.replace(
         form, questions=conform(questions, "questions"), anomalies=conform(anomalies, "anomalies")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic._io.progress import bar
+from diagnostic._io.text import read_toml
 from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers
 from diagnostic.analysis.divergence import find_divergences, type_similarity
@@ -106,12 +106,9 @@ def _path(base: Path, value, key: str, file: Path) -> Path:
 def read_project(path) -> Project:
     """Read a project file (see DESIGN.md, "Project file"); paths are relative to it."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DiagnosticError("fichier de projet introuvable.", file=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(f"fichier de projet TOML illisible : {exc}", file=path.name) from None
+    if not path.is_file():
+        raise DiagnosticError("fichier de projet introuvable.", file=str(path))
+    data = read_toml(path)
     base = path.parent
     surveys = data.get("survey") or []
     if not surveys:
@@ -504,9 +501,7 @@ def _analysis(
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
-    coords = (
-        pd.read_csv(project.centroids, dtype={"commune_code": str}) if project.centroids else None
-    )
+    coords = _read_centroids(project.centroids) if project.centroids else None
     opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
@@ -572,3 +567,31 @@ def _read_geography(project: Project):
             )
         )
     return communes, epci, indicators, changes, anomalies
+
+
+def _read_centroids(path) -> pd.DataFrame:
+    """commune_code, lat, lon of the ``[geography] centroids`` file, through the safe reader."""
+    from diagnostic.readers.tables import read_table
+
+    frame = read_table(path).frame
+    missing = [c for c in ("commune_code", "lat", "lon") if c not in frame.columns]
+    if missing:
+        raise DiagnosticError(
+            f"colonnes manquantes dans le fichier des centres de communes : {', '.join(missing)}.",
+            file=Path(path).name,
+            row=1,
+        )
+    coords = frame[["commune_code", "lat", "lon"]].astype("string")
+    for col in ("lat", "lon"):
+        values = pd.to_numeric(coords[col].str.replace(",", ".", regex=False), errors="coerce")
+        bad = values.isna() & coords[col].notna()
+        if bad.any():
+            row = int(bad.to_numpy().argmax()) + 2
+            raise DiagnosticError(
+                "coordonnée illisible : attendu un nombre décimal.",
+                file=Path(path).name,
+                row=row,
+                column=col,
+            )
+        coords[col] = values.astype(float)
+    return coords

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic._io.delimited import read_delimited
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
+from diagnostic._io.text import read_json
 from diagnostic.anomalies import AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
@@ -18,15 +18,7 @@ _ETALAB_TYPES = {"commune-actuelle": "COM", "commune-deleguee": "COMD", "commune
 
 
 def _load_json(path: Path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        raise DiagnosticError("fichier introuvable.", file=str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(
-            f"fichier JSON illisible (ligne {getattr(exc, 'lineno', '?')}).", file=path.name
-        ) from None
+    return read_json(path)
 
 
 def read_communes(path, *, with_anomalies: bool = False):

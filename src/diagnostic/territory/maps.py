@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from diagnostic._io.text import read_json
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 
@@ -15,15 +15,9 @@ from diagnostic.errors import DiagnosticError
 def read_boundaries(path) -> dict:
     """Read a GeoJSON FeatureCollection of communes (properties ``code`` and ``nom``)."""
     path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise DiagnosticError("fichier de contours introuvable.", file=str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(
-            f"GeoJSON illisible (ligne {getattr(exc, 'lineno', '?')}).", file=path.name
-        ) from None
+    if not path.is_file():
+        raise DiagnosticError("fichier de contours introuvable.", file=str(path))
+    data = read_json(path)
     features = data.get("features") if isinstance(data, dict) else None
     if not features or not all("code" in (f.get("properties") or {}) for f in features):
         raise DiagnosticError(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from diagnostic._io.text import fold
 
 _ARTICLES = {"le", "la", "les", "l"}
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -28,8 +29,7 @@ def normalise_name(name: str) -> str:
     """
     text = _TRAILING_ARTICLE.sub("", str(name).translate(_LIGATURES).strip())
     text = re.sub(r"\bs/\s*", "sur ", text, flags=re.IGNORECASE)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = [_ABBREVIATIONS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", text.lower()).split()]
+    words = [_ABBREVIATIONS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", fold(text)).split()]
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
     return " ".join(words)
