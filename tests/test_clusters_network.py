@@ -86,28 +86,86 @@ def test_same_inputs_give_same_clusters_whatever_the_row_order(rnd):
 
 
 def test_cooperation_graph_nodes_and_edges():
-    actors = pd.DataFrame({"actor_id": ["a", "b"], "actor_type": ["association", pd.NA]})
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["a", "b", "c"],
+            "actor_type": ["association", pd.NA, "commune"],
+            "commune_code": ["61050", "61116", pd.NA],
+        }
+    )
     responses = _support([("a", "association", "x", True), ("b", None, "x", False)])
-    needs = pd.DataFrame({"actor_id": ["a"], "category": ["locaux"]})
+    needs = pd.DataFrame({"actor_id": ["a", "c"], "category": ["locaux", "autre"]})
     offers = pd.DataFrame({"actor_id": ["b", "a"], "category": ["locaux", "locaux"]})
+    opp = pd.DataFrame(
+        {
+            "kind": ["reciprocal", "direct"],
+            "need_actor": ["a", "a"],
+            "offer_actor": ["b", "b"],
+            "category": ["locaux ↔ vehicule", "locaux"],
+            "actors": ["a ; b", "a ; b"],
+            "score": [0.9, 0.7],
+            "status": ["validé", "à valider"],
+        }
+    )
+    g = cooperation_graph(actors, responses, needs, offers, opp)
+    assert g.nodes["a"] == {
+        "kind": "actor",
+        "label": "a",
+        "actor_type": "association",
+        "commune_code": "61050",
+    }
+    assert g.nodes["b"]["actor_type"] == "" and g.nodes["c"]["commune_code"] == ""
+    assert (
+        g.nodes["issue:x"]["kind"] == "issue" and g.nodes["resource:locaux"]["kind"] == "resource"
+    )
+    assert "resource:autre" not in g  # the catch-all is no shared resource
+    assert not g.has_edge("b", "issue:x")
+    assert g.edges["a", "resource:locaux"]["relation"] == "besoin et offre"
+    # the reciprocal exchange, listed first, is the pair's edge
+    assert g.edges["a", "b"] == {
+        "relation": "reciprocal",
+        "weight": 0.9,
+        "category": "locaux ↔ vehicule",
+        "score": 0.9,
+        "status": "validé",
+    }
+
+
+def test_every_view_draws_the_same_graph():
+    # the app's resource network and the exported opportunity graph are layers of one graph:
+    # same node names, same attributes
+    from diagnostic.analysis.explore import resource_network
+    from diagnostic.export.network import opportunity_graph
+
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["a", "b", "c"],
+            "actor_type": ["association", "commune", "ferme"],
+            "commune_code": ["61050", "61116", "61001"],
+        }
+    )
+    needs = pd.DataFrame({"actor_id": ["a"], "category": ["locaux"]})
+    offers = pd.DataFrame({"actor_id": ["b"], "category": ["locaux"]})
     opp = pd.DataFrame(
         {
             "kind": ["direct"],
             "need_actor": ["a"],
             "offer_actor": ["b"],
+            "category": ["locaux"],
             "actors": ["a ; b"],
-            "score": [0.9],
+            "score": [0.5],
+            "status": ["à valider"],
         }
     )
-    g = cooperation_graph(actors, responses, needs, offers, opp)
-    assert g.nodes["a"] == {"kind": "actor", "label": "a", "actor_type": "association"}
-    assert g.nodes["b"]["actor_type"] == ""
-    assert (
-        g.nodes["issue:x"]["kind"] == "issue" and g.nodes["resource:locaux"]["kind"] == "resource"
-    )
-    assert not g.has_edge("b", "issue:x")
-    assert g.edges["a", "resource:locaux"]["relation"] == "besoin et offre"
-    assert g.edges["a", "b"] == {"relation": "direct", "weight": 0.9}
+    full = cooperation_graph(actors, None, needs, offers, opp)
+    resources = resource_network(needs, offers, actors, {"locaux": "Locaux"})
+    pairs = opportunity_graph(opp, actors)
+    assert sorted(resources.nodes) == ["a", "b", "resource:locaux"]  # c needs nothing
+    assert resources.nodes["resource:locaux"]["label"] == "Locaux"
+    assert sorted(pairs.nodes) == ["a", "b"]
+    for node in ("a", "b"):
+        assert resources.nodes[node] == pairs.nodes[node] == full.nodes[node]
+    assert pairs.edges["a", "b"] == full.edges["a", "b"]
 
 
 def test_example_groups_and_graph(example_diag):

@@ -547,7 +547,7 @@ def plot_cooperation_network(
         columns=["node", "actor_type"],
     )
     for i, (kind, sub) in enumerate(actors.groupby("actor_type", sort=True)):
-        name = _label(type_labels, kind)
+        name = _label(type_labels, kind) if kind else text("plot.unspecified")
         data.append(
             {
                 "type": "scatter",

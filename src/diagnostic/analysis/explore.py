@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.analysis.issues import _issue_label, outside_repeats  # one wording rule for labels
+from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.tallies import IssueTally, Tally, _objects, tally, tally_responses
 
 NOT_GIVEN = "non précisé"
@@ -296,32 +297,16 @@ def resource_network(
 ) -> nx.Graph:
     """Two-mode network: actors linked to the resources they need or offer.
 
-    Nodes carry ``kind`` (``actor`` or ``resource``), ``label`` and, for actors,
-    ``actor_type``; edges carry ``relation`` (``besoin`` or ``offre``). Resources
-    in the "autre" catch-all category are left out.
+    The needs-and-offers layers of `diagnostic.analysis.network.cooperation_graph`, with
+    only the actors that need or offer something.
 
     Returns
     -------
     networkx.Graph
     """
-    labels = category_labels or {}
-    types = actors.set_index("actor_id")["actor_type"].fillna(NOT_GIVEN)
-    graph = nx.Graph()
-    for relation, table in (("besoin", needs), ("offre", offers)):
-        table = table[table["category"].notna() & (table["category"] != "autre")]
-        for actor, category in (
-            table[["actor_id", "category"]].drop_duplicates().itertuples(index=False)
-        ):
-            graph.add_node(
-                actor, kind="actor", label=actor, actor_type=str(types.get(actor, NOT_GIVEN))
-            )
-            node = f"ressource:{category}"
-            graph.add_node(node, kind="resource", label=labels.get(category, category))
-            if graph.has_edge(actor, node):
-                graph.edges[actor, node]["relation"] = "besoin et offre"
-            else:
-                graph.add_edge(actor, node, relation=relation)
-    return graph
+    return cooperation_graph(
+        actors, needs=needs, offers=offers, resource_labels=category_labels, linked_only=True
+    )
 
 
 def resource_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:

@@ -93,43 +93,89 @@ def find_actor_communities(responses: pd.DataFrame, settings: Settings = Setting
     return sorted(groups, key=lambda g: (-len(g["actors"]), g["actors"]))
 
 
+#: Node names of the cooperation graph: an actor is its pseudonymous id.
+ISSUE_PREFIX, RESOURCE_PREFIX = "issue:", "resource:"
+#: Resources in this catch-all category are no shared resource: never a node.
+OTHER_RESOURCE = "autre"
+
+
 def cooperation_graph(
     actors: pd.DataFrame,
-    responses: pd.DataFrame,
-    needs: pd.DataFrame,
-    offers: pd.DataFrame,
-    opportunities: pd.DataFrame,
+    responses: pd.DataFrame | None = None,
+    needs: pd.DataFrame | None = None,
+    offers: pd.DataFrame | None = None,
+    opportunities: pd.DataFrame | None = None,
+    *,
+    resource_labels: dict[str, str] | None = None,
+    linked_only: bool = False,
 ) -> nx.Graph:
-    """Actors, issues and resources as one graph, ready for a GEXF export.
+    """Actors with the issues they support, the resources they need or offer and the
+    cooperation opportunities between them: the one graph every view and export draws from.
 
-    Nodes carry ``kind`` (actor, issue, resource), ``label`` and ``actor_type``; edges carry
-    ``relation`` (soutient, besoin, offre, or the opportunity kind) and ``weight``.
+    Each layer is added when its table is given. Nodes: actors (their id; ``kind`` actor,
+    ``label``, ``actor_type``, ``commune_code``), issues (``issue:<id>``, kind issue) and
+    resources (``resource:<category>``, kind resource; the « autre » catch-all left out).
+    Edges carry ``relation`` (soutient, besoin, offre, « besoin et offre », or the
+    opportunity's kind) and ``weight``; opportunity edges also ``category``, ``score`` and
+    ``status``, and the first listed opportunity of a pair of actors is kept (a reciprocal
+    exchange is listed before its direct halves).
+
+    Parameters
+    ----------
+    linked_only : bool
+        Keep only the actors that have at least one edge.
+
+    Returns
+    -------
+    networkx.Graph
     """
+    labels = resource_labels or {}
     graph = nx.Graph()
-    for a in actors.sort_values("actor_id").itertuples():
+    people = actors.reindex(columns=["actor_id", "actor_type", "commune_code"])
+    for a in people.sort_values("actor_id").itertuples():
         graph.add_node(
             a.actor_id,
             kind="actor",
             label=a.actor_id,
             actor_type="" if pd.isna(a.actor_type) else str(a.actor_type),
+            commune_code="" if pd.isna(a.commune_code) else str(a.commune_code),
         )
-    support = responses[responses["supports"]].sort_values(["issue_id", "actor_id"])
-    for issue, label in support.drop_duplicates("issue_id")[["issue_id", "label"]].values:
-        graph.add_node(f"issue:{issue}", kind="issue", label=str(label), actor_type="")
-    graph.add_edges_from(
-        ((a, f"issue:{i}") for a, i in support[["actor_id", "issue_id"]].values),
-        relation="soutient",
-        weight=1.0,
-    )
+    if responses is not None:
+        support = responses[responses["supports"]].sort_values(["issue_id", "actor_id"])
+        for issue, label in support.drop_duplicates("issue_id")[["issue_id", "label"]].values:
+            graph.add_node(ISSUE_PREFIX + str(issue), kind="issue", label=str(label))
+        graph.add_edges_from(
+            ((a, ISSUE_PREFIX + str(i)) for a, i in support[["actor_id", "issue_id"]].values),
+            relation="soutient",
+            weight=1.0,
+        )
     for relation, table in (("besoin", needs), ("offre", offers)):
-        for a, cat in table.dropna(subset=["category"])[["actor_id", "category"]].values:
-            node = f"resource:{cat}"
-            graph.add_node(node, kind="resource", label=str(cat), actor_type="")
+        if table is None:
+            continue
+        table = table[table["category"].notna() & (table["category"] != OTHER_RESOURCE)]
+        for a, cat in table[["actor_id", "category"]].drop_duplicates().values:
+            node = RESOURCE_PREFIX + str(cat)
+            graph.add_node(node, kind="resource", label=str(labels.get(cat, cat)))
             if graph.has_edge(a, node) and graph.edges[a, node]["relation"] != relation:
                 graph.edges[a, node]["relation"] = "besoin et offre"
             else:
                 graph.add_edge(a, node, relation=relation, weight=1.0)
-    pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
-    for o in pairs.sort_values(["score", "actors"], ascending=[True, True]).itertuples():
-        graph.add_edge(o.need_actor, o.offer_actor, relation=str(o.kind), weight=float(o.score))
+    if opportunities is not None:
+        pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
+        for o in pairs.itertuples():
+            if graph.has_edge(o.need_actor, o.offer_actor):
+                continue
+            graph.add_edge(
+                o.need_actor,
+                o.offer_actor,
+                relation=str(o.kind),
+                weight=float(o.score),
+                category=o.category,
+                score=float(o.score),
+                status=o.status,
+            )
+    if linked_only:
+        graph.remove_nodes_from(
+            [n for n, d in graph.nodes(data="kind") if d == "actor" and not graph.degree(n)]
+        )
     return graph

@@ -27,8 +27,11 @@ def write_outputs(diag, outdir) -> dict[str, Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     graph = opportunity_graph(diag.opportunities, diag.actors)
-    network = {"gexf": to_gexf(graph, outdir / "reseau" / "cooperation.gexf")}
-    network["kumu_elements"], network["kumu_connections"] = to_kumu(graph, outdir / "reseau")
+    language = diag.settings.language
+    network = {"gexf": to_gexf(graph, outdir / "reseau" / "cooperation.gexf", language)}
+    network["kumu_elements"], network["kumu_connections"] = to_kumu(
+        graph, outdir / "reseau", language
+    )
     return {
         **network,
         "workbook": to_workbook(diag, outdir / "diagnostic.xlsx"),

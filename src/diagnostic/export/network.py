@@ -8,7 +8,9 @@ import networkx as nx
 import pandas as pd
 
 from diagnostic._io.atomic import atomic_path
+from diagnostic.analysis.network import cooperation_graph
 from diagnostic.export.tables import inert_frame
+from diagnostic.i18n import text
 from diagnostic.privacy.masking import mask_text
 
 
@@ -21,24 +23,28 @@ def _clean(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _plain_graph(graph: nx.Graph) -> nx.Graph:
+def _plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
+    """Text-only copy of `graph`, node kinds in words (« acteur »), text masked."""
     out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
     for node, data in graph.nodes(data=True):
+        data = (
+            {**data, "kind": text(f"network.{data['kind']}", language)} if "kind" in data else data
+        )
         out.add_node(str(node), **{k: _clean(v) for k, v in data.items()})
     for a, b, data in graph.edges(data=True):
         out.add_edge(str(a), str(b), **{k: _clean(v) for k, v in data.items()})
     return out
 
 
-def to_gexf(graph: nx.Graph, path) -> Path:
-    """Write `graph` as GEXF (Gephi), atomically."""
+def to_gexf(graph: nx.Graph, path, language: str = "fr") -> Path:
+    """Write `graph` as GEXF (Gephi), atomically, node kinds in `language`."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        nx.write_gexf(_plain_graph(graph), tmp)
+        nx.write_gexf(_plain_graph(graph, language), tmp)
     return path
 
 
-def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
+def to_kumu(graph: nx.Graph, folder, language: str = "fr") -> tuple[Path, Path]:
     """Write Kumu-style ``elements.csv`` (Label, Type, …) and ``connections.csv`` (From, To, Type).
 
     Returns
@@ -46,10 +52,14 @@ def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
     (elements path, connections path)
     """
     folder = Path(folder)
-    g = _plain_graph(graph)
+    g = _plain_graph(graph, language)
     elements = pd.DataFrame(
         [
-            {"Label": n, "Type": d.get("kind", ""), **{k: v for k, v in d.items() if k != "kind"}}
+            {
+                "Label": n,
+                "Type": d.get("kind", ""),
+                **{k: v for k, v in d.items() if k != "kind" and not (k == "label" and v == n)},
+            }
             for n, d in g.nodes(data=True)
         ]
     )
@@ -58,8 +68,8 @@ def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
             {
                 "From": a,
                 "To": b,
-                "Type": d.get("kind", ""),
-                **{k: v for k, v in d.items() if k != "kind"},
+                "Type": d.get("relation", ""),
+                **{k: v for k, v in d.items() if k not in ("relation", "weight")},
             }
             for a, b, d in g.edges(data=True)
         ],
@@ -75,28 +85,8 @@ def to_kumu(graph: nx.Graph, folder) -> tuple[Path, Path]:
 def opportunity_graph(opportunities: pd.DataFrame, actors: pd.DataFrame) -> nx.Graph:
     """Actors linked by their direct and reciprocal cooperation opportunities.
 
-    Nodes carry the pseudonymous id, actor type and commune code; edges the resource,
-    the kind of opportunity, the score and the workshop status. No personal data.
+    The opportunities layer of `diagnostic.analysis.network.cooperation_graph`: nodes carry
+    the pseudonymous id, actor type and commune code; edges the resource, the kind of
+    opportunity, the score and the workshop status. No personal data.
     """
-    g = nx.Graph()
-    pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
-    info = actors.set_index("actor_id")
-    for actor in sorted(set(pairs["need_actor"]) | set(pairs["offer_actor"])):
-        g.add_node(
-            actor,
-            kind="acteur",
-            actor_type=info.at[actor, "actor_type"],
-            commune_code=info.at[actor, "commune_code"],
-        )
-    for p in pairs.itertuples():
-        if g.has_edge(p.need_actor, p.offer_actor):
-            continue  # a reciprocal pair is listed before its direct halves
-        g.add_edge(
-            p.need_actor,
-            p.offer_actor,
-            kind=p.kind,
-            category=p.category,
-            score=float(p.score),
-            status=p.status,
-        )
-    return g
+    return cooperation_graph(actors, opportunities=opportunities, linked_only=True)

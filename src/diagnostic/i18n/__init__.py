@@ -216,6 +216,10 @@ TEXTS = {
     "plot.respondents": {"fr": "Répondants", "en": "Respondents"},
     "plot.responding": {"fr": "Acteurs répondants", "en": "Responding actors"},
     "plot.unspecified": {"fr": "non précisé", "en": "unspecified"},
+    # kinds of node of the cooperation graph, as exported to Gephi and Kumu
+    "network.actor": {"fr": "acteur", "en": "actor"},
+    "network.issue": {"fr": "enjeu", "en": "issue"},
+    "network.resource": {"fr": "ressource", "en": "resource"},
     "plot.hover_respondents": {
         "fr": "%{{y}} : %{{x}} répondants<extra></extra>",
         "en": "%{{y}}: %{{x}} respondents<extra></extra>",
