@@ -160,7 +160,7 @@ def test_unvalidated_figures_are_the_same_figures(example_diag, builder):
 
 
 def test_network_resources_sit_apart_on_a_ring_labelled_outwards(example_diag):
-    from diagnostic.apps.review import resource_labels
+    from diagnostic.analysis.labels import resource_labels
 
     d = example_diag
     graph = resource_network(d.needs, d.offers, d.actors, resource_labels(d.questions, d.choices))

@@ -15,15 +15,15 @@ from diagnostic.analysis.explore import (
     prepare_explorer,
     resource_network,
 )
-
-# analyse
 from diagnostic.analysis.issues import (
-    actor_type_labels,
     consensus,
     group_matrix,
     issue_responses,
     rank_issues,
 )
+
+# analyse
+from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.analysis.network import actor_links, cooperation_graph, find_actor_communities
 from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
 from diagnostic.analysis.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
@@ -56,6 +56,7 @@ from diagnostic.forms.roles import questions_without_role, read_roles, with_role
 # present
 from diagnostic.plots import (
     plot_choropleth,
+    plot_commune_map,
     plot_cooperation_network,
     plot_group_heatmap,
     plot_issue_ranking,
@@ -92,7 +93,6 @@ from diagnostic.territory import (
     normalise_name,
     participation,
     place_actors,
-    plot_commune_map,
     read_changes,
     read_communes,
     read_epci,

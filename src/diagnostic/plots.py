@@ -6,6 +6,8 @@ Every builder takes a table of the library (named in its docstring), returns a n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from plotly.colors import sample_colorscale
 from diagnostic._io.text import read_json
 from diagnostic.analysis.cooperation import KIND_LABELS
 from diagnostic.i18n import code, label, text
+from diagnostic.territory.maps import boundary_differences, read_boundaries
 
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
 TAG_COLOURS = {
@@ -442,8 +445,10 @@ def plot_choropleth(
     title: str = "Participation par commune",
     colorbar_title: str = "",
     validate: bool = True,
+    *,
+    all_areas: bool = False,
 ) -> go.Figure:
-    """A simple map of one value per area (participation, an indicator...).
+    """A map of one value per area (participation, an indicator...): the one map builder.
 
     Parameters
     ----------
@@ -453,27 +458,42 @@ def plot_choropleth(
         One row per area with `code` and `value` columns (and optionally `name`).
     featureidkey : str
         Where each feature carries its code, e.g. ``properties.code``.
+    all_areas : bool
+        Draw every area of `geojson` (those without a value left blank) instead of only the
+        areas in `values`; hover texts then come from the features' ``nom``.
 
     Returns
     -------
     Figure
-        One choropleth trace restricted to the areas in `values`, map zoomed on them.
+        One choropleth trace, map zoomed on the areas drawn.
     """
     if not isinstance(geojson, dict):
         geojson = read_json(geojson)
     key = featureidkey.removeprefix("properties.")
     v = values.dropna(subset=[code])
-    wanted = set(v[code].astype(str))
-    features = [
-        f for f in geojson.get("features", []) if str(f.get("properties", {}).get(key)) in wanted
-    ]
+    if all_areas:
+        props = [f.get("properties", {}) for f in geojson.get("features", [])]
+        codes = [str(p.get(key)) for p in props]
+        known = dict(zip(v[code].astype(str), v[value].astype(float)))
+        locations, z = codes, [known.get(c) for c in codes]
+        texts = [f"{p.get('nom', '')} ({c})" for p, c in zip(props, codes)]
+        features = geojson.get("features", [])
+    else:
+        wanted = set(v[code].astype(str))
+        features = [
+            f
+            for f in geojson.get("features", [])
+            if str(f.get("properties", {}).get(key)) in wanted
+        ]
+        locations, z = v[code].astype(str).tolist(), v[value].astype(float).tolist()
+        texts = (v[name] if name else v[code]).astype(str).tolist()
     trace = {
         "type": "choropleth",
         "geojson": {**geojson, "features": features},
         "featureidkey": featureidkey,
-        "locations": v[code].astype(str).tolist(),
-        "z": v[value].astype(float).tolist(),
-        "text": (v[name] if name else v[code]).astype(str).tolist(),
+        "locations": locations,
+        "z": z,
+        "text": texts,
         "colorscale": "Teal",
         "marker": {"line": {"color": "white", "width": 0.8}},
         "colorbar": {"title": {"text": colorbar_title}, "thickness": 12},
@@ -481,6 +501,38 @@ def plot_choropleth(
     }
     layout = _layout(title, 520, geo={"fitbounds": "locations", "visible": False})
     return _figure([trace], layout, validate)
+
+
+def plot_commune_map(
+    geojson_path, values: pd.Series, *, title: str = "", label: str = ""
+) -> tuple[go.Figure, pd.DataFrame]:
+    """Map of one value per commune over every contour of `geojson_path`, with the vintage
+    differences between the values and the contours.
+
+    Parameters
+    ----------
+    geojson_path : str or Path
+        Commune contours (for example ``communes-61-orne.geojson``).
+    values : pandas.Series
+        Values indexed by commune code (for example respondents per commune).
+    title, label : str
+        Figure title and colour-bar title.
+
+    Returns
+    -------
+    (figure, anomalies)
+        The `plot_choropleth` figure (all contours drawn) and the differences found by
+        `diagnostic.territory.maps.boundary_differences`.
+    """
+    path = Path(geojson_path)
+    geojson = read_boundaries(path)
+    values = pd.Series(values).astype("Float64")
+    values.index = values.index.astype(str)
+    frame = pd.DataFrame({"commune_code": values.index, "value": values.to_numpy()})
+    fig = plot_choropleth(
+        geojson, frame, "value", title=title, colorbar_title=label, all_areas=True
+    )
+    return fig, boundary_differences(geojson, values.index, file=path.name)
 
 
 def plot_cooperation_network(

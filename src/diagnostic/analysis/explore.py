@@ -20,19 +20,6 @@ from diagnostic.analysis.tallies import IssueTally, Tally, _objects, tally, tall
 NOT_GIVEN = "non précisé"
 
 
-def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
-    """French label of each actor type value, read from the form's actor-type list.
-
-    Returns
-    -------
-    dict
-        value -> label; empty when the form has no actor-type list.
-    """
-    lists = questions.loc[questions["role"] == "actor_type", "list_name"].dropna()
-    sub = choices[choices["list_name"].isin(set(lists))]
-    return dict(zip(sub["value"], sub["label"]))
-
-
 def likert_answers(
     answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.DataFrame, actors: pd.DataFrame
 ) -> pd.DataFrame:
@@ -307,13 +294,6 @@ def resource_network(
     return cooperation_graph(
         actors, needs=needs, offers=offers, resource_labels=category_labels, linked_only=True
     )
-
-
-def resource_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
-    """French label of each need/offer category."""
-    lists = questions.loc[questions["role"].isin(["need", "offer"]), "list_name"].dropna()
-    sub = choices[choices["list_name"].isin(set(lists))]
-    return dict(zip(sub["value"], sub["label"]))
 
 
 def participation_by_commune(participation: pd.DataFrame) -> pd.DataFrame:

@@ -185,13 +185,6 @@ def _likert_responses(
     ), actor
 
 
-def actor_type_labels(questions: pd.DataFrame, choices: pd.DataFrame) -> dict[str, str]:
-    """Label of each actor type value, from the choices of the ``actor_type`` question."""
-    lists = questions.loc[questions["role"] == "actor_type", "list_name"].dropna()
-    chosen = choices[choices["list_name"].isin(set(lists))].dropna(subset=["value", "label"])
-    return dict(zip(chosen["value"].astype(str), chosen["label"].astype(str)))
-
-
 def consensus(levels: pd.Series, k: int) -> float:
     """Tastle–Wierman consensus of ordinal answers on a 1..k scale (1 = all agree).
 

@@ -19,7 +19,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from diagnostic._io.text import read_toml
-from diagnostic.analysis.explore import actor_type_labels, prepare_explorer
+from diagnostic.analysis.explore import prepare_explorer
+from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.analysis.workshop import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.plots import (
     _wrap,  # the heatmap's column labels

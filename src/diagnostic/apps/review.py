@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
-from diagnostic.analysis.explore import actor_type_labels, resource_labels, resource_network
-from diagnostic.analysis.labels import relabel
+from diagnostic.analysis.explore import resource_network
+from diagnostic.analysis.labels import actor_type_labels, relabel, resource_labels
 from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
 from diagnostic.apps.explorer import _WIDE, App, update_figure
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles

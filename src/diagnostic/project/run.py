@@ -12,8 +12,8 @@ from diagnostic._io.text import read_toml
 from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers
 from diagnostic.analysis.divergence import find_divergences, type_similarity
-from diagnostic.analysis.issues import actor_type_labels, group_matrix, issue_responses, rank_issues
-from diagnostic.analysis.labels import relabel_mix
+from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.statuses import apply_statuses
 from diagnostic.analysis.synthesis import (
@@ -395,12 +395,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         stages.set_postfix_str("enjeux", refresh=False)
         answers, needs, offers = cat("answers"), cat("needs"), cat("offers")  # joined once
         responses = issue_responses(answers, cat("asked"), questions, choices, actors, settings)
-        resource_lists = questions.loc[
-            questions["role"].isin(["need", "offer"]), "list_name"
-        ].dropna()
-        labels = dict(
-            choices.loc[choices["list_name"].isin(set(resource_lists)), ["value", "label"]].values
-        )
+        labels = resource_labels(questions, choices)
         stages.update()
         stages.set_postfix_str("contexte territorial", refresh=False)
         ctx, moved = context(

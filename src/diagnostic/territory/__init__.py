@@ -6,7 +6,7 @@ from diagnostic.territory.communes import attach_epci, read_communes, read_epci
 from diagnostic.territory.compare import compare_territories
 from diagnostic.territory.context import context, density_classes, participation
 from diagnostic.territory.indicators import read_indicators
-from diagnostic.territory.maps import boundary_differences, plot_commune_map
+from diagnostic.territory.maps import boundary_differences
 from diagnostic.territory.names import normalise_name
 from diagnostic.territory.placing import place_actors
 from diagnostic.territory.vintages import match_report, read_changes, to_vintage, vintage_mapping
@@ -24,7 +24,6 @@ __all__ = [
     "normalise_name",
     "participation",
     "place_actors",
-    "plot_commune_map",
     "read_changes",
     "read_communes",
     "read_epci",

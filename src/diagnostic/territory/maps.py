@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from diagnostic._io.text import read_json
 from diagnostic.anomalies import KEPT, AnomalyLog
@@ -54,56 +53,3 @@ def boundary_differences(geojson: dict, codes, *, file: str = "contours") -> pd.
             value=code,
         )
     return log.frame()
-
-
-def plot_commune_map(
-    geojson_path,
-    values: pd.Series,
-    *,
-    title: str = "",
-    label: str = "",
-    colorscale: str = "Viridis",
-) -> tuple[go.Figure, pd.DataFrame]:
-    """Choropleth of one value per commune.
-
-    Parameters
-    ----------
-    geojson_path : str or Path
-        Commune contours (for example ``communes-61-orne.geojson``).
-    values : pandas.Series
-        Values indexed by commune code (for example respondents per commune).
-    title, label : str
-        Figure title and colour-bar title.
-
-    Returns
-    -------
-    (figure, anomalies)
-        A plotly figure (one ``choropleth`` trace, all contours drawn) and the vintage
-        differences between `values` and the contours (see ``boundary_differences``).
-    """
-    path = Path(geojson_path)
-    geojson = read_boundaries(path)
-    names = {
-        str(f["properties"]["code"]): f["properties"].get("nom", "") for f in geojson["features"]
-    }
-    values = pd.Series(values).astype("Float64")
-    values.index = values.index.astype(str)
-    shown = values[values.index.isin(set(names))]
-    codes = list(names)
-    z = [None if pd.isna(shown.get(c, pd.NA)) else float(shown[c]) for c in codes]
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            featureidkey="properties.code",
-            locations=codes,
-            z=z,
-            text=[f"{names[c]} ({c})" for c in codes],
-            colorscale=colorscale,
-            colorbar={"title": {"text": label}},
-            marker_line_width=0.3,
-            hovertemplate="%{text}<br>%{z}<extra></extra>",
-        )
-    )
-    fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(title={"text": title}, margin={"l": 0, "r": 0, "t": 40, "b": 0})
-    return fig, boundary_differences(geojson, values.index, file=path.name)
