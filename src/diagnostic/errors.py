@@ -25,3 +25,8 @@ class DiagnosticError(Exception):
             where.append(f"colonne « {column} »")
         prefix = (", ".join(where) + " : ") if where else ""
         super().__init__(prefix + message)
+
+
+class SchemaError(DiagnosticError):
+    """A table that does not meet its contract (`diagnostic.schemas`): a missing column, or
+    a value that is not of the column's type. Raised by `diagnostic.schemas.validate`."""

@@ -205,6 +205,30 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "area_value": F,
         "reference_value": F,
     },
+    # the busiest table: one row per actor and issue answered (see `issue_responses`);
+    # its text columns are categories, so that millions of rows stay cheap
+    "responses": {
+        "actor_id": C,
+        "actor_type": C,
+        "issue_id": C,
+        "label": C,
+        "theme": C,
+        "level": F,
+        "levels": I,
+        "supports": B,
+    },
+    # the explorer's tables (see `diagnostic.analysis.explore`)
+    "likert_answers": {
+        "actor_id": S,
+        "actor_type": S,
+        "issue_id": S,
+        "label": S,
+        "theme": S,
+        "value": S,
+        "level_label": S,
+        "order": I,
+    },
+    "commune_participation": {"commune": S, "respondents": I, "per_1000_inhabitants": F},
     "context": {
         "indicator": S,
         "label": S,
@@ -222,6 +246,67 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "missing_reason": S,
     },
 }
+
+
+def validate(frame: pd.DataFrame, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Check that `frame` meets the contract of `table`, and return it unchanged.
+
+    Unlike `conform`, which builds a stage's output, `validate` guards what a stage
+    receives: a misspelt column is an error, not an empty column, and a value that is not of
+    its column's type (``"0.4x"`` in a number column) is an error, not a missing value.
+
+    Parameters
+    ----------
+    columns : list of str, optional
+        The declared columns the stage needs (default: all of them).
+
+    Raises
+    ------
+    SchemaError
+        Naming the table, the missing columns or the first bad value and its row.
+
+    Examples
+    --------
+    >>> validate(pd.DataFrame({"participant": ["a"], "item_id": ["x"], "dots": ["2"]}),
+    ...          "votes", ["participant", "item_id", "dots"]).shape
+    (1, 3)
+    >>> validate(pd.DataFrame({"participant": ["a"], "item": ["x"]}), "votes")
+    Traceback (most recent call last):
+    ...
+    diagnostic.errors.SchemaError: table « votes » : colonnes manquantes : actor_type, item_id, dots (présentes : participant, item).
+    """
+    from diagnostic.errors import SchemaError
+
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(
+            f"table « {table} » : un DataFrame était attendu, pas {type(frame).__name__}."
+        )
+    schema = SCHEMAS[table]
+    wanted = list(schema) if columns is None else columns
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        present = ", ".join(map(str, frame.columns)) or "aucune"
+        raise SchemaError(
+            f"table « {table} » : colonnes manquantes : {', '.join(missing)} (présentes : {present})."
+        )
+    for name in wanted:
+        dtype, col = schema[name], frame[name]
+        if dtype in (I, F) and not pd.api.types.is_numeric_dtype(col):
+            given = col.notna() & (col.astype("string").str.strip() != "")
+            bad = given & pd.to_numeric(col.where(given), errors="coerce").isna()
+            what = "un nombre"
+        elif dtype == B and not pd.api.types.is_bool_dtype(col):
+            bad = col.notna() & ~col.isin([True, False])
+            what = "vrai ou faux"
+        else:
+            continue
+        if bad.any():
+            row = bad.to_numpy().argmax()
+            raise SchemaError(
+                f"table « {table} », colonne « {name} », ligne {frame.index[row]} : "
+                f"« {col.iloc[row]} » n'est pas {what}."
+            )
+    return frame
 
 
 def columns(table: str) -> list[str]:

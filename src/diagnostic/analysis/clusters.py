@@ -8,7 +8,7 @@ import pandas as pd
 from diagnostic.analysis._codes import first_by_code, key_codes
 from diagnostic.analysis.network import find_actor_communities
 from diagnostic.i18n import label, text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
 ISSUE_METHOD = "enjeu"
@@ -25,6 +25,7 @@ def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) 
     DataFrame
         The `clusters` table.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     return _issue_groups(responses, settings, *_actor_codes(responses))
 
 
@@ -132,6 +133,7 @@ def find_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     DataFrame
         The `clusters` table: ids G.. for issue-centred groups, R.. for network groups.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     actor_codes, actor_ids = _actor_codes(responses)
     issue_groups = _issue_groups(responses, settings, actor_codes, actor_ids)
     n, language = len(actor_ids), settings.language

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from diagnostic._io.text import fold
 from diagnostic.i18n import label, text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
 STATUS_DEFAULT = "à valider"
@@ -365,6 +365,9 @@ def match_needs_offers(
         The `opportunities` table: reciprocal matches first, then direct matches,
         mutualisation and pooling, each group by decreasing score.
     """
+    validate(needs, "needs", ["actor_id", "category"])
+    validate(offers, "offers", ["actor_id", "category"])
+    validate(actors, "actors", ["actor_id", "actor_type", "commune_code"])
     labels = category_labels or {}
     language = settings.language
     info = _actor_info(actors, coordinates, type_labels, language)

@@ -14,7 +14,7 @@ from statsmodels.stats.proportion import proportion_confint
 from diagnostic.analysis._codes import first_by_code, kept_rows, key_codes, level_codes
 from diagnostic.analysis.issues import group_matrix
 from diagnostic.i18n import label, text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
 NO_TEST = "aucun (moins de deux types comparables)"
@@ -134,6 +134,7 @@ def find_divergences(
     DataFrame
         The `divergence` table, one row per issue.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     labels = type_labels or {}
     matrix = group_matrix(responses, settings) if matrix is None else matrix
     eligible = matrix[~matrix["suppressed"]]
@@ -216,6 +217,7 @@ def type_similarity(
     DataFrame
         The `type_similarity` table, one row per pair of eligible types.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     labels = type_labels or {}
     matrix = group_matrix(responses, settings) if matrix is None else matrix
     matrix = matrix[~matrix["suppressed"]].assign(support=lambda m: m["support"].astype(float))

@@ -16,6 +16,7 @@ import pandas as pd
 from diagnostic.analysis.issues import _issue_label, outside_repeats  # one wording rule for labels
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.tallies import IssueTally, Tally, _objects, tally, tally_responses
+from diagnostic.schemas import validate
 
 NOT_GIVEN = "non précisé"
 
@@ -304,6 +305,11 @@ def participation_by_commune(participation: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         commune_code, commune, respondents, per_1000_inhabitants; placed communes only.
     """
+    validate(
+        participation,
+        "participation",
+        ["commune_code", "commune", "respondents", "per_1000_inhabitants"],
+    )
     placed = participation.dropna(subset=["commune_code"])
     out = placed.groupby("commune_code", as_index=False).agg(
         commune=("commune", "first"),

@@ -17,7 +17,7 @@ from diagnostic.analysis._codes import (
     level_codes,
 )
 from diagnostic.i18n import label, text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
 TRANSVERSAL, SPECIFIC, DIVISIVE, MINOR = (
@@ -60,6 +60,10 @@ def issue_responses(
         only when some answer's actor is not in `actors`), level (Float64, Likert only),
         levels, supports (bool).
     """
+    validate(answers, "answers", ["actor_id", "question_id", "value"])
+    validate(questions, "questions", ["question_id", "type", "list_name", "role"])
+    validate(choices, "choices", ["list_name", "value", "label", "order"])
+    validate(actors, "actors", ["actor_id", "actor_type"])
     answers = outside_repeats(answers)
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
     likert, likert_codes = _likert_responses(answers, questions, choices, settings, types.index)
@@ -207,6 +211,7 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     DataFrame
         The `group_matrix` table.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     # counts on integer codes (a groupby over millions of rows, without the groupby)
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
@@ -260,6 +265,7 @@ def rank_issues(
     DataFrame
         The `issue_ranking` table.
     """
+    validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     if responses.empty:
         return conform(pd.DataFrame(), "issue_ranking")
     matrix = group_matrix(responses, settings) if matrix is None else matrix

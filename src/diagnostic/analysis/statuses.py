@@ -16,7 +16,7 @@ from diagnostic.analysis.cooperation import (
 )
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 
 STATUS_COLUMNS = ["actors", "category", "kind", "status"]
 
@@ -112,6 +112,7 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
     DataFrame
         The `opportunities` table with the statuses kept.
     """
+    validate(opportunities, "opportunities", ["kind", "actors", "category", "status"])
     prev = read_statuses(previous) if isinstance(previous, (str, Path)) else _standard(previous)
     known = {fold(shown): s for s in STATUSES for shown in (s, label(s, "en"))}
     prev = prev.assign(status=prev["status"].map(lambda s: known.get(fold(s).strip())))

@@ -19,7 +19,7 @@ from diagnostic._io.text import fold
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.errors import DiagnosticError
 from diagnostic.i18n import label, text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 
 #: Template headers (French) -> `votes` columns.
 HEADERS = {
@@ -97,6 +97,7 @@ def rank_votes(votes: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.
     >>> rank_votes(v)[["item_id", "weight"]].values.tolist()
     [['i2', 1.25], ['i1', 0.75]]
     """
+    validate(votes, "votes", ["participant", "item_id", "dots"])
     labels = labels or {}
     out, voters = _vote_weights(votes)
     items = list(dict.fromkeys([*labels, *out.index]))
@@ -317,6 +318,8 @@ def shared_priorities(
     DataFrame
         The `shared_priorities` table, in workshop order.
     """
+    validate(issue_ranking, "issue_ranking", ["issue_id", "label", "rank", "support"])
+    validate(votes, "votes", ["participant", "item_id", "dots"])
     by_item, voters = _vote_weights(votes)
     by_item = by_item.rename(columns={"weight": "workshop_share"})[
         ["workshop_share", "participants"]
