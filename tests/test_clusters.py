@@ -1,6 +1,7 @@
 import pandas as pd
 
-from diagnostic import Settings, find_issue_groups
+from diagnostic import Settings
+from diagnostic.analysis.clusters import find_issue_groups
 
 
 def test_overlapping_issue_groups_merge_and_small_ones_are_hidden():

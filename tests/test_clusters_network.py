@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from diagnostic import Settings, actor_links, cooperation_graph, find_groups
+from diagnostic import Settings, cooperation_graph, find_groups
+from diagnostic.analysis.network import actor_links
 
 
 def _support(rows):

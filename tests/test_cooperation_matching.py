@@ -1,5 +1,4 @@
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -8,15 +7,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from diagnostic import (
-    Settings,
-    apply_statuses,
-    haversine_km,
-    match_needs_offers,
-    normalise_text,
-    read_statuses,
-)
-from diagnostic.analysis.cooperation import text_similarity
+from diagnostic import Settings, apply_statuses, match_needs_offers, read_statuses
+from diagnostic.analysis.cooperation import haversine_km, normalise_text, text_similarity
 
 COLS = ["actor_id", "actor_type", "sector", "commune_code", "epci_code", "cooperation"]
 
@@ -142,7 +134,7 @@ def test_statuses_read_back_from_the_workbook(demo_out, example_diag):
     assert (kept["status"] == "validé").all()
 
 
-def test_matching_scales_linearly_through_the_category_index():
+def test_matching_10_000_actors_through_the_category_index():
     rng = np.random.default_rng(0)
     n = 10_000
     ids = [f"A{i:05d}" for i in range(n)]
@@ -163,9 +155,8 @@ def test_matching_scales_linearly_through_the_category_index():
     offers = pd.DataFrame(
         {"actor_id": rng.choice(ids, n), "category": rng.choice(list("klmnop"), n)}
     )
-    start = time.perf_counter()
+    # its speed is measured by `make bench`, never by a timed assertion here
     out = match_needs_offers(needs.assign(text=pd.NA), offers.assign(text=pd.NA), actors)
-    assert time.perf_counter() - start < 5
     direct = out[out["kind"] == "direct"]
     assert direct.groupby(["need_actor", "category"]).size().max() == Settings().max_offers_per_need
     refused = set(actors.loc[actors["cooperation"] == "non", "actor_id"])

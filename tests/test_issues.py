@@ -3,7 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from diagnostic import Settings, consensus, group_matrix, issue_responses, rank_issues
+from diagnostic import Settings, group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.issues import consensus
 
 
 def _responses(rows):

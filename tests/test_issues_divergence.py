@@ -8,15 +8,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from scipy.stats import chi2
 
-from diagnostic import (
-    Settings,
-    find_divergences,
-    group_matrix,
-    newcombe_interval,
-    rank_issues,
-    type_similarity,
-)
-from diagnostic.analysis.divergence import NO_TEST
+from diagnostic import Settings, find_divergences, group_matrix, rank_issues, type_similarity
+from diagnostic.analysis.divergence import NO_TEST, newcombe_interval
 
 Z = 1.959963984540054
 

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 import diagnostic
-from diagnostic import IndicatorLink, Settings, indicator_gaps
+from diagnostic import Settings
+from diagnostic.analysis.synthesis import IndicatorLink, indicator_gaps
+from diagnostic.schemas import conform
 
 AREA = "zone d'étude"
 
@@ -14,7 +16,7 @@ AREA = "zone d'étude"
 def _context(rows):
     """A `context` table from (indicator, level, name, value, index) rows."""
     frame = pd.DataFrame(rows, columns=["indicator", "geo_level", "geo_name", "value", "index"])
-    return diagnostic.conform(frame.assign(label=frame["indicator"].str.upper()), "context")
+    return conform(frame.assign(label=frame["indicator"].str.upper()), "context")
 
 
 CONTEXT = _context(

@@ -4,9 +4,15 @@ import pandas as pd
 import pytest
 
 import diagnostic
-from diagnostic import DiagnosticError, check_commune_code, read_communes, read_epci
+from diagnostic import DiagnosticError, read_communes, read_epci
 from diagnostic.anomalies import AnomalyLog
-from diagnostic.territory import match_report, normalise_codes, to_vintage, vintage_mapping
+from diagnostic.territory import (
+    check_commune_code,
+    match_report,
+    normalise_codes,
+    to_vintage,
+    vintage_mapping,
+)
 
 GEO = "geo"
 ETALAB = "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json"

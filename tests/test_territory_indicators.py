@@ -4,16 +4,13 @@ import pandas as pd
 import pytest
 
 import diagnostic
-from diagnostic import (
-    DiagnosticError,
-    Settings,
+from diagnostic import DiagnosticError, Settings, read_communes, read_epci, read_indicators
+from diagnostic.territory import (
     aggregate_indicators,
+    attach_epci,
     compare_territories,
-    read_communes,
-    read_epci,
-    read_indicators,
+    density_classes,
 )
-from diagnostic.territory import attach_epci, density_classes
 
 IND = "indicators"
 MORTAGNE = "200036069"

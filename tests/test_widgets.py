@@ -91,7 +91,7 @@ def test_votes_app_ranks_priorities_as_votes_come_in(example_diag):
         app.participant.value = name
         for item, n in votes.items():
             app.dots[item].value = n
-        app.save.click()
+        app.save_button.click()
     assert app.errors.outputs == ()
     assert len(app.votes) == 3 and app.participant.value == ""
     top = dict(zip(app.priorities.data[0].y, app.priorities.data[0].x))
@@ -108,7 +108,7 @@ def test_cooperation_app_saves_a_status_per_match(example_diag, tmp_path):
     app.statuses[0].value = "validé"
     app.statuses[1].value = "écarté"
     assert list(app.table.data[0].cells.values[3])[:2] == ["validé", "écarté"]
-    app.save.click()
+    app.save_button.click()
     saved = read_statuses(path)["status"].value_counts()
     assert saved["validé"] == 1 and saved["écarté"] == 1
     again = cooperation_app(example_diag, path)
@@ -138,7 +138,7 @@ def test_collective_app_shows_the_explorer_then_the_cooperation(example_diag, tm
     app.explorer.actor_type.value = "cooperative"
     assert list(app.explorer.ranking.data[0].x) != before
     app.cooperation.statuses[0].value = "validé"
-    app.cooperation.save.click()
+    app.cooperation.save_button.click()
     assert read_statuses(tmp_path / "statuts.csv")["status"].tolist().count("validé") == 1
     assert app.errors.outputs == () and app.cooperation.errors.outputs == ()
 
@@ -150,7 +150,7 @@ def test_roles_app_writes_the_roles_csv(example_diag, tmp_path):
     assert len(app.rows.children) == 1  # only the question without a role
     app.roles["commentaire"].value = "free_text"
     app.themes["commentaire"].value = "Expression libre"
-    app.save.click()
+    app.save_button.click()
     roles = read_roles(tmp_path / "roles.csv").set_index("question_id")
     assert roles.loc["commentaire", "role"] == "free_text"
     assert roles.loc["commentaire", "theme"] == "Expression libre"

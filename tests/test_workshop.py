@@ -8,12 +8,12 @@ import diagnostic
 from diagnostic import (
     Settings,
     afom,
-    compare_rankings,
     read_votes,
     regard_croise,
     shared_priorities,
     write_votes_template,
 )
+from diagnostic.analysis.workshop import compare_rankings
 
 RANKING = pd.DataFrame(
     {

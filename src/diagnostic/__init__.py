@@ -1,206 +1,173 @@
 """diagnostic — diagnostics partagés de territoire.
 
 Read questionnaires and territorial data into pandas, find the common issues and the
-cooperation opportunities of a territory's actors, and export a funder workbook.
+cooperation opportunities of a territory's actors, explore them with the collective in
+widget apps, and export a funder workbook, an HTML report and result tables.
+
+This module is the public door: every name below, in pipeline order. Each is imported on
+first use, so that ``import diagnostic`` (and the command line) stays fast; every other
+module of the package is internal.
 """
 
-# errors, settings and table contracts
-from diagnostic.analysis.clusters import find_groups, find_issue_groups
-from diagnostic.analysis.cooperation import haversine_km, match_needs_offers, normalise_text
-from diagnostic.analysis.divergence import find_divergences, newcombe_interval, type_similarity
-from diagnostic.analysis.explore import (
-    count_likert,
-    likert_answers,
-    participation_by_commune,
-    prepare_explorer,
-    resource_network,
-)
-from diagnostic.analysis.issues import (
-    consensus,
-    group_matrix,
-    issue_responses,
-    rank_issues,
-)
+from __future__ import annotations
 
-# analyse
-from diagnostic.analysis.labels import actor_type_labels
-from diagnostic.analysis.network import actor_links, cooperation_graph, find_actor_communities
-from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
-from diagnostic.analysis.synthesis import IndicatorLink, afom, indicator_gaps, regard_croise
-from diagnostic.analysis.workshop import (
-    add_votes,
-    compare_priorities,
-    compare_rankings,
-    empty_votes,
-    rank_votes,
-    read_votes,
-    shared_priorities,
-    write_votes_template,
-)
-from diagnostic.datasets import example_project, write_example
-from diagnostic.errors import DiagnosticError
-from diagnostic.export import (
-    opportunity_graph,
-    to_gexf,
-    to_html,
-    to_kumu,
-    to_tables,
-    to_workbook,
-    write_outputs,
-)
+import importlib
+from typing import TYPE_CHECKING
 
-# read: questionnaires, response exports, territory
-from diagnostic.forms import Form, apply_roles, read_form, read_limesurvey_structure, read_xlsform
-from diagnostic.forms.roles import questions_without_role, read_roles, with_roles, write_roles
-
-# present
-from diagnostic.plots import (
-    plot_choropleth,
-    plot_commune_map,
-    plot_cooperation_network,
-    plot_group_heatmap,
-    plot_issue_ranking,
-    plot_likert,
-    plot_opportunities_table,
-    plot_participation,
-    plot_participation_by_commune,
-    plot_priority_slope,
-    plot_regard_croise,
-    plot_vote_priorities,
-)
-
-# project: several questionnaires stacked, then the whole run
-from diagnostic.project.equivalence import match_questions
-from diagnostic.project.run import Diagnostic, Project, read_project, run_diagnostic
-from diagnostic.project.stacking import stack_surveys
-from diagnostic.readers import (
-    Survey,
-    detect_format,
-    read_google_forms,
-    read_kobo,
-    read_limesurvey,
-    read_odk,
-    read_responses,
-)
-from diagnostic.schemas import SCHEMAS, conform
-from diagnostic.settings import Settings
-from diagnostic.territory import (
-    aggregate_indicators,
-    check_commune_code,
-    compare_territories,
-    context,
-    density_classes,
-    normalise_name,
-    participation,
-    place_actors,
-    read_changes,
-    read_communes,
-    read_epci,
-    read_indicators,
-    to_vintage,
-)
-
-__all__ = [
-    # errors, settings and table contracts
-    "DiagnosticError",
-    "Settings",
-    "SCHEMAS",
-    "conform",
-    # read
-    "Form",
-    "read_xlsform",
-    "read_limesurvey_structure",
-    "read_form",
-    "apply_roles",
-    "Survey",
-    "detect_format",
-    "read_kobo",
-    "read_odk",
-    "read_limesurvey",
-    "read_google_forms",
-    "read_responses",
-    "normalise_name",
-    "place_actors",
-    "read_communes",
-    "read_epci",
-    "check_commune_code",
-    "read_changes",
-    "read_indicators",
-    "to_vintage",
-    # analyse
-    "consensus",
-    "group_matrix",
-    "issue_responses",
-    "rank_issues",
-    "match_needs_offers",
-    "find_issue_groups",
-    "context",
-    "participation",
-    "aggregate_indicators",
-    "compare_territories",
-    "density_classes",
-    "plot_commune_map",
-    "actor_type_labels",
-    "find_divergences",
-    "newcombe_interval",
-    "type_similarity",
-    "haversine_km",
-    "normalise_text",
-    "apply_statuses",
-    "read_statuses",
-    "find_groups",
-    "actor_links",
-    "cooperation_graph",
-    "find_actor_communities",
-    "compare_rankings",
-    "read_votes",
-    "shared_priorities",
-    "write_votes_template",
-    "afom",
-    "regard_croise",
-    "IndicatorLink",
-    "indicator_gaps",
-    # project
-    "match_questions",
-    "stack_surveys",
-    "Diagnostic",
-    "Project",
-    "read_project",
-    "run_diagnostic",
-    "example_project",
-    "write_example",
-    # present
-    "plot_group_heatmap",
-    "plot_issue_ranking",
-    "plot_participation",
-    "plot_participation_by_commune",
-    "plot_likert",
-    "plot_choropleth",
-    "plot_cooperation_network",
-    "plot_opportunities_table",
-    "plot_priority_slope",
-    "plot_regard_croise",
-    "plot_vote_priorities",
-    "count_likert",
-    "likert_answers",
-    "participation_by_commune",
-    "prepare_explorer",
-    "resource_network",
-    "questions_without_role",
-    "read_roles",
-    "with_roles",
-    "write_roles",
-    "write_statuses",
-    "add_votes",
-    "compare_priorities",
-    "empty_votes",
-    "rank_votes",
-    "opportunity_graph",
-    "to_gexf",
-    "to_html",
-    "to_kumu",
-    "to_tables",
-    "to_workbook",
-    "write_outputs",
-]
 __version__ = "0.1.0"
+
+#: public name -> internal module, in pipeline order
+_DOOR = {
+    # errors, settings and table contracts
+    "DiagnosticError": "diagnostic.errors",
+    "Settings": "diagnostic.settings",
+    "SCHEMAS": "diagnostic.schemas",
+    "validate": "diagnostic.schemas",
+    # read: questionnaires and their roles
+    "Form": "diagnostic.forms",
+    "read_form": "diagnostic.forms",
+    "read_xlsform": "diagnostic.forms",
+    "read_limesurvey_structure": "diagnostic.forms",
+    "read_roles": "diagnostic.forms.roles",
+    "write_roles": "diagnostic.forms.roles",
+    "apply_roles": "diagnostic.forms",
+    # read: platform exports
+    "Survey": "diagnostic.readers",
+    "detect_format": "diagnostic.readers",
+    "read_responses": "diagnostic.readers",
+    # read: territory
+    "read_communes": "diagnostic.territory",
+    "read_epci": "diagnostic.territory",
+    "read_changes": "diagnostic.territory",
+    "read_indicators": "diagnostic.territory",
+    "normalise_name": "diagnostic.territory",
+    "place_actors": "diagnostic.territory",
+    "context": "diagnostic.territory",
+    "participation": "diagnostic.territory",
+    # analyse: issues
+    "issue_responses": "diagnostic.analysis.issues",
+    "group_matrix": "diagnostic.analysis.issues",
+    "rank_issues": "diagnostic.analysis.issues",
+    "find_divergences": "diagnostic.analysis.divergence",
+    "type_similarity": "diagnostic.analysis.divergence",
+    # analyse: cooperation
+    "match_needs_offers": "diagnostic.analysis.cooperation",
+    "read_statuses": "diagnostic.analysis.statuses",
+    "apply_statuses": "diagnostic.analysis.statuses",
+    "write_statuses": "diagnostic.analysis.statuses",
+    "find_groups": "diagnostic.analysis.clusters",
+    "cooperation_graph": "diagnostic.analysis.network",
+    # analyse: workshop and synthesis
+    "write_votes_template": "diagnostic.analysis.workshop",
+    "read_votes": "diagnostic.analysis.workshop",
+    "rank_votes": "diagnostic.analysis.workshop",
+    "shared_priorities": "diagnostic.analysis.workshop",
+    "afom": "diagnostic.analysis.synthesis",
+    "regard_croise": "diagnostic.analysis.synthesis",
+    # project: the whole run
+    "Project": "diagnostic.project",
+    "Diagnostic": "diagnostic.project",
+    "read_project": "diagnostic.project",
+    "run_diagnostic": "diagnostic.project",
+    "output_folder": "diagnostic.project.run",
+    "example_project": "diagnostic.datasets",
+    # present: figures
+    "participation_by_commune": "diagnostic.analysis.explore",
+    "plot_participation": "diagnostic.plots",
+    "plot_participation_by_commune": "diagnostic.plots",
+    "plot_choropleth": "diagnostic.plots",
+    "plot_commune_map": "diagnostic.plots",
+    "plot_issue_ranking": "diagnostic.plots",
+    "plot_group_heatmap": "diagnostic.plots",
+    "plot_likert": "diagnostic.plots",
+    "plot_regard_croise": "diagnostic.plots",
+    "plot_cooperation_network": "diagnostic.plots",
+    "plot_opportunities_table": "diagnostic.plots",
+    "plot_vote_priorities": "diagnostic.plots",
+    "plot_priority_slope": "diagnostic.plots",
+    # present: apps
+    "explorer_app": "diagnostic.apps.explorer",
+    "roles_app": "diagnostic.apps.review",
+    "cooperation_app": "diagnostic.apps.review",
+    "votes_app": "diagnostic.apps.explorer",
+    "collective_app": "diagnostic.apps.review",
+    # present: exports
+    "write_outputs": "diagnostic.export",
+    "to_workbook": "diagnostic.export",
+    "to_html": "diagnostic.export",
+    "to_tables": "diagnostic.export",
+}
+
+__all__ = list(_DOOR)
+
+
+def __getattr__(name: str):
+    module = _DOOR.get(name)
+    if module is None:
+        raise AttributeError(f"module 'diagnostic' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
+    from diagnostic.analysis.clusters import find_groups
+    from diagnostic.analysis.cooperation import match_needs_offers
+    from diagnostic.analysis.divergence import find_divergences, type_similarity
+    from diagnostic.analysis.explore import participation_by_commune
+    from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
+    from diagnostic.analysis.network import cooperation_graph
+    from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
+    from diagnostic.analysis.synthesis import afom, regard_croise
+    from diagnostic.analysis.workshop import (
+        rank_votes,
+        read_votes,
+        shared_priorities,
+        write_votes_template,
+    )
+    from diagnostic.apps.explorer import explorer_app, votes_app
+    from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+    from diagnostic.datasets import example_project
+    from diagnostic.errors import DiagnosticError
+    from diagnostic.export import to_html, to_tables, to_workbook, write_outputs
+    from diagnostic.forms import (
+        Form,
+        apply_roles,
+        read_form,
+        read_limesurvey_structure,
+        read_xlsform,
+    )
+    from diagnostic.forms.roles import read_roles, write_roles
+    from diagnostic.plots import (
+        plot_choropleth,
+        plot_commune_map,
+        plot_cooperation_network,
+        plot_group_heatmap,
+        plot_issue_ranking,
+        plot_likert,
+        plot_opportunities_table,
+        plot_participation,
+        plot_participation_by_commune,
+        plot_priority_slope,
+        plot_regard_croise,
+        plot_vote_priorities,
+    )
+    from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
+    from diagnostic.project.run import output_folder
+    from diagnostic.readers import Survey, detect_format, read_responses
+    from diagnostic.schemas import SCHEMAS, validate
+    from diagnostic.settings import Settings
+    from diagnostic.territory import (
+        context,
+        normalise_name,
+        participation,
+        place_actors,
+        read_changes,
+        read_communes,
+        read_epci,
+        read_indicators,
+    )

@@ -9,16 +9,12 @@ never swallowed. Labels are French.
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 import traceback
-from pathlib import Path
 
 import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 
-from diagnostic._io.text import read_toml
 from diagnostic.analysis.explore import prepare_explorer
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.analysis.workshop import add_votes, compare_priorities, empty_votes, rank_votes
@@ -45,29 +41,6 @@ _CSS = """<style>
 .diag-bar > .widget-inline-hbox, .diag-bar > .widget-checkbox {margin-right:18px;}
 .diag-count {font-size:15px; color:#1F4E5F; padding-top:4px;}
 </style>"""
-
-
-def project_from_env():
-    """The project named by ``DIAGNOSTIC_PROJECT``, or the embedded example."""
-    from diagnostic.datasets import example_project
-
-    return os.environ.get("DIAGNOSTIC_PROJECT") or example_project()
-
-
-def output_from_env() -> Path:
-    """Folder for files written by the notebooks: ``DIAGNOSTIC_OUT``, or a new temporary one."""
-    folder = os.environ.get("DIAGNOSTIC_OUT")
-    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="diagnostic-"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def boundaries_of(project) -> Path | None:
-    """The ``[geography] boundaries`` GeoJSON of a project file, when it declares one."""
-    data = read_toml(project.file)
-    value = (data.get("geography") or {}).get("boundaries")
-    path = Path(project.file).parent / value if value else None
-    return path if path and path.exists() else None
 
 
 def _same(a, b) -> bool:
@@ -330,14 +303,14 @@ class VotesApp(App):
             )
             for i, label in items.items()
         }
-        self.save = w.Button(
+        self.save_button = w.Button(
             description="Enregistrer les gommettes", button_style="primary", icon="check"
         )
         self.summary = w.HTML()
         self.priorities = go.FigureWidget(plot_vote_priorities(rank_votes(self.votes, items)))
         self.slope = _figure_widget()
         self._refresh = self._guard(self._refresh)
-        self.save.on_click(self._guard(self._record))
+        self.save_button.on_click(self._guard(self.record))
         self._refresh()
         grid = w.GridBox(
             list(self.dots.values()), layout=w.Layout(grid_template_columns="repeat(2, 370px)")
@@ -346,14 +319,15 @@ class VotesApp(App):
             [
                 w.HBox([self.participant, self.actor_type]),
                 grid,
-                w.HBox([self.save, self.summary]),
+                w.HBox([self.save_button, self.summary]),
                 self.errors,
                 self.priorities,
                 self.slope,
             ]
         )
 
-    def _record(self, _button=None):
+    def record(self, _button=None) -> None:
+        """Add the participant's dots (replacing what they gave before) and redraw."""
         self.votes = add_votes(
             self.votes,
             self.participant.value,

@@ -77,15 +77,15 @@ class RolesApp(App):
             for q, t in zip(table["question_id"], table["theme"])
         }
         self.rows = w.VBox()
-        self.save = w.Button(
+        self.save_button = w.Button(
             description="Enregistrer les rôles", button_style="primary", icon="save"
         )
         self.message = w.HTML()
         self.only_missing.observe(self._guard(self._show), names="value")
-        self.save.on_click(self._guard(self._save))
+        self.save_button.on_click(self._guard(self.save))
         self._show()
         self.view = w.VBox(
-            [self.only_missing, self.rows, w.HBox([self.save, self.message]), self.errors]
+            [self.only_missing, self.rows, w.HBox([self.save_button, self.message]), self.errors]
         )
 
     def _show(self, _change=None):
@@ -116,9 +116,11 @@ class RolesApp(App):
             }
         ).astype("string")
 
-    def _save(self, _button=None):
+    def save(self, _button=None) -> Path:
+        """Write the roles to the app's file (``roles.csv``) and return its path."""
         path = write_roles(self.table(), self.path)
         self.message.value = f"&nbsp; Rôles enregistrés dans <code>{path.name}</code>"
+        return path
 
 
 class CooperationApp(App):
@@ -164,7 +166,7 @@ class CooperationApp(App):
         )
         self.rows = w.VBox()
         self.statuses: list[w.ToggleButtons] = []
-        self.save = w.Button(
+        self.save_button = w.Button(
             description="Enregistrer les statuts",
             button_style="primary",
             icon="save",
@@ -182,7 +184,7 @@ class CooperationApp(App):
         self._update = self._guard(self._update)
         for control in (self.kind, self.sort_by, self.page):
             control.observe(self._update, names="value")
-        self.save.on_click(self._guard(self._save))
+        self.save_button.on_click(self._guard(self.save))
         self._update()
         groups = diag.clusters[["label", "size", "actor_types"]].rename(
             columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
@@ -192,7 +194,7 @@ class CooperationApp(App):
             [
                 w.HBox([self.kind, self.sort_by, self.page]),
                 self.rows,
-                w.HBox([self.save, self.message]),
+                w.HBox([self.save_button, self.message]),
                 self.errors,
                 self.table,
                 self.network,
@@ -260,12 +262,14 @@ class CooperationApp(App):
             ),
         )
 
-    def _save(self, _button=None):
+    def save(self, _button=None) -> Path:
+        """Write every opportunity's status to the app's file and return its path."""
         path = write_statuses(self.opportunities, self.path)
         done = (self.opportunities["status"] != STATUSES[0]).sum()
         self.message.value = (
             f"&nbsp; {done} statuts décidés, enregistrés dans <code>{path.name}</code>"
         )
+        return path
 
 
 def roles_app(questions: pd.DataFrame, path) -> RolesApp:

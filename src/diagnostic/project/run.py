@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -103,8 +105,16 @@ def _path(base: Path, value, key: str, file: Path) -> Path:
     return path
 
 
-def read_project(path) -> Project:
-    """Read a project file (see DESIGN.md, "Project file"); paths are relative to it."""
+def read_project(path=None) -> Project:
+    """Read a project file (see DESIGN.md, "Project file"); paths are relative to it.
+
+    Without `path`: the project named by the ``DIAGNOSTIC_PROJECT`` environment variable
+    (set by ``make app`` and ``make lab``), else the embedded example.
+    """
+    if path is None:
+        from diagnostic.datasets import example_project
+
+        path = os.environ.get("DIAGNOSTIC_PROJECT") or example_project()
     path = Path(path)
     if not path.is_file():
         raise DiagnosticError("fichier de projet introuvable.", file=str(path))
@@ -590,3 +600,12 @@ def _read_centroids(path) -> pd.DataFrame:
             )
         coords[col] = values.astype(float)
     return coords
+
+
+def output_folder() -> Path:
+    """Folder for the files the notebooks and apps write: the ``DIAGNOSTIC_OUT`` environment
+    variable (set by ``make app``), else a new temporary folder."""
+    folder = os.environ.get("DIAGNOSTIC_OUT")
+    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="diagnostic-"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
