@@ -96,6 +96,8 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("limesurvey_rsaved_barometre_esr", "scales"): "0-10 scales with labelled ends ordered as "
     "text (0, 1, 10, 2 …); age and seniority classes misordered",
     # Qualtrics
+    ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
+    ("qualtrics_sample_v3", "rows"): "Qualtrics label and ImportId rows counted as data rows",
     ("qualtrics_sample_legacy", "respondents"): "legacy Qualtrics second header row "
     "(ResponseID, question texts) read as a respondent",
     ("qualtrics_sample_legacy", "questions"): "legacy Qualtrics export not recognised: V1-V10 "
@@ -134,6 +136,7 @@ DEFECTS: dict[tuple[str, str], str] = {
 
 CHECKS = (
     "inspect",
+    "rows",
     "respondents",
     "questions",
     "types",
@@ -266,6 +269,14 @@ def check_inspect(name: str, exp: dict, runs_root: Path) -> None:
     assert code in (0, 2), f"exit {code}: {err}"
     if code == 2:
         assert err.startswith("Erreur"), err
+
+
+def check_rows(name: str, exp: dict, runs_root: Path) -> None:
+    """Every data row of the file read, and read = loaded + rejected (no silent loss)."""
+    report = _report(name)
+    read, loaded, rejected = (report[k] for k in ("rows_read", "rows_loaded", "rows_rejected"))
+    assert read == loaded + rejected, f"read {read} != loaded {loaded} + rejected {rejected}"
+    assert read == exp["rows"], f"{read} rows read, {exp['rows']} data rows in the file"
 
 
 def check_respondents(name: str, exp: dict, runs_root: Path) -> None:
