@@ -116,6 +116,15 @@ DEFECTS: dict[tuple[str, str], str] = {
     "contact",
     ("qualtrics_sample_v3", "run_personal"): "respondent IP address written into the funder "
     "workbook",
+    # SurveyMonkey
+    ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
+    "ID … Custom Data 1 become questions",
+    ("surveymonkey_lead_feedback", "types"): "a Yes/No question typed multiple with the second "
+    "header's « Response » as its option; agreement and quantity scales typed single",
+    ("surveymonkey_lead_feedback", "scales"): "« Strongly disagree … Strongly agree » and « Some "
+    "/ Most / All of it » ordered as text",
+    ("surveymonkey_lead_feedback", "personal_roles"): "SurveyMonkey IP Address, First Name, Last "
+    "Name columns not given role contact",
     # Drupal Webform (Framaforms) export, as downloaded and re-saved by R
     ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
     "columns and every checkbox option column become questions",
@@ -213,10 +222,13 @@ def _question_of(report: dict, key: str) -> dict | None:
     for q in report["questions"]:
         if q["label"] == key:
             return q
-    # a question stored in one column per option: ``key/option``, ``key.option``, ``key[option]``
+    # a question stored in one column per option (``key/option``, ``key.option``,
+    # ``key[option]``) or a header joined with a second header line (``key [Response]``)
     for c in report["columns"]:
         col = str(c["column"])
-        if c["question_id"] in by_id and any(col.startswith(key + s) for s in "/.["):
+        if c["question_id"] in by_id and any(
+            col.startswith(key + s) for s in ("/", ".", "[", " [")
+        ):
             return by_id[c["question_id"]]
     return None
 
