@@ -1,0 +1,403 @@
+"""A corpus of real public exports (issue 14): what a careful reader finds in each file.
+
+Every directory of ``tests/corpus/`` holds one real export (see ``tests/corpus/SOURCES.md``)
+and an ``expected.toml`` written by hand from the file itself, never from our output:
+
+- ``rows``: data rows in the file (header lines excluded);
+- ``respondents``: the rows that are real, complete responses;
+- ``questions``: the questions the survey asked, counted with these conventions: each row of
+  a grid is a question, a question stored in one column per option (checkboxes, grid cells)
+  is one question, an « other, please specify » text is a question of its own (text), a
+  display text without answers is not a question, platform columns
+  (timestamps, ids, timings, status, Qualtrics topics…) are not questions, and neither are
+  the personal columns listed below (name, e-mail, IP address…), which must become ``contact``;
+- ``[types]``: column header (or question name) -> single | multiple | likert | numeric | text
+  | date;
+- ``[scales]``: column header -> the levels of an ordered scale, low to high (non-answers such
+  as « Ne connais pas » are not levels and are not listed);
+- ``[personal]``: ``columns`` holding personal data; their values must never reach a funder
+  output (workbook XML, HTML, CSV, GEXF), ``ignore_values`` are values that identify nobody.
+
+Each file is read with ``diagnostic inspect --json`` and run through ``diagnostic run`` on a
+minimal project (the example's geography). A check that fails today is listed in
+``DEFECTS`` with the defect it shows: it is marked ``xfail(strict=True)``, so the list of
+remaining defects stays explicit and a fixed defect must be taken off the list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from diagnostic.cli import main
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+EXAMPLE_COMMUNES = (
+    Path(__file__).resolve().parents[1] / "data" / "example" / "geo" / "communes.json"
+)
+DIRS = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.toml").exists())
+
+pytestmark = pytest.mark.corpus
+
+#: (corpus directory, check) -> the defect the check shows today. Take a line off when the
+#: defect is fixed (the strict xfail then fails, on purpose).
+DEFECTS: dict[tuple[str, str], str] = {
+    # Google Forms, Microsoft Forms and plain tables
+    ("googleforms_hotdog_sp23", "respondents"): "identical answers with distinct e-mails and "
+    "timestamps rejected as doublon (216 of 224 rows lost)",
+    ("googleforms_hotdog_sp23", "anomalies"): "one « doublon » anomaly line per rejected row (219)",
+    ("googleforms_hotdog_sp24", "respondents"): "same answers at different timestamps rejected "
+    "as doublon",
+    ("googleforms_hotdog_sp24", "types"): "free-text answers holding a comma inferred as "
+    "multiple choice (major, birthplace)",
+    ("googlesheets_fr_enseignement_distance", "respondents"): "identical answers without a "
+    "submission key rejected instead of kept as possible doublon",
+    ("table_hotdog_fa23", "respondents"): "identical answers without a submission key rejected "
+    "as doublon (69 of 158 rows lost)",
+    ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
+    "time, Completion time, Email, Name become questions",
+    ("msforms_hotdog_fa24", "personal_roles"): "Microsoft Forms Email and Name columns not "
+    "given role contact",
+    ("table_fr_erosion_littoral", "types"): "French scales « Pas/Peu/Assez/Très … » not typed "
+    "likert; short free texts typed single",
+    ("table_fr_erosion_littoral", "scales"): "« Pas informé … Très informé », « Abscent … Très "
+    "présent » ordered as text",
+    # KoboToolbox re-saved by R
+    ("kobo_rsaved_cleaningtools", "questions"): "R re-saved Kobo export (X_uuid, X.U.FEFF.start, "
+    "q.option columns) not recognised: meta and option columns become questions",
+    ("kobo_rsaved_cleaningtools", "types"): "without a form, coded Likert lists typed single and "
+    "space-separated select_multiple typed single",
+    ("kobo_rsaved_cleaningtools", "scales"): "coded scales (very_dissatisfied … very_satisfied, "
+    "very_poor … excellent) ordered as text",
+    ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",
+    # LimeSurvey
+    ("limesurvey_griditems_codes", "respondents"): "incomplete LimeSurvey responses (no "
+    "submitdate) loaded as respondents",
+    ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
+    "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
+    ("limesurvey_griditems_codes", "anomalies"): "one anomaly line per inferred question (124)",
+    ("limesurvey_griditems_text", "respondents"): "incomplete LimeSurvey responses (no "
+    "submitdate) loaded as respondents",
+    ("limesurvey_griditems_text", "questions"): "« code. question text » headings not split: "
+    "id, submitdate, timings and every grid cell become questions (646)",
+    ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
+    "Completely agree » typed single; grid cells not grouped into a question",
+    ("limesurvey_griditems_text", "anomalies"): "one anomaly line per column and problem (1,746)",
+    ("limesurvey_rsaved_barometre_esr", "types"): "0-10 scales with labelled ends typed single, "
+    "not likert",
+    ("limesurvey_rsaved_barometre_esr", "scales"): "0-10 scales with labelled ends ordered as "
+    "text (0, 1, 10, 2 …); age and seniority classes misordered",
+    # Qualtrics
+    ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
+    ("qualtrics_sample_v3", "rows"): "Qualtrics label and ImportId rows counted as data rows",
+    ("qualtrics_sample_legacy", "respondents"): "legacy Qualtrics second header row "
+    "(ResponseID, question texts) read as a respondent",
+    ("qualtrics_sample_legacy", "questions"): "legacy Qualtrics export not recognised: V1-V10 "
+    "and Location* meta columns become questions",
+    ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
+    ("qualtrics_sample_legacy", "personal_roles"): "Qualtrics V3/V5/V6 (Name, EmailAddress, "
+    "IPAddress) not given role contact",
+    ("qualtrics_sample_legacy", "run_personal"): "respondent IP address written into the "
+    "funder workbook",
+    ("qualtrics_sample_v3", "respondents"): "Qualtrics second and third header rows (question "
+    "texts, ImportId) read as respondents",
+    ("qualtrics_sample_v3", "questions"): "Qualtrics meta columns (StartDate … UserLanguage, "
+    "« Q2 - Topics ») become questions",
+    ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
+    ("qualtrics_sample_v3", "personal_roles"): "IPAddress and Recipient* columns not given role "
+    "contact",
+    ("qualtrics_sample_v3", "run_personal"): "respondent IP address written into the funder "
+    "workbook",
+    # SurveyMonkey
+    ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
+    "ID … Custom Data 1 become questions",
+    ("surveymonkey_lead_feedback", "types"): "a Yes/No question typed multiple with the second "
+    "header's « Response » as its option; agreement and quantity scales typed single",
+    ("surveymonkey_lead_feedback", "scales"): "« Strongly disagree … Strongly agree » and « Some "
+    "/ Most / All of it » ordered as text",
+    ("surveymonkey_lead_feedback", "personal_roles"): "SurveyMonkey IP Address, First Name, Last "
+    "Name columns not given role contact",
+    # Drupal Webform (Framaforms) export, as downloaded and re-saved by R
+    ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
+    "columns and every checkbox option column become questions",
+    ("webform_fr_vikidia", "types"): "checkbox option columns (« X ») not grouped into a "
+    "multiple question; French Likert wordings typed single",
+    ("webform_fr_vikidia", "scales"): "French Likert wordings (accessibles, mauvaise … bonne, "
+    "accueil) ordered as text",
+    ("webform_fr_vikidia", "personal_roles"): "« Adresse IP » and « Nom d'utilisateur » not "
+    "given role contact",
+    ("table_fr_vikidia_rsaved", "questions"): "meta columns and every « X » option column "
+    "counted as a question",
+    ("table_fr_vikidia_rsaved", "types"): "« Très mauvaise … Très bonne » scale typed single",
+    ("table_fr_vikidia_rsaved", "scales"): "French Likert wordings and age classes "
+    "(« Entre 8 et 13 ans » …) ordered as text",
+    ("table_fr_vikidia_rsaved", "personal_roles"): "« Adresse IP » and « Nom d'utilisateur » "
+    "not given role contact",
+}
+
+CHECKS = (
+    "inspect",
+    "rows",
+    "respondents",
+    "questions",
+    "types",
+    "scales",
+    "personal_roles",
+    "anomalies",
+    "run",
+    "run_personal",
+)
+
+
+def _expected(name: str) -> dict:
+    with open(CORPUS / name / "expected.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _call(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+_INSPECTED: dict[str, tuple[int, str, str]] = {}
+_RUNS: dict[str, tuple[int, str, str, Path]] = {}
+
+
+def _inspect(name: str) -> tuple[int, str, str]:
+    if name not in _INSPECTED:
+        exp = _expected(name)
+        _INSPECTED[name] = _call(["inspect", "--json", str(CORPUS / name / exp["file"])])
+    return _INSPECTED[name]
+
+
+def _report(name: str) -> dict:
+    code, out, err = _inspect(name)
+    if code != 0:
+        pytest.fail(f"inspect refused the file (exit {code}): {err.strip()}")
+    return json.loads(out)
+
+
+def _run(name: str, tmp_root: Path) -> tuple[int, str, str, Path]:
+    if name not in _RUNS:
+        exp = _expected(name)
+        folder = tmp_root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        project = folder / "diagnostic.toml"
+        project.write_text(
+            f"title = {json.dumps('Corpus : ' + name)}\n"
+            f"language = {json.dumps(exp.get('language', 'fr'))}\n"
+            "territory = []\n\n[[survey]]\n"
+            f"responses = {json.dumps(str(CORPUS / name / exp['file']))}\n\n"
+            f"[geography]\ncommunes = {json.dumps(str(EXAMPLE_COMMUNES))}\n",
+            encoding="utf-8",
+        )
+        out = folder / "out"
+        _RUNS[name] = (*_call(["run", str(project), "-o", str(out)]), out)
+    return _RUNS[name]
+
+
+@pytest.fixture(scope="module")
+def runs_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("corpus_runs")
+
+
+def _question_of(report: dict, key: str) -> dict | None:
+    """The question a column header (or a question name or label) of the file holds."""
+    by_id = {q["question_id"]: q for q in report["questions"]}
+    for c in report["columns"]:
+        if str(c["column"]).strip() == key.strip() and c["question_id"] in by_id:
+            return by_id[c["question_id"]]
+    if key in by_id:
+        return by_id[key]
+    for q in report["questions"]:
+        if q["label"] == key:
+            return q
+    # a question stored in one column per option (``key/option``, ``key.option``,
+    # ``key[option]``) or a header joined with a second header line (``key [Response]``)
+    for c in report["columns"]:
+        col = str(c["column"])
+        if c["question_id"] in by_id and any(
+            col.startswith(key + s) for s in ("/", ".", "[", " [")
+        ):
+            return by_id[c["question_id"]]
+    return None
+
+
+def _personal_values(name: str) -> dict[str, set[str]]:
+    """The values of the personal columns, read from the file by pandas (not by diagnostic)."""
+    exp = _expected(name)
+    personal = exp.get("personal", {})
+    columns = personal.get("columns", [])
+    if not columns:
+        return {}
+    path = CORPUS / name / exp["file"]
+    above = exp.get("lines_above_header", 0)
+    skip = [*range(above), *range(above + 1, above + exp.get("header_rows", 1))]
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        frame = pd.read_excel(path, dtype=str, skiprows=skip)
+    else:
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            skiprows=skip,
+            sep=exp.get("separator", ","),
+            encoding=exp.get("encoding", "utf-8-sig"),
+        )
+    ignore = {str(v).casefold() for v in personal.get("ignore_values", [])}
+    values = {}
+    for col in columns:
+        vals = frame[col].dropna().astype(str).str.strip()
+        values[col] = {v for v in vals if len(v) >= 5 and v.casefold() not in ignore}
+    return values
+
+
+def _output_texts(outdir: Path) -> dict[str, str]:
+    """Every funder output as text: workbook XML parts, HTML, CSV, GEXF, JSON…"""
+    texts = {}
+    for path in sorted(p for p in outdir.rglob("*") if p.is_file()):
+        if path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                for member in z.namelist():
+                    if member.endswith(".xml"):
+                        raw = z.read(member).decode("utf-8", "replace")
+                        texts[f"{path.name}:{member}"] = html.unescape(raw)
+        elif path.suffix.lower() in (".html", ".htm", ".csv", ".gexf", ".json", ".txt", ".md"):
+            texts[path.name] = html.unescape(path.read_text(encoding="utf-8", errors="replace"))
+    return texts
+
+
+def check_inspect(name: str, exp: dict, runs_root: Path) -> None:
+    code, _out, err = _inspect(name)
+    assert code in (0, 2), f"exit {code}: {err}"
+    if code == 2:
+        assert err.startswith("Erreur"), err
+
+
+def check_rows(name: str, exp: dict, runs_root: Path) -> None:
+    """Every data row of the file read, and read = loaded + rejected (no silent loss)."""
+    report = _report(name)
+    read, loaded, rejected = (report[k] for k in ("rows_read", "rows_loaded", "rows_rejected"))
+    assert read == loaded + rejected, f"read {read} != loaded {loaded} + rejected {rejected}"
+    assert read == exp["rows"], f"{read} rows read, {exp['rows']} data rows in the file"
+
+
+def check_respondents(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    assert report["respondents"] == exp["respondents"], (
+        f"{report['respondents']} respondents, {exp['respondents']} in the file "
+        f"(rows read {report['rows_read']}, loaded {report['rows_loaded']}, "
+        f"rejected {report['rows_rejected']})"
+    )
+
+
+def check_questions(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    asked = [q for q in report["questions"] if q["role"] != "contact"]
+    assert len(asked) == exp["questions"], (
+        f"{len(asked)} questions, {exp['questions']} in the file: "
+        f"{[q['question_id'] for q in asked][:40]}"
+    )
+
+
+def check_types(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    wrong = {}
+    for key, qtype in exp.get("types", {}).items():
+        q = _question_of(report, key)
+        got = q["type"] if q else "(no question)"
+        if got != qtype:
+            wrong[key] = (got, qtype)
+    assert not wrong, f"type found vs expected: {wrong}"
+
+
+def check_scales(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    wrong = {}
+    for key, levels in exp.get("scales", {}).items():
+        q = _question_of(report, key)
+        if q is None:
+            wrong[key] = "(no question)"
+            continue
+        got = [c for c in q["choices"] if c in levels]
+        if got != levels:
+            wrong[key] = got or q["choices"]
+    assert not wrong, f"levels in the wrong order or missing: {wrong}"
+
+
+def check_personal_roles(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    by_id = {q["question_id"]: q for q in report["questions"]}
+    leaks = {}
+    for col in exp.get("personal", {}).get("columns", []):
+        mapped = [c for c in report["columns"] if str(c["column"]).strip() == col.strip()]
+        for c in mapped:
+            q = by_id.get(c["question_id"])
+            if q is not None and q["role"] != "contact":
+                leaks[col] = f"{q['question_id']} role {q['role']}"
+    assert not leaks, f"personal columns read as questions: {leaks}"
+
+
+def check_anomalies(name: str, exp: dict, runs_root: Path) -> None:
+    report = _report(name)
+    n = len(report["anomalies"])
+    limit = exp.get("max_anomalies", 100)
+    assert n < limit, f"{n} anomaly lines (limit {limit}): " + "; ".join(
+        sorted({a["problem"] for a in report["anomalies"]})[:5]
+    )
+
+
+def check_run(name: str, exp: dict, runs_root: Path) -> None:
+    code, _out, err, _outdir = _run(name, runs_root)
+    assert code == 0, f"diagnostic run stopped (exit {code}): {err.strip()[-400:]}"
+
+
+def check_run_personal(name: str, exp: dict, runs_root: Path) -> None:
+    values = _personal_values(name)
+    code, _out, err, outdir = _run(name, runs_root)
+    assert code == 0, f"no outputs to check (exit {code}): {err.strip()[-300:]}"
+    texts = _output_texts(outdir)
+    assert texts, "no funder output written"
+    found = {
+        (col, v, where)
+        for col, vals in values.items()
+        for v in vals
+        for where, text in texts.items()
+        if v in text
+    }
+    assert not found, f"personal values in funder outputs: {sorted(found)[:5]}"
+
+
+def _cases():
+    for name in DIRS:
+        for check in CHECKS:
+            marks = ()
+            if (name, check) in DEFECTS:
+                marks = (pytest.mark.xfail(reason=DEFECTS[name, check], strict=True),)
+            yield pytest.param(name, check, marks=marks, id=f"{name}-{check}")
+
+
+@pytest.mark.parametrize(("name", "check"), list(_cases()))
+def test_corpus(name: str, check: str, runs_root: Path) -> None:
+    globals()[f"check_{check}"](name, _expected(name), runs_root)
+
+
+def test_corpus_is_documented() -> None:
+    """Every corpus directory has its file, its expectations and a SOURCES.md entry."""
+    sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(DIRS) >= 15
+    for name in DIRS:
+        exp = _expected(name)
+        assert (CORPUS / name / exp["file"]).is_file(), name
+        assert f"`{name}/`" in sources, f"{name} missing from SOURCES.md"
+        for key in ("rows", "respondents", "questions", "licence", "language"):
+            assert key in exp, f"{name}: expected.toml lacks {key}"
