@@ -123,9 +123,10 @@ def _skip_spaces(text: str, at: int) -> int:
 
 def _own_names(text: str, names: Iterable[str]) -> str:
     """Mask the respondent's own name, structure and contacts where they recur."""
+    lower = text.lower()
     for name in sorted({n.strip() for n in names if isinstance(n, str)}, key=len, reverse=True):
-        if len(name) < 3:
-            continue
+        if len(name) < 3 or not any(w.lower() in lower for w in name.split()):
+            continue  # the usual case, without a regular expression
         pattern = re.escape(name).replace(r"\ ", r"\s+")
         text = re.sub(rf"(?<![\w]){pattern}(?![\w])", NAME, text, flags=re.IGNORECASE)
         words = name.split()
