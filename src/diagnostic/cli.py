@@ -102,9 +102,8 @@ def _inspect(
 ) -> int:
     import pandas as pd
 
-    from diagnostic.privacy.masking import mask_text, mask_values
-
     from diagnostic.forms import read_form
+    from diagnostic.privacy.masking import mask_text, mask_values
     from diagnostic.readers import FORMATS, read_responses
     from diagnostic.readers.repeats import table_holds
     from diagnostic.territory import place_actors, read_communes

@@ -21,6 +21,11 @@ from collections.abc import Iterable
 from diagnostic.privacy.first_names import FIRST_NAMES
 from diagnostic.privacy.masking import _ADDRESS, _EMAIL, _EMAIL_WRITTEN, _PHONE, fold
 
+
+def _words(text: str) -> frozenset:
+    return frozenset(text.split())
+
+
 #: Roles detection may change: a structural role (type, commune, issue…) is never touched.
 DETECTABLE_ROLES = ("other", "free_text")
 
@@ -73,16 +78,16 @@ _SHORT_ONLY = {
     "ip": "adresse IP",
     "tel": "téléphone",
 }
-_LINKS = frozenset(
+_LINKS = _words(
     """
     de du des la le les l d et ou of the and or a your votre vos ton ta tes my mon ma en
     s n no num numero number nr quel quelle est what is please svp merci indiquer
     indiquez enter precisez give ici here optionnel optional facultatif if si any vous
     you au aux pour for to
-""".split()
+"""
 )
 #: words that keep a name header about the person (« nom du répondant », « contact nom »)
-_PERSON = frozenset(
+_PERSON = _words(
     """
     prenom prenoms first last full given family famille contact contacts responsable
     personne person repondant repondante respondent interlocuteur interlocutrice
@@ -92,18 +97,18 @@ _PERSON = frozenset(
     proprietaire chef head household menage respondant dirigeant dirigeante president
     presidente directeur directrice gerant gerante agent moi me info infos informations
     courriel email mail telephone tel adresse who qui etes
-""".split()
+"""
 )
 #: words that make a name header the name of the actor's organisation
-_STRUCTURE = frozenset(
+_STRUCTURE = _words(
     """
     structure organisation organization organisme entreprise association company societe
     etablissement collectivite employeur employer business exploitation raison sociale
     enseigne institution service commerce
-""".split()
+"""
 )
 #: words that make a header about a place, a type or an issue: never a person
-_NOT_PERSON = frozenset(
+_NOT_PERSON = _words(
     """
     commune communes ville village localite territoire epci departement region pays city
     town country county state quartier district type types categorie category secteur
@@ -112,7 +117,7 @@ _NOT_PERSON = frozenset(
     produit product outil tool logiciel software application app ordinateur computer
     forfait abonnement reseau network fonction role poste job metier age sexe genre
     gender
-""".split()
+"""
 )
 #: words that make a header about the respondent, for detection from the answers
 _ABOUT_PERSON = _PERSON | {"votre", "your", "vous", "you", "qui", "who", "moi", "me"}
