@@ -111,6 +111,8 @@ def test_mask_text_own_names_where_they_recur():
         ("identite/contact_nom", "nom"),
         ("identite/contact_email", "courriel"),
         ("NOM DU RÉPONDANT", "nom"),
+        ("Vos coordonnées", "coordonnées"),
+        ("Position GPS du domicile", "GPS"),
     ],
 )
 def test_personal_headers(header, why):

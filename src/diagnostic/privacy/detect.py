@@ -58,8 +58,8 @@ _ALWAYS = {
     "street": "adresse",
     "siret": "SIRET",
     "siren": "SIREN",
-    "naissance": "date de naissance",
-    "birth": "date de naissance",
+    "naissance": "naissance",
+    "birth": "naissance",
     "birthdate": "date de naissance",
     "birthday": "date de naissance",
     "dob": "date de naissance",
@@ -68,6 +68,11 @@ _ALWAYS = {
     "token": "jeton d'accès",
     "nir": "numéro de sécurité sociale",
     "iban": "IBAN",
+    "coordonnees": "coordonnées",
+    "gps": "position GPS",
+    "geopoint": "position GPS",
+    "latitude": "position GPS",
+    "longitude": "position GPS",
 }
 #: ambiguous words: personal only in a short header about the respondent
 _SHORT_ONLY = {
@@ -168,8 +173,9 @@ def header_reason(header: str) -> tuple[str, str] | None:
             found.insert(0, "nom")
     if about_place and not found:
         return None
-    if about_place and set(found) <= {"adresse"} and not {"rue", "street"} & set(content):
-        return None  # « adresse de la structure » is personal; « lieu » headers are not
+    if about_place and set(found) <= {"adresse", "position GPS", "coordonnées"}:
+        if not {"rue", "street"} & set(content):
+            return None  # « adresse de la structure » is personal, « GPS de la commune » not
     found = list(dict.fromkeys(found))
     return ("contact", "en-tête : " + ", ".join(found)) if found else None
 
