@@ -90,6 +90,10 @@ _TITLE = re.compile(
     rf"\b(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Monsieur|Madame|Mademoiselle)\s+"
     rf"(?:{_UPPER}{_WORD}\s+)?{_UPPER}{_WORD}"
 )
+_DIGIT = re.compile(r"\d")
+#: a text with none of these (a digit, @, a capital after its first letter, a bracketed or
+#: spelled-out « at ») holds nothing to mask
+_WORTH_A_LOOK = re.compile(r"\d|@|\w\W+[A-ZÀ-ÖØ-Þ]|[\[({]\s*at\s*[\])}]|arobase")
 _CAPITALISED = re.compile(rf"{_UPPER}[\w'’-]+(?:[\s]+{_UPPER}[\w'’-]+)?")
 #: words written with a capital that do not start a surname
 _NOT_SURNAME = {"Le", "La", "Les", "Un", "Une", "De", "Du", "Des", "Et", "Ou", "The", "And"}
@@ -157,14 +161,20 @@ def mask_text(text, names: Iterable[str] = ()):
         return text
     if names:
         text = _own_names(text, names)
-    text = _EMAIL.sub(EMAIL, text)
+    if not _WORTH_A_LOOK.search(text):
+        return text  # codes, numbers, lower-case words: nothing a pattern below could find
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
     text = _EMAIL_WRITTEN.sub(EMAIL, text)
-    text = _IBAN.sub(NUMBER, text)
-    text = _ADDRESS.sub(ADDRESS, text)
-    text = _NIR.sub(NUMBER, text)
-    text = _SIRET.sub(NUMBER, text)
-    text = _PHONE.sub(PHONE, text)
-    text = _SIREN.sub(NUMBER, text)
+    if _DIGIT.search(text):
+        text = _IBAN.sub(NUMBER, text)
+        text = _ADDRESS.sub(ADDRESS, text)
+        text = _NIR.sub(NUMBER, text)
+        text = _SIRET.sub(NUMBER, text)
+        text = _PHONE.sub(PHONE, text)
+        text = _SIREN.sub(NUMBER, text)
+    elif "ieu" in text:
+        text = _ADDRESS.sub(ADDRESS, text)  # « lieu-dit Les Fourches »
     text = _TITLE.sub(NAME, text)
     return _first_name_then_capital(text)
 
@@ -220,7 +230,7 @@ def public_answers(
         )
         if mine.any():
             out.loc[mine, "value"] = [
-                mask_text(v, names[a])
+                _own_names(v, names[a]) if isinstance(v, str) else v
                 for v, a in zip(out.loc[mine, "value"], out.loc[mine, "actor_id"])
             ]
     return out
