@@ -155,6 +155,12 @@ def test_values_that_look_personal():
     assert "adresses" in values_reason("Q9", ["8 rue de la Paix", "3 chemin des Vignes"])
     names = ["Jean Dupont", "Marie Curie", "Paul Martin", "Sophie Bernard"]
     assert "noms" in values_reason("Qui êtes-vous ?", names)
+    # names no first-name list knows: two or three capitalised words, almost all different
+    others = ["Kwame Mensah", "Soizic Le Floch", "Ana da Silva", "Wei Zhang", "Olu Ade"]
+    assert "noms propres" in values_reason("Qui êtes-vous ?", others, answered=5)
+    assert values_reason("Qui êtes-vous ?", others, answered=40) is None  # repeated: a list
+    types = ["Association", "Entreprise", "Commune", "Financeur", "Coopérative"]
+    assert values_reason("Vous êtes :", types, answered=5) is None
     # the same names under a header about something else, or communes: not personal
     assert values_reason("Quel projet ?", names) is None
     assert values_reason("Votre commune", ["La Chapelle-Montligeon", "Bellême", "Sées"]) is None

@@ -128,6 +128,10 @@ _NOT_PERSON = _words(
 _ABOUT_PERSON = _PERSON | {"votre", "your", "vous", "you", "qui", "who", "moi", "me"}
 _EMAIL_CELL = re.compile(rf"^\s*(?:{_EMAIL.pattern}|{_EMAIL_WRITTEN.pattern})\s*$", re.I)
 _NAME_CELL = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þa-zß-ÿ][\w'’.-]*){0,3}$")
+_PARTICLES = r"(?:de|du|des|d'|le|la|van|von|der|di|da|ben|el|al|y)"
+_FULL_NAME = re.compile(
+    rf"^[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:{_PARTICLES}\s+)?[A-ZÀ-ÖØ-Þ][\w'’.-]+){{1,2}}$"
+)
 _SAMPLE = 2000
 
 
@@ -180,8 +184,20 @@ def header_reason(header: str) -> tuple[str, str] | None:
     return ("contact", "en-tête : " + ", ".join(found)) if found else None
 
 
-def values_reason(header: str, cells: Iterable[str]) -> str | None:
-    """The reason when most answers of a column look personal, else None."""
+def values_reason(header: str, cells: Iterable[str], answered: int | None = None) -> str | None:
+    """The reason when most answers of a column look personal, else None.
+
+    Parameters
+    ----------
+    header : str
+        The column's header (and question text): names are looked for only under a header
+        about the respondent (« Qui êtes-vous ? », "Your details").
+    cells : iterable of str
+        The column's answers (distinct ones are enough).
+    answered : int, optional
+        How many cells are filled in, when `cells` holds only the distinct ones: a column of
+        mostly distinct names needs it.
+    """
     distinct = list(dict.fromkeys(str(c).strip() for c in cells if isinstance(c, str)))
     distinct = [c for c in distinct if c][:_SAMPLE]
     if len(distinct) < 2:
@@ -196,13 +212,20 @@ def values_reason(header: str, cells: Iterable[str]) -> str | None:
         if hits * 2 > n:
             return f"réponses : {hits} {kind} sur {n} valeurs distinctes"
     words = set(header_words(header))
-    if words & _ABOUT_PERSON and not words & _NOT_PERSON:
-        named = sum(
-            bool(_NAME_CELL.match(c)) and fold(re.split(r"[\s-]", c)[0]) in FIRST_NAMES
-            for c in distinct
-        )
-        if named * 2 > n:
-            return f"réponses : {named} noms de personnes sur {n} valeurs distinctes"
+    if not words & _ABOUT_PERSON or words & _NOT_PERSON:
+        return None
+    named = sum(
+        bool(_NAME_CELL.match(c)) and fold(re.split(r"[\s-]", c)[0]) in FIRST_NAMES
+        for c in distinct
+    )
+    if named * 2 > n:
+        return f"réponses : {named} noms de personnes sur {n} valeurs distinctes"
+    # names the first-name list does not know: two or three capitalised words, almost all
+    # different (« Kwame Mensah », « Soizic Le Floch »); one-word answers (types) never
+    answered = answered if answered is not None else n
+    shaped = sum(bool(_FULL_NAME.match(c)) for c in distinct)
+    if n >= 5 and n >= 0.9 * answered and shaped >= 0.8 * n:
+        return f"réponses : {shaped} noms propres probables sur {n} valeurs distinctes"
     return None
 
 
@@ -221,7 +244,7 @@ def find_personal(form, columns: dict, cells_of) -> dict[str, tuple[str, str]]:
     columns : dict
         question_id -> the export column holding its answers.
     cells_of : callable
-        column -> its distinct answers.
+        column -> (its distinct answers, the number of cells filled in).
     """
     given = set(getattr(form, "roles_given", ()) or ())
     questions = form.questions.set_index("question_id")
@@ -239,8 +262,10 @@ def find_personal(form, columns: dict, cells_of) -> dict[str, tuple[str, str]]:
         label = q["label"] if isinstance(q["label"], str) else ""
         found = header_reason(col) or (header_reason(label) if label else None)
         if found is None:
-            reason = values_reason(f"{label} {col}", cells_of(col))
-            found = ("contact", reason) if reason else None
+            header = f"{label} {col}"
+            reason = values_reason(header, *cells_of(col))
+            structure = bool(set(header_words(header)) & _STRUCTURE)
+            found = (("actor_name" if structure else "contact"), reason) if reason else None
         if found is None:
             continue
         new_role, reason = found

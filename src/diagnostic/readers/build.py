@@ -359,8 +359,8 @@ def _personal_columns(form: Form, frame, cmap: ColumnMap, codes: dict, log) -> F
 
     def cells_of(col):
         if col in codes:
-            return codes[col][1]
-        return frame[col].dropna().unique()
+            return codes[col][1], int((codes[col][0] >= 0).sum())
+        return frame[col].dropna().unique(), int(frame[col].notna().sum())
 
     found = find_personal(form, dict(cmap.single), cells_of)
     for qid, (role, reason) in found.items():
