@@ -229,10 +229,6 @@ def values_reason(header: str, cells: Iterable[str], answered: int | None = None
     return None
 
 
-def _role_of(form, qid: str) -> str:
-    return form.questions.loc[form.questions["question_id"] == qid, "role"].iloc[0]
-
-
 def find_personal(form, columns: dict, cells_of) -> dict[str, tuple[str, str]]:
     """question_id -> (role, reason) for each question found personal.
 
@@ -247,7 +243,7 @@ def find_personal(form, columns: dict, cells_of) -> dict[str, tuple[str, str]]:
         column -> (its distinct answers, the number of cells filled in).
     """
     given = set(getattr(form, "roles_given", ()) or ())
-    questions = form.questions.set_index("question_id")
+    questions = form.questions.drop_duplicates("question_id").set_index("question_id")
     out: dict[str, tuple[str, str]] = {}
     has_name = (questions["role"] == "actor_name").any()
     for qid, col in columns.items():
