@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--roles", help="feuille des rôles (question_id,role[,theme])")
     ins.add_argument("--json", action="store_true", help="sortie JSON")
     ins.add_argument(
+        "--show-personal",
+        action="store_true",
+        help="montre les valeurs en clair (courriels, téléphones, noms, adresses : masqués par "
+        "défaut) ; pour le consultant seulement",
+    )
+    ins.add_argument(
         "--communes",
         help="fichier des communes pour placer les répondants "
         "(par défaut : celui du projet diagnostic.toml voisin, s'il existe)",
@@ -87,11 +93,17 @@ def _communes_for(file: Path, communes: str | None):
 
 
 def _inspect(
-    file: Path, form_file: str | None, as_json: bool, communes: str | None, roles: str | None = None
+    file: Path,
+    form_file: str | None,
+    as_json: bool,
+    communes: str | None,
+    roles: str | None = None,
+    show_personal: bool = False,
 ) -> int:
     import pandas as pd
 
     from diagnostic.forms import read_form
+    from diagnostic.privacy.masking import mask_text, mask_values
     from diagnostic.readers import FORMATS, read_responses
     from diagnostic.readers.repeats import table_holds
     from diagnostic.territory import place_actors, read_communes
@@ -104,6 +116,9 @@ def _inspect(
         _placed, placing = place_actors(survey.actors, read_communes(communes_file))
         anomalies = pd.concat([anomalies, placing], ignore_index=True)
     ch = survey.choices
+    shown = (lambda v: v) if show_personal else mask_text
+    if not show_personal:  # answers quoted in the anomalies and choices read from the data
+        anomalies = anomalies.assign(value=mask_values(anomalies["value"]))
     inside = survey.answers[survey.answers["instance"].notna()]
     per_question = inside["question_id"].map(
         dict(zip(survey.questions["question_id"], survey.questions["repeat"]))
@@ -133,7 +148,7 @@ def _inspect(
                 "type": q.type,
                 "role": q.role,
                 "repeat": q.repeat if isinstance(q.repeat, str) else None,
-                "choices": ch.loc[ch["list_name"] == q.list_name, "value"].tolist()
+                "choices": [shown(v) for v in ch.loc[ch["list_name"] == q.list_name, "value"]]
                 if isinstance(q.list_name, str)
                 else [],
             }
@@ -204,7 +219,14 @@ def main(argv=None) -> int:
             return _run(example_project(), Path(args.outdir))
         if args.command == "run":
             return _run(Path(args.project), Path(args.outdir))
-        return _inspect(Path(args.file), args.form, args.json, args.communes, args.roles)
+        return _inspect(
+            Path(args.file),
+            args.form,
+            args.json,
+            args.communes,
+            args.roles,
+            show_personal=args.show_personal,
+        )
     except DiagnosticError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2

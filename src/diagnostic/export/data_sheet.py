@@ -23,7 +23,8 @@ def data_table(diag) -> pd.DataFrame:
 
     Multiple choices are joined with « ; » in the form's order, the options of a ranking
     with « > » in rank order (first ranked first); free text is masked
-    (emails, phones); personal questions are left out.
+    (`mask_text`: e-mails, phones, numbers, addresses, names, and each respondent's own
+    name, structure and contacts); personal questions are left out.
 
     Returns
     -------
@@ -32,7 +33,7 @@ def data_table(diag) -> pd.DataFrame:
         (named by its question_id, in the form's order); numeric answers as numbers.
     """
     questions = diag.questions[~diag.questions["role"].isin(_HIDDEN_ROLES)]
-    answers = public_answers(diag.answers, diag.questions)
+    answers = public_answers(diag.answers, diag.questions, getattr(diag, "personal", None))
     answers = answers[answers["question_id"].isin(set(questions["question_id"]))]
     lists = answers["question_id"].map(dict(zip(questions["question_id"], questions["list_name"])))
     choices = diag.choices.assign(order=diag.choices.groupby("list_name").cumcount())

@@ -96,6 +96,9 @@ class Form:
     #: answered in one column per rank (LimeSurvey ``Q1[1]``…: "1", "2"…; a Kobo rank
     #: group: its levels); a ranking question absent here is one space-joined column
     ranks: dict = field(default_factory=dict)
+    #: the questions whose role a person gave (a form's ``role`` column, a roles sheet):
+    #: personal-data detection never overrules them
+    roles_given: frozenset = frozenset()
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

@@ -139,6 +139,7 @@ def apply_roles(form: Form, path) -> Form:
     frame = read_roles(path, log)
     questions = form.questions.copy()
     index = {q: i for i, q in enumerate(questions["question_id"])}
+    given = set(form.roles_given)
     for row, rec in frame.iterrows():
         qid, role, theme = rec["question_id"], rec["role"], rec["theme"]
         if qid not in index:
@@ -160,11 +161,15 @@ def apply_roles(form: Form, path) -> Form:
             )
             role = "other"
         questions.loc[index[qid], "role"] = role
+        given.add(qid)
         if pd.notna(theme):
             questions.loc[index[qid], "theme"] = theme
     anomalies = pd.concat([form.anomalies, log.frame()], ignore_index=True)
     return dataclasses.replace(
-        form, questions=conform(questions, "questions"), anomalies=conform(anomalies, "anomalies")
+        form,
+        questions=conform(questions, "questions"),
+        anomalies=conform(anomalies, "anomalies"),
+        roles_given=frozenset(given),
     )
 
 

@@ -164,6 +164,7 @@ def read_xlsform(path, language: str | None = None) -> Form:
                 column=col,
             )
     rows, repeats, or_other, ranks = _walk(survey, log, label_col, role_col, theme_col)
+    given = frozenset(r["question_id"] for r in rows if r.pop("role_given", False))
     questions = conform(pd.DataFrame(rows), "questions")
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
     likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
@@ -172,7 +173,15 @@ def read_xlsform(path, language: str | None = None) -> Form:
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
     return Form(
-        path.name, str(title), label_col, questions, choices, log.frame(), repeats, ranks=ranks
+        path.name,
+        str(title),
+        label_col,
+        questions,
+        choices,
+        log.frame(),
+        repeats,
+        ranks=ranks,
+        roles_given=given,
     )
 
 
@@ -266,6 +275,7 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
         common = {
             "group": "/".join(groups[:-1] if base == "rank" and ranking else groups),
             "role": role or "other",
+            "role_given": bool(role),
             "theme": (rec.get(theme_col) or "") if theme_col else "",
             "required": str(rec.get("required") or "").strip().lower() in ("yes", "true", "1"),
             "repeat": repeat_stack[-1] if repeat_stack else None,

@@ -207,12 +207,15 @@ REPORT_WORDS = {
         "fr": "Une ligne par acteur, une colonne par question (code de la question ; intitulé "
         "au-dessus et dans le Dictionnaire). Réponses en clair ; choix multiples séparés "
         "par « ; », options classées dans l'ordre du classement, séparées par « > ». "
-        "Noms, courriels et téléphones exclus ; adresses et numéros cités dans les textes "
-        "libres masqués.{more}",
+        "Colonnes personnelles (noms, courriels, téléphones, adresses…) exclues ; dans les "
+        "textes libres, courriels, téléphones, adresses, numéros (SIRET, SIREN, sécurité "
+        "sociale, IBAN) et noms reconnus masqués.{more}",
         "en": "One row per actor, one column per question (the question's code; its wording "
         "above and in the Dictionary). Answers in plain words; multiple choices separated "
-        "by “ ; ”, ranked options in rank order, separated by “ > ”. Names, emails and "
-        "phone numbers left out; addresses and numbers quoted in free texts masked.{more}",
+        "by “ ; ”, ranked options in rank order, separated by “ > ”. Personal columns "
+        "(names, emails, phone numbers, addresses…) left out; in free texts, emails, phone "
+        "numbers, addresses, numbers (SIRET, SIREN, social security, IBAN) and names "
+        "recognised masked.{more}",
     },
     # HTML report
     "html_portrait": {

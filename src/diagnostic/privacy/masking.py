@@ -1,13 +1,191 @@
-"""Keep personal data out of exports: mask emails and phone numbers in free text."""
+"""Keep personal data out of exports: one masking pass for every text exported or shown.
+
+`mask_text` replaces, in any text, what identifies a person or a business:
+
+- e-mail addresses, also written ``marie(at)exemple.fr`` or ``marie [at] exemple [dot] fr``;
+- phone numbers in every usual French form (``06 12 34 56 78``, ``06.12.34.56.78``,
+  ``06/33/44/55/66``, ``+33 (0)6 12 34 56 78``, ``0033 6 12 34 56 78``) and international
+  ones starting with ``+``;
+- IBAN (``FR76 3000 …``), French social security numbers (NIR, 13 or 15 digits, spaced or
+  not), SIRET (14 digits, also 3-3-3-5) and SIREN (9 digits, or 3-3-3 after the word SIREN);
+- street addresses (« 8 rue de la Paix », « 12 bis avenue… », « 3, chemin des Vignes »,
+  « lieu-dit Les Fourches », « 221 Baker Street ») with the postcode and town that follow;
+- person names: a common first name followed by a capitalised word (« Victor Hugo »,
+  « Jean DUPONT »), or a title followed by one (« M. Durand », « Mrs Smith »);
+- and, given `names`, the respondent's own name, structure and contacts wherever they
+  recur in their texts.
+
+Names are found by a documented heuristic (`diagnostic.privacy.first_names`), not a
+statistical model: it is fast (see README), deterministic and needs nothing downloaded; it
+misses names without a known first name or a title. Personal columns are never exported at
+all (`diagnostic.privacy.detect`): masking is the second line of defence, for free text.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 import pandas as pd
 
+from diagnostic.privacy.first_names import FIRST_NAMES
+
+EMAIL, PHONE, ADDRESS, NAME = (
+    "[courriel masqué]",
+    "[téléphone masqué]",
+    "[adresse masquée]",
+    "[nom masqué]",
+)
+NUMBER = "[numéro masqué]"
+
+_AT = r"(?:\s*[\[({]\s*(?:at|arobase|@)\s*[\])}]\s*|\s+(?:arobase)\s+)"
+_DOT = r"(?:\s*[\[({]\s*(?:dot|point)\s*[\])}]\s*|\.)"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)\s?[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+_EMAIL_WRITTEN = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+_SEP = r"[\s./-]?"
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|\(0\)\s?|0)[1-9]"
+    rf"(?:{_SEP}\d{{2}}){{4}}(?![\d])"
+    # international: + country code, then 6 to 12 digits in groups
+    r"|(?<![\w+])\+\d{1,3}\s?(?:\(0\)\s?)?\d(?:[\s./-]?\d){5,12}(?!\d)"
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
+_NIR = re.compile(
+    r"(?<![\w])[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[ABab])\s?\d{3}\s?\d{3}"
+    r"(?:\s?\d{2})?(?![\w])"
+)
+_SIRET = re.compile(r"(?<![\w])(?:\d{14}|\d{3}[\s.]\d{3}[\s.]\d{3}[\s.]\d{5})(?![\w])")
+_SIREN = re.compile(r"(?<![\w])\d{9}(?![\w])|\bsiren\s*:?\s*\d{3}[\s.]?\d{3}[\s.]?\d{3}\b", re.I)
+
+#: street types that are never anything else after a number (« 8 rue… »)
+_STREET_TYPES = (
+    r"rue|avenue|av\.?|boulevard|bd|chemin|impasse|all[ée]e|quai|hameau|r[ée]sidence|"
+    r"faubourg|fbg|rond-point|lotissement|esplanade|parvis|venelle|ruelle|sentier|lieu-dit|"
+    r"lieudit|street|road|lane|drive"
+)
+#: street types that are also ordinary words (« 3 cours de yoga », « 1 place de parking »):
+#: an address only when a capitalised name follows
+_STREET_WORDS = r"place|pl\.|route|rte|cours|square|passage|voie|cit[ée]|traverse|mont[ée]e"
+_UPPER = r"[A-ZÀ-ÖØ-Þ]"
+_WORD = r"[\w'’-]+"
+#: a postcode and town after an address: « , 61400 Mortagne-au-Perche »
+_TOWN = rf"(?:\s*,?\s*\d{{5}}\s+{_UPPER}{_WORD}(?:[\s-]{_UPPER}{_WORD}|[\s-](?:sur|sous|en|lès|les|le|la|de|du|des|au|aux)){{0,4}})?"
+_LINK = r"(?:\s*(?:d['’]|l['’]|(?:des|de|du|la|le|les|aux|au|en|sur|sous|à)(?=\s)))"
+#: the name of a street: capitalised words and their links, or one word after a link
+_CAPITAL_NAME = rf"(?:{_LINK}*\s*{_UPPER}{_WORD}){{1,4}}"
+_STREET_NAME = rf"(?:{_CAPITAL_NAME}|{_LINK}+\s+{_WORD})"
+_ADDRESS = re.compile(
+    # « 8 rue de la Paix », « 12 bis avenue Foch », « 3, chemin des Vignes »
+    rf"(?<![\w])\d{{1,4}}\s?(?:bis|ter|quater|[a-dA-D](?![\w]))?\s*,?\s*"
+    rf"(?:(?i:{_STREET_TYPES})(?![\w]){_STREET_NAME}?|(?i:{_STREET_WORDS})(?![\w]){_CAPITAL_NAME})"
+    + _TOWN
+    # « lieu-dit Les Fourches » without a number
+    + rf"|(?i:\blieu-?dit)\s+(?:{_UPPER}{_WORD}\s*){{1,4}}"
+    # « 221 Baker Street », « 10 Downing St »
+    + rf"|(?<![\w])\d{{1,5}}\s+(?:{_UPPER}{_WORD}\s+){{1,3}}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Close)\b\.?"
+)
+_TITLE = re.compile(
+    rf"\b(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Monsieur|Madame|Mademoiselle)\s+"
+    rf"(?:{_UPPER}{_WORD}\s+)?{_UPPER}{_WORD}"
+)
+_DIGIT = re.compile(r"\d")
+#: a text with none of these (a digit, @, a capital after its first letter, a bracketed or
+#: spelled-out « at ») holds nothing to mask
+_WORTH_A_LOOK = re.compile(r"\d|@|\w\W+[A-ZÀ-ÖØ-Þ]|[\[({]\s*at\s*[\])}]|arobase")
+_CAPITALISED = re.compile(rf"{_UPPER}[\w'’-]+(?:[\s]+{_UPPER}[\w'’-]+)?")
+#: words written with a capital that do not start a surname
+_NOT_SURNAME = {"Le", "La", "Les", "Un", "Une", "De", "Du", "Des", "Et", "Ou", "The", "And"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (« Hélène » -> « helene »)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _first_name_then_capital(text: str) -> str:
+    """Mask « Prénom Nom » where Prénom is a known first name and Nom is capitalised."""
+    out, last = [], 0
+    for match in re.finditer(rf"(?<![\w]){_UPPER}[\w'’-]+", text):
+        if match.start() < last or fold(match.group()) not in FIRST_NAMES:
+            continue
+        rest = _CAPITALISED.match(text, _skip_spaces(text, match.end()))
+        if rest is None or match.end() == rest.start() or rest.group().split()[0] in _NOT_SURNAME:
+            continue
+        out.append(text[last : match.start()] + NAME)
+        last = rest.end()
+    return "".join(out) + text[last:] if out else text
+
+
+def _skip_spaces(text: str, at: int) -> int:
+    while at < len(text) and text[at] == " ":
+        at += 1
+    return at
+
+
+def _own_names(text: str, names: Iterable[str]) -> str:
+    """Mask the respondent's own name, structure and contacts where they recur."""
+    lower = text.lower()
+    for name in sorted({n.strip() for n in names if isinstance(n, str)}, key=len, reverse=True):
+        if len(name) < 3 or not any(w.lower() in lower for w in name.split()):
+            continue  # the usual case, without a regular expression
+        pattern = re.escape(name).replace(r"\ ", r"\s+")
+        text = re.sub(rf"(?<![\w]){pattern}(?![\w])", NAME, text, flags=re.IGNORECASE)
+        words = name.split()
+        if 1 < len(words) <= 4 and "@" not in name and not any(c.isdigit() for c in name):
+            # « Martine Lambert » also masks a lone « Lambert » written with its capital
+            for word in words:
+                if len(word) >= 4 and word[0].isupper() and word not in _NOT_SURNAME:
+                    text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", NAME, text)
+    return text
+
+
+def mask_text(text, names: Iterable[str] = ()):
+    """Replace what identifies a person or a business in `text` by a placeholder.
+
+    Parameters
+    ----------
+    text : str or missing
+        Any text; anything else (numbers, missing values) is returned unchanged.
+    names : iterable of str
+        The respondent's own name, structure name and contacts, masked where they recur.
+
+    >>> mask_text("écrire à jo@exemple.fr ou 06 12 34 56 78")
+    'écrire à [courriel masqué] ou [téléphone masqué]'
+    >>> mask_text("Chez Victor Hugo, 8 rue de la Paix")
+    'Chez [nom masqué], [adresse masquée]'
+    """
+    if text is None or text is pd.NA or not isinstance(text, str):
+        return text
+    if names:
+        text = _own_names(text, names)
+    if not _WORTH_A_LOOK.search(text):
+        return text  # codes, numbers, lower-case words: nothing a pattern below could find
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    text = _EMAIL_WRITTEN.sub(EMAIL, text)
+    if _DIGIT.search(text):
+        text = _IBAN.sub(NUMBER, text)
+        text = _ADDRESS.sub(ADDRESS, text)
+        text = _NIR.sub(NUMBER, text)
+        text = _SIRET.sub(NUMBER, text)
+        text = _PHONE.sub(PHONE, text)
+        text = _SIREN.sub(NUMBER, text)
+    elif "ieu" in text:
+        text = _ADDRESS.sub(ADDRESS, text)  # « lieu-dit Les Fourches »
+    text = _TITLE.sub(NAME, text)
+    return _first_name_then_capital(text)
+
+
+def mask_values(values) -> pd.Series:
+    """`mask_text` over a column, each distinct value masked once."""
+    values = pd.Series(values)
+    codes, uniques = pd.factorize(values)
+    masked = pd.array([mask_text(v) for v in uniques], dtype="string")
+    return pd.Series(masked.take(codes, allow_fill=True), index=values.index)
+
 
 #: Columns of the `actors` table that may leave the machine (DESIGN.md).
 PUBLIC_ACTOR_COLUMNS = [
@@ -21,24 +199,38 @@ PUBLIC_ACTOR_COLUMNS = [
 ]
 
 
-def mask_text(text):
-    """Replace email addresses and French phone numbers by a placeholder.
+def own_names(personal: pd.DataFrame | None) -> dict[str, list[str]]:
+    """actor_id -> the values of their personal fields (name, structure, e-mail, phone)."""
+    if personal is None or personal.empty:
+        return {}
+    values = personal.dropna(subset=["value"])
+    return values.groupby("actor_id", sort=False)["value"].agg(list).to_dict()
 
-    >>> mask_text("écrire à jo@exemple.fr ou 06 12 34 56 78")
-    'écrire à [courriel masqué] ou [téléphone masqué]'
+
+def public_answers(
+    answers: pd.DataFrame, questions: pd.DataFrame, personal: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Answers without personal questions, free text masked.
+
+    With `personal` (the survey's personal table), each respondent's own name, structure
+    and contacts are also masked wherever they recur in that respondent's answers.
     """
-    if text is None or text is pd.NA or not isinstance(text, str):
-        return text
-    return _PHONE.sub("[téléphone masqué]", _EMAIL.sub("[courriel masqué]", text))
-
-
-def public_answers(answers: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Answers without personal questions, free text masked."""
-    personal = questions.loc[
+    hidden = questions.loc[
         questions["role"].isin(["actor_name", "contact", "commune"]), "question_id"
     ]
-    out = answers[~answers["question_id"].isin(personal)].copy()
+    out = answers[~answers["question_id"].isin(hidden)].copy()
     codes, values = pd.factorize(out["value"])  # each distinct answer masked once
     masked = pd.array([mask_text(v) for v in values], dtype="string")
     out["value"] = masked.take(codes, allow_fill=True)
+    names = own_names(personal)
+    if names:
+        texts = questions.loc[questions["type"].isin(["text"]), "question_id"]
+        mine = (out["question_id"].isin(texts) & out["actor_id"].isin(names.keys())).to_numpy(
+            dtype=bool, na_value=False
+        )
+        if mine.any():
+            out.loc[mine, "value"] = [
+                _own_names(v, names[a]) if isinstance(v, str) else v
+                for v, a in zip(out.loc[mine, "value"], out.loc[mine, "actor_id"])
+            ]
     return out

@@ -10,6 +10,7 @@ import pandas as pd
 from diagnostic._io.progress import bar
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
+from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
@@ -191,6 +192,8 @@ def survey_from_frame(
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
     meta = set(meta) | ({id_column} if id_column else set()) | index_columns(frame)
     cmap = columns or map_columns(frame, form, ignore=meta)
+    codes = codes or {}
+    form = _personal_columns(form, frame, cmap, codes, log)
     repeat_questions = set(getattr(form, "repeats", {}) or {})
     for qid in form.questions["question_id"]:
         if not any(qid in m for m in (cmap.single, cmap.split, cmap.ranks, repeat_questions)):
@@ -206,7 +209,6 @@ def survey_from_frame(
 
     answer_cols = [c for c in frame.columns if c in known]
     excel_rows = pd.Series(range(header_rows + 1, header_rows + 1 + len(frame)), index=frame.index)
-    codes = codes or {}
     coded = {c: codes[c] if c in codes else _coded(frame[c]) for c in answer_cols}
     # each distinct cell of each column looked at once, for blanks, ticks and answers
     split_cols = {c for options in cmap.split.values() for c in options.values()}
@@ -349,6 +351,21 @@ def survey_from_frame(
         repeats or {},
         columns=cmap.table(frame.columns, meta),
     )
+
+
+def _personal_columns(form: Form, frame, cmap: ColumnMap, codes: dict, log) -> Form:
+    """`form` with the questions whose header or answers are personal set aside (role
+    ``contact`` or ``actor_name``), each reported once in the anomalies."""
+
+    def cells_of(col):
+        if col in codes:
+            return codes[col][1], int((codes[col][0] >= 0).sum())
+        return frame[col].dropna().unique(), int(frame[col].notna().sum())
+
+    found = find_personal(form, dict(cmap.single), cells_of)
+    for qid, (role, reason) in found.items():
+        log.add(set_aside_problem(role, reason), KEPT, column=cmap.single[qid])
+    return set_aside(form, found)
 
 
 def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
