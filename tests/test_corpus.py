@@ -64,8 +64,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     "as doublon (69 of 158 rows lost)",
     ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
     "time, Completion time, Email, Name become questions",
-    ("msforms_hotdog_fa24", "personal_roles"): "Microsoft Forms Email and Name columns not "
-    "given role contact",
     ("table_fr_erosion_littoral", "types"): "French scales « Pas/Peu/Assez/Très … » not typed "
     "likert; short free texts typed single",
     ("table_fr_erosion_littoral", "scales"): "« Pas informé … Très informé », « Abscent … Très "
@@ -114,8 +112,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
     ("qualtrics_sample_v3", "personal_roles"): "IPAddress and Recipient* columns not given role "
     "contact",
-    ("qualtrics_sample_v3", "run_personal"): "respondent IP address written into the funder "
-    "workbook",
     # SurveyMonkey
     ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
     "ID … Custom Data 1 become questions",
@@ -123,8 +119,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     "header's « Response » as its option; agreement and quantity scales typed single",
     ("surveymonkey_lead_feedback", "scales"): "« Strongly disagree … Strongly agree » and « Some "
     "/ Most / All of it » ordered as text",
-    ("surveymonkey_lead_feedback", "personal_roles"): "SurveyMonkey IP Address, First Name, Last "
-    "Name columns not given role contact",
     # Drupal Webform (Framaforms) export, as downloaded and re-saved by R
     ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
     "columns and every checkbox option column become questions",
@@ -132,15 +126,11 @@ DEFECTS: dict[tuple[str, str], str] = {
     "multiple question; French Likert wordings typed single",
     ("webform_fr_vikidia", "scales"): "French Likert wordings (accessibles, mauvaise … bonne, "
     "accueil) ordered as text",
-    ("webform_fr_vikidia", "personal_roles"): "« Adresse IP » and « Nom d'utilisateur » not "
-    "given role contact",
     ("table_fr_vikidia_rsaved", "questions"): "meta columns and every « X » option column "
     "counted as a question",
     ("table_fr_vikidia_rsaved", "types"): "« Très mauvaise … Très bonne » scale typed single",
     ("table_fr_vikidia_rsaved", "scales"): "French Likert wordings and age classes "
     "(« Entre 8 et 13 ans » …) ordered as text",
-    ("table_fr_vikidia_rsaved", "personal_roles"): "« Adresse IP » and « Nom d'utilisateur » "
-    "not given role contact",
 }
 
 CHECKS = (
