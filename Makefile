@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo test bench lab app example clean
+.PHONY: help install sysdeps demo lint test test-fast bench lab app example clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,8 +31,16 @@ sysdeps: ## installe les paquets Debian des tests (LibreOffice, Chromium), s'ils
 	  echo "Installation des paquets Debian : $(SYSTEM_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
-test: $(STAMP) sysdeps ## lance toute la suite de tests
+lint: $(STAMP) ## vérifie le code : ruff (règles et mise en forme) et mypy (types)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: $(STAMP) sysdeps lint ## vérifie le code puis lance toute la suite de tests
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) ## la suite sans les tests lents (carnets, navigateur, LibreOffice, mesures)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Generates bench/data/ (S, M, L; L takes minutes and a few GB of RAM) if missing, then
 # measures: repeat timings (median, min, max), compare ratios rather than single runs.

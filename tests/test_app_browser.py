@@ -14,6 +14,8 @@ import time
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

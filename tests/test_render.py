@@ -4,6 +4,10 @@ import re
 import shutil
 import subprocess
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 
 def _soffice():
     path = shutil.which("soffice") or shutil.which("libreoffice")
