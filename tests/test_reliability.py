@@ -183,3 +183,53 @@ def test_run_with_a_damaged_export_names_the_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and "export_kobo_acteurs.xlsx" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "diagnostic.xlsx").exists()
+
+
+# --- hostile JSON and incomplete territory files ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["communes.json", "contours.geojson"])
+def test_deeply_nested_json_is_refused_in_french(name, tmp_path):
+    import diagnostic
+    from diagnostic import DiagnosticError
+    from diagnostic.territory.maps import read_boundaries
+
+    path = tmp_path / name
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    read = diagnostic.read_communes if name.endswith(".json") else read_boundaries
+    with pytest.raises(DiagnosticError) as err:
+        read(path)
+    assert f"« {name} »" in str(err.value) and "imbriqué trop profondément" in str(err.value)
+
+
+def test_etalab_commune_without_departement_is_placed(shared, tmp_path):
+    import json
+
+    import pandas as pd
+
+    import diagnostic
+
+    items = json.loads(
+        (shared / "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    mortagne = next(d for d in items if d["code"] == "61293")
+    del mortagne["departement"]
+    (tmp_path / "communes.json").write_text(json.dumps(items), encoding="utf-8")
+    communes = diagnostic.read_communes(tmp_path / "communes.json")
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["a0", "a1"],
+            "actor_type": "asso",
+            "commune_name": pd.array(["Mortagne-au-Perche", "Mortagne au Perch"], dtype="string"),
+            "source_file": "x.xlsx",
+            "source_row": [2, 3],
+        }
+    )
+    placed, anomalies = diagnostic.place_actors(actors, communes)
+    assert placed["commune_code"].tolist() == ["61293", "61293"]
+    # the fuzzy match is reported with the commune's label, its département unknown
+    assert (
+        anomalies["problem"].str.contains("« Mortagne-au-Perche (?) » (61293)", regex=False).any()
+    )

@@ -34,10 +34,13 @@ class _Gazetteer:
                 if row.type in ("COMD", "COMA") and pd.notna(row.parent_code)
                 else row.commune_code
             )
-            by_name.setdefault(normalise_name(row.name), set()).add(target)
+            if pd.notna(row.name):
+                by_name.setdefault(normalise_name(row.name), set()).add(target)
             parent_of.setdefault(row.commune_code, target)
             if row.type == "COM" or row.commune_code not in label:
-                label[row.commune_code] = f"{row.name} ({row.departement or '?'})"
+                # an Etalab item may lack its département (or its name): NA, never `or`
+                dep = row.departement if pd.notna(row.departement) else "?"
+                label[row.commune_code] = f"{row.name if pd.notna(row.name) else '?'} ({dep})"
             if row.type == "COM" and pd.notna(row.postal_codes):
                 for postal in str(row.postal_codes).split():
                     by_postal.setdefault(postal, set()).add(row.commune_code)
