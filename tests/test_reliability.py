@@ -1,9 +1,12 @@
 """Attack the toolkit with damaged and hostile files: a clean load with its anomalies, or one
 plain-French error naming the file (exit status 2) — never a traceback, never a hang."""
 
+import json
+import re
 import shutil
 import zipfile
 
+import pandas as pd
 import pytest
 from conftest import EXAMPLE
 from openpyxl import Workbook, load_workbook
@@ -61,6 +64,28 @@ def _text(name, text, encoding="utf-8"):
     def build(tmp):
         path = tmp / name
         path.write_bytes(text.encode(encoding))
+        return path
+
+    return build
+
+
+def _far_cell(name, ref, strip_dimension=False):
+    """The example export with one value added at `ref` (openpyxl states the dimension)."""
+
+    def build(tmp):
+        wb = load_workbook(EXPORT)
+        wb.active[ref] = "égaré"
+        path = tmp / name
+        wb.save(path)
+        if strip_dimension:  # as some writers do: no <dimension>, only the rows say the size
+            with zipfile.ZipFile(path) as src:
+                members = {i.filename: src.read(i) for i in src.infolist()}
+            sheet = members["xl/worksheets/sheet1.xml"]
+            members["xl/worksheets/sheet1.xml"] = re.sub(rb"<dimension[^>]*/>", b"", sheet)
+            assert b"<dimension" not in members["xl/worksheets/sheet1.xml"]
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+                for member, data in members.items():
+                    dst.writestr(member, data)
         return path
 
     return build
@@ -133,6 +158,15 @@ CORPUS = [
         0,
         "unlabelled",
     ),
+    ("valeur en XFD1048576", _far_cell("xfd.xlsx", "XFD1048576"), 0, "cellule XFD1048576"),
+    ("cellule égarée tout en bas", _far_cell("bas.xlsx", "A1048576"), 0, "cellule A1048576"),
+    ("cellule égarée à droite", _far_cell("droite.xlsx", "XFD1"), 0, "cellule XFD1 "),
+    (
+        "cellule égarée sans dimension déclarée",
+        _far_cell("sansdim.xlsx", "XFD1048576", strip_dimension=True),
+        0,
+        "cellule XFD1048576",
+    ),
     (
         "CSV de 1 Mo dans une cellule",
         _text("grande.csv", "texte;n\n" + "x" * 1_000_000 + ";1\n"),
@@ -168,8 +202,6 @@ def test_form_missing_values_found_in_the_data(tmp_path, capsys):
     ws.cell(row=2, column=col, value="ovni")
     wb.save(tmp_path / "export.xlsx")
     assert main(["inspect", str(tmp_path / "export.xlsx"), "--form", str(FORM), "--json"]) == 0
-    import json
-
     report = json.loads(capsys.readouterr().out)
     hits = [a for a in report["anomalies"] if a["value"] == "ovni"]
     assert hits and hits[0]["row"] == 2 and "liste de choix" in hits[0]["problem"]
@@ -233,3 +265,72 @@ def test_etalab_commune_without_departement_is_placed(shared, tmp_path):
     assert (
         anomalies["problem"].str.contains("« Mortagne-au-Perche (?) » (61293)", regex=False).any()
     )
+
+
+# --- spreadsheets larger than their data ----------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "A1048576", "C5000", "XFD1"])
+def test_stray_cell_is_an_anomaly_not_a_respondent(ref, tmp_path, capsys):
+    path = _far_cell("export.xlsx", ref)(tmp_path)
+    assert main(["inspect", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # the example's 148 respondents, 2 duplicates rejected: as without the stray cell
+    assert (report["rows_read"], report["rows_loaded"], report["respondents"]) == (150, 148, 148)
+    stray = [a for a in report["anomalies"] if f"cellule {ref} " in a["problem"]]
+    assert len(stray) == 1
+    assert stray[0]["row"] == int(re.sub("[A-Z]", "", ref)) and stray[0]["action"] == "rejeté"
+    assert "« Diagnostic partagé — acteurs »" in stray[0]["problem"]
+    assert "égaré" not in json.dumps(report["anomalies"], ensure_ascii=False)
+
+
+def test_far_cell_is_read_cell_by_cell_with_the_same_values(tmp_path):
+    from diagnostic._io import sheets
+    from diagnostic.readers.tables import read_table
+
+    path = _far_cell("xfd.xlsx", "XFD1048576")(tmp_path)
+    extent = sheets._sheet_extent(path, 0)
+    assert (extent.ref, extent.rows, extent.columns) == ("A1:XFD1048576", 1048576, 16384)
+    assert extent.sparse  # never handed to calamine's dense grid
+    sheets.clear_cache()
+    far = read_table(path)
+    sheets.clear_cache()
+    plain = read_table(EXPORT)
+    pd.testing.assert_frame_equal(far.frame, plain.frame)
+
+
+def test_sheet_above_the_cell_limit_is_refused_naming_its_dimension(tmp_path, capsys, monkeypatch):
+    from diagnostic._io import sheets
+
+    sheets.clear_cache()
+    shutil.copy(EXPORT, tmp_path / "export.xlsx")
+    # the example states A1:BN151 (66 × 151 = 9,966 cells), well filled: above this limit, refused
+    monkeypatch.setattr(sheets, "MAX_CELLS", 5_000)
+    assert main(["inspect", str(tmp_path / "export.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : fichier « export.xlsx » : la feuille « Diagnostic partagé")
+    assert "A1:BN151" in err and "9\u202f966 cellules" in err and "Traceback" not in err
+
+
+def test_sparse_sheet_whose_data_is_still_too_large_is_refused(tmp_path, monkeypatch):
+    from diagnostic import DiagnosticError
+    from diagnostic._io import sheets
+
+    wb = Workbook()
+    for row in range(1, 13):  # twelve filled rows down to row 1,100: none is a stray
+        for column in (1, 2, 3):
+            wb.active.cell(row=row * 100 - 99, column=column, value=f"r{row}")
+    wb.active["XFD1"] = "loin"
+    wb.save(tmp_path / "clairseme.xlsx")
+    sheets.clear_cache()
+    monkeypatch.setattr(sheets, "SPARSE_ABOVE", 1_000)
+    monkeypatch.setattr(sheets, "MAX_CELLS", 1_000_000)
+    # A1:XFD1101 is 18 million cells: read sparsely, then the far column is a stray and
+    # the data left (A1:C1101) is small
+    rows = sheets.read_raw(tmp_path / "clairseme.xlsx")
+    assert len(rows) == 1101 and len(rows[0]) == 3
+    assert sheets.stray_cells(tmp_path / "clairseme.xlsx") == ("Sheet", [("XFD1", 1)])
+    sheets.clear_cache()
+    monkeypatch.setattr(sheets, "MAX_CELLS", 3_000)
+    with pytest.raises(DiagnosticError, match="A1:XFD1101"):
+        sheets.read_raw(tmp_path / "clairseme.xlsx")

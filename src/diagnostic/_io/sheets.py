@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -39,8 +41,7 @@ def clear_cache() -> None:
     _LAST_READ.clear()
 
 
-def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list]:
-    """The cells of one sheet as calamine gives them (str, float, int, bool, dates, "")."""
+def _sheet_read(path: Path, sheet: str | int) -> SheetRead:
     path = Path(path)
     try:
         stat = path.stat()
@@ -50,8 +51,32 @@ def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list
     if key not in _LAST_READ:
         _LAST_READ.clear()
         _LAST_READ[key] = _parse(path, sheet)
-    rows = _LAST_READ[key]
+    return _LAST_READ[key]
+
+
+def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list]:
+    """The cells of one sheet as calamine gives them (str, float, int, bool, dates, "").
+
+    Stray cells far below or to the right of the data are not among them (see
+    `stray_cells`).
+    """
+    rows = _sheet_read(path, sheet).rows
     return rows[:nrows] if nrows is not None else rows
+
+
+def stray_cells(path: Path, sheet: str | int = 0) -> tuple[str, list[tuple[str, int]]]:
+    """The sheet's name and the cells left out of `read_raw` as strays: (reference, row)."""
+    read = _sheet_read(path, sheet)
+    return read.name, read.strays
+
+
+@dataclass
+class SheetRead:
+    """One sheet as read: its name, its rows (without strays) and its stray cells."""
+
+    name: str
+    rows: list[list]
+    strays: list[tuple[str, int]] = field(default_factory=list)
 
 
 #: Limits on what a workbook may unpack to, so that a zip bomb is refused before parsing.
@@ -110,14 +135,127 @@ def check_workbook(path: Path) -> None:
         )
 
 
-def _parse(path: Path, sheet: str | int) -> list[list]:
+#: calamine lays a sheet out as one dense grid from A1 to its last cell: a single value at
+#: XFD1048576 would ask for 17 billion cells. A sheet stating more than `SPARSE_ABOVE` cells
+#: whose XML is too small to fill a fair part of them is read cell by cell instead; a sheet
+#: whose data would still exceed `MAX_CELLS` is refused.
+SPARSE_ABOVE = 1_000_000
+MAX_CELLS = 60_000_000
+#: A cell is a stray when at least `STRAY_GAP` empty rows (or columns) separate it from the
+#: data and at most `STRAY_MAX` filled rows (or columns) lie beyond that gap.
+STRAY_GAP = 100
+STRAY_MAX = 10
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\""
+)
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
+_WIDE_CELL = re.compile(rb"\sr=\"[A-Z]{3}\d")
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@dataclass
+class _Extent:
+    """What an .xlsx sheet says of its size before it is parsed."""
+
+    name: str
+    member: str
+    ref: str  # the stated dimension, e.g. "A1:XFD1048576"
+    rows: int
+    columns: int
+    xml_bytes: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+    @property
+    def sparse(self) -> bool:
+        """True when most of the stated grid must be empty (a filled cell takes > 2 bytes)."""
+        return self.cells > SPARSE_ABOVE and self.xml_bytes < 2 * self.cells
+
+
+def get_column_letter(n: int) -> str:
+    """Excel's letters for column number `n` (1 → A, 27 → AA, 16384 → XFD)."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _sheet_extent(path: Path, sheet: str | int) -> _Extent | None:
+    """The stated size of one sheet of an .xlsx/.xlsm, read from its first bytes.
+
+    Without a ``<dimension>`` element, the last row number and the presence of columns
+    beyond ZZ are found by one pass over the sheet's XML. None when the workbook's layout
+    is not understood (calamine then reads it, or says why it cannot).
+    """
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            sheets = [e for e in book.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+            entry = sheets[sheet] if isinstance(sheet, int) else None
+            if entry is None:
+                entry = next(e for e in sheets if e.get("name") == sheet)
+            target = targets[entry.get(_REL)]
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            info = z.getinfo(member)
+            with z.open(info) as f:
+                head = f.read(64 * 1024)
+                found = _DIMENSION.search(head.split(b"sheetData", 1)[0])
+                if found:
+                    last_col, last_row = found.group(3) or found.group(1), found.group(4)
+                    rows, columns = (
+                        int(last_row or found.group(2)),
+                        _column_number(last_col.decode()),
+                    )
+                    ref = found.group(0).split(b'"')[1].decode()
+                else:
+                    rows, wide = _scan_rows(f, head)
+                    columns = 16384 if wide else 702
+                    ref = f"(sans dimension déclarée) {_thousands(rows)} lignes"
+    except Exception:  # an unusual layout: calamine decides
+        return None
+    return _Extent(entry.get("name"), member, ref, rows, columns, info.file_size)
+
+
+def _scan_rows(f, head: bytes) -> tuple[int, bool]:
+    """The last row number of a sheet's XML, and whether any cell lies beyond column ZZ."""
+    rows, wide, buf = 0, False, head
+    while buf:
+        at = max(buf.rfind(b"<row"), buf.rfind(b":row"))
+        found = _ROW_NUMBER.search(buf, max(0, at - 16)) if at >= 0 else None
+        rows = max(rows, int(found.group(1))) if found else rows
+        wide = wide or _WIDE_CELL.search(buf) is not None
+        chunk = f.read(4 * 1024**2)
+        buf = buf[-1024:] + chunk if chunk else b""
+    return rows, wide
+
+
+def _parse(path: Path, sheet: str | int) -> SheetRead:
     from python_calamine import CalamineWorkbook
 
     check_workbook(path)
+    extent = _sheet_extent(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    if extent is not None and (extent.sparse or extent.cells > MAX_CELLS):
+        if not extent.sparse:
+            raise _too_large(path, extent)
+        return _parse_sparse(path, extent)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         name = wb.sheet_names[sheet] if isinstance(sheet, int) else sheet
-        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except FileNotFoundError:
         raise DiagnosticError("fichier introuvable.", file=str(path)) from None
     except Exception as exc:  # calamine raises its own types for damaged files
@@ -126,6 +264,108 @@ def _parse(path: Path, sheet: str | int) -> list[list]:
             "bien d'un fichier Excel non protégé par mot de passe.",
             file=path.name,
         ) from None
+    cut = _stray_tail(rows)
+    if cut is None:
+        return SheetRead(name, rows)
+    strays = [
+        (f"{get_column_letter(j + 1)}{i + 1}", i + 1)
+        for i in range(cut, len(rows))
+        for j, v in enumerate(rows[i])
+        if v is not None and v != ""
+    ]
+    return SheetRead(name, rows[:cut], strays)
+
+
+def _too_large(path: Path, extent: _Extent) -> DiagnosticError:
+    return DiagnosticError(
+        f"la feuille « {extent.name} » s'étend sur {extent.ref} "
+        f"({_thousands(extent.cells)} cellules) : trop grande pour être lue (limite "
+        f"{_thousands(MAX_CELLS)} cellules). Supprimez dans votre tableur les lignes et "
+        "colonnes inutiles, puis enregistrez de nouveau.",
+        file=path.name,
+    )
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _stray_tail(rows: list[list]) -> int | None:
+    """Index of the first row of a stray tail: a few filled rows far below the data.
+
+    Walks up from the last row, so that only the tail of the sheet is looked at.
+    """
+    filled, empty_run = 0, 0
+    for i in range(len(rows) - 1, -1, -1):
+        if any(v is not None and v != "" for v in rows[i]):
+            if empty_run >= STRAY_GAP and filled:
+                return i + 1 if i + 1 > filled else None
+            filled, empty_run = filled + 1, 0
+            if filled > STRAY_MAX:
+                return None
+        else:
+            empty_run += 1
+    return None
+
+
+def _cut(positions: list[int]) -> int:
+    """How many of the sorted filled `positions` are data; the rest are strays."""
+    for k in range(max(1, len(positions) - STRAY_MAX), len(positions)):
+        if positions[k] - positions[k - 1] > STRAY_GAP and k > len(positions) - k:
+            return k
+    return len(positions)
+
+
+def _parse_sparse(path: Path, extent: _Extent) -> SheetRead:
+    """Read a mostly empty sheet cell by cell (openpyxl's parser), strays set apart."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    cells: dict[int, list[tuple[int, object]]] = {}
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb[extent.name]
+            with ws._get_source() as src:  # as openpyxl's own ReadOnlyWorksheet does
+                parser = WorkSheetParser(
+                    src,
+                    ws._shared_strings,
+                    data_only=True,
+                    epoch=wb.epoch,
+                    date_formats=wb._date_formats,
+                    timedelta_formats=wb._timedelta_formats,
+                )
+                for row, found in parser.parse():
+                    kept = [
+                        (c["column"], c["value"])
+                        for c in found
+                        if c["value"] is not None and c["value"] != ""
+                    ]
+                    if kept:
+                        cells[row] = kept
+        finally:
+            wb.close()
+    except Exception as exc:
+        raise DiagnosticError(
+            f"impossible de lire la feuille « {extent.name} » ({type(exc).__name__}).",
+            file=path.name,
+        ) from None
+    row_numbers = sorted(cells)
+    kept_rows = row_numbers[: _cut(row_numbers)]
+    columns = sorted({c for r in kept_rows for c, _ in cells[r]})
+    kept_columns = set(columns[: _cut(columns)])
+    height, width = (kept_rows[-1] if kept_rows else 0), max(kept_columns, default=0)
+    if height * width > MAX_CELLS:
+        raise _too_large(path, extent)
+    rows = [[""] * width for _ in range(height)]
+    strays = []
+    for r in row_numbers:
+        for c, value in cells[r]:
+            if r <= height and c in kept_columns:
+                rows[r - 1][c - 1] = value
+            else:
+                strays.append((f"{get_column_letter(c)}{r}", r))
+    return SheetRead(extent.name, rows, strays)
 
 
 def read_rows(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list[str | None]]:

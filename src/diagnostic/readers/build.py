@@ -171,7 +171,7 @@ def survey_from_frame(
         Columns that are not answers (timestamps, platform bookkeeping).
     not_asked : iterable of str
         Cells meaning "question not shown" besides empty ones (LimeSurvey's ``N/A``).
-    notes : iterable of (problem, row)
+    notes : iterable of (problem, row) or (problem, row, action)
         Things noticed while reading the file (title rows, merged headers…).
     codes : dict, optional
         Factorization of the columns made while reading (`Table.codes`), reused as is.
@@ -185,8 +185,8 @@ def survey_from_frame(
         Rows read = rows loaded + rows rejected.
     """
     log = AnomalyLog(file)
-    for problem, row in notes:
-        log.add(problem, KEPT, row=row)
+    for problem, row, *action in notes:
+        log.add(problem, action[0] if action else KEPT, row=row)
     if frame.empty:
         log.add("aucune réponse dans le fichier (seulement l'en-tête)", KEPT)
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, _cell_text, raw_to_frame, read_raw
+from diagnostic._io.sheets import (
+    SPREADSHEET_SUFFIXES,
+    _cell_text,
+    raw_to_frame,
+    read_raw,
+    stray_cells,
+)
+from diagnostic.anomalies import REJECTED
 from diagnostic.errors import DiagnosticError
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
@@ -30,7 +37,8 @@ class Table:
     header_rows: int = 1  # file rows up to and including the header
     encoding: str | None = None
     separator: str | None = None
-    notes: list = field(default_factory=list)  # (problem, row) pairs worth an anomaly
+    # (problem, row) pairs worth an anomaly, or (problem, row, action) when not kept
+    notes: list = field(default_factory=list)
     codes: dict = field(default_factory=dict)  # column -> (codes, distinct values)
 
 
@@ -128,6 +136,7 @@ def _merge_header(header: list, below: list) -> list:
     return merged
 
 
+_STRAYS_SHOWN = 20  # stray cells listed one by one in the anomalies
 _HEAD_ROWS = 16  # title rows and merged headers are looked for this far down
 
 
@@ -214,7 +223,21 @@ def read_table(path, sheet: str | int = 0) -> Table:
     if not path.exists():
         raise DiagnosticError("fichier introuvable.", file=str(path))
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return table_from_rows(read_raw(path, sheet))
+        table = table_from_rows(read_raw(path, sheet))
+        name, strays = stray_cells(path, sheet)
+        table.notes += [
+            (
+                f"cellule {ref} de la feuille « {name} » isolée loin des données : "
+                "ni réponse ni répondant, ignorée",
+                row,
+                REJECTED,
+            )
+            for ref, row in strays[:_STRAYS_SHOWN]
+        ]
+        if len(strays) > _STRAYS_SHOWN:
+            more = len(strays) - _STRAYS_SHOWN
+            table.notes.append((f"… et {more} autres cellules isolées ignorées", None, REJECTED))
+        return table
     return table_from_bytes(path.read_bytes(), path.name)
 
 
