@@ -168,6 +168,36 @@ CORPUS = [
         "cellule XFD1048576",
     ),
     (
+        "ligne de 64 Mo",
+        _bytes("longue.csv", lambda t: b"a;b\n" + b"x" * 64 * 1024**2 + b";1\n"),
+        2,
+        "ligne 2 : ligne de 64 Mo",
+    ),
+    (
+        "20 Mo de séparateurs",
+        _bytes("separateurs.csv", lambda t: b"a;b\n1;2\n" + b";" * 20 * 1024**2 + b"\n"),
+        2,
+        "ligne 3 : ligne de 20 Mo",
+    ),
+    ("20 001 colonnes", _text("large.csv", "a;b\n" + ";" * 20_000 + "\n"), 2, "20\u202f001 col"),
+    (
+        "UTF-16",
+        _text("utf16.csv", "Nom;Commune\nÉpicerie;Mortagne\nCafé;Bellême\n", "utf-16"),
+        0,
+        "chargées : 2",
+    ),
+    (
+        "une ligne Windows-1252 dans un fichier UTF-8",
+        _bytes(
+            "mele.csv",
+            "Nom;Commune\nÉpicerie;Mortagne\n".encode()
+            + "Café;Bellême\n".encode("cp1252")
+            + b"Boulangerie;L'Aigle\n",
+        ),
+        0,
+        "ligne 3 : caractères qui ne sont pas de l'UTF-8, lus en Windows-1252",
+    ),
+    (
         "CSV de 1 Mo dans une cellule",
         _text("grande.csv", "texte;n\n" + "x" * 1_000_000 + ";1\n"),
         0,
@@ -334,3 +364,45 @@ def test_sparse_sheet_whose_data_is_still_too_large_is_refused(tmp_path, monkeyp
     monkeypatch.setattr(sheets, "MAX_CELLS", 3_000)
     with pytest.raises(DiagnosticError, match="A1:XFD1101"):
         sheets.read_raw(tmp_path / "clairseme.xlsx")
+
+
+# --- text encodings ---------------------------------------------------------------------------
+
+TEXT = "Nom;Commune\nÉpicerie;Mortagne\nCafé;Bellême\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1252"])
+def test_csv_encodings_are_detected(encoding, tmp_path):
+    from diagnostic.readers.tables import read_table
+
+    path = tmp_path / "acteurs.csv"
+    path.write_bytes(TEXT.encode(encoding))  # "utf-16" writes a BOM, -le and -be none
+    table = read_table(path)
+    assert list(table.frame.columns) == ["Nom", "Commune"]
+    assert table.frame.values.tolist() == [["Épicerie", "Mortagne"], ["Café", "Bellême"]]
+    assert table.notes == []
+
+
+def test_mixed_encoding_lines_are_decoded_and_named(tmp_path):
+    from diagnostic.readers.tables import read_table
+
+    lines = ["Nom;Commune", "Épicerie;Mortagne", "Café;Bellême", "Boulangerie;L'Aigle", "Été;Sées"]
+    encodings = ["utf-8", "utf-8", "cp1252", "utf-8", "cp1252"]
+    path = tmp_path / "mele.csv"
+    path.write_bytes(b"".join(f"{t}\r\n".encode(e) for t, e in zip(lines, encodings)))
+    table = read_table(path)
+    assert table.frame.values.tolist() == [line.split(";") for line in lines[1:]]
+    assert table.encoding == "utf-8+cp1252"
+    assert [row for _problem, row in table.notes] == [3, 5]
+
+
+def test_territory_csv_gets_the_same_checks(tmp_path):
+    from diagnostic import DiagnosticError
+    from diagnostic._io.delimited import read_delimited
+
+    path = tmp_path / "commune_2025.csv"
+    path.write_bytes("COM;LIBELLE\n61001;Alençon\n".encode("utf-16"))
+    assert read_delimited(path).values.tolist() == [["61001", "Alençon"]]
+    path.write_bytes(b"COM;LIBELLE\n" + b";" * 17 * 1024**2 + b"\n")
+    with pytest.raises(DiagnosticError, match="commune_2025.csv.*ligne 2 : ligne de 17 Mo"):
+        read_delimited(path)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.sheets import read_rows
+from diagnostic._io.text import check_lines, decode_text
 from diagnostic.errors import DiagnosticError
 
 
 def read_delimited(path: Path) -> pd.DataFrame:
-    """Read a CSV/TSV as strings: encoding (UTF-8 or Windows-1252) and separator detected.
+    """Read a CSV/TSV as strings: encoding (UTF-8, Windows-1252, UTF-16) and separator detected.
 
     Headers are kept as written; empty cells are empty strings, never NaN, so that a blank
     and an INSEE secret ``s`` stay distinguishable. Row ``i`` of the frame is file line ``i+2``.
@@ -24,10 +25,8 @@ def read_delimited(path: Path) -> pd.DataFrame:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DiagnosticError("fichier introuvable.", file=str(path)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    check_lines(raw, path.name)
+    text = decode_text(raw, path.name, strict=False)[0]
     first = text.split("\n", 1)[0]
     sep = max(["\t", ";", ","], key=first.count)
     if not first.count(sep):

@@ -1,6 +1,6 @@
 """Read any response table (CSV or workbook sheet) into a frame of strings.
 
-Handles what real French files do: UTF-8 with or without BOM or Windows-1252, separator
+Handles what real French files do: UTF-8 with or without BOM, Windows-1252, UTF-16, separator
 `;`, `,` or tab, title rows above the header, header cells merged over two rows, and
 trailing empty rows and columns. Nothing is converted: cells stay text.
 """
@@ -21,10 +21,10 @@ from diagnostic._io.sheets import (
     read_raw,
     stray_cells,
 )
+from diagnostic._io.text import MAX_COLUMNS, check_columns, check_lines, decode_text
 from diagnostic.anomalies import REJECTED
 from diagnostic.errors import DiagnosticError
 
-_ENCODINGS = ("utf-8-sig", "cp1252")
 # A free-text answer may be long (a 1 MB cell is not unheard of); the default is 128 kB.
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024**2))
 
@@ -43,28 +43,26 @@ class Table:
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
-    for encoding in _ENCODINGS:
-        try:
-            return raw.decode(encoding), (
-                "utf-8"
-                if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf")
-                else encoding
-            )
-        except UnicodeDecodeError:
-            continue
-    raise DiagnosticError(
-        "encodage du fichier non reconnu (ni UTF-8 ni Windows-1252) : enregistrez-le en CSV UTF-8.",
-        file=name,
-    )
+    """Decode a text file: UTF-16, UTF-8 (with or without BOM), else Windows-1252."""
+    text, encoding, _notes = decode_text(raw, name)
+    return text, encoding
+
+
+_SNIFF_CHARS = 4 * 1024**2  # the separator is guessed from the first lines, within this
 
 
 def sniff_separator(text: str) -> str:
     """The separator that splits the first lines most consistently (`;`, `,` or tab)."""
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    head = text[:_SNIFF_CHARS].splitlines()
+    if len(text) > _SNIFF_CHARS and len(head) > 1:
+        head = head[:-1]  # cut in the middle
+    lines = [line for line in head[:30] if line.strip()]
     best, best_score = ",", -1.0
     for sep in (";", ",", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        except csv.Error:  # e.g. a quote opened and never closed: not this separator
+            continue
         if not counts or max(counts) < 2:
             continue
         width = max(counts)
@@ -74,16 +72,25 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def csv_rows(raw: bytes, name: str) -> tuple[list[list[str | None]], str, str]:
-    """The cells of a CSV file as text (None for empty), with encoding and separator."""
-    text, encoding = decode(raw, name)
+def csv_rows(raw: bytes, name: str) -> tuple[list[list[str | None]], str, str, list]:
+    """The cells of a CSV file as text (None for empty), with encoding, separator and notes.
+
+    A line longer than 16 MB or a row of more than 16,384 cells is refused (see
+    `diagnostic._io.text`); lines of a UTF-8 file written in Windows-1252 are noted.
+    """
+    check_lines(raw, name)
+    text, encoding, notes = decode_text(raw, name)
     sep = sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    rows = []
     try:
-        rows = [[cell if cell.strip() else None for cell in row] for row in reader]
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                check_columns(row, name, reader.line_num)
+            rows.append([cell if cell.strip() else None for cell in row])
     except csv.Error as exc:
         raise DiagnosticError(f"CSV illisible ({exc}).", file=name, row=reader.line_num) from None
-    return rows, encoding, sep
+    return rows, encoding, sep, notes
 
 
 def _trim(rows: list[list]) -> list[list]:
@@ -247,5 +254,7 @@ def table_from_bytes(raw: bytes, name: str) -> Table:
         raise DiagnosticError(
             "le fichier est vide : aucune ligne d'en-tête ni de réponse.", file=name
         )
-    rows, encoding, sep = csv_rows(raw, name)
-    return table_from_rows(rows, encoding=encoding, separator=sep)
+    rows, encoding, sep, notes = csv_rows(raw, name)
+    table = table_from_rows(rows, encoding=encoding, separator=sep)
+    table.notes[:0] = notes
+    return table
