@@ -2,9 +2,15 @@
 plain-French error naming the file (exit status 2) — never a traceback, never a hang."""
 
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -406,3 +412,138 @@ def test_territory_csv_gets_the_same_checks(tmp_path):
     path.write_bytes(b"COM;LIBELLE\n" + b";" * 17 * 1024**2 + b"\n")
     with pytest.raises(DiagnosticError, match="commune_2025.csv.*ligne 2 : ligne de 17 Mo"):
         read_delimited(path)
+
+
+# --- the output folder ------------------------------------------------------------------------
+
+PROJECT = EXAMPLE / "diagnostic.toml"
+
+
+def _snapshot(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def previous(demo_out, tmp_path):
+    """An output folder holding a previous run's outputs and a file of the user's."""
+    out = tmp_path / "out"
+    shutil.copytree(demo_out, out)
+    (out / "mes notes.txt").write_text("à garder", encoding="utf-8")
+    return out
+
+
+def test_output_folder_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "out").write_text("pas un dossier", encoding="utf-8")
+    for target in (tmp_path / "out", tmp_path / "out" / "sous-dossier"):
+        assert main(["run", str(PROJECT), "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert lines == [
+            f"Erreur : dossier de sortie « {target} » : « {tmp_path / 'out'} » est un fichier, "
+            "pas un dossier ; choisissez un autre dossier de sortie (-o)."
+        ]
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "pas un dossier"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_output_folder_that_cannot_be_created_is_refused(capsys):
+    assert main(["run", str(PROJECT), "-o", "/proc/diagnostic-sortie"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : dossier de sortie « /proc/diagnostic-sortie » : impossible")
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_unwritable_output_folder_is_refused(previous, capsys):
+    before = _snapshot(previous)
+    previous.chmod(0o500)
+    try:
+        assert main(["run", str(PROJECT), "-o", str(previous)]) == 2
+    finally:
+        previous.chmod(0o700)
+    assert "écriture interdite" in capsys.readouterr().err
+    assert _snapshot(previous) == before
+
+
+def test_failed_export_leaves_previous_outputs_whole(example_diag, previous, monkeypatch):
+    import diagnostic.export as export
+
+    before = _snapshot(previous)
+
+    def broken(diag, path):
+        Path(path).write_text("à moitié écrit", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "to_html", broken)  # after the workbook, before the tables
+    with pytest.raises(OSError):
+        export.write_outputs(example_diag, previous)
+    assert _snapshot(previous) == before  # nothing replaced, nothing left behind
+    assert sorted(p.name for p in previous.iterdir()) == sorted(
+        ["diagnostic.html", "diagnostic.xlsx", "mes notes.txt", "reseau", "tables"]
+    )
+
+
+def test_new_run_replaces_every_output_and_keeps_other_files(example_diag, previous):
+    import diagnostic
+
+    (previous / "tables" / "ancienne_table.csv").write_text("a\n1\n", encoding="utf-8")
+    paths = diagnostic.write_outputs(example_diag, previous)
+    assert paths["workbook"] == previous / "diagnostic.xlsx"
+    assert paths["kumu_elements"] == previous / "reseau" / "elements.csv"
+    # tables/ is this run's whole: a table of an earlier run does not linger among them
+    assert not (previous / "tables" / "ancienne_table.csv").exists()
+    assert (previous / "tables" / "actors.csv").exists()
+    assert (previous / "mes notes.txt").read_text(encoding="utf-8") == "à garder"
+    assert not [p for p in previous.rglob("*") if p.name.startswith(".")]
+
+
+def test_run_waits_for_the_lock_of_another_run(example_diag, previous, monkeypatch):
+    from filelock import FileLock
+
+    import diagnostic
+    from diagnostic import DiagnosticError
+    from diagnostic._io import atomic
+
+    before = _snapshot(previous)
+    monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.2)
+    with FileLock(atomic._lock_file(previous)):  # another run is swapping its outputs in
+        with pytest.raises(DiagnosticError, match="un autre calcul y écrit"):
+            diagnostic.write_outputs(example_diag, previous)
+    assert _snapshot(previous) == before
+
+
+def test_sigterm_during_the_export_leaves_no_trace(previous, tmp_path):
+    """A real process stopped by SIGTERM while it writes: previous outputs intact, no
+    staging folder, no ``.tmp`` file, no scratch folder in the temporary directory."""
+    import diagnostic
+
+    before = _snapshot(previous)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(diagnostic.__file__).parents[1]),
+        "TMPDIR": str(scratch),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "diagnostic.cli", "run", str(PROJECT), "-o", str(previous)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    # stopped while the workbook streams its rows into its scratch folder
+    while not any(p.name.startswith("diagnostic-xlsx-") for p in scratch.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.005)
+    assert any(p.name.startswith(".diagnostic-en-cours-") for p in previous.iterdir())
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "Arrêté (SIGTERM)." in err and "Traceback" not in err
+    assert _snapshot(previous) == before
+    assert sorted(p.name for p in previous.iterdir()) == sorted(
+        ["diagnostic.html", "diagnostic.xlsx", "mes notes.txt", "reseau", "tables"]
+    )
+    assert [p.name for p in scratch.iterdir() if not p.name.endswith(".lock")] == []

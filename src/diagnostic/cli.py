@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from diagnostic.errors import DiagnosticError
@@ -48,11 +51,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(project_file: Path, outdir: Path) -> int:
+    from diagnostic._io.atomic import check_output_folder
     from diagnostic.export import write_outputs
     from diagnostic.i18n import text
     from diagnostic.project.run import read_project, run_diagnostic
 
     project = read_project(project_file)
+    check_output_folder(outdir)  # before the work, so that a bad folder is known at once
 
     def say(key, **values):
         print(text(key, project.language, **values), file=sys.stderr)
@@ -210,8 +215,35 @@ def _records(frame) -> list[dict]:
     ]
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program stands so that every cleanup runs (a
+    KeyboardInterrupt, so that no ``except Exception`` swallows it)."""
+
+
+def _raise_terminated(_signum, _frame):
+    raise _Terminated
+
+
+@contextmanager
+def _sigterm_raises():
+    """Turn SIGTERM into `_Terminated` while the command runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    with _sigterm_raises():
+        return _main(args)
+
+
+def _main(args) -> int:
     try:
         if args.command == "demo":
             from diagnostic.datasets import example_project
@@ -233,6 +265,9 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except _Terminated:
+        print("Arrêté (SIGTERM).", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

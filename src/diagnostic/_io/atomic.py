@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+
+from diagnostic.errors import DiagnosticError
 
 
 @contextmanager
@@ -60,3 +63,129 @@ def write_text(path: Path, text: str) -> None:
     """Write a UTF-8 text file atomically."""
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
+
+
+#: How long a run waits for another run to finish swapping its outputs into the same folder.
+LOCK_TIMEOUT = 120
+STAGING_PREFIX = ".diagnostic-en-cours-"
+
+
+def check_output_folder(outdir: Path) -> None:
+    """Refuse, in French, an output folder that is a file or that cannot be written.
+
+    Creates the folder when it does not exist; nothing in it is touched.
+    """
+    outdir = Path(outdir)
+    where = f"dossier de sortie « {outdir} »"
+    for folder in (outdir, *outdir.parents):
+        if folder.exists() and not folder.is_dir():
+            raise DiagnosticError(
+                f"{where} : « {folder} » est un fichier, pas un dossier ; choisissez un "
+                "autre dossier de sortie (-o)."
+            )
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DiagnosticError(
+            f"{where} : impossible de le créer ({exc.strerror or type(exc).__name__})."
+        ) from None
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise DiagnosticError(
+            f"{where} : écriture interdite (droits insuffisants) ; choisissez un dossier "
+            "où vous pouvez écrire."
+        )
+
+
+@contextmanager
+def staged_folder(outdir: Path):
+    """Yield a staging folder inside `outdir`; on success, swap its entries into `outdir`.
+
+    Every output of a run is written into the staging folder; only when all are written,
+    each one replaces its namesake in `outdir` (a file by `os.replace`, a folder by two
+    renames), under a lock so that two runs into one folder never mix their outputs, and
+    with Ctrl-C and SIGTERM held back for those few renames. If the body raises, or a
+    signal stops it, the staging folder is removed and `outdir` keeps its previous outputs.
+    Other files of `outdir` are never touched.
+    """
+    from filelock import FileLock, Timeout
+
+    outdir = Path(outdir)
+    check_output_folder(outdir)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+    except OSError as exc:
+        raise DiagnosticError(
+            f"dossier de sortie « {outdir} » : impossible d'y écrire "
+            f"({exc.strerror or type(exc).__name__})."
+        ) from None
+    try:
+        os.chmod(stage, 0o777 & ~_umask())
+        yield stage
+        try:
+            with FileLock(_lock_file(outdir), timeout=LOCK_TIMEOUT), _signals_held():
+                _swap(stage, outdir)
+        except Timeout:
+            raise DiagnosticError(
+                f"dossier de sortie « {outdir} » : un autre calcul y écrit depuis plus de "
+                f"{LOCK_TIMEOUT} s ; réessayez quand il aura fini."
+            ) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _lock_file(outdir: Path) -> Path:
+    """The lock of an output folder: in the system's temporary folder, so that the output
+    folder holds nothing but outputs."""
+    import hashlib
+
+    key = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return Path(tempfile.gettempdir()) / f"diagnostic-sortie-{key[:16]}.lock"
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _swap(stage: Path, outdir: Path) -> None:
+    """Move every entry of `stage` onto `outdir`, the replaced folders into `stage/.old`."""
+    old = stage / ".old"
+    old.mkdir()
+    done: list[tuple[Path, Path | None]] = []  # (target, where its previous folder went)
+    try:
+        for entry in sorted(p for p in stage.iterdir() if p != old):
+            target = outdir / entry.name
+            if entry.is_dir() and (target.is_dir() or target.is_file()):
+                os.replace(target, old / entry.name)
+                done.append((target, old / entry.name))
+            else:
+                done.append((target, None))
+            os.replace(entry, target)
+    except OSError:
+        for target, previous in reversed(done):  # put back the folders already moved
+            if previous is not None and previous.exists():
+                shutil.rmtree(target, ignore_errors=True)
+                os.replace(previous, target)
+        raise
+
+
+@contextmanager
+def _signals_held():
+    """Hold back SIGINT and SIGTERM while the body runs; act on them afterwards."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    wanted = [s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if s is not None]
+    previous = {s: signal.signal(s, lambda signum, _frame: caught.append(signum)) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:  # now handled as it would have been: KeyboardInterrupt, exit…
+            signal.raise_signal(caught[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from diagnostic._io.atomic import staged_folder
 from diagnostic.export.html import to_html
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
@@ -23,19 +24,26 @@ __all__ = [
 def write_outputs(diag, outdir) -> dict[str, Path]:
     """Write ``diagnostic.xlsx``, ``diagnostic.html``, ``tables/*.csv`` and the cooperation
     network (``reseau/cooperation.gexf``, Kumu ``reseau/elements.csv`` and
-    ``reseau/connections.csv``) into `outdir`."""
+    ``reseau/connections.csv``) into `outdir`.
+
+    The folder is checked first (a file in its place, or no right to write, is refused in
+    French); every output is written to a staging folder inside it and swapped in at the
+    end under a lock, so that a failed, interrupted or concurrent run never leaves a mix of
+    old and new outputs. Other files of `outdir` are left alone.
+    """
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    graph = opportunity_graph(diag.opportunities, diag.actors)
-    language = diag.settings.language
-    network = {"gexf": to_gexf(graph, outdir / "reseau" / "cooperation.gexf", language)}
-    network["kumu_elements"], network["kumu_connections"] = to_kumu(
-        graph, outdir / "reseau", language
-    )
-    return {
-        **network,
-        "workbook": to_workbook(diag, outdir / "diagnostic.xlsx"),
-        "html": to_html(diag, outdir / "diagnostic.html"),
-        "tables": outdir / "tables",
-        **{p.stem: p for p in to_tables(diag, outdir / "tables")},
-    }
+    with staged_folder(outdir) as stage:
+        graph = opportunity_graph(diag.opportunities, diag.actors)
+        language = diag.settings.language
+        network = {"gexf": to_gexf(graph, stage / "reseau" / "cooperation.gexf", language)}
+        network["kumu_elements"], network["kumu_connections"] = to_kumu(
+            graph, stage / "reseau", language
+        )
+        paths = {
+            **network,
+            "workbook": to_workbook(diag, stage / "diagnostic.xlsx"),
+            "html": to_html(diag, stage / "diagnostic.html"),
+            "tables": stage / "tables",
+            **{p.stem: p for p in to_tables(diag, stage / "tables")},
+        }
+    return {key: outdir / Path(path).relative_to(stage) for key, path in paths.items()}
