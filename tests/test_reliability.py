@@ -75,20 +75,22 @@ def _text(name, text, encoding="utf-8"):
     return build
 
 
-def _far_cell(name, ref, strip_dimension=False):
-    """The example export with one value added at `ref` (openpyxl states the dimension)."""
+def _far_cell(name, ref, dimension=None):
+    """The example export with one value added at `ref`; openpyxl states the dimension,
+    which `dimension` replaces ("" removes it, as some writers do)."""
 
     def build(tmp):
         wb = load_workbook(EXPORT)
         wb.active[ref] = "égaré"
         path = tmp / name
         wb.save(path)
-        if strip_dimension:  # as some writers do: no <dimension>, only the rows say the size
+        if dimension is not None:
             with zipfile.ZipFile(path) as src:
                 members = {i.filename: src.read(i) for i in src.infolist()}
-            sheet = members["xl/worksheets/sheet1.xml"]
-            members["xl/worksheets/sheet1.xml"] = re.sub(rb"<dimension[^>]*/>", b"", sheet)
-            assert b"<dimension" not in members["xl/worksheets/sheet1.xml"]
+            tag = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
+            sheet = re.sub(rb"<dimension[^>]*/>", tag, members["xl/worksheets/sheet1.xml"])
+            assert (b"<dimension" in sheet) == bool(dimension)
+            members["xl/worksheets/sheet1.xml"] = sheet
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
                 for member, data in members.items():
                     dst.writestr(member, data)
@@ -169,7 +171,13 @@ CORPUS = [
     ("cellule égarée à droite", _far_cell("droite.xlsx", "XFD1"), 0, "cellule XFD1 "),
     (
         "cellule égarée sans dimension déclarée",
-        _far_cell("sansdim.xlsx", "XFD1048576", strip_dimension=True),
+        _far_cell("sansdim.xlsx", "XFD1048576", dimension=""),
+        0,
+        "cellule XFD1048576",
+    ),
+    (
+        "dimension déclarée mensongère",
+        _far_cell("faussedim.xlsx", "XFD1048576", dimension="A1:B2"),
         0,
         "cellule XFD1048576",
     ),

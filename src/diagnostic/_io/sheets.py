@@ -150,6 +150,9 @@ _DIMENSION = re.compile(
 )
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _WIDE_CELL = re.compile(rb"\sr=\"[A-Z]{3}\d")
+#: Below this size of XML, a sheet's stated dimension is checked against its rows (a cheap
+#: pass); above, it is trusted, as every spreadsheet program writes it right.
+_CHECK_STATED_BELOW = 32 * 1024**2
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -221,6 +224,10 @@ def _sheet_extent(path: Path, sheet: str | int) -> _Extent | None:
                         _column_number(last_col.decode()),
                     )
                     ref = found.group(0).split(b'"')[1].decode()
+                    if info.file_size <= _CHECK_STATED_BELOW:  # a forged, too small dimension?
+                        last, wide = _scan_rows(f, head)
+                        if last > rows or (wide and columns <= 702):
+                            rows, columns = max(rows, last), 16384 if wide else max(columns, 702)
                 else:
                     rows, wide = _scan_rows(f, head)
                     columns = 16384 if wide else 702
