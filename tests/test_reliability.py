@@ -99,6 +99,49 @@ def _far_cell(name, ref, dimension=None):
     return build
 
 
+def _ods(name, rows_xml):
+    """A minimal OpenDocument spreadsheet whose one sheet « S » holds `rows_xml`."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">'
+        f"{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+        'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+
+    def build(tmp):
+        path = tmp / name
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            z.writestr("META-INF/manifest.xml", manifest)
+            z.writestr("content.xml", content)
+        return path
+
+    return build
+
+
+def _ods_row(*values, repeat=1, gap=0):
+    """One OpenDocument row: `gap` empty cells, then `values`, the whole `repeat` times."""
+    empty = f'<table:table-cell table:number-columns-repeated="{gap}"/>' if gap else ""
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in values
+    )
+    return (
+        f'<table:table-row table:number-rows-repeated="{repeat}">{empty}{cells}</table:table-row>'
+    )
+
+
 # (case, builder, expected exit status, a fragment of the message or of an anomaly)
 CORPUS = [
     ("tronqué", _bytes("tronque.xlsx", lambda t: EXPORT.read_bytes()[:20_000]), 2, "tronqué"),
@@ -210,6 +253,28 @@ CORPUS = [
         ),
         0,
         "ligne 3 : caractères qui ne sont pas de l'UTF-8, lus en Windows-1252",
+    ),
+    (
+        "ODS lisible, lignes vides répétées à la LibreOffice",
+        _ods(
+            "libre.ods",
+            _ods_row("Nom", "Commune")
+            + _ods_row("Épicerie", "Mortagne")
+            + '<table:table-row table:number-rows-repeated="1048574">'
+            '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>',
+        ),
+        0,
+        "chargées : 1",
+    ),
+    (
+        "ODS : une valeur répétée 16 000 colonnes plus loin",
+        _ods(
+            "repete.ods",
+            _ods_row("Nom", "Commune") + _ods_row("x", repeat=2000, gap=16_000),
+        ),
+        2,
+        "2\u202f001 lignes × 16\u202f001 colonnes (32\u202f018\u202f001 cellules) pour "
+        "2\u202f002 cellules remplies",
     ),
     (
         "CSV de 1 Mo dans une cellule",

@@ -250,11 +250,85 @@ def _scan_rows(f, head: bytes) -> tuple[int, bool]:
     return rows, wide
 
 
+_ODS = "{urn:oasis:names:tc:opendocument:xmlns:%s:1.0}"
+_ODS_TABLE, _ODS_OFFICE = _ODS % "table", _ODS % "office"
+_ODS_BIG_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated=\"\d{4,}\"")
+
+
+def _check_ods(path: Path, sheet: str | int) -> None:
+    """Refuse an .ods sheet that calamine would spread over a huge grid.
+
+    An OpenDocument row or cell may stand for thousands (``number-rows-repeated``,
+    ``number-columns-repeated``): a 3 KB file can hold a value 16,000 columns out, repeated
+    on 2,000 rows, i.e. 32 million cells. Only files with such large repeats are parsed
+    here (streamed), to find how far the cells with content reach.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+            if not any(_ODS_BIG_REPEAT.search(chunk) for chunk in _chunks(f)):
+                return
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+            tables, rows, columns, filled, row_at = [], 0, 0, 0, 0
+            for event, element in iterparse(f, events=("start", "end")):
+                if element.tag == f"{_ODS_TABLE}table":
+                    if event == "start":
+                        rows, columns, filled, row_at = 0, 0, 0, 0
+                    else:
+                        tables.append((element.get(f"{_ODS_TABLE}name"), rows, columns, filled))
+                        element.clear()
+                elif event == "end" and element.tag == f"{_ODS_TABLE}table-row":
+                    repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", 1))
+                    at, reach = 0, 0
+                    for cell in element:
+                        span = int(cell.get(f"{_ODS_TABLE}number-columns-repeated", 1))
+                        if len(cell) or cell.get(f"{_ODS_OFFICE}value-type"):
+                            reach, filled = at + span, filled + span * repeat
+                        at += span
+                    if reach:
+                        rows, columns = row_at + repeat, max(columns, reach)
+                    row_at += repeat
+                    element.clear()
+    except Exception:  # damaged: calamine says so in its own words
+        return
+    found = (
+        tables[sheet]
+        if isinstance(sheet, int) and sheet < len(tables)
+        else next((t for t in tables if t[0] == sheet), None)
+    )
+    if found is None:
+        return
+    name, rows, columns, filled = found
+    if rows * columns > MAX_CELLS or (
+        rows * columns > SPARSE_ABOVE and filled * 20 < rows * columns
+    ):
+        raise DiagnosticError(
+            f"la feuille « {name} » s'étend sur {_thousands(rows)} lignes × "
+            f"{_thousands(columns)} colonnes ({_thousands(rows * columns)} cellules) pour "
+            f"{_thousands(filled)} cellules remplies : des cellules isolées très loin des "
+            "données ou répétées. Supprimez-les dans votre tableur, ou enregistrez la feuille "
+            "en .xlsx.",
+            file=path.name,
+        )
+
+
+def _chunks(f, size: int = 4 * 1024**2):
+    """The bytes of `f` in overlapping chunks (a match never falls between two)."""
+    tail = b""
+    while chunk := f.read(size):
+        yield tail + chunk
+        tail = chunk[-64:]
+
+
 def _parse(path: Path, sheet: str | int) -> SheetRead:
     from python_calamine import CalamineWorkbook
 
     check_workbook(path)
-    extent = _sheet_extent(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
+        _check_ods(path, sheet)
+    extent = _sheet_extent(path, sheet) if suffix in (".xlsx", ".xlsm") else None
     if extent is not None and (extent.sparse or extent.cells > MAX_CELLS):
         if not extent.sparse:
             raise _too_large(path, extent)
