@@ -620,3 +620,26 @@ def test_sigterm_during_the_export_leaves_no_trace(previous, tmp_path):
         ["diagnostic.html", "diagnostic.xlsx", "mes notes.txt", "reseau", "tables"]
     )
     assert [p.name for p in scratch.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_output_that_cannot_be_replaced_leaves_every_previous_one(
+    example_diag, previous, monkeypatch
+):
+    """On Windows a workbook open in Excel cannot be moved: the swap then undoes itself."""
+    import diagnostic
+    from diagnostic import DiagnosticError
+    from diagnostic._io import atomic
+
+    before = _snapshot(previous)
+    real_replace = os.replace
+
+    def locked(src, dst):
+        if Path(src) == previous / "diagnostic.xlsx":
+            raise PermissionError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", locked)
+    with pytest.raises(DiagnosticError, match="impossible de remplacer « diagnostic.xlsx »"):
+        diagnostic.write_outputs(example_diag, previous)
+    assert _snapshot(previous) == before  # diagnostic.html, moved first, is back
+    assert not [p for p in previous.iterdir() if p.name.startswith(".")]

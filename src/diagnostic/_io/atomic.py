@@ -149,25 +149,32 @@ def _umask() -> int:
 
 
 def _swap(stage: Path, outdir: Path) -> None:
-    """Move every entry of `stage` onto `outdir`, the replaced folders into `stage/.old`."""
+    """Move every entry of `stage` onto `outdir`.
+
+    First every output being replaced goes into ``stage/.old`` (a rename each), then the
+    new ones come in. If a rename fails (on Windows, a workbook open in Excel cannot be
+    moved), what was moved goes back and the previous outputs stay as they were.
+    """
     old = stage / ".old"
     old.mkdir()
-    done: list[tuple[Path, Path | None]] = []  # (target, where its previous folder went)
+    entries = sorted(p for p in stage.iterdir() if p != old)
+    moved: list[Path] = []
     try:
-        for entry in sorted(p for p in stage.iterdir() if p != old):
+        for entry in entries:
             target = outdir / entry.name
-            if entry.is_dir() and (target.is_dir() or target.is_file()):
+            if target.exists() or target.is_symlink():
                 os.replace(target, old / entry.name)
-                done.append((target, old / entry.name))
-            else:
-                done.append((target, None))
-            os.replace(entry, target)
-    except OSError:
-        for target, previous in reversed(done):  # put back the folders already moved
-            if previous is not None and previous.exists():
-                shutil.rmtree(target, ignore_errors=True)
-                os.replace(previous, target)
-        raise
+                moved.append(target)
+    except OSError as exc:
+        for back in reversed(moved):
+            os.replace(old / back.name, back)
+        raise DiagnosticError(
+            f"dossier de sortie « {outdir} » : impossible de remplacer « {target.name} » "
+            f"({exc.strerror or type(exc).__name__}) ; est-il ouvert dans un autre programme ? "
+            "Fermez-le et relancez : les résultats précédents sont intacts."
+        ) from None
+    for entry in entries:
+        os.replace(entry, outdir / entry.name)
 
 
 @contextmanager
