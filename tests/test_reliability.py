@@ -643,3 +643,18 @@ def test_output_that_cannot_be_replaced_leaves_every_previous_one(
         diagnostic.write_outputs(example_diag, previous)
     assert _snapshot(previous) == before  # diagnostic.html, moved first, is back
     assert not [p for p in previous.iterdir() if p.name.startswith(".")]
+
+
+def test_staging_folder_of_a_killed_run_is_removed_a_day_later(example_diag, previous):
+    import diagnostic
+
+    stale = previous / ".diagnostic-en-cours-tue"
+    recent = previous / ".diagnostic-en-cours-autre-calcul"
+    for folder in (stale, recent):
+        (folder / "tables").mkdir(parents=True)
+        (folder / "diagnostic.xlsx").write_bytes(b"PK")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    diagnostic.write_outputs(example_diag, previous)
+    assert not stale.exists()
+    assert recent.is_dir()  # perhaps another run still writing: left alone

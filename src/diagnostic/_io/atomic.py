@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zipfile
 from contextlib import contextmanager
 from datetime import datetime
@@ -111,6 +112,7 @@ def staged_folder(outdir: Path):
 
     outdir = Path(outdir)
     check_output_folder(outdir)
+    _remove_stale_stages(outdir)
     try:
         stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
     except OSError as exc:
@@ -131,6 +133,21 @@ def staged_folder(outdir: Path):
             ) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+#: A staging folder untouched for this long was left by a run killed outright (SIGKILL,
+#: power cut): no run takes a day, so it is removed.
+STALE_AFTER = 24 * 3600
+
+
+def _remove_stale_stages(outdir: Path) -> None:
+    now = time.time()
+    for folder in outdir.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _lock_file(outdir: Path) -> Path:
