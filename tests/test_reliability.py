@@ -585,6 +585,16 @@ def test_run_waits_for_the_lock_of_another_run(example_diag, previous, monkeypat
     assert _snapshot(previous) == before
 
 
+def _writing_workbook(scratch) -> bool:
+    """True once xlsxwriter streams rows into its scratch folder in `scratch`."""
+    try:
+        return any(
+            p.name.startswith("diagnostic-xlsx-") and any(p.iterdir()) for p in scratch.iterdir()
+        )
+    except FileNotFoundError:  # the folder went as it was looked at
+        return False
+
+
 def test_sigterm_during_the_export_leaves_no_trace(previous, tmp_path):
     """A real process stopped by SIGTERM while it writes: previous outputs intact, no
     staging folder, no ``.tmp`` file, no scratch folder in the temporary directory."""
@@ -607,7 +617,7 @@ def test_sigterm_during_the_export_leaves_no_trace(previous, tmp_path):
     )
     deadline = time.monotonic() + 300
     # stopped while the workbook streams its rows into its scratch folder
-    while not any(p.name.startswith("diagnostic-xlsx-") for p in scratch.iterdir()):
+    while not _writing_workbook(scratch):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.005)
     assert any(p.name.startswith(".diagnostic-en-cours-") for p in previous.iterdir())

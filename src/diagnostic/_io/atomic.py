@@ -113,14 +113,16 @@ def staged_folder(outdir: Path):
     outdir = Path(outdir)
     check_output_folder(outdir)
     _remove_stale_stages(outdir)
+    stage = None
     try:
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
-    except OSError as exc:
-        raise DiagnosticError(
-            f"dossier de sortie « {outdir} » : impossible d'y écrire "
-            f"({exc.strerror or type(exc).__name__})."
-        ) from None
-    try:
+        with _signals_held():  # a signal right after mkdtemp would leave it behind
+            try:
+                stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=outdir))
+            except OSError as exc:
+                raise DiagnosticError(
+                    f"dossier de sortie « {outdir} » : impossible d'y écrire "
+                    f"({exc.strerror or type(exc).__name__})."
+                ) from None
         os.chmod(stage, 0o777 & ~_umask())
         yield stage
         try:
@@ -132,7 +134,8 @@ def staged_folder(outdir: Path):
                 f"{LOCK_TIMEOUT} s ; réessayez quand il aura fini."
             ) from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 #: A staging folder untouched for this long was left by a run killed outright (SIGKILL,
