@@ -212,6 +212,8 @@ CORPUS = [
     ("valeur en XFD1048576", _far_cell("xfd.xlsx", "XFD1048576"), 0, "cellule XFD1048576"),
     ("cellule égarée tout en bas", _far_cell("bas.xlsx", "A1048576"), 0, "cellule A1048576"),
     ("cellule égarée à droite", _far_cell("droite.xlsx", "XFD1"), 0, "cellule XFD1 "),
+    ("cellule égarée à droite, feuille lue d'un bloc", _far_cell("zz.xlsx", "ZZ3"), 0, "ZZ3 "),
+    ("cellule égarée en bas, feuille lue d'un bloc", _far_cell("c.xlsx", "C5000"), 0, "C5000 "),
     (
         "cellule égarée sans dimension déclarée",
         _far_cell("sansdim.xlsx", "XFD1048576", dimension=""),
@@ -379,7 +381,7 @@ def test_etalab_commune_without_departement_is_placed(shared, tmp_path):
 # --- spreadsheets larger than their data ----------------------------------------------------
 
 
-@pytest.mark.parametrize("ref", ["XFD1048576", "A1048576", "C5000", "XFD1"])
+@pytest.mark.parametrize("ref", ["XFD1048576", "A1048576", "C5000", "XFD1", "ZZ3"])
 def test_stray_cell_is_an_anomaly_not_a_respondent(ref, tmp_path, capsys):
     path = _far_cell("export.xlsx", ref)(tmp_path)
     assert main(["inspect", str(path), "--json"]) == 0

@@ -345,16 +345,26 @@ def _parse(path: Path, sheet: str | int) -> SheetRead:
             "bien d'un fichier Excel non protégé par mot de passe.",
             file=path.name,
         ) from None
+    strays = []
     cut = _stray_tail(rows)
-    if cut is None:
-        return SheetRead(name, rows)
-    strays = [
-        (f"{get_column_letter(j + 1)}{i + 1}", i + 1)
-        for i in range(cut, len(rows))
-        for j, v in enumerate(rows[i])
-        if v is not None and v != ""
-    ]
-    return SheetRead(name, rows[:cut], strays)
+    if cut is not None:
+        strays += [
+            (f"{get_column_letter(j + 1)}{i + 1}", i + 1)
+            for i in range(cut, len(rows))
+            for j, v in enumerate(rows[i])
+            if v is not None and v != ""
+        ]
+        rows = rows[:cut]
+    cut = _stray_columns(rows)
+    if cut is not None:
+        strays += [
+            (f"{get_column_letter(j + 1)}{i + 1}", i + 1)
+            for i, row in enumerate(rows)
+            for j in range(cut, len(row))
+            if row[j] is not None and row[j] != ""
+        ]
+        rows = [row[:cut] for row in rows]
+    return SheetRead(name, rows, sorted(strays, key=lambda s: s[1]))
 
 
 def _too_large(path: Path, extent: _Extent) -> DiagnosticError:
@@ -381,6 +391,26 @@ def _stray_tail(rows: list[list]) -> int | None:
         if any(v is not None and v != "" for v in rows[i]):
             if empty_run >= STRAY_GAP and filled:
                 return i + 1 if i + 1 > filled else None
+            filled, empty_run = filled + 1, 0
+            if filled > STRAY_MAX:
+                return None
+        else:
+            empty_run += 1
+    return None
+
+
+def _stray_columns(rows: list[list]) -> int | None:
+    """Index of the first column of a stray edge: a few filled columns far right of the data.
+
+    Walks left from the last column, one column at a time, and stops after a few filled
+    ones: the columns of the data themselves are not looked at.
+    """
+    width = max((len(r) for r in rows), default=0)
+    filled, empty_run = 0, 0
+    for j in range(width - 1, -1, -1):
+        if any(j < len(r) and r[j] is not None and r[j] != "" for r in rows):
+            if empty_run >= STRAY_GAP and filled:
+                return j + 1 if j + 1 > filled else None
             filled, empty_run = filled + 1, 0
             if filled > STRAY_MAX:
                 return None
