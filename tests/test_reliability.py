@@ -670,3 +670,18 @@ def test_staging_folder_of_a_killed_run_is_removed_a_day_later(example_diag, pre
     diagnostic.write_outputs(example_diag, previous)
     assert not stale.exists()
     assert recent.is_dir()  # perhaps another run still writing: left alone
+
+
+def test_stray_cell_in_a_form_is_reported_not_a_question(tmp_path):
+    from diagnostic._io import sheets
+    from diagnostic.forms import read_form
+
+    wb = load_workbook(FORM)
+    wb["survey"]["A5000"] = "select_one égaré"
+    wb.save(tmp_path / "formulaire.xlsx")
+    sheets.clear_cache()
+    plain, stray = read_form(FORM), read_form(tmp_path / "formulaire.xlsx")
+    pd.testing.assert_frame_equal(stray.questions, plain.questions)
+    hits = stray.anomalies[stray.anomalies["problem"].str.contains("cellule A5000", regex=False)]
+    assert hits["row"].tolist() == [5000] and hits["action"].tolist() == ["rejeté"]
+    assert "« survey »" in hits["problem"].iloc[0]

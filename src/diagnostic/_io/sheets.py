@@ -571,9 +571,17 @@ def rows_to_frame(rows: list[list]) -> pd.DataFrame:
     return raw_to_frame(header, rows[1:])
 
 
-def read_sheets(path: Path) -> dict[str, pd.DataFrame]:
-    """Read every sheet of a workbook as a frame of strings (first row as header)."""
+def read_sheets(path: Path, strays: list | None = None) -> dict[str, pd.DataFrame]:
+    """Read every sheet of a workbook as a frame of strings (first row as header).
+
+    When `strays` is a list, it receives (sheet, cell, row) for each stray cell left out.
+    """
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier introuvable.", file=str(path))
-    return {name: rows_to_frame(read_rows(path, name)) for name in sheet_names(path)}
+    frames = {}
+    for name in sheet_names(path):
+        frames[name] = rows_to_frame(read_rows(path, name))
+        if strays is not None:
+            strays += [(name, ref, row) for ref, row in stray_cells(path, name)[1]]
+    return frames

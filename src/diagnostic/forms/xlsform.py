@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.sheets import read_sheets
-from diagnostic.anomalies import KEPT, AnomalyLog
+from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form, is_missing_code
 from diagnostic.schemas import conform
@@ -127,7 +127,8 @@ def read_xlsform(path, language: str | None = None) -> Form:
         With the `questions` and `choices` tables and the anomalies found.
     """
     path = Path(path)
-    sheets = read_sheets(path)
+    strays: list = []
+    sheets = read_sheets(path, strays)
     lower = {name.lower(): name for name in sheets}
     if "survey" not in lower:
         raise DiagnosticError(
@@ -135,6 +136,12 @@ def read_xlsform(path, language: str | None = None) -> Form:
             file=path.name,
         )
     log = AnomalyLog(path.name)
+    for sheet, ref, row in strays:
+        log.add(
+            f"cellule {ref} de la feuille « {sheet} » isolée loin des données : ignorée",
+            REJECTED,
+            row=row,
+        )
     survey = sheets[lower["survey"]]
     choices_raw = sheets.get(lower.get("choices", ""), pd.DataFrame())
     settings = sheets.get(lower.get("settings", ""), pd.DataFrame())
