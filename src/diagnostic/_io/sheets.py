@@ -468,7 +468,7 @@ def _parse_sparse(path: Path, extent: _Extent) -> SheetRead:
     height, width = (kept_rows[-1] if kept_rows else 0), max(kept_columns, default=0)
     if height * width > MAX_CELLS:
         raise _too_large(path, extent)
-    rows = [[""] * width for _ in range(height)]
+    rows: list[list] = [[""] * width for _ in range(height)]
     strays = []
     for r in row_numbers:
         for c, value in cells[r]:

@@ -165,7 +165,7 @@ def _utf16(raw: bytes) -> str | None:
 
 def decode_text(
     raw: bytes, name: str, *, strict: bool = True
-) -> tuple[str, str, list[tuple[str, int]]]:
+) -> tuple[str, str, list[tuple[str, int | None]]]:
     """Decode a delimited text file.
 
     With ``strict=False``, bytes Windows-1252 leaves undefined become U+FFFD instead of
@@ -214,7 +214,7 @@ def decode_text(
                 "en CSV UTF-8.",
                 file=name,
             ) from None
-    notes = [
+    notes: list[tuple[str, int | None]] = [
         (
             "caractères qui ne sont pas de l'UTF-8, lus en Windows-1252 (fichier à "
             "l'encodage mêlé : vérifiez les accents de cette ligne)",
