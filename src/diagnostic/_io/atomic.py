@@ -154,12 +154,20 @@ def _remove_stale_stages(outdir: Path) -> None:
 
 
 def _lock_file(outdir: Path) -> Path:
-    """The lock of an output folder: in the system's temporary folder, so that the output
-    folder holds nothing but outputs."""
-    import hashlib
+    """The lock taken to swap outputs in: one per user, in the system's temporary folder.
 
-    key = hashlib.sha256(str(outdir.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
-    return Path(tempfile.gettempdir()) / f"diagnostic-sortie-{key[:16]}.lock"
+    Swaps last milliseconds, so one lock for all of a user's output folders costs nothing,
+    leaves a single empty file behind (a lock file cannot be removed safely while others
+    may wait on it) and keeps the output folder free of anything but outputs.
+    """
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in the environment (some containers)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "diagnostic"
+    safe = re.sub(r"[^\w.-]", "_", user)
+    return Path(tempfile.gettempdir()) / f"diagnostic-sorties-{safe}.lock"
 
 
 def _umask() -> int:
