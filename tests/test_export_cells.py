@@ -91,3 +91,68 @@ def test_participation_counts_by_type_beside_the_table(demo_out, example_diag):
     counts = [ws.cell(r, 10).value for r in range(header + 1, header + 7)]
     assert sum(v for v in counts if v) == len(example_diag.actors)
     assert ws.cell(header + 1, 10).number_format == "#,##0"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1", "'+1+1"),
+        ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"),
+        ("- une puce", "'- une puce"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-1", "-1"),
+        ("-0,5", "-0,5"),
+        ("-2.5e3", "-2.5e3"),
+        ("Logement", "Logement"),
+        ("a=b", "a=b"),
+        (3, 3),
+        (None, None),
+    ],
+)
+def test_inert_spares_only_true_numbers(value, expected):
+    from diagnostic.export.cells import inert
+
+    assert inert(value) == expected
+
+
+def test_inert_frame_reaches_every_text_dtype():
+    from diagnostic.export.cells import inert_frame
+
+    frame = pd.DataFrame(
+        {
+            "objet": pd.Series(["=1+1", "ok"], dtype=object),
+            "str": pd.Series(["@x", "-1"], dtype="str"),
+            "string": pd.array(["-1+cmd|x", None], dtype="string"),
+            "categorie": pd.Categorical(["+x", "y"]),
+            "nombre": [-1, 2],
+        }
+    )
+    out = inert_frame(frame)
+    assert out["objet"].tolist() == ["'=1+1", "ok"]
+    assert out["str"].tolist() == ["'@x", "-1"]
+    assert out["string"].iloc[0] == "'-1+cmd|x" and out["string"].isna().iloc[1]
+    assert out["categorie"].tolist() == ["'+x", "y"]
+    assert out["nombre"].tolist() == [-1, 2]
+    assert frame["objet"].tolist() == ["=1+1", "ok"]  # the input is not modified
+
+
+def test_kumu_csv_text_of_str_dtype_is_inert(tmp_path):
+    import networkx as nx
+
+    from diagnostic.export.network import to_kumu
+
+    g = nx.Graph()
+    g.add_node("=cmd|' /C calc'!A0", kind="acteur", actor_type="-1+cmd|' /C calc'!A0")
+    g.add_node("B", kind="acteur", actor_type="@SUM(A1)")
+    g.add_edge("=cmd|' /C calc'!A0", "B", kind="+direct", category="-2")
+    elements, connections = to_kumu(g, tmp_path)
+    cells = [line for path in (elements, connections) for line in path.read_text().splitlines()]
+    text = "\n".join(cells)
+    assert "'=cmd|' /C calc'!A0" in text and "'-1+cmd|" in text and "'@SUM(A1)" in text
+    assert "'+direct" in text
+    for line in cells[1:]:
+        for cell in line.split(","):
+            assert not cell.strip('"').startswith(("=", "+", "@", "-1+")), line

@@ -30,6 +30,52 @@ DECIMAL = "#,##0.00"
 DECIMAL_1 = "#,##0.0"
 INTEGER = "#,##0"
 _WRITABLE = (str, bool, int, float, Decimal, dt.datetime, dt.date, dt.time, dt.timedelta)
+#: Text a spreadsheet would run as a formula once opened or edited (OWASP "CSV injection").
+_LIVE = re.compile(r"[=+\-@\t\r]")
+#: A true number written as text ("-1", "-0,5", "-2.5e3"): the only text a minus may start.
+_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?|-[.,]\d+")
+
+
+def inert(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe: text starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, except a true negative
+    number. Anything else is returned as it is.
+
+    The one rule for every CSV the toolkit writes; the workbook writes such text as text
+    cells (see `put`), which a spreadsheet never runs.
+
+    >>> inert("=HYPERLINK(1)"), inert("-1"), inert("-1+cmd|' /C calc'!A0"), inert("Logement")
+    ("'=HYPERLINK(1)", '-1', "'-1+cmd|' /C calc'!A0", 'Logement')
+    """
+    if isinstance(value, str) and _LIVE.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every cell of its text columns passed through `inert`: columns of
+    objects, of pandas' ``string`` and ``str`` dtypes and categories alike; numbers,
+    booleans and dates are left alone."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if (
+            pd.api.types.is_numeric_dtype(s)
+            or pd.api.types.is_bool_dtype(s)
+            or pd.api.types.is_datetime64_any_dtype(s)
+            or isinstance(s.dtype, pd.PeriodDtype | pd.IntervalDtype)
+        ):
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            if any(inert(c) is not c for c in s.cat.categories):
+                out[col] = s.astype(object).map(inert)
+            continue
+        codes, uniques = pd.factorize(s)  # each distinct text looked at once
+        fixed = [inert(u) for u in uniques]
+        if any(a is not b for a, b in zip(fixed, uniques)):
+            values = np.array([*fixed, None], dtype=object)[codes]
+            out[col] = pd.Series(values, index=s.index, dtype=s.dtype)
+    return frame.assign(**out) if out else frame
 
 
 def plain(value):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from diagnostic._io.atomic import atomic_path
 from diagnostic.analysis.network import cooperation_graph
-from diagnostic.export.tables import inert_frame
+from diagnostic.export.cells import inert_frame
 from diagnostic.i18n import text
 from diagnostic.privacy.masking import mask_text
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from diagnostic._io.atomic import atomic_path
+from diagnostic.export.cells import inert_frame
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = (
@@ -20,27 +20,6 @@ TABLES = (
     "regard_croise",
     "question_map",
 )
-
-
-_LIVE = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
-
-
-def inert(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers, codes
-    such as "-1" and everything else are left as they are.
-
-    >>> inert("=HYPERLINK(1)"), inert("-1"), inert("Logement")
-    ("'=HYPERLINK(1)", '-1', 'Logement')
-    """
-    if isinstance(value, str) and _LIVE.match(value):
-        return "'" + value
-    return value
-
-
-def inert_frame(frame):
-    """`frame` with every text cell passed through `inert`."""
-    text = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "string"]
-    return frame.assign(**{c: frame[c].map(inert) for c in text}) if text else frame
 
 
 def to_tables(diag, folder) -> list[Path]:
