@@ -553,3 +553,32 @@ def test_data_sheet_joins_repeat_answers_in_row_order(shared):
     assert table["age"].tolist() == ["56", "2 ; 3 ; 10 ; 45 ; 35", "4 ; 34 ; 34", "51", "21 ; 25"]
     assert table["sex"].iloc[1] == "Male ; Male ; Female ; Male ; Female"
     assert table["HHSize"].tolist() == [1, 5, 3, 1, 2]  # outside the repeat: numbers
+
+
+def test_network_export_survives_a_pseudonym_collision(tmp_path):
+    from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
+
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["A-1", "A-1", "A-2"],
+            "actor_type": ["association", "entreprise", "commune"],
+            "commune_code": ["61293", "61293", "61116"],
+        }
+    )
+    opportunities = pd.DataFrame(
+        {
+            "kind": ["direct"],
+            "need_actor": ["A-1"],
+            "offer_actor": ["A-2"],
+            "category": ["locaux"],
+            "score": [1.0],
+            "status": ["à discuter"],
+        }
+    )
+    g = opportunity_graph(opportunities, actors)
+    assert dict(g.nodes(data=True))["A-1"]["commune_code"] == "61293"
+    assert dict(g.nodes(data=True))["A-1"]["actor_type"] == ""  # the two disagree
+    assert dict(g.nodes(data=True))["A-2"]["actor_type"] == "commune"
+    to_gexf(g, tmp_path / "g.gexf")
+    elements, _connections = to_kumu(g, tmp_path)
+    assert sorted(pd.read_csv(elements)["Label"]) == ["A-1", "A-2"]

@@ -99,6 +99,17 @@ ISSUE_PREFIX, RESOURCE_PREFIX = "issue:", "resource:"
 OTHER_RESOURCE = "autre"
 
 
+def _one_row_per_id(people: pd.DataFrame) -> pd.DataFrame:
+    """One row per actor_id: should two actors share a pseudonym, a type or commune they
+    disagree on is left empty rather than taken from either."""
+    rows = people.drop_duplicates()
+    out = rows.drop_duplicates("actor_id").reset_index(drop=True)
+    for col in ("actor_type", "commune_code"):
+        ids = rows.drop_duplicates(["actor_id", col])["actor_id"]
+        out.loc[out["actor_id"].isin(ids[ids.duplicated()]), col] = pd.NA
+    return out
+
+
 def cooperation_graph(
     actors: pd.DataFrame,
     responses: pd.DataFrame | None = None,
@@ -131,7 +142,7 @@ def cooperation_graph(
     """
     labels = resource_labels or {}
     graph = nx.Graph()
-    people = actors.reindex(columns=["actor_id", "actor_type", "commune_code"])
+    people = _one_row_per_id(actors.reindex(columns=["actor_id", "actor_type", "commune_code"]))
     for a in people.sort_values("actor_id").itertuples():
         graph.add_node(
             a.actor_id,
