@@ -9,6 +9,7 @@ separator ``/``). ``write_example()`` regenerates the committed files identicall
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,11 +18,20 @@ from openpyxl import Workbook
 
 from diagnostic._io.atomic import save_workbook
 from diagnostic._io.text import read_json, strip_accents
+from diagnostic.privacy.pseudonyms import SECRET_FILE
 
 SEED = 2026
 FORM_FILE = "formulaire_acteurs.xlsx"
 EXPORT_FILE = "export_kobo_acteurs.xlsx"
 PROJECT_FILE = "diagnostic.toml"
+#: The example's project secret (see `diagnostic.privacy.pseudonyms`), fixed so that the
+#: example's actor ids are the same on every machine. A real project draws its own.
+EXAMPLE_SECRET = (
+    "# Clé FIXE du projet d'exemple fictif (identifiants reproductibles). Un vrai projet\n"
+    "# tire la sienne au hasard au premier lancement : ne la publiez jamais.\n"
+    + hashlib.sha256(f"diagnostic exemple {SEED}".encode()).hexdigest()
+    + "\n"
+)
 
 ACTOR_TYPES = [  # value, French label, English label, count
     ("entreprise", "Entreprise, artisan ou commerce", "Business, craft or shop", 56),
@@ -760,6 +770,7 @@ def write_example(folder: Path | None = None) -> Path:
     header, rows = _export_rows(actors, rng)
     _write_form(folder / FORM_FILE)
     _write_export(folder / EXPORT_FILE, header, rows)
+    (folder / SECRET_FILE).write_text(EXAMPLE_SECRET, encoding="utf-8")
     project = folder / PROJECT_FILE
     project.write_text(PROJECT_TOML.format(export=EXPORT_FILE, form=FORM_FILE), encoding="utf-8")
     return project

@@ -187,7 +187,8 @@ def mask_values(values) -> pd.Series:
     return pd.Series(masked.take(codes, allow_fill=True), index=values.index)
 
 
-#: Columns of the `actors` table that may leave the machine (DESIGN.md).
+#: Columns of the `actors` table that may leave the machine (DESIGN.md). Not ``source_row``:
+#: with the export in hand, a row number names the respondent.
 PUBLIC_ACTOR_COLUMNS = [
     "actor_id",
     "actor_type",
@@ -195,7 +196,6 @@ PUBLIC_ACTOR_COLUMNS = [
     "epci_code",
     "cooperation",
     "source_file",
-    "source_row",
 ]
 
 

@@ -34,7 +34,8 @@ from diagnostic.analysis.workshop import (
 from diagnostic.anomalies import RowAccount, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
-from diagnostic.project.stacking import stack_surveys
+from diagnostic.privacy.pseudonyms import keyed, project_secret
+from diagnostic.project.stacking import stack_surveys, survey_names
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -359,19 +360,27 @@ def _inferred(survey) -> Form:
 
 
 def read_surveys(project: Project) -> list:
-    """Read every questionnaire of `project` (forms, roles, exports) into `Survey` tables."""
+    """Read every questionnaire of `project` (forms, roles, exports) into `Survey` tables.
+
+    Actor ids are keyed by the project's secret (created on first run, see
+    `project_secret`) and each questionnaire's distinct name: two questionnaires never
+    share an id.
+    """
+    secret = project_secret(project.file.parent)
+    names = survey_names(project.surveys, [spec.label for spec in project.surveys])
     surveys = []
-    for spec in project.surveys:
+    for spec, name in zip(project.surveys, names):
         form = (
             read_form(spec.form, language=project.language, roles=spec.roles) if spec.form else None
         )
-        survey = read_responses(spec.responses, form, actor_type=spec.actor_type)
-        if form is None and spec.roles:  # roles for questions inferred from the data
-            survey = read_responses(
-                spec.responses,
-                apply_roles(_inferred(survey), spec.roles),
-                actor_type=spec.actor_type,
-            )
+        with keyed(secret, name):
+            survey = read_responses(spec.responses, form, actor_type=spec.actor_type)
+            if form is None and spec.roles:  # roles for questions inferred from the data
+                survey = read_responses(
+                    spec.responses,
+                    apply_roles(_inferred(survey), spec.roles),
+                    actor_type=spec.actor_type,
+                )
         surveys.append(survey)
     return surveys
 

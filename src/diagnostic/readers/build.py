@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
@@ -11,6 +9,7 @@ from diagnostic._io.progress import bar
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import PERSONAL_ROLES, Form
 from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
+from diagnostic.privacy.pseudonyms import actor_pseudonym, pseudonymizer
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
@@ -24,10 +23,7 @@ from diagnostic.readers.values import (
 )
 from diagnostic.schemas import conform
 
-
-def actor_pseudonym(key: str) -> str:
-    """A stable pseudonymous id: the same submission always gets the same id."""
-    return "A-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+__all__ = ["actor_pseudonym", "index_columns", "survey_from_frame"]
 
 
 def index_columns(frame: pd.DataFrame) -> set[str]:
@@ -225,7 +221,8 @@ def survey_from_frame(
     keys = [
         (u if isinstance(u, str) else f"{file}#{r}") for u, r in zip(ids_raw, excel_rows[~rejected])
     ]
-    ids = pd.Series([actor_pseudonym(k) for k in keys], index=kept.index, dtype="string")
+    pseudonym = pseudonymizer()  # keyed by the project's secret and the survey (see `keyed`)
+    ids = pd.Series([pseudonym(k) for k in keys], index=kept.index, dtype="string")
 
     answers, asked, personal = [], [], []
     questions = form.questions.set_index("question_id")
