@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from diagnostic.anomalies import KEPT, AnomalyLog
+from diagnostic.forms.model import CATEGORY_ROLES, OTHER
+from diagnostic.schemas import conform
 
 
 def text_or_none(value) -> str | None:
@@ -100,3 +102,40 @@ def merge_values(
                 value=row["value"],
             )
     return [] if first else added
+
+
+def with_other_choice(
+    questions: pd.DataFrame, choices: pd.DataFrame, answers: pd.DataFrame, other_label: str
+) -> pd.DataFrame:
+    """`choices` with the value `OTHER` (labelled `other_label`) added to each list of a
+    category question (actor type, sector, willingness) answered « autre » while its list
+    has no such value: the readers record answers outside those lists as `OTHER`.
+
+    >>> q = pd.DataFrame({"question_id": ["t"], "role": ["actor_type"], "list_name": ["l"]})
+    >>> c = pd.DataFrame({"list_name": ["l"], "value": ["asso"], "label": ["Asso"], "order": [1]})
+    >>> a = pd.DataFrame({"question_id": ["t"], "value": ["autre"]})
+    >>> with_other_choice(q, c, a, "Autre")[["value", "label", "order"]].values.tolist()
+    [['asso', 'Asso', 1], ['autre', 'Autre', 2]]
+    """
+    category = questions[questions["role"].isin(CATEGORY_ROLES) & questions["list_name"].notna()]
+    used = answers.loc[
+        answers["question_id"].isin(category["question_id"])
+        & answers["value"].eq(OTHER).fillna(False),
+        "question_id",
+    ]
+    lists = set(category.loc[category["question_id"].isin(set(used)), "list_name"])
+    lists -= set(choices.loc[choices["value"] == OTHER, "list_name"])
+    if not lists:
+        return choices
+    added = [
+        {
+            "list_name": name,
+            "value": OTHER,
+            "label": other_label,
+            "order": int(choices.loc[choices["list_name"] == name, "order"].max(skipna=True) or 0)
+            + 1,
+            "is_missing_code": False,
+        }
+        for name in sorted(lists)
+    ]
+    return conform(pd.concat([choices, pd.DataFrame(added)], ignore_index=True), "choices")

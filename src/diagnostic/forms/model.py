@@ -22,6 +22,11 @@ ROLES = (
 )
 #: Roles whose answers are personal data: kept apart, never exported by default.
 PERSONAL_ROLES = ("actor_name", "contact")
+#: Roles whose choice values are categories shown as labels everywhere (tables, workbook,
+#: report, apps): an answer outside their list is recorded as `OTHER`.
+CATEGORY_ROLES = ("actor_type", "sector", "cooperation")
+#: The code of "other" in every list; labelled « Autre » / "Other" when the list lacks it.
+OTHER = "autre"
 MISSING_CODES = {
     "nsp",
     "ne sait pas",

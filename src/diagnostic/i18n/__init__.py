@@ -286,6 +286,7 @@ TEXTS = {
         "en": "  {actors} actors, {issues} issues, {leads} cooperation leads, "
         "{anomalies} anomalies",
     },
+    "category.other": {"fr": "Autre", "en": "Other"},
     "cli.written": {
         "fr": "Écrit : {workbook}, {html}, {tables}/",
         "en": "Written: {workbook}, {html}, {tables}/",

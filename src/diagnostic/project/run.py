@@ -34,6 +34,8 @@ from diagnostic.analysis.workshop import (
 from diagnostic.anomalies import RowAccount, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
+from diagnostic.forms.lists import with_other_choice
+from diagnostic.i18n import text
 from diagnostic.privacy.pseudonyms import keyed, project_secret
 from diagnostic.project.stacking import stack_surveys, survey_names
 from diagnostic.readers import read_responses
@@ -413,6 +415,9 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         stages.update()
         stages.set_postfix_str("enjeux", refresh=False)
         answers, needs, offers = cat("answers"), cat("needs"), cat("offers")  # joined once
+        choices = with_other_choice(
+            questions, choices, answers, text("category.other", settings.language)
+        )
         responses = issue_responses(answers, cat("asked"), questions, choices, actors, settings)
         labels = resource_labels(questions, choices)
         stages.update()

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from diagnostic._io.progress import bar
-from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog, RowAccount
-from diagnostic.forms.model import PERSONAL_ROLES, Form
+from diagnostic.anomalies import KEPT, REJECTED, REPAIRED, AnomalyLog, RowAccount
+from diagnostic.forms.model import CATEGORY_ROLES, OTHER, PERSONAL_ROLES, Form
 from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
+from diagnostic.privacy.masking import mask_text
 from diagnostic.privacy.pseudonyms import actor_pseudonym, pseudonymizer
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
 from diagnostic.readers.long import explode, long_part, stack
@@ -267,11 +268,17 @@ def survey_from_frame(
         parsed = [
             _values(q["type"], u, lookup) if ok else ([], None) for u, ok in zip(uniques, usable)
         ]
+        category = lookup is not None and q["role"] in CATEGORY_ROLES
+        if category:
+            parsed = [
+                _as_other(q["type"], vals, p, u, lookup) for (vals, p), u in zip(parsed, uniques)
+            ]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
+                value = mask_text(str(uniques[k])) if category else uniques[k]
                 for r in rows[codes == k]:
-                    log.add(text, action, row=int(r), column=col, value=uniques[k])
+                    log.add(text, action, row=int(r), column=col, value=value)
         answers.append(explode(codes, [v for v, _p in parsed], qid, q["type"] == "rank"))
     for qid, options in cmap.split.items():
         present_any = np.zeros(len(id_values), dtype=bool)
@@ -392,6 +399,23 @@ def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
             return [raw], "date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)"
         return [day], None
     return [raw], None
+
+
+def _as_other(qtype, values: list, problem, raw, lookup: dict) -> tuple[list, object]:
+    """A category answered outside its list (actor type, sector, willingness) becomes the
+    code `OTHER`: a respondent's own words never become a category label. Codes of the list
+    found in a multiple choice are kept beside it."""
+    if not problem:
+        return values, problem
+    words = str(raw).split() if qtype == "multiple" else []
+    known = [lookup[norm_text(p)] for p in words if norm_text(p) in lookup]
+    return (
+        list(dict.fromkeys([*known, OTHER])),
+        (
+            f"valeur absente de la liste de choix du formulaire : remplacée par « {OTHER} »",
+            REPAIRED,
+        ),
+    )
 
 
 def _first_answer(answers_to, questions: pd.DataFrame, role: str) -> pd.Series:
