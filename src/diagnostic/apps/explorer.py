@@ -9,6 +9,7 @@ never swallowed. Labels are French.
 from __future__ import annotations
 
 import functools
+import html
 import traceback
 
 import ipywidgets as w
@@ -115,7 +116,11 @@ class App:
 
 
 def _title(title: str, subtitle: str) -> w.HTML:
-    return w.HTML(f"{_CSS}<div class='diag-title'><h1>{title}</h1><p>{subtitle}</p></div>")
+    """The app's heading: `title` (a project's title: any text) escaped; `subtitle` is the
+    app's own markup."""
+    return w.HTML(
+        f"{_CSS}<div class='diag-title'><h1>{html.escape(str(title))}</h1><p>{subtitle}</p></div>"
+    )
 
 
 class ExplorerApp(App):

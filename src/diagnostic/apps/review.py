@@ -6,6 +6,7 @@ Same pattern as `diagnostic.apps.explorer`: controls → library function (`diag
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import ipywidgets as w
@@ -36,6 +37,14 @@ ROLE_LABELS = {
     "other": "autre",
 }
 NO_ROLE = "(aucun rôle)"
+
+
+def _text(value) -> str:
+    """Any value shown inside an HTML widget, as text: answers, labels and file names may
+    hold markup, which the browser would otherwise run."""
+    return "" if value is None or value is pd.NA else html.escape(str(value))
+
+
 SORTS = {"score": "Score", "category": "Ressource", "kind": "Type de piste", "status": "Statut"}
 
 
@@ -98,7 +107,10 @@ class RolesApp(App):
         self.rows.children = [
             w.HBox(
                 [
-                    w.HTML(f"<b>{q.question_id}</b> — {q.label}", layout=w.Layout(width="420px")),
+                    w.HTML(
+                        f"<b>{_text(q.question_id)}</b> — {_text(q.label)}",
+                        layout=w.Layout(width="420px"),
+                    ),
                     self.roles[q.question_id],
                     self.themes[q.question_id],
                 ]
@@ -119,7 +131,7 @@ class RolesApp(App):
     def save(self, _button=None) -> Path:
         """Write the roles to the app's file (``roles.csv``) and return its path."""
         path = write_roles(self.table(), self.path)
-        self.message.value = f"&nbsp; Rôles enregistrés dans <code>{path.name}</code>"
+        self.message.value = f"&nbsp; Rôles enregistrés dans <code>{_text(path.name)}</code>"
         return path
 
 
@@ -189,7 +201,9 @@ class CooperationApp(App):
         groups = diag.clusters[["label", "size", "actor_types"]].rename(
             columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
         )
-        self.groups = w.HTML(groups.to_html(index=False, border=0, classes="diag-groups"))
+        self.groups = w.HTML(
+            groups.to_html(index=False, border=0, classes="diag-groups", escape=True)
+        )
         self.view = w.VBox(
             [
                 w.HBox([self.kind, self.sort_by, self.page]),
@@ -232,7 +246,7 @@ class CooperationApp(App):
                     [
                         toggle,
                         w.HTML(
-                            f"<b>{row['category_label']}</b> — {row['explanation']}",
+                            f"<b>{_text(row['category_label'])}</b> — {_text(row['explanation'])}",
                             layout=w.Layout(width="70%"),
                         ),
                     ]
@@ -267,7 +281,7 @@ class CooperationApp(App):
         path = write_statuses(self.opportunities, self.path)
         done = (self.opportunities["status"] != STATUSES[0]).sum()
         self.message.value = (
-            f"&nbsp; {done} statuts décidés, enregistrés dans <code>{path.name}</code>"
+            f"&nbsp; {done} statuts décidés, enregistrés dans <code>{_text(path.name)}</code>"
         )
         return path
 
