@@ -3,9 +3,11 @@
 import dataclasses
 import html
 import itertools
+import json
 import re
 
 import ipywidgets as w
+import plotly.graph_objects as go
 import pytest
 
 from diagnostic.apps.explorer import explorer_app, issue_ranking_app, votes_app
@@ -23,6 +25,16 @@ STYLE = re.compile(r"<style>.*?</style>", re.S)
 OWN_TAGS = re.compile(
     r"</?(?:b|i|code|div|h1|h3|p|br|span|style|table|thead|tbody|tr|th|td)(?:\s[^<>]*)?>"
 )
+
+
+#: In a figure, plotly draws these tags found in its texts; any other "<tag" came from data.
+PLOTLY_OWN = re.compile(r"<(?:br|/?b|/?i|/?extra)>")
+
+
+def _figure_texts(figure) -> str:
+    spec = figure.to_dict()
+    axes = {k: v for k, v in spec["layout"].items() if k.startswith(("xaxis", "yaxis"))}
+    return json.dumps([spec["data"], axes, spec["layout"].get("annotations")], ensure_ascii=False)
 
 
 def _hostile(diag):
@@ -88,6 +100,9 @@ def test_no_html_widget_of_any_app_holds_markup_from_the_data(hostile, tmp_path)
             if isinstance(widget, w.HTML | w.HTMLMath):
                 rest = OWN_TAGS.sub("", STYLE.sub("", widget.value))
                 assert "<" not in rest, (name, rest[:300])
+            if isinstance(widget, go.FigureWidget):
+                rest = PLOTLY_OWN.sub("", _figure_texts(widget))
+                assert not re.search(r"<[A-Za-z/!?]", rest), (name, rest[:300])
             # controls show their labels as text, never as HTML
             assert not getattr(widget, "description_allow_html", False), name
 
@@ -102,3 +117,9 @@ def test_cooperation_app_pages_stay_escaped(hostile, tmp_path):
                 if isinstance(widget, w.HTML):
                     assert "<" not in OWN_TAGS.sub("", STYLE.sub("", widget.value)), widget.value
     assert app.errors.outputs == ()
+
+
+def test_the_payloads_reach_the_figures_as_text(hostile, tmp_path):
+    app = explorer_app(hostile)
+    texts = _figure_texts(app.participation) + _figure_texts(app.ranking)
+    assert "&lt;img src=x onerror=alert('img')>" in texts  # shown as text by plotly

@@ -6,6 +6,7 @@ Every builder takes a table of the library (named in its docstring), returns a n
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -31,9 +32,35 @@ MISSING_COLOUR = "#BDBDBD"
 _DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
 
 
+#: A "<" opening a tag other than the line breaks and emphasis the builders write: plotly
+#: draws <a href>, <span style> and friends found in a label, so labels taken from answers
+#: and forms must not bring their own.
+_FOREIGN_TAG = re.compile(r"<(?=[A-Za-z/!?])(?!(?:br|/?b|/?i|/?extra)>)")
+
+
+def _no_markup(value):
+    """Text with every foreign tag made visible text (``&lt;``, which plotly shows as "<");
+    anything else returned as it is, lists and dicts walked through.
+
+    >>> _no_markup(["<b>Oui</b><br><img src=x onerror=alert(1)>", 3, "n<5"])
+    ['<b>Oui</b><br>&lt;img src=x onerror=alert(1)>', 3, 'n<5']
+    """
+    if isinstance(value, str):
+        return _FOREIGN_TAG.sub("&lt;", value) if "<" in value else value
+    if isinstance(value, dict):
+        return {k: _no_markup(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_markup(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return np.array([_no_markup(v) for v in value.tolist()], dtype=object)
+    if isinstance(value, pd.Series | pd.Index) and not pd.api.types.is_numeric_dtype(value):
+        return [_no_markup(v) for v in value.tolist()]
+    return value
+
+
 def _layout(title: str, height: int, subtitle: str | None = None, **extra) -> dict:
     """The common layout, as a plain dict (cheap to build in interactive callbacks)."""
-    text = f"<b>{title}</b>" + (
+    text = f"<b>{_no_markup(title)}</b>" + (
         f"<br><span style='font-size:13px;color:#666'>{subtitle}</span>" if subtitle else ""
     )
     axis = {"gridcolor": "#EEE", "zeroline": False, "automargin": True}
@@ -66,14 +93,19 @@ def _figure(data: list, layout: dict, validate: bool) -> go.Figure:
 
     A FigureWidget validates whatever it receives, so a callback loses no check.
     """
-    spec = {"data": data, "layout": layout}
+    layout = {
+        **layout,
+        **{k: _no_markup(v) for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))},
+        **({"annotations": _no_markup(layout["annotations"])} if "annotations" in layout else {}),
+    }
+    spec = {"data": _no_markup(data), "layout": layout}
     return go.Figure(spec) if validate else go.Figure(spec, _validate=False)
 
 
 def _wrap(text: str, width: int = 16) -> str:
-    """Break a long axis label over lines (plotly does not wrap)."""
+    """Break a long axis label over lines (plotly does not wrap); no markup of its own."""
     lines, line = [], ""
-    for word in str(text).split():
+    for word in _no_markup(str(text)).split():
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)
             line = word
