@@ -63,9 +63,16 @@ def _wait_for_port(port: int, proc, timeout: float) -> None:
 
 @pytest.fixture
 def voila_app(tmp_path):
+    yield from _serve(tmp_path)
+
+
+def _serve(tmp_path, project=None):
+    """Serve the collective's app with Voila (the example, or `project`); yield its URL."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
     env.pop("DIAGNOSTIC_PROJECT", None)
+    if project is not None:
+        env["DIAGNOSTIC_PROJECT"] = str(project)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -155,5 +162,74 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             page.wait_for_timeout(500)
             page.locator("text=Réseau de coopération").scroll_into_view_if_needed()
             page.screenshot(path=str(tmp_path / "cooperation.png"), full_page=False)
+        finally:
+            browser.close()
+
+
+def _hostile_project(folder):
+    """A copy of the example whose title, form labels and theme carry the injection corpus."""
+    from openpyxl import load_workbook
+
+    shutil.copytree(ROOT / "data" / "example", folder)
+    toml = folder / "diagnostic.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        "\n".join(
+            "title = 'Diagnostic <img src=x onerror=alert(\"titre\")>'"
+            if line.startswith("title =")
+            else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    path = folder / "formulaire_acteurs.xlsx"
+    wb = load_workbook(path)
+    for row in wb["survey"].iter_rows(min_row=2):
+        if row[1].value == "enjeu_mobilite":
+            row[2].value = "Importance : Mobilité <script>alert('enjeu')</script>"
+            row[7].value = "Cadre de vie <img src=x onerror=alert('theme')>"
+    labels = {
+        "cooperative": "Coopérative <img src=x onerror=alert('type')>",
+        "vehicules": '"><svg onload=alert("svg")> Véhicules',
+        "benevoles": "<a href=\"javascript:alert('lien')\">Bénévoles</a>",
+    }
+    for row in wb["choices"].iter_rows(min_row=2):
+        if row[1].value in labels:
+            row[2].value = labels[row[1].value]
+    wb.save(path)
+    return toml
+
+
+@pytest.fixture
+def hostile_app(tmp_path):
+    yield from _serve(tmp_path, _hostile_project(tmp_path / "projet"))
+
+
+def test_no_script_runs_from_the_data_in_the_app(hostile_app, tmp_path):
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2600})
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(hostile_app, timeout=60_000)
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=90_000
+            )
+            # 0: all types, then association, collectivite, cooperative… (sorted codes)
+            page.locator("select").first.select_option(index=3)
+            page.wait_for_timeout(1500)
+            for bar in page.locator(".js-plotly-plot .bars path").all()[:6]:
+                bar.hover()  # hover labels are drawn from the same texts
+            page.wait_for_timeout(500)
+            body = page.inner_text("body")
+            assert 'Diagnostic <img src=x onerror=alert("titre")>' in body  # shown as text
+            assert dialogs == []
+            assert page.locator('img[src="x"], svg[onload], a[href^="javascript"]').count() == 0
         finally:
             browser.close()

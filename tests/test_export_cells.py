@@ -156,3 +156,28 @@ def test_kumu_csv_text_of_str_dtype_is_inert(tmp_path):
     for line in cells[1:]:
         for cell in line.split(","):
             assert not cell.strip('"').startswith(("=", "+", "@", "-1+")), line
+
+
+def test_workbook_tables_keep_live_text_as_text_once_edited(tmp_path):
+    frame = pd.DataFrame({"texte": ["=1+1", "-1", "-1+cmd|' /C calc'!A0", "ok", "@x"]})
+    with open_book(tmp_path / "t.xlsx") as book:
+        ws = book.sheet("feuille")
+        write_frame(book, ws, frame, 0, {"texte": "Texte"})
+    ws = load_workbook(tmp_path / "t.xlsx")["feuille"]
+    cells = [ws.cell(r, 1) for r in range(2, 7)]
+    assert [c.value for c in cells] == frame["texte"].tolist()  # shown unchanged
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.quotePrefix for c in cells] == [True, False, True, False, True]
+
+
+def test_data_sheet_quotes_the_formula_planted_in_a_comment(tmp_path, example_diag):
+    import diagnostic
+    from diagnostic.export.cells import is_live
+
+    path = diagnostic.to_workbook(example_diag, tmp_path / "d.xlsx")
+    ws = load_workbook(path)["Données"]
+    live = [c for row in ws.iter_rows() for c in row if is_live(c.value)]
+    assert live, "the example plants a formula in a comment"
+    assert all(c.quotePrefix and c.data_type == "s" for c in live)
+    plain_text = [c for row in ws.iter_rows(min_row=6) for c in row if c.value == "Important"]
+    assert plain_text and not any(c.quotePrefix for c in plain_text)

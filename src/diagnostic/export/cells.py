@@ -25,6 +25,8 @@ NOTE = {"italic": True, "font_size": 9, "font_color": "#555555"}
 BOLD = {"bold": True}
 GREY = {"bg_color": "#E6E6E6"}
 WRAP_TOP = {"text_wrap": True, "valign": "top"}
+#: Excel's quote prefix: the cell shows its text, and stays text once edited.
+QUOTED = {"quote_prefix": True}
 PERCENT = "0.0 %"
 DECIMAL = "#,##0.00"
 DECIMAL_1 = "#,##0.0"
@@ -41,15 +43,19 @@ def inert(value):
     with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, except a true negative
     number. Anything else is returned as it is.
 
-    The one rule for every CSV the toolkit writes; the workbook writes such text as text
-    cells (see `put`), which a spreadsheet never runs.
+    The one rule (`is_live`) for every CSV and for the workbook's tables.
 
     >>> inert("=HYPERLINK(1)"), inert("-1"), inert("-1+cmd|' /C calc'!A0"), inert("Logement")
     ("'=HYPERLINK(1)", '-1', "'-1+cmd|' /C calc'!A0", 'Logement')
     """
-    if isinstance(value, str) and _LIVE.match(value) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    return "'" + value if is_live(value) else value
+
+
+def is_live(value) -> bool:
+    """True for text a spreadsheet would run as a formula (see `inert`). The CSV files get
+    an apostrophe; the workbook writes such text as text with Excel's hidden quote prefix
+    (`QUOTED`), so that editing the cell does not turn it into a formula either."""
+    return isinstance(value, str) and bool(_LIVE.match(value)) and not _NUMBER.fullmatch(value)
 
 
 def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:

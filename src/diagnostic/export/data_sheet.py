@@ -7,7 +7,16 @@ import pandas as pd
 
 from diagnostic._io.progress import bar
 from diagnostic.analysis.labels import relabel, role_labels
-from diagnostic.export.cells import HEADER_FILL, NOTE, put, sheet_rows, write_title
+from diagnostic.export.cells import (
+    HEADER_FILL,
+    NOTE,
+    QUOTED,
+    is_live,
+    plain,
+    put,
+    sheet_rows,
+    write_title,
+)
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.privacy.masking import public_answers
 
@@ -90,6 +99,7 @@ def write_data(book, diag, source: str) -> list[str]:
     headers = [ids.get(c, c) for c in table.columns]
     data = sheet_name("data", lang)
     rows = sheet_rows(table)
+    live = _live_cells(table)
     per_sheet = ROW_LIMIT - (_NOTES_ROWS + 2)
     chunks = [rows[i : i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
     names = []
@@ -102,12 +112,33 @@ def write_data(book, diag, source: str) -> list[str]:
         start = write_title(
             book, ws, title, [word("data_note", lang, more=more), source], span=min(8, len(headers))
         )
-        _write_block(book, ws, start, table.columns, headers, labels, chunk)
+        _write_block(
+            book, ws, start, table.columns, headers, labels, chunk, live, (k - 1) * per_sheet
+        )
     return names
 
 
-def _write_block(book, ws, start: int, columns, headers, labels, rows) -> None:
-    """Question labels, then codes as the header row (row `start`), then the rows."""
+def _live_cells(table: pd.DataFrame) -> dict[int, list[int]]:
+    """{line: [columns]} of the text cells a spreadsheet would run as formulas (`is_live`),
+    each distinct text of a column looked at once."""
+    out: dict[int, list[int]] = {}
+    for j, col in enumerate(table.columns):
+        s = table[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        codes, uniques = pd.factorize(s)
+        live = np.array([is_live(plain(u)) for u in uniques] + [False], dtype=bool)
+        for line in np.flatnonzero(live[codes]):
+            out.setdefault(int(line), []).append(j)
+    return out
+
+
+def _write_block(
+    book, ws, start: int, columns, headers, labels, rows, live=None, offset: int = 0
+) -> None:
+    """Question labels, then codes as the header row (row `start`), then the rows; `live`
+    ({line: [columns]}, lines counted from `offset`) are written with the quote prefix."""
+    live = live or {}
     ws.set_row(start - 1, 45)
     label = book.format(NOTE, {"text_wrap": True, "valign": "bottom"})
     header = book.format(HEADER_FILL)
@@ -125,6 +156,8 @@ def _write_block(book, ws, start: int, columns, headers, labels, rows) -> None:
     with bar(total=len(rows), description=f"Classeur, feuille {ws.name}", unit="ligne") as b:
         for i, row in enumerate(rows, start=first):
             ws.write_row(i, 0, row)  # text stays text: the workbook writes no formula
+            for j in live.get(i - first + offset, ()):
+                ws.write_string(i, j, row[j], book.format(QUOTED))  # stays text once edited
             if (i - first) % step == step - 1:
                 b.update(step)
         b.update(len(rows) - b.n)

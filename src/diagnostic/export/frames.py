@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnostic.export.cells import HEADER, WRAP_TOP, column_values, put
+from diagnostic.export.cells import HEADER, QUOTED, WRAP_TOP, column_values, is_live, put
 
+_LIVE_FIRST = set("=+-@\t\r")  # a cheap test before `is_live`
 #: Columns wider than this wrap their text, and their rows grow to show it.
 WRAP_WIDTH = 40
 
@@ -85,7 +86,10 @@ def write_frame(
             elif value is None:
                 continue
             elif value.__class__ is str:
-                ws.write_string(row, j, value, col_formats[j][0])
+                if value[:1] in _LIVE_FIRST and is_live(value):
+                    ws.write_string(row, j, value, book.format(looks[j][0], QUOTED))
+                else:
+                    ws.write_string(row, j, value, col_formats[j][0])
             else:
                 ws.write(row, j, value, col_formats[j][1])
         _beside(book, ws, beside.pop(row, []))
