@@ -225,7 +225,7 @@ def test_no_script_runs_from_the_data_in_the_app(hostile_app, tmp_path):
             page.locator("select").first.select_option(index=3)
             page.wait_for_timeout(1500)
             for bar in page.locator(".js-plotly-plot .bars path").all()[:6]:
-                bar.hover()  # hover labels are drawn from the same texts
+                bar.hover(force=True, timeout=5_000)  # hover labels: the same texts
             page.wait_for_timeout(500)
             body = page.inner_text("body")
             assert 'Diagnostic <img src=x onerror=alert("titre")>' in body  # shown as text
