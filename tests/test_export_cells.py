@@ -145,9 +145,9 @@ def test_kumu_csv_text_of_str_dtype_is_inert(tmp_path):
     from diagnostic.export.network import to_kumu
 
     g = nx.Graph()
-    g.add_node("=cmd|' /C calc'!A0", kind="acteur", actor_type="-1+cmd|' /C calc'!A0")
-    g.add_node("B", kind="acteur", actor_type="@SUM(A1)")
-    g.add_edge("=cmd|' /C calc'!A0", "B", kind="+direct", category="-2")
+    g.add_node("=cmd|' /C calc'!A0", kind="actor", actor_type="-1+cmd|' /C calc'!A0")
+    g.add_node("B", kind="actor", actor_type="@SUM(A1)")
+    g.add_edge("=cmd|' /C calc'!A0", "B", relation="+direct", category="-2")
     elements, connections = to_kumu(g, tmp_path)
     cells = [line for path in (elements, connections) for line in path.read_text().splitlines()]
     text = "\n".join(cells)
