@@ -64,14 +64,21 @@ def test_planted_answers_become_other(planted):
     assert other["types"] == "Autre" and other["secteurs"] == "Autre"
 
 
-def test_raw_values_only_in_the_anomalies_and_masked(planted):
-    diag, _out = planted
+def test_raw_values_only_in_the_anomalies_and_masked_when_shown(planted):
+    diag, out = planted
     found = diag.anomalies[diag.anomalies["problem"].str.contains("remplacée par « autre »")]
+    # the consultant's table keeps the raw value; every output masks it
     assert found[["row", "column", "value", "action"]].values.tolist() == [
-        [2, "identite/type_acteur", "Jeanne Moreau [téléphone masqué]", "corrigé"],
+        [2, "identite/type_acteur", PERSON, "corrigé"],
         [3, "identite/secteur", MARKUP, "corrigé"],
-        [4, "cooperation/volonte", "oui si Paul Martin [courriel masqué] rappelle", "corrigé"],
+        [4, "cooperation/volonte", WILL, "corrigé"],
     ]
+    table = pd.read_csv(out / "tables" / "anomalies.csv", dtype=str)
+    shown = table[table["problem"].str.contains("remplacée par « autre »")]
+    assert shown["row"].tolist() == ["2", "3", "4"]
+    assert shown["value"].iloc[1] == MARKUP
+    assert "[téléphone masqué]" in shown["value"].iloc[0]
+    assert "[courriel masqué]" in shown["value"].iloc[2]
 
 
 def test_no_output_shows_the_planted_text_as_a_category(planted):

@@ -9,7 +9,6 @@ from diagnostic._io.progress import bar
 from diagnostic.anomalies import KEPT, REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.forms.model import CATEGORY_ROLES, OTHER, PERSONAL_ROLES, Form
 from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
-from diagnostic.privacy.masking import mask_text
 from diagnostic.privacy.pseudonyms import actor_pseudonym, pseudonymizer
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
 from diagnostic.readers.long import explode, long_part, stack
@@ -276,9 +275,8 @@ def survey_from_frame(
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
-                value = mask_text(str(uniques[k])) if category else uniques[k]
-                for r in rows[codes == k]:
-                    log.add(text, action, row=int(r), column=col, value=value)
+                for r in rows[codes == k]:  # the raw value: masked wherever it is shown
+                    log.add(text, action, row=int(r), column=col, value=uniques[k])
         answers.append(explode(codes, [v for v, _p in parsed], qid, q["type"] == "rank"))
     for qid, options in cmap.split.items():
         present_any = np.zeros(len(id_values), dtype=bool)
