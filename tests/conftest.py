@@ -1,12 +1,18 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import diagnostic
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 EXAMPLE = ROOT / "data" / "example"
+
+# No time limit on a property example: speed is measured by `make bench`, never by a test
+# (a loaded machine made the 200 ms default fail at random).
+settings.register_profile("diagnostic", deadline=None)
+settings.load_profile("diagnostic")
 
 
 @pytest.fixture(scope="session")
