@@ -48,10 +48,13 @@ def test_support_interval_breadth_and_type_weighting():
     assert r["support_ci_high"] == pytest.approx(centre + half)
     # c is below the minimum size: it counts in the overall share, not in the type mean
     assert r["support_by_type_mean"] == pytest.approx((0.5 + 1.0) / 2)
-    assert r["breadth"] == 2 and r["min_support"] == pytest.approx(0.5)
-    assert r["intensity"] == 4.5  # median of 4,4,4,4,4,5,5,5,5,5 (supporters only)
-    assert r["tag"] == "clivant"  # 50-point gap between a and b
-    assert "écart de 50 points entre b et a" in r["reason"]
+    # a shares the issue only if the Wilson lower bound of 3/6 reaches 30 %: it is 18.8 %
+    assert r["breadth"] == 1 and r["min_support"] == pytest.approx(0.5)
+    # median of all 13 answers: 2,2,2,4,4,4,4,4,5,5,5,5,5 -> the 7th, 4
+    assert r["intensity"] == 4
+    # 50-point gap, but Fisher's exact test of 3/6 vs 5/5 gives p = 0.18: not divisive
+    assert r["tag"] == "spécifique à un groupe"
+    assert "porté par : b" in r["reason"]
 
 
 def test_ranking_order_breadth_then_type_mean_then_intensity():
@@ -62,9 +65,11 @@ def test_ranking_order_breadth_then_type_mean_then_intensity():
     rows += [(f"a{i}", "a", "only_a", 5) for i in range(5)]
     rows += [(f"b{i}", "b", "only_a", 1) for i in range(5)]
     out = rank_issues(_responses(rows), Settings(divisive_gap=1.01))
-    assert out["issue_id"].tolist() == ["shared", "mild", "only_a"]
+    # 3 of 5 is 60 %, but its Wilson lower bound (23 %) is under 30 %: "mild" is shared by
+    # no type, while 5 of 5 (lower bound 57 %) makes a share "only_a"
+    assert out["issue_id"].tolist() == ["shared", "only_a", "mild"]
     assert out["rank"].tolist() == [1, 2, 3]
-    assert out["tag"].tolist() == ["transversal", "transversal", "spécifique à un groupe"]
+    assert out["tag"].tolist() == ["transversal", "spécifique à un groupe", "peu partagé"]
 
 
 def test_issue_nobody_cites_and_single_type():
@@ -72,7 +77,7 @@ def test_issue_nobody_cites_and_single_type():
     out = rank_issues(_responses(rows))
     r = out.iloc[0]
     assert r["support"] == 0 and r["breadth"] == 0 and r["tag"] == "peu partagé"
-    assert pd.isna(r["intensity"])
+    assert r["intensity"] == 1  # the median of every answer, not of the (absent) supporters
 
 
 def test_small_groups_are_suppressed_in_the_matrix():

@@ -1,12 +1,10 @@
 import math
-import warnings
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from scipy.stats import chi2
 
 from diagnostic import Settings, find_divergences, group_matrix, rank_issues, type_similarity
 from diagnostic.analysis.divergence import NO_TEST, newcombe_interval
@@ -53,7 +51,7 @@ def test_fisher_on_binary_support_two_types():
         (f"b{i}", "b", "x", False) for i in range(5)
     ]
     r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
-    assert r["test"] == "Fisher"
+    assert r["test"] == "Fisher-Freeman-Halton"
     assert r["gap"] == 1.0
     # two-sided Fisher: the two extreme tables, each 1 / C(10, 5)
     assert r["p_value"] == pytest.approx(2 / math.comb(10, 5))
@@ -62,32 +60,73 @@ def test_fisher_on_binary_support_two_types():
     assert r["between"] == "a > b" and r["significant"]
 
 
-def test_chi_square_three_types_by_hand():
-    counts = {"a": (6, 8), "b": (2, 8), "c": (4, 8)}  # supporters, respondents
+def _exact_ffh(supporters, sizes):
+    """Fisher–Freeman–Halton p-value of a 2 × k table by enumerating every table with the
+    same margins (hypergeometric weights): the independent reference of the test."""
+    from itertools import product
+
+    total = sum(supporters)
+    weight = lambda xs: math.prod(math.comb(n, x) for x, n in zip(xs, sizes))  # noqa: E731
+    tables = [xs for xs in product(*(range(n + 1) for n in sizes)) if sum(xs) == total]
+    all_weights = sum(weight(xs) for xs in tables)
+    seen = weight(supporters)
+    return sum(weight(xs) for xs in tables if weight(xs) <= seen * (1 + 1e-7)) / all_weights
+
+
+def test_freeman_halton_three_types_against_full_enumeration():
+    from scipy.stats import fisher_exact
+
+    counts = {"a": (7, 8), "b": (1, 8), "c": (4, 8)}  # supporters, respondents
     rows = [(f"{t}{i}", t, "x", i < s) for t, (s, n) in counts.items() for i in range(n)]
     r = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
-    # expected 4 supporters and 4 non-supporters in each type
+    exact = _exact_ffh([7, 1, 4], [8, 8, 8])
+    assert r["test"] == "Fisher-Freeman-Halton"
+    assert abs(r["p_value"] - exact) < 0.005  # Monte-Carlo, 9 999 draws
+    # Cramér's V: expected 4 supporters and 4 non-supporters in each type
     stat = sum((s - 4) ** 2 / 4 + ((n - s) - 4) ** 2 / 4 for s, n in counts.values())
-    assert r["test"] == "khi-deux"
-    assert r["p_value"] == pytest.approx(chi2.sf(stat, 2))
     assert r["effect_size"] == pytest.approx(math.sqrt(stat / 24))
-    assert r["gap"] == pytest.approx(0.5)
+    assert r["gap"] == pytest.approx(6 / 8)
+    assert r["types"] == 3 and r["respondents"] == 24
+    # post hoc: Fisher on each pair, Holm over the 3 pairs; a vs b is the smallest p
+    p = sorted(
+        [
+            fisher_exact([[7, 1], [1, 7]])[1],
+            fisher_exact([[7, 1], [4, 4]])[1],
+            fisher_exact([[4, 4], [1, 7]])[1],
+        ]
+    )
+    assert p[0] == fisher_exact([[7, 1], [1, 7]])[1]
+    assert r["significant"] and r["between"] == "a > b"
+    assert r["pair_p_adjusted"] == pytest.approx(3 * p[0])
+    assert r["pair_gap"] == pytest.approx(6 / 8)
+    # the same table gives the same p-value again (seeded draws)
+    again = find_divergences(_binary(rows), Settings(min_group_size=5)).iloc[0]
+    assert again["p_value"] == r["p_value"]
 
 
-def test_kruskal_wallis_with_ties_and_an_unused_level():
+def test_top_box_support_is_tested_on_a_likert_issue():
     a, b = [1, 1, 2, 2, 3], [3, 4, 4, 5, 5]
     rows = [(f"a{i}", "a", "x", v) for i, v in enumerate(a)] + [
         (f"b{i}", "b", "x", v) for i, v in enumerate(b)
     ]
     r = find_divergences(_likert(rows)).iloc[0]
-    # ranks: 1→1.5, 2→3.5, 3→5.5, 4→7.5, 5→9.5
-    ra, rb = 1.5 * 2 + 3.5 * 2 + 5.5, 5.5 + 7.5 * 2 + 9.5 * 2
-    h = 12 / (10 * 11) * (ra**2 / 5 + rb**2 / 5) - 3 * 11
-    h /= 1 - 5 * (2**3 - 2) / (10**3 - 10)
-    assert r["test"] == "Kruskal-Wallis"
-    assert r["p_value"] == pytest.approx(chi2.sf(h, 1))
-    assert r["effect_size"] == pytest.approx(h / 9)
-    assert r["gap"] == pytest.approx(4 / 5)  # a: no 4 or 5 at all; b: 4 of 5
+    # supports (levels 4-5): a 0 of 5, b 4 of 5; 4 supporters among 10, 5 in a:
+    # P(x in a) = C(5, x) C(5, 4 - x) / C(10, 4); x = 0 and x = 4 are the tables as rare
+    assert r["test"] == "Fisher-Freeman-Halton"
+    assert r["p_value"] == pytest.approx(2 * math.comb(5, 4) / math.comb(10, 4))
+    assert r["gap"] == pytest.approx(4 / 5)
+
+
+def test_a_wide_gap_that_the_test_does_not_confirm_is_not_divisive():
+    # 3 of 5 against 0 of 5: a 60-point gap, Fisher p = 0.167 -> no « clivant », no pair
+    rows = [(f"a{i}", "a", "x", i < 3) for i in range(5)]
+    rows += [(f"b{i}", "b", "x", False) for i in range(5)]
+    r = find_divergences(_binary(rows)).iloc[0]
+    assert r["gap"] == pytest.approx(0.6) and r["between"] == ""
+    assert r["p_value"] == pytest.approx(2 * math.comb(5, 3) / math.comb(10, 3))
+    assert not r["significant"]
+    ranking = rank_issues(_binary(rows)).iloc[0]
+    assert ranking["tag"] != "clivant" and "écart" not in ranking["reason"]
 
 
 def test_benjamini_hochberg_by_hand():
@@ -151,8 +190,8 @@ def test_reason_uses_actor_type_labels():
     rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 1) for i in range(5)]
     r = rank_issues(_likert(rows), Settings(), {"a": "Associations", "b": "Communes"}).iloc[0]
     assert r["reason"] == (
-        "cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 5/5 ; "
-        "écart de 100 points entre Associations et Communes"
+        "cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 3/5 ; "
+        "écart significatif de 100 points entre Associations et Communes"
     )
 
 
@@ -232,27 +271,3 @@ def test_multi_select_dont_know_is_left_out_of_the_denominator():
     # y only answered "ne sait pas": out; z was asked and ticked nothing: counts as not citing
     assert sante["actor_id"].tolist() == ["x", "z"] and sante["supports"].tolist() == [True, False]
     assert set(resp["issue_id"]) == {"q:sante", "q:emploi"}
-
-
-@pytest.mark.parametrize(
-    "counts",
-    [
-        [[3, 0, 2], [1, 4, 0]],
-        [[10, 20, 30, 5], [5, 5, 5, 5], [0, 1, 40, 2]],
-        [[7], [3]],  # every answer identical: scipy gives NaN, and so must the counts
-        [[5000, 12000, 9000, 3000, 700], [800, 2000, 4100, 6000, 9000]],
-    ],
-)
-def test_kruskal_from_counts_is_scipys_to_the_last_bit(counts):
-    import numpy as np
-    from scipy import stats
-
-    from diagnostic.analysis.divergence import _kruskal
-
-    counts = np.array(counts)
-    values = np.arange(1.0, counts.shape[1] + 1)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        h, p = stats.kruskal(*[np.repeat(values, c) for c in counts])
-        mine = _kruskal(counts)
-    assert np.array_equal([h, p], mine, equal_nan=True)

@@ -156,18 +156,24 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "density_class": S,
     },
     # analyse: divergence, workshop, regard croisé (issue 5)
+    # one row per issue; compared cells: types of at least min_group_size actors, cells of
+    # at least min_group_size answers (analysis/contrasts.py)
     "divergence": {
         "issue_id": S,
-        "gap": F,
-        "gap_ci_low": F,
+        "gap": F,  # top-box support of the most minus the least supportive compared type
+        "gap_ci_low": F,  # Newcombe's 95 % interval of that gap
         "gap_ci_high": F,
-        "test": S,
-        "p_value": F,
-        "p_adjusted": F,
-        "significant": B,
-        "effect_size": F,
+        "test": S,  # Fisher-Freeman-Halton on the type × supports table, or "aucun"
+        "p_value": F,  # exact (two types) or Monte-Carlo (9 999 draws, fixed seed)
+        "p_adjusted": F,  # Benjamini-Hochberg over the tested issues
+        "significant": B,  # p_adjusted < divergence_alpha
+        "effect_size": F,  # Cramér's V of the type × supports table
         "label": S,
-        "between": S,
+        "between": S,  # "X > Y": widest pair significant after Holm (significant issues only)
+        "types": I,  # number of compared types
+        "respondents": I,  # answers in the compared cells
+        "pair_gap": F,  # support of X minus support of Y
+        "pair_p_adjusted": F,  # Holm-adjusted p of the pairwise Fisher test X vs Y
     },
     "type_similarity": {
         "type_a": S,

@@ -7,12 +7,11 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.analysis._codes import first_by_code, kept_rows, key_codes, level_codes
-from diagnostic.analysis.issues import group_matrix
+from diagnostic.analysis import contrasts
+from diagnostic.analysis._codes import first_by_code, key_codes
+from diagnostic.analysis.issues import group_matrix, issue_cells
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
@@ -36,83 +35,6 @@ def newcombe_interval(s1: int, n1: int, s2: int, n2: int, alpha: float = 0.05):
     )
 
 
-class _Counts:
-    """Every contingency table the tests need, counted once over all issues.
-
-    `levels[issue, type, level]` counts Likert answers, `support[issue, type, 0|1]`
-    counts (not) supporting answers, `rows[issue, type]` counts every answer; issues and
-    types are the sorted codes of the `responses` columns (the groupby order).
-    """
-
-    def __init__(self, responses: pd.DataFrame):
-        kind, self.kinds = key_codes(responses["actor_type"])
-        issue, self.issues = key_codes(responses["issue_id"])
-        known = (kind >= 0) & (issue >= 0)
-        n_issues, n_kinds = len(self.issues), len(self.kinds)
-        cell = issue * n_kinds + kind
-        level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
-        rated = known & ~np.isnan(level)
-        level_code, self.values = level_codes(kept_rows(level, rated))
-        n_values = len(self.values)
-        self.levels = np.bincount(
-            kept_rows(cell, rated) * n_values + level_code, minlength=n_issues * n_kinds * n_values
-        ).reshape(n_issues, n_kinds, n_values)
-        supports = responses["supports"].to_numpy(dtype=bool)
-        self.support = np.bincount(
-            kept_rows(cell, known) * 2 + kept_rows(supports, known),
-            minlength=n_issues * n_kinds * 2,
-        ).reshape(n_issues, n_kinds, 2)
-        self.rows = self.support.sum(axis=2)
-        self.label = first_by_code(responses["label"], issue, self.issues)
-        self.seen = np.flatnonzero(np.bincount(kept_rows(issue, issue >= 0), minlength=n_issues))
-
-    def test(self, i: int, eligible: list[str]) -> tuple[str, float, float]:
-        """Kruskal–Wallis on Likert levels, else Fisher (2 types) or χ² on support."""
-        kinds = np.sort(self.kinds.get_indexer(eligible))
-        kinds = kinds[(kinds >= 0) & (self.rows[i, kinds] > 0)]
-        levels = self.levels[i, kinds]
-        if levels.sum():
-            n = int(levels.sum())
-            h, p = (
-                _kruskal(levels)
-                if levels.sum(axis=1).all()
-                else stats.kruskal(*[np.repeat(self.values, counts) for counts in levels])
-            )
-            if not np.isfinite(h):  # every answer identical: nothing to tell apart
-                return "Kruskal-Wallis", 1.0, 0.0
-            return "Kruskal-Wallis", float(p), float(h / (n - 1))
-        table = self.support[i, kinds][:, ::-1]  # columns: supports, does not
-        n = int(table.sum())
-        if (table.sum(axis=0) == 0).any():  # nobody (or everybody) supports: no difference
-            return ("Fisher" if len(table) == 2 else "khi-deux"), 1.0, 0.0
-        chi2 = stats.chi2_contingency(table, correction=False)[0]
-        effect = math.sqrt(chi2 / (n * (min(table.shape) - 1)))
-        if len(table) == 2:
-            return "Fisher", float(stats.fisher_exact(table)[1]), effect
-        return "khi-deux", float(stats.chi2_contingency(table)[1]), effect
-
-
-def _kruskal(counts: np.ndarray) -> tuple[float, float]:
-    """``scipy.stats.kruskal`` of groups given as counts of each sorted level (groups ×
-    levels), step for step as scipy computes it, without sorting each answer again.
-
-    Ranks of tied answers are averages (multiples of ½), so the rank sums below are exact
-    and equal to scipy's, whatever the order of the answers.
-    """
-    by_level = counts.sum(axis=0)
-    before = np.cumsum(by_level) - by_level
-    mean_rank = (before + (by_level + 1) / 2).astype(float)
-    sizes = counts.sum(axis=1)
-    totaln = int(sizes.sum())
-    tied = by_level[by_level > 0].astype(float)
-    ties = 1 - np.sum(tied**3 - tied) / (totaln**3 - totaln)
-    ssbn = sum(np.float64(counts[i] @ mean_rank) ** 2 / int(sizes[i]) for i in range(len(counts)))
-    h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h /= ties
-    return h, special.chdtrc(np.asarray(len(counts) - 1, dtype=float), h)
-
-
 def find_divergences(
     responses: pd.DataFrame,
     settings: Settings = Settings(),
@@ -120,14 +42,17 @@ def find_divergences(
     *,
     matrix: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per issue, the support gap between the most and least supportive eligible types.
+    """Per issue, the test of the support gap between actor types, and the pair it names.
 
-    Only types with at least `min_group_size` respondents are compared. The gap comes with
-    Newcombe's interval; the test (Kruskal–Wallis on Likert levels, Fisher or χ² on
-    support) is a flag next to the effect size, its p-values corrected by
-    Benjamini–Hochberg across issues.
+    The compared cells are those of the ranking (`diagnostic.analysis.contrasts`): types
+    with at least `min_group_size` actors, cells with at least `min_group_size` answers.
+    The test is on the quantity shown, top-box support: Fisher–Freeman–Halton on the
+    type × supports table (exact for two types, Monte-Carlo with a fixed seed beyond),
+    Benjamini–Hochberg across issues. The gap is that of the most and least supportive
+    types, with Newcombe's interval; `between` names the widest pair whose pairwise Fisher
+    test stays significant after Holm's correction, only for a significant issue.
 
-    `matrix` is `group_matrix(responses, settings)`, when already computed.
+    `matrix` is unused (kept for callers passing `group_matrix(responses, settings)`).
 
     Returns
     -------
@@ -136,56 +61,54 @@ def find_divergences(
     """
     validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     labels = type_labels or {}
-    matrix = group_matrix(responses, settings) if matrix is None else matrix
-    eligible = matrix[~matrix["suppressed"]]
-    cells_of = {issue: cells for issue, cells in eligible.groupby("issue_id", sort=False)}
-    counts = _Counts(responses)
+    if responses.empty:
+        return conform(pd.DataFrame(), "divergence")
+    issues, kinds, n, s, actors = issue_cells(responses)
+    seen = n.sum(axis=1) > 0
+    issues, n, s = issues[seen], n[seen], s[seen]
+    label_of = first_by_code(responses["label"], *key_codes(responses["issue_id"]))
+    qualify = contrasts.qualifying(actors, settings)
+    show = contrasts.shown(n, qualify, settings)
+    tests = contrasts.type_contrasts(s, n, qualify, settings)
+    named = [labels.get(k, k) for k in kinds]
     rows = []
-    for i in counts.seen:
-        issue_id = counts.issues[i]
-        cells = cells_of.get(issue_id, eligible.iloc[0:0])
+    for i, issue_id in enumerate(issues):
+        cols = np.flatnonzero(show[i])
         row = {
             "issue_id": issue_id,
-            "label": counts.label[issue_id],
+            "label": label_of[issue_id],
             "test": label(NO_TEST, settings.language),
             "significant": False,
+            "types": len(cols),
+            "respondents": int(n[i, cols].sum()),
+            "between": "",
         }
-        if len(cells) >= 2:
-            support = cells["support"].astype(float).to_numpy()
-            hi, lo = cells.iloc[int(np.argmax(support))], cells.iloc[int(np.argmin(support))]
+        if tests["tested"][i]:
+            support = s[i, cols] / n[i, cols]
+            hi, lo = cols[int(np.argmax(support))], cols[int(np.argmin(support))]
             low, high = newcombe_interval(
-                int(hi["supporters"]),
-                int(hi["respondents"]),
-                int(lo["supporters"]),
-                int(lo["respondents"]),
+                int(s[i, hi]), int(n[i, hi]), int(s[i, lo]), int(n[i, lo])
             )
-            test, p, effect = counts.test(i, cells["actor_type"].tolist())
             row.update(
-                gap=support.max() - support.min(),
+                gap=float(support.max() - support.min()),
                 gap_ci_low=low,
                 gap_ci_high=high,
-                test=label(test, settings.language),
-                p_value=p,
-                effect_size=effect,
-                between=(
-                    f"{labels.get(hi['actor_type'], hi['actor_type'])} > "
-                    f"{labels.get(lo['actor_type'], lo['actor_type'])}"
-                ),
+                test=contrasts.FFH,
+                p_value=tests["p_value"][i],
+                p_adjusted=tests["p_adjusted"][i],
+                significant=bool(tests["significant"][i]),
+                effect_size=tests["effect_size"][i],
             )
+            pair = tests["pair"][i]
+            if pair:
+                a, b, q = pair
+                row.update(
+                    between=f"{named[a]} > {named[b]}",
+                    pair_gap=float(s[i, a] / n[i, a] - s[i, b] / n[i, b]),
+                    pair_p_adjusted=q,
+                )
         rows.append(row)
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return conform(out, "divergence")
-    tested = out["p_value"].notna() if "p_value" in out else pd.Series(False, index=out.index)
-    if tested.any():
-        reject, adjusted, _, _ = multipletests(
-            out.loc[tested, "p_value"].astype(float),
-            alpha=settings.divergence_alpha,
-            method="fdr_bh",
-        )
-        out.loc[tested, "p_adjusted"] = adjusted
-        out.loc[tested, "significant"] = reject
-    return conform(out, "divergence")
+    return conform(pd.DataFrame(rows), "divergence")
 
 
 def _priorities(cells: pd.DataFrame, k: int) -> set[str]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from diagnostic.analysis import contrasts
 from diagnostic.analysis._codes import (
     categorical_from_few,
     first_by_code,
@@ -242,6 +243,25 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     return conform(out, "group_matrix")
 
 
+def issue_cells(
+    responses: pd.DataFrame,
+) -> tuple[pd.Index, pd.Index, np.ndarray, np.ndarray, np.ndarray]:
+    """Issues and actor types (sorted), then the answers `n` and supporters `s` of each
+    issue × type and the number of distinct actors of each type who answered."""
+    kind, kinds = key_codes(responses["actor_type"])
+    issue, issues = key_codes(responses["issue_id"])
+    known = (kind >= 0) & (issue >= 0)
+    cell = kept_rows(issue, known) * len(kinds) + kept_rows(kind, known)
+    size = len(issues) * len(kinds)
+    n = np.bincount(cell, minlength=size).reshape(len(issues), len(kinds))
+    supports = kept_rows(responses["supports"].to_numpy(dtype=bool), known)
+    s = np.bincount(cell, weights=supports, minlength=size).reshape(n.shape).astype(np.int64)
+    actor, _ = key_codes(responses["actor_id"].astype(object).astype(str))
+    pairs = np.unique(np.stack([kept_rows(kind, known), kept_rows(actor, known)]), axis=1)
+    actors = np.bincount(pairs[0], minlength=len(kinds)) if pairs.size else np.zeros(len(kinds))
+    return issues, kinds, n, s, actors.astype(np.int64)
+
+
 def rank_issues(
     responses: pd.DataFrame,
     settings: Settings = Settings(),
@@ -249,7 +269,11 @@ def rank_issues(
     *,
     matrix: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Rank issues by breadth across actor types, then type-weighted support, then intensity.
+    """Rank issues by breadth across actor types, then type-weighted support, then support,
+    then number of answers.
+
+    The rules (qualifying types, Wilson lower bound, tested gaps) are those of
+    `diagnostic.analysis.contrasts`.
 
     Parameters
     ----------
@@ -258,7 +282,7 @@ def rank_issues(
     type_labels : dict, optional
         Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
     matrix : DataFrame, optional
-        `group_matrix(responses, settings)`, when already computed.
+        Unused (kept for callers that pass `group_matrix(responses, settings)`).
 
     Returns
     -------
@@ -268,7 +292,6 @@ def rank_issues(
     validate(responses, "responses", ["actor_id", "actor_type", "issue_id", "supports"])
     if responses.empty:
         return conform(pd.DataFrame(), "issue_ranking")
-    matrix = group_matrix(responses, settings) if matrix is None else matrix
     per = responses.groupby("issue_id", sort=True, observed=True).agg(
         label=("label", "first"),
         theme=("theme", "first"),
@@ -276,69 +299,101 @@ def rank_issues(
         supporters=("supports", "sum"),
         levels=("levels", "max"),
     )
-    n, s = per["respondents"].to_numpy(), per["supporters"].to_numpy()
-    low, high = proportion_confint(s, n, alpha=0.05, method="wilson")
-    eligible = matrix[~matrix["suppressed"]].astype({"issue_id": object, "actor_type": object})
-    support = eligible.pivot(index="issue_id", columns="actor_type", values="support")
-    support = support.reindex(per.index).astype(float)
+    issues, kinds, n_ti, s_ti, actors = issue_cells(responses)
+    rows = issues.get_indexer(per.index)
+    n_ti, s_ti = n_ti[rows], s_ti[rows]
     consensus, intensity = _level_summary(responses, per)
+    k = per["levels"].fillna(0).astype(int).to_numpy()
+    return ranking_table(
+        per.index.astype(object).to_numpy(),
+        per["label"].astype(object).to_numpy(),
+        per["theme"].astype(object).to_numpy(),
+        np.asarray(kinds, dtype=object),
+        n_ti,
+        s_ti,
+        actors,
+        intensity,
+        consensus,
+        k,
+        settings,
+        type_labels,
+    )
+
+
+def ranking_table(
+    issue_ids,
+    labels,
+    themes,
+    types,
+    n_ti,
+    s_ti,
+    actors_by_type,
+    intensity,
+    consensus,
+    k,
+    settings: Settings,
+    type_labels: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The `issue_ranking` table from counts (shared by `rank_issues` and the tallies)."""
+    qualify = contrasts.qualifying(actors_by_type, settings)
+    cols = contrasts.ranking_columns(s_ti, n_ti, qualify, settings)
+    tests = contrasts.type_contrasts(s_ti, n_ti, qualify, settings)
+    tag = contrasts.tags(cols, tests, settings)
+    n, s = n_ti.sum(axis=1), s_ti.sum(axis=1)
+    low, high = proportion_confint(s, n, alpha=0.05, method="wilson")
+    names = type_labels or {}
+    named = np.array([names.get(t, t) for t in types], dtype=object)
+    language = settings.language
+    reasons = []
+    for i in range(len(issue_ids)):
+        show = ~np.isnan(cols["support"][i])
+        pair = tests["pair"][i]
+        reasons.append(
+            _reason(
+                tag[i],
+                pd.Series(cols["support"][i][show], index=named[show]),
+                named[cols["sharing"][i]].tolist(),
+                cols["qualifying"],
+                intensity[i],
+                int(k[i]),
+                float(
+                    cols["support"][i][pair[0]] - cols["support"][i][pair[1]]
+                    if pair
+                    else cols["gap"][i]
+                ),
+                (named[pair[0]], named[pair[1]]) if pair else None,
+                language,
+            )
+        )
     out = pd.DataFrame(
         {
-            "issue_id": per.index.astype(object),
-            "label": per["label"].astype(object).to_numpy(),
-            "theme": per["theme"].astype(object).to_numpy(),
+            "issue_id": issue_ids,
+            "label": labels,
+            "theme": themes,
             "respondents": n,
             "support": s / n,
             "support_ci_low": low,
             "support_ci_high": high,
-            "support_by_type_mean": support.mean(axis=1).to_numpy(),
-            "breadth": (support >= settings.support_threshold).sum(axis=1).to_numpy(),
-            "min_support": support.min(axis=1).to_numpy(),
+            "support_by_type_mean": cols["type_mean"],
+            "breadth": cols["breadth"],
+            "min_support": cols["min_support"],
             "intensity": intensity,
             "consensus": consensus,
+            "tag": [label(t, language) for t in tag],
+            "reason": reasons,
         }
     )
-    count = support.notna().sum(axis=1).to_numpy()
-    gap = np.where(count >= 2, (support.max(axis=1) - support.min(axis=1)).to_numpy(), 0.0)
-    out["tag"] = np.select(
-        [
-            (count >= 2) & (gap >= settings.divisive_gap),
-            out["breadth"] >= np.maximum(2, np.ceil(settings.transversal_share * count)),
-            out["breadth"] >= 1,
-        ],
-        [DIVISIVE, TRANSVERSAL, SPECIFIC],
-        MINOR,
+    order = contrasts.ranking_order(
+        out["breadth"], out["support_by_type_mean"], out["support"], n, issue_ids
     )
-    names = type_labels or {}
-    k = per["levels"].fillna(0).astype(int).to_numpy()
-    language = settings.language
-    out["reason"] = [
-        _reason(
-            tag,
-            row.dropna().rename(lambda t: names.get(t, t)),
-            settings.support_threshold,
-            inten,
-            kk,
-            g,
-            language,
-        )
-        for tag, (_i, row), inten, kk, g in zip(
-            out["tag"], support.iterrows(), out["intensity"], k, gap
-        )
-    ]
-    out["tag"] = out["tag"].map(lambda tag: label(tag, language))
-    out = out.sort_values(
-        ["breadth", "support_by_type_mean", "intensity", "issue_id"],
-        ascending=[False, False, False, True],
-        na_position="last",
-    )
+    out = out.iloc[order]
     out["rank"] = range(1, len(out) + 1)
     return conform(out, "issue_ranking")
 
 
 def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per issue of `per`: the Tastle–Wierman consensus of the Likert levels and the
-    median level of the supporters (NaN for issues without levels).
+    median level of all the answers, supporters or not (NaN for issues without levels).
 
     Both come from one count of (issue, level, supports) on integer codes, instead of a
     crosstab and a groupby median over millions of rows.
@@ -367,36 +422,49 @@ def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarr
         )
     valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
     consensus[valid] = 1 + np.nansum(term, axis=1)[valid]
-    # median of the supporters' levels: the middle one, or the mean of the middle two
-    cares = cells[:, :, 1]
-    n, below = cares.sum(axis=1), cares.cumsum(axis=1)
+    # median of every substantive answer's level: the middle one, or the mean of the middle two
+    n, below = counts.sum(axis=1), counts.cumsum(axis=1)
     low = (below > ((n - 1) // 2)[:, None]).argmax(axis=1)
     high = (below > (n // 2)[:, None]).argmax(axis=1)
     intensity[n > 0] = ((x[low] + x[high]) / 2)[n > 0]
     return consensus, intensity
 
 
-def _reason(tag, support: pd.Series, threshold, intensity, k, gap, language: str = "fr") -> str:
+def _reason(
+    tag,
+    support: pd.Series,
+    sharing: list[str],
+    total: int,
+    intensity,
+    k,
+    gap,
+    pair: tuple[str, str] | None,
+    language: str = "fr",
+) -> str:
     """One sentence (in `language`) saying why the issue got its tag (a French code).
 
-    `support` holds the share of each eligible actor type, indexed by its label.
+    `support` holds the share of each shown cell, indexed by its type's label; `sharing`
+    the types whose Wilson lower bound reaches the threshold, among `total` qualifying
+    types; `pair` the types of the significant pairwise contrast, if any.
     """
     if support.empty:
         return text("issues.none", language)
-    sharing = support.index[support >= threshold].tolist()
     n = len(sharing)
     out = text(
         "issues.cited",
         language,
         n=n,
         s="s" if n > 1 else "",
-        total=len(support),
+        total=total,
         low=support.min() * 100,
     )
     if k and not math.isnan(intensity):
         out += text("issues.intensity", language, intensity=intensity, k=k)
     if tag == DIVISIVE:
-        out += text("issues.gap", language, gap=gap * 100, hi=support.idxmax(), lo=support.idxmin())
+        if pair:
+            out += text("issues.gap", language, gap=gap * 100, hi=pair[0], lo=pair[1])
+        else:
+            out += text("issues.gap_global", language, gap=gap * 100)
     elif tag == SPECIFIC:
         out += text("issues.carried", language, who=", ".join(sharing))
     return out

@@ -9,16 +9,12 @@ touching the rows again.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
-from diagnostic.analysis.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
-from diagnostic.analysis.issues import _reason as issues_reason
-from diagnostic.i18n import label
+from diagnostic.analysis.issues import ranking_table
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -54,6 +50,9 @@ class IssueTally:
     themes: np.ndarray
     levels: np.ndarray  # scale size of each issue (0: multi-select, no level)
     settings: Settings
+    actors: np.ndarray  # commune × type: distinct actors who answered an issue
+    actors_by_theme: np.ndarray  # commune × type × theme: the same, per theme
+    theme_values: tuple  # the themes of `actors_by_theme`
 
     def select(self, actor_types=None, epci=None, commune=None, theme=None) -> np.ndarray:
         """Counts summed over communes for the filters: type × issue × level slot × supports."""
@@ -98,68 +97,42 @@ class IssueTally:
         c, types, wanted = self.select(actor_types, epci, commune, theme)
         issues, labels = self.issues[wanted], self.labels[wanted]
         themes, ks = self.themes[wanted], self.levels[wanted]
-        n_ti = c.sum(axis=(2, 3))
-        s_ti = c[..., 1].sum(axis=2)
-        n_i, s_i = n_ti.sum(axis=0), s_ti.sum(axis=0)
-        present = n_i > 0
-        low, high = proportion_confint(s_i[present], n_i[present], alpha=0.05, method="wilson")
-        rows = []
-        for j, i in enumerate(np.nonzero(present)[0]):
-            ok = n_ti[:, i] >= st.min_group_size
-            cell_types = types[ok]
-            by_type = s_ti[ok, i] / n_ti[ok, i]
-            eligible = len(by_type)
-            breadth = int((by_type >= st.support_threshold).sum())
+        n_ti = c.sum(axis=(2, 3)).T
+        s_ti = c[..., 1].sum(axis=2).T
+        present = np.flatnonzero(n_ti.sum(axis=1) > 0)
+        if not len(present):
+            return conform(pd.DataFrame(), "issue_ranking")
+        place = np.ones(len(self.communes), bool)
+        if epci:
+            place &= self.epci_of_commune == epci
+        if commune:
+            place &= self.communes == commune
+        kinds = np.isin(self.types, list(actor_types)) if actor_types else slice(None)
+        if theme:
+            by_theme = self.actors_by_theme[..., list(self.theme_values).index(theme)]
+            actors = by_theme[place][:, kinds].sum(axis=0)
+        else:
+            actors = self.actors[place][:, kinds].sum(axis=0)
+        intensity, cons = np.full(len(present), np.nan), np.full(len(present), np.nan)
+        for j, i in enumerate(present):
             k = int(ks[i])
-            level_counts = c[:, i, 1:, :].sum(axis=0)  # level × supports
-            intensity = _median(level_counts[:, 1]) if k else float("nan")
-            cons = _consensus(level_counts.sum(axis=1)[:k]) if k else float("nan")
-            gap = float(by_type.max() - by_type.min()) if eligible >= 2 else 0.0
-            if eligible >= 2 and gap >= st.divisive_gap:
-                tag = DIVISIVE
-            elif breadth >= max(2, math.ceil(st.transversal_share * eligible)):
-                tag = TRANSVERSAL
-            elif breadth >= 1:
-                tag = SPECIFIC
-            else:
-                tag = MINOR
-            rows.append(
-                {
-                    "issue_id": issues[i],
-                    "label": labels[i],
-                    "theme": themes[i],
-                    "respondents": int(n_i[i]),
-                    "support": s_i[i] / n_i[i],
-                    "support_ci_low": low[j],
-                    "support_ci_high": high[j],
-                    "support_by_type_mean": float(by_type.mean()) if eligible else np.nan,
-                    "breadth": breadth,
-                    "min_support": float(by_type.min()) if eligible else np.nan,
-                    "intensity": intensity,
-                    "consensus": cons,
-                    "tag": label(tag, st.language),
-                    "reason": _reason(
-                        tag,
-                        cell_types,
-                        by_type,
-                        st.support_threshold,
-                        intensity,
-                        k,
-                        gap,
-                        st.language,
-                    ),
-                }
-            )
-        out = pd.DataFrame(rows)
-        if out.empty:
-            return conform(out, "issue_ranking")
-        out = out.sort_values(
-            ["breadth", "support_by_type_mean", "intensity", "issue_id"],
-            ascending=[False, False, False, True],
-            na_position="last",
+            if k:
+                level_counts = c[:, i, 1:, :].sum(axis=(0, 2))
+                intensity[j] = _median(level_counts)
+                cons[j] = _consensus(level_counts[:k])
+        return ranking_table(
+            issues[present],
+            labels[present],
+            themes[present],
+            types,
+            n_ti[present],
+            s_ti[present],
+            actors,
+            intensity,
+            cons,
+            ks[present],
+            st,
         )
-        out["rank"] = range(1, len(out) + 1)
-        return conform(out, "issue_ranking")
 
 
 def _median(counts: np.ndarray) -> float:
@@ -183,19 +156,6 @@ def _consensus(counts: np.ndarray) -> float:
     p = counts[counts > 0] / total
     mu = float((p * x).sum())
     return float(1 + (p * np.log2(1 - np.abs(x - mu) / (k - 1))).sum())
-
-
-def _reason(tag, types, support, threshold, intensity, k, gap, language: str = "fr") -> str:
-    """Same sentence as `diagnostic.analysis.issues` gives for the tag."""
-    return issues_reason(
-        tag,
-        pd.Series(np.asarray(support, dtype=float), index=list(types)),
-        threshold,
-        intensity,
-        k,
-        gap,
-        language,
-    )
 
 
 @dataclass(frozen=True)
@@ -266,6 +226,14 @@ def tally_responses(
     shape = (len(communes), len(types), len(issues), slots, 2)
     flat = np.ravel_multi_index((ci, ti, ii, level, sup), shape) if len(responses) else []
     counts = np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape)
+    theme_values, hi = _codes(responses["theme"])
+    who = pd.DataFrame({"c": ci, "t": ti, "h": hi, "a": responses["actor_id"].astype(str)})
+    firsts = who.drop_duplicates(["c", "t", "a"])
+    actors = np.zeros((len(communes), len(types)), dtype=np.int64)
+    np.add.at(actors, (firsts["c"].to_numpy(), firsts["t"].to_numpy()), 1)
+    firsts = who.drop_duplicates(["c", "t", "h", "a"])
+    by_theme = np.zeros((len(communes), len(types), len(theme_values)), dtype=np.int64)
+    np.add.at(by_theme, (firsts["c"].to_numpy(), firsts["t"].to_numpy(), firsts["h"].to_numpy()), 1)
     epci_of = pd.Series(_objects(epci), index=commune.fillna(NO_PLACE).to_numpy())
     epci_of = epci_of[~epci_of.index.duplicated()]
     return IssueTally(
@@ -280,4 +248,7 @@ def tally_responses(
         themes=_objects(first["theme"].reindex(issues)),
         levels=ks,
         settings=settings,
+        actors=actors,
+        actors_by_theme=by_theme,
+        theme_values=tuple(theme_values),
     )

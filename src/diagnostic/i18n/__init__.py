@@ -69,8 +69,14 @@ TEXTS = {
         "en": ", median importance {intensity:g}/{k}",
     },
     "issues.gap": {
-        "fr": " ; écart de {gap:.0f} points entre {hi} et {lo}",
-        "en": "; gap of {gap:.0f} points between {hi} and {lo}",
+        "fr": " ; écart significatif de {gap:.0f} points entre {hi} et {lo}",
+        "en": "; significant gap of {gap:.0f} points between {hi} and {lo}",
+    },
+    "issues.gap_global": {
+        "fr": " ; écart de {gap:.0f} points entre types, significatif globalement (aucune "
+        "paire de types ne se distingue seule)",
+        "en": "; gap of {gap:.0f} points between types, significant overall (no single pair "
+        "of types stands out)",
     },
     "issues.carried": {"fr": " ; porté par : {who}", "en": "; carried by: {who}"},
     # cooperation.py: explanations of the opportunities

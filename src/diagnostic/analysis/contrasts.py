@@ -1,0 +1,208 @@
+"""Rules shared by the ranking, its fast path and the divergence table, on plain counts.
+
+Every function takes the supporters `s` and respondents `n` of each issue (rows) and actor
+type (columns), so that `issues.rank_issues`, `tallies.IssueTally.rank` and
+`divergence.find_divergences` apply exactly the same rules:
+
+- the *qualifying* types are those with at least `min_group_size` actors who answered an
+  issue question: a fixed set, the same for every issue;
+- a cell is *shown* when its type qualifies and the cell has at least `min_group_size`
+  answers;
+- a type *shares* an issue when the lower bound of the Wilson 95 % interval of its support
+  reaches `support_threshold` (not the point estimate: 2 of 5 does not count as 30 %);
+- the gap between types is *tested* on the quantity shown, top-box support, with the
+  Fisher–Freeman–Halton test on the 2 × k table (exact for two types, Monte-Carlo with a
+  fixed seed otherwise), Benjamini–Hochberg over the issues; the pair named « X > Y » is the
+  widest pair among the pairwise Fisher tests that Holm's correction keeps.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
+
+from diagnostic.settings import Settings
+
+#: Name of the test on the type × supports table.
+FFH = "Fisher-Freeman-Halton"
+#: Monte-Carlo draws of the test beyond two types, and their seed (results reproducible).
+RESAMPLES = 9999
+SEED = 20240517
+
+
+def wilson_low(s, n) -> np.ndarray:
+    """Lower bound of the Wilson 95 % interval of s / n (NaN where n is 0)."""
+    s, n = np.asarray(s, dtype=float), np.asarray(n, dtype=float)
+    out = np.full(s.shape, np.nan)
+    seen = n > 0
+    out[seen] = proportion_confint(s[seen], n[seen], alpha=0.05, method="wilson")[0]
+    return out
+
+
+def qualifying(actors_by_type, settings: Settings) -> np.ndarray:
+    """Which types are compared: those with at least `min_group_size` actors."""
+    return np.asarray(actors_by_type) >= settings.min_group_size
+
+
+def shown(n: np.ndarray, qualify: np.ndarray, settings: Settings) -> np.ndarray:
+    """Cells (issues × types) whose support is published and compared."""
+    return qualify[None, :] & (n >= settings.min_group_size)
+
+
+def ranking_columns(s, n, qualify, settings: Settings) -> dict:
+    """Per issue: breadth (types sharing it), mean and lowest support over the shown cells,
+    how many cells are shown, and which types share it (issues × types booleans)."""
+    s, n = np.asarray(s, dtype=float), np.asarray(n, dtype=float)
+    show = shown(n, qualify, settings)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        support = np.where(show, s / n, np.nan)
+    sharing = show & (np.nan_to_num(wilson_low(s, n), nan=-1.0) >= settings.support_threshold)
+    count = show.sum(axis=1)
+    total = np.where(show, support, 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(count > 0, total / count, np.nan)
+    low = np.where(count > 0, np.where(show, support, np.inf).min(axis=1, initial=np.inf), np.nan)
+    high = np.where(
+        count > 0, np.where(show, support, -np.inf).max(axis=1, initial=-np.inf), np.nan
+    )
+    return {
+        "support": support,
+        "sharing": sharing,
+        "breadth": sharing.sum(axis=1),
+        "type_mean": mean,
+        "min_support": low,
+        "gap": np.where(count >= 2, high - low, 0.0),
+        "count": count,
+        "qualifying": int(np.sum(qualify)),
+    }
+
+
+def ranking_order(breadth, type_mean, support, respondents, issue_ids) -> np.ndarray:
+    """Positions of the issues from first to last: breadth, then mean support by type, then
+    overall support, then number of answers (all decreasing; a missing mean comes last);
+    only issues equal on all four follow their identifiers."""
+    ids = np.asarray([str(i) for i in issue_ids], dtype=object)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    mean = np.asarray(type_mean, dtype=float)
+    keys = (
+        id_rank,
+        -np.asarray(respondents, dtype=float),
+        -np.asarray(support, dtype=float),
+        np.where(np.isnan(mean), np.inf, -mean),
+        np.isnan(mean),
+        -np.asarray(breadth, dtype=float),
+    )
+    return np.lexsort(keys)
+
+
+@lru_cache(maxsize=65536)
+def _ffh(table: tuple) -> float:
+    """P-value of the Fisher–Freeman–Halton test of a 2 × k table given as nested tuples."""
+    t = np.array(table, dtype=np.int64)
+    if (t.sum(axis=1) == 0).any() or t.shape[1] < 2:  # nobody (or everybody) supports
+        return 1.0
+    if t.shape[1] == 2:
+        return float(stats.fisher_exact(t)[1])
+    method = stats.MonteCarloMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
+    return float(stats.fisher_exact(t, method=method).pvalue)
+
+
+def support_test(s, n) -> tuple[float, float]:
+    """Fisher–Freeman–Halton p-value and Cramér's V of the supporters `s` among `n` answers
+    of each compared type."""
+    s, n = np.asarray(s, dtype=np.int64), np.asarray(n, dtype=np.int64)
+    table = np.vstack([s, n - s])
+    p = _ffh(tuple(map(tuple, table.tolist())))
+    total = int(n.sum())
+    if (table.sum(axis=1) == 0).any():
+        return p, 0.0
+    chi2 = stats.chi2_contingency(table, correction=False)[0]
+    return p, math.sqrt(chi2 / total)
+
+
+def pairwise(s, n, alpha: float) -> tuple[int, int, float] | None:
+    """The pair of types named « X > Y »: among the pairs whose two-sided Fisher test stays
+    significant after Holm's correction (over every pair of the issue), the widest gap (then
+    the smallest p); None when no pair is significant. Returns (higher, lower, Holm p)."""
+    s, n = np.asarray(s, dtype=np.int64), np.asarray(n, dtype=np.int64)
+    pairs = list(combinations(range(len(s)), 2))
+    if not pairs:
+        return None
+    p = [float(stats.fisher_exact([[s[a], n[a] - s[a]], [s[b], n[b] - s[b]]])[1]) for a, b in pairs]
+    reject, adjusted, _, _ = multipletests(p, alpha=alpha, method="holm")
+    best = None
+    for (a, b), keep, q in zip(pairs, reject, adjusted):
+        if not keep:
+            continue
+        gap = abs(s[a] / n[a] - s[b] / n[b])
+        if best is None or (gap, -q) > (best[0], -best[3]):
+            hi, lo = (a, b) if s[a] / n[a] >= s[b] / n[b] else (b, a)
+            best = (gap, hi, lo, float(q))
+    return None if best is None else best[1:]
+
+
+def type_contrasts(s, n, qualify, settings: Settings) -> dict:
+    """The tests of every issue (rows of `s`, `n`) over its shown cells.
+
+    Returns arrays per issue: ``tested`` (at least two shown cells), ``p_value``,
+    ``p_adjusted`` (Benjamini–Hochberg over the tested issues), ``significant``,
+    ``effect_size`` (Cramér's V), and ``pair`` (list of (higher, lower, Holm p) type
+    positions, or None: only for significant issues).
+    """
+    s, n = np.asarray(s, dtype=np.int64), np.asarray(n, dtype=np.int64)
+    show = shown(n, qualify, settings)
+    issues = len(s)
+    p = np.full(issues, np.nan)
+    effect = np.full(issues, np.nan)
+    tested = show.sum(axis=1) >= 2
+    for i in np.flatnonzero(tested):
+        cols = np.flatnonzero(show[i])
+        p[i], effect[i] = support_test(s[i, cols], n[i, cols])
+    adjusted = np.full(issues, np.nan)
+    significant = np.zeros(issues, dtype=bool)
+    if tested.any():
+        reject, adj, _, _ = multipletests(
+            p[tested], alpha=settings.divergence_alpha, method="fdr_bh"
+        )
+        adjusted[tested], significant[tested] = adj, reject
+    pair = [None] * issues
+    for i in np.flatnonzero(significant):
+        cols = np.flatnonzero(show[i])
+        found = pairwise(s[i, cols], n[i, cols], settings.divergence_alpha)
+        if found:
+            pair[i] = (int(cols[found[0]]), int(cols[found[1]]), found[2])
+    return {
+        "tested": tested,
+        "p_value": p,
+        "p_adjusted": adjusted,
+        "significant": significant,
+        "effect_size": effect,
+        "pair": pair,
+    }
+
+
+def tags(columns: dict, contrasts: dict, settings: Settings) -> list[str]:
+    """The profile code of each issue (see `issues.TRANSVERSAL` …)."""
+    from diagnostic.analysis.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
+
+    wide = max(2, math.ceil(settings.transversal_share * columns["qualifying"]))
+    out = []
+    for breadth, gap, significant in zip(
+        columns["breadth"], columns["gap"], contrasts["significant"]
+    ):
+        if significant and gap >= settings.divisive_gap:
+            out.append(DIVISIVE)
+        elif breadth >= wide:
+            out.append(TRANSVERSAL)
+        elif breadth >= 1:
+            out.append(SPECIFIC)
+        else:
+            out.append(MINOR)
+    return out
