@@ -105,3 +105,68 @@ def test_planted_example_matches_come_out_with_explanation(example_diag):
     assert "Les deux sont prêts à coopérer" in direct["explanation"]
     assert (opp["need_actor"] == cuma).any()
     assert not opp["actors"].str.contains(refus).any()
+
+
+def _survey(seed, n_actors=40, categories="abcdef"):
+    """A small generated survey: actors in three communes of two EPCI, random needs and
+    offers, some refusals."""
+    import random
+
+    rng = random.Random(seed)
+    actors = _actors(
+        [
+            (
+                f"x{i:02d}",
+                rng.choice(["association", "entreprise"]),
+                c,
+                "E1" if c != "03" else "E2",
+                rng.choice(["oui", "oui", "peut_etre", "non"]),
+            )
+            for i in range(n_actors)
+            for c in [rng.choice(["01", "02", "03"])]
+        ]
+    )
+    ids = actors["actor_id"].tolist()
+    needs = [(a, c) for a in ids for c in rng.sample(categories, rng.randint(0, 3))]
+    offers = [(a, c) for a in ids for c in rng.sample(categories, rng.randint(0, 3))]
+    return actors, needs, offers
+
+
+def _brute_force_exchanges(actors, needs, offers):
+    """Every reciprocal exchange, by plain loops over pairs of willing actors."""
+    refuse = set(actors.loc[actors["cooperation"] == "non", "actor_id"])
+    need = {}
+    offer = {}
+    for a, c in needs:
+        need.setdefault(a, set()).add(c)
+    for a, c in offers:
+        offer.setdefault(a, set()).add(c)
+    ids = sorted(set(actors["actor_id"]) - refuse)
+    found = set()
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            for c in need.get(a, set()) & offer.get(b, set()):
+                for d in need.get(b, set()) & offer.get(a, set()):
+                    found.add((f"{a} ; {b}", f"{c} ↔ {d}"))
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reciprocal_exchanges_are_exhaustive(seed):
+    actors, needs, offers = _survey(seed)
+    expected = _brute_force_exchanges(actors, needs, offers)
+    settings = Settings(max_candidates=1)  # the indexed search would miss most of them
+    out = match_needs_offers(_res(needs), _res(offers), actors, settings=settings)
+    got = out[out["kind"] == "reciprocal"]
+    assert len(expected) > 20
+    assert len(got) == len(expected)
+    assert set(zip(got["actors"], got["category"])) == expected
+    # beyond the limit of pairs to examine, only the indexed candidates are searched
+    capped = match_needs_offers(
+        _res(needs),
+        _res(offers),
+        actors,
+        settings=Settings(max_candidates=1, max_exhaustive_pairs=10),
+    )
+    fewer = capped[capped["kind"] == "reciprocal"]
+    assert set(zip(fewer["actors"], fewer["category"])) < expected

@@ -188,3 +188,50 @@ def test_example_ranking(example_diag):
     # funders are 4: never shown as a percentage
     m = example_diag.group_matrix
     assert m.loc[m["actor_type"] == "financeur", "suppressed"].all()
+
+
+def test_median_importance_is_that_of_every_answer():
+    # 14 % support (7 of 50 at the top two levels); most answers are at level 2
+    levels = [5] * 4 + [4] * 3 + [3] * 8 + [2] * 20 + [1] * 15
+    rows = [(f"{t}{i}", t, "x", v) for i, v in enumerate(levels) for t in ["ab"[i % 2]]]
+    r = rank_issues(_responses(rows)).iloc[0]
+    assert r["support"] == pytest.approx(7 / 50)
+    ordered = sorted(levels)  # 50 answers: the median is the mean of the 25th and 26th
+    assert r["intensity"] == (ordered[24] + ordered[25]) / 2 == 2
+    assert "importance médiane 2/5" in r["reason"]
+
+
+def test_breadth_counts_types_by_the_wilson_lower_bound_over_a_fixed_set():
+    # a: 20 actors, 10 support x (lower bound 29.9 % < 30 %); b: 20 actors, 11 support x
+    # (lower bound 34.2 %); c: 6 actors, but only 4 answered x; d: 3 actors (never compared)
+    rows = [(f"a{i}", "a", "x", 5 if i < 10 else 1) for i in range(20)]
+    rows += [(f"b{i}", "b", "x", 5 if i < 11 else 1) for i in range(20)]
+    rows += [(f"c{i}", "c", "y", 5) for i in range(6)]
+    rows += [(f"c{i}", "c", "x", 5) for i in range(4)]
+    rows += [(f"d{i}", "d", q, 5) for i in range(3) for q in "xy"]
+    out = rank_issues(_responses(rows), Settings(min_group_size=5)).set_index("issue_id")
+
+    def lower(s, n, z=1.959963984540054):
+        p = s / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        return centre - z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+
+    assert lower(10, 20) < 0.3 < lower(11, 20)
+    assert out.at["x", "breadth"] == 1  # b only; c's cell (4 answers) is not shown
+    assert out.at["x", "support_by_type_mean"] == pytest.approx((10 / 20 + 11 / 20) / 2)
+    # the qualifying types are a, b, c whatever the issue: "1 type sur 3" for x and y
+    assert "cité par 1 type d'acteurs sur 3" in out.at["x", "reason"]
+    assert "cité par 1 type d'acteurs sur 3" in out.at["y", "reason"]
+    # transversal needs ceil(0.6 × 3) = 2 types: neither issue is
+    assert set(out["tag"]) == {"spécifique à un groupe"}
+
+
+def test_no_alphabetical_fallback_without_comparable_types():
+    # every type is below the minimum size: ranked by support, then by answers
+    rows = [(f"a{i}", "a", "z_all", 5) for i in range(3)]
+    rows += [(f"a{i}", "a", "a_none", 1) for i in range(3)]
+    rows += [(f"a{i}", "a", "m_half", 5 if i < 2 else 1) for i in range(3)]
+    rows += [(f"b{i}", "b", "m_more", 5 if i < 1 else 1) for i in range(4)]
+    rows += [(f"a{i}", "a", "m_more", 5) for i in range(1)]
+    out = rank_issues(_responses(rows), Settings(min_group_size=5))
+    assert out["issue_id"].tolist() == ["z_all", "m_half", "m_more", "a_none"]

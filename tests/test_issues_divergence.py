@@ -271,3 +271,13 @@ def test_multi_select_dont_know_is_left_out_of_the_denominator():
     # y only answered "ne sait pas": out; z was asked and ticked nothing: counts as not citing
     assert sante["actor_id"].tolist() == ["x", "z"] and sante["supports"].tolist() == [True, False]
     assert set(resp["issue_id"]) == {"q:sante", "q:emploi"}
+
+
+def test_holm_matches_statsmodels():
+    import numpy as np
+    from statsmodels.stats.multitest import multipletests
+
+    from diagnostic.analysis.contrasts import holm
+
+    for p in ([0.01, 0.04, 0.03, 0.2], [0.5, 0.001, 0.001, 0.9, 0.02], [0.3]):
+        assert np.allclose(holm(p), multipletests(p, method="holm")[1])

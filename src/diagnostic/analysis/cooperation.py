@@ -1,8 +1,11 @@
 """Cooperation opportunities: needs meet offers on one shared resource vocabulary.
 
-Matching goes through an index on resource categories: each need only meets the offers of
-its category in the same commune, the same EPCI and the most willing of the territory
-(`max_candidates` at each scale), so the work grows linearly with the number of actors.
+Direct matching goes through an index on resource categories: each need only meets the
+offers of its category in the same commune, the same EPCI and the most willing of the
+territory (`max_candidates` at each scale), so the work grows linearly with the number of
+actors. Reciprocal exchanges are searched exhaustively among every need × offer pair of a
+category, up to `max_exhaustive_pairs` pairs to examine; beyond, they come from the indexed
+candidates (see `reciprocal_search`).
 """
 
 from __future__ import annotations
@@ -221,6 +224,35 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
     return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
 
 
+def _mutual(needs, offers, info, settings: Settings) -> pd.DataFrame | None:
+    """Every need × offer pair of the same category whose two actors can each give the other
+    something (in any category): an exhaustive search, vectorised. None when the number of
+    need × offer pairs to examine passes `max_exhaustive_pairs` (then the indexed search of
+    `_candidates` is used instead, and the method sheet says so)."""
+    cats = sorted(set(needs["category"]) | set(offers["category"]))
+    nc = pd.Categorical(needs["category"], categories=cats).codes
+    oc = pd.Categorical(offers["category"], categories=cats).codes
+    size = int((np.bincount(nc, minlength=len(cats)) * np.bincount(oc, minlength=len(cats))).sum())
+    if size > settings.max_exhaustive_pairs:
+        return None
+    side = {
+        name: pd.DataFrame(
+            {"row": np.arange(len(table)), "code": table["code"].to_numpy(), "cat": c}
+        )
+        for name, table, c in (("need", needs, nc), ("offer", offers, oc))
+    }
+    pairs = side["need"].merge(side["offer"], on="cat", suffixes=("_need", "_offer"))
+    pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
+    n = len(info)
+    key = pairs["code_need"].to_numpy(np.int64) * n + pairs["code_offer"].to_numpy(np.int64)
+    back = pairs["code_offer"].to_numpy(np.int64) * n + pairs["code_need"].to_numpy(np.int64)
+    pairs = pairs[np.isin(key, back)]
+    pairs = pairs.sort_values(["row_need", "row_offer"])[
+        ["code_need", "code_offer", "row_need", "row_offer", "cat"]
+    ].reset_index(drop=True)
+    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
+
+
 def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Score components of each pair (numbers only: explanations come after the cut)."""
     cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
@@ -397,8 +429,10 @@ def match_needs_offers(
             language,
         ),
     )
+    mutual = _mutual(needs, offers, info, settings)
+    exchanges = scored if mutual is None else _score(mutual, needs, offers, info, settings)
     parts = [
-        _reciprocal(scored, info, labels, settings),
+        _reciprocal(exchanges, info, labels, settings),
         direct,
         _groups(needs, info, labels, settings, "mutualisation"),
         _groups(offers, info, labels, settings, "pooling"),
@@ -412,6 +446,16 @@ def match_needs_offers(
     if "flags" in frame and language != "fr":
         frame["flags"] = frame["flags"].map(lambda f: label(f, language))
     return conform(frame, "opportunities")
+
+
+def reciprocal_search(needs: pd.DataFrame, offers: pd.DataFrame, settings: Settings) -> bool:
+    """Whether `match_needs_offers` searches reciprocal exchanges exhaustively for these
+    tables (the need × offer pairs of a category, all categories summed, are at most
+    `max_exhaustive_pairs`); counted on the raw tables, an upper bound of the actual search.
+    """
+    n = needs.drop_duplicates(["actor_id", "category"])["category"].value_counts()
+    o = offers.drop_duplicates(["actor_id", "category"])["category"].value_counts()
+    return int((n * o.reindex(n.index).fillna(0)).sum()) <= settings.max_exhaustive_pairs
 
 
 def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.DataFrame:
