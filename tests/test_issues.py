@@ -235,3 +235,37 @@ def test_no_alphabetical_fallback_without_comparable_types():
     rows += [(f"a{i}", "a", "m_more", 5) for i in range(1)]
     out = rank_issues(_responses(rows), Settings(min_group_size=5))
     assert out["issue_id"].tolist() == ["z_all", "m_half", "m_more", "a_none"]
+
+
+def test_top_five_stability_is_the_ranking_of_resampled_respondents():
+    import numpy as np
+
+    from diagnostic.analysis.issues import top_stability
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(40):
+        t = "abc"[i % 3]
+        for q, p in zip("uvwxyzs", (0.9, 0.7, 0.6, 0.5, 0.45, 0.3, 0.1)):
+            rows.append(
+                (f"p{i:02d}", t, q, 5 if rng.random() < p + (0.2 if t == "a" else 0) else 2)
+            )
+    responses = _responses(rows)
+    settings = Settings(min_group_size=5)
+    out = top_stability(responses, settings, resamples=30, seed=11)
+    ranking = rank_issues(responses, settings)
+    assert out["issue_id"].tolist() == ranking["issue_id"].head(5).tolist()
+    # the same draws, each resample written out as new respondents and ranked by rank_issues
+    ids = sorted(responses["actor_id"].unique())
+    draws = np.random.default_rng(11)
+    stays = dict.fromkeys(out["issue_id"], 0)
+    for _ in range(30):
+        picked = draws.integers(0, len(ids), len(ids))
+        copies = [
+            responses[responses["actor_id"] == ids[j]].assign(actor_id=f"r{k}")
+            for k, j in enumerate(picked)
+        ]
+        again = rank_issues(pd.concat(copies, ignore_index=True), settings)
+        for issue in set(again["issue_id"].head(5)) & set(stays):
+            stays[issue] += 1
+    assert out["stays"].tolist() == pytest.approx([stays[i] / 30 for i in out["issue_id"]])

@@ -468,3 +468,69 @@ def _reason(
     elif tag == SPECIFIC:
         out += text("issues.carried", language, who=", ".join(sharing))
     return out
+
+
+def top_stability(
+    responses: pd.DataFrame,
+    settings: Settings = Settings(),
+    *,
+    top: int = 5,
+    resamples: int = 200,
+    seed: int = 20240517,
+) -> pd.DataFrame:
+    """How steady the first `top` issues of the ranking are: respondents drawn again with
+    replacement (`resamples` times, fixed seed), the ranking recomputed by the same rules
+    each time (qualifying types and Wilson bounds included).
+
+    Returns
+    -------
+    DataFrame
+        issue_id, label, rank (in the published ranking), stays (share of the resamples
+        where the issue is again among the first `top`), one row per issue of the top.
+    """
+    columns = ["issue_id", "label", "rank", "stays"]
+    if responses.empty:
+        return pd.DataFrame(columns=columns)
+    actor, actor_ids = key_codes(responses["actor_id"].astype(object).astype(str))
+    kind, kinds = key_codes(responses["actor_type"])
+    issue, issues = key_codes(responses["issue_id"])
+    keep = (actor >= 0) & (kind >= 0) & (issue >= 0)
+    actor, kind, issue = actor[keep], kind[keep], issue[keep]
+    supports = responses["supports"].to_numpy(dtype=bool)[keep]
+    n_a, n_i, n_t = len(actor_ids), len(issues), len(kinds)
+    answered = np.bincount(actor * n_i + issue, minlength=n_a * n_i).reshape(n_a, n_i)
+    supported = np.bincount(actor * n_i + issue, weights=supports, minlength=n_a * n_i)
+    supported = supported.reshape(n_a, n_i)
+    type_of = np.zeros(n_a, dtype=np.intp)
+    type_of[actor] = kind  # each actor has one type
+    member = np.zeros((n_t, n_a))
+    member[type_of, np.arange(n_a)] = 1.0
+    ids = np.asarray(issues, dtype=object)
+
+    def order(weight: np.ndarray) -> np.ndarray:
+        n_ti = (member * weight) @ answered
+        s_ti = (member * weight) @ supported
+        actors = np.bincount(type_of, weights=weight, minlength=n_t)
+        qualify = contrasts.qualifying(actors, settings)
+        cols = contrasts.ranking_columns(s_ti.T, n_ti.T, qualify, settings)
+        n, s = n_ti.sum(axis=0), s_ti.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(n > 0, s / n, -1.0)
+        return contrasts.ranking_order(cols["breadth"], cols["type_mean"], share, n, ids)
+
+    first = order(np.ones(n_a))[:top]
+    rng = np.random.default_rng(seed)
+    stays = np.zeros(len(first))
+    for _ in range(resamples):
+        weight = np.bincount(rng.integers(0, n_a, n_a), minlength=n_a).astype(float)
+        stays += np.isin(first, order(weight)[:top])
+    labels = first_by_code(responses["label"], *key_codes(responses["issue_id"]))
+    return pd.DataFrame(
+        {
+            "issue_id": ids[first],
+            "label": [labels[i] for i in ids[first]],
+            "rank": np.arange(1, len(first) + 1),
+            "stays": stays / resamples,
+        },
+        columns=columns,
+    )
