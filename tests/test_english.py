@@ -154,8 +154,8 @@ def test_english_reason_with_its_numbers(english, english_book):
     row = english.issue_ranking.set_index("issue_id").loc["enjeu_sante"]
     assert (row["rank"], row["tag"]) == (3, "divisive")
     assert row["reason"] == (
-        "cited by 4 of 4 actor types (min 42%), median importance 4/5; gap of 43 points between "
-        "Association or social economy and Business, craft or shop"
+        "cited by 2 of 4 actor types (min 42%), median importance 4/5; significant gap of 43 "
+        "points between Association or social economy and Business, craft or shop"
     )
     ws = english_book["Common issues"]
     cells = {r[1].value: (r[12].value, r[13].value) for r in ws.iter_rows(min_row=6)}

@@ -128,14 +128,15 @@ def test_afom_sheet_grouped_with_source_and_evidence(book, example_diag):
     h = _header_row(ws, "Catégorie")
     assert [c.value for c in ws[h]][:4] == ["Catégorie", "Élément", "Source", "Justification"]
     body = [r for r in ws.iter_rows(min_row=h + 1, max_col=4, values_only=True)]
-    assert len(body) == len(example_diag.afom) == 34
+    # Logement is no longer transversal (2 of 4 types pass the Wilson lower bound): 33 items
+    assert len(body) == len(example_diag.afom) == 33
     assert body[10][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
     assert body[10][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
     categories = [r[0] for r in body]
     assert categories == sorted(
         categories, key=["Atouts", "Faiblesses", "Opportunités", "Menaces"].index
     )
-    assert "Atouts : 10 ; Faiblesses : 3 ; Opportunités : 15 ; Menaces : 6." in ws["A3"].value
+    assert "Atouts : 10 ; Faiblesses : 2 ; Opportunités : 15 ; Menaces : 6." in ws["A3"].value
 
 
 def test_shared_priorities_sheet(workshop_book, workshop_project):
@@ -249,7 +250,11 @@ def test_ranking_sheet_headers_values_and_chart(book, example_diag):
     assert ws.cell(h + 1, 5).value == pytest.approx(
         float(example_diag.issue_ranking["support"].iloc[0])
     )
-    assert "Base : 148 acteurs répondants" in ws["A2"].value
+    # each issue has its own base: the range of the answers per issue, counted here
+    per_issue = example_diag.responses.groupby("issue_id", observed=True).size()
+    low, high = int(per_issue.min()), int(per_issue.max())
+    assert (low, high) == (132, 144)
+    assert f"Base : de {low} à {high} acteurs répondants selon l'enjeu" in ws["A2"].value
     assert len(ws._charts) == 1
     assert ws.freeze_panes == f"A{h + 1}"
 
@@ -258,9 +263,41 @@ def test_small_group_shown_as_n_below_minimum(book):
     ws = book["Convergences"]
     h = _header_row(ws, "Enjeu")
     headers = [c.value for c in ws[h]]
-    col = headers.index("Financeur (n=4)") + 1
+    col = headers.index("Financeur") + 1  # no cell shown: no base printed
     values = {ws.cell(r, col).value for r in range(h + 1, h + 12)}
     assert values == {"n<5"}
+
+
+def test_convergence_headers_give_each_cells_base_and_the_tests(book, example_diag):
+    ws = book["Convergences"]
+    h = _header_row(ws, "Enjeu")
+    headers = [c.value for c in ws[h]]
+    r = example_diag.responses
+    names = {
+        "association": "Association ou structure de l'ESS",
+        "collectivite": "Commune ou intercommunalité",
+        "cooperative": "Coopérative",
+        "entreprise": "Entreprise, artisan ou commerce",
+    }
+    cells = r.groupby(["actor_type", "issue_id"], observed=True).size()
+    for code, name in names.items():
+        n = cells.loc[code]
+        n = n[n >= 5]
+        assert f"{name} (n={n.min()}–{n.max()})" in headers
+    assert headers[-5:] == [
+        "Écart max. entre types",
+        "p (Fisher-Freeman-Halton)",
+        "p ajusté (Benjamini-Hochberg)",
+        "Écart significatif",
+        "Paire significative (Holm)",
+    ]
+    rows = {ws.cell(i, 1).value: [c.value for c in ws[i]] for i in range(h + 1, h + 12)}
+    d = example_diag.divergence.set_index("label")
+    for label, values in rows.items():
+        assert values[-4] == pytest.approx(float(d.at[label, "p_value"]))
+        assert values[-3] == pytest.approx(float(d.at[label, "p_adjusted"]))
+        assert values[-2] == ("oui" if d.at[label, "significant"] else "non")
+        assert (values[-1] or "") == d.at[label, "between"]
 
 
 def test_status_drop_down(book):
@@ -520,7 +557,8 @@ def test_html_report_has_the_workbook_sections(demo_out):
         "Anomalies",
     ]
     assert '<td class="num">13\u202f531</td>' in page  # population, French thousands separator
-    assert "<h3>Faiblesses (3)</h3>" in page and "Mobilité et transports" in page
+    assert "<h3>Faiblesses (2)</h3>" in page and "Mobilité et transports" in page
+    assert "Fisher-Freeman-Halton" in page and "Stabilité des cinq premiers enjeux" in page
     assert "@media print" in page and "page-break-before:always" in page
     assert page.count("<script src=") == 0  # nothing fetched: works offline
 

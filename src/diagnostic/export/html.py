@@ -12,6 +12,7 @@ from diagnostic._io.atomic import write_text
 from diagnostic.analysis.cooperation import kind_labels
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
+from diagnostic.export.workbook import method_notes
 from diagnostic.i18n import day, decimal, label, percent, text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.plots import (
@@ -154,6 +155,33 @@ def _regard(diag, figure: str) -> str:
     )
 
 
+def _tests(diag) -> str:
+    """The tests of the support gaps between types, in the ranking's order."""
+    lang = diag.settings.language
+    yes, no = word("yes_no", lang)
+    order = diag.issue_ranking[["issue_id", "label"]]
+    tests = order.merge(diag.divergence.drop(columns=["label"]), on="issue_id", how="inner")
+    tests = tests.assign(
+        significant=[yes if bool(s) else no for s in tests["significant"].fillna(False)],
+        p_value=[_p(p, lang) for p in tests["p_value"]],
+        p_adjusted=[_p(p, lang) for p in tests["p_adjusted"]],
+        between=tests["between"].fillna(""),
+    )
+    headers = {"label": word("issue", lang), **word("matrix_tests", lang)}
+    return f'<p class="note">{html.escape(word("html_tests", lang), quote=False)}</p>' + _table(
+        tests, headers, ("gap",), language=lang
+    )
+
+
+def _p(p, language: str) -> str:
+    """A p-value with four decimals (« < 0,0001 » below), or a dash when not tested."""
+    if pd.isna(p):
+        return "–"
+    if p < 0.0001:
+        return "< " + decimal(0.0001, 4, language)
+    return decimal(p, 4, language)
+
+
 def to_html(diag, path) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
@@ -233,7 +261,7 @@ def to_html(diag, path) -> Path:
                 language=lang,
             ),
         ),
-        (name("matrix"), f'<div class="fig">{parts[2]}</div>'),
+        (name("matrix"), f'<div class="fig">{parts[2]}</div>' + _tests(diag)),
         (name("afom"), _afom(diag)),
         *([(name("regard"), _regard(diag, parts[-1]))] if regard else []),
         (
@@ -256,7 +284,8 @@ def to_html(diag, path) -> Path:
     sections += [
         (
             name("method"),
-            _table(
+            "".join(f"<p>{html.escape(n, quote=False)}</p>" for n in method_notes(diag))
+            + _table(
                 pd.DataFrame(diag.settings.describe(lang), columns=["n", "v", "d"]).astype(str),
                 {"d": method["description"], "v": method["value"]},
             ),

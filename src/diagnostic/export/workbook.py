@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic._io.progress import bar
-from diagnostic.analysis.cooperation import STATUSES, kind_labels
+from diagnostic.analysis import contrasts
+from diagnostic.analysis.cooperation import STATUSES, kind_labels, reciprocal_search
+from diagnostic.analysis.issues import issue_cells, top_stability
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
@@ -32,7 +35,7 @@ from diagnostic.export.synthesis_sheets import (
     write_priorities,
     write_regard,
 )
-from diagnostic.i18n import day, label
+from diagnostic.i18n import day, label, percent
 from diagnostic.i18n.workbook import SHEET_NAMES, sheet_name, word
 from diagnostic.privacy.masking import mask_text
 
@@ -41,6 +44,8 @@ from diagnostic.privacy.masking import mask_text
 SHEETS = list(SHEET_NAMES["fr"].values())
 WORKSHOP_SHEET = SHEET_NAMES["fr"]["priorities"]
 REGARD_SHEET = SHEET_NAMES["fr"]["regard"]
+#: Bootstrap resamples of the stability of the top five (Méthode sheet).
+STABILITY_RESAMPLES = 200
 
 
 def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
@@ -121,11 +126,44 @@ def _summary(book, ws, diag, source, names):
     ws.set_column(1, 1, 70)
 
 
+def method_notes(diag) -> list[str]:
+    """The method's sentences, with the rules as coded: compared types, thresholds, tests,
+    the stability of the top five and how reciprocal exchanges were searched."""
+    st, lang = diag.settings, diag.settings.language
+    _issues, kinds, _n, _s, actors = issue_cells(diag.responses)
+    qualify = contrasts.qualifying(actors, st)
+    names = role_labels(diag.questions, diag.choices, "actor_type")
+    compared = [names.get(k, k) for k, q in zip(kinds, qualify) if q]
+    stability = top_stability(diag.responses, st, resamples=STABILITY_RESAMPLES)
+    stable = " ; " if lang == "fr" else "; "
+    exhaustive, limited = word("method_reciprocal", lang)
+    reciprocal = (
+        exhaustive
+        if reciprocal_search(diag.needs, diag.offers, st)
+        else limited.format(limit=st.max_exhaustive_pairs, k=st.max_candidates)
+    )
+    values = {
+        "n": st.min_group_size,
+        "top_box": st.top_box,
+        "types": ", ".join(compared) or word("method_none", lang),
+        "threshold": st.support_threshold * 100,
+        "gap": st.divisive_gap * 100,
+        "alpha": f"{st.divergence_alpha:g}".replace(".", "," if lang == "fr" else "."),
+        "wide": max(2, math.ceil(st.transversal_share * len(compared))),
+        "k": len(compared),
+        "resamples": STABILITY_RESAMPLES,
+        "stability": stable.join(
+            f"{r.rank}. {r.label} {percent(r.stays, 0, lang)}" for r in stability.itertuples()
+        )
+        or word("method_none", lang),
+        "reciprocal": reciprocal,
+    }
+    return [note.format(**values) for note in word("method_notes", lang)]
+
+
 def _method(book, ws, diag):
     lang = diag.settings.language
-    notes = list(word("method_notes", lang))
-    notes[3] = notes[3].format(n=diag.settings.min_group_size)
-    start = write_title(book, ws, sheet_name("method", lang), notes)
+    start = write_title(book, ws, sheet_name("method", lang), method_notes(diag))
     rows = pd.DataFrame(diag.settings.describe(lang), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
     write_frame(
@@ -176,6 +214,11 @@ def _participation(book, ws, diag, base, source):
 
 def _ranking(book, ws, diag, base, source):
     lang = diag.settings.language
+    bases = diag.issue_ranking["respondents"].dropna()
+    if len(bases) and bases.min() != bases.max():
+        base = word("base_range", lang, low=int(bases.min()), high=int(bases.max()))
+    elif len(bases):
+        base = word("base", lang, n=int(bases.iloc[0]))
     q = diag.questions[diag.questions["role"] == "issue_importance"]["label"]
     question = q.iloc[0] if len(q) else word("issues_cited", lang)
     start = write_title(
@@ -240,11 +283,23 @@ def _matrix(book, ws, diag, source):
     types = sorted(m["actor_type"].unique())
     order = diag.issue_ranking[["issue_id", "label"]]
     names = role_labels(diag.questions, diag.choices, "actor_type")
-    sizes = diag.actors["actor_type"].value_counts()
+    shown = m[~m["suppressed"].astype(bool)]
+    low = shown.groupby("actor_type")["respondents"].min()
+    high = shown.groupby("actor_type")["respondents"].max()
+
+    def base(t):  # the bases of the type's shown cells, never the size of the type
+        if t not in low.index:
+            return ""
+        a, b = int(low[t]), int(high[t])
+        return f" (n={a})" if a == b else f" (n={a}–{b})"
+
+    tests = word("matrix_tests", lang)
     ws.set_row(start, 32)
     header = book.format(HEADER)
     for j, text in enumerate(
-        [word("issue", lang)] + [f"{names.get(t, t)} (n={int(sizes.get(t, 0))})" for t in types]
+        [word("issue", lang)]
+        + [f"{names.get(t, t)}{base(t)}" for t in types]
+        + list(tests.values())
     ):
         put(ws, start, j, text, header)
     cells = {
@@ -254,8 +309,22 @@ def _matrix(book, ws, diag, source):
         )
     }
     percent, grey = book.format({"num_format": PERCENT}), book.format(GREY)
+    p_format = book.format({"num_format": "0.0000"})
+    divergence = diag.divergence.set_index("issue_id")
+    yes, no = word("yes_no", lang)
     for i, issue in enumerate(order.itertuples(), start=start + 1):
         put(ws, i, 0, issue.label)
+        if issue.issue_id in divergence.index:
+            d = divergence.loc[issue.issue_id]
+            col = len(types) + 1
+            if not pd.isna(d["p_value"]):
+                put(ws, i, col, float(d["gap"]), percent)
+                put(ws, i, col + 1, float(d["p_value"]), p_format)
+                put(ws, i, col + 2, float(d["p_adjusted"]), p_format)
+                put(ws, i, col + 3, yes if bool(d["significant"]) else no)
+            else:
+                put(ws, i, col, str(d["test"]), grey)
+            put(ws, i, col + 4, "" if pd.isna(d["between"]) else str(d["between"]))
         for j, t in enumerate(types, start=1):
             if (issue.issue_id, t) not in cells:
                 continue
@@ -284,6 +353,8 @@ def _matrix(book, ws, diag, source):
     ws.set_column(0, 0, 40)
     if types:
         ws.set_column(1, len(types), 22)
+    ws.set_column(len(types) + 1, len(types) + 4, 16)
+    ws.set_column(len(types) + 5, len(types) + 5, 40)
     ws.freeze_panes(start + 1, 1)
 
 

@@ -141,7 +141,10 @@ TEXTS = {
         "en": "Cross-cutting issue: {reason}",
     },
     "afom.disagreement": {"fr": "Désaccord sur : {label}", "en": "Disagreement on: {label}"},
-    "afom.divisive": {"fr": "Enjeu clivant : {reason}", "en": "Divisive issue: {reason}"},
+    "afom.divisive": {
+        "fr": "Enjeu clivant, écart confirmé par un test entre types : {reason}",
+        "en": "Divisive issue, gap borne out by a test between types: {reason}",
+    },
     "afom.gap": {
         "fr": "écart à la référence {gap}, soutien {support:.0f} %",
         "en": "gap to the reference {gap}, support {support:.0f}%",

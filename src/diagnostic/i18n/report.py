@@ -240,6 +240,14 @@ REPORT_WORDS = {
         "territory to its reference (borne out from {gap}, positive when the territory is "
         "worse off).",
     },
+    "html_tests": {
+        "fr": "Test de l'écart de soutien entre types comparés : Fisher-Freeman-Halton sur le "
+        "tableau type × soutien, p ajusté par Benjamini-Hochberg sur les enjeux ; paire "
+        "nommée seulement si sa comparaison (Fisher, correction de Holm) est significative.",
+        "en": "Test of the support gap between compared types: Fisher-Freeman-Halton on the "
+        "type × support table, p adjusted by Benjamini-Hochberg over the issues; a pair is "
+        "named only when its comparison (Fisher, Holm correction) is significant.",
+    },
     "html_participation": {"fr": "Acteurs répondants par type", "en": "Responding actors by type"},
     "html_ranking": {
         "fr": "Part des répondants qui jugent l'enjeu important (intervalle de confiance à 95 %)",

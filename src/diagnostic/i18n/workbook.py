@@ -96,33 +96,129 @@ _WORKBOOK = {
     "summary_headers": {"fr": ("Feuille", "Contenu"), "en": ("Sheet", "Contents")},
     "method_notes": {
         "fr": (
-            "Enjeux : part des répondants qui jugent l'enjeu important (niveaux du haut de "
-            "l'échelle), « ne sait pas » exclu ; intervalle de confiance de Wilson à 95 %.",
-            "Chaque type d'acteurs pèse autant dans la moyenne par type, quel que soit son "
-            "effectif ; classement : nombre de types qui partagent l'enjeu, puis soutien moyen "
-            "par type, puis importance médiane.",
+            "Enjeux : part des répondants qui jugent l'enjeu important (les {top_box} niveaux "
+            "du haut de l'échelle), « ne sait pas » exclu ; intervalle de confiance de Wilson "
+            "à 95 %. Chaque pourcentage a sa propre base : colonne « Répondants » du "
+            "classement, « n= » des en-têtes des convergences.",
+            "Types comparés : les types d'acteurs d'au moins {n} acteurs répondants, les mêmes "
+            "pour tous les enjeux ({types}). Les types plus petits ne pèsent pas dans les "
+            "comparaisons ni dans le soutien moyen par type (poids nul), mais comptent dans le "
+            "soutien global ; une cellule type × enjeu de moins de {n} réponses n'est ni "
+            "affichée ni comparée. Aucune pondération : chaque acteur répondant compte pour un.",
+            "Un type « partage » un enjeu quand la borne basse de l'intervalle de Wilson à 95 % "
+            "de son soutien atteint {threshold:.0f} % (et non l'estimation seule : 2 réponses "
+            "sur 5 ne suffisent pas). Soutien moyen par type : moyenne simple des cellules "
+            "affichées des types comparés, chacun pesant autant quel que soit son effectif.",
+            "Classement : nombre de types qui partagent l'enjeu, puis soutien moyen par type, "
+            "puis soutien global, puis nombre de réponses ; seuls les enjeux égaux sur ces "
+            "quatre critères suivent l'ordre de leurs identifiants.",
+            "Profils : « clivant » quand l'écart de soutien entre types comparés atteint "
+            "{gap:.0f} points et que le test de Fisher-Freeman-Halton sur le tableau type × "
+            "soutien (exact pour deux types, Monte-Carlo à 9 999 tirages à graine fixe au-delà) "
+            "est significatif au seuil de {alpha} après correction de Benjamini-Hochberg sur "
+            "les enjeux ; la paire « X > Y » nommée est la plus écartée des comparaisons deux à "
+            "deux (test exact de Fisher, correction de Holm) restées significatives. Sinon "
+            "« transversal » quand au moins {wide} des {k} types comparés le partagent, "
+            "« spécifique à un groupe » quand au moins un le partage, « peu partagé » sinon. "
+            "Les résultats des tests sont dans « Convergences ».",
+            "Importance médiane : médiane des niveaux de toutes les réponses exprimées, "
+            "soutiens ou non (« ne sait pas » exclu).",
             "Consensus : indice de Tastle et Wierman (1 = unanimité, 0 = opposition complète).",
+            "Portée des intervalles et des tests : les répondants ne sont pas un échantillon "
+            "aléatoire des acteurs du territoire. Intervalles et tests mesurent l'incertitude "
+            "due au petit nombre de réponses (ce que donneraient d'autres répondants "
+            "semblables), pas la représentativité : ils ne corrigent aucun biais de "
+            "participation.",
+            "Stabilité des cinq premiers enjeux ({resamples} rééchantillonnages des répondants "
+            "avec remise, graine fixe ; part des tirages où l'enjeu reste parmi les cinq "
+            "premiers) : {stability}.",
             "Les groupes de moins de {n} répondants ne sont jamais affichés en pourcentage "
             "(« n<…»).",
+            "{reciprocal}",
             "Territoire : communes et populations légales d'après le découpage administratif "
             "d'Etalab (Licence Ouverte, source : Insee).",
             "Données : une ligne par acteur ; au-delà de la limite d'Excel (1 048 576 lignes "
             "par feuille), les lignes continuent sur « Données (2) », « Données (3) »…",
         ),
         "en": (
-            "Issues: share of the respondents who rate the issue as important (top levels of "
-            "the scale), “don't know” excluded; Wilson 95% confidence interval.",
-            "Each actor type weighs the same in the mean by type, whatever its size; ranking: "
-            "number of types sharing the issue, then mean support by type, then median "
-            "importance.",
+            "Issues: share of the respondents who rate the issue as important (the top "
+            "{top_box} levels of the scale), “don't know” excluded; Wilson 95% confidence "
+            "interval. Each percentage has its own base: “Respondents” column of the ranking, "
+            "“n=” in the headers of the convergence sheet.",
+            "Compared types: actor types with at least {n} responding actors, the same for "
+            "every issue ({types}). Smaller types weigh nothing in the comparisons and in the "
+            "mean support by type, but count in the overall support; a type × issue cell of "
+            "fewer than {n} answers is neither shown nor compared. No weighting: each "
+            "responding actor counts once.",
+            "A type “shares” an issue when the lower bound of the Wilson 95% interval of its "
+            "support reaches {threshold:.0f}% (not the estimate alone: 2 answers out of 5 are "
+            "not enough). Mean support by type: plain mean of the shown cells of the compared "
+            "types, each weighing the same whatever its size.",
+            "Ranking: number of types sharing the issue, then mean support by type, then "
+            "overall support, then number of answers; only issues equal on all four follow the "
+            "order of their identifiers.",
+            "Profiles: “divisive” when the support gap between compared types reaches {gap:.0f} "
+            "points and the Fisher-Freeman-Halton test of the type × support table (exact for "
+            "two types, Monte Carlo with 9,999 draws and a fixed seed beyond) is significant at "
+            "{alpha} after Benjamini-Hochberg correction over the issues; the pair “X > Y” "
+            "named is the widest of the pairwise comparisons (Fisher exact test, Holm "
+            "correction) that stay significant. Otherwise “cross-cutting” when at least {wide} "
+            "of the {k} compared types share it, “specific to a group” when at least one "
+            "does, “little shared” otherwise. The test results are in “Convergence”.",
+            "Median importance: median level of all the answers given, supporting or not "
+            "(“don't know” excluded).",
             "Consensus: Tastle and Wierman index (1 = unanimity, 0 = complete opposition).",
+            "What intervals and tests mean: the respondents are not a random sample of the "
+            "area's actors. Intervals and tests measure the uncertainty due to the small "
+            "number of answers (what other similar respondents would give), not "
+            "representativeness: they correct no participation bias.",
+            "Stability of the first five issues ({resamples} resamples of the respondents with "
+            "replacement, fixed seed; share of the draws in which the issue stays among the "
+            "first five): {stability}.",
             "Groups of fewer than {n} respondents are never shown as a percentage (“n<…”).",
+            "{reciprocal}",
             "Territory: communes and legal populations from Etalab's administrative "
             "boundaries (Licence Ouverte, source: Insee).",
             "Data: one row per actor; beyond Excel's limit (1,048,576 rows per sheet), rows "
             "continue on “Data (2)”, “Data (3)”…",
         ),
     },
+    "method_reciprocal": {
+        "fr": (
+            "Échanges réciproques : recherche exhaustive parmi toutes les paires besoin × "
+            "offre d'une même ressource.",
+            "Échanges réciproques : plus de {limit} paires besoin × offre à examiner, recherche "
+            "limitée aux {k} offres examinées par besoin et par échelle (liste non exhaustive).",
+        ),
+        "en": (
+            "Reciprocal exchanges: exhaustive search among every need × offer pair of a resource.",
+            "Reciprocal exchanges: more than {limit} need × offer pairs to examine, search "
+            "limited to the {k} offers examined per need and scale (list not exhaustive).",
+        ),
+    },
+    "method_none": {"fr": "aucun", "en": "none"},
+    "base_range": {
+        "fr": "Base : de {low} à {high} acteurs répondants selon l'enjeu (colonne « Répondants »)",
+        "en": "Base: from {low} to {high} responding actors depending on the issue "
+        "(“Respondents” column)",
+    },
+    "matrix_tests": {
+        "fr": {
+            "gap": "Écart max. entre types",
+            "p_value": "p (Fisher-Freeman-Halton)",
+            "p_adjusted": "p ajusté (Benjamini-Hochberg)",
+            "significant": "Écart significatif",
+            "between": "Paire significative (Holm)",
+        },
+        "en": {
+            "gap": "Largest gap between types",
+            "p_value": "p (Fisher-Freeman-Halton)",
+            "p_adjusted": "Adjusted p (Benjamini-Hochberg)",
+            "significant": "Significant gap",
+            "between": "Significant pair (Holm)",
+        },
+    },
+    "yes_no": {"fr": ("oui", "non"), "en": ("yes", "no")},
     "method_headers": {
         "fr": {"description": "Réglage", "value": "Valeur", "name": "Nom"},
         "en": {"description": "Setting", "value": "Value", "name": "Name"},
@@ -203,10 +299,14 @@ _WORKBOOK = {
         "en": "Convergence: support for each issue by actor type",
     },
     "matrix_note": {
-        "fr": "Part des répondants de chaque type qui jugent l'enjeu important. « n<{n} » : "
-        "groupe trop petit pour un pourcentage.",
-        "en": "Share of the respondents of each type who rate the issue as important. “n<{n}”: "
-        "group too small for a percentage.",
+        "fr": "Part des répondants de chaque type qui jugent l'enjeu important ; « n= » : "
+        "nombre de réponses des cellules affichées du type (de … à …). « n<{n} » : groupe "
+        "trop petit pour un pourcentage. À droite : test de l'écart de soutien entre types "
+        "(voir la feuille Méthode).",
+        "en": "Share of the respondents of each type who rate the issue as important; “n=”: "
+        "number of answers of the type's shown cells (from … to …). “n<{n}”: group too small "
+        "for a percentage. On the right: test of the support gap between types (see the "
+        "Method sheet).",
     },
     "opportunities_note": {
         "fr": "Besoins et offres de ressources qui se rencontrent. Les acteurs qui ont refusé de "
