@@ -281,3 +281,16 @@ def test_holm_matches_statsmodels():
 
     for p in ([0.01, 0.04, 0.03, 0.2], [0.5, 0.001, 0.001, 0.9, 0.02], [0.3]):
         assert np.allclose(holm(p), multipletests(p, method="holm")[1])
+
+
+@pytest.mark.parametrize(
+    "s1, n1, s2, n2",
+    [(5, 5, 0, 5), (3, 6, 5, 5), (0, 7, 0, 9), (12, 40, 25, 41), (300, 1000, 340, 1000)],
+)
+def test_fisher_on_two_types_is_scipys(s1, n1, s2, n2):
+    from scipy.stats import fisher_exact
+
+    from diagnostic.analysis.contrasts import _fisher
+
+    expected = fisher_exact([[s1, n1 - s1], [s2, n2 - s2]])[1]
+    assert _fisher(s1, n1, s2, n2) == pytest.approx(expected, rel=1e-9, abs=1e-15)

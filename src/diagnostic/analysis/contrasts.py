@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
@@ -102,16 +102,46 @@ def ranking_order(breadth, type_mean, support, respondents, issue_ids) -> np.nda
     return np.lexsort(keys)
 
 
+def _log_choose(n: int, x: np.ndarray) -> np.ndarray:
+    """log C(n, x) for an array of x."""
+    return special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
+
+
 @lru_cache(maxsize=65536)
-def _ffh(table: tuple) -> float:
-    """P-value of the Fisher–Freeman–Halton test of a 2 × k table given as nested tuples."""
-    t = np.array(table, dtype=np.int64)
-    if (t.sum(axis=1) == 0).any() or t.shape[1] < 2:  # nobody (or everybody) supports
+def _fisher(s1: int, n1: int, s2: int, n2: int) -> float:
+    """Two-sided Fisher exact p-value of s1 / n1 against s2 / n2: the probability of every
+    table as rare as the one seen (hypergeometric, same margins), as
+    ``scipy.stats.fisher_exact`` computes it, on the whole support at once."""
+    total = s1 + s2
+    if total in (0, n1 + n2):
         return 1.0
-    if t.shape[1] == 2:
-        return float(stats.fisher_exact(t)[1])
-    method = stats.MonteCarloMethod(n_resamples=RESAMPLES, rng=np.random.default_rng(SEED))
-    return float(stats.fisher_exact(t, method=method).pvalue)
+    x = np.arange(max(0, total - n2), min(n1, total) + 1)
+    log_p = _log_choose(n1, x) + _log_choose(n2, total - x)
+    seen = log_p[s1 - x[0]]
+    weights = np.exp(log_p - log_p.max())
+    return float(min(1.0, weights[log_p <= seen + 1e-7].sum() / weights.sum()))
+
+
+@lru_cache(maxsize=65536)
+def _ffh(s: tuple, n: tuple) -> float:
+    """P-value of the Fisher–Freeman–Halton test of supporters `s` among `n` per type: the
+    probability of a table as rare as the one seen among the tables with the same margins.
+
+    Two types: exact (`_fisher`). More: Monte-Carlo, `RESAMPLES` tables drawn from the
+    multivariate hypergeometric distribution with a fixed seed, p = (1 + rarer or as rare)
+    / (1 + draws), as ``scipy.stats.fisher_exact(table, method=MonteCarloMethod(...))``.
+    """
+    total = sum(s)
+    if len(s) < 2 or total in (0, sum(n)):  # nobody (or everybody) supports
+        return 1.0
+    if len(s) == 2:
+        return _fisher(s[0], n[0], s[1], n[1])
+    tables = [_log_choose(m, np.arange(m + 1)) for m in n]
+    rng = np.random.default_rng(SEED)
+    draws = rng.multivariate_hypergeometric(np.array(n), total, size=RESAMPLES)
+    stat = sum(table[draws[:, j]] for j, table in enumerate(tables))
+    seen = sum(table[x] for table, x in zip(tables, s))
+    return float((1 + np.count_nonzero(stat <= seen + 1e-7)) / (1 + RESAMPLES))
 
 
 def support_test(s, n) -> tuple[float, float]:
@@ -119,18 +149,13 @@ def support_test(s, n) -> tuple[float, float]:
     of each compared type."""
     s, n = np.asarray(s, dtype=np.int64), np.asarray(n, dtype=np.int64)
     table = np.vstack([s, n - s])
-    p = _ffh(tuple(map(tuple, table.tolist())))
+    p = _ffh(tuple(s.tolist()), tuple(n.tolist()))
     total = int(n.sum())
     if (table.sum(axis=1) == 0).any():
         return p, 0.0
-    chi2 = stats.chi2_contingency(table, correction=False)[0]
+    expected = table.sum(axis=1)[:, None] * n[None, :] / total  # Pearson's χ², by cell
+    chi2 = float((((table - expected) ** 2)[expected > 0] / expected[expected > 0]).sum())
     return p, math.sqrt(chi2 / total)
-
-
-@lru_cache(maxsize=65536)
-def _fisher(s1: int, n1: int, s2: int, n2: int) -> float:
-    """Two-sided Fisher exact p-value of s1 / n1 against s2 / n2."""
-    return float(stats.fisher_exact([[s1, n1 - s1], [s2, n2 - s2]])[1])
 
 
 def holm(p) -> np.ndarray:

@@ -1,0 +1,147 @@
+"""The example's ranking, tags and tests recomputed independently: plain pandas, scipy's
+Fisher exact test, an exact enumeration of the Fisher–Freeman–Halton test, Wilson bounds
+and Benjamini–Hochberg written out here."""
+
+import math
+from itertools import combinations
+
+import numpy as np
+import pytest
+from scipy.stats import fisher_exact
+
+Z = 1.959963984540054
+
+
+def _wilson_low(s, n):
+    p = s / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    return centre - Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+
+
+def _exact_ffh(s, n):
+    """Every 2 × k table with the margins of (s, n), weighted by prod C(n_j, x_j)."""
+    logs = [
+        np.array(
+            [math.lgamma(m + 1) - math.lgamma(x + 1) - math.lgamma(m - x + 1) for x in range(m + 1)]
+        )
+        for m in n
+    ]
+    total = sum(s)
+    grid = np.zeros(1)
+    sums = np.zeros(1, dtype=int)
+    for lw in logs:  # build every table column by column (kept only while sum <= total)
+        grid = (grid[:, None] + lw[None, :]).ravel()
+        sums = (sums[:, None] + np.arange(len(lw))[None, :]).ravel()
+        keep = sums <= total
+        grid, sums = grid[keep], sums[keep]
+    grid = grid[sums == total]
+    seen = sum(lw[x] for lw, x in zip(logs, s))
+    w = np.exp(grid - grid.max())
+    return float(w[grid <= seen + 1e-7].sum() / w.sum())
+
+
+def _bh(p):
+    p = np.asarray(p, float)
+    m = len(p)
+    order = np.argsort(p)
+    adj = np.empty(m)
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, p[i] * m / rank)
+        adj[i] = running
+    return adj
+
+
+def test_example_tags_tests_and_order_recomputed(example_diag):
+    d, st = example_diag, example_diag.settings
+    r = d.responses.astype({"actor_type": object, "issue_id": object, "actor_id": object})
+    actors = r.drop_duplicates("actor_id").groupby("actor_type").size()
+    compared = sorted(actors[actors >= st.min_group_size].index)
+    assert compared == ["association", "collectivite", "cooperative", "entreprise"]
+    cells = r.groupby(["issue_id", "actor_type"])["supports"].agg(["sum", "size"])
+    expected = {}
+    for issue in sorted(r["issue_id"].unique()):
+        c = cells.loc[issue]
+        c = c[c.index.isin(compared) & (c["size"] >= st.min_group_size)]
+        s, n = c["sum"].astype(int).tolist(), c["size"].astype(int).tolist()
+        share = [a / b for a, b in zip(s, n)]
+        sharing = sum(_wilson_low(a, b) >= st.support_threshold for a, b in zip(s, n))
+        everyone = r[r["issue_id"] == issue]
+        expected[issue] = {
+            "p": _exact_ffh(s, n),
+            "gap": max(share) - min(share),
+            "breadth": sharing,
+            "mean": sum(share) / len(share),
+            "support": everyone["supports"].mean(),
+            "answers": len(everyone),
+            "types": list(c.index),
+            "s": s,
+            "n": n,
+        }
+    issues = sorted(expected)
+    adj = dict(zip(issues, _bh([expected[i]["p"] for i in issues])))
+    div = d.divergence.set_index("issue_id")
+    ranking = d.issue_ranking.set_index("issue_id")
+    wide = max(2, math.ceil(st.transversal_share * len(compared)))
+    for issue, e in expected.items():
+        got = div.loc[issue]
+        assert got["p_value"] == pytest.approx(e["p"], abs=0.006)  # Monte-Carlo, 9 999 draws
+        if e["p"] > 0.001:
+            assert got["p_adjusted"] == pytest.approx(adj[issue], rel=0.1, abs=0.006)
+        significant = adj[issue] < st.divergence_alpha
+        assert bool(got["significant"]) == significant
+        assert got["gap"] == pytest.approx(e["gap"])
+        assert ranking.at[issue, "breadth"] == e["breadth"]
+        assert ranking.at[issue, "support_by_type_mean"] == pytest.approx(e["mean"])
+        if significant and e["gap"] >= st.divisive_gap:
+            tag = "clivant"
+        elif e["breadth"] >= wide:
+            tag = "transversal"
+        elif e["breadth"] >= 1:
+            tag = "spécifique à un groupe"
+        else:
+            tag = "peu partagé"
+        assert ranking.at[issue, "tag"] == tag
+        # the pair: widest pair whose Fisher test stays significant after Holm
+        pairs = list(combinations(range(len(e["s"])), 2))
+        p = [
+            fisher_exact([[e["s"][a], e["n"][a] - e["s"][a]], [e["s"][b], e["n"][b] - e["s"][b]]])[
+                1
+            ]
+            for a, b in pairs
+        ]
+        order = np.argsort(p)
+        holm = np.empty(len(p))
+        running = 0.0
+        for k, i in enumerate(order):
+            running = max(running, min(1.0, (len(p) - k) * p[i]))
+            holm[i] = running
+        kept = [
+            (abs(e["s"][a] / e["n"][a] - e["s"][b] / e["n"][b]), a, b)
+            for (a, b), q in zip(pairs, holm)
+            if q < st.divergence_alpha
+        ]
+        names = {
+            "association": "Association ou structure de l'ESS",
+            "collectivite": "Commune ou intercommunalité",
+            "cooperative": "Coopérative",
+            "entreprise": "Entreprise, artisan ou commerce",
+        }
+        if significant and kept:
+            _, a, b = max(kept)
+            hi, lo = (a, b) if e["s"][a] / e["n"][a] > e["s"][b] / e["n"][b] else (b, a)
+            assert got["between"] == f"{names[e['types'][hi]]} > {names[e['types'][lo]]}"
+        else:
+            assert got["between"] == ""
+    # the order: breadth, type mean, support, answers (all decreasing)
+    by_hand = sorted(
+        expected,
+        key=lambda i: (
+            -expected[i]["breadth"],
+            -expected[i]["mean"],
+            -expected[i]["support"],
+            -expected[i]["answers"],
+        ),
+    )
+    assert d.issue_ranking["issue_id"].tolist() == by_hand
