@@ -84,11 +84,14 @@ def test_example_tags_tests_and_order_recomputed(example_diag):
     div = d.divergence.set_index("issue_id")
     ranking = d.issue_ranking.set_index("issue_id")
     wide = max(2, math.ceil(st.transversal_share * len(compared)))
+    published = div.loc[issues, "p_value"].astype(float).tolist()
+    published_adj = dict(zip(issues, _bh(published)))
     for issue, e in expected.items():
         got = div.loc[issue]
-        assert got["p_value"] == pytest.approx(e["p"], abs=0.006)  # Monte-Carlo, 9 999 draws
-        if e["p"] > 0.001:
-            assert got["p_adjusted"] == pytest.approx(adj[issue], rel=0.1, abs=0.006)
+        # Monte-Carlo: up to 9 999 draws, or until 100 tables as rare (relative error ~ 10 %)
+        assert got["p_value"] == pytest.approx(e["p"], rel=0.35, abs=0.006)
+        # Benjamini–Hochberg by hand on the published p-values gives the adjusted ones
+        assert got["p_adjusted"] == pytest.approx(published_adj[issue])
         significant = adj[issue] < st.divergence_alpha
         assert bool(got["significant"]) == significant
         assert got["gap"] == pytest.approx(e["gap"])

@@ -164,7 +164,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "gap_ci_low": F,  # Newcombe's 95 % interval of that gap
         "gap_ci_high": F,
         "test": S,  # Fisher-Freeman-Halton on the type × supports table, or "aucun"
-        "p_value": F,  # exact (two types) or Monte-Carlo (9 999 draws, fixed seed)
+        "p_value": F,  # exact (two types) or Monte-Carlo (≤ 9 999 draws, seeded, sequential stop)
         "p_adjusted": F,  # Benjamini-Hochberg over the tested issues
         "significant": B,  # p_adjusted < divergence_alpha
         "effect_size": F,  # Cramér's V of the type × supports table

@@ -114,7 +114,8 @@ _WORKBOOK = {
             "quatre critères suivent l'ordre de leurs identifiants.",
             "Profils : « clivant » quand l'écart de soutien entre types comparés atteint "
             "{gap:.0f} points et que le test de Fisher-Freeman-Halton sur le tableau type × "
-            "soutien (exact pour deux types, Monte-Carlo à 9 999 tirages à graine fixe au-delà) "
+            "soutien (exact pour deux types ; au-delà, Monte-Carlo à graine fixe, 9 999 tirages au "
+            "plus, arrêt dès 100 tables aussi rares que celle observée, selon Besag et Clifford) "
             "est significatif au seuil de {alpha} après correction de Benjamini-Hochberg sur "
             "les enjeux ; la paire « X > Y » nommée est la plus écartée des comparaisons deux à "
             "deux (test exact de Fisher, correction de Holm) restées significatives. Sinon "
@@ -159,7 +160,8 @@ _WORKBOOK = {
             "order of their identifiers.",
             "Profiles: “divisive” when the support gap between compared types reaches {gap:.0f} "
             "points and the Fisher-Freeman-Halton test of the type × support table (exact for "
-            "two types, Monte Carlo with 9,999 draws and a fixed seed beyond) is significant at "
+            "two types; beyond, Monte Carlo with a fixed seed, at most 9,999 draws, stopped after "
+            "100 tables as rare as the one seen, after Besag and Clifford) is significant at "
             "{alpha} after Benjamini-Hochberg correction over the issues; the pair “X > Y” "
             "named is the widest of the pairwise comparisons (Fisher exact test, Holm "
             "correction) that stay significant. Otherwise “cross-cutting” when at least {wide} "
