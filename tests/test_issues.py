@@ -38,19 +38,20 @@ def test_support_interval_breadth_and_type_weighting():
     rows += [("c0", "c", "x", 5), ("c1", "c", "x", 5)]
     out = rank_issues(_responses(rows), Settings(min_group_size=5, support_threshold=0.3))
     r = out.iloc[0]
-    assert r["respondents"] == 13
-    assert r["support"] == pytest.approx(10 / 13)
-    # Wilson interval computed by hand for 10/13 at 95 %
-    z, n, p = 1.959963984540054, 13, 10 / 13
+    # c is below the minimum size: hidden, and out of the totals too (else 13 answers and
+    # 10 supporters minus the shown cells, 6 and 3 + 5, would give c's 2 of 2)
+    assert r["respondents"] == 11
+    assert r["support"] == pytest.approx(8 / 11)
+    # Wilson interval computed by hand for 8/11 at 95 %
+    z, n, p = 1.959963984540054, 11, 8 / 11
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     assert r["support_ci_low"] == pytest.approx(centre - half)
     assert r["support_ci_high"] == pytest.approx(centre + half)
-    # c is below the minimum size: it counts in the overall share, not in the type mean
     assert r["support_by_type_mean"] == pytest.approx((0.5 + 1.0) / 2)
     # a shares the issue only if the Wilson lower bound of 3/6 reaches 30 %: it is 18.8 %
     assert r["breadth"] == 1 and r["min_support"] == pytest.approx(0.5)
-    # median of all 13 answers: 2,2,2,4,4,4,4,4,5,5,5,5,5 -> the 7th, 4
+    # median of the 11 shown answers: 2,2,2,4,4,4,4,4,5,5,5 -> the 6th, 4
     assert r["intensity"] == 4
     # 50-point gap, but Fisher's exact test of 3/6 vs 5/5 gives p = 0.18: not divisive
     assert r["tag"] == "spécifique à un groupe"
@@ -226,15 +227,23 @@ def test_breadth_counts_types_by_the_wilson_lower_bound_over_a_fixed_set():
     assert set(out["tag"]) == {"spécifique à un groupe"}
 
 
-def test_no_alphabetical_fallback_without_comparable_types():
-    # every type is below the minimum size: ranked by support, then by answers
-    rows = [(f"a{i}", "a", "z_all", 5) for i in range(3)]
-    rows += [(f"a{i}", "a", "a_none", 1) for i in range(3)]
-    rows += [(f"a{i}", "a", "m_half", 5 if i < 2 else 1) for i in range(3)]
-    rows += [(f"b{i}", "b", "m_more", 5 if i < 1 else 1) for i in range(4)]
-    rows += [(f"a{i}", "a", "m_more", 5) for i in range(1)]
+def test_ties_broken_by_support_then_answers_not_by_name():
+    # a (6 actors) is the only compared type; b (2 actors) is hidden everywhere
+    rows = [(f"a{i}", "a", "p_five", 5) for i in range(5)]  # 5 of 5
+    rows += [(f"a{i}", "a", "q_six", 5) for i in range(6)]  # 6 of 6: same breadth and mean
+    rows += [(f"b{i}", "b", q, 1) for i in range(2) for q in ("p_five", "q_six")]
     out = rank_issues(_responses(rows), Settings(min_group_size=5))
-    assert out["issue_id"].tolist() == ["z_all", "m_half", "m_more", "a_none"]
+    assert out["issue_id"].tolist() == ["q_six", "p_five"]  # more answers first
+    assert out["support"].tolist() == [1.0, 1.0] and out["respondents"].tolist() == [6, 5]
+
+
+def test_nothing_published_when_no_type_is_comparable():
+    rows = [(f"a{i}", "a", q, 5 if q == "z" else 1) for i in range(3) for q in "az"]
+    out = rank_issues(_responses(rows), Settings(min_group_size=5))
+    assert out["support"].isna().all() and (out["respondents"] == 0).all()
+    assert set(out["reason"]) == {
+        "aucun type d'acteurs n'atteint la taille minimale pour être comparé"
+    }
 
 
 def test_top_five_stability_is_the_ranking_of_resampled_respondents():

@@ -86,6 +86,30 @@ def ranking_columns(s, n, qualify, settings: Settings) -> dict:
     }
 
 
+def median_level(counts: np.ndarray) -> float:
+    """Median of levels 1..k given how many answers each level has (the mean of the two
+    middle answers when their number is even); NaN without answers."""
+    total = int(counts.sum())
+    if not total:
+        return float("nan")
+    cum = np.cumsum(counts)
+    lo = int(np.searchsorted(cum, (total - 1) // 2, side="right")) + 1
+    hi = int(np.searchsorted(cum, total // 2, side="right")) + 1
+    return (lo + hi) / 2
+
+
+def consensus_level(counts: np.ndarray) -> float:
+    """Tastle–Wierman consensus from the answers per level 1..k (see `issues.consensus`)."""
+    total = counts.sum()
+    k = len(counts)
+    if not total or k < 2:
+        return float("nan")
+    x = np.arange(1, k + 1)[counts > 0]
+    p = counts[counts > 0] / total
+    mu = float((p * x).sum())
+    return float(1 + (p * np.log2(1 - np.abs(x - mu) / (k - 1))).sum())
+
+
 def ranking_order(breadth, type_mean, support, respondents, issue_ids) -> np.ndarray:
     """Positions of the issues from first to last: breadth, then mean support by type, then
     overall support, then number of answers (all decreasing; a missing mean comes last);

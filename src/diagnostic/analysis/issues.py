@@ -15,7 +15,6 @@ from diagnostic.analysis._codes import (
     first_by_code,
     kept_rows,
     key_codes,
-    level_codes,
 )
 from diagnostic.i18n import label, text
 from diagnostic.schemas import conform, validate
@@ -302,7 +301,6 @@ def rank_issues(
     issues, kinds, n_ti, s_ti, actors = issue_cells(responses)
     rows = issues.get_indexer(per.index)
     n_ti, s_ti = n_ti[rows], s_ti[rows]
-    consensus, intensity = _level_summary(responses, per)
     k = per["levels"].fillna(0).astype(int).to_numpy()
     return ranking_table(
         per.index.astype(object).to_numpy(),
@@ -312,12 +310,25 @@ def rank_issues(
         n_ti,
         s_ti,
         actors,
-        intensity,
-        consensus,
+        _level_cells(responses, issues, kinds, int(k.max(initial=0)))[rows],
         k,
         settings,
         type_labels,
     )
+
+
+def _level_cells(responses: pd.DataFrame, issues: pd.Index, kinds: pd.Index, top: int):
+    """Answers per issue × type × level slot (slot 0: no level, multi-select), on codes."""
+    kind, _ = key_codes(responses["actor_type"])
+    issue, _ = key_codes(responses["issue_id"])
+    known = (kind >= 0) & (issue >= 0)
+    level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
+    slot = np.where(np.isnan(level), 0, level).astype(np.intp)
+    size = (len(issues), len(kinds), top + 1)
+    cell = np.ravel_multi_index(
+        (kept_rows(issue, known), kept_rows(kind, known), kept_rows(slot, known)), size
+    )
+    return np.bincount(cell, minlength=int(np.prod(size))).reshape(size)
 
 
 def ranking_table(
@@ -328,19 +339,35 @@ def ranking_table(
     n_ti,
     s_ti,
     actors_by_type,
-    intensity,
-    consensus,
+    level_counts,
     k,
     settings: Settings,
     type_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The `issue_ranking` table from counts (shared by `rank_issues` and the tallies)."""
+    """The `issue_ranking` table from counts (shared by `rank_issues` and the tallies).
+
+    `level_counts` counts the answers per issue × type × level slot (0: no level). Totals
+    (respondents, support and its interval, median importance, consensus) count the shown
+    cells only, so that no hidden group can be found by subtracting the shown cells from
+    them.
+    """
     qualify = contrasts.qualifying(actors_by_type, settings)
     cols = contrasts.ranking_columns(s_ti, n_ti, qualify, settings)
     tests = contrasts.type_contrasts(s_ti, n_ti, qualify, settings)
     tag = contrasts.tags(cols, tests, settings)
-    n, s = n_ti.sum(axis=1), s_ti.sum(axis=1)
-    low, high = proportion_confint(s, n, alpha=0.05, method="wilson")
+    show = contrasts.shown(n_ti, qualify, settings)
+    n, s = np.where(show, n_ti, 0).sum(axis=1), np.where(show, s_ti, 0).sum(axis=1)
+    low, high = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    seen = n > 0
+    if seen.any():
+        low[seen], high[seen] = proportion_confint(s[seen], n[seen], alpha=0.05, method="wilson")
+    levels = (np.asarray(level_counts) * show[:, :, None]).sum(axis=1)
+    intensity = np.array(
+        [contrasts.median_level(c[1 : kk + 1]) if kk else np.nan for c, kk in zip(levels, k)]
+    )
+    consensus = np.array(
+        [contrasts.consensus_level(c[1 : kk + 1]) if kk else np.nan for c, kk in zip(levels, k)]
+    )
     names = type_labels or {}
     named = np.array([names.get(t, t) for t in types], dtype=object)
     language = settings.language
@@ -371,7 +398,7 @@ def ranking_table(
             "label": labels,
             "theme": themes,
             "respondents": n,
-            "support": s / n,
+            "support": np.where(seen, s / np.maximum(n, 1), np.nan),
             "support_ci_low": low,
             "support_ci_high": high,
             "support_by_type_mean": cols["type_mean"],
@@ -389,45 +416,6 @@ def ranking_table(
     out = out.iloc[order]
     out["rank"] = range(1, len(out) + 1)
     return conform(out, "issue_ranking")
-
-
-def _level_summary(responses: pd.DataFrame, per: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Per issue of `per`: the Tastle–Wierman consensus of the Likert levels and the
-    median level of all the answers, supporters or not (NaN for issues without levels).
-
-    Both come from one count of (issue, level, supports) on integer codes, instead of a
-    crosstab and a groupby median over millions of rows.
-    """
-    consensus, intensity = np.full(len(per), np.nan), np.full(len(per), np.nan)
-    level = responses["level"].to_numpy(dtype=float, na_value=np.nan)
-    issue, issues = key_codes(responses["issue_id"])
-    rated = ~np.isnan(level) & (issue >= 0)
-    if not rated.any():
-        return consensus, intensity
-    level_code, x = level_codes(kept_rows(level, rated))
-    supports = kept_rows(responses["supports"].to_numpy(dtype=bool), rated)
-    cells = np.bincount(
-        (kept_rows(issue, rated) * len(x) + level_code) * 2 + supports,
-        minlength=len(issues) * len(x) * 2,
-    ).reshape(len(issues), len(x), 2)
-    cells = cells[issues.get_indexer(per.index)]
-    counts = cells.sum(axis=2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = counts / counts.sum(axis=1)[:, None]
-    k = per["levels"].astype(float).to_numpy()
-    mu = np.nansum(p * x, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(
-            p > 0, p * np.log2(1 - np.abs(x[None, :] - mu[:, None]) / (k[:, None] - 1)), 0.0
-        )
-    valid = (k >= 2) & (np.nansum(p, axis=1) > 0)
-    consensus[valid] = 1 + np.nansum(term, axis=1)[valid]
-    # median of every substantive answer's level: the middle one, or the mean of the middle two
-    n, below = counts.sum(axis=1), counts.cumsum(axis=1)
-    low = (below > ((n - 1) // 2)[:, None]).argmax(axis=1)
-    high = (below > (n // 2)[:, None]).argmax(axis=1)
-    intensity[n > 0] = ((x[low] + x[high]) / 2)[n > 0]
-    return consensus, intensity
 
 
 def _reason(

@@ -113,13 +113,6 @@ class IssueTally:
             actors = by_theme[place][:, kinds].sum(axis=0)
         else:
             actors = self.actors[place][:, kinds].sum(axis=0)
-        intensity, cons = np.full(len(present), np.nan), np.full(len(present), np.nan)
-        for j, i in enumerate(present):
-            k = int(ks[i])
-            if k:
-                level_counts = c[:, i, 1:, :].sum(axis=(0, 2))
-                intensity[j] = _median(level_counts)
-                cons[j] = _consensus(level_counts[:k])
         return ranking_table(
             issues[present],
             labels[present],
@@ -128,34 +121,10 @@ class IssueTally:
             n_ti[present],
             s_ti[present],
             actors,
-            intensity,
-            cons,
+            np.moveaxis(c[:, present].sum(axis=3), 0, 1),  # issue × type × level slot
             ks[present],
             st,
         )
-
-
-def _median(counts: np.ndarray) -> float:
-    """Median of levels 1..k given how many answers each level has."""
-    total = int(counts.sum())
-    if not total:
-        return float("nan")
-    cum = np.cumsum(counts)
-    lo = int(np.searchsorted(cum, (total - 1) // 2, side="right")) + 1
-    hi = int(np.searchsorted(cum, total // 2, side="right")) + 1
-    return (lo + hi) / 2
-
-
-def _consensus(counts: np.ndarray) -> float:
-    """Tastle–Wierman consensus from the answers per level 1..k (see `issues.consensus`)."""
-    total = counts.sum()
-    k = len(counts)
-    if not total or k < 2:
-        return float("nan")
-    x = np.arange(1, k + 1)[counts > 0]
-    p = counts[counts > 0] / total
-    mu = float((p * x).sum())
-    return float(1 + (p * np.log2(1 - np.abs(x - mu) / (k - 1))).sum())
 
 
 @dataclass(frozen=True)

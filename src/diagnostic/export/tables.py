@@ -19,6 +19,7 @@ TABLES = (
     "anomalies",
     "regard_croise",
     "question_map",
+    "divergence",
 )
 
 

@@ -101,10 +101,12 @@ _WORKBOOK = {
             "à 95 %. Chaque pourcentage a sa propre base : colonne « Répondants » du "
             "classement, « n= » des en-têtes des convergences.",
             "Types comparés : les types d'acteurs d'au moins {n} acteurs répondants, les mêmes "
-            "pour tous les enjeux ({types}). Les types plus petits ne pèsent pas dans les "
-            "comparaisons ni dans le soutien moyen par type (poids nul), mais comptent dans le "
-            "soutien global ; une cellule type × enjeu de moins de {n} réponses n'est ni "
-            "affichée ni comparée. Aucune pondération : chaque acteur répondant compte pour un.",
+            "pour tous les enjeux ({types}). Une cellule type × enjeu de moins de {n} réponses "
+            "n'est ni affichée ni comparée. Les types plus petits et ces cellules sont exclus de "
+            "tout (poids nul) : comparaisons, soutien moyen par type, mais aussi totaux "
+            "(répondants, soutien global, importance médiane, consensus), pour qu'aucun petit "
+            "groupe ne se déduise en retranchant les cellules affichées des totaux. Aucune "
+            "pondération : chaque acteur répondant compte pour un.",
             "Un type « partage » un enjeu quand la borne basse de l'intervalle de Wilson à 95 % "
             "de son soutien atteint {threshold:.0f} % (et non l'estimation seule : 2 réponses "
             "sur 5 ne suffisent pas). Soutien moyen par type : moyenne simple des cellules "
@@ -147,10 +149,12 @@ _WORKBOOK = {
             "interval. Each percentage has its own base: “Respondents” column of the ranking, "
             "“n=” in the headers of the convergence sheet.",
             "Compared types: actor types with at least {n} responding actors, the same for "
-            "every issue ({types}). Smaller types weigh nothing in the comparisons and in the "
-            "mean support by type, but count in the overall support; a type × issue cell of "
-            "fewer than {n} answers is neither shown nor compared. No weighting: each "
-            "responding actor counts once.",
+            "every issue ({types}). A type × issue cell of fewer than {n} answers is neither "
+            "shown nor compared. Smaller types and such cells are left out of everything "
+            "(zero weight): comparisons, mean support by type, and the totals too "
+            "(respondents, overall support, median importance, consensus), so that no small "
+            "group can be found by subtracting the shown cells from the totals. No weighting: "
+            "each responding actor counts once.",
             "A type “shares” an issue when the lower bound of the Wilson 95% interval of its "
             "support reaches {threshold:.0f}% (not the estimate alone: 2 answers out of 5 are "
             "not enough). Mean support by type: plain mean of the shown cells of the compared "
