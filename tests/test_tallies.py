@@ -68,3 +68,12 @@ def test_tally_matches_rank_issues_on_any_answers(rows):
     )
     s = Settings(min_group_size=2)
     assert_frame_equal(tally_responses(responses, actors, s).rank(), rank_issues(responses, s))
+
+
+def test_a_commune_with_one_respondent_shows_no_percentage(example_diag):
+    tally = tally_responses(example_diag.responses, example_diag.actors, example_diag.settings)
+    per_commune = example_diag.actors["commune_code"].value_counts()
+    lonely = per_commune.index[per_commune == 1][0]
+    ranking = tally.rank(commune=lonely)
+    assert len(ranking) and ranking["support"].isna().all()
+    assert (ranking["respondents"] == 0).all()

@@ -119,8 +119,8 @@ def _label(labels: dict | None, value) -> str:
 
 
 def _pct(values) -> list[str]:
-    """« 20 % », « −10 % » (a true minus sign, no « -0 % »)."""
-    return [f"{round(v * 100) + 0:.0f} %".replace("-", "\u2212") for v in values]
+    """« 20 % », « −10 % » (a true minus sign, no « -0 % »); nothing for a hidden value."""
+    return ["" if v != v else f"{round(v * 100) + 0:.0f} %".replace("-", "\u2212") for v in values]
 
 
 def _pct_ticks(ticks, absolute: bool = False) -> dict:
