@@ -47,7 +47,8 @@ def find_divergences(
     The compared cells are those of the ranking (`diagnostic.analysis.contrasts`): types
     with at least `min_group_size` actors, cells with at least `min_group_size` answers.
     The test is on the quantity shown, top-box support: Fisher–Freeman–Halton on the
-    type × supports table (exact for two types, Monte-Carlo with a fixed seed beyond),
+    type × supports table (exact for two types, seeded Monte-Carlo with a sequential stop
+    beyond),
     Benjamini–Hochberg across issues. The gap is that of the most and least supportive
     types, with Newcombe's interval; `between` names the widest pair whose pairwise Fisher
     test stays significant after Holm's correction, only for a significant issue.
