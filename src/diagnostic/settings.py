@@ -109,7 +109,7 @@ class Settings:
     geo_half_distance_km: float = 10.0
     max_candidates: int = 10
     reciprocal_bonus: float = 0.1
-    max_exhaustive_pairs: int = 2_000_000
+    max_exhaustive_pairs: int = 250_000
     network_min_actors: int = 30
     network_max_actors: int = 3000
     network_alpha: float = 0.05

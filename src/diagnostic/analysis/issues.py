@@ -255,9 +255,11 @@ def issue_cells(
     n = np.bincount(cell, minlength=size).reshape(len(issues), len(kinds))
     supports = kept_rows(responses["supports"].to_numpy(dtype=bool), known)
     s = np.bincount(cell, weights=supports, minlength=size).reshape(n.shape).astype(np.int64)
-    actor, _ = key_codes(responses["actor_id"].astype(object).astype(str))
-    pairs = np.unique(np.stack([kept_rows(kind, known), kept_rows(actor, known)]), axis=1)
-    actors = np.bincount(pairs[0], minlength=len(kinds)) if pairs.size else np.zeros(len(kinds))
+    actor, actor_ids = key_codes(responses["actor_id"])
+    both = known & (actor >= 0)
+    seen = np.zeros(len(actor_ids) * len(kinds), dtype=bool)  # distinct (actor, type)
+    seen[kept_rows(actor, both) * len(kinds) + kept_rows(kind, both)] = True
+    actors = seen.reshape(len(actor_ids), len(kinds)).sum(axis=0)
     return issues, kinds, n, s, actors.astype(np.int64)
 
 
@@ -479,7 +481,7 @@ def top_stability(
     columns = ["issue_id", "label", "rank", "stays"]
     if responses.empty:
         return pd.DataFrame(columns=columns)
-    actor, actor_ids = key_codes(responses["actor_id"].astype(object).astype(str))
+    actor, actor_ids = key_codes(responses["actor_id"])
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
     keep = (actor >= 0) & (kind >= 0) & (issue >= 0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from diagnostic.analysis._codes import key_codes
 from diagnostic.analysis.issues import ranking_table
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
@@ -196,13 +197,26 @@ def tally_responses(
     flat = np.ravel_multi_index((ci, ti, ii, level, sup), shape) if len(responses) else []
     counts = np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape)
     theme_values, hi = _codes(responses["theme"])
-    who = pd.DataFrame({"c": ci, "t": ti, "h": hi, "a": responses["actor_id"].astype(str)})
-    firsts = who.drop_duplicates(["c", "t", "a"])
-    actors = np.zeros((len(communes), len(types)), dtype=np.int64)
-    np.add.at(actors, (firsts["c"].to_numpy(), firsts["t"].to_numpy()), 1)
-    firsts = who.drop_duplicates(["c", "t", "h", "a"])
-    by_theme = np.zeros((len(communes), len(types), len(theme_values)), dtype=np.int64)
-    np.add.at(by_theme, (firsts["c"].to_numpy(), firsts["t"].to_numpy(), firsts["h"].to_numpy()), 1)
+    # distinct actors per commune × type (and per theme): each actor has one commune and type
+    actor, actor_ids = key_codes(responses["actor_id"])
+    known = actor >= 0
+    commune_of = np.zeros(len(actor_ids), dtype=np.intp)
+    type_of = np.zeros(len(actor_ids), dtype=np.intp)
+    commune_of[actor[known]], type_of[actor[known]] = ci[known], ti[known]
+    present = np.zeros(len(actor_ids), dtype=bool)
+    present[actor[known]] = True
+    place = commune_of * len(types) + type_of
+    actors = np.bincount(place[present], minlength=len(communes) * len(types))
+    actors = actors.reshape(len(communes), len(types))
+    answered = np.zeros((len(actor_ids), len(theme_values)), dtype=bool)
+    answered[actor[known], hi[known]] = True
+    by_theme = np.stack(
+        [
+            np.bincount(place[answered[:, h]], minlength=len(communes) * len(types))
+            for h in range(len(theme_values))
+        ],
+        axis=-1,
+    ).reshape(len(communes), len(types), len(theme_values))
     epci_of = pd.Series(_objects(epci), index=commune.fillna(NO_PLACE).to_numpy())
     epci_of = epci_of[~epci_of.index.duplicated()]
     return IssueTally(
