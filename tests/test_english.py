@@ -152,7 +152,8 @@ def test_no_french_left_in_titles_and_headers(english_book, sheet):
 
 def test_english_reason_with_its_numbers(english, english_book):
     row = english.issue_ranking.set_index("issue_id").loc["enjeu_sante"]
-    assert (row["rank"], row["tag"]) == (3, "divisive")
+    # the table holds the code; the workbook puts it in English
+    assert (row["rank"], row["tag"]) == (3, "clivant")
     assert row["reason"] == (
         "cited by 2 of 4 actor types (min 42%), median importance 4/5; significant gap of 43 "
         "points between Association or social economy and Business, craft or shop"
@@ -178,6 +179,10 @@ def test_english_explanations_in_the_tables(english, english_out):
 
 
 def test_english_cross_check_swot_and_workshop(english):
+    # the tables hold codes (the French words); the outputs put them in English
+    from diagnostic.export.localized import localized
+
+    english = localized(english)
     assert dict(zip(english.regard_croise["issue_id"], english.regard_croise["quadrant"])) == {
         "enjeu_emploi": "perceived, not measured",
         "enjeu_logement": "not a priority",
@@ -299,3 +304,25 @@ def test_lookup_falls_back_to_french():
     )
     assert label("sous-estimé", "en") == "underrated" and code("underrated") == "sous-estimé"
     assert label("validé", "fr") == "validé" and code("validated") == "validé"
+
+
+def test_tables_hold_codes_and_the_outputs_words(english, english_out):
+    # the same run in English: codes in the Diagnostic's tables, English in the CSV tables
+    assert set(english.issue_ranking["tag"]) <= {
+        "transversal",
+        "spécifique à un groupe",
+        "clivant",
+        "peu partagé",
+    }
+    assert set(english.afom["category"]) == {"atouts", "faiblesses", "opportunités", "menaces"}
+    csv = pd.read_csv(english_out / "tables" / "issue_ranking.csv")
+    shown = dict(zip(csv["issue_id"], csv["tag"]))
+    words = {
+        "transversal": "cross-cutting",
+        "spécifique à un groupe": "specific to one group",
+        "clivant": "divisive",
+        "peu partagé": "little shared",
+    }
+    assert shown == {
+        i: words[t] for i, t in zip(english.issue_ranking["issue_id"], english.issue_ranking["tag"])
+    }

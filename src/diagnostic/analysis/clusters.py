@@ -75,7 +75,7 @@ def _issue_groups(
         mix = sorted(((int(n), t) for t, n in zip(type_names, counts) if n), key=lambda x: -x[0])
         rows.append(
             {
-                "method": label(ISSUE_METHOD, settings.language),
+                "method": ISSUE_METHOD,
                 "issues": " ; ".join(sorted(group_issues)),
                 "actors": " ; ".join(actors[inside]),
                 "size": size,

@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from diagnostic._io.text import fold
-from diagnostic.i18n import label, text
+from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
@@ -443,8 +443,6 @@ def match_needs_offers(
         else pd.DataFrame()
     )
     frame["status"] = STATUS_DEFAULT
-    if "flags" in frame and language != "fr":
-        frame["flags"] = frame["flags"].map(lambda f: label(f, language))
     return conform(frame, "opportunities")
 
 

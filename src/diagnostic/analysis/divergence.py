@@ -12,7 +12,7 @@ from statsmodels.stats.proportion import proportion_confint
 from diagnostic.analysis import contrasts
 from diagnostic.analysis._codes import first_by_code, key_codes
 from diagnostic.analysis.issues import group_matrix, issue_cells
-from diagnostic.i18n import label, text
+from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
@@ -78,7 +78,7 @@ def find_divergences(
         row = {
             "issue_id": issue_id,
             "label": label_of[issue_id],
-            "test": label(NO_TEST, settings.language),
+            "test": NO_TEST,
             "significant": False,
             "types": len(cols),
             "respondents": int(n[i, cols].sum()),

@@ -16,7 +16,7 @@ from diagnostic.analysis._codes import (
     kept_rows,
     key_codes,
 )
-from diagnostic.i18n import label, text
+from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
@@ -408,7 +408,7 @@ def ranking_table(
             "min_support": cols["min_support"],
             "intensity": intensity,
             "consensus": consensus,
-            "tag": [label(t, language) for t in tag],
+            "tag": list(tag),
             "reason": reasons,
         }
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from diagnostic.analysis.issues import DIVISIVE, TRANSVERSAL
-from diagnostic.i18n import decimal, label, signed_percent, text
+from diagnostic.i18n import decimal, signed_percent, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings
 
@@ -144,10 +144,7 @@ def regard_croise(
     out["perceived"] = out["support"] >= settings.priority_threshold
     out["objective"] = out["gap"].astype(float) >= settings.gap_threshold
     out["quadrant"] = [
-        label(
-            (CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY),
-            settings.language,
-        )
+        (CONFIRMED if o else PERCEIVED_ONLY) if p else (UNDERRATED if o else NOT_PRIORITY)
         for p, o in zip(out["perceived"], out["objective"])
     ]
     return conform(out.sort_values("issue_id"), "regard_croise")
@@ -178,7 +175,7 @@ def afom(
     labels = category_labels or {}
     rows = []
     say = lambda key, **values: text(key, language, **values)  # noqa: E731
-    is_ = lambda value, code: value == label(code, language)  # noqa: E731
+    is_ = lambda value, code: value == code  # noqa: E731  (tables hold codes)
 
     def add(category, item, source, evidence):
         rows.append({"category": category, "item": item, "source": source, "evidence": evidence})
@@ -232,7 +229,7 @@ def afom(
                 say("afom.shared_need", n=n),
             )
     if shared is not None:
-        for r in shared[shared["trend"] == label("gagne du terrain", language)].itertuples():
+        for r in shared[shared["trend"] == "gagne du terrain"].itertuples():
             add(
                 "opportunités",
                 say("afom.momentum", label=r.label),
@@ -242,8 +239,4 @@ def afom(
     order = {c: i for i, c in enumerate(["atouts", "faiblesses", "opportunités", "menaces"])}
     out = pd.DataFrame(rows, columns=["category", "item", "source", "evidence"])
     out = out.iloc[sorted(range(len(out)), key=lambda i: order[out["category"].iloc[i]])]
-    out = out.assign(
-        category=out["category"].map(lambda c: label(c, language)),
-        source=out["source"].map(lambda s: label(s, language)),
-    )
     return conform(out, "afom")

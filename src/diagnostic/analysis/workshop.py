@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 from diagnostic._io.text import fold
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.errors import DiagnosticError
-from diagnostic.i18n import label, text
+from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 
 #: Template headers (French) -> `votes` columns.
@@ -304,14 +304,13 @@ def read_votes(path, item_ids=None) -> Votes:
     return Votes(conform(votes, "votes"), log.frame(), account)
 
 
-def shared_priorities(
-    issue_ranking: pd.DataFrame, votes: pd.DataFrame, language: str = "fr"
-) -> pd.DataFrame:
+def shared_priorities(issue_ranking: pd.DataFrame, votes: pd.DataFrame) -> pd.DataFrame:
     """Survey ranking against workshop votes, each participant's dots normalised to 1.
 
     An issue's workshop share is the mean, over participants who voted, of the share of
     their dots it received; `shift` = survey rank − workshop rank (positive: gained ground);
-    `trend` in `language` (« gagne du terrain », "gaining ground"…).
+    `trend` is a code (« gagne du terrain », « perd du terrain », « stable »), put in words at
+    the edge (`diagnostic.i18n.localize`).
 
     Returns
     -------
@@ -334,22 +333,20 @@ def shared_priorities(
     out["participants"] = out["participants"].fillna(0)
     out["workshop_rank"] = _vote_rank(out["workshop_share"])
     out["shift"] = out["survey_rank"].astype(int) - out["workshop_rank"].astype(int)
-    out["trend"] = [
-        label(GAINED if s > 0 else LOST if s < 0 else STABLE, language) for s in out["shift"]
-    ]
+    out["trend"] = [GAINED if s > 0 else LOST if s < 0 else STABLE for s in out["shift"]]
     out = out.sort_values(["workshop_rank", "survey_rank", "issue_id"])
     return conform(out, "shared_priorities")
 
 
 def compare_rankings(shared: pd.DataFrame, language: str = "fr") -> RankComparison:
-    """Spearman correlation of survey and workshop ranks, with what moved, in `language`
-    (that of `shared`'s trends)."""
+    """Spearman correlation of survey and workshop ranks, with what moved, said in
+    `language`."""
     n = len(shared)
     if n < 3:
         return RankComparison(float("nan"), float("nan"), n, text("ranks.few", language))
     rho, p = spearmanr(shared["survey_rank"].astype(float), shared["workshop_rank"].astype(float))
-    up = shared.loc[shared["trend"] == label(GAINED, language), "label"].tolist()
-    down = shared.loc[shared["trend"] == label(LOST, language), "label"].tolist()
+    up = shared.loc[shared["trend"] == GAINED, "label"].tolist()
+    down = shared.loc[shared["trend"] == LOST, "label"].tolist()
     out = text("ranks.spearman", language, rho=rho, n=n)
     out = out if language == "en" else out.replace(".", ",")
     if up:

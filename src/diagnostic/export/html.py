@@ -11,6 +11,7 @@ import pandas as pd
 from diagnostic._io.atomic import write_text
 from diagnostic.analysis.cooperation import kind_labels
 from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.export.localized import localized
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
 from diagnostic.export.workbook import method_notes
 from diagnostic.i18n import day, decimal, label, percent, text
@@ -188,6 +189,7 @@ def to_html(diag, path) -> Path:
     The sections follow the workbook's sheets; « Priorités partagées » only when a
     workshop was held. A print style sheet puts each section on its own page.
     """
+    diag = localized(diag)
     lang = diag.settings.language
     name = lambda key: sheet_name(key, lang)  # noqa: E731
     types = role_labels(diag.questions, diag.choices, "actor_type")

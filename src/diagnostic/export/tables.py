@@ -6,6 +6,7 @@ from pathlib import Path
 
 from diagnostic._io.atomic import atomic_path
 from diagnostic.export.cells import inert_frame
+from diagnostic.export.localized import localized
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = (
@@ -30,6 +31,7 @@ def to_tables(diag, folder) -> list[Path]:
     that a spreadsheet would run as a formula is made inert (see `inert`).
     """
     folder = Path(folder)
+    diag = localized(diag)
     written = []
     for name in TABLES:
         frame = getattr(diag, name)

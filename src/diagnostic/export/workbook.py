@@ -29,6 +29,7 @@ from diagnostic.export.cells import (
 )
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
+from diagnostic.export.localized import localized
 from diagnostic.export.synthesis_sheets import (
     write_afom,
     write_portrait,
@@ -58,6 +59,7 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
         Add respondents' names and contacts (a warning sheet says so). Off by default.
     """
     path = Path(path)
+    diag = localized(diag)
     lang = diag.settings.language
     base = word("base", lang, n=len(diag.actors))
     source = word("source", lang, title=diag.project.title, day=day(date.today(), lang))

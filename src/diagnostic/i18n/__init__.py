@@ -314,6 +314,34 @@ def lookup(catalogue: dict, key: str, language: str = "fr", /, **values):
     return template.format(**values) if isinstance(template, str) else template
 
 
+#: The columns of the result tables that hold codes (the French word is the code): they are
+#: put in words only at the edge (exports, plots, apps), by `localize`.
+CODED_COLUMNS = {
+    "issue_ranking": ("tag",),
+    "divergence": ("test",),
+    "clusters": ("method",),
+    "opportunities": ("flags",),
+    "shared_priorities": ("trend",),
+    "regard_croise": ("quadrant",),
+    "afom": ("category", "source"),
+}
+
+
+def localize(frame, table: str, language: str = "fr"):
+    """`frame` (a result table) with its coded columns in the words of `language`.
+
+    >>> import pandas as pd
+    >>> localize(pd.DataFrame({"tag": ["clivant"]}), "issue_ranking", "en")["tag"].tolist()
+    ['divisive']
+    """
+    columns = [c for c in CODED_COLUMNS.get(table, ()) if c in frame.columns]
+    if language == "fr" or not columns:
+        return frame
+    return frame.assign(
+        **{c: frame[c].map(lambda v: label(v, language)).astype(frame[c].dtype) for c in columns}
+    )
+
+
 def text(key: str, language: str = "fr", /, **values):
     """A sentence of the analyses (see `TEXTS`) in `language`, filled with `values`."""
     return lookup(TEXTS, key, language, **values)

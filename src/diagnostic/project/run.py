@@ -537,7 +537,7 @@ def _analysis(
     shared = None
     if project.votes:
         read = read_votes(project.votes, ranking["issue_id"])
-        shared = shared_priorities(ranking, read.votes, settings.language)
+        shared = shared_priorities(ranking, read.votes)
         out.update(
             votes=read.votes,
             shared_priorities=shared,
