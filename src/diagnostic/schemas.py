@@ -35,6 +35,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "commune_code": S,
         "epci_code": S,
         "cooperation": S,
+        # the answer to the consent question (role consent), as the form's choice value
+        "consent": S,
         "source_file": S,
         "source_row": I,
     },
@@ -133,6 +135,37 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "explanation": S,
         "status": S,
         "flags": S,
+    },
+    # cooperation projects (analysis/projects.py): codes in kind, resources (a ↔ b for a
+    # swap), actor_types (code : n), communes (codes) and issues (ids); members, needers and
+    # offerers are actor ids joined by ";"; member_names only in the collective and
+    # consultant outputs
+    "cooperation_projects": {
+        "project_id": S,
+        "title": S,
+        "kind": S,
+        "resources": S,
+        "actors": I,
+        "members": S,
+        "needers": S,
+        "offerers": S,
+        "actor_types": S,
+        "communes": S,
+        "commune_names": S,
+        "issues": S,
+        "summary": S,
+        "first_step": S,
+        "score": F,
+        "score_size": F,
+        "score_diversity": F,
+        "score_offer": F,
+        "score_nearness": F,
+        "score_issues": F,
+        "score_willingness": F,
+        "status": S,
+        "carrier": S,
+        "next_step": S,
+        "member_names": S,
     },
     "clusters": {
         "cluster_id": S,

@@ -44,6 +44,12 @@ DESCRIPTIONS = {
     "gap_threshold": "Écart statistique à partir duquel un enjeu est objectivé",
     "regard_reference": "Territoire de référence du regard croisé (EPCI, département, région "
     "ou France ; à défaut, le niveau suivant disponible)",
+    # cooperation projects
+    "max_projects": "Nombre maximal de projets de coopération proposés",
+    "max_projects_per_offerer": "Nombre maximal de projets reposant sur un même acteur qui offre",
+    "project_max_actors": "Nombre maximal d'acteurs dans un projet de coopération",
+    "project_radius_km": "Distance (km) entre communes en deçà de laquelle des acteurs peuvent "
+    "se réunir (à défaut de coordonnées : même intercommunalité)",
 }
 
 #: English description of each setting (``language = "en"``).
@@ -81,6 +87,11 @@ DESCRIPTIONS_EN = {
     "gap_threshold": "Statistical gap from which an issue is borne out by the data",
     "regard_reference": "Reference territory of the cross-check (EPCI, département, région "
     "or France; otherwise the next level available)",
+    "max_projects": "Maximum number of cooperation projects proposed",
+    "max_projects_per_offerer": "Maximum number of projects resting on one offering actor",
+    "project_max_actors": "Maximum number of actors in one cooperation project",
+    "project_radius_km": "Distance (km) between communes within which actors can meet "
+    "(without coordinates: same intercommunality)",
 }
 
 
@@ -118,6 +129,10 @@ class Settings:
     priority_threshold: float = 0.5
     gap_threshold: float = 0.1
     regard_reference: str = "département"
+    max_projects: int = 15
+    max_projects_per_offerer: int = 2
+    project_max_actors: int = 8
+    project_radius_km: float = 15.0
 
     @classmethod
     def from_mapping(cls, values: dict, *, file=None) -> Settings:

@@ -33,6 +33,7 @@ ROLE_LABELS = {
     "need": "besoin",
     "offer": "offre",
     "cooperation": "volonté de coopérer",
+    "consent": "accord pour que le nom de la structure soit montré",
     "free_text": "texte libre",
     "other": "autre",
 }

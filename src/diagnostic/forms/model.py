@@ -17,6 +17,7 @@ ROLES = (
     "need",
     "offer",
     "cooperation",
+    "consent",
     "free_text",
     "other",
 )

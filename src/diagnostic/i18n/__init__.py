@@ -130,6 +130,60 @@ TEXTS = {
         "fr": "{n} acteurs ({mix}) {what} : une mise en commun est à étudier en atelier.",
         "en": "{n} actors ({mix}) {what}: pooling is worth studying in a workshop.",
     },
+    # projects.py: cooperation projects a workshop can act on
+    "proj.more": {"fr": "{names} et {n} autre{s}", "en": "{names} and {n} other{s}"},
+    "proj.and": {"fr": " et ", "en": " and "},
+    "proj.mutualisation": {
+        "fr": "{n} acteurs ({mix}) de {where} ont besoin de « {resource} » et peuvent le "
+        "mutualiser",
+        "en": "{n} actors ({mix}) from {where} need “{resource}” and can pool it",
+    },
+    "proj.pret_don": {
+        "fr": "{offer} de {where} peu{t_vent} apporter « {resource} » à {need} qui en "
+        "{a_ont} besoin ({mix} en tout)",
+        "en": "{offer} from {where} can bring “{resource}” to {need} who need{s_} it ({mix} "
+        "in all)",
+    },
+    "proj.echange": {
+        "fr": "deux acteurs ({mix}) de {where} peuvent échanger : l'un apporte « {give} », "
+        "l'autre « {take} »",
+        "en": "two actors ({mix}) from {where} can swap: one brings “{give}”, the other “{take}”",
+    },
+    "proj.actors": {"fr": "{n} acteur{s}", "en": "{n} actor{s}"},
+    "proj.one_actor": {"fr": "un acteur", "en": "one actor"},
+    "proj.willing": {"fr": "{n} prêt{s} à coopérer", "en": "{n} ready to cooperate"},
+    "proj.maybe": {"fr": "{n} peut-être", "en": "{n} maybe"},
+    "proj.unknown": {
+        "fr": "{n} sans réponse sur la coopération",
+        "en": "{n} did not say whether they would cooperate",
+    },
+    "proj.sentence": {"fr": "{what} ; {will}.", "en": "{what}; {will}."},
+    "proj.first_step.mutualisation": {
+        "fr": "Réunir les {n} structures pour chiffrer le besoin commun de « {resource} » et "
+        "choisir celle qui portera la démarche.",
+        "en": "Bring the {n} organisations together to size their common need for "
+        "“{resource}” and choose the one that will carry it.",
+    },
+    "proj.first_step.pret_don": {
+        "fr": "Présenter {offer} {need} pour convenir des conditions (prêt, don, tarif, "
+        "calendrier) de « {resource} ».",
+        "en": "Introduce {offer} {need} to agree on the terms (loan, gift, price, "
+        "schedule) for “{resource}”.",
+    },
+    "proj.first_step.echange": {
+        "fr": "Organiser une rencontre des deux structures pour convenir de l'échange "
+        "« {give} » contre « {take} ».",
+        "en": "Arrange a meeting of the two organisations to agree on swapping “{give}” "
+        "for “{take}”.",
+    },
+    "proj.the_offerer": {"fr": "la structure qui le propose", "en": "the organisation offering it"},
+    "proj.the_offerers": {
+        "fr": "les {n} structures qui le proposent",
+        "en": "the {n} organisations offering it",
+    },
+    "proj.the_needer": {"fr": "à celle qui en a besoin", "en": "to the one that needs it"},
+    "proj.the_needers": {"fr": "aux {n} qui en ont besoin", "en": "to the {n} that need it"},
+    "proj.unknown_place": {"fr": "communes non précisées", "en": "unspecified communes"},
     # divergence.py
     "similarity": {
         "fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",

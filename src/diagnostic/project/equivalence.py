@@ -34,7 +34,16 @@ from diagnostic.schemas import conform
 
 #: Roles a questionnaire asks once: one question of each type with that role is the same
 #: question in every form. Issues, free texts, contacts… are many: matched by id or label.
-UNIQUE_ROLES = ("actor_name", "actor_type", "sector", "commune", "cooperation", "need", "offer")
+UNIQUE_ROLES = (
+    "actor_name",
+    "actor_type",
+    "sector",
+    "commune",
+    "cooperation",
+    "consent",
+    "need",
+    "offer",
+)
 #: Roles a questionnaire asks many times with one list: one id is not enough for them when
 #: their labels share no word.
 ISSUE_ROLES = ("issue", "issue_importance")

@@ -17,6 +17,7 @@ from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
 from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels
 from diagnostic.analysis.network import cooperation_graph
+from diagnostic.analysis.projects import find_projects
 from diagnostic.analysis.statuses import apply_statuses
 from diagnostic.analysis.synthesis import (
     REFERENCE_LEVELS,
@@ -300,6 +301,10 @@ class Diagnostic:
     question_map: pd.DataFrame = field(
         default_factory=lambda: conform(pd.DataFrame(), "question_map")
     )
+    # cooperation projects (issue 15): the short list a workshop acts on
+    cooperation_projects: pd.DataFrame = field(
+        default_factory=lambda: conform(pd.DataFrame(), "cooperation_projects")
+    )
 
     @property
     def settings(self) -> Settings:
@@ -445,6 +450,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             labels,
             ctx,
             indicators,
+            communes,
         )
         stages.update()
     return Diagnostic(
@@ -513,7 +519,16 @@ def _regard(project: Project, ranking, ctx, indicators):
 
 
 def _analysis(
-    project: Project, responses, needs, offers, actors, types, labels, ctx=None, indicators=None
+    project: Project,
+    responses,
+    needs,
+    offers,
+    actors,
+    types,
+    labels,
+    ctx=None,
+    indicators=None,
+    communes=None,
 ) -> dict:
     """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop,
     regard croisé."""
@@ -530,6 +545,18 @@ def _analysis(
         "divergence": find_divergences(responses, settings, types, matrix=matrix),
         "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
         "opportunities": opportunities,
+        "cooperation_projects": find_projects(
+            opportunities,
+            actors,
+            needs,
+            offers,
+            category_labels=labels,
+            type_labels=types,
+            communes=communes,
+            coordinates=coords,
+            responses=responses,
+            settings=settings,
+        ),
         "clusters": _labelled_groups(find_groups(responses, settings), types),
         "_anomalies": [],
         "_accounts": (),

@@ -428,6 +428,7 @@ def _actors(kept, ids, excel_rows, answers_to, questions, file, actor_type) -> p
         ("sector", "sector"),
         ("commune_name", "commune"),
         ("cooperation", "cooperation"),
+        ("consent", "consent"),
     ):
         out[column] = out["actor_id"].map(_first_answer(answers_to, questions, role))
     if actor_type:
