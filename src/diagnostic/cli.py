@@ -47,13 +47,22 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="exécute le diagnostic décrit par un fichier de projet")
     run.add_argument("project")
     run.add_argument("-o", "--outdir", default="out")
+    run.add_argument(
+        "--audience",
+        choices=["funder", "collective", "consultant"],
+        default="funder",
+        help="public des sorties : funder (financeurs : pseudonymes et effectifs, par "
+        "défaut), collective (noms des structures qui l'ont accepté, sans contact), "
+        "consultant (tout, contacts compris, marqué CONFIDENTIEL)",
+    )
     return p
 
 
-def _run(project_file: Path, outdir: Path) -> int:
+def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
     from diagnostic._io.atomic import check_output_folder
     from diagnostic.export import write_outputs
     from diagnostic.i18n import text
+    from diagnostic.privacy.audiences import has_consent_question, no_consent_line
     from diagnostic.project.run import read_project, run_diagnostic
 
     project = read_project(project_file)
@@ -79,7 +88,9 @@ def _run(project_file: Path, outdir: Path) -> int:
         leads=len(diag.opportunities),
         anomalies=len(diag.anomalies),
     )
-    paths = write_outputs(diag, outdir)
+    if audience == "collective" and not has_consent_question(diag.questions):
+        print(no_consent_line(project.language), file=sys.stderr)
+    paths = write_outputs(diag, outdir, audience)
     say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])
     return 0
 
@@ -250,7 +261,7 @@ def _main(args) -> int:
 
             return _run(example_project(), Path(args.outdir))
         if args.command == "run":
-            return _run(Path(args.project), Path(args.outdir))
+            return _run(Path(args.project), Path(args.outdir), args.audience)
         return _inspect(
             Path(args.file),
             args.form,

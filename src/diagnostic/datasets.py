@@ -231,6 +231,7 @@ RESOURCES = [
     ("autre", "Autre (précisez)", "Other (specify)"),
 ]
 WILLINGNESS = [("oui", "Oui", "Yes"), ("peut_etre", "Peut-être", "Maybe"), ("non", "Non", "No")]
+CONSENT = [("oui", "Oui, j'accepte", "Yes, I agree"), ("non", "Non", "No")]
 OTHER_TEXTS = [
     "Une chambre froide pour stocker nos produits",
     "Une salle pour les répétitions du soir",
@@ -448,6 +449,17 @@ def _survey_rows() -> list[list]:
             "",
             "cooperation",
         ],
+        [
+            "select_one accord",
+            "accord_nom",
+            "Acceptez-vous que le nom de votre structure soit montré aux autres participants "
+            "du diagnostic ?",
+            "Do you agree that your organisation's name be shown to the other participants "
+            "of the diagnostic?",
+            "",
+            "",
+            "consent",
+        ],
         ["text", "commentaire", "Un commentaire ?", "Any comment?", "", "", "free_text"],
         ["end_group", "", "", "", "", "", ""],
     ]
@@ -462,6 +474,7 @@ def _choice_rows() -> list[list]:
         ("importance", IMPORTANCE),
         ("ressources", RESOURCES),
         ("volonte", WILLINGNESS),
+        ("accord", CONSENT),
     ]:
         rows += [[list_name, v, fr, en] for v, fr, en in items]
     return rows
@@ -642,6 +655,22 @@ def _plant(actors: list[dict]) -> None:
         actor["commune"] = ""
 
 
+def _consent(actors: list[dict]) -> None:
+    """Who agrees to be named: drawn from a generator of its own, so that every other answer
+    of the example stays as it was; the planted cases are fixed."""
+    rng = random.Random(SEED + 15)
+    for actor in actors:
+        actor["consent"] = rng.choices(["oui", "non", ""], weights=[6, 3, 1])[0]
+    by_name = {a["name"]: a for a in actors}
+    for name, consent in (
+        ("Association Les Jardins partagés du Perche", "oui"),
+        ("Transports Perche Services", "oui"),
+        ("CUMA des Collines", "non"),
+        ("Scierie du Refus", "non"),
+    ):
+        by_name[name]["consent"] = consent
+
+
 def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], list[list]]:
     resources = [v for v, *_ in RESOURCES]
     header = [
@@ -659,7 +688,7 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
     header += ["ressources/besoins"] + [f"ressources/besoins/{r}" for r in resources]
     header += ["ressources/besoins_autre", "ressources/offres"]
     header += [f"ressources/offres/{r}" for r in resources] + ["ressources/offres_autre"]
-    header += ["cooperation/volonte", "cooperation/commentaire"] + META
+    header += ["cooperation/volonte", "cooperation/accord_nom", "cooperation/commentaire"] + META
     rows = []
     t0 = datetime(2026, 9, 7, 9, 0)
     for i, a in enumerate(actors):
@@ -687,7 +716,7 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
         row += [" ".join(a["needs"])] + [int(r in a["needs"]) for r in resources]
         row += [a.get("other_need", ""), " ".join(a["offers"])]
         row += [int(r in a["offers"]) for r in resources] + [""]
-        row += [a["willing"], a["comment"]]
+        row += [a["willing"], a.get("consent", ""), a["comment"]]
         row += [
             310_000 + i,
             uuid,
@@ -764,6 +793,7 @@ def write_example(folder: Path | None = None) -> Path:
     rng = random.Random(SEED)
     actors = _make_actors(rng, _load_communes(folder))
     _plant(actors)
+    _consent(actors)
     for actor in actors:
         if actor["commune"] and actor["commune"] not in UNRESOLVED and rng.random() < 0.3:
             actor["commune"] = _misspell(actor["commune"], rng)

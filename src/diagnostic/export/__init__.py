@@ -9,6 +9,7 @@ from diagnostic.export.html import to_html
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
 from diagnostic.export.workbook import to_workbook
+from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
 
 __all__ = [
     "opportunity_graph",
@@ -21,19 +22,25 @@ __all__ = [
 ]
 
 
-def write_outputs(diag, outdir) -> dict[str, Path]:
+def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, Path]:
     """Write ``diagnostic.xlsx``, ``diagnostic.html``, ``tables/*.csv`` and the cooperation
     network (``reseau/cooperation.gexf``, Kumu ``reseau/elements.csv`` and
-    ``reseau/connections.csv``) into `outdir`.
+    ``reseau/connections.csv``) into `outdir`, for `audience` (funder, collective or
+    consultant: see `diagnostic.privacy.audiences`).
 
     The folder is checked first (a file in its place, or no right to write, is refused in
     French); every output is written to a staging folder inside it and swapped in at the
     end under a lock, so that a failed, interrupted or concurrent run never leaves a mix of
     old and new outputs. Other files of `outdir` are left alone.
     """
+    check_audience(audience)
     outdir = Path(outdir)
     with staged_folder(outdir) as stage:
         graph = opportunity_graph(diag.opportunities, diag.actors)
+        shown = shown_names(diag, audience)
+        for node, data in graph.nodes(data=True):
+            if node in shown:  # the collective reads consenting structures' names only
+                data["label"] = shown[node]
         language = diag.settings.language
         network = {"gexf": to_gexf(graph, stage / "reseau" / "cooperation.gexf", language)}
         network["kumu_elements"], network["kumu_connections"] = to_kumu(
@@ -41,9 +48,9 @@ def write_outputs(diag, outdir) -> dict[str, Path]:
         )
         paths = {
             **network,
-            "workbook": to_workbook(diag, stage / "diagnostic.xlsx"),
-            "html": to_html(diag, stage / "diagnostic.html"),
+            "workbook": to_workbook(diag, stage / "diagnostic.xlsx", audience=audience),
+            "html": to_html(diag, stage / "diagnostic.html", audience=audience),
             "tables": stage / "tables",
-            **{p.stem: p for p in to_tables(diag, stage / "tables")},
+            **{p.stem: p for p in to_tables(diag, stage / "tables", audience)},
         }
     return {key: outdir / Path(path).relative_to(stage) for key, path in paths.items()}

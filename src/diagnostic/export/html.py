@@ -23,6 +23,14 @@ from diagnostic.plots import (
     plot_priority_slope,
     plot_regard_croise,
 )
+from diagnostic.privacy.audiences import (
+    CONFIDENTIAL,
+    DEFAULT_AUDIENCE,
+    audience_line,
+    check_audience,
+    has_consent_question,
+    no_consent_line,
+)
 
 _CSS = """
 body{font-family:'Source Sans Pro',Arial,sans-serif;color:#1d2b36;max-width:1100px;margin:2em auto;padding:0 1em;}
@@ -35,6 +43,14 @@ td.num,th.num{text-align:right;white-space:nowrap}.small{color:#777;background:#
 @media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.fig{width:100%}
 h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}nav{page-break-after:always}
 tr,.fig{page-break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
+.audience{font-weight:bold;color:#8a1c1c}.confidential{color:#C00000;font-weight:bold;
+text-align:center;letter-spacing:.3em;border:2px solid #C00000;padding:.2em}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:.8em}
+.card{border:1px solid #ccd;border-left:5px solid #2A9D8F;padding:.5em .8em;page-break-inside:avoid}
+.card h3{margin:.1em 0 .3em}.card p{margin:.25em 0}.kind{font-size:.8em;color:#fff;
+background:#1F4E5F;padding:0 .4em;border-radius:3px}.card .names{color:#1F4E5F}
+@media print{.confidential{position:fixed;top:0;left:0;right:0;background:#fff}
+body.confidential-body{padding-top:2em}.cards{display:block}.card{margin-bottom:.6em}}
 """
 
 
@@ -183,13 +199,55 @@ def _p(p, language: str) -> str:
     return decimal(p, 4, language)
 
 
-def to_html(diag, path) -> Path:
+def _projects(diag, audience: str) -> str:
+    """The cooperation projects as cards: title, kind, summary, who, first step."""
+    from diagnostic.export.workbook import project_view
+
+    lang = diag.settings.language
+    if not len(diag.cooperation_projects):
+        return f"<p>{html.escape(word('projects_none', lang))}</p>"
+    heads = word("projects_headers", lang)
+    cards = []
+    for p in project_view(diag, audience).to_dict("records"):
+
+        def line(key, value, css=""):
+            if value is None or value is pd.NA or value == "":
+                return ""
+            cls = f' class="{css}"' if css else ""
+            return f"<p{cls}><b>{html.escape(heads[key])} :</b> {html.escape(str(value))}</p>"
+
+        cards.append(
+            '<div class="card">'
+            f"<h3>{html.escape(p['title'])}</h3>"
+            f'<p><span class="kind">{html.escape(p["kind"])}</span> '
+            f"{html.escape(heads['score'])} {decimal(p['score'], 2, lang)} — "
+            f"{html.escape(heads['status'])} : {html.escape(str(p['status']))}</p>"
+            f"<p>{html.escape(p['summary'])}</p>"
+            + line("actor_types", p["actor_types"])
+            + line("issues", p["issues"])
+            + line("first_step", p["first_step"])
+            + (line("member_names", p.get("member_names"), "names") if audience != "funder" else "")
+            + (
+                line("member_contacts", p.get("member_contacts"))
+                if audience == "consultant"
+                else ""
+            )
+            + "</div>"
+        )
+    note = html.escape(word("projects_note", lang), quote=False)
+    return f'<p class="note">{note}</p><div class="cards">{"".join(cards)}</div>'
+
+
+def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
     The sections follow the workbook's sheets; « Priorités partagées » only when a
-    workshop was held. A print style sheet puts each section on its own page.
+    workshop was held. A print style sheet puts each section on its own page. The header
+    says for which `audience` the report is written; the consultant's report repeats
+    « CONFIDENTIEL » at the top of every printed page.
     """
     diag = localized(diag)
+    check_audience(audience)
     lang = diag.settings.language
     name = lambda key: sheet_name(key, lang)  # noqa: E731
     types = role_labels(diag.questions, diag.choices, "actor_type")
@@ -266,6 +324,7 @@ def to_html(diag, path) -> Path:
         (name("matrix"), f'<div class="fig">{parts[2]}</div>' + _tests(diag)),
         (name("afom"), _afom(diag)),
         *([(name("regard"), _regard(diag, parts[-1]))] if regard else []),
+        (name("projects"), _projects(diag, audience)),
         (
             name("opportunities"),
             f'<p class="note">{word("html_opportunities", lang, n=len(diag.opportunities))}</p>'
@@ -312,10 +371,17 @@ def to_html(diag, path) -> Path:
     )
     produced = word("html_produced", lang, day=day(date.today(), lang))
     code = "en" if lang == "en" else "fr"
+    line = audience_line(audience, lang)
+    if audience == "collective" and not has_consent_question(diag.questions):
+        line += " " + no_consent_line(lang)
+    secret = audience == "consultant"
+    banner = f'<div class="confidential">{CONFIDENTIAL}</div>\n' if secret else ""
     page = f"""<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8">
-<title>{html.escape(diag.project.title)}</title><style>{_CSS}</style></head><body>
-<h1>{html.escape(diag.project.title)}</h1>
+<title>{CONFIDENTIAL + " — " if secret else ""}{html.escape(diag.project.title)}</title>
+<style>{_CSS}</style></head><body{' class="confidential-body"' if secret else ""}>
+{banner}<h1>{html.escape(diag.project.title)}</h1>
 <p class="note">{produced}</p>
+<p class="audience">{html.escape(line)}</p>
 <nav><h2>{word("html_contents", lang)}</h2><ol>{toc}</ol></nav>
 {body}
 </body></html>"""

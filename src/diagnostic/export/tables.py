@@ -7,6 +7,7 @@ from pathlib import Path
 from diagnostic._io.atomic import atomic_path
 from diagnostic.export.cells import inert_frame
 from diagnostic.export.localized import localized
+from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, contacts, shown_names
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = (
@@ -14,6 +15,7 @@ TABLES = (
     "issue_ranking",
     "group_matrix",
     "opportunities",
+    "cooperation_projects",
     "clusters",
     "context",
     "participation",
@@ -24,17 +26,43 @@ TABLES = (
 )
 
 
-def to_tables(diag, folder) -> list[Path]:
+def names_of(members, shown: dict) -> str:
+    """The names an audience may read of the `;`-joined actor ids, in the same order."""
+    if not isinstance(members, str) or not members:
+        return ""
+    return " ; ".join(shown.get(m, "") for m in members.split(";"))
+
+
+def audience_projects(diag, audience: str = DEFAULT_AUDIENCE):
+    """The `cooperation_projects` table as `audience` may read it: without `member_names`
+    for funders; with the names allowed for the collective; with names and contacts
+    (`member_contacts`) for the consultant."""
+    frame = diag.cooperation_projects
+    if check_audience(audience) == "funder":
+        return frame.drop(columns=["member_names"])
+    shown = shown_names(diag, audience)
+    frame = frame.assign(member_names=frame["members"].map(lambda m: names_of(m, shown)))
+    if audience == "consultant":
+        found = contacts(diag)
+        frame = frame.assign(member_contacts=frame["members"].map(lambda m: names_of(m, found)))
+    return frame
+
+
+def to_tables(diag, folder, audience: str = DEFAULT_AUDIENCE) -> list[Path]:
     """Write ``tables/<table>.csv`` for every result table; returns the paths written.
 
     The `actors` table keeps only pseudonymous columns; anomaly values are masked; text
-    that a spreadsheet would run as a formula is made inert (see `inert`).
+    that a spreadsheet would run as a formula is made inert (see `inert`). The
+    `cooperation_projects` table carries the names `audience` may read (see
+    `audience_projects`).
     """
     folder = Path(folder)
     diag = localized(diag)
     written = []
     for name in TABLES:
         frame = getattr(diag, name)
+        if name == "cooperation_projects":
+            frame = audience_projects(diag, audience)
         if name == "actors":
             frame = frame[PUBLIC_ACTOR_COLUMNS]
         if name == "anomalies":

@@ -12,7 +12,8 @@ from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
 from diagnostic.analysis.cooperation import STATUSES, kind_labels, reciprocal_search
 from diagnostic.analysis.issues import issue_cells, top_stability
-from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
+from diagnostic.analysis.projects import kind_words
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
     BOLD,
@@ -36,8 +37,17 @@ from diagnostic.export.synthesis_sheets import (
     write_priorities,
     write_regard,
 )
+from diagnostic.export.tables import audience_projects
 from diagnostic.i18n import day, label, percent
 from diagnostic.i18n.workbook import SHEET_NAMES, sheet_name, word
+from diagnostic.privacy.audiences import (
+    CONFIDENTIAL,
+    DEFAULT_AUDIENCE,
+    audience_line,
+    check_audience,
+    has_consent_question,
+    no_consent_line,
+)
 from diagnostic.privacy.masking import mask_text
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
@@ -49,17 +59,24 @@ REGARD_SHEET = SHEET_NAMES["fr"]["regard"]
 STABILITY_RESAMPLES = 200
 
 
-def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
+def to_workbook(
+    diag, path, *, include_personal: bool = False, audience: str = DEFAULT_AUDIENCE
+) -> Path:
     """Write the funder workbook to `path` (atomically) and return the path.
 
     Parameters
     ----------
     diag : Diagnostic
     include_personal : bool
-        Add respondents' names and contacts (a warning sheet says so). Off by default.
+        Add respondents' names and contacts (a warning sheet says so). Off by default;
+        always on for the consultant.
+    audience : str
+        funder (no names), collective (names of consenting structures in the projects
+        sheet) or consultant (everything; « CONFIDENTIEL » in every sheet's page header).
     """
     path = Path(path)
     diag = localized(diag)
+    include_personal = include_personal or check_audience(audience) == "consultant"
     lang = diag.settings.language
     base = word("base", lang, n=len(diag.actors))
     source = word("source", lang, title=diag.project.title, day=day(date.today(), lang))
@@ -83,6 +100,10 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
             ("matrix", lambda: _matrix(book, sheet("matrix"), diag, source)),
             ("afom", lambda: write_afom(book, sheet("afom"), diag, source)),
             ("regard", lambda: write_regard(book, sheet("regard"), diag, source)),
+            (
+                "projects",
+                lambda: _projects(book, sheet("projects"), diag, source, audience),
+            ),
             ("opportunities", lambda: _opportunities(book, sheet("opportunities"), diag, source)),
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
@@ -98,15 +119,18 @@ def to_workbook(diag, path, *, include_personal: bool = False) -> Path:
                 write()
                 done.update()
         sheets = book.workbook.worksheets()
-        _summary(book, summary, diag, source, [ws.name for ws in sheets[1:]])
+        _summary(book, summary, diag, source, [ws.name for ws in sheets[1:]], audience)
         data_name, personal = name("data"), word("personal_sheet", lang)
         for ws in sheets:
             data = ws.name.startswith(data_name) and ws.name != personal
             print_setup(ws, scale=70 if data else None)  # data: too wide for one page
+            if audience == "consultant":  # on every printed page of every sheet
+                ws.set_header(f'&C&"-,Bold"&12{CONFIDENTIAL}', {"margin": 0.4})
+                ws.set_tab_color("#C00000")
     return path
 
 
-def _summary(book, ws, diag, source, names):
+def _summary(book, ws, diag, source, names, audience=DEFAULT_AUDIENCE):
     lang = diag.settings.language
     purposes = {sheet_name(key, lang): text for key, text in word("purposes", lang).items()}
     put(
@@ -117,7 +141,16 @@ def _summary(book, ws, diag, source, names):
         book.format({"font_size": 16, "bold": True, "font_color": DARK}),
     )
     put(ws, 1, 0, source, book.format(NOTE))
-    put(ws, 2, 0, word("pseudonyms", lang), book.format(NOTE))
+    named = word(
+        "named",
+        lang,
+        personal=word("named_personal", lang) if audience == "consultant" else "",
+    )
+    put(ws, 2, 0, word("pseudonyms", lang) if audience == "funder" else named, book.format(NOTE))
+    line = audience_line(audience, lang)
+    if audience == "collective" and not has_consent_question(diag.questions):
+        line += " " + no_consent_line(lang)
+    put(ws, 3, 0, line, book.format(BOLD, {"font_color": "#C00000"}))
     sheet, contents = word("summary_headers", lang)
     put(ws, 4, 0, sheet, book.format(BOLD))
     put(ws, 4, 1, contents, book.format(BOLD))
@@ -399,6 +432,54 @@ def _opportunities(book, ws, diag, source):
                 "error_message": word("choose", lang, values=", ".join(shown)),
             },
         )
+
+
+def project_view(diag, audience: str = DEFAULT_AUDIENCE):
+    """The projects as an audience reads them: kind, actor types and issues in words."""
+    lang = diag.settings.language
+    table = audience_projects(diag, audience)
+    types = role_labels(diag.questions, diag.choices, "actor_type")
+    issues = dict(zip(diag.issue_ranking["issue_id"], diag.issue_ranking["label"]))
+    return table.assign(
+        kind=table["kind"].map(kind_words(lang)),
+        actor_types=relabel_mix(table["actor_types"], types),
+        issues=table["issues"].map(
+            lambda v: (
+                " ; ".join(issues.get(i, i) for i in v.split(";")) if isinstance(v, str) else v
+            )
+        ),
+        status=table["status"].map(lambda s: label(s, lang)),
+    )
+
+
+def _projects(book, ws, diag, source, audience):
+    lang = diag.settings.language
+    notes = [word("projects_note", lang), source]
+    if not len(diag.cooperation_projects):
+        notes.insert(0, word("projects_none", lang))
+    start = write_title(book, ws, word("projects_title", lang), notes, span=6)
+    headers = dict(word("projects_headers", lang))
+    if audience == "funder":
+        headers.pop("member_names")
+    write_frame(
+        book,
+        ws,
+        project_view(diag, audience),
+        start,
+        headers,
+        {"score": "0.00"},
+        widths={
+            "title": 30,
+            "summary": 55,
+            "first_step": 40,
+            "issues": 24,
+            "actor_types": 22,
+            "member_names": 40,
+            "member_contacts": 40,
+            "members": 24,
+        },
+        top=True,
+    )
 
 
 def _clusters(book, ws, diag, source):

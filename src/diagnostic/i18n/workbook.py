@@ -20,6 +20,7 @@ SHEET_NAMES = {
         "matrix": "Convergences",
         "afom": "AFOM",
         "regard": "Regard croisé",
+        "projects": "Projets de coopération",
         "opportunities": "Pistes de coopération",
         "clusters": "Groupes d'acteurs",
         "priorities": "Priorités partagées",
@@ -36,6 +37,7 @@ SHEET_NAMES = {
         "matrix": "Convergence",
         "afom": "SWOT",
         "regard": "Cross-check",
+        "projects": "Cooperation projects",
         "opportunities": "Cooperation leads",
         "clusters": "Actor groups",
         "priorities": "Shared priorities",
@@ -59,6 +61,7 @@ _WORKBOOK = {
             "matrix": "Soutien de chaque enjeu par type d'acteurs",
             "afom": "Atouts, faiblesses, opportunités, menaces, avec leur source",
             "regard": "Perception des enjeux par les acteurs face aux écarts statistiques",
+            "projects": "Une courte liste de projets de coopération à présenter en atelier",
             "opportunities": "Besoins et offres qui se rencontrent, à valider en atelier",
             "clusters": "Acteurs réunis autour d'enjeux communs",
             "priorities": "Classement de l'enquête comparé aux votes de l'atelier",
@@ -74,6 +77,7 @@ _WORKBOOK = {
             "matrix": "Support for each issue by actor type",
             "afom": "Strengths, weaknesses, opportunities, threats, with their source",
             "regard": "How actors perceive the issues against the statistical gaps",
+            "projects": "A short list of cooperation projects to bring to a workshop",
             "opportunities": "Needs and offers that meet, to be validated in a workshop",
             "clusters": "Actors brought together by shared issues",
             "priorities": "Survey ranking compared with the workshop votes",
@@ -92,6 +96,64 @@ _WORKBOOK = {
         "courriel ni téléphone ne figure dans ce classeur.",
         "en": "Actors are designated by a pseudonymous identifier (A-xxxxxxxx); no name, email "
         "or phone number appears in this workbook.",
+    },
+    "named": {
+        "fr": "Les acteurs sont désignés par un identifiant pseudonyme (A-xxxxxxxx) ; des noms "
+        "ne figurent que dans la feuille « Projets de coopération »{personal}.",
+        "en": "Actors are designated by a pseudonymous identifier (A-xxxxxxxx); names appear "
+        "only in the “Cooperation projects” sheet{personal}.",
+    },
+    "named_personal": {
+        "fr": " et la feuille « Données personnelles »",
+        "en": " and the “Personal data” sheet",
+    },
+    "projects_title": {
+        "fr": "Projets de coopération à présenter en atelier",
+        "en": "Cooperation projects to bring to a workshop",
+    },
+    "projects_note": {
+        "fr": "Chaque projet réunit, autour d'une ressource, des acteurs proches (même commune, "
+        "communes voisines ou même intercommunalité) qui n'ont pas refusé de coopérer. Score : "
+        "nombre et diversité des acteurs, une offre présente, proximité, enjeux partagés, "
+        "volonté de coopérer (voir la feuille « Méthode »). Le détail par paire reste dans "
+        "tables/opportunities.csv.",
+        "en": "Each project brings together, around one resource, nearby actors (same commune, "
+        "neighbouring communes or same intercommunality) who did not refuse to cooperate. "
+        "Score: number and diversity of actors, an offer present, nearness, shared issues, "
+        "willingness to cooperate (see the “Method” sheet). The pairs remain in "
+        "tables/opportunities.csv.",
+    },
+    "projects_headers": {
+        "fr": {
+            "title": "Projet",
+            "kind": "Type",
+            "summary": "Résumé",
+            "actor_types": "Types d'acteurs",
+            "issues": "Enjeux partagés",
+            "first_step": "Premier pas",
+            "member_names": "Structures",
+            "member_contacts": "Contacts",
+            "members": "Acteurs (identifiants)",
+            "score": "Score",
+            "status": "Statut",
+        },
+        "en": {
+            "title": "Project",
+            "kind": "Kind",
+            "summary": "Summary",
+            "actor_types": "Actor types",
+            "issues": "Shared issues",
+            "first_step": "First step",
+            "member_names": "Organisations",
+            "member_contacts": "Contacts",
+            "members": "Actors (ids)",
+            "score": "Score",
+            "status": "Status",
+        },
+    },
+    "projects_none": {
+        "fr": "Aucun projet : trop peu d'acteurs proches partagent un besoin.",
+        "en": "No project: too few nearby actors share a need.",
     },
     "summary_headers": {"fr": ("Feuille", "Contenu"), "en": ("Sheet", "Contents")},
     "method_notes": {
@@ -142,6 +204,15 @@ _WORKBOOK = {
             "d'Etalab (Licence Ouverte, source : Insee).",
             "Données : une ligne par acteur ; au-delà de la limite d'Excel (1 048 576 lignes "
             "par feuille), les lignes continuent sur « Données (2) », « Données (3) »…",
+            "Projets de coopération : autour d'une ressource, des acteurs proches (même commune, "
+            "centroïdes à moins de project_radius_km, à défaut même intercommunalité) qui n'ont "
+            "pas refusé de coopérer ; au moins 3 acteurs, ou 2 quand l'un offre ce dont l'autre a "
+            "besoin. Score = 0,25 × taille (jusqu'à project_max_actors) + 0,20 × diversité des "
+            "types + 0,20 × offre présente + 0,15 × proximité + 0,10 × part des membres qui "
+            "partagent leur enjeu le plus commun + 0,10 × volonté de coopérer (oui = 1, "
+            "peut-être ou sans réponse = 0,5) ; chaque ressource a son meilleur projet avant "
+            "qu'une autre en ait un deuxième ; au plus max_projects_per_offerer projets par "
+            "acteur qui offre, au plus max_projects projets.",
         ),
         "en": (
             "Issues: share of the respondents who rate the issue as important (the top "
@@ -187,6 +258,14 @@ _WORKBOOK = {
             "boundaries (Licence Ouverte, source: Insee).",
             "Data: one row per actor; beyond Excel's limit (1,048,576 rows per sheet), rows "
             "continue on “Data (2)”, “Data (3)”…",
+            "Cooperation projects: around one resource, nearby actors (same commune, centroids "
+            "within project_radius_km, otherwise same intercommunality) who did not refuse to "
+            "cooperate; at least 3 actors, or 2 when one offers what the other needs. Score = "
+            "0.25 × size (up to project_max_actors) + 0.20 × diversity of types + 0.20 × offer "
+            "present + 0.15 × nearness + 0.10 × share of members sharing their most common issue "
+            "+ 0.10 × willingness (yes = 1, maybe or no answer = 0.5); each resource gets its "
+            "best project before another gets a second; at most max_projects_per_offerer "
+            "projects per offering actor, at most max_projects projects.",
         ),
     },
     "method_reciprocal": {
