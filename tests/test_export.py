@@ -21,6 +21,7 @@ WITHOUT_WORKSHOP = [
     "Enjeux communs",
     "Convergences",
     "AFOM",
+    "Projets de coopération",
     "Pistes de coopération",
     "Groupes d'acteurs",
     "Données",
@@ -70,9 +71,9 @@ def test_sheet_order_and_summary_links(book):
     assert (
         WITHOUT_WORKSHOP[:7]
         + ["Regard croisé"]
-        + WITHOUT_WORKSHOP[7:9]
+        + WITHOUT_WORKSHOP[7:10]
         + ["Priorités partagées"]
-        + WITHOUT_WORKSHOP[9:]
+        + WITHOUT_WORKSHOP[10:]
     ) == SHEETS
     links = [c.hyperlink.location for c in book["Sommaire"]["A"] if c.hyperlink]
     assert links == [f"'{name}'!A1" for name in WITHOUT_WORKSHOP[1:]]
@@ -360,7 +361,7 @@ def test_tables_written_with_documented_columns(demo_out):
     # one questionnaire: each of its questions is its own canonical question
     mapping = pd.read_csv(demo_out / "tables" / "question_map.csv")
     assert (mapping["question_id"] == mapping["canonical_id"]).all()
-    assert len(mapping) == 24  # the example form's questions
+    assert len(mapping) == 25  # the example form's questions
     assert set(mapping["rule"]) == {"new"}
 
 
@@ -536,7 +537,7 @@ def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monke
         "Données (2)",
         "Données (3)",
     ]
-    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[9:12]]
+    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[10:13]]
     assert counts == [60, 60, 28]
     assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
     assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value
@@ -555,6 +556,7 @@ def test_html_report_has_the_workbook_sections(demo_out):
         "Enjeux communs",
         "Convergences",
         "AFOM",
+        "Projets de coopération",
         "Pistes de coopération",
         "Groupes d'acteurs",
         "Méthode",

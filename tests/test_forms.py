@@ -8,11 +8,11 @@ from diagnostic import DiagnosticError, read_xlsform
 def test_example_form_questions_types_and_roles():
     form = read_xlsform(EXAMPLE / "formulaire_acteurs.xlsx")
     q = form.questions.set_index("question_id")
-    assert len(q) == 24
+    assert len(q) == 25
     assert q["type"].value_counts().to_dict() == {
         "likert": 11,
         "text": 8,
-        "single": 3,
+        "single": 4,
         "multiple": 2,
     }
     assert q.at["enjeu_logement", "role"] == "issue_importance"
@@ -20,6 +20,7 @@ def test_example_form_questions_types_and_roles():
     assert q.at["besoins", "group"] == "ressources"
     assert q.at["type_acteur", "label"] == "Quel type de structure êtes-vous ?"
     assert form.choice_values("volonte") == ["oui", "peut_etre", "non"]
+    assert q.at["accord_nom", "role"] == "consent"
     nsp = form.choices[(form.choices["list_name"] == "importance")].set_index("value")
     assert nsp.at["nsp", "is_missing_code"] and not nsp.at["5", "is_missing_code"]
 

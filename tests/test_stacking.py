@@ -563,7 +563,7 @@ min_group_size = 5
 def test_split_example_reproduces_the_single_survey_ranking(tmp_path, example_diag):
     split = diagnostic.run_diagnostic(_split_example(tmp_path))
     rules = split.question_map.loc[split.question_map["survey"] == "autres", "rule"]
-    assert rules.value_counts().to_dict() == {"id": 11, "label": 11, "role": 2}
+    assert rules.value_counts().to_dict() == {"id": 12, "label": 11, "role": 2}
     assert len(split.actors) == len(example_diag.actors) == 148
     assert len(split.answers) == len(example_diag.answers)
     pd.testing.assert_frame_equal(split.issue_ranking, example_diag.issue_ranking)

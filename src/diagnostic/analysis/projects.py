@@ -268,11 +268,10 @@ def _describe(kind, resource, members, needers, info, where, type_labels, res_la
             language,
             offer=count(n_off)[:1].upper() + count(n_off)[1:],
             where=where,
-            t_vent="t" if n_off == 1 else "vent",
+            can=text("proj.can", language)[n_off > 1],
             resource=label,
             need=count(n_need),
-            a_ont="a" if n_need == 1 else "ont",
-            s_="s" if n_need == 1 else "",
+            have=text("proj.have", language)[n_need > 1],
             mix=mix,
         )
         step = text(

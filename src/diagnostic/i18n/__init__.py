@@ -139,11 +139,13 @@ TEXTS = {
         "en": "{n} actors ({mix}) from {where} need “{resource}” and can pool it",
     },
     "proj.pret_don": {
-        "fr": "{offer} de {where} peu{t_vent} apporter « {resource} » à {need} qui en "
-        "{a_ont} besoin ({mix} en tout)",
-        "en": "{offer} from {where} can bring “{resource}” to {need} who need{s_} it ({mix} "
-        "in all)",
+        "fr": "{offer} de {where} {can} apporter « {resource} » à {need} qui en {have} besoin "
+        "({mix} en tout)",
+        "en": "{offer} from {where} {can} bring “{resource}” to {need} who {have} a need for it "
+        "({mix} in all)",
     },
+    "proj.can": {"fr": ("peut", "peuvent"), "en": ("can", "can")},
+    "proj.have": {"fr": ("a", "ont"), "en": ("has", "have")},
     "proj.echange": {
         "fr": "deux acteurs ({mix}) de {where} peuvent échanger : l'un apporte « {give} », "
         "l'autre « {take} »",
