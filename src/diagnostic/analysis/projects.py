@@ -74,7 +74,7 @@ def short_type(label, n: int | None = None, language: str = "fr") -> str:
 
 def _will_state(value) -> str:
     """yes | maybe | unknown | no: an empty answer is unknown, never « maybe »."""
-    if value is None or value is pd.NA or not str(value).strip():
+    if value is None or pd.isna(value) or not str(value).strip():
         return "unknown"
     score = willingness(value)
     return "no" if score is None else ("yes" if score == 1.0 else "maybe")
@@ -362,13 +362,16 @@ def find_projects(
         offerers = set(offers.loc[offers["category"] == category, "actor_id"])
         found += _resource_projects(category, needers, offerers, info, close, issues, settings)
     found += _swaps(needs, offers, info, close)
-    rows = [
-        _project(resource, members, needers, info, close, issues, names, labels, types, settings)
-        for resource, members, needers, _seed in found
-    ]
-    frame = pd.DataFrame(rows)
+
+    def build(resource, members, needers):
+        return _project(
+            resource, members, needers, info, close, issues, names, labels, types, settings
+        )
+
+    frame = pd.DataFrame([build(r, m, n) for r, m, n, _seed in found])
     if not len(frame):
         return conform(frame, "cooperation_projects")
+    frame["found"] = range(len(frame))
     # ties broken by meaning: more actors, more kinds of actors, an offer, then the title
     frame = frame.sort_values(
         ["score", "actors", "n_types", "score_offer", "title", "project_id"],
@@ -381,8 +384,14 @@ def find_projects(
     kept, load = [], {}
     for row in frame.to_dict("records"):
         givers = row["offerers"].split(";") if row["offerers"] else []
-        if any(load.get(g, 0) >= settings.max_projects_per_offerer for g in givers):
-            continue
+        busy = {g for g in givers if load.get(g, 0) >= settings.max_projects_per_offerer}
+        if busy:  # the project without the offerers already carrying enough projects
+            resource, members, needers, _seed = found[row["found"]]
+            members = [m for m in members if m not in busy]
+            if SWAP in resource or not _valid(members, set(needers), set(givers)):
+                continue
+            row = build(resource, members, needers)
+            givers = row["offerers"].split(";") if row["offerers"] else []
         for g in givers:
             load[g] = load.get(g, 0) + 1
         kept.append(row)

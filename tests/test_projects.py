@@ -1,0 +1,214 @@
+"""Cooperation projects: planted clusters land in one project each, refusers in none."""
+
+import random
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+import diagnostic
+from diagnostic.analysis.projects import find_projects, project_id, short_type
+from diagnostic.settings import Settings
+
+# three clusters of neighbouring communes (a few km apart), 60 km and more from each other
+CLUSTERS = {
+    "emploi_partage": {"91001": (48.50, 0.50), "91002": (48.53, 0.52), "91003": (48.51, 0.55)},
+    "chambre_froide": {"92001": (49.20, 1.40), "92002": (49.22, 1.43)},
+    "vehicules": {"93001": (47.80, 2.30), "93002": (47.83, 2.28), "93003": (47.79, 2.33)},
+}
+TYPES = ["entreprise", "association", "cooperative", "collectivite"]
+
+
+def _planted(seed=7, noise=40):
+    """Actors, needs, offers, centroids and the expected member set of each cluster."""
+    rng = random.Random(seed)
+    actors, needs, offers, coords, expected, refusers = [], [], [], [], {}, set()
+    for resource, communes in CLUSTERS.items():
+        coords += [(c, lat, lon) for c, (lat, lon) in communes.items()]
+        size = rng.randint(4, 6)
+        members = []
+        for i in range(size + 1):  # the last one refuses to cooperate
+            a = f"A-{resource[:4]}{i}"
+            commune = rng.choice(sorted(communes))
+            will = "non" if i == size else rng.choice(["oui", "oui", "peut_etre"])
+            actors.append((a, TYPES[i % len(TYPES)], commune, "EPCI1", will))
+            needs.append((a, resource))
+            if i == size:
+                refusers.add(a)
+            else:
+                members.append(a)
+        if resource == "vehicules":  # one member offers what the others need
+            offers.append((members[0], "vehicules"))
+            needs.remove((members[0], "vehicules"))
+        expected[resource] = set(members)
+    for i in range(noise):  # scattered actors, far from every cluster and from each other
+        a, commune = f"A-noise{i:02d}", f"94{i:03d}"
+        coords.append((commune, 43.0 + 0.5 * (i % 8), -1.0 + 0.6 * (i // 8)))
+        actors.append((a, rng.choice(TYPES), commune, "EPCI1", "oui"))
+        needs.append((a, rng.choice(["emploi_partage", "chambre_froide", "vehicules", "locaux"])))
+    return (
+        pd.DataFrame(
+            actors, columns=["actor_id", "actor_type", "commune_code", "epci_code", "cooperation"]
+        ),
+        pd.DataFrame(needs, columns=["actor_id", "category"]),
+        pd.DataFrame(offers, columns=["actor_id", "category"]),
+        pd.DataFrame(coords, columns=["commune_code", "lat", "lon"]),
+        expected,
+        refusers,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted():
+    actors, needs, offers, coords, expected, refusers = _planted()
+    found = find_projects(None, actors, needs, offers, coordinates=coords)
+    return found, expected, refusers
+
+
+def _members(found):
+    return [set(m.split(";")) for m in found["members"]]
+
+
+def test_each_planted_cluster_lands_in_one_project(planted):
+    found, expected, _ = planted
+    for resource, members in expected.items():
+        holding = [m for m in _members(found) if m & members]
+        assert holding == [members], resource
+        row = found[found["members"].map(lambda m, s=members: set(m.split(";")) == s)]
+        assert row["resources"].tolist() == [resource]
+
+
+def test_refusers_are_in_no_project_and_the_list_is_short(planted):
+    found, _, refusers = planted
+    assert not set().union(*_members(found)) & refusers
+    assert len(found) <= 15
+    assert found.columns.tolist() == list(diagnostic.SCHEMAS["cooperation_projects"])
+
+
+def test_kinds_and_who_offers(planted):
+    found, expected, _ = planted
+    by_resource = found.set_index("resources")
+    assert by_resource.at["emploi_partage", "kind"] == "mutualisation"
+    assert by_resource.at["vehicules", "kind"] == "pret_don"
+    assert by_resource.at["vehicules", "offerers"] == "A-vehi0"
+    assert by_resource.at["vehicules", "actors"] == len(expected["vehicules"])
+    assert (found["status"] == "à valider").all()
+
+
+def test_project_ids_are_stable_and_the_order_of_rows_does_not_matter():
+    actors, needs, offers, coords, expected, _ = _planted()
+    first = find_projects(None, actors, needs, offers, coordinates=coords)
+    again = find_projects(
+        None,
+        actors.sample(frac=1, random_state=1),
+        needs.sample(frac=1, random_state=2),
+        offers,
+        coordinates=coords.sample(frac=1, random_state=3),
+    )
+    pd.testing.assert_frame_equal(first, again)
+    members = ";".join(sorted(expected["emploi_partage"]))
+    assert project_id("emploi_partage", expected["emploi_partage"]) in set(first["project_id"])
+    assert first.set_index("members").at[members, "project_id"].startswith("P-")
+
+
+def _frames(rows, need_rows, offer_rows):
+    actors = pd.DataFrame(
+        rows, columns=["actor_id", "actor_type", "commune_code", "epci_code", "cooperation"]
+    )
+    return (
+        actors,
+        pd.DataFrame(need_rows, columns=["actor_id", "category"]),
+        pd.DataFrame(offer_rows, columns=["actor_id", "category"]),
+    )
+
+
+def test_two_actors_make_a_project_only_when_one_offers_what_the_other_needs():
+    rows = [
+        ("A1", "association", "61001", "E1", "oui"),
+        ("A2", "collectivite", "61002", "E1", "oui"),
+        ("A3", "entreprise", "61003", "E1", "oui"),
+        ("A4", "entreprise", "61004", "E1", "oui"),
+    ]
+    actors, needs, offers = _frames(
+        rows, [("A1", "locaux"), ("A3", "formation"), ("A4", "formation")], [("A2", "locaux")]
+    )
+    found = find_projects(None, actors, needs, offers, category_labels={"locaux": "Locaux"})
+    assert found["members"].tolist() == ["A1;A2"]  # two needers alone are not a project
+    assert found["kind"].tolist() == ["pret_don"]
+    assert found["title"].tolist() == ["Locaux — 61001 et 61002"]  # codes without names
+
+
+def test_without_centroids_nearness_is_the_same_epci():
+    rows = [(f"A{i}", "association", f"6100{i}", "E1" if i < 3 else "E2", "oui") for i in range(6)]
+    actors, needs, offers = _frames(rows, [(f"A{i}", "locaux") for i in range(6)], [])
+    found = find_projects(None, actors, needs, offers)
+    assert sorted(found["members"]) == ["A0;A1;A2", "A3;A4;A5"]
+    assert found["score_nearness"].tolist() == [0.5, 0.5]  # same EPCI, distance unknown
+
+
+def test_unknown_willingness_stays_unknown():
+    rows = [
+        ("A1", "association", "61001", "E1", None),
+        ("A2", "association", "61001", "E1", ""),
+        ("A3", "entreprise", "61001", "E1", "oui"),
+    ]
+    actors, needs, offers = _frames(rows, [(a, "locaux") for a in ("A1", "A2", "A3")], [])
+    summary = find_projects(None, actors, needs, offers)["summary"].iloc[0]
+    assert "2 sans réponse sur la coopération" in summary and "1 prêt à coopérer" in summary
+    assert "peut-être" not in summary
+
+
+def test_no_more_projects_than_the_cap_on_one_offerer():
+    rows = [("G", "collectivite", "61000", "E1", "oui")] + [
+        (f"A{i}", "association", f"61{i:03d}", "E1", "oui") for i in range(1, 31)
+    ]
+    resources = ["locaux", "materiel", "vehicules", "formation", "energie"]
+    need_rows = [(f"A{i}", resources[i % 5]) for i in range(1, 31)]
+    actors, needs, offers = _frames(rows, need_rows, [("G", r) for r in resources])
+    found = find_projects(None, actors, needs, offers)
+    resting = found["offerers"].fillna("").str.split(";").map(lambda o: "G" in o)
+    assert resting.sum() == 2  # max_projects_per_offerer
+    fewer = find_projects(None, actors, needs, offers, settings=Settings(max_projects=3))
+    assert len(fewer) == 3
+
+
+def test_a_territory_of_200_actors_gives_at_most_15_projects():
+    rng = random.Random(3)
+    rows = [
+        (f"A{i:03d}", rng.choice(TYPES), f"61{rng.randint(0, 30):03d}", "E1", "oui")
+        for i in range(200)
+    ]
+    resources = ["locaux", "materiel", "vehicules", "formation", "energie", "numerique"]
+    need_rows = [(f"A{i:03d}", r) for i in range(200) for r in rng.sample(resources, 2)]
+    offer_rows = [(f"A{i:03d}", rng.choice(resources)) for i in range(0, 200, 4)]
+    found = find_projects(None, *_frames(rows, need_rows, offer_rows))
+    assert 6 <= len(found) <= 15
+    assert (found["actors"] <= Settings().project_max_actors).all()
+    assert found["score"].is_monotonic_decreasing
+
+
+def test_short_type():
+    assert short_type("Entreprise, artisan ou commerce", 3) == "3 entreprises"
+    assert short_type("Association ou structure de l'ESS", 1) == "1 association"
+    assert short_type("ESS") == "ESS"
+
+
+def test_example_projects_name_actors_of_the_actors_table(example_diag, demo_out):
+    projects = pd.read_csv(demo_out / "tables" / "cooperation_projects.csv", dtype=str)
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
+    assert 1 <= len(projects) <= 15
+    assert "member_names" not in projects.columns  # funder: no names at all
+    members = {m for ms in projects["members"] for m in ms.split(";")}
+    assert members <= set(actors["actor_id"])
+    refused = set(example_diag.actors.loc[example_diag.actors["cooperation"] == "non", "actor_id"])
+    assert not members & refused
+    assert projects["project_id"].is_unique
+    # the planted two-way exchange of the example: vehicles for volunteers, both in Mortagne
+    swap = projects[projects["resources"] == "benevoles ↔ vehicules"]
+    assert swap["kind"].tolist() == ["echange"] and swap["actors"].tolist() == ["2"]
+
+
+def test_settings_reach_the_projects(example_diag):
+    fewer = replace(example_diag.settings, max_projects=4)
+    project = replace(example_diag.project, settings=fewer)
+    assert len(diagnostic.run_diagnostic(project).cooperation_projects) == 4
