@@ -52,6 +52,7 @@ _DOOR = {
     "type_similarity": "diagnostic.analysis.divergence",
     # analyse: cooperation
     "match_needs_offers": "diagnostic.analysis.cooperation",
+    "find_projects": "diagnostic.analysis.projects",
     "read_statuses": "diagnostic.analysis.statuses",
     "apply_statuses": "diagnostic.analysis.statuses",
     "write_statuses": "diagnostic.analysis.statuses",
@@ -121,6 +122,7 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.analysis.explore import participation_by_commune
     from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
     from diagnostic.analysis.network import cooperation_graph
+    from diagnostic.analysis.projects import find_projects
     from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
     from diagnostic.analysis.synthesis import afom, regard_croise
     from diagnostic.analysis.workshop import (
