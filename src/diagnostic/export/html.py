@@ -238,6 +238,20 @@ def _projects(diag, audience: str) -> str:
     return f'<p class="note">{note}</p><div class="cards">{"".join(cards)}</div>'
 
 
+def _plan(diag) -> str:
+    """The action plan for funders: validated and ongoing projects, no names."""
+    from diagnostic.export.workbook import plan_view
+
+    lang = diag.settings.language
+    table = plan_view(diag)
+    note = word("plan_note", lang) if len(table) else word("plan_none", lang)
+    return f'<p class="note">{html.escape(note, quote=False)}</p>' + (
+        _table(table, word("plan_headers", lang), numbers={"actors": "int"}, language=lang)
+        if len(table)
+        else ""
+    )
+
+
 def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
@@ -325,6 +339,7 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         (name("afom"), _afom(diag)),
         *([(name("regard"), _regard(diag, parts[-1]))] if regard else []),
         (name("projects"), _projects(diag, audience)),
+        (name("plan"), _plan(diag)),
         (
             name("opportunities"),
             f'<p class="note">{word("html_opportunities", lang, n=len(diag.opportunities))}</p>'

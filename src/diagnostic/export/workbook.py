@@ -104,6 +104,7 @@ def to_workbook(
                 "projects",
                 lambda: _projects(book, sheet("projects"), diag, source, audience),
             ),
+            ("plan", lambda: _plan(book, sheet("plan"), diag, source)),
             ("opportunities", lambda: _opportunities(book, sheet("opportunities"), diag, source)),
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
@@ -478,6 +479,40 @@ def _projects(book, ws, diag, source, audience):
             "member_contacts": 40,
             "members": 24,
         },
+        top=True,
+    )
+
+
+def plan_view(diag):
+    """The action plan: validated and ongoing projects, without any name (for funders)."""
+    lang = diag.settings.language
+    projects = diag.cooperation_projects
+    taken = projects[projects["status"].isin(["validé", "en cours"])]
+    resources = role_labels(diag.questions, diag.choices, "need")
+    types = role_labels(diag.questions, diag.choices, "actor_type")
+    return taken.assign(
+        status=taken["status"].map(lambda s: label(s, lang)),
+        kind=taken["kind"].map(kind_words(lang)),
+        resources=relabel(taken["resources"], resources),
+        actor_types=relabel_mix(taken["actor_types"], types),
+    ).sort_values(["status", "score"], ascending=[False, False])
+
+
+def _plan(book, ws, diag, source):
+    lang = diag.settings.language
+    table = plan_view(diag)
+    notes = [word("plan_note", lang), source]
+    if not len(table):
+        notes.insert(0, word("plan_none", lang))
+    start = write_title(book, ws, word("plan_title", lang), notes, span=5)
+    write_frame(
+        book,
+        ws,
+        table,
+        start,
+        word("plan_headers", lang),
+        {"actors": INTEGER},
+        widths={"actor_types": 40, "commune_names": 40, "next_step": 40, "resources": 24},
         top=True,
     )
 

@@ -44,6 +44,7 @@ VALUES_EN = {
     "à valider": "to validate",
     "validé": "validated",
     "écarté": "rejected",
+    "en cours": "ongoing",
     # opportunity flags and group methods
     "risque de concurrence": "risk of competition",
     "enjeu": "issue",

@@ -21,6 +21,7 @@ SHEET_NAMES = {
         "afom": "AFOM",
         "regard": "Regard croisé",
         "projects": "Projets de coopération",
+        "plan": "Plan d'action",
         "opportunities": "Pistes de coopération",
         "clusters": "Groupes d'acteurs",
         "priorities": "Priorités partagées",
@@ -38,6 +39,7 @@ SHEET_NAMES = {
         "afom": "SWOT",
         "regard": "Cross-check",
         "projects": "Cooperation projects",
+        "plan": "Action plan",
         "opportunities": "Cooperation leads",
         "clusters": "Actor groups",
         "priorities": "Shared priorities",
@@ -62,6 +64,7 @@ _WORKBOOK = {
             "afom": "Atouts, faiblesses, opportunités, menaces, avec leur source",
             "regard": "Perception des enjeux par les acteurs face aux écarts statistiques",
             "projects": "Une courte liste de projets de coopération à présenter en atelier",
+            "plan": "Projets validés ou en cours : type, ressources, acteurs par type, communes",
             "opportunities": "Besoins et offres qui se rencontrent, à valider en atelier",
             "clusters": "Acteurs réunis autour d'enjeux communs",
             "priorities": "Classement de l'enquête comparé aux votes de l'atelier",
@@ -78,6 +81,7 @@ _WORKBOOK = {
             "afom": "Strengths, weaknesses, opportunities, threats, with their source",
             "regard": "How actors perceive the issues against the statistical gaps",
             "projects": "A short list of cooperation projects to bring to a workshop",
+            "plan": "Validated or ongoing projects: kind, resources, actors by type, communes",
             "opportunities": "Needs and offers that meet, to be validated in a workshop",
             "clusters": "Actors brought together by shared issues",
             "priorities": "Survey ranking compared with the workshop votes",
@@ -149,6 +153,42 @@ _WORKBOOK = {
             "members": "Actors (ids)",
             "score": "Score",
             "status": "Status",
+        },
+    },
+    "plan_title": {
+        "fr": "Plan d'action : projets de coopération validés ou en cours",
+        "en": "Action plan: validated or ongoing cooperation projects",
+    },
+    "plan_note": {
+        "fr": "Projets retenus par l'atelier (statut « validé » ou « en cours »), sans aucun nom : "
+        "type de projet, ressources, nombre d'acteurs par type, communes.",
+        "en": "Projects taken up by the workshop (status “validated” or “ongoing”), without any "
+        "name: kind, resources, number of actors by type, communes.",
+    },
+    "plan_none": {
+        "fr": "Aucun projet validé ou en cours pour l'instant : les décisions de l'atelier se "
+        "notent dans le fichier des décisions du projet ([workshop] projects).",
+        "en": "No validated or ongoing project yet: the workshop's decisions are written in the "
+        "project's decisions file ([workshop] projects).",
+    },
+    "plan_headers": {
+        "fr": {
+            "status": "Statut",
+            "kind": "Type",
+            "resources": "Ressources",
+            "actors": "Acteurs",
+            "actor_types": "Acteurs par type",
+            "commune_names": "Communes",
+            "next_step": "Prochaine étape",
+        },
+        "en": {
+            "status": "Status",
+            "kind": "Kind",
+            "resources": "Resources",
+            "actors": "Actors",
+            "actor_types": "Actors by type",
+            "commune_names": "Communes",
+            "next_step": "Next step",
         },
     },
     "projects_none": {

@@ -13,6 +13,7 @@ from diagnostic._io.progress import bar
 from diagnostic._io.text import read_toml
 from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers
+from diagnostic.analysis.decisions import apply_decisions
 from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
 from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels
@@ -94,6 +95,7 @@ class Project:
     # analyse (issue 5): optional inputs
     votes: Path | None = None  # [workshop] votes
     statuses: Path | None = None  # [workshop] opportunities (statuses decided)
+    decisions: Path | None = None  # [workshop] projects (decisions on cooperation projects)
     centroids: Path | None = None  # [geography] centroids: commune_code,lat,lon
     issue_indicators: tuple[IndicatorLink, ...] = ()  # [issue_indicators] issue = indicator
 
@@ -201,6 +203,7 @@ def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
     return {
         "votes": opt(workshop, "votes", "votes"),
         "statuses": opt(workshop, "opportunities", "opportunities"),
+        "decisions": opt(workshop, "projects", "projects"),
         "centroids": opt(geo, "centroids", "centroids"),
         "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file),
     }
@@ -539,26 +542,31 @@ def _analysis(
     opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
+    projects = find_projects(
+        opportunities,
+        actors,
+        needs,
+        offers,
+        category_labels=labels,
+        type_labels=types,
+        communes=communes,
+        coordinates=coords,
+        responses=responses,
+        settings=settings,
+    )
+    decided = []
+    if project.decisions:
+        projects, found = apply_decisions(projects, project.decisions)
+        decided = [found]
     out = {
         "issue_ranking": ranking,
         "group_matrix": matrix,
         "divergence": find_divergences(responses, settings, types, matrix=matrix),
         "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
         "opportunities": opportunities,
-        "cooperation_projects": find_projects(
-            opportunities,
-            actors,
-            needs,
-            offers,
-            category_labels=labels,
-            type_labels=types,
-            communes=communes,
-            coordinates=coords,
-            responses=responses,
-            settings=settings,
-        ),
+        "cooperation_projects": projects,
         "clusters": _labelled_groups(find_groups(responses, settings), types),
-        "_anomalies": [],
+        "_anomalies": decided,
         "_accounts": (),
     }
     shared = None
@@ -569,7 +577,7 @@ def _analysis(
             votes=read.votes,
             shared_priorities=shared,
             rank_comparison=compare_rankings(shared, settings.language),
-            _anomalies=[read.anomalies],
+            _anomalies=out["_anomalies"] + [read.anomalies],
             _accounts=(read.account,),
         )
     regard = None

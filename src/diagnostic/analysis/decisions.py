@@ -1,0 +1,118 @@
+"""The workshop's decisions on cooperation projects, kept from one run to the next.
+
+A decisions file (CSV or spreadsheet: ``resources``, ``members``, ``status``, ``carrier``,
+``next_step``) is matched to the projects of a new run by their resources and members —
+the order of rows or of members does not matter — never by row number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from diagnostic._io.atomic import atomic_path
+from diagnostic.analysis.projects import STATUS_DEFAULT, project_id
+from diagnostic.anomalies import KEPT, AnomalyLog
+from diagnostic.errors import DiagnosticError
+from diagnostic.i18n import label
+from diagnostic.schemas import conform
+
+#: Statuses of a project, as stored (French); their English labels are read too.
+PROJECT_STATUSES = ("à valider", "validé", "en cours", "écarté")
+DECISION_COLUMNS = ["project_id", "title", "resources", "members", "status", "carrier", "next_step"]
+
+
+def _fold(text) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().split())
+
+
+def read_decisions(path) -> pd.DataFrame:
+    """Read a decisions file: one row per project decided (see `write_decisions`)."""
+    from diagnostic.readers.tables import read_table
+
+    path = Path(path)
+    frame = read_table(path).frame
+    frame.columns = [_fold(c).replace(" ", "_") for c in frame.columns]
+    missing = [c for c in ("resources", "members", "status") if c not in frame.columns]
+    if missing:
+        raise DiagnosticError(
+            f"le fichier des décisions sur les projets doit avoir les colonnes « resources », "
+            f"« members » et « status » ; il manque « {missing[0]} ».",
+            file=path.name,
+            row=1,
+        )
+    return frame.reindex(columns=DECISION_COLUMNS).astype("string")
+
+
+def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décisions"):
+    """The projects with the status, carrier and next step decided for them.
+
+    Parameters
+    ----------
+    projects : DataFrame
+        The `cooperation_projects` table of a new run.
+    decisions : DataFrame or path
+        A file read by `read_decisions`, or such a table.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The `cooperation_projects` table, and the anomalies: decisions whose project is no
+        longer proposed, unknown statuses (kept « à valider »).
+    """
+    if isinstance(decisions, (str, Path)):
+        file = Path(decisions).name
+        decisions = read_decisions(decisions)
+    log = AnomalyLog(file)
+    known = {_fold(shown): s for s in PROJECT_STATUSES for shown in (s, label(s, "en"))}
+    by_id = {}
+    for row, rec in enumerate(decisions.to_dict("records"), start=2):
+        members = [m.strip() for m in str(rec.get("members") or "").split(";") if m.strip()]
+        resources = str(rec.get("resources") or "").strip()
+        if not members or not resources:
+            continue
+        status = known.get(_fold(rec.get("status") or ""))
+        if status is None:
+            log.add(
+                f"statut inconnu (statuts possibles : {', '.join(PROJECT_STATUSES)}) : "
+                f"« {STATUS_DEFAULT} »",
+                KEPT,
+                row=row,
+                column="status",
+                value=rec.get("status"),
+            )
+            status = STATUS_DEFAULT
+        by_id[project_id(resources, members)] = (
+            row,
+            status,
+            rec.get("carrier"),
+            rec.get("next_step"),
+        )
+    found = set(projects["project_id"])
+    for pid, (row, *_rest) in by_id.items():
+        if pid not in found:
+            log.add(
+                "projet absent de cette exécution (ses membres ou ses ressources ont changé) : "
+                "décision gardée dans le fichier, non appliquée",
+                KEPT,
+                row=row,
+                column="members",
+            )
+    out = projects.copy()
+    for col, k in (("status", 1), ("carrier", 2), ("next_step", 3)):
+        decided = out["project_id"].map(lambda p, k=k: by_id[p][k] if p in by_id else None)
+        out[col] = decided.where(decided.notna(), out[col])
+    out["status"] = out["status"].fillna(STATUS_DEFAULT)
+    return conform(out, "cooperation_projects"), log.frame()
+
+
+def write_decisions(projects: pd.DataFrame, path) -> Path:
+    """Write the decisions on `projects` (CSV, UTF-8) so that the next run reads them back."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        projects.reindex(columns=DECISION_COLUMNS).to_csv(tmp, index=False, encoding="utf-8")
+    return path
