@@ -127,8 +127,9 @@ def test_statuses_are_kept_on_rerun(tmp_path):
     assert (unknown["status"] == "à valider").all()
 
 
-def test_statuses_read_back_from_the_workbook(demo_out, example_diag):
-    back = read_statuses(demo_out / "diagnostic.xlsx")
+def test_statuses_read_back_from_the_tables(demo_out, example_diag):
+    # the pairs are no longer a workbook sheet (the projects are): their table is edited
+    back = read_statuses(demo_out / "tables" / "opportunities.csv")
     assert len(back) == len(example_diag.opportunities)
     kept = apply_statuses(example_diag.opportunities, back.assign(status="validé"))
     assert (kept["status"] == "validé").all()

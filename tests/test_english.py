@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 import diagnostic
+from diagnostic.analysis.decisions import apply_decisions
 from diagnostic.analysis.statuses import apply_statuses, read_statuses
 from diagnostic.analysis.workshop import write_votes_template
 from diagnostic.forms import read_form
@@ -30,7 +31,7 @@ SHEETS_EN = [
     "SWOT",
     "Cross-check",
     "Cooperation projects",
-    "Cooperation leads",
+    "Action plan",
     "Actor groups",
     "Shared priorities",
     "Data",
@@ -129,11 +130,11 @@ def test_english_headers_and_titles(english_book):
         "Profile",
         "Explanation",
     ]
-    assert _header(english_book["Cooperation leads"])[:4] == [
-        "Lead type",
-        "Resource",
-        "Explanation",
-        "Actors",
+    assert _header(english_book["Cooperation projects"])[:4] == [
+        "Project",
+        "Kind",
+        "Summary",
+        "Actor types",
     ]
     assert english_book["SWOT"]["A1"].value == "SWOT: strengths, weaknesses, opportunities, threats"
     assert english_book["Cross-check"]["A1"].value == (
@@ -215,18 +216,27 @@ def test_english_cross_check_swot_and_workshop(english):
 
 def test_english_statuses_shown_in_english_and_read_back(english, english_out, tmp_path):
     book = load_workbook(english_out / "diagnostic.xlsx")
-    ws = book["Cooperation leads"]
+    ws = book["Cooperation projects"]
     (dv,) = ws.data_validations.dataValidation
-    assert dv.formula1 == '"to validate,validated,rejected"'
-    status = _header(ws).index("Status") + 1
-    assert ws.cell(6, status).value == "to validate"
-    ws.cell(6, status).value = "validated"
-    ws.cell(7, status).value = "rejected"
+    assert dv.formula1 == '"to validate,validated,ongoing,rejected"'
+    head = _header(ws)
+    status, carrier = head.index("Status") + 1, head.index("Carrier") + 1
+    first = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Project") + 1
+    assert ws.cell(first, status).value == "to validate"
+    ws.cell(first, status).value = "validated"
+    ws.cell(first, carrier).value = "CC du Perche"
+    ws.cell(first + 1, status).value = "rejected"
     path = tmp_path / "decided.xlsx"
     book.save(path)
-    kept = apply_statuses(english.opportunities, path)
+    kept, problems = apply_decisions(english.cooperation_projects, path)
     assert kept["status"].iloc[:3].tolist() == ["validé", "écarté", "à valider"]
-    assert read_statuses(path)["kind"].iloc[0] == "reciprocal"
+    assert kept["carrier"].iloc[0] == "CC du Perche" and problems.empty
+    # the pairs' statuses, written in English in their table, are read back in French
+    pairs = english.opportunities.head(3).assign(status=["validated", "rejected", "to validate"])
+    pairs.to_csv(tmp_path / "pistes.csv", index=False)
+    back = apply_statuses(english.opportunities, tmp_path / "pistes.csv")
+    assert back["status"].iloc[:3].tolist() == ["validé", "écarté", "à valider"]
+    assert read_statuses(tmp_path / "pistes.csv")["kind"].iloc[0] == "reciprocal"
 
 
 def test_english_html_report(english_out):
@@ -241,6 +251,7 @@ def test_english_html_report(english_out):
         "SWOT",
         "Cross-check",
         "Cooperation projects",
+        "Action plan",
         "Cooperation leads",
         "Actor groups",
         "Shared priorities",

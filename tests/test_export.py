@@ -22,7 +22,7 @@ WITHOUT_WORKSHOP = [
     "Convergences",
     "AFOM",
     "Projets de coopération",
-    "Pistes de coopération",
+    "Plan d'action",
     "Groupes d'acteurs",
     "Données",
     "Dictionnaire",
@@ -306,9 +306,9 @@ def test_convergence_headers_give_each_cells_base_and_the_tests(book, example_di
 
 
 def test_status_drop_down(book):
-    ws = book["Pistes de coopération"]
+    ws = book["Projets de coopération"]
     dv = ws.data_validations.dataValidation
-    assert len(dv) == 1 and dv[0].formula1 == '"à valider,validé,écarté"'
+    assert len(dv) == 1 and dv[0].formula1 == '"à valider,validé,en cours,écarté"'
 
 
 def test_injected_formula_is_stored_as_text(book, demo_out):
@@ -557,6 +557,7 @@ def test_html_report_has_the_workbook_sections(demo_out):
         "Convergences",
         "AFOM",
         "Projets de coopération",
+        "Plan d'action",
         "Pistes de coopération",
         "Groupes d'acteurs",
         "Méthode",

@@ -30,12 +30,40 @@ def _fold(text) -> str:
     return " ".join(text.lower().split())
 
 
+def _from_workbook(path: Path) -> pd.DataFrame:
+    """The « Projets de coopération » sheet of a workbook, its headers turned into codes."""
+    from diagnostic.i18n.workbook import SHEET_NAMES, word
+
+    names = {_fold(SHEET_NAMES[lang]["projects"]) for lang in SHEET_NAMES}
+    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
+    name = next((s for s in sheets if _fold(s) in names), None)
+    if name is None:
+        raise DiagnosticError(
+            "aucune feuille « Projets de coopération » dans ce classeur.", file=path.name
+        )
+    raw = sheets[name]
+    heads = raw.index[raw.apply(lambda r: r.map(_fold).isin(["statut", "status"]).any(), axis=1)]
+    if not len(heads):
+        raise DiagnosticError(
+            "aucune colonne « Statut » dans la feuille des projets.", file=path.name
+        )
+    codes = {
+        _fold(h): c for lang in ("fr", "en") for c, h in word("projects_headers", lang).items()
+    }
+    header = [codes.get(_fold(h), _fold(h)) for h in raw.iloc[heads[0]]]
+    return raw.iloc[heads[0] + 1 :].set_axis(header, axis=1)
+
+
 def read_decisions(path) -> pd.DataFrame:
-    """Read a decisions file: one row per project decided (see `write_decisions`)."""
+    """Read a decisions file: one row per project decided (see `write_decisions`), or the
+    « Projets de coopération » sheet of a workbook filled in at the workshop."""
     from diagnostic.readers.tables import read_table
 
     path = Path(path)
-    frame = read_table(path).frame
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = _from_workbook(path)
+    else:
+        frame = read_table(path).frame
     frame.columns = [_fold(c).replace(" ", "_") for c in frame.columns]
     missing = [c for c in ("resources", "members", "status") if c not in frame.columns]
     if missing:

@@ -10,7 +10,8 @@ import pandas as pd
 
 from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
-from diagnostic.analysis.cooperation import STATUSES, kind_labels, reciprocal_search
+from diagnostic.analysis.cooperation import reciprocal_search
+from diagnostic.analysis.decisions import PROJECT_STATUSES
 from diagnostic.analysis.issues import issue_cells, top_stability
 from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
 from diagnostic.analysis.projects import kind_words
@@ -52,7 +53,7 @@ from diagnostic.privacy.masking import mask_text
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
 #: held (votes), « Regard croisé » only when the project links issues to indicators.
-SHEETS = list(SHEET_NAMES["fr"].values())
+SHEETS = [name for key, name in SHEET_NAMES["fr"].items() if key != "opportunities"]
 WORKSHOP_SHEET = SHEET_NAMES["fr"]["priorities"]
 REGARD_SHEET = SHEET_NAMES["fr"]["regard"]
 #: Bootstrap resamples of the stability of the top five (Méthode sheet).
@@ -105,7 +106,6 @@ def to_workbook(
                 lambda: _projects(book, sheet("projects"), diag, source, audience),
             ),
             ("plan", lambda: _plan(book, sheet("plan"), diag, source)),
-            ("opportunities", lambda: _opportunities(book, sheet("opportunities"), diag, source)),
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
             ("data", lambda: write_data(book, diag, source)),  # and its continuation sheets
@@ -394,47 +394,6 @@ def _matrix(book, ws, diag, source):
     ws.freeze_panes(start + 1, 1)
 
 
-def _opportunities(book, ws, diag, source):
-    lang = diag.settings.language
-    start = write_title(
-        book, ws, sheet_name("opportunities", lang), [word("opportunities_note", lang), source]
-    )
-    resources = role_labels(diag.questions, diag.choices, "need")
-    opp = diag.opportunities
-    table = opp.assign(
-        kind=opp["kind"].map(kind_labels(lang)),
-        category_code=opp["category"],
-        category=relabel(opp["category"], resources),
-        status=opp["status"].map(lambda s: label(s, lang)),
-    )
-    headers = word("opportunities_headers", lang)
-    first, last = write_frame(
-        book,
-        ws,
-        table,
-        start,
-        headers,
-        {"score": "0.00", "score_geo": "0.00", "score_willingness": "0.00", "score_text": "0.00"},
-        widths={"explanation": 80, "actors": 26},
-    )
-    if len(table):
-        status = [c for c in headers if c in table.columns].index("status")
-        shown = [label(s, lang) for s in STATUSES]  # read back by `statuses.read_statuses`
-        ws.data_validation(
-            first,
-            status,
-            last,
-            status,
-            {
-                "validate": "list",
-                "source": shown,
-                "ignore_blank": False,
-                "error_title": word("status", lang),
-                "error_message": word("choose", lang, values=", ".join(shown)),
-            },
-        )
-
-
 def project_view(diag, audience: str = DEFAULT_AUDIENCE):
     """The projects as an audience reads them: kind, actor types and issues in words."""
     lang = diag.settings.language
@@ -462,10 +421,11 @@ def _projects(book, ws, diag, source, audience):
     headers = dict(word("projects_headers", lang))
     if audience == "funder":
         headers.pop("member_names")
-    write_frame(
+    table = project_view(diag, audience)
+    first, last = write_frame(
         book,
         ws,
-        project_view(diag, audience),
+        table,
         start,
         headers,
         {"score": "0.00"},
@@ -478,9 +438,27 @@ def _projects(book, ws, diag, source, audience):
             "member_names": 40,
             "member_contacts": 40,
             "members": 24,
+            "carrier": 16,
+            "next_step": 20,
         },
         top=True,
     )
+    if len(table):
+        status = [c for c in headers if c in table.columns].index("status")
+        shown = [label(s, lang) for s in PROJECT_STATUSES]  # read back by `read_decisions`
+        ws.data_validation(
+            first,
+            status,
+            last,
+            status,
+            {
+                "validate": "list",
+                "source": shown,
+                "ignore_blank": False,
+                "error_title": word("status", lang),
+                "error_message": word("choose", lang, values=", ".join(shown)),
+            },
+        )
 
 
 def plan_view(diag):

@@ -119,13 +119,15 @@ _WORKBOOK = {
         "fr": "Chaque projet réunit, autour d'une ressource, des acteurs proches (même commune, "
         "communes voisines ou même intercommunalité) qui n'ont pas refusé de coopérer. Score : "
         "nombre et diversité des acteurs, une offre présente, proximité, enjeux partagés, "
-        "volonté de coopérer (voir la feuille « Méthode »). Le détail par paire reste dans "
-        "tables/opportunities.csv.",
+        "volonté de coopérer (voir « Méthode »). Colonnes « Statut », « Porteur », « Prochaine "
+        "étape » : à remplir en atelier ; ce classeur se relit comme fichier des décisions "
+        "([workshop] projects). Le détail par paire est dans tables/opportunities.csv.",
         "en": "Each project brings together, around one resource, nearby actors (same commune, "
         "neighbouring communes or same intercommunality) who did not refuse to cooperate. "
         "Score: number and diversity of actors, an offer present, nearness, shared issues, "
-        "willingness to cooperate (see the “Method” sheet). The pairs remain in "
-        "tables/opportunities.csv.",
+        "willingness to cooperate (see “Method”). “Status”, “Carrier”, “Next step” columns: to "
+        "fill in at the workshop; this workbook is read back as the decisions file ([workshop] "
+        "projects). The pairs are in tables/opportunities.csv.",
     },
     "projects_headers": {
         "fr": {
@@ -137,9 +139,12 @@ _WORKBOOK = {
             "first_step": "Premier pas",
             "member_names": "Structures",
             "member_contacts": "Contacts",
-            "members": "Acteurs (identifiants)",
-            "score": "Score",
             "status": "Statut",
+            "carrier": "Porteur",
+            "next_step": "Prochaine étape",
+            "score": "Score",
+            "members": "Acteurs (identifiants)",
+            "resources": "Code ressource",
         },
         "en": {
             "title": "Project",
@@ -150,9 +155,12 @@ _WORKBOOK = {
             "first_step": "First step",
             "member_names": "Organisations",
             "member_contacts": "Contacts",
-            "members": "Actors (ids)",
-            "score": "Score",
             "status": "Status",
+            "carrier": "Carrier",
+            "next_step": "Next step",
+            "score": "Score",
+            "members": "Actors (ids)",
+            "resources": "Resource code",
         },
     },
     "plan_title": {
