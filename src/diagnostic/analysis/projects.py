@@ -19,6 +19,7 @@ to the same EPCI. A project is built around a seed commune: every member is clos
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -118,33 +119,45 @@ def _supported(responses) -> dict:
     )
 
 
-def _pick(near, needers, offerers, info, close, seed, issues, settings):
+def _pick(near, needers, offerers, who, close, seed, issues, settings):
     """Members of the project around `seed`: up to two offerers, then needers, nearest
-    first, then the willing, then a type not yet in the project, then shared issues."""
+    first, then the willing, then a type not yet in the project, then shared issues.
+
+    `who` maps each actor to (commune index, willingness, actor type).
+    """
     most = settings.project_max_actors
+
+    def static(a):
+        k, will, _type = who[a]
+        return (-close[seed, k], will != "yes", a)
+
     chosen: list[str] = []
+    seen_types: set = set()
+    seen_issues: set = set()
 
     def key(a):
-        types = {info.at[m, "actor_type"] for m in chosen}
-        common = len(issues.get(a, set()) & set().union(*(issues.get(m, set()) for m in chosen)))
+        k, will, kind = who[a]
         return (
-            -close[seed, info.at[a, "k"]],
-            info.at[a, "will"] != "yes",
-            info.at[a, "actor_type"] in types,
-            -common,
+            -close[seed, k],
+            will != "yes",
+            kind in seen_types,
+            -len(issues.get(a, set()) & seen_issues),
             a,
         )
 
-    givers = [a for a in near if a in offerers and a not in needers]
-    for _ in range(min(2, len(givers))):
-        best = min((a for a in givers if a not in chosen), key=key)
-        chosen.append(best)
-    takers = [a for a in near if a in needers]
-    while takers and len(chosen) < most:
-        best = min((a for a in takers if a not in chosen), key=key, default=None)
-        if best is None:
-            break
-        chosen.append(best)
+    def take(candidates, n):
+        # the nearest and most willing first: a few times more than needed is enough
+        candidates = sorted(candidates, key=static)[: 4 * most]
+        while candidates and n > 0:
+            best = min(candidates, key=key)
+            candidates.remove(best)
+            chosen.append(best)
+            seen_types.add(who[best][2])
+            seen_issues.update(issues.get(best, ()))
+            n -= 1
+
+    take([a for a in near if a in offerers and a not in needers], 2)
+    take([a for a in near if a in needers], most - len(chosen))
     return chosen
 
 
@@ -154,32 +167,38 @@ def _valid(members, needers, offerers) -> bool:
     return bool(need) and (len(members) >= 3 or (len(members) == 2 and len(give) == 1))
 
 
-def _resource_projects(category, needers, offerers, info, close, issues, settings) -> list:
-    """Projects around one resource: seeds taken in turn where most needers are close."""
-    pool = sorted(set(needers) | set(offerers))
+def _resource_projects(category, needers, offerers, who, close, issues, settings) -> list:
+    """Projects around one resource: seeds taken in turn where most needers are close.
+
+    No resource can hold more than `max_projects` of the list: a few more are built (an
+    offerer may be capped), never all of them. Seeds are scored on counts per commune, so
+    that each turn costs communes², not actors."""
+    pool = np.array(sorted(set(needers) | set(offerers)), dtype=object)
+    k = np.array([who[a][0] for a in pool], dtype=np.intp)
+    is_need = np.array([a in needers for a in pool], dtype=bool)
+    is_give = np.array([a in offerers and a not in needers for a in pool], dtype=bool)
+    left = np.ones(len(pool), dtype=bool)
+    n_communes = close.shape[0]
     out = []
-    while pool:
-        k = info.loc[pool, "k"].to_numpy()
-        is_need = np.array([a in needers for a in pool])
-        is_give = np.array([a in offerers and a not in needers for a in pool])
-        seeds = sorted(set(k))
-        reach = close[np.ix_(seeds, k)] > 0  # seed commune × pooled actor
-        n_need = (reach & is_need).sum(axis=1)
-        n_give = (reach & is_give).sum(axis=1)
-        pull = (close[np.ix_(seeds, k)] * is_need).sum(axis=1)
-        order = np.lexsort(
-            (np.array(seeds), -pull, -(n_give > 0).astype(int), -np.minimum(n_need, 99))
-        )
+    while left.any() and len(out) < 2 * settings.max_projects:
+        need_at = np.bincount(k[left & is_need], minlength=n_communes)
+        give_at = np.bincount(k[left & is_give], minlength=n_communes)
+        seeds = np.unique(k[left])
+        sub = close[seeds]  # seed commune × every commune
+        n_need = (sub > 0) @ need_at
+        n_give = (sub > 0) @ give_at
+        pull = sub @ need_at
+        order = np.lexsort((seeds, -pull, -(n_give > 0).astype(int), -np.minimum(n_need, 99)))
         made = False
         for i in order:
             if n_need[i] == 0:
                 break
-            seed = seeds[i]
-            near = [a for a, r in zip(pool, reach[i]) if r]
-            members = _pick(near, needers, offerers, info, close, seed, issues, settings)
+            seed = int(seeds[i])
+            near = pool[left & (close[seed, k] > 0)].tolist()
+            members = _pick(near, needers, offerers, who, close, seed, issues, settings)
             if _valid(members, needers, offerers):
                 out.append((category, members, [m for m in members if m in needers], seed))
-                pool = [a for a in pool if a not in members]
+                left &= ~np.isin(pool, members)
                 made = True
                 break
         if not made:
@@ -187,24 +206,37 @@ def _resource_projects(category, needers, offerers, info, close, issues, setting
     return out
 
 
-def _swaps(needs, offers, info, close) -> list:
-    """Two actors who can each bring the other something, close to each other."""
-    give = offers.merge(needs, on="category", suffixes=("_give", "_take"))
-    give = give[give["actor_id_give"] != give["actor_id_take"]]
-    back = give.merge(
-        give,
-        left_on=["actor_id_give", "actor_id_take"],
-        right_on=["actor_id_take", "actor_id_give"],
-        suffixes=("", "_back"),
-    )
-    back = back[back["actor_id_give"] < back["actor_id_take"]]
-    out = []
-    for (a, b), sub in back.groupby(["actor_id_give", "actor_id_take"], sort=True):
-        if close[info.at[a, "k"], info.at[b, "k"]] <= 0:
-            continue
-        first = sub.sort_values(["category", "category_back"]).iloc[0]
-        pair = sorted([first["category"], first["category_back"]])
-        out.append((SWAP.join(pair), [a, b], [a, b], None))
+def _swaps(needs, offers, who, close, settings) -> list:
+    """Two nearby actors who can each bring the other something: for each pair of
+    resources, each actor offering one and needing the other meets the nearest actor
+    doing the reverse (each actor once per pair of resources, and at most `max_projects`
+    swaps per pair: the list never holds more)."""
+    gives = offers.groupby("category")["actor_id"].agg(set).to_dict()
+    takes = needs.groupby("category")["actor_id"].agg(set).to_dict()
+    out, paired = [], set()
+    cats = sorted(set(gives) & set(takes))
+    for i, x in enumerate(cats):
+        for y in cats[i + 1 :]:
+            one = sorted(gives[x] & takes.get(y, set()))  # brings x, needs y
+            other = sorted(gives.get(y, set()) & takes[x])  # brings y, needs x
+            if not one or not other:
+                continue
+            # the closest pairs first (same commune before same EPCI), then by ids
+            near = close[np.ix_([who[a][0] for a in one], [who[b][0] for b in other])]
+            rows, cols = np.nonzero(near > 0)
+            order = np.lexsort((cols, rows, -near[rows, cols]))
+            used: set = set()
+            made = 0
+            for r, c in zip(rows[order], cols[order]):
+                a, b = one[r], other[c]
+                if a == b or a in used or b in used or frozenset((a, b)) in paired:
+                    continue
+                used.update((a, b))
+                paired.add(frozenset((a, b)))
+                out.append((x + SWAP + y, sorted([a, b]), sorted([a, b]), None))
+                made += 1
+                if made >= settings.max_projects:
+                    break
     return out
 
 
@@ -214,10 +246,10 @@ def _join_names(names: list[str], language: str) -> str:
     return ", ".join(names[:-1]) + text("proj.and", language) + names[-1]
 
 
-def _communes(members, info, names) -> list[str]:
+def _communes(members, place, names) -> list[str]:
     """Commune codes of the members, the most represented first."""
-    codes = pd.Series([info.at[m, "commune_code"] for m in members]).value_counts()
-    return sorted(codes.index, key=lambda c: (-codes[c], names.get(c, c)))
+    codes = Counter(place[m] for m in members)
+    return sorted(codes, key=lambda c: (-codes[c], names.get(c, c)))
 
 
 def _where(codes, names, language, most=3) -> str:
@@ -230,14 +262,14 @@ def _where(codes, names, language, most=3) -> str:
     return _join_names(shown, language)
 
 
-def _describe(kind, resource, members, needers, info, where, type_labels, res_label, language):
+def _describe(kind, resource, members, needers, who, where, type_labels, res_label, language):
     """The summary sentence and the first step of one project."""
-    types = pd.Series([info.at[m, "actor_type"] for m in members]).fillna("?").value_counts()
+    types = Counter(who[m][2] for m in members)
     mix = ", ".join(
         short_type(type_labels.get(t, t), n, language)
         for t, n in sorted(types.items(), key=lambda x: (-x[1], x[0]))
     )
-    wills = pd.Series([info.at[m, "will"] for m in members]).value_counts()
+    wills = Counter(who[m][1] for m in members)
     will = ", ".join(
         text(key, language, n=int(wills[state]), s="s" if wills[state] > 1 else "")
         for state, key in (
@@ -356,16 +388,37 @@ def find_projects(
         ).drop_duplicates()
 
     needs, offers = table(needs), table(offers)
+    who = {
+        a: (int(k), w, t)
+        for a, k, w, t in zip(
+            info.index, info["k"], info["will"], info["actor_type"].astype(object).fillna("?")
+        )
+    }
     found = []
     for category in sorted(set(needs["category"])):
         needers = set(needs.loc[needs["category"] == category, "actor_id"])
         offerers = set(offers.loc[offers["category"] == category, "actor_id"])
-        found += _resource_projects(category, needers, offerers, info, close, issues, settings)
-    found += _swaps(needs, offers, info, close)
+        found += _resource_projects(category, needers, offerers, who, close, issues, settings)
+    swaps = _swaps(needs, offers, who, close, settings)
+    # at most max_projects swaps can be kept: the nearest and most willing pairs of
+    # different types are built, not all of them
+    swaps.sort(
+        key=lambda f: (
+            -close[who[f[1][0]][0], who[f[1][1]][0]],
+            -sum(who[m][1] == "yes" for m in f[1]),
+            who[f[1][0]][2] == who[f[1][1]][2],
+            f[0],
+            f[1],
+        )
+    )
+    found += swaps[: 2 * settings.max_projects]
+
+    place = dict(zip(info.index, info["commune_code"]))
+    people = (who, place, len({w[2] for w in who.values()}))
 
     def build(resource, members, needers):
         return _project(
-            resource, members, needers, info, close, issues, names, labels, types, settings
+            resource, members, needers, people, close, issues, names, labels, types, settings
         )
 
     frame = pd.DataFrame([build(r, m, n) for r, m, n, _seed in found])
@@ -410,14 +463,16 @@ def project_id(resource: str, members) -> str:
     return "P-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
-def _project(resource, members, needers, info, close, issues, names, labels, types, settings):
-    """One row of the `cooperation_projects` table."""
+def _project(resource, members, needers, people, close, issues, names, labels, types, settings):
+    """One row of the `cooperation_projects` table; `people` is (who, place, number of
+    actor types of the territory)."""
+    who, place, all_types = people
     language = settings.language
     members = sorted(members)
     swap = SWAP in resource
     givers = [m for m in members if m not in needers] if not swap else []
     kind = "echange" if swap else ("pret_don" if givers else "mutualisation")
-    codes = _communes(members, info, names)
+    codes = _communes(members, place, names)
     where = _where(codes, names, language)
 
     def res_label(r):
@@ -425,29 +480,27 @@ def _project(resource, members, needers, info, close, issues, names, labels, typ
 
     title = SWAP.join(res_label(r) for r in resource.split(SWAP)) + " — " + where
     n = len(members)
-    k = info.loc[members, "k"].to_numpy()
+    k = np.array([who[m][0] for m in members])
     pair = close[np.ix_(k, k)]
     nearness = float(pair[np.triu_indices(n, 1)].mean()) if n > 1 else 1.0
-    member_types = info.loc[members, "actor_type"].fillna("?")
-    n_types = int(member_types.nunique())
-    all_types = int(info["actor_type"].fillna("?").nunique())
+    mix = Counter(who[m][2] for m in members)
+    n_types = len(mix)
     room = all_types - 1
-    counts = pd.Series([i for m in members for i in issues.get(m, ())]).value_counts()
-    counts = counts[counts >= 2]
-    shared = sorted(counts.index, key=lambda i: (-counts[i], i))[:3]
-    will = info.loc[members, "will"].map({"yes": 1.0, "maybe": 0.5, "unknown": 0.5})
+    counts = {i: c for i, c in Counter(i for m in members for i in issues.get(m, ())).items()}
+    counts = {i: c for i, c in counts.items() if c >= 2}
+    shared = sorted(counts, key=lambda i: (-counts[i], i))[:3]
+    will = [{"yes": 1.0}.get(who[m][1], 0.5) for m in members]
     parts = {
         "size": min(n, settings.project_max_actors) / settings.project_max_actors,
         "diversity": (n_types - 1) / room if room > 0 else 0.0,
         "offer": 1.0 if kind != "mutualisation" else 0.0,
         "nearness": nearness,
-        "issues": float(counts.max()) / n if len(counts) else 0.0,
-        "willingness": float(will.mean()),
+        "issues": max(counts.values()) / n if counts else 0.0,
+        "willingness": sum(will) / n,
     }
     summary, step = _describe(
-        kind, resource, members, needers, info, where, types, res_label, language
+        kind, resource, members, needers, who, where, types, res_label, language
     )
-    mix = member_types.value_counts()
     return {
         "project_id": project_id(resource, members),
         "title": title,
