@@ -1,12 +1,15 @@
 """Cooperation projects: planted clusters land in one project each, refusers in none."""
 
 import random
+import shutil
 from dataclasses import replace
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 import diagnostic
+from diagnostic.analysis.decisions import apply_decisions, read_decisions, write_decisions
 from diagnostic.analysis.projects import find_projects, project_id, short_type
 from diagnostic.settings import Settings
 
@@ -212,3 +215,61 @@ def test_settings_reach_the_projects(example_diag):
     fewer = replace(example_diag.settings, max_projects=4)
     project = replace(example_diag.project, settings=fewer)
     assert len(diagnostic.run_diagnostic(project).cooperation_projects) == 4
+
+
+def test_decisions_are_matched_by_members_and_resources(tmp_path):
+    actors, needs, offers, coords, expected, _ = _planted()
+    found = find_projects(None, actors, needs, offers, coordinates=coords)
+    path = write_decisions(found, tmp_path / "projets.csv")
+    decided = read_decisions(path)
+    emploi = decided["resources"] == "emploi_partage"
+    decided.loc[emploi, "status"] = "Validé"  # case and accents as a person types them
+    decided.loc[emploi, "carrier"] = "Mairie"
+    decided.loc[emploi, "members"] = ";".join(sorted(expected["emploi_partage"], reverse=True))
+    decided.loc[decided["resources"] == "vehicules", "status"] = "ongoing"  # English label
+    gone = pd.DataFrame({"resources": ["locaux"], "members": ["A-x;A-y;A-z"], "status": ["écarté"]})
+    odd = decided[decided["resources"] == "chambre_froide"].assign(status="peut-être")
+    table = pd.concat([gone, odd, decided.iloc[::-1]], ignore_index=True)  # rows reordered
+    kept, problems = apply_decisions(found, table)
+    by_resource = kept.set_index("resources")
+    assert by_resource.at["emploi_partage", "status"] == "validé"
+    assert by_resource.at["emploi_partage", "carrier"] == "Mairie"
+    assert by_resource.at["vehicules", "status"] == "en cours"
+    assert by_resource.at["chambre_froide", "status"] == "à valider"
+    assert problems["row"].tolist() == [2, 3]
+    assert (
+        "absent" in problems.iloc[0]["problem"] and "statut inconnu" in problems.iloc[1]["problem"]
+    )
+
+
+def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path, example_diag):
+    project = tmp_path / "projet"
+    shutil.copytree(diagnostic.example_project().parent, project)
+    # the collective's workbook, filled in at the workshop
+    written = diagnostic.to_workbook(example_diag, tmp_path / "c.xlsx", audience="collective")
+    book = load_workbook(written)
+    ws = book["Projets de coopération"]
+    head = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Projet")
+    cols = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
+    ws.cell(head + 1, cols["Statut"]).value = "validé"
+    ws.cell(head + 1, cols["Porteur"]).value = "Mairie de Mortagne"
+    ws.cell(head + 2, cols["Statut"]).value = "en cours"
+    chosen = {ws.cell(head + r, cols["Acteurs (identifiants)"]).value for r in (1, 2)}
+    book.save(project / "decisions.xlsx")
+    toml = project / "diagnostic.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[workshop]\nprojects = "decisions.xlsx"\n',
+        encoding="utf-8",
+    )
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    taken = diag.cooperation_projects[diag.cooperation_projects["status"] != "à valider"]
+    assert set(taken["members"]) == chosen
+    assert set(taken["status"]) == {"validé", "en cours"}
+    out = tmp_path / "out"
+    diagnostic.write_outputs(diag, out)
+    plan = load_workbook(out / "diagnostic.xlsx")["Plan d'action"]
+    rows = [r for r in plan.iter_rows(values_only=True) if r[0] in ("validé", "en cours")]
+    assert len(rows) == 2
+    assert not any("Mairie de Mortagne" in str(v) for r in rows for v in r)  # no names
+    projects = pd.read_csv(out / "tables" / "cooperation_projects.csv", dtype=str)
+    assert "carrier" not in projects.columns  # a carrier is a name: not for funders

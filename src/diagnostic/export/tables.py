@@ -35,11 +35,11 @@ def names_of(members, shown: dict) -> str:
 
 def audience_projects(diag, audience: str = DEFAULT_AUDIENCE):
     """The `cooperation_projects` table as `audience` may read it: without `member_names`
-    for funders; with the names allowed for the collective; with names and contacts
+    and `carrier` for funders; with the names allowed for the collective; with names and contacts
     (`member_contacts`) for the consultant."""
     frame = diag.cooperation_projects
-    if check_audience(audience) == "funder":
-        return frame.drop(columns=["member_names"])
+    if check_audience(audience) == "funder":  # the carrier is a structure's name too
+        return frame.drop(columns=["member_names", "carrier"])
     shown = shown_names(diag, audience)
     frame = frame.assign(member_names=frame["members"].map(lambda m: names_of(m, shown)))
     if audience == "consultant":

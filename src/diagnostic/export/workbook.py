@@ -421,6 +421,7 @@ def _projects(book, ws, diag, source, audience):
     headers = dict(word("projects_headers", lang))
     if audience == "funder":
         headers.pop("member_names")
+        headers.pop("carrier")
     table = project_view(diag, audience)
     first, last = write_frame(
         book,
