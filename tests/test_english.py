@@ -214,8 +214,11 @@ def test_english_cross_check_swot_and_workshop(english):
     )
 
 
-def test_english_statuses_shown_in_english_and_read_back(english, english_out, tmp_path):
-    book = load_workbook(english_out / "diagnostic.xlsx")
+def test_english_statuses_shown_in_english_and_read_back(english, tmp_path):
+    # the collective's workbook: the one filled in at the workshop (carrier included)
+    book = load_workbook(
+        diagnostic.to_workbook(english, tmp_path / "c.xlsx", audience="collective")
+    )
     ws = book["Cooperation projects"]
     (dv,) = ws.data_validations.dataValidation
     assert dv.formula1 == '"to validate,validated,ongoing,rejected"'

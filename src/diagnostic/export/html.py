@@ -30,6 +30,7 @@ from diagnostic.privacy.audiences import (
     check_audience,
     has_consent_question,
     no_consent_line,
+    shown_names,
 )
 
 _CSS = """
@@ -199,6 +200,18 @@ def _p(p, language: str) -> str:
     return decimal(p, 4, language)
 
 
+def _who(project, shown: dict, lang: str) -> str:
+    """Who brings and who needs, by the names the audience may read."""
+    out = []
+    for key, ids in (("html_offer_names", "offerers"), ("html_need_names", "needers")):
+        if isinstance(project.get(ids), str) and project[ids]:
+            names = ", ".join(shown.get(a, a) for a in project[ids].split(";"))
+            out.append(
+                f'<p class="names"><b>{html.escape(word(key, lang))} :</b> {html.escape(names)}</p>'
+            )
+    return "".join(out)
+
+
 def _projects(diag, audience: str) -> str:
     """The cooperation projects as cards: title, kind, summary, who, first step."""
     from diagnostic.export.workbook import project_view
@@ -207,6 +220,7 @@ def _projects(diag, audience: str) -> str:
     if not len(diag.cooperation_projects):
         return f"<p>{html.escape(word('projects_none', lang))}</p>"
     heads = word("projects_headers", lang)
+    shown = shown_names(diag, audience)
     cards = []
     for p in project_view(diag, audience).to_dict("records"):
 
@@ -226,7 +240,7 @@ def _projects(diag, audience: str) -> str:
             + line("actor_types", p["actor_types"])
             + line("issues", p["issues"])
             + line("first_step", p["first_step"])
-            + (line("member_names", p.get("member_names"), "names") if audience != "funder" else "")
+            + (_who(p, shown, lang) if audience != "funder" else "")
             + (
                 line("member_contacts", p.get("member_contacts"))
                 if audience == "consultant"
@@ -384,7 +398,11 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         f'<h2 id="{a}">{html.escape(t)}</h2>\n{content}'
         for a, (t, content) in zip(anchors, sections)
     )
-    produced = word("html_produced", lang, day=day(date.today(), lang))
+    produced = word(
+        "html_produced" if audience == "funder" else "html_produced_named",
+        lang,
+        day=day(date.today(), lang),
+    )
     code = "en" if lang == "en" else "fr"
     line = audience_line(audience, lang)
     if audience == "collective" and not has_consent_question(diag.questions):

@@ -285,5 +285,13 @@ REPORT_WORDS = {
         "en": "Report produced on {day}. Actors are designated\nby a pseudonymous identifier; "
         "no name, email or phone number appears in it.",
     },
+    "html_produced_named": {
+        "fr": "Rapport produit le {day}. Les acteurs sont désignés\npar un identifiant "
+        "pseudonyme ; des noms ne figurent que dans les projets de coopération.",
+        "en": "Report produced on {day}. Actors are designated\nby a pseudonymous identifier; "
+        "names appear only in the cooperation projects.",
+    },
+    "html_offer_names": {"fr": "Apportent", "en": "Bring"},
+    "html_need_names": {"fr": "Ont besoin", "en": "Need"},
     "html_contents": {"fr": "Sommaire", "en": "Contents"},
 }
