@@ -80,11 +80,14 @@ def _texts(out) -> dict[str, str]:
         for name in z.namelist():
             if name.endswith(".xml"):
                 texts[name] = html.unescape(z.read(name).decode("utf-8"))
-    for path in list(out.rglob("*.csv")) + list(out.rglob("*.gexf")) + [out / "diagnostic.html"]:
+    for path in list(out.rglob("*.csv")) + list(out.rglob("*.gexf")) + list(out.glob("*.html")):
         texts[str(path.relative_to(out))] = html.unescape(path.read_text(encoding="utf-8"))
-    assert {"diagnostic.html", "reseau/cooperation.gexf", "tables/cooperation_projects.csv"} <= set(
-        texts
-    )
+    assert {
+        "diagnostic.html",
+        "fiches_projets.html",
+        "reseau/cooperation.gexf",
+        "tables/cooperation_projects.csv",
+    } <= set(texts)
     return texts
 
 
@@ -142,6 +145,8 @@ def test_consultant_outputs_are_marked_confidential_everywhere(outputs):
         assert re.search(r"<oddHeader>[^<]*CONFIDENTIEL</oddHeader>", texts[name]), name
     page = texts["diagnostic.html"]
     assert '<div class="confidential">CONFIDENTIEL</div>' in page
+    fiches = texts["fiches_projets.html"]  # every fiche, one printed page each
+    assert fiches.count('<section class="fiche"><div class="confidential">CONFIDENTIEL') == 15
     assert re.search(r"@media print\{\.confidential\{position:fixed", page)
     assert page.count("CONFIDENTIEL") >= 2  # the banner and the title
     assert _found(texts, set(people["email"]))  # contacts are there, for the consultant
@@ -183,3 +188,18 @@ def test_cli_audience_and_the_no_consent_line_said_once(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", str(project / "diagnostic.toml"), "--audience", "everyone"])
     assert exit_.value.code == 2
+
+
+def test_one_fiche_per_project_names_who_needs_and_who_brings(outputs, example_diag):
+    folder, texts = outputs["collective"]
+    fiches = texts["fiches_projets.html"]
+    projects = example_diag.cooperation_projects
+    assert fiches.count('<section class="fiche">') == len(projects)
+    assert "page-break-after:always" in fiches
+    for title in projects["title"]:
+        assert f"<h1>{title}</h1>" in fiches
+    # the planted swap of the example, both structures agreed to be named
+    assert "benevoles ↔ vehicules" in set(projects["resources"])
+    assert "Transports Perche Services (Entreprise" in fiches
+    assert "Association Les Jardins partagés du Perche (Association" in fiches
+    assert fiches.count("Porteur du projet") == len(projects)

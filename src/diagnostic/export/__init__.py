@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnostic._io.atomic import staged_folder
+from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
@@ -12,6 +13,7 @@ from diagnostic.export.workbook import to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
 
 __all__ = [
+    "to_fiches",
     "opportunity_graph",
     "to_gexf",
     "to_html",
@@ -23,7 +25,8 @@ __all__ = [
 
 
 def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, Path]:
-    """Write ``diagnostic.xlsx``, ``diagnostic.html``, ``tables/*.csv`` and the cooperation
+    """Write ``diagnostic.xlsx``, ``diagnostic.html``, ``fiches_projets.html`` (one printable
+    page per cooperation project), ``tables/*.csv`` and the cooperation
     network (``reseau/cooperation.gexf``, Kumu ``reseau/elements.csv`` and
     ``reseau/connections.csv``) into `outdir`, for `audience` (funder, collective or
     consultant: see `diagnostic.privacy.audiences`).
@@ -50,6 +53,7 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             **network,
             "workbook": to_workbook(diag, stage / "diagnostic.xlsx", audience=audience),
             "html": to_html(diag, stage / "diagnostic.html", audience=audience),
+            "fiches": to_fiches(diag, stage / "fiches_projets.html", audience=audience),
             "tables": stage / "tables",
             **{p.stem: p for p in to_tables(diag, stage / "tables", audience)},
         }

@@ -199,6 +199,28 @@ _WORKBOOK = {
             "next_step": "Next step",
         },
     },
+    "fiche_words": {
+        "fr": {
+            "title": "Fiches projets",
+            "needs": "Qui en a besoin",
+            "brings": "Qui l'apporte",
+            "issues": "Enjeux partagés",
+            "first_step": "Premier pas proposé",
+            "decision": "Décision de l'atelier",
+            "carrier": "Porteur du projet",
+            "next": "Prochain rendez-vous (date, lieu)",
+        },
+        "en": {
+            "title": "Project sheets",
+            "needs": "Who needs it",
+            "brings": "Who brings it",
+            "issues": "Shared issues",
+            "first_step": "Suggested first step",
+            "decision": "Workshop decision",
+            "carrier": "Project carrier",
+            "next": "Next meeting (date, place)",
+        },
+    },
     "projects_none": {
         "fr": "Aucun projet : trop peu d'acteurs proches partagent un besoin.",
         "en": "No project: too few nearby actors share a need.",

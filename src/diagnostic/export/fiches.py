@@ -1,0 +1,98 @@
+"""One printable page per cooperation project, for the workshop wall (``fiches.html``)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+from diagnostic._io.atomic import write_text
+from diagnostic.i18n import day
+from diagnostic.i18n.workbook import word
+from diagnostic.privacy.audiences import (
+    CONFIDENTIAL,
+    DEFAULT_AUDIENCE,
+    audience_line,
+    check_audience,
+    shown_names,
+)
+
+_CSS = """
+body{font-family:'Source Sans Pro',Arial,sans-serif;color:#1d2b36;max-width:800px;margin:1em auto}
+.fiche{border:2px solid #1F4E5F;padding:1em 1.4em;margin-bottom:2em}
+h1{color:#1F4E5F;font-size:1.6em;margin:.2em 0 .4em}.kind{background:#1F4E5F;color:#fff;
+padding:0 .5em;border-radius:3px;font-size:.8em}.note{color:#555;font-style:italic;font-size:.9em}
+h2{color:#2A9D8F;font-size:1.1em;margin:.9em 0 .2em}ul{margin:.2em 0}
+.blank{border-bottom:1px solid #999;height:1.8em}.confidential{color:#C00000;font-weight:bold;
+text-align:center;letter-spacing:.3em}
+@page{size:A4;margin:1.5cm}
+@media print{body{margin:0;max-width:none}.fiche{page-break-after:always;border:none;margin:0}}
+"""
+
+
+def _list(items) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def to_fiches(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
+    """Write one page per cooperation project (title, who needs, who brings, shared issues,
+    first step, and blank lines for the decision, the carrier and the next date).
+
+    Names follow `audience` (see `diagnostic.privacy.audiences`); for funders each actor is
+    described by its pseudonym and type only.
+    """
+    from diagnostic.export.workbook import project_view
+
+    check_audience(audience)
+    lang = diag.settings.language
+    words = word("fiche_words", lang)
+    shown = shown_names(diag, audience)
+    types = diag.actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
+    from diagnostic.analysis.labels import role_labels
+
+    type_labels = role_labels(diag.questions, diag.choices, "actor_type")
+
+    def person(a):
+        kind = types.get(a)
+        kind = type_labels.get(kind, kind) if isinstance(kind, str) else "?"
+        return f"{shown[a]} ({kind})" if a in shown else f"{a} ({kind})"
+
+    secret = audience == "consultant"
+    pages = []
+    for p in project_view(diag, audience).to_dict("records"):
+        brings = [person(a) for a in (p["offerers"] or "").split(";") if a]
+        needs = [person(a) for a in (p["needers"] or "").split(";") if a]
+        blanks = "".join(
+            f"<h2>{html.escape(w)}</h2>" + '<div class="blank"></div>' * n
+            for w, n in ((words["decision"], 3), (words["carrier"], 1), (words["next"], 1))
+        )
+        pages.append(
+            '<section class="fiche">'
+            + (f'<div class="confidential">{CONFIDENTIAL}</div>' if secret else "")
+            + f"<h1>{html.escape(p['title'])}</h1>"
+            f'<p><span class="kind">{html.escape(p["kind"])}</span> '
+            f"{html.escape(p['summary'])}</p>"
+            + (f"<h2>{html.escape(words['needs'])}</h2>{_list(needs)}" if needs else "")
+            + (f"<h2>{html.escape(words['brings'])}</h2>{_list(brings)}" if brings else "")
+            + (
+                f"<h2>{html.escape(words['issues'])}</h2><p>{html.escape(p['issues'])}</p>"
+                if isinstance(p["issues"], str) and p["issues"]
+                else ""
+            )
+            + f"<h2>{html.escape(words['first_step'])}</h2><p>{html.escape(p['first_step'])}</p>"
+            + blanks
+            + f'<p class="note">{html.escape(audience_line(audience, lang))} '
+            f"{html.escape(p['project_id'])} — {html.escape(diag.project.title)}, "
+            f"{day(date.today(), lang)}</p></section>"
+        )
+    if not pages:
+        pages.append(f"<p>{html.escape(word('projects_none', lang))}</p>")
+    code = "en" if lang == "en" else "fr"
+    title = html.escape(words["title"] + " — " + diag.project.title)
+    page = (
+        f'<!DOCTYPE html><html lang="{code}"><head><meta charset="utf-8"><title>'
+        f"{CONFIDENTIAL + ' — ' if secret else ''}{title}</title><style>{_CSS}</style>"
+        f"</head><body>{''.join(pages)}</body></html>"
+    )
+    write_text(Path(path), page)
+    return Path(path)
