@@ -273,3 +273,30 @@ def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path, e
     assert not any("Mairie de Mortagne" in str(v) for r in rows for v in r)  # no names
     projects = pd.read_csv(out / "tables" / "cooperation_projects.csv", dtype=str)
     assert "carrier" not in projects.columns  # a carrier is a name: not for funders
+
+
+def test_pairs_without_a_cooperation_question_are_not_maybe_ready():
+    from diagnostic import match_needs_offers
+
+    actors = pd.DataFrame(
+        {
+            "actor_id": ["A1", "A2", "A3"],
+            "actor_type": ["association", "entreprise", "collectivite"],
+            "commune_code": ["61001", "61001", "61002"],
+            "epci_code": ["E1", "E1", "E1"],
+        }
+    )
+    needs = pd.DataFrame({"actor_id": ["A1", "A3"], "category": ["locaux", "locaux"]})
+    offers = pd.DataFrame({"actor_id": ["A2"], "category": ["locaux"]})
+    pairs = match_needs_offers(needs.assign(text=pd.NA), offers.assign(text=pd.NA), actors)
+    direct = pairs[pairs["kind"] == "direct"]
+    assert len(direct) == 2
+    assert not direct["explanation"].str.contains("peut-être").any()
+    assert direct["explanation"].str.endswith("Aucun des deux n'a dit s'il voulait coopérer.").all()
+    one = actors.assign(cooperation=["oui", pd.NA, "oui"])
+    pairs = match_needs_offers(needs.assign(text=pd.NA), offers.assign(text=pd.NA), one)
+    assert (
+        pairs["explanation"]
+        .str.contains("Volonté de coopérer : prêt à coopérer et sans réponse.")
+        .any()
+    )

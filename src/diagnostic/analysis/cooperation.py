@@ -36,6 +36,8 @@ KIND_LABELS_EN = {
     "pooling": "shared offer",
 }
 COMPETITION = "risque de concurrence"
+#: Willingness of an actor who did not answer the cooperation question, in explanations.
+UNKNOWN = -1.0
 _STOPWORDS = frozenset(
     [
         "a",
@@ -142,6 +144,10 @@ def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.Da
         else {}
     )
     out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
+    # an actor who did not answer (or was not asked) is scored like « maybe » but said to be
+    # without an answer, never « maybe ready »
+    said = info["cooperation"].astype("string").str.strip() if "cooperation" in info else None
+    out["known"] = (said.notna() & (said != "")).to_numpy(bool) if said is not None else False
     labels = type_labels or {}
     unknown = text("coop.no_type", language)
     kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else unknown)
@@ -276,6 +282,9 @@ def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Setting
     p["score_text"] = score_text
     p["will_need"], p["will_offer"] = col("will")[cn], col("will")[co]
     p["score_willingness"] = p["will_need"] * p["will_offer"]
+    known = col("known").astype(bool)  # for the words only: -1 is « no answer »
+    p["will_need"] = np.where(known[cn], p["will_need"], UNKNOWN)
+    p["will_offer"] = np.where(known[co], p["will_offer"], UNKNOWN)
     p["score"] = (
         settings.weight_category
         + settings.weight_text * p["score_text"]
@@ -316,12 +325,14 @@ def _label(codes: pd.Series, labels: dict) -> pd.Series:
     return codes.map({c: labels.get(c, c) for c in codes.unique()})
 
 
-_WILLING = {1.0: "coop.willing", 0.5: "coop.maybe"}
+_WILLING = {1.0: "coop.willing", 0.5: "coop.maybe", -1.0: "coop.unknown"}
 
 
 def _willing_sentence(a, b, language: str = "fr") -> str | None:
     if a == 1.0 and b == 1.0:
         return text("coop.both", language)
+    if a == UNKNOWN and b == UNKNOWN:
+        return text("coop.both_unknown", language)
     if a in _WILLING and b in _WILLING:
         return text(
             "coop.willingness",

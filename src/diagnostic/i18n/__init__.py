@@ -100,6 +100,11 @@ TEXTS = {
     "coop.km": {"fr": " (à {km} km)", "en": " ({km} km away)"},
     "coop.willing": {"fr": "prêt à coopérer", "en": "ready to cooperate"},
     "coop.maybe": {"fr": "peut-être prêt à coopérer", "en": "maybe ready to cooperate"},
+    "coop.unknown": {"fr": "sans réponse", "en": "no answer"},
+    "coop.both_unknown": {
+        "fr": "Aucun des deux n'a dit s'il voulait coopérer.",
+        "en": "Neither said whether they would cooperate.",
+    },
     "coop.both": {"fr": "Les deux sont prêts à coopérer.", "en": "Both are ready to cooperate."},
     "coop.willingness": {
         "fr": "Volonté de coopérer : {a} et {b}.",
