@@ -40,8 +40,8 @@ def test_run_and_workbook_show_their_stages(capsys, monkeypatch, tmp_path):
         for name in ("Diagnostic", "Classeur", "Classeur, feuille Données")
     }
     assert "6/6 [" in last["Diagnostic"] and "étape/s" in last["Diagnostic"]
-    # eleven sheet writers (no regard croisé, no workshop), the summary apart
-    assert "11/11 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
+    # twelve sheet writers (no regard croisé, no workshop), the summary apart
+    assert "12/12 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
     assert "148/148 [" in last["Classeur, feuille Données"]
 
 
