@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.atomic import atomic_path
+from diagnostic._io.text import fold
 from diagnostic.analysis.projects import STATUS_DEFAULT, project_id
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
@@ -24,10 +25,7 @@ DECISION_COLUMNS = ["project_id", "title", "resources", "members", "status", "ca
 
 
 def _fold(text) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
+    return " ".join(fold(text).split())
 
 
 def _from_workbook(path: Path) -> pd.DataFrame:

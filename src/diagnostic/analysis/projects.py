@@ -26,7 +26,7 @@ import pandas as pd
 
 from diagnostic.analysis.cooperation import haversine_km, willingness
 from diagnostic.i18n import text
-from diagnostic.schemas import conform
+from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
 KINDS = ("mutualisation", "pret_don", "echange")
@@ -363,6 +363,9 @@ def find_projects(
         The `cooperation_projects` table, at most `max_projects` rows, best first; at most
         `max_projects_per_offerer` projects rest on one offerer.
     """
+    validate(needs, "needs", ["actor_id", "category"])
+    validate(offers, "offers", ["actor_id", "category"])
+    validate(actors, "actors", ["actor_id", "actor_type", "commune_code", "epci_code"])
     labels, types = category_labels or {}, type_labels or {}
     info = _people(actors)
     names = dict(zip(communes["commune_code"], communes["name"])) if communes is not None else {}

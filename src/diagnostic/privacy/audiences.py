@@ -10,10 +10,10 @@ fewer than `min_group_size` actors share that type and commune; never a contact)
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
+from diagnostic._io.text import fold
 from diagnostic.errors import DiagnosticError
 
 AUDIENCES = ("funder", "collective", "consultant")
@@ -87,8 +87,7 @@ def no_consent_line(language: str = "fr") -> str:
 
 
 def _fold(value) -> str:
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text.replace("’", "'").lower()).strip()
+    return re.sub(r"\s+", " ", fold(str(value).replace("’", "'"))).strip()
 
 
 def consents(value, label=None) -> bool:
