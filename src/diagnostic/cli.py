@@ -86,6 +86,7 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
         actors=len(diag.actors),
         issues=len(diag.issue_ranking),
         leads=len(diag.opportunities),
+        projects=len(diag.cooperation_projects),
         anomalies=len(diag.anomalies),
     )
     if audience == "collective" and not has_consent_question(diag.questions):

@@ -352,10 +352,10 @@ TEXTS = {
         "en": "  {file}: {read} rows read, {loaded} loaded, {rejected} rejected",
     },
     "cli.summary": {
-        "fr": "  {actors} acteurs, {issues} enjeux, {leads} pistes de coopération, "
-        "{anomalies} anomalies",
-        "en": "  {actors} actors, {issues} issues, {leads} cooperation leads, "
-        "{anomalies} anomalies",
+        "fr": "  {actors} acteurs, {issues} enjeux, {leads} pistes de coopération "
+        "regroupées en {projects} projets, {anomalies} anomalies",
+        "en": "  {actors} actors, {issues} issues, {leads} cooperation leads "
+        "grouped into {projects} projects, {anomalies} anomalies",
     },
     "category.other": {"fr": "Autre", "en": "Other"},
     "cli.written": {
