@@ -179,7 +179,7 @@ def _resource_projects(category, needers, offerers, who, close, issues, settings
     is_give = np.array([a in offerers and a not in needers for a in pool], dtype=bool)
     left = np.ones(len(pool), dtype=bool)
     n_communes = close.shape[0]
-    out = []
+    out: list[tuple] = []
     while left.any() and len(out) < 2 * settings.max_projects:
         need_at = np.bincount(k[left & is_need], minlength=n_communes)
         give_at = np.bincount(k[left & is_give], minlength=n_communes)
@@ -437,7 +437,8 @@ def find_projects(
     family = frame["resources"].where(frame["kind"] != "echange", "echange")
     frame["round"] = frame.groupby(family, sort=False).cumcount()
     frame = frame.sort_values("round", kind="stable")
-    kept, load = [], {}
+    kept: list[dict] = []
+    load: dict[str, int] = {}
     for row in frame.to_dict("records"):
         givers = row["offerers"].split(";") if row["offerers"] else []
         busy = {g for g in givers if load.get(g, 0) >= settings.max_projects_per_offerer}
@@ -453,11 +454,11 @@ def find_projects(
         kept.append(row)
         if len(kept) >= settings.max_projects:
             break
-    kept = pd.DataFrame(kept).sort_values(
+    chosen = pd.DataFrame(kept).sort_values(
         ["score", "actors", "n_types", "score_offer", "title", "project_id"],
         ascending=[False, False, False, False, True, True],
     )
-    return conform(kept.assign(status=STATUS_DEFAULT), "cooperation_projects")
+    return conform(chosen.assign(status=STATUS_DEFAULT), "cooperation_projects")
 
 
 def project_id(resource: str, members) -> str:

@@ -63,8 +63,22 @@ _FEMININE = {
     "scic",
     "cuma",
 }
-_YES = ("oui", "yes", "j'accepte", "j accepte", "jaccepte", "accepte", "d'accord", "daccord")
-_YES += ("i agree", "agree", "d accord", "ok", "vrai", "true")
+_YES = (
+    "oui",
+    "yes",
+    "j'accepte",
+    "j accepte",
+    "jaccepte",
+    "accepte",
+    "d'accord",
+    "daccord",
+    "d accord",
+    "i agree",
+    "agree",
+    "ok",
+    "vrai",
+    "true",
+)
 _NO = ("non", "no", "pas ", "je refuse", "refus", "false", "faux")
 
 
