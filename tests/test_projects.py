@@ -300,3 +300,32 @@ def test_pairs_without_a_cooperation_question_are_not_maybe_ready():
         .str.contains("Volonté de coopérer : prêt à coopérer et sans réponse.")
         .any()
     )
+
+
+def test_contours_give_neighbours_and_centroids(shared):
+    import json
+
+    from diagnostic.analysis.projects import commune_layout
+
+    contours = json.loads(
+        (shared / "geo" / "gregoiredavid_communes-61-orne.geojson").read_text(encoding="utf-8")
+    )
+    centroids, neighbours = commune_layout(contours)
+    assert len(centroids) == 389  # the Orne of 2018, one centroid per contour
+    assert ("61293", "61414") in neighbours  # Mortagne-au-Perche, Saint-Langis-lès-Mortagne
+    assert not any("61001" in pair and "61293" in pair for pair in neighbours)  # Alençon
+    at = centroids.set_index("commune_code")
+    assert 48.4 < at.at["61293", "lat"] < 48.6 and 0.4 < at.at["61293", "lon"] < 0.7
+
+
+def test_neighbouring_communes_of_two_epci_are_close():
+    rows = [
+        ("A1", "association", "61293", "E1", "oui"),
+        ("A2", "entreprise", "61414", "E2", "oui"),
+        ("A3", "cooperative", "61414", "E2", "oui"),
+        ("A4", "association", "61001", "E3", "oui"),
+    ]
+    actors, needs, offers = _frames(rows, [(a, "locaux") for a in ("A1", "A2", "A3", "A4")], [])
+    assert find_projects(None, actors, needs, offers).empty  # three EPCI, no centroids
+    found = find_projects(None, actors, needs, offers, neighbours={("61293", "61414")})
+    assert found["members"].tolist() == ["A1;A2;A3"]

@@ -90,9 +90,39 @@ def _people(actors: pd.DataFrame) -> pd.DataFrame:
     return info.set_index("actor_id").sort_index()
 
 
-def _closeness(codes: list, epci: dict, coords, settings: Settings) -> np.ndarray:
+def commune_layout(geojson: dict) -> tuple[pd.DataFrame, set]:
+    """Centroids (commune_code, lat, lon) and neighbouring pairs of communes from contours.
+
+    Two communes are neighbours when their contours share a point (rounded to about a metre);
+    a centroid is the mean of its contour's points, close enough to measure kilometres
+    between rural communes.
+    """
+    rows, owners = [], {}
+    for feature in geojson.get("features") or []:
+        code = str((feature.get("properties") or {}).get("code", ""))
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        points = [pt for polygon in polygons for ring in polygon[:1] for pt in ring]
+        if not code or not points:
+            continue
+        lon, lat = np.mean([p[0] for p in points]), np.mean([p[1] for p in points])
+        rows.append((code, float(lat), float(lon)))
+        for x, y in points:
+            owners.setdefault((round(x, 5), round(y, 5)), set()).add(code)
+    pairs = set()
+    for codes in owners.values():
+        if len(codes) > 1:
+            ordered = sorted(codes)
+            pairs |= {(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]}
+    return pd.DataFrame(rows, columns=["commune_code", "lat", "lon"]), pairs
+
+
+def _closeness(codes: list, epci: dict, coords, settings: Settings, neighbours=()) -> np.ndarray:
     """Commune × commune closeness: 1 same commune, 1/(1 + d/half) within the radius,
-    0.5 in the same EPCI when a centroid is missing, 0 otherwise."""
+    0.5 in the same EPCI when a centroid is missing, 0 otherwise; neighbouring communes
+    (sharing a border) are always close, at least 0.5."""
     n = len(codes)
     lat = np.array([coords.get(c, (np.nan, np.nan))[0] for c in codes], dtype=float)
     lon = np.array([coords.get(c, (np.nan, np.nan))[1] for c in codes], dtype=float)
@@ -103,6 +133,11 @@ def _closeness(codes: list, epci: dict, coords, settings: Settings) -> np.ndarra
     same_epci = (ep[:, None] == ep[None, :]) & (ep[:, None] != "")
     out = np.where(known, np.where(dist <= settings.project_radius_km, near, 0.0), 0.0)
     out = np.where(~known & same_epci, 0.5, out)
+    index = {c: i for i, c in enumerate(codes)}
+    for a, b in neighbours:
+        if a in index and b in index:
+            i, j = index[a], index[b]
+            out[i, j] = out[j, i] = max(out[i, j], 0.5)
     out[np.arange(n), np.arange(n)] = 1.0
     return out
 
@@ -335,6 +370,7 @@ def find_projects(
     communes: pd.DataFrame | None = None,
     coordinates: pd.DataFrame | None = None,
     responses: pd.DataFrame | None = None,
+    neighbours=(),
     settings: Settings = Settings(),
 ) -> pd.DataFrame:
     """Group needs and offers into a short list of cooperation projects, ranked.
@@ -356,6 +392,8 @@ def find_projects(
         the same commune or the same EPCI.
     responses : DataFrame, optional
         Issue responses (actor_id, issue_id, supports), for the issues members share.
+    neighbours : iterable of (code, code)
+        Communes sharing a border (see `commune_layout`): always close enough to meet.
 
     Returns
     -------
@@ -379,7 +417,11 @@ def find_projects(
         }
     epci = info.drop_duplicates("commune_code").set_index("commune_code")["epci_code"]
     close = _closeness(
-        codes, epci.astype(object).where(epci.notna(), None).to_dict(), coords, settings
+        codes,
+        epci.astype(object).where(epci.notna(), None).to_dict(),
+        coords,
+        settings,
+        neighbours,
     )
     issues = _supported(responses)
 

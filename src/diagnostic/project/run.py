@@ -18,7 +18,7 @@ from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
 from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels
 from diagnostic.analysis.network import cooperation_graph
-from diagnostic.analysis.projects import find_projects
+from diagnostic.analysis.projects import commune_layout, find_projects
 from diagnostic.analysis.statuses import apply_statuses
 from diagnostic.analysis.synthesis import (
     REFERENCE_LEVELS,
@@ -540,6 +540,10 @@ def _analysis(
     ranking = rank_issues(responses, settings, types, matrix=matrix)
     coords = _read_centroids(project.centroids) if project.centroids else None
     opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
+    neighbours: set = set()
+    if project.boundaries:  # contours: neighbouring communes, and centroids if none given
+        drawn, neighbours = commune_layout(read_boundaries(project.boundaries))
+        coords = coords if coords is not None else drawn
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
     projects = find_projects(
@@ -552,6 +556,7 @@ def _analysis(
         communes=communes,
         coordinates=coords,
         responses=responses,
+        neighbours=neighbours,
         settings=settings,
     )
     decided = []
