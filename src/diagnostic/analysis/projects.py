@@ -97,7 +97,8 @@ def commune_layout(geojson: dict) -> tuple[pd.DataFrame, set]:
     a centroid is the mean of its contour's points, close enough to measure kilometres
     between rural communes.
     """
-    rows, owners = [], {}
+    rows: list[tuple] = []
+    owners: dict[tuple, set] = {}
     for feature in geojson.get("features") or []:
         code = str((feature.get("properties") or {}).get("code", ""))
         geometry = feature.get("geometry") or {}
