@@ -415,12 +415,12 @@ def test_sheet_above_the_cell_limit_is_refused_naming_its_dimension(tmp_path, ca
 
     sheets.clear_cache()
     shutil.copy(EXPORT, tmp_path / "export.xlsx")
-    # the example states A1:BN151 (66 × 151 = 9,966 cells), well filled: above this limit, refused
+    # the example states A1:BO151 (67 × 151 = 10,117 cells), well filled: above this limit, refused
     monkeypatch.setattr(sheets, "MAX_CELLS", 5_000)
     assert main(["inspect", str(tmp_path / "export.xlsx")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Erreur : fichier « export.xlsx » : la feuille « Diagnostic partagé")
-    assert "A1:BN151" in err and "9\u202f966 cellules" in err and "Traceback" not in err
+    assert "A1:BO151" in err and "10\u202f117 cellules" in err and "Traceback" not in err
 
 
 def test_sparse_sheet_whose_data_is_still_too_large_is_refused(tmp_path, monkeypatch):
@@ -545,7 +545,7 @@ def test_failed_export_leaves_previous_outputs_whole(example_diag, previous, mon
 
     before = _snapshot(previous)
 
-    def broken(diag, path):
+    def broken(diag, path, **_options):
         Path(path).write_text("à moitié écrit", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
@@ -554,7 +554,14 @@ def test_failed_export_leaves_previous_outputs_whole(example_diag, previous, mon
         export.write_outputs(example_diag, previous)
     assert _snapshot(previous) == before  # nothing replaced, nothing left behind
     assert sorted(p.name for p in previous.iterdir()) == sorted(
-        ["diagnostic.html", "diagnostic.xlsx", "mes notes.txt", "reseau", "tables"]
+        [
+            "diagnostic.html",
+            "diagnostic.xlsx",
+            "fiches_projets.html",
+            "mes notes.txt",
+            "reseau",
+            "tables",
+        ]
     )
 
 
@@ -629,7 +636,14 @@ def test_sigterm_during_the_export_leaves_no_trace(previous, tmp_path):
     assert "Arrêté (SIGTERM)." in err and "Traceback" not in err
     assert _snapshot(previous) == before
     assert sorted(p.name for p in previous.iterdir()) == sorted(
-        ["diagnostic.html", "diagnostic.xlsx", "mes notes.txt", "reseau", "tables"]
+        [
+            "diagnostic.html",
+            "diagnostic.xlsx",
+            "fiches_projets.html",
+            "mes notes.txt",
+            "reseau",
+            "tables",
+        ]
     )
     assert [p.name for p in scratch.iterdir() if not p.name.endswith(".lock")] == []
 
