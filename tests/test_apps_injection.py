@@ -10,8 +10,10 @@ import ipywidgets as w
 import plotly.graph_objects as go
 import pytest
 
-from diagnostic.apps.explorer import explorer_app, issue_ranking_app, votes_app
-from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+from diagnostic.apps.collective import collective_app
+from diagnostic.apps.explorer import explorer_app, issue_ranking_app
+from diagnostic.apps.review import cooperation_app, roles_app
+from diagnostic.apps.workshop import votes_app
 
 CORPUS = [
     "<script>alert('script')</script>",

@@ -4,8 +4,10 @@ import pandas as pd
 import pytest
 
 from diagnostic.analysis.statuses import read_statuses
-from diagnostic.apps.explorer import ALL, ALL_TYPES, explorer_app, issue_ranking_app, votes_app
-from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+from diagnostic.apps.collective import collective_app
+from diagnostic.apps.explorer import ALL, ALL_TYPES, explorer_app, issue_ranking_app
+from diagnostic.apps.review import cooperation_app, roles_app
+from diagnostic.apps.workshop import votes_app
 from diagnostic.forms.roles import read_roles
 
 

@@ -90,8 +90,8 @@ _DOOR = {
     "explorer_app": "diagnostic.apps.explorer",
     "roles_app": "diagnostic.apps.review",
     "cooperation_app": "diagnostic.apps.review",
-    "votes_app": "diagnostic.apps.explorer",
-    "collective_app": "diagnostic.apps.review",
+    "votes_app": "diagnostic.apps.workshop",
+    "collective_app": "diagnostic.apps.collective",
     # present: exports
     "write_outputs": "diagnostic.export",
     "to_workbook": "diagnostic.export",
@@ -131,8 +131,10 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         shared_priorities,
         write_votes_template,
     )
-    from diagnostic.apps.explorer import explorer_app, votes_app
-    from diagnostic.apps.review import collective_app, cooperation_app, roles_app
+    from diagnostic.apps.collective import collective_app
+    from diagnostic.apps.explorer import explorer_app
+    from diagnostic.apps.review import cooperation_app, roles_app
+    from diagnostic.apps.workshop import votes_app
     from diagnostic.datasets import example_project
     from diagnostic.errors import DiagnosticError
     from diagnostic.export import to_html, to_tables, to_workbook, write_outputs

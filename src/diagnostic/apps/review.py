@@ -1,8 +1,4 @@
-"""Apps where the consultant or the workshop decides: question roles, opportunity statuses.
-
-Same pattern as `diagnostic.apps.explorer`: controls → library function (`diagnostic.forms.roles`, `diagnostic.analysis.statuses`)
-→ figure builder → FigureWidget in place; errors in the ``errors`` Output panel.
-"""
+"""The consultant's reviews: the roles of the questions, the status of each cooperation lead."""
 
 from __future__ import annotations
 
@@ -17,7 +13,7 @@ from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
 from diagnostic.analysis.explore import resource_network
 from diagnostic.analysis.labels import actor_type_labels, relabel, resource_labels
 from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
-from diagnostic.apps.explorer import _WIDE, App, update_figure
+from diagnostic.apps.base import WIDE, App, update_figure
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
 from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
 
@@ -37,6 +33,8 @@ ROLE_LABELS = {
     "free_text": "texte libre",
     "other": "autre",
 }
+
+
 NO_ROLE = "(aucun rôle)"
 
 
@@ -166,16 +164,16 @@ class CooperationApp(App):
         self.kind = w.Dropdown(
             options=[("Toutes les pistes", "")] + [(KIND_LABELS.get(k, k), k) for k in kinds],
             description="Pistes :",
-            style=_WIDE,
+            style=WIDE,
         )
         self.sort_by = w.Dropdown(
             options=[(v, k) for k, v in SORTS.items()],
             value="score",
             description="Trier par :",
-            style=_WIDE,
+            style=WIDE,
         )
         self.page = w.BoundedIntText(
-            value=1, min=1, max=1, description="Page :", style=_WIDE, layout=w.Layout(width="140px")
+            value=1, min=1, max=1, description="Page :", style=WIDE, layout=w.Layout(width="140px")
         )
         self.rows = w.VBox()
         self.statuses: list[w.ToggleButtons] = []
@@ -295,35 +293,3 @@ def roles_app(questions: pd.DataFrame, path) -> RolesApp:
 def cooperation_app(diag, path) -> CooperationApp:
     """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`."""
     return CooperationApp(diag, path)
-
-
-class CollectiveApp(App):
-    """The collective's app: the explorer, then the cooperation view, on one page.
-
-    One page rather than tabs: a plotly chart drawn in a hidden tab keeps plotly's default
-    width once shown.
-
-    Attributes
-    ----------
-    explorer : diagnostic.apps.explorer.ExplorerApp
-    cooperation : CooperationApp
-    """
-
-    def __init__(self, diag, statuses_path):
-        super().__init__()
-        from diagnostic.apps.explorer import ExplorerApp, _title
-
-        self.explorer = ExplorerApp(diag)
-        self.cooperation = CooperationApp(diag, statuses_path)
-        heading = _title(
-            "Coopérer",
-            "Les besoins et les offres des acteurs qui se rencontrent. "
-            "Pour chaque piste, décidez ensemble : <b>à valider</b>, <b>validé</b> "
-            "ou <b>écarté</b>, puis enregistrez.",
-        )
-        self.view = w.VBox([self.explorer.view, heading, self.cooperation.view, self.errors])
-
-
-def collective_app(diag, statuses_path) -> CollectiveApp:
-    """The app served to collectives (``make app``): explorer, then cooperation."""
-    return CollectiveApp(diag, statuses_path)
