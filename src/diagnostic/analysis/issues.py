@@ -16,6 +16,8 @@ from diagnostic.analysis._codes import (
     kept_rows,
     key_codes,
 )
+from diagnostic.errors import DiagnosticError
+from diagnostic.forms.scales import ordered_levels
 from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
@@ -44,11 +46,15 @@ def issue_responses(
     choices: pd.DataFrame,
     actors: pd.DataFrame,
     settings: Settings = Settings(),
+    *,
+    scales: dict | None = None,
 ) -> pd.DataFrame:
     """One row per actor and issue they answered, with the level and whether they support it.
 
-    Likert issue questions (role ``issue_importance``) are one issue each; "don't know"
-    codes are left out. In a multi-select issue question (role ``issue``) each choice is
+    Likert issue questions (role ``issue_importance``) are one issue each, their levels
+    ordered by meaning whatever order the form lists them in (`scales`: list name or
+    question id -> levels lowest first, the project's ``[scales]``, for scales whose words
+    say nothing; see `scale_of`); "don't know" codes are left out. In a multi-select issue question (role ``issue``) each choice is
     an issue, answered by everyone who was asked the question. Answers given inside a
     repeat group (``instance`` set: one per household member, per site…) are left out:
     each actor speaks once for their structure.
@@ -66,7 +72,9 @@ def issue_responses(
     validate(actors, "actors", ["actor_id", "actor_type"])
     answers = outside_repeats(answers)
     types = actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    likert, likert_codes = _likert_responses(answers, questions, choices, settings, types.index)
+    likert, likert_codes = _likert_responses(
+        answers, questions, choices, settings, types.index, scales
+    )
     frames = [likert]
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
@@ -136,8 +144,48 @@ def outside_repeats(answers: pd.DataFrame) -> pd.DataFrame:
     return answers[answers["instance"].isna().to_numpy()]
 
 
+def scale_of(question_id, label, list_name, choices: pd.DataFrame, stated=None) -> list[str]:
+    """The levels of an ``issue_importance`` question's scale, lowest first, read from their
+    meaning (see `diagnostic.forms.scales`) or from `stated` (list name or question id ->
+    levels lowest first, the project's ``[scales]``).
+
+    Raises
+    ------
+    DiagnosticError
+        When the order cannot be decided: an importance scale is never ranked in the order
+        a form lists it, nor in text order.
+    """
+    stated = stated or {}
+    sub = choices[choices["list_name"].eq(list_name).fillna(False).to_numpy(dtype=bool)]
+    if sub.empty:
+        return []
+    key = list_name if list_name in stated else question_id
+    try:
+        levels = ordered_levels(sub, stated.get(key))
+    except KeyError as exc:
+        raise DiagnosticError(
+            f"l'ordre donné dans [scales] pour « {key} » ne cite pas le(s) niveau(x) "
+            f"{', '.join(f'« {v} »' for v in exc.args[0])} ; citez chaque niveau de la liste, "
+            "du plus bas au plus haut.",
+            column=question_id,
+        ) from None
+    if levels is None:
+        real = sub[~sub["is_missing_code"].fillna(False).astype(bool)]
+        shown = ", ".join(f"« {lab} »" for lab in real["label"].astype(str).tolist()[:12])
+        example = ", ".join(f'"{v}"' for v in real["value"].astype(str).tolist()[:12])
+        raise DiagnosticError(
+            f"la question « {question_id} » ({label}) est une échelle d'importance dont "
+            f"l'ordre ne se déduit ni de nombres ni de mots connus ({shown}). Indiquez-le, du "
+            f"plus bas au plus haut, dans le fichier de projet : [scales] {list_name} = "
+            f"[{example}] (dans l'ordre voulu), ou utilisez des codes numériques 1, 2, 3… "
+            "dans le formulaire.",
+            column=question_id,
+        )
+    return levels
+
+
 def _likert_responses(
-    answers, questions, choices, settings, actor_ids: pd.Index
+    answers, questions, choices, settings, actor_ids: pd.Index, stated=None
 ) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The Likert part of `issue_responses`, vectorised: a level table indexed by codes.
 
@@ -146,12 +194,12 @@ def _likert_responses(
     likert = questions[questions["role"] == "issue_importance"].reset_index(drop=True)
     if likert.empty:
         return pd.DataFrame(), None
-    scales = choices[~choices["is_missing_code"].astype(bool)].sort_values(["list_name", "order"])
-    values = pd.Index(scales["value"].dropna().unique())
+    missing = choices["is_missing_code"].fillna(False).astype(bool)
+    values = pd.Index(choices.loc[~missing, "value"].dropna().unique())
     levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
     sizes = np.zeros(len(likert), dtype=int)
-    for i, list_name in enumerate(likert["list_name"]):
-        scale = scales.loc[scales["list_name"] == list_name, "value"].tolist()
+    for i, q in enumerate(likert.itertuples()):
+        scale = scale_of(q.question_id, q.label, q.list_name, choices, stated)
         sizes[i] = len(scale)
         levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
     # codes on the whole columns: no filtered copy of the (long) answers table

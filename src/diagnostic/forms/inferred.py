@@ -3,8 +3,11 @@
 Each column becomes a question whose type is read from its cells; headers of the form
 ``Question [option]`` sharing one question are grouped: tick-like cells (Oui/Non, Y,
 1/0) make one ``multiple`` question, other cells one question per row of a grid.
-Every guessed question is flagged "unlabelled" in the anomalies, so nobody mistakes the
-guess for a real questionnaire.
+Cells that read as an ordered scale (known wordings, numbers with or without labelled
+ends: see `diagnostic.forms.scales`) make a ``likert`` question whose levels are ordered by
+their meaning, the integers missing between two numbered levels included; non-answers
+("ne sait pas", "don't know"…) are flagged and come last. Every guessed question is flagged
+"unlabelled" in the anomalies, so nobody mistakes the guess for a real questionnaire.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 from diagnostic._io.text import fold
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.forms.scales import by_words, leading_number, scale_positions
 from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
 from diagnostic.readers.values import parse_date, parse_number
 from diagnostic.schemas import conform
@@ -54,9 +58,25 @@ def _guess_type(cells: list[str]) -> str:
     if all(parse_date(c) is not None for c in cells):
         return "date"
     distinct = set(cells)
+    real = [c for c in distinct if not is_missing_code(c, c)]
+    if len(distinct) <= _MAX_CHOICES and len(real) >= 3 and by_words(real):
+        return "likert"
     if len(distinct) <= _MAX_CHOICES and len(distinct) <= max(2, len(cells) // 2):
         return "single"
     return "text"
+
+
+def _levels(cells: set[str]) -> list[str]:
+    """The levels of a scale read from its cells, lowest first, non-answers last; integers
+    missing between two numbered levels (nobody chose 4) are levels too."""
+    missing = sorted(c for c in cells if is_missing_code(c, c))
+    real = [c for c in cells if c not in missing]
+    numbers = [leading_number(c) for c in real]
+    whole = [int(n) for n in numbers if n is not None and n == int(n)]
+    if len(whole) >= 2:
+        real += [str(n) for n in range(min(whole), max(whole) + 1) if n not in set(whole)]
+    positions = scale_positions(real) or {}
+    return sorted(real, key=lambda c: (positions.get(c, 0.0), c)) + missing
 
 
 def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form:
@@ -91,9 +111,11 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
 
     def add(qid, label, qtype, cells, col):
         list_name = None
-        if qtype == "single":
+        if qtype in ("single", "likert"):
             list_name = qid
-            for order, value in enumerate(sorted(set(cells)), 1):
+            for order, value in enumerate(
+                _levels(set(cells)) if qtype == "likert" else sorted(set(cells)), 1
+            ):
                 choices.append(
                     {
                         "list_name": qid,

@@ -34,6 +34,7 @@ from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.limesurvey_fields import field_texts, rank_slots
 from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.forms.scales import order_scales
 from diagnostic.schemas import conform
 
 _SINGLE = {"L", "!", "O", "Y", "G", "I", "5"}
@@ -330,12 +331,15 @@ def _build_form(st: _Structure) -> Form:
                 questions.append(
                     _comment(f"{code}_othercomment", f"{text or code} — autre", common)
                 )
+    questions = conform(pd.DataFrame(questions), "questions")
+    scale = (questions["type"] == "likert") | (questions["role"] == "issue_importance")
+    scale_lists = set(questions.loc[scale.fillna(False).to_numpy(dtype=bool), "list_name"].dropna())
     return Form(
         st.file,
         st.title or Path(st.file).stem,
         st.language,
-        conform(pd.DataFrame(questions), "questions"),
-        conform(pd.DataFrame(choices), "choices"),
+        questions,
+        order_scales(conform(pd.DataFrame(choices), "choices"), scale_lists),
         log.frame(),
         headings=field_texts(st),
         ranks=ranks,

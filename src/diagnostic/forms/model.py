@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from diagnostic.forms.scales import NON_SUBSTANTIVE, is_non_substantive
+
 ROLES = (
     "actor_name",
     "actor_type",
@@ -28,23 +30,8 @@ PERSONAL_ROLES = ("actor_name", "contact")
 CATEGORY_ROLES = ("actor_type", "sector", "cooperation")
 #: The code of "other" in every list; labelled « Autre » / "Other" when the list lacks it.
 OTHER = "autre"
-MISSING_CODES = {
-    "nsp",
-    "ne sait pas",
-    "ne sais pas",
-    "ns",
-    "nr",
-    "non réponse",
-    "refus",
-    "sans avis",
-    "dk",
-    "don't know",
-    "do not know",
-    "prefer not to say",
-    "99",
-    "999",
-    "-1",
-}
+#: Non-substantive answers ("ne sait pas", "don't know", N/A…): see `diagnostic.forms.scales`.
+MISSING_CODES = NON_SUBSTANTIVE
 
 
 @dataclass(frozen=True)
@@ -119,7 +106,6 @@ class Form:
 
 
 def is_missing_code(value: str, label: str) -> bool:
-    """True for "don't know"-type answers, which count in no share."""
-    return (
-        str(value).strip().lower() in MISSING_CODES or str(label).strip().lower() in MISSING_CODES
-    )
+    """True for "don't know"-type answers, which count in no share (French or English,
+    code or label: see `diagnostic.forms.scales.is_non_substantive`)."""
+    return is_non_substantive(value, label)

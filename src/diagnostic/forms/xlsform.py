@@ -11,6 +11,7 @@ from diagnostic._io.sheets import read_sheets
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form, is_missing_code
+from diagnostic.forms.scales import order_scales, worded_scales
 from diagnostic.schemas import conform
 
 #: XLSForm types that carry no answer of the respondent.
@@ -176,9 +177,11 @@ def read_xlsform(path, language: str | None = None) -> Form:
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
     likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
     is_likert = (questions["type"] == "single") & (
-        (questions["role"] == "issue_importance") | questions["list_name"].isin(_ordinal(choices))
+        (questions["role"] == "issue_importance")
+        | questions["list_name"].isin(_ordinal(choices) | worded_scales(choices))
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
+    choices = order_scales(choices, _scale_lists(questions))
     return Form(
         path.name,
         str(title),
@@ -351,6 +354,12 @@ def _read_choices(raw: pd.DataFrame, language, default_lang) -> pd.DataFrame:
     out["order"] = out.groupby("list_name").cumcount() + 1
     out["is_missing_code"] = [is_missing_code(v, lab) for v, lab in zip(out["value"], out["label"])]
     return conform(out, "choices")
+
+
+def _scale_lists(questions: pd.DataFrame) -> set[str]:
+    """Lists of Likert and issue-importance questions: ordered by meaning, codes included."""
+    scale = (questions["type"] == "likert") | (questions["role"] == "issue_importance")
+    return set(questions.loc[scale.fillna(False).to_numpy(dtype=bool), "list_name"].dropna())
 
 
 def _ordinal(choices: pd.DataFrame) -> set[str]:

@@ -37,6 +37,7 @@ from diagnostic.anomalies import RowAccount, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.forms.lists import with_other_choice
+from diagnostic.forms.scales import order_scales
 from diagnostic.i18n import text
 from diagnostic.privacy.pseudonyms import keyed, project_secret
 from diagnostic.project.stacking import stack_surveys, survey_names
@@ -98,6 +99,9 @@ class Project:
     decisions: Path | None = None  # [workshop] projects (decisions on cooperation projects)
     centroids: Path | None = None  # [geography] centroids: commune_code,lat,lon
     issue_indicators: tuple[IndicatorLink, ...] = ()  # [issue_indicators] issue = indicator
+    #: [scales] list name (or question id) -> its levels, lowest first: the order of a scale
+    #: whose levels say nothing of it (neither numbers nor known words)
+    scales: dict = field(default_factory=dict)
 
 
 def _path(base: Path, value, key: str, file: Path) -> Path:
@@ -172,8 +176,26 @@ def read_project(path=None) -> Project:
         settings=settings,
         **optional,
         **_analysis_inputs(data, base, path),
+        scales=_scales(data.get("scales"), path),
         indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
     )
+
+
+def _scales(table, file: Path) -> dict:
+    """``[scales] list_name = ["bas", "moyen", "haut"]``: levels (codes or labels), lowest first."""
+    if table is None:
+        return {}
+    if not isinstance(table, dict) or not all(
+        isinstance(v, list) and len(v) >= 2 and all(isinstance(x, (str, int)) for x in v)
+        for v in table.values()
+    ):
+        raise DiagnosticError(
+            "la section [scales] donne, pour chaque liste de choix (ou question), ses niveaux "
+            'du plus bas au plus haut, par exemple : niveau = ["bas", "moyen", "haut"].',
+            file=file.name,
+            column="scales",
+        )
+    return {str(k): tuple(str(x) for x in v) for k, v in table.items()}
 
 
 def _same_as(table, number: int, file: Path) -> dict:
@@ -416,6 +438,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             file=project.file.name,
         )
         surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
+        choices = _ordered_choices(project, questions, choices)
         cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
         stages.update()
         stages.set_postfix_str("acteurs et communes", refresh=False)
@@ -426,7 +449,12 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         choices = with_other_choice(
             questions, choices, answers, text("category.other", settings.language)
         )
-        responses = issue_responses(answers, cat("asked"), questions, choices, actors, settings)
+        try:
+            responses = issue_responses(
+                answers, cat("asked"), questions, choices, actors, settings, scales=project.scales
+            )
+        except DiagnosticError as exc:
+            raise DiagnosticError(str(exc), file=project.file.name) from None
         labels = resource_labels(questions, choices)
         stages.update()
         stages.set_postfix_str("contexte territorial", refresh=False)
@@ -484,6 +512,35 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         question_map=stacked.question_map,
         **analysis,
     )
+
+
+def _ordered_choices(project: Project, questions, choices) -> pd.DataFrame:
+    """The choices with every scale ordered by meaning, or by the project's ``[scales]``."""
+    by_question = dict(zip(questions["question_id"], questions["list_name"]))
+    lists = set(choices["list_name"].dropna())
+    stated = {}
+    for key, levels in project.scales.items():
+        list_name = key if key in lists else by_question.get(key)
+        if not isinstance(list_name, str) or list_name not in lists:
+            raise DiagnosticError(
+                f"[scales] : « {key} » n'est ni une liste de choix ni une question à choix du "
+                f"projet. Listes : {', '.join(sorted(lists)[:20])}.",
+                file=project.file.name,
+                column="scales",
+            )
+        stated[list_name] = levels
+    scale = (questions["type"] == "likert") | (questions["role"] == "issue_importance")
+    scale_lists = set(questions.loc[scale.fillna(False).to_numpy(dtype=bool), "list_name"].dropna())
+    try:
+        return order_scales(choices, scale_lists, stated)
+    except KeyError as exc:
+        raise DiagnosticError(
+            f"[scales] : l'ordre donné ne cite pas le(s) niveau(x) "
+            f"{', '.join(f'« {v} »' for v in exc.args[0])} ; citez chaque niveau de la liste, "
+            "du plus bas au plus haut.",
+            file=project.file.name,
+            column="scales",
+        ) from None
 
 
 def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
