@@ -17,6 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from diagnostic._io.text import fold
+from diagnostic.forms.scales import is_non_substantive, is_not_a_lead, word_position
 from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
@@ -86,16 +87,86 @@ def kind_labels(language: str = "fr") -> dict[str, str]:
     return KIND_LABELS_EN if language == "en" else KIND_LABELS
 
 
-def willingness(value) -> float | None:
-    """Score a willingness answer: 1 yes, 0.5 maybe or unknown, None for a refusal."""
-    if value is None or value is pd.NA or not str(value).strip():
-        return 0.5
-    text = fold(value)
-    if text.startswith(("non", "no", "pas")) and not text.startswith("not sure"):
-        return None
-    if text.startswith(("oui", "yes", "y", "1")):
-        return 1.0
-    return 0.5
+AGREE, HESITATE, REFUSE, NO_ANSWER = "yes", "maybe", "no", "unknown"
+_HESITATION = re.compile(
+    r"\b(peut etre|maybe|perhaps|possibly|possiblement|eventuellement|a voir|nous verrons|"
+    r"on verra|je verrai|a discuter|a etudier|a reflechir|pourquoi pas|why not|pas sure?|"
+    r"not sure|unsure|undecided|indecise?|sous conditions?|ca depend|cela depend|"
+    r"it depends|depends|selon|pas encore|not yet|en reflexion)\b"
+)
+_PROBABLY = re.compile(r"\b(probablement|probably|sans doute|likely)\b")
+_CODES = {"y": AGREE, "o": AGREE, "n": REFUSE}
+
+
+def stance(value, label=None) -> str:
+    """What a willingness answer says, from its label (its code only when the label is
+    absent), in French or English: ``yes``, ``maybe``, ``no`` or ``unknown``.
+
+    « Plutôt non », « not really », « pas du tout » are refusals; « peut-être », « à voir »,
+    « nous verrons » hesitations; an empty answer, a non-answer ("ne sait pas") or a wording
+    not recognised is ``unknown``.
+
+    >>> stance("A3", "Non"), stance("2", "Plutôt non"), stance("N"), stance("x", "Nous verrons")
+    ('no', 'no', 'no', 'maybe')
+    """
+    given = label if label is not None and label is not pd.NA and str(label).strip() else value
+    if given is None or given is pd.NA or not str(given).strip():
+        return NO_ANSWER
+    if is_non_substantive(given):
+        return NO_ANSWER
+    words = " ".join(re.findall(r"[a-z0-9]+", fold(given)))
+    if words in _CODES:
+        return _CODES[words]
+    position = word_position(given)
+    if _HESITATION.search(words) and (position is None or position[1] >= 0):
+        return HESITATE
+    if _PROBABLY.search(words):
+        return REFUSE if re.search(r"\b(pas|not)\b", words) else AGREE
+    if position is None or position[0] != "polar":
+        return NO_ANSWER
+    return REFUSE if position[1] < 0 else AGREE if position[1] > 0 else HESITATE
+
+
+_SCORES = {AGREE: 1.0, HESITATE: 0.5, NO_ANSWER: 0.5, REFUSE: None}
+
+
+def willingness(value, label=None) -> float | None:
+    """Score a willingness answer (see `stance`): 1 yes, 0.5 maybe or unknown, None for a
+    refusal."""
+    return _SCORES[stance(value, label)]
+
+
+def unrecognised_willingness(actors: pd.DataFrame, labels: dict | None = None) -> pd.DataFrame:
+    """Anomalies: one row per file and willingness answer whose meaning is not recognised
+    (neither agreement, hesitation nor refusal), with how many actors gave it."""
+    labels = labels or {}
+    rows = []
+    if "cooperation" not in actors or actors.empty:
+        return conform(pd.DataFrame(rows), "anomalies")
+    given = actors[actors["cooperation"].notna()]
+    for (file, value), sub in given.groupby(
+        [given["source_file"].fillna(""), given["cooperation"]], sort=True
+    ):
+        label_ = labels.get(str(value))
+        if stance(value, label_) != NO_ANSWER or is_non_substantive(value, label_):
+            continue
+        shown = label_ or value
+        first = ", ".join(str(r) for r in sub["source_row"].dropna().astype(int).tolist()[:5])
+        rows.append(
+            {
+                "file": file or None,
+                "row": None,
+                "column": "cooperation",
+                "value": str(shown),
+                "problem": (
+                    f"volonté de coopérer non reconnue (ni accord, ni hésitation, ni refus) : "
+                    f"{len(sub)} acteur(s), lignes {first}{'…' if len(sub) > 5 else ''} ; "
+                    "volonté traitée comme inconnue"
+                ),
+                "action": "conservé",
+            }
+        )
+    return conform(pd.DataFrame(rows), "anomalies")
 
 
 def normalise_text(text) -> str:
@@ -128,7 +199,9 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
 
 
-def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.DataFrame:
+def _actor_info(
+    actors, coordinates, type_labels, language: str = "fr", labels_of_will=None
+) -> pd.DataFrame:
     """Actors sorted by id, with an integer code (ids compare like their codes)."""
     info = actors.drop_duplicates("actor_id").set_index("actor_id").sort_index()
     out = pd.DataFrame({"code": np.arange(len(info))}, index=info.index.astype(object))
@@ -138,16 +211,24 @@ def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.Da
             if col in info
             else None
         )
+    given = labels_of_will or {}
     unique = (
-        {v: willingness(v) for v in info["cooperation"].astype(object).unique()}
+        {
+            v: stance(v, given.get(str(v)) if v is not None and v is not pd.NA else None)
+            for v in info["cooperation"].astype(object).unique()
+        }
         if "cooperation" in info
         else {}
     )
-    out["will"] = info["cooperation"].astype(object).map(unique).to_numpy(float) if unique else 0.5
-    # an actor who did not answer (or was not asked) is scored like « maybe » but said to be
-    # without an answer, never « maybe ready »
-    said = info["cooperation"].astype("string").str.strip() if "cooperation" in info else None
-    out["known"] = (said.notna() & (said != "")).to_numpy(bool) if said is not None else False
+    said = (
+        info["cooperation"].astype(object).map(unique).to_numpy(dtype=object)
+        if unique
+        else np.full(len(info), NO_ANSWER, dtype=object)
+    )
+    out["will"] = pd.Series(said).map(_SCORES).to_numpy(float)
+    # an actor who did not answer, was not asked, or gave an answer whose meaning is not
+    # recognised is scored like « maybe » but said to be without an answer, never « maybe ready »
+    out["known"] = said != NO_ANSWER
     labels = type_labels or {}
     unknown = text("coop.no_type", language)
     kind = out["actor_type"].map(lambda t: labels.get(t, t) if t else unknown)
@@ -167,6 +248,13 @@ def _actor_info(actors, coordinates, type_labels, language: str = "fr") -> pd.Da
             out["commune_code"].map(coords[col]).astype(float) if coords is not None else np.nan
         )
     return out
+
+
+def _leads(table: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """The needs or offers that can be leads: "other", "none" and "don't know" left out."""
+    cats = table["category"].astype(object)
+    unique = {c: not is_not_a_lead(c, labels.get(c)) for c in cats.dropna().unique()}
+    return table[cats.map(unique).fillna(False).to_numpy(dtype=bool)]
 
 
 def _resources(table: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
@@ -384,10 +472,16 @@ def match_needs_offers(
     settings: Settings = Settings(),
     coordinates: pd.DataFrame | None = None,
     type_labels: dict[str, str] | None = None,
+    *,
+    willingness_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Find cooperation opportunities between actors.
 
-    An actor who refused to cooperate never appears; "maybe" lowers the score.
+    An actor who refused to cooperate never appears; "maybe" (and an unknown willingness)
+    lowers the score. Willingness is read from the meaning of each answer's label
+    (`willingness_labels`: choice value -> label of the cooperation question), its code
+    only when it has no label (see `stance`). "Other", "none" and "don't know" are never
+    leads.
 
     Parameters
     ----------
@@ -413,8 +507,9 @@ def match_needs_offers(
     validate(actors, "actors", ["actor_id", "actor_type", "commune_code"])
     labels = category_labels or {}
     language = settings.language
-    info = _actor_info(actors, coordinates, type_labels, language)
-    needs, offers = _resources(needs, info), _resources(offers, info)
+    info = _actor_info(actors, coordinates, type_labels, language, willingness_labels)
+    needs = _resources(_leads(needs, labels), info)
+    offers = _resources(_leads(offers, labels), info)
     scored = _score(_candidates(needs, offers, info, settings), needs, offers, info, settings)
     direct = scored.groupby(["code_need", "cat"], sort=False).head(settings.max_offers_per_need)
     direct = _named(direct, info, language)

@@ -17,7 +17,7 @@ from diagnostic.analysis._codes import (
     key_codes,
 )
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms.scales import ordered_levels
+from diagnostic.forms.scales import is_not_a_lead, ordered_levels
 from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
@@ -79,9 +79,16 @@ def issue_responses(
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
         listed = choices[choices["list_name"] == q.list_name]
-        opts = listed[~listed["is_missing_code"].astype(bool)]
+        substantive = listed[~listed["is_missing_code"].fillna(False).astype(bool)]
+        # "other" and "none" are answers (the actor stays in the base), never issues
+        opts = substantive[
+            [
+                not is_not_a_lead(v, lab)
+                for v, lab in zip(substantive["value"], substantive["label"])
+            ]
+        ]
         # "ne sait pas" alone: neither in the numerator nor in the denominator
-        real = ticked["value"].isin(set(opts["value"]))
+        real = ticked["value"].isin(set(substantive["value"]))
         unsure = set(
             ticked.loc[~real & ticked["value"].isin(set(listed["value"])), "actor_id"]
         ) - set(ticked.loc[real, "actor_id"])

@@ -114,34 +114,41 @@ _NON_SUBSTANTIVE_START = (
     "sans avis ",
     "ne se prononce pas ",
 )
-#: "Other" and "none" choices: answers, but never an issue, a need, an offer or a lead.
-OTHER_OR_NONE = frozenset(
+#: "Other" choices (their text is read apart): never an issue, a need, an offer or a lead.
+OTHER = frozenset(
     {
         "other",
         "others",
         "autre",
         "autres",
+        "other please specify",
+        "other specify",
+        "autre precisez",
+        "autres precisez",
+        "autre a preciser",
+        "autres a preciser",
+        "autre preciser",
+    }
+)
+#: "None" choices: a real answer (nothing to say), never an issue, a need, an offer or a lead.
+NONE = frozenset(
+    {
         "none",
         "aucun",
         "aucune",
         "rien",
         "nothing",
         "no need",
+        "no needs",
         "aucun besoin",
         "pas de besoin",
+        "pas de besoins",
         "none of the above",
         "aucune de ces reponses",
         "aucun de ces choix",
+        "rien a proposer",
+        "nothing to offer",
     }
-)
-_OTHER_START = (
-    "autre precisez",
-    "autre a preciser",
-    "autres precisez",
-    "autres a preciser",
-    "other please",
-    "other specify",
-    "aucun besoin ",
 )
 
 _NUMBER = re.compile(r"^\s*\(?([-+]?\d+(?:[.,]\d+)?)\)?\s*(?:$|[-–—:=.)/]|\s)")
@@ -197,13 +204,19 @@ def is_non_substantive(value, label=None) -> bool:
     )
 
 
+def is_other(value, label=None) -> bool:
+    """True for an "other" choice (``other``, « Autre (précisez) »), by code or label."""
+    return any(_plain(text) in OTHER for text in (value, label))
+
+
+def is_none(value, label=None) -> bool:
+    """True for a "none" choice (``none``, « Aucun », « Rien »), by code or label."""
+    return any(_plain(text) in NONE for text in (value, label))
+
+
 def is_other_or_none(value, label=None) -> bool:
     """True for "other" (autre) and "none" (aucun) choices, by code or label."""
-    for text in (value, label):
-        plain = _plain(text)
-        if plain and (plain in OTHER_OR_NONE or plain.startswith(_OTHER_START)):
-            return True
-    return False
+    return is_other(value, label) or is_none(value, label)
 
 
 def is_not_a_lead(value, label=None) -> bool:

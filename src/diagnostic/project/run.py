@@ -12,11 +12,11 @@ import pandas as pd
 from diagnostic._io.progress import bar
 from diagnostic._io.text import read_toml
 from diagnostic.analysis.clusters import find_groups
-from diagnostic.analysis.cooperation import match_needs_offers
+from diagnostic.analysis.cooperation import match_needs_offers, unrecognised_willingness
 from diagnostic.analysis.decisions import apply_decisions
 from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
-from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels
+from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels, role_labels
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.projects import commune_layout, find_projects
 from diagnostic.analysis.statuses import apply_statuses
@@ -482,6 +482,8 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             ctx,
             indicators,
             communes,
+            questions,
+            choices,
         )
         stages.update()
     return Diagnostic(
@@ -589,6 +591,8 @@ def _analysis(
     ctx=None,
     indicators=None,
     communes=None,
+    questions=None,
+    choices=None,
 ) -> dict:
     """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop,
     regard croisé."""
@@ -596,7 +600,10 @@ def _analysis(
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
     coords = _read_centroids(project.centroids) if project.centroids else None
-    opportunities = match_needs_offers(needs, offers, actors, labels, settings, coords, types)
+    will_labels = role_labels(questions, choices, "cooperation") if questions is not None else {}
+    opportunities = match_needs_offers(
+        needs, offers, actors, labels, settings, coords, types, willingness_labels=will_labels
+    )
     neighbours: set = set()
     if project.boundaries:  # contours: neighbouring communes, and centroids if none given
         drawn, neighbours = commune_layout(read_boundaries(project.boundaries))
@@ -628,7 +635,7 @@ def _analysis(
         "opportunities": opportunities,
         "cooperation_projects": projects,
         "clusters": _labelled_groups(find_groups(responses, settings), types),
-        "_anomalies": decided,
+        "_anomalies": decided + [unrecognised_willingness(actors, will_labels)],
         "_accounts": (),
     }
     shared = None

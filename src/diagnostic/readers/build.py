@@ -8,6 +8,7 @@ import pandas as pd
 from diagnostic._io.progress import bar
 from diagnostic.anomalies import KEPT, REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.forms.model import CATEGORY_ROLES, OTHER, PERSONAL_ROLES, Form
+from diagnostic.forms.scales import is_non_substantive, is_none
 from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
 from diagnostic.privacy.pseudonyms import actor_pseudonym, pseudonymizer
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
@@ -346,8 +347,8 @@ def survey_from_frame(
         ),
         answers_df,
         asked_df,
-        _resources(answers_to, form.questions, "need"),
-        _resources(answers_to, form.questions, "offer"),
+        _resources(answers_to, form.questions, "need", _not_resources(form)),
+        _resources(answers_to, form.questions, "offer", _not_resources(form)),
         pd.concat([form.anomalies, log.frame()], ignore_index=True),
         RowAccount(file, len(frame), len(frame) - n_rej, n_rej),
         repeats or {},
@@ -388,6 +389,8 @@ def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
         return [code], None
     if qtype == "numeric":
         number = parse_number(raw)
+        if number is None and is_non_substantive(raw):
+            return [raw], None  # "dont_know" in an integer field: a non-answer, kept as such
         if number is None:
             return [raw], "nombre illisible"
         return [number], None
@@ -437,13 +440,31 @@ def _actors(kept, ids, excel_rows, answers_to, questions, file, actor_type) -> p
     return conform(out, "actors")
 
 
-def _resources(answers_to, questions: pd.DataFrame, role: str) -> pd.DataFrame:
+def _not_resources(form: Form) -> set[str]:
+    """Codes of need/offer lists that are no resource: "none" and non-answers."""
+    lists = set(form.questions.loc[form.questions["role"].isin(["need", "offer"]), "list_name"])
+    sub = form.choices[form.choices["list_name"].isin(lists - {None})]
+    return {
+        v
+        for v, lab, missing in zip(sub["value"], sub["label"], sub["is_missing_code"])
+        if (missing is not pd.NA and bool(missing)) or is_none(v, lab) or is_non_substantive(v, lab)
+    }
+
+
+def _resources(
+    answers_to, questions: pd.DataFrame, role: str, excluded=frozenset()
+) -> pd.DataFrame:
     """Needs or offers: ticked categories, with any "other, specify" text attached.
 
-    `answers_to(question_ids)` gives the rows of the `answers` table for those questions.
+    `answers_to(question_ids)` gives the rows of the `answers` table for those questions;
+    `excluded` codes ("none", "don't know") are answers, not resources, and are left out.
     """
     q = questions[questions["role"] == role]
     multi = answers_to(q.loc[q["type"] == "multiple", "question_id"])
+    drop = multi["value"].isin(set(excluded)).to_numpy(dtype=bool, na_value=False) | np.array(
+        [is_none(v) or is_non_substantive(v) for v in multi["value"].astype(object)], dtype=bool
+    ).reshape(-1)
+    multi = multi[~drop]
     text = answers_to(q.loc[q["type"] == "text", "question_id"])
     texts = text.groupby("actor_id")["value"].agg(" ; ".join)
     out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
