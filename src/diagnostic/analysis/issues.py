@@ -63,8 +63,9 @@ def issue_responses(
     -------
     DataFrame
         actor_id, actor_type, issue_id, label, theme (categories; actor_id a string column
-        only when some answer's actor is not in `actors`), level (Float64, Likert only),
-        levels, supports (bool).
+        only when some answer's actor is not in `actors`; actor_type missing for actors
+        without a type, who count in each issue's overall support but in no comparison of
+        types), level (Float64, Likert only), levels, supports (bool).
     """
     validate(answers, "answers", ["actor_id", "question_id", "value"])
     validate(questions, "questions", ["question_id", "type", "list_name", "role"])
@@ -128,7 +129,8 @@ def issue_responses(
     else:
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         codes = types.index.get_indexer(out["actor_id"].array)
-    type_of = np.append(types.fillna("non précisé").to_numpy(dtype=object), "non précisé")
+    # no actor type: counted in the overall support, left out of every comparison of types
+    type_of = np.append(types.astype(object).where(types.notna(), None).to_numpy(), None)
     out["actor_type"] = categorical_from_few(type_of, codes)
     if (codes >= 0).all() and not isinstance(out["actor_id"].dtype, pd.CategoricalDtype):
         out["actor_id"] = pd.Categorical.from_codes(codes, categories=types.index)
@@ -139,6 +141,45 @@ def issue_responses(
     return out[
         ["actor_id", "actor_type", "issue_id", "label", "theme", "level", "levels", "supports"]
     ]
+
+
+def non_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.DataFrame) -> int:
+    """How many answers to the issue questions are non-answers ("ne sait pas"…), left out
+    of every base (answers inside repeat groups aside, as in `issue_responses`)."""
+    issue_q = questions[questions["role"].isin(["issue", "issue_importance"])]
+    missing = choices[choices["is_missing_code"].fillna(False).astype(bool)]
+    pairs = set(zip(missing["list_name"], missing["value"]))
+    if issue_q.empty or not pairs:
+        return 0
+    answers = outside_repeats(answers)
+    list_of = dict(zip(issue_q["question_id"], issue_q["list_name"]))
+    sub = answers[answers["question_id"].isin(set(list_of)).to_numpy(dtype=bool)]
+    lists = sub["question_id"].astype(object).map(list_of)
+    return int(sum((ln, v) in pairs for ln, v in zip(lists, sub["value"].astype(object))))
+
+
+def untyped_anomalies(actors: pd.DataFrame) -> pd.DataFrame:
+    """One anomaly per file: its respondents without an actor type, counted once, kept in
+    the overall support of each issue and out of every comparison between types."""
+    rows = []
+    untyped = actors[actors["actor_type"].isna()]
+    for file, sub in untyped.groupby(untyped["source_file"].fillna(""), sort=True):
+        first = ", ".join(str(r) for r in sub["source_row"].dropna().astype(int).tolist()[:5])
+        rows.append(
+            {
+                "file": file or None,
+                "row": None,
+                "column": "actor_type",
+                "value": None,
+                "problem": (
+                    f"{len(sub)} répondant(s) sans type d'acteur (lignes {first}"
+                    f"{'…' if len(sub) > 5 else ''}) : comptés dans le soutien d'ensemble "
+                    "des enjeux, laissés hors des comparaisons entre types"
+                ),
+                "action": "conservé",
+            }
+        )
+    return conform(pd.DataFrame(rows), "anomalies")
 
 
 def outside_repeats(answers: pd.DataFrame) -> pd.DataFrame:

@@ -68,6 +68,7 @@ class IssueTally:
             if actor_types
             else np.ones(len(self.types), bool)
         )
+        kinds &= np.array([t is not None for t in self.types], dtype=bool)  # no type: no group
         wanted = self.themes == theme if theme else np.ones(len(self.issues), bool)
         return c[place][:, kinds][:, :, wanted].sum(axis=0), self.types[kinds], wanted
 
@@ -108,7 +109,11 @@ class IssueTally:
             place &= self.epci_of_commune == epci
         if commune:
             place &= self.communes == commune
-        kinds = np.isin(self.types, list(actor_types)) if actor_types else slice(None)
+        kinds = (
+            np.isin(self.types, list(actor_types))
+            if actor_types
+            else np.ones(len(self.types), bool)
+        ) & np.array([t is not None for t in self.types], dtype=bool)  # as in `select`
         if theme:
             by_theme = self.actors_by_theme[..., list(self.theme_values).index(theme)]
             actors = by_theme[place][:, kinds].sum(axis=0)

@@ -12,7 +12,7 @@ from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
 from diagnostic.analysis.cooperation import reciprocal_search
 from diagnostic.analysis.decisions import PROJECT_STATUSES
-from diagnostic.analysis.issues import issue_cells, top_stability
+from diagnostic.analysis.issues import issue_cells, non_answers, top_stability
 from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
 from diagnostic.analysis.projects import kind_words
 from diagnostic.export.book import open_book
@@ -194,7 +194,13 @@ def method_notes(diag) -> list[str]:
         or word("method_none", lang),
         "reciprocal": reciprocal,
     }
-    return [note.format(**values) for note in word("method_notes", lang)]
+    notes = [note.format(**values) for note in word("method_notes", lang)]
+    left_out = non_answers(diag.answers, diag.questions, diag.choices)
+    notes.append(word("method_non_answers", lang, n=left_out, s="s" if left_out > 1 else ""))
+    untyped = int(diag.actors["actor_type"].isna().sum())
+    if untyped:
+        notes.append(word("method_untyped", lang, n=untyped, s="s" if untyped > 1 else ""))
+    return notes
 
 
 def _method(book, ws, diag):

@@ -374,6 +374,30 @@ _WORKBOOK = {
         },
     },
     "yes_no": {"fr": ("oui", "non"), "en": ("yes", "no")},
+    "method_non_answers": {
+        "fr": (
+            "Non-réponses (« ne sait pas », « sans avis », « préfère ne pas répondre »…) : "
+            "{n} réponse{s} aux questions d'enjeux laissée{s} hors des bases ; elles ne sont "
+            "jamais un niveau d'échelle."
+        ),
+        "en": (
+            "Non-answers (“don't know”, “no opinion”, “prefer not to answer”…): {n} "
+            "answer{s} to the issue questions left out of the bases; they are never a level "
+            "of a scale."
+        ),
+    },
+    "method_untyped": {
+        "fr": (
+            "{n} répondant{s} sans type d'acteur : compté{s} dans le soutien d'ensemble de "
+            "chaque enjeu, laissé{s} hors des comparaisons entre types (largeur, soutien "
+            "moyen par type, écarts, tableau par type)."
+        ),
+        "en": (
+            "{n} respondent{s} without an actor type: counted in each issue's overall "
+            "support, left out of the comparisons between types (breadth, mean support by "
+            "type, gaps, table by type)."
+        ),
+    },
     "method_headers": {
         "fr": {"description": "Réglage", "value": "Valeur", "name": "Nom"},
         "en": {"description": "Setting", "value": "Value", "name": "Name"},

@@ -15,7 +15,12 @@ from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers, unrecognised_willingness
 from diagnostic.analysis.decisions import apply_decisions
 from diagnostic.analysis.divergence import find_divergences, type_similarity
-from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
+from diagnostic.analysis.issues import (
+    group_matrix,
+    issue_responses,
+    rank_issues,
+    untyped_anomalies,
+)
 from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels, role_labels
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.projects import commune_layout, find_projects
@@ -503,7 +508,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         anomalies=concat_anomalies(
             [s.anomalies for s in surveys]
             + [stacked.anomalies]
-            + [placing]
+            + [placing, untyped_anomalies(actors)]
             + geo_anomalies
             + [moved]
             + analysis.pop("_anomalies")
