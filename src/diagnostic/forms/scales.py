@@ -280,6 +280,12 @@ _NEUTRAL = frozenset(
         "sans importance particuliere",
     }
 )
+#: wordings of a quality that falls short ("L'accueil laisse à désirer", "à améliorer")
+_NEGATIVE_PHRASE = re.compile(
+    r"\b(laisse a desirer|laissent a desirer|a ameliorer|(devrait|doit|devraient|doivent) "
+    r"etre ameliore(e|s|es)?|insuffisante?s?|needs? improvement|could be improved|"
+    r"should be improved)\b"
+)
 _BARE = frozenset({"oui", "non", "yes", "no", "peut etre", "maybe", "perhaps", "y", "n"})
 _EXTREME_NEGATION = re.compile(
     r"\b(pas du tout|not at all|aucunement|nullement|absolument pas|en aucun cas|"
@@ -364,6 +370,8 @@ def word_position(text) -> tuple[str, float] | None:
                 return None  # "pas souvent": not one of the known wordings
             return ("frequency", position)
     positive, negative = tokens & _POSITIVE, tokens & _NEGATIVE
+    if _NEGATIVE_PHRASE.search(s):
+        positive, negative = set(), {"insuffisant"}
     negated = bool(_NEGATOR.search(s)) or bool(_EXTREME_NEGATION.search(s))
     little = bool(_LITTLE.search(s))
     if tokens & _TOP and not (negative or negated or little):

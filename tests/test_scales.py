@@ -1,0 +1,479 @@
+"""Scales and answers read by their meaning (issues 14 and 17).
+
+Expected orders are written by hand from the wordings, or read from the real files in
+../shared/data (their value counts were read with a spreadsheet, not with this toolkit).
+"""
+
+import random
+import shutil
+from dataclasses import replace
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import diagnostic
+from diagnostic.analysis.issues import issue_responses, non_answers
+from diagnostic.datasets import example_dir
+from diagnostic.errors import DiagnosticError
+from diagnostic.forms import read_form
+from diagnostic.forms.inferred import infer_form
+from diagnostic.forms.scales import (
+    is_non_substantive,
+    is_not_a_lead,
+    order_scales,
+    ordered_levels,
+    scale_positions,
+)
+from diagnostic.readers import read_responses
+from diagnostic.readers.build import survey_from_frame
+
+
+def _lowest_first(levels):
+    """`scale_positions` of shuffled levels, as the levels sorted lowest first."""
+    shuffled = list(levels)
+    random.Random(7).shuffle(shuffled)
+    positions = scale_positions(shuffled)
+    assert positions is not None, levels
+    return sorted(shuffled, key=positions.get)
+
+
+@pytest.mark.parametrize(
+    "levels",
+    [
+        [
+            "Pas du tout d'accord",
+            "Plutôt pas d'accord",
+            "Plutôt d'accord",
+            "Tout à fait d'accord",
+        ],
+        [
+            "Pas du tout d'accord",
+            "Pas d'accord",
+            "Ni d'accord ni pas d'accord",
+            "D'accord",
+            "Tout à fait d'accord",
+        ],
+        ["Strongly disagree", "Disagree", "Neither agree or disagree", "Agree", "Strongly Agree"],
+        ["Très insatisfait", "Insatisfait", "Satisfait", "Très satisfait"],
+        ["Pas du tout satisfait", "Peu satisfait", "Moyennement satisfait", "Très satisfait"],
+        [
+            "Pas du tout important",
+            "Peu important",
+            "Moyennement important",
+            "Important",
+            "Très important",
+        ],
+        [
+            "Not at all important",
+            "Slightly important",
+            "Moderately important",
+            "Very important",
+            "Extremely important",
+        ],
+        ["Non, pas du tout", "Plutôt non", "Plutôt oui", "Oui, tout à fait"],
+        ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"],
+        ["Never", "Sometimes", "Often", "Very Often", "Always"],
+        ["Improbable", "Neutral", "Probable"],
+        ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"],
+    ],
+)
+def test_known_wordings_are_ordered_by_meaning(levels):
+    assert _lowest_first(levels) == levels
+
+
+def test_numbers_with_labelled_ends_are_ordered_by_number_not_as_text():
+    levels = ["0 - Pas du tout satisfaisantes"] + [str(n) for n in range(1, 10)]
+    levels += ["10 - Tout à fait satisfaisantes"]
+    assert _lowest_first(levels) == levels
+    assert _lowest_first(["1 (None at all)", "2", "3", "10 (All my time)"]) == [
+        "1 (None at all)",
+        "2",
+        "3",
+        "10 (All my time)",
+    ]
+
+
+def test_numbers_in_the_middle_and_words_at_the_ends():
+    levels = ["Non, pas du tout", "2", "3", "4", "Oui, tout à fait"]
+    assert _lowest_first(levels) == levels
+
+
+def test_numbers_running_from_high_to_low_are_turned_round_by_their_words():
+    levels = ["1 - Tout à fait d'accord", "2", "3", "4 - Pas du tout d'accord"]
+    assert _lowest_first(levels) == list(reversed(levels))
+
+
+def test_codes_order_a_scale_whose_labels_say_nothing():
+    assert scale_positions(["1", "2", "3"], ["bleu", "vert", "rouge"]) == {
+        "1": 1.0,
+        "2": 2.0,
+        "3": 3.0,
+    }
+
+
+def test_levels_without_numbers_or_known_words_are_undecided():
+    assert scale_positions(["bleu", "vert", "rouge"]) is None
+    assert scale_positions(["oui", "non"]) is None  # answers, not the levels of a scale
+    choices = pd.DataFrame(
+        {
+            "list_name": ["yn"] * 3,
+            "value": ["oui", "non", "peut_etre"],
+            "label": ["Oui", "Non", "Peut-être"],
+            "order": [1, 2, 3],
+            "is_missing_code": [False] * 3,
+        }
+    )
+    # a yes/no list is not reordered
+    assert order_scales(choices)["order"].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "value, label",
+    [
+        ("9", "Ne sait pas"),
+        ("x", "NSP"),
+        ("x", "Ne connaît pas"),
+        ("x", "Sans avis"),
+        ("x", "Préfère ne pas répondre"),
+        ("x", "Don't know"),
+        ("x", "Prefer not to answer"),
+        ("x", "N/A"),
+        ("x", "Not applicable"),
+        ("dont_know", None),
+        ("prefer_not_answer", None),
+        ("nsp", None),
+        ("ne_sait_pas", None),
+    ],
+)
+def test_non_substantive_answers_in_both_languages(value, label):
+    assert is_non_substantive(value, label)
+
+
+@pytest.mark.parametrize("value", ["Oui", "Plutôt d'accord", "3", "Logement", "Non"])
+def test_substantive_answers_are_not_non_answers(value):
+    assert not is_non_substantive(value, value)
+
+
+@pytest.mark.parametrize(
+    "value, label", [("other", None), ("autre", "Autre (précisez)"), ("none", None), ("x", "Aucun")]
+)
+def test_other_and_none_are_never_leads(value, label):
+    assert is_not_a_lead(value, label)
+
+
+# ---- without a form -------------------------------------------------------------------
+
+
+def _frame(column, cells):
+    return pd.DataFrame({column: pd.array(cells, dtype="string")})
+
+
+def test_inferred_0_to_10_scale_with_labelled_ends_and_a_level_nobody_chose():
+    ends = ["0 - Pas du tout satisfaisantes", "10 - Tout à fait satisfaisantes"]
+    # 4 and 7 chosen by nobody; one "Ne sait pas"
+    cells = [ends[0], "1", "2", "3", "5", "6", "8", "9", "9", ends[1], ends[1], "Ne sait pas"]
+    form = infer_form(_frame("Satisfaction", cells), "f.csv")
+    q = form.questions.iloc[0]
+    assert q["type"] == "likert"
+    values = form.choice_values(q["list_name"])
+    assert values == [ends[0], *[str(n) for n in range(1, 10)], ends[1], "Ne sait pas"]
+    missing = form.choices.set_index("value")["is_missing_code"]
+    assert missing["Ne sait pas"] and not missing[ends[1]]
+
+
+def test_inferred_0_to_10_scale_support_is_the_share_of_9_and_10():
+    # the issue 14 probe: 11 answers, 9 and 10 given by 3 of them, one "ne sait pas"
+    ends = ["0 - Pas du tout satisfaisantes", "10 - Tout à fait satisfaisantes"]
+    cells = [ends[0], "1", "2", "3", "4", "5", "6", "8", "9", ends[1], ends[1], "NSP"]
+    frame = pd.DataFrame(
+        {"id": [f"r{i}" for i in range(len(cells))], "Satisfaction": cells}, dtype="string"
+    )
+    form = infer_form(frame, "f.csv", meta=["id"])
+    qid = form.questions.loc[form.questions["label"] == "Satisfaction", "question_id"].iloc[0]
+    questions = form.questions.assign(
+        role=form.questions["question_id"].map({qid: "issue_importance"}).fillna("other")
+    )
+    survey = survey_from_frame(
+        frame, replace(form, questions=questions), file="f.csv", fmt="t", id_column="id"
+    )
+    responses = issue_responses(
+        survey.answers, survey.asked, questions, survey.choices, survey.actors
+    )
+    assert len(responses) == 11  # "NSP" out of the base
+    assert responses["supports"].sum() == 3  # 9, 10, 10 (top two levels of eleven)
+    assert int(responses["levels"].iloc[0]) == 11
+
+
+def test_inferred_google_forms_grid_with_worded_ends():
+    # issue 14: « Non, pas du tout » … « Oui, tout à fait » read as 2, 3, 4, Non…, Oui…
+    cells = ["Non, pas du tout", "2", "3", "4", "Oui, tout à fait", "4", "2", "3"]
+    form = infer_form(_frame("Êtes-vous satisfait ? [Accueil]", cells), "g.csv")
+    q = form.questions.iloc[0]
+    assert q["type"] == "likert"
+    assert form.choice_values(q["list_name"]) == [
+        "Non, pas du tout",
+        "2",
+        "3",
+        "4",
+        "Oui, tout à fait",
+    ]
+
+
+# ---- with a form: the order the form lists does not matter -------------------------------
+
+
+def _importance_choices(order):
+    labels = {
+        "1": "Pas du tout important",
+        "2": "Peu important",
+        "3": "Moyennement important",
+        "4": "Important",
+        "5": "Très important",
+        "nsp": "Ne sait pas",
+    }
+    return pd.DataFrame(
+        {
+            "list_name": "imp",
+            "value": order,
+            "label": [labels[v] for v in order],
+            "order": range(1, len(order) + 1),
+            "is_missing_code": [v == "nsp" for v in order],
+        }
+    )
+
+
+def _likert_case(choices, values):
+    ids = [f"a{i}" for i in range(len(values))]
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q"],
+            "label": ["Importance : Mobilité"],
+            "type": ["likert"],
+            "list_name": [choices["list_name"].iloc[0]],
+            "role": ["issue_importance"],
+            "theme": ["t"],
+        }
+    )
+    answers = pd.DataFrame({"actor_id": ids, "question_id": "q", "value": values})
+    actors = pd.DataFrame({"actor_id": ids, "actor_type": "asso"})
+    asked = answers[["actor_id", "question_id"]]
+    return answers, asked, questions, actors
+
+
+def test_same_answers_same_support_whatever_order_the_form_lists():
+    values = ["5", "5", "4", "1", "2", "nsp", "3", "4"]
+    bottom_up = _importance_choices(["1", "2", "3", "4", "5", "nsp"])
+    top_down = _importance_choices(["5", "4", "3", "2", "1", "nsp"])
+    out = []
+    for choices in (bottom_up, top_down):
+        answers, asked, questions, actors = _likert_case(choices, values)
+        out.append(issue_responses(answers, asked, questions, choices, actors))
+    for r in out:
+        assert len(r) == 7  # "nsp" left out of the base
+        assert r["supports"].sum() == 4  # 5, 5, 4, 4: the two top levels
+    assert out[0]["level"].tolist() == out[1]["level"].tolist()
+
+
+def test_codes_listed_top_down_with_labels_are_ordered_by_labels():
+    # codes 1 = « Très important » … 5 = « Pas du tout important »: the words decide
+    choices = pd.DataFrame(
+        {
+            "list_name": "imp",
+            "value": ["1", "2", "3", "4", "5"],
+            "label": [
+                "Très important",
+                "Important",
+                "Moyennement important",
+                "Peu important",
+                "Pas du tout important",
+            ],
+            "order": range(1, 6),
+            "is_missing_code": False,
+        }
+    )
+    assert ordered_levels(choices) == ["5", "4", "3", "2", "1"]
+    answers, asked, questions, actors = _likert_case(choices, ["1", "1", "2", "5"])
+    r = issue_responses(answers, asked, questions, choices, actors)
+    assert r["supports"].tolist() == [True, True, True, False]
+
+
+def test_undecidable_importance_scale_stops_with_the_question_and_the_project_key():
+    choices = pd.DataFrame(
+        {
+            "list_name": "niv",
+            "value": ["bleu", "vert", "rouge"],
+            "label": ["Bleu", "Vert", "Rouge"],
+            "order": [1, 2, 3],
+            "is_missing_code": False,
+        }
+    )
+    answers, asked, questions, actors = _likert_case(choices, ["vert", "rouge", "bleu"])
+    with pytest.raises(DiagnosticError) as err:
+        issue_responses(answers, asked, questions, choices, actors)
+    message = str(err.value)
+    assert "« q »" in message and "[scales] niv" in message
+    stated = issue_responses(
+        answers, asked, questions, choices, actors, scales={"niv": ["Bleu", "vert", "rouge"]}
+    )
+    assert stated["level"].tolist() == [2, 3, 1]
+    with pytest.raises(DiagnosticError, match="rouge"):
+        issue_responses(
+            answers, asked, questions, choices, actors, scales={"niv": ["bleu", "vert"]}
+        )
+
+
+def test_undecidable_list_of_another_question_keeps_the_form_order():
+    choices = pd.DataFrame(
+        {
+            "list_name": "c",
+            "value": ["bleu", "vert", "rouge"],
+            "label": ["Bleu", "Vert", "Rouge"],
+            "order": [1, 2, 3],
+            "is_missing_code": False,
+        }
+    )
+    assert order_scales(choices, {"c"})["order"].tolist() == [1, 2, 3]
+
+
+def test_non_answers_counted_for_the_method_sheet():
+    choices = _importance_choices(["1", "2", "3", "4", "5", "nsp"])
+    answers, _asked, questions, _actors = _likert_case(choices, ["5", "nsp", "nsp", "2"])
+    assert non_answers(answers, questions, choices) == 2
+
+
+def _reversed_example(tmp_path):
+    """The example project with the importance list written top-down in its form."""
+    folder = tmp_path / "example"
+    shutil.copytree(example_dir(), folder)
+    book = openpyxl.load_workbook(folder / "formulaire_acteurs.xlsx")
+    sheet = book["choices"]
+    rows = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "importance"]
+    cells = [[c.value for c in r] for r in rows]
+    scale, missing = cells[:-1], cells[-1:]
+    for row, values in zip(rows, list(reversed(scale)) + missing):
+        for cell, value in zip(row, values):
+            cell.value = value
+    book.save(folder / "formulaire_acteurs.xlsx")
+    return folder
+
+
+def test_example_form_written_top_down_gives_the_same_ranking(tmp_path, example_diag):
+    folder = _reversed_example(tmp_path)
+    form = read_form(folder / "formulaire_acteurs.xlsx")
+    listed = pd.read_excel(folder / "formulaire_acteurs.xlsx", sheet_name="choices", dtype=str)
+    assert listed.loc[listed["list_name"] == "importance", "name"].tolist()[0] == "5"
+    assert form.choice_values("importance") == ["1", "2", "3", "4", "5", "nsp"]
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(folder / "diagnostic.toml"))
+    pd.testing.assert_frame_equal(diag.issue_ranking, example_diag.issue_ranking)
+    mob = diag.issue_ranking.set_index("issue_id").loc["enjeu_mobilite"]
+    # independent count from the export: answers 4 or 5 among answers 1–5
+    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str)
+    column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
+    kept = raw.drop_duplicates("_uuid")[column].dropna()
+    kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
+    assert mob["respondents"] == len(kept)
+    assert mob["support"] == pytest.approx(kept.isin(["4", "5"]).mean())
+
+
+def test_project_scales_key_states_an_order(tmp_path):
+    folder = _reversed_example(tmp_path)
+    project = folder / "diagnostic.toml"
+    project.write_text(
+        project.read_text(encoding="utf-8")
+        + '\n[scales]\nimportance = ["5", "4", "3", "2", "1"]\n',
+        encoding="utf-8",
+    )
+    read = diagnostic.read_project(project)
+    assert read.scales == {"importance": ("5", "4", "3", "2", "1")}
+    diag = diagnostic.run_diagnostic(read)
+    # stated top-down on purpose: "important" now means the answers 1 and 2
+    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str)
+    column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
+    kept = raw.drop_duplicates("_uuid")[column].dropna()
+    kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
+    mob = diag.issue_ranking.set_index("issue_id").loc["enjeu_mobilite"]
+    assert mob["support"] == pytest.approx(kept.isin(["1", "2"]).mean())
+    project.write_text(
+        project.read_text(encoding="utf-8").replace('importance = ["5"', 'inconnue = ["5"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(DiagnosticError, match="inconnue"):
+        diagnostic.run_diagnostic(diagnostic.read_project(project))
+
+
+# ---- real files --------------------------------------------------------------------------
+
+# counts read from data_likert.xlsx (120 rows, no blank): likely / neutral / unlikely
+KOBO_LIKERT = {"return_ven": (60, 34, 26), "costofliving": (111, 7, 2)}
+
+
+@pytest.mark.parametrize("with_form", [False, True])
+def test_kobo_likert_file_with_and_without_its_form(shared, with_form):
+    folder = shared / "surveys" / "kobo_kobocruncher_sample"
+    form = read_form(folder / "form_likert.xlsx") if with_form else None
+    survey = read_responses(folder / "data_likert.xlsx", form)
+    q = survey.questions
+    row = q[q["question_id"].str.endswith("return_ven")].iloc[0]
+    # the form lists likely, neutral, unlikely (top-down); by meaning: unlikely first
+    ordered = survey.choices[survey.choices["list_name"] == row["list_name"]].sort_values("order")
+    assert ordered["value"].tolist() == ["unlikely", "neutral", "likely"]
+    assert row["type"] == "likert"
+    questions = q.assign(role=q["type"].where(q["type"] != "likert", "issue_importance"))
+    responses = issue_responses(
+        survey.answers, survey.asked, questions, survey.choices, survey.actors
+    )
+    raw = pd.read_excel(folder / "data_likert.xlsx", dtype=str)
+    loaded = raw.iloc[survey.actors["source_row"].astype(int).to_numpy() - 2]
+    for name, whole_file in KOBO_LIKERT.items():
+        column = next(c for c in raw.columns if c.endswith(name))
+        assert tuple(raw[column].value_counts()[["likely", "neutral", "unlikely"]]) == whole_file
+        counts = loaded[column].value_counts()
+        issue = q.loc[q["question_id"].str.endswith(name), "question_id"].iloc[0]
+        sub = responses[responses["issue_id"] == issue]
+        assert len(sub) == counts.sum()
+        assert sub["supports"].sum() == counts["likely"] + counts["neutral"]  # top two of three
+
+
+def test_limesurvey_rse_scales_with_and_without_structure(shared):
+    folder = shared / "surveys" / "limesurvey_rse_nl_2017"
+    form = read_form(folder / "questions_to_import.txt")
+    assert form.choice_values("likert2") == ["1", "2", "3", "4", "5"]  # Strongly disagree…
+    assert form.choice_values("likert5") == [str(n) for n in range(1, 12)]  # 0 … 10
+    bare = read_responses(folder / "public_data.csv")
+    q = bare.questions.set_index("question_id")
+    satisfaction = next(i for i in q.index if i.startswith("likert5_satisgen1"))
+    agreement = next(i for i in q.index if i.startswith("likert2_progrse1"))
+    assert q.loc[satisfaction, "type"] == "likert"
+    # nobody answered 1: the level is there all the same, between 0 and 2
+    assert bare.choices[bare.choices["list_name"] == q.loc[satisfaction, "list_name"]].sort_values(
+        "order"
+    )["value"].tolist() == ["0 - Not at all satisfied", *map(str, range(1, 10))] + [
+        "10 - Completely satisfied"
+    ]
+    assert bare.choices[bare.choices["list_name"] == q.loc[agreement, "list_name"]].sort_values(
+        "order"
+    )["value"].tolist() == [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree or disagree",
+        "Agree",
+        "Strongly Agree",
+    ]
+    # satisgen1: 9 → 10 answers, "10 - Completely satisfied" → 2, of 73 answers
+    questions = bare.questions.assign(
+        role=bare.questions["question_id"].map({satisfaction: "issue_importance"}).fillna("other")
+    )
+    r = issue_responses(bare.answers, bare.asked, questions, bare.choices, bare.actors)
+    assert len(r) == 73 and r["supports"].sum() == 12
+
+
+def test_limesurvey_unil_quality_scale_without_structure(shared):
+    path = shared / "surveys" / "limesurvey_unil_journees_patrimoine" / "results-survey4914.xlsx"
+    survey = read_responses(path)
+    q = survey.questions
+    welcome = q[q["label"].str.startswith("Globalement, comment jugez-vous")].iloc[0]
+    assert welcome["type"] == "likert"
+    assert survey.choices[survey.choices["list_name"] == welcome["list_name"]].sort_values("order")[
+        "value"
+    ].tolist() == ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"]
