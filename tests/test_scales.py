@@ -13,10 +13,18 @@ import pandas as pd
 import pytest
 
 import diagnostic
-from diagnostic.analysis.issues import issue_responses, non_answers
+from diagnostic.analysis.cooperation import match_needs_offers, stance, unrecognised_willingness
+from diagnostic.analysis.issues import (
+    group_matrix,
+    issue_responses,
+    non_answers,
+    rank_issues,
+    untyped_anomalies,
+)
+from diagnostic.analysis.tallies import tally_responses
 from diagnostic.datasets import example_dir
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms import read_form
+from diagnostic.forms import Form, read_form
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.scales import (
     is_non_substantive,
@@ -27,6 +35,7 @@ from diagnostic.forms.scales import (
 )
 from diagnostic.readers import read_responses
 from diagnostic.readers.build import survey_from_frame
+from diagnostic.schemas import conform
 
 
 def _lowest_first(levels):
@@ -477,3 +486,204 @@ def test_limesurvey_unil_quality_scale_without_structure(shared):
     assert survey.choices[survey.choices["list_name"] == welcome["list_name"]].sort_values("order")[
         "value"
     ].tolist() == ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"]
+
+
+# ---- willingness by meaning ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, label, expected",
+    [
+        ("A1", "Oui", "yes"),
+        ("A2", "Peut-être", "maybe"),
+        ("A3", "Non", "no"),
+        ("1", "Oui", "yes"),
+        ("2", "Non", "no"),
+        ("3", "Peut-être", "maybe"),
+        ("2", "Plutôt non", "no"),
+        ("4", "Plutôt oui", "yes"),
+        ("Y", None, "yes"),
+        ("N", None, "no"),
+        ("N", "No", "no"),
+        ("x", "Nous verrons", "maybe"),
+        ("x", "À voir", "maybe"),
+        ("x", "Maybe", "maybe"),
+        ("x", "Not really", "no"),
+        ("x", "Pas du tout", "no"),
+        ("x", "Oui, tout à fait", "yes"),
+        (None, None, "unknown"),
+        ("x", "Ne sait pas", "unknown"),
+        ("x", "Bleu", "unknown"),
+        ("non", None, "no"),  # no label: the code speaks
+    ],
+)
+def test_willingness_from_the_label_meaning(value, label, expected):
+    assert stance(value, label) == expected
+
+
+COLS = ["actor_id", "actor_type", "commune_code", "epci_code", "cooperation", "source_file"]
+
+
+def _coop_actors(rows):
+    frame = pd.DataFrame([(*r, "f.csv") for r in rows], columns=COLS).astype("string")
+    return frame.assign(source_row=range(2, len(frame) + 2))
+
+
+def test_limesurvey_codes_refusal_is_never_a_lead():
+    # LimeSurvey codes A1 Oui, A2 Peut-être, A3 Non: the refusal is read from « Non »
+    actors = _coop_actors(
+        [
+            ("n1", "asso", "61001", "E", "A1"),
+            ("o1", "asso", "61001", "E", "A2"),
+            ("o2", "asso", "61001", "E", "A3"),
+        ]
+    )
+    needs = pd.DataFrame({"actor_id": ["n1"], "category": ["locaux"], "text": pd.NA})
+    offers = pd.DataFrame({"actor_id": ["o1", "o2"], "category": "locaux", "text": pd.NA})
+    labels = {"A1": "Oui", "A2": "Peut-être", "A3": "Non"}
+    out = match_needs_offers(needs, offers, actors, willingness_labels=labels)
+    assert "o2" not in " ".join(out["actors"])
+    direct = out[out["kind"] == "direct"].iloc[0]
+    assert direct["offer_actor"] == "o1"
+    assert "peut-être prêt à coopérer" in direct["explanation"]
+    # the codes alone would have said "maybe" for A3: never again
+    assert unrecognised_willingness(actors, labels).empty
+
+
+def test_without_a_cooperation_question_nobody_is_said_to_be_maybe_ready():
+    actors = _coop_actors([("n1", "asso", "61001", "E", None), ("o1", "asso", "61001", "E", None)])
+    needs = pd.DataFrame({"actor_id": ["n1"], "category": ["locaux"], "text": pd.NA})
+    offers = pd.DataFrame({"actor_id": ["o1"], "category": ["locaux"], "text": pd.NA})
+    out = match_needs_offers(needs, offers, actors)
+    text = " ".join(out["explanation"])
+    assert len(out) == 1 and "peut-être" not in text and "volonté non exprimée" in text
+
+
+def test_unrecognised_willingness_is_reported_once_with_its_count():
+    actors = _coop_actors(
+        [(f"a{i}", "asso", "61001", "E", "B") for i in range(3)]
+        + [("z", "asso", "61001", "E", "A")]
+    )
+    found = unrecognised_willingness(actors, {"A": "Oui", "B": "Bleu"})
+    assert len(found) == 1
+    assert (
+        found.iloc[0]["value"] == "Bleu"
+        and "3 acteur(s), lignes 2, 3, 4" in (found.iloc[0]["problem"])
+    )
+
+
+def test_other_none_and_dont_know_are_never_leads():
+    actors = _coop_actors([(a, "asso", "61001", "E", "oui") for a in "abcd"])
+    cats = ["other", "none", "dont_know", "locaux"]
+    needs = pd.DataFrame({"actor_id": list("ab") * 4, "category": cats * 2, "text": pd.NA})
+    offers = pd.DataFrame({"actor_id": list("cd") * 4, "category": cats * 2, "text": pd.NA})
+    out = match_needs_offers(needs, offers, actors)
+    assert set(out["category"]) == {"locaux"}
+
+
+# ---- non-answers, "other", "none" in issues and numbers -------------------------------------
+
+
+def test_issue_checklist_other_none_and_dont_know():
+    choices = pd.DataFrame(
+        {
+            "list_name": "enj",
+            "value": ["mobilite", "logement", "autre", "aucun", "nsp"],
+            "label": ["Mobilité", "Logement", "Autre", "Aucun", "Ne sait pas"],
+            "order": range(1, 6),
+            "is_missing_code": [False, False, False, False, True],
+        }
+    )
+    questions = pd.DataFrame(
+        {
+            "question_id": ["enjeux"],
+            "label": ["Enjeux"],
+            "type": ["multiple"],
+            "list_name": ["enj"],
+            "role": ["issue"],
+            "theme": [""],
+        }
+    )
+    ticks = [("a", "mobilite"), ("b", "aucun"), ("c", "nsp"), ("d", "autre"), ("d", "logement")]
+    answers = pd.DataFrame(ticks, columns=["actor_id", "value"]).assign(question_id="enjeux")
+    actors = pd.DataFrame({"actor_id": list("abcd"), "actor_type": "asso"})
+    asked = actors[["actor_id"]].assign(question_id="enjeux")
+    r = issue_responses(answers, asked, questions, choices, actors)
+    assert sorted(r["issue_id"].unique()) == ["enjeux:logement", "enjeux:mobilite"]
+    # c said only "ne sait pas": out of the base; b ("aucun") and d stay in it
+    mob = r[r["issue_id"] == "enjeux:mobilite"]
+    assert sorted(mob["actor_id"].astype(str)) == ["a", "b", "d"]
+    assert mob["supports"].sum() == 1
+
+
+def test_dont_know_in_a_number_field_is_a_non_answer_not_an_unreadable_number():
+    questions = pd.DataFrame(
+        {
+            "question_id": ["salaries"],
+            "label": ["Nombre de salariés"],
+            "type": ["numeric"],
+            "list_name": [None],
+            "group": [""],
+            "role": ["other"],
+            "theme": [""],
+            "required": [False],
+        }
+    )
+    form = Form(
+        "f.xlsx",
+        "f",
+        None,
+        conform(questions, "questions"),
+        conform(pd.DataFrame(), "choices"),
+        conform(pd.DataFrame(), "anomalies"),
+    )
+    frame = pd.DataFrame(
+        {"id": ["1", "2", "3"], "salaries": ["12", "dont_know", "douze"]}, dtype="string"
+    )
+    survey = survey_from_frame(frame, form, file="f.csv", fmt="t", id_column="id")
+    unreadable = survey.anomalies[survey.anomalies["problem"] == "nombre illisible"]
+    assert unreadable["value"].tolist() == ["douze"]
+
+
+# ---- respondents without a type ---------------------------------------------------------------
+
+
+def test_respondents_without_a_type_stay_out_of_type_comparisons():
+    choices = _importance_choices(["1", "2", "3", "4", "5", "nsp"])
+    values = ["5"] * 5 + ["1"] * 5 + ["5", "5"]
+    answers, asked, questions, _ = _likert_case(choices, values)
+    types = ["asso"] * 5 + ["entreprise"] * 5 + [None, None]
+    actors = pd.DataFrame(
+        {
+            "actor_id": answers["actor_id"],
+            "actor_type": pd.array(types, dtype="string"),
+            "source_file": "f.csv",
+            "source_row": range(2, 14),
+        }
+    )
+    r = issue_responses(answers, asked, questions, choices, actors)
+    matrix = group_matrix(r)
+    assert sorted(matrix["actor_type"]) == ["asso", "entreprise"]
+    ranking = rank_issues(r)
+    row = ranking.iloc[0]
+    assert row["respondents"] == 12 and row["support"] == pytest.approx(7 / 12)
+    assert row["breadth"] == 1  # asso only: no « non précisé » type
+    assert "sur 2" in row["reason"]
+    found = untyped_anomalies(actors)
+    assert len(found) == 1 and found.iloc[0]["problem"].startswith("2 répondant(s)")
+    # the explorer's tallies give the same
+    places = actors.assign(commune_code=pd.NA, epci_code=pd.NA)
+    tally = tally_responses(r, places)
+    pd.testing.assert_frame_equal(tally.matrix(), matrix, check_dtype=False)
+    assert tally.rank().iloc[0]["breadth"] == 1
+
+
+def test_method_sheet_counts_the_non_answers_left_out(demo_out):
+    raw = pd.read_excel(example_dir() / "export_kobo_acteurs.xlsx", dtype=str)
+    issue_columns = [c for c in raw.columns if "enjeu_" in c]
+    kept = raw.dropna(how="all").drop_duplicates("_uuid")
+    expected = int((kept[issue_columns] == "nsp").sum().sum())
+    assert expected > 0
+    book = openpyxl.load_workbook(demo_out / "diagnostic.xlsx")
+    texts = [c for row in book["Méthode"].iter_rows(values_only=True) for c in row if c]
+    assert any(f"{expected} réponses aux questions d'enjeux" in str(t) for t in texts)
