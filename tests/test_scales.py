@@ -687,3 +687,14 @@ def test_method_sheet_counts_the_non_answers_left_out(demo_out):
     book = openpyxl.load_workbook(demo_out / "diagnostic.xlsx")
     texts = [c for row in book["Méthode"].iter_rows(values_only=True) for c in row if c]
     assert any(f"{expected} réponses aux questions d'enjeux" in str(t) for t in texts)
+
+
+def test_inferred_numbers_with_dont_know_stay_numbers():
+    frame = pd.DataFrame(
+        {"id": ["1", "2", "3", "4"], "Salariés": ["12", "dont_know", "3", "Ne sait pas"]},
+        dtype="string",
+    )
+    form = infer_form(frame, "f.csv", meta=["id"])
+    assert form.questions["type"].tolist() == ["numeric"]
+    survey = survey_from_frame(frame, form, file="f.csv", fmt="t", id_column="id")
+    assert not (survey.anomalies["problem"] == "nombre illisible").any()

@@ -53,8 +53,9 @@ def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
 def _guess_type(cells: list[str]) -> str:
     if not cells:
         return "text"
-    if all(parse_number(c) is not None for c in cells):
-        return "numeric"
+    numbers = [parse_number(c) is not None for c in cells]
+    if any(numbers) and all(n or is_missing_code(c, c) for n, c in zip(numbers, cells)):
+        return "numeric"  # numbers, and perhaps "dont_know" (a non-answer, not a number)
     if all(parse_date(c) is not None for c in cells):
         return "date"
     distinct = set(cells)
