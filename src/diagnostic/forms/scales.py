@@ -556,7 +556,9 @@ def _stated(real: pd.DataFrame, stated) -> list[str]:
 def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = None):
     """`choices` with each scale's ``order`` set from its meaning, non-answers last.
 
-    Lists ordered by words (or labelled numbers) are reordered wherever they are used;
+    Lists of three levels or more ordered by words (or labelled numbers) are reordered
+    wherever they are used (two answers such as "No" and "Yes, at least once" are not a
+    scale);
     lists named in `scale_lists` (those of Likert questions) also by bare integer codes;
     `stated` (list name -> values lowest first) wins. Other lists keep their order.
     """
@@ -571,7 +573,7 @@ def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = No
         values, labels = real["value"].astype(str).tolist(), real["label"].tolist()
         if list_name in stated:
             levels = _stated(real, stated[list_name])
-        elif list_name in scale_lists or by_words(values, labels):
+        elif list_name in scale_lists or (len(values) >= 3 and by_words(values, labels)):
             levels = ordered_levels(sub)
         else:
             levels = None
