@@ -698,3 +698,34 @@ def test_inferred_numbers_with_dont_know_stay_numbers():
     assert form.questions["type"].tolist() == ["numeric"]
     survey = survey_from_frame(frame, form, file="f.csv", fmt="t", id_column="id")
     assert not (survey.anomalies["problem"] == "nombre illisible").any()
+
+
+def test_run_stops_on_a_mute_importance_scale_then_follows_the_stated_order(tmp_path, example_diag):
+    folder = tmp_path / "mute"
+    shutil.copytree(example_dir(), folder)
+    letters = dict(zip("12345", "abcde"))
+    book = openpyxl.load_workbook(folder / "formulaire_acteurs.xlsx")
+    for row in book["choices"].iter_rows(min_row=2):
+        if row[0].value == "importance" and row[1].value in letters:
+            row[1].value = letters[row[1].value]
+            row[2].value = row[3].value = f"Niveau {row[1].value.upper()}"
+    book.save(folder / "formulaire_acteurs.xlsx")
+    book = openpyxl.load_workbook(folder / "export_kobo_acteurs.xlsx")
+    sheet = book.active
+    columns = [i for i, c in enumerate(sheet[1]) if c.value and "enjeu_" in c.value]
+    for row in sheet.iter_rows(min_row=2):
+        for i in columns:
+            row[i].value = letters.get(row[i].value, row[i].value)
+    book.save(folder / "export_kobo_acteurs.xlsx")
+    project = folder / "diagnostic.toml"
+    with pytest.raises(DiagnosticError) as err:
+        diagnostic.run_diagnostic(diagnostic.read_project(project))
+    assert "« enjeu_mobilite »" in str(err.value) and "[scales] importance" in str(err.value)
+    project.write_text(
+        project.read_text(encoding="utf-8")
+        + '\n[scales]\nimportance = ["a", "b", "c", "d", "e"]\n',
+        encoding="utf-8",
+    )
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(project))
+    columns = ["issue_id", "respondents", "support", "breadth", "rank"]
+    pd.testing.assert_frame_equal(diag.issue_ranking[columns], example_diag.issue_ranking[columns])
