@@ -34,7 +34,7 @@ from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.limesurvey_fields import field_texts, rank_slots
 from diagnostic.forms.model import Form, is_missing_code
-from diagnostic.forms.scales import order_scales
+from diagnostic.forms.scales import fixed_lists, order_scales
 from diagnostic.schemas import conform
 
 _SINGLE = {"L", "!", "O", "Y", "G", "I", "5"}
@@ -339,7 +339,9 @@ def _build_form(st: _Structure) -> Form:
         st.title or Path(st.file).stem,
         st.language,
         questions,
-        order_scales(conform(pd.DataFrame(choices), "choices"), scale_lists),
+        order_scales(
+            conform(pd.DataFrame(choices), "choices"), scale_lists, fixed=fixed_lists(questions)
+        ),
         log.frame(),
         headings=field_texts(st),
         ranks=ranks,

@@ -553,14 +553,22 @@ def _stated(real: pd.DataFrame, stated) -> list[str]:
     return out
 
 
-def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = None):
+def fixed_lists(questions: pd.DataFrame) -> set[str]:
+    """Lists of multiple-choice and ranking questions: never reordered by their words."""
+    fixed = questions["type"].isin(["multiple", "rank"]).fillna(False).to_numpy(dtype=bool)
+    return set(questions.loc[fixed, "list_name"].dropna())
+
+
+def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = None, fixed=()):
     """`choices` with each scale's ``order`` set from its meaning, non-answers last.
 
     Lists of three levels or more ordered by words (or labelled numbers) are reordered
     wherever they are used (two answers such as "No" and "Yes, at least once" are not a
     scale);
     lists named in `scale_lists` (those of Likert questions) also by bare integer codes;
-    `stated` (list name -> values lowest first) wins. Other lists keep their order.
+    `stated` (list name -> values lowest first) wins. Other lists keep their order, and so
+    do the lists in `fixed` (those of multiple-choice and ranking questions, whose option
+    columns may be found by their position in the form).
     """
     if choices.empty:
         return choices
@@ -573,7 +581,9 @@ def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = No
         values, labels = real["value"].astype(str).tolist(), real["label"].tolist()
         if list_name in stated:
             levels = _stated(real, stated[list_name])
-        elif list_name in scale_lists or (len(values) >= 3 and by_words(values, labels)):
+        elif list_name in scale_lists or (
+            list_name not in fixed and len(values) >= 3 and by_words(values, labels)
+        ):
             levels = ordered_levels(sub)
         else:
             levels = None

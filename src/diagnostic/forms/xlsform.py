@@ -11,7 +11,7 @@ from diagnostic._io.sheets import read_sheets
 from diagnostic.anomalies import KEPT, REJECTED, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form, is_missing_code
-from diagnostic.forms.scales import order_scales, worded_scales
+from diagnostic.forms.scales import fixed_lists, order_scales, worded_scales
 from diagnostic.schemas import conform
 
 #: XLSForm types that carry no answer of the respondent.
@@ -181,7 +181,7 @@ def read_xlsform(path, language: str | None = None) -> Form:
         | questions["list_name"].isin(_ordinal(choices) | worded_scales(choices))
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
-    choices = order_scales(choices, _scale_lists(questions))
+    choices = order_scales(choices, _scale_lists(questions), fixed=fixed_lists(questions))
     return Form(
         path.name,
         str(title),

@@ -42,7 +42,7 @@ from diagnostic.anomalies import RowAccount, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.forms.lists import with_other_choice
-from diagnostic.forms.scales import order_scales
+from diagnostic.forms.scales import fixed_lists, order_scales
 from diagnostic.i18n import text
 from diagnostic.privacy.pseudonyms import keyed, project_secret
 from diagnostic.project.stacking import stack_surveys, survey_names
@@ -539,7 +539,7 @@ def _ordered_choices(project: Project, questions, choices) -> pd.DataFrame:
     scale = (questions["type"] == "likert") | (questions["role"] == "issue_importance")
     scale_lists = set(questions.loc[scale.fillna(False).to_numpy(dtype=bool), "list_name"].dropna())
     try:
-        return order_scales(choices, scale_lists, stated)
+        return order_scales(choices, scale_lists, stated, fixed=fixed_lists(questions))
     except KeyError as exc:
         raise DiagnosticError(
             f"[scales] : l'ordre donné ne cite pas le(s) niveau(x) "
