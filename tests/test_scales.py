@@ -729,3 +729,23 @@ def test_run_stops_on_a_mute_importance_scale_then_follows_the_stated_order(tmp_
     diag = diagnostic.run_diagnostic(diagnostic.read_project(project))
     columns = ["issue_id", "respondents", "support", "breadth", "rank"]
     pd.testing.assert_frame_equal(diag.issue_ranking[columns], example_diag.issue_ranking[columns])
+
+
+def test_google_forms_grid_with_worded_ends_read_from_a_csv(tmp_path):
+    # issue 14: « Non, pas du tout » counted as support when the grid was read as text
+    path = tmp_path / "reponses.csv"
+    path.write_text(
+        "Horodateur,Êtes-vous satisfait ? [Accueil]\n"
+        '2024/01/02 10:00:00,"Non, pas du tout"\n'
+        "2024/01/02 11:00:00,2\n"
+        "2024/01/02 12:00:00,4\n"
+        '2024/01/03 10:00:00,"Oui, tout à fait"\n'
+        "2024/01/03 11:00:00,3\n",
+        encoding="utf-8",
+    )
+    survey = read_responses(path)
+    q = survey.questions.iloc[0]
+    assert q["type"] == "likert"
+    questions = survey.questions.assign(role="issue_importance")
+    r = issue_responses(survey.answers, survey.asked, questions, survey.choices, survey.actors)
+    assert len(r) == 5 and r["supports"].sum() == 2  # « 4 » and « Oui, tout à fait »
