@@ -370,14 +370,16 @@ def _reversed_example(tmp_path):
 def test_example_form_written_top_down_gives_the_same_ranking(tmp_path, example_diag):
     folder = _reversed_example(tmp_path)
     form = read_form(folder / "formulaire_acteurs.xlsx")
-    listed = pd.read_excel(folder / "formulaire_acteurs.xlsx", sheet_name="choices", dtype=str)
+    listed = pd.read_excel(
+        folder / "formulaire_acteurs.xlsx", sheet_name="choices", dtype=str, engine="openpyxl"
+    )
     assert listed.loc[listed["list_name"] == "importance", "name"].tolist()[0] == "5"
     assert form.choice_values("importance") == ["1", "2", "3", "4", "5", "nsp"]
     diag = diagnostic.run_diagnostic(diagnostic.read_project(folder / "diagnostic.toml"))
     pd.testing.assert_frame_equal(diag.issue_ranking, example_diag.issue_ranking)
     mob = diag.issue_ranking.set_index("issue_id").loc["enjeu_mobilite"]
     # independent count from the export: answers 4 or 5 among answers 1–5
-    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str)
+    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
     column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
     kept = raw.drop_duplicates("_uuid")[column].dropna()
     kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
@@ -397,7 +399,7 @@ def test_project_scales_key_states_an_order(tmp_path):
     assert read.scales == {"importance": ("5", "4", "3", "2", "1")}
     diag = diagnostic.run_diagnostic(read)
     # stated top-down on purpose: "important" now means the answers 1 and 2
-    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str)
+    raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
     column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
     kept = raw.drop_duplicates("_uuid")[column].dropna()
     kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
@@ -432,7 +434,7 @@ def test_kobo_likert_file_with_and_without_its_form(shared, with_form):
     responses = issue_responses(
         survey.answers, survey.asked, questions, survey.choices, survey.actors
     )
-    raw = pd.read_excel(folder / "data_likert.xlsx", dtype=str)
+    raw = pd.read_excel(folder / "data_likert.xlsx", dtype=str, engine="openpyxl")
     loaded = raw.iloc[survey.actors["source_row"].astype(int).to_numpy() - 2]
     for name, whole_file in KOBO_LIKERT.items():
         column = next(c for c in raw.columns if c.endswith(name))
@@ -679,7 +681,7 @@ def test_respondents_without_a_type_stay_out_of_type_comparisons():
 
 
 def test_method_sheet_counts_the_non_answers_left_out(demo_out):
-    raw = pd.read_excel(example_dir() / "export_kobo_acteurs.xlsx", dtype=str)
+    raw = pd.read_excel(example_dir() / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
     issue_columns = [c for c in raw.columns if "enjeu_" in c]
     kept = raw.dropna(how="all").drop_duplicates("_uuid")
     expected = int((kept[issue_columns] == "nsp").sum().sum())
