@@ -61,8 +61,10 @@ def test_french_full_text_export_without_structure(unil):
     s = unil
     assert s.format == "limesurvey_xlsx"
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (348, 348, 0)
+    # the two quality questions (« Excellent » … « laisse à désirer ») are ordered scales
     assert s.questions["type"].value_counts().to_dict() == {
-        "single": 6,
+        "single": 4,
+        "likert": 2,
         "multiple": 3,
         "text": 2,
         "numeric": 2,
