@@ -751,3 +751,38 @@ def test_google_forms_grid_with_worded_ends_read_from_a_csv(tmp_path):
     questions = survey.questions.assign(role="issue_importance")
     r = issue_responses(survey.answers, survey.asked, questions, survey.choices, survey.actors)
     assert len(r) == 5 and r["supports"].sum() == 2  # « 4 » and « Oui, tout à fait »
+
+
+def test_lss_structure_scales_with_letter_codes(shared):
+    # uk_core_survey.lss: codes A1…A5, labels with the file's own misspellings
+    # (« Neitheir agree or disagree », « Sometime »): read by their words
+    form = read_form(shared / "surveys" / "limesurvey_lss_ssi_uk_core_2017" / "uk_core_survey.lss")
+    for list_name in ("likertagree2", "likerttime1"):
+        sub = form.choices[form.choices["list_name"] == list_name]
+        assert ordered_levels(sub) == ["A1", "A2", "A3", "A4", "A5"]
+    labels = form.choice_labels("likerttime1")
+    assert [labels[v] for v in form.choice_values("likerttime1")] == [
+        "Never",
+        "Sometime",
+        "Often",
+        "Very Often",
+        "Always",
+    ]
+
+
+def test_msna_form_frequency_scales_and_their_non_answers(shared):
+    # form.xlsx lists never … always, then « Je ne sais pas », « Je préfère ne pas répondre »
+    form = read_form(shared / "surveys" / "xlsform_impact_msna_idem" / "form.xlsx", language="fr")
+    sub = form.choices[form.choices["list_name"] == "l_dis_challenges"].sort_values("order")
+    assert sub["value"].tolist() == [
+        "never",
+        "rarely",
+        "sometimes",
+        "often",
+        "always",
+        "dnk",
+        "pnta",
+    ]
+    assert sub["is_missing_code"].tolist() == [False] * 5 + [True, True]
+    leak = form.choices[form.choices["list_name"] == "l_wash_sanitation_facility_leak"]
+    assert ordered_levels(leak) == ["no_never", "yes_sometimes", "yes_frequently"]

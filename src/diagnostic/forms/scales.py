@@ -335,6 +335,7 @@ _FREQUENCY = (
     ("parfois", 0.0),
     ("quelquefois", 0.0),
     ("sometimes", 0.0),
+    ("sometime", 0.0),
     ("occasionnellement", 0.0),
     ("occasionally", 0.0),
     ("souvent", 1.5),
@@ -372,6 +373,8 @@ def word_position(text) -> tuple[str, float] | None:
     positive, negative = tokens & _POSITIVE, tokens & _NEGATIVE
     if _NEGATIVE_PHRASE.search(s):
         positive, negative = set(), {"insuffisant"}
+    if positive and negative - {"non", "no"}:
+        return ("polar", 0.0)  # "agree or disagree" (misspelt "neitheir" included)
     negated = bool(_NEGATOR.search(s)) or bool(_EXTREME_NEGATION.search(s))
     little = bool(_LITTLE.search(s))
     if tokens & _TOP and not (negative or negated or little):
