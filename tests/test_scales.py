@@ -786,3 +786,19 @@ def test_msna_form_frequency_scales_and_their_non_answers(shared):
     assert sub["is_missing_code"].tolist() == [False] * 5 + [True, True]
     leak = form.choices[form.choices["list_name"] == "l_wash_sanitation_facility_leak"]
     assert ordered_levels(leak) == ["no_never", "yes_sometimes", "yes_frequently"]
+
+
+def test_linear_scale_exported_as_bare_numbers_needs_its_levels_stated(tmp_path):
+    # a Google Forms linear scale is exported as numbers: nothing says where it ends
+    path = tmp_path / "reponses.csv"
+    rows = ["2024/01/02 10:00:00,1", "2024/01/02 11:00:00,4", "2024/01/02 12:00:00,5"]
+    path.write_text("Horodateur,Importance : Mobilité\n" + "\n".join(rows) + "\n", "utf-8")
+    survey = read_responses(path)
+    qid = survey.questions["question_id"].iloc[0]
+    assert survey.questions["type"].iloc[0] == "numeric"
+    questions = survey.questions.assign(role="issue_importance")
+    args = (survey.answers, survey.asked, questions, survey.choices, survey.actors)
+    with pytest.raises(DiagnosticError, match=rf"\[scales\] {qid} = "):
+        issue_responses(*args)
+    r = issue_responses(*args, scales={qid: ["1", "2", "3", "4", "5"]})
+    assert r["level"].tolist() == [1, 4, 5] and r["supports"].sum() == 2

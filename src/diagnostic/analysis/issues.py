@@ -205,8 +205,16 @@ def scale_of(question_id, label, list_name, choices: pd.DataFrame, stated=None) 
     """
     stated = stated or {}
     sub = choices[choices["list_name"].eq(list_name).fillna(False).to_numpy(dtype=bool)]
-    if sub.empty:
-        return []
+    if sub.empty:  # numbers without a list (a linear scale exported as 1…5)
+        if question_id in stated:
+            return [str(v) for v in stated[question_id]]
+        raise DiagnosticError(
+            f"la question « {question_id} » ({label}) est une échelle d'importance sans liste "
+            "de niveaux (ses réponses sont des nombres ou du texte). Indiquez ses niveaux, du "
+            f"plus bas au plus haut, dans le fichier de projet : [scales] {question_id} = "
+            '["1", "2", "3", "4", "5"] (par exemple), ou donnez son formulaire.',
+            column=question_id,
+        )
     key = list_name if list_name in stated else question_id
     try:
         levels = ordered_levels(sub, stated.get(key))
@@ -243,11 +251,20 @@ def _likert_responses(
     if likert.empty:
         return pd.DataFrame(), None
     missing = choices["is_missing_code"].fillna(False).astype(bool)
-    values = pd.Index(choices.loc[~missing, "value"].dropna().unique())
+    scales = [
+        scale_of(q.question_id, q.label, q.list_name, choices, stated) for q in likert.itertuples()
+    ]
+    values = pd.Index(
+        pd.unique(
+            np.array(
+                [*choices.loc[~missing, "value"].dropna(), *(v for s in scales for v in s)],
+                dtype=object,
+            )
+        )
+    )
     levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
     sizes = np.zeros(len(likert), dtype=int)
-    for i, q in enumerate(likert.itertuples()):
-        scale = scale_of(q.question_id, q.label, q.list_name, choices, stated)
+    for i, scale in enumerate(scales):
         sizes[i] = len(scale)
         levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
     # codes on the whole columns: no filtered copy of the (long) answers table

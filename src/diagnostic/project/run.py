@@ -528,6 +528,8 @@ def _ordered_choices(project: Project, questions, choices) -> pd.DataFrame:
     stated = {}
     for key, levels in project.scales.items():
         list_name = key if key in lists else by_question.get(key)
+        if key in by_question and not isinstance(list_name, str):
+            continue  # a question without a list (numbers): its levels are read in the issues
         if not isinstance(list_name, str) or list_name not in lists:
             raise DiagnosticError(
                 f"[scales] : « {key} » n'est ni une liste de choix ni une question à choix du "
