@@ -802,3 +802,17 @@ def test_linear_scale_exported_as_bare_numbers_needs_its_levels_stated(tmp_path)
         issue_responses(*args)
     r = issue_responses(*args, scales={qid: ["1", "2", "3", "4", "5"]})
     assert r["level"].tolist() == [1, 4, 5] and r["supports"].sum() == 2
+
+
+def test_inferred_numbers_with_ends_labelled_in_unknown_words(shared):
+    # public_data.csv, likert0[time1can]: "1 (None at all)", 2 … 9, "10 (All my time)"
+    bare = read_responses(shared / "surveys" / "limesurvey_rse_nl_2017" / "public_data.csv")
+    q = bare.questions.set_index("question_id")
+    time1 = next(i for i in q.index if i.startswith("likert0_time1can"))
+    assert q.loc[time1, "type"] == "likert"
+    levels = bare.choices[bare.choices["list_name"] == q.loc[time1, "list_name"]]
+    assert levels.sort_values("order")["value"].tolist() == [
+        "1 (None at all)",
+        *map(str, range(2, 10)),
+        "10 (All my time)",
+    ]

@@ -501,12 +501,17 @@ def scale_positions(values, labels=None) -> dict[str, float] | None:
 
 def by_words(values, labels=None) -> bool:
     """True when the levels' order comes from their words or their labelled numbers (a
-    scale anyone would recognise), not from bare codes."""
+    scale anyone would recognise: « Plutôt d'accord », ``10 - Tout à fait``, ``1 (None at
+    all)``…), not from bare codes."""
     positions = scale_positions(values, labels)
     if positions is None:
         return False
     texts = [str(x) for x in (labels if labels is not None else values)]
-    return any(word_position(t) is not None for t in texts)
+    if any(word_position(t) is not None for t in texts):
+        return True
+    numbers = [leading_number(t) for t in texts]
+    labelled = [_words(_without_number(t)) for t in texts]
+    return all(n is not None for n in numbers) and any(labelled)
 
 
 def worded_scales(choices: pd.DataFrame) -> set[str]:
