@@ -816,3 +816,12 @@ def test_inferred_numbers_with_ends_labelled_in_unknown_words(shared):
         *map(str, range(2, 10)),
         "10 (All my time)",
     ]
+
+
+@pytest.mark.parametrize(
+    "cells", [["01/02/2019", "15/09/2003", "31/02/2010"], ["2-5", "6-10", "1"]]
+)
+def test_dates_and_ranges_are_not_labelled_numbers(cells):
+    assert scale_positions(cells) is None or not any("/" in c for c in cells)
+    form = infer_form(_frame("Création", cells), "f.csv")
+    assert form.questions["type"].iloc[0] != "likert"

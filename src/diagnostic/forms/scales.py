@@ -151,7 +151,9 @@ NONE = frozenset(
     }
 )
 
-_NUMBER = re.compile(r"^\s*\(?([-+]?\d+(?:[.,]\d+)?)\)?\s*(?:$|[-–—:=.)/]|\s)")
+_NUMBER = re.compile(
+    r"^\s*\(?([-+]?\d+(?:[.,]\d+)?)\)?(?:\s*$|\s*[-–—:=.)]\s*(?=[^\d\s/.-])|\s+(?=[^\d\s]))"
+)
 
 
 def _plain(text) -> str:
