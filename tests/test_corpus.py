@@ -64,17 +64,12 @@ DEFECTS: dict[tuple[str, str], str] = {
     "as doublon (69 of 158 rows lost)",
     ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
     "time, Completion time, Email, Name become questions",
-    ("table_fr_erosion_littoral", "types"): "French scales « Pas/Peu/Assez/Très … » not typed "
-    "likert; short free texts typed single",
-    ("table_fr_erosion_littoral", "scales"): "« Pas informé … Très informé », « Abscent … Très "
-    "présent » ordered as text",
+    ("table_fr_erosion_littoral", "types"): "short free texts typed single",
     # KoboToolbox re-saved by R
     ("kobo_rsaved_cleaningtools", "questions"): "R re-saved Kobo export (X_uuid, X.U.FEFF.start, "
     "q.option columns) not recognised: meta and option columns become questions",
-    ("kobo_rsaved_cleaningtools", "types"): "without a form, coded Likert lists typed single and "
-    "space-separated select_multiple typed single",
-    ("kobo_rsaved_cleaningtools", "scales"): "coded scales (very_dissatisfied … very_satisfied, "
-    "very_poor … excellent) ordered as text",
+    ("kobo_rsaved_cleaningtools", "types"): "without a form, space-separated select_multiple "
+    "typed single",
     ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",
     # LimeSurvey
     ("limesurvey_griditems_codes", "respondents"): "incomplete LimeSurvey responses (no "
@@ -89,10 +84,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
     "Completely agree » typed single; grid cells not grouped into a question",
     ("limesurvey_griditems_text", "anomalies"): "one anomaly line per column and problem (1,746)",
-    ("limesurvey_rsaved_barometre_esr", "types"): "0-10 scales with labelled ends typed single, "
-    "not likert",
-    ("limesurvey_rsaved_barometre_esr", "scales"): "0-10 scales with labelled ends ordered as "
-    "text (0, 1, 10, 2 …); age and seniority classes misordered",
     # Qualtrics
     ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
     ("qualtrics_sample_v3", "rows"): "Qualtrics label and ImportId rows counted as data rows",
@@ -123,14 +114,9 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
     "columns and every checkbox option column become questions",
     ("webform_fr_vikidia", "types"): "checkbox option columns (« X ») not grouped into a "
-    "multiple question; French Likert wordings typed single",
-    ("webform_fr_vikidia", "scales"): "French Likert wordings (accessibles, mauvaise … bonne, "
-    "accueil) ordered as text",
+    "multiple question",
     ("table_fr_vikidia_rsaved", "questions"): "meta columns and every « X » option column "
     "counted as a question",
-    ("table_fr_vikidia_rsaved", "types"): "« Très mauvaise … Très bonne » scale typed single",
-    ("table_fr_vikidia_rsaved", "scales"): "French Likert wordings and age classes "
-    "(« Entre 8 et 13 ans » …) ordered as text",
 }
 
 CHECKS = (

@@ -86,6 +86,26 @@ def _lowest_first(levels):
         ["Never", "Sometimes", "Often", "Very Often", "Always"],
         ["Improbable", "Neutral", "Probable"],
         ["Accueil laisse à désirer", "Moyen", "Bien", "Excellent"],
+        # a word we do not know, graded by words we know
+        ["Pas informé", "Peu informé", "Assez informé", "Très informé"],
+        [
+            "Pas du tout accessibles",
+            "Peu accessibles",
+            "Moyennement accessibles",
+            "Plutôt accessibles",
+            "Très accessibles",
+        ],
+        ["very_poor", "poor", "adequate", "good", "excellent"],
+        [
+            "totally_insufficient",
+            "insufficient",
+            "just_enough",
+            "sufficient",
+            "more_than_sufficient",
+        ],
+        # classes of numbers
+        ["Moins de 5 ans", "De 5 à 9 ans", "De 10 à 19 ans", "Au moins 40 ans"],
+        ["Entre 8 et 13 ans", "Entre 14 et 18 ans", "Entre 51 et 60 ans", "Plus de 60 ans"],
     ],
 )
 def test_known_wordings_are_ordered_by_meaning(levels):
@@ -124,6 +144,7 @@ def test_codes_order_a_scale_whose_labels_say_nothing():
 
 def test_levels_without_numbers_or_known_words_are_undecided():
     assert scale_positions(["bleu", "vert", "rouge"]) is None
+    assert scale_positions(["Très petite entreprise", "Petite entreprise", "Grande"]) is None
     assert scale_positions(["oui", "non"]) is None  # answers, not the levels of a scale
     choices = pd.DataFrame(
         {

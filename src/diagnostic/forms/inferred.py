@@ -69,6 +69,15 @@ def _guess_type(cells: list[str]) -> str:
     return "text"
 
 
+def _in_order(cells: set[str]) -> list[str]:
+    """The answers of a single-choice question: in the order their meaning gives (classes
+    « Moins de 5 ans », « De 5 à 9 ans »…), else in text order; non-answers last."""
+    missing = sorted(c for c in cells if is_missing_code(c, c))
+    real = [c for c in cells if c not in missing]
+    positions = scale_positions(real)
+    return (sorted(real, key=lambda c: (positions[c], c)) if positions else sorted(real)) + missing
+
+
 def _levels(cells: set[str]) -> list[str]:
     """The levels of a scale read from its cells, lowest first, non-answers last; integers
     missing between two numbered levels (nobody chose 4) are levels too."""
@@ -120,7 +129,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         if qtype in ("single", "likert"):
             list_name = qid
             for order, value in enumerate(
-                _levels(set(cells)) if qtype == "likert" else sorted(set(cells)), 1
+                _levels(set(cells)) if qtype == "likert" else _in_order(set(cells)), 1
             ):
                 choices.append(
                     {

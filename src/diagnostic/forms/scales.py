@@ -240,14 +240,16 @@ _POSITIVE = _word_set(
     "favorables favourable content contente contents contentes interesse interessee "
     "interesses interessees interested pertinent pertinente pertinents pertinentes bon bonne "
     "bons bonnes good bien well oui yes beaucoup fort forte forts fortes eleve elevee eleves "
-    "elevees high haut haute hauts hautes confiant confiante confident"
+    "elevees high haut haute hauts hautes confiant confiante confident sufficient suffisant suffisante suffisants "
+    "suffisantes enough present presente presents presentes"
 )
 _NEGATIVE = _word_set(
     "desaccord disagree disagreed insatisfait insatisfaite insatisfaits insatisfaites "
     "insatisfaisant insatisfaisante insatisfaisants insatisfaisantes dissatisfied unsatisfied "
     "unsatisfactory mecontent mecontente mecontents mecontentes unimportant inutile inutiles "
     "useless improbable improbables unlikely mauvais mauvaise mauvaises bad poor defavorable "
-    "defavorables unfavourable unfavorable non no faible faibles low bas basse basses"
+    "defavorables unfavourable unfavorable non no faible faibles low bas basse basses insufficient absent absente absents "
+    "absentes abscent"
 )
 #: words that are the top of a scale on their own (4: above "very important")
 _TOP = _word_set(
@@ -266,6 +268,17 @@ _NEUTRAL = frozenset(
         "moyen",
         "moyenne",
         "average",
+        "adequate",
+        "adequat",
+        "adequats",
+        "acceptable",
+        "acceptables",
+        "fair",
+        "ok",
+        "just enough",
+        "juste assez",
+        "tout juste suffisant",
+        "juste suffisant",
         "mixed",
         "peut etre",
         "maybe",
@@ -302,7 +315,7 @@ _VERY_LITTLE = re.compile(r"\b(tres peu|very little)\b")
 _NEGATOR = re.compile(r"\b(pas|not|ne|n|never)\b")
 _EXTREME = re.compile(r"\b(extremement|extremely|absolument|absolutely|immensely|enormement)\b")
 _STRONG = re.compile(
-    r"\b(tres|very|tout a fait|totalement|completement|entierement|fortement|strongly|"
+    r"\b(more than|plus que|tres|very|tout a fait|totalement|completement|entierement|fortement|strongly|"
     r"completely|totally|fully|highly|vraiment|really|particulierement|hautement|"
     r"parfaitement|perfectly)\b"
 )
@@ -395,7 +408,15 @@ def word_position(text) -> tuple[str, float] | None:
             return ("polar", 0.75)
         if s in ("tout a fait", "totalement", "completement", "absolument", "completely"):
             return ("polar", 3.0)
-        return None
+        # a word we do not know graded by ones we do: « Peu informé », « Très accessibles »
+        graded = (
+            negated
+            or little
+            or any(rx.search(s) for rx in (_EXTREME, _STRONG, _MODERATE, _MILD, _WEAK))
+        )
+        if not graded or len(tokens) > 4:
+            return None
+        positive = {"(graded)"}
     sign = -1.0 if (negative or negated or little) else 1.0
     if sign < 0:
         if _EXTREME_NEGATION.search(s):
@@ -493,12 +514,38 @@ def scale_positions(values, labels=None) -> dict[str, float] | None:
                 out[values[i]] = high + 1 + k
             if len(set(out.values())) == len(out):
                 return out
+    ranges = [_range_position(t) for t in texts]
+    if all(r is not None for r in ranges) and len(set(ranges)) == len(ranges):
+        if any(leading_number(t) is None for t in texts):  # « Moins de 5 ans », « De 5 à 9 ans »
+            return dict(zip(values, ranges))
     if all(re.fullmatch(r"[-+]?\d+", v.strip()) for v in values):
         codes = [float(v) for v in values]
         if len(set(codes)) == len(codes):
             way = _direction(codes, words)
             return dict(zip(values, [way * c for c in codes])) if way else None
     return None
+
+
+_BELOW = re.compile(r"\b(moins de|less than|under|below|jusqu a|up to|inferieur a)\b")
+_ABOVE = re.compile(
+    r"\b(plus de|au moins|more than|over|above|at least|et plus|ou plus|and over|or more|"
+    r"and more|superieur a)\b"
+)
+
+
+def _range_position(text) -> float | None:
+    """Where a class of numbers sits (« Moins de 5 ans » 4.5, « De 5 à 9 ans » 5, « Au moins
+    65 ans » 65.5), or None for a text without a number."""
+    words = _words(text)
+    number = re.search(r"\d+", words)
+    if not number:
+        return None
+    value = float(number.group())
+    if _BELOW.search(words[: number.start()]):
+        return value - 0.5
+    if _ABOVE.search(words):
+        return value + 0.5
+    return value
 
 
 def by_words(values, labels=None) -> bool:
