@@ -107,9 +107,7 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
     "ID … Custom Data 1 become questions",
     ("surveymonkey_lead_feedback", "types"): "a Yes/No question typed multiple with the second "
-    "header's « Response » as its option; agreement and quantity scales typed single",
-    ("surveymonkey_lead_feedback", "scales"): "« Strongly disagree … Strongly agree » and « Some "
-    "/ Most / All of it » ordered as text",
+    "header's « Response » as its option",
     # Drupal Webform (Framaforms) export, as downloaded and re-saved by R
     ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
     "columns and every checkbox option column become questions",

@@ -103,6 +103,7 @@ def _lowest_first(levels):
             "sufficient",
             "more_than_sufficient",
         ],
+        ["Some of it", "Most of it", "All of it"],
         # classes of numbers
         ["Moins de 5 ans", "De 5 à 9 ans", "De 10 à 19 ans", "Au moins 40 ans"],
         ["Entre 8 et 13 ans", "Entre 14 et 18 ans", "Entre 51 et 60 ans", "Plus de 60 ans"],

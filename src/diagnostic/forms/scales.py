@@ -244,7 +244,7 @@ _POSITIVE = _word_set(
     "suffisantes enough present presente presents presentes"
 )
 _NEGATIVE = _word_set(
-    "desaccord disagree disagreed insatisfait insatisfaite insatisfaits insatisfaites "
+    "desaccord disagree disgree disagreed insatisfait insatisfaite insatisfaits insatisfaites "
     "insatisfaisant insatisfaisante insatisfaisants insatisfaisantes dissatisfied unsatisfied "
     "unsatisfactory mecontent mecontente mecontents mecontentes unimportant inutile inutiles "
     "useless improbable improbables unlikely mauvais mauvaise mauvaises bad poor defavorable "
@@ -363,6 +363,20 @@ _FREQUENCY = (
     ("toujours", 3.0),
     ("always", 3.0),
 )
+#: how much of something, and its place on the scale
+_QUANTITY = (
+    ("none of it", -3.0),
+    ("rien", -3.0),
+    ("a little of it", -1.0),
+    ("little of it", -1.5),
+    ("some of it", 0.0),
+    ("most of it", 1.5),
+    ("all of it", 3.0),
+    ("une partie", 0.0),
+    ("la plupart", 1.5),
+    ("la totalite", 3.0),
+    ("tout", 3.0),
+)
 
 
 def word_position(text) -> tuple[str, float] | None:
@@ -380,6 +394,9 @@ def word_position(text) -> tuple[str, float] | None:
     if re.search(r"\bni\b.*\bni\b", s) or re.search(r"\bneither\b", s) or s in _NEUTRAL:
         return ("polar", 0.0)
     tokens = set(s.split())
+    for phrase, position in _QUANTITY:
+        if s == phrase:
+            return ("quantity", position)
     for phrase, position in _FREQUENCY:
         if re.search(rf"\b{phrase}\b", s):
             if _NEGATOR.search(s.replace(phrase, "")):
