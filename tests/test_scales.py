@@ -400,14 +400,14 @@ def test_example_form_written_top_down_gives_the_same_ranking(tmp_path, example_
     assert form.choice_values("importance") == ["1", "2", "3", "4", "5", "nsp"]
     diag = diagnostic.run_diagnostic(diagnostic.read_project(folder / "diagnostic.toml"))
     pd.testing.assert_frame_equal(diag.issue_ranking, example_diag.issue_ranking)
-    mob = diag.issue_ranking.set_index("issue_id").loc["enjeu_mobilite"]
+    mob = diag.responses[diag.responses["issue_id"] == "enjeu_mobilite"]
     # independent count from the export: answers 4 or 5 among answers 1–5
     raw = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
     column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
     kept = raw.drop_duplicates("_uuid")[column].dropna()
     kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
-    assert mob["respondents"] == len(kept)
-    assert mob["support"] == pytest.approx(kept.isin(["4", "5"]).mean())
+    assert len(mob) == len(kept)
+    assert mob["supports"].mean() == pytest.approx(kept.isin(["4", "5"]).mean())
 
 
 def test_project_scales_key_states_an_order(tmp_path):
@@ -426,8 +426,8 @@ def test_project_scales_key_states_an_order(tmp_path):
     column = next(c for c in raw.columns if c.endswith("enjeu_mobilite"))
     kept = raw.drop_duplicates("_uuid")[column].dropna()
     kept = kept[kept.isin(["1", "2", "3", "4", "5"])]
-    mob = diag.issue_ranking.set_index("issue_id").loc["enjeu_mobilite"]
-    assert mob["support"] == pytest.approx(kept.isin(["1", "2"]).mean())
+    mob = diag.responses[diag.responses["issue_id"] == "enjeu_mobilite"]
+    assert mob["supports"].mean() == pytest.approx(kept.isin(["1", "2"]).mean())
     project.write_text(
         project.read_text(encoding="utf-8").replace('importance = ["5"', 'inconnue = ["5"'),
         encoding="utf-8",
@@ -691,7 +691,9 @@ def test_respondents_without_a_type_stay_out_of_type_comparisons():
     assert sorted(matrix["actor_type"]) == ["asso", "entreprise"]
     ranking = rank_issues(r)
     row = ranking.iloc[0]
-    assert row["respondents"] == 12 and row["support"] == pytest.approx(7 / 12)
+    # the published totals count the shown type cells only: the two untyped are out
+    assert row["respondents"] == 10 and row["support"] == pytest.approx(5 / 10)
+    assert len(r) == 12 and r["actor_type"].isna().sum() == 2
     assert row["breadth"] == 1  # asso only: no « non précisé » type
     assert "sur 2" in row["reason"]
     found = untyped_anomalies(actors)

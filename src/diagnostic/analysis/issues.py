@@ -64,8 +64,7 @@ def issue_responses(
     DataFrame
         actor_id, actor_type, issue_id, label, theme (categories; actor_id a string column
         only when some answer's actor is not in `actors`; actor_type missing for actors
-        without a type, who count in each issue's overall support but in no comparison of
-        types), level (Float64, Likert only), levels, supports (bool).
+        without a type, who are in no comparison of types nor in the published totals), level (Float64, Likert only), levels, supports (bool).
     """
     validate(answers, "answers", ["actor_id", "question_id", "value"])
     validate(questions, "questions", ["question_id", "type", "list_name", "role"])
@@ -129,7 +128,7 @@ def issue_responses(
     else:
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         codes = types.index.get_indexer(out["actor_id"].array)
-    # no actor type: counted in the overall support, left out of every comparison of types
+    # no actor type: left out of every comparison of types (no « non précisé » group)
     type_of = np.append(types.astype(object).where(types.notna(), None).to_numpy(), None)
     out["actor_type"] = categorical_from_few(type_of, codes)
     if (codes >= 0).all() and not isinstance(out["actor_id"].dtype, pd.CategoricalDtype):
@@ -159,8 +158,8 @@ def non_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.Data
 
 
 def untyped_anomalies(actors: pd.DataFrame) -> pd.DataFrame:
-    """One anomaly per file: its respondents without an actor type, counted once, kept in
-    the overall support of each issue and out of every comparison between types."""
+    """One anomaly per file: its respondents without an actor type, counted once, left out
+    of every comparison between types (and of the totals, which count type cells)."""
     rows = []
     untyped = actors[actors["actor_type"].isna()]
     for file, sub in untyped.groupby(untyped["source_file"].fillna(""), sort=True):
@@ -173,8 +172,8 @@ def untyped_anomalies(actors: pd.DataFrame) -> pd.DataFrame:
                 "value": None,
                 "problem": (
                     f"{len(sub)} répondant(s) sans type d'acteur (lignes {first}"
-                    f"{'…' if len(sub) > 5 else ''}) : comptés dans le soutien d'ensemble "
-                    "des enjeux, laissés hors des comparaisons entre types"
+                    f"{'…' if len(sub) > 5 else ''}) : laissés hors des comparaisons entre "
+                    "types et des totaux publiés, qui ne comptent que les cellules par type"
                 ),
                 "action": "conservé",
             }

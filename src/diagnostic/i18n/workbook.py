@@ -388,14 +388,14 @@ _WORKBOOK = {
     },
     "method_untyped": {
         "fr": (
-            "{n} répondant{s} sans type d'acteur : compté{s} dans le soutien d'ensemble de "
-            "chaque enjeu, laissé{s} hors des comparaisons entre types (largeur, soutien "
-            "moyen par type, écarts, tableau par type)."
+            "{n} répondant{s} sans type d'acteur : laissé{s} hors des comparaisons entre "
+            "types (largeur, soutien moyen par type, écarts, tableau par type) et donc des "
+            "totaux publiés, qui ne comptent que les cellules par type."
         ),
         "en": (
-            "{n} respondent{s} without an actor type: counted in each issue's overall "
-            "support, left out of the comparisons between types (breadth, mean support by "
-            "type, gaps, table by type)."
+            "{n} respondent{s} without an actor type: left out of the comparisons between "
+            "types (breadth, mean support by type, gaps, table by type) and so of the "
+            "published totals, which count the cells by type only."
         ),
     },
     "method_headers": {
