@@ -581,7 +581,7 @@ def test_without_a_cooperation_question_nobody_is_said_to_be_maybe_ready():
     offers = pd.DataFrame({"actor_id": ["o1"], "category": ["locaux"], "text": pd.NA})
     out = match_needs_offers(needs, offers, actors)
     text = " ".join(out["explanation"])
-    assert len(out) == 1 and "peut-être" not in text and "volonté non exprimée" in text
+    assert len(out) == 1 and "peut-être" not in text and "Aucun des deux n'a dit" in text
 
 
 def test_unrecognised_willingness_is_reported_once_with_its_count():
@@ -852,3 +852,12 @@ def test_dates_and_ranges_are_not_labelled_numbers(cells):
     )
     form = infer_form(_frame("Création", cells), "f.csv")
     assert form.questions["type"].iloc[0] != "likert"
+
+
+def test_an_unrecognised_willingness_is_said_to_be_without_an_answer():
+    actors = _coop_actors([("n1", "asso", "61001", "E", "B"), ("o1", "asso", "61001", "E", "A")])
+    needs = pd.DataFrame({"actor_id": ["n1"], "category": ["locaux"], "text": pd.NA})
+    offers = pd.DataFrame({"actor_id": ["o1"], "category": ["locaux"], "text": pd.NA})
+    out = match_needs_offers(needs, offers, actors, willingness_labels={"A": "Oui", "B": "Bleu"})
+    assert "peut-être" not in out["explanation"].iloc[0]
+    assert "sans réponse" in out["explanation"].iloc[0]
