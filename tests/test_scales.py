@@ -21,6 +21,7 @@ from diagnostic.analysis.issues import (
     rank_issues,
     untyped_anomalies,
 )
+from diagnostic.analysis.projects import find_projects
 from diagnostic.analysis.tallies import tally_responses
 from diagnostic.datasets import example_dir
 from diagnostic.errors import DiagnosticError
@@ -861,3 +862,27 @@ def test_an_unrecognised_willingness_is_said_to_be_without_an_answer():
     out = match_needs_offers(needs, offers, actors, willingness_labels={"A": "Oui", "B": "Bleu"})
     assert "peut-être" not in out["explanation"].iloc[0]
     assert "sans réponse" in out["explanation"].iloc[0]
+
+
+def test_cooperation_projects_read_refusals_from_labels():
+    # codes as LimeSurvey writes them: A1 Oui, A2 Peut-être, A3 Non (the code says nothing)
+    communes = {"91001": (48.50, 0.50), "91002": (48.53, 0.52)}
+    actors = pd.DataFrame(
+        [
+            (f"A-{i}", "asso", "91001" if i % 2 else "91002", "E", code)
+            for i, code in enumerate(["A1", "A1", "A2", "A1", "A3", "A3"])
+        ],
+        columns=["actor_id", "actor_type", "commune_code", "epci_code", "cooperation"],
+    )
+    needs = pd.DataFrame({"actor_id": actors["actor_id"], "category": "emploi_partage"})
+    offers = pd.DataFrame(columns=["actor_id", "category"])
+    coords = pd.DataFrame(
+        [(c, lat, lon) for c, (lat, lon) in communes.items()],
+        columns=["commune_code", "lat", "lon"],
+    )
+    labels = {"A1": "Oui", "A2": "Peut-être", "A3": "Non"}
+    found = find_projects(
+        None, actors, needs, offers, coordinates=coords, willingness_labels=labels
+    )
+    members = " ".join(found["members"].astype(str))
+    assert "A-0" in members and "A-4" not in members and "A-5" not in members

@@ -24,7 +24,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from diagnostic.analysis.cooperation import haversine_km, willingness
+from diagnostic.analysis.cooperation import haversine_km, stance
 from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
@@ -73,19 +73,20 @@ def short_type(label, n: int | None = None, language: str = "fr") -> str:
     return f"{n} {word}{'s' if plural else ''}"
 
 
-def _will_state(value) -> str:
-    """yes | maybe | unknown | no: an empty answer is unknown, never « maybe »."""
+def _will_state(value, labels: dict | None = None) -> str:
+    """yes | maybe | unknown | no, read from the meaning of the answer's label (its code
+    without a label; see `diagnostic.analysis.cooperation.stance`): an empty or
+    unrecognised answer is unknown, never « maybe »."""
     if value is None or pd.isna(value) or not str(value).strip():
         return "unknown"
-    score = willingness(value)
-    return "no" if score is None else ("yes" if score == 1.0 else "maybe")
+    return stance(value, (labels or {}).get(str(value)))
 
 
-def _people(actors: pd.DataFrame) -> pd.DataFrame:
+def _people(actors: pd.DataFrame, willingness_labels: dict | None = None) -> pd.DataFrame:
     """Actors who may join a project: placed on a commune and not refusing to cooperate."""
     info = actors.drop_duplicates("actor_id").copy()
     coop = info["cooperation"] if "cooperation" in info else pd.Series(pd.NA, index=info.index)
-    info["will"] = coop.astype(object).map(_will_state)
+    info["will"] = coop.astype(object).map(lambda v: _will_state(v, willingness_labels))
     info = info[(info["will"] != "no") & info["commune_code"].notna()]
     return info.set_index("actor_id").sort_index()
 
@@ -373,6 +374,7 @@ def find_projects(
     responses: pd.DataFrame | None = None,
     neighbours=(),
     settings: Settings = Settings(),
+    willingness_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Group needs and offers into a short list of cooperation projects, ranked.
 
@@ -406,7 +408,7 @@ def find_projects(
     validate(offers, "offers", ["actor_id", "category"])
     validate(actors, "actors", ["actor_id", "actor_type", "commune_code", "epci_code"])
     labels, types = category_labels or {}, type_labels or {}
-    info = _people(actors)
+    info = _people(actors, willingness_labels)
     names = dict(zip(communes["commune_code"], communes["name"])) if communes is not None else {}
     codes = sorted(set(info["commune_code"]))
     info["k"] = info["commune_code"].map({c: i for i, c in enumerate(codes)})

@@ -629,6 +629,7 @@ def _analysis(
         responses=responses,
         neighbours=neighbours,
         settings=settings,
+        willingness_labels=will_labels,
     )
     decided = []
     if project.decisions:
