@@ -224,3 +224,26 @@ def _signals_held():
             signal.signal(s, handler)
         if caught:  # now handled as it would have been: KeyboardInterrupt, exit…
             signal.raise_signal(caught[0])
+
+
+def create_private(path: Path, text: str) -> None:
+    """Create `path` with `text`, readable by its owner only, unless it exists already.
+
+    Atomic: the file appears whole or not at all, and when two processes create it at once,
+    the first one's content is kept (a hard link never replaces an existing file).
+    Raises OSError when the folder is not writable.
+    """
+    import os
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp: owner only
+            out.write(text)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.remove(tmp)

@@ -585,3 +585,30 @@ def read_sheets(path: Path, strays: list | None = None) -> dict[str, pd.DataFram
         if strays is not None:
             strays += [(name, ref, row) for ref, row in stray_cells(path, name)[1]]
     return frames
+
+
+def decided_table(path: Path, sheets: tuple[str, ...], what: str) -> pd.DataFrame:
+    """The table a workshop filled in a workbook we wrote: the first sheet whose folded name
+    starts with one of `sheets`, read from the row holding a « Statut » / "Status" header.
+
+    `what` names the table in the French messages (« des pistes », « des projets »).
+    """
+    from diagnostic._io.text import fold
+
+    path = Path(path)
+    names = sheet_names(path)
+    name = next((s for s in names if " ".join(fold(s).split()).startswith(sheets)), None)
+    if name is None:
+        raise DiagnosticError(f"aucune feuille {what} dans ce classeur.", file=path.name)
+    rows = read_rows(path, name)
+    head = next(
+        (
+            i
+            for i, r in enumerate(rows)
+            if any(fold(v).strip() in ("statut", "status") for v in r if v)
+        ),
+        None,
+    )
+    if head is None:
+        raise DiagnosticError(f"aucune colonne « Statut » dans la feuille {what}.", file=path.name)
+    return rows_to_frame(rows[head:])

@@ -225,3 +225,28 @@ def decode_text(
     if len(bad) > MIXED_SHOWN:
         notes.append((f"… et {len(bad) - MIXED_SHOWN} autres lignes lues en Windows-1252", None))
     return "\n".join(texts), "utf-8+cp1252", notes
+
+
+def read_xml(path):
+    """The root element of the XML file `path`, parsed with defusedxml: entity bombs and
+    external references are refused, a damaged file is a French error naming its line."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    path = Path(path)
+    try:
+        return ElementTree.parse(str(path)).getroot()
+    except FileNotFoundError:
+        raise DiagnosticError("fichier introuvable.", file=str(path)) from None
+    except DefusedXmlException:
+        raise DiagnosticError(
+            "fichier XML refusé : il contient des entités ou des références externes dangereuses.",
+            file=path.name,
+        ) from None
+    except ElementTree.ParseError as exc:
+        line = getattr(exc, "position", (None,))[0]
+        raise DiagnosticError(
+            f"fichier {path.suffix or 'XML'} illisible (XML mal formé : {exc}).",
+            file=path.name,
+            row=line,
+        ) from None

@@ -30,26 +30,15 @@ def _fold(text) -> str:
 
 def _from_workbook(path: Path) -> pd.DataFrame:
     """The « Projets de coopération » sheet of a workbook, its headers turned into codes."""
+    from diagnostic._io.sheets import decided_table
     from diagnostic.i18n.workbook import SHEET_NAMES, word
 
-    names = {_fold(SHEET_NAMES[lang]["projects"]) for lang in SHEET_NAMES}
-    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-    name = next((s for s in sheets if _fold(s) in names), None)
-    if name is None:
-        raise DiagnosticError(
-            "aucune feuille « Projets de coopération » dans ce classeur.", file=path.name
-        )
-    raw = sheets[name]
-    heads = raw.index[raw.apply(lambda r: r.map(_fold).isin(["statut", "status"]).any(), axis=1)]
-    if not len(heads):
-        raise DiagnosticError(
-            "aucune colonne « Statut » dans la feuille des projets.", file=path.name
-        )
+    names = tuple(_fold(SHEET_NAMES[lang]["projects"]) for lang in SHEET_NAMES)
+    raw = decided_table(path, names, "« Projets de coopération »")
     codes = {
         _fold(h): c for lang in ("fr", "en") for c, h in word("projects_headers", lang).items()
     }
-    header = [codes.get(_fold(h), _fold(h)) for h in raw.iloc[heads[0]]]
-    return raw.iloc[heads[0] + 1 :].set_axis(header, axis=1)
+    return raw.set_axis([codes.get(_fold(h), _fold(h)) for h in raw.columns], axis=1)
 
 
 def read_decisions(path) -> pd.DataFrame:

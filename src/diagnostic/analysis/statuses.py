@@ -45,22 +45,11 @@ def read_statuses(path) -> pd.DataFrame:
         kind, actors, category, status (as written; see `apply_statuses`).
     """
     path = Path(path)
-    from diagnostic._io.sheets import read_rows, rows_to_frame, sheet_names
+    from diagnostic._io.sheets import decided_table
     from diagnostic.readers.tables import read_table
 
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        names = sheet_names(path)
-        name = next((s for s in names if fold(s).startswith(_SHEETS)), names[0])
-        rows = read_rows(path, name)
-        head = next(
-            (i for i, r in enumerate(rows) if any(fold(v) in ("statut", "status") for v in r if v)),
-            None,
-        )
-        if head is None:
-            raise DiagnosticError(
-                "aucune colonne « Statut » dans la feuille des pistes.", file=path.name
-            )
-        frame = rows_to_frame(rows[head:])
+        frame = decided_table(path, _SHEETS, "des pistes")
     else:
         frame = read_table(path).frame
     return _standard(frame)

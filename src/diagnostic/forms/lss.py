@@ -1,12 +1,10 @@
-"""Parse a LimeSurvey .lss (XML) survey structure, safely, with defusedxml."""
+"""Parse a LimeSurvey .lss (XML) survey structure, read safely by `diagnostic._io.text.read_xml`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
+from diagnostic._io.text import read_xml
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.limesurvey import _Structure, clean_text
 
@@ -32,18 +30,7 @@ def read_lss_records(path: Path, language: str | None) -> _Structure:
     Handles the layout of LimeSurvey 2/3 (texts in the rows) and of LimeSurvey 4+
     (texts in ``question_l10ns``, ``answer_l10ns``, ``group_l10ns``).
     """
-    try:
-        root = ElementTree.parse(str(path)).getroot()
-    except DefusedXmlException:
-        raise DiagnosticError(
-            "fichier XML refusé : il contient des entités ou des références externes dangereuses.",
-            file=path.name,
-        ) from None
-    except ElementTree.ParseError as exc:
-        line = getattr(exc, "position", (None,))[0]
-        raise DiagnosticError(
-            f"fichier .lss illisible (XML mal formé : {exc}).", file=path.name, row=line
-        ) from None
+    root = read_xml(path)
     if root.findtext("LimeSurveyDocType") != "Survey":
         raise DiagnosticError(
             "ce fichier XML n'est pas une structure d'enquête LimeSurvey "

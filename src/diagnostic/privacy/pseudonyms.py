@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from diagnostic._io.atomic import create_private
+from diagnostic._io.text import read_text
 from diagnostic.errors import DiagnosticError
 
 #: The secret's file, in the project folder.
@@ -52,12 +52,7 @@ def project_secret(folder) -> bytes:
     path = Path(folder) / SECRET_FILE
     if not path.exists():
         _create(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosticError(
-            f"clé secrète du projet illisible ({exc}).", file=SECRET_FILE
-        ) from None
+    lines = read_text(path, ("utf-8",)).splitlines()
     keys = [line.strip().lower() for line in lines if _HEX.fullmatch(line.strip().lower())]
     if not keys:
         raise DiagnosticError(
@@ -71,21 +66,12 @@ def project_secret(folder) -> bytes:
 
 def _create(path: Path) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{SECRET_FILE}.", suffix=".tmp", dir=path.parent)
+        create_private(path, _NOTE + secrets.token_hex(32) + "\n")
     except OSError as exc:
         raise DiagnosticError(
             f"impossible de créer la clé secrète du projet dans {path.parent} ({exc.strerror}).",
             file=SECRET_FILE,
         ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp: readable by the owner only
-            out.write(_NOTE + secrets.token_hex(32) + "\n")
-        try:
-            os.link(tmp, path)  # fails if another run created it meanwhile: keep theirs
-        except FileExistsError:
-            pass
-    finally:
-        os.remove(tmp)
 
 
 @contextmanager
