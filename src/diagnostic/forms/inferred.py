@@ -17,7 +17,7 @@ from diagnostic._io.text import fold
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
-from diagnostic.readers.values import parse_date, parse_number
+from diagnostic.readers.values import parse_date, parse_number, us_numbers
 from diagnostic.schemas import conform
 
 _BRACKET = re.compile(r"^(.*\S)\s*\[([^\]]+)\]\s*$")
@@ -49,7 +49,7 @@ def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
 def _guess_type(cells: list[str]) -> str:
     if not cells:
         return "text"
-    if all(parse_number(c) is not None for c in cells):
+    if all(parse_number(c) is not None for c in cells) or us_numbers(cells):
         return "numeric"
     if all(parse_date(c) is not None for c in cells):
         return "date"
