@@ -175,6 +175,24 @@ def _reject_rows(
     return rejected
 
 
+def incomplete_rows(mask, why: str, column: str | None, include: bool) -> tuple[list, list]:
+    """(exclude, flags) for `survey_from_frame`: incomplete responses are left out of the
+    analyses (rejected in the row account), or kept with a note when the project's
+    ``include_incomplete`` setting says so."""
+    if not np.asarray(mask, dtype=bool).any():
+        return [], []
+    if include:
+        return [], [(mask, f"réponse incomplète ({why}) : incluse (include_incomplete)", column)]
+    return [
+        (
+            mask,
+            f"réponse incomplète ({why}) : écartée des analyses "
+            "(réglage include_incomplete = true pour l'inclure)",
+            column,
+        )
+    ], []
+
+
 def survey_from_frame(
     frame: pd.DataFrame,
     form: Form,

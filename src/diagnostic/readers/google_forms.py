@@ -19,7 +19,16 @@ from diagnostic.readers.tables import read_table
 from diagnostic.schemas import conform
 
 TIMESTAMPS = ("Horodateur", "Timestamp", "Marca temporal", "Zeitstempel")
-META_COLUMNS = set(TIMESTAMPS) | {"Adresse e-mail", "Email Address", "Score", "Note"}
+#: The e-mail address Google Forms collects (role ``contact``, never an answer).
+PERSONAL_META = {
+    "Adresse e-mail",
+    "Email Address",
+    "Email address",
+    "Adresse courriel",
+    "Nom d'utilisateur",
+    "Username",
+}
+META_COLUMNS = set(TIMESTAMPS) | PERSONAL_META | {"Score", "Note"}
 
 
 def read_google_forms(
@@ -46,6 +55,9 @@ def read_google_forms(
         header_rows=table.header_rows,
         meta=META_COLUMNS,
         notes=table.notes,
+        # no submission id: a duplicate has the same timestamp and every answer the same
+        same_with=next((c for c in TIMESTAMPS if c in frame.columns), None),
+        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
     )
 
 
