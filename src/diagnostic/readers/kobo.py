@@ -216,7 +216,9 @@ def review_states(frame: pd.DataFrame, include_incomplete: bool = False) -> tupl
         )
     for column in ("_status", "X_status", "Status"):
         if column in frame.columns:
-            draft = frame[column].fillna("").str.strip().str.casefold().isin({"draft", "incomplete"})
+            draft = (
+                frame[column].fillna("").str.strip().str.casefold().isin({"draft", "incomplete"})
+            )
             more = incomplete_rows(draft.to_numpy(), "brouillon", column, include_incomplete)
             exclude += more[0]
             flags += more[1]
