@@ -39,7 +39,6 @@ META_COLUMNS = {
     "FormVersion",
     "instanceID",
     "meta-audit",
-    "Edits",
     "username",
     "phonenumber",
     "email",
