@@ -311,3 +311,80 @@ def test_anomalies_one_line_per_column_and_problem():
     assert first["value"] == "vingt" and first["column"] == "Âge"
     assert frame["value"].isna().tolist() == [False, True, True]
     assert "<NA>" not in frame.astype(str).where(frame.notna(), "").values
+
+
+# 9. checkboxes without a form --------------------------------------------------------------
+
+CHECKBOXES = (
+    "Horodateur,Vos besoins,Un commentaire\n"
+    '2024/03/01 10:00:00,"Transport, Locaux, salles",Rien à ajouter\n'
+    '2024/03/01 11:00:00,"Formation, Transport","Bien, merci"\n'
+    '2024/03/01 12:00:00,"Locaux, salles, Formation, Un hangar pour le matériel",RAS\n'
+    '2024/03/01 13:00:00,"Transport, Formation, Financement",Très bon questionnaire\n'
+    '2024/03/01 14:00:00,"Financement, Formation",Merci\n'
+    "2024/03/01 15:00:00,Transport,À bientôt\n"
+)
+
+
+def test_google_forms_checkboxes_learned_from_every_answer(tmp_path):
+    s = read_responses(_write(tmp_path, "gf.csv", CHECKBOXES))
+    q = s.questions.set_index("label")
+    assert q.at["Vos besoins", "type"] == "multiple"
+    # « Locaux, salles » is never ticked alone, yet stays one option (its comma included);
+    # « Financement » is ticked twice, always with others
+    options = s.choices[s.choices["list_name"] == q.at["Vos besoins", "list_name"]]
+    assert set(options["label"]) == {
+        "Transport",
+        "Formation",
+        "Locaux, salles",
+        "Financement",
+        "Autre",
+    }
+    besoins = s.answers[s.answers["question_id"] == q.at["Vos besoins", "question_id"]]
+    by_row = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    ticked = besoins.groupby(besoins["actor_id"].map(by_row))["value"].apply(sorted).to_dict()
+    assert ticked == {
+        2: ["Locaux, salles", "Transport"],
+        3: ["Formation", "Transport"],
+        4: ["Formation", "Locaux, salles", "autre"],  # the « Autre » text costs no tick
+        5: ["Financement", "Formation", "Transport"],
+        6: ["Financement", "Formation"],
+        7: ["Transport"],
+    }
+    other = s.answers[s.answers["question_id"] == q.at["Vos besoins [Autre]", "question_id"]]
+    assert other["value"].tolist() == ["Un hangar pour le matériel"]
+    # a free text with one comma is not a checkbox
+    assert q.at["Un commentaire", "type"] == "text"
+    # inspect's anomaly says the same type as the question table
+    said = s.anomalies[s.anomalies["column"] == "Vos besoins"]["problem"]
+    assert said.str.contains("choix multiple").all() and not said.str.contains("single").any()
+
+
+def test_space_joined_codes_without_a_form_are_multiple(tmp_path):
+    path = _write(
+        tmp_path,
+        "kobo.csv",
+        "metier;_id;_uuid;_submission_time;_index\n"
+        "farmer miner carpenter;1;u-1;2024-01-01;1\n"
+        "farmer;2;u-2;2024-01-01;2\n"
+        "miner carpenter;3;u-3;2024-01-01;3\n"
+        "carpenter;4;u-4;2024-01-01;4\n",
+    )
+    s = read_responses(path)
+    assert s.questions["type"].tolist() == ["multiple"]
+    assert sorted(s.choices["value"]) == ["carpenter", "farmer", "miner"]
+    counts = s.answers["value"].value_counts().to_dict()
+    assert counts == {"carpenter": 3, "miner": 2, "farmer": 2}
+
+
+def test_words_always_together_are_not_codes(tmp_path):
+    path = _write(
+        tmp_path,
+        "kobo.csv",
+        "avis;_id;_uuid;_submission_time;_index\n"
+        "yes;1;u-1;2024-01-01;1\nno;2;u-2;2024-01-01;2\ndont know;3;u-3;2024-01-01;3\n"
+        "dont know;4;u-4;2024-01-01;4\nyes;5;u-5;2024-01-01;5\nno;6;u-6;2024-01-01;6\n",
+    )
+    s = read_responses(path)
+    assert s.questions["type"].tolist() == ["single"]
+    assert sorted(s.choices["value"]) == ["dont know", "no", "yes"]

@@ -59,6 +59,33 @@ def _guess_type(cells: list[str]) -> str:
     return "text"
 
 
+_CODES = re.compile(r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$")
+_MAX_CODES = 40
+
+
+def space_joined_codes(cells: list[str]) -> list[str] | None:
+    """The choice codes of a select_multiple exported without its form (Kobo, ODK): every
+    answer is lower-case codes joined by spaces (``farmer miner carpenter``), some answer
+    joins several, and codes recur. None otherwise."""
+    if not cells or not all(_CODES.match(c) for c in cells):
+        return None
+    split = [c.split() for c in cells]
+    if sum(len(parts) > 1 for parts in split) < 1:
+        return None
+    rows_of: dict[str, set[int]] = {}
+    for i, parts in enumerate(split):
+        for code in parts:
+            rows_of.setdefault(code, set()).add(i)
+    recurring = sum(len(rows) >= 2 for rows in rows_of.values())
+    if len(rows_of) > _MAX_CODES or recurring < max(2, len(rows_of) / 2):
+        return None
+    # words always found together are one answer of several words (« dont know »)
+    together = [frozenset(rows) for rows in rows_of.values()]
+    if len(set(together)) < len(together):
+        return None
+    return sorted(rows_of)
+
+
 def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form:
     """Guess the questions of an export that comes without its questionnaire.
 
@@ -91,7 +118,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
 
     def add(qid, label, qtype, cells, col):
         list_name = None
-        if qtype == "single":
+        if qtype in ("single", "multiple"):
             list_name = qid
             for order, value in enumerate(sorted(set(cells)), 1):
                 choices.append(
@@ -170,7 +197,11 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             continue  # "Question [Autre]": the text of the "other" choice, added below
         cells = _cells(frame, col, not_asked)
         qid = slug(col, taken)
-        add(qid, col, _guess_type(cells), cells, col)
+        codes = space_joined_codes(cells)
+        if codes is not None:
+            add(qid, col, "multiple", codes, col)
+        else:
+            add(qid, col, _guess_type(cells), cells, col)
         for sub, other_col in bracketed.get(col, []):
             if norm_text(sub) in _OTHER:
                 questions.append(

@@ -7,6 +7,7 @@ option containing a comma stays whole; grids come as ``Question [ligne]`` column
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +37,10 @@ def read_google_forms(
 ) -> Survey:
     """Read a Google Forms export; without a form, questions are inferred from the data.
 
+    Without a form, a column whose answers join recurring options with ", " is a checkbox
+    question (`learn_options`); what is left of a cell once its options are taken is the
+    « autre » text, kept in a question of its own (``<question>_autre``).
+
     Returns
     -------
     Survey
@@ -44,7 +49,7 @@ def read_google_forms(
     table = read_table(path)
     frame = table.frame
     if form is None:
-        form = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
+        form, frame = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
     fmt = fmt or ("google_forms_csv" if path.suffix.lower() == ".csv" else "google_forms_xlsx")
     return survey_from_frame(
         frame,
@@ -61,47 +66,157 @@ def read_google_forms(
     )
 
 
-def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
-    """Turn inferred text questions whose cells join recurring options into checkboxes.
+_JOIN = re.compile(r"\s*[,;]\s+|\s*;\s*")  # how Google Forms joins ticked options: ", "
+OTHER_VALUE, OTHER_LABEL = "autre", "Autre"
 
-    The options are the answers that cannot be split into shorter answers (given alone
-    by some respondent); a cell that splits entirely into such options is a combination.
+
+def _pieces(cell: str) -> list[str]:
+    return [p for p in _JOIN.split(cell.strip()) if p]
+
+
+def learn_options(cells: list[str]) -> list[str] | None:
+    """The options of a checkbox question, learned from every answer; None when the
+    answers are not those of a checkbox question.
+
+    A cell is split on ", "; a piece is an option when at least two answers hold it. Two
+    pieces always found together, one right after the other, the second starting in lower
+    case, are one option containing a comma (« Locaux, salles »). The answers support a
+    checkbox question when at least two of them combine two options or more and nearly all
+    (90 %) are made of options, leaving at most one other text (the « Autre » answer).
     """
-    from diagnostic.readers.values import choice_lookup, split_multi
+    cells = [str(c).strip() for c in cells if str(c).strip()]
+    if len(cells) < 3 or not any(len(_pieces(c)) > 1 for c in cells):
+        return None
+    split = [_pieces(c) for c in cells]
+    while True:  # merge pieces that only ever appear as "first, second"
+        holders: dict[str, int] = {}
+        for parts in split:
+            for piece in set(parts):
+                holders[piece] = holders.get(piece, 0) + 1
+        pairs: dict[tuple[str, str], int] = {}
+        for parts in split:
+            for a, b in zip(parts, parts[1:]):
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+        merge = next(
+            (
+                (a, b)
+                for (a, b), n in pairs.items()
+                if n == holders[a] == holders[b] and b[:1].islower()
+            ),
+            None,
+        )
+        if merge is None:
+            break
+        joined = f"{merge[0]}, {merge[1]}"
+        for k, parts in enumerate(split):
+            out, i = [], 0
+            while i < len(parts):
+                if parts[i : i + 2] == list(merge):
+                    out.append(joined)
+                    i += 2
+                else:
+                    out.append(parts[i])
+                    i += 1
+            split[k] = out
+    options = {p for p, n in holders.items() if n >= 2}
+    combined = sum(sum(p in options for p in parts) >= 2 for parts in split)
+    made_of = sum(sum(p not in options for p in parts) <= 1 for parts in split)
+    if len(options) < 2 or combined < 2 or made_of < 0.9 * len(split):
+        return None
+    return sorted(options, key=lambda o: (-holders[o], o))
 
-    questions, choices = form.questions.copy(), [form.choices]
-    for i, q in questions.iterrows():
+
+def split_options(cell: str, options: list[str]) -> tuple[list[str], str | None]:
+    """The options ticked in `cell` (longest options first, so that an option containing a
+    comma stays whole) and the text left over (the « Autre » answer), or None."""
+    rest, found = f", {str(cell).strip()}, ", []
+    for option in sorted(options, key=len, reverse=True):
+        pattern = rf"(?<=[,;] ){re.escape(option)}(?=[,;] )"
+        if re.search(pattern, rest):
+            found.append(option)
+            rest = re.sub(pattern, "", rest)
+    left = ", ".join(_pieces(re.sub(r"(\s*[,;]\s*)+", ", ", rest).strip(", ")))
+    found.sort(key=options.index)
+    return found, (left or None)
+
+
+def _with_checkboxes(form: Form, frame: pd.DataFrame) -> tuple[Form, pd.DataFrame]:
+    """Turn inferred questions whose answers join recurring options into checkboxes.
+
+    Returns the form and the frame to read: a checkbox column rewritten as its options
+    joined by ", " (plus « Autre » when text is left), the left text in a new column
+    ``<header> [Autre]`` (the input frame is not modified).
+    """
+    questions, choices, anomalies = form.questions.copy(), [form.choices], form.anomalies.copy()
+    extra, frame = [], frame.copy()
+    for i, q in form.questions.iterrows():
         if q["type"] not in ("text", "single") or q["label"] not in frame.columns:
             continue
-        cells = [str(v).strip() for v in frame[q["label"]].dropna()]
-        if not any(", " in c for c in cells):
+        column = q["label"]
+        cells = frame[column].dropna().astype(str).tolist()
+        options = learn_options(cells)
+        if options is None:
             continue
-        options, combined = [], False
-        for cell in sorted(set(cells), key=len):  # shortest first: options before combinations
-            parts = split_multi(cell, choice_lookup(options, options)) if options else None
-            if parts is None or len(parts) < 2:
-                options.append(cell)
-            else:
-                combined = True
-        if combined:
-            questions.loc[i, ["type", "list_name"]] = ["multiple", q["question_id"]]
-            choices = [c[c["list_name"] != q["question_id"]] for c in choices]
-            choices.append(
-                pd.DataFrame(
-                    {
-                        "list_name": q["question_id"],
-                        "value": options,
-                        "label": options,
-                        "order": range(1, len(options) + 1),
-                        "is_missing_code": [is_missing_code(o, o) for o in options],
-                    }
-                )
+        qid = q["question_id"]
+        distinct = frame[column].dropna().unique()
+        parts = {cell: split_options(cell, options) for cell in distinct}
+        has_other = any(left for _found, left in parts.values())
+        values = options + ([OTHER_LABEL] if has_other else [])
+        raw = frame[column].to_numpy(dtype=object, na_value=None)
+        frame[column] = pd.array(
+            [
+                None
+                if cell is None
+                else ", ".join(parts[cell][0] + ([OTHER_LABEL] if parts[cell][1] else []))
+                for cell in raw
+            ],
+            dtype="string",
+        )
+        questions.loc[i, ["type", "list_name"]] = ["multiple", qid]
+        choices = [c[c["list_name"] != qid] for c in choices]
+        choices.append(
+            pd.DataFrame(
+                {
+                    "list_name": qid,
+                    "value": options + ([OTHER_VALUE] if has_other else []),
+                    "label": values,
+                    "order": range(1, len(values) + 1),
+                    "is_missing_code": [is_missing_code(o, o) for o in values],
+                }
             )
-    return Form(
-        form.file,
-        form.title,
-        form.language,
-        conform(questions, "questions"),
-        conform(pd.concat(choices, ignore_index=True), "choices"),
-        form.anomalies,
+        )
+        said = (anomalies["column"] == column).to_numpy(dtype=bool, na_value=False)
+        anomalies.loc[said, "problem"] = (
+            "question sans formulaire (« unlabelled ») : choix multiple déduit des réponses "
+            f"({len(options)} options apprises de toutes les réponses)"
+        )
+        if has_other:
+            other = f"{column} [{OTHER_LABEL}]"
+            frame[other] = pd.array(
+                [None if cell is None else parts[cell][1] for cell in raw], dtype="string"
+            )
+            extra.append(
+                {
+                    "question_id": f"{qid}_autre",
+                    "label": other,
+                    "type": "text",
+                    "list_name": None,
+                    "group": "",
+                    "role": "other",
+                    "theme": "",
+                    "required": False,
+                }
+            )
+    if extra:
+        questions = pd.concat([questions, pd.DataFrame(extra)], ignore_index=True)
+    return (
+        Form(
+            form.file,
+            form.title,
+            form.language,
+            conform(questions, "questions"),
+            conform(pd.concat(choices, ignore_index=True), "choices"),
+            anomalies,
+        ),
+        frame,
     )
