@@ -6,9 +6,13 @@ written inline; expectations are counted by hand from the lines written here."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+import diagnostic
 from diagnostic import read_responses
 from diagnostic.anomalies import AnomalyLog
+from diagnostic.errors import DiagnosticError
+from diagnostic.project.run import read_surveys
 from diagnostic.readers import detect_format
 
 
@@ -388,3 +392,50 @@ def test_words_always_together_are_not_codes(tmp_path):
     s = read_responses(path)
     assert s.questions["type"].tolist() == ["single"]
     assert sorted(s.choices["value"]) == ["dont know", "no", "yes"]
+
+
+# 3 and 11. the project: include_incomplete, no communes file without territory ------------
+
+
+def _project(tmp_path, responses: str, name: str, extra: str = ""):
+    _write(tmp_path, name, responses)
+    return _write(
+        tmp_path, "projet.toml", f'title = "Essai"\n\n[[survey]]\nresponses = "{name}"\n{extra}'
+    )
+
+
+def test_project_without_territory_needs_no_communes_file(tmp_path):
+    path = _project(
+        tmp_path,
+        "Horodateur,Vous êtes,Avis\n2024/03/01 10:00:00,Association,Oui\n"
+        "2024/03/02 10:00:00,Entreprise,Non\n2024/03/03 10:00:00,Association,Non\n",
+        "gf.csv",
+    )
+    project = diagnostic.read_project(path)
+    assert project.communes is None
+    diag = diagnostic.run_diagnostic(project)
+    assert len(diag.actors) == 3
+    # no commune question: said once, not once per respondent
+    said = diag.anomalies[diag.anomalies["problem"].str.contains("commune")]
+    assert said["problem"].tolist() == [
+        "aucune question de commune dans ce questionnaire : ses 3 répondants ne sont pas "
+        "placés sur le territoire"
+    ]
+
+
+def test_project_with_a_territory_still_needs_communes(tmp_path):
+    path = _project(tmp_path, "Horodateur,Avis\n2024/03/01 10:00:00,Oui\n", "gf.csv")
+    path.write_text('territory = ["200067841"]\n' + path.read_text(encoding="utf-8"))
+    with pytest.raises(DiagnosticError, match="communes"):
+        diagnostic.read_project(path)
+
+
+def test_include_incomplete_setting(tmp_path):
+    path = _project(tmp_path, LIME, "results-survey1.csv")
+    assert diagnostic.read_project(path).settings.include_incomplete is False
+    assert [len(s.actors) for s in read_surveys(diagnostic.read_project(path))] == [2]
+    path.write_text(path.read_text() + "\n[settings]\ninclude_incomplete = true\n")
+    assert [len(s.actors) for s in read_surveys(diagnostic.read_project(path))] == [3]
+    path.write_text(path.read_text().replace("= true", '= "oui"'))
+    with pytest.raises(DiagnosticError, match="true ou false"):
+        diagnostic.read_project(path)

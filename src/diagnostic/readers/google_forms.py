@@ -49,7 +49,8 @@ def read_google_forms(
     table = read_table(path)
     frame = table.frame
     if form is None:
-        form, frame = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
+        form = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
+    frame = split_checkboxes(form, frame)
     fmt = fmt or ("google_forms_csv" if path.suffix.lower() == ".csv" else "google_forms_xlsx")
     return survey_from_frame(
         frame,
@@ -140,46 +141,31 @@ def split_options(cell: str, options: list[str]) -> tuple[list[str], str | None]
     return found, (left or None)
 
 
-def _with_checkboxes(form: Form, frame: pd.DataFrame) -> tuple[Form, pd.DataFrame]:
-    """Turn inferred questions whose answers join recurring options into checkboxes.
-
-    Returns the form and the frame to read: a checkbox column rewritten as its options
-    joined by ", " (plus « Autre » when text is left), the left text in a new column
-    ``<header> [Autre]`` (the input frame is not modified).
-    """
+def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
+    """Turn inferred questions whose answers join recurring options into checkboxes, with
+    an « autre » option and a ``<question>_autre`` text question when some answer holds
+    text besides the options (`split_checkboxes` then splits the cells)."""
     questions, choices, anomalies = form.questions.copy(), [form.choices], form.anomalies.copy()
-    extra, frame = [], frame.copy()
+    extra = []
     for i, q in form.questions.iterrows():
         if q["type"] not in ("text", "single") or q["label"] not in frame.columns:
             continue
         column = q["label"]
-        cells = frame[column].dropna().astype(str).tolist()
-        options = learn_options(cells)
+        options = learn_options(frame[column].dropna().astype(str).tolist())
         if options is None:
             continue
         qid = q["question_id"]
-        distinct = frame[column].dropna().unique()
-        parts = {cell: split_options(cell, options) for cell in distinct}
-        has_other = any(left for _found, left in parts.values())
-        values = options + ([OTHER_LABEL] if has_other else [])
-        raw = frame[column].to_numpy(dtype=object, na_value=None)
-        frame[column] = pd.array(
-            [
-                None
-                if cell is None
-                else ", ".join(parts[cell][0] + ([OTHER_LABEL] if parts[cell][1] else []))
-                for cell in raw
-            ],
-            dtype="string",
-        )
+        has_other = any(split_options(cell, options)[1] for cell in frame[column].dropna().unique())
+        values = options + ([OTHER_VALUE] if has_other else [])
+        labels = options + ([OTHER_LABEL] if has_other else [])
         questions.loc[i, ["type", "list_name"]] = ["multiple", qid]
         choices = [c[c["list_name"] != qid] for c in choices]
         choices.append(
             pd.DataFrame(
                 {
                     "list_name": qid,
-                    "value": options + ([OTHER_VALUE] if has_other else []),
-                    "label": values,
+                    "value": values,
+                    "label": labels,
                     "order": range(1, len(values) + 1),
                     "is_missing_code": [is_missing_code(o, o) for o in values],
                 }
@@ -191,14 +177,10 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame) -> tuple[Form, pd.DataFram
             f"({len(options)} options apprises de toutes les réponses)"
         )
         if has_other:
-            other = f"{column} [{OTHER_LABEL}]"
-            frame[other] = pd.array(
-                [None if cell is None else parts[cell][1] for cell in raw], dtype="string"
-            )
             extra.append(
                 {
                     "question_id": f"{qid}_autre",
-                    "label": other,
+                    "label": f"{column} [{OTHER_LABEL}]",
                     "type": "text",
                     "list_name": None,
                     "group": "",
@@ -209,14 +191,50 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame) -> tuple[Form, pd.DataFram
             )
     if extra:
         questions = pd.concat([questions, pd.DataFrame(extra)], ignore_index=True)
-    return (
-        Form(
-            form.file,
-            form.title,
-            form.language,
-            conform(questions, "questions"),
-            conform(pd.concat(choices, ignore_index=True), "choices"),
-            anomalies,
-        ),
-        frame,
+    return Form(
+        form.file,
+        form.title,
+        form.language,
+        conform(questions, "questions"),
+        conform(pd.concat(choices, ignore_index=True), "choices"),
+        anomalies,
     )
+
+
+def split_checkboxes(form: Form, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame to read for checkbox questions learned from the data (`_with_checkboxes`):
+    each such column rewritten as its options joined by ", " (« Autre » added when text is
+    left), the text left in a new column ``<header> [Autre]``. The input is not modified.
+
+    Only multiple questions whose header is a column and whose ``<header> [Autre]``
+    question has no column of its own are rewritten (a form read from a file is left alone).
+    """
+    labels = set(form.questions["label"])
+    out = None
+    for q in form.questions.itertuples():
+        other = f"{q.label} [{OTHER_LABEL}]"
+        if (
+            q.type != "multiple"
+            or q.label not in frame.columns
+            or other not in labels
+            or other in frame.columns
+        ):
+            continue
+        sub = form.choices[form.choices["list_name"] == q.list_name]
+        options = sub.loc[sub["value"] != OTHER_VALUE, "label"].tolist()
+        raw = frame[q.label].to_numpy(dtype=object, na_value=None)
+        parts = {cell: split_options(cell, options) for cell in set(raw) if cell is not None}
+        out = frame.copy() if out is None else out
+        out[q.label] = pd.array(
+            [
+                None
+                if cell is None
+                else ", ".join(parts[cell][0] + ([OTHER_LABEL] if parts[cell][1] else []))
+                for cell in raw
+            ],
+            dtype="string",
+        )
+        out[other] = pd.array(
+            [None if cell is None else parts[cell][1] for cell in raw], dtype="string"
+        )
+    return frame if out is None else out
