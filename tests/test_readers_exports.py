@@ -114,8 +114,8 @@ def test_kobo_not_approved_left_out(tmp_path):
     s = read_responses(path)
     assert _account(s) == (4, 2, 2)
     rejected = s.anomalies[s.anomalies["action"] == "rejeté"]
-    assert rejected["row"].tolist() == [3]  # rows 3 and 4, on one line
-    assert rejected["problem"].item().endswith("(2 lignes : 3, 4)")
+    assert rejected["row"].tolist() == [3, 4]  # a rejected row keeps a line of its own
+    assert rejected["problem"].str.contains("non approuvée").all()
     assert sorted(s.answers["value"]) == ["a", "d"]
 
 
@@ -303,7 +303,7 @@ def test_french_decimal_commas_stay_french(tmp_path):
 
 
 def test_anomalies_one_line_per_column_and_problem():
-    log = AnomalyLog("f.csv")
+    log = AnomalyLog("f.csv", aggregate=True)
     for row in (2, 5, 9, 11, 14, 20, 30):
         log.add("nombre illisible", "conservé", row=row, column="Âge", value="vingt")
     log.add("nombre illisible", "conservé", row=4, column="Taille", value=pd.NA)
@@ -315,6 +315,11 @@ def test_anomalies_one_line_per_column_and_problem():
     assert first["value"] == "vingt" and first["column"] == "Âge"
     assert frame["value"].isna().tolist() == [False, True, True]
     assert "<NA>" not in frame.astype(str).where(frame.notna(), "").values
+    # rejected rows keep one line each; a log that does not aggregate keeps every line
+    log.add("soumission vide", "rejeté", row=40)
+    log.add("soumission vide", "rejeté", row=41)
+    assert log.frame()["row"].tolist() == [2, 3, 4, 40, 41]
+    assert len(AnomalyLog("g.csv", records=log.records).frame()) == len(log.records)
 
 
 # 9. checkboxes without a form --------------------------------------------------------------

@@ -35,13 +35,15 @@ def rows_text(rows) -> str:
 class AnomalyLog:
     """Collects anomalies while a file is read; `frame()` gives the `anomalies` table.
 
-    One line per file, column and problem: the same problem on several rows of one column
-    is one line, its text ending with the number of rows and the first few row numbers
-    (`rows_text`), its row the first of them.
+    With `aggregate` (a response export's log), one line per file, column and problem: the
+    same problem on several rows of one column is one line, its text ending with the number
+    of rows and the first few row numbers (`rows_text`), its row the first of them. A
+    rejected row always keeps a line of its own: no respondent leaves without a reason.
     """
 
     file: str
     records: list[dict] = field(default_factory=list)
+    aggregate: bool = False
 
     def add(self, problem: str, action: str, *, row=None, column=None, value=None) -> None:
         self.records.append(
@@ -60,7 +62,8 @@ class AnomalyLog:
         groups: dict = {}
         for record in self.records:
             key = (record["column"], record["problem"], record["action"])
-            groups.setdefault(key if record["row"] is not None else id(record), []).append(record)
+            alone = not self.aggregate or record["row"] is None or record["action"] == REJECTED
+            groups.setdefault(id(record) if alone else key, []).append(record)
         lines = []
         for records in groups.values():
             if len(records) == 1:

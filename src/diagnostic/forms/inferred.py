@@ -106,7 +106,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         Questions with ids made from the headers and labels equal to the headers.
     """
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
-    log, taken = AnomalyLog(file), set()
+    log, taken = AnomalyLog(file, aggregate=True), set()
     columns = [c for c in frame.columns if c not in set(meta)]
     bracketed: dict[str, list[tuple[str, str]]] = {}
     for col in columns:

@@ -255,7 +255,7 @@ def survey_from_frame(
     Survey
         Rows read = rows loaded + rows rejected.
     """
-    log = AnomalyLog(file)
+    log = AnomalyLog(file, aggregate=True)
     for problem, row, *action in notes:
         log.add(problem, action[0] if action else KEPT, row=row)
     if frame.empty:

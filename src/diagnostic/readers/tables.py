@@ -123,9 +123,12 @@ _PLATFORM_ROWS = 10  # a platform header is looked for this far down
 def _platform_header(rows: list[list]) -> int | None:
     """Index of the first of the first rows holding a header cell only a platform writes
     (``Horodateur``, ``_uuid``, ``submitdate``…), or None."""
+    width = max((len(r) for r in rows), default=0)
     for i, row in enumerate(rows[:_PLATFORM_ROWS]):
         cells = {str(v).strip() for v in row if v is not None}
-        if cells & _PLATFORM_HEADERS and len(cells) >= 2:
+        if len(cells) < max(2, 0.5 * width):
+            continue  # a header names (nearly) every column
+        if cells & _PLATFORM_HEADERS:
             return i
         if "KEY" in cells and cells & {"SubmissionDate", "meta-instanceID", "PARENT_KEY"}:
             return i
