@@ -444,3 +444,39 @@ def test_include_incomplete_setting(tmp_path):
     path.write_text(path.read_text().replace("= true", '= "oui"'))
     with pytest.raises(DiagnosticError, match="true ou false"):
         diagnostic.read_project(path)
+
+
+def test_kobo_sample_select_multiple_without_form(shared):
+    """kobocruncher's data.xlsx (real Kobo export): `profile.reason` holds space-joined codes
+    and one 0/1 column per choice of its list (`profile.reason.safety`…)."""
+    s = read_responses(shared / "surveys" / "kobo_kobocruncher_sample" / "data.xlsx")
+    q = s.questions.set_index("label")
+    assert q.at["profile.reason", "type"] == "multiple"
+    # the option columns are the choices, not nine numeric questions
+    assert not q.index.str.startswith("profile.reason.").any()
+    assert sorted(s.choices.loc[s.choices["list_name"] == "profile_reason", "value"]) == [
+        "accomodation",
+        "community",
+        "education",
+        "employment",
+        "movement",
+        "no_answer",
+        "other",
+        "reunification",
+        "safety",
+    ]
+    ticked = s.answers.loc[s.answers["question_id"] == "profile_reason", "value"]
+    # the five cells: « accomodation employment education community », « accomodation
+    # education community reunification », « education reunification », « safety movement »,
+    # « employment education »
+    assert ticked.value_counts().to_dict() == {
+        "education": 4,
+        "accomodation": 2,
+        "community": 2,
+        "employment": 2,
+        "reunification": 2,
+        "movement": 1,
+        "safety": 1,
+    }
+    said = s.anomalies.loc[s.anomalies["column"] == "profile.reason", "problem"]
+    assert said.str.contains("« multiple »").all()

@@ -76,13 +76,21 @@ def space_joined_codes(cells: list[str]) -> list[str] | None:
     for i, parts in enumerate(split):
         for code in parts:
             rows_of.setdefault(code, set()).add(i)
-    recurring = sum(len(rows) >= 2 for rows in rows_of.values())
-    if len(rows_of) > _MAX_CODES or recurring < max(2, len(rows_of) / 2):
+    recurring = {code for code, rows in rows_of.items() if len(rows) >= 2}
+    if len(rows_of) > _MAX_CODES or len(recurring) < max(2, len(rows_of) / 2):
         return None
-    # words always found together are one answer of several words (« dont know »)
-    together = [frozenset(rows) for rows in rows_of.values()]
-    if len(set(together)) < len(together):
+    # some answer joins codes that other answers hold too
+    if not any(sum(code in recurring for code in parts) >= 2 for parts in split):
         return None
+    # an answer given several times whose words are found nowhere else is one answer of
+    # several words (« dont know »), not codes
+    rows_of_cell: dict[str, set[int]] = {}
+    for i, cell in enumerate(cells):
+        rows_of_cell.setdefault(cell, set()).add(i)
+    for cell, rows in rows_of_cell.items():
+        words = cell.split()
+        if len(words) > 1 and len(rows) >= 2 and all(rows_of[w] == rows for w in words):
+            return None
     return sorted(rows_of)
 
 
@@ -199,7 +207,18 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         qid = slug(col, taken)
         codes = space_joined_codes(cells)
         if codes is not None:
-            add(qid, col, "multiple", codes, col)
+            # the option columns Kobo adds beside the answer (``q/code``, ``q.code``), one per
+            # choice of the list, ticked or not: they complete the list
+            options = {
+                c: c[len(col) + 1 :]
+                for c in columns
+                if c[: len(col) + 1] in (f"{col}/", f"{col}.")
+                and _CODES.match(c[len(col) + 1 :])
+                and " " not in c[len(col) + 1 :]
+                and {norm_text(v) for v in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+            }
+            add(qid, col, "multiple", sorted(set(codes) | set(options.values())), col)
+            done.update(options)
         else:
             add(qid, col, _guess_type(cells), cells, col)
         for sub, other_col in bracketed.get(col, []):
