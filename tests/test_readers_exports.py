@@ -480,3 +480,18 @@ def test_kobo_sample_select_multiple_without_form(shared):
     }
     said = s.anomalies.loc[s.anomalies["column"] == "profile.reason", "problem"]
     assert said.str.contains("« multiple »").all()
+
+
+def test_abidjan_option_columns_without_form_are_one_multiple_question(shared):
+    """The real household CSV carries `HHITEMS/Computer`… (0/1) without an `HHITEMS` column;
+    without its form, they are one multiple question with the counts the form gives."""
+    folder = shared / "surveys" / "kobo_epfl_abidjan_2022"
+    s = read_responses(folder / "household_data_abidjan.csv")
+    q = s.questions.set_index("label")
+    assert q.at["HHITEMS", "type"] == "multiple"
+    assert not q.index.str.startswith("HHITEMS/").any()
+    # the submission key, the form's uuid and the saved row index are never questions
+    assert not {"KEY", "uuid", "colonne_1"} & set(q.index)
+    items = s.answers.loc[s.answers["question_id"] == q.at["HHITEMS", "question_id"], "value"]
+    counts = items.value_counts()
+    assert counts["Electricity"] == 566 and counts["Computer"] == 83

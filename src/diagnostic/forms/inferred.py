@@ -123,6 +123,23 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             bracketed.setdefault(match.group(1), []).append((match.group(2), col))
     plain = {col for col in columns if not _BRACKET.match(col)}
     questions, choices, done = [], [], set()
+    # Kobo/ODK option columns of a select_multiple exported without its answer column:
+    # ``HHITEMS/Computer``, ``HHITEMS/Radio``… holding 0/1
+    slashed: dict[str, list[tuple[str, str]]] = {}
+    for col in columns:
+        stem, _sep, option = col.rpartition("/")
+        if stem and option and stem not in plain:
+            slashed.setdefault(stem, []).append((option, col))
+    ticks_only = lambda cols: all(  # noqa: E731
+        {norm_text(c) for c in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+        for c in cols
+    )
+    slashed = {
+        stem: subs
+        for stem, subs in slashed.items()
+        if len(subs) >= 2 and ticks_only([c for _o, c in subs])
+    }
+    first_of = {subs[0][1]: stem for stem, subs in slashed.items()}
 
     def add(qid, label, qtype, cells, col):
         list_name = None
@@ -158,6 +175,39 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
 
     for col in columns:
         if col in done:
+            continue
+        if col in first_of:  # one multiple question for the option columns of its stem
+            stem = first_of[col]
+            qid = slug(stem, taken)
+            for order, (option, _col) in enumerate(slashed[stem], 1):
+                choices.append(
+                    {
+                        "list_name": qid,
+                        "value": option,
+                        "label": option,
+                        "order": order,
+                        "is_missing_code": is_missing_code(option, option),
+                    }
+                )
+            questions.append(
+                {
+                    "question_id": qid,
+                    "label": stem,
+                    "type": "multiple",
+                    "list_name": qid,
+                    "group": "",
+                    "role": "other",
+                    "theme": "",
+                    "required": False,
+                }
+            )
+            log.add(
+                "question sans formulaire (« unlabelled ») : choix multiple déduit des "
+                f"colonnes « {stem}/... »",
+                KEPT,
+                column=col,
+            )
+            done.update(c for _o, c in slashed[stem])
             continue
         match = _BRACKET.match(col)
         stem = match.group(1) if match else None

@@ -86,9 +86,12 @@ def _read(path, form: Form | None, actor_type: str | None, include_incomplete: b
         return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:
         from diagnostic.forms.inferred import infer_form
-        from diagnostic.readers.kobo import META_COLUMNS
+        from diagnostic.readers.build import index_columns
+        from diagnostic.readers.kobo import ID_COLUMNS, META_COLUMNS
 
-        form = infer_form(read_table(path).frame, Path(path).name, meta=META_COLUMNS)
+        frame = read_table(path).frame
+        meta = META_COLUMNS | set(ID_COLUMNS) | index_columns(frame)
+        form = infer_form(frame, Path(path).name, meta=meta)
     return read_kobo(
         path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
     )

@@ -42,6 +42,7 @@ META_COLUMNS = {
     "_submission__uuid",
     "_submission__id",
     "formhub/uuid",
+    "uuid",
 }
 #: Kobo meta columns about the person who submitted (role ``contact``, never an answer).
 PERSONAL_META = {
@@ -81,7 +82,7 @@ _PARENT_LINKS = (
     ("_parent_index", "_index"),
 )
 #: Columns holding the submission id, by platform, in order of preference.
-_ID_COLUMNS = (
+ID_COLUMNS = (
     "_uuid",
     "X_uuid",
     "KEY",
@@ -148,7 +149,7 @@ def read_kobo(
             sheet = read_table(path, name)
             repeats[name] = len(sheet.frame)
             tables.append(_repeat_table(path.name, name, sheet, frame, names[0], resolved))
-    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
+    id_column = next((c for c in ID_COLUMNS if c in frame.columns), None)
     notes, dedupe = list(table.notes), True
     if id_column and frame[id_column].duplicated().sum() > len(frame) // 2:
         # e.g. one row per household member, each carrying its household's KEY
@@ -160,7 +161,7 @@ def read_kobo(
             )
         )
         id_column, dedupe = None, False
-    meta = META_COLUMNS | set(_ID_COLUMNS)
+    meta = META_COLUMNS | set(ID_COLUMNS)
     exclude, flags = review_states(frame, include_incomplete)
     survey = survey_from_frame(
         frame,
