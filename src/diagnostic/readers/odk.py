@@ -12,7 +12,7 @@ from pathlib import Path
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.build import index_columns, survey_from_frame
 from diagnostic.readers.kobo import review_states
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
@@ -118,7 +118,7 @@ def read_odk(
         table = read_table(path)
     frame = table.frame
     if form is None:
-        form = infer_form(frame, path.name, meta=META_COLUMNS)
+        form = infer_form(frame, path.name, meta=META_COLUMNS | index_columns(frame))
     exclude, flags = review_states(frame, include_incomplete)
     survey = survey_from_frame(
         frame,
