@@ -495,3 +495,27 @@ def test_abidjan_option_columns_without_form_are_one_multiple_question(shared):
     items = s.answers.loc[s.answers["question_id"] == q.at["HHITEMS", "question_id"], "value"]
     counts = items.value_counts()
     assert counts["Electricity"] == 566 and counts["Computer"] == 83
+
+
+def test_qualtrics_multiple_answers_joined_by_commas(tmp_path):
+    path = _write(
+        tmp_path,
+        "qualtrics3.csv",
+        "StartDate,Finished,ResponseId,Q1,Q2\n"
+        "Start Date,Finished,Response ID,Vos besoins ?,Votre secteur ?\n"
+        '"{""ImportId"":""startDate""}","{""ImportId"":""finished""}",'
+        '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2""}"\n'
+        '2024-01-01,True,R_1,"Transport,Locaux",Agriculture\n'
+        "2024-01-02,True,R_2,Transport,Commerce\n"
+        '2024-01-03,True,R_3,"Locaux,Formation,Un hangar",Commerce\n'
+        '2024-01-04,True,R_4,"Formation,Transport",Agriculture\n',
+    )
+    s = read_responses(path)
+    assert _account(s) == (4, 4, 0)
+    q = s.questions.set_index("label")
+    assert q.at["Vos besoins ?", "type"] == "multiple"
+    qid = q.at["Vos besoins ?", "question_id"]
+    counts = s.answers.loc[s.answers["question_id"] == qid, "value"].value_counts().to_dict()
+    assert counts == {"Transport": 3, "Locaux": 2, "Formation": 2, "autre": 1}
+    other = s.answers[s.answers["question_id"] == q.at["Vos besoins ? [Autre]", "question_id"]]
+    assert other["value"].tolist() == ["Un hangar"]

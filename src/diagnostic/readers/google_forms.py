@@ -71,6 +71,11 @@ _JOIN = re.compile(r"\s*[,;]\s+|\s*;\s*")  # how Google Forms joins ticked optio
 OTHER_VALUE, OTHER_LABEL = "autre", "Autre"
 
 
+def _spaced(cell, tight: bool):
+    """A cell whose options are joined by "," alone (Qualtrics) joined by ", " instead."""
+    return re.sub(r"\s*,\s*", ", ", str(cell)) if tight else cell
+
+
 def _pieces(cell: str) -> list[str]:
     return [p for p in _JOIN.split(cell.strip()) if p]
 
@@ -141,7 +146,7 @@ def split_options(cell: str, options: list[str]) -> tuple[list[str], str | None]
     return found, (left or None)
 
 
-def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
+def _with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> Form:
     """Turn inferred questions whose answers join recurring options into checkboxes, with
     an « autre » option and a ``<question>_autre`` text question when some answer holds
     text besides the options (`split_checkboxes` then splits the cells)."""
@@ -151,11 +156,14 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
         if q["type"] not in ("text", "single") or q["label"] not in frame.columns:
             continue
         column = q["label"]
-        options = learn_options(frame[column].dropna().astype(str).tolist())
+        options = learn_options([_spaced(c, tight) for c in frame[column].dropna().astype(str)])
         if options is None:
             continue
         qid = q["question_id"]
-        has_other = any(split_options(cell, options)[1] for cell in frame[column].dropna().unique())
+        has_other = any(
+            split_options(_spaced(cell, tight), options)[1]
+            for cell in frame[column].dropna().unique()
+        )
         values = options + ([OTHER_VALUE] if has_other else [])
         labels = options + ([OTHER_LABEL] if has_other else [])
         questions.loc[i, ["type", "list_name"]] = ["multiple", qid]
@@ -201,7 +209,7 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame) -> Form:
     )
 
 
-def split_checkboxes(form: Form, frame: pd.DataFrame) -> pd.DataFrame:
+def split_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> pd.DataFrame:
     """The frame to read for checkbox questions learned from the data (`_with_checkboxes`):
     each such column rewritten as its options joined by ", " (« Autre » added when text is
     left), the text left in a new column ``<header> [Autre]``. The input is not modified.
@@ -223,7 +231,11 @@ def split_checkboxes(form: Form, frame: pd.DataFrame) -> pd.DataFrame:
         sub = form.choices[form.choices["list_name"] == q.list_name]
         options = sub.loc[sub["value"] != OTHER_VALUE, "label"].tolist()
         raw = frame[q.label].to_numpy(dtype=object, na_value=None)
-        parts = {cell: split_options(cell, options) for cell in set(raw) if cell is not None}
+        parts = {
+            cell: split_options(_spaced(cell, tight), options)
+            for cell in set(raw)
+            if cell is not None
+        }
         out = frame.copy() if out is None else out
         out[q.label] = pd.array(
             [

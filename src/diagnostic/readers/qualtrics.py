@@ -17,6 +17,7 @@ from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import incomplete_rows, survey_from_frame
 from diagnostic.readers.columns import map_columns
+from diagnostic.readers.google_forms import OTHER_LABEL, _with_checkboxes, split_checkboxes
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
 from diagnostic.schemas import conform
@@ -127,13 +128,16 @@ def read_qualtrics(
     id_column = next((c for c in _ID_COLUMNS if c in body.columns), None)
     columns = None
     if form is None:
-        form = infer_form(body, path.name, meta=meta)
+        # multiple answers come as the ticked choices' texts joined by ","
+        form = _with_checkboxes(infer_form(body, path.name, meta=meta), body, tight=True)
+        body = split_checkboxes(form, body, tight=True)
         columns = map_columns(body, form, ignore=meta)
-        labels = {c: texts.get(c) for c in body.columns}
+        texts = {c: t for c in frame.columns if isinstance(t := texts.get(c), str) and t.strip()}
+        texts.update({f"{c} [{OTHER_LABEL}]": f"{t} [{OTHER_LABEL}]" for c, t in texts.items()})
         questions = form.questions.copy()
-        by_column = {q: c for q, c in columns.single.items()}
+        by_column = dict(columns.single)
         questions["label"] = [
-            labels.get(by_column.get(q)) or label
+            texts.get(by_column.get(q)) or label
             for q, label in zip(questions["question_id"], questions["label"])
         ]
         form = Form(
