@@ -519,3 +519,27 @@ def test_qualtrics_multiple_answers_joined_by_commas(tmp_path):
     assert counts == {"Transport": 3, "Locaux": 2, "Formation": 2, "autre": 1}
     other = s.answers[s.answers["question_id"] == q.at["Vos besoins ? [Autre]", "question_id"]]
     assert other["value"].tolist() == ["Un hangar"]
+
+
+def test_qualtrics_xlsx_export(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (
+        ["StartDate", "Finished", "ResponseId", "IPAddress", "Q1"],
+        ["Start Date", "Finished", "Response ID", "IP Address", "Votre secteur ?"],
+        ["2024-01-01", 1, "R_1", "1.2.3.4", "Agriculture"],
+        ["2024-01-02", 0, "R_2", "1.2.3.5", "Commerce"],
+        ["2024-01-03", 1, "R_3", "1.2.3.6", "Commerce"],
+    ):
+        ws.append(row)
+    path = tmp_path / "qualtrics.xlsx"
+    wb.save(path)
+    assert detect_format(path) == "qualtrics_xlsx"
+    s = read_responses(path)
+    assert _account(s) == (3, 2, 1)  # Finished = 0: left out
+    assert s.actors["source_row"].tolist() == [3, 5]
+    assert s.questions["label"].tolist() == ["Votre secteur ?"]
+    assert sorted(s.answers["value"]) == ["Agriculture", "Commerce"]
+    assert sorted(s.personal["value"]) == ["1.2.3.4", "1.2.3.6"]
