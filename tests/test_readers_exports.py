@@ -109,12 +109,13 @@ def test_kobo_not_approved_left_out(tmp_path):
         "2024-01-01;a;1;u-1;2024-01-01;validation_status_approved;1\n"
         "2024-01-01;b;2;u-2;2024-01-01;validation_status_not_approved;2\n"
         "2024-01-01;c;3;u-3;2024-01-01;Not approved;3\n"
-        "2024-01-01;d;4;u-4;2024-01-01;;4\n",
+        "2024-01-01;d;4;u-4;2024-01-01;;4\n"
+        '2024-01-01;e;5;u-5;2024-01-01;"{""uid"": ""validation_status_not_approved""}";5\n',
     )
     s = read_responses(path)
-    assert _account(s) == (4, 2, 2)
+    assert _account(s) == (5, 2, 3)
     rejected = s.anomalies[s.anomalies["action"] == "rejeté"]
-    assert rejected["row"].tolist() == [3, 4]  # a rejected row keeps a line of its own
+    assert rejected["row"].tolist() == [3, 4, 6]  # a rejected row keeps a line of its own
     assert rejected["problem"].str.contains("non approuvée").all()
     assert sorted(s.answers["value"]) == ["a", "d"]
 

@@ -191,9 +191,13 @@ def review_states(frame: pd.DataFrame, include_incomplete: bool = False) -> tupl
     for column in ("_validation_status", "X_validation_status"):
         if column in frame.columns:
             status = frame[column].fillna("").str.strip().str.casefold()
+            # the API's JSON form too: {"uid": "validation_status_not_approved", …}
+            refused = status.isin(NOT_APPROVED) | status.str.contains(
+                "validation_status_not_approved", regex=False
+            )
             exclude.append(
                 (
-                    status.isin(NOT_APPROVED).to_numpy(),
+                    refused.to_numpy(dtype=bool, na_value=False),
                     "soumission non approuvée (validation KoboToolbox) : écartée",
                     column,
                 )
