@@ -51,17 +51,6 @@ pytestmark = pytest.mark.corpus
 #: defect is fixed (the strict xfail then fails, on purpose).
 DEFECTS: dict[tuple[str, str], str] = {
     # Google Forms, Microsoft Forms and plain tables
-    ("googleforms_hotdog_sp23", "respondents"): "identical answers with distinct e-mails and "
-    "timestamps rejected as doublon (216 of 224 rows lost)",
-    ("googleforms_hotdog_sp23", "anomalies"): "one « doublon » anomaly line per rejected row (219)",
-    ("googleforms_hotdog_sp24", "respondents"): "same answers at different timestamps rejected "
-    "as doublon",
-    ("googleforms_hotdog_sp24", "types"): "free-text answers holding a comma inferred as "
-    "multiple choice (major, birthplace)",
-    ("googlesheets_fr_enseignement_distance", "respondents"): "identical answers without a "
-    "submission key rejected instead of kept as possible doublon",
-    ("table_hotdog_fa23", "respondents"): "identical answers without a submission key rejected "
-    "as doublon (69 of 158 rows lost)",
     ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
     "time, Completion time, Email, Name become questions",
     ("table_fr_erosion_littoral", "types"): "French scales « Pas/Peu/Assez/Très … » not typed "
@@ -77,8 +66,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     "very_poor … excellent) ordered as text",
     ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",
     # LimeSurvey
-    ("limesurvey_griditems_codes", "respondents"): "incomplete LimeSurvey responses (no "
-    "submitdate) loaded as respondents",
     ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
     "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
     ("limesurvey_griditems_codes", "anomalies"): "one anomaly line per inferred question (124)",
@@ -95,7 +82,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     "text (0, 1, 10, 2 …); age and seniority classes misordered",
     # Qualtrics
     ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
-    ("qualtrics_sample_v3", "rows"): "Qualtrics label and ImportId rows counted as data rows",
     ("qualtrics_sample_legacy", "respondents"): "legacy Qualtrics second header row "
     "(ResponseID, question texts) read as a respondent",
     ("qualtrics_sample_legacy", "questions"): "legacy Qualtrics export not recognised: V1-V10 "
@@ -105,13 +91,9 @@ DEFECTS: dict[tuple[str, str], str] = {
     "IPAddress) not given role contact",
     ("qualtrics_sample_legacy", "run_personal"): "respondent IP address written into the "
     "funder workbook",
-    ("qualtrics_sample_v3", "respondents"): "Qualtrics second and third header rows (question "
-    "texts, ImportId) read as respondents",
     ("qualtrics_sample_v3", "questions"): "Qualtrics meta columns (StartDate … UserLanguage, "
     "« Q2 - Topics ») become questions",
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
-    ("qualtrics_sample_v3", "personal_roles"): "IPAddress and Recipient* columns not given role "
-    "contact",
     # SurveyMonkey
     ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
     "ID … Custom Data 1 become questions",

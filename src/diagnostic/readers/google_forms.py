@@ -87,8 +87,10 @@ def learn_options(cells: list[str]) -> list[str] | None:
     A cell is split on ", "; a piece is an option when at least two answers hold it. Two
     pieces always found together, one right after the other, the second starting in lower
     case, are one option containing a comma (« Locaux, salles »). The answers support a
-    checkbox question when at least two of them combine two options or more and nearly all
-    (90 %) are made of options, leaving at most one other text (the « Autre » answer).
+    checkbox question when at least two of them combine two options or more, nearly all
+    (90 %) hold an option and at most one other text (the « Autre » answer), and some option
+    is first in one combination and later in another (a list of ticks, not « town,
+    country »).
     """
     cells = [str(c).strip() for c in cells if str(c).strip()]
     if len(cells) < 3 or not any(len(_pieces(c)) > 1 for c in cells):
@@ -126,8 +128,17 @@ def learn_options(cells: list[str]) -> list[str] | None:
             split[k] = out
     options = {p for p, n in holders.items() if n >= 2}
     combined = sum(sum(p in options for p in parts) >= 2 for parts in split)
-    made_of = sum(sum(p not in options for p in parts) <= 1 for parts in split)
+    made_of = sum(
+        any(p in options for p in parts) and sum(p not in options for p in parts) <= 1
+        for parts in split
+    )
     if len(options) < 2 or combined < 2 or made_of < 0.9 * len(split):
+        return None
+    # ticked options come in the form's order, so an option is first in one combination and
+    # later in another; « Texas, USA »: a state always first, a country always second
+    first = {parts[0] for parts in split if len(parts) > 1}
+    later = {p for parts in split if len(parts) > 1 for p in parts[1:]}
+    if not (first & later & options):
         return None
     return sorted(options, key=lambda o: (-holders[o], o))
 
