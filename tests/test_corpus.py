@@ -69,8 +69,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
     "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
     ("limesurvey_griditems_codes", "anomalies"): "one anomaly line per inferred question (124)",
-    ("limesurvey_griditems_text", "respondents"): "incomplete LimeSurvey responses (no "
-    "submitdate) loaded as respondents",
     ("limesurvey_griditems_text", "questions"): "« code. question text » headings not split: "
     "id, submitdate, timings and every grid cell become questions (646)",
     ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
@@ -81,18 +79,7 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("limesurvey_rsaved_barometre_esr", "scales"): "0-10 scales with labelled ends ordered as "
     "text (0, 1, 10, 2 …); age and seniority classes misordered",
     # Qualtrics
-    ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
-    ("qualtrics_sample_legacy", "respondents"): "legacy Qualtrics second header row "
-    "(ResponseID, question texts) read as a respondent",
-    ("qualtrics_sample_legacy", "questions"): "legacy Qualtrics export not recognised: V1-V10 "
-    "and Location* meta columns become questions",
     ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
-    ("qualtrics_sample_legacy", "personal_roles"): "Qualtrics V3/V5/V6 (Name, EmailAddress, "
-    "IPAddress) not given role contact",
-    ("qualtrics_sample_legacy", "run_personal"): "respondent IP address written into the "
-    "funder workbook",
-    ("qualtrics_sample_v3", "questions"): "Qualtrics meta columns (StartDate … UserLanguage, "
-    "« Q2 - Topics ») become questions",
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
     # SurveyMonkey
     ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "

@@ -94,6 +94,7 @@ def timing_columns(columns) -> set[str]:
 
 
 _ID_COLUMNS = ("id", "Response ID", "ID réponse")
+_CODE_HEADING = re.compile(r"^([A-Za-z][\w]*)\.\s")
 NOT_ASKED = ("N/A",)
 
 
@@ -130,8 +131,16 @@ def read_limesurvey(
     path = Path(path)
     table = read_table(path)
     frame = table.frame
-    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
-    meta = set(META_COLUMNS) | index_columns(frame) | timing_columns(frame.columns)
+    # "code. text" headings (``submitdate. Date submitted``) name a meta column by their code
+    code = {c: (m.group(1) if (m := _CODE_HEADING.match(str(c))) else c) for c in frame.columns}
+    id_column = next((c for name in _ID_COLUMNS for c in frame.columns if code[c] == name), None)
+    meta = (
+        {c for c in frame.columns if code[c] in META_COLUMNS}
+        | set(META_COLUMNS)
+        | index_columns(frame)
+        | timing_columns(frame.columns)
+        | {c for c, k in code.items() if k in timing_columns([k])}
+    )
     if form is None:
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
     fmt = fmt or (
@@ -139,7 +148,7 @@ def read_limesurvey(
     )
     ignore = meta | {id_column} if id_column else meta
     columns = map_full_texts(frame, form, map_columns(frame, form, ignore=ignore), ignore)
-    submitted = next((c for c in SUBMIT_COLUMNS if c in frame.columns), None)
+    submitted = next((c for name in SUBMIT_COLUMNS for c in frame.columns if code[c] == name), None)
     exclude, flags = (
         incomplete_rows(
             frame[submitted].isna().to_numpy(),
@@ -164,5 +173,5 @@ def read_limesurvey(
         columns=columns,
         exclude=exclude,
         flags=flags,
-        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
+        personal_meta=[c for c in frame.columns if code[c] in PERSONAL_META],
     )

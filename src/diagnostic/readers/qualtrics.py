@@ -59,7 +59,10 @@ META_COLUMNS = PERSONAL_META | {
     "V9",
     "V10",
 }
-_PLATFORM_META = re.compile(r"^Q_[A-Z]")  # Q_RecaptchaScore, Q_TotalDuration…
+#: Q_RecaptchaScore, Q_TotalDuration…, and the text analysis columns (« Q2 - Topics »)
+_PLATFORM_META = re.compile(
+    r"^Q_[A-Z]|^\S+ - (Topics|Sentiment|Sentiment Score|Sentiment Polarity|Topic Sentiment Label|Topic Sentiment Score|Parent Topics)$"
+)
 _ID_COLUMNS = ("ResponseId", "ResponseID", "V1")
 _FINISHED = ("Finished", "V10")
 #: Responses Qualtrics records without a respondent: previews, tests, spam.
@@ -67,12 +70,13 @@ _NOT_RESPONDENT = {"survey preview", "survey test", "spam", "preview spam"}
 
 
 def is_qualtrics_header(header: list[str]) -> bool:
-    """A Qualtrics export: ``ResponseId`` with ``StartDate``/``Finished``, or the legacy
-    ``ResponseID`` with ``V1``…"""
+    """A Qualtrics export: ``ResponseId`` with ``StartDate``/``Finished``, or a legacy one:
+    ``V1`` … ``V10`` named on the first row, ``ResponseID``… on the second."""
     names = set(header)
     return bool(
         ("ResponseId" in names and names & {"StartDate", "Finished", "RecordedDate"})
         or {"ResponseID", "ResponseSet"} <= names
+        or ({f"V{i}" for i in range(1, 11)} <= names and "ResponseID" not in names)
     )
 
 
