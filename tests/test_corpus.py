@@ -58,10 +58,7 @@ DEFECTS: dict[tuple[str, str], str] = {
     ("table_fr_erosion_littoral", "scales"): "« Pas informé … Très informé », « Abscent … Très "
     "présent » ordered as text",
     # KoboToolbox re-saved by R
-    ("kobo_rsaved_cleaningtools", "questions"): "R re-saved Kobo export (X_uuid, X.U.FEFF.start, "
-    "q.option columns) not recognised: meta and option columns become questions",
-    ("kobo_rsaved_cleaningtools", "types"): "without a form, coded Likert lists typed single and "
-    "space-separated select_multiple typed single",
+    ("kobo_rsaved_cleaningtools", "types"): "without a form, coded Likert lists typed single",
     ("kobo_rsaved_cleaningtools", "scales"): "coded scales (very_dissatisfied … very_satisfied, "
     "very_poor … excellent) ordered as text",
     ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",

@@ -256,18 +256,21 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         cells = _cells(frame, col, not_asked)
         qid = slug(col, taken)
         codes = space_joined_codes(cells)
-        if codes is not None:
-            # the option columns Kobo adds beside the answer (``q/code``, ``q.code``), one per
-            # choice of the list, ticked or not: they complete the list
-            options = {
-                c: c[len(col) + 1 :]
-                for c in columns
-                if c[: len(col) + 1] in (f"{col}/", f"{col}.")
-                and _CODES.match(c[len(col) + 1 :])
-                and " " not in c[len(col) + 1 :]
-                and {norm_text(v) for v in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
-            }
-            add(qid, col, "multiple", sorted(set(codes) | set(options.values())), col)
+        # the option columns Kobo adds beside the answer (``q/code``, ``q.code``), one per
+        # choice of the list, ticked or not: they make the question multiple and complete
+        # its list
+        options = {
+            c: c[len(col) + 1 :]
+            for c in columns
+            if c[: len(col) + 1] in (f"{col}/", f"{col}.")
+            and _CODES.match(c[len(col) + 1 :])
+            and " " not in c[len(col) + 1 :]
+            and {norm_text(v) for v in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+        }
+        if codes is not None or len(options) >= 2:
+            if codes is None and all(_CODES.match(c) for c in cells):
+                codes = [t for c in cells for t in c.split()]
+            add(qid, col, "multiple", sorted(set(codes or ()) | set(options.values())), col)
             done.update(options)
         else:
             add(qid, col, _guess_type(cells), cells, col)
