@@ -88,9 +88,9 @@ def learn_options(cells: list[str]) -> list[str] | None:
     pieces always found together, one right after the other, the second starting in lower
     case, are one option containing a comma (« Locaux, salles »). The answers support a
     checkbox question when at least two of them combine two options or more, nearly all
-    (90 %) hold an option and at most one other text (the « Autre » answer), and some option
-    is first in one combination and later in another (a list of ticks, not « town,
-    country »).
+    (90 %) hold an option and at most one other text (the « Autre » answer), and the options
+    move like ticks (one is first in a combination and later in another, or those found only
+    after others are also ticked alone: not « town, country »).
     """
     cells = [str(c).strip() for c in cells if str(c).strip()]
     if len(cells) < 3 or not any(len(_pieces(c)) > 1 for c in cells):
@@ -134,11 +134,13 @@ def learn_options(cells: list[str]) -> list[str] | None:
     )
     if len(options) < 2 or combined < 2 or made_of < 0.9 * len(split):
         return None
-    # ticked options come in the form's order, so an option is first in one combination and
-    # later in another; « Texas, USA »: a state always first, a country always second
+    # ticked options come in the form's order: an option is first in one combination and
+    # later in another, or an option found only after others is also ticked alone; in
+    # « Texas, USA » a state is always first and « USA » always second, never alone
     first = {parts[0] for parts in split if len(parts) > 1}
-    later = {p for parts in split if len(parts) > 1 for p in parts[1:]}
-    if not (first & later & options):
+    later = {p for parts in split if len(parts) > 1 for p in parts[1:]} & options
+    alone = {parts[0] for parts in split if len(parts) == 1}
+    if not (first & later) and not (later <= alone):
         return None
     return sorted(options, key=lambda o: (-holders[o], o))
 
