@@ -24,7 +24,7 @@ S = "surveys/"
             S + "kobo_kobocruncher_sample/form_likert.xlsx",
             "kobo_xlsx",
             120,
-            118,
+            120,
         ),
         (
             S + "kobo_epfl_abidjan_2022/household_data_abidjan.csv",

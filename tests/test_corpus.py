@@ -51,58 +51,23 @@ pytestmark = pytest.mark.corpus
 #: defect is fixed (the strict xfail then fails, on purpose).
 DEFECTS: dict[tuple[str, str], str] = {
     # Google Forms, Microsoft Forms and plain tables
-    ("googleforms_hotdog_sp23", "respondents"): "identical answers with distinct e-mails and "
-    "timestamps rejected as doublon (216 of 224 rows lost)",
-    ("googleforms_hotdog_sp23", "anomalies"): "one « doublon » anomaly line per rejected row (219)",
-    ("googleforms_hotdog_sp24", "respondents"): "same answers at different timestamps rejected "
-    "as doublon",
-    ("googleforms_hotdog_sp24", "types"): "free-text answers holding a comma inferred as "
-    "multiple choice (major, birthplace)",
-    ("googlesheets_fr_enseignement_distance", "respondents"): "identical answers without a "
-    "submission key rejected instead of kept as possible doublon",
-    ("table_hotdog_fa23", "respondents"): "identical answers without a submission key rejected "
-    "as doublon (69 of 158 rows lost)",
     ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
     "time, Completion time, Email, Name become questions",
     ("table_fr_erosion_littoral", "types"): "short free texts typed single",
     # KoboToolbox re-saved by R
-    ("kobo_rsaved_cleaningtools", "questions"): "R re-saved Kobo export (X_uuid, X.U.FEFF.start, "
-    "q.option columns) not recognised: meta and option columns become questions",
-    ("kobo_rsaved_cleaningtools", "types"): "without a form, space-separated select_multiple "
-    "typed single",
     ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",
     # LimeSurvey
-    ("limesurvey_griditems_codes", "respondents"): "incomplete LimeSurvey responses (no "
-    "submitdate) loaded as respondents",
     ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
     "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
     ("limesurvey_griditems_codes", "anomalies"): "one anomaly line per inferred question (124)",
-    ("limesurvey_griditems_text", "respondents"): "incomplete LimeSurvey responses (no "
-    "submitdate) loaded as respondents",
     ("limesurvey_griditems_text", "questions"): "« code. question text » headings not split: "
     "id, submitdate, timings and every grid cell become questions (646)",
     ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
     "Completely agree » typed single; grid cells not grouped into a question",
     ("limesurvey_griditems_text", "anomalies"): "one anomaly line per column and problem (1,746)",
     # Qualtrics
-    ("qualtrics_sample_legacy", "rows"): "legacy Qualtrics label row counted as a data row",
-    ("qualtrics_sample_v3", "rows"): "Qualtrics label and ImportId rows counted as data rows",
-    ("qualtrics_sample_legacy", "respondents"): "legacy Qualtrics second header row "
-    "(ResponseID, question texts) read as a respondent",
-    ("qualtrics_sample_legacy", "questions"): "legacy Qualtrics export not recognised: V1-V10 "
-    "and Location* meta columns become questions",
     ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
-    ("qualtrics_sample_legacy", "personal_roles"): "Qualtrics V3/V5/V6 (Name, EmailAddress, "
-    "IPAddress) not given role contact",
-    ("qualtrics_sample_legacy", "run_personal"): "respondent IP address written into the "
-    "funder workbook",
-    ("qualtrics_sample_v3", "respondents"): "Qualtrics second and third header rows (question "
-    "texts, ImportId) read as respondents",
-    ("qualtrics_sample_v3", "questions"): "Qualtrics meta columns (StartDate … UserLanguage, "
-    "« Q2 - Topics ») become questions",
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
-    ("qualtrics_sample_v3", "personal_roles"): "IPAddress and Recipient* columns not given role "
-    "contact",
     # SurveyMonkey
     ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
     "ID … Custom Data 1 become questions",

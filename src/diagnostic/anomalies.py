@@ -12,20 +12,46 @@ from diagnostic.schemas import conform
 KEPT, REPAIRED, REJECTED = "conservé", "corrigé", "rejeté"
 
 
+#: Row numbers shown in the text of an anomaly found on several rows.
+SHOWN_ROWS = 5
+
+
+def _missing(value) -> bool:
+    """True for None, NaN and pd.NA (never printed as ``<NA>``)."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def rows_text(rows) -> str:
+    """ "3 lignes : 2, 5, 9" or "12 lignes : 2, 5, 9, 11, 14…" (the first rows only)."""
+    rows = list(rows)
+    shown = ", ".join(str(r) for r in rows[:SHOWN_ROWS])
+    return f"{len(rows)} lignes : {shown}{'…' if len(rows) > SHOWN_ROWS else ''}"
+
+
 @dataclass
 class AnomalyLog:
-    """Collects anomalies while a file is read; `frame()` gives the `anomalies` table."""
+    """Collects anomalies while a file is read; `frame()` gives the `anomalies` table.
+
+    With `aggregate` (a response export's log), one line per file, column and problem: the
+    same problem on several rows of one column is one line, its text ending with the number
+    of rows and the first few row numbers (`rows_text`), its row the first of them. A
+    rejected row always keeps a line of its own: no respondent leaves without a reason.
+    """
 
     file: str
     records: list[dict] = field(default_factory=list)
+    aggregate: bool = False
 
     def add(self, problem: str, action: str, *, row=None, column=None, value=None) -> None:
         self.records.append(
             {
                 "file": self.file,
                 "row": row,
-                "column": column,
-                "value": None if value is None else str(value)[:200],
+                "column": None if _missing(column) else column,
+                "value": None if _missing(value) else str(value)[:200],
                 "problem": problem,
                 "action": action,
             }
@@ -33,7 +59,30 @@ class AnomalyLog:
 
     def frame(self) -> pd.DataFrame:
         """Return the `anomalies` table, in file order (problems of the whole file first)."""
-        frame = conform(pd.DataFrame(self.records), "anomalies")
+        groups: dict = {}
+        for record in self.records:
+            key = (record["column"], record["problem"], record["action"])
+            alone = not self.aggregate or record["row"] is None or record["action"] == REJECTED
+            groups.setdefault(id(record) if alone else key, []).append(record)
+        lines = []
+        for records in groups.values():
+            if len(records) == 1:
+                lines.append(records[0])
+                continue
+            rows = sorted(r["row"] for r in records)
+            values = list(dict.fromkeys(r["value"] for r in records if r["value"] is not None))
+            value = values[0] if len(values) == 1 else None
+            if len(values) > 1:
+                value = " ; ".join(values[:3]) + (" ; …" if len(values) > 3 else "")
+            lines.append(
+                {
+                    **records[0],
+                    "row": rows[0],
+                    "value": None if value is None else value[:200],
+                    "problem": f"{records[0]['problem']} ({rows_text(rows)})",
+                }
+            )
+        frame = conform(pd.DataFrame(lines), "anomalies")
         return frame.sort_values("row", na_position="first", kind="stable", ignore_index=True)
 
 

@@ -50,6 +50,8 @@ DESCRIPTIONS = {
     "project_max_actors": "Nombre maximal d'acteurs dans un projet de coopération",
     "project_radius_km": "Distance (km) entre communes en deçà de laquelle des acteurs peuvent "
     "se réunir (à défaut de coordonnées : même intercommunalité)",
+    "include_incomplete": "Inclure les réponses incomplètes (questionnaire non terminé, "
+    "brouillon) dans les analyses",
 }
 
 #: English description of each setting (``language = "en"``).
@@ -92,6 +94,8 @@ DESCRIPTIONS_EN = {
     "project_max_actors": "Maximum number of actors in one cooperation project",
     "project_radius_km": "Distance (km) between communes within which actors can meet "
     "(without coordinates: same intercommunality)",
+    "include_incomplete": "Include incomplete responses (questionnaire not finished, draft) "
+    "in the analyses",
 }
 
 
@@ -133,6 +137,7 @@ class Settings:
     max_projects_per_offerer: int = 2
     project_max_actors: int = 8
     project_radius_km: float = 15.0
+    include_incomplete: bool = False
 
     @classmethod
     def from_mapping(cls, values: dict, *, file=None) -> Settings:
@@ -146,6 +151,14 @@ class Settings:
                     file=file,
                 )
             default = getattr(cls, key)
+            if isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise DiagnosticError(
+                        f"le réglage « {key} » doit valoir true ou false, reçu « {value} ».",
+                        file=file,
+                    )
+                clean[key] = value
+                continue
             try:
                 clean[key] = type(default)(value)
             except (TypeError, ValueError):

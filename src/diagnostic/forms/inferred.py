@@ -51,13 +51,15 @@ def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
 
 
 def _guess_type(cells: list[str]) -> str:
-    from diagnostic.readers.values import parse_date, parse_number  # readers import us
+    from diagnostic.readers.values import parse_date, parse_number, us_numbers  # readers import us
 
     if not cells:
         return "text"
     numbers = [parse_number(c) is not None for c in cells]
     if any(numbers) and all(n or is_missing_code(c, c) for n, c in zip(numbers, cells)):
         return "numeric"  # numbers, and perhaps "dont_know" (a non-answer, not a number)
+    if us_numbers(cells):
+        return "numeric"
     if all(parse_date(c) is not None for c in cells):
         return "date"
     distinct = set(cells)
@@ -91,6 +93,41 @@ def _levels(cells: set[str]) -> list[str]:
     return sorted(real, key=lambda c: (positions.get(c, 0.0), c)) + missing
 
 
+_CODES = re.compile(r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$")
+_MAX_CODES = 40
+
+
+def space_joined_codes(cells: list[str]) -> list[str] | None:
+    """The choice codes of a select_multiple exported without its form (Kobo, ODK): every
+    answer is lower-case codes joined by spaces (``farmer miner carpenter``), some answer
+    joins several, and codes recur. None otherwise."""
+    if not cells or not all(_CODES.match(c) for c in cells):
+        return None
+    split = [c.split() for c in cells]
+    if sum(len(parts) > 1 for parts in split) < 1:
+        return None
+    rows_of: dict[str, set[int]] = {}
+    for i, parts in enumerate(split):
+        for code in parts:
+            rows_of.setdefault(code, set()).add(i)
+    recurring = {code for code, rows in rows_of.items() if len(rows) >= 2}
+    if len(rows_of) > _MAX_CODES or len(recurring) < max(2, len(rows_of) / 2):
+        return None
+    # some answer joins codes that other answers hold too
+    if not any(sum(code in recurring for code in parts) >= 2 for parts in split):
+        return None
+    # an answer given several times whose words are found nowhere else is one answer of
+    # several words (« dont know »), not codes
+    rows_of_cell: dict[str, set[int]] = {}
+    for i, cell in enumerate(cells):
+        rows_of_cell.setdefault(cell, set()).add(i)
+    for cell, rows in rows_of_cell.items():
+        words = cell.split()
+        if len(words) > 1 and len(rows) >= 2 and all(rows_of[w] == rows for w in words):
+            return None
+    return sorted(rows_of)
+
+
 def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form:
     """Guess the questions of an export that comes without its questionnaire.
 
@@ -114,7 +151,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
     from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
 
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
-    log, taken = AnomalyLog(file), set()
+    log, taken = AnomalyLog(file, aggregate=True), set()
     columns = [c for c in frame.columns if c not in set(meta)]
     bracketed: dict[str, list[tuple[str, str]]] = {}
     for col in columns:
@@ -123,10 +160,27 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             bracketed.setdefault(match.group(1), []).append((match.group(2), col))
     plain = {col for col in columns if not _BRACKET.match(col)}
     questions, choices, done = [], [], set()
+    # Kobo/ODK option columns of a select_multiple exported without its answer column:
+    # ``HHITEMS/Computer``, ``HHITEMS/Radio``… holding 0/1
+    slashed: dict[str, list[tuple[str, str]]] = {}
+    for col in columns:
+        stem, _sep, option = col.rpartition("/")
+        if stem and option and stem not in plain:
+            slashed.setdefault(stem, []).append((option, col))
+    ticks_only = lambda cols: all(  # noqa: E731
+        {norm_text(c) for c in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+        for c in cols
+    )
+    slashed = {
+        stem: subs
+        for stem, subs in slashed.items()
+        if len(subs) >= 2 and ticks_only([c for _o, c in subs])
+    }
+    first_of = {subs[0][1]: stem for stem, subs in slashed.items()}
 
     def add(qid, label, qtype, cells, col):
         list_name = None
-        if qtype in ("single", "likert"):
+        if qtype in ("single", "likert", "multiple"):
             list_name = qid
             for order, value in enumerate(
                 _levels(set(cells)) if qtype == "likert" else _in_order(set(cells)), 1
@@ -160,6 +214,39 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
 
     for col in columns:
         if col in done:
+            continue
+        if col in first_of:  # one multiple question for the option columns of its stem
+            stem = first_of[col]
+            qid = slug(stem, taken)
+            for order, (option, _col) in enumerate(slashed[stem], 1):
+                choices.append(
+                    {
+                        "list_name": qid,
+                        "value": option,
+                        "label": option,
+                        "order": order,
+                        "is_missing_code": is_missing_code(option, option),
+                    }
+                )
+            questions.append(
+                {
+                    "question_id": qid,
+                    "label": stem,
+                    "type": "multiple",
+                    "list_name": qid,
+                    "group": "",
+                    "role": "other",
+                    "theme": "",
+                    "required": False,
+                }
+            )
+            log.add(
+                "question sans formulaire (« unlabelled ») : choix multiple déduit des "
+                f"colonnes « {stem}/... »",
+                KEPT,
+                column=col,
+            )
+            done.update(c for _o, c in slashed[stem])
             continue
         match = _BRACKET.match(col)
         stem = match.group(1) if match else None
@@ -207,7 +294,25 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             continue  # "Question [Autre]": the text of the "other" choice, added below
         cells = _cells(frame, col, not_asked)
         qid = slug(col, taken)
-        add(qid, col, _guess_type(cells), cells, col)
+        codes = space_joined_codes(cells)
+        # the option columns Kobo adds beside the answer (``q/code``, ``q.code``), one per
+        # choice of the list, ticked or not: they make the question multiple and complete
+        # its list
+        options = {
+            c: c[len(col) + 1 :]
+            for c in columns
+            if c[: len(col) + 1] in (f"{col}/", f"{col}.")
+            and _CODES.match(c[len(col) + 1 :])
+            and " " not in c[len(col) + 1 :]
+            and {norm_text(v) for v in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+        }
+        if codes is not None or len(options) >= 2:
+            if codes is None and all(_CODES.match(c) for c in cells):
+                codes = [t for c in cells for t in c.split()]
+            add(qid, col, "multiple", sorted(set(codes or ()) | set(options.values())), col)
+            done.update(options)
+        else:
+            add(qid, col, _guess_type(cells), cells, col)
         for sub, other_col in bracketed.get(col, []):
             if norm_text(sub) in _OTHER:
                 questions.append(

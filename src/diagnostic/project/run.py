@@ -38,7 +38,7 @@ from diagnostic.analysis.workshop import (
     read_votes,
     shared_priorities,
 )
-from diagnostic.anomalies import RowAccount, concat_anomalies
+from diagnostic.anomalies import KEPT, AnomalyLog, RowAccount, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.forms.lists import with_other_choice
@@ -92,7 +92,7 @@ class Project:
     language: str
     territory: tuple[str, ...]
     surveys: tuple[SurveySpec, ...]
-    communes: Path
+    communes: Path | None  # None: no territory and no commune question (see read_project)
     epci: Path | None
     settings: Settings
     changes: Path | None = None
@@ -152,7 +152,9 @@ def read_project(path=None) -> Project:
         for n, s in enumerate(surveys, start=1)
     )
     geo = data.get("geography") or {}
-    if "communes" not in geo:
+    territory = tuple(str(t) for t in data.get("territory", []))
+    if "communes" not in geo and (territory or geo or data.get("indicators")):
+        # a survey with no territory (and no commune question: see run_diagnostic) needs none
         raise DiagnosticError("la section [geography] doit indiquer « communes ».", file=path.name)
     settings = Settings.from_mapping(
         {**(data.get("settings") or {}), "language": data.get("language", "fr")}, file=path.name
@@ -174,9 +176,9 @@ def read_project(path=None) -> Project:
         file=path,
         title=str(data.get("title", path.stem)),
         language=settings.language,
-        territory=tuple(str(t) for t in data.get("territory", [])),
+        territory=territory,
         surveys=specs,
-        communes=_path(base, geo["communes"], "communes", path),
+        communes=_path(base, geo["communes"], "communes", path) if geo.get("communes") else None,
         epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
         settings=settings,
         **optional,
@@ -410,13 +412,17 @@ def read_surveys(project: Project) -> list:
         form = (
             read_form(spec.form, language=project.language, roles=spec.roles) if spec.form else None
         )
+        incomplete = project.settings.include_incomplete
         with keyed(secret, name):
-            survey = read_responses(spec.responses, form, actor_type=spec.actor_type)
+            survey = read_responses(
+                spec.responses, form, actor_type=spec.actor_type, include_incomplete=incomplete
+            )
             if form is None and spec.roles:  # roles for questions inferred from the data
                 survey = read_responses(
                     spec.responses,
                     apply_roles(_inferred(survey), spec.roles),
                     actor_type=spec.actor_type,
+                    include_incomplete=incomplete,
                 )
         surveys.append(survey)
     return surveys
@@ -445,9 +451,12 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
         choices = _ordered_choices(project, questions, choices)
         cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
+        if project.communes is None:
+            _need_communes(surveys, project.file)
         stages.update()
         stages.set_postfix_str("acteurs et communes", refresh=False)
         actors, placing = place_actors(cat("actors"), communes, settings, area=area)
+        placing = _once_without_commune_question(placing, surveys)
         stages.update()
         stages.set_postfix_str("enjeux", refresh=False)
         answers, needs, offers = cat("answers"), cat("needs"), cat("offers")  # joined once
@@ -550,6 +559,39 @@ def _ordered_choices(project: Project, questions, choices) -> pd.DataFrame:
             file=project.file.name,
             column="scales",
         ) from None
+
+
+def _once_without_commune_question(placing: pd.DataFrame, surveys) -> pd.DataFrame:
+    """A survey that asks no commune: one anomaly saying so, not one per respondent."""
+    lines = []
+    for survey in surveys:
+        if (survey.questions["role"] == "commune").any() or survey.actors.empty:
+            continue
+        unplaced = (placing["file"] == survey.file) & placing["problem"].str.startswith(
+            "commune non renseignée"
+        ).fillna(False)
+        placing = placing[~unplaced.to_numpy(dtype=bool)]
+        log = AnomalyLog(survey.file)
+        log.add(
+            f"aucune question de commune dans ce questionnaire : ses {len(survey.actors)} "
+            "répondants ne sont pas placés sur le territoire",
+            KEPT,
+        )
+        lines.append(log.frame())
+    return concat_anomalies([*lines, placing]) if lines else placing
+
+
+def _need_communes(surveys, file: Path) -> None:
+    """A project without a communes file is fine only if no survey asks for a commune."""
+    for survey in surveys:
+        asked = survey.questions.loc[survey.questions["role"] == "commune", "label"]
+        if len(asked) and survey.actors["commune_name"].notna().any():
+            raise DiagnosticError(
+                f"l'enquête {survey.file} a une question de commune (« {asked.iloc[0]} ») : "
+                "indiquez le fichier des communes dans la section [geography] "
+                '(communes = "…").',
+                file=file.name,
+            )
 
 
 def _labelled_groups(clusters: pd.DataFrame, types: dict) -> pd.DataFrame:
@@ -667,6 +709,8 @@ def _analysis(
 
 def _read_geography(project: Project):
     """Communes (with EPCI), indicators, commune changes and the anomalies found reading them."""
+    if project.communes is None:  # no territory: no geography at all
+        return conform(pd.DataFrame(), "communes"), conform(pd.DataFrame(), "epci"), None, None, []
     communes, found = read_communes(project.communes, with_anomalies=True)
     anomalies = [found]
     epci = conform(pd.DataFrame(), "epci")

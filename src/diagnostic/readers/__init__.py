@@ -11,6 +11,7 @@ from diagnostic.readers.google_forms import read_google_forms
 from diagnostic.readers.kobo import read_kobo
 from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
+from diagnostic.readers.qualtrics import read_qualtrics
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import read_table
 
@@ -22,12 +23,19 @@ __all__ = [
     "read_kobo",
     "read_limesurvey",
     "read_odk",
+    "read_qualtrics",
     "read_responses",
     "read_table",
 ]
 
 
-def read_responses(path, form: Form | None = None, *, actor_type: str | None = None) -> Survey:
+def read_responses(
+    path,
+    form: Form | None = None,
+    *,
+    actor_type: str | None = None,
+    include_incomplete: bool = False,
+) -> Survey:
     """Read a response export, detecting its platform and format.
 
     Parameters
@@ -39,6 +47,9 @@ def read_responses(path, form: Form | None = None, *, actor_type: str | None = N
         and flagged "unlabelled" in the anomalies.
     actor_type : str, optional
         Actor type for every respondent when the questionnaire targets one type.
+    include_incomplete : bool
+        Keep incomplete responses (LimeSurvey without ``submitdate``, Kobo/ODK drafts,
+        Qualtrics ``Finished`` false), which are otherwise left out with an anomaly.
 
     Returns
     -------
@@ -46,26 +57,41 @@ def read_responses(path, form: Form | None = None, *, actor_type: str | None = N
         Rows read = rows loaded + rows rejected.
     """
     try:
-        return _read(path, form, actor_type)
+        return _read(path, form, actor_type, include_incomplete)
     finally:
         clear_cache()  # the parsed sheet is only shared between detection and reading
 
 
-def _read(path, form: Form | None, actor_type: str | None) -> Survey:
+def _read(path, form: Form | None, actor_type: str | None, include_incomplete: bool) -> Survey:
     fmt = detect_format(path)
     platform = fmt.rsplit("_", 1)[0]
+    if platform == "qualtrics":
+        return read_qualtrics(
+            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
+        )
     if platform == "odk":
-        return read_odk(path, form, actor_type=actor_type, fmt=fmt)
+        return read_odk(
+            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
+        )
     if platform == "limesurvey" or (platform == "table" and form is not None and form.headings):
         # a LimeSurvey structure tells a full-text export its platform headings do not show
         return read_limesurvey(
-            path, form, actor_type=actor_type, fmt=fmt.replace("table", "limesurvey")
+            path,
+            form,
+            actor_type=actor_type,
+            fmt=fmt.replace("table", "limesurvey"),
+            include_incomplete=include_incomplete,
         )
     if platform == "google_forms" or (form is None and platform == "table"):
         return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:
         from diagnostic.forms.inferred import infer_form
-        from diagnostic.readers.kobo import META_COLUMNS
+        from diagnostic.readers.build import index_columns
+        from diagnostic.readers.kobo import ID_COLUMNS, META_COLUMNS
 
-        form = infer_form(read_table(path).frame, Path(path).name, meta=META_COLUMNS)
-    return read_kobo(path, form, actor_type=actor_type, fmt=fmt)
+        frame = read_table(path).frame
+        meta = META_COLUMNS | set(ID_COLUMNS) | index_columns(frame)
+        form = infer_form(frame, Path(path).name, meta=meta)
+    return read_kobo(
+        path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
+    )

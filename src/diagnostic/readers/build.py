@@ -19,8 +19,10 @@ from diagnostic.readers.values import (
     choice_lookup,
     parse_date,
     parse_number,
+    parse_us_number,
     prefers_labels,
     split_multi,
+    us_numbers,
 )
 from diagnostic.schemas import conform
 
@@ -67,12 +69,25 @@ def _row_keys(columns: list[np.ndarray], rows: int) -> np.ndarray:
 
 
 def _reject_rows(
-    frame, coded: dict, id_column, excel_rows, log, blanks: dict, dedupe=True
+    frame,
+    coded: dict,
+    id_column,
+    excel_rows,
+    log,
+    blanks: dict,
+    dedupe=True,
+    *,
+    exclude=(),
+    same_with=None,
 ) -> pd.Series:
-    """Empty submissions and duplicates (same submission id, or identical answers).
+    """Empty submissions, rows left out (`exclude`) and duplicates.
 
+    A row is a duplicate only when its submission key repeats: the `id_column`, or, with
+    `same_with` (Google Forms' timestamp), that column and every answer identical. Rows
+    with identical answers and no such key are kept, listed as « doublon possible ».
     `coded` maps each answer column to its factorization (codes, distinct values), `blanks`
-    to whether each distinct value (and NA, last) is empty or "not asked".
+    to whether each distinct value (and NA, last) is empty or "not asked". `exclude` holds
+    (mask, problem, column) triples: the rows of each mask are rejected with that problem.
     """
     blank = np.ones(len(frame), dtype=bool)
     for col, (codes, _uniques) in coded.items():
@@ -82,6 +97,17 @@ def _reject_rows(
     for idx in frame.index[empty]:
         log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
         rejected[idx] = True
+    for mask, problem, column in exclude:
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=frame.index) & ~rejected
+        for idx in frame.index[mask]:
+            log.add(
+                problem,
+                REJECTED,
+                row=int(excel_rows[idx]),
+                column=column,
+                value=frame.at[idx, column] if column in frame.columns else None,
+            )
+        rejected |= mask
     if not dedupe:
         return rejected
     if id_column:
@@ -117,7 +143,21 @@ def _reject_rows(
                     or not np.array_equal(row_codes(first), row_codes(idx))
                 ):
                     continue  # a key collision, not a repeated row
-                if id_column and frame.at[idx, id_column] is not pd.NA:
+                if (
+                    same_with is not None
+                    and not pd.isna(frame.at[idx, same_with])
+                    and frame.at[idx, same_with] == frame.at[first, same_with]
+                ):
+                    log.add(
+                        f"doublon : même horodatage et réponses identiques à la ligne "
+                        f"{excel_rows[first]}",
+                        REJECTED,
+                        row=int(excel_rows[idx]),
+                        column=same_with,
+                        value=frame.at[idx, same_with],
+                    )
+                    rejected[idx] = True
+                elif id_column and not pd.isna(frame.at[idx, id_column]):
                     # distinct submission ids: two respondents may well answer alike
                     log.add(
                         f"réponses identiques à la ligne {excel_rows[first]}, mais "
@@ -127,12 +167,31 @@ def _reject_rows(
                     )
                 else:
                     log.add(
-                        f"doublon : réponses identiques à la ligne {excel_rows[first]}",
-                        REJECTED,
+                        f"doublon possible : réponses identiques à la ligne "
+                        f"{excel_rows[first]}, sans identifiant de soumission pour le "
+                        "confirmer (ligne conservée)",
+                        KEPT,
                         row=int(excel_rows[idx]),
                     )
-                    rejected[idx] = True
     return rejected
+
+
+def incomplete_rows(mask, why: str, column: str | None, include: bool) -> tuple[list, list]:
+    """(exclude, flags) for `survey_from_frame`: incomplete responses are left out of the
+    analyses (rejected in the row account), or kept with a note when the project's
+    ``include_incomplete`` setting says so."""
+    if not np.asarray(mask, dtype=bool).any():
+        return [], []
+    if include:
+        return [], [(mask, f"réponse incomplète ({why}) : incluse (include_incomplete)", column)]
+    return [
+        (
+            mask,
+            f"réponse incomplète ({why}) : écartée des analyses "
+            "(réglage include_incomplete = true pour l'inclure)",
+            column,
+        )
+    ], []
 
 
 def survey_from_frame(
@@ -151,6 +210,10 @@ def survey_from_frame(
     columns: ColumnMap | None = None,
     dedupe: bool = True,
     codes: dict | None = None,
+    exclude=(),
+    flags=(),
+    same_with: str | None = None,
+    personal_meta=(),
 ) -> Survey:
     """Turn a wide frame of strings (one row per respondent) into the Survey tables.
 
@@ -175,13 +238,25 @@ def survey_from_frame(
     dedupe : bool
         False for a repeat-level table (one row per household member…), whose rows may
         share answers and their submission's id without being duplicates.
+    exclude : iterable of (mask, problem, column)
+        Rows left out of the analyses (rejected in the row account) with that problem:
+        reviewer-rejected, not approved, incomplete responses.
+    flags : iterable of (mask, problem, column)
+        Rows kept with that problem noted (ODK Central ``hasIssues``).
+    same_with : str, optional
+        Without a submission id, the column (Google Forms' timestamp) that, equal along
+        with every answer, makes a row a duplicate.
+    personal_meta : iterable of str
+        Platform columns holding personal data (IP address, token, e-mail, submitter's
+        name, device id): their values go to `personal` (role ``contact``), never to the
+        answers.
 
     Returns
     -------
     Survey
         Rows read = rows loaded + rows rejected.
     """
-    log = AnomalyLog(file)
+    log = AnomalyLog(file, aggregate=True)
     for problem, row, *action in notes:
         log.add(problem, action[0] if action else KEPT, row=row)
     if frame.empty:
@@ -215,7 +290,27 @@ def survey_from_frame(
         c: np.array([_blank(u, not_asked, longest) for u in uniques] + [True], dtype=bool)
         for c, (_codes, uniques) in coded.items()
     }
-    rejected = _reject_rows(frame, coded, id_column, excel_rows, log, blanks, dedupe)
+    rejected = _reject_rows(
+        frame,
+        coded,
+        id_column,
+        excel_rows,
+        log,
+        blanks,
+        dedupe,
+        exclude=exclude,
+        same_with=same_with if same_with in frame.columns else None,
+    )
+    for mask, problem, column in flags:
+        mask = np.asarray(mask, dtype=bool) & ~rejected.to_numpy()
+        for idx in frame.index[mask]:
+            log.add(
+                problem,
+                KEPT,
+                row=int(excel_rows[idx]),
+                column=column,
+                value=frame.at[idx, column] if column in frame.columns else None,
+            )
     keep = ~rejected.to_numpy()
     kept = frame[keep]
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
@@ -265,8 +360,10 @@ def survey_from_frame(
                 ),
             )
         asked.append(long_part(np.flatnonzero(present), qid))
+        us = q["type"] == "numeric" and us_numbers(u for u, ok in zip(uniques, usable) if ok)
         parsed = [
-            _values(q["type"], u, lookup) if ok else ([], None) for u, ok in zip(uniques, usable)
+            _values(q["type"], u, lookup, us) if ok else ([], None)
+            for u, ok in zip(uniques, usable)
         ]
         category = lookup is not None and q["role"] in CATEGORY_ROLES
         if category:
@@ -279,6 +376,11 @@ def survey_from_frame(
                 for r in rows[codes == k]:  # the raw value: masked wherever it is shown
                     log.add(text, action, row=int(r), column=col, value=uniques[k])
         answers.append(explode(codes, [v for v, _p in parsed], qid, q["type"] == "rank"))
+    for col in personal_meta:  # platform columns about the person: role `contact`
+        if col in kept.columns:
+            values = kept[col].to_numpy()
+            present = np.flatnonzero(pd.notna(values))
+            personal.append(long_part(present, col, values, present))
     for qid, options in cmap.split.items():
         present_any = np.zeros(len(id_values), dtype=bool)
         for value, col in options.items():
@@ -371,9 +473,9 @@ def _personal_columns(form: Form, frame, cmap: ColumnMap, codes: dict, log) -> F
     return set_aside(form, found)
 
 
-def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
+def _values(qtype, raw, lookup, us=False) -> tuple[list[str], str | None]:
     """The answer values of one distinct cell, and the problem to report: its text (the
-    value is kept), or (text, action)."""
+    value is kept), or (text, action). `us`: the column writes numbers the US way."""
     raw = str(raw).strip()
     if qtype == "rank":  # the options joined by spaces, first ranked first
         return split_ranked(raw, lookup)
@@ -388,7 +490,7 @@ def _values(qtype, raw, lookup) -> tuple[list[str], str | None]:
             return [raw], "valeur absente de la liste de choix du formulaire"
         return [code], None
     if qtype == "numeric":
-        number = parse_number(raw)
+        number = parse_us_number(raw) if us else parse_number(raw)
         if number is None and is_non_substantive(raw):
             return [raw], None  # "dont_know" in an integer field: a non-answer, kept as such
         if number is None:

@@ -158,6 +158,8 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
             keys = [(k, "code") for k in keys] + [
                 (norm_text(f"{q.label} [{label}]"), "label"),
                 (norm_text(f"{q.label}/{label}"), "label"),
+                # a question inferred from the data is named by its header: ``grp.q``
+                (_code_key(f"{q.label}/{value}"), "label"),
             ]
             for key, how in keys:
                 col = lookup.get(key)

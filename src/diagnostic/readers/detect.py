@@ -8,6 +8,7 @@ from pathlib import Path
 
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 from diagnostic.errors import DiagnosticError
+from diagnostic.readers.qualtrics import is_qualtrics_header
 from diagnostic.readers.tables import read_header
 
 #: Every format `detect_format` may answer, and what it means.
@@ -18,12 +19,16 @@ FORMATS = {
     "odk_zip": "export ODK Central (ZIP avec répétitions)",
     "limesurvey_csv": "export de réponses LimeSurvey (CSV)",
     "limesurvey_xlsx": "export de réponses LimeSurvey (Excel)",
+    "qualtrics_csv": "export de réponses Qualtrics (CSV)",
+    "qualtrics_xlsx": "export de réponses Qualtrics (Excel)",
     "google_forms_csv": "réponses Google Forms (CSV)",
     "google_forms_xlsx": "réponses Google Forms (Excel)",
     "table_csv": "tableau CSV simple",
     "table_xlsx": "tableau Excel simple",
 }
 _KOBO_META = {"_uuid", "_submission_time", "_index", "_id", "_validation_status"}
+# the same columns in an export re-saved by R (``write.csv``): ``X_uuid``…
+_KOBO_META |= {"X" + name for name in _KOBO_META}
 _ODK_META = {"SubmissionDate", "meta-instanceID", "PARENT_KEY", "ReviewState", "SubmitterID"}
 _LIME_META = {
     "submitdate",
@@ -45,6 +50,8 @@ def format_of_header(header: list[str], suffix: str) -> str:
     """The format of an export whose header row is `header` (file suffix without dot)."""
     kind = "csv" if suffix in ("csv", "txt", "tsv") else "xlsx"
     names = set(header)
+    if is_qualtrics_header(header):
+        return f"qualtrics_{kind}"
     if len(_KOBO_META & names) >= 2 or any(_KOBO_GROUP.match(h) for h in header):
         return f"kobo_{kind}"
     if "KEY" in names and (_ODK_META & names or any("-" in h for h in header)):

@@ -8,7 +8,7 @@ import pandas as pd
 
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import actor_pseudonym, survey_from_frame
+from diagnostic.readers.build import actor_pseudonym, incomplete_rows, survey_from_frame
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table
@@ -42,7 +42,39 @@ META_COLUMNS = {
     "_submission__uuid",
     "_submission__id",
     "formhub/uuid",
+    "uuid",
 }
+#: Kobo meta columns about the person who submitted (role ``contact``, never an answer).
+PERSONAL_META = {
+    "deviceid",
+    "username",
+    "_submitted_by",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+}
+META_COLUMNS |= PERSONAL_META | {"audit", "_validation_status.uid", "__version__"}
+
+
+def r_names(names) -> set[str]:
+    """The names R gives those columns when it re-saves an export (``read.csv`` then
+    ``write.csv``): ``_uuid`` -> ``X_uuid``, ``meta/instanceID`` -> ``meta.instanceID``, and
+    the UTF-8 byte order mark glued to the first header -> ``X.U.FEFF.start``."""
+    out = set()
+    for name in names:
+        dotted = name.replace("/", ".")
+        out.add(dotted)
+        if not dotted[:1].isalpha():
+            out.add("X" + dotted)
+        out.add("X.U.FEFF." + dotted)
+    return out - set(names)
+
+
+META_COLUMNS |= r_names(set(META_COLUMNS))
+PERSONAL_META |= r_names(set(PERSONAL_META))
+#: `_validation_status` values of a submission a reviewer did not approve.
+NOT_APPROVED = {"validation_status_not_approved", "not approved", "non approuvé"}
 #: How a repeat sheet names its submission: (its column, the submissions' column).
 _PARENT_LINKS = (
     ("_submission__uuid", "_uuid"),
@@ -50,8 +82,9 @@ _PARENT_LINKS = (
     ("_parent_index", "_index"),
 )
 #: Columns holding the submission id, by platform, in order of preference.
-_ID_COLUMNS = (
+ID_COLUMNS = (
     "_uuid",
+    "X_uuid",
     "KEY",
     "meta/instanceID",
     "meta-instanceID",
@@ -63,7 +96,8 @@ _ID_COLUMNS = (
 
 def is_kobo_header(header: list[str]) -> bool:
     """Kobo exports carry `_uuid`/`_submission_time`/`_index` meta columns."""
-    return len({"_uuid", "_submission_time", "_index", "_id"} & set(header)) >= 2
+    names = {"_uuid", "_submission_time", "_index", "_id"}
+    return len((names | r_names(names)) & set(header)) >= 2
 
 
 __all__ = [
@@ -76,7 +110,14 @@ __all__ = [
 ]
 
 
-def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | None = None) -> Survey:
+def read_kobo(
+    path,
+    form: Form,
+    *,
+    actor_type: str | None = None,
+    fmt: str | None = None,
+    include_incomplete: bool = False,
+) -> Survey:
     """Read a KoboToolbox export (XLSX or `;` CSV; XML or label headers and values).
 
     Parameters
@@ -87,12 +128,15 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
         The questionnaire, from `read_xlsform`.
     actor_type : str, optional
         Actor type for every respondent when the questionnaire targets one type.
+    include_incomplete : bool
+        Keep the drafts (``_status`` "draft"/"incomplete") instead of leaving them out.
 
     Returns
     -------
     Survey
         `actors`, `answers`, `asked`, `needs`, `offers`, `personal`, `anomalies` tables and
-        the row account (rows read = rows loaded + rows rejected).
+        the row account (rows read = rows loaded + rows rejected). Submissions whose
+        ``_validation_status`` is "not approved" are left out with an anomaly.
     """
     path = Path(path)
     table = read_table(path)
@@ -105,7 +149,7 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
             sheet = read_table(path, name)
             repeats[name] = len(sheet.frame)
             tables.append(_repeat_table(path.name, name, sheet, frame, names[0], resolved))
-    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
+    id_column = next((c for c in ID_COLUMNS if c in frame.columns), None)
     notes, dedupe = list(table.notes), True
     if id_column and frame[id_column].duplicated().sum() > len(frame) // 2:
         # e.g. one row per household member, each carrying its household's KEY
@@ -117,7 +161,8 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
             )
         )
         id_column, dedupe = None, False
-    meta = META_COLUMNS | set(_ID_COLUMNS)
+    meta = META_COLUMNS | set(ID_COLUMNS)
+    exclude, flags = review_states(frame, include_incomplete)
     survey = survey_from_frame(
         frame,
         form,
@@ -131,8 +176,58 @@ def read_kobo(path, form: Form, *, actor_type: str | None = None, fmt: str | Non
         notes=notes,
         dedupe=dedupe,
         codes=table.codes,
+        exclude=exclude,
+        flags=flags,
+        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
     )
     return attach_repeats(survey, frame, table.header_rows, tables, form, meta=meta)
+
+
+def review_states(frame: pd.DataFrame, include_incomplete: bool = False) -> tuple[list, list]:
+    """(exclude, flags) for `survey_from_frame` from Kobo's and ODK Central's review columns:
+    not approved / rejected submissions left out, ``hasIssues`` kept with a note, drafts
+    left out unless `include_incomplete`."""
+    exclude, flags = [], []
+    for column in ("_validation_status", "X_validation_status"):
+        if column in frame.columns:
+            status = frame[column].fillna("").str.strip().str.casefold()
+            # the API's JSON form too: {"uid": "validation_status_not_approved", …}
+            refused = status.isin(NOT_APPROVED) | status.str.contains(
+                "validation_status_not_approved", regex=False
+            )
+            exclude.append(
+                (
+                    refused.to_numpy(dtype=bool, na_value=False),
+                    "soumission non approuvée (validation KoboToolbox) : écartée",
+                    column,
+                )
+            )
+    if "ReviewState" in frame.columns:
+        state = frame["ReviewState"].fillna("").str.strip().str.casefold()
+        exclude.append(
+            (
+                (state == "rejected").to_numpy(),
+                "soumission rejetée à la relecture (ODK Central) : écartée",
+                "ReviewState",
+            )
+        )
+        flags.append(
+            (
+                (state == "hasissues").to_numpy(),
+                "soumission signalée « problème » à la relecture (ODK Central) : conservée, "
+                "à vérifier",
+                "ReviewState",
+            )
+        )
+    for column in ("_status", "X_status", "Status"):
+        if column in frame.columns:
+            draft = (
+                frame[column].fillna("").str.strip().str.casefold().isin({"draft", "incomplete"})
+            )
+            more = incomplete_rows(draft.to_numpy(), "brouillon", column, include_incomplete)
+            exclude += more[0]
+            flags += more[1]
+    return exclude, flags
 
 
 def _repeat_table(

@@ -10,11 +10,12 @@ lists. ``N/A`` means the question was not shown.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.build import incomplete_rows, index_columns, survey_from_frame
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.fulltext import map_full_texts
 from diagnostic.readers.survey import Survey
@@ -56,12 +57,54 @@ META_COLUMNS = {
     "interviewtime",
     "Temps total",
 }
+#: LimeSurvey meta columns about the respondent (role ``contact``, never an answer).
+PERSONAL_META = {
+    "ipaddr",
+    "token",
+    "IP address",
+    "Adresse IP",
+    "Token",
+    "Jeton",
+    "firstname",
+    "lastname",
+    "email",
+    "First name",
+    "Last name",
+    "Email address",
+}
+META_COLUMNS |= PERSONAL_META
+#: The submission date: empty for a response left before its last page.
+SUBMIT_COLUMNS = ("submitdate", "Date submitted", "Date de soumission")
+#: Timings LimeSurvey adds when they are recorded: the total, each group's, each question's.
+_TIMING = re.compile(
+    r"^(interviewtime|total time|temps total|groupTime\d+)$"
+    r"|^(group time|question time|temps (du|pour le) groupe|temps (de|pour) la question)\s*:",
+    re.IGNORECASE,
+)
+_CODE_TIME = re.compile(r"^[A-Za-z]\w*Time$")
+
+
+def timing_columns(columns) -> set[str]:
+    """The timing columns of an export: ``Total time``, ``Group time: …``, ``Question time:
+    …``, ``interviewtime``, and, when such timings are there, the ``<code>Time`` columns."""
+    found = {c for c in columns if _TIMING.match(str(c).strip())}
+    if found:
+        found |= {c for c in columns if _CODE_TIME.match(str(c).strip())}
+    return found
+
+
 _ID_COLUMNS = ("id", "Response ID", "ID réponse")
+_CODE_HEADING = re.compile(r"^([A-Za-z][\w]*)\.\s")
 NOT_ASKED = ("N/A",)
 
 
 def read_limesurvey(
-    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
+    path,
+    form: Form | None = None,
+    *,
+    actor_type: str | None = None,
+    fmt: str | None = None,
+    include_incomplete: bool = False,
 ) -> Survey:
     """Read a LimeSurvey response export.
 
@@ -75,16 +118,29 @@ def read_limesurvey(
         are matched to the structure's codes; headings left unmatched are reported.
     actor_type : str, optional
         Actor type for every respondent.
+    include_incomplete : bool
+        Keep the responses without a submission date (left before the last page) instead
+        of leaving them out of the analyses.
 
     Returns
     -------
     Survey
+        Timings and bookkeeping columns are never questions; the IP address and token
+        go to `personal`.
     """
     path = Path(path)
     table = read_table(path)
     frame = table.frame
-    id_column = next((c for c in _ID_COLUMNS if c in frame.columns), None)
-    meta = set(META_COLUMNS) | index_columns(frame)
+    # "code. text" headings (``submitdate. Date submitted``) name a meta column by their code
+    code = {c: (m.group(1) if (m := _CODE_HEADING.match(str(c))) else c) for c in frame.columns}
+    id_column = next((c for name in _ID_COLUMNS for c in frame.columns if code[c] == name), None)
+    meta = (
+        {c for c in frame.columns if code[c] in META_COLUMNS}
+        | set(META_COLUMNS)
+        | index_columns(frame)
+        | timing_columns(frame.columns)
+        | {c for c, k in code.items() if k in timing_columns([k])}
+    )
     if form is None:
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
     fmt = fmt or (
@@ -92,6 +148,17 @@ def read_limesurvey(
     )
     ignore = meta | {id_column} if id_column else meta
     columns = map_full_texts(frame, form, map_columns(frame, form, ignore=ignore), ignore)
+    submitted = next((c for name in SUBMIT_COLUMNS for c in frame.columns if code[c] == name), None)
+    exclude, flags = (
+        incomplete_rows(
+            frame[submitted].isna().to_numpy(),
+            f"« {submitted} » vide : questionnaire non terminé",
+            submitted,
+            include_incomplete,
+        )
+        if submitted
+        else ([], [])
+    )
     return survey_from_frame(
         frame,
         form,
@@ -104,4 +171,7 @@ def read_limesurvey(
         not_asked=NOT_ASKED,
         notes=table.notes,
         columns=columns,
+        exclude=exclude,
+        flags=flags,
+        personal_meta=[c for c in frame.columns if code[c] in PERSONAL_META],
     )

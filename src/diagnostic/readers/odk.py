@@ -12,7 +12,8 @@ from pathlib import Path
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.kobo import review_states
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 from diagnostic.readers.tables import Table, read_table, table_from_bytes
@@ -38,7 +39,14 @@ META_COLUMNS = {
     "FormVersion",
     "instanceID",
     "meta-audit",
+    "username",
+    "phonenumber",
+    "email",
 }
+#: ODK meta columns about the person who submitted (role ``contact``, never an answer).
+PERSONAL_META = {"SubmitterName", "deviceid", "DeviceID", "username", "phonenumber", "email"}
+#: Columns holding the submission id, in order of preference.
+_ID_COLUMNS = ("KEY", "meta-instanceID", "instanceID")
 
 
 def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
@@ -82,9 +90,18 @@ def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
 
 
 def read_odk(
-    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
+    path,
+    form: Form | None = None,
+    *,
+    actor_type: str | None = None,
+    fmt: str | None = None,
+    include_incomplete: bool = False,
 ) -> Survey:
     """Read an ODK Central CSV or ZIP export with its XLSForm (or an inferred form).
+
+    Submissions a reviewer marked ``rejected`` (``ReviewState``) are left out with an
+    anomaly, those marked ``hasIssues`` kept with one; the submitter's name and device
+    go to `personal`.
 
     Returns
     -------
@@ -101,7 +118,8 @@ def read_odk(
         table = read_table(path)
     frame = table.frame
     if form is None:
-        form = infer_form(frame, path.name, meta=META_COLUMNS)
+        form = infer_form(frame, path.name, meta=META_COLUMNS | index_columns(frame))
+    exclude, flags = review_states(frame, include_incomplete)
     survey = survey_from_frame(
         frame,
         form,
@@ -110,8 +128,11 @@ def read_odk(
         actor_type=actor_type,
         repeats={t.name: len(t.frame) for t in repeats},
         header_rows=table.header_rows,
-        id_column="KEY" if "KEY" in frame.columns else None,
+        id_column=next((c for c in _ID_COLUMNS if c in frame.columns), None),
         meta=META_COLUMNS,
         notes=table.notes,
+        exclude=exclude,
+        flags=flags,
+        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
     )
     return attach_repeats(survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS)

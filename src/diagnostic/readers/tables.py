@@ -101,11 +101,50 @@ def _trim(rows: list[list]) -> list[list]:
     return [(r + [None] * width)[:width] for r in rows]
 
 
+#: Header cells only a survey platform writes: a row holding one is the header.
+_PLATFORM_HEADERS = {
+    "Horodateur",
+    "Timestamp",
+    "Marca temporal",
+    "Zeitstempel",
+    "_uuid",
+    "X_uuid",
+    "_submission_time",
+    "X_submission_time",
+    "SubmissionDate",
+    "submitdate",
+    "ResponseId",
+    "Response ID",
+    "ID réponse",
+}
+_PLATFORM_ROWS = 10  # a platform header is looked for this far down
+
+
+def _platform_header(rows: list[list]) -> int | None:
+    """Index of the first of the first rows holding a header cell only a platform writes
+    (``Horodateur``, ``_uuid``, ``submitdate``…), or None."""
+    width = max((len(r) for r in rows), default=0)
+    for i, row in enumerate(rows[:_PLATFORM_ROWS]):
+        cells = {str(v).strip() for v in row if v is not None}
+        if len(cells) < max(2, 0.5 * width):
+            continue  # a header names (nearly) every column
+        if cells & _PLATFORM_HEADERS:
+            return i
+        if "KEY" in cells and cells & {"SubmissionDate", "meta-instanceID", "PARENT_KEY"}:
+            return i
+    return None
+
+
 def _header_index(rows: list[list]) -> int:
-    """Index of the header: the first row filled as widely as the rows below it.
+    """Index of the header: a platform's header row within the first lines (the lines
+    above it are notes someone added), else the first row filled as widely as the rows
+    below it.
 
     Title rows ("Enquête acteurs — export du 3 mars") fill one or two cells only.
     """
+    platform = _platform_header(rows)
+    if platform is not None:
+        return platform
     width = len(rows[0]) if rows else 0
     for i, row in enumerate(rows[:15]):
         filled = sum(v is not None for v in row)

@@ -26,6 +26,32 @@ def parse_number(text: str) -> str | None:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+_US_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+#: A US-only spelling: thousands commas followed by decimals, or several thousands commas.
+_US_ONLY = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}(\.\d+)?$")
+
+
+def us_numbers(cells) -> bool:
+    """True when every cell is a number written the US way (``179,900.00``, ``1,250``,
+    ``12.5``) and some cell can only be read that way (thousands commas with decimals, or
+    several thousands commas): ``1,5`` alone stays the French 1.5."""
+    cells = [str(c).strip() for c in cells]
+    return (
+        bool(cells)
+        and all(_US_NUMBER.match(c) for c in cells)
+        and any(_US_ONLY.match(c) for c in cells)
+    )
+
+
+def parse_us_number(text: str) -> str | None:
+    """ "179,900.00" -> "179900", "1,250.5" -> "1250.5"; None when not a US number."""
+    t = str(text).strip()
+    if not _US_NUMBER.match(t):
+        return None
+    value = float(t.replace(",", ""))
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def parse_date(text: str) -> str | None:
     """dd/mm/yyyy (French order) or ISO -> "yyyy-mm-dd"; None when not a date."""
     t = str(text).strip()
