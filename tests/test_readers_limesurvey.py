@@ -21,7 +21,7 @@ def test_nl_export_row_accounting(nl):
 
 def test_every_code_heading_matches_the_structure(nl):
     path, form, s = nl
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     frame = read_table(path).frame
     headings = [c for c in frame.columns if c != "colonne_1"]  # the saved pandas index

@@ -397,7 +397,7 @@ def test_stray_cell_is_an_anomaly_not_a_respondent(ref, tmp_path, capsys):
 
 def test_far_cell_is_read_cell_by_cell_with_the_same_values(tmp_path):
     from diagnostic._io import sheets
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     path = _far_cell("xfd.xlsx", "XFD1048576")(tmp_path)
     extent = sheets._sheet_extent(path, 0)
@@ -454,7 +454,7 @@ TEXT = "Nom;Commune\nÉpicerie;Mortagne\nCafé;Bellême\n"
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1252"])
 def test_csv_encodings_are_detected(encoding, tmp_path):
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     path = tmp_path / "acteurs.csv"
     path.write_bytes(TEXT.encode(encoding))  # "utf-16" writes a BOM, -le and -be none
@@ -465,7 +465,7 @@ def test_csv_encodings_are_detected(encoding, tmp_path):
 
 
 def test_mixed_encoding_lines_are_decoded_and_named(tmp_path):
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     lines = ["Nom;Commune", "Épicerie;Mortagne", "Café;Bellême", "Boulangerie;L'Aigle", "Été;Sées"]
     encodings = ["utf-8", "utf-8", "cp1252", "utf-8", "cp1252"]

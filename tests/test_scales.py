@@ -26,7 +26,6 @@ from diagnostic.analysis.tallies import tally_responses
 from diagnostic.datasets import example_dir
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, read_form
-from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.scales import (
     is_non_substantive,
     is_not_a_lead,
@@ -37,6 +36,7 @@ from diagnostic.forms.scales import (
 )
 from diagnostic.readers import read_responses
 from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.inferred import infer_form
 from diagnostic.schemas import conform
 
 

@@ -70,7 +70,7 @@ _DOOR = {
     "Diagnostic": "diagnostic.project",
     "read_project": "diagnostic.project",
     "run_diagnostic": "diagnostic.project",
-    "output_folder": "diagnostic.project.run",
+    "output_folder": "diagnostic.project.file",
     "example_project": "diagnostic.datasets",
     # present: figures
     "participation_by_commune": "diagnostic.analysis.explore",
@@ -160,8 +160,9 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         plot_regard_croise,
         plot_vote_priorities,
     )
-    from diagnostic.project import Diagnostic, Project, read_project, run_diagnostic
-    from diagnostic.project.run import output_folder
+    from diagnostic.project.file import Project, output_folder, read_project
+    from diagnostic.project.result import Diagnostic
+    from diagnostic.project.run import run_diagnostic
     from diagnostic.readers import Survey, detect_format, read_responses
     from diagnostic.schemas import SCHEMAS, validate
     from diagnostic.settings import Settings

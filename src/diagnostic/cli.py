@@ -63,7 +63,8 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
     from diagnostic.export import write_outputs
     from diagnostic.i18n import text
     from diagnostic.privacy.audiences import has_consent_question, no_consent_line
-    from diagnostic.project.run import read_project, run_diagnostic
+    from diagnostic.project.file import read_project
+    from diagnostic.project.run import run_diagnostic
 
     project = read_project(project_file)
     check_output_folder(outdir)  # before the work, so that a bad folder is known at once
@@ -98,7 +99,7 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
 
 def _communes_for(file: Path, communes: str | None):
     """The communes file given, or the one of a project file beside the export."""
-    from diagnostic.project.run import read_project
+    from diagnostic.project.file import read_project
 
     if communes:
         return Path(communes)

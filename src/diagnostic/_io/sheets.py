@@ -16,7 +16,7 @@ from diagnostic.errors import DiagnosticError
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
-def _cell_text(value) -> str | None:
+def cell_text(value) -> str | None:
     if type(value) is str:  # most cells: the checks below would give the same
         return value if value.strip() else None
     if value is None or value == "":
@@ -481,7 +481,7 @@ def _parse_sparse(path: Path, extent: _Extent) -> SheetRead:
 
 def read_rows(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list[str | None]]:
     """Return the cells of one sheet as text (None for empty), trailing empty rows removed."""
-    rows = [[_cell_text(v) for v in r] for r in read_raw(path, sheet, nrows)]
+    rows = [[cell_text(v) for v in r] for r in read_raw(path, sheet, nrows)]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return rows
@@ -505,7 +505,7 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
         else np.fromiter(values, dtype=object, count=len(values))
     )
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    texts = np.array([_cell_text(u) for u in uniques] + [None], dtype=object)
+    texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)
     text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
     # the column is taken from its distinct texts: code -1 (empty) takes the last, None
     series = pd.Series(pd.array(texts, dtype="string").take(codes), copy=False)
@@ -539,7 +539,7 @@ def unique_headers(header: list) -> list[str]:
     """Header texts, blank ones named ``colonne_N``, repeated ones suffixed ``(2)``, ``(3)``…"""
     names, seen = [], {}
     for i, h in enumerate(header):
-        text = _cell_text(h)
+        text = cell_text(h)
         name = text.strip() if text else f"colonne_{i + 1}"
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")

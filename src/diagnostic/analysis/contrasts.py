@@ -271,7 +271,7 @@ def type_contrasts(s, n, qualify, settings: Settings) -> dict:
 
 def tags(columns: dict, contrasts: dict, settings: Settings) -> list[str]:
     """The profile code of each issue (see `issues.TRANSVERSAL` …)."""
-    from diagnostic.analysis.issues import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
+    from diagnostic.analysis.tags import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL
 
     wide = max(2, math.ceil(settings.transversal_share * columns["qualifying"]))
     out = []

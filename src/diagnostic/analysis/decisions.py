@@ -44,7 +44,7 @@ def _from_workbook(path: Path) -> pd.DataFrame:
 def read_decisions(path) -> pd.DataFrame:
     """Read a decisions file: one row per project decided (see `write_decisions`), or the
     « Projets de coopération » sheet of a workbook filled in at the workshop."""
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):

@@ -13,9 +13,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from diagnostic.analysis.issues import _issue_label, outside_repeats  # one wording rule for labels
+from diagnostic.analysis.issues import (  # one wording rule for labels
+    outside_repeats,
+    short_issue_label,
+)
 from diagnostic.analysis.network import cooperation_graph
-from diagnostic.analysis.tallies import IssueTally, Tally, _objects, tally, tally_responses
+from diagnostic.analysis.tallies import IssueTally, Tally, as_objects, tally, tally_responses
 from diagnostic.schemas import validate
 
 NOT_GIVEN = "non précisé"
@@ -48,7 +51,7 @@ def likert_answers(
             ]
         )
     labels = likert["label"].tolist()
-    qinfo = likert.assign(short=[_issue_label(lbl, labels) for lbl in labels])
+    qinfo = likert.assign(short=[short_issue_label(lbl, labels) for lbl in labels])
     qinfo = qinfo.rename(columns={"question_id": "issue_id", "short": "issue_label"})
     scale = choices.rename(columns={"label": "level_label"})
     sub = outside_repeats(answers).merge(
@@ -243,7 +246,7 @@ def _keys(frame: pd.DataFrame, places: pd.DataFrame) -> tuple:
     placed = frame[["actor_id"]].merge(places, on="actor_id", how="left")
     theme = frame["theme"] if "theme" in frame else pd.Series(pd.NA, index=frame.index)
     return tuple(
-        _objects(s)
+        as_objects(s)
         for s in (frame["actor_type"], placed["epci_code"], placed["commune_code"], theme)
     )
 

@@ -16,21 +16,15 @@ from diagnostic.analysis._codes import (
     kept_rows,
     key_codes,
 )
+from diagnostic.analysis.tags import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL  # noqa: F401
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.scales import is_not_a_lead, ordered_levels
 from diagnostic.i18n import text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
-TRANSVERSAL, SPECIFIC, DIVISIVE, MINOR = (
-    "transversal",
-    "spécifique à un groupe",
-    "clivant",
-    "peu partagé",
-)
 
-
-def _issue_label(label: str, labels: list[str]) -> str:
+def short_issue_label(label: str, labels: list[str]) -> str:
     """Drop a wording shared by every issue question ("Importance … : Logement" -> "Logement")."""
     prefix = os.path.commonprefix(labels) if len(labels) > 1 else ""
     if " : " in prefix or ": " in prefix:
@@ -290,7 +284,7 @@ def _likert_responses(
             "actor_id": ids,
             "issue_id": issue,
             "label": categorical_from_few(
-                np.array([_issue_label(x, labels) for x in labels], dtype=object), q
+                np.array([short_issue_label(x, labels) for x in labels], dtype=object), q
             ),
             "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
             "level": pd.array(level, dtype="Float64"),

@@ -46,7 +46,7 @@ def read_statuses(path) -> pd.DataFrame:
     """
     path = Path(path)
     from diagnostic._io.sheets import decided_table
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         frame = decided_table(path, _SHEETS, "des pistes")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from diagnostic.analysis.issues import DIVISIVE, TRANSVERSAL
+from diagnostic.analysis.tags import DIVISIVE, TRANSVERSAL
 from diagnostic.i18n import decimal, signed_percent, text
 from diagnostic.schemas import conform
 from diagnostic.settings import Settings

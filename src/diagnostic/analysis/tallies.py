@@ -22,7 +22,7 @@ from diagnostic.settings import Settings
 NO_PLACE = "(commune non placée)"
 
 
-def _objects(values) -> np.ndarray:
+def as_objects(values) -> np.ndarray:
     """Values as an object array with None for missing (pd.NA does not compare)."""
     s = pd.Series(values).astype(object)
     return s.where(s.notna(), None).to_numpy(dtype=object)
@@ -222,7 +222,7 @@ def tally_responses(
         ],
         axis=-1,
     ).reshape(len(communes), len(types), len(theme_values))
-    epci_of = pd.Series(_objects(epci), index=commune.fillna(NO_PLACE).to_numpy())
+    epci_of = pd.Series(as_objects(epci), index=commune.fillna(NO_PLACE).to_numpy())
     epci_of = epci_of[~epci_of.index.duplicated()]
     return IssueTally(
         counts=counts,
@@ -233,7 +233,7 @@ def tally_responses(
         types=types,
         issues=issues,
         labels=first["label"].reindex(issues).to_numpy(dtype=object),
-        themes=_objects(first["theme"].reindex(issues)),
+        themes=as_objects(first["theme"].reindex(issues)),
         levels=ks,
         settings=settings,
         actors=actors,

@@ -231,7 +231,7 @@ def read_votes(path, item_ids=None) -> Votes:
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier de votes introuvable.", file=str(path))
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     raw = read_table(path).frame
     frame = raw.rename(columns=lambda c: HEADERS.get(fold(str(c)).strip(), str(c).strip()))

@@ -1,7 +1,7 @@
 """Read a LimeSurvey survey structure (tab-separated .txt or XML .lss) into a Form.
 
 Both files list groups, questions, subquestions and answer options. They are first turned
-into the same plain records (see `_Structure`), then into the `questions` and `choices`
+into the same plain records (see `LimeSurveyStructure`), then into the `questions` and `choices`
 tables by `_build_form`:
 
 - single choice (L, !, O, Y, G, I, 5) -> one ``single`` question (``likert`` for 5);
@@ -66,7 +66,7 @@ _ORDERED = {"5", "A", "B"}
 
 
 @dataclass
-class _Structure:
+class LimeSurveyStructure:
     """The platform-neutral records of a LimeSurvey structure (one language)."""
 
     file: str
@@ -115,7 +115,7 @@ def read_limesurvey_structure(path, language: str | None = None) -> Form:
     return _build_form(structure)
 
 
-def _read_txt_records(path: Path, language: str | None) -> _Structure:
+def _read_txt_records(path: Path, language: str | None) -> LimeSurveyStructure:
     text = read_text(path)
     rows = list(csv.reader(text.splitlines(keepends=True), delimiter="\t"))
     if not rows or rows[0][:3] != ["class", "type/scale", "name"]:
@@ -135,7 +135,7 @@ def _read_txt_records(path: Path, language: str | None) -> _Structure:
         (get(r, "text") for r in rows[1:] if r[:1] == ["S"] and get(r, "name") == "language"), None
     )
     wanted = language or base
-    out = _Structure(path.name, language=wanted)
+    out = LimeSurveyStructure(path.name, language=wanted)
     gid = qid = None
     for n, row in enumerate(rows[1:], start=2):
         kind, lang = (row[0] if row else ""), get(row, "language")
@@ -195,7 +195,7 @@ def _comment(question_id: str, label: str, common: dict) -> dict:
     }
 
 
-def _build_form(st: _Structure) -> Form:
+def _build_form(st: LimeSurveyStructure) -> Form:
     log = AnomalyLog(st.file)
     questions, choices, ranks = [], [], {}
 
@@ -348,7 +348,7 @@ def _build_form(st: _Structure) -> Form:
     )
 
 
-def _dual_scale(q: dict, common: dict, st: _Structure, add_list) -> list[dict]:
+def _dual_scale(q: dict, common: dict, st: LimeSurveyStructure, add_list) -> list[dict]:
     """The two questions of each row of a dual-scale array, one per scale.
 
     LimeSurvey stores each row twice, as ``{sgq}{subcode}#0`` and ``#1`` with

@@ -68,7 +68,7 @@ def field_texts(structure) -> tuple[FieldText, ...]:
 
     Parameters
     ----------
-    structure : forms.limesurvey._Structure
+    structure : forms.limesurvey.LimeSurveyStructure
         Questions, subquestions and answers of one language (texts already without HTML).
 
     Returns

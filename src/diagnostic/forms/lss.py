@@ -6,7 +6,7 @@ from pathlib import Path
 
 from diagnostic._io.text import read_xml
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms.limesurvey import _Structure, clean_text
+from diagnostic.forms.limesurvey import LimeSurveyStructure, clean_text
 
 
 def _rows(root, table: str) -> list[dict]:
@@ -24,7 +24,7 @@ def _order(value) -> float:
         return 0.0
 
 
-def read_lss_records(path: Path, language: str | None) -> _Structure:
+def read_lss_records(path: Path, language: str | None) -> LimeSurveyStructure:
     """Read groups, questions, subquestions and answers of one language of a .lss file.
 
     Handles the layout of LimeSurvey 2/3 (texts in the rows) and of LimeSurvey 4+
@@ -46,7 +46,7 @@ def read_lss_records(path: Path, language: str | None) -> _Structure:
     q_texts = {r["qid"]: r.get("question", "") for r in _rows(root, "question_l10ns") if mine(r)}
     a_texts = {r["aid"]: r.get("answer", "") for r in _rows(root, "answer_l10ns") if mine(r)}
     g_texts = {r["gid"]: r.get("group_name", "") for r in _rows(root, "group_l10ns") if mine(r)}
-    out = _Structure(path.name, language=wanted)
+    out = LimeSurveyStructure(path.name, language=wanted)
     settings = [
         r
         for r in _rows(root, "surveys_languagesettings")

@@ -29,7 +29,7 @@ def read_roles(path, log: AnomalyLog | None = None) -> pd.DataFrame:
         question_id, role, theme (strings), one row per non-empty question_id, in file order,
         with the file's row number as index.
     """
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     path = Path(path)
     frame = read_table(path).frame

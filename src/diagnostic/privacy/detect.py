@@ -19,7 +19,13 @@ import re
 from collections.abc import Iterable
 
 from diagnostic.privacy.first_names import FIRST_NAMES
-from diagnostic.privacy.masking import _ADDRESS, _EMAIL, _EMAIL_WRITTEN, _PHONE, fold
+from diagnostic.privacy.masking import (
+    ADDRESS_PATTERN,
+    EMAIL_PATTERN,
+    EMAIL_WRITTEN_PATTERN,
+    PHONE_PATTERN,
+    fold,
+)
 
 
 def _words(text: str) -> frozenset:
@@ -126,7 +132,9 @@ _NOT_PERSON = _words(
 )
 #: words that make a header about the respondent, for detection from the answers
 _ABOUT_PERSON = _PERSON | {"votre", "your", "vous", "you", "qui", "who", "moi", "me"}
-_EMAIL_CELL = re.compile(rf"^\s*(?:{_EMAIL.pattern}|{_EMAIL_WRITTEN.pattern})\s*$", re.I)
+_EMAIL_CELL = re.compile(
+    rf"^\s*(?:{EMAIL_PATTERN.pattern}|{EMAIL_WRITTEN_PATTERN.pattern})\s*$", re.I
+)
 _NAME_CELL = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þa-zß-ÿ][\w'’.-]*){0,3}$")
 _PARTICLES = r"(?:de|du|des|d'|le|la|van|von|der|di|da|ben|el|al|y)"
 _FULL_NAME = re.compile(
@@ -205,8 +213,8 @@ def values_reason(header: str, cells: Iterable[str], answered: int | None = None
     n = len(distinct)
     for kind, test in (
         ("courriels", lambda c: bool(_EMAIL_CELL.match(c))),
-        ("numéros de téléphone", lambda c: bool(_PHONE.fullmatch(c.strip()))),
-        ("adresses postales", lambda c: bool(_ADDRESS.match(c.strip()))),
+        ("numéros de téléphone", lambda c: bool(PHONE_PATTERN.fullmatch(c.strip()))),
+        ("adresses postales", lambda c: bool(ADDRESS_PATTERN.match(c.strip()))),
     ):
         hits = sum(map(test, distinct))
         if hits * 2 > n:

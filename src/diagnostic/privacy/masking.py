@@ -41,10 +41,10 @@ NUMBER = "[numéro masqué]"
 
 _AT = r"(?:\s*[\[({]\s*(?:at|arobase|@)\s*[\])}]\s*|\s+(?:arobase)\s+)"
 _DOT = r"(?:\s*[\[({]\s*(?:dot|point)\s*[\])}]\s*|\.)"
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_EMAIL_WRITTEN = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_WRITTEN_PATTERN = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
 _SEP = r"[\s./-]?"
-_PHONE = re.compile(
+PHONE_PATTERN = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?|\(0\)\s?|0)[1-9]"
     rf"(?:{_SEP}\d{{2}}){{4}}(?![\d])"
     # international: + country code, then 6 to 12 digits in groups
@@ -75,7 +75,7 @@ _LINK = r"(?:\s*(?:d['’]|l['’]|(?:des|de|du|la|le|les|aux|au|en|sur|sous|à)
 #: the name of a street: capitalised words and their links, or one word after a link
 _CAPITAL_NAME = rf"(?:{_LINK}*\s*{_UPPER}{_WORD}){{1,4}}"
 _STREET_NAME = rf"(?:{_CAPITAL_NAME}|{_LINK}+\s+{_WORD})"
-_ADDRESS = re.compile(
+ADDRESS_PATTERN = re.compile(
     # « 8 rue de la Paix », « 12 bis avenue Foch », « 3, chemin des Vignes »
     rf"(?<![\w])\d{{1,4}}\s?(?:bis|ter|quater|[a-dA-D](?![\w]))?\s*,?\s*"
     rf"(?:(?i:{_STREET_TYPES})(?![\w]){_STREET_NAME}?|(?i:{_STREET_WORDS})(?![\w]){_CAPITAL_NAME})"
@@ -164,17 +164,17 @@ def mask_text(text, names: Iterable[str] = ()):
     if not _WORTH_A_LOOK.search(text):
         return text  # codes, numbers, lower-case words: nothing a pattern below could find
     if "@" in text:
-        text = _EMAIL.sub(EMAIL, text)
-    text = _EMAIL_WRITTEN.sub(EMAIL, text)
+        text = EMAIL_PATTERN.sub(EMAIL, text)
+    text = EMAIL_WRITTEN_PATTERN.sub(EMAIL, text)
     if _DIGIT.search(text):
         text = _IBAN.sub(NUMBER, text)
-        text = _ADDRESS.sub(ADDRESS, text)
+        text = ADDRESS_PATTERN.sub(ADDRESS, text)
         text = _NIR.sub(NUMBER, text)
         text = _SIRET.sub(NUMBER, text)
-        text = _PHONE.sub(PHONE, text)
+        text = PHONE_PATTERN.sub(PHONE, text)
         text = _SIREN.sub(NUMBER, text)
     elif "ieu" in text:
-        text = _ADDRESS.sub(ADDRESS, text)  # « lieu-dit Les Fourches »
+        text = ADDRESS_PATTERN.sub(ADDRESS, text)  # « lieu-dit Les Fourches »
     text = _TITLE.sub(NAME, text)
     return _first_name_then_capital(text)
 

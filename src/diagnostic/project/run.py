@@ -1,16 +1,15 @@
-"""The diagnostic project file (TOML) and the Diagnostic object holding every result."""
+"""The run's stages: read the questionnaires, place the actors, compare the territory,
+analyse, in one pass that gives a `Diagnostic`.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic._io.progress import bar
-from diagnostic._io.text import read_toml
 from diagnostic.analysis.clusters import find_groups
 from diagnostic.analysis.cooperation import match_needs_offers, unrecognised_willingness
 from diagnostic.analysis.decisions import apply_decisions
@@ -22,33 +21,30 @@ from diagnostic.analysis.issues import (
     untyped_anomalies,
 )
 from diagnostic.analysis.labels import actor_type_labels, relabel_mix, resource_labels, role_labels
-from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.projects import commune_layout, find_projects
 from diagnostic.analysis.statuses import apply_statuses
 from diagnostic.analysis.synthesis import (
-    REFERENCE_LEVELS,
-    IndicatorLink,
     afom,
     indicator_gaps,
     regard_croise,
 )
 from diagnostic.analysis.workshop import (
-    RankComparison,
     compare_rankings,
     read_votes,
     shared_priorities,
 )
-from diagnostic.anomalies import KEPT, AnomalyLog, RowAccount, concat_anomalies
+from diagnostic.anomalies import KEPT, AnomalyLog, concat_anomalies
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.forms.lists import with_other_choice
 from diagnostic.forms.scales import fixed_lists, order_scales
 from diagnostic.i18n import text
 from diagnostic.privacy.pseudonyms import keyed, project_secret
+from diagnostic.project.file import Project
+from diagnostic.project.result import Diagnostic
 from diagnostic.project.stacking import stack_surveys, survey_names
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
-from diagnostic.settings import Settings
 from diagnostic.territory import (
     attach_epci,
     boundary_differences,
@@ -61,316 +57,7 @@ from diagnostic.territory import (
     read_epci,
     read_indicators,
 )
-from diagnostic.territory.catalogue import indicator
 from diagnostic.territory.maps import read_boundaries
-
-
-@dataclass(frozen=True)
-class SurveySpec:
-    """One ``[[survey]]`` block: export, form, roles, actor type, name and ``same_as``."""
-
-    responses: Path
-    form: Path | None = None
-    actor_type: str | None = None
-    roles: Path | None = None
-    #: the questionnaire's name in reports (default: its actor type, else its export's name)
-    name: str | None = None
-    #: this questionnaire's question id -> the id of the same question in an earlier one
-    same_as: dict = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return self.name or self.actor_type or self.responses.stem
-
-
-@dataclass(frozen=True)
-class Project:
-    """What a project file says: where the inputs are and which settings apply."""
-
-    file: Path
-    title: str
-    language: str
-    territory: tuple[str, ...]
-    surveys: tuple[SurveySpec, ...]
-    communes: Path | None  # None: no territory and no commune question (see read_project)
-    epci: Path | None
-    settings: Settings
-    changes: Path | None = None
-    boundaries: Path | None = None
-    indicators: tuple[Path, ...] = ()
-    # analyse (issue 5): optional inputs
-    votes: Path | None = None  # [workshop] votes
-    statuses: Path | None = None  # [workshop] opportunities (statuses decided)
-    decisions: Path | None = None  # [workshop] projects (decisions on cooperation projects)
-    centroids: Path | None = None  # [geography] centroids: commune_code,lat,lon
-    issue_indicators: tuple[IndicatorLink, ...] = ()  # [issue_indicators] issue = indicator
-    #: [scales] list name (or question id) -> its levels, lowest first: the order of a scale
-    #: whose levels say nothing of it (neither numbers nor known words)
-    scales: dict = field(default_factory=dict)
-
-
-def _path(base: Path, value, key: str, file: Path) -> Path:
-    if not isinstance(value, str) or not value.strip():
-        raise DiagnosticError(f"la clé « {key} » doit être un chemin de fichier.", file=file.name)
-    path = (base / value).resolve()
-    if not path.exists():
-        raise DiagnosticError(
-            f"le fichier indiqué par « {key} » est introuvable : {value}", file=file.name
-        )
-    return path
-
-
-def read_project(path=None) -> Project:
-    """Read a project file (see DESIGN.md, "Project file"); paths are relative to it.
-
-    Without `path`: the project named by the ``DIAGNOSTIC_PROJECT`` environment variable
-    (set by ``make app`` and ``make lab``), else the embedded example.
-    """
-    if path is None:
-        from diagnostic.datasets import example_project
-
-        path = os.environ.get("DIAGNOSTIC_PROJECT") or example_project()
-    path = Path(path)
-    if not path.is_file():
-        raise DiagnosticError("fichier de projet introuvable.", file=str(path))
-    data = read_toml(path)
-    base = path.parent
-    surveys = data.get("survey") or []
-    if not surveys:
-        raise DiagnosticError(
-            "le projet ne déclare aucune enquête ([[survey]] avec « responses »).", file=path.name
-        )
-    specs = tuple(
-        SurveySpec(
-            _path(base, s.get("responses"), "responses", path),
-            _path(base, s["form"], "form", path) if s.get("form") else None,
-            s.get("actor_type"),
-            _path(base, s["roles"], "roles", path) if s.get("roles") else None,
-            str(s["name"]) if s.get("name") else None,
-            _same_as(s.get("same_as"), n, path),
-        )
-        for n, s in enumerate(surveys, start=1)
-    )
-    geo = data.get("geography") or {}
-    territory = tuple(str(t) for t in data.get("territory", []))
-    if "communes" not in geo and (territory or geo or data.get("indicators")):
-        # a survey with no territory (and no commune question: see run_diagnostic) needs none
-        raise DiagnosticError("la section [geography] doit indiquer « communes ».", file=path.name)
-    settings = Settings.from_mapping(
-        {**(data.get("settings") or {}), "language": data.get("language", "fr")}, file=path.name
-    )
-    blocks = data.get("indicators") or []
-    if not isinstance(blocks, list) or not all(isinstance(b, dict) and "file" in b for b in blocks):
-        raise DiagnosticError("chaque bloc [[indicators]] doit indiquer « file ».", file=path.name)
-    if settings.regard_reference not in REFERENCE_LEVELS:
-        raise DiagnosticError(
-            f"le réglage « regard_reference » vaut « {settings.regard_reference} » ; valeurs "
-            f"possibles : {', '.join(REFERENCE_LEVELS)}.",
-            file=path.name,
-        )
-    optional = {
-        key: _path(base, geo[key], key, path) if geo.get(key) else None
-        for key in ("changes", "boundaries")
-    }
-    return Project(
-        file=path,
-        title=str(data.get("title", path.stem)),
-        language=settings.language,
-        territory=territory,
-        surveys=specs,
-        communes=_path(base, geo["communes"], "communes", path) if geo.get("communes") else None,
-        epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
-        settings=settings,
-        **optional,
-        **_analysis_inputs(data, base, path),
-        scales=_scales(data.get("scales"), path),
-        indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),
-    )
-
-
-def _scales(table, file: Path) -> dict:
-    """``[scales] list_name = ["bas", "moyen", "haut"]``: levels (codes or labels), lowest first."""
-    if table is None:
-        return {}
-    if not isinstance(table, dict) or not all(
-        isinstance(v, list) and len(v) >= 2 and all(isinstance(x, (str, int)) for x in v)
-        for v in table.values()
-    ):
-        raise DiagnosticError(
-            "la section [scales] donne, pour chaque liste de choix (ou question), ses niveaux "
-            'du plus bas au plus haut, par exemple : niveau = ["bas", "moyen", "haut"].',
-            file=file.name,
-            column="scales",
-        )
-    return {str(k): tuple(str(x) for x in v) for k, v in table.items()}
-
-
-def _same_as(table, number: int, file: Path) -> dict:
-    """``same_as = { its_question = "canonical_question", … }`` of the n-th [[survey]]."""
-    if table is None:
-        return {}
-    if not isinstance(table, dict) or not all(
-        isinstance(v, str) and v.strip() for v in table.values()
-    ):
-        raise DiagnosticError(
-            f"[[survey]] n°{number} : « same_as » associe chaque question de ce questionnaire "
-            "à la question correspondante d'un questionnaire précédent, par exemple "
-            'same_as = { enj_mob = "enjeu_mobilite" }.',
-            file=file.name,
-            column="same_as",
-        )
-    return {str(k): v.strip() for k, v in table.items()}
-
-
-def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
-    """Optional inputs of the analysis: workshop files, centroids, issue → indicator."""
-    workshop, geo = data.get("workshop") or {}, data.get("geography") or {}
-
-    def opt(table, key, name):
-        return _path(base, table[key], name, file) if table.get(key) else None
-
-    return {
-        "votes": opt(workshop, "votes", "votes"),
-        "statuses": opt(workshop, "opportunities", "opportunities"),
-        "decisions": opt(workshop, "projects", "projects"),
-        "centroids": opt(geo, "centroids", "centroids"),
-        "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file),
-    }
-
-
-_DIRECTIONS = (
-    '« worse_when = "higher" » (une valeur plus haute est défavorable) ou '
-    '« worse_when = "lower" » (une valeur plus basse est défavorable)'
-)
-
-
-def _issue_indicators(table, file: Path) -> tuple[IndicatorLink, ...]:
-    """[issue_indicators]: ``issue = "code"`` or ``issue = {indicator = "code",
-    worse_when = "higher" | "lower"}``; the direction defaults to the catalogue's."""
-    if not isinstance(table, dict):
-        raise DiagnosticError(
-            "la section [issue_indicators] doit associer chaque enjeu à un code d'indicateur.",
-            file=file.name,
-        )
-    links = []
-    for issue, spec in table.items():
-        code, worse = (
-            (spec, None)
-            if isinstance(spec, str)
-            else (
-                (spec.get("indicator"), spec.get("worse_when"))
-                if isinstance(spec, dict)
-                else (None, None)
-            )
-        )
-        if not isinstance(code, str) or not code.strip():
-            raise DiagnosticError(
-                f"[issue_indicators] {issue} : indiquez un code d'indicateur, par exemple "
-                f'{issue} = "taux_chomage" ou {issue} = {{ indicator = "MED21", '
-                f'worse_when = "lower" }}.',
-                file=file.name,
-                column=f"issue_indicators.{issue}",
-            )
-        if indicator(code).kind == "sum":
-            raise DiagnosticError(
-                f"[issue_indicators] {issue} : « {code} » ({indicator(code).label}) est un "
-                "effectif, qui ne se compare pas d'un territoire à l'autre ; reliez l'enjeu à un "
-                "taux ou à une part (par exemple taux_chomage).",
-                file=file.name,
-                column=f"issue_indicators.{issue}",
-            )
-        worse = worse or indicator(code).worse_when
-        if worse not in ("higher", "lower"):
-            raise DiagnosticError(
-                f"[issue_indicators] {issue} : le sens de l'indicateur « {code} » n'est pas "
-                f"connu ; précisez {_DIRECTIONS}.",
-                file=file.name,
-                column=f"issue_indicators.{issue}",
-            )
-        links.append(IndicatorLink(str(issue), code.strip(), worse))
-    return tuple(links)
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """Every table of a diagnostic, read and computed from one project."""
-
-    project: Project
-    questions: pd.DataFrame
-    choices: pd.DataFrame
-    actors: pd.DataFrame
-    personal: pd.DataFrame
-    answers: pd.DataFrame
-    responses: pd.DataFrame
-    needs: pd.DataFrame
-    offers: pd.DataFrame
-    communes: pd.DataFrame
-    epci: pd.DataFrame
-    issue_ranking: pd.DataFrame
-    group_matrix: pd.DataFrame
-    opportunities: pd.DataFrame
-    clusters: pd.DataFrame
-    participation: pd.DataFrame
-    context: pd.DataFrame
-    anomalies: pd.DataFrame
-    accounts: tuple[RowAccount, ...] = field(default=())
-    indicators: pd.DataFrame | None = None
-    # analyse (issue 5)
-    divergence: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "divergence"))
-    type_similarity: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "type_similarity")
-    )
-    votes: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "votes"))
-    shared_priorities: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "shared_priorities")
-    )
-    rank_comparison: RankComparison | None = None
-    regard_croise: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "regard_croise")
-    )
-    afom: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "afom"))
-    # several questionnaires (issue 3): where each questionnaire's question went
-    question_map: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "question_map")
-    )
-    # cooperation projects (issue 15): the short list a workshop acts on
-    cooperation_projects: pd.DataFrame = field(
-        default_factory=lambda: conform(pd.DataFrame(), "cooperation_projects")
-    )
-
-    @property
-    def settings(self) -> Settings:
-        return self.project.settings
-
-    def rank_issues(self, actor_types=None) -> pd.DataFrame:
-        """Issue ranking restricted to some actor types (all when None)."""
-        responses = self.responses
-        if actor_types:
-            responses = responses[responses["actor_type"].isin(list(actor_types))]
-        return rank_issues(
-            responses, self.settings, actor_type_labels(self.questions, self.choices)
-        )
-
-    def cooperation_graph(self):
-        """Actors, issues and resources as a networkx graph (see `cooperation_graph`)."""
-        return cooperation_graph(
-            self.actors, self.responses, self.needs, self.offers, self.opportunities
-        )
-
-    def with_indicator_gaps(self, gaps: pd.DataFrame) -> Diagnostic:
-        """A copy with the regard croisé and AFOM computed from indicator gaps (issue_id, gap)."""
-        cross = regard_croise(self.issue_ranking, gaps, self.settings)
-        return replace(
-            self,
-            regard_croise=cross,
-            afom=afom(
-                self.issue_ranking,
-                self.opportunities,
-                cross,
-                self.shared_priorities if len(self.votes) else None,
-                language=self.settings.language,
-            ),
-        )
 
 
 def area_codes(territory, communes: pd.DataFrame) -> set[str]:
@@ -520,13 +207,13 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             + [placing, untyped_anomalies(actors)]
             + geo_anomalies
             + [moved]
-            + analysis.pop("_anomalies")
+            + analysis.anomalies
         ),
         accounts=tuple(a for s in surveys for a in (s.account, *s.repeat_accounts))
-        + analysis.pop("_accounts"),
+        + analysis.accounts,
         indicators=indicators,
         question_map=stacked.question_map,
-        **analysis,
+        **analysis.tables,
     )
 
 
@@ -629,6 +316,16 @@ def _regard(project: Project, ranking, ctx, indicators):
     return regard_croise(ranking, gaps, project.settings), found
 
 
+@dataclass(frozen=True)
+class _Analysis:
+    """The analysis tables of a run, with what reading the workshop and indicator files
+    reported."""
+
+    tables: dict
+    anomalies: list
+    accounts: tuple
+
+
 def _analysis(
     project: Project,
     responses,
@@ -642,9 +339,9 @@ def _analysis(
     communes=None,
     questions=None,
     choices=None,
-) -> dict:
-    """Every analysis table of issue 5: issues, divergence, cooperation, groups, workshop,
-    regard croisé."""
+) -> _Analysis:
+    """Every analysis table: issues, divergence, cooperation, groups, workshop, regard
+    croisé, with the anomalies and row accounts of the files read on the way."""
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
@@ -685,9 +382,9 @@ def _analysis(
         "opportunities": opportunities,
         "cooperation_projects": projects,
         "clusters": _labelled_groups(find_groups(responses, settings), types),
-        "_anomalies": decided + [unrecognised_willingness(actors, will_labels)],
-        "_accounts": (),
     }
+    anomalies = [*decided, unrecognised_willingness(actors, will_labels)]
+    accounts: tuple = ()
     shared = None
     if project.votes:
         read = read_votes(project.votes, ranking["issue_id"])
@@ -696,15 +393,16 @@ def _analysis(
             votes=read.votes,
             shared_priorities=shared,
             rank_comparison=compare_rankings(shared, settings.language),
-            _anomalies=out["_anomalies"] + [read.anomalies],
-            _accounts=(read.account,),
         )
+        anomalies.append(read.anomalies)
+        accounts = (read.account,)
     regard = None
     if project.issue_indicators:
         regard, found = _regard(project, ranking, ctx, indicators)
-        out.update(regard_croise=regard, _anomalies=out["_anomalies"] + [found])
+        out["regard_croise"] = regard
+        anomalies.append(found)
     out["afom"] = afom(ranking, opportunities, regard, shared, labels, settings.language)
-    return out
+    return _Analysis(out, anomalies, accounts)
 
 
 def _read_geography(project: Project):
@@ -746,7 +444,7 @@ def _read_geography(project: Project):
 
 def _read_centroids(path) -> pd.DataFrame:
     """commune_code, lat, lon of the ``[geography] centroids`` file, through the safe reader."""
-    from diagnostic.readers.tables import read_table
+    from diagnostic._io.tables import read_table
 
     frame = read_table(path).frame
     missing = [c for c in ("commune_code", "lat", "lon") if c not in frame.columns]
@@ -770,12 +468,3 @@ def _read_centroids(path) -> pd.DataFrame:
             )
         coords[col] = values.astype(float)
     return coords
-
-
-def output_folder() -> Path:
-    """Folder for the files the notebooks and apps write: the ``DIAGNOSTIC_OUT`` environment
-    variable (set by ``make app``), else a new temporary folder."""
-    folder = os.environ.get("DIAGNOSTIC_OUT")
-    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="diagnostic-"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnostic._io.sheets import clear_cache
+from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form
 from diagnostic.readers.detect import FORMATS, detect_format
 from diagnostic.readers.google_forms import read_google_forms
@@ -13,7 +14,6 @@ from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.qualtrics import read_qualtrics
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import read_table
 
 __all__ = [
     "FORMATS",
@@ -85,8 +85,8 @@ def _read(path, form: Form | None, actor_type: str | None, include_incomplete: b
     if platform == "google_forms" or (form is None and platform == "table"):
         return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
     if form is None:
-        from diagnostic.forms.inferred import infer_form
         from diagnostic.readers.build import index_columns
+        from diagnostic.readers.inferred import infer_form
         from diagnostic.readers.kobo import ID_COLUMNS, META_COLUMNS
 
         frame = read_table(path).frame

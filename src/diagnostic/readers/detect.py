@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
+from diagnostic._io.tables import read_header
 from diagnostic.errors import DiagnosticError
 from diagnostic.readers.qualtrics import is_qualtrics_header
-from diagnostic.readers.tables import read_header
 
 #: Every format `detect_format` may answer, and what it means.
 FORMATS = {

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.forms.inferred import infer_form
+from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import read_table
 from diagnostic.schemas import conform
 
 TIMESTAMPS = ("Horodateur", "Timestamp", "Marca temporal", "Zeitstempel")
@@ -49,7 +49,7 @@ def read_google_forms(
     table = read_table(path)
     frame = table.frame
     if form is None:
-        form = _with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
+        form = with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
     frame = split_checkboxes(form, frame)
     fmt = fmt or ("google_forms_csv" if path.suffix.lower() == ".csv" else "google_forms_xlsx")
     return survey_from_frame(
@@ -159,7 +159,7 @@ def split_options(cell: str, options: list[str]) -> tuple[list[str], str | None]
     return found, (left or None)
 
 
-def _with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> Form:
+def with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> Form:
     """Turn inferred questions whose answers join recurring options into checkboxes, with
     an « autre » option and a ``<question>_autre`` text question when some answer holds
     text besides the options (`split_checkboxes` then splits the cells)."""
@@ -223,7 +223,7 @@ def _with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> Fo
 
 
 def split_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> pd.DataFrame:
-    """The frame to read for checkbox questions learned from the data (`_with_checkboxes`):
+    """The frame to read for checkbox questions learned from the data (`with_checkboxes`):
     each such column rewritten as its options joined by ", " (« Autre » added when text is
     left), the text left in a new column ``<header> [Autre]``. The input is not modified.
 

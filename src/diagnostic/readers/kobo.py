@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
+from diagnostic._io.tables import Table, read_table
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import actor_pseudonym, incomplete_rows, survey_from_frame
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import Table, read_table
 
 #: Columns Kobo adds to every export; never answers.
 META_COLUMNS = {

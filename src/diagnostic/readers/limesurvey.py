@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from diagnostic.forms.inferred import infer_form
+from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import incomplete_rows, index_columns, survey_from_frame
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.fulltext import map_full_texts
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import read_table
 
 #: Bookkeeping columns of LimeSurvey exports, in English and French.
 META_COLUMNS = {

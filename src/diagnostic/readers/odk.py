@@ -9,14 +9,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from diagnostic._io.tables import Table, read_table, table_from_bytes
 from diagnostic.errors import DiagnosticError
-from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.kobo import review_states
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import Table, read_table, table_from_bytes
 
 META_COLUMNS = {
     "SubmissionDate",

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic.forms.inferred import infer_form
+from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import incomplete_rows, survey_from_frame
 from diagnostic.readers.columns import map_columns
-from diagnostic.readers.google_forms import OTHER_LABEL, _with_checkboxes, split_checkboxes
+from diagnostic.readers.google_forms import OTHER_LABEL, split_checkboxes, with_checkboxes
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
-from diagnostic.readers.tables import read_table
 from diagnostic.schemas import conform
 
 #: Qualtrics meta columns about the respondent (role ``contact``, never an answer).
@@ -133,7 +133,7 @@ def read_qualtrics(
     columns = None
     if form is None:
         # multiple answers come as the ticked choices' texts joined by ","
-        form = _with_checkboxes(infer_form(body, path.name, meta=meta), body, tight=True)
+        form = with_checkboxes(infer_form(body, path.name, meta=meta), body, tight=True)
         body = split_checkboxes(form, body, tight=True)
         columns = map_columns(body, form, ignore=meta)
         texts = {c: t for c in frame.columns if isinstance(t := texts.get(c), str) and t.strip()}

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.anomalies import REJECTED, AnomalyLog, RowAccount
-from diagnostic.forms.inferred import infer_form
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
 

@@ -20,6 +20,8 @@ from diagnostic._io.text import fold
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.forms.model import Form, is_missing_code
 from diagnostic.forms.scales import by_words, leading_number, scale_positions
+from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
+from diagnostic.readers.values import parse_date, parse_number, us_numbers
 from diagnostic.schemas import conform
 
 _BRACKET = re.compile(r"^(.*\S)\s*\[([^\]]+)\]\s*$")
@@ -45,14 +47,10 @@ def slug(text: str, taken: set[str]) -> str:
 
 
 def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
-    from diagnostic.readers.columns import norm_text  # readers import this module
-
     return [str(v).strip() for v in frame[col].dropna() if norm_text(v) not in not_asked]
 
 
 def _guess_type(cells: list[str]) -> str:
-    from diagnostic.readers.values import parse_date, parse_number, us_numbers  # readers import us
-
     if not cells:
         return "text"
     numbers = [parse_number(c) is not None for c in cells]
@@ -148,8 +146,6 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         Questions with ids made from the headers and labels equal to the headers.
     """
     # imported here: the readers package imports this module
-    from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
-
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
     log, taken = AnomalyLog(file, aggregate=True), set()
     columns = [c for c in frame.columns if c not in set(meta)]

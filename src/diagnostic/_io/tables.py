@@ -16,7 +16,7 @@ import pandas as pd
 
 from diagnostic._io.sheets import (
     SPREADSHEET_SUFFIXES,
-    _cell_text,
+    cell_text,
     raw_to_frame,
     read_raw,
     stray_cells,
@@ -196,7 +196,7 @@ def table_from_rows(rows: list[list], **info) -> Table:
         end -= 1
     if not end:
         return Table(pd.DataFrame(), **info)
-    head = _trim([[_cell_text(v) for v in r] for r in rows[: min(end, _HEAD_ROWS)]])
+    head = _trim([[cell_text(v) for v in r] for r in rows[: min(end, _HEAD_ROWS)]])
     h = _header_index(head)
     notes, header, start = [], head[h], h + 1
     if h:
