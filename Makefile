@@ -48,7 +48,7 @@ bench: $(STAMP) ## mesure les performances (écrit bench/RESULTS.md)
 	$(BIN)/python bench/run.py --sizes S,M,L --repeats 3 --data bench/data --out bench/RESULTS.md
 
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
 	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
