@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench lab app example clean
+.PHONY: help install sysdeps demo lint test test-fast bench lab app example docs clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Vo
 
 example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"
+
+docs: $(STAMP) ## construit le guide de l'utilisateur (docs/) dans site/
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	$(BIN)/mkdocs build --strict
 
 clean: ## supprime out/ et .venv/
 	rm -rf out $(VENV)
