@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench lab app example clean
+.PHONY: help install sysdeps demo lint test test-fast bench lab app example docs clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,13 +48,17 @@ bench: $(STAMP) ## mesure les performances (écrit bench/RESULTS.md)
 	$(BIN)/python bench/run.py --sizes S,M,L --repeats 3 --data bench/data --out bench/RESULTS.md
 
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
 	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
 
 example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"
+
+docs: $(STAMP) ## construit le guide de l'utilisateur (docs/) dans site/
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	$(BIN)/mkdocs build --strict
 
 clean: ## supprime out/ et .venv/
 	rm -rf out $(VENV)

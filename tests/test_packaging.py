@@ -11,7 +11,8 @@ def _names(specs):
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     py = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = _names(py["dependencies"]) | _names(py["optional-dependencies"]["test"])
+    extras = py["optional-dependencies"]
+    wanted = _names(py["dependencies"]) | _names(extras["test"]) | _names(extras["docs"])
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = lines.index("dependencies:")
     env = [

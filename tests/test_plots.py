@@ -178,3 +178,26 @@ def test_network_resources_sit_apart_on_a_ring_labelled_outwards(example_diag):
         "middle left",
         "middle right",
     }
+
+
+def test_ranking_axis_title_is_wrapped_to_fit_a_notebook(example_diag):
+    fig = plots.plot_issue_ranking(example_diag.issue_ranking).to_dict()
+    title = fig["layout"]["xaxis"]["title"]["text"]
+    lines = title.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= 48 for line in lines)
+    assert " ".join(lines) == "Part des répondants qui jugent l'enjeu important " + (
+        "(intervalle de confiance à 95 %)"
+    )
+
+
+def test_heatmap_slants_column_labels_only_when_they_are_long():
+    ranking = pd.DataFrame({"issue_id": ["a"], "label": ["A"], "consensus": [1.0], "rank": [1]})
+
+    def angle(kinds):
+        matrix = pd.DataFrame(
+            {"issue_id": "a", "actor_type": kinds, "support": 0.5, "suppressed": False}
+        )
+        return plots.plot_group_heatmap(matrix, ranking, 5).to_dict()["layout"]["xaxis"]
+
+    assert angle(["association", "entreprise"])["tickangle"] == -30
+    assert angle(["élu", "habitant"])["tickangle"] == 0

@@ -114,6 +114,11 @@ def _wrap(text: str, width: int = 16) -> str:
     return "<br>".join(lines + [line])
 
 
+def _widest_line(labels: list[str]) -> int:
+    """Characters in the longest line of `_wrap`-ed labels (0 when there is none)."""
+    return max((len(line) for t in labels for line in t.split("<br>")), default=0)
+
+
 def _label(labels: dict | None, value) -> str:
     return (labels or {}).get(value, value)
 
@@ -189,7 +194,8 @@ def plot_issue_ranking(
         xaxis={
             **_pct_ticks([0, 0.2, 0.4, 0.6, 0.8, 1]),
             "range": [0, 1.02],
-            "title": {"text": text("plot.support_axis", language)},
+            # wrapped: one line is wider than the plot area at notebook width and was cut
+            "title": {"text": _wrap(text("plot.support_axis", language), 48)},
         },
         yaxis={"ticksuffix": "  "},
     )
@@ -283,7 +289,13 @@ def plot_group_heatmap(
         max(340, 36 * len(order) + 160),
         subtitle=text("plot.heatmap_note", language, n=min_group_size),
         yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
-        xaxis={"side": "bottom", "tickangle": 0, "gridcolor": "white"},
+        # slanted when a label line is wider than a narrow column (they overlapped at notebook
+        # width); short labels stay level
+        xaxis={
+            "side": "bottom",
+            "tickangle": -30 if _widest_line(xs) > 8 else 0,
+            "gridcolor": "white",
+        },
         margin={"b": 70},
     )
     return _figure(data, layout, validate)
