@@ -585,7 +585,7 @@ def _pick(rng: random.Random, weights: dict, k: int) -> list[str]:
 
 def _make_actors(rng: random.Random, communes: list[dict]) -> list[dict]:
     weights = [max(c["population"], 50) for c in communes]
-    actors = []
+    actors = []  # type: ignore[var-annotated]
     for atype, _fr, _en, count in ACTOR_TYPES:
         for _ in range(count):
             if atype == "collectivite":
@@ -737,7 +737,7 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
     empty = ["" for _ in header]
     empty[:2] = rows[-1][:2]
     empty[-len(META) :] = [
-        310_000 + len(rows),
+        310_000 + len(rows),  # type: ignore[list-item]
         "%032x" % rng.getrandbits(128),  # noqa: UP031
         "2026-10-02T18:00:00",
         "",
@@ -746,7 +746,7 @@ def _export_rows(actors: list[dict], rng: random.Random) -> tuple[list[str], lis
         "",
         "vX5mortagne",
         "[]",
-        len(rows) + 1,
+        len(rows) + 1,  # type: ignore[list-item]
     ]
     rows.append(empty)
     return header, rows

@@ -84,7 +84,7 @@ def _layout(title: str, height: int, subtitle: str | None = None, **extra) -> di
         "yaxis": dict(axis),
     }
     for key, value in extra.items():
-        layout[key] = {**layout[key], **value} if isinstance(layout.get(key), dict) else value
+        layout[key] = {**layout[key], **value} if isinstance(layout.get(key), dict) else value  # type: ignore[dict-item]
     return layout
 
 
@@ -261,7 +261,7 @@ def plot_group_heatmap(
         {
             **base,
             "name": text("plot.support", language),
-            "z": np.where(np.isnan(values), None, values).tolist(),
+            "z": np.where(np.isnan(values), None, values).tolist(),  # type: ignore[call-overload]
             "text": [["" if np.isnan(v) else f"{v * 100:.0f} %" for v in row] for row in values],
             "colorscale": "Blues",
             "zmin": 0,
@@ -276,7 +276,7 @@ def plot_group_heatmap(
         {
             **base,
             "name": text("plot.too_small", language),
-            "z": np.where(hidden, 1.0, None).tolist(),
+            "z": np.where(hidden, 1.0, None).tolist(),  # type: ignore[call-overload]
             "text": np.where(hidden, f"n<{min_group_size}", "").tolist(),
             "textfont": {"color": "#777"},
             "colorscale": [[0, GREY], [1, GREY]],

@@ -167,7 +167,7 @@ class Settings:
                     f"reçu « {value} ».",
                     file=file,
                 ) from None
-        return replace(cls(), **clean)
+        return replace(cls(), **clean)  # type: ignore[arg-type]
 
     def describe(self, language: str = "fr") -> list[tuple[str, object, str]]:
         """Return (name, value, description) for every setting, described in `language`."""

@@ -537,7 +537,7 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
 
 def unique_headers(header: list) -> list[str]:
     """Header texts, blank ones named ``colonne_N``, repeated ones suffixed ``(2)``, ``(3)``…"""
-    names, seen = [], {}
+    names, seen = [], {}  # type: ignore[var-annotated]
     for i, h in enumerate(header):
         text = cell_text(h)
         name = text.strip() if text else f"colonne_{i + 1}"

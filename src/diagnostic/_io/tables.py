@@ -231,7 +231,7 @@ def _shifted_rows(header: list, rows: list, start: int, end: int, shown: int = 2
         for i in longer[:shown]
     ]
     if len(longer) > shown:
-        notes.append((f"… et {len(longer) - shown} autres lignes trop longues", None))
+        notes.append((f"… et {len(longer) - shown} autres lignes trop longues", None))  # type: ignore[arg-type]
     return notes
 
 

@@ -29,10 +29,8 @@ def strip_accents(text, *, compatibility: bool = False) -> str:
     >>> strip_accents("Bellême, Cœur")
     'Belleme, Cœur'
     """
-    form = "NFKD" if compatibility else "NFD"
-    return "".join(
-        c for c in unicodedata.normalize(form, str(text)) if not unicodedata.combining(c)
-    )
+    decomposed = unicodedata.normalize("NFKD" if compatibility else "NFD", str(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(text) -> str:

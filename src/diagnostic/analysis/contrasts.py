@@ -258,7 +258,7 @@ def type_contrasts(s, n, qualify, settings: Settings) -> dict:
         cols = np.flatnonzero(show[i])
         found = pairwise(s[i, cols], n[i, cols], settings.divergence_alpha)
         if found:
-            pair[i] = (int(cols[found[0]]), int(cols[found[1]]), found[2])
+            pair[i] = (int(cols[found[0]]), int(cols[found[1]]), found[2])  # type: ignore[call-overload]
     return {
         "tested": tested,
         "p_value": p,

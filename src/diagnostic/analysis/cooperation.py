@@ -140,7 +140,7 @@ def unrecognised_willingness(actors: pd.DataFrame, labels: dict | None = None) -
     """Anomalies: one row per file and willingness answer whose meaning is not recognised
     (neither agreement, hesitation nor refusal), with how many actors gave it."""
     labels = labels or {}
-    rows = []
+    rows = []  # type: ignore[var-annotated]
     if "cooperation" not in actors or actors.empty:
         return conform(pd.DataFrame(rows), "anomalies")
     given = actors[actors["cooperation"].notna()]

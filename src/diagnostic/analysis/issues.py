@@ -123,9 +123,9 @@ def issue_responses(
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         codes = types.index.get_indexer(out["actor_id"].array)
     # no actor type: left out of every comparison of types (no « non précisé » group)
-    type_of = np.append(types.astype(object).where(types.notna(), None).to_numpy(), None)
-    out["actor_type"] = categorical_from_few(type_of, codes)
-    if (codes >= 0).all() and not isinstance(out["actor_id"].dtype, pd.CategoricalDtype):
+    type_of = np.append(types.astype(object).where(types.notna(), None).to_numpy(), None)  # type: ignore[call-overload]
+    out["actor_type"] = categorical_from_few(type_of, codes)  # type: ignore[arg-type]
+    if (codes >= 0).all() and not isinstance(out["actor_id"].dtype, pd.CategoricalDtype):  # type: ignore[operator, union-attr]
         out["actor_id"] = pd.Categorical.from_codes(codes, categories=types.index)
     for col in ("issue_id", "label", "theme"):
         if not isinstance(out[col].dtype, pd.CategoricalDtype):

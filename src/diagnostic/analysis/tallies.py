@@ -70,7 +70,7 @@ class IssueTally:
         )
         kinds &= np.array([t is not None for t in self.types], dtype=bool)  # no type: no group
         wanted = self.themes == theme if theme else np.ones(len(self.issues), bool)
-        return c[place][:, kinds][:, :, wanted].sum(axis=0), self.types[kinds], wanted
+        return c[place][:, kinds][:, :, wanted].sum(axis=0), self.types[kinds], wanted  # type: ignore[return-value]
 
     def matrix(self, actor_types=None, epci=None, commune=None, theme=None) -> pd.DataFrame:
         """The `group_matrix` table of the filtered responses."""
@@ -199,7 +199,7 @@ def tally_responses(
     slots = int(ks.max()) + 1 if len(ks) else 1
     sup = responses["supports"].astype(bool).to_numpy().astype(np.int64)
     shape = (len(communes), len(types), len(issues), slots, 2)
-    flat = np.ravel_multi_index((ci, ti, ii, level, sup), shape) if len(responses) else []
+    flat = np.ravel_multi_index((ci, ti, ii, level, sup), shape) if len(responses) else []  # type: ignore[var-annotated]
     counts = np.bincount(flat, minlength=int(np.prod(shape))).reshape(shape)
     theme_values, hi = _codes(responses["theme"])
     # distinct actors per commune × type (and per theme): each actor has one commune and type

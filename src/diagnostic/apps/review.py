@@ -192,7 +192,7 @@ class CooperationApp(App):
             diag.needs, diag.offers, diag.actors, resource_labels(diag.questions, diag.choices)
         )
         self.network = go.FigureWidget(plot_cooperation_network(graph, type_labels=labels))
-        self._update = self._guard(self._update)
+        self._update = self._guard(self._update)  # type: ignore[method-assign]
         for control in (self.kind, self.sort_by, self.page):
             control.observe(self._update, names="value")
         self.save_button.on_click(self._guard(self.save))

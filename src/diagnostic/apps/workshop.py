@@ -59,7 +59,7 @@ class VotesApp(App):
         self.summary = w.HTML()
         self.priorities = go.FigureWidget(plot_vote_priorities(rank_votes(self.votes, items)))
         self.slope = figure_widget()
-        self._refresh = self._guard(self._refresh)
+        self._refresh = self._guard(self._refresh)  # type: ignore[method-assign]
         self.save_button.on_click(self._guard(self.record))
         self._refresh()
         grid = w.GridBox(

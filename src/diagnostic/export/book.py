@@ -102,13 +102,13 @@ class Book:
             "categories": [ws.name, categories[0], categories[2], categories[1], categories[2]],
         }
         if gap is not None:
-            series["gap"] = gap
+            series["gap"] = gap  # type: ignore[assignment]
         chart.add_series(series)
         chart.set_title({"name": title})
         chart.set_legend({"none": True})
         value_axis = {"num_format": "0 %"} if percent else {}
         if full_scale:
-            value_axis.update(min=0, max=1)
+            value_axis.update(min=0, max=1)  # type: ignore[call-overload]
         chart.set_x_axis(value_axis)  # a bar chart's x axis is its horizontal value axis
         chart.set_y_axis({"reverse": True} if top_down else {})
         width, height = size_cm

@@ -120,7 +120,7 @@ def beside_table(
     cells = {start_row: [(start_row, col + j, name, None) for j, name in enumerate(frame.columns)]}
     for i, rec in enumerate(frame.itertuples(index=False), start=start_row + 1):
         cells[i] = [
-            (i, col + j, value, {"num_format": formats[name]} if name in formats else None)
+            (i, col + j, value, {"num_format": formats[name]} if name in formats else None)  # type: ignore[misc]
             for j, (name, value) in enumerate(zip(frame.columns, rec))
         ]
     return cells

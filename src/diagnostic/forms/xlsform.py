@@ -220,8 +220,8 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
     and the levels of Kobo form-builder rankings (``begin_rank`` … ``rank__level`` rows …
     ``end_rank``, the options' list in ``kobo--rank-items``), which Kobo deploys as a group
     of one select_one per level (kobotoolbox/kpi, xlsform_preprocessors/koborank_handler.py)."""
-    rows, groups, repeat_stack, seen = [], [], [], {}
-    repeats, or_other, ranks, ranking = {}, set(), {}, None
+    rows, groups, repeat_stack, seen = [], [], [], {}  # type: ignore[var-annotated]
+    repeats, or_other, ranks, ranking = {}, set(), {}, None  # type: ignore[var-annotated]
     for i, rec in enumerate(survey.to_dict("records")):
         excel_row = i + 2
         base, list_name, has_other = _parse_type(rec.get("type") or "")

@@ -146,7 +146,7 @@ class _Matcher:
             qid = q["question_id"]
             own = own_lists.get(q["list_name"], [])
             if qid in found:
-                self._stack(q, *found[qid], own, log)
+                self._stack(q, *found[qid], own, log)  # type: ignore[call-arg]
             else:
                 self._new(
                     q,
@@ -159,7 +159,7 @@ class _Matcher:
     def _explicit(self, qn: Questionnaire, records: list, fits, position: int) -> dict:
         """Validate the ``same_as`` mapping of a questionnaire: {question id: (canonical, rule)}."""
         by_id = {q["question_id"]: q for q in records}
-        found, where = {}, f"[[survey]] n°{position + 1} (« {qn.name} »)"
+        found, where = {}, f"[[survey]] n°{position + 1} (« {qn.name} »)"  # type: ignore[var-annotated]
         for qid, target in qn.same_as.items():
             key = f"same_as.{qid}"
             if qid not in by_id:

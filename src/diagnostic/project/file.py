@@ -135,7 +135,7 @@ def read_project(path=None) -> Project:
         communes=_path(base, geo["communes"], "communes", path) if geo.get("communes") else None,
         epci=_path(base, geo["epci"], "epci", path) if geo.get("epci") else None,
         settings=settings,
-        **optional,
+        **optional,  # type: ignore[arg-type]
         **_analysis_inputs(data, base, path),
         scales=_scales(data.get("scales"), path),
         indicators=tuple(_path(base, b["file"], "indicators.file", path) for b in blocks),

@@ -135,7 +135,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             [spec.same_as for spec in project.surveys],
             file=project.file.name,
         )
-        surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices
+        surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices  # type: ignore[assignment]
         choices = _ordered_choices(project, questions, choices)
         cat = lambda name: pd.concat([getattr(s, name) for s in surveys], ignore_index=True)  # noqa: E731
         if project.communes is None:

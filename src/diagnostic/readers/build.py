@@ -132,7 +132,7 @@ def _reject_rows(
             row_codes = lambda idx: np.array(  # noqa: E731
                 [c[frame.index.get_loc(idx)] for c in columns]
             )
-            first_of = {}
+            first_of = {}  # type: ignore[var-annotated]
             for idx in frame.index[~rejected]:
                 first_of.setdefault(keys[idx], idx)
             for idx in frame.index[same]:
@@ -336,7 +336,7 @@ def survey_from_frame(
         codes, uniques = coded[col]
         codes = codes[keep]
         usable = (~blanks[col][:-1]).tolist()
-        present = np.array(usable + [False], dtype=bool)[codes]
+        present = np.array(usable + [False], dtype=bool)[codes]  # type: ignore[index]
         if q["role"] in PERSONAL_ROLES:
             personal.append(
                 long_part(
@@ -348,7 +348,7 @@ def survey_from_frame(
         if isinstance(q["list_name"], str):
             sub = form.choices[form.choices["list_name"] == q["list_name"]]
             cl, lab = sub["value"].tolist(), sub["label"].tolist()
-            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))  # type: ignore[operator]
             lookup = choice_lookup(
                 cl,
                 lab,
@@ -368,7 +368,8 @@ def survey_from_frame(
         category = lookup is not None and q["role"] in CATEGORY_ROLES
         if category:
             parsed = [
-                _as_other(q["type"], vals, p, u, lookup) for (vals, p), u in zip(parsed, uniques)
+                _as_other(q["type"], vals, p, u, lookup)  # type: ignore[arg-type, misc]
+                for (vals, p), u in zip(parsed, uniques)
             ]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
@@ -387,8 +388,8 @@ def survey_from_frame(
             codes, uniques = coded[col]
             codes = codes[keep]
             norm = norms[col]
-            present_any |= ~blanks[col][codes]
-            ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]
+            present_any |= ~blanks[col][codes]  # type: ignore[index]
+            ticked = np.array([n in TICKED for n in norm] + [False], dtype=bool)[codes]  # type: ignore[index]
             rows_ticked = np.flatnonzero(ticked)
             answers.append(
                 long_part(
@@ -478,7 +479,7 @@ def _values(qtype, raw, lookup, us=False) -> tuple[list[str], str | None]:
     value is kept), or (text, action). `us`: the column writes numbers the US way."""
     raw = str(raw).strip()
     if qtype == "rank":  # the options joined by spaces, first ranked first
-        return split_ranked(raw, lookup)
+        return split_ranked(raw, lookup)  # type: ignore[return-value]
     if qtype == "multiple" and lookup is not None:
         codes = split_multi(raw, lookup)
         if codes is None:

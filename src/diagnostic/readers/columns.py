@@ -155,13 +155,13 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                 keys += [f"{stem}/{_code_key(value)}", f"{stem}_{_code_key(value)}"]
                 if not options["value"].eq(str(position)).any():
                     keys.append(f"{stem}_{position}")
-            keys = [(k, "code") for k in keys] + [
+            keys = [(k, "code") for k in keys] + [  # type: ignore[assignment]
                 (norm_text(f"{q.label} [{label}]"), "label"),
                 (norm_text(f"{q.label}/{label}"), "label"),
                 # a question inferred from the data is named by its header: ``grp.q``
                 (_code_key(f"{q.label}/{value}"), "label"),
             ]
-            for key, how in keys:
+            for key, how in keys:  # type: ignore[str-unpack]
                 col = lookup.get(key)
                 # `q_opt` may be a question of its own: then it is not an option column
                 if (

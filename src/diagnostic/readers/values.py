@@ -86,7 +86,7 @@ def choice_lookup(values: list[str], labels: list[str], prefer_labels: bool = Fa
     for value in values:
         for alias in _ALIASES.get(norm_text(value), ()):
             by_code.setdefault(alias, value)
-    by_label = {}
+    by_label = {}  # type: ignore[var-annotated]
     for value, label in zip(values, labels):
         by_label.setdefault(norm_text(label), value)
     first, second = (by_label, by_code) if prefer_labels else (by_code, by_label)

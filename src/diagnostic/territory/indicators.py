@@ -167,7 +167,7 @@ def _inputs() -> set[str]:
     out = {"PIMP21", "NBMENFISC21"}
     for code, spec in INDICATORS.items():
         out |= (
-            {c.lstrip("-") for c in spec.numerator} | {spec.denominator}
+            {c.lstrip("-") for c in spec.numerator} | {spec.denominator}  # type: ignore[arg-type]
             if spec.kind == "ratio"
             else {code}
         )

@@ -27,7 +27,7 @@ class _Gazetteer:
     @classmethod
     def build(cls, communes: pd.DataFrame) -> _Gazetteer:
         by_name: dict[str, set[str]] = {}
-        parent_of, label, by_postal = {}, {}, {}
+        parent_of, label, by_postal = {}, {}, {}  # type: ignore[var-annotated]
         for row in communes.itertuples():
             target = (
                 row.parent_code
@@ -128,7 +128,7 @@ def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | Non
         return (
             _resolve(found, postal, gaz, area, note, "code postal")
             if found
-            else _lost(f"code postal {postal} inconnu dans le fichier des communes", note)
+            else _lost(f"code postal {postal} inconnu dans le fichier des communes", note)  # type: ignore[func-returns-value]
         )
     if key in gaz.by_name:
         return _resolve(gaz.by_name[key], postal, gaz, area, note, "nom")
@@ -149,7 +149,7 @@ def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | Non
     # suggestions use a lenient scorer: "Mortagne" should suggest "Mortagne-au-Perche"
     near = process.extract(key, choices, scorer=fuzz.WRatio, limit=3)
     nearest = ", ".join(f"{gaz.names(gaz.by_name[c])} ({s:.0f}/100)" for c, s, _ in near)
-    return _lost(f"commune introuvable ; les plus proches : {nearest or 'aucune'}", note)
+    return _lost(f"commune introuvable ; les plus proches : {nearest or 'aucune'}", note)  # type: ignore[func-returns-value]
 
 
 def _resolve(candidates: set[str], postal, gaz: _Gazetteer, area, note, how) -> str | None:
@@ -168,7 +168,7 @@ def _resolve(candidates: set[str], postal, gaz: _Gazetteer, area, note, how) -> 
             REPAIRED,
         )
         return code
-    return _lost(
+    return _lost(  # type: ignore[func-returns-value]
         f"{how} ambigu, porté par plusieurs communes : {gaz.names(candidates)} ; "
         "précisez le code postal ou le code commune",
         note,
