@@ -16,7 +16,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from diagnostic._io.atomic import save_workbook
+from diagnostic._io.atomic import save_workbook, write_text
 from diagnostic._io.text import read_json, strip_accents
 from diagnostic.privacy.pseudonyms import SECRET_FILE
 
@@ -800,7 +800,7 @@ def write_example(folder: Path | None = None) -> Path:
     header, rows = _export_rows(actors, rng)
     _write_form(folder / FORM_FILE)
     _write_export(folder / EXPORT_FILE, header, rows)
-    (folder / SECRET_FILE).write_text(EXAMPLE_SECRET, encoding="utf-8")
+    write_text(folder / SECRET_FILE, EXAMPLE_SECRET)
     project = folder / PROJECT_FILE
-    project.write_text(PROJECT_TOML.format(export=EXPORT_FILE, form=FORM_FILE), encoding="utf-8")
+    write_text(project, PROJECT_TOML.format(export=EXPORT_FILE, form=FORM_FILE))
     return project

@@ -60,6 +60,14 @@ def _freeze_zip(path: Path, when: datetime) -> None:
             dst.writestr(info, data)
 
 
+def write_csv(frame, path) -> Path:
+    """Write `frame` as a UTF-8 CSV file (no index), atomically, and return its path."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, encoding="utf-8")
+    return path
+
+
 def write_text(path: Path, text: str) -> None:
     """Write a UTF-8 text file atomically."""
     with atomic_path(path) as tmp:

@@ -297,3 +297,32 @@ def table_from_bytes(raw: bytes, name: str) -> Table:
     table = table_from_rows(rows, encoding=encoding, separator=sep)
     table.notes[:0] = notes
     return table
+
+
+def zip_csv_members(path: Path) -> dict[str, bytes]:
+    """The CSV files of a ZIP archive (an ODK Central export), by name.
+
+    Refused in French, before anything is unpacked, when the archive is damaged or would
+    unpack to more than the limits a spreadsheet gets (a zip bomb).
+    """
+    import zipfile
+
+    from diagnostic._io.sheets import MAX_RATIO, MAX_UNPACKED_BYTES
+
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")]
+            unpacked = sum(i.file_size for i in infos)
+            packed = max(sum(i.compress_size for i in infos), 1)
+            if unpacked > MAX_UNPACKED_BYTES or (
+                unpacked > 100 * 1024**2 and unpacked > MAX_RATIO * packed
+            ):
+                raise DiagnosticError(
+                    "archive refusée : elle se décompresserait en "
+                    f"{unpacked / 1024**2:.0f} Mo (taux {unpacked / packed:.0f} pour 1).",
+                    file=path.name,
+                )
+            return {i.filename: archive.read(i) for i in infos}
+    except zipfile.BadZipFile:
+        raise DiagnosticError("archive ZIP illisible ou endommagée.", file=path.name) from None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic._io.atomic import atomic_path
+from diagnostic._io.atomic import write_csv
 from diagnostic._io.text import fold
 from diagnostic.analysis.projects import STATUS_DEFAULT, project_id
 from diagnostic.anomalies import KEPT, AnomalyLog
@@ -127,7 +127,4 @@ def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décision
 
 def write_decisions(projects: pd.DataFrame, path) -> Path:
     """Write the decisions on `projects` (CSV, UTF-8) so that the next run reads them back."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        projects.reindex(columns=DECISION_COLUMNS).to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    return write_csv(projects.reindex(columns=DECISION_COLUMNS), path)

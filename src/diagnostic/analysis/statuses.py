@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic._io.atomic import atomic_path
+from diagnostic._io.atomic import write_csv
 from diagnostic._io.text import fold
 from diagnostic.analysis.cooperation import (
     KIND_LABELS,
@@ -127,7 +127,4 @@ def write_statuses(opportunities: pd.DataFrame, path) -> Path:
             file=Path(path).name,
             column="status",
         )
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    return write_csv(table, path)

@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from scipy.stats import spearmanr
 
+from diagnostic._io.atomic import save_workbook
 from diagnostic._io.text import fold
 from diagnostic.anomalies import REJECTED, REPAIRED, AnomalyLog, RowAccount
 from diagnostic.errors import DiagnosticError
@@ -204,7 +205,7 @@ def write_votes_template(path, items: pd.DataFrame, participants=None) -> Path:
         "Ne modifiez pas la colonne item_id.",
     ):
         help_.append([line])
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 

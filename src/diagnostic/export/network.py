@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from diagnostic._io.atomic import atomic_path
+from diagnostic._io.atomic import atomic_path, write_csv
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.export.cells import inert_frame
 from diagnostic.i18n import text
@@ -77,8 +77,7 @@ def to_kumu(graph: nx.Graph, folder, language: str = "fr") -> tuple[Path, Path]:
     )
     paths = (folder / "elements.csv", folder / "connections.csv")
     for frame, path in zip((elements, connections), paths):
-        with atomic_path(path) as tmp:
-            inert_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
+        write_csv(inert_frame(frame), path)
     return paths
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diagnostic._io.atomic import atomic_path
+from diagnostic._io.atomic import write_csv
 from diagnostic.export.cells import inert_frame
 from diagnostic.export.localized import localized
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, contacts, shown_names
@@ -68,7 +68,5 @@ def to_tables(diag, folder, audience: str = DEFAULT_AUDIENCE) -> list[Path]:
         if name == "anomalies":
             frame = frame.assign(value=frame["value"].map(mask_text))
         path = folder / f"{name}.csv"
-        with atomic_path(path) as tmp:
-            inert_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
-        written.append(path)
+        written.append(write_csv(inert_frame(frame), path))
     return written

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diagnostic._io.atomic import atomic_path
+from diagnostic._io.atomic import write_csv
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import ROLES, Form
@@ -94,10 +94,7 @@ def write_roles(roles: pd.DataFrame, path) -> Path:
             file=Path(path).name,
             column="role",
         )
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        roles.to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    return write_csv(roles, path)
 
 
 def with_roles(questions: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:

@@ -6,10 +6,9 @@ Group paths are joined with ``-`` (``identite-commune``), each submission has a 
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-from diagnostic._io.tables import Table, read_table, table_from_bytes
+from diagnostic._io.tables import Table, read_table, table_from_bytes, zip_csv_members
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import index_columns, survey_from_frame
@@ -51,11 +50,7 @@ _ID_COLUMNS = ("KEY", "meta-instanceID", "instanceID")
 
 def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
     """The submissions table of an ODK Central ZIP, and its repeat tables."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {n: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")}
-    except zipfile.BadZipFile:
-        raise DiagnosticError("archive ZIP illisible ou endommagée.", file=path.name) from None
+    members = zip_csv_members(path)
     if not members:
         raise DiagnosticError(
             "l'archive ne contient aucun fichier CSV d'export ODK.", file=path.name

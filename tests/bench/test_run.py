@@ -14,7 +14,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 TIMING_KEYS = {"min", "median", "max", "runs"}
 
 

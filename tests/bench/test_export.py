@@ -5,7 +5,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_export.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_export.py"
 
 
 def _bench_export():

@@ -39,9 +39,9 @@ import pytest
 
 from diagnostic.cli import main
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 EXAMPLE_COMMUNES = (
-    Path(__file__).resolve().parents[1] / "data" / "example" / "geo" / "communes.json"
+    Path(__file__).resolve().parents[2] / "data" / "example" / "geo" / "communes.json"
 )
 DIRS = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.toml").exists())
 
