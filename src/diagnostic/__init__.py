@@ -11,8 +11,9 @@ module of the package is internal.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from diagnostic._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -102,13 +103,7 @@ _DOOR = {
 __all__ = list(_DOOR)
 
 
-def __getattr__(name: str):
-    module = _DOOR.get(name)
-    if module is None:
-        raise AttributeError(f"module 'diagnostic' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
+__getattr__ = lazy_getattr(__name__, _DOOR)
 
 
 def __dir__() -> list[str]:

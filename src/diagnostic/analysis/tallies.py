@@ -55,9 +55,9 @@ class IssueTally:
     actors_by_theme: np.ndarray  # commune × type × theme: the same, per theme
     theme_values: tuple  # the themes of `actors_by_theme`
 
-    def select(self, actor_types=None, epci=None, commune=None, theme=None) -> np.ndarray:
-        """Counts summed over communes for the filters: type × issue × level slot × supports."""
-        c = self.counts
+    def _where(self, actor_types, epci, commune) -> tuple[np.ndarray, np.ndarray]:
+        """The communes and the actor types the filters keep (respondents without a type
+        are no group: never kept)."""
         place = np.ones(len(self.communes), bool)
         if epci:
             place &= self.epci_of_commune == epci
@@ -68,7 +68,12 @@ class IssueTally:
             if actor_types
             else np.ones(len(self.types), bool)
         )
-        kinds &= np.array([t is not None for t in self.types], dtype=bool)  # no type: no group
+        return place, kinds & np.array([t is not None for t in self.types], dtype=bool)
+
+    def select(self, actor_types=None, epci=None, commune=None, theme=None) -> np.ndarray:
+        """Counts summed over communes for the filters: type × issue × level slot × supports."""
+        c = self.counts
+        place, kinds = self._where(actor_types, epci, commune)
         wanted = self.themes == theme if theme else np.ones(len(self.issues), bool)
         return c[place][:, kinds][:, :, wanted].sum(axis=0), self.types[kinds], wanted  # type: ignore[return-value]
 
@@ -104,16 +109,7 @@ class IssueTally:
         present = np.flatnonzero(n_ti.sum(axis=1) > 0)
         if not len(present):
             return conform(pd.DataFrame(), "issue_ranking")
-        place = np.ones(len(self.communes), bool)
-        if epci:
-            place &= self.epci_of_commune == epci
-        if commune:
-            place &= self.communes == commune
-        kinds = (
-            np.isin(self.types, list(actor_types))
-            if actor_types
-            else np.ones(len(self.types), bool)
-        ) & np.array([t is not None for t in self.types], dtype=bool)  # as in `select`
+        place, kinds = self._where(actor_types, epci, commune)
         if theme:
             by_theme = self.actors_by_theme[..., list(self.theme_values).index(theme)]
             actors = by_theme[place][:, kinds].sum(axis=0)

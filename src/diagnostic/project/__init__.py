@@ -7,7 +7,7 @@ import the analyses.
 
 from __future__ import annotations
 
-import importlib
+from diagnostic._lazy import lazy_getattr
 
 _NAMES = {
     "Project": "diagnostic.project.file",
@@ -18,7 +18,4 @@ _NAMES = {
 __all__ = list(_NAMES)
 
 
-def __getattr__(name: str):
-    if name not in _NAMES:
-        raise AttributeError(f"module 'diagnostic.project' has no attribute {name!r}")
-    return getattr(importlib.import_module(_NAMES[name]), name)
+__getattr__ = lazy_getattr(__name__, _NAMES)
