@@ -43,11 +43,13 @@ def fold(text) -> str:
     return strip_accents(text, compatibility=True).encode("ascii", "ignore").decode().lower()
 
 
-def read_text(path, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str:
-    """The text of `path`, decoded with the first of `encodings` that fits.
+def read_text(path, *, utf8_only: bool = False) -> str:
+    """The text of `path`, decoded like every delimited file (`decode_text`: UTF-8 with or
+    without BOM, UTF-16, Windows-1252, or a mix of UTF-8 and Windows-1252 lines); with
+    `utf8_only` (JSON, TOML, the project's key), UTF-8 only.
 
-    Raises DiagnosticError (French, naming the file) when the file is missing or no encoding
-    fits.
+    Raises DiagnosticError (French, naming the file) when the file is missing or cannot be
+    decoded.
     """
     path = Path(path)
     try:
@@ -58,20 +60,21 @@ def read_text(path, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str
         raise DiagnosticError(
             "un dossier a été donné à la place d'un fichier.", file=str(path)
         ) from None
-    for encoding in encodings:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DiagnosticError(
-        f"encodage du texte non reconnu (essayé : {', '.join(encodings)}).", file=path.name
-    )
+    if not utf8_only:
+        return decode_text(raw, path.name)[0]
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError(
+            f"ce fichier doit être en UTF-8 (octet illisible en position {exc.start}).",
+            file=path.name,
+        ) from None
 
 
 def read_json(path):
     """Parse the JSON file `path`; a damaged or absurdly nested file is a French error."""
     path = Path(path)
-    text = read_text(path, ("utf-8-sig",))
+    text = read_text(path, utf8_only=True)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -90,7 +93,7 @@ def read_toml(path) -> dict:
     """Parse the TOML file `path` (a project file); a syntax error is a French error."""
     path = Path(path)
     try:
-        return tomllib.loads(read_text(path, ("utf-8-sig",)))
+        return tomllib.loads(read_text(path, utf8_only=True))
     except DiagnosticError:
         raise
     except tomllib.TOMLDecodeError as exc:

@@ -52,7 +52,7 @@ def project_secret(folder) -> bytes:
     path = Path(folder) / SECRET_FILE
     if not path.exists():
         _create(path)
-    lines = read_text(path, ("utf-8",)).splitlines()
+    lines = read_text(path, utf8_only=True).splitlines()
     keys = [line.strip().lower() for line in lines if _HEX.fullmatch(line.strip().lower())]
     if not keys:
         raise DiagnosticError(
