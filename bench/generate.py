@@ -24,21 +24,11 @@ from diagnostic.datasets import (
     WILLINGNESS,
     example_dir,
 )
+from diagnostic.readers.kobo import SUBMISSION_META
 
 SIZES = {"S": (150, 60), "M": (5_000, 120), "L": (50_000, 250)}
 FIXED_COLUMNS = 58  # identity, needs/offers split columns, cooperation and meta columns
-META = [
-    "_id",
-    "_uuid",
-    "_submission_time",
-    "_validation_status",
-    "_notes",
-    "_status",
-    "_submitted_by",
-    "__version__",
-    "_tags",
-    "_index",
-]
+META = list(SUBMISSION_META)
 
 
 def _issue_count(columns: int) -> int:

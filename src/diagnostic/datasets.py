@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from diagnostic._io.atomic import save_workbook, write_text
 from diagnostic._io.text import read_json, strip_accents
 from diagnostic.privacy.pseudonyms import SECRET_FILE
+from diagnostic.readers.kobo import SUBMISSION_META
 
 SEED = 2026
 FORM_FILE = "formulaire_acteurs.xlsx"
@@ -293,18 +294,7 @@ NAME_STEMS = {
 # (commune written as the respondent typed it) -> left unresolved on purpose
 UNRESOLVED = ["Bellême", "le Perche", "Mortagne-au-Perch"]
 
-META = [
-    "_id",
-    "_uuid",
-    "_submission_time",
-    "_validation_status",
-    "_notes",
-    "_status",
-    "_submitted_by",
-    "__version__",
-    "_tags",
-    "_index",
-]
+META = list(SUBMISSION_META)
 
 
 def example_dir() -> Path:

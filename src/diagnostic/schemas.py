@@ -266,6 +266,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "value": S,
         "level_label": S,
         "order": I,
+        "is_missing": B,
     },
     "commune_participation": {"commune": S, "respondents": I, "per_1000_inhabitants": F},
     "context": {

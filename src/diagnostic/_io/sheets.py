@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -386,17 +387,7 @@ def _stray_tail(rows: list[list]) -> int | None:
 
     Walks up from the last row, so that only the tail of the sheet is looked at.
     """
-    filled, empty_run = 0, 0
-    for i in range(len(rows) - 1, -1, -1):
-        if any(v is not None and v != "" for v in rows[i]):
-            if empty_run >= STRAY_GAP and filled:
-                return i + 1 if i + 1 > filled else None
-            filled, empty_run = filled + 1, 0
-            if filled > STRAY_MAX:
-                return None
-        else:
-            empty_run += 1
-    return None
+    return _stray_edge(len(rows), lambda i: any(v is not None and v != "" for v in rows[i]))
 
 
 def _stray_columns(rows: list[list]) -> int | None:
@@ -406,11 +397,20 @@ def _stray_columns(rows: list[list]) -> int | None:
     ones: the columns of the data themselves are not looked at.
     """
     width = max((len(r) for r in rows), default=0)
+    return _stray_edge(
+        width, lambda j: any(j < len(r) and r[j] is not None and r[j] != "" for r in rows)
+    )
+
+
+def _stray_edge(size: int, filled_at: Callable[[int], bool]) -> int | None:
+    """First index of a few filled lines (rows or columns) lying beyond a gap of at least
+    `STRAY_GAP` empty ones at the end of `size` lines; `filled_at(i)` tells whether line `i`
+    holds a value. Walks back from the end and stops after `STRAY_MAX` filled lines."""
     filled, empty_run = 0, 0
-    for j in range(width - 1, -1, -1):
-        if any(j < len(r) and r[j] is not None and r[j] != "" for r in rows):
+    for i in range(size - 1, -1, -1):
+        if filled_at(i):
             if empty_run >= STRAY_GAP and filled:
-                return j + 1 if j + 1 > filled else None
+                return i + 1 if i + 1 > filled else None
             filled, empty_run = filled + 1, 0
             if filled > STRAY_MAX:
                 return None

@@ -19,6 +19,7 @@ from diagnostic.analysis.issues import (  # one wording rule for labels
 )
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.tallies import IssueTally, Tally, as_objects, tally, tally_responses
+from diagnostic.schemas import columns as table_columns
 from diagnostic.schemas import validate
 
 NOT_GIVEN = "non précisé"
@@ -37,19 +38,7 @@ def likert_answers(
     """
     likert = questions[questions["role"] == "issue_importance"]
     if likert.empty:
-        return pd.DataFrame(
-            columns=[
-                "actor_id",
-                "actor_type",
-                "issue_id",
-                "label",
-                "theme",
-                "value",
-                "level_label",
-                "order",
-                "is_missing",
-            ]
-        )
+        return pd.DataFrame(columns=table_columns("likert_answers"))
     labels = likert["label"].tolist()
     qinfo = likert.assign(short=[short_issue_label(lbl, labels) for lbl in labels])
     qinfo = qinfo.rename(columns={"question_id": "issue_id", "short": "issue_label"})

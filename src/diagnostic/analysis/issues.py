@@ -20,6 +20,7 @@ from diagnostic.analysis.tags import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL  # n
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.scales import is_not_a_lead, ordered_levels
 from diagnostic.i18n import text
+from diagnostic.schemas import columns as table_columns
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
@@ -105,18 +106,7 @@ def issue_responses(
             )
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame(
-            columns=[
-                "actor_id",
-                "actor_type",
-                "issue_id",
-                "label",
-                "theme",
-                "level",
-                "levels",
-                "supports",
-            ]
-        )
+        return pd.DataFrame(columns=table_columns("responses"))
     if len(frames) == 1 and frames[0] is likert:  # actors found with the Likert answers
         out, codes = likert, likert_codes
     else:

@@ -33,7 +33,7 @@ from diagnostic._io.text import read_text
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.limesurvey_fields import field_texts, rank_slots
-from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.forms.model import Form, choice_row
 from diagnostic.forms.scales import fixed_lists, order_scales
 from diagnostic.schemas import conform
 
@@ -201,15 +201,7 @@ def _build_form(st: LimeSurveyStructure) -> Form:
 
     def add_list(list_name, options, ordered=False):
         for order, (value, label) in enumerate(options, start=1):
-            choices.append(
-                {
-                    "list_name": list_name,
-                    "value": value,
-                    "label": label or value,
-                    "order": order,
-                    "is_missing_code": is_missing_code(value, label),
-                }
-            )
+            choices.append(choice_row(list_name, value, label or value, order))
         return list_name
 
     for q in st.questions:

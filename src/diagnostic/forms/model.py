@@ -109,3 +109,31 @@ def is_missing_code(value: str, label: str) -> bool:
     """True for "don't know"-type answers, which count in no share (French or English,
     code or label: see `diagnostic.forms.scales.is_non_substantive`)."""
     return is_non_substantive(value, label)
+
+
+def question_row(
+    question_id: str, label: str, qtype: str, list_name: str | None = None
+) -> dict[str, object]:
+    """A row of the questions table for a question met without a form (role ``other``,
+    no group, theme or requirement, which only a form or the roles sheet can give)."""
+    return {
+        "question_id": question_id,
+        "label": label,
+        "type": qtype,
+        "list_name": list_name,
+        "group": "",
+        "role": "other",
+        "theme": "",
+        "required": False,
+    }
+
+
+def choice_row(list_name: str, value: str, label: str, order: int) -> dict[str, object]:
+    """A row of the choices table; "don't know"-type choices are flagged from code and label."""
+    return {
+        "list_name": list_name,
+        "value": value,
+        "label": label,
+        "order": order,
+        "is_missing_code": is_missing_code(value, label),
+    }

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.tables import read_table
-from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.forms.model import Form, is_missing_code, question_row
 from diagnostic.readers.build import survey_from_frame
 from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
@@ -198,18 +198,7 @@ def with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> For
             f"({len(options)} options apprises de toutes les réponses)"
         )
         if has_other:
-            extra.append(
-                {
-                    "question_id": f"{qid}_autre",
-                    "label": f"{column} [{OTHER_LABEL}]",
-                    "type": "text",
-                    "list_name": None,
-                    "group": "",
-                    "role": "other",
-                    "theme": "",
-                    "required": False,
-                }
-            )
+            extra.append(question_row(f"{qid}_autre", f"{column} [{OTHER_LABEL}]", "text"))
     if extra:
         questions = pd.concat([questions, pd.DataFrame(extra)], ignore_index=True)
     return Form(

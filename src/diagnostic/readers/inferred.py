@@ -18,7 +18,7 @@ import pandas as pd
 
 from diagnostic._io.text import fold
 from diagnostic.anomalies import KEPT, AnomalyLog
-from diagnostic.forms.model import Form, is_missing_code
+from diagnostic.forms.model import Form, choice_row, is_missing_code, question_row
 from diagnostic.forms.scales import by_words, leading_number, scale_positions
 from diagnostic.readers.columns import NOT_ASKED, TICKED, UNTICKED, norm_text
 from diagnostic.readers.values import parse_date, parse_number, us_numbers
@@ -181,27 +181,8 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             for order, value in enumerate(
                 _levels(set(cells)) if qtype == "likert" else _in_order(set(cells)), 1
             ):
-                choices.append(
-                    {
-                        "list_name": qid,
-                        "value": value,
-                        "label": value,
-                        "order": order,
-                        "is_missing_code": is_missing_code(value, value),
-                    }
-                )
-        questions.append(
-            {
-                "question_id": qid,
-                "label": label,
-                "type": qtype,
-                "list_name": list_name,
-                "group": "",
-                "role": "other",
-                "theme": "",
-                "required": False,
-            }
-        )
+                choices.append(choice_row(qid, value, value, order))
+        questions.append(question_row(qid, label, qtype, list_name))
         log.add(
             f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des réponses",
             KEPT,
@@ -215,27 +196,8 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             stem = first_of[col]
             qid = slug(stem, taken)
             for order, (option, _col) in enumerate(slashed[stem], 1):
-                choices.append(
-                    {
-                        "list_name": qid,
-                        "value": option,
-                        "label": option,
-                        "order": order,
-                        "is_missing_code": is_missing_code(option, option),
-                    }
-                )
-            questions.append(
-                {
-                    "question_id": qid,
-                    "label": stem,
-                    "type": "multiple",
-                    "list_name": qid,
-                    "group": "",
-                    "role": "other",
-                    "theme": "",
-                    "required": False,
-                }
-            )
+                choices.append(choice_row(qid, option, option, order))
+            questions.append(question_row(qid, stem, "multiple", qid))
             log.add(
                 "question sans formulaire (« unlabelled ») : choix multiple déduit des "
                 f"colonnes « {stem}/... »",
@@ -255,27 +217,8 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             if subs and ticks:
                 qid = slug(stem, taken)
                 for order, (sub, _col) in enumerate(subs, 1):
-                    choices.append(
-                        {
-                            "list_name": qid,
-                            "value": slug(sub, set()),
-                            "label": sub,
-                            "order": order,
-                            "is_missing_code": is_missing_code(sub, sub),
-                        }
-                    )
-                questions.append(
-                    {
-                        "question_id": qid,
-                        "label": stem,
-                        "type": "multiple",
-                        "list_name": qid,
-                        "group": "",
-                        "role": "other",
-                        "theme": "",
-                        "required": False,
-                    }
-                )
+                    choices.append(choice_row(qid, slug(sub, set()), sub, order))
+                questions.append(question_row(qid, stem, "multiple", qid))
                 log.add(
                     "question sans formulaire (« unlabelled ») : choix multiple déduit des "
                     f"colonnes « {stem} [...] »",
@@ -311,18 +254,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             add(qid, col, _guess_type(cells), cells, col)
         for sub, other_col in bracketed.get(col, []):
             if norm_text(sub) in _OTHER:
-                questions.append(
-                    {
-                        "question_id": f"{qid}_other",
-                        "label": other_col,
-                        "type": "text",
-                        "list_name": None,
-                        "group": "",
-                        "role": "other",
-                        "theme": "",
-                        "required": False,
-                    }
-                )
+                questions.append(question_row(f"{qid}_other", other_col, "text"))
                 done.add(other_col)
     return Form(
         file,

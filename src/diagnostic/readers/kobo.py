@@ -13,13 +13,8 @@ from diagnostic.readers.build import actor_pseudonym, incomplete_rows, survey_fr
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
 from diagnostic.readers.survey import Survey
 
-#: Columns Kobo adds to every export; never answers.
-META_COLUMNS = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "username",
+#: The submission columns Kobo appends to every export, in the order it writes them.
+SUBMISSION_META = (
     "_id",
     "_uuid",
     "_submission_time",
@@ -30,6 +25,15 @@ META_COLUMNS = {
     "__version__",
     "_tags",
     "_index",
+)
+#: Columns Kobo adds to every export; never answers.
+META_COLUMNS = {
+    *SUBMISSION_META,
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
     "_version_",
     "_xform_id_string",
     "_attachments",
