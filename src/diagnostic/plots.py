@@ -102,7 +102,7 @@ def _figure(data: list, layout: dict, validate: bool) -> go.Figure:
     return go.Figure(spec) if validate else go.Figure(spec, _validate=False)
 
 
-def _wrap(text: str, width: int = 16) -> str:
+def wrap_label(text: str, width: int = 16) -> str:
     """Break a long axis label over lines (plotly does not wrap); no markup of its own."""
     lines, line = [], ""
     for word in _no_markup(str(text)).split():
@@ -115,7 +115,7 @@ def _wrap(text: str, width: int = 16) -> str:
 
 
 def _widest_line(labels: list[str]) -> int:
-    """Characters in the longest line of `_wrap`-ed labels (0 when there is none)."""
+    """Characters in the longest line of `wrap_label`-ed labels (0 when there is none)."""
     return max((len(line) for t in labels for line in t.split("<br>")), default=0)
 
 
@@ -195,7 +195,7 @@ def plot_issue_ranking(
             **_pct_ticks([0, 0.2, 0.4, 0.6, 0.8, 1]),
             "range": [0, 1.02],
             # wrapped: one line is wider than the plot area at notebook width and was cut
-            "title": {"text": _wrap(text("plot.support_axis", language), 48)},
+            "title": {"text": wrap_label(text("plot.support_axis", language), 48)},
         },
         yaxis={"ticksuffix": "  "},
     )
@@ -246,7 +246,7 @@ def plot_group_heatmap(
             i, j = row[issue], col[kind]
             values[i, j] = np.nan if pd.isna(support) else support
             hidden[i, j] = bool(suppressed) if pd.notna(suppressed) else False
-    xs = [_wrap(_label(type_labels, t)) for t in types]
+    xs = [wrap_label(_label(type_labels, t)) for t in types]
     ys = order["label"].tolist()
     base = {
         "type": "heatmap",
@@ -888,7 +888,7 @@ def plot_regard_croise(
                 "name": quadrant,
                 "x": part["gap"].astype(float).tolist(),
                 "y": part["support"].astype(float).tolist(),
-                "text": [_wrap(t, 22) for t in part["label"]],
+                "text": [wrap_label(t, 22) for t in part["label"]],
                 "textposition": "top center",
                 "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
                 "customdata": pd.DataFrame(

@@ -9,11 +9,11 @@ from diagnostic.analysis.explore import prepare_explorer
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.apps.base import WIDE, App, title_html, update_figure
 from diagnostic.plots import (
-    _wrap,  # the heatmap's column labels
     plot_group_heatmap,
     plot_issue_ranking,
     plot_likert,
     plot_participation,
+    wrap_label,  # the heatmap's column labels
 )
 
 ALL = ""
@@ -154,7 +154,7 @@ class ExplorerApp(App):
     def _pick_type(self, trace, points, state=None):
         """A click on a heatmap column selects that actor type (linked charts)."""
         if points.xs:
-            by_label = {_wrap(v): k for k, v in self.type_labels.items()}
+            by_label = {wrap_label(v): k for k, v in self.type_labels.items()}
             self.actor_type.value = by_label.get(points.xs[0], points.xs[0])
 
 
