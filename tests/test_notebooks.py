@@ -8,8 +8,8 @@ pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_the_five_numbered_notebooks_and_the_app_are_there():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "ap"]
+def test_the_six_numbered_notebooks_and_the_app_are_there():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "ap"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -29,7 +29,7 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     widgets = [
         o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    if path.stem[:2] in {"01", "02", "03", "04", "ap"}:
+    if path.stem[:2] in {"01", "02", "03", "04", "06", "ap"}:
         assert widgets, "the app is displayed as a widget"
     if path.stem.startswith("05"):
         assert (tmp_path / "out" / "diagnostic.xlsx").exists()

@@ -87,12 +87,14 @@ _DOOR = {
     "plot_opportunities_table": "diagnostic.plots",
     "plot_vote_priorities": "diagnostic.plots",
     "plot_priority_slope": "diagnostic.plots",
+    "plot_words": "diagnostic.plots",
     # present: apps
     "explorer_app": "diagnostic.apps.explorer",
     "roles_app": "diagnostic.apps.review",
     "cooperation_app": "diagnostic.apps.review",
     "votes_app": "diagnostic.apps.workshop",
     "collective_app": "diagnostic.apps.collective",
+    "coding_app": "diagnostic.apps.paroles",
     # present: exports
     "write_outputs": "diagnostic.export",
     "to_workbook": "diagnostic.export",
@@ -128,6 +130,7 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     )
     from diagnostic.apps.collective import collective_app
     from diagnostic.apps.explorer import explorer_app
+    from diagnostic.apps.paroles import coding_app
     from diagnostic.apps.review import cooperation_app, roles_app
     from diagnostic.apps.workshop import votes_app
     from diagnostic.datasets import example_project
@@ -154,6 +157,7 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         plot_priority_slope,
         plot_regard_croise,
         plot_vote_priorities,
+        plot_words,
     )
     from diagnostic.project.file import Project, output_folder, read_project
     from diagnostic.project.result import Diagnostic

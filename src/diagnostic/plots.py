@@ -967,3 +967,42 @@ def plot_regard_croise(
         },
     )
     return _figure(data, layout, validate)
+
+
+def plot_words(
+    words: pd.DataFrame,
+    title: str = "Mots les plus employés",
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
+    """Horizontal bars of the most used words of one free-text question (no word cloud:
+    lengths compare, font sizes do not).
+
+    Parameters
+    ----------
+    words : DataFrame
+        lemma, count, most used first.
+
+    Returns
+    -------
+    Figure
+        One bar trace; ``x`` the counts, ``y`` the lemmas, most used at the top.
+    """
+    words = words.iloc[::-1]
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "name": text("plot.words", language),
+        "x": words["count"].astype(int).tolist(),
+        "y": words["lemma"].astype(str).tolist(),
+        "marker": {"color": PALETTE[0], "cornerradius": 4},
+        "hovertemplate": "%{y} : %{x}<extra></extra>",
+    }
+    layout = _layout(
+        title,
+        max(260, 24 * len(words) + 130),
+        xaxis={"title": {"text": text("plot.words_axis", language)}, "rangemode": "tozero"},
+        yaxis={"automargin": True, "type": "category"},
+        showlegend=False,
+    )
+    return _figure([bar], layout, validate)

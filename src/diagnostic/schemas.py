@@ -230,6 +230,11 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "trend": S,
     },
     "afom": {"category": S, "item": S, "source": S, "evidence": S},
+    # paroles d'acteurs: lemma counts of the free texts per question and actor type (an empty
+    # actor_type: every respondent), with Lafon's hypergeometric specificity
+    "text_words": {"question_id": S, "lemma": S, "actor_type": S, "count": I, "specificity": F},
+    # the consultant's coding of the free texts into themes (one row per answer and theme)
+    "text_codes": {"question_id": S, "actor_id": S, "theme": S},
     "regard_croise": {
         "issue_id": S,
         "label": S,

@@ -24,6 +24,7 @@ WITHOUT_WORKSHOP = [
     "Projets de coopération",
     "Plan d'action",
     "Groupes d'acteurs",
+    "Paroles d'acteurs",
     "Données",
     "Dictionnaire",
     "Anomalies",
@@ -368,7 +369,9 @@ def test_tables_written_with_documented_columns(demo_out):
 def test_html_embeds_plotly_once(demo_out):
     page = (demo_out / "diagnostic.html").read_text()
     assert page.count("plotly.js v") == 1 or page.count("* plotly.js") == 1
-    assert page.count('class="plotly-graph-div"') == 3
+    assert (
+        page.count('class="plotly-graph-div"') == 4
+    )  # and the chart of the comments' most used words
     assert "Enjeux communs" in page
 
 
@@ -537,7 +540,8 @@ def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monke
         "Données (2)",
         "Données (3)",
     ]
-    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[10:13]]
+    start = names.index("Données")
+    counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[start : start + 3]]
     assert counts == [60, 60, 28]
     assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
     assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value
@@ -560,6 +564,7 @@ def test_html_report_has_the_workbook_sections(demo_out):
         "Plan d'action",
         "Pistes de coopération",
         "Groupes d'acteurs",
+        "Paroles d'acteurs",
         "Méthode",
         "Anomalies",
     ]
@@ -574,8 +579,9 @@ def test_html_report_with_workshop(tmp_path, workshop_project):
     page = diagnostic.to_html(workshop_project, tmp_path / "r.html").read_text()
     headings = _headings(page)
     assert headings.index("Priorités partagées") == headings.index("Groupes d'acteurs") + 1
-    assert page.count('class="plotly-graph-div"') == 4
-    assert page.count("* plotly.js v") == 1  # the library embedded once, for four figures
+    # four figures, and one chart of the most used words of the example's comments
+    assert page.count('class="plotly-graph-div"') == 5
+    assert page.count("* plotly.js v") == 1  # the library embedded once, for five figures
     assert "Vote aux gommettes : 6 participants." in page
     assert '<td class="num">75,0 %</td>' in page
     personal = workshop_project.personal["value"].dropna().unique().tolist()

@@ -34,6 +34,7 @@ SHEETS_EN = [
     "Action plan",
     "Actor groups",
     "Shared priorities",
+    "In their own words",
     "Data",
     "Dictionary",
     "Anomalies",
@@ -258,6 +259,7 @@ def test_english_html_report(english_out):
         "Cooperation leads",
         "Actor groups",
         "Shared priorities",
+        "In their own words",
         "Method",
         "Anomalies",
     ]

@@ -17,7 +17,9 @@ CONFIRMED, PERCEIVED_ONLY, UNDERRATED, NOT_PRIORITY = (
     "sous-estimé",
     "non prioritaire",
 )
-SURVEY, INDICATOR, WORKSHOP = "enquête", "indicateur", "atelier"
+SURVEY, INDICATOR, WORKSHOP, WORDS = "enquête", "indicateur", "atelier", "paroles"
+#: respondents who must raise an issue in their own words for it to enter the AFOM
+MIN_SPOKEN = 3
 #: Reference levels of the regard croisé, narrowest first (see `context`).
 REFERENCE_LEVELS = ("EPCI", "département", "région", "France")
 _GAP_COLUMNS = [
@@ -157,6 +159,7 @@ def afom(
     shared: pd.DataFrame | None = None,
     category_labels: dict[str, str] | None = None,
     language: str = "fr",
+    spoken: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Atouts, faiblesses, opportunités, menaces — every item citing its source.
 
@@ -164,6 +167,8 @@ def afom(
     issues (enquête), underrated ones (indicateur). Atouts: resources offered by several
     actors (enquête), indicators better than the reference (indicateur). Opportunités:
     reciprocal exchanges and shared needs (enquête), issues gaining ground (atelier).
+    With `spoken` (`analysis.text.spoken_issues`: issues the free texts were coded with),
+    an issue raised unprompted by at least `MIN_SPOKEN` respondents is a faiblesse (paroles).
 
     The tables given are in `language` (their tags, quadrants and trends), as the AFOM is.
 
@@ -236,6 +241,9 @@ def afom(
                 WORKSHOP,
                 say("afom.gained", shift=r.shift, share=r.workshop_share * 100),
             )
+    if spoken is not None:
+        for r in spoken[spoken["respondents"] >= MIN_SPOKEN].itertuples():
+            add("faiblesses", r.label, WORDS, say("afom.spoken", n=r.respondents))
     order = {c: i for i, c in enumerate(["atouts", "faiblesses", "opportunités", "menaces"])}
     out = pd.DataFrame(rows, columns=["category", "item", "source", "evidence"])
     out = out.iloc[sorted(range(len(out)), key=lambda i: order[out["category"].iloc[i]])]

@@ -12,6 +12,7 @@ from diagnostic._io.atomic import write_text
 from diagnostic.analysis.cooperation import kind_labels
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.localized import localized
+from diagnostic.export.paroles import has_paroles, paroles_html, top_words
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
 from diagnostic.export.workbook import method_notes
 from diagnostic.i18n import day, decimal, label, percent, text
@@ -22,6 +23,7 @@ from diagnostic.plots import (
     plot_participation,
     plot_priority_slope,
     plot_regard_croise,
+    plot_words,
 )
 from diagnostic.privacy.audiences import (
     CONFIDENTIAL,
@@ -266,6 +268,16 @@ def _plan(diag) -> str:
     )
 
 
+def _word_figures(diag) -> list[str]:
+    """One chart of the most used words per free-text question (plotly.js already loaded)."""
+    lang = diag.settings.language
+    out = []
+    for question, part in top_words(diag).groupby("question", sort=False):
+        figure = plot_words(part, title=str(question), language=lang)
+        out.append(figure.to_html(full_html=False, include_plotlyjs=False))
+    return out
+
+
 def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
@@ -371,6 +383,8 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     ]
     if workshop:
         sections.append((name("priorities"), _priorities(diag, parts[3])))
+    if has_paroles(diag):
+        sections.append((name("paroles"), paroles_html(diag, _word_figures(diag))))
     sections += [
         (
             name("method"),

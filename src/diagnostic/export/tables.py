@@ -23,6 +23,8 @@ TABLES = (
     "regard_croise",
     "question_map",
     "divergence",
+    "text_words",
+    "text_codes",
 )
 
 

@@ -32,6 +32,7 @@ from diagnostic.export.cells import (
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.localized import localized
+from diagnostic.export.paroles import has_paroles, write_paroles
 from diagnostic.export.synthesis_sheets import (
     write_afom,
     write_portrait,
@@ -108,11 +109,16 @@ def to_workbook(
             ("plan", lambda: _plan(book, sheet("plan"), diag, source)),
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
+            ("paroles", lambda: write_paroles(book, sheet("paroles"), diag, source)),
             ("data", lambda: write_data(book, diag, source)),  # and its continuation sheets
             ("dictionary", lambda: _dictionary(book, sheet("dictionary"), diag)),
             ("anomalies", lambda: _anomalies(book, sheet("anomalies"), diag)),
         ]
-        skip = {"regard": not len(diag.regard_croise), "priorities": not len(diag.votes)}
+        skip = {
+            "regard": not len(diag.regard_croise),
+            "priorities": not len(diag.votes),
+            "paroles": not has_paroles(diag),
+        }
         writers = [(key, write) for key, write in writers if not skip.get(key)]
         with bar(total=len(writers), description="Classeur", unit="feuille") as done:
             for key, write in writers:

@@ -32,6 +32,7 @@ VALUES_EN = {
     "enquête": "survey",
     "indicateur": "indicator",
     "atelier": "workshop",
+    "paroles": "own words",
     "atouts": "strengths",
     "faiblesses": "weaknesses",
     "opportunités": "opportunities",
@@ -202,6 +203,12 @@ TEXTS = {
         "fr": "Enjeu transversal : {reason}",
         "en": "Cross-cutting issue: {reason}",
     },
+    "afom.spoken": {
+        "fr": "évoqué spontanément par {n} répondants dans leurs réponses libres",
+        "en": "raised unprompted by {n} respondents in their free answers",
+    },
+    "paroles.someone": {"fr": "un acteur", "en": "an actor"},
+    "paroles.from_commune": {"fr": "{kind}, {commune}", "en": "{kind}, {commune}"},
     "afom.disagreement": {"fr": "Désaccord sur : {label}", "en": "Disagreement on: {label}"},
     "afom.divisive": {
         "fr": "Enjeu clivant, écart confirmé par un test entre types : {reason}",
@@ -301,6 +308,11 @@ TEXTS = {
         "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
         "en": "<b>%{{y}}</b><br>Support: %{{x:.0%}} (%{{customdata[2]}} respondents)<br>"
         "%{{customdata[0]}} — %{{customdata[1]}}<extra></extra>",
+    },
+    "plot.words": {"fr": "Mots", "en": "Words"},
+    "plot.words_axis": {
+        "fr": "Nombre d'emplois dans les réponses libres",
+        "en": "Times used in the free answers",
     },
     "plot.support_axis": {
         "fr": "Part des répondants qui jugent l'enjeu important (intervalle de confiance à 95 %)",

@@ -25,6 +25,7 @@ SHEET_NAMES = {
         "opportunities": "Pistes de coopération",
         "clusters": "Groupes d'acteurs",
         "priorities": "Priorités partagées",
+        "paroles": "Paroles d'acteurs",
         "data": "Données",
         "dictionary": "Dictionnaire",
         "anomalies": "Anomalies",
@@ -43,6 +44,7 @@ SHEET_NAMES = {
         "opportunities": "Cooperation leads",
         "clusters": "Actor groups",
         "priorities": "Shared priorities",
+        "paroles": "In their own words",
         "data": "Data",
         "dictionary": "Dictionary",
         "anomalies": "Anomalies",
@@ -521,6 +523,64 @@ _WORKBOOK = {
     },
     "status": {"fr": "Statut", "en": "Status"},
     "choose": {"fr": "Choisissez : {values}", "en": "Choose: {values}"},
+    "paroles_title": {
+        "fr": "Paroles d'acteurs : ce que disent les réponses libres",
+        "en": "In their own words: what the free answers say",
+    },
+    "paroles_note": {
+        "fr": "Réponses libres masquées (noms, courriels, téléphones, adresses, numéros). "
+        "Chaque citation est attribuée par type d'acteur, et par commune seulement quand au "
+        "moins {n} répondants ont ce type et cette commune. Mots réduits à leur lemme "
+        "(simplemma), mots vides retirés ; un mot écrit par un seul répondant n'est pas "
+        "montré. Mot spécifique : un type l'emploie plus que les autres au-delà du hasard "
+        "(spécificité hypergéométrique de Lafon, −log10 de la probabilité ; 2 = moins d'une "
+        "chance sur 100) ; types de moins de {n} répondants non détaillés.",
+        "en": "Free answers masked (names, e-mails, phones, addresses, numbers). Each quote "
+        "is attributed by actor type, and by commune only when at least {n} respondents share "
+        "that type and commune. Words reduced to their lemma (simplemma), stop words removed; "
+        "a word written by a single respondent is not shown. Specific word: a type uses it "
+        "more than the others beyond chance (Lafon's hypergeometric specificity, −log10 of "
+        "the probability; 2 = less than a 1 in 100 chance); types of fewer than {n} "
+        "respondents not detailed.",
+    },
+    "paroles_themes": {"fr": "Thèmes codés", "en": "Coded themes"},
+    "paroles_words": {"fr": "Mots les plus employés", "en": "Most used words"},
+    "paroles_specific": {
+        "fr": "Mots spécifiques à chaque type d'acteurs",
+        "en": "Words specific to each actor type",
+    },
+    "paroles_headers": {
+        "fr": {
+            "quotes": {
+                "theme": "Thème",
+                "text": "Citation",
+                "who": "Qui",
+                "chosen": "Choisie par le consultant",
+            },
+            "themes": {"theme": "Thème", "total": "Répondants"},
+            "words": {"question": "Question", "lemma": "Mot", "count": "Emplois"},
+            "specific": {
+                "question": "Question",
+                "actor_type": "Type d'acteurs",
+                "words": "Mots spécifiques (spécificité)",
+            },
+        },
+        "en": {
+            "quotes": {
+                "theme": "Theme",
+                "text": "Quote",
+                "who": "Who",
+                "chosen": "Chosen by the consultant",
+            },
+            "themes": {"theme": "Theme", "total": "Respondents"},
+            "words": {"question": "Question", "lemma": "Word", "count": "Uses"},
+            "specific": {
+                "question": "Question",
+                "actor_type": "Actor type",
+                "words": "Specific words (specificity)",
+            },
+        },
+    },
     "clusters_title": {
         "fr": "Groupes d'acteurs autour d'enjeux communs",
         "en": "Groups of actors around shared issues",

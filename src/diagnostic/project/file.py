@@ -61,6 +61,25 @@ class Project:
     #: [scales] list name (or question id) -> its levels, lowest first: the order of a scale
     #: whose levels say nothing of it (neither numbers nor known words)
     scales: dict = field(default_factory=dict)
+    #: [paroles] codes: the coding of the free texts into themes (see `analysis.text`)
+    text_codes: Path | None = None
+    #: [paroles] quotes: the quotes the consultant chose, edited or not
+    text_quotes: Path | None = None
+
+    @property
+    def text_codes_file(self) -> Path:
+        """Where the coding app saves: the [paroles] codes file, else one in the project's
+        folder (read back by the next run)."""
+        return self.text_codes or self.file.parent / TEXT_CODES_FILE
+
+    @property
+    def text_quotes_file(self) -> Path:
+        """Where the chosen quotes are saved: [paroles] quotes, else in the project's folder."""
+        return self.text_quotes or self.file.parent / TEXT_QUOTES_FILE
+
+
+#: default names of the coding and quotes files, beside the project file
+TEXT_CODES_FILE, TEXT_QUOTES_FILE = "paroles_codage.csv", "paroles_citations.csv"
 
 
 def _path(base: Path, value, key: str, file: Path) -> Path:
@@ -189,7 +208,23 @@ def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
         "decisions": opt(workshop, "projects", "projects"),
         "centroids": opt(geo, "centroids", "centroids"),
         "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file),
+        **_text_inputs(data.get("paroles") or {}, base, file),
     }
+
+
+def _text_inputs(table: dict, base: Path, file: Path) -> dict:
+    """[paroles] codes and quotes: given paths (which must exist), else the default files
+    beside the project file when the coding app has written them."""
+    out = {}
+    for key, name, default in (
+        ("text_codes", "codes", TEXT_CODES_FILE),
+        ("text_quotes", "quotes", TEXT_QUOTES_FILE),
+    ):
+        if table.get(name):
+            out[key] = _path(base, table[name], name, file)
+        elif (base / default).is_file():
+            out[key] = (base / default).resolve()
+    return out
 
 
 _DIRECTIONS = (

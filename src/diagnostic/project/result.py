@@ -70,6 +70,12 @@ class Diagnostic:
     cooperation_projects: pd.DataFrame = field(
         default_factory=lambda: conform(pd.DataFrame(), "cooperation_projects")
     )
+    # paroles d'acteurs (issue 21): free texts masked, their words, coding and quotes
+    text_answers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    text_words: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "text_words"))
+    text_codes: pd.DataFrame = field(default_factory=lambda: conform(pd.DataFrame(), "text_codes"))
+    text_themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def settings(self) -> Settings:

@@ -28,6 +28,7 @@ from diagnostic.analysis.synthesis import (
     indicator_gaps,
     regard_croise,
 )
+from diagnostic.analysis.text import paroles, spoken_issues
 from diagnostic.analysis.workshop import (
     compare_rankings,
     read_votes,
@@ -172,6 +173,16 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         )
         stages.update()
         stages.set_postfix_str("convergences, coopération, groupes", refresh=False)
+        texts = paroles(
+            answers,
+            questions,
+            actors,
+            cat("personal"),
+            codes_file=project.text_codes,
+            quotes_file=project.text_quotes,
+            language=settings.language,
+            min_group_size=settings.min_group_size,
+        )
         analysis = _analysis(
             project,
             responses,
@@ -185,6 +196,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             communes,
             questions,
             choices,
+            text_codes=texts["text_codes"],
         )
         stages.update()
     return Diagnostic(
@@ -213,6 +225,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         + analysis.accounts,
         indicators=indicators,
         question_map=stacked.question_map,
+        **texts,
         **analysis.tables,
     )
 
@@ -339,6 +352,7 @@ def _analysis(
     communes=None,
     questions=None,
     choices=None,
+    text_codes=None,
 ) -> _Analysis:
     """Every analysis table: issues, divergence, cooperation, groups, workshop, regard
     croisé, with the anomalies and row accounts of the files read on the way."""
@@ -401,7 +415,10 @@ def _analysis(
         regard, found = _regard(project, ranking, ctx, indicators)
         out["regard_croise"] = regard
         anomalies.append(found)
-    out["afom"] = afom(ranking, opportunities, regard, shared, labels, settings.language)
+    spoken = spoken_issues(text_codes, ranking) if text_codes is not None else None
+    out["afom"] = afom(
+        ranking, opportunities, regard, shared, labels, settings.language, spoken=spoken
+    )
     return _Analysis(out, anomalies, accounts)
 
 
