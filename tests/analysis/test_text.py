@@ -205,5 +205,5 @@ def test_coding_round_trips_and_counts_by_theme_and_type(tmp_path):
 def test_a_coding_file_without_its_columns_is_refused_in_french(tmp_path):
     path = tmp_path / "codage.csv"
     path.write_text("question,acteur\nq,A1\n", encoding="utf-8")
-    with pytest.raises(DiagnosticError, match="colonne « question_id »"):
+    with pytest.raises(DiagnosticError, match="il manque « question_id »"):
         read_codes(path)

@@ -326,3 +326,36 @@ def zip_csv_members(path: Path) -> dict[str, bytes]:
             return {i.filename: archive.read(i) for i in infos}
     except zipfile.BadZipFile:
         raise DiagnosticError("archive ZIP illisible ou endommagée.", file=path.name) from None
+
+
+def read_filled_in(path, columns: list[str], required: tuple[str, ...], what: str) -> pd.DataFrame:
+    """A small file the consultant fills in (roles, coding, quotes…), CSV or workbook:
+    headers lower-cased, each `required` column checked, `columns` kept in order as
+    stripped strings (empty cells missing), the file's row numbers as index.
+
+    Raises
+    ------
+    DiagnosticError
+        « `what` doit avoir les colonnes … ; il manque « x » », naming the file, row 1.
+    """
+    path = Path(path)
+    frame = read_table(path).frame
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    for needed in required:
+        if needed not in frame.columns:
+            quoted = [f"« {c} »" for c in required]
+            listed = " et ".join(
+                [", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted
+            )
+            others = [c for c in columns if c not in required]
+            extra = f" (et, si besoin, {', '.join(f'« {c} »' for c in others)})" if others else ""
+            raise DiagnosticError(
+                f"{what} doit avoir les colonnes {listed}{extra} ; il manque « {needed} ».",
+                file=path.name,
+                row=1,
+            )
+    out = frame.reindex(columns=columns).astype("string")
+    out.index = range(2, len(out) + 2)
+    for column in columns:
+        out[column] = out[column].str.strip()
+    return out.replace("", pd.NA)

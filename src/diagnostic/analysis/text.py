@@ -216,28 +216,13 @@ def read_quotes(path) -> pd.DataFrame:
 
 
 def _read_csv_like(path, columns, what, optional=()) -> pd.DataFrame:
-    from pathlib import Path
+    from diagnostic._io.tables import read_filled_in
 
-    from diagnostic._io.tables import read_table
-    from diagnostic.errors import DiagnosticError
-
-    path = Path(path)
-    frame = read_table(path).frame
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    for column in columns:
-        if column not in frame.columns and column not in optional:
-            raise DiagnosticError(
-                f"le fichier de {what} doit avoir la colonne « {column} » "
-                f"(colonnes attendues : {', '.join(columns)}).",
-                file=path.name,
-                row=1,
-            )
-    frame = frame.reindex(columns=columns).astype("string")
-    for column in columns:
-        frame[column] = frame[column].str.strip()
+    required = tuple(c for c in columns if c not in optional)
+    frame = read_filled_in(path, columns, required, f"le fichier de {what}")
     keep = frame["question_id"].notna() & frame["actor_id"].notna()
     if "theme" not in optional:
-        keep &= frame["theme"].notna() & (frame["theme"] != "")
+        keep &= frame["theme"].notna()
     return frame[keep].drop_duplicates(ignore_index=True)
 
 

@@ -29,25 +29,10 @@ def read_roles(path, log: AnomalyLog | None = None) -> pd.DataFrame:
         question_id, role, theme (strings), one row per non-empty question_id, in file order,
         with the file's row number as index.
     """
-    from diagnostic._io.tables import read_table
+    from diagnostic._io.tables import read_filled_in
 
-    path = Path(path)
-    frame = read_table(path).frame
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    for needed in ("question_id", "role"):
-        if needed not in frame.columns:
-            raise DiagnosticError(
-                f"la feuille des rôles doit avoir les colonnes « question_id » et « role » "
-                f"(et, si besoin, « theme ») ; il manque « {needed} ».",
-                file=path.name,
-                row=1,
-            )
-    out = frame.reindex(columns=ROLE_COLUMNS).astype("string")
-    out.index = range(2, len(out) + 2)
-    out["question_id"] = out["question_id"].str.strip()
-    out["role"] = out["role"].str.strip().str.lower()
-    out["theme"] = out["theme"].str.strip()
-    out = out.replace("", pd.NA)
+    out = read_filled_in(path, ROLE_COLUMNS, ("question_id", "role"), "la feuille des rôles")
+    out["role"] = out["role"].str.lower()
     out = out[out["question_id"].notna()]
     unknown = out["role"].notna() & ~out["role"].isin(ROLES)
     for row, value in out.loc[unknown, "role"].items():
