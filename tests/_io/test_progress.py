@@ -42,8 +42,8 @@ def test_run_and_workbook_show_their_stages(capsys, monkeypatch, tmp_path):
     # the rate reads « étape/s », or « s/ étape » when a stage takes over a second (loaded machine)
     assert "6/6 [" in last["Diagnostic"]
     assert "étape/s" in last["Diagnostic"] or "s/ étape" in last["Diagnostic"]
-    # twelve sheet writers (no regard croisé, no workshop), the summary apart
-    assert "12/12 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
+    # thirteen sheet writers (no regard croisé, no workshop; paroles), the summary apart
+    assert "13/13 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
     assert "148/148 [" in last["Classeur, feuille Données"]
 
 
