@@ -115,8 +115,8 @@ def specificity(k: int, f: int, t: int, total: int) -> float:
     corpus of `total` words holds it `f` times: -log10 P(X ≥ k) when the part over-uses it,
     log10 P(X ≤ k) when it under-uses it (X hypergeometric), bounded by `MAX_SCORE`.
 
-    >>> round(specificity(3, 3, 4, 12), 3)   # all 3 occurrences in a third of the words
-    1.745
+    >>> round(specificity(3, 3, 4, 12), 3)  # all 3 in a third of the words: P = 9/495
+    1.74
     """
     from scipy.stats import hypergeom
 
