@@ -207,3 +207,37 @@ def test_a_coding_file_without_its_columns_is_refused_in_french(tmp_path):
     path.write_text("question,acteur\nq,A1\n", encoding="utf-8")
     with pytest.raises(DiagnosticError, match="il manque « question_id »"):
         read_codes(path)
+
+
+def test_coding_rows_of_answers_gone_are_reported_not_lost(tmp_path):
+    from diagnostic.analysis.text import paroles
+
+    answers = pd.DataFrame(
+        {
+            "actor_id": ["A1", "A2"],
+            "question_id": ["q", "q"],
+            "value": ["Le bus ne passe plus", "Plus de médecin au bourg"],
+        }
+    )
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q"],
+            "label": ["Un commentaire ?"],
+            "type": ["text"],
+            "role": ["free_text"],
+        }
+    )
+    actors = pd.DataFrame(
+        {"actor_id": ["A1", "A2"], "actor_type": ["ferme", "ferme"], "commune_code": ["1", "2"]}
+    )
+    path = tmp_path / "codage.csv"
+    path.write_text(
+        "question_id,actor_id,theme\nq,A1,Mobilité\nq,A9,Santé\nautre,A2,Santé\n", encoding="utf-8"
+    )
+    out = paroles(answers, questions, actors, None, codes_file=path)
+    assert out["text_codes"].values.tolist() == [["q", "A1", "Mobilité"]]
+    found = pd.concat(out["text_anomalies"])
+    assert found[["file", "row", "value", "action"]].values.tolist() == [
+        ["codage.csv", 3, "q / A9", "rejeté"],
+        ["codage.csv", 4, "autre / A2", "rejeté"],
+    ]

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -223,7 +224,7 @@ def _read_csv_like(path, columns, what, optional=()) -> pd.DataFrame:
     keep = frame["question_id"].notna() & frame["actor_id"].notna()
     if "theme" not in optional:
         keep &= frame["theme"].notna()
-    return frame[keep].drop_duplicates(ignore_index=True)
+    return frame[keep].drop_duplicates()
 
 
 def write_codes(path, codes: pd.DataFrame) -> None:
@@ -260,7 +261,7 @@ def theme_counts(codes: pd.DataFrame, actors: pd.DataFrame, min_group_size: int 
         .unstack(fill_value=0)
         .reindex(columns=shown, fill_value=0)
     )
-    out = pd.concat([total, by_type], axis=1).fillna(0).astype(int).reset_index()
+    out = total.to_frame().join(by_type, how="left").fillna(0).astype(int).reset_index()
     out = out.rename(columns={"index": "theme"})
     return out.sort_values(["total", "theme"], ascending=[False, True], ignore_index=True)
 
@@ -436,12 +437,38 @@ def paroles(
     """Every table of the paroles d'acteurs, for `Diagnostic`: text_answers (masked, kept in
     memory for the coding app, never exported), text_words, text_codes (the coding read back,
     restricted to answers that exist), text_themes, quotes."""
+    from diagnostic.anomalies import REJECTED, AnomalyLog
+
     said = text_answers(answers, questions, actors, personal)
-    codes = read_codes(codes_file) if codes_file else conform(pd.DataFrame(), "text_codes")
     known = said[["question_id", "actor_id"]].drop_duplicates()
-    codes = conform(codes.merge(known, on=["question_id", "actor_id"], how="inner"), "text_codes")
-    chosen = read_quotes(quotes_file) if quotes_file else None
+    logs = []
+    codes = conform(pd.DataFrame(), "text_codes")
+    chosen = None
+    for path, read in ((codes_file, read_codes), (quotes_file, read_quotes)):
+        if not path:
+            continue
+        frame = read(path)
+        found = frame.merge(known, on=["question_id", "actor_id"], how="left", indicator=True)
+        lost = found["_merge"].to_numpy() == "left_only"
+        log = AnomalyLog(file=Path(path).name)
+        for row, (qid, aid) in zip(
+            frame.index[lost], frame.loc[lost, ["question_id", "actor_id"]].to_numpy()
+        ):
+            log.add(
+                "réponse libre introuvable (question ou acteur absent de ce passage) : ligne ignorée",
+                REJECTED,
+                row=row,
+                column="actor_id",
+                value=f"{qid} / {aid}",
+            )
+        logs.append(log.frame())
+        kept = frame[~lost]
+        if read is read_codes:
+            codes = conform(kept, "text_codes")
+        else:
+            chosen = kept
     return {
+        "text_anomalies": logs,
         "text_answers": said,
         "text_words": word_table(said, language, min_group_size),
         "text_codes": codes,

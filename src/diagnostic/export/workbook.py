@@ -203,6 +203,8 @@ def method_notes(diag) -> list[str]:
     notes = [note.format(**values) for note in word("method_notes", lang)]
     left_out = non_answers(diag.answers, diag.questions, diag.choices)
     notes.append(word("method_non_answers", lang, n=left_out, s="s" if left_out > 1 else ""))
+    if len(diag.text_answers):
+        notes.append(word("paroles_note", lang, n=st.min_group_size))
     untyped = int(diag.actors["actor_type"].isna().sum())
     if untyped:
         notes.append(word("method_untyped", lang, n=untyped, s="s" if untyped > 1 else ""))

@@ -183,6 +183,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             language=settings.language,
             min_group_size=settings.min_group_size,
         )
+        text_anomalies = texts.pop("text_anomalies")
         analysis = _analysis(
             project,
             responses,
@@ -220,6 +221,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             + geo_anomalies
             + [moved]
             + analysis.anomalies
+            + text_anomalies
         ),
         accounts=tuple(a for s in surveys for a in (s.account, *s.repeat_accounts))
         + analysis.accounts,
