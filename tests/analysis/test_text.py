@@ -241,3 +241,67 @@ def test_coding_rows_of_answers_gone_are_reported_not_lost(tmp_path):
         ["codage.csv", 3, "q / A9", "rejeté"],
         ["codage.csv", 4, "autre / A2", "rejeté"],
     ]
+
+
+def test_names_are_not_read_as_verbs():
+    # simplemma alone turns the cantons Valais and Jura into « valoir » and « jurer »
+    assert lemmas("Valais") == ["valais"] and lemmas("Jura") == ["jura"]
+    assert lemmas("Maisons vides au bourg")[0] == "maison"  # a plural still loses its s
+
+
+def test_a_text_question_without_role_is_read_only_when_people_wrote_sentences():
+    from diagnostic.analysis.text import text_answers
+
+    answers = pd.DataFrame(
+        {
+            "actor_id": ["A1", "A2", "A3", "A1", "A2", "A3"],
+            "question_id": ["canton"] * 3 + ["avis"] * 3,
+            "value": [
+                "Vaud",
+                "Valais",
+                "Appenzell Rhodes-Intérieures",
+                "Le bus ne passe plus le matin",
+                "Il manque un médecin au bourg",
+                "Rien",
+            ],
+        }
+    )
+    questions = pd.DataFrame(
+        {
+            "question_id": ["canton", "avis"],
+            "label": ["Dans quel canton ?", "Votre avis ?"],
+            "type": ["text", "text"],
+            "role": ["other", "other"],
+        }
+    )
+    actors = pd.DataFrame(
+        {"actor_id": ["A1", "A2", "A3"], "actor_type": ["a"] * 3, "commune_code": [None] * 3}
+    )
+    said = text_answers(answers, questions, actors)
+    assert set(said["question_id"]) == {"avis"}  # median 1 word for the canton, 6 for avis
+
+
+def test_words_of_a_real_french_export_counted_as_the_raw_file_says():
+    """Vikidia's readers' survey (tests/corpus): « Pourquoi ? » after « avez-vous déjà fait
+    un don ? » — 178 written answers (and one « - »), « argent » written 22 times (counted here
+    on the raw CSV)."""
+    import re
+    from pathlib import Path
+
+    import diagnostic
+    from diagnostic.analysis.text import text_answers
+
+    path = Path(__file__).parents[1] / "corpus" / "table_fr_vikidia_rsaved" / "raw_data.csv"
+    raw = pd.read_csv(path, dtype=str)["Pourquoi ?...80"].dropna()
+    raw = raw[raw.str.contains(r"\w")]  # « - » is no answer
+    by_hand = sum(len(re.findall(r"\bargent\b", t, re.IGNORECASE)) for t in raw)
+    survey = diagnostic.read_responses(path)
+    said = text_answers(survey.answers, survey.questions, survey.actors, survey.personal)
+    mine = said[said["question"] == "Pourquoi ?...80"]
+    assert len(mine) == len(raw) == 178
+    table = word_table(mine)
+    every = table[table["actor_type"].isna()].set_index("lemma")["count"]
+    assert every["argent"] == by_hand == 22
+    proposed = quotes(mine)
+    folded = [" ".join(re.findall(r"\w+", t.lower())) for t in proposed["text"]]
+    assert len(folded) == len(set(folded)) == 3  # no quote twice, punctuation aside

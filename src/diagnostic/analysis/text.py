@@ -35,6 +35,9 @@ TEXT_ROLES = ("free_text", "other", "issue", "issue_importance", "need", "offer"
 #: A lemma is published only when at least this many respondents wrote it: a word one
 #: person used can be their name, their village or their trade.
 MIN_AUTHORS = 2
+#: A text question without a role is read as free answers when half of them hold at least
+#: this many words; shorter ones are places, names or codes typed in.
+MIN_MEDIAN_WORDS = 4
 #: Specificity is bounded (a score of 10 already means a chance below 1 in 10 billion).
 MAX_SCORE = 30.0
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*", re.UNICODE)
@@ -53,7 +56,8 @@ def stop_words(language: str) -> frozenset[str]:
 
 def lemmas(text: str, language: str = "fr") -> list[str]:
     """The content words of `text` as lemmas, in order: elisions cut (« l'école » → école),
-    numbers, one-letter words and stop words left out.
+    numbers, one-letter words and stop words left out. A capitalised word keeps its form
+    unless its lemma only drops an ending (« Maisons » → maison, « Valais » stays valais).
 
     >>> lemmas("Les jeunes partent faute de transports")
     ['jeune', 'partir', 'faute', 'transport']
@@ -65,10 +69,13 @@ def lemmas(text: str, language: str = "fr") -> list[str]:
     stops = stop_words(language)
     out = []
     for match in _WORD.finditer(_PLACEHOLDER.sub(" ", text)):
-        word = _ELISION.sub("", match.group(0)).lower()
+        surface = _ELISION.sub("", match.group(0))
+        word = surface.lower()
         if len(word) < 2 or word in stops:
             continue
         lemma = simplemma.lemmatize(word, lang=language).lower()
+        if surface[0].isupper() and not word.startswith(lemma):
+            lemma = word  # a name (Valais, Jura): not a verb's form (valoir, jurer)
         if len(lemma) >= 2 and lemma not in stops:
             out.append(lemma)
     return out
@@ -90,6 +97,13 @@ def text_answers(
     texts = questions[(questions["type"] == "text") & questions["role"].isin(TEXT_ROLES)]
     answers = answers[answers["question_id"].isin(texts["question_id"])]
     answers = answers[answers["value"].notna() & (answers["value"].astype(str).str.strip() != "")]
+    # a text question without a role is read when people wrote sentences, not a place or a
+    # name in one or two words (« Dans quel canton ? »)
+    unroled = texts.loc[texts["role"] == "other", "question_id"]
+    words = answers["value"].astype(str).str.split().str.len()
+    short = words.groupby(answers["question_id"]).median()
+    short = set(short[short < MIN_MEDIAN_WORDS].index) & set(unroled)
+    answers = answers[~answers["question_id"].isin(short)]
     masked = public_answers(answers, questions, personal)
     actors = actors.set_index("actor_id")
     out = pd.DataFrame(
@@ -343,9 +357,10 @@ def quotes(
                 break
             r = part.loc[i]
             key = (theme, r["question_id"], r["actor_id"])
-            if key in picked or r["text"] in taken_texts:
+            same = " ".join(_fold_words(r["text"]))  # « Jamais. » and « jamais » are one quote
+            if key in picked or same in taken_texts:
                 continue
-            taken_texts.add(r["text"])
+            taken_texts.add(same)
             rows.append(
                 (theme, r["question_id"], r["actor_id"], r["actor_type"], r["commune_code"])
                 + (mask_text(r["text"]), False)
@@ -359,6 +374,12 @@ def quotes(
     return out.sort_values(["theme", "chosen"], ascending=[True, False], kind="stable").reset_index(
         drop=True
     )
+
+
+def _fold_words(text: str) -> list[str]:
+    from diagnostic._io.text import fold
+
+    return re.findall(r"\w+", fold(text))
 
 
 def _one_type_at_a_time(part: pd.DataFrame) -> list:
