@@ -17,7 +17,9 @@ from diagnostic.export.cells import (
     sheet_rows,
     write_title,
 )
+from diagnostic.i18n import text
 from diagnostic.i18n.workbook import sheet_name, word
+from diagnostic.privacy.disclosure import COMMUNE, EPCI, public_of, type_words
 from diagnostic.privacy.masking import public_answers
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
@@ -27,13 +29,17 @@ _HIDDEN_ROLES = ("actor_name", "contact", "commune", "actor_type")
 _NOTES_ROWS = 4  # title, two notes, blank line
 
 
-def data_table(diag) -> pd.DataFrame:
+def data_table(diag, audience: str = "funder") -> pd.DataFrame:
     """Answers wide and readable: one row per actor, choice labels instead of codes.
 
     Multiple choices are joined with « ; » in the form's order, the options of a ranking
     with « > » in rank order (first ranked first); free text is masked
     (`mask_text`: e-mails, phones, numbers, addresses, names, and each respondent's own
     name, structure and contacts); personal questions are left out.
+
+    But for the consultant, the rows are those of the public view of the actors
+    (`diagnostic.privacy.disclosure`): withheld actors left out, small types as « autres »,
+    a generalised place as « Autres communes de <EPCI> » or « Autres communes ».
 
     Returns
     -------
@@ -75,9 +81,10 @@ def data_table(diag) -> pd.DataFrame:
     wide = joined.unstack("question_id")
     columns = [q for q in questions["question_id"] if q in wide.columns]
     types = role_labels(diag.questions, diag.choices, "actor_type")
-    base = diag.actors[["actor_id", "actor_type", "commune_code"]].assign(
-        actor_type=lambda f: relabel(f["actor_type"], types)
-    )
+    base = diag.actors[["actor_id", "actor_type", "commune_code"]]
+    if audience != "consultant":
+        base, types = _public_base(diag), type_words(diag)
+    base = base.assign(actor_type=lambda f: relabel(f["actor_type"], types))
     out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
     once = questions["repeat"].isna() if "repeat" in questions.columns else True
     # a repeat group's numbers stay text: « 34 ; 51 » is one cell for two employees
@@ -87,13 +94,29 @@ def data_table(diag) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def write_data(book, diag, source: str) -> list[str]:
+def _public_base(diag) -> pd.DataFrame:
+    """actor_id, actor_type (merged), commune_code (or the generalised place in words)."""
+    public = public_of(diag).actors
+    lang = diag.settings.language
+    epci = dict(zip(diag.epci["epci_code"], diag.epci["name"]))
+    place = [
+        c
+        if level == COMMUNE
+        else text("privacy.other_communes_of", lang, epci=epci.get(e, e))
+        if level == EPCI
+        else text("privacy.other_communes", lang)
+        for c, e, level in zip(public["commune_code"], public["epci_code"], public["place_level"])
+    ]
+    return public[["actor_id", "actor_type"]].assign(commune_code=pd.array(place, dtype="string"))
+
+
+def write_data(book, diag, source: str, audience: str = "funder") -> list[str]:
     """Add « Données » at the end of the workbook (continuation sheets after it if needed).
 
     Returns the names of the sheets written.
     """
     lang = diag.settings.language
-    table = data_table(diag)
+    table = data_table(diag, audience)
     labels = dict(zip(diag.questions["question_id"], diag.questions["label"]))
     ids = word("data_ids", lang)
     headers = [ids.get(c, c) for c in table.columns]

@@ -34,6 +34,7 @@ from diagnostic.privacy.audiences import (
     no_consent_line,
     shown_names,
 )
+from diagnostic.privacy.disclosure import disclosed, public_of, type_words
 
 _CSS = """
 body{font-family:'Source Sans Pro',Arial,sans-serif;color:#1d2b36;max-width:1100px;margin:2em auto;padding:0 1em;}
@@ -288,15 +289,15 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     says for which `audience` the report is written; the consultant's report repeats
     « CONFIDENTIEL » at the top of every printed page.
     """
-    diag = localized(diag)
-    check_audience(audience)
+    diag = disclosed(localized(diag), check_audience(audience))
     lang = diag.settings.language
     name = lambda key: sheet_name(key, lang)  # noqa: E731
     types = role_labels(diag.questions, diag.choices, "actor_type")
+    who = diag.actors if audience == "consultant" else public_of(diag).actors
     workshop = len(diag.votes) > 0
     figs = [
         plot_participation(
-            diag.actors.assign(actor_type=relabel(diag.actors["actor_type"], types)),
+            who.assign(actor_type=relabel(who["actor_type"], type_words(diag))),
             title=word("html_participation", lang),
             language=lang,
         ),

@@ -8,6 +8,7 @@ from diagnostic._io.atomic import write_csv
 from diagnostic.export.cells import inert_frame
 from diagnostic.export.localized import localized
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, contacts, shown_names
+from diagnostic.privacy.disclosure import disclosed, public_of
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = (
@@ -53,19 +54,24 @@ def audience_projects(diag, audience: str = DEFAULT_AUDIENCE):
 def to_tables(diag, folder, audience: str = DEFAULT_AUDIENCE) -> list[Path]:
     """Write ``tables/<table>.csv`` for every result table; returns the paths written.
 
-    The `actors` table keeps only pseudonymous columns; anomaly values are masked; text
+    The `actors` table keeps only pseudonymous columns (and, but for the consultant, the
+    public view of `diagnostic.privacy.disclosure`: small types merged, withheld below
+    `min_group_size`, rare places generalised; the participation and the clusters are
+    counted on it); anomaly values are masked; text
     that a spreadsheet would run as a formula is made inert (see `inert`). The
     `cooperation_projects` table carries the names `audience` may read (see
     `audience_projects`).
     """
     folder = Path(folder)
-    diag = localized(diag)
+    diag = disclosed(localized(diag), check_audience(audience))
     written = []
     for name in TABLES:
         frame = getattr(diag, name)
         if name == "cooperation_projects":
             frame = audience_projects(diag, audience)
         if name == "actors":
+            if audience != "consultant":  # small types merged, rare places generalised
+                frame = public_of(diag).actors
             frame = frame[PUBLIC_ACTOR_COLUMNS]
         if name == "anomalies":
             frame = frame.assign(value=frame["value"].map(mask_text))

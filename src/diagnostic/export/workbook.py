@@ -50,6 +50,7 @@ from diagnostic.privacy.audiences import (
     has_consent_question,
     no_consent_line,
 )
+from diagnostic.privacy.disclosure import disclosed, public_of, type_words, unique_on
 from diagnostic.privacy.masking import mask_text
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
@@ -77,8 +78,8 @@ def to_workbook(
         sheet) or consultant (everything; « CONFIDENTIEL » in every sheet's page header).
     """
     path = Path(path)
-    diag = localized(diag)
-    include_personal = include_personal or check_audience(audience) == "consultant"
+    diag = disclosed(localized(diag), check_audience(audience))
+    include_personal = include_personal or audience == "consultant"
     lang = diag.settings.language
     base = word("base", lang, n=len(diag.actors))
     source = word("source", lang, title=diag.project.title, day=day(date.today(), lang))
@@ -110,7 +111,10 @@ def to_workbook(
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
             ("paroles", lambda: write_paroles(book, sheet("paroles"), diag, source)),
-            ("data", lambda: write_data(book, diag, source)),  # and its continuation sheets
+            (
+                "data",
+                lambda: write_data(book, diag, source, audience),
+            ),  # and its continuation sheets
             ("dictionary", lambda: _dictionary(book, sheet("dictionary"), diag)),
             ("anomalies", lambda: _anomalies(book, sheet("anomalies"), diag)),
         ]
@@ -208,7 +212,37 @@ def method_notes(diag) -> list[str]:
     untyped = int(diag.actors["actor_type"].isna().sum())
     if untyped:
         notes.append(word("method_untyped", lang, n=untyped, s="s" if untyped > 1 else ""))
+    notes.append(disclosure_note(diag))
     return notes
+
+
+def disclosure_note(diag) -> str:
+    """The method of `diagnostic.privacy.disclosure` in words, with the figures of `diag`."""
+    st, lang = diag.settings, diag.settings.language
+    public = public_of(diag)
+    names = type_words(diag)
+    merged = [
+        names.get(t, t) if t is not None else word("unspecified", lang) for t in public.merged
+    ]
+    withheld, published, nothing = word("method_withheld", lang)
+    if not merged:
+        state = nothing
+    elif public.withheld:
+        state = withheld.format(n=st.min_group_size, count=len(public.withheld))
+    else:
+        state = published.format(n=st.min_group_size)
+    actors = diag.actors.drop_duplicates("actor_id")
+    return word(
+        "method_disclosure",
+        lang,
+        n=st.min_group_size,
+        # the merged types are not named when withheld: their count would give their size
+        merged=f" ({', '.join(merged)})" if merged and not public.withheld else "",
+        withheld=state,
+        unique_before=unique_on(actors),
+        unique_after=unique_on(public.actors, ("actor_type", "commune_code", "epci_code")),
+        generalised=public.generalised,
+    )
 
 
 def _method(book, ws, diag):
@@ -232,9 +266,16 @@ def _participation(book, ws, diag, base, source):
     start = write_title(book, ws, word("participation_title", lang), [base, source])
     types = role_labels(diag.questions, diag.choices, "actor_type")
     table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
+    # counted on the participation table: the public view but for the consultant
+    counted = diag.participation[diag.participation["actor_type"] != "—"]
     by_type = (
-        relabel(diag.actors["actor_type"], types).fillna(word("unspecified", lang)).value_counts()
+        counted.assign(actor_type=relabel(counted["actor_type"], type_words(diag)))
+        .groupby("actor_type", sort=False)["respondents"]
+        .sum()
+        .astype(int)
+        .sort_values(ascending=False, kind="stable")
     )
+    by_type = by_type[by_type > 0]
     respondents = word("respondents", lang)
     counts = pd.DataFrame(
         {word("actor_type", lang): by_type.index, respondents: by_type.to_numpy()}

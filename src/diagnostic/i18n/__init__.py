@@ -294,6 +294,17 @@ TEXTS = {
     "plot.respondents": {"fr": "Répondants", "en": "Respondents"},
     "plot.responding": {"fr": "Acteurs répondants", "en": "Responding actors"},
     "plot.unspecified": {"fr": "non précisé", "en": "unspecified"},
+    # the public view of the actors (privacy.disclosure)
+    "privacy.others": {"fr": "Autres types d'acteurs", "en": "Other actor types"},
+    "privacy.other_communes_of": {
+        "fr": "Autres communes de {epci}",
+        "en": "Other communes of {epci}",
+    },
+    "privacy.other_communes": {
+        "fr": "Autres communes (ou commune non placée)",
+        "en": "Other communes (or commune not placed)",
+    },
+    "privacy.hidden_count": {"fr": "moins de {n}", "en": "fewer than {n}"},
     # kinds of node of the cooperation graph, as exported to Gephi and Kumu
     "network.actor": {"fr": "acteur", "en": "actor"},
     "network.issue": {"fr": "enjeu", "en": "issue"},

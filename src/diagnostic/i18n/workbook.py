@@ -400,6 +400,47 @@ _WORKBOOK = {
             "published totals, which count the cells by type only."
         ),
     },
+    "method_disclosure": {
+        "fr": (
+            "Petits groupes (éditions financeurs et collectif) : aucun chiffre ne porte sur "
+            "moins de {n} acteurs. Les types de moins de {n} acteurs et les répondants sans "
+            "type sont réunis en « autres »{merged} ; {withheld}. Dans les tableaux acteur par "
+            "acteur (Données, actors.csv, membres des groupes) et les effectifs de "
+            "participation, un couple (type, commune) de moins de {n} acteurs reçoit l'EPCI "
+            "au lieu de la commune (« autres communes de l'EPCI »), puis « autres communes » "
+            "si le couple (type, EPCI) reste sous {n} ; si ce dernier groupe d'un type reste "
+            "sous {n}, les plus petits lieux de ce type le rejoignent. Ainsi chaque couple "
+            "(type, lieu) publié compte 0 ou au moins {n} acteurs : {unique_before} acteurs "
+            "étaient seuls de leur type dans leur commune, {unique_after} le sont après "
+            "généralisation (commune remplacée pour {generalised} acteurs)."
+        ),
+        "en": (
+            "Small groups (funder and collective editions): no figure bears on fewer than "
+            "{n} actors. Types with fewer than {n} actors and respondents without a type are "
+            "merged into “others”{merged}; {withheld}. In the actor-by-actor tables (Data, "
+            "actors.csv, group members) and the participation counts, a (type, commune) "
+            "pair of fewer than {n} actors gets its EPCI instead of its commune (“other "
+            "communes of the EPCI”), then “other communes” if the (type, EPCI) pair stays "
+            "below {n}; if that last group of a type stays below {n}, the type's smallest "
+            "places join it. So every published (type, place) pair holds 0 or at least {n} "
+            "actors: {unique_before} actors were alone of their type in their commune, "
+            "{unique_after} are after generalisation (commune replaced for {generalised} actors)."
+        ),
+    },
+    "method_withheld": {
+        "fr": (
+            "ce groupe comptant moins de {n} acteurs, ses {count} acteurs ne sont détaillés "
+            "nulle part (ni ligne par acteur, ni effectif par type, ni total par enjeu)",
+            "ce groupe compte au moins {n} acteurs et il est publié comme un type",
+            "aucun type n'est concerné",
+        ),
+        "en": (
+            "as that group has fewer than {n} actors, its {count} actors are detailed "
+            "nowhere (no row per actor, no count by type, no issue total)",
+            "that group has at least {n} actors and is published as a type",
+            "no type is concerned",
+        ),
+    },
     "method_headers": {
         "fr": {"description": "Réglage", "value": "Valeur", "name": "Nom"},
         "en": {"description": "Setting", "value": "Value", "name": "Name"},
