@@ -1,3 +1,4 @@
+import re
 from types import SimpleNamespace
 
 import pandas as pd
@@ -41,14 +42,30 @@ def test_every_explorer_figure_follows_the_actor_type(explorer):
     assert explorer.errors.outputs == ()
 
 
+def _shown(status):
+    return int(re.search(r"<b>(\d+)</b>", status).group(1))
+
+
 def test_place_filter_restricts_to_one_commune(explorer, example_diag):
+    # Mortagne's own figures are those of its types with at least 5 actors there (types of
+    # at least 5 actors overall): 15 entreprises and 7 associations; its 5 actors
+    # of the 4 other types are counted with the EPCI (and 1 financeur nowhere)
+    actors = example_diag.actors
+    sizes = actors["actor_type"].value_counts()
+    here = actors[(actors["commune_code"] == "61293") & actors["actor_type"].map(sizes).ge(5)]
+    mine = here["actor_type"].value_counts()
+    n = int(mine[mine >= 5].sum())
+    assert (len(here), n) == (27, 22)
     explorer.place.value = "commune:61293"
-    n = int((example_diag.actors["commune_code"] == "61293").sum())
-    assert f"<b>{n}</b>" in explorer.status.value
-    assert sum(explorer.participation.data[0].x) == n
+    assert _shown(explorer.status.value) == n
+    assert sorted(explorer.participation.data[0].x) == sorted(mine[mine >= 5].tolist())
     explorer.place.value = "epci:200036069"
-    placed = int(example_diag.actors["epci_code"].notna().sum())
-    assert f"<b>{placed}</b>" in explorer.status.value
+    in_epci = _shown(explorer.status.value)
+    explorer.place.value = ALL
+    everyone = _shown(explorer.status.value)
+    assert everyone == int(sizes[sizes >= 5].sum()) == 144
+    # the EPCI's actors minus one commune's, and everyone minus the EPCI's: never 1 to 4
+    assert in_epci - n >= 5 and everyone - in_epci >= 5
 
 
 def test_theme_filter_keeps_its_issues_only(explorer, example_diag):

@@ -344,7 +344,7 @@ def test_no_name_email_or_phone_anywhere_in_outputs(demo_out, example_diag):
 def test_tables_written_with_documented_columns(demo_out):
     actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
     assert actors.columns.tolist() == privacy.PUBLIC_ACTOR_COLUMNS
-    assert len(actors) == 148
+    assert len(actors) == 148 - 4  # the 4 financeurs, a type below 5, are withheld
     ranking = pd.read_csv(demo_out / "tables" / "issue_ranking.csv")
     assert ranking.columns.tolist() == list(diagnostic.SCHEMAS["issue_ranking"])
     for name in (
@@ -513,7 +513,8 @@ def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):
     headers = [c.value for c in ws[h]]
     assert headers[:4] == ["Acteur", "Type d'acteurs", "Code commune", "secteur"]
     assert "contact_email" not in headers and "nom_structure" not in headers
-    assert ws.max_row - h == len(example_diag.actors) == 148
+    # every actor but the 4 financeurs (a type below 5: withheld, see privacy.disclosure)
+    assert ws.max_row - h == len(example_diag.actors) - 4 == 144
     first = [c.value for c in ws[h + 1]]
     assert first[:5] == [
         _example_id("9c2cfd84-06b6-4693-ae7a-69a96226d5c6"),  # the export's first _uuid
@@ -542,7 +543,7 @@ def test_data_sheet_continues_beyond_the_row_limit(tmp_path, example_diag, monke
     ]
     start = names.index("Données")
     counts = [wb[n].max_row - _header_row(wb[n], "Acteur") for n in names[start : start + 3]]
-    assert counts == [60, 60, 28]
+    assert counts == [60, 60, 24]  # 144 actors: the 4 financeurs are withheld
     assert wb["Données (3)"]["A1"].value == "Réponses pseudonymisées (suite 3)"
     assert "Suite sur « Données (2) »" in wb["Données"]["A2"].value
 
@@ -611,7 +612,8 @@ def test_data_sheet_joins_repeat_answers_in_row_order(shared):
     table = data_table(
         SimpleNamespace(
             questions=s.questions, answers=s.answers, choices=s.choices, actors=s.actors
-        )
+        ),
+        "consultant",  # every row as it is: 5 households are below any group size
     )
     assert table["age"].tolist() == ["56", "2 ; 3 ; 10 ; 45 ; 35", "4 ; 34 ; 34", "51", "21 ; 25"]
     assert table["sex"].iloc[1] == "Male ; Male ; Female ; Male ; Female"

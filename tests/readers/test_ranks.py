@@ -390,6 +390,6 @@ def test_data_sheet_shows_a_ranking_in_rank_order():
     )
     actors = pd.DataFrame({"actor_id": ["A1"], "actor_type": ["asso"], "commune_code": ["61001"]})
     diag = SimpleNamespace(questions=questions, choices=choices, answers=answers, actors=actors)
-    row = data_table(diag).iloc[0]
+    row = data_table(diag, "consultant").iloc[0]  # one actor: no public view
     assert row["priorites"] == "Numérique > Eau potable > Routes"
     assert row["besoins"] == "Eau potable ; Numérique"  # the form's order

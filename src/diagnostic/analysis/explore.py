@@ -19,6 +19,7 @@ from diagnostic.analysis.issues import (  # one wording rule for labels
 )
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.tallies import IssueTally, Tally, as_objects, tally, tally_responses
+from diagnostic.privacy.disclosure import public_actors
 from diagnostic.schemas import columns as table_columns
 from diagnostic.schemas import validate
 
@@ -56,7 +57,8 @@ def likert_answers(
     return pd.DataFrame(
         {
             "actor_id": sub["actor_id"],
-            "actor_type": sub["actor_id"].map(types).fillna(NOT_GIVEN).astype("string"),
+            # no type is no group: never « non précisé » as if it were one
+            "actor_type": sub["actor_id"].map(types).astype("string"),
             "issue_id": sub["issue_id"],
             "label": sub["issue_label"],
             "theme": sub["theme"],
@@ -93,6 +95,7 @@ def count_likert(
     by: str = "label",
     include_missing: bool = True,
     scale: pd.DataFrame | None = None,
+    min_base: int = 1,
 ) -> pd.DataFrame:
     """Answers per group and level, with a row for every level even when nobody chose it.
 
@@ -106,6 +109,9 @@ def count_likert(
         Keep "ne sait pas" answers as their own level; otherwise drop them before shares.
     scale : DataFrame, optional
         From `likert_scale`: levels nobody chose are kept too.
+    min_base : int
+        Groups with fewer answers than this (`min_group_size`) are left out: neither counts
+        nor shares of a small group. Rows without a group (no actor type) are never one.
 
     Returns
     -------
@@ -128,7 +134,8 @@ def count_likert(
     if not include_missing:
         levels = levels[~levels["is_missing"]]
         likert = likert[~likert["is_missing"]]
-    groups = pd.unique(likert[by].dropna())
+    sizes = likert[by].value_counts()
+    groups = [g for g in pd.unique(likert[by].dropna()) if sizes.get(g, 0) >= min_base]
     counts = likert.groupby([by, "level_label"], sort=False, observed=True).size()
     full = pd.MultiIndex.from_product(
         [groups, levels["level_label"]], names=["group", "level_label"]
@@ -146,6 +153,7 @@ class ExplorerData:
     """What the explorer filters, prepared once so that a filter change stays cheap.
 
     Build it with `prepare_explorer`; `results` gives every table the explorer draws.
+    `min_base`: the Likert bars of fewer answers are left out.
     """
 
     tally: IssueTally
@@ -154,6 +162,7 @@ class ExplorerData:
     scale: pd.DataFrame
     epci_communes: dict
     _actor_keys: tuple
+    min_base: int = 1
 
     @staticmethod
     def _mask(keys: tuple, actor_types, epci, commune, theme=None) -> np.ndarray:
@@ -212,7 +221,7 @@ class ExplorerData:
             keep = ~scale["is_missing"].to_numpy()
             c, scale = c[:, keep], scale[keep]
         labels = self.likert.axes["label"]
-        present = c.sum(axis=1) > 0
+        present = c.sum(axis=1) >= max(1, self.min_base)  # no share of a small base
         c, labels = c[present], labels[present]
         total = c.sum(axis=1, keepdims=True)
         k = len(scale)
@@ -240,23 +249,44 @@ def _keys(frame: pd.DataFrame, places: pd.DataFrame) -> tuple:
     )
 
 
-def prepare_explorer(diag) -> ExplorerData:
-    """Tally and index the long tables of a `Diagnostic`, once."""
-    places = diag.actors[["actor_id", "commune_code", "epci_code"]]
-    likert = likert_answers(diag.answers, diag.questions, diag.choices, diag.actors)
-    likert = likert.merge(places, on="actor_id", how="left")
+def prepare_explorer(diag, public: bool = True) -> ExplorerData:
+    """Tally and index the long tables of a `Diagnostic`, once.
+
+    With `public` (the default: the explorer is the collective's), everything is counted
+    on the public view of the actors (`diagnostic.privacy.disclosure.public_actors`): small
+    types merged into « autres » or withheld, places generalised so that every (type,
+    place) pair holds 0 or at least `min_group_size` actors. Every filter then selects a
+    union of such pairs, and so does the difference of any two filters: no filter, nor any
+    subtraction between them, isolates fewer than `min_group_size` actors.
+    """
+    actors, responses, answers = diag.actors, diag.responses, diag.answers
+    if public:
+        view = public_actors(actors, diag.settings.min_group_size).actors
+        kinds = dict(zip(view["actor_id"], view["actor_type"]))
+        kept = responses["actor_id"].isin(set(kinds))
+        responses = responses[kept].assign(
+            actor_type=lambda r: r["actor_id"].map(kinds).astype("string")
+        )
+        answers = answers[answers["actor_id"].isin(set(kinds))]
+        actors = view
+    places = actors[["actor_id", "commune_code", "epci_code"]]
+    likert = likert_answers(answers, diag.questions, diag.choices, actors)
+    # a place per actor for the Likert tally: its commune, else its EPCI (« epci:CODE »)
+    spot = places.assign(commune_code=places["commune_code"].fillna("epci:" + places["epci_code"]))[
+        ["actor_id", "commune_code"]
+    ]
+    likert = likert.merge(spot, on="actor_id", how="left")
     scale = likert_scale(diag.questions, diag.choices)
-    actors = diag.actors.assign(actor_type=diag.actors["actor_type"].fillna(NOT_GIVEN)).reset_index(
-        drop=True
-    )
+    actors = actors.assign(actor_type=actors["actor_type"].fillna(NOT_GIVEN)).reset_index(drop=True)
     epci_communes = (
-        places.dropna(subset=["epci_code"])
+        spot.assign(epci_code=places["epci_code"])
+        .dropna(subset=["epci_code"])
         .groupby("epci_code")["commune_code"]
         .agg(lambda s: sorted(set(s.dropna())))
         .to_dict()
     )
     return ExplorerData(
-        tally=tally_responses(diag.responses, diag.actors, diag.settings),
+        tally=tally_responses(responses, actors, diag.settings),
         likert=tally(
             likert,
             ["commune_code", "actor_type", "theme", "label", "level_label"],
@@ -266,6 +296,7 @@ def prepare_explorer(diag) -> ExplorerData:
         scale=scale,
         epci_communes=epci_communes,
         _actor_keys=_keys(actors, places),
+        min_base=diag.settings.min_group_size if public else 1,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from diagnostic.analysis.explore import prepare_explorer
+from diagnostic.analysis.explore import NOT_GIVEN, prepare_explorer
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.apps.base import WIDE, App, title_html, update_figure
 from diagnostic.plots import (
@@ -15,6 +15,7 @@ from diagnostic.plots import (
     plot_participation,
     wrap_label,  # the heatmap's column labels
 )
+from diagnostic.privacy.disclosure import type_words
 
 ALL = ""
 
@@ -48,8 +49,9 @@ class ExplorerApp(App):
         super().__init__()
         self.diag = diag
         self.data = prepare_explorer(diag)
-        self.type_labels = actor_type_labels(diag.questions, diag.choices)
-        types = sorted(self.data.actors["actor_type"].dropna().unique())
+        # the public view's types: small ones merged into « autres » or left out
+        self.type_labels = {**actor_type_labels(diag.questions, diag.choices), **type_words(diag)}
+        types = sorted(set(self.data.actors["actor_type"].dropna()) - {NOT_GIVEN})
         self.actor_type = w.Dropdown(
             options=[(ALL_TYPES, ALL)] + [(self.type_labels.get(t, t), t) for t in types],
             value=ALL,
@@ -102,14 +104,15 @@ class ExplorerApp(App):
         )
 
     def _places(self):
+        """The places of the public view: an EPCI, or a commune kept for some type (its
+        other actors are counted with their EPCI, see `prepare_explorer`)."""
         communes = self.diag.communes
+        actors = self.data.actors
         epci_names = dict(zip(self.diag.epci["epci_code"], self.diag.epci["name"]))
         options = [(ALL_PLACES, ALL)]
-        for code in sorted(self.diag.actors["epci_code"].dropna().unique()):
+        for code in sorted(actors["epci_code"].dropna().unique()):
             options.append((epci_names.get(code, code), f"epci:{code}"))
-        placed = communes[
-            communes["commune_code"].isin(set(self.diag.actors["commune_code"].dropna()))
-        ]
+        placed = communes[communes["commune_code"].isin(set(actors["commune_code"].dropna()))]
         for row in placed.sort_values("name").itertuples():
             options.append((f"· {row.name}", f"commune:{row.commune_code}"))
         return options
@@ -129,7 +132,14 @@ class ExplorerApp(App):
         """Library call on the current filters, then one figure per chart."""
         res = self.data.results(**self.filters())
         n = len(res["actors"])
-        self.status.value = f"<div class='diag-count'><b>{n}</b> acteurs répondants</div>"
+        place = self.filters()["commune"]
+        note = (
+            f" (types de moins de {self.diag.settings.min_group_size} acteurs dans la commune "
+            "comptés avec leur EPCI)"
+            if place
+            else ""
+        )
+        self.status.value = f"<div class='diag-count'><b>{n}</b> acteurs répondants{note}</div>"
         ranking = res["ranking"] if len(res["ranking"]) else self.diag.issue_ranking.iloc[0:0]
         return {
             "ranking": plot_issue_ranking(ranking, validate=False),
