@@ -48,8 +48,8 @@ def _shown(status):
 
 def test_place_filter_restricts_to_one_commune(explorer, example_diag):
     # Mortagne's own figures are those of its types with at least 5 actors there (types of
-    # at least 5 actors overall): 15 entreprises and 7 associations; its 5 actors
-    # of the 4 other types are counted with the EPCI (and 1 financeur nowhere)
+    # at least 5 actors overall): 15 entreprises and 7 associations; its 5 collectivités and
+    # coopératives are counted with the EPCI (and its financeur nowhere)
     actors = example_diag.actors
     sizes = actors["actor_type"].value_counts()
     here = actors[(actors["commune_code"] == "61293") & actors["actor_type"].map(sizes).ge(5)]

@@ -73,6 +73,9 @@ def to_tables(diag, folder, audience: str = DEFAULT_AUDIENCE) -> list[Path]:
             if audience != "consultant":  # small types merged, rare places generalised
                 frame = public_of(diag).actors
             frame = frame[PUBLIC_ACTOR_COLUMNS]
+        if name == "group_matrix" and audience != "consultant":
+            # a hidden cell says it is hidden, not how many of its small group answered
+            frame = frame.assign(respondents=frame["respondents"].mask(frame["suppressed"]))
         if name == "anomalies":
             frame = frame.assign(value=frame["value"].map(mask_text))
         path = folder / f"{name}.csv"

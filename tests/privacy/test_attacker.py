@@ -1,0 +1,179 @@
+"""An attacker's arithmetic on everything a funder receives, written without our code.
+
+The attacker reads the CSV tables and the workbook (openpyxl), knows the method (the
+Méthode sheet: top two levels of the scale count as support) and tries to get a figure on a
+group of fewer than `min_group_size` actors:
+
+- by subtraction: issue totals minus the shown cells, per-actor rows summed by type minus
+  the shown cells, the respondents of the survey minus the published counts;
+- by linking: actor-by-actor tables joined on the actor id, then grouped on what they say
+  of each actor (type, commune, EPCI).
+
+The same attacks on the consultant's outputs (everything, as it is) do find small groups:
+the test has teeth.
+"""
+
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import diagnostic
+
+K = 5  # the example's min_group_size (data/example/diagnostic.toml)
+SUPPORT = {"Important", "Très important"}  # the top two levels of the example's scale
+
+
+def _sheet(path, name):
+    ws = load_workbook(path, read_only=True)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return rows
+
+
+def _data_sheet(folder) -> pd.DataFrame:
+    rows = _sheet(folder / "diagnostic.xlsx", "Données")
+    h = next(i for i, r in enumerate(rows) if r[0] == "Acteur")
+    return pd.DataFrame(rows[h + 1 :], columns=rows[h]).dropna(subset=["Acteur"])
+
+
+def _type_labels(diag) -> dict:
+    lists = diag.questions.loc[diag.questions["role"] == "actor_type", "list_name"]
+    sub = diag.choices[diag.choices["list_name"].isin(set(lists))]
+    return dict(zip(sub["value"], sub["label"]))
+
+
+def _issues(diag) -> list:
+    return diag.questions.loc[diag.questions["role"] == "issue_importance", "question_id"].tolist()
+
+
+def subtraction_leaks(folder, diag) -> list:
+    """Every group of 1 to K-1 actors whose issue figures the attacker can compute."""
+    data = _data_sheet(folder)
+    matrix = pd.read_csv(folder / "tables" / "group_matrix.csv")
+    ranking = pd.read_csv(folder / "tables" / "issue_ranking.csv").set_index("issue_id")
+    labels = _type_labels(diag)
+    leaks = []
+    for issue in _issues(diag):
+        answered = data[data[issue].notna() & (data[issue] != "Ne sait pas")]
+        shown = matrix[(matrix["issue_id"] == issue) & ~matrix["suppressed"].astype(bool)]
+        shown_types = {labels[t] for t in shown["actor_type"]}
+        # per-actor rows of a type minus its shown cell: must be nothing
+        for t, cell in shown.set_index("actor_type").iterrows():
+            rows = answered[answered["Type d'acteurs"] == labels[t]]
+            extra = len(rows) - int(cell["respondents"])
+            if 0 < extra < K:
+                leaks.append((issue, labels[t], extra))
+        # rows of no shown type (per-actor totals minus the shown cells): a group of K or 0
+        rest = data[~data["Type d'acteurs"].isin(shown_types)]
+        if 0 < len(rest) < K:
+            leaks.append((issue, "rest of the rows", len(rest)))
+        # the published total minus the shown cells
+        hidden = int(ranking.at[issue, "respondents"]) - int(shown["respondents"].sum())
+        if hidden:
+            leaks.append((issue, "total minus cells", hidden))
+    return leaks
+
+
+def linking_leaks(folder) -> Counter:
+    """Actor-by-actor tables joined on the id: how many actors are alone (or fewer than K)
+    on what the tables say of them."""
+    actors = pd.read_csv(folder / "tables" / "actors.csv", dtype=str)
+    data = _data_sheet(folder)[["Acteur", "Type d'acteurs", "Code commune"]]
+    joined = actors.merge(data, left_on="actor_id", right_on="Acteur", how="outer")
+    keys = joined[["actor_type", "commune_code", "epci_code", "Type d'acteurs", "Code commune"]]
+    keys = keys.astype(object).where(keys.notna(), "∅").apply(tuple, axis=1)
+    sizes = keys.map(keys.value_counts())
+    return Counter(int(n) for n in sizes if n < K)
+
+
+@pytest.fixture(scope="module")
+def consultant_out(tmp_path_factory, example_diag):
+    out = tmp_path_factory.mktemp("consultant")
+    diagnostic.write_outputs(example_diag, out, audience="consultant")
+    return out
+
+
+def test_the_attacks_find_small_groups_in_the_consultants_outputs(consultant_out, example_diag):
+    # the 4 financeurs' answers on every issue, from the per-actor rows; and the 53 actors
+    # alone of their type in their commune, from the actor table
+    leaks = subtraction_leaks(consultant_out, example_diag)
+    assert {(who, n) for _i, who, n in leaks} == {("rest of the rows", 4)}
+    assert len(leaks) == len(_issues(example_diag))
+    assert linking_leaks(consultant_out)[1] == 53
+
+
+def test_no_subtraction_on_the_funders_outputs_reaches_a_small_group(demo_out, example_diag):
+    assert subtraction_leaks(demo_out, example_diag) == []
+
+
+def test_no_actor_of_the_funders_tables_is_in_a_group_below_k(demo_out):
+    assert linking_leaks(demo_out) == Counter()
+
+
+def test_supporters_of_the_shown_cells_are_those_of_the_per_actor_rows(demo_out, example_diag):
+    """Nothing to gain by comparing the per-actor rows with the cells: they agree."""
+    data = _data_sheet(demo_out)
+    matrix = pd.read_csv(demo_out / "tables" / "group_matrix.csv")
+    labels = _type_labels(example_diag)
+    shown = matrix[~matrix["suppressed"].astype(bool)]
+    assert len(shown) == 44  # 4 types × 11 issues
+    for cell in shown.itertuples():
+        rows = data[data["Type d'acteurs"] == labels[cell.actor_type]]
+        assert rows[cell.issue_id].isin(SUPPORT).sum() == cell.supporters, cell
+    # the hidden cells say nothing of their group: no count, no share
+    hidden = matrix[matrix["suppressed"].astype(bool)]
+    assert set(hidden["actor_type"]) == {"financeur"}
+    assert hidden[["respondents", "supporters", "support"]].isna().all().all()
+
+
+def test_counts_of_respondents_hold_no_small_group(demo_out, example_diag):
+    participation = pd.read_csv(demo_out / "tables" / "participation.csv", dtype={"epci_code": str})
+    counts = participation["respondents"].dropna()
+    assert ((counts == 0) | (counts >= K)).all()
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
+    data = _data_sheet(demo_out)
+    labels = _type_labels(example_diag)
+    by_type = participation[participation["actor_type"] != "—"].groupby("actor_type")
+    # the same count of each type in every table: no difference to exploit
+    assert (
+        by_type["respondents"].sum().astype(int).to_dict()
+        == actors["actor_type"].value_counts().to_dict()
+    )
+    assert {labels[t]: n for t, n in actors["actor_type"].value_counts().items()} == data[
+        "Type d'acteurs"
+    ].value_counts().to_dict()
+    # the workbook's counts by type, beside the table
+    rows = _sheet(demo_out / "diagnostic.xlsx", "Participation")
+    h = next(i for i, r in enumerate(rows) if r[0] == "Commune")
+    beside = {r[8]: r[9] for r in rows[h + 1 :] if r[8]}
+    assert beside == {labels[t]: n for t, n in actors["actor_type"].value_counts().items()}
+    assert min(beside.values()) >= K
+    # what stays derivable: the respondents minus the published counts, the withheld
+    # actors, said in the Méthode (their number, never their answers)
+    method = " ".join(str(r[0]) for r in _sheet(demo_out / "diagnostic.xlsx", "Méthode") if r[0])
+    withheld = len(example_diag.actors) - len(actors)
+    assert withheld == 4 and f"ses {withheld} acteurs ne sont détaillés nulle part" in method
+    found = re.search(r"(\d+) acteurs étaient seuls .*?, (\d+) le sont après", method)
+    assert found and found.groups() == ("53", "0")
+
+
+def test_clusters_publish_no_member_and_no_count_of_a_withheld_actor(demo_out, example_diag):
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
+    kinds = dict(zip(actors["actor_id"], actors["actor_type"]))
+    labels = {**_type_labels(example_diag), "autres": "Autres types d'acteurs"}
+    clusters = pd.read_csv(demo_out / "tables" / "clusters.csv")
+    assert len(clusters) > 0
+    for c in clusters.itertuples():
+        members = [m.strip() for m in c.actors.split(";")]
+        assert set(members) <= set(kinds) and c.size == len(members) >= K
+        counts = Counter(labels[kinds[m]] for m in members)
+        told = dict(p.rsplit(" : ", 1) for p in c.actor_types.split(" ; "))
+        assert {t: int(n) for t, n in told.items()} == dict(counts)
+    assert "Financeur" not in clusters["actor_types"].str.cat()
+    # the workbook's « Groupes d'acteurs » says the same
+    rows = _sheet(demo_out / "diagnostic.xlsx", "Groupes d'acteurs")
+    h = next(i for i, r in enumerate(rows) if r[0] == "Groupe")
+    sheet = {r[0]: (r[3], r[4]) for r in rows[h + 1 :] if r[0]}
+    assert sheet == {c.cluster_id: (c.size, c.actor_types) for c in clusters.itertuples()}
