@@ -172,7 +172,8 @@ def shown_names(diag, audience: str) -> dict[str, str]:
     """actor_id -> how an actor is named in an output for `audience` (empty for funders).
 
     collective: the structure name of consenting actors; the others « une association de
-    Ceaucé » when at least `min_group_size` actors share that type and commune, else « un
+    Ceaucé » when at least `min_group_size` actors share that type and commune and the
+    public view keeps that commune for them (`diagnostic.privacy.disclosure`), else « un
     acteur ». consultant: every structure name (the description when none was given).
     """
     check_audience(audience)
@@ -186,6 +187,10 @@ def shown_names(diag, audience: str) -> dict[str, str]:
     types = role_labels(diag.questions, diag.choices, "actor_type")
     communes = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
     size = actors.groupby(["actor_type", "commune_code"], dropna=True).size()
+    from diagnostic.privacy.disclosure import COMMUNE, public_actors
+
+    view = public_actors(actors, diag.settings.min_group_size).actors
+    placed = set(view.loc[view["place_level"] == COMMUNE, "actor_id"].astype(str))
     agreed = (
         set(actors["actor_id"].astype(str))
         if audience == "consultant"
@@ -200,6 +205,7 @@ def shown_names(diag, audience: str) -> dict[str, str]:
             t is not pd.NA
             and c is not pd.NA
             and size.get((t, c), 0) >= diag.settings.min_group_size
+            and (audience == "consultant" or a in placed)
         ):
             out[a] = described(types.get(t, t), communes.get(c, c), lang)
         else:
