@@ -100,3 +100,37 @@ def test_no_output_shows_the_planted_text_as_a_category(planted):
     assert "autres" in set(actors["actor_type"]) and "autre" in set(actors["cooperation"])
     assert (actors["actor_type"] == "autres").sum() == 5 and len(actors) == 148
     assert "Autre" in texts["xlsx:Données"]
+
+
+def test_a_sector_asked_as_free_text_is_no_category(tmp_path):
+    """The form asks the sector as text: every answer becomes « autre » in the actors and
+    the answers; the respondent's words stay only in the anomalies, masked when exported."""
+    folder = tmp_path / "projet"
+    shutil.copytree(diagnostic.example_project().parent, folder)
+    form = folder / "formulaire_acteurs.xlsx"
+    wb = load_workbook(form)
+    survey = wb["survey"]
+    row = next(r for r in survey.iter_rows(min_row=2) if r[1].value == "secteur")
+    row[0].value = "text"
+    wb.save(form)
+    path = folder / "export_kobo_acteurs.xlsx"
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    col = header.index("identite/secteur") + 1
+    answered = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(r, col).value)
+    ws.cell(2, col).value = PERSON
+    wb.save(path)
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(folder / "diagnostic.toml"))
+    sectors = diag.actors["sector"].dropna()
+    assert set(sectors) == {"autre"} and len(sectors) > 100
+    found = diag.anomalies[diag.anomalies["problem"].str.contains("texte libre")]
+    assert found["value"].str.contains(PERSON, regex=False).any()
+    assert (found["column"] == "identite/secteur").all() and answered >= len(sectors)
+    out = folder / "sorties"
+    diagnostic.write_outputs(diag, out)
+    texts = _texts(out)
+    for name, content in texts.items():
+        assert "Jeanne Moreau" not in content and "0698765432" not in content, name
+    data = texts["xlsx:Données"]
+    assert "Artisanat et BTP" not in data  # the example's sectors were its list's labels

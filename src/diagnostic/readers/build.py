@@ -371,6 +371,9 @@ def survey_from_frame(
                 _as_other(q["type"], vals, p, u, lookup)  # type: ignore[arg-type, misc]
                 for (vals, p), u in zip(parsed, uniques)
             ]
+        elif q["role"] in CATEGORY_ROLES and q["type"] == "text":
+            # a category asked as free text: the respondent's words are no category either
+            parsed = [(([OTHER], _FREE_CATEGORY) if vals else (vals, p)) for vals, p in parsed]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
@@ -503,6 +506,12 @@ def _values(qtype, raw, lookup, us=False) -> tuple[list[str], str | None]:
             return [raw], "date illisible (attendu jj/mm/aaaa ou aaaa-mm-jj)"
         return [day], None
     return [raw], None
+
+
+_FREE_CATEGORY = (
+    f"catégorie demandée en texte libre (sans liste de choix) : réponse remplacée par « {OTHER} »",
+    REPAIRED,
+)
 
 
 def _as_other(qtype, values: list, problem, raw, lookup: dict) -> tuple[list, object]:
