@@ -175,3 +175,58 @@ def test_roles_app_writes_the_roles_csv(example_diag, tmp_path):
     assert roles.loc["commentaire", "role"] == "free_text"
     assert roles.loc["commentaire", "theme"] == "Expression libre"
     assert app.errors.outputs == ()
+
+
+def test_no_explorer_view_nor_difference_of_views_isolates_a_small_group(explorer):
+    """Every filter combination of the app: each count, base and bar holds 0 or at least
+    min_group_size actors, and so does the difference between any two views."""
+    from itertools import combinations
+
+    k = explorer.diag.settings.min_group_size
+    views = {}
+    for kind in [v for _l, v in explorer.actor_type.options]:
+        for place in [v for _l, v in explorer.place.options]:
+            explorer.actor_type.value, explorer.place.value = kind, place
+            res = explorer.data.results(**explorer.filters())
+            ids = set(res["actors"]["actor_id"])
+            views[kind, place] = ids
+            assert len(ids) == 0 or len(ids) >= k, (kind, place)
+            assert (
+                (res["ranking"]["respondents"] == 0) | (res["ranking"]["respondents"] >= k)
+            ).all()
+            shown = res["matrix"][~res["matrix"]["suppressed"]]
+            assert (shown["respondents"] >= k).all()
+            bases = res["likert"].groupby("group")["count"].sum()
+            assert (bases >= k).all(), (kind, place)
+            assert min(explorer.participation.data[0].x, default=k) >= k
+            assert "non précisé" not in list(explorer.participation.data[0].y)
+    for a, b in combinations(views.values(), 2):
+        for rest in (a - b, b - a):
+            assert len(rest) == 0 or len(rest) >= k
+
+
+def test_likert_by_type_has_no_unspecified_type_and_no_small_base():
+    from diagnostic.analysis.explore import count_likert, likert_answers
+
+    questions = pd.DataFrame(
+        {"question_id": ["q"], "label": ["Mobilité"], "theme": ["t"], "list_name": ["imp"],
+         "role": ["issue_importance"]}
+    )  # fmt: skip
+    choices = pd.DataFrame(
+        {"list_name": ["imp", "imp"], "value": ["1", "2"], "label": ["Peu", "Très"],
+         "order": [1, 2], "is_missing_code": [False, False]}
+    )  # fmt: skip
+    ids = [f"A{i}" for i in range(9)]
+    actors = pd.DataFrame(
+        {"actor_id": ids, "actor_type": pd.array(["asso"] * 5 + ["ent"] * 2 + [None] * 2)}
+    )
+    answers = pd.DataFrame({"actor_id": ids, "question_id": "q", "value": ["2"] * 4 + ["1"] * 5})
+    likert = likert_answers(answers, questions, choices, actors)
+    assert likert["actor_type"].isna().sum() == 2  # no « non précisé » type
+    by_type = count_likert(likert, by="actor_type", min_base=5)
+    # 5 associations shown (4 « Très », 1 « Peu »); 2 entreprises and 2 untyped: no bar
+    assert by_type[["group", "level_label", "count"]].values.tolist() == [
+        ["asso", "Peu", 1],
+        ["asso", "Très", 4],
+    ]
+    assert set(count_likert(likert, by="actor_type")["group"]) == {"asso", "ent"}
