@@ -177,3 +177,37 @@ def test_clusters_publish_no_member_and_no_count_of_a_withheld_actor(demo_out, e
     h = next(i for i, r in enumerate(rows) if r[0] == "Groupe")
     sheet = {r[0]: (r[3], r[4]) for r in rows[h + 1 :] if r[0]}
     assert sheet == {c.cluster_id: (c.size, c.actor_types) for c in clusters.itertuples()}
+
+
+def _figures(page: str) -> list:
+    """The data of every plotly figure of a report (the attacker reads the page source)."""
+    import json
+
+    out, decoder = [], json.JSONDecoder()
+    for m in re.finditer(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*", page):
+        data, _end = decoder.raw_decode(page, m.end())
+        out.append(data)
+    return out
+
+
+def test_the_reports_figures_hold_no_figure_of_a_small_group(demo_out, example_diag):
+    page = (demo_out / "diagnostic.html").read_text(encoding="utf-8")
+    participation, ranking, heatmap = _figures(page)[:3]
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
+    labels = _type_labels(example_diag)
+    bars = participation[0]
+    drawn = dict(zip(bars["y"], bars["x"]))
+    assert drawn == {labels[t]: n for t, n in actors["actor_type"].value_counts().items()}
+    assert min(drawn.values()) >= K and "Financeur" not in drawn
+    # the heatmap: the financeurs' column is drawn, without a value
+    cells = heatmap[0]
+    columns = [c.replace("<br>", " ") for c in cells["x"]]
+    j = columns.index("Financeur")
+    assert all(row[j] is None for row in cells["z"])
+    # the overall bars are the published supports: nothing more to subtract
+    ranking_csv = pd.read_csv(demo_out / "tables" / "issue_ranking.csv")
+    assert sorted(round(v, 6) for v in ranking[0]["x"]) == sorted(
+        round(v, 6) for v in ranking_csv["support"]
+    )
+    # the groups' section: counts by type of kept actors only
+    assert "Financeur : " not in page.split("Groupes d")[-1].split("Méthode")[0]
