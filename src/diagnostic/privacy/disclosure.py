@@ -82,7 +82,7 @@ def public_actors(actors: pd.DataFrame, k: int) -> PublicActors:
     sizes = kinds.value_counts(dropna=False)
     small = tuple(t for t, n in sizes.items() if t is None or n < k)
     in_others = kinds.isin([t for t in small if t is not None]) | kinds.isna()
-    withheld = frozenset()
+    withheld: frozenset[str] = frozenset()
     if 0 < int(in_others.sum()) < k:
         withheld = frozenset(actors.loc[in_others, "actor_id"].astype(str))
     public = actors[~actors["actor_id"].astype(str).isin(withheld)].copy()

@@ -373,7 +373,7 @@ def survey_from_frame(
             ]
         elif q["role"] in CATEGORY_ROLES and q["type"] == "text":
             # a category asked as free text: the respondent's words are no category either
-            parsed = [(([OTHER], _FREE_CATEGORY) if vals else (vals, p)) for vals, p in parsed]
+            parsed = [([OTHER], _FREE_CATEGORY) if vals else (vals, p) for vals, p in parsed]  # type: ignore[misc]
         for k, (_vals, problem) in enumerate(parsed):
             if problem:
                 text, action = problem if isinstance(problem, tuple) else (problem, KEPT)
