@@ -96,7 +96,7 @@ def to_workbook(
             ("method", lambda: _method(book, sheet("method"), diag)),
             (
                 "participation",
-                lambda: _participation(book, sheet("participation"), diag, base, source),
+                lambda: _participation(book, sheet("participation"), diag, base, source, audience),
             ),
             ("portrait", lambda: write_portrait(book, sheet("portrait"), diag, source)),
             ("ranking", lambda: _ranking(book, sheet("ranking"), diag, base, source)),
@@ -261,10 +261,13 @@ def _method(book, ws, diag):
     )
 
 
-def _participation(book, ws, diag, base, source):
+def _participation(book, ws, diag, base, source, audience=DEFAULT_AUDIENCE):
     lang = diag.settings.language
-    start = write_title(book, ws, word("participation_title", lang), [base, source])
-    types = role_labels(diag.questions, diag.choices, "actor_type")
+    notes = [base, source]
+    if audience != "consultant":  # the counts of the public view (privacy.disclosure)
+        notes.insert(1, word("participation_public", lang, n=diag.settings.min_group_size))
+    start = write_title(book, ws, word("participation_title", lang), notes)
+    types = type_words(diag)  # the types' labels, « autres » included
     table = diag.participation.assign(actor_type=relabel(diag.participation["actor_type"], types))
     # counted on the participation table: the public view but for the consultant
     counted = diag.participation[diag.participation["actor_type"] != "—"]

@@ -446,6 +446,19 @@ _WORKBOOK = {
         "en": {"description": "Setting", "value": "Value", "name": "Name"},
     },
     "participation_title": {"fr": "Participation à l'enquête", "en": "Survey participation"},
+    "participation_public": {
+        "fr": (
+            "Aucun effectif de moins de {n} acteurs : un type qui compte moins de {n} "
+            "répondants dans une commune est compté avec l'EPCI (« Autres communes de … ») "
+            "ou en « Autres communes » ; les communes sans effectif publié restent vides "
+            "(voir la feuille Méthode)."
+        ),
+        "en": (
+            "No count below {n} actors: a type with fewer than {n} respondents in a commune "
+            "is counted with the EPCI (“Other communes of …”) or as “Other communes”; "
+            "communes without a published count stay empty (see the Method sheet)."
+        ),
+    },
     "unspecified": {"fr": "non précisé", "en": "unspecified"},
     "actor_type": {"fr": "Type d'acteurs", "en": "Actor type"},
     "respondents": {"fr": "Répondants", "en": "Respondents"},
