@@ -211,3 +211,10 @@ def test_the_reports_figures_hold_no_figure_of_a_small_group(demo_out, example_d
     )
     # the groups' section: counts by type of kept actors only
     assert "Financeur : " not in page.split("Groupes d")[-1].split("Méthode")[0]
+
+
+def test_the_collectives_outputs_resist_the_same_attacks(tmp_path, example_diag):
+    out = tmp_path / "collectif"
+    diagnostic.write_outputs(example_diag, out, audience="collective")
+    assert subtraction_leaks(out, example_diag) == []
+    assert linking_leaks(out) == Counter()
