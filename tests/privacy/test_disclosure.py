@@ -32,3 +32,39 @@ def test_subtraction_across_published_tables_reveals_no_hidden_group(demo_out, e
     assert set(financeurs.values()) <= {3, 4}
     assert {i: answers[i] - shown_n[i] for i in answers} == financeurs
     assert supporters["enjeu_mobilite"] - shown_s["enjeu_mobilite"] == 4  # 4 of 4, as found
+
+
+def test_public_view_merges_withholds_and_generalises_by_hand():
+    """k = 3, worked by hand: every (type, place) of the view holds 0 or at least 3 actors."""
+    from diagnostic.privacy.disclosure import public_actors, unique_on
+
+    rows = [
+        # type A: 3 in c1 keep their commune; c2, c3 (EPCI E: 2) and c4 (EPCI F: 1) go up
+        ("a1", "A", "c1", "E"), ("a2", "A", "c1", "E"), ("a3", "A", "c1", "E"),
+        ("a4", "A", "c2", "E"), ("a5", "A", "c3", "E"), ("a6", "A", "c4", "F"),
+        # type B: 2 in c1 (then 2 in E) and 2 not placed: all « autres communes »
+        ("b1", "B", "c1", "E"), ("b2", "B", "c1", "E"), ("b3", "B", None, None),
+        ("b4", "B", None, None),
+        # type C (1 actor) and 1 actor without a type: « autres », 2 < 3, withheld
+        ("c1", "C", "c1", "E"), ("u1", None, "c2", "E"),
+        # type D: 3 in c1, 3 in c2, 1 not placed: the smallest place (c1 before c2 at
+        # equal size) joins « autres communes »
+        ("d1", "D", "c1", "E"), ("d2", "D", "c1", "E"), ("d3", "D", "c1", "E"),
+        ("d4", "D", "c2", "E"), ("d5", "D", "c2", "E"), ("d6", "D", "c2", "E"),
+        ("d7", "D", None, None),
+    ]  # fmt: skip
+    actors = pd.DataFrame(rows, columns=["actor_id", "actor_type", "commune_code", "epci_code"])
+    actors = actors.astype("string")
+    view = public_actors(actors, 3)
+    assert view.withheld == {"c1", "u1"} and set(view.merged) == {"C", None}
+    got = dict(zip(view.actors["actor_id"], view.actors["place_level"]))
+    assert got == {
+        **dict.fromkeys(["a1", "a2", "a3", "d4", "d5", "d6"], "commune"),
+        **dict.fromkeys(["a4", "a5", "a6", "b1", "b2", "b3", "b4"], "autre"),
+        **dict.fromkeys(["d1", "d2", "d3", "d7"], "autre"),
+    }
+    assert view.actors["commune_code"].isna().sum() == 11 and view.generalised == 11
+    assert unique_on(actors) == 6  # a4, a5, a6, c1, u1, d7 (b3 and b4 share « B, nowhere »)
+    assert unique_on(view.actors, ("actor_type", "commune_code", "epci_code")) == 0
+    sizes = view.actors.fillna("∅").groupby(["actor_type", "commune_code", "epci_code"]).size()
+    assert sizes.min() >= 3

@@ -19,7 +19,7 @@ from diagnostic.analysis.issues import (  # one wording rule for labels
 )
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.analysis.tallies import IssueTally, Tally, as_objects, tally, tally_responses
-from diagnostic.privacy.disclosure import public_actors
+from diagnostic.privacy.disclosure import public_of
 from diagnostic.schemas import columns as table_columns
 from diagnostic.schemas import validate
 
@@ -261,7 +261,7 @@ def prepare_explorer(diag, public: bool = True) -> ExplorerData:
     """
     actors, responses, answers = diag.actors, diag.responses, diag.answers
     if public:
-        view = public_actors(actors, diag.settings.min_group_size).actors
+        view = public_of(diag).actors
         kinds = dict(zip(view["actor_id"], view["actor_type"]))
         kept = responses["actor_id"].isin(set(kinds))
         responses = responses[kept].assign(

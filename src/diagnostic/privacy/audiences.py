@@ -187,9 +187,9 @@ def shown_names(diag, audience: str) -> dict[str, str]:
     types = role_labels(diag.questions, diag.choices, "actor_type")
     communes = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
     size = actors.groupby(["actor_type", "commune_code"], dropna=True).size()
-    from diagnostic.privacy.disclosure import COMMUNE, public_actors
+    from diagnostic.privacy.disclosure import COMMUNE, public_of
 
-    view = public_actors(actors, diag.settings.min_group_size).actors
+    view = public_of(diag).actors
     placed = set(view.loc[view["place_level"] == COMMUNE, "actor_id"].astype(str))
     agreed = (
         set(actors["actor_id"].astype(str))

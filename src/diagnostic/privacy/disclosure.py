@@ -96,30 +96,33 @@ def public_actors(actors: pd.DataFrame, k: int) -> PublicActors:
 
 def _places(actors: pd.DataFrame, k: int) -> pd.Series:
     """The place level of each actor (see the module's docstring, step 2)."""
-    kind = actors["actor_type"].astype(object)
+    kind = actors["actor_type"].astype(object).fillna("")
     commune = actors["commune_code"].astype(object)
     epci = actors["epci_code"].astype(object)
     level = pd.Series(COMMUNE, index=actors.index, dtype=object)
     level[commune.isna()] = EPCI
     level[commune.isna() & epci.isna()] = OTHER_PLACE
 
-    def place(i):
-        return {COMMUNE: commune[i], EPCI: epci[i], OTHER_PLACE: None}[level[i]]
+    def place() -> pd.Series:
+        return (
+            commune.where(level == COMMUNE, epci.where(level == EPCI, None)).fillna("").astype(str)
+        )
 
     for now, up in ((COMMUNE, EPCI), (EPCI, OTHER_PLACE)):
-        sub = level.index[level == now]
-        keys = pd.Series([(kind[i], place(i)) for i in sub], index=sub, dtype=object)
-        sizes = keys.map(keys.value_counts())
-        level[sizes.index[sizes < k]] = up
+        at = level == now
+        sizes = pd.DataFrame({"t": kind, "p": place()})[at].groupby(["t", "p"])["p"]
+        small = sizes.transform("size") < k
+        level[small.index[small.to_numpy()]] = up
     for t in pd.unique(kind):
-        mine = kind.index[kind == t]
-        while 0 < int((level[mine] == OTHER_PLACE).sum()) < k:
-            rest = mine[level[mine] != OTHER_PLACE]
-            keys = pd.Series([(level[i], place(i)) for i in rest], index=rest, dtype=object)
-            counts = keys.value_counts()
+        mine = kind == t
+        while 0 < int(((level == OTHER_PLACE) & mine).sum()) < k:
+            rest = mine & (level != OTHER_PLACE)
+            groups = pd.DataFrame({"l": level[rest], "p": place()[rest]})
+            counts = groups.value_counts()
             # the smallest place first; EPCI before commune at equal size, then by code
-            order = sorted(counts.index, key=lambda p: (counts[p], p[0] != EPCI, str(p[1])))
-            level[rest[(keys == order[0]).to_numpy()]] = OTHER_PLACE
+            smallest = min(counts.index, key=lambda lp: (counts[lp], lp[0] != EPCI, lp[1]))
+            chosen = (groups["l"] == smallest[0]) & (groups["p"] == smallest[1])
+            level[chosen.index[chosen.to_numpy()]] = OTHER_PLACE
     return level
 
 
@@ -133,9 +136,19 @@ def unique_on(actors: pd.DataFrame, columns=("actor_type", "commune_code")) -> i
     return int((keys.map(keys.value_counts()) == 1).sum())
 
 
+_SEEN: list[tuple[pd.DataFrame, int, PublicActors]] = []
+
+
 def public_of(diag) -> PublicActors:
-    """The public view of `diag`'s actors, with its `min_group_size`."""
-    return public_actors(diag.actors, diag.settings.min_group_size)
+    """The public view of `diag`'s actors, with its `min_group_size` (computed once for the
+    few last actor tables: every export of one run reads the same view)."""
+    k = diag.settings.min_group_size
+    for actors, size, view in _SEEN:
+        if actors is diag.actors and size == k:
+            return view
+    view = public_actors(diag.actors, k)
+    _SEEN[:] = [*_SEEN[-3:], (diag.actors, k, view)]
+    return view
 
 
 def type_words(diag) -> dict:
