@@ -218,3 +218,12 @@ def test_the_collectives_outputs_resist_the_same_attacks(tmp_path, example_diag)
     diagnostic.write_outputs(example_diag, out, audience="collective")
     assert subtraction_leaks(out, example_diag) == []
     assert linking_leaks(out) == Counter()
+
+
+def test_the_free_text_outputs_say_nothing_of_the_withheld_type(demo_out):
+    """Quotes, words and specific words by type: none for the 4 financeurs."""
+    rows = _sheet(demo_out / "diagnostic.xlsx", "Paroles d'acteurs")
+    cells = " ".join(str(v) for r in rows for v in r if v is not None)
+    assert "Financeur" not in cells and len(cells) > 100
+    words = pd.read_csv(demo_out / "tables" / "text_words.csv", dtype=str)
+    assert "financeur" not in set(words["actor_type"].dropna())
