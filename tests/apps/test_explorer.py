@@ -230,3 +230,29 @@ def test_likert_by_type_has_no_unspecified_type_and_no_small_base():
         ["asso", "Très", 4],
     ]
     assert set(count_likert(likert, by="actor_type")["group"]) == {"asso", "ent"}
+
+
+def test_an_epci_filter_counts_the_actors_generalised_to_that_epci(example_diag):
+    """Two EPCIs: each EPCI view counts exactly the actors the public view places in it
+    (commune kept or « autres communes de l'EPCI »), recounted here from the responses."""
+    from dataclasses import replace
+
+    from diagnostic.analysis.explore import prepare_explorer
+    from diagnostic.privacy.disclosure import public_actors
+
+    actors = example_diag.actors.copy()
+    west = sorted(actors["commune_code"].dropna().unique())[:16]
+    actors.loc[actors["commune_code"].isin(west), "epci_code"] = "200000002"
+    diag = replace(example_diag, actors=actors)
+    data = prepare_explorer(diag)
+    view = public_actors(actors, 5).actors
+    r = example_diag.responses
+    kinds = view.set_index("actor_id")["actor_type"]
+    for epci in ("200036069", "200000002"):
+        ids = set(view.loc[view["epci_code"] == epci, "actor_id"])
+        mine = r[r["actor_id"].isin(ids)]
+        mine = mine.assign(actor_type=mine["actor_id"].map(kinds))
+        expected = mine.groupby(["actor_type", "issue_id"]).size()
+        matrix = data.results(epci=epci)["matrix"].set_index(["actor_type", "issue_id"])
+        assert matrix["respondents"].to_dict() == expected.to_dict()
+        assert len(data.results(epci=epci)["actors"]) == len(ids)

@@ -276,6 +276,8 @@ def prepare_explorer(diag, public: bool = True) -> ExplorerData:
         ["actor_id", "commune_code"]
     ]
     likert = likert.merge(spot, on="actor_id", how="left")
+    # the tally finds an actor's EPCI from its commune: an EPCI-level actor gets its own
+    tallied = actors[["actor_id", "epci_code"]].assign(commune_code=spot["commune_code"])
     scale = likert_scale(diag.questions, diag.choices)
     actors = actors.assign(actor_type=actors["actor_type"].fillna(NOT_GIVEN)).reset_index(drop=True)
     epci_communes = (
@@ -286,7 +288,7 @@ def prepare_explorer(diag, public: bool = True) -> ExplorerData:
         .to_dict()
     )
     return ExplorerData(
-        tally=tally_responses(responses, actors, diag.settings),
+        tally=tally_responses(responses, tallied, diag.settings),
         likert=tally(
             likert,
             ["commune_code", "actor_type", "theme", "label", "level_label"],
