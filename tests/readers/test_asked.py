@@ -38,7 +38,7 @@ def _form(path, relevant="", required="", options=OPTIONS):
     return read_form(path)
 
 
-def _export(path, rows, options=OPTIONS):
+def _export(path, rows, options=OPTIONS, prefix="u"):
     """A Kobo CSV export: `rows` are (interesse, ticked options); nothing ticked leaves
     every option cell blank, as Kobo does."""
     header = ["_uuid", "type", "interesse", "bloc/enjeux"] + [f"bloc/enjeux/{o}" for o in options]
@@ -47,7 +47,7 @@ def _export(path, rows, options=OPTIONS):
         w.writerow(header)
         for i, (interesse, ticked) in enumerate(rows):
             cells = [("1" if o in ticked else "0") if ticked else "" for o in options]
-            w.writerow([f"u{i}", "asso", interesse, " ".join(ticked), *cells])
+            w.writerow([f"{prefix}{i}", "asso", interesse, " ".join(ticked), *cells])
     return path
 
 
@@ -173,7 +173,7 @@ def test_merged_lists_leave_unoffered_options_out_of_their_base(tmp_path):
         _export(tmp_path / "a.csv", a_rows), _form(tmp_path / "fa.xlsx", options=OPTIONS)
     )
     b = read_responses(
-        _export(tmp_path / "b.csv", b_rows, options=["eau", "route"]),
+        _export(tmp_path / "b.csv", b_rows, options=["eau", "route"], prefix="b"),
         _form(tmp_path / "fb.xlsx", options=["eau", "route"]),
     )
     stacked = stack_surveys([a, b], ["A", "B"], [{}, {"enjeux": "enjeux"}])
