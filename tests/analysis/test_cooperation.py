@@ -161,12 +161,13 @@ def test_reciprocal_exchanges_are_exhaustive(seed):
     assert len(expected) > 20
     assert len(got) == len(expected)
     assert set(zip(got["actors"], got["category"])) == expected
-    # beyond the limit of pairs to examine, only the indexed candidates are searched
+    # only the `max_reciprocal` best are published: none left out scores more than the lowest
+    score = dict(zip(zip(got["actors"], got["category"]), got["score"]))
     capped = match_needs_offers(
-        _res(needs),
-        _res(offers),
-        actors,
-        settings=Settings(max_candidates=1, max_exhaustive_pairs=10),
+        _res(needs), _res(offers), actors, settings=Settings(max_candidates=1, max_reciprocal=10)
     )
-    fewer = capped[capped["kind"] == "reciprocal"]
-    assert set(zip(fewer["actors"], fewer["category"])) < expected
+    kept = capped[capped["kind"] == "reciprocal"]
+    kept_keys = set(zip(kept["actors"], kept["category"]))
+    assert len(kept) == 10 and kept_keys < expected
+    assert [score[k] for k in zip(kept["actors"], kept["category"])] == kept["score"].tolist()
+    assert max(v for k, v in score.items() if k not in kept_keys) <= kept["score"].min()

@@ -3,9 +3,10 @@
 Direct matching goes through an index on resource categories: each need only meets the
 offers of its category in the same commune, the same EPCI and the most willing of the
 territory (`max_candidates` at each scale), so the work grows linearly with the number of
-actors. Reciprocal exchanges are searched exhaustively among every need × offer pair of a
-category, up to `max_exhaustive_pairs` pairs to examine; beyond, they come from the indexed
-candidates (see `reciprocal_search`).
+actors. Reciprocal exchanges are searched exhaustively, by resource pair (an actor who needs
+X and offers Y meets every actor who needs Y and offers X), whatever the number of actors;
+the `max_reciprocal` best are published, and no exchange left out scores more than the
+lowest one published (see `_exchanges`).
 """
 
 from __future__ import annotations
@@ -318,69 +319,186 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
     return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
 
 
-def _mutual(needs, offers, info, settings: Settings) -> pd.DataFrame | None:
-    """Every need × offer pair of the same category whose two actors can each give the other
-    something (in any category): an exhaustive search, vectorised. None when the number of
-    need × offer pairs to examine passes `max_exhaustive_pairs` (then the indexed search of
-    `_candidates` is used instead, and the method sheet says so)."""
-    cats = sorted(set(needs["category"]) | set(offers["category"]))
-    nc = pd.Categorical(needs["category"], categories=cats).codes
-    oc = pd.Categorical(offers["category"], categories=cats).codes
-    size = int((np.bincount(nc, minlength=len(cats)) * np.bincount(oc, minlength=len(cats))).sum())
-    if size > settings.max_exhaustive_pairs:
-        return None
-    side = {
-        name: pd.DataFrame(
-            {"row": np.arange(len(table)), "code": table["code"].to_numpy(), "cat": c}
-        )
-        for name, table, c in (("need", needs, nc), ("offer", offers, oc))
+def _exchanging(needs, offers, info) -> pd.DataFrame:
+    """Each willing actor's (resource it needs, resource it offers): one small product per
+    actor, the key of the exhaustive reciprocal search (`_exchanges`)."""
+    both = needs[["code", "category"]].merge(
+        offers[["code", "category"]], on="code", suffixes=("_need", "_offer")
+    )
+    return both.sort_values(["category_need", "category_offer", "code"], kind="stable")
+
+
+def _exchange_batches(needs, offers, info, batch: int = 1_000_000):
+    """Every reciprocal exchange, by resource pair, in batches of about `batch` exchanges.
+
+    A needs X and offers Y, B needs Y and offers X: A is among the actors of (X, Y), B among
+    those of (Y, X), and every such A, B with A < B is one exchange (its mirror B, A is the
+    same exchange). The work is the actors' own products plus the exchanges found, never
+    every need × offer pair. Yields arrays (A codes, B codes, X, Y).
+    """
+    keyed = _exchanging(needs, offers, info)
+    groups = {
+        key: sub["code"].to_numpy(np.int64)
+        for key, sub in keyed.groupby(["category_need", "category_offer"], sort=True)
     }
-    pairs = side["need"].merge(side["offer"], on="cat", suffixes=("_need", "_offer"))
-    pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
-    n = len(info)
-    key = pairs["code_need"].to_numpy(np.int64) * n + pairs["code_offer"].to_numpy(np.int64)
-    back = pairs["code_offer"].to_numpy(np.int64) * n + pairs["code_need"].to_numpy(np.int64)
-    pairs = pairs[np.isin(key, back)]
-    pairs = pairs.sort_values(["row_need", "row_offer"])[
-        ["code_need", "code_offer", "row_need", "row_offer", "cat"]
-    ].reset_index(drop=True)
-    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
+    parts: list = []
+    size = 0
+    for (x, y), a in groups.items():
+        b = groups.get((y, x))
+        if b is None:
+            continue
+        aa, bb = np.repeat(a, len(b)), np.tile(b, len(a))
+        keep = aa < bb
+        if keep.any():
+            parts.append((aa[keep], bb[keep], x, y))
+            size += int(keep.sum())
+        if size >= batch:
+            yield parts
+            parts, size = [], 0
+    if parts:
+        yield parts
 
 
-def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Score components of each pair (numbers only: explanations come after the cut)."""
-    cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
+def _exchanges(needs, offers, info, settings: Settings) -> pd.DataFrame:
+    """The need × offer pairs of the `max_reciprocal` best reciprocal exchanges, found by an
+    exhaustive search (`_exchange_batches`): no exchange left out scores more than the
+    lowest one kept (equal scores: lowest actor codes first)."""
+    cats = sorted(set(needs["category"]) | set(offers["category"]))
+    cat_code = {c: i for i, c in enumerate(cats)}
+    row_need, row_offer = (_row_index(t, cat_code, len(info)) for t in (needs, offers))
+    best = None
+    for parts in _exchange_batches(needs, offers, info):
+        a = np.concatenate([p[0] for p in parts])
+        b = np.concatenate([p[1] for p in parts])
+        x = np.concatenate([np.full(len(p[0]), cat_code[p[2]]) for p in parts])
+        y = np.concatenate([np.full(len(p[0]), cat_code[p[3]]) for p in parts])
+        # row of A's need of X (offered by B), and of B's need of Y (offered by A)
+        rn_a, ro_b = row_need[a, x], row_offer[b, x]
+        rn_b, ro_a = row_need[b, y], row_offer[a, y]
+        give = _pair_scores(a, b, rn_a, ro_b, needs, offers, info, settings)["score"]
+        take = _pair_scores(b, a, rn_b, ro_a, needs, offers, info, settings)["score"]
+        found = pd.DataFrame(
+            {
+                "a": a,
+                "b": b,
+                "x": x,
+                "y": y,
+                "rn_a": rn_a,
+                "ro_b": ro_b,
+                "rn_b": rn_b,
+                "ro_a": ro_a,
+                "score": ((give + take) / 2).round(4),
+            }
+        )
+        if best is not None:
+            found = pd.concat([best, found], ignore_index=True)
+        best = found.sort_values(
+            ["score", "a", "b", "x", "y"], ascending=[False, True, True, True, True]
+        ).head(settings.max_reciprocal)
+    if best is None or best.empty:
+        empty = pd.DataFrame(
+            {
+                c: pd.Series(dtype=np.int64)
+                for c in ("code_need", "code_offer", "row_need", "row_offer", "cat")
+            }
+        )
+        return empty.assign(category=pd.Series(dtype=object)), pd.MultiIndex.from_arrays([[]] * 4)
+    pairs = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "code_need": best["a"],
+                    "code_offer": best["b"],
+                    "row_need": best["rn_a"],
+                    "row_offer": best["ro_b"],
+                    "cat": best["x"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "code_need": best["b"],
+                    "code_offer": best["a"],
+                    "row_need": best["rn_b"],
+                    "row_offer": best["ro_a"],
+                    "cat": best["y"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["row_need", "row_offer"])
+    pairs = pairs.sort_values(["row_need", "row_offer"]).reset_index(drop=True)
+    chosen = pd.MultiIndex.from_arrays(
+        [
+            best["a"],
+            best["b"],
+            np.array(cats, dtype=object)[best["x"]],
+            np.array(cats, dtype=object)[best["y"]],
+        ]
+    )
+    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]]), chosen
+
+
+def _row_index(table: pd.DataFrame, cat_code: dict, n_actors: int) -> np.ndarray:
+    """actor code × category -> the row of `table` (one per actor and category), -1 if none."""
+    index = np.full((n_actors, max(len(cat_code), 1)), -1, dtype=np.int64)
+    cats = table["category"].map(cat_code).to_numpy(np.int64)
+    index[table["code"].to_numpy(np.int64), cats] = np.arange(len(table))
+    return index
+
+
+def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Settings) -> dict:
+    """Score components of need × offer pairs given as arrays: the need's actor code, the
+    offer's, their rows in `needs` and `offers` (one formula for every kind of match)."""
     col = lambda name: info[name].to_numpy()  # noqa: E731
     nc, oc = col("k_commune_code")[cn], col("k_commune_code")[co]
     ne, oe = col("k_epci_code")[cn], col("k_epci_code")[co]
     unknown = (nc < 0) | (oc < 0)
     same_commune = ~unknown & (nc == oc)
     same_epci = (ne >= 0) & (ne == oe)
-    p["place"] = np.select([same_commune, same_epci, unknown], [0, 1, 2], 3)
-    admin = np.array([1.0, 0.6, 0.3, 0.2])[p["place"]]
+    place = np.select([same_commune, same_epci, unknown], [0, 1, 2], 3)
+    admin = np.array([1.0, 0.6, 0.3, 0.2])[place]
     lat, lon = col("lat"), col("lon")
     dist = np.where(same_commune, 0.0, haversine_km(lat[cn], lon[cn], lat[co], lon[co]))
-    p["distance_km"] = dist
-    p["score_geo"] = np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
-    tn = needs["text"].to_numpy()[p["row_need"]]
-    to = offers["text"].to_numpy()[p["row_offer"]]
+    score_geo = np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
+    tn = needs["text"].to_numpy()[rn]
+    to = offers["text"].to_numpy()[ro]
     both = (tn != "") & (to != "")
-    score_text = np.zeros(len(p))
+    score_text = np.zeros(len(rn))
     score_text[both] = [text_similarity(a, b) for a, b in zip(tn[both], to[both])]
-    p["score_text"] = score_text
-    p["will_need"], p["will_offer"] = col("will")[cn], col("will")[co]
-    p["score_willingness"] = p["will_need"] * p["will_offer"]
-    known = col("known").astype(bool)  # for the words only: -1 is « no answer »
-    p["will_need"] = np.where(known[cn], p["will_need"], UNKNOWN)
-    p["will_offer"] = np.where(known[co], p["will_offer"], UNKNOWN)
-    p["score"] = (
+    will = col("will")
+    score_willingness = will[cn] * will[co]
+    score = (
         settings.weight_category
-        + settings.weight_text * p["score_text"]
-        + settings.weight_geo * p["score_geo"]
-        + settings.weight_willingness * p["score_willingness"]
+        + settings.weight_text * score_text
+        + settings.weight_geo * score_geo
+        + settings.weight_willingness * score_willingness
     ).round(4)
     sector = col("k_sector")
-    p["rival"] = same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co])
+    return {
+        "place": place,
+        "distance_km": dist,
+        "score_geo": score_geo,
+        "score_text": score_text,
+        "score_willingness": score_willingness,
+        "score": score,
+        "rival": same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co]),
+    }
+
+
+def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Score components of each pair (numbers only: explanations come after the cut)."""
+    cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
+    parts = _pair_scores(
+        cn, co, p["row_need"].to_numpy(), p["row_offer"].to_numpy(), needs, offers, info, settings
+    )
+    for name in ("place", "distance_km", "score_geo", "score_text", "score_willingness"):
+        p[name] = parts[name]
+    will, known = info["will"].to_numpy(), info["known"].to_numpy().astype(bool)
+    # for the words only: -1 is « no answer »
+    p["will_need"] = np.where(known[cn], will[cn], UNKNOWN)
+    p["will_offer"] = np.where(known[co], will[co], UNKNOWN)
+    p["score"] = parts["score"]
+    p["rival"] = parts["rival"]
     order = np.lexsort((p["cat"].to_numpy(), co, cn, -p["score"].to_numpy()))
     return p.iloc[order].reset_index(drop=True)
 
@@ -535,10 +653,9 @@ def match_needs_offers(
             language,
         ),
     )
-    mutual = _mutual(needs, offers, info, settings)
-    exchanges = scored if mutual is None else _score(mutual, needs, offers, info, settings)
+    mutual, chosen = _exchanges(needs, offers, info, settings)
     parts = [
-        _reciprocal(exchanges, info, labels, settings),
+        _reciprocal(_score(mutual, needs, offers, info, settings), info, labels, settings, chosen),
         direct,
         _groups(needs, info, labels, settings, "mutualisation"),
         _groups(offers, info, labels, settings, "pooling"),
@@ -552,18 +669,9 @@ def match_needs_offers(
     return conform(frame, "opportunities")
 
 
-def reciprocal_search(needs: pd.DataFrame, offers: pd.DataFrame, settings: Settings) -> bool:
-    """Whether `match_needs_offers` searches reciprocal exchanges exhaustively for these
-    tables (the need × offer pairs of a category, all categories summed, are at most
-    `max_exhaustive_pairs`); counted on the raw tables, an upper bound of the actual search.
-    """
-    n = needs.drop_duplicates(["actor_id", "category"])["category"].value_counts()
-    o = offers.drop_duplicates(["actor_id", "category"])["category"].value_counts()
-    return int((n * o.reindex(n.index).fillna(0)).sum()) <= settings.max_exhaustive_pairs
-
-
-def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.DataFrame:
-    """Pairs of actors who can each give the other something: ranked first."""
+def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings, chosen) -> pd.DataFrame:
+    """Pairs of actors who can each give the other something: ranked first. `chosen`:
+    the exchanges kept (need's actor, offer's actor, need's resource, resource back)."""
     back = scored.merge(
         scored[["code_need", "code_offer", "category", "score", "score_text"]],
         left_on=["code_need", "code_offer"],
@@ -573,6 +681,10 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.Da
     back = back[back["code_need"] < back["code_offer"]].drop(
         columns=["code_need_back", "code_offer_back"]
     )
+    kept = pd.MultiIndex.from_arrays(
+        [back["code_need"], back["code_offer"], back["category"], back["category_back"]]
+    ).isin(chosen)
+    back = back[kept]
     if back.empty:
         return back
     language = settings.language

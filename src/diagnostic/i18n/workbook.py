@@ -342,15 +342,26 @@ _WORKBOOK = {
     },
     "method_reciprocal": {
         "fr": (
-            "Échanges réciproques : recherche exhaustive parmi toutes les paires besoin × "
-            "offre d'une même ressource.",
-            "Échanges réciproques : plus de {limit} paires besoin × offre à examiner, recherche "
-            "limitée aux {k} offres examinées par besoin et par échelle (liste non exhaustive).",
+            "Échanges réciproques (A a besoin d'une ressource que B offre, B d'une ressource "
+            "que A offre) : recherche exhaustive parmi tous les acteurs qui n'ont pas refusé de "
+            "coopérer ; les {n} échanges trouvés sont tous publiés. Score = moyenne des scores "
+            "des deux appariements + bonus réciproque.",
+            "Échanges réciproques (A a besoin d'une ressource que B offre, B d'une ressource "
+            "que A offre) : recherche exhaustive parmi tous les acteurs qui n'ont pas refusé de "
+            "coopérer ; seuls les {limit} meilleurs scores sont publiés (max_reciprocal ; à "
+            "score égal, ordre des identifiants) : aucun échange non publié n'a un score "
+            "supérieur au plus bas publié. Score = moyenne des scores des deux appariements + "
+            "bonus réciproque.",
         ),
         "en": (
-            "Reciprocal exchanges: exhaustive search among every need × offer pair of a resource.",
-            "Reciprocal exchanges: more than {limit} need × offer pairs to examine, search "
-            "limited to the {k} offers examined per need and scale (list not exhaustive).",
+            "Reciprocal exchanges (A needs a resource B offers, B one A offers): exhaustive "
+            "search among every actor who did not refuse to cooperate; all {n} exchanges found "
+            "are published. Score = mean of the two matches' scores + reciprocal bonus.",
+            "Reciprocal exchanges (A needs a resource B offers, B one A offers): exhaustive "
+            "search among every actor who did not refuse to cooperate; only the {limit} best "
+            "scores are published (max_reciprocal; equal scores in the order of the ids): no "
+            "exchange left out scores more than the lowest one published. Score = mean of the "
+            "two matches' scores + reciprocal bonus.",
         ),
     },
     "method_none": {"fr": "aucun", "en": "none"},
