@@ -359,14 +359,15 @@ def _exchange_batches(needs, offers, info, batch: int = 1_000_000):
         yield parts
 
 
-def _exchanges(needs, offers, info, settings: Settings) -> pd.DataFrame:
+def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, pd.MultiIndex]:
     """The need × offer pairs of the `max_reciprocal` best reciprocal exchanges, found by an
     exhaustive search (`_exchange_batches`): no exchange left out scores more than the
     lowest one kept (equal scores: lowest actor codes first)."""
     cats = sorted(set(needs["category"]) | set(offers["category"]))
     cat_code = {c: i for i, c in enumerate(cats)}
     row_need, row_offer = (_row_index(t, cat_code, len(info)) for t in (needs, offers))
-    best = None
+    top: tuple | None = None
+    floor, will = -np.inf, info["will"].to_numpy()
     for parts in _exchange_batches(needs, offers, info):
         a = np.concatenate([p[0] for p in parts])
         b = np.concatenate([p[1] for p in parts])
@@ -375,27 +376,32 @@ def _exchanges(needs, offers, info, settings: Settings) -> pd.DataFrame:
         # row of A's need of X (offered by B), and of B's need of Y (offered by A)
         rn_a, ro_b = row_need[a, x], row_offer[b, x]
         rn_b, ro_a = row_need[b, y], row_offer[a, y]
-        give = _pair_scores(a, b, rn_a, ro_b, needs, offers, info, settings)["score"]
-        take = _pair_scores(b, a, rn_b, ro_a, needs, offers, info, settings)["score"]
-        found = pd.DataFrame(
-            {
-                "a": a,
-                "b": b,
-                "x": x,
-                "y": y,
-                "rn_a": rn_a,
-                "ro_b": ro_b,
-                "rn_b": rn_b,
-                "ro_a": ro_a,
-                "score": ((give + take) / 2).round(4),
-            }
-        )
-        if best is not None:
-            found = pd.concat([best, found], ignore_index=True)
-        best = found.sort_values(
-            ["score", "a", "b", "x", "y"], ascending=[False, True, True, True, True]
-        ).head(settings.max_reciprocal)
-    if best is None or best.empty:
+        # geography and willingness are the same both ways; only the texts differ
+        _place, _dist, geo = _geography(a, b, info, settings)
+        both_will = will[a] * will[b]
+        give = _total(settings, _text_scores(rn_a, ro_b, needs, offers), geo, both_will)
+        take = _total(settings, _text_scores(rn_b, ro_a, needs, offers), geo, both_will)
+        score = ((give + take) / 2 + settings.reciprocal_bonus).round(4)  # as published
+        keep = np.flatnonzero(score >= floor)  # below the current K-th best: never kept
+        found = np.stack(
+            [a[keep], b[keep], x[keep], y[keep], rn_a[keep], ro_b[keep], rn_b[keep], ro_a[keep]]
+        ).T
+        score = score[keep]
+        if top is not None:
+            found = np.concatenate([top[0], found])
+            score = np.concatenate([top[1], score])
+        if len(score) > settings.max_reciprocal:  # only what can still be among the best
+            cut = np.partition(score, len(score) - settings.max_reciprocal)[
+                len(score) - settings.max_reciprocal
+            ]
+            keep = np.flatnonzero(score >= cut)
+            found, score = found[keep], score[keep]
+        order = np.lexsort((found[:, 3], found[:, 2], found[:, 1], found[:, 0], -score))
+        order = order[: settings.max_reciprocal]
+        top = (found[order], score[order])
+        if len(order) >= settings.max_reciprocal:
+            floor = float(score[order[-1]])
+    if top is None or not len(top[0]):
         empty = pd.DataFrame(
             {
                 c: pd.Series(dtype=np.int64)
@@ -403,6 +409,7 @@ def _exchanges(needs, offers, info, settings: Settings) -> pd.DataFrame:
             }
         )
         return empty.assign(category=pd.Series(dtype=object)), pd.MultiIndex.from_arrays([[]] * 4)
+    best = pd.DataFrame(top[0], columns=["a", "b", "x", "y", "rn_a", "ro_b", "rn_b", "ro_a"])
     pairs = pd.concat(
         [
             pd.DataFrame(
@@ -446,9 +453,9 @@ def _row_index(table: pd.DataFrame, cat_code: dict, n_actors: int) -> np.ndarray
     return index
 
 
-def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Settings) -> dict:
-    """Score components of need × offer pairs given as arrays: the need's actor code, the
-    offer's, their rows in `needs` and `offers` (one formula for every kind of match)."""
+def _geography(cn, co, info: pd.DataFrame, settings: Settings):
+    """Place class (0 same commune … 3 apart), distance and geography score of actor pairs
+    (the same both ways)."""
     col = lambda name: info[name].to_numpy()  # noqa: E731
     nc, oc = col("k_commune_code")[cn], col("k_commune_code")[co]
     ne, oe = col("k_epci_code")[cn], col("k_epci_code")[co]
@@ -459,28 +466,44 @@ def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Se
     admin = np.array([1.0, 0.6, 0.3, 0.2])[place]
     lat, lon = col("lat"), col("lon")
     dist = np.where(same_commune, 0.0, haversine_km(lat[cn], lon[cn], lat[co], lon[co]))
-    score_geo = np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
-    tn = needs["text"].to_numpy()[rn]
-    to = offers["text"].to_numpy()[ro]
-    both = (tn != "") & (to != "")
-    score_text = np.zeros(len(rn))
-    score_text[both] = [text_similarity(a, b) for a, b in zip(tn[both], to[both])]
-    will = col("will")
-    score_willingness = will[cn] * will[co]
-    score = (
+    return place, dist, np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
+
+
+def _text_scores(rn, ro, needs, offers) -> np.ndarray:
+    """Similarity of the need's and the offer's texts (0 when one is empty)."""
+    need_text, offer_text = needs["text"].to_numpy(), offers["text"].to_numpy()
+    both = (need_text != "")[rn] & (offer_text != "")[ro]
+    out = np.zeros(len(rn))
+    out[both] = [text_similarity(a, b) for a, b in zip(need_text[rn[both]], offer_text[ro[both]])]
+    return out
+
+
+def _total(settings: Settings, text, geo, will) -> np.ndarray:
+    """The score of a need × offer pair from its components: one formula everywhere."""
+    return (
         settings.weight_category
-        + settings.weight_text * score_text
-        + settings.weight_geo * score_geo
-        + settings.weight_willingness * score_willingness
+        + settings.weight_text * text
+        + settings.weight_geo * geo
+        + settings.weight_willingness * will
     ).round(4)
-    sector = col("k_sector")
+
+
+def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Settings) -> dict:
+    """Score components of need × offer pairs given as arrays: the need's actor code, the
+    offer's, their rows in `needs` and `offers`."""
+    place, dist, score_geo = _geography(cn, co, info, settings)
+    score_text = _text_scores(rn, ro, needs, offers)
+    will = info["will"].to_numpy()
+    score_willingness = will[cn] * will[co]
+    sector = info["k_sector"].to_numpy()
+    same_commune = place == 0
     return {
         "place": place,
         "distance_km": dist,
         "score_geo": score_geo,
         "score_text": score_text,
         "score_willingness": score_willingness,
-        "score": score,
+        "score": _total(settings, score_text, score_geo, score_willingness),
         "rival": same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co]),
     }
 

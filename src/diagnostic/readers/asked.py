@@ -152,7 +152,7 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
             kept = (
                 "comptés comme n'ayant rien coché"
                 if qtype == "multiple"
-                else "hors de la base de ses réponses"
+                else "hors de la base de cette question"
             )
             log.add(
                 f"question obligatoire « {qid} » sans réponse pour {int(blank.sum())} "
