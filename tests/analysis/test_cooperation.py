@@ -171,3 +171,17 @@ def test_reciprocal_exchanges_are_exhaustive(seed):
     assert len(kept) == 10 and kept_keys < expected
     assert [score[k] for k in zip(kept["actors"], kept["category"])] == kept["score"].tolist()
     assert max(v for k, v in score.items() if k not in kept_keys) <= kept["score"].min()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_reciprocal_search_in_small_batches_finds_the_same(seed, monkeypatch):
+    """Scored a few exchanges at a time (as on 50,000 actors), the best kept are the same."""
+    from diagnostic.analysis import cooperation
+
+    actors, needs, offers = _survey(seed)
+    settings = Settings(max_reciprocal=15)
+    whole = match_needs_offers(_res(needs), _res(offers), actors, settings=settings)
+    monkeypatch.setattr(cooperation, "EXCHANGE_BATCH", 3)
+    batched = match_needs_offers(_res(needs), _res(offers), actors, settings=settings)
+    pd.testing.assert_frame_equal(batched, whole)
+    assert (whole["kind"] == "reciprocal").sum() == 15

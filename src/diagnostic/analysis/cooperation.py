@@ -328,7 +328,11 @@ def _exchanging(needs, offers, info) -> pd.DataFrame:
     return both.sort_values(["category_need", "category_offer", "code"], kind="stable")
 
 
-def _exchange_batches(needs, offers, info, batch: int = 1_000_000):
+#: Reciprocal exchanges scored at once (memory: about 100 bytes each).
+EXCHANGE_BATCH = 1_000_000
+
+
+def _exchange_batches(needs, offers, info, batch: int):
     """Every reciprocal exchange, by resource pair, in batches of about `batch` exchanges.
 
     A needs X and offers Y, B needs Y and offers X: A is among the actors of (X, Y), B among
@@ -368,7 +372,7 @@ def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, p
     row_need, row_offer = (_row_index(t, cat_code, len(info)) for t in (needs, offers))
     top: tuple | None = None
     floor, will = -np.inf, info["will"].to_numpy()
-    for parts in _exchange_batches(needs, offers, info):
+    for parts in _exchange_batches(needs, offers, info, EXCHANGE_BATCH):
         a = np.concatenate([p[0] for p in parts])
         b = np.concatenate([p[1] for p in parts])
         x = np.concatenate([np.full(len(p[0]), cat_code[p[2]]) for p in parts])
