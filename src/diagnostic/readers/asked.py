@@ -114,9 +114,11 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     values = _values(survey, cited, ids)
     evaluated: dict[str, np.ndarray] = {}
     old = survey.asked
-    position = ids.get_indexer(old["actor_id"].astype(object))
-    by_question = pd.Series(position).groupby(old["question_id"].astype(object).to_numpy())
-    answered_rows = {q: rows.to_numpy() for q, rows in by_question}
+    position = pd.Categorical(old["actor_id"], categories=ids).codes.astype(np.int64)
+    q_codes, q_names = pd.factorize(old["question_id"])
+    order = np.argsort(q_codes, kind="stable")
+    bounds = np.searchsorted(q_codes[order], np.arange(len(q_names) + 1))
+    answered_rows = {q: position[order[bounds[k] : bounds[k + 1]]] for k, q in enumerate(q_names)}
     log = AnomalyLog(survey.file)
     parts, done = [], set()
     for qid, qtype, required in asked_q.itertuples(index=False):
@@ -160,9 +162,20 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
                 KEPT,
                 column=qid,
             )
-        parts.append(pd.DataFrame({"actor_id": ids[shown | answered], "question_id": qid}))
+        parts.append((qid, np.flatnonzero(shown | answered)))
         done.add(qid)
     keep = ~old["question_id"].isin(done).to_numpy(dtype=bool)
-    asked = conform(pd.concat([old[keep], *parts], ignore_index=True), "asked")
+    rows = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=np.int64)
+    new = pd.DataFrame(
+        {
+            "actor_id": survey.actors["actor_id"].array.take(rows),
+            "question_id": pd.array([p[0] for p in parts], dtype="string").take(
+                np.repeat(
+                    np.arange(len(parts)), np.array([len(p[1]) for p in parts], dtype=np.int64)
+                )
+            ),
+        }
+    )
+    asked = conform(pd.concat([old[keep], new], ignore_index=True), "asked")
     anomalies = pd.concat([survey.anomalies, log.frame()], ignore_index=True)
     return dataclasses.replace(survey, asked=asked, anomalies=anomalies)
