@@ -36,10 +36,15 @@ def _in_export(survey: Survey) -> set[str]:
 def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Series]:
     """Each question of `names` answered once per respondent: its value (codes of a
     multiple choice space-joined, in the order of the export), "" when blank."""
+    out = {name: pd.Series("", index=ids, dtype=object) for name in names}
+    if not names:
+        return out
     answers = survey.answers
+    answers = answers[answers["question_id"].isin(names).to_numpy(dtype=bool)]
     if "instance" in answers.columns:
         answers = answers[answers["instance"].isna().to_numpy(dtype=bool)]
     personal = survey.personal.rename(columns={"field": "question_id"})
+    personal = personal[personal["question_id"].isin(names).to_numpy(dtype=bool)]
     long = pd.concat(
         [
             answers[["actor_id", "question_id", "value"]],
@@ -47,8 +52,7 @@ def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Seri
         ],
         ignore_index=True,
     ).astype(object)
-    long = long[long["question_id"].isin(names).to_numpy(dtype=bool) & long["value"].notna()]
-    out = {name: pd.Series("", index=ids, dtype=object) for name in names}
+    long = long[long["value"].notna().to_numpy(dtype=bool)]
     for name, part in long.groupby("question_id", sort=False):
         joined = part.groupby("actor_id", sort=False)["value"].agg(" ".join)
         out[str(name)] = joined.reindex(ids).fillna("").astype(object)
@@ -114,18 +118,28 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     values = _values(survey, cited, ids)
     evaluated: dict[str, np.ndarray] = {}
     old = survey.asked
-    position = pd.Categorical(old["actor_id"], categories=ids).codes.astype(np.int64)
-    q_codes, q_names = pd.factorize(old["question_id"])
+    # who answered: only needed where a condition or `required` can say something
+    looked_at = {
+        q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or bool(r)
+    }
+    sub = old[old["question_id"].isin(looked_at).to_numpy(dtype=bool)]
+    position = pd.Categorical(sub["actor_id"], categories=ids).codes.astype(np.int64)
+    q_codes, q_names = pd.factorize(sub["question_id"])
     order = np.argsort(q_codes, kind="stable")
     bounds = np.searchsorted(q_codes[order], np.arange(len(q_names) + 1))
     answered_rows = {q: position[order[bounds[k] : bounds[k + 1]]] for k, q in enumerate(q_names)}
     log = AnomalyLog(survey.file)
     parts, done = [], set()
+    everyone = np.arange(n)
     for qid, qtype, required in asked_q.itertuples(index=False):
+        chain = chains[qid]
+        if qid not in looked_at:  # no condition: asked of every respondent
+            parts.append((qid, everyone))
+            done.add(qid)
+            continue
         answered = np.zeros(n, dtype=bool)
         rows = answered_rows.get(qid, np.array([], dtype=np.int64))
         answered[rows[rows >= 0]] = True
-        chain = chains[qid]
         if isinstance(chain, str):
             log.add(
                 f"condition d'affichage (relevant) de la question « {qid} » non évaluée : "
