@@ -34,6 +34,7 @@ def _eval(expression):
         ("${n} > 5", [False, True, False, True]),
         ("${n} <= 7.5", [True, False, False, True]),
         ("${n} >= -1", [True, True, False, True]),
+        ("${n} < '10'", [True, False, False, True]),
         ("${n} = 18", [False, True, False, False]),
         ("${n} != 18", [True, False, True, True]),  # XPath: NaN != 18 is true
         ("${q} = 'oui' or ${n} > 10", [True, True, False, False]),
@@ -61,6 +62,7 @@ def test_conditions_evaluate_as_xpath(expression, expected):
         ("(${q} = 'oui'", "s'arrête"),
         ("", "vide"),
         ("regex(${q}, '^o')", "regex()"),
+        ("${d} > '2020-01-01'", "une date"),
     ],
 )
 def test_what_is_not_evaluated_says_why(expression, why):

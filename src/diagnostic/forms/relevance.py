@@ -41,6 +41,7 @@ _TOKEN = re.compile(
 )
 _FUNCTIONS = {"selected": 2, "not": 1, "count-selected": 1, "true": 0, "false": 0}
 _EQUALITY = ("=", "!=")
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _RELATIONAL = ("<", "<=", ">", ">=")
 
 
@@ -116,6 +117,13 @@ class _Parser:
         while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in ops:
             self.take()
             node = Node("cmp", tok[1], (node, below()))
+            for side in node.args if tok[1] in _RELATIONAL else ():
+                if side.kind == "str" and not _NUMBER.fullmatch(str(side.value).strip()):
+                    # ODK compares dates there; XPath 1.0 would compare NaN: neither is read
+                    raise RelevanceError(
+                        f"comparaison d'ordre « {tok[1]} » avec le texte '{side.value}' "
+                        "(une date ?)"
+                    )
         return node
 
     def equality(self) -> Node:

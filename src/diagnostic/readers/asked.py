@@ -59,17 +59,23 @@ def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Seri
     return out
 
 
-def _conditions(chain, known: set[str], cache: dict) -> list | str:
-    """The parsed conditions of a question, or the French reason they cannot be used."""
+def _conditions(chain, known: set[str], cache: dict, dated: set[str]) -> list | str:
+    """The parsed conditions of a question, or the French reason they cannot be used
+    (`dated`: questions answered with a date, which ODK compares as dates)."""
     parsed = []
     for expression in chain:
         if expression not in cache:
             try:
                 node = parse_condition(expression)
-                missing = sorted(references(node) - known)
+                cited = references(node)
+                missing = sorted(cited - known)
+                dates = sorted(cited & dated)
                 cache[expression] = (
                     f"elle cite ${{{missing[0]}}}, qui n'est pas une question de l'export"
                     if missing
+                    else f"elle cite la date ${{{dates[0]}}}, dont les comparaisons ne sont "
+                    "pas évaluées"
+                    if dates
                     else node
                 )
             except RelevanceError as exc:
@@ -104,10 +110,11 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
         ["question_id", "type", "required"],
     ]
     known = exported & set(questions.loc[questions["repeat"].isna(), "question_id"])
+    dated = set(questions.loc[questions["type"].eq("date").fillna(False), "question_id"])
     parsed_cache: dict = {}
     chains = {}
     for qid in asked_q["question_id"]:
-        chains[qid] = _conditions(form.relevance.get(qid, ()), known, parsed_cache)
+        chains[qid] = _conditions(form.relevance.get(qid, ()), known, parsed_cache, dated)
     cited = {
         r
         for chain in chains.values()
