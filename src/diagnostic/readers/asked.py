@@ -109,6 +109,7 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
         outside.to_numpy(dtype=bool) & questions["question_id"].isin(exported).to_numpy(),
         ["question_id", "type", "required"],
     ]
+    asked_q = asked_q.assign(required=asked_q["required"].fillna(False).astype(bool))
     known = exported & set(questions.loc[questions["repeat"].isna(), "question_id"])
     dated = set(questions.loc[questions["type"].eq("date").fillna(False), "question_id"])
     parsed_cache: dict = {}
@@ -126,9 +127,7 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     evaluated: dict[str, np.ndarray] = {}
     old = survey.asked
     # who answered: only needed where a condition or `required` can say something
-    looked_at = {
-        q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or bool(r)
-    }
+    looked_at = {q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or r}
     sub = old[old["question_id"].isin(looked_at).to_numpy(dtype=bool)]
     position = pd.Categorical(sub["actor_id"], categories=ids).codes.astype(np.int64)
     q_codes, q_names = pd.factorize(sub["question_id"])
@@ -171,7 +170,7 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
                 value=" and ".join(e for e, _n in chain),
             )
         blank = shown & ~answered
-        if bool(required) and blank.any():
+        if required and blank.any():
             kept = (
                 "comptés comme n'ayant rien coché"
                 if qtype == "multiple"
