@@ -175,13 +175,24 @@ def test_reciprocal_exchanges_are_exhaustive(seed):
 
 @pytest.mark.parametrize("seed", [4, 5])
 def test_reciprocal_search_in_small_batches_finds_the_same(seed, monkeypatch):
-    """Scored a few exchanges at a time (as on 50,000 actors), the best kept are the same."""
+    """Scored a few exchanges at a time (as on 50,000 actors), the best kept are the same,
+    free texts (which move scores) included."""
+    import random
+
     from diagnostic.analysis import cooperation
 
     actors, needs, offers = _survey(seed)
+    rng = random.Random(seed)
+    words = ["", "", "salle", "salle de réunion", "camion", "camion frigorifique"]
+    needs, offers = (_res(t).assign(text=[rng.choice(words) for _ in t]) for t in (needs, offers))
     settings = Settings(max_reciprocal=15)
-    whole = match_needs_offers(_res(needs), _res(offers), actors, settings=settings)
+    whole = match_needs_offers(needs, offers, actors, settings=settings)
     monkeypatch.setattr(cooperation, "EXCHANGE_BATCH", 3)
-    batched = match_needs_offers(_res(needs), _res(offers), actors, settings=settings)
+    batched = match_needs_offers(needs, offers, actors, settings=settings)
     pd.testing.assert_frame_equal(batched, whole)
     assert (whole["kind"] == "reciprocal").sum() == 15
+    everything = match_needs_offers(needs, offers, actors, settings=Settings(max_reciprocal=10**6))
+    every = everything[everything["kind"] == "reciprocal"]
+    kept = whole[whole["kind"] == "reciprocal"]
+    assert every["score"].nunique() > 3  # texts spread the scores
+    assert every["score"].head(15).tolist() == kept["score"].tolist()

@@ -372,6 +372,7 @@ def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, p
     row_need, row_offer = (_row_index(t, cat_code, len(info)) for t in (needs, offers))
     top: tuple | None = None
     floor, will = -np.inf, info["will"].to_numpy()
+    need_text, offer_text = needs["text"].to_numpy() != "", offers["text"].to_numpy() != ""
     for parts in _exchange_batches(needs, offers, info, EXCHANGE_BATCH):
         a = np.concatenate([p[0] for p in parts])
         b = np.concatenate([p[1] for p in parts])
@@ -380,9 +381,21 @@ def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, p
         # row of A's need of X (offered by B), and of B's need of Y (offered by A)
         rn_a, ro_b = row_need[a, x], row_offer[b, x]
         rn_b, ro_a = row_need[b, y], row_offer[a, y]
+        both_will = will[a] * will[b]
+        if floor > -np.inf:  # a ceiling (geography 1, texts alike) below the K-th best: out
+            ceiling = (
+                (
+                    _total(settings, need_text[rn_a] & offer_text[ro_b], 1.0, both_will)
+                    + _total(settings, need_text[rn_b] & offer_text[ro_a], 1.0, both_will)
+                )
+                / 2
+                + settings.reciprocal_bonus
+            ).round(4)
+            live = np.flatnonzero(ceiling >= floor)
+            a, b, x, y, both_will = a[live], b[live], x[live], y[live], both_will[live]
+            rn_a, ro_b, rn_b, ro_a = rn_a[live], ro_b[live], rn_b[live], ro_a[live]
         # geography and willingness are the same both ways; only the texts differ
         _place, _dist, geo = _geography(a, b, info, settings)
-        both_will = will[a] * will[b]
         give = _total(settings, _text_scores(rn_a, ro_b, needs, offers), geo, both_will)
         take = _total(settings, _text_scores(rn_b, ro_a, needs, offers), geo, both_will)
         score = ((give + take) / 2 + settings.reciprocal_bonus).round(4)  # as published
