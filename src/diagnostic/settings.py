@@ -33,8 +33,8 @@ DESCRIPTIONS = {
     "geo_half_distance_km": "Distance (km) à laquelle la proximité géographique vaut 0,5",
     "max_candidates": "Offres examinées par besoin à chaque échelle (commune, EPCI, territoire)",
     "reciprocal_bonus": "Bonus de score d'un échange réciproque",
-    "max_exhaustive_pairs": "Paires besoin × offre au-delà desquelles les échanges réciproques "
-    "sont cherchés parmi les offres examinées seulement (recherche non exhaustive)",
+    "max_reciprocal": "Nombre maximal d'échanges réciproques publiés (les meilleurs scores d'une "
+    "recherche exhaustive)",
     "network_min_actors": "Nombre minimal d'acteurs pour l'analyse de réseau",
     "network_max_actors": "Nombre maximal d'acteurs pour l'analyse de réseau (coût en paires)",
     "network_alpha": "Seuil du test hypergéométrique pour relier deux acteurs",
@@ -78,8 +78,8 @@ DESCRIPTIONS_EN = {
     "geo_half_distance_km": "Distance (km) at which geographic proximity is 0.5",
     "max_candidates": "Offers examined per need at each scale (commune, EPCI, territory)",
     "reciprocal_bonus": "Score bonus of a reciprocal exchange",
-    "max_exhaustive_pairs": "Need × offer pairs beyond which reciprocal exchanges are only "
-    "searched among the offers examined (search not exhaustive)",
+    "max_reciprocal": "Maximum number of reciprocal exchanges published (the best scores of an "
+    "exhaustive search)",
     "network_min_actors": "Minimum number of actors for the network analysis",
     "network_max_actors": "Maximum number of actors for the network analysis (cost in pairs)",
     "network_alpha": "Threshold of the hypergeometric test linking two actors",
@@ -124,7 +124,7 @@ class Settings:
     geo_half_distance_km: float = 10.0
     max_candidates: int = 10
     reciprocal_bonus: float = 0.1
-    max_exhaustive_pairs: int = 250_000
+    max_reciprocal: int = 1000
     network_min_actors: int = 30
     network_max_actors: int = 3000
     network_alpha: float = 0.05

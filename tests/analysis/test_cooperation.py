@@ -161,12 +161,38 @@ def test_reciprocal_exchanges_are_exhaustive(seed):
     assert len(expected) > 20
     assert len(got) == len(expected)
     assert set(zip(got["actors"], got["category"])) == expected
-    # beyond the limit of pairs to examine, only the indexed candidates are searched
+    # only the `max_reciprocal` best are published: none left out scores more than the lowest
+    score = dict(zip(zip(got["actors"], got["category"]), got["score"]))
     capped = match_needs_offers(
-        _res(needs),
-        _res(offers),
-        actors,
-        settings=Settings(max_candidates=1, max_exhaustive_pairs=10),
+        _res(needs), _res(offers), actors, settings=Settings(max_candidates=1, max_reciprocal=10)
     )
-    fewer = capped[capped["kind"] == "reciprocal"]
-    assert set(zip(fewer["actors"], fewer["category"])) < expected
+    kept = capped[capped["kind"] == "reciprocal"]
+    kept_keys = set(zip(kept["actors"], kept["category"]))
+    assert len(kept) == 10 and kept_keys < expected
+    assert [score[k] for k in zip(kept["actors"], kept["category"])] == kept["score"].tolist()
+    assert max(v for k, v in score.items() if k not in kept_keys) <= kept["score"].min()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_reciprocal_search_in_small_batches_finds_the_same(seed, monkeypatch):
+    """Scored a few exchanges at a time (as on 50,000 actors), the best kept are the same,
+    free texts (which move scores) included."""
+    import random
+
+    from diagnostic.analysis import cooperation
+
+    actors, needs, offers = _survey(seed)
+    rng = random.Random(seed)
+    words = ["", "", "salle", "salle de réunion", "camion", "camion frigorifique"]
+    needs, offers = (_res(t).assign(text=[rng.choice(words) for _ in t]) for t in (needs, offers))
+    settings = Settings(max_reciprocal=15)
+    whole = match_needs_offers(needs, offers, actors, settings=settings)
+    monkeypatch.setattr(cooperation, "EXCHANGE_BATCH", 3)
+    batched = match_needs_offers(needs, offers, actors, settings=settings)
+    pd.testing.assert_frame_equal(batched, whole)
+    assert (whole["kind"] == "reciprocal").sum() == 15
+    everything = match_needs_offers(needs, offers, actors, settings=Settings(max_reciprocal=10**6))
+    every = everything[everything["kind"] == "reciprocal"]
+    kept = whole[whole["kind"] == "reciprocal"]
+    assert every["score"].nunique() > 3  # texts spread the scores
+    assert every["score"].head(15).tolist() == kept["score"].tolist()

@@ -586,3 +586,65 @@ def test_issue_lists_of_multiple_choices_must_be_the_same_to_be_stacked():
         "un enjeu à choix multiple ne se rapproche que d'une liste identique (options "
         "proposées par un seul questionnaire : transport)"
     ) in found.anomalies["problem"].iloc[0]
+
+
+def test_merged_issue_lists_keep_unoffered_options_out_of_their_base(tmp_path):
+    """Two questionnaires ask the same multiple-choice issue question; the communes' form
+    does not offer « ecole ». Stacked on the project's word (same_as), « ecole » has the
+    associations alone as its base, and a blank answer counts as "ticked nothing"."""
+    issue = ["select_multiple enjeux", "priorites", "Enjeux prioritaires", "issue"]
+    _xlsform(
+        tmp_path / "fa.xlsx",
+        [["text", "commune", "Commune", "commune"], issue],
+        [["enjeux", v, v.capitalize()] for v in ("eau", "route", "ecole")],
+    )
+    _xlsform(
+        tmp_path / "fc.xlsx",
+        [["text", "commune", "Commune", "commune"], issue],
+        [["enjeux", v, v.capitalize()] for v in ("eau", "route")],
+    )
+    place = "Mortagne-au-Perche"
+    assos = [[place, "eau ecole"], [place, "ecole"], [place, None], [place, "route"]]
+    communes = [[place, "eau"], [place, None], [place, "eau route"]]
+    _kobo(tmp_path / "a.xlsx", ["commune", "priorites"], assos, "a")
+    _kobo(tmp_path / "c.xlsx", ["commune", "priorites"], communes, "c")
+    path = tmp_path / "diagnostic.toml"
+    path.write_text(
+        f"""
+territory = ["200036069"]
+[[survey]]
+name = "associations"
+responses = "a.xlsx"
+form = "fa.xlsx"
+actor_type = "association"
+[[survey]]
+name = "communes"
+responses = "c.xlsx"
+form = "fc.xlsx"
+actor_type = "collectivite"
+same_as = {{ priorites = "priorites" }}
+[geography]
+communes = "{GEO.as_posix()}"
+epci = "{(GEO.parent / "epci.json").as_posix()}"
+[settings]
+min_group_size = 2
+""",
+        encoding="utf-8",
+    )
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(path))
+    ranking = diag.issue_ranking.set_index("issue_id")
+    # counted from the rows above: every respondent was asked (no condition in the forms)
+    ticks = lambda rows, v: sum(v in (r[1] or "").split() for r in rows)  # noqa: E731
+    expected = {
+        "priorites:eau": (7, ticks(assos, "eau") + ticks(communes, "eau")),
+        "priorites:route": (7, ticks(assos, "route") + ticks(communes, "route")),
+        "priorites:ecole": (4, ticks(assos, "ecole")),
+    }
+    got = {
+        k: (
+            int(ranking.at[k, "respondents"]),
+            round(ranking.at[k, "support"] * ranking.at[k, "respondents"]),
+        )
+        for k in expected
+    }
+    assert got == expected

@@ -224,7 +224,7 @@ def _form(tmp_path):
     return read_form(tmp_path / "form.xlsx")
 
 
-def test_kobo_csv_semicolons_blank_means_not_asked(tmp_path):
+def test_kobo_csv_semicolons_blank_means_nothing_ticked(tmp_path):
     export = tmp_path / "export.csv"
     export.write_text(
         '"_uuid";"_submission_time";"res/besoins";"res/besoins/locaux";"res/besoins/vehicules";'
@@ -240,7 +240,8 @@ def test_kobo_csv_semicolons_blank_means_not_asked(tmp_path):
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (4, 2, 2)
     ids = dict(zip(s.actors["source_row"], s.actors["actor_id"]))
     asked = s.asked[s.asked["question_id"] == "besoins"]["actor_id"].tolist()
-    assert asked == [ids[2]]  # u2 left every box blank: not asked, not "nothing ticked"
+    # u2 left every box blank: the form asks `besoins` of everyone, so u2 ticked nothing
+    assert asked == [ids[2], ids[3]]
     assert s.answers.loc[s.answers["question_id"] == "creation", "value"].tolist() == [
         "2015-03-12",
         "2015-13-45",

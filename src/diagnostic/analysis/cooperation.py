@@ -3,9 +3,10 @@
 Direct matching goes through an index on resource categories: each need only meets the
 offers of its category in the same commune, the same EPCI and the most willing of the
 territory (`max_candidates` at each scale), so the work grows linearly with the number of
-actors. Reciprocal exchanges are searched exhaustively among every need × offer pair of a
-category, up to `max_exhaustive_pairs` pairs to examine; beyond, they come from the indexed
-candidates (see `reciprocal_search`).
+actors. Reciprocal exchanges are searched exhaustively, by resource pair (an actor who needs
+X and offers Y meets every actor who needs Y and offers X), whatever the number of actors;
+the `max_reciprocal` best are published, and no exchange left out scores more than the
+lowest one published (see `_exchanges`).
 """
 
 from __future__ import annotations
@@ -318,69 +319,226 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
     return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
 
 
-def _mutual(needs, offers, info, settings: Settings) -> pd.DataFrame | None:
-    """Every need × offer pair of the same category whose two actors can each give the other
-    something (in any category): an exhaustive search, vectorised. None when the number of
-    need × offer pairs to examine passes `max_exhaustive_pairs` (then the indexed search of
-    `_candidates` is used instead, and the method sheet says so)."""
-    cats = sorted(set(needs["category"]) | set(offers["category"]))
-    nc = pd.Categorical(needs["category"], categories=cats).codes
-    oc = pd.Categorical(offers["category"], categories=cats).codes
-    size = int((np.bincount(nc, minlength=len(cats)) * np.bincount(oc, minlength=len(cats))).sum())
-    if size > settings.max_exhaustive_pairs:
-        return None
-    side = {
-        name: pd.DataFrame(
-            {"row": np.arange(len(table)), "code": table["code"].to_numpy(), "cat": c}
-        )
-        for name, table, c in (("need", needs, nc), ("offer", offers, oc))
+def _exchanging(needs, offers, info) -> pd.DataFrame:
+    """Each willing actor's (resource it needs, resource it offers): one small product per
+    actor, the key of the exhaustive reciprocal search (`_exchanges`)."""
+    both = needs[["code", "category"]].merge(
+        offers[["code", "category"]], on="code", suffixes=("_need", "_offer")
+    )
+    return both.sort_values(["category_need", "category_offer", "code"], kind="stable")
+
+
+#: Reciprocal exchanges scored at once (memory: about 100 bytes each).
+EXCHANGE_BATCH = 1_000_000
+
+
+def _exchange_batches(needs, offers, info, batch: int):
+    """Every reciprocal exchange, by resource pair, in batches of about `batch` exchanges.
+
+    A needs X and offers Y, B needs Y and offers X: A is among the actors of (X, Y), B among
+    those of (Y, X), and every such A, B with A < B is one exchange (its mirror B, A is the
+    same exchange). The work is the actors' own products plus the exchanges found, never
+    every need × offer pair. Yields arrays (A codes, B codes, X, Y).
+    """
+    keyed = _exchanging(needs, offers, info)
+    groups = {
+        key: sub["code"].to_numpy(np.int64)
+        for key, sub in keyed.groupby(["category_need", "category_offer"], sort=True)
     }
-    pairs = side["need"].merge(side["offer"], on="cat", suffixes=("_need", "_offer"))
-    pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
-    n = len(info)
-    key = pairs["code_need"].to_numpy(np.int64) * n + pairs["code_offer"].to_numpy(np.int64)
-    back = pairs["code_offer"].to_numpy(np.int64) * n + pairs["code_need"].to_numpy(np.int64)
-    pairs = pairs[np.isin(key, back)]
-    pairs = pairs.sort_values(["row_need", "row_offer"])[
-        ["code_need", "code_offer", "row_need", "row_offer", "cat"]
-    ].reset_index(drop=True)
-    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
+    parts: list = []
+    size = 0
+    for (x, y), a in groups.items():
+        b = groups.get((y, x))
+        if b is None:
+            continue
+        aa, bb = np.repeat(a, len(b)), np.tile(b, len(a))
+        keep = aa < bb
+        if keep.any():
+            parts.append((aa[keep], bb[keep], x, y))
+            size += int(keep.sum())
+        if size >= batch:
+            yield parts
+            parts, size = [], 0
+    if parts:
+        yield parts
 
 
-def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Score components of each pair (numbers only: explanations come after the cut)."""
-    cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
+def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, pd.MultiIndex]:
+    """The need × offer pairs of the `max_reciprocal` best reciprocal exchanges, found by an
+    exhaustive search (`_exchange_batches`): no exchange left out scores more than the
+    lowest one kept (equal scores: lowest actor codes first)."""
+    cats = sorted(set(needs["category"]) | set(offers["category"]))
+    cat_code = {c: i for i, c in enumerate(cats)}
+    row_need, row_offer = (_row_index(t, cat_code, len(info)) for t in (needs, offers))
+    top: tuple | None = None
+    floor, will = -np.inf, info["will"].to_numpy()
+    need_text, offer_text = needs["text"].to_numpy() != "", offers["text"].to_numpy() != ""
+    for parts in _exchange_batches(needs, offers, info, EXCHANGE_BATCH):
+        a = np.concatenate([p[0] for p in parts])
+        b = np.concatenate([p[1] for p in parts])
+        x = np.concatenate([np.full(len(p[0]), cat_code[p[2]]) for p in parts])
+        y = np.concatenate([np.full(len(p[0]), cat_code[p[3]]) for p in parts])
+        # row of A's need of X (offered by B), and of B's need of Y (offered by A)
+        rn_a, ro_b = row_need[a, x], row_offer[b, x]
+        rn_b, ro_a = row_need[b, y], row_offer[a, y]
+        both_will = will[a] * will[b]
+        if floor > -np.inf:  # a ceiling (geography 1, texts alike) below the K-th best: out
+            ceiling = (
+                (
+                    _total(settings, need_text[rn_a] & offer_text[ro_b], 1.0, both_will)
+                    + _total(settings, need_text[rn_b] & offer_text[ro_a], 1.0, both_will)
+                )
+                / 2
+                + settings.reciprocal_bonus
+            ).round(4)
+            live = np.flatnonzero(ceiling >= floor)
+            a, b, x, y, both_will = a[live], b[live], x[live], y[live], both_will[live]
+            rn_a, ro_b, rn_b, ro_a = rn_a[live], ro_b[live], rn_b[live], ro_a[live]
+        # geography and willingness are the same both ways; only the texts differ
+        _place, _dist, geo = _geography(a, b, info, settings)
+        give = _total(settings, _text_scores(rn_a, ro_b, needs, offers), geo, both_will)
+        take = _total(settings, _text_scores(rn_b, ro_a, needs, offers), geo, both_will)
+        score = ((give + take) / 2 + settings.reciprocal_bonus).round(4)  # as published
+        keep = np.flatnonzero(score >= floor)  # below the current K-th best: never kept
+        found = np.stack(
+            [a[keep], b[keep], x[keep], y[keep], rn_a[keep], ro_b[keep], rn_b[keep], ro_a[keep]]
+        ).T
+        score = score[keep]
+        if top is not None:
+            found = np.concatenate([top[0], found])
+            score = np.concatenate([top[1], score])
+        if len(score) > settings.max_reciprocal:  # only what can still be among the best
+            cut = np.partition(score, len(score) - settings.max_reciprocal)[
+                len(score) - settings.max_reciprocal
+            ]
+            keep = np.flatnonzero(score >= cut)
+            found, score = found[keep], score[keep]
+        order = np.lexsort((found[:, 3], found[:, 2], found[:, 1], found[:, 0], -score))
+        order = order[: settings.max_reciprocal]
+        top = (found[order], score[order])
+        if len(order) >= settings.max_reciprocal:
+            floor = float(score[order[-1]])
+    if top is None or not len(top[0]):
+        empty = pd.DataFrame(
+            {
+                c: pd.Series(dtype=np.int64)
+                for c in ("code_need", "code_offer", "row_need", "row_offer", "cat")
+            }
+        )
+        return empty.assign(category=pd.Series(dtype=object)), pd.MultiIndex.from_arrays([[]] * 4)
+    best = pd.DataFrame(top[0], columns=["a", "b", "x", "y", "rn_a", "ro_b", "rn_b", "ro_a"])
+    pairs = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "code_need": best["a"],
+                    "code_offer": best["b"],
+                    "row_need": best["rn_a"],
+                    "row_offer": best["ro_b"],
+                    "cat": best["x"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "code_need": best["b"],
+                    "code_offer": best["a"],
+                    "row_need": best["rn_b"],
+                    "row_offer": best["ro_a"],
+                    "cat": best["y"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["row_need", "row_offer"])
+    pairs = pairs.sort_values(["row_need", "row_offer"]).reset_index(drop=True)
+    chosen = pd.MultiIndex.from_arrays(
+        [
+            best["a"],
+            best["b"],
+            np.array(cats, dtype=object)[best["x"]],
+            np.array(cats, dtype=object)[best["y"]],
+        ]
+    )
+    return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]]), chosen
+
+
+def _row_index(table: pd.DataFrame, cat_code: dict, n_actors: int) -> np.ndarray:
+    """actor code × category -> the row of `table` (one per actor and category), -1 if none."""
+    index = np.full((n_actors, max(len(cat_code), 1)), -1, dtype=np.int64)
+    cats = table["category"].map(cat_code).to_numpy(np.int64)
+    index[table["code"].to_numpy(np.int64), cats] = np.arange(len(table))
+    return index
+
+
+def _geography(cn, co, info: pd.DataFrame, settings: Settings):
+    """Place class (0 same commune … 3 apart), distance and geography score of actor pairs
+    (the same both ways)."""
     col = lambda name: info[name].to_numpy()  # noqa: E731
     nc, oc = col("k_commune_code")[cn], col("k_commune_code")[co]
     ne, oe = col("k_epci_code")[cn], col("k_epci_code")[co]
     unknown = (nc < 0) | (oc < 0)
     same_commune = ~unknown & (nc == oc)
     same_epci = (ne >= 0) & (ne == oe)
-    p["place"] = np.select([same_commune, same_epci, unknown], [0, 1, 2], 3)
-    admin = np.array([1.0, 0.6, 0.3, 0.2])[p["place"]]
+    place = np.select([same_commune, same_epci, unknown], [0, 1, 2], 3)
+    admin = np.array([1.0, 0.6, 0.3, 0.2])[place]
     lat, lon = col("lat"), col("lon")
     dist = np.where(same_commune, 0.0, haversine_km(lat[cn], lon[cn], lat[co], lon[co]))
-    p["distance_km"] = dist
-    p["score_geo"] = np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
-    tn = needs["text"].to_numpy()[p["row_need"]]
-    to = offers["text"].to_numpy()[p["row_offer"]]
-    both = (tn != "") & (to != "")
-    score_text = np.zeros(len(p))
-    score_text[both] = [text_similarity(a, b) for a, b in zip(tn[both], to[both])]
-    p["score_text"] = score_text
-    p["will_need"], p["will_offer"] = col("will")[cn], col("will")[co]
-    p["score_willingness"] = p["will_need"] * p["will_offer"]
-    known = col("known").astype(bool)  # for the words only: -1 is « no answer »
-    p["will_need"] = np.where(known[cn], p["will_need"], UNKNOWN)
-    p["will_offer"] = np.where(known[co], p["will_offer"], UNKNOWN)
-    p["score"] = (
+    return place, dist, np.fmax(admin, 1 / (1 + dist / settings.geo_half_distance_km))
+
+
+def _text_scores(rn, ro, needs, offers) -> np.ndarray:
+    """Similarity of the need's and the offer's texts (0 when one is empty)."""
+    need_text, offer_text = needs["text"].to_numpy(), offers["text"].to_numpy()
+    both = (need_text != "")[rn] & (offer_text != "")[ro]
+    out = np.zeros(len(rn))
+    out[both] = [text_similarity(a, b) for a, b in zip(need_text[rn[both]], offer_text[ro[both]])]
+    return out
+
+
+def _total(settings: Settings, text, geo, will) -> np.ndarray:
+    """The score of a need × offer pair from its components: one formula everywhere."""
+    return (
         settings.weight_category
-        + settings.weight_text * p["score_text"]
-        + settings.weight_geo * p["score_geo"]
-        + settings.weight_willingness * p["score_willingness"]
+        + settings.weight_text * text
+        + settings.weight_geo * geo
+        + settings.weight_willingness * will
     ).round(4)
-    sector = col("k_sector")
-    p["rival"] = same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co])
+
+
+def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Settings) -> dict:
+    """Score components of need × offer pairs given as arrays: the need's actor code, the
+    offer's, their rows in `needs` and `offers`."""
+    place, dist, score_geo = _geography(cn, co, info, settings)
+    score_text = _text_scores(rn, ro, needs, offers)
+    will = info["will"].to_numpy()
+    score_willingness = will[cn] * will[co]
+    sector = info["k_sector"].to_numpy()
+    same_commune = place == 0
+    return {
+        "place": place,
+        "distance_km": dist,
+        "score_geo": score_geo,
+        "score_text": score_text,
+        "score_willingness": score_willingness,
+        "score": _total(settings, score_text, score_geo, score_willingness),
+        "rival": same_commune & (sector[cn] >= 0) & (sector[cn] == sector[co]),
+    }
+
+
+def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Score components of each pair (numbers only: explanations come after the cut)."""
+    cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
+    parts = _pair_scores(
+        cn, co, p["row_need"].to_numpy(), p["row_offer"].to_numpy(), needs, offers, info, settings
+    )
+    for name in ("place", "distance_km", "score_geo", "score_text", "score_willingness"):
+        p[name] = parts[name]
+    will, known = info["will"].to_numpy(), info["known"].to_numpy().astype(bool)
+    # for the words only: -1 is « no answer »
+    p["will_need"] = np.where(known[cn], will[cn], UNKNOWN)
+    p["will_offer"] = np.where(known[co], will[co], UNKNOWN)
+    p["score"] = parts["score"]
+    p["rival"] = parts["rival"]
     order = np.lexsort((p["cat"].to_numpy(), co, cn, -p["score"].to_numpy()))
     return p.iloc[order].reset_index(drop=True)
 
@@ -535,10 +693,9 @@ def match_needs_offers(
             language,
         ),
     )
-    mutual = _mutual(needs, offers, info, settings)
-    exchanges = scored if mutual is None else _score(mutual, needs, offers, info, settings)
+    mutual, chosen = _exchanges(needs, offers, info, settings)
     parts = [
-        _reciprocal(exchanges, info, labels, settings),
+        _reciprocal(_score(mutual, needs, offers, info, settings), info, labels, settings, chosen),
         direct,
         _groups(needs, info, labels, settings, "mutualisation"),
         _groups(offers, info, labels, settings, "pooling"),
@@ -552,18 +709,9 @@ def match_needs_offers(
     return conform(frame, "opportunities")
 
 
-def reciprocal_search(needs: pd.DataFrame, offers: pd.DataFrame, settings: Settings) -> bool:
-    """Whether `match_needs_offers` searches reciprocal exchanges exhaustively for these
-    tables (the need × offer pairs of a category, all categories summed, are at most
-    `max_exhaustive_pairs`); counted on the raw tables, an upper bound of the actual search.
-    """
-    n = needs.drop_duplicates(["actor_id", "category"])["category"].value_counts()
-    o = offers.drop_duplicates(["actor_id", "category"])["category"].value_counts()
-    return int((n * o.reindex(n.index).fillna(0)).sum()) <= settings.max_exhaustive_pairs
-
-
-def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.DataFrame:
-    """Pairs of actors who can each give the other something: ranked first."""
+def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings, chosen) -> pd.DataFrame:
+    """Pairs of actors who can each give the other something: ranked first. `chosen`:
+    the exchanges kept (need's actor, offer's actor, need's resource, resource back)."""
     back = scored.merge(
         scored[["code_need", "code_offer", "category", "score", "score_text"]],
         left_on=["code_need", "code_offer"],
@@ -573,6 +721,10 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings) -> pd.Da
     back = back[back["code_need"] < back["code_offer"]].drop(
         columns=["code_need_back", "code_offer_back"]
     )
+    kept = pd.MultiIndex.from_arrays(
+        [back["code_need"], back["code_offer"], back["category"], back["category_back"]]
+    ).isin(chosen)
+    back = back[kept]
     if back.empty:
         return back
     language = settings.language

@@ -43,6 +43,7 @@ def issue_responses(
     settings: Settings = Settings(),
     *,
     scales: dict | None = None,
+    unoffered: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per actor and issue they answered, with the level and whether they support it.
 
@@ -50,7 +51,11 @@ def issue_responses(
     ordered by meaning whatever order the form lists them in (`scales`: list name or
     question id -> levels lowest first, the project's ``[scales]``, for scales whose words
     say nothing; see `scale_of`); "don't know" codes are left out. In a multi-select issue question (role ``issue``) each choice is
-    an issue, answered by everyone who was asked the question. Answers given inside a
+    an issue, answered by everyone who was asked the question (`asked`: from the form's
+    conditions when it has them, see `diagnostic.readers.asked`; a blank answer of someone
+    asked is "ticked nothing"), except those whose form did not offer that choice
+    (`unoffered`: actor_id, question_id, value, when several questionnaires with different
+    lists are stacked, see `diagnostic.project.stacking.unoffered_options`). Answers given inside a
     repeat group (``instance`` set: one per household member, per site…) are left out:
     each actor speaks once for their structure.
 
@@ -71,6 +76,10 @@ def issue_responses(
         answers, questions, choices, settings, types.index, scales
     )
     frames = [likert]
+    absent: dict = {}
+    if unoffered is not None and len(unoffered):
+        for key, who in unoffered.groupby(["question_id", "value"], sort=False)["actor_id"]:
+            absent[key] = set(who.astype(object))
     for q in questions[questions["role"] == "issue"].itertuples():
         ticked = answers[answers["question_id"] == q.question_id]
         listed = choices[choices["list_name"] == q.list_name]
@@ -91,16 +100,18 @@ def issue_responses(
         was_asked = [a for a in asked_q if a not in unsure]
         for opt in opts.itertuples():
             who = set(ticked.loc[ticked["value"] == opt.value, "actor_id"])
+            out_of = absent.get((q.question_id, opt.value))
+            base = [a for a in was_asked if a not in out_of] if out_of else was_asked
             frames.append(
                 pd.DataFrame(
                     {
-                        "actor_id": was_asked,
+                        "actor_id": base,
                         "issue_id": f"{q.question_id}:{opt.value}",
                         "label": opt.label,
                         "theme": q.theme,
                         "level": pd.NA,
                         "levels": pd.NA,
-                        "supports": [a in who for a in was_asked],
+                        "supports": [a in who for a in base],
                     }
                 )
             )

@@ -10,7 +10,6 @@ import pandas as pd
 
 from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
-from diagnostic.analysis.cooperation import reciprocal_search
 from diagnostic.analysis.decisions import PROJECT_STATUSES
 from diagnostic.analysis.issues import issue_cells, non_answers, top_stability
 from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
@@ -182,11 +181,10 @@ def method_notes(diag) -> list[str]:
     compared = [names.get(k, k) for k, q in zip(kinds, qualify) if q]
     stability = top_stability(diag.responses, st, resamples=STABILITY_RESAMPLES)
     stable = " ; " if lang == "fr" else "; "
-    exhaustive, limited = word("method_reciprocal", lang)
-    reciprocal = (
-        exhaustive
-        if reciprocal_search(diag.needs, diag.offers, st)
-        else limited.format(limit=st.max_exhaustive_pairs, k=st.max_candidates)
+    everything, best = word("method_reciprocal", lang)
+    shown = int((diag.opportunities["kind"] == "reciprocal").sum())
+    reciprocal = (best if shown >= st.max_reciprocal else everything).format(
+        n=shown, limit=st.max_reciprocal
     )
     values = {
         "n": st.min_group_size,

@@ -92,6 +92,11 @@ class Form:
     #: the questions whose role a person gave (a form's ``role`` column, a roles sheet):
     #: personal-data detection never overrules them
     roles_given: frozenset = frozenset()
+    #: question_id -> its ``relevant`` conditions, those of its groups first (all must hold
+    #: for the question to be shown), for a form that says who was asked (XLSForm): a
+    #: question absent from it was asked to every respondent. None: the form does not say
+    #: (LimeSurvey, a form inferred from the data), and "asked" means "answered"
+    relevance: dict | None = None
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

@@ -171,7 +171,7 @@ def read_xlsform(path, language: str | None = None) -> Form:
                 row=1,
                 column=col,
             )
-    rows, repeats, or_other, ranks = _walk(survey, log, label_col, role_col, theme_col)
+    rows, repeats, or_other, ranks, relevance = _walk(survey, log, label_col, role_col, theme_col)
     given = frozenset(r["question_id"] for r in rows if r.pop("role_given", False))
     questions = conform(pd.DataFrame(rows), "questions")
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
@@ -192,6 +192,7 @@ def read_xlsform(path, language: str | None = None) -> Form:
         repeats,
         ranks=ranks,
         roles_given=given,
+        relevance=relevance,
     )
 
 
@@ -222,6 +223,13 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
     of one select_one per level (kobotoolbox/kpi, xlsform_preprocessors/koborank_handler.py)."""
     rows, groups, repeat_stack, seen = [], [], [], {}  # type: ignore[var-annotated]
     repeats, or_other, ranks, ranking = {}, set(), {}, None  # type: ignore[var-annotated]
+    conditions: list[str] = []  # the `relevant` of each open group ("" without one)
+    relevance: dict[str, tuple[str, ...]] = {}
+
+    def open_group(name: str, rec: dict) -> None:
+        groups.append(name)
+        conditions.append(str(rec.get("relevant") or "").strip())
+
     for i, rec in enumerate(survey.to_dict("records")):
         excel_row = i + 2
         base, list_name, has_other = _parse_type(rec.get("type") or "")
@@ -234,10 +242,11 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
         if base == "begin_rank" and name and name not in seen:
             ranking, base = name, "rank"
             list_name = (rec.get("kobo--rank-items") or "").strip() or None
-            groups.append(name)  # its levels' columns are grp/<name>/<level>
+            open_group(name, rec)  # its levels' columns are grp/<name>/<level>
         if base in ("end_group", "end_repeat"):
             if groups:
                 groups.pop()
+                conditions.pop()
             if base == "end_repeat" and repeat_stack:
                 repeat_stack.pop()
             continue
@@ -261,13 +270,13 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
                 value=name,
             )
             if base.startswith("begin"):
-                groups.append(name)
+                open_group(name, rec)
                 if base == "begin_repeat":
                     repeat_stack.append(name)
             continue
         seen[name] = excel_row
         if base.startswith("begin"):
-            groups.append(name)
+            open_group(name, rec)
             if base == "begin_repeat":
                 repeat_stack.append(name)
             continue
@@ -300,6 +309,9 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
             }
         )
         names = [name]
+        outer = conditions[:-1] if base == "rank" and ranking else conditions
+        own = str(rec.get("relevant") or "").strip()
+        relevance[name] = tuple(c for c in (*outer, own) if c)
         if has_other and list_name:
             # XLSForm's `or_other` adds the choice "other" and a text question `<name>_other`
             or_other.add(list_name)
@@ -313,9 +325,11 @@ def _walk(survey: pd.DataFrame, log: AnomalyLog, label_col, role_col, theme_col)
                 }
             )
             names.append(f"{name}_other")
+            # pyxform shows `<name>_other` only when "other" is ticked
+            relevance[f"{name}_other"] = (*relevance[name], f"selected(${{{name}}}, 'other')")
         if repeat_stack:
             repeats.update(dict.fromkeys(names, repeat_stack[-1]))
-    return rows, repeats, or_other, ranks
+    return rows, repeats, or_other, ranks, {q: c for q, c in relevance.items() if c}
 
 
 def _with_other(choices: pd.DataFrame, lists: set[str]) -> pd.DataFrame:

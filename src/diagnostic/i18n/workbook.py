@@ -234,6 +234,17 @@ _WORKBOOK = {
             "du haut de l'échelle), « ne sait pas » exclu ; intervalle de confiance de Wilson "
             "à 95 %. Chaque pourcentage a sa propre base : colonne « Répondants » du "
             "classement, « n= » des en-têtes des convergences.",
+            "Bases : une question à échelle compte les acteurs qui y ont répondu (« ne sait "
+            "pas » exclu). Une question à choix multiples compte, pour chaque option, les acteurs "
+            "à qui la question était posée : d'après le formulaire XLSForm, ceux pour qui ses "
+            "conditions d'affichage (« relevant » de la question et de ses groupes, évaluées sur "
+            "leurs réponses) sont vraies, tous quand il n'y en a pas, plus ceux qui y ont "
+            "répondu malgré une condition fausse (signalés) ; sans formulaire XLSForm, "
+            "ou pour une condition non évaluée (signalée dans les anomalies), ceux dont au moins "
+            "une case de la question est remplie. Une réponse vide d'un acteur à qui la question "
+            "était posée compte « rien coché » : dans la base, sans soutien. Restent hors de la "
+            "base d'une option : l'acteur qui n'a coché que « ne sait pas », et celui dont le "
+            "questionnaire ne proposait pas cette option (questionnaires fusionnés).",
             "Types comparés : les types d'acteurs d'au moins {n} acteurs répondants, les mêmes "
             "pour tous les enjeux ({types}). Une cellule type × enjeu de moins de {n} réponses "
             "n'est ni affichée ni comparée. Les types plus petits et ces cellules sont exclus de "
@@ -291,6 +302,16 @@ _WORKBOOK = {
             "{top_box} levels of the scale), “don't know” excluded; Wilson 95% confidence "
             "interval. Each percentage has its own base: “Respondents” column of the ranking, "
             "“n=” in the headers of the convergence sheet.",
+            "Bases: a scale question counts the actors who answered it (“don't know” "
+            "excluded). A multiple-choice question counts, for each option, the actors who were "
+            "asked it: from the XLSForm, those for whom its display conditions (“relevant” of "
+            "the question and of its groups, evaluated on their answers) hold, everyone when "
+            "there are none, plus those who answered despite a false condition (reported); "
+            "without an XLSForm, or for a condition not evaluated (reported in "
+            "the anomalies), those with at least one cell of the question filled in. A blank "
+            "answer from an actor who was asked counts as “ticked nothing”: in the base, not "
+            "supporting. Left out of an option's base: an actor who ticked only “don't know”, "
+            "and one whose questionnaire did not offer that option (merged questionnaires).",
             "Compared types: actor types with at least {n} responding actors, the same for "
             "every issue ({types}). A type × issue cell of fewer than {n} answers is neither "
             "shown nor compared. Smaller types and such cells are left out of everything "
@@ -342,15 +363,26 @@ _WORKBOOK = {
     },
     "method_reciprocal": {
         "fr": (
-            "Échanges réciproques : recherche exhaustive parmi toutes les paires besoin × "
-            "offre d'une même ressource.",
-            "Échanges réciproques : plus de {limit} paires besoin × offre à examiner, recherche "
-            "limitée aux {k} offres examinées par besoin et par échelle (liste non exhaustive).",
+            "Échanges réciproques (A a besoin d'une ressource que B offre, B d'une ressource "
+            "que A offre) : recherche exhaustive parmi tous les acteurs qui n'ont pas refusé de "
+            "coopérer ; les {n} échanges trouvés sont tous publiés. Score = moyenne des scores "
+            "des deux appariements + bonus réciproque.",
+            "Échanges réciproques (A a besoin d'une ressource que B offre, B d'une ressource "
+            "que A offre) : recherche exhaustive parmi tous les acteurs qui n'ont pas refusé de "
+            "coopérer ; seuls les {limit} meilleurs scores sont publiés (max_reciprocal ; à "
+            "score égal, ordre des identifiants) : aucun échange non publié n'a un score "
+            "supérieur au plus bas publié. Score = moyenne des scores des deux appariements + "
+            "bonus réciproque.",
         ),
         "en": (
-            "Reciprocal exchanges: exhaustive search among every need × offer pair of a resource.",
-            "Reciprocal exchanges: more than {limit} need × offer pairs to examine, search "
-            "limited to the {k} offers examined per need and scale (list not exhaustive).",
+            "Reciprocal exchanges (A needs a resource B offers, B one A offers): exhaustive "
+            "search among every actor who did not refuse to cooperate; all {n} exchanges found "
+            "are published. Score = mean of the two matches' scores + reciprocal bonus.",
+            "Reciprocal exchanges (A needs a resource B offers, B one A offers): exhaustive "
+            "search among every actor who did not refuse to cooperate; only the {limit} best "
+            "scores are published (max_reciprocal; equal scores in the order of the ids): no "
+            "exchange left out scores more than the lowest one published. Score = mean of the "
+            "two matches' scores + reciprocal bonus.",
         ),
     },
     "method_none": {"fr": "aucun", "en": "none"},

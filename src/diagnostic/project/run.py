@@ -43,7 +43,7 @@ from diagnostic.i18n import text
 from diagnostic.privacy.pseudonyms import keyed, project_secret
 from diagnostic.project.file import Project
 from diagnostic.project.result import Diagnostic
-from diagnostic.project.stacking import stack_surveys, survey_names
+from diagnostic.project.stacking import stack_surveys, survey_names, unoffered_options
 from diagnostic.readers import read_responses
 from diagnostic.schemas import conform
 from diagnostic.territory import (
@@ -153,7 +153,14 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         )
         try:
             responses = issue_responses(
-                answers, cat("asked"), questions, choices, actors, settings, scales=project.scales
+                answers,
+                cat("asked"),
+                questions,
+                choices,
+                actors,
+                settings,
+                scales=project.scales,
+                unoffered=unoffered_options(stacked, [s.form is not None for s in project.surveys]),
             )
         except DiagnosticError as exc:
             raise DiagnosticError(str(exc), file=project.file.name) from None

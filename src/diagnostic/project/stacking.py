@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from diagnostic.anomalies import concat_anomalies
@@ -147,3 +148,50 @@ def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") ->
     return Stacked(
         rewritten, found.questions, found.choices, table, concat_anomalies([found.anomalies])
     )
+
+
+def unoffered_options(stacked: Stacked, listed) -> pd.DataFrame:
+    """The choices of a stacked multiple choice that a respondent's own form did not offer.
+
+    Parameters
+    ----------
+    stacked : Stacked
+        From `stack_surveys`.
+    listed : sequence of bool
+        For each survey, whether its choice lists come from a form (an XLSForm, a
+        LimeSurvey structure): a list inferred from the data only holds what someone
+        ticked, and says nothing of what was offered.
+
+    Returns
+    -------
+    DataFrame
+        actor_id, question_id, value: the respondent is out of the base of that choice
+        (see `diagnostic.analysis.issues.issue_responses`). Empty with one survey.
+    """
+    rows = []
+    if len(stacked.surveys) > 1:
+        merged = stacked.choices.groupby("list_name")["value"].agg(set).to_dict()
+        for survey, has_form in zip(stacked.surveys, listed):
+            if not has_form:
+                continue
+            own = survey.choices.groupby("list_name")["value"].agg(set).to_dict()
+            multiple = survey.questions[survey.questions["type"].eq("multiple").fillna(False)]
+            for qid, list_name in zip(multiple["question_id"], multiple["list_name"]):
+                missing = sorted(merged.get(list_name, set()) - own.get(list_name, set()))
+                if not missing:
+                    continue
+                ids = survey.actors["actor_id"].astype(object).tolist()
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "actor_id": np.repeat(ids, len(missing)),
+                            "question_id": qid,
+                            "value": np.tile(missing, len(ids)),
+                        }
+                    )
+                )
+    if not rows:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="string") for c in ("actor_id", "question_id", "value")}
+        )
+    return pd.concat(rows, ignore_index=True).astype("string")

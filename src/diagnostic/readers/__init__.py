@@ -7,6 +7,7 @@ from pathlib import Path
 from diagnostic._io.sheets import clear_cache
 from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form
+from diagnostic.readers.asked import with_form_bases
 from diagnostic.readers.detect import FORMATS, detect_format
 from diagnostic.readers.google_forms import read_google_forms
 from diagnostic.readers.kobo import read_kobo
@@ -57,7 +58,8 @@ def read_responses(
         Rows read = rows loaded + rows rejected.
     """
     try:
-        return _read(path, form, actor_type, include_incomplete)
+        survey = _read(path, form, actor_type, include_incomplete)
+        return survey if form is None else with_form_bases(survey, form)
     finally:
         clear_cache()  # the parsed sheet is only shared between detection and reading
 

@@ -1,0 +1,201 @@
+"""Who was asked each question, from the form: its ``relevant`` conditions and ``required``.
+
+A reader alone only knows who *answered*: a multiple choice whose option cells are all
+blank (Kobo's export when nothing is ticked) looks "not asked". With a form that says who
+was asked (an XLSForm: `Form.relevance`), `with_form_bases` rewrites the `asked` table:
+a respondent was asked a question when the conditions of the question and of its groups
+hold for their answers (every respondent when there are none), or when they answered it.
+A condition that cannot be evaluated (see `diagnostic.forms.relevance`, or a question it
+cites missing from the export) gives one anomaly for that question, whose base stays
+"those who answered".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from diagnostic.anomalies import KEPT, AnomalyLog, rows_text
+from diagnostic.forms.model import PERSONAL_ROLES, Form
+from diagnostic.forms.relevance import RelevanceError, evaluate, parse_condition, references
+from diagnostic.readers.survey import Survey
+from diagnostic.schemas import conform
+
+
+def _in_export(survey: Survey) -> set[str]:
+    """The questions some column of the export holds."""
+    if survey.columns is None:
+        return set(survey.questions["question_id"])
+    cols = survey.columns
+    held = cols["question_id"].notna() & cols["match"].ne("none").fillna(True)
+    return set(cols.loc[held.to_numpy(dtype=bool), "question_id"])
+
+
+def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Series]:
+    """Each question of `names` answered once per respondent: its value (codes of a
+    multiple choice space-joined, in the order of the export), "" when blank."""
+    out = {name: pd.Series("", index=ids, dtype=object) for name in names}
+    if not names:
+        return out
+    answers = survey.answers
+    answers = answers[answers["question_id"].isin(names).to_numpy(dtype=bool)]
+    if "instance" in answers.columns:
+        answers = answers[answers["instance"].isna().to_numpy(dtype=bool)]
+    personal = survey.personal.rename(columns={"field": "question_id"})
+    personal = personal[personal["question_id"].isin(names).to_numpy(dtype=bool)]
+    long = pd.concat(
+        [
+            answers[["actor_id", "question_id", "value"]],
+            personal[["actor_id", "question_id", "value"]],
+        ],
+        ignore_index=True,
+    ).astype(object)
+    long = long[long["value"].notna().to_numpy(dtype=bool)]
+    for name, part in long.groupby("question_id", sort=False):
+        joined = part.groupby("actor_id", sort=False)["value"].agg(" ".join)
+        out[str(name)] = joined.reindex(ids).fillna("").astype(object)
+    return out
+
+
+def _conditions(chain, known: set[str], cache: dict, dated: set[str]) -> list | str:
+    """The parsed conditions of a question, or the French reason they cannot be used
+    (`dated`: questions answered with a date, which ODK compares as dates)."""
+    parsed = []
+    for expression in chain:
+        if expression not in cache:
+            try:
+                node = parse_condition(expression)
+                cited = references(node)
+                missing = sorted(cited - known)
+                dates = sorted(cited & dated)
+                cache[expression] = (
+                    f"elle cite ${{{missing[0]}}}, qui n'est pas une question de l'export"
+                    if missing
+                    else f"elle cite la date ${{{dates[0]}}}, dont les comparaisons ne sont "
+                    "pas évaluées"
+                    if dates
+                    else node
+                )
+            except RelevanceError as exc:
+                cache[expression] = str(exc)
+        if isinstance(cache[expression], str):
+            return f"« {expression} » : {cache[expression]}"
+        parsed.append((expression, cache[expression]))
+    return parsed
+
+
+def with_form_bases(survey: Survey, form: Form) -> Survey:
+    """`survey` with its `asked` table read from the form (see the module docstring).
+
+    Returns
+    -------
+    Survey
+        The same survey when the form does not say who was asked (``relevance`` None);
+        otherwise its ``asked`` rewritten for every question outside repeat groups and
+        personal data, and anomalies added for conditions not evaluated, answers given
+        where the form did not ask them, and required questions left blank.
+    """
+    if form.relevance is None or survey.actors.empty:
+        return survey
+    ids = pd.Index(survey.actors["actor_id"].astype(object))
+    n = len(ids)
+    excel_rows = survey.actors["source_row"].to_numpy()
+    questions = survey.questions
+    outside = questions["repeat"].isna() & ~questions["role"].isin(PERSONAL_ROLES)
+    exported = _in_export(survey)
+    asked_q = questions.loc[
+        outside.to_numpy(dtype=bool) & questions["question_id"].isin(exported).to_numpy(),
+        ["question_id", "type", "required"],
+    ]
+    asked_q = asked_q.assign(required=asked_q["required"].fillna(False).astype(bool))
+    known = exported & set(questions.loc[questions["repeat"].isna(), "question_id"])
+    dated = set(questions.loc[questions["type"].eq("date").fillna(False), "question_id"])
+    parsed_cache: dict = {}
+    chains = {}
+    for qid in asked_q["question_id"]:
+        chains[qid] = _conditions(form.relevance.get(qid, ()), known, parsed_cache, dated)
+    cited = {
+        r
+        for chain in chains.values()
+        if not isinstance(chain, str)
+        for _e, nd in chain
+        for r in references(nd)
+    }
+    values = _values(survey, cited, ids)
+    evaluated: dict[str, np.ndarray] = {}
+    old = survey.asked
+    # who answered: only needed where a condition or `required` can say something
+    looked_at = {q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or r}
+    sub = old[old["question_id"].isin(looked_at).to_numpy(dtype=bool)]
+    position = pd.Categorical(sub["actor_id"], categories=ids).codes.astype(np.int64)
+    q_codes, q_names = pd.factorize(sub["question_id"])
+    order = np.argsort(q_codes, kind="stable")
+    bounds = np.searchsorted(q_codes[order], np.arange(len(q_names) + 1))
+    answered_rows = {q: position[order[bounds[k] : bounds[k + 1]]] for k, q in enumerate(q_names)}
+    log = AnomalyLog(survey.file)
+    parts, done = [], set()
+    everyone = np.arange(n)
+    for qid, qtype, required in asked_q.itertuples(index=False):
+        chain = chains[qid]
+        if qid not in looked_at:  # no condition: asked of every respondent
+            parts.append((qid, everyone))
+            done.add(qid)
+            continue
+        answered = np.zeros(n, dtype=bool)
+        rows = answered_rows.get(qid, np.array([], dtype=np.int64))
+        answered[rows[rows >= 0]] = True
+        if isinstance(chain, str):
+            log.add(
+                f"condition d'affichage (relevant) de la question « {qid} » non évaluée : "
+                f"{chain} ; sa base reste les répondants qui y ont répondu",
+                KEPT,
+                column=qid,
+            )
+            continue
+        shown = np.ones(n, dtype=bool)
+        for expression, node in chain:
+            if expression not in evaluated:
+                evaluated[expression] = evaluate(node, values, n)
+            shown &= evaluated[expression]
+        beyond = answered & ~shown
+        if beyond.any():
+            log.add(
+                f"{int(beyond.sum())} répondant(s) ont répondu à « {qid} » alors que sa "
+                f"condition d'affichage est fausse pour eux ({rows_text(excel_rows[beyond])}) : "
+                "gardés dans sa base",
+                KEPT,
+                column=qid,
+                value=" and ".join(e for e, _n in chain),
+            )
+        blank = shown & ~answered
+        if required and blank.any():
+            kept = (
+                "comptés comme n'ayant rien coché"
+                if qtype == "multiple"
+                else "hors de la base de cette question"
+            )
+            log.add(
+                f"question obligatoire « {qid} » sans réponse pour {int(blank.sum())} "
+                f"répondant(s) à qui elle était posée ({rows_text(excel_rows[blank])}) : {kept}",
+                KEPT,
+                column=qid,
+            )
+        parts.append((qid, np.flatnonzero(shown | answered)))
+        done.add(qid)
+    keep = ~old["question_id"].isin(done).to_numpy(dtype=bool)
+    rows = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=np.int64)
+    new = pd.DataFrame(
+        {
+            "actor_id": survey.actors["actor_id"].array.take(rows),
+            "question_id": pd.array([p[0] for p in parts], dtype="string").take(
+                np.repeat(
+                    np.arange(len(parts)), np.array([len(p[1]) for p in parts], dtype=np.int64)
+                )
+            ),
+        }
+    )
+    asked = conform(pd.concat([old[keep], new], ignore_index=True), "asked")
+    anomalies = pd.concat([survey.anomalies, log.frame()], ignore_index=True)
+    return dataclasses.replace(survey, asked=asked, anomalies=anomalies)

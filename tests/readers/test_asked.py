@@ -1,0 +1,206 @@
+"""Who was asked: the form's `relevant` and `required` make the bases of multiple choices."""
+
+import csv
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from diagnostic import read_form, read_responses
+from diagnostic.analysis.issues import issue_responses, rank_issues
+from diagnostic.project.stacking import stack_surveys, unoffered_options
+
+OPTIONS = ["eau", "route", "ecole"]
+
+
+def _form(path, relevant="", required="", options=OPTIONS):
+    """An XLSForm: actor type, a yes/no filter, a multiple-choice issue question."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in (
+        ["type", "name", "label", "required", "relevant", "diagnostic"],
+        ["select_one types", "type", "Type", "yes", "", "actor_type"],
+        ["select_one oui_non", "interesse", "Intéressé ?", "", "", "other"],
+        ["begin_group", "bloc", "Enjeux", "", "", ""],
+        ["select_multiple enjeux", "enjeux", "Enjeux prioritaires", required, relevant, "issue"],
+        ["end_group", "", "", "", "", ""],
+    ):
+        ws.append(row)
+    ch = wb.create_sheet("choices")
+    ch.append(["list_name", "name", "label"])
+    ch.append(["types", "asso", "Association"])
+    ch.append(["oui_non", "oui", "Oui"])
+    ch.append(["oui_non", "non", "Non"])
+    for value in options:
+        ch.append(["enjeux", value, value.capitalize()])
+    wb.save(path)
+    return read_form(path)
+
+
+def _export(path, rows, options=OPTIONS, prefix="u"):
+    """A Kobo CSV export: `rows` are (interesse, ticked options); nothing ticked leaves
+    every option cell blank, as Kobo does."""
+    header = ["_uuid", "type", "interesse", "bloc/enjeux"] + [f"bloc/enjeux/{o}" for o in options]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(header)
+        for i, (interesse, ticked) in enumerate(rows):
+            cells = [("1" if o in ticked else "0") if ticked else "" for o in options]
+            w.writerow([f"{prefix}{i}", "asso", interesse, " ".join(ticked), *cells])
+    return path
+
+
+def _support(survey, issue="enjeux:eau"):
+    responses = issue_responses(
+        survey.answers, survey.asked, survey.questions, survey.choices, survey.actors
+    )
+    row = rank_issues(responses).set_index("issue_id").loc[issue]
+    return int(row["respondents"]), float(row["support"])
+
+
+def test_nothing_ticked_is_in_the_base(tmp_path):
+    """The issue's probe: 20 respondents asked, 8 tick « eau », 12 tick nothing -> 40 %."""
+    rows = [("oui", ["eau"])] * 5 + [("oui", ["eau", "route"])] * 3 + [("oui", [])] * 12
+    export = _export(tmp_path / "export.csv", rows)
+    survey = read_responses(export, _form(tmp_path / "form.xlsx"))
+    raw = pd.read_csv(export, sep=";", dtype=str)
+    ticks = int((raw["bloc/enjeux/eau"] == "1").sum())
+    assert (ticks, len(raw)) == (8, 20)
+    assert _support(survey) == (len(raw), ticks / len(raw))
+    assert _support(survey)[1] == pytest.approx(0.40)
+
+
+def test_relevant_skips_respondents_out_of_the_base(tmp_path):
+    """Asked only when `interesse` is « oui »: 10 asked (4 tick « eau »), 10 never asked."""
+    rows = [("oui", ["eau"])] * 4 + [("oui", [])] * 6 + [("non", [])] * 10
+    export = _export(tmp_path / "export.csv", rows)
+    form = _form(tmp_path / "form.xlsx", relevant="${interesse} = 'oui'")
+    survey = read_responses(export, form)
+    raw = pd.read_csv(export, sep=";", dtype=str, keep_default_na=False)
+    asked = raw["interesse"] == "oui"
+    assert _support(survey) == (
+        int(asked.sum()),
+        int((raw.loc[asked, "bloc/enjeux/eau"] == "1").sum()) / int(asked.sum()),
+    )
+    ids = dict(zip(survey.actors["source_row"], survey.actors["actor_id"]))
+    got = set(survey.asked.loc[survey.asked["question_id"] == "enjeux", "actor_id"])
+    assert got == {ids[i + 2] for i in raw.index[asked]}
+
+
+@pytest.mark.parametrize(
+    ("relevant", "asked"),
+    [
+        ("not(${interesse} = 'non')", 10),
+        ("${interesse} != 'non' and true()", 10),
+        ("selected(${interesse}, 'oui') or ${interesse} = ''", 10),
+        ("count-selected(${interesse}) >= 1", 20),
+    ],
+)
+def test_conditions_people_write(tmp_path, relevant, asked):
+    rows = [("oui", ["eau"])] * 4 + [("oui", [])] * 6 + [("non", [])] * 10
+    export = _export(tmp_path / "export.csv", rows)
+    survey = read_responses(export, _form(tmp_path / "form.xlsx", relevant=relevant))
+    assert _support(survey) == (asked, 4 / asked)
+
+
+def test_group_relevant_is_inherited(tmp_path):
+    """The group `bloc` holds the condition; the question inherits it."""
+    path = tmp_path / "form.xlsx"
+    _form(path)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb["survey"]["E4"] = "${interesse} = 'oui'"  # begin_group bloc
+    wb.save(path)
+    form = read_form(path)
+    assert form.relevance == {"enjeux": ("${interesse} = 'oui'",)}
+    rows = [("oui", ["eau"])] * 3 + [("oui", [])] * 3 + [("non", [])] * 4
+    survey = read_responses(_export(tmp_path / "export.csv", rows), form)
+    assert _support(survey) == (6, 0.5)
+
+
+def test_condition_not_evaluated_is_reported_and_falls_back(tmp_path):
+    rows = [("oui", ["eau"])] * 4 + [("oui", [])] * 6 + [("non", ["route"])] * 10
+    export = _export(tmp_path / "export.csv", rows)
+    expression = "${interesse} = 'oui' and string-length(${interesse}) > 1"
+    survey = read_responses(export, _form(tmp_path / "form.xlsx", relevant=expression))
+    problems = survey.anomalies.loc[survey.anomalies["column"] == "enjeux", "problem"].tolist()
+    assert len(problems) == 1
+    assert expression in problems[0] and "« enjeux »" in problems[0]
+    assert "string-length" in problems[0] and "répondu" in problems[0]
+    # today's rule: the base is those who ticked something (4 + 10)
+    assert _support(survey) == (14, 4 / 14)
+
+
+def test_condition_citing_a_question_absent_from_the_export(tmp_path):
+    rows = [("oui", ["eau"])] * 5 + [("oui", [])] * 6
+    export = _export(tmp_path / "export.csv", rows)
+    survey = read_responses(export, _form(tmp_path / "form.xlsx", relevant="${consent} = 'ok'"))
+    problem = survey.anomalies.loc[survey.anomalies["column"] == "enjeux", "problem"].item()
+    assert "${consent}" in problem and "export" in problem
+    assert _support(survey) == (5, 1.0)
+
+
+def test_required_but_blank_is_reported(tmp_path):
+    rows = [("oui", ["eau"])] * 4 + [("oui", [])] * 2 + [("non", [])] * 4
+    export = _export(tmp_path / "export.csv", rows)
+    form = _form(tmp_path / "form.xlsx", relevant="${interesse} = 'oui'", required="yes")
+    survey = read_responses(export, form)
+    problem = survey.anomalies.loc[survey.anomalies["column"] == "enjeux", "problem"].item()
+    # rows 6 and 7 of the export (Excel numbering: header on row 1)
+    assert "obligatoire" in problem and "2 répondant(s)" in problem and "6, 7" in problem
+    assert _support(survey) == (6, 4 / 6)
+
+
+def test_answer_where_the_condition_is_false_stays_in_the_base(tmp_path):
+    rows = [("oui", ["eau"])] * 4 + [("oui", [])] * 2 + [("non", ["eau"])] * 1
+    export = _export(tmp_path / "export.csv", rows)
+    form = _form(tmp_path / "form.xlsx", relevant="${interesse} = 'oui'")
+    survey = read_responses(export, form)
+    problem = survey.anomalies.loc[survey.anomalies["column"] == "enjeux", "problem"].item()
+    assert problem.startswith("1 répondant(s) ont répondu") and "8" in problem
+    assert _support(survey) == (7, 5 / 7)
+
+
+def test_merged_lists_leave_unoffered_options_out_of_their_base(tmp_path):
+    """Form A offers eau, route, ecole; form B only eau and route. 10 respondents each;
+    « ecole » is ticked by 3 in A: its base is A's 10 respondents, not 20. (Lists that
+    differ are stacked on the project's word, ``same_as``; otherwise they stay apart.)"""
+    a_rows = [("oui", ["eau", "ecole"])] * 3 + [("oui", ["route"])] * 2 + [("oui", [])] * 5
+    b_rows = [("oui", ["eau"])] * 6 + [("oui", [])] * 4
+    a = read_responses(
+        _export(tmp_path / "a.csv", a_rows), _form(tmp_path / "fa.xlsx", options=OPTIONS)
+    )
+    b = read_responses(
+        _export(tmp_path / "b.csv", b_rows, options=["eau", "route"], prefix="b"),
+        _form(tmp_path / "fb.xlsx", options=["eau", "route"]),
+    )
+    stacked = stack_surveys([a, b], ["A", "B"], [{}, {"enjeux": "enjeux"}])
+    unoffered = unoffered_options(stacked, [True, True])
+    assert set(unoffered["value"]) == {"ecole"}
+    assert set(unoffered["actor_id"]) == set(b.actors["actor_id"])
+    cat = lambda name: pd.concat([getattr(s, name) for s in stacked.surveys])  # noqa: E731
+    responses = issue_responses(
+        cat("answers"),
+        cat("asked"),
+        stacked.questions,
+        stacked.choices,
+        cat("actors"),
+        unoffered=unoffered,
+    )
+    ranking = rank_issues(responses).set_index("issue_id")
+    raw_a = pd.read_csv(tmp_path / "a.csv", sep=";", dtype=str)
+    raw_b = pd.read_csv(tmp_path / "b.csv", sep=";", dtype=str)
+    ecole = int((raw_a["bloc/enjeux/ecole"] == "1").sum())
+    eau = int((raw_a["bloc/enjeux/eau"] == "1").sum() + (raw_b["bloc/enjeux/eau"] == "1").sum())
+    assert ranking.loc["enjeux:ecole", ["respondents", "support"]].tolist() == [
+        len(raw_a),
+        ecole / len(raw_a),
+    ]
+    assert ranking.loc["enjeux:eau", ["respondents", "support"]].tolist() == [
+        len(raw_a) + len(raw_b),
+        eau / (len(raw_a) + len(raw_b)),
+    ]
+    # a list inferred from the data says nothing of what was offered
+    assert unoffered_options(stacked, [True, False]).empty
