@@ -90,3 +90,16 @@ def test_run_speaks_the_project_language(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "export_kobo_acteurs.xlsx: 150 rows read, 148 loaded, 2 rejected" in err
     assert "148 actors, 11 issues" in err and "Written: " in err
+
+
+def test_a_retired_setting_says_what_replaced_it():
+    import pytest
+
+    from diagnostic.errors import DiagnosticError
+    from diagnostic.settings import Settings
+
+    with pytest.raises(
+        DiagnosticError, match="« max_exhaustive_pairs » n'existe plus.*max_reciprocal"
+    ):
+        Settings.from_mapping({"max_exhaustive_pairs": 1000}, file="diagnostic.toml")
+    assert Settings.from_mapping({"max_reciprocal": 10}).max_reciprocal == 10

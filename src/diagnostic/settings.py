@@ -99,6 +99,13 @@ DESCRIPTIONS_EN = {
 }
 
 
+#: Settings of earlier versions, and what replaced them (a project file naming one is told so).
+RETIRED = {
+    "max_exhaustive_pairs": "les échanges réciproques sont désormais tous cherchés, à toute "
+    "taille ; « max_reciprocal » fixe combien sont publiés (les meilleurs scores).",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Thresholds and weights; change them with `Settings.from_mapping` or `replace`."""
@@ -145,6 +152,12 @@ class Settings:
         known = {f.name: f for f in fields(cls)}
         clean = {}
         for key, value in values.items():
+            if key in RETIRED:
+                raise DiagnosticError(
+                    f"le réglage « {key} » n'existe plus : {RETIRED[key]} "
+                    "Retirez-le du fichier de projet.",
+                    file=file,
+                )
             if key not in known:
                 raise DiagnosticError(
                     f"réglage inconnu « {key} ». Réglages possibles : {', '.join(known)}.",
