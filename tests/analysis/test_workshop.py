@@ -232,3 +232,19 @@ def test_a_tie_shares_its_rank_in_the_app_and_in_the_workbook():
         "sante": 1,
         "emploi": 3,
     }
+
+
+def test_afom_counts_reciprocal_pairs_not_rows_and_says_when_the_list_was_cut():
+    # a ↔ b swap two resources: one pair; c ↔ d one: two pairs in three rows
+    opp = pd.DataFrame(
+        {
+            "kind": ["reciprocal"] * 3,
+            "actors": ["a ; b", "a ; b", "c ; d"],
+            "category": ["v ↔ w", "x ↔ y", "v ↔ w"],
+        }
+    )
+    evidence = afom(RANKING, opp).set_index("item")["evidence"]
+    said = evidence["Échanges réciproques entre acteurs"]
+    assert said.startswith("2 paires d'acteurs")
+    cut = afom(RANKING, opp, reciprocal_limit=3).set_index("item")["evidence"]
+    assert cut["Échanges réciproques entre acteurs"].startswith("au moins 2 paires")

@@ -160,6 +160,7 @@ def afom(
     category_labels: dict[str, str] | None = None,
     language: str = "fr",
     spoken: pd.DataFrame | None = None,
+    reciprocal_limit: int | None = None,
 ) -> pd.DataFrame:
     """Atouts, faiblesses, opportunités, menaces — every item citing its source.
 
@@ -169,6 +170,8 @@ def afom(
     reciprocal exchanges and shared needs (enquête), issues gaining ground (atelier).
     With `spoken` (`analysis.text.spoken_issues`: issues the free texts were coded with),
     an issue raised unprompted by at least `MIN_SPOKEN` respondents is a faiblesse (paroles).
+    Reciprocal exchanges are counted as distinct pairs of actors; « au moins » when the
+    published list reached `reciprocal_limit` (the setting ``max_reciprocal``).
 
     The tables given are in `language` (their tags, quadrants and trends), as the AFOM is.
 
@@ -222,9 +225,12 @@ def afom(
                 SURVEY,
                 say("afom.offered", n=n),
             )
-        reciprocal = int((opportunities["kind"] == "reciprocal").sum())
-        if reciprocal:
-            add("opportunités", say("afom.reciprocal"), SURVEY, say("afom.pairs", n=reciprocal))
+        exchanges = opportunities[opportunities["kind"] == "reciprocal"]
+        pairs = exchanges["actors"].nunique()  # a pair may swap several resources
+        if pairs:
+            capped = reciprocal_limit is not None and len(exchanges) >= reciprocal_limit
+            key = "afom.pairs_at_least" if capped else "afom.pairs"
+            add("opportunités", say("afom.reciprocal"), SURVEY, say(key, n=pairs))
         for r in opportunities[opportunities["kind"] == "mutualisation"].itertuples():
             n = len(str(r.actors).split(" ; "))
             add(

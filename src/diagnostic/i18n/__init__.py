@@ -247,6 +247,12 @@ TEXTS = {
         "fr": "{n} paires d'acteurs peuvent chacune apporter quelque chose à l'autre",
         "en": "{n} pairs of actors can each bring something to the other",
     },
+    "afom.pairs_at_least": {
+        "fr": "au moins {n} paires d'acteurs peuvent chacune apporter quelque chose à l'autre "
+        "(liste publiée limitée aux meilleurs échanges)",
+        "en": "at least {n} pairs of actors can each bring something to the other "
+        "(published list limited to the best exchanges)",
+    },
     "afom.mutualisation": {"fr": "Mutualisation : {category}", "en": "Shared need: {category}"},
     "afom.shared_need": {"fr": "besoin partagé par {n} acteurs", "en": "need shared by {n} actors"},
     "afom.momentum": {

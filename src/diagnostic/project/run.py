@@ -426,7 +426,14 @@ def _analysis(
         anomalies.append(found)
     spoken = spoken_issues(text_codes, ranking) if text_codes is not None else None
     out["afom"] = afom(
-        ranking, opportunities, regard, shared, labels, settings.language, spoken=spoken
+        ranking,
+        opportunities,
+        regard,
+        shared,
+        labels,
+        settings.language,
+        spoken=spoken,
+        reciprocal_limit=settings.max_reciprocal,
     )
     return _Analysis(out, anomalies, accounts)
 
