@@ -1006,3 +1006,195 @@ def plot_words(
         showlegend=False,
     )
     return _figure([bar], layout, validate)
+
+
+def plot_project_resources(
+    matrix: pd.DataFrame,
+    projects: pd.DataFrame,
+    resource_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
+    """Projects × resources: members of each project who need / offer each resource.
+
+    Replaces the actor–resource network: the figure has one row per project and one column
+    per resource, whatever the number of actors (it reads the same at 150 and at 5,000).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        From `diagnostic.analysis.network.project_resources` (project_id, category,
+        needing, offering).
+    projects : DataFrame
+        The `cooperation_projects` table: the rows' order and titles, and each project's own
+        resources (drawn in bold).
+
+    Returns
+    -------
+    Figure
+        One heatmap trace: z the members needing or offering, text « needing / offering ».
+    """
+    rows = projects["project_id"].tolist()
+    titles = [wrap_label(str(t), 48) for t in projects["title"]]
+    cats = sorted(matrix["category"].astype(str).unique(), key=lambda c: _label(resource_labels, c))
+    own = {
+        (p, r)
+        for p, res in zip(projects["project_id"], projects["resources"])
+        for r in str(res).split(" ↔ ")
+    }
+    z = np.zeros((len(rows), len(cats)))
+    need = np.zeros((len(rows), len(cats)), dtype=int)
+    give = np.zeros((len(rows), len(cats)), dtype=int)
+    at = {p: i for i, p in enumerate(rows)}
+    col = {c: j for j, c in enumerate(cats)}
+    for p, c, n, o in zip(
+        matrix["project_id"], matrix["category"], matrix["needing"], matrix["offering"]
+    ):
+        if p in at and c in col:
+            i, j = at[p], col[c]
+            need[i, j], give[i, j] = int(n), int(o)
+            z[i, j] = int(n) + int(o)
+    cells = [
+        [
+            (
+                ""
+                if not z[i, j]
+                else (
+                    f"<b>{need[i, j]}/{give[i, j]}</b>"
+                    if (p, c) in own
+                    else f"{need[i, j]}/{give[i, j]}"
+                )
+            )
+            for j, c in enumerate(cats)
+        ]
+        for i, p in enumerate(rows)
+    ]
+    xs = [wrap_label(_label(resource_labels, c), 14) for c in cats]
+    data = [
+        {
+            "type": "heatmap",
+            "name": text("plot.members", language),
+            "x": xs,
+            "y": titles,
+            "z": np.where(z > 0, z, np.nan).tolist(),
+            "text": cells,
+            "texttemplate": "%{text}",
+            "customdata": np.dstack([need, give]).tolist(),
+            "colorscale": "Blues",
+            "zmin": 0,
+            "xgap": 2,
+            "ygap": 2,
+            "hoverongaps": False,
+            "colorbar": {"title": {"text": text("plot.members", language)}, "thickness": 12},
+            "hovertemplate": text("plot.hover_project_matrix", language),
+        }
+    ]
+    layout = _layout(
+        title or text("plot.project_matrix", language),
+        max(320, 34 * len(rows) + 170),
+        subtitle=text("plot.project_matrix_note", language),
+        yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
+        xaxis={"side": "bottom", "tickangle": -30, "gridcolor": "white"},
+        margin={"b": 70},
+    )
+    return _figure(data, layout, validate)
+
+
+def plot_project_map(
+    projects: pd.DataFrame,
+    centroids: pd.DataFrame,
+    shapes: dict | None = None,
+    commune_names: dict[str, str] | None = None,
+    places: dict[str, str] | None = None,
+    title: str | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
+    """Map of the projects: each project's member communes, drawn on the communes' contours
+    when there are any (degrades to the centroids alone), without tiles (works offline).
+
+    Parameters
+    ----------
+    projects : DataFrame
+        The `cooperation_projects` table (project_id, title, members, communes).
+    centroids : DataFrame
+        commune_code, lat, lon.
+    shapes : dict, optional
+        commune_code -> list of rings of (lon, lat) points, drawn grey underneath.
+    commune_names : dict, optional
+        commune_code -> name, for the hover text.
+    places : dict, optional
+        actor_id -> commune_code, to size each marker by the members living there.
+
+    Returns
+    -------
+    Figure
+        Trace 0: contours (empty without shapes); then one trace per project, one marker per
+        commune where it has members (size: number of members there).
+    """
+    names, places = commune_names or {}, places or {}
+    at = {
+        str(c): (float(a), float(b))
+        for c, a, b in zip(centroids["commune_code"], centroids["lat"], centroids["lon"])
+        if pd.notna(a) and pd.notna(b)
+    }
+    sx: list = []
+    sy: list = []
+    for rings in (shapes or {}).values():
+        for ring in rings:
+            sx += [float(p[0]) for p in ring] + [None]
+            sy += [float(p[1]) for p in ring] + [None]
+    data = [
+        {
+            "type": "scatter",
+            "x": sx,
+            "y": sy,
+            "mode": "lines",
+            "fill": "toself",
+            "fillcolor": "#F1F1F1",
+            "line": {"color": "#BBBBBB", "width": 0.6},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "communes",
+        }
+    ]
+    lats = []
+    for i, p in enumerate(projects.itertuples()):
+        members = [m for m in str(p.members or "").split(";") if m]
+        codes = [c for c in str(p.communes or "").split(";") if c in at]
+        if not codes:
+            continue
+        count = {c: sum(places.get(m) == c for m in members) for c in codes}
+        xs = [at[c][1] for c in codes]
+        ys = [at[c][0] for c in codes]
+        lats += ys
+        colour = PALETTE[i % len(PALETTE)]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": wrap_label(str(p.title), 40),
+                "x": xs,
+                "y": ys,
+                "line": {"color": colour, "width": 1, "dash": "dot"},
+                "marker": {
+                    "size": [float(8 + 5 * np.sqrt(count[c])) for c in codes],
+                    "color": colour,
+                    "opacity": 0.85,
+                    "line": {"color": "white", "width": 1},
+                },
+                "customdata": [[str(p.title), names.get(c, c), count[c]] for c in codes],
+                "hovertemplate": text("plot.hover_project_map", language),
+            }
+        )
+    middle = float(np.mean(lats or [lat for lat, _ in at.values()] or [46.0]))
+    layout = _layout(
+        title or text("plot.project_map", language),
+        560,
+        subtitle=text("plot.project_map_note", language),
+        legend={"orientation": "v", "x": 1.02, "y": 1},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / np.cos(np.radians(middle))},
+    )
+    return _figure(data, layout, validate)

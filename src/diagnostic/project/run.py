@@ -361,7 +361,7 @@ def _analysis(
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
-    coords = _read_centroids(project.centroids) if project.centroids else None
+    coords = read_centroids(project.centroids) if project.centroids else None
     will_labels = role_labels(questions, choices, "cooperation") if questions is not None else {}
     opportunities = match_needs_offers(
         needs, offers, actors, labels, settings, coords, types, willingness_labels=will_labels
@@ -461,7 +461,7 @@ def _read_geography(project: Project):
     return communes, epci, indicators, changes, anomalies
 
 
-def _read_centroids(path) -> pd.DataFrame:
+def read_centroids(path) -> pd.DataFrame:
     """commune_code, lat, lon of the ``[geography] centroids`` file, through the safe reader."""
     from diagnostic._io.tables import read_table
 
