@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.analysis.labels import relabel, resource_labels, role_labels
 from diagnostic.analysis.projects import SWAP, short_type
 from diagnostic.i18n import decimal
 from diagnostic.i18n.workbook import word
@@ -82,7 +82,7 @@ def who(ids, ctx: CardContext) -> str:
     )
 
 
-def card_html(project: dict, ctx: CardContext, resource_labels: dict | None = None) -> str:
+def card_html(project: dict, ctx: CardContext, labels: dict | None = None) -> str:
     """One project's card: title, kind, status, resources, summary, who needs and who brings
     (named only as the audience allows), communes, shared issues, first step, carrier and
     next step once decided.
@@ -90,7 +90,7 @@ def card_html(project: dict, ctx: CardContext, resource_labels: dict | None = No
     `project` is a row of `diagnostic.export.workbook.project_view` (words applied).
     """
     w, lang = ctx.words, ctx.language
-    labels = resource_labels or {}
+    labels = labels or {}
 
     def line(key, value, css=""):
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):
@@ -136,7 +136,7 @@ def cards_html(diag, audience: str = DEFAULT_AUDIENCE, projects: pd.DataFrame | 
     view = project_view(diag, audience)
     if projects is not None:
         view = view[view["project_id"].isin(projects["project_id"])]
-    labels = role_labels(diag.questions, diag.choices, "need")
+    labels = resource_labels(diag.questions, diag.choices)
     return (
         '<div class="cards">'
         + "".join(card_html(p, ctx, labels) for p in view.to_dict("records"))
@@ -146,7 +146,7 @@ def cards_html(diag, audience: str = DEFAULT_AUDIENCE, projects: pd.DataFrame | 
 
 def resource_words(diag) -> dict:
     """Resource code -> label of `diag`, for filters and titles."""
-    labels = role_labels(diag.questions, diag.choices, "need")
+    labels = resource_labels(diag.questions, diag.choices)
     codes = sorted(
         {r for res in diag.cooperation_projects["resources"].dropna() for r in str(res).split(SWAP)}
     )

@@ -387,7 +387,7 @@ def _analysis(
         willingness_labels=will_labels,
     )
     decided = []
-    if project.decisions:
+    if project.decisions and project.decisions.exists():  # none before the first save
         projects, found = apply_decisions(projects, project.decisions)
         decided = [found]
     out = {
