@@ -7,7 +7,6 @@ said under the title: names only of the structures that agreed to be named.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from pathlib import Path
 
@@ -88,6 +87,7 @@ class ProjectsApp(App):
             projects, _found = apply_decisions(projects, self.path)
         self.projects = projects.reset_index(drop=True)
         self.ctx = card_context(diag, audience)
+        self._words: pd.DataFrame | None = None
         self.labels = resource_labels(diag.questions, diag.choices)
         self.ctx_types = self.ctx.type_labels
         actors = diag.actors.drop_duplicates("actor_id")
@@ -204,12 +204,22 @@ class ProjectsApp(App):
         )
 
     def _view(self, shown: pd.DataFrame) -> list[dict]:
-        from diagnostic.export.workbook import project_view
+        """The shown projects as the audience reads them (words applied), with the decisions
+        taken so far; the words are applied once, the decisions on every call."""
+        if self._words is None:
+            from diagnostic.export.workbook import project_view
 
-        view = project_view(
-            dataclasses.replace(self.diag, cooperation_projects=self.projects), self.audience
-        )
-        return view[view["project_id"].isin(shown["project_id"])].to_dict("records")
+            self._words = project_view(self.diag, self.audience).set_index("project_id")
+        decided = self.projects.set_index("project_id")
+        rows = []
+        for pid in shown["project_id"]:
+            row = {"project_id": pid, **self._words.loc[pid].to_dict()}
+            row["status"] = label(decided.at[pid, "status"], self.language)
+            for column in ("carrier", "next_step"):
+                if column in row:
+                    row[column] = decided.at[pid, column]
+            rows.append(row)
+        return rows
 
     def _update(self, _change=None):
         shown = self.shown()
