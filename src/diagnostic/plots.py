@@ -29,6 +29,24 @@ TAG_COLOURS = {
 }
 GREY = "#D9D9D9"
 MISSING_COLOUR = "#BDBDBD"
+#: 15 distinct colours: one per project on the map (at most `max_projects`)
+MAP_COLOURS = [
+    "#1F4E5F",
+    "#E76F51",
+    "#2A9D8F",
+    "#E9C46A",
+    "#6D597A",
+    "#8AB17D",
+    "#B5533C",
+    "#4C78A8",
+    "#F4A261",
+    "#9D755D",
+    "#54A24B",
+    "#B279A2",
+    "#D62728",
+    "#17BECF",
+    "#7F7F7F",
+]
 _DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
 
 
@@ -1036,7 +1054,11 @@ def plot_project_resources(
         One heatmap trace: z the members needing or offering, text « needing / offering ».
     """
     rows = projects["project_id"].tolist()
-    titles = [wrap_label(str(t), 48) for t in projects["title"]]
+    # one line per row (wrapped titles overlapped): rank and title cut at 46 characters
+    titles = [
+        f"{i}. {t if len(t) <= 46 else t[:45].rstrip() + '…'}"
+        for i, t in enumerate(projects["title"].astype(str), start=1)
+    ]
     cats = sorted(matrix["category"].astype(str).unique(), key=lambda c: _label(resource_labels, c))
     own = {
         (p, r)
@@ -1080,6 +1102,7 @@ def plot_project_resources(
             "z": np.where(z > 0, z, np.nan).tolist(),
             "text": cells,
             "texttemplate": "%{text}",
+            "textfont": {"size": 11},
             "customdata": np.dstack([need, give]).tolist(),
             "colorscale": "Blues",
             "zmin": 0,
@@ -1130,8 +1153,9 @@ def plot_project_map(
     Returns
     -------
     Figure
-        Trace 0: contours (empty without shapes); then one trace per project, one marker per
-        commune where it has members (size: number of members there).
+        Trace 0: contours (empty without shapes); then two traces per project: lines from
+        its commune with most members to its other communes, then one marker per commune
+        where it has members (size: number of members there).
     """
     names, places = commune_names or {}, places or {}
     at = {
@@ -1166,18 +1190,35 @@ def plot_project_map(
         if not codes:
             continue
         count = {c: sum(places.get(m) == c for m in members) for c in codes}
-        xs = [at[c][1] for c in codes]
-        ys = [at[c][0] for c in codes]
-        lats += ys
-        colour = PALETTE[i % len(PALETTE)]
+        # a star from the commune with most members (listed first) to the others
+        xs, ys = [], []
+        for c in codes[1:] or codes:
+            xs += [at[codes[0]][1], at[c][1], None]
+            ys += [at[codes[0]][0], at[c][0], None]
+        lats += [at[c][0] for c in codes]
+        colour = MAP_COLOURS[i % len(MAP_COLOURS)]
         data.append(
             {
                 "type": "scatter",
-                "mode": "lines+markers",
-                "name": wrap_label(str(p.title), 40),
+                "mode": "lines",
                 "x": xs,
                 "y": ys,
-                "line": {"color": colour, "width": 1, "dash": "dot"},
+                "line": {"color": colour, "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "legendgroup": p.project_id,
+            }
+        )
+        xs = [at[c][1] for c in codes]
+        ys = [at[c][0] for c in codes]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "legendgroup": p.project_id,
+                "name": wrap_label(f"{i + 1}. {p.title}", 40),
+                "x": xs,
+                "y": ys,
                 "marker": {
                     "size": [float(8 + 5 * np.sqrt(count[c])) for c in codes],
                     "color": colour,

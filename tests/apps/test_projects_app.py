@@ -241,10 +241,11 @@ def test_collective_app_map_with_contours(shared, tmp_path):
     fig = app.projects.map
     assert fig is not None
     traces = fig.data
-    assert len(traces) == 1 + len(diag.cooperation_projects)  # contours, then one per project
+    # contours, then per project its lines and its markers
+    assert len(traces) == 1 + 2 * len(diag.cooperation_projects)
     # the markers of the first project sit on its communes, sized by members there
     first = diag.cooperation_projects.iloc[0]
-    shown = [c[1] for c in traces[1].customdata]
+    shown = [c[1] for c in traces[2].customdata]
     names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
     assert shown == [names[c] for c in first["communes"].split(";")]
     place = dict(zip(diag.actors["actor_id"], diag.actors["commune_code"]))
@@ -252,6 +253,6 @@ def test_collective_app_map_with_contours(shared, tmp_path):
         sum(place[m] == c for m in first["members"].split(";"))
         for c in first["communes"].split(";")
     ]
-    assert [c[2] for c in traces[1].customdata] == counts
+    assert [c[2] for c in traces[2].customdata] == counts
     app.projects.commune.value = first["communes"].split(";")[0]
-    assert len(app.projects.map.data) - 1 == len(app.projects.cards.children)
+    assert len(app.projects.map.data) - 1 == 2 * len(app.projects.cards.children)

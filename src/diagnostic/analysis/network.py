@@ -218,7 +218,7 @@ def project_resources(
     """
     members = (
         projects[["project_id", "members"]]
-        .assign(actor_id=projects["members"].fillna("").str.split(";"))
+        .assign(actor_id=projects["members"].astype("string").fillna("").str.split(";"))
         .explode("actor_id")
     )
     members = members[members["actor_id"].astype(str) != ""][["project_id", "actor_id"]]
