@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
+import plotly.graph_objects as go
 
 from diagnostic.analysis.decisions import (
     PROJECT_STATUSES,
@@ -22,7 +23,7 @@ from diagnostic.analysis.decisions import (
 from diagnostic.analysis.labels import resource_labels
 from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
-from diagnostic.apps.base import WIDE, App, figure_widget, title_html, update_figure
+from diagnostic.apps.base import WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
 from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
@@ -72,6 +73,7 @@ class ProjectsApp(App):
     map : plotly FigureWidget or None
         None when the project has no geography (`map_note` says so).
     matrix : plotly FigureWidget
+        Both drawn anew for the projects shown (see `_update`).
     save_button : ipywidgets.Button
         Calls `save`.
     """
@@ -132,11 +134,12 @@ class ProjectsApp(App):
         self.message = w.HTML()
         self.geography = project_geography(diag)
         self.shapes = territory_shapes(self.geography, diag)
-        self.map = figure_widget() if self.geography.drawable else None
+        self.map: go.FigureWidget | None = None
+        self.matrix: go.FigureWidget | None = None
         self.map_note = w.HTML(
-            "" if self.map is not None else f"<p><i>{_e(word('map_missing', lang))}</i></p>"
+            "" if self.geography.drawable else f"<p><i>{_e(word('map_missing', lang))}</i></p>"
         )
-        self.matrix = figure_widget()
+        self.figures = w.VBox()
         self._update = self._guard(self._update)  # type: ignore[method-assign]
         for control in (self.resource, self.commune, self.actor_type):
             control.observe(self._update, names="value")
@@ -153,8 +156,7 @@ class ProjectsApp(App):
                 self.cards,
                 w.HBox([self.save_button, self.message]),
                 self.errors,
-                *([self.map] if self.map is not None else [self.map_note]),
-                self.matrix,
+                self.figures,
             ]
         )
 
@@ -236,29 +238,38 @@ class ProjectsApp(App):
                 decide.insert(1, self.carrier[pid])
             rows.append(w.VBox([w.HTML(card_html(p, self.ctx, self.labels)), w.HBox(decide)]))
         self.cards.children = rows or [w.HTML(f"<p><i>{_e(self.words['none'])}</i></p>")]
-        if self.map is not None:
-            update_figure(
-                self.map,
-                plot_project_map(
-                    shown,
-                    self.geography.centroids,
-                    self.shapes,
-                    self.commune_names,
-                    self.places,
-                    validate=False,
-                    language=self.language,
-                ),
-            )
-        update_figure(
-            self.matrix,
-            plot_project_resources(
-                project_resources(shown, self.diag.needs, self.diag.offers),
+        # new figure widgets for the shown projects: with plotly 7 under Voila, a
+        # FigureWidget updated in place kept its first drawing in the browser (the page draws
+        # a widget's initial state; later changes did not arrive)
+        drawn, matrix = self._figures(shown)
+        old = [f for f in (self.map, self.matrix) if f is not None]
+        self.map = go.FigureWidget(drawn) if drawn is not None else None
+        self.matrix = go.FigureWidget(matrix)
+        self.figures.children = [self.map or self.map_note, self.matrix]
+        for figure in old:
+            figure.close()
+
+    def _figures(self, shown: pd.DataFrame, validate: bool = False):
+        """The map (None without geography) and the matrix of the `shown` projects."""
+        drawn = None
+        if self.geography.drawable:
+            drawn = plot_project_map(
                 shown,
-                self.labels,
-                validate=False,
+                self.geography.centroids,
+                self.shapes,
+                self.commune_names,
+                self.places,
+                validate=validate,
                 language=self.language,
-            ),
+            )
+        matrix = plot_project_resources(
+            project_resources(shown, self.diag.needs, self.diag.offers),
+            shown,
+            self.labels,
+            validate=validate,
+            language=self.language,
         )
+        return drawn, matrix
 
     def _decide(self, pid: str, column: str, value) -> None:
         frame = self.projects.copy()
