@@ -113,3 +113,28 @@ def test_report_lists_the_projects_links_the_fiches_and_not_forty_pairs(mapped, 
     # funders: counts by type in the cards, never a structure's name
     names = set(mapped.personal.loc[mapped.personal["field"] == "nom_structure", "value"])
     assert names and not [n for n in names if n in page]
+
+
+@pytest.mark.slow
+def test_each_fiche_with_its_map_prints_on_one_a4_page(mapped, tmp_path):
+    import subprocess
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    page = to_fiches(mapped, tmp_path / "fiches.html", audience="collective")
+    pdf = tmp_path / "fiches.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())
+    assert len(pages) == len(mapped.cooperation_projects) == 15
