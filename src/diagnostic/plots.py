@@ -1118,7 +1118,7 @@ def plot_project_resources(
         max(320, 34 * len(rows) + 170),
         subtitle=text("plot.project_matrix_note", language),
         yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
-        xaxis={"side": "bottom", "tickangle": -30, "gridcolor": "white"},
+        xaxis={"side": "bottom", "tickangle": -45, "gridcolor": "white"},
         margin={"b": 70},
     )
     return _figure(data, layout, validate)

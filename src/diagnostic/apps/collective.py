@@ -241,7 +241,7 @@ class ProjectsApp(App):
         # new figure widgets for the shown projects: with plotly 7 under Voila, a
         # FigureWidget updated in place kept its first drawing in the browser (the page draws
         # a widget's initial state; later changes did not arrive)
-        drawn, matrix = self._figures(shown)
+        drawn, matrix = self._figures(shown, validate=True)
         old = [f for f in (self.map, self.matrix) if f is not None]
         self.map = go.FigureWidget(drawn) if drawn is not None else None
         self.matrix = go.FigureWidget(matrix)
@@ -269,6 +269,9 @@ class ProjectsApp(App):
             validate=validate,
             language=self.language,
         )
+        # a figure widget drawn after the page keeps plotly's default width (700 px): the
+        # matrix, one column per resource, asks for the room its columns need
+        matrix.update_layout(width=max(900, 48 * len(matrix.data[0].x or ()) + 440))
         return drawn, matrix
 
     def _decide(self, pid: str, column: str, value) -> None:
