@@ -37,4 +37,4 @@ def test_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     if path.stem.startswith("01"):
         assert (tmp_path / "out" / "roles.csv").read_text().startswith("question_id,role,theme")
     if path.stem.startswith("03"):
-        assert (tmp_path / "out" / "statuts.csv").exists()
+        assert (tmp_path / "out" / "decisions_projets.csv").exists()

@@ -88,6 +88,8 @@ _DOOR = {
     "plot_vote_priorities": "diagnostic.plots",
     "plot_priority_slope": "diagnostic.plots",
     "plot_words": "diagnostic.plots",
+    "plot_project_resources": "diagnostic.plots",
+    "plot_project_map": "diagnostic.plots",
     # present: apps
     "explorer_app": "diagnostic.apps.explorer",
     "roles_app": "diagnostic.apps.review",
@@ -95,6 +97,7 @@ _DOOR = {
     "votes_app": "diagnostic.apps.workshop",
     "collective_app": "diagnostic.apps.collective",
     "coding_app": "diagnostic.apps.paroles",
+    "projects_app": "diagnostic.apps.collective",
     # present: exports
     "write_outputs": "diagnostic.export",
     "to_workbook": "diagnostic.export",
@@ -128,7 +131,7 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         shared_priorities,
         write_votes_template,
     )
-    from diagnostic.apps.collective import collective_app
+    from diagnostic.apps.collective import collective_app, projects_app
     from diagnostic.apps.explorer import explorer_app
     from diagnostic.apps.paroles import coding_app
     from diagnostic.apps.review import cooperation_app, roles_app
@@ -155,6 +158,8 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         plot_participation,
         plot_participation_by_commune,
         plot_priority_slope,
+        plot_project_map,
+        plot_project_resources,
         plot_regard_croise,
         plot_vote_priorities,
         plot_words,

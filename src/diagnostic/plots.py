@@ -29,6 +29,24 @@ TAG_COLOURS = {
 }
 GREY = "#D9D9D9"
 MISSING_COLOUR = "#BDBDBD"
+#: 15 distinct colours: one per project on the map (at most `max_projects`)
+MAP_COLOURS = [
+    "#1F4E5F",
+    "#E76F51",
+    "#2A9D8F",
+    "#E9C46A",
+    "#6D597A",
+    "#8AB17D",
+    "#B5533C",
+    "#4C78A8",
+    "#F4A261",
+    "#9D755D",
+    "#54A24B",
+    "#B279A2",
+    "#D62728",
+    "#17BECF",
+    "#7F7F7F",
+]
 _DIVERGING = [[0, "#B5533C"], [0.5, "#ECE7DF"], [1, "#1F6F78"]]
 
 
@@ -1006,3 +1024,218 @@ def plot_words(
         showlegend=False,
     )
     return _figure([bar], layout, validate)
+
+
+def plot_project_resources(
+    matrix: pd.DataFrame,
+    projects: pd.DataFrame,
+    resource_labels: dict[str, str] | None = None,
+    title: str | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
+    """Projects × resources: members of each project who need / offer each resource.
+
+    Replaces the actor–resource network: the figure has one row per project and one column
+    per resource, whatever the number of actors (it reads the same at 150 and at 5,000).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        From `diagnostic.analysis.network.project_resources` (project_id, category,
+        needing, offering).
+    projects : DataFrame
+        The `cooperation_projects` table: the rows' order and titles, and each project's own
+        resources (drawn in bold).
+
+    Returns
+    -------
+    Figure
+        One heatmap trace: z the members needing or offering, text « needing / offering ».
+    """
+    rows = projects["project_id"].tolist()
+    # one line per row (wrapped titles overlapped): rank and title cut at 46 characters
+    titles = [
+        f"{i}. {t if len(t) <= 46 else t[:45].rstrip() + '…'}"
+        for i, t in enumerate(projects["title"].astype(str), start=1)
+    ]
+    cats = sorted(matrix["category"].astype(str).unique(), key=lambda c: _label(resource_labels, c))
+    own = {
+        (p, r)
+        for p, res in zip(projects["project_id"], projects["resources"])
+        for r in str(res).split(" ↔ ")
+    }
+    z = np.zeros((len(rows), len(cats)))
+    need = np.zeros((len(rows), len(cats)), dtype=int)
+    give = np.zeros((len(rows), len(cats)), dtype=int)
+    at = {p: i for i, p in enumerate(rows)}
+    col = {c: j for j, c in enumerate(cats)}
+    for p, c, n, o in zip(
+        matrix["project_id"], matrix["category"], matrix["needing"], matrix["offering"]
+    ):
+        if p in at and c in col:
+            i, j = at[p], col[c]
+            need[i, j], give[i, j] = int(n), int(o)
+            z[i, j] = int(n) + int(o)
+    cells = [
+        [
+            (
+                ""
+                if not z[i, j]
+                else (
+                    f"<b>{need[i, j]}/{give[i, j]}</b>"
+                    if (p, c) in own
+                    else f"{need[i, j]}/{give[i, j]}"
+                )
+            )
+            for j, c in enumerate(cats)
+        ]
+        for i, p in enumerate(rows)
+    ]
+    xs = [wrap_label(_label(resource_labels, c), 14) for c in cats]
+    data = [
+        {
+            "type": "heatmap",
+            "name": text("plot.members", language),
+            "x": xs,
+            "y": titles,
+            "z": np.where(z > 0, z, np.nan).tolist(),
+            "text": cells,
+            "texttemplate": "%{text}",
+            "textfont": {"size": 11},
+            "customdata": np.dstack([need, give]).tolist(),
+            "colorscale": "Blues",
+            "zmin": 0,
+            "xgap": 2,
+            "ygap": 2,
+            "hoverongaps": False,
+            "colorbar": {"title": {"text": text("plot.members", language)}, "thickness": 12},
+            "hovertemplate": text("plot.hover_project_matrix", language),
+        }
+    ]
+    layout = _layout(
+        title or text("plot.project_matrix", language),
+        max(320, 34 * len(rows) + 170),
+        subtitle=text("plot.project_matrix_note", language),
+        yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
+        xaxis={"side": "bottom", "tickangle": -45, "gridcolor": "white"},
+        margin={"b": 70},
+    )
+    return _figure(data, layout, validate)
+
+
+def plot_project_map(
+    projects: pd.DataFrame,
+    centroids: pd.DataFrame,
+    shapes: dict | None = None,
+    commune_names: dict[str, str] | None = None,
+    places: dict[str, str] | None = None,
+    title: str | None = None,
+    validate: bool = True,
+    language: str = "fr",
+) -> go.Figure:
+    """Map of the projects: each project's member communes, drawn on the communes' contours
+    when there are any (degrades to the centroids alone), without tiles (works offline).
+
+    Parameters
+    ----------
+    projects : DataFrame
+        The `cooperation_projects` table (project_id, title, members, communes).
+    centroids : DataFrame
+        commune_code, lat, lon.
+    shapes : dict, optional
+        commune_code -> list of rings of (lon, lat) points, drawn grey underneath.
+    commune_names : dict, optional
+        commune_code -> name, for the hover text.
+    places : dict, optional
+        actor_id -> commune_code, to size each marker by the members living there.
+
+    Returns
+    -------
+    Figure
+        Trace 0: contours (empty without shapes); then two traces per project: lines from
+        its commune with most members to its other communes, then one marker per commune
+        where it has members (size: number of members there).
+    """
+    names, places = commune_names or {}, places or {}
+    at = {
+        str(c): (float(a), float(b))
+        for c, a, b in zip(centroids["commune_code"], centroids["lat"], centroids["lon"])
+        if pd.notna(a) and pd.notna(b)
+    }
+    sx: list = []
+    sy: list = []
+    for rings in (shapes or {}).values():
+        for ring in rings:
+            sx += [float(p[0]) for p in ring] + [None]
+            sy += [float(p[1]) for p in ring] + [None]
+    data = [
+        {
+            "type": "scatter",
+            "x": sx,
+            "y": sy,
+            "mode": "lines",
+            "fill": "toself",
+            "fillcolor": "#F1F1F1",
+            "line": {"color": "#BBBBBB", "width": 0.6},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "communes",
+        }
+    ]
+    lats = []
+    for i, p in enumerate(projects.itertuples()):
+        members = [m for m in str(p.members or "").split(";") if m]
+        codes = [c for c in str(p.communes or "").split(";") if c in at]
+        if not codes:
+            continue
+        count = {c: sum(places.get(m) == c for m in members) for c in codes}
+        # a star from the commune with most members (listed first) to the others
+        xs, ys = [], []
+        for c in codes[1:] or codes:
+            xs += [at[codes[0]][1], at[c][1], None]
+            ys += [at[codes[0]][0], at[c][0], None]
+        lats += [at[c][0] for c in codes]
+        colour = MAP_COLOURS[i % len(MAP_COLOURS)]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": xs,
+                "y": ys,
+                "line": {"color": colour, "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "legendgroup": p.project_id,
+            }
+        )
+        xs = [at[c][1] for c in codes]
+        ys = [at[c][0] for c in codes]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "legendgroup": p.project_id,
+                "name": wrap_label(f"{i + 1}. {p.title}", 40),
+                "x": xs,
+                "y": ys,
+                "marker": {
+                    "size": [float(8 + 5 * np.sqrt(count[c])) for c in codes],
+                    "color": colour,
+                    "opacity": 0.85,
+                    "line": {"color": "white", "width": 1},
+                },
+                "customdata": [[str(p.title), names.get(c, c), count[c]] for c in codes],
+                "hovertemplate": text("plot.hover_project_map", language),
+            }
+        )
+    middle = float(np.mean(lats or [lat for lat, _ in at.values()] or [46.0]))
+    layout = _layout(
+        title or text("plot.project_map", language),
+        560,
+        subtitle=text("plot.project_map_note", language),
+        legend={"orientation": "v", "x": 1.02, "y": 1},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / np.cos(np.radians(middle))},
+    )
+    return _figure(data, layout, validate)

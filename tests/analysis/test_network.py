@@ -175,3 +175,43 @@ def test_example_groups_and_graph(example_diag):
     g = example_diag.cooperation_graph()
     kinds = pd.Series(dict(g.nodes(data="kind"))).value_counts()
     assert kinds["actor"] == len(example_diag.actors) and kinds["issue"] == 11
+
+
+def test_project_resources_counts_members_needing_and_offering_by_hand():
+    from diagnostic.analysis.network import project_resources
+
+    projects = pd.DataFrame(
+        {"project_id": ["P-2", "P-1"], "members": ["a;b;c", "c;d"]}
+    )  # the table's order is kept: P-2 first
+    needs = pd.DataFrame(
+        {
+            "actor_id": ["a", "b", "c", "c", "d", "d", "e"],
+            "category": ["locaux", "locaux", "locaux", "vehicules", "autre", "vehicules", "locaux"],
+        }
+    )
+    offers = pd.DataFrame(
+        {"actor_id": ["a", "d", "a"], "category": ["vehicules", "locaux", "vehicules"]}
+    )
+    expected = pd.DataFrame(
+        {
+            "project_id": ["P-2", "P-2", "P-1", "P-1"],
+            "category": ["locaux", "vehicules", "locaux", "vehicules"],
+            "needing": [3, 1, 1, 2],  # « autre » left out; e is in no project
+            "offering": [0, 1, 1, 0],  # a offers vehicules once, however often listed
+        }
+    ).astype(
+        {"project_id": "string", "category": "string", "needing": "Int64", "offering": "Int64"}
+    )
+    pd.testing.assert_frame_equal(project_resources(projects, needs, offers), expected)
+
+
+def test_project_resources_of_no_project_is_empty():
+    from diagnostic.analysis.network import project_resources
+
+    none = pd.DataFrame({"project_id": [], "members": []})
+    out = project_resources(
+        none,
+        pd.DataFrame({"actor_id": [], "category": []}),
+        pd.DataFrame({"actor_id": [], "category": []}),
+    )
+    assert list(out.columns) == ["project_id", "category", "needing", "offering"] and out.empty

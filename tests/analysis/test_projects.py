@@ -334,3 +334,43 @@ def test_neighbouring_communes_of_two_epci_are_close():
     assert find_projects(None, actors, needs, offers).empty  # three EPCI, no centroids
     found = find_projects(None, actors, needs, offers, neighbours={("61293", "61414")})
     assert found["members"].tolist() == ["A1;A2;A3"]
+
+
+@pytest.mark.parametrize(
+    "filters, kept",
+    [
+        ({}, ["P-1", "P-2", "P-3"]),
+        ({"resource": "locaux"}, ["P-1", "P-3"]),  # one of a swap's resources counts
+        ({"resource": "vehicules"}, ["P-2", "P-3"]),
+        ({"commune": "61001"}, ["P-1", "P-3"]),
+        ({"actor_type": "cooperative"}, ["P-2"]),
+        ({"resource": "locaux", "actor_type": "association"}, ["P-1", "P-3"]),
+        ({"resource": "locaux", "commune": "61002"}, []),
+        ({"resource": "", "commune": None}, ["P-1", "P-2", "P-3"]),
+    ],
+)
+def test_filter_projects_by_resource_commune_and_type(filters, kept):
+    from diagnostic.analysis.projects import filter_projects
+
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P-1", "P-2", "P-3"],
+            "resources": ["locaux", "vehicules", "locaux ↔ vehicules"],
+            "communes": ["61001;61003", "61002", "61001"],
+            "members": ["a;b;c", "d;e", "b;f"],
+        }
+    )
+    actors = pd.DataFrame(
+        {
+            "actor_id": list("abcdef"),
+            "actor_type": [
+                "association",
+                "entreprise",
+                "entreprise",
+                "cooperative",
+                "commune",
+                "association",
+            ],
+        }
+    )
+    assert filter_projects(projects, actors, **filters)["project_id"].tolist() == kept

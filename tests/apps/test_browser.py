@@ -125,7 +125,7 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             # Voila runs the cells one after the other: wait for every chart of the
             # explorer so that the kernel is free to answer the filter change.
             page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60_000
+                "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000
             )
             assert "Diagnostic partagé" in page.inner_text("body")
             before = _bar_paths(page)
@@ -143,25 +143,57 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
 
-            # The cooperation view below: the opportunities table and the network are drawn
-            # at the page's width, and deciding a status then saving writes the statuses file.
+        finally:
+            browser.close()
+
+
+def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
+    """The cooperation projects below the explorer: cards, the projects × resources matrix
+    drawn at the page's width (no map: the example declares no contours), a filter that
+    redraws cards and matrix, and a decision saved to the decisions file."""
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1300})
+            page.goto(voila_app, timeout=60_000)
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=90_000
+            )
             plots = page.locator(".js-plotly-plot")
-            assert plots.count() >= 6
-            assert "Pistes de coopération" in plots.nth(4).inner_text()
+            assert "Projets × ressources" in plots.nth(4).inner_text()
             widths = page.eval_on_selector_all(
                 ".js-plotly-plot .main-svg:first-child",
                 "els => els.map(e => +e.getAttribute('width'))",
             )
             assert min(widths) > 1000, widths
-            page.get_by_role("button", name="validé", exact=True).first.click()
-            page.get_by_role("button", name="Enregistrer les statuts").click()
-            page.wait_for_selector("text=statuts décidés", timeout=30_000)
-            assert "1 statuts décidés" in page.inner_text("body")
-            statuses = (tmp_path / "out" / "statuts.csv").read_text(encoding="utf-8")
-            assert "validé" in statuses
+            assert page.locator(".card").count() == 15
+            assert "Public : collectif" in page.inner_text("body")
+            assert plots.nth(4).locator(".ytick").count() == 2 * 15  # one row per project
+            page.locator("text=Coopérer").first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
-            page.locator("text=Réseau de coopération").scroll_into_view_if_needed()
-            page.screenshot(path=str(tmp_path / "cooperation.png"), full_page=False)
+            page.screenshot(path=str(tmp_path / "cards.png"), full_page=False)
+            status = page.locator("select:has(option:text-is('validé'))").first
+            status.select_option(label="validé")
+            page.wait_for_timeout(500)
+            page.get_by_role("button", name="Enregistrer les décisions").click()
+            page.wait_for_selector("text=décidé(s)", timeout=30_000)
+            assert "1 projet(s) décidé(s)" in page.inner_text("body")
+            decisions = (tmp_path / "out" / "decisions_projets.csv").read_text(encoding="utf-8")
+            assert decisions.count(",validé,") == 1
+            resource = page.locator("select:has(option:text-is('Matériel et équipements'))")
+            resource.first.select_option(label="Matériel et équipements")
+            page.wait_for_function("document.querySelectorAll('.card').length == 1", timeout=30_000)
+            # the matrix drawn again with the one project's row
+            page.wait_for_function(
+                "(() => { const p = document.querySelectorAll('.js-plotly-plot');"
+                " return p.length >= 5 && p[4].querySelectorAll('.ytick').length == 2; })()",
+                timeout=30_000,
+            )
         finally:
             browser.close()
 
@@ -221,12 +253,12 @@ def test_no_script_runs_from_the_data_in_the_app(hostile_app, tmp_path):
             page.goto(hostile_app, timeout=60_000)
             try:
                 page.wait_for_function(
-                    "document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=90_000
+                    "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=90_000
                 )
             except PlaywrightTimeout:
                 pass  # the assertions below say what went wrong
             assert dialogs == [], f"script run from the data: {dialogs}"
-            assert page.locator(".js-plotly-plot").count() >= 6, "charts not drawn"
+            assert page.locator(".js-plotly-plot").count() >= 5, "charts not drawn"
             # 0: all types, then association, collectivite, cooperative… (sorted codes)
             page.locator("select").first.select_option(index=3)
             page.wait_for_timeout(1500)

@@ -150,17 +150,22 @@ def test_cooperation_app_names_resources_and_types_by_their_labels(example_diag,
 
 
 def test_collective_app_shows_the_explorer_then_the_cooperation(example_diag, tmp_path):
-    app = collective_app(example_diag, tmp_path / "statuts.csv")
-    assert app.view.children[0] is app.explorer.view
-    assert app.view.children[2] is app.cooperation.view
-    assert "Coopérer" in app.view.children[1].value
+    path = tmp_path / "decisions_projets.csv"
+    app = collective_app(example_diag, path)
+    assert "Public : collectif" in app.view.children[0].value  # the collective's by default
+    assert app.view.children[1] is app.explorer.view
+    assert app.view.children[3] is app.projects.view
+    assert "Coopérer" in app.view.children[2].value
     before = list(app.explorer.ranking.data[0].x)
     app.explorer.actor_type.value = "cooperative"
     assert list(app.explorer.ranking.data[0].x) != before
-    app.cooperation.statuses[0].value = "validé"
-    app.cooperation.save_button.click()
-    assert read_statuses(tmp_path / "statuts.csv")["status"].tolist().count("validé") == 1
-    assert app.errors.outputs == () and app.cooperation.errors.outputs == ()
+    first = app.projects.shown()["project_id"].iloc[0]
+    app.projects.status[first].value = "validé"
+    app.projects.save_button.click()
+    saved = pd.read_csv(path, dtype=str)
+    assert saved.loc[saved["project_id"] == first, "status"].tolist() == ["validé"]
+    assert (saved["status"] == "validé").sum() == 1
+    assert app.errors.outputs == () and app.projects.errors.outputs == ()
 
 
 def test_roles_app_writes_the_roles_csv(example_diag, tmp_path):

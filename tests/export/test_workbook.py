@@ -369,9 +369,9 @@ def test_tables_written_with_documented_columns(demo_out):
 def test_html_embeds_plotly_once(demo_out):
     page = (demo_out / "diagnostic.html").read_text()
     assert page.count("plotly.js v") == 1 or page.count("* plotly.js") == 1
-    assert (
-        page.count('class="plotly-graph-div"') == 4
-    )  # and the chart of the comments' most used words
+    # and the chart of the comments' most used words, and the projects × resources matrix
+    # (no map of the projects: the example declares no contours)
+    assert page.count('class="plotly-graph-div"') == 5
     assert "Enjeux communs" in page
 
 
@@ -581,8 +581,8 @@ def test_html_report_with_workshop(tmp_path, workshop_project):
     headings = _headings(page)
     assert headings.index("Priorités partagées") == headings.index("Groupes d'acteurs") + 1
     # four figures, and one chart of the most used words of the example's comments
-    assert page.count('class="plotly-graph-div"') == 5
-    assert page.count("* plotly.js v") == 1  # the library embedded once, for five figures
+    assert page.count('class="plotly-graph-div"') == 6  # the projects × resources matrix too
+    assert page.count("* plotly.js v") == 1  # the library embedded once, for six figures
     assert "Vote aux gommettes : 6 participants." in page
     assert '<td class="num">75,0 %</td>' in page
     personal = workshop_project.personal["value"].dropna().unique().tolist()

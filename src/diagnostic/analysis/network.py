@@ -190,3 +190,56 @@ def cooperation_graph(
             [n for n, d in graph.nodes(data="kind") if d == "actor" and not graph.degree(n)]
         )
     return graph
+
+
+def project_resources(
+    projects: pd.DataFrame, needs: pd.DataFrame, offers: pd.DataFrame
+) -> pd.DataFrame:
+    """Projects × resources: how many members of each project need or offer each resource.
+
+    The view that replaces the actor–resource network: its size is the number of projects
+    (at most `max_projects`) times the number of resources, whatever the number of actors.
+    The project's own resource is full; the others show what its members could also pool
+    next. « autre » (free text) is left out, as in the projects.
+
+    Parameters
+    ----------
+    projects : DataFrame
+        The `cooperation_projects` table (project_id, members).
+    needs, offers : DataFrame
+        The `needs` and `offers` tables (actor_id, category).
+
+    Returns
+    -------
+    DataFrame
+        project_id, category, needing, offering (Int64): one row per project and resource
+        with at least one member needing or offering it, in the projects' order then by
+        category.
+    """
+    members = (
+        projects[["project_id", "members"]]
+        .assign(actor_id=projects["members"].astype("string").fillna("").str.split(";"))
+        .explode("actor_id")
+    )
+    members = members[members["actor_id"].astype(str) != ""][["project_id", "actor_id"]]
+    members = members.assign(actor_id=members["actor_id"].astype(str))
+    counts = []
+    for column, table in (("needing", needs), ("offering", offers)):
+        table = table[table["category"].notna() & (table["category"] != OTHER_RESOURCE)]
+        table = pd.DataFrame(
+            {"actor_id": table["actor_id"].astype(str), "category": table["category"].astype(str)}
+        ).drop_duplicates()
+        joined = members.merge(table, on="actor_id")
+        counts.append(joined.groupby(["project_id", "category"]).size().rename(column))
+    out = pd.concat(counts, axis=1).fillna(0).astype("Int64")
+    if not len(out):
+        columns = {"project_id": "string", "category": "string", "needing": "Int64"}
+        return pd.DataFrame(columns=[*columns, "offering"]).astype({**columns, "offering": "Int64"})
+    out = out.rename_axis(["project_id", "category"]).reset_index()
+    order = {p: i for i, p in enumerate(projects["project_id"])}
+    out = out.assign(_order=out["project_id"].map(order)).sort_values(["_order", "category"])
+    return (
+        out.drop(columns="_order")
+        .reset_index(drop=True)
+        .astype({"project_id": "string", "category": "string"})
+    )

@@ -571,3 +571,37 @@ def _project(resource, members, needers, people, close, issues, names, labels, t
         "score": round(sum(WEIGHTS[p] * v for p, v in parts.items()), 4),
         **{f"score_{p}": round(v, 4) for p, v in parts.items()},
     }
+
+
+def filter_projects(
+    projects: pd.DataFrame,
+    actors: pd.DataFrame,
+    *,
+    resource: str | None = None,
+    commune: str | None = None,
+    actor_type: str | None = None,
+) -> pd.DataFrame:
+    """The projects about `resource` (one of a swap's two resources counts), with a member
+    in `commune`, with a member of `actor_type`; an empty or None filter keeps everything.
+
+    Parameters
+    ----------
+    projects : DataFrame
+        The `cooperation_projects` table.
+    actors : DataFrame
+        The `actors` table (actor_id, actor_type), for the members' types.
+
+    Returns
+    -------
+    DataFrame
+        The rows of `projects` kept, in their order.
+    """
+    keep = pd.Series(True, index=projects.index)
+    if resource:
+        keep &= projects["resources"].map(lambda r: resource in str(r).split(SWAP))
+    if commune:
+        keep &= projects["communes"].map(lambda c: commune in str(c).split(";"))
+    if actor_type:
+        ids = set(actors.loc[actors["actor_type"] == actor_type, "actor_id"].astype(str))
+        keep &= projects["members"].map(lambda m: bool(ids & set(str(m).split(";"))))
+    return projects[keep.astype(bool)]

@@ -1,39 +1,351 @@
-"""The collective's app served by ``make app``: the explorer, then the cooperation view, on one page."""
+"""The collective's app served by ``make app``: the explorer, then the cooperation projects
+as cards to decide on, on one page; and the projects' view alone (notebook 03).
+
+Written for one audience (``collective`` by default, see `diagnostic.privacy.audiences`),
+said under the title: names only of the structures that agreed to be named.
+"""
 
 from __future__ import annotations
 
-import ipywidgets as w
+import html
+from pathlib import Path
 
-from diagnostic.apps.base import App, title_html
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from diagnostic.analysis.decisions import (
+    PROJECT_STATUSES,
+    apply_decisions,
+    read_decisions,
+    write_decisions,
+)
+from diagnostic.analysis.labels import resource_labels
+from diagnostic.analysis.network import project_resources
+from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
+from diagnostic.apps.base import WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
-from diagnostic.apps.review import CooperationApp
+from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
+from diagnostic.export.project_maps import project_geography, territory_shapes
+from diagnostic.i18n import label
+from diagnostic.i18n.workbook import word
+from diagnostic.plots import plot_project_map, plot_project_resources
+from diagnostic.privacy.audiences import audience_line, check_audience
+
+#: The file the decisions are saved to when the project file names none ([workshop] projects).
+DECISIONS_FILE = "decisions_projets.csv"
+
+
+def _e(value) -> str:
+    return "" if value is None or value is pd.NA else html.escape(str(value))
+
+
+def _blank(value) -> str:
+    return "" if value is None or value is pd.NA or pd.isna(value) else str(value)
+
+
+def decisions_path(diag) -> Path:
+    """Where the app saves the decisions: the project's decisions file ([workshop] projects),
+    read back by the next run, else ``decisions_projets.csv`` in the output folder."""
+    from diagnostic.project.file import output_folder
+
+    declared = getattr(diag.project, "decisions", None)
+    if declared and Path(declared).suffix.lower() == ".csv":
+        return Path(declared)
+    return output_folder() / DECISIONS_FILE
+
+
+class ProjectsApp(App):
+    """The cooperation projects as cards, filterable by resource, commune and actor type,
+    with their map and the projects × resources matrix; a decision per project (status,
+    carrier, next step) saved to the decisions file that the next run reads back.
+
+    Attributes
+    ----------
+    resource, commune, actor_type : ipywidgets.Dropdown
+        The filters ("" for all).
+    status, carrier, next_step : dict of project_id -> widget
+        The decision of each project.
+    projects : DataFrame
+        The `cooperation_projects` table with the decisions taken so far.
+    cards : ipywidgets.VBox
+        One card (HTML) and its decision controls per project shown.
+    map : plotly FigureWidget or None
+        None when the project has no geography (`map_note` says so).
+    matrix : plotly FigureWidget
+        Both drawn anew for the projects shown (see `_update`).
+    save_button : ipywidgets.Button
+        Calls `save`.
+    """
+
+    def __init__(self, diag, path=None, audience: str = "collective"):
+        super().__init__()
+        self.diag, self.audience = diag, check_audience(audience)
+        self.path = Path(path) if path is not None else decisions_path(diag)
+        lang = self.language = diag.settings.language
+        self.words = word("app_projects", lang)
+        projects = diag.cooperation_projects
+        if self.path.is_file():  # decisions saved by this app since the run
+            projects, _found = apply_decisions(projects, self.path)
+        self.projects = projects.reset_index(drop=True)
+        self.ctx = card_context(diag, audience)
+        self._words: pd.DataFrame | None = None
+        self.labels = resource_labels(diag.questions, diag.choices)
+        self.ctx_types = self.ctx.type_labels
+        actors = diag.actors.drop_duplicates("actor_id")
+        self.places = dict(zip(actors["actor_id"].astype(str), actors["commune_code"]))
+        self.commune_names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
+        self.resource = w.Dropdown(
+            options=self._options(
+                {r for v in self.projects["resources"] for r in str(v).split(" ↔ ")},
+                self.labels,
+            ),
+            description=self.words["resource"],
+            style=WIDE,
+        )
+        self.commune = w.Dropdown(
+            options=self._options(
+                {c for v in self.projects["communes"].dropna() for c in str(v).split(";") if c},
+                self.commune_names,
+            ),
+            description=self.words["commune"],
+            style=WIDE,
+        )
+        members = {m for v in self.projects["members"] for m in str(v).split(";")}
+        types = set(actors.loc[actors["actor_id"].astype(str).isin(members), "actor_type"].dropna())
+        self.actor_type = w.Dropdown(
+            options=self._options(types, self.ctx_types),
+            description=self.words["actor_type"],
+            style=WIDE,
+        )
+        self.count = w.HTML()
+        self.status: dict[str, w.Dropdown] = {}
+        self.carrier: dict[str, w.Text] = {}
+        self.next_step: dict[str, w.Text] = {}
+        for p in self.projects.to_dict("records"):
+            self._controls(p)
+        self.cards = w.VBox()
+        self.save_button = w.Button(
+            description=self.words["save"],
+            button_style="primary",
+            icon="save",
+            layout=w.Layout(width="240px"),
+        )
+        self.message = w.HTML()
+        self.geography = project_geography(diag)
+        self.shapes = territory_shapes(self.geography, diag)
+        self.map: go.FigureWidget | None = None
+        self.matrix: go.FigureWidget | None = None
+        self.map_note = w.HTML(
+            "" if self.geography.drawable else f"<p><i>{_e(word('map_missing', lang))}</i></p>"
+        )
+        self.figures = w.VBox()
+        self._update = self._guard(self._update)  # type: ignore[method-assign]
+        for control in (self.resource, self.commune, self.actor_type):
+            control.observe(self._update, names="value")
+        self.save_button.on_click(self._guard(self.save))
+        self._update()
+        bar = w.HBox([self.resource, self.commune, self.actor_type, self.count])
+        bar.add_class("diag-bar")
+        self.view = w.VBox(
+            [
+                w.HTML(
+                    f"<style>{CARD_CSS}</style><p><b>{_e(audience_line(audience, lang))}</b></p>"
+                ),
+                bar,
+                self.cards,
+                w.HBox([self.save_button, self.message]),
+                self.errors,
+                self.figures,
+            ]
+        )
+
+    def _options(self, codes, labels) -> list[tuple[str, str]]:
+        shown = sorted((str(labels.get(c, c)), str(c)) for c in codes if isinstance(c, str))
+        return [(self.words["all"], "")] + shown
+
+    def _controls(self, p: dict) -> None:
+        pid = p["project_id"]
+        self.status[pid] = w.Dropdown(
+            options=[(label(s, self.language), s) for s in PROJECT_STATUSES],
+            value=p["status"] if p["status"] in PROJECT_STATUSES else STATUS_DEFAULT,
+            description=self.words["status"],
+            style=WIDE,
+            layout=w.Layout(width="220px"),
+        )
+        self.carrier[pid] = w.Text(
+            value=_blank(p.get("carrier")),
+            description=self.words["carrier"],
+            style=WIDE,
+            layout=w.Layout(width="260px"),
+        )
+        self.next_step[pid] = w.Text(
+            value=_blank(p.get("next_step")),
+            description=self.words["next_step"],
+            style=WIDE,
+            layout=w.Layout(width="360px"),
+        )
+        for column, widget in (
+            ("status", self.status[pid]),
+            ("carrier", self.carrier[pid]),
+            ("next_step", self.next_step[pid]),
+        ):
+            widget.observe(
+                self._guard(lambda change, i=pid, c=column: self._decide(i, c, change["new"])),
+                names="value",
+            )
+
+    def shown(self) -> pd.DataFrame:
+        """The projects that pass the filters, best first."""
+        return filter_projects(
+            self.projects,
+            self.diag.actors,
+            resource=self.resource.value,
+            commune=self.commune.value,
+            actor_type=self.actor_type.value,
+        )
+
+    def _view(self, shown: pd.DataFrame) -> list[dict]:
+        """The shown projects as the audience reads them (words applied), with the decisions
+        taken so far; the words are applied once, the decisions on every call."""
+        if self._words is None:
+            from diagnostic.export.workbook import project_view
+
+            self._words = project_view(self.diag, self.audience).set_index("project_id")
+        decided = self.projects.set_index("project_id")
+        rows = []
+        for pid in shown["project_id"]:
+            row = {"project_id": pid, **self._words.loc[pid].to_dict()}
+            row["status"] = label(decided.at[pid, "status"], self.language)
+            for column in ("carrier", "next_step"):
+                if column in row:
+                    row[column] = decided.at[pid, column]
+            rows.append(row)
+        return rows
+
+    def _update(self, _change=None):
+        shown = self.shown()
+        self.count.value = (
+            "<div class='diag-count'>"
+            + _e(self.words["shown"].format(n=len(shown), total=len(self.projects)))
+            + "</div>"
+        )
+        rows = []
+        for p in self._view(shown):
+            pid = p["project_id"]
+            decide = [self.status[pid], self.next_step[pid]]
+            if self.audience != "funder":  # the carrier is a structure's name
+                decide.insert(1, self.carrier[pid])
+            rows.append(w.VBox([w.HTML(card_html(p, self.ctx, self.labels)), w.HBox(decide)]))
+        self.cards.children = rows or [w.HTML(f"<p><i>{_e(self.words['none'])}</i></p>")]
+        # new figure widgets for the shown projects: with plotly 7 under Voila, a
+        # FigureWidget updated in place kept its first drawing in the browser (the page draws
+        # a widget's initial state; later changes did not arrive)
+        drawn, matrix = self._figures(shown, validate=True)
+        old = [f for f in (self.map, self.matrix) if f is not None]
+        self.map = go.FigureWidget(drawn) if drawn is not None else None
+        self.matrix = go.FigureWidget(matrix)
+        self.figures.children = [self.map or self.map_note, self.matrix]
+        for figure in old:
+            figure.close()
+
+    def _figures(self, shown: pd.DataFrame, validate: bool = False):
+        """The map (None without geography) and the matrix of the `shown` projects."""
+        drawn = None
+        if self.geography.drawable:
+            drawn = plot_project_map(
+                shown,
+                self.geography.centroids,
+                self.shapes,
+                self.commune_names,
+                self.places,
+                validate=validate,
+                language=self.language,
+            )
+        matrix = plot_project_resources(
+            project_resources(shown, self.diag.needs, self.diag.offers),
+            shown,
+            self.labels,
+            validate=validate,
+            language=self.language,
+        )
+        # a figure widget drawn after the page keeps plotly's default width (700 px): the
+        # matrix, one column per resource, asks for the room its columns need
+        matrix.update_layout(width=max(900, 48 * len(matrix.data[0].x or ()) + 440))
+        return drawn, matrix
+
+    def _decide(self, pid: str, column: str, value) -> None:
+        frame = self.projects.copy()
+        value = value.strip() if isinstance(value, str) else value
+        frame.loc[frame["project_id"] == pid, column] = value if value != "" else pd.NA
+        self.projects = frame
+        if column == "status":  # the card shows the status
+            self._update()
+
+    def decisions(self) -> pd.DataFrame:
+        """The decisions table as saved: every project of this run, then the decisions read
+        from the file for projects this run no longer proposes (kept, never erased)."""
+        table = self.projects
+        if self.path.is_file():
+            before = read_decisions(self.path)
+            ids = [
+                project_id(str(r), [m for m in str(m_).split(";") if m])
+                for r, m_ in zip(before["resources"].fillna(""), before["members"].fillna(""))
+            ]
+            others = before[[i not in set(table["project_id"]) for i in ids]]
+            table = pd.concat([table.reindex(columns=others.columns), others], ignore_index=True)
+        return table
+
+    def save(self, _button=None) -> Path:
+        """Write the decisions to the app's file (see `decisions_path`) and return its path."""
+        path = write_decisions(self.decisions(), self.path)
+        done = int((self.projects["status"] != STATUS_DEFAULT).sum())
+        self.message.value = "&nbsp; " + _e(self.words["saved"].format(n=done, file=path.name))
+        return path
 
 
 class CollectiveApp(App):
-    """The collective's app: the explorer, then the cooperation view, on one page.
+    """The collective's app: the explorer, then the cooperation projects, on one page.
 
     One page rather than tabs: a plotly chart drawn in a hidden tab keeps plotly's default
     width once shown.
 
     Attributes
     ----------
+    audience : ipywidgets.HTML
+        Whom the page is written for, above the project's title.
     explorer : diagnostic.apps.explorer.ExplorerApp
-    cooperation : CooperationApp
+    projects : ProjectsApp
     """
 
-    def __init__(self, diag, statuses_path):
+    def __init__(self, diag, path=None, audience: str = "collective"):
         super().__init__()
-        self.explorer = ExplorerApp(diag)
-        self.cooperation = CooperationApp(diag, statuses_path)
-        heading = title_html(
-            "Coopérer",
-            "Les besoins et les offres des acteurs qui se rencontrent. "
-            "Pour chaque piste, décidez ensemble : <b>à valider</b>, <b>validé</b> "
-            "ou <b>écarté</b>, puis enregistrez.",
+        lang = diag.settings.language
+        # above the explorer's title (the project's): whom this page is written for
+        self.audience = w.HTML(
+            "<div style='color:#8a1c1c;font-weight:bold;font-size:14px;margin:2px 0'>"
+            f"{_e(audience_line(check_audience(audience), lang))}</div>"
         )
-        self.view = w.VBox([self.explorer.view, heading, self.cooperation.view, self.errors])
+        self.explorer = ExplorerApp(diag)
+        self.projects = ProjectsApp(diag, path, audience)
+        cooperate = title_html(
+            "Coopérer",
+            "Les projets de coopération : qui a besoin de quoi, qui peut l'apporter, près de "
+            "chez qui. Pour chaque projet, décidez ensemble : <b>validé</b>, <b>en cours</b> "
+            "ou <b>écarté</b>, nommez un porteur et la prochaine étape, puis enregistrez.",
+        )
+        self.view = w.VBox(
+            [self.audience, self.explorer.view, cooperate, self.projects.view, self.errors]
+        )
 
 
-def collective_app(diag, statuses_path) -> CollectiveApp:
-    """The app served to collectives (``make app``): explorer, then cooperation."""
-    return CollectiveApp(diag, statuses_path)
+def projects_app(diag, path=None, audience: str = "collective") -> ProjectsApp:
+    """The cooperation projects of a `Diagnostic` as cards to decide on; decisions saved to
+    `path` (default: see `decisions_path`) for the next run."""
+    return ProjectsApp(diag, path, audience)
+
+
+def collective_app(diag, path=None, audience: str = "collective") -> CollectiveApp:
+    """The app served to collectives (``make app``): explorer, then the projects; written for
+    `audience` (the collective's by default), named under the title."""
+    return CollectiveApp(diag, path, audience)

@@ -10,12 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
-from diagnostic.analysis.explore import resource_network
-from diagnostic.analysis.labels import actor_type_labels, relabel, resource_labels
+from diagnostic.analysis.labels import relabel, resource_labels
+from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
 from diagnostic.apps.base import WIDE, App, update_figure
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
-from diagnostic.plots import plot_cooperation_network, plot_opportunities_table
+from diagnostic.plots import plot_opportunities_table, plot_project_resources
 
 #: French label of each question role, for the role editor.
 ROLE_LABELS = {
@@ -135,7 +135,7 @@ class RolesApp(App):
 
 
 class CooperationApp(App):
-    """Opportunities with a status per match, the cooperation network and the groups.
+    """Opportunities with a status per match, the projects × resources matrix and the groups.
 
     Attributes
     ----------
@@ -146,7 +146,8 @@ class CooperationApp(App):
         Writes every status to `path` with `diagnostic.analysis.statuses.write_statuses`.
     opportunities : DataFrame
         The `opportunities` table with the statuses chosen so far.
-    table, network : plotly FigureWidget
+    table, matrix : plotly FigureWidget
+        The opportunities; the projects × resources matrix.
     """
 
     def __init__(self, diag, path, per_page: int = 8):
@@ -187,11 +188,17 @@ class CooperationApp(App):
         self.table = go.FigureWidget(
             plot_opportunities_table(self.opportunities, category="category_label")
         )
-        labels = actor_type_labels(diag.questions, diag.choices)
-        graph = resource_network(
-            diag.needs, diag.offers, diag.actors, resource_labels(diag.questions, diag.choices)
+        # projects × resources: reads the same at 150 actors and at 5,000 (the actor–resource
+        # network it replaces did not)
+        projects = diag.cooperation_projects
+        self.matrix = go.FigureWidget(
+            plot_project_resources(
+                project_resources(projects, diag.needs, diag.offers),
+                projects,
+                self.labels,
+                language=diag.settings.language,
+            )
         )
-        self.network = go.FigureWidget(plot_cooperation_network(graph, type_labels=labels))
         self._update = self._guard(self._update)  # type: ignore[method-assign]
         for control in (self.kind, self.sort_by, self.page):
             control.observe(self._update, names="value")
@@ -210,7 +217,7 @@ class CooperationApp(App):
                 w.HBox([self.save_button, self.message]),
                 self.errors,
                 self.table,
-                self.network,
+                self.matrix,
                 w.HTML("<h3>Groupes d'acteurs autour d'enjeux partagés</h3>"),
                 self.groups,
             ]

@@ -9,19 +9,23 @@ from pathlib import Path
 import pandas as pd
 
 from diagnostic._io.atomic import write_text
-from diagnostic.analysis.cooperation import kind_labels
 from diagnostic.analysis.labels import relabel, role_labels
+from diagnostic.analysis.network import project_resources
 from diagnostic.export.localized import localized
 from diagnostic.export.paroles import has_paroles, paroles_html, top_words
+from diagnostic.export.project_cards import CARD_CSS, cards_html
+from diagnostic.export.project_maps import project_geography, territory_shapes
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
 from diagnostic.export.workbook import method_notes
-from diagnostic.i18n import day, decimal, label, percent, text
+from diagnostic.i18n import day, decimal, percent, text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.plots import (
     plot_group_heatmap,
     plot_issue_ranking,
     plot_participation,
     plot_priority_slope,
+    plot_project_map,
+    plot_project_resources,
     plot_regard_croise,
     plot_words,
 )
@@ -32,11 +36,11 @@ from diagnostic.privacy.audiences import (
     check_audience,
     has_consent_question,
     no_consent_line,
-    shown_names,
 )
 from diagnostic.privacy.disclosure import disclosed, public_of, type_words
 
-_CSS = """
+_CSS = (
+    """
 body{font-family:'Source Sans Pro',Arial,sans-serif;color:#1d2b36;max-width:1100px;margin:2em auto;padding:0 1em;}
 h1{color:#1F4E5F;border-bottom:3px solid #2A9D8F;padding-bottom:.3em}h2{color:#1F4E5F;margin-top:2em}
 table{border-collapse:collapse;width:100%;font-size:.9em}th{background:#1F4E5F;color:#fff;text-align:left}
@@ -51,13 +55,11 @@ h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}nav{page-br
 tr,.fig{page-break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 .audience{font-weight:bold;color:#8a1c1c}.confidential{color:#C00000;font-weight:bold;
 text-align:center;letter-spacing:.3em;border:2px solid #C00000;padding:.2em}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:.8em}
-.card{border:1px solid #ccd;border-left:5px solid #2A9D8F;padding:.5em .8em;page-break-inside:avoid}
-.card h3{margin:.1em 0 .3em}.card p{margin:.25em 0}.kind{font-size:.8em;color:#fff;
-background:#1F4E5F;padding:0 .4em;border-radius:3px}.card .names{color:#1F4E5F}
 @media print{.confidential{position:fixed;top:0;left:0;right:0;background:#fff}
 body.confidential-body{padding-top:2em}.cards{display:block}.card{margin-bottom:.6em}}
 """
+    + CARD_CSS
+)
 
 
 def _number(value, kind: str, language: str = "fr") -> str:
@@ -205,56 +207,61 @@ def _p(p, language: str) -> str:
     return decimal(p, 4, language)
 
 
-def _who(project, shown: dict, lang: str) -> str:
-    """Who brings and who needs, by the names the audience may read."""
-    out = []
-    for key, ids in (("html_offer_names", "offerers"), ("html_need_names", "needers")):
-        if isinstance(project.get(ids), str) and project[ids]:
-            names = ", ".join(shown.get(a, a) for a in project[ids].split(";"))
-            out.append(
-                f'<p class="names"><b>{html.escape(word(key, lang))} :</b> {html.escape(names)}</p>'
-            )
-    return "".join(out)
-
-
-def _projects(diag, audience: str) -> str:
-    """The cooperation projects as cards: title, kind, summary, who, first step."""
-    from diagnostic.export.workbook import project_view
-
+def _projects(diag, audience: str, figures: str = "") -> str:
+    """The cooperation projects as cards (see `diagnostic.export.project_cards`), the link to
+    their printable fiches, the map and the projects × resources matrix (`figures`)."""
     lang = diag.settings.language
     if not len(diag.cooperation_projects):
         return f"<p>{html.escape(word('projects_none', lang))}</p>"
-    heads = word("projects_headers", lang)
-    shown = shown_names(diag, audience)
-    cards = []
-    for p in project_view(diag, audience).to_dict("records"):
-
-        def line(key, value, css=""):
-            if value is None or value is pd.NA or value == "":
-                return ""
-            cls = f' class="{css}"' if css else ""
-            return f"<p{cls}><b>{html.escape(heads[key])} :</b> {html.escape(str(value))}</p>"
-
-        cards.append(
-            '<div class="card">'
-            f"<h3>{html.escape(p['title'])}</h3>"
-            f'<p><span class="kind">{html.escape(p["kind"])}</span> '
-            f"{html.escape(heads['score'])} {decimal(p['score'], 2, lang)} — "
-            f"{html.escape(heads['status'])} : {html.escape(str(p['status']))}</p>"
-            f"<p>{html.escape(p['summary'])}</p>"
-            + line("actor_types", p["actor_types"])
-            + line("issues", p["issues"])
-            + line("first_step", p["first_step"])
-            + (_who(p, shown, lang) if audience != "funder" else "")
-            + (
-                line("member_contacts", p.get("member_contacts"))
-                if audience == "consultant"
-                else ""
-            )
-            + "</div>"
-        )
     note = html.escape(word("projects_note", lang), quote=False)
-    return f'<p class="note">{note}</p><div class="cards">{"".join(cards)}</div>'
+    link = (
+        f"<p>{html.escape(word('html_fiches_link', lang))}"
+        '<a href="fiches_projets.html">fiches_projets.html</a></p>'
+    )
+    return f'<p class="note">{note}</p>{link}{cards_html(diag, audience)}{figures}'
+
+
+def _project_figures(diag, resources: dict, include_plotlyjs: bool) -> str:
+    """The projects' map (or why there is none) and the projects × resources matrix."""
+    lang = diag.settings.language
+    projects = diag.cooperation_projects
+    if not len(projects):
+        return ""
+    geography = project_geography(diag)
+    figs = [
+        plot_project_resources(
+            project_resources(projects, diag.needs, diag.offers),
+            projects,
+            resources,
+            language=lang,
+        )
+    ]
+    note = ""
+    if geography.drawable:
+        actors = diag.actors.drop_duplicates("actor_id")
+        figs.insert(
+            0,
+            plot_project_map(
+                projects,
+                geography.centroids,
+                territory_shapes(geography, diag),
+                dict(zip(diag.communes["commune_code"], diag.communes["name"])),
+                dict(zip(actors["actor_id"].astype(str), actors["commune_code"].astype(object))),
+                language=lang,
+            ),
+        )
+    else:
+        note = f'<p class="note">{html.escape(word("map_missing", lang))}</p>'
+    return note + "".join(
+        '<div class="fig">'
+        + f.to_html(
+            full_html=False,
+            include_plotlyjs=include_plotlyjs and i == 0,
+            config={"displaylogo": False},
+        )
+        + "</div>"
+        for i, f in enumerate(figs)
+    )
 
 
 def _plan(diag) -> str:
@@ -331,11 +338,7 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         for i, f in enumerate(figs)
     ]
     resources = role_labels(diag.questions, diag.choices, "need")
-    opp = diag.opportunities.assign(
-        kind=diag.opportunities["kind"].map(kind_labels(lang)),
-        category=relabel(diag.opportunities["category"], resources),
-        status=diag.opportunities["status"].map(lambda s: label(s, lang)),
-    ).head(40)
+    project_figs = _project_figures(diag, resources, include_plotlyjs=not parts)
     accounts = "".join(
         "<li>"
         + word(
@@ -367,12 +370,21 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         (name("matrix"), f'<div class="fig">{parts[2]}</div>' + _tests(diag)),
         (name("afom"), _afom(diag)),
         *([(name("regard"), _regard(diag, parts[-1]))] if regard else []),
-        (name("projects"), _projects(diag, audience)),
+        (name("projects"), _projects(diag, audience, project_figs)),
         (name("plan"), _plan(diag)),
         (
             name("opportunities"),
-            f'<p class="note">{word("html_opportunities", lang, n=len(diag.opportunities))}</p>'
-            + _table(opp, word("html_opportunity_headers", lang)),
+            '<p class="note">'
+            + html.escape(
+                word(
+                    "html_opportunities_detail",
+                    lang,
+                    n=len(diag.opportunities),
+                    sheet=name("opportunities"),
+                ),
+                quote=False,
+            )
+            + "</p>",
         ),
         (
             name("clusters"),

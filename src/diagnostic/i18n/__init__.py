@@ -374,6 +374,32 @@ TEXTS = {
         "fr": ("Écart statistique à la référence", "Soutien des acteurs"),
         "en": ("Statistical gap to the reference", "Actors' support"),
     },
+    # plots.py: the projects' map and the projects × resources matrix
+    "plot.project_map": {"fr": "Carte des projets", "en": "Map of the projects"},
+    "plot.project_map_note": {
+        "fr": "Communes des membres de chaque projet (taille : nombre de membres)",
+        "en": "Communes of each project's members (size: number of members)",
+    },
+    "plot.hover_project_map": {
+        "fr": "<b>%{{customdata[0]}}</b><br>%{{customdata[1]}} : %{{customdata[2]}} "
+        "membre(s)<extra></extra>",
+        "en": "<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}: %{{customdata[2]}} "
+        "member(s)<extra></extra>",
+    },
+    "plot.project_matrix": {"fr": "Projets × ressources", "en": "Projects × resources"},
+    "plot.project_matrix_note": {
+        "fr": "Membres de chaque projet qui ont besoin de chaque ressource / qui l'offrent "
+        "(en gras : la ressource du projet)",
+        "en": "Members of each project who need each resource / who offer it "
+        "(bold: the project's resource)",
+    },
+    "plot.hover_project_matrix": {
+        "fr": "<b>%{{y}}</b><br>%{{x}} : %{{customdata[0]}} en ont besoin, "
+        "%{{customdata[1]}} l'offrent<extra></extra>",
+        "en": "<b>%{{y}}</b><br>%{{x}}: %{{customdata[0]}} need it, "
+        "%{{customdata[1]}} offer it<extra></extra>",
+    },
+    "plot.members": {"fr": "Membres", "en": "Members"},
     # cli.py: what `diagnostic run` says while it works
     "cli.reading": {"fr": "Lecture du projet {file} …", "en": "Reading the project {file} …"},
     "cli.account": {

@@ -294,4 +294,74 @@ REPORT_WORDS = {
     "html_offer_names": {"fr": "Apportent", "en": "Bring"},
     "html_need_names": {"fr": "Ont besoin", "en": "Need"},
     "html_contents": {"fr": "Sommaire", "en": "Contents"},
+    "card_words": {
+        "fr": {
+            "needs": "Ont besoin",
+            "offers": "Apportent",
+            "members": "Membres",
+            "communes": "Communes",
+            "issues": "Enjeux partagés",
+            "first_step": "Premier pas",
+            "status": "Statut",
+            "carrier": "Porteur",
+            "next_step": "Prochaine étape",
+            "resources": "Ressources",
+        },
+        "en": {
+            "needs": "Need it",
+            "offers": "Bring it",
+            "members": "Members",
+            "communes": "Communes",
+            "issues": "Shared issues",
+            "first_step": "First step",
+            "status": "Status",
+            "carrier": "Carrier",
+            "next_step": "Next step",
+            "resources": "Resources",
+        },
+    },
+    "html_opportunities_detail": {
+        "fr": "{n} pistes (paires d'acteurs) ont servi à former ces projets : le détail est "
+        "dans tables/opportunities.csv et dans la feuille « {sheet} » du classeur.",
+        "en": "{n} leads (pairs of actors) were grouped into these projects: the detail is in "
+        "tables/opportunities.csv and in the workbook's “{sheet}” sheet.",
+    },
+    "html_fiches_link": {
+        "fr": "Une fiche imprimable par projet, avec sa carte, pour le mur de l'atelier : ",
+        "en": "One printable sheet per project, with its map, for the workshop wall: ",
+    },
+    "map_missing": {
+        "fr": "Pas de carte : le projet ne déclare ni contours de communes ([geography] "
+        "boundaries) ni centres de communes ([geography] centroids).",
+        "en": "No map: the project declares neither commune contours ([geography] boundaries) "
+        "nor commune centroids ([geography] centroids).",
+    },
+    "app_projects": {
+        "fr": {
+            "resource": "Ressource :",
+            "commune": "Commune :",
+            "actor_type": "Type d'acteur :",
+            "all": "Tous",
+            "shown": "{n} projet(s) sur {total}",
+            "save": "Enregistrer les décisions",
+            "saved": "{n} projet(s) décidé(s), enregistré(s) dans {file}",
+            "carrier": "Porteur :",
+            "next_step": "Prochaine étape :",
+            "status": "Statut :",
+            "none": "Aucun projet ne correspond à ces filtres.",
+        },
+        "en": {
+            "resource": "Resource:",
+            "commune": "Commune:",
+            "actor_type": "Actor type:",
+            "all": "All",
+            "shown": "{n} project(s) of {total}",
+            "save": "Save the decisions",
+            "saved": "{n} project(s) decided, saved in {file}",
+            "carrier": "Carrier:",
+            "next_step": "Next step:",
+            "status": "Status:",
+            "none": "No project matches these filters.",
+        },
+    },
 }

@@ -82,11 +82,11 @@ class Project:
 TEXT_CODES_FILE, TEXT_QUOTES_FILE = "paroles_codage.csv", "paroles_citations.csv"
 
 
-def _path(base: Path, value, key: str, file: Path) -> Path:
+def _path(base: Path, value, key: str, file: Path, must_exist: bool = True) -> Path:
     if not isinstance(value, str) or not value.strip():
         raise DiagnosticError(f"la clé « {key} » doit être un chemin de fichier.", file=file.name)
     path = (base / value).resolve()
-    if not path.exists():
+    if must_exist and not path.exists():
         raise DiagnosticError(
             f"le fichier indiqué par « {key} » est introuvable : {value}", file=file.name
         )
@@ -199,13 +199,14 @@ def _analysis_inputs(data: dict, base: Path, file: Path) -> dict:
     """Optional inputs of the analysis: workshop files, centroids, issue → indicator."""
     workshop, geo = data.get("workshop") or {}, data.get("geography") or {}
 
-    def opt(table, key, name):
-        return _path(base, table[key], name, file) if table.get(key) else None
+    def opt(table, key, name, must_exist=True):
+        return _path(base, table[key], name, file, must_exist) if table.get(key) else None
 
     return {
         "votes": opt(workshop, "votes", "votes"),
         "statuses": opt(workshop, "opportunities", "opportunities"),
-        "decisions": opt(workshop, "projects", "projects"),
+        # written by the apps at the workshop's first save: may not exist yet
+        "decisions": opt(workshop, "projects", "projects", must_exist=False),
         "centroids": opt(geo, "centroids", "centroids"),
         "issue_indicators": _issue_indicators(data.get("issue_indicators") or {}, file),
         **_text_inputs(data.get("paroles") or {}, base, file),

@@ -368,7 +368,7 @@ def _analysis(
     settings = project.settings
     matrix = group_matrix(responses, settings)
     ranking = rank_issues(responses, settings, types, matrix=matrix)
-    coords = _read_centroids(project.centroids) if project.centroids else None
+    coords = read_centroids(project.centroids) if project.centroids else None
     will_labels = role_labels(questions, choices, "cooperation") if questions is not None else {}
     opportunities = match_needs_offers(
         needs, offers, actors, labels, settings, coords, types, willingness_labels=will_labels
@@ -394,7 +394,7 @@ def _analysis(
         willingness_labels=will_labels,
     )
     decided = []
-    if project.decisions:
+    if project.decisions and project.decisions.exists():  # none before the first save
         projects, found = apply_decisions(projects, project.decisions)
         decided = [found]
     out = {
@@ -475,7 +475,7 @@ def _read_geography(project: Project):
     return communes, epci, indicators, changes, anomalies
 
 
-def _read_centroids(path) -> pd.DataFrame:
+def read_centroids(path) -> pd.DataFrame:
     """commune_code, lat, lon of the ``[geography] centroids`` file, through the safe reader."""
     from diagnostic._io.tables import read_table
 

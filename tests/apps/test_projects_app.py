@@ -1,0 +1,258 @@
+"""The cooperation projects in the app: cards, filters, audiences, decisions kept."""
+
+import re
+import shutil
+import zipfile
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from conftest import EXAMPLE
+from openpyxl import load_workbook
+
+import diagnostic
+from diagnostic.apps.collective import collective_app, decisions_path, projects_app
+from diagnostic.privacy.audiences import personal_values
+
+
+def _planted():
+    """Names, contact person, e-mail, phone and consent of each respondent, read from the
+    example's export (not through the library)."""
+    ws = load_workbook(EXAMPLE / "export_kobo_acteurs.xlsx", read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = {h: i for i, h in enumerate(rows[0])}
+    people = pd.DataFrame(
+        [
+            {
+                "name": r[head["identite/nom_structure"]],
+                "person": r[head["identite/contact_nom"]],
+                "email": r[head["identite/contact_email"]],
+                "phone": r[head["identite/telephone"]],
+                "consent": r[head["cooperation/accord_nom"]],
+            }
+            for r in rows[1:]
+            if r[head["identite/nom_structure"]]
+        ]
+    )
+    yes = set(people.loc[people["consent"] == "oui", "name"])
+    return people, yes, set(people["name"]) - yes
+
+
+def _widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets(child)
+
+
+def _shown(app) -> str:
+    """Every text the app puts on the page: HTML widgets, controls and figures."""
+    parts = []
+    for x in _widgets(app.view):
+        if isinstance(x, w.HTML):
+            parts.append(x.value)
+        elif isinstance(x, go.FigureWidget):
+            parts.append(str(x.to_dict()))
+        elif isinstance(x, w.Dropdown):
+            parts.append(" ".join(str(o[0]) for o in x.options))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def shown_by_audience(example_diag, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("apps")
+    return {
+        a: _shown(projects_app(example_diag, folder / f"{a}.csv", audience=a))
+        for a in ("funder", "collective", "consultant")
+    }
+
+
+def test_funder_app_names_nobody_and_shows_no_contact(shown_by_audience):
+    people, _yes, _no = _planted()
+    text = shown_by_audience["funder"]
+    for column in ("name", "person", "email", "phone"):
+        found = [v for v in people[column].dropna() if str(v) in text]
+        assert found == [], column
+    assert "Public : financeurs" in text
+
+
+def test_collective_app_names_only_consenting_structures_and_no_contact(
+    shown_by_audience, example_diag
+):
+    people, yes, no = _planted()
+    text = shown_by_audience["collective"]
+    assert [n for n in no if n in text] == []
+    members = set(";".join(example_diag.cooperation_projects["members"]).split(";"))
+    names = personal_values(example_diag.personal, example_diag.questions, "actor_name")
+    agreed = example_diag.actors.set_index("actor_id")["consent"].eq("oui").fillna(False)
+    named = {names[a] for a in members if a in names.index and agreed.get(a, False)}
+    assert named  # the test means something: consenting members exist
+    assert {n for n in yes if n in text} == named
+    for column in ("person", "email", "phone"):
+        assert [v for v in people[column].dropna() if str(v) in text] == [], column
+    assert "Public : collectif" in text
+
+
+def test_consultant_app_says_confidential(shown_by_audience):
+    assert "CONFIDENTIEL" in shown_by_audience["consultant"]
+
+
+def test_cards_filters_keep_the_projects_with_that_resource_commune_or_type(example_diag, tmp_path):
+    app = projects_app(example_diag, tmp_path / "d.csv")
+    projects = example_diag.cooperation_projects
+    assert len(app.cards.children) == len(projects) == 15
+
+    def cards():
+        return [
+            re.search(r'data-project="([^"]+)"', c.children[0].value).group(1)
+            for c in app.cards.children
+        ]
+
+    # resource: by the label a user picks; expected from the table's codes
+    app.resource.value = dict((lab, code) for lab, code in app.resource.options)[
+        "Matériel et équipements"
+    ]
+    expected = [p for p, r in zip(projects["project_id"], projects["resources"]) if "materiel" in r]
+    assert cards() == expected and len(expected) >= 1
+    app.resource.value = ""
+    # commune: Mortagne-au-Perche (61293)
+    app.commune.value = "61293"
+    expected = [p for p, c in zip(projects["project_id"], projects["communes"]) if "61293" in c]
+    assert cards() == expected and 0 < len(expected) < 15
+    assert f"{len(expected)} projet(s) sur 15" in app.count.value
+    # with an actor type too: both filters hold
+    app.actor_type.value = "cooperative"
+    coops = set(
+        example_diag.actors.loc[example_diag.actors["actor_type"] == "cooperative", "actor_id"]
+    )
+    expected = [
+        p
+        for p, c, m in zip(projects["project_id"], projects["communes"], projects["members"])
+        if "61293" in c and coops & set(m.split(";"))
+    ]
+    assert cards() == expected
+    assert app.errors.outputs == ()
+
+
+def test_the_matrix_counts_each_projects_members_by_resource(example_diag, tmp_path):
+    app = projects_app(example_diag, tmp_path / "d.csv")
+    heat = app.matrix.data[0]
+    first = example_diag.cooperation_projects.iloc[0]
+    members = set(first["members"].split(";"))
+    needs = example_diag.needs
+    need = needs[needs["actor_id"].isin(members) & (needs["category"] == "materiel")]
+    offers = example_diag.offers
+    give = offers[offers["actor_id"].isin(members) & (offers["category"] == "materiel")]
+    column = list(heat.x).index("Matériel et<br>équipements")
+    assert list(heat.customdata[0][column]) == [
+        need["actor_id"].nunique(),
+        give["actor_id"].nunique(),
+    ]
+
+
+def test_without_geography_the_app_says_there_is_no_map(example_diag, tmp_path):
+    app = projects_app(example_diag, tmp_path / "d.csv")
+    assert app.map is None and "Pas de carte" in app.map_note.value
+
+
+def _project_with_decisions(folder, shared=None):
+    shutil.copytree(EXAMPLE, folder)
+    toml = folder / "diagnostic.toml"
+    text = toml.read_text(encoding="utf-8")
+    if shared is not None:
+        text = text.replace(
+            'epci = "geo/epci.json"',
+            f'epci = "geo/epci.json"\nboundaries = "{shared / "geo" / "gregoiredavid_communes-61-orne.geojson"}"',
+        )
+    toml.write_text(text + '\n[workshop]\nprojects = "decisions_projets.csv"\n', encoding="utf-8")
+    return toml
+
+
+def test_decisions_taken_in_the_app_are_read_back_by_the_next_run(tmp_path):
+    toml = _project_with_decisions(tmp_path / "projet")
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    app = projects_app(diag)
+    assert app.path == tmp_path / "projet" / "decisions_projets.csv" == decisions_path(diag)
+    first, second = diag.cooperation_projects["project_id"].iloc[:2]
+    app.status[first].value = "validé"
+    app.carrier[first].value = "Mairie de Loisail"
+    app.next_step[first].value = "Réunion le 12 mars"
+    app.status[second].value = "écarté"
+    app.save_button.click()
+    assert app.errors.outputs == ()
+    assert "2 projet(s) décidé(s)" in app.message.value
+
+    again = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    out = tmp_path / "out"
+    diagnostic.write_outputs(again, out, audience="collective")
+    table = pd.read_csv(out / "tables" / "cooperation_projects.csv", dtype=str).set_index(
+        "project_id"
+    )
+    assert table.loc[first, ["status", "carrier", "next_step"]].tolist() == [
+        "validé",
+        "Mairie de Loisail",
+        "Réunion le 12 mars",
+    ]
+    assert table.loc[second, "status"] == "écarté"
+    assert (table["status"] == "à valider").sum() == 13
+    # the funder's « Plan d'action »: the validated project, without its carrier's name
+    funder = tmp_path / "funder"
+    diagnostic.write_outputs(again, funder)
+    plan = load_workbook(funder / "diagnostic.xlsx")["Plan d'action"]
+    decided = again.cooperation_projects.set_index("project_id").loc[first]
+    row = next(r for r in plan.iter_rows(values_only=True) if "validé" in r)
+    assert decided["commune_names"] in row and "Réunion le 12 mars" in row
+    assert int(decided["actors"]) in row
+    assert sum("validé" in r for r in plan.iter_rows(values_only=True)) == 1
+    with zipfile.ZipFile(funder / "diagnostic.xlsx") as z:
+        xml = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert "Mairie de Loisail" not in xml
+    # and the app of the next session shows the decision
+    shown = projects_app(again)
+    assert (
+        shown.status[first].value == "validé" and shown.carrier[first].value == "Mairie de Loisail"
+    )
+
+
+def test_saving_keeps_the_decisions_of_projects_no_longer_proposed(example_diag, tmp_path):
+    path = tmp_path / "decisions.csv"
+    old = pd.DataFrame(
+        {
+            "project_id": ["P-old"],
+            "title": ["Ancien projet"],
+            "resources": ["locaux"],
+            "members": ["A-1;A-2;A-3"],
+            "status": ["en cours"],
+            "carrier": ["Mairie"],
+            "next_step": [""],
+        }
+    )
+    old.to_csv(path, index=False)
+    app = projects_app(example_diag, path)
+    app.save()
+    saved = pd.read_csv(path, dtype=str)
+    assert len(saved) == 16 and "A-1;A-2;A-3" in saved["members"].tolist()
+
+
+def test_collective_app_map_with_contours(shared, tmp_path):
+    toml = _project_with_decisions(tmp_path / "projet", shared)
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    app = collective_app(diag)
+    fig = app.projects.map
+    assert fig is not None
+    traces = fig.data
+    # contours, then per project its lines and its markers
+    assert len(traces) == 1 + 2 * len(diag.cooperation_projects)
+    # the markers of the first project sit on its communes, sized by members there
+    first = diag.cooperation_projects.iloc[0]
+    shown = [c[1] for c in traces[2].customdata]
+    names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
+    assert shown == [names[c] for c in first["communes"].split(";")]
+    place = dict(zip(diag.actors["actor_id"], diag.actors["commune_code"]))
+    counts = [
+        sum(place[m] == c for m in first["members"].split(";"))
+        for c in first["communes"].split(";")
+    ]
+    assert [c[2] for c in traces[2].customdata] == counts
+    app.projects.commune.value = first["communes"].split(";")[0]
+    assert len(app.projects.map.data) - 1 == 2 * len(app.projects.cards.children)
