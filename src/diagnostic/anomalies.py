@@ -31,21 +31,45 @@ def rows_text(rows) -> str:
     return f"{len(rows)} lignes : {shown}{'…' if len(rows) > SHOWN_ROWS else ''}"
 
 
+#: Column names shown in the text of an anomaly found on several columns.
+SHOWN_COLUMNS = 4
+
+
+def columns_text(columns) -> str:
+    """ "3 colonnes : « a », « b », « c »" (the first columns only)."""
+    columns = list(columns)
+    shown = ", ".join(f"« {c} »" for c in columns[:SHOWN_COLUMNS])
+    return f"{len(columns)} colonnes : {shown}{'…' if len(columns) > SHOWN_COLUMNS else ''}"
+
+
 @dataclass
 class AnomalyLog:
     """Collects anomalies while a file is read; `frame()` gives the `anomalies` table.
 
-    With `aggregate` (a response export's log), one line per file, column and problem: the
-    same problem on several rows of one column is one line, its text ending with the number
-    of rows and the first few row numbers (`rows_text`), its row the first of them. A
-    rejected row always keeps a line of its own: no respondent leaves without a reason.
+    With `aggregate` (the default), one line per file, column and problem: the same problem
+    on several rows of one column is one line, its text ending with the number of rows and
+    the first few row numbers (`rows_text`), its row the first of them. With
+    `rejected_alone` (a response export's log), a rejected row keeps a line of its own: no
+    respondent leaves without a reason. A problem added with ``across_columns`` (a guess made for every
+    column, such as the type of a question inferred without a form) is one line per file
+    and problem, naming the number of columns and the first few (`columns_text`).
     """
 
     file: str
     records: list[dict] = field(default_factory=list)
-    aggregate: bool = False
+    aggregate: bool = True
+    rejected_alone: bool = False
 
-    def add(self, problem: str, action: str, *, row=None, column=None, value=None) -> None:
+    def add(
+        self,
+        problem: str,
+        action: str,
+        *,
+        row=None,
+        column=None,
+        value=None,
+        across_columns: bool = False,
+    ) -> None:
         self.records.append(
             {
                 "file": self.file,
@@ -54,6 +78,7 @@ class AnomalyLog:
                 "value": None if _missing(value) else str(value)[:200],
                 "problem": problem,
                 "action": action,
+                "across": across_columns and row is None,
             }
         )
 
@@ -61,13 +86,31 @@ class AnomalyLog:
         """Return the `anomalies` table, in file order (problems of the whole file first)."""
         groups: dict = {}
         for record in self.records:
+            if self.aggregate and record["across"]:
+                key = ("across", record["problem"], record["action"])
+                groups.setdefault(key, []).append(record)
+                continue
             key = (record["column"], record["problem"], record["action"])
-            alone = not self.aggregate or record["row"] is None or record["action"] == REJECTED
+            alone = (
+                not self.aggregate
+                or record["row"] is None
+                or (self.rejected_alone and record["action"] == REJECTED)
+            )
             groups.setdefault(id(record) if alone else key, []).append(record)
         lines = []
-        for records in groups.values():
+        for key, records in groups.items():
+            records = [{k: v for k, v in r.items() if k != "across"} for r in records]
             if len(records) == 1:
                 lines.append(records[0])
+                continue
+            if isinstance(key, tuple) and key[0] == "across":
+                columns = list(dict.fromkeys(r["column"] for r in records if r["column"]))
+                lines.append(
+                    {
+                        **records[0],
+                        "problem": f"{records[0]['problem']} ({columns_text(columns)})",
+                    }
+                )
                 continue
             rows = sorted(r["row"] for r in records)
             values = list(dict.fromkeys(r["value"] for r in records if r["value"] is not None))

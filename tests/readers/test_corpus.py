@@ -51,15 +51,10 @@ pytestmark = pytest.mark.corpus
 #: defect is fixed (the strict xfail then fails, on purpose).
 DEFECTS: dict[tuple[str, str], str] = {
     # Google Forms, Microsoft Forms and plain tables
-    ("msforms_hotdog_fa24", "questions"): "Microsoft Forms export not recognised: Id, Start "
-    "time, Completion time, Email, Name become questions",
     ("table_fr_erosion_littoral", "types"): "short free texts typed single",
-    # KoboToolbox re-saved by R
-    ("kobo_rsaved_cleaningtools", "anomalies"): "one anomaly line per column and problem (352)",
     # LimeSurvey
     ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
     "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
-    ("limesurvey_griditems_codes", "anomalies"): "one anomaly line per inferred question (124)",
     ("limesurvey_griditems_text", "questions"): "« code. question text » headings not split: "
     "id, submitdate, timings and every grid cell become questions (646)",
     ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
@@ -68,18 +63,6 @@ DEFECTS: dict[tuple[str, str], str] = {
     # Qualtrics
     ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
-    # SurveyMonkey
-    ("surveymonkey_lead_feedback", "questions"): "SurveyMonkey export not recognised: Respondent "
-    "ID … Custom Data 1 become questions",
-    ("surveymonkey_lead_feedback", "types"): "a Yes/No question typed multiple with the second "
-    "header's « Response » as its option",
-    # Drupal Webform (Framaforms) export, as downloaded and re-saved by R
-    ("webform_fr_vikidia", "questions"): "Webform/Framaforms export not recognised: its 9 meta "
-    "columns and every checkbox option column become questions",
-    ("webform_fr_vikidia", "types"): "checkbox option columns (« X ») not grouped into a "
-    "multiple question",
-    ("table_fr_vikidia_rsaved", "questions"): "meta columns and every « X » option column "
-    "counted as a question",
 }
 
 CHECKS = (

@@ -255,6 +255,15 @@ def read_header(path) -> list[str]:
     return [str(c) for c in frame.columns]
 
 
+def head_rows(path, count: int) -> list[list[str | None]]:
+    """The first `count` rows of a CSV file or of a workbook's first sheet, as text cells
+    (None for empty): the lines a platform writes above its header (Webform's groups)."""
+    path = Path(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return [[cell_text(v) for v in row] for row in read_raw(path, 0, nrows=count)]
+    return csv_rows(path.read_bytes(), path.name)[0][:count]
+
+
 def read_table(path, sheet: str | int = 0) -> Table:
     """Read a CSV file or one sheet of a workbook as a `Table` of strings.
 

@@ -14,6 +14,7 @@ from diagnostic.readers.kobo import read_kobo
 from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.qualtrics import read_qualtrics
+from diagnostic.readers.services import read_microsoft_forms, read_surveymonkey, read_webform
 from diagnostic.readers.survey import Survey
 
 __all__ = [
@@ -23,10 +24,13 @@ __all__ = [
     "read_google_forms",
     "read_kobo",
     "read_limesurvey",
+    "read_microsoft_forms",
     "read_odk",
     "read_qualtrics",
     "read_responses",
+    "read_surveymonkey",
     "read_table",
+    "read_webform",
 ]
 
 
@@ -71,6 +75,13 @@ def _read(path, form: Form | None, actor_type: str | None, include_incomplete: b
         return read_qualtrics(
             path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
         )
+    if platform == "webform":
+        return read_webform(
+            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
+        )
+    if platform in ("microsoft_forms", "surveymonkey"):
+        reader = read_microsoft_forms if platform == "microsoft_forms" else read_surveymonkey
+        return reader(path, form, actor_type=actor_type, fmt=fmt)
     if platform == "odk":
         return read_odk(
             path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete

@@ -160,18 +160,20 @@ def _reject_rows(
                 elif id_column and not pd.isna(frame.at[idx, id_column]):
                     # distinct submission ids: two respondents may well answer alike
                     log.add(
-                        f"réponses identiques à la ligne {excel_rows[first]}, mais "
+                        "réponses identiques à celles d'une ligne précédente, mais "
                         "identifiant de soumission différent",
                         KEPT,
                         row=int(excel_rows[idx]),
+                        value=f"ligne {excel_rows[first]}",
                     )
                 else:
                     log.add(
-                        f"doublon possible : réponses identiques à la ligne "
-                        f"{excel_rows[first]}, sans identifiant de soumission pour le "
-                        "confirmer (ligne conservée)",
+                        "doublon possible : réponses identiques à celles d'une ligne "
+                        "précédente, sans identifiant de soumission pour le confirmer "
+                        "(ligne conservée)",
                         KEPT,
                         row=int(excel_rows[idx]),
+                        value=f"ligne {excel_rows[first]}",
                     )
     return rejected
 
@@ -256,7 +258,7 @@ def survey_from_frame(
     Survey
         Rows read = rows loaded + rows rejected.
     """
-    log = AnomalyLog(file, aggregate=True)
+    log = AnomalyLog(file, rejected_alone=True)
     for problem, row, *action in notes:
         log.add(problem, action[0] if action else KEPT, row=row)
     if frame.empty:

@@ -161,6 +161,9 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                 # a question inferred from the data is named by its header: ``grp.q``
                 (_code_key(f"{q.label}/{value}"), "label"),
             ]
+            if q.question_id not in out.single:
+                # options inferred from a run of tick columns are named by their headers
+                keys.append((norm_text(value), "label"))  # type: ignore[arg-type]
             for key, how in keys:  # type: ignore[str-unpack]
                 col = lookup.get(key)
                 # `q_opt` may be a question of its own: then it is not an option column

@@ -10,6 +10,7 @@ from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 from diagnostic._io.tables import read_header
 from diagnostic.errors import DiagnosticError
 from diagnostic.readers.qualtrics import is_qualtrics_header
+from diagnostic.readers.services import platform_of_header
 
 #: Every format `detect_format` may answer, and what it means.
 FORMATS = {
@@ -23,6 +24,12 @@ FORMATS = {
     "qualtrics_xlsx": "export de réponses Qualtrics (Excel)",
     "google_forms_csv": "réponses Google Forms (CSV)",
     "google_forms_xlsx": "réponses Google Forms (Excel)",
+    "microsoft_forms_csv": "réponses Microsoft Forms (CSV)",
+    "microsoft_forms_xlsx": "réponses Microsoft Forms (Excel)",
+    "surveymonkey_csv": "export de réponses SurveyMonkey (CSV)",
+    "surveymonkey_xlsx": "export de réponses SurveyMonkey (Excel)",
+    "webform_csv": "export Webform / Framaforms (CSV ou TSV)",
+    "webform_xlsx": "export Webform / Framaforms (Excel)",
     "table_csv": "tableau CSV simple",
     "table_xlsx": "tableau Excel simple",
 }
@@ -52,6 +59,9 @@ def format_of_header(header: list[str], suffix: str) -> str:
     names = set(header)
     if is_qualtrics_header(header):
         return f"qualtrics_{kind}"
+    service = platform_of_header(header)
+    if service:
+        return f"{service}_{kind}"
     if len(_KOBO_META & names) >= 2 or any(_KOBO_GROUP.match(h) for h in header):
         return f"kobo_{kind}"
     if "KEY" in names and (_ODK_META & names or any("-" in h for h in header)):

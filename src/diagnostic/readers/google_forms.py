@@ -15,7 +15,7 @@ import pandas as pd
 from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form, is_missing_code, question_row
 from diagnostic.readers.build import survey_from_frame
-from diagnostic.readers.inferred import infer_form
+from diagnostic.readers.inferred import infer_form, inferred_anomalies, option_order
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
 
@@ -142,7 +142,7 @@ def learn_options(cells: list[str]) -> list[str] | None:
     alone = {parts[0] for parts in split if len(parts) == 1}
     if not (first & later) and not (later <= alone):
         return None
-    return sorted(options, key=lambda o: (-holders[o], o))
+    return option_order(options)
 
 
 def split_options(cell: str, options: list[str]) -> tuple[list[str], str | None]:
@@ -163,7 +163,7 @@ def with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> For
     """Turn inferred questions whose answers join recurring options into checkboxes, with
     an « autre » option and a ``<question>_autre`` text question when some answer holds
     text besides the options (`split_checkboxes` then splits the cells)."""
-    questions, choices, anomalies = form.questions.copy(), [form.choices], form.anomalies.copy()
+    questions, choices = form.questions.copy(), [form.choices]
     extra = []
     for i, q in form.questions.iterrows():
         if q["type"] not in ("text", "single") or q["label"] not in frame.columns:
@@ -192,11 +192,6 @@ def with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> For
                 }
             )
         )
-        said = (anomalies["column"] == column).to_numpy(dtype=bool, na_value=False)
-        anomalies.loc[said, "problem"] = (
-            "question sans formulaire (« unlabelled ») : choix multiple déduit des réponses "
-            f"({len(options)} options apprises de toutes les réponses)"
-        )
         if has_other:
             extra.append(question_row(f"{qid}_autre", f"{column} [{OTHER_LABEL}]", "text"))
     if extra:
@@ -207,7 +202,7 @@ def with_checkboxes(form: Form, frame: pd.DataFrame, tight: bool = False) -> For
         form.language,
         conform(questions, "questions"),
         conform(pd.concat(choices, ignore_index=True), "choices"),
-        anomalies,
+        inferred_anomalies(questions, form.file),
     )
 
 

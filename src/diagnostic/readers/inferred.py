@@ -69,13 +69,30 @@ def _guess_type(cells: list[str]) -> str:
     return "text"
 
 
+def option_order(options) -> list[str]:
+    """Options of a choice list inferred from the data, in a stable order that means
+    something: by number when every option is a number (« 2 » before « 10 »), else by
+    label (accents and case aside); non-answers (« Ne sait pas », « N/A »…) last."""
+    options = list(dict.fromkeys(options))
+    missing = [o for o in options if is_missing_code(o, o)]
+    real = [o for o in options if o not in missing]
+    numbers = {o: parse_number(o) for o in real}
+    if real and all(n is not None for n in numbers.values()):
+        real.sort(key=lambda o: (numbers[o], o))
+    else:
+        real.sort(key=lambda o: (fold(o), o))
+    return real + sorted(missing, key=lambda o: (fold(o), o))
+
+
 def _in_order(cells: set[str]) -> list[str]:
     """The answers of a single-choice question: in the order their meaning gives (classes
     « Moins de 5 ans », « De 5 à 9 ans »…), else in text order; non-answers last."""
     missing = sorted(c for c in cells if is_missing_code(c, c))
     real = [c for c in cells if c not in missing]
     positions = scale_positions(real)
-    return (sorted(real, key=lambda c: (positions[c], c)) if positions else sorted(real)) + missing
+    return (
+        sorted(real, key=lambda c: (positions[c], c)) if positions else option_order(real)
+    ) + missing
 
 
 def _levels(cells: set[str]) -> list[str]:
@@ -89,6 +106,48 @@ def _levels(cells: set[str]) -> list[str]:
         real += [str(n) for n in range(min(whole), max(whole) + 1) if n not in set(whole)]
     positions = scale_positions(real) or {}
     return sorted(real, key=lambda c: (positions.get(c, 0.0), c)) + missing
+
+
+#: A header made unique by the reader (« Autre (2) ») or by R's readr (« Autre...19 »).
+_DEDUPED = re.compile(r"\s*\(\d+\)$|\.\.\.\d+$")
+
+
+def option_label(header: str, headers) -> str:
+    """The option a tick column stands for: its header without the suffix that made it
+    unique (« Autre (2) », « Autre...19 » -> « Autre »)."""
+    base = _DEDUPED.sub("", header)
+    return base if base and (base in headers or _DEDUPED.search(header)) else header
+
+
+def tick_runs(frame: pd.DataFrame, columns, not_asked, starts=()) -> list[list[str]]:
+    """Runs of adjacent columns holding only a cross (« X ») or nothing: the options of a
+    checkbox question exported one column per option under the options' own headers
+    (Drupal Webform / Framaforms, hand-made tables). A column of `starts` (the first option
+    of a question, named on a line above the header) begins a new run. A run holds at least
+    two crossed columns; never-crossed columns at its end are left out."""
+    runs, current = [], []  # type: ignore[var-annotated]
+
+    def crossed(col) -> bool:
+        return frame[col].dropna().map(norm_text).eq("x").any()
+
+    def close():
+        while current and not crossed(current[-1]):
+            current.pop()
+        if sum(crossed(c) for c in current) >= 2:
+            runs.append(current.copy())
+        current.clear()
+
+    for col in columns:
+        cells = {norm_text(v) for v in frame[col].dropna().unique()} - set(not_asked)
+        if cells <= {"x"}:
+            if col in starts:
+                close()
+            if current or cells or col in starts:  # a run starts on a cross
+                current.append(col)
+        else:
+            close()
+    close()
+    return runs
 
 
 _CODES = re.compile(r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$")
@@ -123,10 +182,12 @@ def space_joined_codes(cells: list[str]) -> list[str] | None:
         words = cell.split()
         if len(words) > 1 and len(rows) >= 2 and all(rows_of[w] == rows for w in words):
             return None
-    return sorted(rows_of)
+    return option_order(rows_of)
 
 
-def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form:
+def infer_form(
+    frame: pd.DataFrame, file: str, *, meta=(), not_asked=(), groups: dict | None = None
+) -> Form:
     """Guess the questions of an export that comes without its questionnaire.
 
     Parameters
@@ -139,6 +200,9 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         Columns that are not questions.
     not_asked : iterable of str
         Cells meaning "not asked" (LimeSurvey's ``N/A``).
+    groups : dict, optional
+        Column -> the question's text written above it on a line over the header (a
+        Webform export names each checkbox question above its first option column).
 
     Returns
     -------
@@ -147,7 +211,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
     """
     # imported here: the readers package imports this module
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
-    log, taken = AnomalyLog(file, aggregate=True), set()  # type: ignore[var-annotated]
+    taken: set[str] = set()
     columns = [c for c in frame.columns if c not in set(meta)]
     bracketed: dict[str, list[tuple[str, str]]] = {}
     for col in columns:
@@ -173,6 +237,11 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         if len(subs) >= 2 and ticks_only([c for _o, c in subs])
     }
     first_of = {subs[0][1]: stem for stem, subs in slashed.items()}
+    groups = groups or {}
+    runs = {
+        run[0]: run
+        for run in tick_runs(frame, [c for c in columns if c in plain], not_asked, groups)
+    }
 
     def add(qid, label, qtype, cells, col):
         list_name = None
@@ -183,14 +252,20 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             ):
                 choices.append(choice_row(qid, value, value, order))
         questions.append(question_row(qid, label, qtype, list_name))
-        log.add(
-            f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des réponses",
-            KEPT,
-            column=col,
-        )
 
     for col in columns:
         if col in done:
+            continue
+        if col in runs:  # one multiple question for a run of « X » columns
+            run = runs[col]
+            labels = [option_label(c, frame.columns) for c in run]
+            stem = groups.get(col) or " / ".join(labels[:3]) + (" / …" if len(run) > 3 else "")
+            qid = slug(stem, taken)
+            for order, (option, label) in enumerate(zip(run, labels), 1):
+                # the value is the header itself: `map_columns` finds the column by it
+                choices.append(choice_row(qid, option, label, order))
+            questions.append(question_row(qid, stem, "multiple", qid))
+            done.update(run)
             continue
         if col in first_of:  # one multiple question for the option columns of its stem
             stem = first_of[col]
@@ -198,12 +273,6 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             for order, (option, _col) in enumerate(slashed[stem], 1):
                 choices.append(choice_row(qid, option, option, order))
             questions.append(question_row(qid, stem, "multiple", qid))
-            log.add(
-                "question sans formulaire (« unlabelled ») : choix multiple déduit des "
-                f"colonnes « {stem}/... »",
-                KEPT,
-                column=col,
-            )
             done.update(c for _o, c in slashed[stem])
             continue
         match = _BRACKET.match(col)
@@ -219,12 +288,6 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
                 for order, (sub, _col) in enumerate(subs, 1):
                     choices.append(choice_row(qid, slug(sub, set()), sub, order))
                 questions.append(question_row(qid, stem, "multiple", qid))
-                log.add(
-                    "question sans formulaire (« unlabelled ») : choix multiple déduit des "
-                    f"colonnes « {stem} [...] »",
-                    KEPT,
-                    column=subs[0][1],
-                )
                 done.update(c for _s, c in subs)
             done.add(stem)
             if col in done:
@@ -248,7 +311,7 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
         if codes is not None or len(options) >= 2:
             if codes is None and all(_CODES.match(c) for c in cells):
                 codes = [t for c in cells for t in c.split()]
-            add(qid, col, "multiple", sorted(set(codes or ()) | set(options.values())), col)
+            add(qid, col, "multiple", option_order([*(codes or ()), *options.values()]), col)
             done.update(options)
         else:
             add(qid, col, _guess_type(cells), cells, col)
@@ -256,11 +319,26 @@ def infer_form(frame: pd.DataFrame, file: str, *, meta=(), not_asked=()) -> Form
             if norm_text(sub) in _OTHER:
                 questions.append(question_row(f"{qid}_other", other_col, "text"))
                 done.add(other_col)
+    questions = conform(pd.DataFrame(questions), "questions")
     return Form(
         file,
         file,
         None,
-        conform(pd.DataFrame(questions), "questions"),
+        questions,
         conform(pd.DataFrame(choices), "choices"),
-        log.frame(),
+        inferred_anomalies(questions, file),
     )
+
+
+def inferred_anomalies(questions: pd.DataFrame, file: str) -> pd.DataFrame:
+    """The `anomalies` of a form inferred from the data: one line per type guessed, with
+    the number of questions and the first few of them (not one line per column)."""
+    log = AnomalyLog(file)
+    for label, qtype in zip(questions["label"], questions["type"]):
+        log.add(
+            f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des réponses",
+            KEPT,
+            column=label,
+            across_columns=True,
+        )
+    return log.frame()

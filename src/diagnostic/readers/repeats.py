@@ -210,7 +210,7 @@ def _link(
     table: RepeatTable, sub: Survey, main: pd.DataFrame, position_row: np.ndarray, loaded: dict
 ) -> tuple[dict, AnomalyLog]:
     """Each loaded repeat row's parent actor; rows without one are rejected and logged."""
-    log = AnomalyLog(table.label, aggregate=True)
+    log = AnomalyLog(table.label, rejected_alone=True)
     keys = main[table.target] if table.target in main.columns else pd.Series(dtype="string")
     row_of_key: dict = {}
     for key, row in zip(keys, position_row):
