@@ -52,14 +52,6 @@ pytestmark = pytest.mark.corpus
 DEFECTS: dict[tuple[str, str], str] = {
     # Google Forms, Microsoft Forms and plain tables
     ("table_fr_erosion_littoral", "types"): "short free texts typed single",
-    # LimeSurvey
-    ("limesurvey_griditems_codes", "questions"): "LimeSurvey display texts (ConsentText, "
-    "SkipNotice…) and timing columns (…Time, groupTime…) counted as questions",
-    ("limesurvey_griditems_text", "questions"): "« code. question text » headings not split: "
-    "id, submitdate, timings and every grid cell become questions (646)",
-    ("limesurvey_griditems_text", "types"): "agreement scale « 1. Completely disagree … 9. "
-    "Completely agree » typed single; grid cells not grouped into a question",
-    ("limesurvey_griditems_text", "anomalies"): "one anomaly line per column and problem (1,746)",
     # Qualtrics
     ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
     ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",

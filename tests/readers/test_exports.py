@@ -304,7 +304,7 @@ def test_french_decimal_commas_stay_french(tmp_path):
 
 
 def test_anomalies_one_line_per_column_and_problem():
-    log = AnomalyLog("f.csv", aggregate=True)
+    log = AnomalyLog("f.csv", rejected_alone=True)  # a response export's log
     for row in (2, 5, 9, 11, 14, 20, 30):
         log.add("nombre illisible", "conservé", row=row, column="Âge", value="vingt")
     log.add("nombre illisible", "conservé", row=4, column="Taille", value=pd.NA)
@@ -316,11 +316,34 @@ def test_anomalies_one_line_per_column_and_problem():
     assert first["value"] == "vingt" and first["column"] == "Âge"
     assert frame["value"].isna().tolist() == [False, True, True]
     assert "<NA>" not in frame.astype(str).where(frame.notna(), "").values
-    # rejected rows keep one line each; a log that does not aggregate keeps every line
+    # rejected respondents keep one line each; a log that does not aggregate keeps every line
     log.add("soumission vide", "rejeté", row=40)
     log.add("soumission vide", "rejeté", row=41)
     assert log.frame()["row"].tolist() == [2, 3, 4, 40, 41]
-    assert len(AnomalyLog("g.csv", records=log.records).frame()) == len(log.records)
+    assert len(AnomalyLog("g.csv", records=log.records, aggregate=False).frame()) == len(
+        log.records
+    )
+    # any other file (a form, a territory file): rejected rows aggregate too
+    other = AnomalyLog("communes.csv", records=log.records).frame()
+    assert other["row"].tolist() == [2, 3, 4, 40]
+    assert other["problem"].iloc[-1] == "soumission vide (2 lignes : 40, 41)"
+
+
+def test_anomalies_across_columns_one_line_per_problem():
+    """A guess made on every column (an inferred question's type) is one line per problem,
+    naming the number of columns and the first four."""
+    log = AnomalyLog("f.csv")
+    for col in ("A", "B", "C", "D", "E"):
+        log.add("type « single » déduit", "conservé", column=col, across_columns=True)
+    log.add("type « text » déduit", "conservé", column="F", across_columns=True)
+    log.add("type « single » déduit", "conservé", column="G")  # not across: its own line
+    frame = log.frame()
+    assert frame["problem"].tolist() == [
+        "type « single » déduit (5 colonnes : « A », « B », « C », « D »…)",
+        "type « text » déduit",
+        "type « single » déduit",
+    ]
+    assert frame["column"].tolist() == ["A", "F", "G"]
 
 
 # 9. checkboxes without a form --------------------------------------------------------------
@@ -367,7 +390,7 @@ def test_google_forms_checkboxes_learned_from_every_answer(tmp_path):
     assert q.at["Un commentaire", "type"] == "text"
     # inspect's anomaly says the same type as the question table
     said = s.anomalies[s.anomalies["column"] == "Vos besoins"]["problem"]
-    assert said.str.contains("choix multiple").all() and not said.str.contains("single").any()
+    assert said.str.contains("type « multiple »").all() and not said.str.contains("single").any()
 
 
 def test_space_joined_codes_without_a_form_are_multiple(tmp_path):

@@ -164,10 +164,12 @@ def test_likert_export_with_generated_group_names(kobo):
     # no submission id: rows 31 and 94 repeat the answers of rows 30 and 45 but may be other
     # people answering alike on 18 three-level items: kept, listed as possible duplicates
     assert (s.account.rows_read, s.account.rows_loaded, s.account.rows_rejected) == (120, 120, 0)
+    # one line for the problem, naming both rows; the value says which rows they repeat
     possible = s.anomalies[s.anomalies["problem"].str.startswith("doublon possible")]
-    assert possible["row"].tolist() == [31, 94]
-    assert (possible["action"] == "conservé").all()
-    assert "ligne 30" in possible["problem"].iloc[0] and "ligne 45" in possible["problem"].iloc[1]
+    assert possible["row"].tolist() == [31]
+    assert possible["problem"].item().endswith("(2 lignes : 31, 94)")
+    assert possible["action"].item() == "conservé"
+    assert possible["value"].item() == "ligne 30 ; ligne 45"
     assert len(s.answers) == 120 * 18
     assert set(s.answers["value"]) == {"likely", "neutral", "unlikely"}
 
@@ -185,13 +187,11 @@ def test_abidjan_household_csv_with_legacy_xls_form(shared):
     assert (s.asked["question_id"] == "HHITEMS").sum() == 567
     # identical answers under distinct KEYs are kept, with a note
     same = s.anomalies["problem"].str.contains("identifiant de soumission différent")
-    # 17 rows, on 15 lines: rows 190, 265 and 414 all repeat row 181 (one line for the three)
-    assert same.sum() == 15 and (s.anomalies.loc[same, "action"] == "conservé").all()
-    assert s.anomalies.loc[
-        same & s.anomalies["problem"].str.contains("ligne 181"), "problem"
-    ].item() == (
-        "réponses identiques à la ligne 181, mais identifiant de soumission différent "
-        "(3 lignes : 190, 265, 414)"
+    # 17 rows (190, 265 and 414 all repeat row 181), on one line for the problem
+    assert same.sum() == 1 and (s.anomalies.loc[same, "action"] == "conservé").all()
+    assert s.anomalies.loc[same, "problem"].item().startswith(
+        "réponses identiques à celles d'une ligne précédente, mais identifiant de soumission "
+        "différent (17 lignes : "
     )
     unknown = s.anomalies.loc[s.anomalies["problem"].str.contains("inconnue"), "column"]
     # `uuid` (one value on every row: the form's formhub/uuid) is Kobo bookkeeping, not reported

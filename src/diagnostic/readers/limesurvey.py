@@ -11,15 +11,18 @@ lists. ``N/A`` means the question was not shown.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from diagnostic._io.tables import read_table
+from diagnostic.anomalies import columns_text
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import incomplete_rows, index_columns, survey_from_frame
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.fulltext import map_full_texts
 from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.survey import Survey
+from diagnostic.schemas import conform
 
 #: Bookkeeping columns of LimeSurvey exports, in English and French.
 META_COLUMNS = {
@@ -133,6 +136,21 @@ def read_limesurvey(
     frame = table.frame
     # "code. text" headings (``submitdate. Date submitted``) name a meta column by their code
     code = {c: (m.group(1) if (m := _CODE_HEADING.match(str(c))) else c) for c in frame.columns}
+    texts: dict[str, str] = {}
+    if form is None and _coded_headings(frame.columns):
+        # without a structure, the codes say which columns make one question (``Q1[SQ001]``)
+        # and the texts become the questions' labels; the column map names the headings
+        texts = {
+            m.group(1): str(c)[m.end() :].strip()
+            for c in frame.columns
+            if (m := _CODE_BRACKETS.match(str(c)))
+        }
+        raw = {m.group(1): c for c in frame.columns if (m := _CODE_BRACKETS.match(str(c)))}
+        frame = frame.rename(columns={c: k for k, c in raw.items()})
+        code = {k: (m.group(1) if (m := _CODE_HEADING.match(k + ". ")) else k) for k in frame}
+        headings = {k: c for k, c in raw.items()}
+    else:
+        headings = {}
     id_column = next((c for name in _ID_COLUMNS for c in frame.columns if code[c] == name), None)
     meta = (
         {c for c in frame.columns if code[c] in META_COLUMNS}
@@ -142,7 +160,19 @@ def read_limesurvey(
         | {c for c, k in code.items() if k in timing_columns([k])}
     )
     if form is None:
+        display = _display_columns(frame, meta | {id_column})
+        if display:
+            table.notes.append(
+                (
+                    "colonnes vides dans toutes les réponses (textes d'affichage, sans "
+                    f"réponse) : pas des questions ({columns_text(display)})",
+                    None,
+                )
+            )
+            meta |= set(display)
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
+        if texts:
+            form = _labelled(form, texts)
     fmt = fmt or (
         "limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else "limesurvey_xlsx"
     )
@@ -159,7 +189,7 @@ def read_limesurvey(
         if submitted
         else ([], [])
     )
-    return survey_from_frame(
+    survey = survey_from_frame(
         frame,
         form,
         file=path.name,
@@ -175,3 +205,40 @@ def read_limesurvey(
         flags=flags,
         personal_meta=[c for c in frame.columns if code[c] in PERSONAL_META],
     )
+    if headings and survey.columns is not None:  # the column map names the file's headings
+        columns = survey.columns.assign(
+            column=survey.columns["column"].map(lambda c: headings.get(c, c))
+        )
+        survey = replace(survey, columns=columns)
+    return survey
+
+
+#: A LimeSurvey code heading: ``Q1. text``, ``Q1[SQ001]. text``, ``Q1[SQ001][1]. text``.
+_CODE_BRACKETS = re.compile(r"^([A-Za-z]\w*(?:\[[^\]]+\])*)\.\s")
+
+
+def _coded_headings(columns) -> bool:
+    """True when most headings are « code. question text » and their codes are unique."""
+    codes = [m.group(1) for c in columns if (m := _CODE_BRACKETS.match(str(c)))]
+    return len(codes) >= 0.5 * len(columns) and len(set(codes)) == len(codes)
+
+
+def _display_columns(frame, meta) -> list[str]:
+    """Columns empty in every response: LimeSurvey exports its display texts (« text
+    display » questions: instructions, notices) as columns nobody can answer."""
+    out = []
+    for col in frame.columns:
+        if col in meta or "[" in str(col):  # a sub-question or option nobody ticked stays
+            continue
+        cells = frame[col].dropna().astype(str).str.strip()
+        if not (~cells.isin(("", *NOT_ASKED))).any():
+            out.append(col)
+    return out
+
+
+def _labelled(form: Form, texts: dict) -> Form:
+    """`form` with each question labelled by its column's question text (the grid rows
+    of ``Q1[SQ001]`` keep their code when the text is only the question's)."""
+    questions = form.questions.copy()
+    questions["label"] = [texts.get(label) or label for label in questions["label"]]
+    return replace(form, questions=conform(questions, "questions"))
