@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -91,9 +92,11 @@ class AnomalyLog:
                 groups.setdefault(key, []).append(record)
                 continue
             key = (record["column"], record["problem"], record["action"])
+            # a value met outside any row (a code of an indicator file) aggregates too
+            unplaced = record["row"] is None and record["value"] is None
             alone = (
                 not self.aggregate
-                or record["row"] is None
+                or unplaced
                 or (self.rejected_alone and record["action"] == REJECTED)
             )
             groups.setdefault(id(record) if alone else key, []).append(record)
@@ -112,17 +115,18 @@ class AnomalyLog:
                     }
                 )
                 continue
-            rows = sorted(r["row"] for r in records)
+            rows = sorted(r["row"] for r in records if r["row"] is not None)
             values = list(dict.fromkeys(r["value"] for r in records if r["value"] is not None))
             value = values[0] if len(values) == 1 else None
             if len(values) > 1:
                 value = " ; ".join(values[:3]) + (" ; …" if len(values) > 3 else "")
+            count = rows_text(rows) if len(rows) == len(records) else f"{len(records)} valeurs"
             lines.append(
                 {
                     **records[0],
-                    "row": rows[0],
+                    "row": rows[0] if rows else None,
                     "value": None if value is None else value[:200],
-                    "problem": f"{records[0]['problem']} ({rows_text(rows)})",
+                    "problem": f"{records[0]['problem']} ({count})",
                 }
             )
         frame = conform(pd.DataFrame(lines), "anomalies")
@@ -152,6 +156,53 @@ class RowAccount:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
         }
+
+
+_COUNTED = re.compile(r"\s*\((\d+) (lignes|colonnes|valeurs)( : [^()]*)?\)$")
+
+
+def summarise(anomalies: pd.DataFrame) -> pd.DataFrame:
+    """The `anomalies` table by problem: what a reader looks at first.
+
+    Parameters
+    ----------
+    anomalies : DataFrame
+        The `anomalies` table; a line « … (12 lignes : 2, 5…) » speaks of 12 rows.
+
+    Returns
+    -------
+    DataFrame
+        One row per problem (its text without the count of rows or columns) and action:
+        ``problem``, ``action``, ``lines`` (lines of the table), ``rows`` (rows or columns
+        of the files they speak of), ``files`` (how many files), most rows first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"file": ["a", "a", "b"], "problem": ["x (3 lignes : 2, 4, 5)",
+    ...     "y", "x"], "action": ["conservé"] * 3})
+    >>> summarise(t)[["problem", "lines", "rows", "files"]].values.tolist()
+    [['x', 2, 4, 2], ['y', 1, 1, 1]]
+    """
+    columns = ["problem", "action", "lines", "rows", "files"]
+    if anomalies is None or anomalies.empty:
+        return pd.DataFrame(columns=columns)
+    problems = anomalies["problem"].astype(str)
+    counted = problems.str.extract(_COUNTED)[0]
+    frame = pd.DataFrame(
+        {
+            "problem": problems.str.replace(_COUNTED, "", regex=True),
+            "action": anomalies["action"].astype(str),
+            "rows": counted.astype(float).fillna(1).astype(int),
+            "file": anomalies["file"].astype(str),
+        }
+    )
+    out = (
+        frame.groupby(["problem", "action"], sort=False)
+        .agg(lines=("rows", "size"), rows=("rows", "sum"), files=("file", "nunique"))
+        .reset_index()
+    )
+    out = out.sort_values(["rows", "lines"], ascending=False, kind="stable", ignore_index=True)
+    return out[columns]
 
 
 def concat_anomalies(frames) -> pd.DataFrame:

@@ -594,9 +594,33 @@ def test_indicator_codes_outside_the_study_geography_are_reported(workshop_proje
     comparateur cannot be placed, and each one is reported instead of silently dropped."""
     found = workshop_project.anomalies
     found = found[found["action"] == "commune laissée hors des comparaisons"]
-    assert len(found) == 385 - 33
+    # one line per file, column and problem, counting the rows (not 352 lines)
+    assert len(found) == 1 and found["problem"].item().endswith(f"({385 - 33} valeurs)")
     assert set(found["file"]) == {"insee_base_cc_comparateur_dep61_extract.csv"}
-    assert {"61001", "61002"} <= set(found["value"]) and "61293" not in set(found["value"])
+    assert found["value"].item().startswith("61001 ; 61002 ; ")
+
+
+def test_anomalies_sheet_opens_with_a_summary_by_problem(workshop_book, workshop_project):
+    """The summary counts, per problem, the lines of the detail below it and the rows they
+    speak of; the detail keeps every line of the anomalies table."""
+    rows = list(load_workbook(workshop_book)["Anomalies"].iter_rows(values_only=True))
+    firsts = [r[0] for r in rows]
+    top = firsts.index("Problème")
+    assert rows[top][:5] == (
+        "Problème",
+        "Suite donnée",
+        "Lignes du détail",
+        "Lignes ou colonnes concernées",
+        "Fichiers",
+    )
+    detail = firsts.index("Fichier")
+    summary = [r for r in rows[top + 1 : detail] if r[0] not in (None, "Détail")]
+    table = workshop_project.anomalies
+    assert len(rows) - detail - 1 == len(table)  # every line of the detail written
+    assert sum(r[2] for r in summary) == len(table)
+    outside = [r for r in summary if r[1] == "commune laissée hors des comparaisons"]
+    assert [(r[2], r[3], r[4]) for r in outside] == [(1, 385 - 33, 1)]
+    assert [r[3] for r in summary] == sorted((r[3] for r in summary), reverse=True)
 
 
 def test_data_sheet_joins_repeat_answers_in_row_order(shared):

@@ -49,13 +49,7 @@ pytestmark = pytest.mark.corpus
 
 #: (corpus directory, check) -> the defect the check shows today. Take a line off when the
 #: defect is fixed (the strict xfail then fails, on purpose).
-DEFECTS: dict[tuple[str, str], str] = {
-    # Google Forms, Microsoft Forms and plain tables
-    ("table_fr_erosion_littoral", "types"): "short free texts typed single",
-    # Qualtrics
-    ("qualtrics_sample_legacy", "types"): "label row read as an answer: free-text Q2 typed single",
-    ("qualtrics_sample_v3", "types"): "header rows read as answers: single-choice Q1 typed text",
-}
+DEFECTS: dict[tuple[str, str], str] = {}
 
 CHECKS = (
     "inspect",

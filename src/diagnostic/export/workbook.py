@@ -10,6 +10,7 @@ import pandas as pd
 
 from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
+from diagnostic.anomalies import summarise
 from diagnostic.analysis.decisions import PROJECT_STATUSES
 from diagnostic.analysis.issues import issue_cells, non_answers, top_stability
 from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
@@ -606,11 +607,23 @@ def _anomalies(book, ws, diag):
             ],
         ],
     )
+    # a summary by problem first (how many lines, rows and files each), then the detail
+    put(ws, start, 0, word("anomalies_summary", lang), book.format(BOLD, {"font_color": DARK}))
+    _first, last = write_frame(
+        book,
+        ws,
+        summarise(diag.anomalies).assign(problem=lambda t: t["problem"].map(mask_text)),
+        start + 1,
+        word("anomalies_summary_headers", lang),
+        widths={"problem": 70},
+        filters=False,
+    )
+    put(ws, last + 2, 0, word("anomalies_detail", lang), book.format(BOLD, {"font_color": DARK}))
     write_frame(
         book,
         ws,
         diag.anomalies.assign(value=diag.anomalies["value"].map(mask_text)),
-        start,
+        last + 3,
         word("anomalies_headers", lang),
         widths={"problem": 70},
     )

@@ -734,6 +734,30 @@ _WORKBOOK = {
         "fr": "{file} : {read} lignes lues = {loaded} chargées + {rejected} rejetées",
         "en": "{file}: {read} rows read = {loaded} loaded + {rejected} rejected",
     },
+    "anomalies_summary": {
+        "fr": "Résumé par problème (le détail suit, une ligne par fichier, colonne et problème)",
+        "en": "Summary by problem (the detail follows, one line per file, column and problem)",
+    },
+    "anomalies_summary_headers": {
+        "fr": {
+            "problem": "Problème",
+            "action": "Suite donnée",
+            "lines": "Lignes du détail",
+            "rows": "Lignes ou colonnes concernées",
+            "files": "Fichiers",
+        },
+        "en": {
+            "problem": "Problem",
+            "action": "Action taken",
+            "lines": "Lines of the detail",
+            "rows": "Rows or columns concerned",
+            "files": "Files",
+        },
+    },
+    "anomalies_detail": {
+        "fr": "Détail",
+        "en": "Detail",
+    },
     "anomalies_headers": {
         "fr": {
             "file": "Fichier",

@@ -64,9 +64,29 @@ def _guess_type(cells: list[str]) -> str:
     real = [c for c in distinct if not is_missing_code(c, c)]
     if len(distinct) <= _MAX_CHOICES and len(real) >= 3 and by_words(real):
         return "likert"
+    if _free_text(cells, distinct):
+        return "text"
     if len(distinct) <= _MAX_CHOICES and len(distinct) <= max(2, len(cells) // 2):
         return "single"
     return "text"
+
+
+_SENTENCE_END = re.compile(r"\w\s*[.!?…]$")
+
+
+def _free_text(cells: list[str], distinct: set[str]) -> bool:
+    """Answers written by each respondent rather than chosen from a list: sentences of
+    three words or more on average, repeated little (at least one distinct answer for three
+    answers); or, with a handful of answers, every answer different and some a sentence
+    (« Hello World! »). Choice labels, however long, repeat."""
+    words = sum(len(c.split()) for c in distinct) / len(distinct)
+    if len(cells) >= 10 and len(distinct) >= 0.3 * len(cells) and words >= 3:
+        return True
+    return (
+        len(cells) < 10
+        and len(distinct) == len(cells)
+        and any(len(c.split()) >= 2 and _SENTENCE_END.search(c) for c in distinct)
+    )
 
 
 def option_order(options) -> list[str]:

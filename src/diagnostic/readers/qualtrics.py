@@ -9,16 +9,17 @@ respondents. ``Finished`` says whether the respondent reached the end.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from diagnostic._io.tables import read_table
-from diagnostic.forms.model import Form
+from diagnostic.forms.model import Form, choice_row
 from diagnostic.readers.build import incomplete_rows, survey_from_frame
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.google_forms import OTHER_LABEL, split_checkboxes, with_checkboxes
-from diagnostic.readers.inferred import infer_form
+from diagnostic.readers.inferred import infer_form, inferred_anomalies, option_order
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
 
@@ -134,6 +135,10 @@ def read_qualtrics(
     if form is None:
         # multiple answers come as the ticked choices' texts joined by ","
         form = with_checkboxes(infer_form(body, path.name, meta=meta), body, tight=True)
+        import_ids = (
+            {c: str(v) for c, v in frame.iloc[1].items() if isinstance(v, str)} if skip == 2 else {}
+        )
+        form = _choice_codes(form, body, import_ids)
         body = split_checkboxes(form, body, tight=True)
         columns = map_columns(body, form, ignore=meta)
         texts = {c: t for c in frame.columns if isinstance(t := texts.get(c), str) and t.strip()}
@@ -187,4 +192,41 @@ def read_qualtrics(
         exclude=exclude,
         flags=flags,
         personal_meta=[c for c in body.columns if c in PERSONAL_META],
+    )
+
+
+_WHOLE = re.compile(r"^-?\d{1,3}$")
+
+
+def _choice_codes(form: Form, body: pd.DataFrame, import_ids: dict) -> Form:
+    """Types Qualtrics itself says: a text entry (``{"ImportId":"QID2_TEXT"}``) is text
+    whatever few answers it has, and a column of whole numbers that is no text entry holds
+    the codes of a choice question (« numeric values », the default download), not
+    quantities. Without ImportIds (legacy exports), whole numbers are taken as codes."""
+    questions, extra = form.questions.copy(), []
+    for i, q in form.questions.iterrows():
+        column = q["label"]
+        if column not in body.columns:
+            continue
+        import_id = import_ids.get(column, "")
+        if "_TEXT" in import_id:
+            if q["type"] in ("single", "likert"):
+                questions.loc[i, ["type", "list_name"]] = ["text", None]
+            continue
+        cells = body[column].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        if q["type"] == "numeric" and len(cells) and cells.str.fullmatch(_WHOLE).all():
+            questions.loc[i, ["type", "list_name"]] = ["single", q["question_id"]]
+            extra += [
+                choice_row(q["question_id"], v, v, k)
+                for k, v in enumerate(option_order(set(cells)), 1)
+            ]
+    if not extra and questions.equals(form.questions):
+        return form
+    choices = pd.concat([form.choices, pd.DataFrame(extra)], ignore_index=True)
+    return replace(
+        form,
+        questions=conform(questions, "questions"),
+        choices=conform(choices, "choices"),
+        anomalies=inferred_anomalies(questions, form.file),
     )
