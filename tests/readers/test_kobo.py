@@ -189,9 +189,13 @@ def test_abidjan_household_csv_with_legacy_xls_form(shared):
     same = s.anomalies["problem"].str.contains("identifiant de soumission différent")
     # 17 rows (190, 265 and 414 all repeat row 181), on one line for the problem
     assert same.sum() == 1 and (s.anomalies.loc[same, "action"] == "conservé").all()
-    assert s.anomalies.loc[same, "problem"].item().startswith(
-        "réponses identiques à celles d'une ligne précédente, mais identifiant de soumission "
-        "différent (17 lignes : "
+    assert (
+        s.anomalies.loc[same, "problem"]
+        .item()
+        .startswith(
+            "réponses identiques à celles d'une ligne précédente, mais identifiant de soumission "
+            "différent (17 lignes : "
+        )
     )
     unknown = s.anomalies.loc[s.anomalies["problem"].str.contains("inconnue"), "column"]
     # `uuid` (one value on every row: the form's formhub/uuid) is Kobo bookkeeping, not reported

@@ -72,8 +72,16 @@ def test_french_full_text_export_without_structure(unil):
     # one line per type guessed, with the number of questions (not one line per column)
     unlabelled = s.anomalies.loc[s.anomalies["problem"].str.contains("unlabelled"), "problem"]
     assert len(unlabelled) == 5
-    assert unlabelled.str.contains("type « single » déduit des réponses (4 colonnes", regex=False).sum() == 1
-    assert unlabelled.str.contains("type « text » déduit des réponses (2 colonnes", regex=False).sum() == 1
+    assert (
+        unlabelled.str.contains(
+            "type « single » déduit des réponses (4 colonnes", regex=False
+        ).sum()
+        == 1
+    )
+    assert (
+        unlabelled.str.contains("type « text » déduit des réponses (2 colonnes", regex=False).sum()
+        == 1
+    )
 
 
 def test_oui_non_columns_make_one_multiple_question(unil):

@@ -10,11 +10,11 @@ import pandas as pd
 
 from diagnostic._io.progress import bar
 from diagnostic.analysis import contrasts
-from diagnostic.anomalies import summarise
 from diagnostic.analysis.decisions import PROJECT_STATUSES
 from diagnostic.analysis.issues import issue_cells, non_answers, top_stability
 from diagnostic.analysis.labels import relabel, relabel_mix, role_labels
 from diagnostic.analysis.projects import kind_words
+from diagnostic.anomalies import summarise
 from diagnostic.export.book import open_book
 from diagnostic.export.cells import (
     BOLD,
