@@ -122,6 +122,57 @@ def test_kobo_not_approved_left_out(tmp_path):
 
 # 3. incomplete responses ------------------------------------------------------------------
 
+# ODK Central's own CSV header and the row it writes for an encrypted submission it cannot
+# read: metadata only, every answer empty, ``Status`` naming why. Layout and values as in
+# getodk/central-backend, lib/data/briefcase.js (commit fbfeb875b8c015a572dfd9a1639a0cda33e14a70,
+# ``status = 'missing encrypted form data' | 'not decrypted'``) and its export tests. Drafts
+# never reach Central: ODK Collect sends finalized forms only.
+ODK_ENCRYPTED = (
+    "SubmissionDate,meta-instanceID,name,age,KEY,SubmitterID,SubmitterName,"
+    "AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n"
+    "2018-01-01T00:00:00.000Z,one,Alice,30,one,5,Alice,0,0,,,,0,v1\n"
+    "2018-01-01T00:00:00.000Z,,,,two,5,Alice,0,1,missing encrypted form data,,,0,v1\n"
+    "2018-01-01T00:00:00.000Z,,,,three,5,Alice,1,1,not decrypted,,,0,v1\n"
+    "2018-01-01T00:00:00.000Z,four,Bob,34,four,5,Alice,0,0,,,,0,v1\n"
+)
+
+
+def test_odk_central_unreadable_encrypted_rows_left_out_with_their_reason(tmp_path):
+    s = read_responses(_write(tmp_path, "simple.csv", ODK_ENCRYPTED))
+    assert s.format == "odk_csv"
+    assert _account(s) == (4, 2, 2)
+    assert s.actors["source_row"].tolist() == [2, 5]
+    rejected = s.anomalies[s.anomalies["action"] == "rejeté"]
+    assert rejected["row"].tolist() == [3, 4]
+    assert rejected["problem"].str.contains("chiffrée illisible").all()
+    assert rejected["value"].tolist() == ["missing encrypted form data", "not decrypted"]
+
+
+# KoboToolbox keeps ODK's instance statuses (incomplete, submitted, complete) beside its own
+# (submitted_via_web, imported_via_csv) in ``_status``: kobotoolbox/kobocat,
+# onadata/apps/logger/models/instance.py (commit aa1db6a497ed0fd7496c155610fcbd27e1d817f2;
+# the same field in onaio/onadata, onadata/apps/logger/models/submission.py). The columns
+# below are those of a Kobo CSV export (``_id``, ``_uuid``, ``_submission_time``, ``_status``).
+KOBO_STATUS = (
+    "start;end;q1;_id;_uuid;_submission_time;_validation_status;_status;_index\n"
+    "2024-01-01;2024-01-01;a;1;u-1;2024-01-01T10:00:00;;submitted_via_web;1\n"
+    "2024-01-01;2024-01-01;b;2;u-2;2024-01-01T11:00:00;;incomplete;2\n"
+    "2024-01-01;2024-01-01;c;3;u-3;2024-01-01T12:00:00;;imported_via_csv;3\n"
+)
+
+
+def test_kobo_incomplete_status_left_out_unless_asked(tmp_path):
+    path = _write(tmp_path, "kobo.csv", KOBO_STATUS)
+    s = read_responses(path)
+    assert _account(s) == (3, 2, 1)
+    assert sorted(s.answers["value"]) == ["a", "c"]
+    line = s.anomalies[s.anomalies["action"] == "rejeté"]
+    assert line["row"].tolist() == [3] and "« _status » = incomplete" in line["problem"].item()
+    kept = read_responses(path, include_incomplete=True)
+    assert _account(kept) == (3, 3, 0)
+    assert sorted(kept.answers["value"]) == ["a", "b", "c"]
+
+
 LIME = (
     "id,submitdate,lastpage,startlanguage,seed,startdate,datestamp,ipaddr,token,Q1,Q2,"
     "interviewtime,groupTime12,Q1Time,Q2Time\n"

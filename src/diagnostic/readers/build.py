@@ -94,7 +94,12 @@ def _reject_rows(
         blank &= blanks[col][codes]
     empty = pd.Series(blank, index=frame.index)
     rejected = pd.Series(False, index=frame.index)
-    for idx in frame.index[empty]:
+    # a row left out for a reason the platform states (rejected, unreadable, incomplete) is
+    # reported with that reason, even when it holds no answer
+    stated = np.zeros(len(frame), dtype=bool)
+    for mask, _problem, _column in exclude:
+        stated |= np.asarray(mask, dtype=bool)
+    for idx in frame.index[empty & ~stated]:
         log.add("soumission vide (aucune réponse)", REJECTED, row=int(excel_rows[idx]))
         rejected[idx] = True
     for mask, problem, column in exclude:

@@ -77,6 +77,8 @@ def r_names(names) -> set[str]:
 
 META_COLUMNS |= r_names(set(META_COLUMNS))
 PERSONAL_META |= r_names(set(PERSONAL_META))
+#: ODK Central's ``Status`` of an encrypted submission exported without its answers.
+UNREADABLE = {"missing encrypted form data", "not decrypted"}
 #: `_validation_status` values of a submission a reviewer did not approve.
 NOT_APPROVED = {"validation_status_not_approved", "not approved", "non approuvé"}
 #: How a repeat sheet names its submission: (its column, the submissions' column).
@@ -133,7 +135,7 @@ def read_kobo(
     actor_type : str, optional
         Actor type for every respondent when the questionnaire targets one type.
     include_incomplete : bool
-        Keep the drafts (``_status`` "draft"/"incomplete") instead of leaving them out.
+        Keep the drafts (``_status`` "incomplete") instead of leaving them out.
 
     Returns
     -------
@@ -223,14 +225,31 @@ def review_states(frame: pd.DataFrame, include_incomplete: bool = False) -> tupl
                 "ReviewState",
             )
         )
-    for column in ("_status", "X_status", "Status"):
+    for column in ("_status", "X_status"):
+        # KoboToolbox keeps ODK's instance statuses (incomplete, submitted, complete) beside
+        # its own (submitted_via_web, imported_via_csv): kobocat's logger Instance.status
         if column in frame.columns:
-            draft = (
-                frame[column].fillna("").str.strip().str.casefold().isin({"draft", "incomplete"})
+            draft = frame[column].fillna("").str.strip().str.casefold().eq("incomplete")
+            more = incomplete_rows(
+                draft.to_numpy(),
+                f"« {column} » = incomplete : brouillon",
+                column,
+                include_incomplete,
             )
-            more = incomplete_rows(draft.to_numpy(), "brouillon", column, include_incomplete)
             exclude += more[0]
             flags += more[1]
+    if "Status" in frame.columns and "KEY" in frame.columns:
+        # ODK Central writes its metadata alone, every answer empty, for an encrypted
+        # submission it could not read (central-backend lib/data/briefcase.js); drafts stay
+        # on the device and are never exported
+        status = frame["Status"].fillna("").str.strip().str.casefold()
+        exclude.append(
+            (
+                status.isin(UNREADABLE).to_numpy(),
+                "soumission chiffrée illisible (Status ODK Central) : aucune réponse, écartée",
+                "Status",
+            )
+        )
     return exclude, flags
 
 

@@ -195,14 +195,16 @@ def read_qualtrics(
     )
 
 
-_WHOLE = re.compile(r"^-?\d{1,3}$")
+_WHOLE = re.compile(r"^\d{1,2}$")
+_MAX_CODE = 10  # the recode values of a choice question: 1, 2… (larger numbers are counts)
 
 
 def _choice_codes(form: Form, body: pd.DataFrame, import_ids: dict) -> Form:
     """Types Qualtrics itself says: a text entry (``{"ImportId":"QID2_TEXT"}``) is text
     whatever few answers it has, and a column of whole numbers that is no text entry holds
-    the codes of a choice question (« numeric values », the default download), not
-    quantities. Without ImportIds (legacy exports), whole numbers are taken as codes."""
+    the codes of a choice question (« numeric values », the default download) when they
+    stay within 0-10 (a count of employees does not). Without ImportIds (legacy exports),
+    such small whole numbers are taken as codes too."""
     questions, extra = form.questions.copy(), []
     for i, q in form.questions.iterrows():
         column = q["label"]
@@ -215,7 +217,12 @@ def _choice_codes(form: Form, body: pd.DataFrame, import_ids: dict) -> Form:
             continue
         cells = body[column].dropna().astype(str).str.strip()
         cells = cells[cells != ""]
-        if q["type"] == "numeric" and len(cells) and cells.str.fullmatch(_WHOLE).all():
+        if (
+            q["type"] == "numeric"
+            and len(cells)
+            and cells.str.fullmatch(_WHOLE).all()
+            and cells.astype(int).between(0, _MAX_CODE).all()
+        ):
             questions.loc[i, ["type", "list_name"]] = ["single", q["question_id"]]
             extra += [
                 choice_row(q["question_id"], v, v, k)
