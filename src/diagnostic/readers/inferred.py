@@ -98,7 +98,7 @@ def option_order(options) -> list[str]:
     real = [o for o in options if o not in missing]
     numbers = {o: parse_number(o) for o in real}
     if real and all(n is not None for n in numbers.values()):
-        real.sort(key=lambda o: (numbers[o], o))
+        real.sort(key=lambda o: (float(numbers[o]), o))  # type: ignore[arg-type]
     else:
         real.sort(key=lambda o: (fold(o), o))
     return real + sorted(missing, key=lambda o: (fold(o), o))
