@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnostic._io.tables import Table, read_table, table_from_bytes, zip_csv_members
+from diagnostic.anomalies import columns_text
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import index_columns, survey_from_frame
@@ -112,8 +113,9 @@ def read_odk(
     else:
         table = read_table(path)
     frame = table.frame
+    located = geopoint_columns(frame.columns)
     if form is None:
-        form = infer_form(frame, path.name, meta=META_COLUMNS | index_columns(frame))
+        form = infer_form(frame, path.name, meta=META_COLUMNS | located | index_columns(frame))
     exclude, flags = review_states(frame, include_incomplete)
     survey = survey_from_frame(
         frame,
@@ -124,10 +126,38 @@ def read_odk(
         repeats={t.name: len(t.frame) for t in repeats},
         header_rows=table.header_rows,
         id_column=next((c for c in _ID_COLUMNS if c in frame.columns), None),
-        meta=META_COLUMNS,
-        notes=table.notes,
+        meta=META_COLUMNS | located,
+        notes=[
+            *table.notes,
+            *(
+                [
+                    (
+                        "positions GPS (points ODK) : données personnelles, mises à l'écart "
+                        f"(rôle « contact »), jamais publiées ({columns_text(sorted(located))})",
+                        None,
+                    )
+                ]
+                if located
+                else []
+            ),
+        ],
         exclude=exclude,
         flags=flags,
-        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
+        personal_meta=[c for c in frame.columns if c in PERSONAL_META or c in located],
     )
     return attach_repeats(survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS)
+
+
+_GEO_PARTS = ("Latitude", "Longitude", "Altitude", "Accuracy")
+
+
+def geopoint_columns(columns) -> set[str]:
+    """The columns of a geopoint as ODK Central exports it (``q-Latitude``, ``q-Longitude``,
+    ``q-Altitude``, ``q-Accuracy``): where a respondent was, personal like an address."""
+    names = {str(c) for c in columns}
+    stems = {
+        c[: -len("-Latitude")]
+        for c in names
+        if c.endswith("-Latitude") and c[: -len("-Latitude")] + "-Longitude" in names
+    }
+    return {f"{stem}-{part}" for stem in stems for part in _GEO_PARTS} & names
