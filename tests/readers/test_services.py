@@ -39,6 +39,25 @@ def test_microsoft_forms_french_columns_are_not_questions(tmp_path):
     assert "Anne Durand" not in set(s.answers["value"])
 
 
+def test_microsoft_forms_quiz_marks_are_not_answers(tmp_path):
+    """A quiz export: « Total points », « Quiz feedback » and « Points - Q » / « Feedback -
+    Q » beside each question (column layout of a Microsoft Forms quiz download)."""
+    path = _write(
+        tmp_path,
+        "quiz.csv",
+        "Id,Start time,Completion time,Email,Name,Total points,Quiz feedback,"
+        "Last modified time,Capital of France?,Points - Capital of France?,"
+        "Feedback - Capital of France?\n"
+        "1,9/9/26 18:01,9/9/26 18:02,anonymous,,1,,,Paris,1,\n"
+        "2,9/9/26 18:03,9/9/26 18:05,anonymous,,0,,,Lyon,0,Non\n"
+        "3,9/9/26 18:04,9/9/26 18:06,anonymous,,1,,,Paris,1,\n",
+    )
+    s = read_responses(path)
+    assert s.format == "microsoft_forms_csv"
+    assert s.questions["label"].tolist() == ["Capital of France?"]
+    assert sorted(s.answers["value"]) == ["Lyon", "Paris", "Paris"]
+
+
 def test_surveymonkey_two_header_lines_and_option_columns(tmp_path):
     """Line 2 holds « Response » under a one-column question and each option's text under
     a checkbox's columns, whose cells hold that text when ticked."""

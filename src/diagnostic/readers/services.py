@@ -36,9 +36,19 @@ from diagnostic.readers.survey import Survey
 #: The columns each platform writes before the questions: (id, other meta, personal).
 MICROSOFT_FORMS = (
     ("Id", "ID"),
-    {"Start time", "Completion time", "Last modified time", "Heure de début", "Heure de fin"},
+    {
+        "Start time",
+        "Completion time",
+        "Last modified time",
+        "Total points",
+        "Quiz feedback",
+        "Heure de début",
+        "Heure de fin",
+    },
     {"Email", "Name", "Adresse de messagerie", "Nom"},
 )
+#: A quiz's marks beside each question (« Points - Q1 », « Feedback - Q1 »): not answers.
+_QUIZ = ("Points - ", "Feedback - ")
 SURVEYMONKEY = (
     ("Respondent ID",),
     {"Collector ID", "Start Date", "End Date"},
@@ -134,12 +144,14 @@ def read_microsoft_forms(
     """
     path = Path(path)
     table = read_table(path)
+    ids, meta, personal = MICROSOFT_FORMS
+    quiz = {c for c in table.frame.columns if str(c).startswith(_QUIZ)}
     return _read_wide(
         path,
         table,
         table.frame,
         form,
-        MICROSOFT_FORMS,
+        (ids, meta | quiz, personal),
         fmt=fmt or f"microsoft_forms_{_kind(path)}",
         actor_type=actor_type,
         header_rows=table.header_rows,
