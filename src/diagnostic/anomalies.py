@@ -158,7 +158,8 @@ class RowAccount:
         }
 
 
-_COUNTED = re.compile(r"\s*\((\d+) (lignes|colonnes|valeurs)( : [^()]*)?\)$")
+# « … (12 lignes : 2, 5…) », « … (3 colonnes : « a (b) », …) »: the count and what follows
+_COUNTED = re.compile(r"\s*\((\d+) (?:lignes|colonnes|valeurs)(?:\)| : .*)$")
 
 
 def summarise(anomalies: pd.DataFrame) -> pd.DataFrame:
@@ -190,7 +191,7 @@ def summarise(anomalies: pd.DataFrame) -> pd.DataFrame:
     counted = problems.str.extract(_COUNTED)[0]
     frame = pd.DataFrame(
         {
-            "problem": problems.str.replace(_COUNTED, "", regex=True),
+            "problem": problems.str.replace(_COUNTED, "", n=1, regex=True),
             "action": anomalies["action"].astype(str),
             "rows": counted.astype(float).fillna(1).astype(int),
             "file": anomalies["file"].astype(str),

@@ -605,22 +605,24 @@ def test_anomalies_sheet_opens_with_a_summary_by_problem(workshop_book, workshop
     speak of; the detail keeps every line of the anomalies table."""
     rows = list(load_workbook(workshop_book)["Anomalies"].iter_rows(values_only=True))
     firsts = [r[0] for r in rows]
-    top = firsts.index("Problème")
+    top = firsts.index("Fichiers")
+    # the problem sits in the detail's « Problème » column (the fifth)
     assert rows[top][:5] == (
-        "Problème",
-        "Suite donnée",
+        "Fichiers",
         "Lignes du détail",
         "Lignes ou colonnes concernées",
-        "Fichiers",
+        "Suite donnée",
+        "Problème",
     )
     detail = firsts.index("Fichier")
+    assert rows[detail][4] == "Problème"
     summary = [r for r in rows[top + 1 : detail] if r[0] not in (None, "Détail")]
     table = workshop_project.anomalies
     assert len(rows) - detail - 1 == len(table)  # every line of the detail written
-    assert sum(r[2] for r in summary) == len(table)
-    outside = [r for r in summary if r[1] == "commune laissée hors des comparaisons"]
-    assert [(r[2], r[3], r[4]) for r in outside] == [(1, 385 - 33, 1)]
-    assert [r[3] for r in summary] == sorted((r[3] for r in summary), reverse=True)
+    assert sum(r[1] for r in summary) == len(table)
+    outside = [r for r in summary if r[3] == "commune laissée hors des comparaisons"]
+    assert [(r[0], r[1], r[2]) for r in outside] == [(1, 1, 385 - 33)]
+    assert [r[2] for r in summary] == sorted((r[2] for r in summary), reverse=True)
 
 
 def test_data_sheet_joins_repeat_answers_in_row_order(shared):

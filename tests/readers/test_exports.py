@@ -618,3 +618,30 @@ def test_qualtrics_xlsx_export(tmp_path):
     assert s.questions["label"].tolist() == ["Votre secteur ?"]
     assert sorted(s.answers["value"]) == ["Agriculture", "Commerce"]
     assert sorted(s.personal["value"]) == ["1.2.3.4", "1.2.3.6"]
+
+
+def test_anomalies_summary_counts_rows_and_columns_by_problem():
+    """The summary that opens the Anomalies sheet: one row per problem and action, the count
+    of rows or columns read from each line (column names may hold parentheses)."""
+    from diagnostic.anomalies import summarise
+
+    table = pd.DataFrame(
+        {
+            "file": ["a.csv", "a.csv", "b.csv", "b.csv", "b.csv"],
+            "problem": [
+                "type « multiple » déduit (8 colonnes : « Vos besoins (plusieurs) », « B »…)",
+                "nombre illisible (3 lignes : 2, 4, 5)",
+                "nombre illisible",
+                "code inconnu (352 valeurs)",
+                "nombre illisible (2 lignes : 7, 9)",
+            ],
+            "action": ["conservé", "conservé", "conservé", "rejeté", "conservé"],
+        }
+    )
+    out = summarise(table)
+    assert out.values.tolist() == [
+        ["code inconnu", "rejeté", 1, 352, 1],
+        ["type « multiple » déduit", "conservé", 1, 8, 1],
+        ["nombre illisible", "conservé", 3, 6, 2],
+    ]
+    assert summarise(table.iloc[0:0]).empty

@@ -617,6 +617,7 @@ def _anomalies(book, ws, diag):
         word("anomalies_summary_headers", lang),
         widths={"problem": 70},
         filters=False,
+        top=True,
     )
     put(ws, last + 2, 0, word("anomalies_detail", lang), book.format(BOLD, {"font_color": DARK}))
     write_frame(

@@ -739,19 +739,20 @@ _WORKBOOK = {
         "en": "Summary by problem (the detail follows, one line per file, column and problem)",
     },
     "anomalies_summary_headers": {
+        # in the columns of the detail below: the problem under the detail's « Problème »
         "fr": {
-            "problem": "Problème",
-            "action": "Suite donnée",
+            "files": "Fichiers",
             "lines": "Lignes du détail",
             "rows": "Lignes ou colonnes concernées",
-            "files": "Fichiers",
+            "action": "Suite donnée",
+            "problem": "Problème",
         },
         "en": {
-            "problem": "Problem",
-            "action": "Action taken",
+            "files": "Files",
             "lines": "Lines of the detail",
             "rows": "Rows or columns concerned",
-            "files": "Files",
+            "action": "Action taken",
+            "problem": "Problem",
         },
     },
     "anomalies_detail": {
