@@ -32,6 +32,8 @@ def rows_text(rows) -> str:
     return f"{len(rows)} lignes : {shown}{'…' if len(rows) > SHOWN_ROWS else ''}"
 
 
+#: Values shown for an anomaly met on several values outside any row (codes of a file).
+SHOWN_VALUES = 20
 #: Column names shown in the text of an anomaly found on several columns.
 SHOWN_COLUMNS = 4
 
@@ -118,8 +120,10 @@ class AnomalyLog:
             rows = sorted(r["row"] for r in records if r["row"] is not None)
             values = list(dict.fromkeys(r["value"] for r in records if r["value"] is not None))
             value = values[0] if len(values) == 1 else None
+            # values met outside any row (codes) are what the line is about: more of them
+            shown = 3 if rows else SHOWN_VALUES
             if len(values) > 1:
-                value = " ; ".join(values[:3]) + (" ; …" if len(values) > 3 else "")
+                value = " ; ".join(values[:shown]) + (" ; …" if len(values) > shown else "")
             count = rows_text(rows) if len(rows) == len(records) else f"{len(records)} valeurs"
             lines.append(
                 {
