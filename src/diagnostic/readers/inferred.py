@@ -239,7 +239,9 @@ def infer_form(
         if match:
             bracketed.setdefault(match.group(1), []).append((match.group(2), col))
     plain = {col for col in columns if not _BRACKET.match(col)}
-    questions, choices, done = [], [], set()  # type: ignore[var-annotated]
+    questions: list[dict] = []
+    choices: list[dict] = []
+    done: set[str] = set()
     # Kobo/ODK option columns of a select_multiple exported without its answer column:
     # ``HHITEMS/Computer``, ``HHITEMS/Radio``… holding 0/1
     slashed: dict[str, list[tuple[str, str]]] = {}

@@ -235,7 +235,8 @@ def read_webform(
             for i, text in enumerate(above[: len(frame.columns)])
             if text is not None and str(text).strip() and frame.columns[i] not in WEBFORM[1]
         }
-    exclude, flags = [], []
+    exclude: list = []
+    flags: list = []
     draft = next((c for c in _DRAFT if c in frame.columns), None)
     if draft:
         drafts = frame[draft].fillna("").str.strip().isin({"1", "true", "True"}).to_numpy()
