@@ -237,10 +237,11 @@ def test_coding_rows_of_answers_gone_are_reported_not_lost(tmp_path):
     out = paroles(answers, questions, actors, None, codes_file=path)
     assert out["text_codes"].values.tolist() == [["q", "A1", "Mobilité"]]
     found = pd.concat(out["text_anomalies"])
+    # one line per file, column and problem, naming both rows and both answers gone
     assert found[["file", "row", "value", "action"]].values.tolist() == [
-        ["codage.csv", 3, "q / A9", "rejeté"],
-        ["codage.csv", 4, "autre / A2", "rejeté"],
+        ["codage.csv", 3, "q / A9 ; autre / A2", "rejeté"],
     ]
+    assert found["problem"].item().endswith("(2 lignes : 3, 4)")
 
 
 def test_names_are_not_read_as_verbs():
