@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -107,8 +108,12 @@ def test_name_rules_mask_no_commune_and_no_corpus_text(shared):
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     for path in corpus.glob("*/*.csv"):
         frame = pd.read_csv(path, dtype=str, encoding_errors="replace", on_bad_lines="skip")
+        # a column the corpus lists as personal (a collector's name) is meant to be masked
+        with open(path.parent / "expected.toml", "rb") as f:
+            personal = set(tomllib.load(f).get("personal", {}).get("columns", []))
         for col in frame.columns:
-            texts |= {v for v in frame[col].dropna() if len(v.split()) >= 2}
+            if col not in personal:
+                texts |= {v for v in frame[col].dropna() if len(v.split()) >= 2}
     assert len(texts) > 3000
     assert [t for t in texts if "[nom masqué]" in mask_text(t)] == []
 
