@@ -49,15 +49,7 @@ pytestmark = pytest.mark.corpus
 
 #: (corpus directory, check) -> the defect the check shows today. Take a line off when the
 #: defect is fixed (the strict xfail then fails, on purpose).
-DEFECTS: dict[tuple[str, str], str] = {
-    # ODK Central: the collector's name (« reporter », an ODK username preload) and the
-    # device id (« device_id ») under headers the personal-data rules do not know, one
-    # distinct value each
-    ("odk_central_ruodk_quadrat", "questions"): "reporter and device_id counted as questions",
-    ("odk_central_ruodk_quadrat", "personal_roles"): "reporter and device_id not personal",
-    ("odk_central_ruodk_quadrat", "run_personal"): "« Florian Mayer » and the device id in "
-    "the Data and Dictionary sheets",
-}
+DEFECTS: dict[tuple[str, str], str] = {}
 
 CHECKS = (
     "inspect",

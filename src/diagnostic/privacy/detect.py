@@ -80,6 +80,16 @@ _ALWAYS = {
     "latitude": "position GPS",
     "longitude": "position GPS",
 }
+#: who collected the answers (a data collector's name, an ODK username preload): personal
+#: in a short header (« reporter », « Enquêteur ») — « Nombre d'enquêteurs » is a count
+_COLLECTOR = _words(
+    """
+    reporter enumerator enumerators enqueteur enqueteuse enquetrice surveyor collector
+    interviewer submitter submittedby observer observateur observatrice recorder
+"""
+)
+#: identifiers of the device that sent the answers (ODK ``deviceid`` preload…)
+_DEVICE = {"deviceid", "imei", "simserial", "subscriberid", "simid", "androidid"}
 #: ambiguous words: personal only in a short header about the respondent
 _SHORT_ONLY = {
     "mobile": "téléphone",
@@ -162,6 +172,10 @@ def header_reason(header: str) -> tuple[str, str] | None:
     ('contact', 'en-tête : nom, prénom, courriel')
     >>> header_reason("Nom de la commune") is None
     True
+    >>> header_reason("reporter"), header_reason("device_id")
+    (('contact', "en-tête : nom de l'enquêteur"), ('contact', "en-tête : identifiant de l'appareil"))
+    >>> header_reason("Nombre d'enquêteurs mobilisés"), header_reason("enumerator_num")
+    (None, None)
     """
     words = header_words(header)
     if not words:
@@ -175,6 +189,11 @@ def header_reason(header: str) -> tuple[str, str] | None:
     short = len(content) <= 3 and all(w in _SHORT_ONLY or w in _PERSON for w in content)
     if short or {"telephone", "phone", "numero", "number"} & set(words):
         found += [_SHORT_ONLY[w] for w in content if w in _SHORT_ONLY]
+    counted = {"num", "number", "numero", "no", "nr", "code", "id", "nombre", "count", "nb"}
+    if len(content) <= 2 and set(content) & _COLLECTOR and not counted & set(words):
+        found.append("nom de l'enquêteur")
+    if set(content) & _DEVICE or ("device" in content and {"id", "identifier"} & set(content)):
+        found.append("identifiant de l'appareil")
     names = [w for w in content if w in _NAME]
     if names:
         rest = {w for w in content if w not in _NAME and w not in _PERSON}
