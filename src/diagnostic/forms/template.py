@@ -306,12 +306,14 @@ def questionnaire_sheets(
             f"langue inconnue « {language} » : choisir parmi {', '.join(LANGUAGES)}.",
             column="--lang",
         )
-    has_list = communes is not None and len(communes) > 0
+    if communes is not None and len(communes) == 0:
+        communes = None
+    has_list = communes is not None
     columns = ["type", "name", LABEL_FR, LABEL_EN, HINT_FR, HINT_EN, "required", "relevant"]
     columns += ["appearance", "diagnostic", "theme"]
     survey = pd.DataFrame(_survey(has_list), columns=columns)
     lists = dict(CHOICES)
-    if has_list:
+    if communes is not None:
         ordered = communes.sort_values("name", key=lambda s: s.str.lower())
         lists["communes"] = tuple(
             (str(code), str(name), str(name))
