@@ -249,8 +249,10 @@ def main(argv=None) -> int:
             _say("Application des collectifs (Voila, Chromium)…")
             written += app_pages(images, work)
     for path in written:
-        _say(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-             f" ({path.stat().st_size // 1024} Ko)")
+        _say(
+            f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+            f" ({path.stat().st_size // 1024} Ko)"
+        )
     return 0
 
 
