@@ -402,14 +402,14 @@ def write_questionnaire(
             "fichier qui finit par .xlsx.",
             file=str(path),
         )
+    if path.is_dir():
+        raise DiagnosticError("c'est un dossier, pas un fichier.", file=str(path))
     if path.exists() and not force:
         raise DiagnosticError(
             "ce fichier existe déjà et n'a pas été modifié : choisissez un autre nom, ou "
             "ajoutez --force pour le remplacer.",
             file=str(path),
         )
-    if path.is_dir():
-        raise DiagnosticError("c'est un dossier, pas un fichier.", file=str(path))
     book = Workbook()
     book.remove(book.active)
     for name, frame in questionnaire_sheets(language, communes).items():
