@@ -141,6 +141,11 @@ def test_form_sheets_roles_languages_and_settings(tmp_path):
     assert settings.loc[0, "default_language"] == "Français (fr)"
     english = write_questionnaire(tmp_path / "en.xlsx", language="en")
     assert _sheet(english, "settings").loc[0, "default_language"] == "English (en)"
+    # the toolkit takes the English labels of an English form (language = "en" projects)
+    questions = read_form(english).questions.set_index("question_id")["label"]
+    assert questions["volonte"] == "Would you cooperate with other actors of the territory?"
+    french = read_form(path).questions.set_index("question_id")["label"]
+    assert french["volonte"].startswith("Seriez-vous prêt·e à coopérer")
 
 
 def test_unknown_language_is_a_french_message():
@@ -300,6 +305,8 @@ def test_simulated_kobo_export_reads_back_with_every_role(
         diag.anomalies["problem"].str.contains("|".join(roles_words), case=False)
     ]
     assert about_roles.empty, about_roles.to_dict("records")
+    # nothing else either: every row, column and commune of the export was read as written
+    assert diag.anomalies.empty, diag.anomalies.to_dict("records")
     # every respondent read, typed and placed on the commune drawn for it
     actors = diag.actors.sort_values("source_row") if "source_row" in diag.actors else diag.actors
     assert len(actors) == 60
