@@ -1,5 +1,6 @@
-"""The questionnaire to start from: pyxform converts it cleanly, and a Kobo export of it
-(simulated here from the form's own sheets, with random answers) is read with every role."""
+"""The questionnaire to start from: pyxform converts it cleanly, and a Kobo or ODK Central
+export of it (simulated here from the form's own sheets, with random answers) is read with
+every role and no anomaly."""
 
 import json
 import random
@@ -16,6 +17,7 @@ from diagnostic.forms import read_form
 from diagnostic.forms.template import questionnaire_sheets, write_questionnaire
 from diagnostic.project.file import read_project
 from diagnostic.project.run import run_diagnostic
+from diagnostic.readers.detect import detect_format
 
 pyxform = pytest.importorskip("pyxform", reason="pyxform est dans l'extra [test]")
 
@@ -184,11 +186,16 @@ def test_pyxform_converts_without_error_or_warning(tmp_path, with_project, examp
             assert name in set(communes.loc[communes["name"] == code, "label::Français (fr)"])
 
 
-def _kobo_export(form_path, n, seed, communes) -> tuple[pd.DataFrame, dict]:
-    """A KoboToolbox XLSX export ("XML values and headers", group names in the headers),
-    built from the form's survey sheet: one column per question, a select_multiple as its
-    space-joined column followed by one 0/1 column per option, then Kobo's meta columns."""
+def _export(form_path, n, seed, communes, platform="kobo") -> tuple[pd.DataFrame, dict]:
+    """A platform's export built from the form's survey sheet, with random answers.
+
+    ``kobo``: KoboToolbox XLSX ("XML values and headers", group names in the headers joined
+    by "/"), a select_multiple as its space-joined column followed by one 0/1 column per
+    option, then Kobo's meta columns. ``odk``: ODK Central CSV (SubmissionDate first, group
+    names joined by "-", a select_multiple as one space-joined column, then Central's meta
+    columns)."""
     rng = random.Random(seed)
+    sep = "/" if platform == "kobo" else "-"
     survey = _sheet(form_path, "survey")
     choices = _sheet(form_path, "choices")
     options = {
@@ -213,7 +220,7 @@ def _kobo_export(form_path, n, seed, communes) -> tuple[pd.DataFrame, dict]:
                 continue
             if kind in ("start", "end", "note"):
                 continue
-            col = "/".join([*groups, name])
+            col = sep.join([*groups, name])
             base, _, list_name = kind.partition(" ")
             if name == "commune":
                 code = rng.choice(sorted(communes))
@@ -232,7 +239,7 @@ def _kobo_export(form_path, n, seed, communes) -> tuple[pd.DataFrame, dict]:
                 ticked = rng.sample(RESOURCES, rng.randint(0, 3))
                 truth["needs" if name == "besoins" else "offers"] += len(ticked)
                 row[col] = " ".join(ticked) or None
-                for option in options[list_name]:
+                for option in options[list_name] if platform == "kobo" else ():
                     row[f"{col}/{option}"] = float(option in ticked)
             elif name == "nom_structure":
                 row[col] = f"Structure {i + 1} du Perche"
@@ -248,20 +255,38 @@ def _kobo_export(form_path, n, seed, communes) -> tuple[pd.DataFrame, dict]:
                 row[col] = "Merci pour cette démarche."
             else:
                 row[col] = None
-        row.update(
-            {
-                "_id": 500000 + i,
-                "_uuid": f"00000000-0000-4000-8000-{i:012d}",
-                "_submission_time": f"2026-10-{1 + i % 28:02d}T10:00:00",
-                "_validation_status": None,
-                "_notes": "[]",
-                "_status": "submitted_via_web",
-                "_submitted_by": None,
-                "__version__": "vTemplate1",
-                "_tags": "[]",
-                "_index": i + 1,
-            }
-        )
+        if platform == "kobo":
+            row.update(
+                {
+                    "_id": 500000 + i,
+                    "_uuid": f"00000000-0000-4000-8000-{i:012d}",
+                    "_submission_time": f"2026-10-{1 + i % 28:02d}T10:00:00",
+                    "_validation_status": None,
+                    "_notes": "[]",
+                    "_status": "submitted_via_web",
+                    "_submitted_by": None,
+                    "__version__": "vTemplate1",
+                    "_tags": "[]",
+                    "_index": i + 1,
+                }
+            )
+        else:
+            row = {"SubmissionDate": f"2026-10-{1 + i % 28:02d}T10:00:00.000Z", **row}
+            row.update(
+                {
+                    "meta-instanceID": f"uuid:00000000-0000-4000-8000-{i:012d}",
+                    "KEY": f"uuid:00000000-0000-4000-8000-{i:012d}",
+                    "SubmitterID": 7,
+                    "SubmitterName": "enqueteur",
+                    "AttachmentsPresent": 0,
+                    "AttachmentsExpected": 0,
+                    "Status": None,
+                    "ReviewState": None,
+                    "DeviceID": None,
+                    "Edits": 0,
+                    "FormVersion": "1",
+                }
+            )
         rows.append(row)
     return pd.DataFrame(rows), truth
 
@@ -276,9 +301,11 @@ def _write_xlsx(frame: pd.DataFrame, path, sheet: str) -> None:
     book.save(path)
 
 
-@pytest.mark.parametrize("with_project", [False, True])
-def test_simulated_kobo_export_reads_back_with_every_role(
-    tmp_path, with_project, example_project_copy
+@pytest.mark.parametrize(
+    ("platform", "with_project"), [("kobo", False), ("kobo", True), ("odk", True)]
+)
+def test_simulated_export_reads_back_with_every_role(
+    tmp_path, platform, with_project, example_project_copy
 ):
     folder = tmp_path / "projet"
     shutil.copytree(example_project_copy, folder)
@@ -291,9 +318,15 @@ def test_simulated_kobo_export_reads_back_with_every_role(
         _toml(folder, form.name, "export.xlsx")
         args += ["--project", str(folder / "diagnostic.toml")]
     assert main(args) == 0
-    export, truth = _kobo_export(form, 60, seed=19, communes=communes)
-    _write_xlsx(export, folder / "export.xlsx", "Diagnostic partagé — acteurs")
-    project_file = _toml(folder, form.name, "export.xlsx")
+    export, truth = _export(form, 60, seed=19, communes=communes, platform=platform)
+    if platform == "kobo":
+        name = "export.xlsx"
+        _write_xlsx(export, folder / name, "Diagnostic partagé — acteurs")
+    else:
+        name = "diagnostic_partage.csv"
+        export.to_csv(folder / name, index=False, encoding="utf-8")
+    project_file = _toml(folder, form.name, name)
+    assert detect_format(folder / name) == {"kobo": "kobo_xlsx", "odk": "odk_csv"}[platform]
 
     assert main(["run", str(project_file), "-o", str(tmp_path / "out")]) == 0
     diag = run_diagnostic(read_project(project_file))
