@@ -150,6 +150,16 @@ def test_form_sheets_roles_languages_and_settings(tmp_path):
     assert french["volonte"].startswith("Seriez-vous prêt·e à coopérer")
 
 
+def test_unwritable_place_is_a_french_message(tmp_path, capsys):
+    (tmp_path / "fichier").write_text("x", encoding="utf-8")
+    assert main(["questionnaire", str(tmp_path / "fichier" / "q.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "impossible d'écrire le questionnaire" in err and "Traceback" not in err
+    (tmp_path / "rangement.xlsx").mkdir()
+    assert main(["questionnaire", str(tmp_path / "rangement.xlsx")]) == 2
+    assert "c'est un dossier" in capsys.readouterr().err
+
+
 def test_unknown_language_is_a_french_message():
     with pytest.raises(DiagnosticError, match="langue inconnue"):
         questionnaire_sheets("de")

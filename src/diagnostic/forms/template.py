@@ -424,5 +424,12 @@ def write_questionnaire(
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width, 8) + 2, 60)
     book.properties.creator = "diagnostic"
-    save_workbook(book, path, fixed_time=_SAVED)
+    try:
+        save_workbook(book, path, fixed_time=_SAVED)
+    except OSError as exc:  # a file where a folder should be, no right to write, disk full
+        raise DiagnosticError(
+            f"impossible d'écrire le questionnaire à cet endroit ({exc.strerror or exc}) : "
+            "choisissez un dossier où vous pouvez écrire.",
+            file=str(path),
+        ) from None
     return path
