@@ -172,7 +172,7 @@ def _free_port() -> int:
 
 
 def app_pages(images: Path, work: Path) -> list[Path]:
-    """The collective's app served by Voila on the example: explorer and cooperation."""
+    """The collective's app served by Voila on the example: explorer, then the projects."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
@@ -207,13 +207,17 @@ def app_pages(images: Path, work: Path) -> list[Path]:
             try:
                 page = browser.new_page(viewport={"width": WIDTH + 180, "height": 900})
                 page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+                # the explorer's charts first, then the projects' cards at the bottom
                 page.wait_for_function(
-                    "document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=180_000
+                    "document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=180_000
+                )
+                page.get_by_role("button", name="Enregistrer les décisions").wait_for(
+                    timeout=180_000
                 )
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(images / APP))
-                # the fifth chart is the cooperation leads' (see tests/apps/test_browser.py)
-                page.locator(".js-plotly-plot").nth(4).evaluate(TO_TOP)
+                # the cooperation projects to decide on, under the « Coopérer » heading
+                page.locator("h1", has_text="Coopérer").first.evaluate(TO_TOP)
                 page.wait_for_timeout(800)
                 page.screenshot(path=str(images / APP_COOPERATION))
             finally:
