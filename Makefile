@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench lab app example docs clean
+.PHONY: help install sysdeps demo lint test test-fast bench lab app example docs captures clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,11 @@ example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l
 docs: $(STAMP) ## construit le guide de l'utilisateur (docs/) dans site/
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	$(BIN)/mkdocs build --strict
+
+# The guide's screenshots, from the example: workbook pages (LibreOffice → PDF → PNG), the
+# HTML report and the collective's app (Voila, photographed by Debian's Chromium).
+captures: $(STAMP) sysdeps ## régénère les captures d'écran du guide (docs/images/) depuis l'exemple
+	$(BIN)/python docs/captures.py --out docs/images
 
 clean: ## supprime out/ et .venv/
 	rm -rf out $(VENV)

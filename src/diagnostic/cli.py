@@ -1,4 +1,4 @@
-"""The `diagnostic` command: demo, inspect, run."""
+"""The `diagnostic` command: demo, inspect, run, questionnaire."""
 
 from __future__ import annotations
 
@@ -55,7 +55,34 @@ def _parser() -> argparse.ArgumentParser:
         "défaut), collective (noms des structures qui l'ont accepté, sans contact), "
         "consultant (tout, contacts compris, marqué CONFIDENTIEL)",
     )
+    que = sub.add_parser(
+        "questionnaire",
+        help="écrit un questionnaire XLSForm prêt à l'emploi (KoboToolbox, ODK), rôles remplis",
+    )
+    que.add_argument("file", help="le classeur à écrire (.xlsx)")
+    que.add_argument(
+        "--project",
+        help="fichier de projet (diagnostic.toml) : la question de commune devient la liste "
+        "des communes de son territoire (sinon, une réponse écrite)",
+    )
+    que.add_argument(
+        "--lang",
+        choices=["fr", "en"],
+        default="fr",
+        help="langue par défaut du formulaire (les libellés sont écrits en français et en anglais)",
+    )
+    que.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
     return p
+
+
+def _questionnaire(file: Path, project_file: str | None, language: str, force: bool) -> int:
+    from diagnostic.forms.template import study_area_communes, write_questionnaire
+
+    communes = study_area_communes(project_file) if project_file else None
+    write_questionnaire(file, language=language, communes=communes, force=force)
+    where = f" ({len(communes)} communes dans la liste)" if communes is not None else ""
+    print(f"Questionnaire écrit : {file}{where}", file=sys.stderr)
+    return 0
 
 
 def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
@@ -264,6 +291,8 @@ def _main(args) -> int:
             return _run(example_project(), Path(args.outdir))
         if args.command == "run":
             return _run(Path(args.project), Path(args.outdir), args.audience)
+        if args.command == "questionnaire":
+            return _questionnaire(Path(args.file), args.project, args.lang, args.force)
         return _inspect(
             Path(args.file),
             args.form,
