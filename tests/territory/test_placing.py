@@ -192,7 +192,11 @@ def test_example_project_still_writes_context_and_participation(example_diag, de
     context = pd.read_csv(demo_out / "tables" / "context.csv", dtype={"geo_code": str})
     part = pd.read_csv(demo_out / "tables" / "participation.csv")
     assert context.loc[context["indicator"] == "population", "value"].tolist() == [13531, 13531]
-    assert part["respondents"].sum() == len(example_diag.actors)
+    # every respondent counted, except a type below min_group_size (the 4 financeurs)
+    sizes = example_diag.actors["actor_type"].value_counts()
+    small = sizes[sizes < example_diag.settings.min_group_size]
+    assert small.to_dict() == {"financeur": 4}
+    assert part["respondents"].sum() == len(example_diag.actors) - 4
 
 
 def test_project_wires_changes_boundaries_and_indicators(tmp_path, shared):
