@@ -366,3 +366,18 @@ def test_simulated_export_reads_back_with_every_role(
     assert (tmp_path / "out" / "diagnostic.xlsx").exists()
     # the form read by the toolkit itself has no anomaly either
     assert read_form(form).anomalies.empty
+
+
+def test_the_commune_list_of_codes_stays_a_plain_choice(tmp_path):
+    """INSEE codes are whole numbers: the commune list must not be read as a rating scale."""
+    from pathlib import Path
+
+    from diagnostic.cli import main
+    from diagnostic.forms import read_xlsform
+
+    path = tmp_path / "questionnaire.xlsx"
+    project = Path(__file__).resolve().parents[2] / "data" / "example" / "diagnostic.toml"
+    assert main(["questionnaire", str(path), "--project", str(project)]) == 0
+    form = read_xlsform(path)
+    commune = form.questions[form.questions["role"] == "commune"].iloc[0]
+    assert commune["type"] == "single"

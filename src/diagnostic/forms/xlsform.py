@@ -176,9 +176,15 @@ def read_xlsform(path, language: str | None = None) -> Form:
     questions = conform(pd.DataFrame(rows), "questions")
     choices = _with_other(_read_choices(choices_raw, language, default_lang), or_other)
     likert_lists = set(choices.loc[choices["order"].notna(), "list_name"])
-    is_likert = (questions["type"] == "single") & (
-        (questions["role"] == "issue_importance")
-        | questions["list_name"].isin(_ordinal(choices) | worded_scales(choices))
+    # a list of codes for places or categories (INSEE commune codes…) is never a scale
+    places = questions["role"].isin(["commune", "actor_type", "sector", "consent"])
+    is_likert = (
+        (questions["type"] == "single")
+        & ~places
+        & (
+            (questions["role"] == "issue_importance")
+            | questions["list_name"].isin(_ordinal(choices) | worded_scales(choices))
+        )
     )
     questions.loc[is_likert & questions["list_name"].isin(likert_lists), "type"] = "likert"
     choices = order_scales(choices, _scale_lists(questions), fixed=fixed_lists(questions))

@@ -70,6 +70,8 @@ _WORKBOOK = {
             "opportunities": "Besoins et offres qui se rencontrent, à valider en atelier",
             "clusters": "Acteurs réunis autour d'enjeux communs",
             "priorities": "Classement de l'enquête comparé aux votes de l'atelier",
+            "paroles": "Réponses libres : citations, thèmes codés, mots employés et propres à "
+            "chaque type",
             "data": "Réponses pseudonymisées (une ligne par acteur, une colonne par question)",
             "dictionary": "Chaque question, son type, ses choix et son rôle",
             "anomalies": "Problèmes rencontrés à la lecture et suite donnée",
@@ -87,6 +89,7 @@ _WORKBOOK = {
             "opportunities": "Needs and offers that meet, to be validated in a workshop",
             "clusters": "Actors brought together by shared issues",
             "priorities": "Survey ranking compared with the workshop votes",
+            "paroles": "Free answers: quotes, coded themes, words used and specific to each type",
             "data": "Pseudonymised answers (one row per actor, one column per question)",
             "dictionary": "Each question, its type, its choices and its role",
             "anomalies": "Problems met while reading the files and what was done",
