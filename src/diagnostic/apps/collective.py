@@ -78,8 +78,10 @@ class ProjectsApp(App):
         Calls `save`.
     """
 
-    def __init__(self, diag, path=None, audience: str = "collective"):
-        super().__init__()
+    def __init__(
+        self, diag, path=None, audience: str = "collective", editable: bool | None = None
+    ):
+        super().__init__(editable)
         self.diag, self.audience = diag, check_audience(audience)
         self.path = Path(path) if path is not None else decisions_path(diag)
         lang = self.language = diag.settings.language
@@ -318,8 +320,10 @@ class CollectiveApp(App):
     projects : ProjectsApp
     """
 
-    def __init__(self, diag, path=None, audience: str = "collective"):
-        super().__init__()
+    def __init__(
+        self, diag, path=None, audience: str = "collective", editable: bool | None = None
+    ):
+        super().__init__(editable)
         lang = diag.settings.language
         # above the explorer's title (the project's): whom this page is written for
         self.audience = w.HTML(
@@ -327,7 +331,7 @@ class CollectiveApp(App):
             f"{_e(audience_line(check_audience(audience), lang))}</div>"
         )
         self.explorer = ExplorerApp(diag)
-        self.projects = ProjectsApp(diag, path, audience)
+        self.projects = ProjectsApp(diag, path, audience, editable=self.editable)
         cooperate = title_html(
             "Coopérer",
             "Les projets de coopération : qui a besoin de quoi, qui peut l'apporter, près de "
@@ -345,7 +349,10 @@ def projects_app(diag, path=None, audience: str = "collective") -> ProjectsApp:
     return ProjectsApp(diag, path, audience)
 
 
-def collective_app(diag, path=None, audience: str = "collective") -> CollectiveApp:
-    """The app served to collectives (``make app``): explorer, then the projects; written for
-    `audience` (the collective's by default), named under the title."""
-    return CollectiveApp(diag, path, audience)
+def collective_app(
+    diag, path=None, audience: str = "collective", editable: bool | None = None
+) -> CollectiveApp:
+    """The app served to collectives (``make app``, ``make atelier``): explorer, then the
+    projects; written for `audience` (the collective's by default), named under the title;
+    read-only for a workshop's participants (`diagnostic.apps.base.may_edit`)."""
+    return CollectiveApp(diag, path, audience, editable)
