@@ -229,7 +229,7 @@ class CooperationApp(App):
             [
                 w.HBox([self.kind, self.sort_by, self.page]),
                 self.rows,
-                w.HBox([self.save_button, self.message]),
+                w.HBox([self.save_button, self.message], layout=w.Layout(flex_flow="row wrap")),
                 self.errors,
                 self.table,
                 self.matrix,

@@ -1,0 +1,173 @@
+"""``diagnostic atelier`` (``make atelier``): the app served to a workshop room, seen from
+phones. Without the token nothing is served; with the participants' token the app loads
+read-only; two facilitators' saves of different rows are merged, of the same row refused.
+
+The command itself (token checks, the printed addresses, the Voila configuration) is tested
+without a browser at the end.
+"""
+
+import html
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT
+from test_browser import CHROMIUM_FLAGS, _chromium, _free_port, _wait_for_port
+
+from diagnostic.analysis.statuses import read_statuses
+from diagnostic.apps.serve import banner, new_room, voila_config
+from diagnostic.cli import main
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+TOKEN = "jeton-de-test-0123456789"
+
+
+@pytest.fixture
+def atelier(tmp_path):
+    """The command running on a free port; yields (base address, facilitator address)."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("DIAGNOSTIC_PROJECT", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "diagnostic.cli", "atelier", "--port", str(port)]
+        + ["--jeton", TOKEN, "-o", str(tmp_path / "out"), "--max-visiteurs", "4"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        facilitator = None
+        deadline = time.monotonic() + 60
+        while facilitator is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                pytest.fail(f"diagnostic atelier s'est arrêté (code {proc.poll()})")
+            if "&animation=" in line:
+                facilitator = line.strip()
+        assert facilitator, "adresse de l'animation non imprimée"
+        _wait_for_port(port, proc, 30)
+        local = f"http://127.0.0.1:{port}/"
+        yield local, local + facilitator.split("/", 3)[3]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _open(browser, url):
+    """A phone's page on `url`, waited until the cooperation view is drawn."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(url, timeout=90_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=150_000
+    )
+    page.get_by_role("button", name="Enregistrer les statuts").wait_for(timeout=30_000)
+    return page
+
+
+def _choose(page, row: int, status: str) -> None:
+    page.get_by_role("button", name=status, exact=True).nth(row).click()
+    page.wait_for_timeout(300)
+
+
+def _save(page, expected: str) -> str:
+    """Press « Enregistrer les statuts », wait for `expected` beside it; the page's text."""
+    page.get_by_role("button", name="Enregistrer les statuts").click()
+    page.get_by_text(expected).first.wait_for(timeout=30_000)
+    return page.inner_text("body")
+
+
+@pytest.mark.slow
+def test_the_room_needs_the_token_participants_read_and_saves_merge(atelier, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    base, facilitator = atelier
+    statuses = tmp_path / "out" / "statuts.csv"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
+        try:
+            # 1. no token, or a wrong one: the login page, no app, no kernel started
+            stranger = browser.new_context(**PHONE).new_page()
+            for url in (base, base + "?token=" + "x" * len(TOKEN)):
+                response = stranger.goto(url, timeout=30_000)
+                assert "/login" in stranger.url and response.ok
+                assert stranger.locator(".js-plotly-plot").count() == 0
+                assert "Coopérer" not in stranger.inner_text("body")
+
+            # 2. the participants' address (the QR code's): the app, read-only
+            reader = _open(browser, base + "?token=" + TOKEN)
+            assert "Lecture seule" in reader.inner_text("body")
+            assert reader.get_by_role("button", name="Enregistrer les statuts").is_disabled()
+            assert reader.get_by_role("button", name="validé", exact=True).first.is_disabled()
+            reader.screenshot(path=str(tmp_path / "participant.png"), full_page=False)
+            widths = reader.eval_on_selector_all(
+                ".js-plotly-plot .main-svg:first-child",
+                "els => els.map(e => +e.getAttribute('width'))",
+            )
+            assert max(widths) <= 390, widths  # the charts fit the phone
+            reader.context.close()  # its kernel is shut down: room for the next ones
+
+            # 3. two facilitators: different rows merged
+            a, b = _open(browser, facilitator), _open(browser, facilitator)
+            assert "Lecture seule" not in a.inner_text("body")
+            _choose(a, 0, "validé")
+            _choose(b, 1, "écarté")
+            _save(a, "1 statuts décidés")
+            _save(b, "2 statuts décidés")  # a's row kept, and now shown to b
+            saved = read_statuses(statuses)["status"].tolist()
+            assert saved.count("validé") == 1 and saved.count("écarté") == 1
+
+            # 4. the same row: the second save is refused, nothing written
+            _choose(a, 2, "validé")
+            _save(a, "3 statuts décidés")
+            before = statuses.read_bytes()
+            _choose(b, 2, "écarté")
+            body = html.unescape(_save(b, "Enregistrement refusé"))
+            assert "Enregistrement refusé" in body
+            assert (
+                "modifiée par quelqu'un d'autre" in body and "« validé » (ici : « écarté »)" in body
+            )
+            assert statuses.read_bytes() == before
+            b.screenshot(path=str(tmp_path / "refus.png"), full_page=False)
+        finally:
+            browser.close()
+
+
+def test_the_command_refuses_to_start_without_a_sure_token(capsys):
+    for bad in ("", "   ", "court", "jeton avec espaces et plus"):
+        assert main(["atelier", "--jeton", bad, "--port", "1"]) == 2
+        err = capsys.readouterr().err
+        assert "jeton doit compter au moins 16" in err and "Traceback" not in err
+    assert main(["atelier", "--port", "70000"]) == 2
+    assert "port 70000 impossible" in capsys.readouterr().err
+
+
+def test_a_new_room_has_random_secrets_and_prints_both_addresses():
+    one, two = new_room(host="192.168.1.20"), new_room(host="192.168.1.20")
+    assert len(one.token) >= 24 and one.token != two.token and one.secret != two.secret
+    assert one.participant_url == f"http://192.168.1.20:8866/?token={one.token}"
+    assert one.facilitator_url == f"{one.participant_url}&animation={one.secret}"
+    text = banner(one)
+    assert one.participant_url in text and one.facilitator_url in text
+    assert "▀" in text or "▄" in text  # the QR code, drawn with blocks
+    assert text.index(one.facilitator_url) > text.index("█")  # the QR is the participants'
+
+
+def test_the_server_is_configured_for_the_room():
+    room = new_room(TOKEN, port=9000, idle_minutes=10, max_visitors=12, host="10.0.0.5")
+    c = voila_config(room)
+    assert (c.Voila.ip, c.Voila.port, c.Voila.port_retries) == ("0.0.0.0", 9000, 0)
+    assert c.Voila.token == TOKEN
+    assert c.MappingKernelManager.cull_idle_timeout == 600
+    assert c.MappingKernelManager.cull_connected is True
+    assert c.RoomKernelManager.max_kernels == 12
