@@ -102,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         "--max-visiteurs",
         dest="max_visitors",
         type=int,
-        default=30,
-        help="pages ouvertes à la fois au plus (30 par défaut)",
+        help="pages ouvertes à la fois au plus (par défaut : ce que tient la mémoire libre, "
+        "environ 400 Mo par page)",
     )
     return p
 

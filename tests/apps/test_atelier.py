@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -171,3 +172,37 @@ def test_the_server_is_configured_for_the_room():
     assert c.MappingKernelManager.cull_idle_timeout == 600
     assert c.MappingKernelManager.cull_connected is True
     assert c.RoomKernelManager.max_kernels == 12
+
+
+def test_the_kernel_manager_refuses_a_page_beyond_the_maximum():
+    import asyncio
+
+    from tornado import web
+
+    from diagnostic.apps.serve import FULL, RoomKernelManager
+
+    async def run():
+        manager = RoomKernelManager(max_kernels=1)
+        first = await manager.start_kernel(kernel_name="python3")
+        try:
+            with pytest.raises(web.HTTPError) as refused:
+                await manager.start_kernel(kernel_name="python3")
+            assert refused.value.status_code == 503 and refused.value.reason == FULL
+            assert manager.list_kernel_ids() == [first]
+            # the page that holds it may reconnect to its own kernel
+            assert await manager.start_kernel(kernel_id=first) == first
+        finally:
+            await manager.shutdown_all()
+        assert manager.list_kernel_ids() == []
+
+    asyncio.run(run())
+
+
+def test_the_default_maximum_follows_the_memory_available():
+    from diagnostic.apps.serve import MB_PER_VISITOR, default_max_visitors
+
+    text = Path("/proc/meminfo").read_text(encoding="ascii")
+    meminfo = dict(line.split(":", 1) for line in text.splitlines())
+    available_mb = int(meminfo["MemAvailable"].split()[0]) / 1024
+    expected = max(1, min(50, int(available_mb * 0.8 // MB_PER_VISITOR)))
+    assert abs(default_max_visitors() - expected) <= 1  # memory moves between the two reads

@@ -4,8 +4,8 @@ Voila serves ``notebooks/application.ipynb`` on every interface of the machine, 
 a token (generated with `secrets`, printed with the full address and a QR code for the room's
 phones). Participants' pages are read-only; the facilitator's address carries a second
 secret (`diagnostic.apps.base.FACILITATOR_PARAM`) that opens the save buttons. Each page is a
-kernel (a Python process): idle kernels are shut down after a while, and no more than
-``max_kernels`` run at once.
+kernel (a Python process): idle kernels are shut down after a while, and no more run at
+once than the machine's memory holds.
 
 Internal: reached through the command line.
 """
@@ -33,8 +33,11 @@ NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "application.ipyn
 DEFAULT_PORT = 8866
 #: A page left alone this long loses its kernel (the visitor reloads it).
 DEFAULT_IDLE_MINUTES = 15
-#: Visitors at once: one kernel each, ~250 MB on the example (see README, « Atelier »).
-DEFAULT_MAX_VISITORS = 30
+#: Memory one open page takes, measured on the example (bench/bench_atelier.py, README
+#: « Atelier »): its kernel ~280 MB, and ~110 MB more in the server.
+MB_PER_VISITOR = 400
+#: Visitors at once when the machine's free memory cannot be read.
+DEFAULT_MAX_VISITORS = 10
 #: Shortest token accepted (characters): a guessable token would open the app to anyone
 #: on the room's network.
 MIN_TOKEN = 16
@@ -71,6 +74,17 @@ class Room:
         return f"{self.participant_url}&{FACILITATOR_PARAM}={self.secret}"
 
 
+def default_max_visitors() -> int:
+    """As many pages as 80 % of the memory available now holds (`MB_PER_VISITOR` each),
+    from 1 to 50; `DEFAULT_MAX_VISITORS` when it cannot be read."""
+    try:
+        import psutil  # with ipykernel, which Voila's kernels need
+    except ImportError:  # pragma: no cover
+        return DEFAULT_MAX_VISITORS
+    available = psutil.virtual_memory().available / 2**20
+    return max(1, min(50, int(available * 0.8 // MB_PER_VISITOR)))
+
+
 def room_host() -> str:
     """This machine's address on the local network (the interface of the default route),
     or ``127.0.0.1`` when it has none. Nothing is sent: a UDP socket only picks its route."""
@@ -87,10 +101,11 @@ def new_room(
     *,
     port: int = DEFAULT_PORT,
     idle_minutes: int = DEFAULT_IDLE_MINUTES,
-    max_visitors: int = DEFAULT_MAX_VISITORS,
+    max_visitors: int | None = None,
     host: str | None = None,
 ) -> Room:
-    """A `Room` with a new token (unless `token` is given) and a new facilitator secret.
+    """A `Room` with a new token (unless `token` is given) and a new facilitator secret;
+    `max_visitors` by default from the memory available (`default_max_visitors`).
 
     Raises `DiagnosticError` for an empty or short token, a bad port or bad limits.
     """
@@ -105,6 +120,8 @@ def new_room(
         )
     if not 1 <= port <= 65535:
         raise DiagnosticError(f"port {port} impossible : choisissez un nombre de 1 à 65535.")
+    if max_visitors is None:
+        max_visitors = default_max_visitors()
     if idle_minutes < 1 or max_visitors < 1:
         raise DiagnosticError(
             "--inactivite et --max-visiteurs doivent valoir au moins 1 (minutes, visiteurs)."
