@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import ROOT
 from test_browser import CHROMIUM_FLAGS, _chromium, _free_port, _wait_for_port
@@ -54,12 +55,20 @@ def atelier(tmp_path):
         local = f"http://127.0.0.1:{port}/"
         yield local, local + facilitator.split("/", 3)[3]
     finally:
+        kernels = [
+            k.pid
+            for k in psutil.Process(proc.pid).children(recursive=True)
+            if "ipykernel" in " ".join(k.cmdline())
+        ]
         proc.terminate()
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+        time.sleep(1)
+        # SIGTERM stops the server and shuts its kernels down: no orphan left in memory
+        assert proc.returncode == 0 and not [k for k in kernels if psutil.pid_exists(k)]
 
 
 def _open(browser, url):

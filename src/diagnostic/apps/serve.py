@@ -263,7 +263,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._starting = 0
 
-    async def start_kernel(self, *args, **kwargs):  # type: ignore[override]
+    async def start_kernel(self, *args, **kwargs):
         known = kwargs.get("kernel_id") in self if kwargs.get("kernel_id") else False
         if (
             not known
