@@ -197,3 +197,23 @@ def test_only_the_facilitators_secret_opens_the_edit_rights():
     assert may_edit({**served, "QUERY_STRING": "token=abc&animation=wrong"}) is False
     assert may_edit({**served, "QUERY_STRING": "token=abc&animation=s3cret-animation"}) is True
     assert may_edit({**served, "QUERY_STRING": "animation="}) is False
+
+
+def test_a_participant_of_the_workshop_room_cannot_save_the_coding_either(
+    example_diag, tmp_path, monkeypatch
+):
+    from diagnostic.apps.paroles import CodingApp
+
+    # as `diagnostic atelier` serves it: the secret's digest set, the page's address without it
+    monkeypatch.setenv(FACILITATOR_ENV, hashlib.sha256(b"le-secret").hexdigest())
+    monkeypatch.setenv("QUERY_STRING", "token=jeton-de-la-salle")
+    codes, quotes = tmp_path / "codage.csv", tmp_path / "citations.csv"
+    app = CodingApp(example_diag.text_answers, {}, codes_file=codes, quotes_file=quotes)
+    assert app.editable is False and app.save_button.disabled
+    with pytest.raises(DiagnosticError, match="Lecture seule"):
+        app.save()
+    assert not codes.exists() and not quotes.exists()
+    monkeypatch.setenv("QUERY_STRING", "token=jeton-de-la-salle&animation=le-secret")
+    facilitator = CodingApp(example_diag.text_answers, {}, codes_file=codes, quotes_file=quotes)
+    facilitator.save()
+    assert codes.exists() and quotes.exists()
