@@ -89,7 +89,13 @@ def measure(visitors: int) -> dict:
             kernels = [k.memory_info().rss for k in found]
             cpu = [sum(k.cpu_times()[:2]) for k in found]
             server_rss = server.memory_info().rss
+            for page in pages:  # the visitors leave: their kernels must go
+                page.close(run_before_unload=True)
             browser.close()
+            left_at = time.monotonic()
+            while _kernels(server) and time.monotonic() - left_at < 60:
+                time.sleep(0.5)
+            after = (len(_kernels(server)), time.monotonic() - left_at, server.memory_info().rss)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -99,7 +105,8 @@ def measure(visitors: int) -> dict:
         "first_chart_s": sorted(drawn.values()),
         "kernel_rss_mb": [k / 2**20 for k in kernels],
         "kernel_cpu_s": cpu,
-        "server_rss_mb": (idle_server / 2**20, server_rss / 2**20),
+        "server_rss_mb": (idle_server / 2**20, server_rss / 2**20, after[2] / 2**20),
+        "left": after[:2],
         "cores": os.cpu_count(),
         "available_mb": psutil.virtual_memory().available / 2**20,
     }
@@ -119,7 +126,12 @@ def main() -> None:
         f"(médiane {statistics.median(rss):.0f})" if rss else "",
     )
     print("temps de calcul par noyau (s CPU) :", ", ".join(f"{c:.1f}" for c in r["kernel_cpu_s"]))
-    print("serveur (Mo, à vide puis chargé) : {:.0f}, {:.0f}".format(*r["server_rss_mb"]))
+    print(
+        "serveur (Mo, à vide, chargé, après le départ des visiteurs) : {:.0f}, {:.0f}, {:.0f}".format(
+            *r["server_rss_mb"]
+        )
+    )
+    print("noyaux restants après le départ : {}, au bout de {:.1f} s".format(*r["left"]))
     print(f"mémoire disponible (Mo) : {r['available_mb']:.0f}")
 
 

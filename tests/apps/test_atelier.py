@@ -215,3 +215,31 @@ def test_the_default_maximum_follows_the_memory_available():
     available_mb = int(meminfo["MemAvailable"].split()[0]) / 1024
     expected = max(1, min(50, int(available_mb * 0.8 // MB_PER_VISITOR)))
     assert abs(default_max_visitors() - expected) <= 1  # memory moves between the two reads
+
+
+def test_an_idle_kernel_is_culled_with_the_rooms_settings():
+    import asyncio
+
+    from diagnostic.apps.serve import RoomKernelManager
+
+    room = new_room(TOKEN, idle_minutes=1, host="10.0.0.5")
+    settings = voila_config(room).MappingKernelManager
+    assert settings.cull_idle_timeout == 60
+
+    async def run():
+        # the room's culler, its timeout shortened from 60 s to 1 s for the test
+        manager = RoomKernelManager(
+            cull_idle_timeout=1, cull_interval=1, cull_connected=settings.cull_connected
+        )
+        kernel = await manager.start_kernel(kernel_name="python3")
+        try:
+            assert manager.list_kernel_ids() == [kernel]
+            for _ in range(60):  # the culler runs by itself, every cull_interval
+                if not manager.list_kernel_ids():
+                    break
+                await asyncio.sleep(0.5)
+            assert manager.list_kernel_ids() == []  # idle > 1 s: shut down
+        finally:
+            await manager.shutdown_all()
+
+    asyncio.run(run())
