@@ -11,7 +11,7 @@ import pytest
 from diagnostic._io.atomic import file_locked
 from diagnostic.analysis.statuses import read_statuses
 from diagnostic.apps.base import FACILITATOR_ENV, READ_ONLY, may_edit
-from diagnostic.apps.collective import collective_app
+from diagnostic.apps.collective import collective_app, projects_app
 from diagnostic.apps.merge import SaveConflict, merge_rows, save_rows
 from diagnostic.apps.review import cooperation_app, roles_app
 from diagnostic.errors import DiagnosticError
@@ -174,8 +174,7 @@ def test_the_same_row_saved_by_two_visitors_is_refused_then_kept_on_purpose(exam
 
 def test_a_participant_sees_the_statuses_but_cannot_save(example_diag, tmp_path):
     path = tmp_path / "statuts.csv"
-    app = collective_app(example_diag, path, editable=False)
-    coop = app.cooperation
+    coop = cooperation_app(example_diag, path, editable=False)
     assert coop.save_button.disabled and all(t.disabled for t in coop.statuses)
     assert "Lecture seule" in coop.message.value
     coop.opportunities = coop.opportunities.assign(status="validé")  # a forged change
@@ -217,3 +216,53 @@ def test_a_participant_of_the_workshop_room_cannot_save_the_coding_either(
     facilitator = CodingApp(example_diag.text_answers, {}, codes_file=codes, quotes_file=quotes)
     facilitator.save()
     assert codes.exists() and quotes.exists()
+
+
+def _decisions(path):
+    return pd.read_csv(path, dtype=str).set_index("project_id")
+
+
+def test_two_visitors_deciding_projects_are_merged_and_the_same_project_refused(
+    example_diag, tmp_path
+):
+    path = tmp_path / "decisions.csv"
+    a, b = projects_app(example_diag, path), projects_app(example_diag, path)
+    first, second, third = a.projects["project_id"].iloc[:3]
+    a.status[first].value = "validé"
+    a.carrier[first].value = "Mairie de Mortagne"
+    b.status[second].value = "écarté"
+    a.save_button.click()
+    b.save_button.click()
+    assert "Enregistrement refusé" not in b.message.value
+    saved = _decisions(path)
+    assert saved.loc[first, "status"] == "validé"
+    assert saved.loc[first, "carrier"] == "Mairie de Mortagne"  # a's, kept by b's save
+    assert saved.loc[second, "status"] == "écarté"
+    assert len(saved) == len(example_diag.cooperation_projects)
+    # the same project decided otherwise by both: b's save refused, nothing written
+    a.status[third].value = "en cours"
+    a.save()
+    before = path.read_bytes()
+    b.status[third].value = "écarté"
+    b.save_button.click()
+    message = html.unescape(b.message.value)
+    assert "Enregistrement refusé" in message and "« en cours » (ici : « écarté »)" in message
+    title = b.projects.set_index("project_id").loc[third, "title"]
+    assert f"« {title} »" in message
+    assert path.read_bytes() == before
+    b.save_button.click()  # again, knowing: b's decision kept
+    assert _decisions(path).loc[third, "status"] == "écarté"
+    assert _decisions(path).loc[first, "carrier"] == "Mairie de Mortagne"
+    assert a.errors.outputs == () and b.errors.outputs == ()
+
+
+def test_a_participant_sees_the_projects_but_cannot_decide(example_diag, tmp_path):
+    path = tmp_path / "decisions.csv"
+    app = collective_app(example_diag, path, editable=False).projects
+    assert app.save_button.disabled and "Lecture seule" in app.message.value
+    assert all(d.disabled for d in app.status.values())
+    assert all(t.disabled for t in app.carrier.values())
+    app.projects = app.projects.assign(status="validé")  # a forged change
+    with pytest.raises(DiagnosticError, match="Lecture seule"):
+        app.save()
+    assert not path.exists()
