@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         help="fichier de projet (par défaut : DIAGNOSTIC_PROJECT, sinon l'exemple)",
     )
     atelier.add_argument(
-        "-o", "--outdir", default="out", help="dossier où sont enregistrés les statuts"
+        "-o", "--outdir", default="out", help="dossier où sont enregistrées les décisions"
     )
     atelier.add_argument("--port", type=int, default=8866)
     atelier.add_argument(

@@ -215,9 +215,9 @@ def serve(
 ) -> int:
     """Serve the collective's app of `project` to the room until Ctrl-C or SIGTERM.
 
-    The statuses are saved in `outdir` (``statuts.csv``). The server's environment carries
-    the project, the output folder and the SHA-256 of the facilitator's secret to each
-    visitor's kernel; the token is never put on a command line.
+    The decisions are saved in `outdir` (see `diagnostic.apps.collective.decisions_path`).
+    The server's environment carries the project, the output folder and the SHA-256 of the
+    facilitator's secret to each visitor's kernel; the token is never put on a command line.
     """
     from voila.app import Voila
 
