@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench lab app example docs captures clean
+.PHONY: help install sysdeps demo lint test test-fast bench lab app atelier example docs captures clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 
 app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
 	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
+
+# The room's phones reach it on the local network: every interface, a token drawn at random
+# and printed with a QR code; participants read, the facilitator's address saves.
+PORT ?= 8866
+atelier: $(STAMP) ## sert l'application à la salle d'un atelier (réseau local, jeton, QR code ; PORT=8866)
+	$(BIN)/diagnostic atelier $(abspath $(PROJECT)) -o $(abspath out) --port $(PORT)
 
 example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"

@@ -1,4 +1,4 @@
-"""The `diagnostic` command: demo, inspect, run, questionnaire."""
+"""The `diagnostic` command: demo, inspect, run, questionnaire, atelier."""
 
 from __future__ import annotations
 
@@ -72,7 +72,59 @@ def _parser() -> argparse.ArgumentParser:
         help="langue par défaut du formulaire (les libellés sont écrits en français et en anglais)",
     )
     que.add_argument("--force", action="store_true", help="remplace le fichier s'il existe déjà")
+    atelier = sub.add_parser(
+        "atelier",
+        help="sert l'application des collectifs à la salle d'un atelier (réseau local, jeton, "
+        "QR code ; participants en lecture seule)",
+    )
+    atelier.add_argument(
+        "project",
+        nargs="?",
+        help="fichier de projet (par défaut : DIAGNOSTIC_PROJECT, sinon l'exemple)",
+    )
+    atelier.add_argument(
+        "-o", "--outdir", default="out", help="dossier où sont enregistrées les décisions"
+    )
+    atelier.add_argument("--port", type=int, default=8866)
+    atelier.add_argument(
+        "--jeton",
+        dest="token",
+        help="jeton d'accès (au moins 16 caractères) ; tiré au hasard par défaut",
+    )
+    atelier.add_argument(
+        "--inactivite",
+        dest="idle",
+        type=int,
+        default=15,
+        help="minutes après lesquelles une page inactive est fermée (15 par défaut)",
+    )
+    atelier.add_argument(
+        "--max-visiteurs",
+        dest="max_visitors",
+        type=int,
+        help="pages ouvertes à la fois au plus (par défaut : ce que tient la mémoire libre, "
+        "environ 400 Mo par page)",
+    )
     return p
+
+
+def _atelier(args) -> int:
+    import os
+
+    from diagnostic.apps.serve import new_room, serve
+
+    room = new_room(
+        args.token, port=args.port, idle_minutes=args.idle, max_visitors=args.max_visitors
+    )
+    if args.project:
+        project = Path(args.project)
+    elif os.environ.get("DIAGNOSTIC_PROJECT"):
+        project = Path(os.environ["DIAGNOSTIC_PROJECT"])
+    else:
+        from diagnostic.datasets import example_project
+
+        project = example_project()
+    return serve(room, project, Path(args.outdir))
 
 
 def _questionnaire(file: Path, project_file: str | None, language: str, force: bool) -> int:
@@ -293,6 +345,8 @@ def _main(args) -> int:
             return _run(Path(args.project), Path(args.outdir), args.audience)
         if args.command == "questionnaire":
             return _questionnaire(Path(args.file), args.project, args.lang, args.force)
+        if args.command == "atelier":
+            return _atelier(args)
         return _inspect(
             Path(args.file),
             args.form,

@@ -255,3 +255,32 @@ def create_private(path: Path, text: str) -> None:
             pass
     finally:
         os.remove(tmp)
+
+
+#: How long a save waits for another visitor's save of the same file.
+FILE_LOCK_TIMEOUT = 30
+
+
+@contextmanager
+def file_locked(path: Path, timeout: float = FILE_LOCK_TIMEOUT):
+    """Hold a lock on `path` (a file several processes read, merge and rewrite) while the
+    body runs: one lock per file, in the system's temporary folder (as `_lock_file`: the
+    folder of `path` stays free of lock files).
+
+    Raises `DiagnosticError` in French when another process holds it past `timeout` seconds.
+    """
+    import hashlib
+
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:20]
+    lock = Path(tempfile.gettempdir()) / f"diagnostic-{key}.lock"
+    try:
+        with FileLock(lock, timeout=timeout):
+            yield
+    except Timeout:
+        raise DiagnosticError(
+            f"« {path.name} » : une autre personne l'enregistre depuis plus de {timeout:.0f} s ; "
+            "réessayez dans un instant."
+        ) from None

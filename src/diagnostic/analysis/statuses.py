@@ -34,6 +34,8 @@ _HEADERS = {
 #: Sheet names of the opportunities in the French and English workbooks.
 _SHEETS = ("pistes", "cooperation leads")
 _KEYS = ["kind", "actors", "category"]
+#: The columns naming an opportunity in a statuses file (the app's save merges on them).
+STATUS_KEYS = tuple(_KEYS)
 
 
 def read_statuses(path) -> pd.DataFrame:

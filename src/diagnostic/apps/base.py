@@ -6,12 +6,18 @@ FigureWidget updated in place inside ``batch_update()``; errors shown in the app
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import html
+import os
 import traceback
+from urllib.parse import parse_qs
 
 import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
+
+from diagnostic.errors import DiagnosticError
 
 WIDE = {"description_width": "initial"}
 
@@ -65,13 +71,51 @@ def figure_widget() -> go.FigureWidget:
     return go.FigureWidget(layout={"template": {}})
 
 
+#: Set by ``diagnostic atelier`` in the server's environment (so in each visitor's kernel):
+#: the SHA-256 of the facilitator's secret. Unset (``make app``, notebooks): one user, who
+#: may save.
+FACILITATOR_ENV = "DIAGNOSTIC_ATELIER_ANIMATION"
+#: The parameter of the page's address that carries the facilitator's secret.
+FACILITATOR_PARAM = "animation"
+#: Shown beside the disabled save buttons of a participant's page.
+READ_ONLY = (
+    "Lecture seule : les décisions sont enregistrées par l'animateur ou l'animatrice de l'atelier."
+)
+
+
+def may_edit(environ=None) -> bool:
+    """Whether this page's visitor may save decisions.
+
+    Outside ``diagnostic atelier`` (no `FACILITATOR_ENV`), yes. Under it, only when the
+    address of the page (Voila's ``QUERY_STRING``) carries the facilitator's secret.
+    """
+    environ = os.environ if environ is None else environ
+    digest = environ.get(FACILITATOR_ENV)
+    if not digest:
+        return True
+    given = parse_qs(environ.get("QUERY_STRING", "")).get(FACILITATOR_PARAM, [""])[0]
+    return bool(given) and hmac.compare_digest(
+        hashlib.sha256(given.encode("utf-8")).hexdigest(), digest
+    )
+
+
 class App:
-    """Base of the apps: an ``errors`` Output panel and a ``view`` to display."""
+    """Base of the apps: an ``errors`` Output panel and a ``view`` to display.
+
+    ``editable`` says whether the visitor may save (`may_edit` by default): a read-only
+    app disables its save buttons and its ``save()`` refuses.
+    """
 
     view: w.Widget
 
-    def __init__(self):
+    def __init__(self, editable: bool | None = None):
         self.errors = w.Output()
+        self.editable = may_edit() if editable is None else bool(editable)
+
+    def _check_editable(self) -> None:
+        """Refuse, server side, a save from a read-only visitor."""
+        if not self.editable:
+            raise DiagnosticError(READ_ONLY)
 
     def _guard(self, fn):
         """Wrap a callback so that its errors are shown in ``errors``, never swallowed."""

@@ -23,8 +23,10 @@ from diagnostic.analysis.decisions import (
 from diagnostic.analysis.labels import resource_labels
 from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
-from diagnostic.apps.base import WIDE, App, title_html
+from diagnostic.apps.base import READ_ONLY, WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
+from diagnostic.apps.merge import SaveConflict, save_rows
+from diagnostic.errors import DiagnosticError
 from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
 from diagnostic.i18n import label
@@ -34,6 +36,19 @@ from diagnostic.privacy.audiences import audience_line, check_audience
 
 #: The file the decisions are saved to when the project file names none ([workshop] projects).
 DECISIONS_FILE = "decisions_projets.csv"
+#: What a save merges, row by row, per project (`diagnostic.apps.merge`).
+DECIDED = ["status", "carrier", "next_step"]
+
+
+def _with_ids(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with every project_id filled (a hand-made file may leave it out)."""
+    ids = [
+        i if isinstance(i, str) and i else project_id(str(r), [m for m in str(m_).split(";") if m])
+        for i, r, m_ in zip(
+            table["project_id"], table["resources"].fillna(""), table["members"].fillna("")
+        )
+    ]
+    return table.assign(project_id=ids)
 
 
 def _e(value) -> str:
@@ -78,8 +93,8 @@ class ProjectsApp(App):
         Calls `save`.
     """
 
-    def __init__(self, diag, path=None, audience: str = "collective"):
-        super().__init__()
+    def __init__(self, diag, path=None, audience: str = "collective", editable: bool | None = None):
+        super().__init__(editable)
         self.diag, self.audience = diag, check_audience(audience)
         self.path = Path(path) if path is not None else decisions_path(diag)
         lang = self.language = diag.settings.language
@@ -88,6 +103,8 @@ class ProjectsApp(App):
         if self.path.is_file():  # decisions saved by this app since the run
             projects, _found = apply_decisions(projects, self.path)
         self.projects = projects.reset_index(drop=True)
+        #: the decisions as the page loaded them: a save merges on them (`save`)
+        self.loaded = self._mine()
         self.ctx = card_context(diag, audience)
         self._words: pd.DataFrame | None = None
         self.labels = resource_labels(diag.questions, diag.choices)
@@ -132,6 +149,9 @@ class ProjectsApp(App):
             layout=w.Layout(width="240px"),
         )
         self.message = w.HTML()
+        if not self.editable:  # a workshop's participant: sees, never saves
+            self.save_button.disabled = True
+            self.message.value = f"&nbsp; {_e(READ_ONLY)}"
         self.geography = project_geography(diag)
         self.shapes = territory_shapes(self.geography, diag)
         self.map: go.FigureWidget | None = None
@@ -143,7 +163,7 @@ class ProjectsApp(App):
         self._update = self._guard(self._update)  # type: ignore[method-assign]
         for control in (self.resource, self.commune, self.actor_type):
             control.observe(self._update, names="value")
-        self.save_button.on_click(self._guard(self.save))
+        self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
         bar = w.HBox([self.resource, self.commune, self.actor_type, self.count])
         bar.add_class("diag-bar")
@@ -154,7 +174,7 @@ class ProjectsApp(App):
                 ),
                 bar,
                 self.cards,
-                w.HBox([self.save_button, self.message]),
+                w.HBox([self.save_button, self.message], layout=w.Layout(flex_flow="row wrap")),
                 self.errors,
                 self.figures,
             ]
@@ -190,6 +210,7 @@ class ProjectsApp(App):
             ("carrier", self.carrier[pid]),
             ("next_step", self.next_step[pid]),
         ):
+            widget.disabled = not self.editable
             widget.observe(
                 self._guard(lambda change, i=pid, c=column: self._decide(i, c, change["new"])),
                 names="value",
@@ -296,12 +317,80 @@ class ProjectsApp(App):
             table = pd.concat([table.reindex(columns=others.columns), others], ignore_index=True)
         return table
 
+    def _mine(self) -> pd.DataFrame:
+        return self.projects.reindex(columns=["project_id", *DECIDED])
+
+    def _on_disk(self, path: Path) -> pd.DataFrame:
+        return _with_ids(read_decisions(path))
+
     def save(self, _button=None) -> Path:
-        """Write the decisions to the app's file (see `decisions_path`) and return its path."""
-        path = write_decisions(self.decisions(), self.path)
+        """Merge the decisions taken on this page into the app's file (see `decisions_path`)
+        and return its path.
+
+        Under a lock on the file, project by project (`diagnostic.apps.merge.save_rows`):
+        the decisions others saved since the page loaded are kept; those taken here are
+        written. When a project decided here was decided otherwise by somebody else since
+        the page loaded, nothing is written and `SaveConflict` says which; their decision
+        becomes the page's reference, so that saving again keeps this page's knowingly.
+        A read-only visitor's save is refused.
+        """
+        self._check_editable()
+
+        def write(merged: pd.DataFrame, path: Path) -> None:
+            full = _with_ids(self.decisions())
+            values = merged.drop_duplicates("project_id", keep="last").set_index("project_id")
+            for column in DECIDED:
+                full[column] = full["project_id"].map(values[column]).astype("string")
+            write_decisions(full, path)
+
+        mine = self._mine()
+        try:
+            save_rows(
+                self.path,
+                self.loaded,
+                mine,
+                keys=["project_id"],
+                columns=DECIDED,
+                read=self._on_disk,
+                write=write,
+                describe=self._describe_conflicts,
+            )
+        except SaveConflict as conflict:
+            clash = set(conflict.merge.conflicts["project_id"])
+            theirs = conflict.theirs.set_index("project_id")
+            rows = self.loaded["project_id"].isin(clash)
+            for column in DECIDED:  # their decision is now what this page started from
+                self.loaded.loc[rows, column] = self.loaded.loc[rows, "project_id"].map(
+                    theirs[column]
+                )
+            raise
+        self.loaded = mine  # what this page decided is on disk now
+        return self.path
+
+    def _describe_conflicts(self, conflicts: pd.DataFrame) -> str:
+        titles = dict(zip(self.projects["project_id"], self.projects["title"]))
+        return " ; ".join(
+            f"« {titles.get(row.project_id, row.project_id)} » : « {_blank(row.status_theirs)} »"
+            f" (ici : « {_blank(row.status_mine)} »)"
+            for row in conflicts.itertuples()
+        )
+
+    def _save_clicked(self, _button=None) -> None:
+        """The save button: the outcome, or the refusal, in the message beside it."""
+        try:
+            path = self.save()
+        except SaveConflict as conflict:
+            self.message.value = (
+                f"&nbsp; <b>Enregistrement refusé.</b> {_e(conflict)}. Leur choix est "
+                "maintenant la référence de la page : enregistrez de nouveau pour le "
+                "remplacer par le vôtre."
+            )
+            return
+        except DiagnosticError as refused:
+            self.message.value = f"&nbsp; <b>Enregistrement refusé.</b> {_e(refused)}"
+            return
         done = int((self.projects["status"] != STATUS_DEFAULT).sum())
         self.message.value = "&nbsp; " + _e(self.words["saved"].format(n=done, file=path.name))
-        return path
 
 
 class CollectiveApp(App):
@@ -318,8 +407,8 @@ class CollectiveApp(App):
     projects : ProjectsApp
     """
 
-    def __init__(self, diag, path=None, audience: str = "collective"):
-        super().__init__()
+    def __init__(self, diag, path=None, audience: str = "collective", editable: bool | None = None):
+        super().__init__(editable)
         lang = diag.settings.language
         # above the explorer's title (the project's): whom this page is written for
         self.audience = w.HTML(
@@ -327,7 +416,7 @@ class CollectiveApp(App):
             f"{_e(audience_line(check_audience(audience), lang))}</div>"
         )
         self.explorer = ExplorerApp(diag)
-        self.projects = ProjectsApp(diag, path, audience)
+        self.projects = ProjectsApp(diag, path, audience, editable=self.editable)
         cooperate = title_html(
             "Coopérer",
             "Les projets de coopération : qui a besoin de quoi, qui peut l'apporter, près de "
@@ -339,13 +428,18 @@ class CollectiveApp(App):
         )
 
 
-def projects_app(diag, path=None, audience: str = "collective") -> ProjectsApp:
+def projects_app(
+    diag, path=None, audience: str = "collective", editable: bool | None = None
+) -> ProjectsApp:
     """The cooperation projects of a `Diagnostic` as cards to decide on; decisions saved to
-    `path` (default: see `decisions_path`) for the next run."""
-    return ProjectsApp(diag, path, audience)
+    `path` (default: see `decisions_path`) for the next run, merged with other visitors'."""
+    return ProjectsApp(diag, path, audience, editable)
 
 
-def collective_app(diag, path=None, audience: str = "collective") -> CollectiveApp:
-    """The app served to collectives (``make app``): explorer, then the projects; written for
-    `audience` (the collective's by default), named under the title."""
-    return CollectiveApp(diag, path, audience)
+def collective_app(
+    diag, path=None, audience: str = "collective", editable: bool | None = None
+) -> CollectiveApp:
+    """The app served to collectives (``make app``, ``make atelier``): explorer, then the
+    projects; written for `audience` (the collective's by default), named under the title;
+    read-only for a workshop's participants (`diagnostic.apps.base.may_edit`)."""
+    return CollectiveApp(diag, path, audience, editable)

@@ -128,6 +128,7 @@ class CodingApp(App):
         self.previous.on_click(self._guard(lambda _b: self.move(-1)))
         self.next.on_click(self._guard(lambda _b: self.move(1)))
         self.add_button.on_click(self._guard(lambda _b: self.add_theme(self.new_theme.value)))
+        self.save_button.disabled = not self.editable
         self.save_button.on_click(self._guard(lambda _b: self.save()))
         self.view = w.VBox(
             [
@@ -242,6 +243,7 @@ class CodingApp(App):
         all); the next run reads them back."""
         from diagnostic._io.atomic import write_csv
 
+        self._check_editable()  # a read-only visitor (diagnostic atelier) never writes
         self.record()
         write_codes(self.codes_file, self.codes)
         quotes = self.chosen.reindex(columns=QUOTE_COLUMNS).sort_values(

@@ -12,8 +12,16 @@ import plotly.graph_objects as go
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
 from diagnostic.analysis.labels import relabel, resource_labels
 from diagnostic.analysis.network import project_resources
-from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
-from diagnostic.apps.base import WIDE, App, update_figure
+from diagnostic.analysis.statuses import (
+    STATUS_KEYS,
+    apply_statuses,
+    read_statuses,
+    status_table,
+    write_statuses,
+)
+from diagnostic.apps.base import READ_ONLY, WIDE, App, update_figure
+from diagnostic.apps.merge import SaveConflict, save_rows
+from diagnostic.errors import DiagnosticError
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
 from diagnostic.plots import plot_opportunities_table, plot_project_resources
 
@@ -60,8 +68,8 @@ class RolesApp(App):
         Writes `table()` to `path` with `diagnostic.forms.roles.write_roles`.
     """
 
-    def __init__(self, questions: pd.DataFrame, path):
-        super().__init__()
+    def __init__(self, questions: pd.DataFrame, path, editable: bool | None = None):
+        super().__init__(editable)
         self.questions, self.path = questions, Path(path)
         self.only_missing = w.Checkbox(
             value=True, description="Seulement les questions sans rôle", indent=False
@@ -89,6 +97,9 @@ class RolesApp(App):
             description="Enregistrer les rôles", button_style="primary", icon="save"
         )
         self.message = w.HTML()
+        if not self.editable:
+            self.save_button.disabled = True
+            self.message.value = f"&nbsp; {_text(READ_ONLY)}"
         self.only_missing.observe(self._guard(self._show), names="value")
         self.save_button.on_click(self._guard(self.save))
         self._show()
@@ -129,6 +140,7 @@ class RolesApp(App):
 
     def save(self, _button=None) -> Path:
         """Write the roles to the app's file (``roles.csv``) and return its path."""
+        self._check_editable()
         path = write_roles(self.table(), self.path)
         self.message.value = f"&nbsp; Rôles enregistrés dans <code>{_text(path.name)}</code>"
         return path
@@ -150,12 +162,12 @@ class CooperationApp(App):
         The opportunities; the projects × resources matrix.
     """
 
-    def __init__(self, diag, path, per_page: int = 8):
-        super().__init__()
+    def __init__(self, diag, path, per_page: int = 8, editable: bool | None = None):
+        super().__init__(editable)
         self.diag, self.path, self.per_page = diag, Path(path), per_page
-        opportunities = diag.opportunities
-        if self.path.exists():
-            opportunities = apply_statuses(opportunities, read_statuses(self.path))
+        opportunities = self._read_statuses(self.path)
+        #: the statuses as the page loaded them: a save merges on them (`save`)
+        self.loaded = status_table(opportunities)
         self.labels = resource_labels(diag.questions, diag.choices)
         opportunities = opportunities.assign(
             category_label=relabel(opportunities["category"], self.labels).astype(object)
@@ -185,6 +197,9 @@ class CooperationApp(App):
             layout=w.Layout(width="220px"),
         )
         self.message = w.HTML()
+        if not self.editable:
+            self.save_button.disabled = True
+            self.message.value = f"&nbsp; {_text(READ_ONLY)}"
         self.table = go.FigureWidget(
             plot_opportunities_table(self.opportunities, category="category_label")
         )
@@ -202,7 +217,7 @@ class CooperationApp(App):
         self._update = self._guard(self._update)  # type: ignore[method-assign]
         for control in (self.kind, self.sort_by, self.page):
             control.observe(self._update, names="value")
-        self.save_button.on_click(self._guard(self.save))
+        self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
         groups = diag.clusters[["label", "size", "actor_types"]].rename(
             columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
@@ -214,7 +229,7 @@ class CooperationApp(App):
             [
                 w.HBox([self.kind, self.sort_by, self.page]),
                 self.rows,
-                w.HBox([self.save_button, self.message]),
+                w.HBox([self.save_button, self.message], layout=w.Layout(flex_flow="row wrap")),
                 self.errors,
                 self.table,
                 self.matrix,
@@ -241,7 +256,10 @@ class CooperationApp(App):
         rows = []
         for index, row in page.iterrows():
             toggle = w.ToggleButtons(
-                options=list(STATUSES), value=row["status"], style={"button_width": "90px"}
+                options=list(STATUSES),
+                value=row["status"],
+                style={"button_width": "90px"},
+                disabled=not self.editable,
             )
             toggle.observe(
                 self._guard(lambda change, i=index: self._set(i, change["new"])), names="value"
@@ -282,21 +300,99 @@ class CooperationApp(App):
             ),
         )
 
+    def _read_statuses(self, path: Path) -> pd.DataFrame:
+        """The opportunities with the statuses of the file at `path`, as a page loaded now
+        would show them."""
+        opportunities = self.diag.opportunities
+        if path.exists():
+            opportunities = apply_statuses(opportunities, read_statuses(path))
+        return opportunities
+
     def save(self, _button=None) -> Path:
-        """Write every opportunity's status to the app's file and return its path."""
-        path = write_statuses(self.opportunities, self.path)
+        """Merge the statuses decided on this page into the app's file and return its path.
+
+        Under a lock on the file, row by row (`diagnostic.apps.merge.save_rows`): the
+        statuses changed by other visitors since the page loaded are kept and shown here;
+        those changed here are written. When a status changed here was changed by somebody
+        else to another value since the page loaded, nothing is written and `SaveConflict`
+        says which; the other's choice becomes the page's reference, so that saving again
+        keeps this page's choice knowingly. A read-only visitor's save is refused.
+        """
+        self._check_editable()
+        try:
+            merge = save_rows(
+                self.path,
+                self.loaded,
+                status_table(self.opportunities),
+                keys=STATUS_KEYS,
+                columns=["status"],
+                read=lambda p: status_table(self._read_statuses(p)),
+                write=write_statuses,
+                describe=self._describe_conflicts,
+            )
+        except SaveConflict as conflict:
+            self._adopt(conflict.theirs, keep_mine=True)
+            raise
+        self._adopt(merge.table, keep_mine=False)
+        return self.path
+
+    def _adopt(self, theirs: pd.DataFrame, keep_mine: bool) -> None:
+        """Take `theirs` as the page's reference; show its statuses, except, with `keep_mine`,
+        where this page changed one."""
+        mine = status_table(self.opportunities)
+        key = list(STATUS_KEYS)
+        on_disk = (
+            mine[key]
+            .astype(object)
+            .merge(theirs[key + ["status"]].astype(object), on=key, how="left")["status"]
+        )
+        changed = (
+            mine["status"].astype(object).to_numpy()
+            != self.loaded["status"].astype(object).to_numpy()
+        )
+        status = [
+            m if (keep_mine and c) or pd.isna(t) else t
+            for m, t, c in zip(mine["status"], on_disk, changed)
+        ]
+        reference = [m if pd.isna(t) else t for m, t in zip(mine["status"], on_disk)]
+        self.loaded = mine.assign(status=reference)
+        self.opportunities = self.opportunities.assign(status=status)
+        self._update()
+
+    def _describe_conflicts(self, conflicts: pd.DataFrame) -> str:
+        names = dict(zip(self.opportunities["category"], self.opportunities["category_label"]))
+        return " ; ".join(
+            f"{names.get(row.category, row.category)} ({row.actors}) : « {row.status_theirs} »"
+            f" (ici : « {row.status_mine} »)"
+            for row in conflicts.itertuples()
+        )
+
+    def _save_clicked(self, _button=None) -> None:
+        """The save button: the outcome, or the refusal, in the message beside it."""
+        try:
+            self.save()
+        except SaveConflict as conflict:
+            self.message.value = (
+                f"&nbsp; <b>Enregistrement refusé.</b> {_text(conflict)}. "
+                "Leur choix est maintenant la référence de la page : enregistrez de nouveau "
+                "pour le remplacer par le vôtre."
+            )
+            return
+        except DiagnosticError as refused:
+            self.message.value = f"&nbsp; <b>Enregistrement refusé.</b> {_text(refused)}"
+            return
         done = (self.opportunities["status"] != STATUSES[0]).sum()
         self.message.value = (
-            f"&nbsp; {done} statuts décidés, enregistrés dans <code>{_text(path.name)}</code>"
+            f"&nbsp; {done} statuts décidés, enregistrés dans <code>{_text(self.path.name)}</code>"
         )
-        return path
 
 
-def roles_app(questions: pd.DataFrame, path) -> RolesApp:
+def roles_app(questions: pd.DataFrame, path, editable: bool | None = None) -> RolesApp:
     """Role editor for the questions of a form, saving to a roles CSV at `path`."""
-    return RolesApp(questions, path)
+    return RolesApp(questions, path, editable)
 
 
-def cooperation_app(diag, path) -> CooperationApp:
-    """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`."""
-    return CooperationApp(diag, path)
+def cooperation_app(diag, path, editable: bool | None = None) -> CooperationApp:
+    """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`
+    (merged with other visitors' saves; refused when `editable` is false)."""
+    return CooperationApp(diag, path, editable=editable)
