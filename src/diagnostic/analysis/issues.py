@@ -595,32 +595,53 @@ def top_stability(
     actor, kind, issue = actor[keep], kind[keep], issue[keep]
     supports = responses["supports"].to_numpy(dtype=bool)[keep]
     n_a, n_i, n_t = len(actor_ids), len(issues), len(kinds)
-    answered = np.bincount(actor * n_i + issue, minlength=n_a * n_i).reshape(n_a, n_i)
-    supported = np.bincount(actor * n_i + issue, weights=supports, minlength=n_a * n_i)
-    supported = supported.reshape(n_a, n_i)
     type_of = np.zeros(n_a, dtype=np.intp)
     type_of[actor] = kind  # each actor has one type
-    member = np.zeros((n_t, n_a))
-    member[type_of, np.arange(n_a)] = 1.0
+    # actors sorted by type: a type's tallies are one product over a slice of actors
+    by_type = np.argsort(type_of, kind="stable")
+    position = np.empty(n_a, dtype=np.intp)
+    position[by_type] = np.arange(n_a)
+    cells = position[actor] * n_i + issue
+    answered = np.bincount(cells, minlength=n_a * n_i).astype(float).reshape(n_a, n_i)
+    supported = np.bincount(cells, weights=supports, minlength=n_a * n_i).reshape(n_a, n_i)
+    bounds = np.searchsorted(type_of[by_type], np.arange(n_t + 1))
+    slices = [slice(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]
     ids = np.asarray(issues, dtype=object)
 
-    def order(weight: np.ndarray) -> np.ndarray:
-        n_ti = (member * weight) @ answered
-        s_ti = (member * weight) @ supported
-        actors = np.bincount(type_of, weights=weight, minlength=n_t)
-        qualify = contrasts.qualifying(actors, settings)
-        cols = contrasts.ranking_columns(s_ti.T, n_ti.T, qualify, settings)
-        n, s = n_ti.sum(axis=0), s_ti.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(n > 0, s / n, -1.0)
-        return contrasts.ranking_order(cols["breadth"], cols["type_mean"], share, n, ids)
+    def orders(weights: np.ndarray) -> list[np.ndarray]:
+        """The ranking order of each row of `weights` (resamples × actors, counts).
 
-    first = order(np.ones(n_a))[:top]
+        Sums of whole numbers far below 2**53: every order of addition gives the same
+        floats, so the products over many resamples at once equal one-by-one tallies."""
+        w = weights[:, by_type]
+        n_ti = np.stack([w[:, part] @ answered[part] for part in slices], axis=1)
+        s_ti = np.stack([w[:, part] @ supported[part] for part in slices], axis=1)
+        actors = np.stack([w[:, part].sum(axis=1) for part in slices], axis=1)
+        out = []
+        for r in range(len(weights)):
+            qualify = contrasts.qualifying(actors[r], settings)
+            cols = contrasts.ranking_columns(s_ti[r].T, n_ti[r].T, qualify, settings)
+            n, s = n_ti[r].sum(axis=0), s_ti[r].sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(n > 0, s / n, -1.0)
+            out.append(
+                contrasts.ranking_order(cols["breadth"], cols["type_mean"], share, n, ids)
+            )
+        return out
+
+    first = orders(np.ones((1, n_a)))[0][:top]
     rng = np.random.default_rng(seed)
     stays = np.zeros(len(first))
-    for _ in range(resamples):
-        weight = np.bincount(rng.integers(0, n_a, n_a), minlength=n_a).astype(float)
-        stays += np.isin(first, order(weight)[:top])
+    batch = 25  # resamples drawn and tallied together (memory: batch × actors floats)
+    for done in range(0, resamples, batch):
+        weights = np.stack(
+            [
+                np.bincount(rng.integers(0, n_a, n_a), minlength=n_a).astype(float)
+                for _ in range(min(batch, resamples - done))
+            ]
+        )
+        for order in orders(weights):
+            stays += np.isin(first, order[:top])
     labels = first_by_code(responses["label"], *key_codes(responses["issue_id"]))
     return pd.DataFrame(
         {
