@@ -624,9 +624,7 @@ def top_stability(
             n, s = n_ti[r].sum(axis=0), s_ti[r].sum(axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = np.where(n > 0, s / n, -1.0)
-            out.append(
-                contrasts.ranking_order(cols["breadth"], cols["type_mean"], share, n, ids)
-            )
+            out.append(contrasts.ranking_order(cols["breadth"], cols["type_mean"], share, n, ids))
         return out
 
     first = orders(np.ones((1, n_a)))[0][:top]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from diagnostic._io.atomic import staged_folder
+from diagnostic.export.data_sheet import annex_path
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
@@ -25,8 +26,10 @@ __all__ = [
 
 
 def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, Path]:
-    """Write ``diagnostic.xlsx``, ``diagnostic.html``, ``fiches_projets.html`` (one printable
-    page per cooperation project), ``tables/*.csv`` and the cooperation
+    """Write ``diagnostic.xlsx`` (and, for a large survey, its data annex
+    ``diagnostic_donnees.csv``: see `export.data_sheet.ANNEX_ABOVE`), ``diagnostic.html``,
+    ``fiches_projets.html`` (one printable page per cooperation project), ``tables/*.csv``
+    and the cooperation
     network (``reseau/cooperation.gexf``, Kumu ``reseau/elements.csv`` and
     ``reseau/connections.csv``) into `outdir`, for `audience` (funder, collective or
     consultant: see `diagnostic.privacy.audiences`).
@@ -55,6 +58,9 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             "html": to_html(diag, stage / "diagnostic.html", audience=audience),
             "fiches": to_fiches(diag, stage / "fiches_projets.html", audience=audience),
             "tables": stage / "tables",
+            **(
+                {"data": annex} if (annex := annex_path(stage / "diagnostic.xlsx")).exists() else {}
+            ),
             **{p.stem: p for p in to_tables(diag, stage / "tables", audience)},
         }
     return {key: outdir / Path(path).relative_to(stage) for key, path in paths.items()}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from diagnostic._io.atomic import write_csv
 from diagnostic._io.progress import bar
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.cells import (
     HEADER_FILL,
     NOTE,
     QUOTED,
+    inert,
     is_live,
     plain,
     put,
@@ -27,6 +31,12 @@ ROW_LIMIT = 1_048_576
 #: Roles that never reach the workbook as columns (personal, or shown apart).
 _HIDDEN_ROLES = ("actor_name", "contact", "commune", "actor_type")
 _NOTES_ROWS = 4  # title, two notes, blank line
+#: Above this many cells (actors × columns), the answers leave the funder workbook for a
+#: CSV file of their own beside it (`annex_path`): xlsxwriter writes some 200,000 cells a
+#: second, so that a larger sheet would cost the run more than reading the exports did,
+#: and a synthesis workbook of millions of cells opens slowly for a reader who seldom
+#: needs them. 1,000,000 cells: 5,000 actors answering 200 questions still get the sheet.
+ANNEX_ABOVE = 1_000_000
 
 
 def data_table(diag, audience: str = "funder") -> pd.DataFrame:
@@ -110,12 +120,75 @@ def _public_base(diag) -> pd.DataFrame:
     return public[["actor_id", "actor_type"]].assign(commune_code=pd.array(place, dtype="string"))
 
 
-def write_data(book, diag, source: str, audience: str = "funder") -> list[str]:
-    """Add « Données » at the end of the workbook (continuation sheets after it if needed).
+def annex_path(workbook) -> Path:
+    """The data annex of the workbook `workbook`: ``<name>_donnees.csv`` beside it."""
+    workbook = Path(workbook)
+    return workbook.with_name(f"{workbook.stem}_donnees.csv")
+
+
+def data_size(diag) -> tuple[int, int]:
+    """(rows, columns) of the data table (`data_table`), counted without building it."""
+    questions = diag.questions[~diag.questions["role"].isin(_HIDDEN_ROLES)]
+    answered = set(diag.answers["question_id"].unique())
+    return len(diag.actors), 3 + int(questions["question_id"].isin(answered).sum())
+
+
+def in_annex(diag, limit: int | None = None) -> bool:
+    """Whether the answers go to the data annex rather than to the Données sheet: more
+    than `limit` cells (`ANNEX_ABOVE` by default)."""
+    rows, columns = data_size(diag)
+    return rows * columns > (ANNEX_ABOVE if limit is None else limit)
+
+
+def annex_note(diag, workbook, limit: int | None = None) -> list[str]:
+    """The Méthode sheet's sentence about the data annex (none when there is no annex)."""
+    if not in_annex(diag, limit):
+        return []
+    limit = ANNEX_ABOVE if limit is None else limit
+    n = lambda k: f"{k:,}".replace(",", "\u202f")  # noqa: E731
+    return [
+        word(
+            "data_annex",
+            diag.settings.language,
+            rows=n(len(diag.actors)),
+            limit=n(limit),
+            file=annex_path(workbook).name,
+        )
+    ]
+
+
+def write_annex(diag, path, table: pd.DataFrame | None = None, audience: str = "funder") -> Path:
+    """Write the data annex: the Données sheet's header row and rows as a UTF-8 CSV file
+    (atomically), each cell as the sheet holds it (`plain`), text that would start a
+    formula with an apostrophe (`inert`); returns its path."""
+    lang = diag.settings.language
+    table = data_table(diag, audience) if table is None else table
+    ids = word("data_ids", lang)
+    cells = {}
+    for col in table.columns:
+        s = table[col]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            finite = np.isfinite(s.to_numpy(dtype=float, na_value=np.nan))
+            cells[ids.get(col, col)] = s.where(finite)  # as in the sheet: no infinity
+            continue
+        codes, uniques = pd.factorize(s)  # each distinct text cleaned once
+        values = np.array([inert(plain(u)) for u in uniques] + [None], dtype=object)
+        cells[ids.get(col, col)] = values[codes]
+    return write_csv(pd.DataFrame(cells, index=table.index), path)
+
+
+def write_data(
+    book, diag, source: str, audience: str = "funder", annex=None, limit: int | None = None
+) -> list[str]:
+    """Add « Données » at the end of the workbook (continuation sheets after it if needed);
+    above `limit` cells, write the data annex to `annex` instead (`write_annex`).
 
     Returns the names of the sheets written.
     """
     lang = diag.settings.language
+    if annex is not None and in_annex(diag, limit):
+        write_annex(diag, annex, audience=audience)
+        return []
     table = data_table(diag, audience)
     labels = dict(zip(diag.questions["question_id"], diag.questions["label"]))
     ids = word("data_ids", lang)

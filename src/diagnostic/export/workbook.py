@@ -29,7 +29,7 @@ from diagnostic.export.cells import (
     put,
     write_title,
 )
-from diagnostic.export.data_sheet import write_data
+from diagnostic.export.data_sheet import annex_note, annex_path, write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.localized import localized
 from diagnostic.export.paroles import has_paroles, write_paroles
@@ -93,7 +93,7 @@ def to_workbook(
             return book.sheet(name(key))
 
         writers = [
-            ("method", lambda: _method(book, sheet("method"), diag)),
+            ("method", lambda: _method(book, sheet("method"), diag, annex_note(diag, path))),
             (
                 "participation",
                 lambda: _participation(book, sheet("participation"), diag, base, source, audience),
@@ -111,10 +111,8 @@ def to_workbook(
             ("clusters", lambda: _clusters(book, sheet("clusters"), diag, source)),
             ("priorities", lambda: write_priorities(book, sheet("priorities"), diag, source)),
             ("paroles", lambda: write_paroles(book, sheet("paroles"), diag, source)),
-            (
-                "data",
-                lambda: write_data(book, diag, source, audience),
-            ),  # and its continuation sheets
+            # and its continuation sheets; above a size, the data annex beside the workbook
+            ("data", lambda: write_data(book, diag, source, audience, annex_path(path))),
             ("dictionary", lambda: _dictionary(book, sheet("dictionary"), diag)),
             ("anomalies", lambda: _anomalies(book, sheet("anomalies"), diag)),
         ]
@@ -244,9 +242,9 @@ def disclosure_note(diag) -> str:
     )
 
 
-def _method(book, ws, diag):
+def _method(book, ws, diag, more=()):
     lang = diag.settings.language
-    start = write_title(book, ws, sheet_name("method", lang), method_notes(diag))
+    start = write_title(book, ws, sheet_name("method", lang), method_notes(diag) + list(more))
     rows = pd.DataFrame(diag.settings.describe(lang), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
     write_frame(

@@ -217,6 +217,20 @@ REPORT_WORDS = {
         "numbers, addresses, numbers (SIRET, SIREN, social security, IBAN) and names "
         "recognised masked.{more}",
     },
+    "data_annex": {
+        "fr": "Réponses pseudonymisées de {rows} acteurs : plus de {limit} cellules, au-delà "
+        "de ce qu'un classeur de synthèse garde lisible ; elles sont "
+        "dans le fichier « {file} », à côté de ce classeur (CSV en UTF-8, séparateur « , » : "
+        "une ligne par acteur, une colonne par question nommée par son code, intitulés dans "
+        "le Dictionnaire ; même contenu que la feuille Données, mêmes règles de masquage ; "
+        "un texte qui commencerait une formule y est précédé d'une apostrophe).",
+        "en": "Pseudonymised answers of {rows} actors: more than {limit} cells, beyond what a "
+        "summary workbook keeps readable; they are in the file “{file}”, beside "
+        "this workbook (CSV in UTF-8, “,” as separator: one row per actor, one column per "
+        "question named by its code, wordings in the Dictionary; the content of the Data "
+        "sheet, masked by the same rules; a text that would start a formula is preceded by "
+        "an apostrophe).",
+    },
     # HTML report
     "html_portrait": {
         "fr": "La zone d'étude comparée à son EPCI, son département, sa région et la France, "

@@ -1,0 +1,97 @@
+"""The data annex: above a size, the Données sheet leaves the workbook for a CSV file."""
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+
+import diagnostic
+from diagnostic.export import data_sheet
+
+
+def _sheet_table(ws) -> list[list]:
+    """The Données sheet from its header row (the row starting with « Acteur ») down."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r[0] == "Acteur")
+    return rows[start:]
+
+
+def _csv(path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def _as_csv_text(value) -> str:
+    """How a sheet cell reads in a CSV file written by pandas (independent of our code)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        live = value[:1] in ("=", "+", "-", "@", "\t", "\r")
+        try:
+            float(value.replace(",", "."))
+            live = False  # a true negative number stays as it is
+        except ValueError:
+            pass
+        return "'" + value if live else value
+    return repr(float(value))
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, example_diag):
+    """The example's workbook written twice: with its Données sheet, then with the
+    threshold lowered below its size (the annex beside it)."""
+    sheet_dir = tmp_path_factory.mktemp("sheet")
+    annex_dir = tmp_path_factory.mktemp("annex")
+    diagnostic.to_workbook(example_diag, sheet_dir / "diagnostic.xlsx")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(data_sheet, "ANNEX_ABOVE", 100)
+        diagnostic.to_workbook(example_diag, annex_dir / "diagnostic.xlsx")
+    return sheet_dir, annex_dir
+
+
+def test_small_survey_keeps_its_data_sheet(both):
+    sheet_dir, _ = both
+    assert not (sheet_dir / "diagnostic_donnees.csv").exists()
+    assert "Données" in load_workbook(sheet_dir / "diagnostic.xlsx").sheetnames
+
+
+def test_annex_holds_the_data_sheet_cell_by_cell(both, example_diag):
+    sheet_dir, annex_dir = both
+    old = _sheet_table(load_workbook(sheet_dir / "diagnostic.xlsx", read_only=True)["Données"])
+    new = _csv(annex_dir / "diagnostic_donnees.csv")
+    assert len(new) == len(old) == len(example_diag.actors) + 1  # header + one row per actor
+    assert new[0] == old[0]
+    width = len(old[0])
+    for i, (a, b) in enumerate(zip(old[1:], new[1:]), start=1):
+        expected = [_as_csv_text(v) for v in (list(a) + [None] * width)[:width]]
+        assert b == expected, f"ligne {i}"
+
+
+def test_workbook_without_data_sheet_says_where_the_answers_are(both):
+    _, annex_dir = both
+    book = load_workbook(annex_dir / "diagnostic.xlsx")
+    assert not [s for s in book.sheetnames if s.startswith("Données")]
+    summary = [r[0] for r in book["Sommaire"].iter_rows(values_only=True)]
+    assert "Données" not in summary
+    method = [r[0] for r in book["Méthode"].iter_rows(values_only=True) if r[0]]
+    note = next(t for t in method if "diagnostic_donnees.csv" in t)
+    assert "148 acteurs" in note and "plus de 100 cellules" in note
+
+
+def test_write_outputs_returns_and_swaps_in_the_annex(tmp_path, example_diag, monkeypatch):
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    paths = diagnostic.write_outputs(example_diag, tmp_path)
+    assert paths["data"] == tmp_path / "diagnostic_donnees.csv"
+    assert paths["data"].is_file()
+
+
+def test_live_text_in_the_annex_gets_an_apostrophe(tmp_path, example_diag):
+    from dataclasses import replace
+
+    answers = example_diag.answers.copy()
+    row = answers.index[answers["question_id"] == "commentaire"][0]
+    answers.loc[row, "value"] = "=HYPERLINK(1)"
+    diag = replace(example_diag, answers=answers)
+    path = data_sheet.write_annex(diag, tmp_path / "d.csv")
+    cells = [c for r in _csv(path) for c in r]
+    assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
