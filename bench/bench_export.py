@@ -6,7 +6,8 @@ charts, nothing but values: once with openpyxl in write-only mode, once with xls
 in constant-memory mode. The workbook itself is written by xlsxwriter in constant-memory
 mode too, with its styles, charts and checks. It is timed whole (preparing the tables
 included), the baselines get their rows ready-made: the ratio is what the workbook costs on
-top.
+top. Above `data_sheet.ANNEX_ABOVE` cells the answers go to a CSV annex beside the
+workbook: the baselines then write the Données rows with Python's csv module.
 
     PYTHONPATH=src python bench/bench_export.py data/M/diagnostic.toml [--repeats 3]
 """
@@ -26,7 +27,7 @@ from timing import timed
 
 import diagnostic
 from diagnostic.export.cells import sheet_rows
-from diagnostic.export.data_sheet import data_table
+from diagnostic.export.data_sheet import data_table, in_annex
 from diagnostic.export.synthesis_sheets import portrait_table
 
 
@@ -58,24 +59,35 @@ def bare_rows(diag) -> dict[str, list[list]]:
     return out
 
 
-def write_openpyxl(sheets: dict[str, list[list]], path: Path) -> None:
+def _annexed(sheets: dict[str, list[list]], path: Path, annexed: bool) -> dict:
+    """The sheets left for the workbook; with `annexed`, « Données » written as CSV."""
+    if not annexed:
+        return sheets
+    import csv
+
+    with open(path.with_suffix(".csv"), "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(sheets["Données"])
+    return {k: v for k, v in sheets.items() if k != "Données"}
+
+
+def write_openpyxl(sheets: dict[str, list[list]], path: Path, annexed: bool = False) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    for name, rows in sheets.items():
+    for name, rows in _annexed(sheets, path, annexed).items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
     wb.save(path)
 
 
-def write_xlsxwriter(sheets: dict[str, list[list]], path: Path) -> None:
+def write_xlsxwriter(sheets: dict[str, list[list]], path: Path, annexed: bool = False) -> None:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(
         str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
-    for name, rows in sheets.items():
+    for name, rows in _annexed(sheets, path, annexed).items():
         ws = wb.add_worksheet(name)
         for i, row in enumerate(rows):
             ws.write_row(i, 0, row)
@@ -93,6 +105,7 @@ def measure_export(diag, repeats: int = 3) -> dict:
         written; text: one line in French for bench/RESULTS.md.
     """
     sheets = bare_rows(diag)
+    annexed = in_annex(diag)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         out = {
@@ -100,14 +113,17 @@ def measure_export(diag, repeats: int = 3) -> dict:
                 lambda: diagnostic.to_workbook(diag, folder / "classeur.xlsx"), repeats
             ),
             "openpyxl_write_only": timed(
-                lambda: write_openpyxl(sheets, folder / "o.xlsx"), repeats
+                lambda: write_openpyxl(sheets, folder / "o.xlsx", annexed), repeats
             ),
-            "xlsxwriter": timed(lambda: write_xlsxwriter(sheets, folder / "x.xlsx"), repeats),
+            "xlsxwriter": timed(
+                lambda: write_xlsxwriter(sheets, folder / "x.xlsx", annexed), repeats
+            ),
         }
     fastest = min(out["openpyxl_write_only"]["median"], out["xlsxwriter"]["median"])
     out["ratio"] = out["workbook"]["median"] / fastest
     out["cells"] = sum(len(r) for rows in sheets.values() for r in rows)
     out["data_rows"] = len(sheets["Données"]) - 1
+    out["annexed"] = annexed
     rows, cells = (f"{n:,}".replace(",", " ") for n in (out["data_rows"], out["cells"]))
     out["text"] = (
         f"{out['workbook']['median']:.2f} s ({rows} lignes de données, {cells} "

@@ -39,7 +39,16 @@ def _check_timing(t: dict, runs: int) -> None:
 
 
 def test_run_on_s_generates_the_inputs_and_measures_every_stage(results_s):
-    assert set(results_s) >= {"machine", "date", "loading", "diagnostic", "memory", "sizes"}
+    assert set(results_s) >= {
+        "machine",
+        "date",
+        "whole",
+        "startup",
+        "loading",
+        "diagnostic",
+        "memory",
+        "sizes",
+    }
     assert results_s["sizes"] == {"S": (150, 60)}
     _check_timing(results_s["loading"]["ours"], 2)
     _check_timing(results_s["loading"]["calamine"], 2)
@@ -47,7 +56,20 @@ def test_run_on_s_generates_the_inputs_and_measures_every_stage(results_s):
     assert list(results_s["diagnostic"]) == ["S"]
     _check_timing(results_s["diagnostic"]["S"], 2)
     _check_timing(results_s["national"], 2)  # with the generated national indicator file
-    assert results_s["memory"]["peak_bytes"] > 0 and results_s["memory"]["tables_bytes"] > 0
+    # peak resident memory of whole processes: the run holds more than the bare parse
+    assert results_s["memory"]["peak_bytes"] > results_s["memory"]["parse_bytes"] > 0
+
+
+def test_whole_runs_are_measured_against_interleaved_bare_parses(results_s):
+    w = results_s["whole"]["S"]
+    for key in ("wall", "cpu", "rss", "tree_rss"):
+        _check_timing(w["run"][key], 2)
+        _check_timing(w["parse"][key], 3)  # one before each run, one after the last
+    # a run reads the export then analyses and writes: longer and larger than a bare parse
+    assert w["wall_ratio"]["min"] > 1 and w["rss_ratio"]["min"] > 1
+    assert w["run"]["tree_rss"]["min"] >= w["run"]["rss"]["min"]
+    for command in ("--help", "inspect"):
+        _check_timing(results_s["startup"][command], 5)
 
 
 def test_report_on_s_has_the_expected_rows(bench_run, results_s):
@@ -61,8 +83,15 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
         "chargement vs pandas + openpyxl",
         "diagnostic complet S",
         "diagnostic complet S + indicateurs nationaux (35 000 communes × 100 indicateurs)",
-        "mémoire de pointe (avec indicateurs nationaux)",
+        "pic de mémoire résidente de `diagnostic run` (avec indicateurs nationaux, "
+        "processus entier)",
+        "S",
+        "`diagnostic --help`",
+        "`diagnostic inspect`",
     }
+    assert lines.index("## Ce que l'utilisateur attend : `diagnostic run`, processus entiers") < (
+        lines.index("## Étapes")
+    )
     assert "croissance M → L (10× acteurs)" not in rows  # needs M and L
     assert "S = 150 acteurs × 60 colonnes" in text
     assert (
@@ -73,10 +102,10 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
     for label in ("chargement (lecture, typage, anomalies)", "diagnostic complet S"):
         seconds = float(rows[label].split(" | ")[1].split(" s")[0])
         assert seconds > 0
-    ratio = float(
-        rows["mémoire de pointe (avec indicateurs nationaux)"].split(" | ")[3].rstrip("×")
-    )
-    assert ratio > 0
+    memory = next(v for k, v in rows.items() if k.startswith("pic de mémoire résidente"))
+    assert float(memory.split(" | ")[3].rstrip("×")) > 1
+    wall_ratio = float(rows["S"].split(" | ")[6].split("×")[0])
+    assert wall_ratio > 1
 
 
 def test_report_adds_the_growth_row_when_m_and_l_are_measured(bench_run, results_s):
@@ -97,8 +126,8 @@ def test_report_adds_the_growth_row_when_m_and_l_are_measured(bench_run, results
 def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monkeypatch):
     hooks = {}
 
-    def fake_run(sizes, repeats, folder, explorer=None, export=None):
-        hooks.update(explorer=explorer, export=export)
+    def fake_run(sizes, repeats, folder, explorer=None, export=None, **options):
+        hooks.update(explorer=explorer, export=export, sizes=sizes, **options)
         return results_s
 
     monkeypatch.setattr(bench_run, "run", fake_run)
@@ -111,6 +140,9 @@ def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monk
     )
     assert out.read_text(encoding="utf-8") == bench_run.report(results_s)
     assert callable(hooks["explorer"]) and callable(hooks["export"])  # every stage is wired
+    assert hooks["stages"] and hooks["explorer_actors"] == (5000, 50_000)
+    assert bench_run.main(["--quick", "--data", str(tmp_path), "--out", str(out)]) == 0
+    assert hooks["sizes"] == ("S", "M") and not hooks["stages"]
 
 
 def test_explorer_benchmark_drives_the_filters(bench_run):
@@ -129,14 +161,16 @@ def test_report_rows_of_the_explorer_and_the_export(bench_run, results_s):
 
     results = {
         **results_s,
-        "explorer": {
-            "actors": 5000,
-            "changes": 40,
-            "median_ms": 27.2,
-            "p95_ms": 31.4,
-            "max_ms": 40.0,
-            "open_ms": 900.0,
-        },
+        "explorer": [
+            {
+                "actors": 5000,
+                "changes": 40,
+                "median_ms": 27.2,
+                "p95_ms": 31.4,
+                "max_ms": 40.0,
+                "open_ms": 900.0,
+            }
+        ],
         "export": {
             "workbook": timing(3.0),
             "openpyxl_write_only": timing(4.0),
@@ -148,8 +182,7 @@ def test_report_rows_of_the_explorer_and_the_export(bench_run, results_s):
     }
     text = bench_run.report(results)
     assert (
-        "| rappel de l'explorateur (5\u202f000 acteurs) : un changement de filtre redessine "
-        "chaque figure | médiane 27 ms, p95 31 ms (max 40 ms, 40 changements) | | | "
+        "| 5\u202f000 acteurs | médiane 27 ms, p95 31 ms (max 40 ms, 40 changements) | "
         "médiane < 100 ms, p95 < 250 ms |"
     ) in text
     assert (

@@ -1,0 +1,172 @@
+"""Whole processes, as a user waits for them: `diagnostic run` against a bare parse.
+
+Each measure starts a fresh Python process and reports its wall time and its peak resident
+memory (RSS): the kernel's own count for the process and the processes it waited for
+(``os.wait4``), and the peak of the sum over the whole process tree, sampled from /proc
+every 20 ms, so that work spread over several processes is counted whole. The baseline
+is a bare python-calamine parse of the same export, in its own fresh process, run right
+before and right after each run of the diagnostic (interleaved): on a shared machine the
+ratio of neighbours in time means more than any single figure.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+KEYS = ("wall", "cpu", "rss", "tree_rss")
+
+BARE_PARSE = (
+    "import sys\n"
+    "from python_calamine import CalamineWorkbook\n"
+    "rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()\n"
+)
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants, now."""
+    kids = _children()
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += _rss(p)
+        todo += kids.get(p, [])
+    return total
+
+
+def measure(argv: list[str], env: dict | None = None, sample: float = 0.02) -> dict:
+    """Run `argv` once: wall and CPU seconds, peak RSS (kernel, bytes), peak RSS of the tree."""
+    peak = [0]
+    done = threading.Event()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True
+    )
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            done.wait(sample)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    watcher.join()
+    if proc.returncode:
+        raise RuntimeError(f"{argv} a échoué ({proc.returncode}) : {err.decode()[-2000:]}")
+    kernel = usage.ru_maxrss * 1024  # kilobytes on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # of the process and the children it waited for
+    return {"wall": wall, "cpu": cpu, "rss": kernel, "tree_rss": max(peak[0], kernel)}
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "min": min(values),
+        "median": statistics.median(values),
+        "max": max(values),
+        "runs": len(values),
+    }
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def bare_parse(export: Path) -> dict:
+    return measure([sys.executable, "-c", BARE_PARSE, str(export)], _env())
+
+
+def diagnostic_run(project: Path, outdir: Path) -> dict:
+    return measure(
+        [sys.executable, "-m", "diagnostic.cli", "run", str(project), "-o", str(outdir)], _env()
+    )
+
+
+def run_against_parse(project: Path, repeats: int = 3) -> dict:
+    """`diagnostic run` on `project`, each run between two bare parses of its export.
+
+    Returns
+    -------
+    dict
+        run, parse: {wall, cpu, rss, tree_rss} each a summary (min, median, max, runs) in
+        seconds and bytes; wall_ratio, rss_ratio: summaries of each run's figure over
+        the mean of its two neighbouring parses (rss: the tree's peak).
+    """
+    export = project.parent / "export.xlsx"
+    runs, parses, wall_ratios, rss_ratios = [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
+        before = bare_parse(export)
+        parses.append(before)
+        for k in range(repeats):
+            run = diagnostic_run(project, Path(folder) / f"out{k}")
+            after = bare_parse(export)
+            parses.append(after)
+            runs.append(run)
+            wall_ratios.append(run["wall"] / ((before["wall"] + after["wall"]) / 2))
+            rss_ratios.append(run["tree_rss"] / ((before["tree_rss"] + after["tree_rss"]) / 2))
+            before = after
+    return {
+        "run": {key: summary([r[key] for r in runs]) for key in KEYS},
+        "parse": {key: summary([p[key] for p in parses]) for key in KEYS},
+        "wall_ratio": summary(wall_ratios),
+        "rss_ratio": summary(rss_ratios),
+    }
+
+
+def startup(argv: list[str], repeats: int = 5) -> dict:
+    """Wall seconds of a whole `diagnostic …` command (its start: imports and the work)."""
+    return summary(
+        [
+            measure([sys.executable, "-m", "diagnostic.cli", *argv], _env())["wall"]
+            for _ in range(repeats)
+        ]
+    )
+
+
+if __name__ == "__main__":
+    import json
+
+    project = Path(sys.argv[1])
+    print(
+        json.dumps(
+            run_against_parse(project, int(sys.argv[2]) if len(sys.argv) > 2 else 3), indent=1
+        )
+    )
