@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench lab app atelier example docs captures clean
+.PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app atelier example docs captures clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test-fast: $(STAMP) ## la suite sans les tests lents (carnets, navigateur, Libre
 # measures: repeat timings (median, min, max), compare ratios rather than single runs.
 bench: $(STAMP) ## mesure les performances (écrit bench/RESULTS.md)
 	$(BIN)/python bench/run.py --sizes S,M,L --repeats 3 --data bench/data --out bench/RESULTS.md
+
+bench-quick: $(STAMP) ## mesure rapide pour le développement (S et M, processus entiers ; écrit bench/RESULTS-quick.md)
+	$(BIN)/python bench/run.py --quick --repeats 3 --data bench/data --out bench/RESULTS-quick.md
 
 lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
