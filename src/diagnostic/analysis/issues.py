@@ -148,8 +148,9 @@ def non_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.Data
     answers = outside_repeats(answers)
     list_of = dict(zip(issue_q["question_id"], issue_q["list_name"]))
     sub = answers[answers["question_id"].isin(set(list_of)).to_numpy(dtype=bool)]
-    lists = sub["question_id"].astype(object).map(list_of)
-    return int(sum((ln, v) in pairs for ln, v in zip(lists, sub["value"].astype(object))))
+    lists = sub["question_id"].astype(object).map(list_of).to_numpy(dtype=object)
+    keys = pd.MultiIndex.from_arrays([lists, sub["value"].astype(object).to_numpy()])
+    return int(keys.isin(list(pairs)).sum())
 
 
 def untyped_anomalies(actors: pd.DataFrame) -> pd.DataFrame:

@@ -86,7 +86,9 @@ def _people(actors: pd.DataFrame, willingness_labels: dict | None = None) -> pd.
     """Actors who may join a project: placed on a commune and not refusing to cooperate."""
     info = actors.drop_duplicates("actor_id").copy()
     coop = info["cooperation"] if "cooperation" in info else pd.Series(pd.NA, index=info.index)
-    info["will"] = coop.astype(object).map(lambda v: _will_state(v, willingness_labels))
+    codes, uniques = pd.factorize(coop.astype(object))  # each distinct answer read once
+    states = [_will_state(v, willingness_labels) for v in uniques] + [_will_state(None)]
+    info["will"] = pd.Series(np.array(states, dtype=object)[codes], index=info.index)
     info = info[(info["will"] != "no") & info["commune_code"].notna()]
     return info.set_index("actor_id").sort_index()
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from pathlib import Path
 
 from diagnostic._io.atomic import staged_folder
+from diagnostic.errors import DiagnosticError
 from diagnostic.export.data_sheet import annex_path
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
@@ -42,25 +46,73 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
     check_audience(audience)
     outdir = Path(outdir)
     with staged_folder(outdir) as stage:
-        graph = opportunity_graph(diag.opportunities, diag.actors)
-        shown = shown_names(diag, audience)
-        for node, data in graph.nodes(data=True):
-            if node in shown:  # the collective reads consenting structures' names only
-                data["label"] = shown[node]
-        language = diag.settings.language
-        network = {"gexf": to_gexf(graph, stage / "reseau" / "cooperation.gexf", language)}
-        network["kumu_elements"], network["kumu_connections"] = to_kumu(
-            graph, stage / "reseau", language
-        )
-        paths = {
-            **network,
-            "workbook": to_workbook(diag, stage / "diagnostic.xlsx", audience=audience),
-            "html": to_html(diag, stage / "diagnostic.html", audience=audience),
-            "fiches": to_fiches(diag, stage / "fiches_projets.html", audience=audience),
-            "tables": stage / "tables",
-            **(
-                {"data": annex} if (annex := annex_path(stage / "diagnostic.xlsx")).exists() else {}
-            ),
-            **{p.stem: p for p in to_tables(diag, stage / "tables", audience)},
-        }
+
+        def workbook() -> dict[str, Path]:
+            book = {"workbook": to_workbook(diag, stage / "diagnostic.xlsx", audience=audience)}
+            annex = annex_path(book["workbook"])
+            return {**book, "data": annex} if annex.exists() else book
+
+        def the_rest() -> dict[str, Path]:
+            graph = opportunity_graph(diag.opportunities, diag.actors)
+            shown = shown_names(diag, audience)
+            for node, data in graph.nodes(data=True):
+                if node in shown:  # the collective reads consenting structures' names only
+                    data["label"] = shown[node]
+            language = diag.settings.language
+            out = {"gexf": to_gexf(graph, stage / "reseau" / "cooperation.gexf", language)}
+            out["kumu_elements"], out["kumu_connections"] = to_kumu(
+                graph, stage / "reseau", language
+            )
+            out["html"] = to_html(diag, stage / "diagnostic.html", audience=audience)
+            out["fiches"] = to_fiches(diag, stage / "fiches_projets.html", audience=audience)
+            out["tables"] = stage / "tables"
+            out.update({p.stem: p for p in to_tables(diag, stage / "tables", audience)})
+            return out
+
+        written: dict[str, Path] = {}
+        for part in in_parallel([workbook, the_rest]):
+            written.update(part)
+        first = ("gexf", "kumu_elements", "kumu_connections", "workbook", "html", "fiches")
+        paths = {key: written[key] for key in first} | written
     return {key: outdir / Path(path).relative_to(stage) for key, path in paths.items()}
+
+
+_JOBS: list = []  # the jobs of `in_parallel`, inherited by the forked worker
+
+
+def _job(i: int):
+    os.environ["DIAGNOSTIC_PROGRESS"] = "0"  # one process draws the progress bars
+    return _JOBS[i]()
+
+
+def in_parallel(jobs: list) -> list:
+    """The results of calling each of `jobs` (functions without arguments), in order.
+
+    The first runs in this process, the others in one forked worker process at the same
+    time: the workbook on one core, the report, network and tables on another. Forking
+    shares the diagnostic's tables with the worker without copying them. Sequential where
+    forking is not the way (not Linux), on a single core, or with ``DIAGNOSTIC_PROCESSES=1``.
+    An error in the worker is raised here; a worker that died (out of memory) is
+    reported in French.
+    """
+    single = os.environ.get("DIAGNOSTIC_PROCESSES", "").strip() == "1"
+    if len(jobs) < 2 or single or not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return [job() for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _JOBS[:] = jobs
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_job, i) for i in range(1, len(jobs))]
+            first = jobs[0]()
+            try:
+                return [first] + [f.result() for f in futures]
+            except BrokenProcessPool:
+                raise DiagnosticError(
+                    "écriture des sorties interrompue : le processus qui écrivait le rapport "
+                    "s'est arrêté (mémoire insuffisante ?) ; relancez avec "
+                    "DIAGNOSTIC_PROCESSES=1 pour tout écrire dans un seul processus."
+                ) from None
+    finally:
+        _JOBS.clear()
