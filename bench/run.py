@@ -111,6 +111,7 @@ def run(
     export=None,
     stages: bool = True,
     explorer_actors: tuple[int, ...] = (5000, 50_000),
+    large_repeats: int | None = None,
 ) -> dict:
     """Generate the inputs (if missing), measure, and return every figure."""
     projects = {}
@@ -130,7 +131,8 @@ def run(
     results["whole"] = {}
     for size in sizes:
         print(f"diagnostic run {size} contre l'analyse nue (processus entiers)…", file=sys.stderr)
-        results["whole"][size] = whole.run_against_parse(projects[size], repeats)
+        n = large_repeats if size == "L" and large_repeats else repeats
+        results["whole"][size] = whole.run_against_parse(projects[size], n)
     print("Démarrage des commandes…", file=sys.stderr)
     results["startup"] = {
         "--help": whole.startup(["--help"], max(repeats, 5)),
@@ -293,6 +295,14 @@ def main(argv=None) -> int:
         action="store_true",
         help="pour le développement : S et M, processus entiers et démarrage seulement",
     )
+    parser.add_argument(
+        "--whole-only",
+        action="store_true",
+        help="processus entiers, démarrage et explorateur seulement (sans les étapes)",
+    )
+    parser.add_argument(
+        "--large-repeats", type=int, help="répétitions du run entier de L (par défaut --repeats)"
+    )
     args = parser.parse_args(argv)
     sizes = ("S", "M") if args.quick else tuple(args.sizes.split(","))
     results = run(
@@ -301,8 +311,9 @@ def main(argv=None) -> int:
         folder=args.data,
         explorer=lambda n: bench_explorer.measure_explorer(n),
         export=lambda project: bench_export.measure_project(project, args.repeats),
-        stages=not args.quick,
+        stages=not (args.quick or args.whole_only),
         explorer_actors=(5000,) if args.quick else (5000, 50_000),
+        large_repeats=args.large_repeats,
     )
     text = report(results)
     args.out.write_text(text, encoding="utf-8")

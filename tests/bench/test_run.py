@@ -141,6 +141,7 @@ def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monk
     assert out.read_text(encoding="utf-8") == bench_run.report(results_s)
     assert callable(hooks["explorer"]) and callable(hooks["export"])  # every stage is wired
     assert hooks["stages"] and hooks["explorer_actors"] == (5000, 50_000)
+    assert hooks["large_repeats"] is None
     assert bench_run.main(["--quick", "--data", str(tmp_path), "--out", str(out)]) == 0
     assert hooks["sizes"] == ("S", "M") and not hooks["stages"]
 
