@@ -151,11 +151,14 @@ def _supported(responses) -> dict:
     if responses is None or not len(responses):
         return {}
     sub = responses[responses["supports"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-    return (
-        sub.groupby(sub["actor_id"].astype(str), observed=True)["issue_id"]
-        .agg(lambda s: set(map(str, s)))
-        .to_dict()
+    # actors in sorted order, each one's issues cut from one array sorted by actor
+    actors, codes = np.unique(
+        sub["actor_id"].astype(str).to_numpy(dtype=object), return_inverse=True
     )
+    order = np.argsort(codes, kind="stable")
+    issues = sub["issue_id"].astype(str).to_numpy(dtype=object)[order]
+    cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
+    return {a: set(issues[lo:hi]) for a, lo, hi in zip(actors, cuts[:-1], cuts[1:])}
 
 
 def _pick(near, needers, offerers, who, close, seed, issues, settings):
