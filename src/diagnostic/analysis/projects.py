@@ -19,6 +19,7 @@ to the same EPCI. A project is built around a seed commune: every member is clos
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
 
 import numpy as np
@@ -189,7 +190,7 @@ def _pick(near, needers, offerers, who, close, seed, issues, settings):
 
     def take(candidates, n):
         # the nearest and most willing first: a few times more than needed is enough
-        candidates = sorted(candidates, key=static)[: 4 * most]
+        candidates = heapq.nsmallest(4 * most, candidates, key=static)  # = sorted()[:n]
         while candidates and n > 0:
             best = min(candidates, key=key)
             candidates.remove(best)
