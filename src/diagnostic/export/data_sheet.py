@@ -82,9 +82,7 @@ def data_table(diag, audience: str = "funder") -> pd.DataFrame:
     joined = pd.concat(
         [keyed.loc[~several].set_index(keys)["text"]]
         + [
-            keyed.loc[several & (keyed["ranked"] == r)]
-            .groupby(keys, sort=False)["text"]
-            .agg(sep.join)
+            _joined(keyed.loc[several & (keyed["ranked"] == r)], keys, sep)
             for r, sep in ((False, " ; "), (True, " > "))
         ]
     )
@@ -118,6 +116,25 @@ def _public_base(diag) -> pd.DataFrame:
         for c, e, level in zip(public["commune_code"], public["epci_code"], public["place_level"])
     ]
     return public[["actor_id", "actor_type"]].assign(commune_code=pd.array(place, dtype="string"))
+
+
+def _joined(rows: pd.DataFrame, keys: list[str], sep: str) -> pd.Series:
+    """The texts of `rows` joined with `sep` per `keys` (rows sorted: each key's rows
+    follow one another), indexed by the keys in order of appearance: what
+    ``groupby(keys, sort=False)["text"].agg(sep.join)`` gives, without a call per key."""
+    index = pd.MultiIndex.from_frame(rows[keys])
+    texts = rows["text"].to_numpy(dtype=object)
+    codes = np.zeros(len(rows), dtype=np.intp)
+    for level in index.codes:  # a new key wherever any key changes
+        codes[1:] |= np.asarray(level[1:] != level[:-1], dtype=np.intp)
+    starts = np.flatnonzero(np.r_[True, codes[1:].astype(bool)]) if len(rows) else np.array([])
+    ends = np.r_[starts[1:], len(rows)].astype(int)
+    values = [sep.join(texts[a:b]) for a, b in zip(starts.astype(int), ends)]
+    return pd.Series(
+        pd.array(values, dtype=rows["text"].dtype),
+        index=index[starts.astype(int)] if len(rows) else index,
+        name="text",
+    )
 
 
 def annex_path(workbook) -> Path:
