@@ -12,6 +12,7 @@ writers.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
 from datetime import date
@@ -182,8 +183,9 @@ def report(results: dict) -> str:
         "compte pour le processus). Temps CPU : utilisateur + système du processus.",
         "",
         "| taille | run : durée | run : CPU | run : pic RSS | analyse nue : durée | "
-        "analyse nue : pic RSS | rapport durée | rapport mémoire | cibles |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "analyse nue : CPU | analyse nue : pic RSS | rapport durée | rapport CPU "
+        "(médianes) | rapport mémoire | cibles |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, w in results.get("whole", {}).items():
         wall_target, rss_target = RUN_TARGETS.get(size, (None, None))
@@ -197,7 +199,9 @@ def report(results: dict) -> str:
         lines.append(
             f"| {size} | {_fmt(w['run']['wall'])} | {_fmt(w['run']['cpu'])} | "
             f"{_mib(w['run']['tree_rss'])} | {_fmt(w['parse']['wall'])} | "
-            f"{_mib(w['parse']['tree_rss'])} | {_ratio(w['wall_ratio'])} | "
+            f"{_fmt(w['parse']['cpu'])} | {_mib(w['parse']['tree_rss'])} | "
+            f"{_ratio(w['wall_ratio'])} | "
+            f"{w['run']['cpu']['median'] / w['parse']['cpu']['median']:.2f}× | "
             f"{_ratio(w['rss_ratio'])} | {' ; '.join(met)} |"
         )
     if "startup" in results:
@@ -317,6 +321,8 @@ def main(argv=None) -> int:
     )
     text = report(results)
     args.out.write_text(text, encoding="utf-8")
+    # the figures themselves, to write the report again without measuring again
+    args.out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(text)
     return 0
 

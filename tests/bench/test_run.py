@@ -7,6 +7,7 @@ and that the report has the rows and columns RESULTS.md is read for.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def test_report_on_s_has_the_expected_rows(bench_run, results_s):
         assert seconds > 0
     memory = next(v for k, v in rows.items() if k.startswith("pic de mémoire résidente"))
     assert float(memory.split(" | ")[3].rstrip("×")) > 1
-    wall_ratio = float(rows["S"].split(" | ")[6].split("×")[0])
+    wall_ratio = float(rows["S"].split(" | ")[7].split("×")[0])
     assert wall_ratio > 1
 
 
@@ -139,6 +140,7 @@ def test_main_writes_the_report_where_asked(bench_run, results_s, tmp_path, monk
         == 0
     )
     assert out.read_text(encoding="utf-8") == bench_run.report(results_s)
+    assert bench_run.report(json.loads(out.with_suffix(".json").read_text())) == out.read_text()
     assert callable(hooks["explorer"]) and callable(hooks["export"])  # every stage is wired
     assert hooks["stages"] and hooks["explorer_actors"] == (5000, 50_000)
     assert hooks["large_repeats"] is None
