@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from datetime import date
@@ -127,6 +128,7 @@ def run(
         f"{platform.python_version()}, pandas {pd.__version__}",
         "date": date.today().isoformat(),
         "diagnostic": {},
+        "load": {"start": os.getloadavg()[0], "cores": os.cpu_count()},
     }
     biggest = sizes[-1]
     results["whole"] = {}
@@ -145,6 +147,7 @@ def run(
     if explorer is not None:
         results["explorer"] = [explorer(n) for n in explorer_actors]
     if not stages:
+        results["load"]["end"] = os.getloadavg()[0]
         return results
     print(f"Chargement de {biggest}…", file=sys.stderr)
     results["loading"] = bench_loading(projects[biggest], repeats, with_openpyxl=True)
@@ -158,6 +161,7 @@ def run(
     results["memory"] = bench_memory(national)
     if export is not None:
         results["export"] = export(projects[biggest])
+    results["load"]["end"] = os.getloadavg()[0]
     return results
 
 
@@ -166,7 +170,14 @@ def report(results: dict) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Machine : {results['machine']} — {results['date']}.",
+        f"Machine : {results['machine']} — {results['date']}."
+        + (
+            f" Charge (processus prêts à tourner, moyenne sur une minute) : "
+            f"{results['load']['start']:.1f} au début, {results['load']['end']:.1f} à la fin, "
+            f"pour {results['load']['cores']} cœurs."
+            if "end" in results.get("load", {})
+            else ""
+        ),
         "Tailles : "
         + ", ".join(
             f"{s} = {n:,} acteurs × {c} colonnes".replace(",", " ")
