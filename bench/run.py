@@ -76,7 +76,7 @@ def bench_memory(project: Path) -> dict:
     parse = whole.bare_parse(project.parent / "export.xlsx")
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as folder:
         run = whole.diagnostic_run(project, Path(folder))
-    return {"peak_bytes": run["tree_rss"], "parse_bytes": parse["tree_rss"]}
+    return {"peak_bytes": run["tree_pss"], "parse_bytes": parse["tree_pss"]}
 
 
 def _n(count: int) -> str:
@@ -189,14 +189,16 @@ def report(results: dict) -> str:
         "",
         "Chaque `diagnostic run` est lancé dans un processus neuf, entre deux analyses nues "
         "(python-calamine, processus neuf) du même export ; rapport = le run sur la moyenne "
-        "de ses deux voisines. Mémoire : pic de mémoire résidente (RSS) de l'arbre des "
-        "processus, relevé dans /proc toutes les 20 ms (et jamais sous le pic que le noyau "
-        "compte pour le processus). Temps CPU : utilisateur + système du processus.",
+        "de ses deux voisines. Mémoire : pics de mémoire résidente de l'arbre des processus, "
+        "relevés dans /proc toutes les 50 ms : somme des RSS (une page partagée avec le "
+        "processus d'écriture forké comptée deux fois : majorant) et somme des PSS (page "
+        "partagée comptée une fois) ; la cible mémoire est jugée sur la PSS. Temps CPU : "
+        "utilisateur + système du processus et de ses enfants.",
         "",
-        "| taille | run : durée | run : CPU | run : pic RSS | analyse nue : durée | "
-        "analyse nue : CPU | analyse nue : pic RSS | rapport durée | rapport CPU "
-        "(médianes) | rapport mémoire | cibles |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| taille | run : durée | run : CPU | run : pic RSS (somme) | run : pic PSS | "
+        "analyse nue : durée | analyse nue : CPU | analyse nue : pic RSS | rapport durée | "
+        "rapport CPU (médianes) | rapport mémoire RSS | rapport mémoire PSS | cibles |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, w in results.get("whole", {}).items():
         wall_target, rss_target = RUN_TARGETS.get(size, (None, None))
@@ -204,16 +206,20 @@ def report(results: dict) -> str:
         if wall_target:
             ok = w["wall_ratio"]["median"] <= wall_target
             met.append(f"durée ≤ {wall_target:g}× : {'atteinte' if ok else 'NON atteinte'}")
+        memory = w.get("pss_ratio", w["rss_ratio"])
         if rss_target:
-            ok = w["rss_ratio"]["median"] <= rss_target
+            ok = memory["median"] <= rss_target
             met.append(f"mémoire ≤ {rss_target:g}× : {'atteinte' if ok else 'NON atteinte'}")
         lines.append(
             f"| {size} | {_fmt(w['run']['wall'])} | {_fmt(w['run']['cpu'])} | "
-            f"{_mib(w['run']['tree_rss'])} | {_fmt(w['parse']['wall'])} | "
+            f"{_mib(w['run']['tree_rss'])} | "
+            f"{_mib(w['run']['tree_pss']) if 'tree_pss' in w['run'] else '–'} | "
+            f"{_fmt(w['parse']['wall'])} | "
             f"{_fmt(w['parse']['cpu'])} | {_mib(w['parse']['tree_rss'])} | "
             f"{_ratio(w['wall_ratio'])} | "
             f"{w['run']['cpu']['median'] / w['parse']['cpu']['median']:.2f}× | "
-            f"{_ratio(w['rss_ratio'])} | {' ; '.join(met)} |"
+            f"{_ratio(w['rss_ratio'])} | "
+            f"{_ratio(w['pss_ratio']) if 'pss_ratio' in w else '–'} | {' ; '.join(met)} |"
         )
     if "startup" in results:
         lines += ["", "| commande | durée | cible |", "|---|---|---|"]

@@ -2,8 +2,10 @@
 
 Each measure starts a fresh Python process and reports its wall time and its peak resident
 memory (RSS): the kernel's own count for the process and the processes it waited for
-(``os.wait4``), and the peak of the sum over the whole process tree, sampled from /proc
-every 20 ms, so that work spread over several processes is counted whole. The baseline
+(``os.wait4``, the largest of them), and the peaks of the sums over the whole process tree,
+sampled from /proc every 50 ms, so that work spread over several processes is counted whole:
+of RSS (a page a forked worker shares with its parent counted twice: an upper bound) and of
+PSS (each shared page divided among its sharers: counted once). The baseline
 is a bare python-calamine parse of the same export, in its own fresh process, run right
 before and right after each run of the diagnostic (interleaved): on a shared machine the
 ratio of neighbours in time means more than any single figure.
@@ -23,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 PAGE = os.sysconf("SC_PAGE_SIZE")
-KEYS = ("wall", "cpu", "rss", "tree_rss")
+KEYS = ("wall", "cpu", "rss", "tree_rss", "tree_pss")
 
 BARE_PARSE = (
     "import sys\n"
@@ -55,20 +57,36 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants, now."""
+def _pss(pid: int) -> int:
+    """Proportional set size: private pages, plus each shared page divided by its sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) bytes of `pid` and all its descendants, now. The RSS sum counts a page
+    shared by a forked worker twice (an upper bound); the PSS sum counts it once."""
     kids = _children()
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
-        total += _rss(p)
+        rss += _rss(p)
+        pss += _pss(p)
         todo += kids.get(p, [])
-    return total
+    return rss, pss
 
 
-def measure(argv: list[str], env: dict | None = None, sample: float = 0.02) -> dict:
-    """Run `argv` once: wall and CPU seconds, peak RSS (kernel, bytes), peak RSS of the tree."""
-    peak = [0]
+def measure(argv: list[str], env: dict | None = None, sample: float = 0.05) -> dict:
+    """Run `argv` once: wall and CPU seconds, peak RSS of the process (kernel count, bytes),
+    peaks of the RSS and PSS sums over its process tree (sampled every `sample` s)."""
+    peak = [0, 0]
     done = threading.Event()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -77,7 +95,8 @@ def measure(argv: list[str], env: dict | None = None, sample: float = 0.02) -> d
 
     def watch():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             done.wait(sample)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -92,7 +111,13 @@ def measure(argv: list[str], env: dict | None = None, sample: float = 0.02) -> d
         raise RuntimeError(f"{argv} a échoué ({proc.returncode}) : {err.decode()[-2000:]}")
     kernel = usage.ru_maxrss * 1024  # kilobytes on Linux
     cpu = usage.ru_utime + usage.ru_stime  # of the process and the children it waited for
-    return {"wall": wall, "cpu": cpu, "rss": kernel, "tree_rss": max(peak[0], kernel)}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "rss": kernel,
+        "tree_rss": max(peak[0], kernel),
+        "tree_pss": peak[1],
+    }
 
 
 def summary(values: list[float]) -> dict:
@@ -126,12 +151,12 @@ def run_against_parse(project: Path, repeats: int = 3) -> dict:
     Returns
     -------
     dict
-        run, parse: {wall, cpu, rss, tree_rss} each a summary (min, median, max, runs) in
-        seconds and bytes; wall_ratio, rss_ratio: summaries of each run's figure over
-        the mean of its two neighbouring parses (rss: the tree's peak).
+        run, parse: {wall, cpu, rss, tree_rss, tree_pss} each a summary (min, median, max,
+        runs) in seconds and bytes; wall_ratio, rss_ratio, pss_ratio: summaries of each
+        run's figure over the mean of its two neighbouring parses (rss, pss: the tree's).
     """
     export = project.parent / "export.xlsx"
-    runs, parses, wall_ratios, rss_ratios = [], [], [], []
+    runs, parses, wall_ratios, rss_ratios, pss_ratios = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
         before = bare_parse(export)
         parses.append(before)
@@ -142,12 +167,14 @@ def run_against_parse(project: Path, repeats: int = 3) -> dict:
             runs.append(run)
             wall_ratios.append(run["wall"] / ((before["wall"] + after["wall"]) / 2))
             rss_ratios.append(run["tree_rss"] / ((before["tree_rss"] + after["tree_rss"]) / 2))
+            pss_ratios.append(run["tree_pss"] / ((before["tree_pss"] + after["tree_pss"]) / 2))
             before = after
     return {
         "run": {key: summary([r[key] for r in runs]) for key in KEYS},
         "parse": {key: summary([p[key] for p in parses]) for key in KEYS},
         "wall_ratio": summary(wall_ratios),
         "rss_ratio": summary(rss_ratios),
+        "pss_ratio": summary(pss_ratios),
     }
 
 
