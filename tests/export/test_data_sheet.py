@@ -39,12 +39,13 @@ def _as_csv_text(value) -> str:
 @pytest.fixture(scope="module")
 def both(tmp_path_factory, example_diag):
     """The example's workbook written twice: with its Données sheet, then with the
-    threshold lowered below its size (the annex beside it)."""
+    threshold lowered below its size (the annex beside it, built 40 actors at a time)."""
     sheet_dir = tmp_path_factory.mktemp("sheet")
     annex_dir = tmp_path_factory.mktemp("annex")
     diagnostic.to_workbook(example_diag, sheet_dir / "diagnostic.xlsx")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(data_sheet, "ANNEX_ABOVE", 100)
+        mp.setattr(data_sheet, "ANNEX_PART", 40)
         diagnostic.to_workbook(example_diag, annex_dir / "diagnostic.xlsx")
     return sheet_dir, annex_dir
 
@@ -59,7 +60,7 @@ def test_annex_holds_the_data_sheet_cell_by_cell(both, example_diag):
     sheet_dir, annex_dir = both
     old = _sheet_table(load_workbook(sheet_dir / "diagnostic.xlsx", read_only=True)["Données"])
     new = _csv(annex_dir / "diagnostic_donnees.csv")
-    assert len(new) == len(old) == len(example_diag.actors) + 1  # header + one row per actor
+    assert len(new) == len(old) > 100  # header + one row per published actor
     assert new[0] == old[0]
     width = len(old[0])
     for i, (a, b) in enumerate(zip(old[1:], new[1:]), start=1):

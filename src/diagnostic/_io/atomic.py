@@ -68,6 +68,16 @@ def write_csv(frame, path) -> Path:
     return path
 
 
+def write_csv_parts(frames, path) -> Path:
+    """Write `frames` one after the other as one UTF-8 CSV file (no index; the header of
+    the first), atomically, and return its path: a large table written part by part."""
+    path = Path(path)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        for i, frame in enumerate(frames):
+            frame.to_csv(f, index=False, header=i == 0)
+    return path
+
+
 def write_text(path: Path, text: str) -> None:
     """Write a UTF-8 text file atomically."""
     with atomic_path(path) as tmp:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from diagnostic._io.atomic import write_csv
+from diagnostic._io.atomic import write_csv_parts
 from diagnostic._io.progress import bar
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.export.cells import (
@@ -39,7 +40,7 @@ _NOTES_ROWS = 4  # title, two notes, blank line
 ANNEX_ABOVE = 1_000_000
 
 
-def data_table(diag, audience: str = "funder") -> pd.DataFrame:
+def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
     """Answers wide and readable: one row per actor, choice labels instead of codes.
 
     Multiple choices are joined with « ; » in the form's order, the options of a ranking
@@ -91,7 +92,11 @@ def data_table(diag, audience: str = "funder") -> pd.DataFrame:
     types = role_labels(diag.questions, diag.choices, "actor_type")
     base = diag.actors[["actor_id", "actor_type", "commune_code"]]
     if audience != "consultant":
-        base, types = _public_base(diag), type_words(diag)
+        if public is None:
+            base, types = _public_base(diag), type_words(diag)
+        else:  # (base, types) of the whole survey: this part's actors in its order
+            base, types = public[0], public[1]
+            base = base[base["actor_id"].isin(set(diag.actors["actor_id"]))]
     base = base.assign(actor_type=lambda f: relabel(f["actor_type"], types))
     out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
     once = questions["repeat"].isna() if "repeat" in questions.columns else True
@@ -174,12 +179,42 @@ def annex_note(diag, workbook, limit: int | None = None) -> list[str]:
     ]
 
 
-def write_annex(diag, path, table: pd.DataFrame | None = None, audience: str = "funder") -> Path:
+#: Actors per part of the data annex: its table is built and written a part at a time, so
+#: that the long answers of 50,000 actors are never all pivoted at once in memory.
+ANNEX_PART = 5_000
+
+
+def write_annex(diag, path, part: int | None = None, audience: str = "funder") -> Path:
     """Write the data annex: the Données sheet's header row and rows as a UTF-8 CSV file
     (atomically), each cell as the sheet holds it (`plain`), text that would start a
-    formula with an apostrophe (`inert`); returns its path."""
-    lang = diag.settings.language
-    table = data_table(diag, audience) if table is None else table
+    formula with an apostrophe (`inert`); returns its path.
+
+    Built `part` actors at a time (`ANNEX_PART`): the same rows, in the same order, with
+    the same columns as `data_table` gives for all actors at once.
+    """
+    part = part or ANNEX_PART
+    questions = diag.questions[~diag.questions["role"].isin(_HIDDEN_ROLES)]
+    answered = set(diag.answers["question_id"].unique())
+    columns = ["actor_id", "actor_type", "commune_code"] + [
+        q for q in questions["question_id"] if q in answered
+    ]
+    actor_of = diag.answers["actor_id"]
+    # places and types generalised over the whole survey, never over a part of it
+    public = None if audience == "consultant" else (_public_base(diag), type_words(diag))
+
+    def parts():
+        for start in range(0, max(len(diag.actors), 1), part):
+            actors = diag.actors.iloc[start : start + part]
+            mine = actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
+            sub = replace(diag, actors=actors, answers=diag.answers[mine])
+            table = data_table(sub, audience, public)
+            yield _annex_cells(table.reindex(columns=columns), diag.settings.language)
+
+    return write_csv_parts(parts(), path)
+
+
+def _annex_cells(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`table` as the annex writes it: headers as in the sheet, cells `plain` and `inert`."""
     ids = word("data_ids", lang)
     cells = {}
     for col in table.columns:
@@ -191,7 +226,7 @@ def write_annex(diag, path, table: pd.DataFrame | None = None, audience: str = "
         codes, uniques = pd.factorize(s)  # each distinct text cleaned once
         values = np.array([inert(plain(u)) for u in uniques] + [None], dtype=object)
         cells[ids.get(col, col)] = values[codes]
-    return write_csv(pd.DataFrame(cells, index=table.index), path)
+    return pd.DataFrame(cells, index=table.index)
 
 
 def write_data(
