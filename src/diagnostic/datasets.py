@@ -859,7 +859,9 @@ def _votes_text(rng: random.Random) -> str:
         kind = WORKSHOP_TYPES[(i - 1) % len(WORKSHOP_TYPES)]
         for code in codes:
             if code in dots:
-                rows.append([f"participant {i:02d}", kind, f"enjeu_{code}", labels[code], dots[code]])
+                rows.append(
+                    [f"participant {i:02d}", kind, f"enjeu_{code}", labels[code], dots[code]]
+                )
     return _csv(rows)
 
 
@@ -975,7 +977,6 @@ def extract_example_data(shared: Path | None = None, folder: Path | None = None)
 
     Returns the paths written.
     """
-    import json
 
     from diagnostic._io.sheets import read_raw
     from diagnostic._io.text import read_text

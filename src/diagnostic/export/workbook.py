@@ -32,6 +32,7 @@ from diagnostic.export.cells import (
 from diagnostic.export.data_sheet import write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.localized import localized
+from diagnostic.export.maps import participation_map_image
 from diagnostic.export.paroles import has_paroles, write_paroles
 from diagnostic.export.synthesis_sheets import (
     write_afom,
@@ -303,6 +304,7 @@ def _participation(book, ws, diag, base, source, audience=DEFAULT_AUDIENCE):
             size_cm=(14, 7),
             anchor=(start, 11),
         )
+    participation_map_image(ws, diag, (start + 15, 11))
 
 
 def _ranking(book, ws, diag, base, source):
