@@ -675,7 +675,7 @@ def plot_participation_map(
     labels = class_labels(min_group_size, language)
     texts = [
         f"<b>{_no_markup(names.get(r.commune_code, r.commune_code))}</b><br>"
-        + (labels[r.klass] if r.klass < 2 else str(r.respondents))
+        + (labels[r.klass] if r.klass < 2 else str(int(r.respondents)))
         for r in classes.itertuples()
     ]
     codes = classes["commune_code"].tolist()

@@ -50,13 +50,12 @@ def workshop_project(tmp_path_factory, example_diag, shared):
     for row in range(2, ws.max_row + 1):  # 3 dots on the last issue, 1 on the second
         ws.cell(row, 5).value = {last: 3, second: 1}.get(ws.cell(row, 3).value, 0)
     wb.save(template)
-    comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
-    toml = folder / "diagnostic.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8") + '\n[workshop]\nvotes = "votes.xlsx"\n'
-        f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n',
-        encoding="utf-8",
-    )
+    toml = folder / "diagnostic.toml"  # these votes instead of the example's, no regard croisé
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('votes = "atelier/votes.csv"', 'votes = "votes.xlsx"')
+    text = re.sub(r"\[issue_indicators\]\n(.+\n)+", "", text)
+    assert 'votes = "votes.xlsx"' in text and "issue_indicators" not in text
+    toml.write_text(text, encoding="utf-8")
     return diagnostic.run_diagnostic(diagnostic.read_project(toml))
 
 

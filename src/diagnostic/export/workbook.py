@@ -570,6 +570,7 @@ def _clusters(book, ws, diag, source):
         start,
         word("clusters_headers", lang),
         {"size": INTEGER},
+        top=True,  # wrapped lines: every cell of a row starts at its top
     )
 
 
