@@ -4,6 +4,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import bare_example
 
 import diagnostic
 from diagnostic import Settings
@@ -92,9 +93,8 @@ def test_links_without_a_gap_are_reported_not_dropped(code, why):
 def regard_folder(tmp_path_factory, shared):
     """The example project on the whole Orne (shared COG geography) with INSEE indicators."""
     folder = tmp_path_factory.mktemp("regard") / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    toml = bare_example(folder)
     geo = shared / "geo"
-    toml = folder / "diagnostic.toml"
     text = (
         toml.read_text(encoding="utf-8")
         .replace(
