@@ -1,6 +1,5 @@
 """Regard croisé: gaps to the reference from the context table, and the project's links."""
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -241,7 +240,7 @@ def test_reference_setting_is_checked(regard_folder):
 
 def test_links_without_indicator_files_are_refused(tmp_path):
     folder = tmp_path / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    bare_example(folder)
     with pytest.raises(diagnostic.DiagnosticError, match="aucun fichier d'indicateurs"):
         diagnostic.run_diagnostic(_project(folder, 'enjeu_emploi = "taux_chomage"\n'))
 

@@ -365,9 +365,10 @@ def test_tables_written_with_documented_columns(demo_out):
         "anomalies",
     ):
         assert (demo_out / "tables" / f"{name}.csv").stat().st_size > 100, name
-    # no issue linked to an indicator in the example: the table is there, with its header only
+    # three issues linked to an indicator in the example's project file
     regard = pd.read_csv(demo_out / "tables" / "regard_croise.csv")
-    assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"]) and regard.empty
+    assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"])
+    assert len(regard) == 3
     # one questionnaire: each of its questions is its own canonical question
     mapping = pd.read_csv(demo_out / "tables" / "question_map.csv")
     assert (mapping["question_id"] == mapping["canonical_id"]).all()
@@ -718,8 +719,8 @@ def test_demo_shows_everything_the_example_holds(demo_out, book):
     for title in ("Portrait du territoire", "Regard croisé", "Priorités partagées"):
         assert f">{title}</h2>" in page, title
     assert page.count('<div class="fig map">') == 2
-    assert "Acteurs répondants par commune" in page
-    assert "Taux de chômage des 15-64 ans 2022 (%)" in page
+    assert "Acteurs r\\u00e9pondants par commune" in page  # in the figure's JSON
+    assert "Taux de chômage des 15-64 ans 2022 (%)" in page  # the portrait's table
 
 
 def test_workbook_has_the_participation_map_image(demo_out):
