@@ -851,7 +851,7 @@ def _votes_text(rng: random.Random) -> str:
     """Fourteen fictional participants, three to five dots each, spread over the issues."""
     labels = {code: fr for code, fr, *_rest in ISSUES}
     codes, weights = list(VOTE_WEIGHTS), list(VOTE_WEIGHTS.values())
-    rows = [["participant", "type d'acteur", "item_id", "element", "gommettes"]]
+    rows: list[list] = [["participant", "type d'acteur", "item_id", "element", "gommettes"]]
     for i in range(1, 15):
         dots: dict[str, int] = {}
         for code in rng.choices(codes, weights, k=rng.randint(3, 5)):

@@ -1,6 +1,5 @@
 """Regard croisé: gaps to the reference from the context table, and the project's links."""
 
-
 import pandas as pd
 import pytest
 from conftest import bare_example
