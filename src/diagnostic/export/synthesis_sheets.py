@@ -185,7 +185,7 @@ def write_priorities(book, ws, diag, source: str) -> None:
             name=(start, share),
             values=(first, last, share),
             categories=(first, last, 0),
-            size_cm=(20, 2 + 1.2 * len(table)),  # every label on its own line
+            size_cm=(20, 2 + 0.8 * len(table)),
             anchor=(last + 3, 0),
             percent=True,
             top_down=True,
