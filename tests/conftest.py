@@ -40,11 +40,12 @@ OPTIONAL_BLOCKS = ("[[indicators]]", "[issue_indicators]", "[workshop]")
 
 def bare_example(folder: Path) -> Path:
     """Copy the example project into `folder` without its INSEE indicators, its links to
-    issues and its workshop (``OPTIONAL_BLOCKS``), for a test that adds its own; return the
-    copy's project file."""
+    issues, its workshop (``OPTIONAL_BLOCKS``) and its contours, for a test that adds its
+    own; return the copy's project file."""
     shutil.copytree(EXAMPLE, folder)
     toml = folder / "diagnostic.toml"
     blocks = toml.read_text(encoding="utf-8").split("\n\n")
     kept = [b for b in blocks if not b.lstrip().startswith(OPTIONAL_BLOCKS)]
-    toml.write_text("\n\n".join(kept), encoding="utf-8")
+    text = "\n".join(x for x in "\n\n".join(kept).split("\n") if not x.startswith("boundaries"))
+    toml.write_text(text, encoding="utf-8")
     return toml
