@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app atelier example docs captures clean
+.PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app atelier example example-data docs captures clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,8 +62,11 @@ PORT ?= 8866
 atelier: $(STAMP) ## sert l'application à la salle d'un atelier (réseau local, jeton, QR code ; PORT=8866)
 	$(BIN)/diagnostic atelier $(abspath $(PROJECT)) -o $(abspath out) --port $(PORT)
 
-example: $(STAMP) ## régénère l'enquête fictive de l'exemple (identique à l'octet près)
+example: $(STAMP) ## régénère l'enquête et l'atelier fictifs de l'exemple (identiques à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"
+
+example-data: $(STAMP) ## reconstruit la géographie, les contours et les indicateurs de l'exemple depuis ../shared/data
+	$(BIN)/python -c "from diagnostic.datasets import extract_example_data; extract_example_data()"
 
 docs: $(STAMP) ## construit le guide de l'utilisateur (docs/) dans site/
 	$(BIN)/python -m pip install --quiet -e '.[docs]'

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,20 @@ def demo_out(tmp_path_factory, example_diag):
     out = tmp_path_factory.mktemp("out")
     diagnostic.write_outputs(example_diag, out)
     return out
+
+
+#: Blocks of the example's project file that tests adding their own must leave out.
+OPTIONAL_BLOCKS = ("[[indicators]]", "[issue_indicators]", "[workshop]")
+
+
+def bare_example(folder: Path) -> Path:
+    """Copy the example project into `folder` without its INSEE indicators, its links to
+    issues, its workshop (``OPTIONAL_BLOCKS``) and its contours, for a test that adds its
+    own; return the copy's project file."""
+    shutil.copytree(EXAMPLE, folder)
+    toml = folder / "diagnostic.toml"
+    blocks = toml.read_text(encoding="utf-8").split("\n\n")
+    kept = [b for b in blocks if not b.lstrip().startswith(OPTIONAL_BLOCKS)]
+    text = "\n".join(x for x in "\n\n".join(kept).split("\n") if not x.startswith("boundaries"))
+    toml.write_text(text, encoding="utf-8")
+    return toml

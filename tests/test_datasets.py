@@ -1,15 +1,34 @@
+import csv
+import json
 import shutil
 
+import pytest
 from conftest import EXAMPLE
 from openpyxl import load_workbook
 
-from diagnostic.datasets import EXPORT_FILE, FORM_FILE, PROJECT_FILE, write_example
+from diagnostic.datasets import (
+    COMPARATEUR_FILE,
+    DECISIONS_FILE,
+    EPCI_CODE,
+    EXPORT_FILE,
+    FORM_FILE,
+    PROJECT_FILE,
+    STATUSES_FILE,
+    VOTES_FILE,
+    extract_example_data,
+    write_example,
+)
+from diagnostic.territory.indicators import read_indicators
+
+RAW_COMPARATEUR = "indicators/insee_base_cc_comparateur_dep61_extract.csv"
+RAW_DENSITY = "indicators/insee_grille_densite_niveau_detaille_2022.xlsx"
 
 
 def test_generator_regenerates_the_committed_example_identically(tmp_path):
     shutil.copytree(EXAMPLE / "geo", tmp_path / "geo")
+    shutil.copytree(EXAMPLE / "insee", tmp_path / "insee")
     write_example(tmp_path)
-    for name in (FORM_FILE, EXPORT_FILE, PROJECT_FILE):
+    for name in (FORM_FILE, EXPORT_FILE, PROJECT_FILE, VOTES_FILE, STATUSES_FILE, DECISIONS_FILE):
         assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
 
 
@@ -19,3 +38,116 @@ def test_example_export_looks_like_a_kobo_export():
     assert {"_id", "_uuid", "_submission_time", "_index"} <= set(header)
     assert "ressources/besoins" in header and "ressources/besoins/vehicules" in header
     assert ws.max_row == 151  # header + 148 actors + a duplicate + an empty submission
+
+
+def test_extraction_rebuilds_the_example_public_files_identically(tmp_path, shared):
+    written = extract_example_data(shared, tmp_path)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in written)
+    assert names == [
+        "geo/communes.json",
+        "geo/contours_communes.geojson",
+        "geo/epci.json",
+        "insee/base_cc_comparateur_orne.csv",
+        "insee/grille_densite_normandie.xlsx",
+    ]
+    for path in written:
+        assert path.read_bytes() == (EXAMPLE / path.relative_to(tmp_path)).read_bytes(), path
+    contours = json.loads((EXAMPLE / "geo/contours_communes.geojson").read_text("utf-8"))
+    epci = json.loads((EXAMPLE / "geo/epci.json").read_text("utf-8"))
+    members = {m["code"] for e in epci if e["code"] == EPCI_CODE for m in e["membres"]}
+    assert {f["properties"]["code"] for f in contours["features"]} == members
+    assert len(members) == 33
+    # small: about 36 KB of contours for 33 communes
+    assert (EXAMPLE / "geo/contours_communes.geojson").stat().st_size < 40_000
+
+
+def _raw(shared) -> dict:
+    with open(shared / RAW_COMPARATEUR, encoding="utf-8", newline="") as f:
+        return {r["CODGEO"]: r for r in csv.DictReader(f, delimiter=";")}
+
+
+def test_example_indicators_recomputed_from_the_raw_insee_file(shared):
+    raw = _raw(shared)
+    table = read_indicators(EXAMPLE / COMPARATEUR_FILE)
+    got = table.set_index(["geo_code", "indicator"])["value"]
+    # Mortagne-au-Perche, Bazoches-sur-Hoëne, Saint-Mard-de-Réno
+    for code in ("61293", "61029", "61418"):
+        r = {k: float(v) for k, v in raw[code].items() if k.startswith(("P22", "SUPERF"))}
+        assert got[(code, "taux_chomage")] == pytest.approx(
+            r["P22_CHOM1564"] / r["P22_ACT1564"] * 100
+        )
+        assert got[(code, "part_logements_vacants")] == pytest.approx(
+            r["P22_LOGVAC"] / r["P22_LOG"] * 100
+        )
+        assert got[(code, "densite_population")] == pytest.approx(r["P22_POP"] / r["SUPERF"])
+    # by hand, from the line of 61293 in INSEE's file: 3857 inhabitants on 8.6 km²
+    assert got[("61293", "densite_population")] == pytest.approx(3857 / 8.6)
+    assert got[("61293", "P22_POP")] == 3857
+
+
+def test_references_recomputed_from_the_raw_insee_files(example_diag, shared):
+    raw = _raw(shared)
+    epci = json.loads((EXAMPLE / "geo/epci.json").read_text("utf-8"))
+    members = {m["code"] for e in epci if e["code"] == EPCI_CODE for m in e["membres"]}
+    ctx = example_diag.context.set_index(["indicator", "geo_level"])["value"]
+
+    def rate(codes, num, den):
+        rows = [raw[c] for c in codes if raw[c][den]]
+        return sum(float(r[num]) for r in rows) / sum(float(r[den]) for r in rows) * 100
+
+    assert ctx[("taux_chomage", "EPCI")] == pytest.approx(
+        rate(members, "P22_CHOM1564", "P22_ACT1564")
+    )
+    # the Orne: every line of the file (the communes merged since are published empty)
+    assert ctx[("taux_chomage", "département")] == pytest.approx(
+        rate(raw, "P22_CHOM1564", "P22_ACT1564")
+    )
+    assert ctx[("part_logements_vacants", "département")] == pytest.approx(
+        rate(raw, "P22_LOGVAC", "P22_LOG")
+    )
+    assert ctx[("P22_POP", "département")] == pytest.approx(
+        sum(float(r["P22_POP"]) for r in raw.values() if r["P22_POP"])
+    )
+    # Normandie, from the national density grid: population in « très peu dense » areas
+    ws = load_workbook(shared / RAW_DENSITY, read_only=True)["grille_4_nivDetaille"]
+    pop = sparse = 0.0
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] and str(row[0])[:2] in {"14", "27", "50", "61", "76"}:
+            pop += float(row[4])
+            sparse += float(row[8]) * float(row[4])
+    assert ctx[("part_pop_tres_peu_dense", "région")] == pytest.approx(sparse / pop * 100)
+    # no France reference: the example's files cover Normandie at most
+    assert "France" not in set(example_diag.context["geo_level"])
+
+
+def test_example_workshop_votes_and_decisions(example_diag):
+    with open(EXAMPLE / VOTES_FILE, encoding="utf-8", newline="") as f:
+        votes = list(csv.DictReader(f))
+    dots: dict = {}
+    for v in votes:
+        dots[v["participant"]] = dots.get(v["participant"], 0) + int(v["gommettes"])
+    assert len(dots) == 14 and all(3 <= n <= 5 for n in dots.values())
+    assert example_diag.votes["dots"].sum() == sum(dots.values())
+    assert len(example_diag.shared_priorities) == 11
+    with open(EXAMPLE / STATUSES_FILE, encoding="utf-8", newline="") as f:
+        decided = list(csv.DictReader(f))
+    assert [d["status"] for d in decided].count("validé") == 6
+    opp = example_diag.opportunities.set_index(["kind", "actors", "category"])["status"]
+    for d in decided:
+        assert opp[(d["kind"], d["actors"], d["category"])] == d["status"]
+    assert (opp == "écarté").sum() == 2 and (opp == "validé").sum() == 6
+    with open(EXAMPLE / DECISIONS_FILE, encoding="utf-8", newline="") as f:
+        projects = list(csv.DictReader(f))
+    table = example_diag.cooperation_projects.set_index("project_id")
+    assert [table.loc[p["project_id"], "status"] for p in projects] == [
+        "en cours",
+        "validé",
+        "écarté",
+    ]
+    assert table.loc[projects[0]["project_id"], "carrier"] == "CC du Pays de Mortagne-au-Perche"
+    # the regard croisé: the three issues linked in diagnostic.toml
+    assert set(example_diag.regard_croise["issue_id"]) == {
+        "enjeu_emploi",
+        "enjeu_logement",
+        "enjeu_vieillissement",
+    }

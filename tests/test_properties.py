@@ -1,11 +1,10 @@
 """Properties that must hold for any export: nothing lost, nothing leaked, same in, same out."""
 
 import re
-import shutil
 import zipfile
 
 import pandas as pd
-from conftest import EXAMPLE
+from conftest import EXAMPLE, bare_example
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -113,10 +112,8 @@ def projects(draw):
 @given(case=projects())
 def test_no_export_leaks_personal_data_or_small_group_percentages(case, tmp_path_factory):
     frame, emails, phones, payload = case
-    root = tmp_path_factory.mktemp("proj")
-    shutil.copytree(EXAMPLE / "geo", root / "geo")
-    shutil.copy(EXAMPLE / "formulaire_acteurs.xlsx", root)
-    (root / "diagnostic.toml").write_text((EXAMPLE / "diagnostic.toml").read_text())
+    root = tmp_path_factory.mktemp("proj") / "projet"
+    bare_example(root)  # the example's form and geography, this export
     _write(frame, root / "export_kobo_acteurs.xlsx")
     diag = diagnostic.run_diagnostic(diagnostic.read_project(root / "diagnostic.toml"))
     out = diagnostic.write_outputs(diag, root / "out")

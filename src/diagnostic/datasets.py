@@ -308,8 +308,17 @@ def example_project() -> Path:
 
 
 def _load_communes(folder: Path) -> list[dict]:
+    """The current communes of the example's EPCI (``geo/communes.json`` holds the Orne)."""
+    members = {
+        m["code"]
+        for e in read_json(folder / "geo" / "epci.json")
+        if e["code"] == EPCI_CODE
+        for m in e["membres"]
+    }
     return [
-        c for c in read_json(folder / "geo" / "communes.json") if c["type"] == "commune-actuelle"
+        c
+        for c in read_json(folder / "geo" / "communes.json")
+        if c["type"] == "commune-actuelle" and c["code"] in members
     ]
 
 
@@ -757,6 +766,7 @@ def _write_export(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 PROJECT_TOML = """# Projet d'exemple : territoire réel, enquête FICTIVE (acteurs et réponses inventés).
+# Les indicateurs (INSEE) et les contours (IGN/INSEE) sont réels ; l'atelier est fictif.
 title = "Diagnostic partagé — CC du Pays de Mortagne-au-Perche (exemple fictif)"
 language = "fr"
 territory = ["200036069"]
@@ -768,16 +778,133 @@ form = "{form}"
 [geography]
 communes = "geo/communes.json"
 epci = "geo/epci.json"
+boundaries = "{contours}"
 
+[[indicators]]
+file = "{comparateur}"
+
+[[indicators]]
+file = "{density}"
+
+[issue_indicators]
+enjeu_emploi = "taux_chomage"
+enjeu_logement = "part_logements_vacants"
+enjeu_vieillissement = {{ indicator = "part_pop_1564", worse_when = "lower" }}
+{workshop}
 [settings]
 min_group_size = 5
 """
+WORKSHOP_TOML = """
+[workshop]
+votes = "{votes}"
+opportunities = "{statuses}"
+projects = "{decisions}"
+"""
+VOTES_FILE = "atelier/votes.csv"
+STATUSES_FILE = "atelier/statuts_pistes.csv"
+DECISIONS_FILE = "atelier/decisions_projets.csv"
+#: The fictional workshop's leanings: dots drawn with these weights by issue (the survey's
+#: first issue loses ground, youth and the energy transition gain some).
+VOTE_WEIGHTS = {
+    "mobilite": 3,
+    "emploi": 4,
+    "logement": 3,
+    "sante": 5,
+    "commerce": 2,
+    "numerique": 1,
+    "agriculture": 2,
+    "transition": 4,
+    "jeunesse": 5,
+    "vieillissement": 2,
+    "tourisme": 1,
+}
+WORKSHOP_TYPES = ["entreprise", "association", "cooperative", "collectivite", "financeur"]
+
+
+def _project_text(workshop: bool) -> str:
+    block = (
+        WORKSHOP_TOML.format(votes=VOTES_FILE, statuses=STATUSES_FILE, decisions=DECISIONS_FILE)
+        if workshop
+        else ""
+    )
+    return PROJECT_TOML.format(
+        export=EXPORT_FILE,
+        form=FORM_FILE,
+        contours=CONTOURS_FILE,
+        comparateur=COMPARATEUR_FILE,
+        density=DENSITY_FILE,
+        workshop=block,
+    )
+
+
+def _csv(rows: list[list]) -> str:
+    """Rows as CSV text (comma, quotes where needed, LF)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _votes_text(rng: random.Random) -> str:
+    """Fourteen fictional participants, three to five dots each, spread over the issues."""
+    labels = {code: fr for code, fr, *_rest in ISSUES}
+    codes, weights = list(VOTE_WEIGHTS), list(VOTE_WEIGHTS.values())
+    rows: list[list] = [["participant", "type d'acteur", "item_id", "element", "gommettes"]]
+    for i in range(1, 15):
+        dots: dict[str, int] = {}
+        for code in rng.choices(codes, weights, k=rng.randint(3, 5)):
+            dots[code] = dots.get(code, 0) + 1
+        kind = WORKSHOP_TYPES[(i - 1) % len(WORKSHOP_TYPES)]
+        for code in codes:
+            if code in dots:
+                rows.append(
+                    [f"participant {i:02d}", kind, f"enjeu_{code}", labels[code], dots[code]]
+                )
+    return _csv(rows)
+
+
+def _workshop_files(project: Path, rng: random.Random) -> None:
+    """The fictional workshop's votes, and its decisions on the run's leads and projects.
+
+    The leads and projects are those the diagnostic finds in the example (without the
+    workshop); a few are decided, as a workshop would: the best leads validated, two set
+    aside, three projects given a status, a carrier and a next step.
+    """
+    from diagnostic.project.file import read_project
+    from diagnostic.project.run import run_diagnostic
+
+    folder = project.parent
+    write_text(folder / VOTES_FILE, _votes_text(rng))
+    result = run_diagnostic(read_project(project))
+    leads = result.opportunities.sort_values(
+        ["score", "kind", "actors", "category"], ascending=[False, True, True, True]
+    )
+    rows = [["kind", "actors", "category", "status"]]
+    for i, lead in enumerate(leads.head(8).itertuples()):
+        rows.append([lead.kind, lead.actors, lead.category, "écarté" if i in (3, 6) else "validé"])
+    write_text(folder / STATUSES_FILE, _csv(rows))
+    projects = result.cooperation_projects.sort_values(["score", "project_id"], ascending=False)
+    decided = [
+        ("en cours", "CC du Pays de Mortagne-au-Perche", "Première réunion des membres en mars"),
+        ("validé", "Une association membre (à désigner)", "Recenser les besoins précis"),
+        ("écarté", "", "Reporté : trop peu de structures disponibles cette année"),
+    ]
+    rows = [["project_id", "title", "resources", "members", "status", "carrier", "next_step"]]
+    for p, (status, carrier, step) in zip(projects.head(3).itertuples(), decided):
+        rows.append([p.project_id, p.title, p.resources, p.members, status, carrier, step])
+    write_text(folder / DECISIONS_FILE, _csv(rows))
 
 
 def write_example(folder: Path | None = None) -> Path:
-    """(Re)generate the example survey files in `folder` (default: ``data/example``).
+    """(Re)generate the example survey and workshop files in `folder` (default:
+    ``data/example``).
 
-    The territory files (``geo/``) are read, never written. Returns the project file path.
+    The territory and indicator files (``geo/``, ``insee/``, see `extract_example_data`) are
+    read, never written. The workshop (votes, decided leads and projects, ``atelier/``) is
+    fictional, drawn from the diagnostic of the generated survey. Returns the project file
+    path.
     """
     folder = Path(folder) if folder else example_dir()
     rng = random.Random(SEED)
@@ -792,5 +919,131 @@ def write_example(folder: Path | None = None) -> Path:
     _write_export(folder / EXPORT_FILE, header, rows)
     write_text(folder / SECRET_FILE, EXAMPLE_SECRET)
     project = folder / PROJECT_FILE
-    write_text(project, PROJECT_TOML.format(export=EXPORT_FILE, form=FORM_FILE))
+    write_text(project, _project_text(workshop=False))
+    (folder / "atelier").mkdir(exist_ok=True)
+    _workshop_files(project, random.Random(SEED + 1))
+    write_text(project, _project_text(workshop=True))
     return project
+
+
+# --- Real public data of the example: INSEE indicators, geography, contours -------------------
+#
+# Rebuilt from the project's collection of public files (``../shared/data`` beside the
+# repository, described in its SOURCES.md) by `extract_example_data`; nothing is invented.
+
+EPCI_CODE = "200036069"
+NORMANDIE = ("14", "27", "50", "61", "76")
+COMPARATEUR_FILE = "insee/base_cc_comparateur_orne.csv"
+DENSITY_FILE = "insee/grille_densite_normandie.xlsx"
+CONTOURS_FILE = "geo/contours_communes.geojson"
+#: Douglas-Peucker tolerance (degrees, about 100 m) of the contours, shared edges kept.
+CONTOUR_TOLERANCE = 0.001
+_SHARED = {
+    "communes": "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json",
+    "epci": "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json",
+    "contours": "geo/gregoiredavid_communes-61-orne.geojson",
+    "comparateur": "indicators/insee_base_cc_comparateur_dep61_extract.csv",
+    "density": "indicators/insee_grille_densite_niveau_detaille_2022.xlsx",
+}
+
+
+def shared_data_dir() -> Path:
+    """The collection of public data files beside the repository (``../shared/data``)."""
+    return example_dir().parents[2] / "shared" / "data"
+
+
+def _json_lines(text: str, keep) -> str:
+    """Keep the objects of a one-object-per-line JSON array for which `keep(obj)` is true,
+    each line unchanged."""
+    import json
+
+    lines = [line.rstrip(",") for line in text.splitlines() if line.startswith("{")]
+    kept = [line for line in lines if keep(json.loads(line))]
+    return "[\n" + ",\n".join(kept) + "\n]\n"
+
+
+def extract_example_data(shared: Path | None = None, folder: Path | None = None) -> list[Path]:
+    """Rebuild the example's public data from the shared collection of INSEE/Etalab files.
+
+    - ``geo/communes.json``, ``geo/epci.json``: every commune of the Orne (current,
+      delegated, associated) and every EPCI with a member in the Orne, Etalab's lines
+      unchanged, so that the département is a full reference;
+    - ``insee/base_cc_comparateur_orne.csv``: INSEE's comparateur de territoires, the
+      385 Orne lines unchanged (géographie 2025);
+    - ``insee/grille_densite_normandie.xlsx``: the grille communale de densité, rows of the
+      five Normandie départements, same header and cells (géographie 2022);
+    - ``geo/contours_communes.geojson``: the 33 communes' contours (IGN/INSEE 2018 vintage),
+      simplified with shapely's coverage simplification (shared edges stay shared).
+
+    Returns the paths written.
+    """
+
+    from diagnostic._io.sheets import read_raw
+    from diagnostic._io.text import read_text
+
+    shared = Path(shared) if shared else shared_data_dir()
+    folder = Path(folder) if folder else example_dir()
+    (folder / "insee").mkdir(parents=True, exist_ok=True)
+    written = []
+    communes = folder / "geo" / "communes.json"
+    write_text(
+        communes,
+        _json_lines(
+            read_text(shared / _SHARED["communes"], utf8_only=True),
+            lambda c: c["departement"] == "61" or str(c.get("chefLieu", "")).startswith("61"),
+        ),
+    )
+    written.append(communes)
+    epci = folder / "geo" / "epci.json"
+    write_text(
+        epci,
+        _json_lines(
+            read_text(shared / _SHARED["epci"], utf8_only=True),
+            lambda e: any(m["code"].startswith("61") for m in e["membres"]),
+        ),
+    )
+    written.append(epci)
+    raw = read_text(shared / _SHARED["comparateur"], utf8_only=True).splitlines()
+    comparateur = folder / COMPARATEUR_FILE
+    write_text(comparateur, "\n".join([raw[0]] + [r for r in raw[1:] if r[:2] == "61"]) + "\n")
+    written.append(comparateur)
+    rows = read_raw(shared / _SHARED["density"], "grille_4_nivDetaille")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "grille_4_nivDetaille"
+    ws.append(rows[0])
+    for row in rows[1:]:
+        if str(row[0])[:2] in NORMANDIE:
+            ws.append(row)
+    density = folder / DENSITY_FILE
+    save_workbook(wb, density, fixed_time=datetime(2026, 11, 1))
+    written.append(density)
+    members = {
+        m["code"]
+        for e in read_json(folder / "geo" / "epci.json")
+        if e["code"] == EPCI_CODE
+        for m in e["membres"]
+    }
+    contours = folder / CONTOURS_FILE
+    write_text(contours, _simplified_contours(read_json(shared / _SHARED["contours"]), members))
+    written.append(contours)
+    return written
+
+
+def _simplified_contours(geojson: dict, codes: set[str]) -> str:
+    """The features of `codes`, simplified together (one feature per line, 5 decimals)."""
+    import json
+
+    import shapely
+
+    features = [f for f in geojson["features"] if f["properties"]["code"] in codes]
+    features.sort(key=lambda f: f["properties"]["code"])
+    shapes = shapely.coverage_simplify(
+        [shapely.geometry.shape(f["geometry"]) for f in features], CONTOUR_TOLERANCE
+    )
+    lines = []
+    for feature, shape in zip(features, shapes):
+        geometry = json.loads(shapely.to_geojson(shapely.set_precision(shape, 0.00001)))
+        item = {"type": "Feature", "properties": feature["properties"], "geometry": geometry}
+        lines.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"

@@ -17,8 +17,13 @@ from plotly.colors import sample_colorscale
 
 from diagnostic._io.text import read_json
 from diagnostic.analysis.cooperation import KIND_LABELS
-from diagnostic.i18n import code, label, text
-from diagnostic.territory.maps import boundary_differences, read_boundaries
+from diagnostic.i18n import code, decimal, label, text
+from diagnostic.territory.maps import (
+    boundary_differences,
+    class_labels,
+    participation_classes,
+    read_boundaries,
+)
 
 PALETTE = ["#1F4E5F", "#2A9D8F", "#E9C46A", "#F4A261", "#E76F51", "#6D597A", "#8AB17D"]
 TAG_COLOURS = {
@@ -563,6 +568,205 @@ def plot_choropleth(
     }
     layout = _layout(title, 520, geo={"fitbounds": "locations", "visible": False})
     return _figure([trace], layout, validate)
+
+
+#: Colours of the participation classes (`diagnostic.territory.maps.PARTICIPATION_CLASSES`):
+#: nobody and hidden counts in greys, then a teal ramp. Shared by the workbook's image.
+CLASS_COLOURS = ["#F2F2F2", "#C8C8C8", "#A8DAD3", "#4FA89C", "#1F6F78"]
+#: Colour scale of the indicator map (light: low values, dark: high values).
+MAP_SCALE = [[0.0, "#E4F2EF"], [1.0, "#1F4E5F"]]
+
+
+def _rings(feature: dict) -> list:
+    """The outer rings of a Polygon or MultiPolygon feature (holes are rare in communes)."""
+    geometry = feature.get("geometry") or {}
+    polygons = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    return [polygon[0] for polygon in polygons if polygon]
+
+
+def _commune_shapes(features: dict, codes: list, colours: list, texts: list) -> list:
+    """One filled SVG trace per commune (no map tiles, no download: the report is read
+    offline), hover on the commune's surface."""
+    traces = []
+    for commune, colour, hover in zip(codes, colours, texts):
+        xs: list = []
+        ys: list = []
+        for ring in _rings(features[commune]):
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": colour,
+                "line": {"color": "white", "width": 0.8},
+                "hoveron": "fills",
+                "text": hover,
+                "hoverinfo": "text",
+                "showlegend": False,
+                "name": commune,
+            }
+        )
+    return traces
+
+
+def _map_layout(title: str, subtitle: str | None, features: list, **extra) -> dict:
+    """Hidden axes, one degree of latitude as long as 1/cos(latitude) degree of longitude."""
+    ys = [p[1] for f in features for ring in _rings(f) for p in ring] or [45.0]
+    ratio = 1 / np.cos(np.radians((min(ys) + max(ys)) / 2))
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    return _layout(
+        title,
+        560,
+        subtitle=subtitle,
+        xaxis={**hidden, "constrain": "domain"},
+        yaxis={**hidden, "scaleanchor": "x", "scaleratio": float(ratio)},
+        margin={"l": 10, "r": 10, "t": 90 if subtitle else 60, "b": 10},
+        hovermode="closest",
+        **extra,
+    )
+
+
+def _features(geojson) -> dict:
+    if not isinstance(geojson, dict):
+        geojson = read_json(geojson)
+    return {str(f.get("properties", {}).get("code")): f for f in geojson.get("features", [])}
+
+
+def plot_participation_map(
+    geojson,
+    respondents: pd.Series,
+    names: dict[str, str] | None = None,
+    min_group_size: int = 5,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    language: str = "fr",
+    validate: bool = True,
+) -> go.Figure:
+    """Respondents by commune in classes; fewer than `min_group_size` shown as « moins de N ».
+
+    Drawn as filled shapes (no base map to download): readable offline.
+
+    Parameters
+    ----------
+    geojson : path or dict
+        Commune contours (``properties.code``).
+    respondents : pandas.Series
+        Respondents per commune of the study area (0 where nobody answered), by code.
+    names : dict, optional
+        Commune names by code, for the hover texts (else the contours' ``nom``).
+
+    Returns
+    -------
+    Figure
+        One shape per commune coloured by class, a legend of the classes; an exact count
+        only from `min_group_size` respondents.
+    """
+    drawn = _features(geojson)
+    classes = participation_classes(respondents, min_group_size)
+    classes = classes[classes["commune_code"].isin(set(drawn))]
+    names = names or {c: f["properties"].get("nom", c) for c, f in drawn.items()}
+    labels = class_labels(min_group_size, language)
+    texts = [
+        f"<b>{_no_markup(names.get(r.commune_code, r.commune_code))}</b><br>"
+        + (labels[r.klass] if r.klass < 2 else str(int(r.respondents)))
+        for r in classes.itertuples()
+    ]
+    codes = classes["commune_code"].tolist()
+    traces = _commune_shapes(drawn, codes, [CLASS_COLOURS[k] for k in classes["klass"]], texts)
+    for colour, name in zip(CLASS_COLOURS, labels):  # the legend: one square per class
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {
+                    "symbol": "square",
+                    "size": 14,
+                    "color": colour,
+                    "line": {"color": "#999", "width": 1},
+                },
+                "name": name,
+                "showlegend": True,
+                "hoverinfo": "skip",
+            }
+        )
+    title = title or text("map.participation", language)
+    legend = {
+        "title": {"text": text("plot.respondents", language)},
+        "x": 1.0,
+        "y": 0.5,
+        "yanchor": "middle",
+    }
+    layout = _map_layout(title, subtitle, [drawn[c] for c in codes], legend=legend, showlegend=True)
+    return _figure(traces, layout, validate)
+
+
+def plot_indicator_map(
+    geojson,
+    values: pd.Series,
+    names: dict[str, str] | None = None,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    language: str = "fr",
+    validate: bool = True,
+) -> go.Figure:
+    """One indicator by commune (a rate, a density…): the study area's contours, each
+    coloured by its value on a teal scale; communes without a value are drawn grey.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The indicator by commune code (missing values allowed).
+    """
+    drawn = _features(geojson)
+    values = pd.Series(values).astype("Float64")
+    values.index = values.index.astype(str)
+    codes = [c for c in values.index if c in drawn]
+    names = names or {c: f["properties"].get("nom", c) for c, f in drawn.items()}
+    known = values[codes].dropna().astype(float)
+    low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+    span = (high - low) or 1.0
+    colours, texts = [], []
+    for c in codes:
+        value = values[c]
+        missing = pd.isna(value)
+        colours.append(
+            MISSING_COLOUR
+            if missing
+            else sample_colorscale(MAP_SCALE, [(float(value) - low) / span])[0]
+        )
+        shown = text("map.no_value", language) if missing else decimal(float(value), 1, language)
+        texts.append(f"<b>{_no_markup(names.get(c, c))}</b><br>{shown}")
+    traces = _commune_shapes(drawn, codes, colours, texts)
+    traces.append(  # the colour bar, carried by an invisible marker
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "marker": {
+                "color": [low, high],
+                "cmin": low,
+                "cmax": high,
+                "colorscale": MAP_SCALE,
+                "showscale": True,
+                "colorbar": {"thickness": 14, "separatethousands": True},
+            },
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    )
+    layout = _map_layout(title, subtitle, [drawn[c] for c in codes], showlegend=False)
+    return _figure(traces, layout, validate)
 
 
 def plot_commune_map(

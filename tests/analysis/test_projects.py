@@ -1,11 +1,11 @@
 """Cooperation projects: planted clusters land in one project each, refusers in none."""
 
 import random
-import shutil
 from dataclasses import replace
 
 import pandas as pd
 import pytest
+from conftest import bare_example
 from openpyxl import load_workbook
 
 import diagnostic
@@ -248,8 +248,7 @@ def test_decisions_are_matched_by_members_and_resources(tmp_path):
 
 
 def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path, example_diag):
-    project = tmp_path / "projet"
-    shutil.copytree(diagnostic.example_project().parent, project)
+    project = bare_example(tmp_path / "projet").parent
     # the collective's workbook, filled in at the workshop
     written = diagnostic.to_workbook(example_diag, tmp_path / "c.xlsx", audience="collective")
     book = load_workbook(written)
@@ -267,7 +266,8 @@ def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path, e
         encoding="utf-8",
     )
     diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
-    taken = diag.cooperation_projects[diag.cooperation_projects["status"] != "à valider"]
+    status = diag.cooperation_projects["status"]
+    taken = diag.cooperation_projects[status.isin(["validé", "en cours"])]
     assert set(taken["members"]) == chosen
     assert set(taken["status"]) == {"validé", "en cours"}
     out = tmp_path / "out"

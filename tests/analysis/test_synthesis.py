@@ -1,9 +1,8 @@
 """Regard croisé: gaps to the reference from the context table, and the project's links."""
 
-import shutil
-
 import pandas as pd
 import pytest
+from conftest import bare_example
 
 import diagnostic
 from diagnostic import Settings
@@ -92,9 +91,8 @@ def test_links_without_a_gap_are_reported_not_dropped(code, why):
 def regard_folder(tmp_path_factory, shared):
     """The example project on the whole Orne (shared COG geography) with INSEE indicators."""
     folder = tmp_path_factory.mktemp("regard") / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    toml = bare_example(folder)
     geo = shared / "geo"
-    toml = folder / "diagnostic.toml"
     text = (
         toml.read_text(encoding="utf-8")
         .replace(
@@ -241,7 +239,7 @@ def test_reference_setting_is_checked(regard_folder):
 
 def test_links_without_indicator_files_are_refused(tmp_path):
     folder = tmp_path / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    bare_example(folder)
     with pytest.raises(diagnostic.DiagnosticError, match="aucun fichier d'indicateurs"):
         diagnostic.run_diagnostic(_project(folder, 'enjeu_emploi = "taux_chomage"\n'))
 

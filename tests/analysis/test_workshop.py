@@ -1,7 +1,6 @@
-import shutil
-
 import pandas as pd
 import pytest
+from conftest import bare_example
 from openpyxl import load_workbook
 
 import diagnostic
@@ -161,7 +160,7 @@ def test_afom_items_cite_their_source():
 
 def test_example_project_with_workshop_votes(tmp_path, example_diag):
     folder = tmp_path / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    bare_example(folder)
     ranking = example_diag.issue_ranking
     template = write_votes_template(folder / "votes.xlsx", ranking, ["P1", "P2"])
     wb = load_workbook(template)
@@ -195,7 +194,8 @@ def test_example_diagnostic_has_every_analysis_table(example_diag):
     ):
         assert list(getattr(d, name).columns) == diagnostic.schemas.columns(name)
         assert len(getattr(d, name)), name
-    assert d.rank_comparison is None and d.votes.empty and d.regard_croise.empty
+    # the example's workshop and its links to INSEE indicators (see tests/test_datasets.py)
+    assert d.rank_comparison is not None and len(d.votes) and len(d.regard_croise) == 3
     # types are named with their labels from the form
     assert "Commune ou intercommunalité" in " ".join(d.issue_ranking["reason"])
     crossed = d.with_indicator_gaps(pd.DataFrame({"issue_id": ["enjeu_sante"], "gap": [0.3]}))

@@ -125,7 +125,7 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             # Voila runs the cells one after the other: wait for every chart of the
             # explorer so that the kernel is free to answer the filter change.
             page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000
+                "document.querySelectorAll('.js-plotly-plot').length >= 7", timeout=120_000
             )
             assert "Diagnostic partagé" in page.inner_text("body")
             before = _bar_paths(page)
@@ -165,7 +165,9 @@ def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
                 "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=90_000
             )
             plots = page.locator(".js-plotly-plot")
-            assert "Projets × ressources" in plots.nth(4).inner_text()
+            # the explorer's four charts and its two maps (participation, an indicator) first
+            assert "Acteurs répondants par commune" in plots.nth(4).inner_text()
+            assert "Projets × ressources" in plots.nth(6).inner_text()
             widths = page.eval_on_selector_all(
                 ".js-plotly-plot .main-svg:first-child",
                 "els => els.map(e => +e.getAttribute('width'))",
@@ -173,7 +175,7 @@ def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
             assert min(widths) > 1000, widths
             assert page.locator(".card").count() == 15
             assert "Public : collectif" in page.inner_text("body")
-            assert plots.nth(4).locator(".ytick").count() == 2 * 15  # one row per project
+            assert plots.nth(6).locator(".ytick").count() == 2 * 15  # one row per project
             page.locator("text=Coopérer").first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             page.screenshot(path=str(tmp_path / "cards.png"), full_page=False)

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 from types import SimpleNamespace
 
@@ -120,9 +121,19 @@ def test_votes_app_ranks_priorities_as_votes_come_in(example_diag):
     assert "<b>2</b> participants" in app.summary.value
 
 
-def test_cooperation_app_saves_a_status_per_match(example_diag, tmp_path):
+@pytest.fixture
+def undecided(example_diag):
+    """The example before its workshop decided any lead or project."""
+    leads = example_diag.opportunities.assign(status="à valider")
+    projects = example_diag.cooperation_projects.assign(
+        status="à valider", carrier=pd.NA, next_step=pd.NA
+    )
+    return dataclasses.replace(example_diag, opportunities=leads, cooperation_projects=projects)
+
+
+def test_cooperation_app_saves_a_status_per_match(undecided, tmp_path):
     path = tmp_path / "statuts.csv"
-    app = cooperation_app(example_diag, path)
+    app = cooperation_app(undecided, path)
     assert len(app.statuses) == app.per_page
     app.statuses[0].value = "validé"
     app.statuses[1].value = "écarté"
@@ -130,7 +141,7 @@ def test_cooperation_app_saves_a_status_per_match(example_diag, tmp_path):
     app.save_button.click()
     saved = read_statuses(path)["status"].value_counts()
     assert saved["validé"] == 1 and saved["écarté"] == 1
-    again = cooperation_app(example_diag, path)
+    again = cooperation_app(undecided, path)
     assert (again.opportunities["status"] != "à valider").sum() == 2
     app.kind.value = "mutualisation"
     assert set(app.table.data[0].cells.values[0]) == {"mutualisation"}
@@ -149,9 +160,9 @@ def test_cooperation_app_names_resources_and_types_by_their_labels(example_diag,
     assert " association" not in explanation
 
 
-def test_collective_app_shows_the_explorer_then_the_cooperation(example_diag, tmp_path):
+def test_collective_app_shows_the_explorer_then_the_cooperation(undecided, tmp_path):
     path = tmp_path / "decisions_projets.csv"
-    app = collective_app(example_diag, path)
+    app = collective_app(undecided, path)
     assert "Public : collectif" in app.view.children[0].value  # the collective's by default
     assert app.view.children[1] is app.explorer.view
     assert app.view.children[3] is app.projects.view

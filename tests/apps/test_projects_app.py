@@ -1,14 +1,14 @@
 """The cooperation projects in the app: cards, filters, audiences, decisions kept."""
 
+import dataclasses
 import re
-import shutil
 import zipfile
 
 import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, bare_example
 from openpyxl import load_workbook
 
 import diagnostic
@@ -151,12 +151,15 @@ def test_the_matrix_counts_each_projects_members_by_resource(example_diag, tmp_p
 
 
 def test_without_geography_the_app_says_there_is_no_map(example_diag, tmp_path):
+    # the example without its contours
+    project = dataclasses.replace(example_diag.project, boundaries=None)
+    example_diag = dataclasses.replace(example_diag, project=project)
     app = projects_app(example_diag, tmp_path / "d.csv")
     assert app.map is None and "Pas de carte" in app.map_note.value
 
 
 def _project_with_decisions(folder, shared=None):
-    shutil.copytree(EXAMPLE, folder)
+    bare_example(folder)
     toml = folder / "diagnostic.toml"
     text = toml.read_text(encoding="utf-8")
     if shared is not None:

@@ -1,12 +1,13 @@
 """Where the projects are: inline SVG maps on the fiches, the report's projects section."""
 
+import dataclasses
 import re
 import shutil
 from collections import Counter
 
 import pandas as pd
 import pytest
-from conftest import EXAMPLE
+from conftest import bare_example
 
 import diagnostic
 from diagnostic.export.fiches import to_fiches
@@ -67,7 +68,7 @@ def test_svg_map_from_centroids_only_and_without_geography():
 def mapped(shared, tmp_path_factory):
     """The example with the Orne contours declared."""
     folder = tmp_path_factory.mktemp("projet") / "exemple"
-    shutil.copytree(EXAMPLE, folder)
+    bare_example(folder)
     toml = folder / "diagnostic.toml"
     contours = shared / "geo" / "gregoiredavid_communes-61-orne.geojson"
     toml.write_text(
@@ -96,6 +97,9 @@ def test_each_fiche_maps_its_members_communes(mapped, tmp_path):
 
 
 def test_without_geography_the_fiche_says_why_there_is_no_map(example_diag, tmp_path):
+    # the example without its contours
+    project = dataclasses.replace(example_diag.project, boundaries=None)
+    example_diag = dataclasses.replace(example_diag, project=project)
     page = to_fiches(example_diag, tmp_path / "fiches.html").read_text(encoding="utf-8")
     assert "<svg" not in page
     assert page.count("Pas de carte") == len(example_diag.cooperation_projects)

@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import re
 import shutil
 import tempfile
@@ -6,6 +7,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import bare_example
 from openpyxl import load_workbook
 
 import diagnostic
@@ -50,13 +52,12 @@ def workshop_project(tmp_path_factory, example_diag, shared):
     for row in range(2, ws.max_row + 1):  # 3 dots on the last issue, 1 on the second
         ws.cell(row, 5).value = {last: 3, second: 1}.get(ws.cell(row, 3).value, 0)
     wb.save(template)
-    comparateur = shared / "indicators" / "insee_base_cc_comparateur_dep61_extract.csv"
-    toml = folder / "diagnostic.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8") + '\n[workshop]\nvotes = "votes.xlsx"\n'
-        f'\n[[indicators]]\nfile = "{comparateur.as_posix()}"\n',
-        encoding="utf-8",
-    )
+    toml = folder / "diagnostic.toml"  # these votes instead of the example's, no regard croisé
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('votes = "atelier/votes.csv"', 'votes = "votes.xlsx"')
+    text = re.sub(r"\[issue_indicators\]\n(.+\n)+", "", text)
+    assert 'votes = "votes.xlsx"' in text and "issue_indicators" not in text
+    toml.write_text(text, encoding="utf-8")
     return diagnostic.run_diagnostic(diagnostic.read_project(toml))
 
 
@@ -68,7 +69,7 @@ def workshop_book(tmp_path_factory, workshop_project):
 
 
 def test_sheet_order_and_summary_links(book):
-    assert book.sheetnames == WITHOUT_WORKSHOP
+    assert book.sheetnames == SHEETS  # the example has indicators linked to issues, a workshop
     assert (
         WITHOUT_WORKSHOP[:7]
         + ["Regard croisé"]
@@ -77,7 +78,7 @@ def test_sheet_order_and_summary_links(book):
         + WITHOUT_WORKSHOP[10:]
     ) == SHEETS
     links = [c.hyperlink.location for c in book["Sommaire"]["A"] if c.hyperlink]
-    assert links == [f"'{name}'!A1" for name in WITHOUT_WORKSHOP[1:]]
+    assert links == [f"'{name}'!A1" for name in SHEETS[1:]]
 
 
 def test_workshop_sheet_only_with_votes(workshop_book):
@@ -131,14 +132,17 @@ def test_afom_sheet_grouped_with_source_and_evidence(book, example_diag):
     assert [c.value for c in ws[h]][:4] == ["Catégorie", "Élément", "Source", "Justification"]
     body = [r for r in ws.iter_rows(min_row=h + 1, max_col=4, values_only=True)]
     # Logement is no longer transversal (2 of 4 types pass the Wilson lower bound): 33 items
-    assert len(body) == len(example_diag.afom) == 33
-    assert body[10][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
-    assert body[10][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
+    # from the survey, 2 from the indicators linked to issues, 4 from the workshop
+    assert len(body) == len(example_diag.afom) == 33 + 2 + 4
+    assert [r[2] for r in body].count("indicateur") == 2
+    assert [r[2] for r in body].count("atelier") == 4
+    assert body[12][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
+    assert body[12][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
     categories = [r[0] for r in body]
     assert categories == sorted(
         categories, key=["Atouts", "Faiblesses", "Opportunités", "Menaces"].index
     )
-    assert "Atouts : 10 ; Faiblesses : 2 ; Opportunités : 15 ; Menaces : 6." in ws["A3"].value
+    assert "Atouts : 12 ; Faiblesses : 2 ; Opportunités : 19 ; Menaces : 6." in ws["A3"].value
 
 
 def test_shared_priorities_sheet(workshop_book, workshop_project):
@@ -210,8 +214,13 @@ def _charts_by_sheet(path):
 
 def test_native_charts_and_heatmap(demo_out, book, workshop_book):
     per_sheet, total = _charts_by_sheet(demo_out / "diagnostic.xlsx")
-    assert total == 2
-    assert {k: v for k, v in per_sheet.items() if v} == {"Participation": 1, "Enjeux communs": 1}
+    assert total == 4
+    assert {k: v for k, v in per_sheet.items() if v} == {
+        "Participation": 1,
+        "Enjeux communs": 1,
+        "Regard croisé": 1,
+        "Priorités partagées": 1,
+    }
     per_sheet, total = _charts_by_sheet(workshop_book)
     assert total == 3 and per_sheet["Priorités partagées"] == 1
     rules = book["Convergences"].conditional_formatting
@@ -222,7 +231,7 @@ def test_native_charts_and_heatmap(demo_out, book, workshop_book):
     assert [float(v.val) for v in rule.colorScale.cfvo] == [0.0, 1.0]
 
 
-@pytest.mark.parametrize("sheet", WITHOUT_WORKSHOP)
+@pytest.mark.parametrize("sheet", SHEETS)
 def test_every_sheet_printable_landscape_fit_to_width(book, sheet):
     ws = book[sheet]
     # fitToWidth left out of the file means 1 (its default in the Office Open XML schema)
@@ -356,9 +365,10 @@ def test_tables_written_with_documented_columns(demo_out):
         "anomalies",
     ):
         assert (demo_out / "tables" / f"{name}.csv").stat().st_size > 100, name
-    # no issue linked to an indicator in the example: the table is there, with its header only
+    # three issues linked to an indicator in the example's project file
     regard = pd.read_csv(demo_out / "tables" / "regard_croise.csv")
-    assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"]) and regard.empty
+    assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"])
+    assert len(regard) == 3
     # one questionnaire: each of its questions is its own canonical question
     mapping = pd.read_csv(demo_out / "tables" / "question_map.csv")
     assert (mapping["question_id"] == mapping["canonical_id"]).all()
@@ -369,9 +379,9 @@ def test_tables_written_with_documented_columns(demo_out):
 def test_html_embeds_plotly_once(demo_out):
     page = (demo_out / "diagnostic.html").read_text()
     assert page.count("plotly.js v") == 1 or page.count("* plotly.js") == 1
-    # and the chart of the comments' most used words, and the projects × resources matrix
-    # (no map of the projects: the example declares no contours)
-    assert page.count('class="plotly-graph-div"') == 5
+    # participation, ranking, convergences, priorities, regard croisé, two maps, the chart
+    # of the comments' most used words, the projects × resources matrix and their map
+    assert page.count('class="plotly-graph-div"') == 10
     assert "Enjeux communs" in page
 
 
@@ -561,10 +571,12 @@ def test_html_report_has_the_workbook_sections(demo_out):
         "Enjeux communs",
         "Convergences",
         "AFOM",
+        "Regard croisé",
         "Projets de coopération",
         "Plan d'action",
         "Pistes de coopération",
         "Groupes d'acteurs",
+        "Priorités partagées",
         "Paroles d'acteurs",
         "Méthode",
         "Anomalies",
@@ -580,23 +592,36 @@ def test_html_report_with_workshop(tmp_path, workshop_project):
     page = diagnostic.to_html(workshop_project, tmp_path / "r.html").read_text()
     headings = _headings(page)
     assert headings.index("Priorités partagées") == headings.index("Groupes d'acteurs") + 1
-    # four figures, and one chart of the most used words of the example's comments
-    assert page.count('class="plotly-graph-div"') == 6  # the projects × resources matrix too
-    assert page.count("* plotly.js v") == 1  # the library embedded once, for six figures
+    # four figures, two maps, one chart of the most used words of the example's comments,
+    # the projects × resources matrix and the projects' map
+    assert page.count('class="plotly-graph-div"') == 9
+    assert page.count("* plotly.js v") == 1  # the library embedded once, for every figure
     assert "Vote aux gommettes : 6 participants." in page
     assert '<td class="num">75,0 %</td>' in page
     personal = workshop_project.personal["value"].dropna().unique().tolist()
     assert [v for v in personal if v in page] == []
 
 
-def test_indicator_codes_outside_the_study_geography_are_reported(workshop_project):
-    """The example's geography holds its 33 communes only: the 352 other Orne communes of the
+def test_indicator_codes_outside_the_study_geography_are_reported(tmp_path):
+    """A geography holding the EPCI's 33 communes only: the 352 other Orne communes of the
     comparateur cannot be placed, and each one is reported instead of silently dropped."""
-    found = workshop_project.anomalies
+    toml = bare_example(tmp_path / "projet")
+    communes = toml.parent / "geo" / "communes.json"
+    epci = json.loads((toml.parent / "geo" / "epci.json").read_text(encoding="utf-8"))
+    members = {m["code"] for e in epci if e["code"] == "200036069" for m in e["membres"]}
+    lines = communes.read_text(encoding="utf-8").splitlines()
+    kept = [x.rstrip(",") for x in lines if x.startswith("{") and x[9:14] in members]
+    communes.write_text("[\n" + ",\n".join(kept) + "\n]\n", encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + '\n[[indicators]]\nfile = "insee/base_cc_comparateur_orne.csv"\n',
+        encoding="utf-8",
+    )
+    found = diagnostic.run_diagnostic(diagnostic.read_project(toml)).anomalies
     found = found[found["action"] == "commune laissée hors des comparaisons"]
     # one line per file, column and problem, counting the rows (not 352 lines)
     assert len(found) == 1 and found["problem"].item().endswith(f"({385 - 33} valeurs)")
-    assert set(found["file"]) == {"insee_base_cc_comparateur_dep61_extract.csv"}
+    assert set(found["file"]) == {"base_cc_comparateur_orne.csv"}
     assert found["value"].item().startswith("61001 ; 61002 ; ")
 
 
@@ -620,8 +645,10 @@ def test_anomalies_sheet_opens_with_a_summary_by_problem(workshop_book, workshop
     table = workshop_project.anomalies
     assert len(rows) - detail - 1 == len(table)  # every line of the detail written
     assert sum(r[1] for r in summary) == len(table)
-    outside = [r for r in summary if r[3] == "commune laissée hors des comparaisons"]
-    assert [(r[0], r[1], r[2]) for r in outside] == [(1, 1, 385 - 33)]
+    # Merlerault-le-Pin's four former codes (61017, 61188, 61192, 61310), in the two INSEE
+    # files of the example: two files, two lines, eight codes
+    moved = [r for r in summary if str(r[4]).startswith("code d'un autre millésime")]
+    assert [(r[0], r[1], r[2]) for r in moved] == [(2, 2, 8)]
     assert [r[2] for r in summary] == sorted((r[2] for r in summary), reverse=True)
 
 
@@ -673,3 +700,41 @@ def test_network_export_survives_a_pseudonym_collision(tmp_path):
     to_gexf(g, tmp_path / "g.gexf")
     elements, _connections = to_kumu(g, tmp_path)
     assert sorted(pd.read_csv(elements)["Label"]) == ["A-1", "A-2"]
+
+
+def test_demo_shows_everything_the_example_holds(demo_out, book):
+    """Portrait with its references, regard croisé, shared priorities and maps."""
+    assert book.sheetnames == SHEETS
+    ws = book["Portrait du territoire"]
+    h = _header_row(ws, "Indicateur")
+    headers = [c.value for c in ws[h]]
+    assert headers[2:6] == [
+        "Zone d'étude",
+        "EPCI (CC du Pays de Mortagne-au-Perche)",
+        "Département (Département 61)",
+        "Région (Région 28)",
+    ]
+    rows = _rows(ws)
+    assert len([r for r in rows.values() if isinstance(r[4], (int, float))]) >= 8
+    assert len(list(book["Regard croisé"].iter_rows())) > 5
+    page = (demo_out / "diagnostic.html").read_text(encoding="utf-8")
+    for title in ("Portrait du territoire", "Regard croisé", "Priorités partagées"):
+        assert f">{title}</h2>" in page, title
+    assert page.count('<div class="fig map">') == 2
+    assert "Acteurs r\\u00e9pondants par commune" in page  # in the figure's JSON
+    assert "Taux de chômage des 15-64 ans 2022 (%)" in page  # the portrait's table
+
+
+def test_workbook_has_the_participation_map_image(demo_out):
+    with zipfile.ZipFile(demo_out / "diagnostic.xlsx") as z:
+        names = z.namelist()
+        images = [n for n in names if n.startswith("xl/media/")]
+        assert len(images) == 1 and z.read(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
+        workbook = z.read("xl/workbook.xml").decode()
+        order = re.findall(r'<sheet name="([^"]+)"', workbook)
+        sheet = order.index("Participation") + 1
+        rels = z.read(f"xl/worksheets/_rels/sheet{sheet}.xml.rels").decode()
+        drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', rels)[1]
+        drawn = z.read(f"xl/drawings/_rels/{drawing}.rels").decode()
+        assert images[0].removeprefix("xl/") in drawn.replace("../", "")
+        assert "Acteurs répondants par commune" in z.read(f"xl/drawings/{drawing}").decode()

@@ -1,11 +1,11 @@
 """English outputs (``language = "en"``): workbook, HTML report, tables and sentences."""
 
 import re
-import shutil
 import string
 
 import pandas as pd
 import pytest
+from conftest import bare_example
 from openpyxl import load_workbook
 
 import diagnostic
@@ -54,7 +54,7 @@ def english(tmp_path_factory, example_diag, shared):
     """The example project in English, with six workshop participants (dots on the last and
     second issues) and three issues linked to INSEE indicators."""
     folder = tmp_path_factory.mktemp("english") / "project"
-    shutil.copytree(diagnostic.example_project().parent, folder)
+    bare_example(folder)
     ranking = example_diag.issue_ranking
     people = [f"P{i}" for i in range(1, 7)]
     template = write_votes_template(folder / "votes.xlsx", ranking, people)

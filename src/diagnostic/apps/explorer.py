@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ipywidgets as w
 import plotly.graph_objects as go
 
 from diagnostic.analysis.explore import NOT_GIVEN, prepare_explorer
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.apps.base import WIDE, App, title_html, update_figure
+from diagnostic.export.maps import map_data, participation_note
 from diagnostic.plots import (
     plot_group_heatmap,
+    plot_indicator_map,
     plot_issue_ranking,
     plot_likert,
     plot_participation,
+    plot_participation_map,
     wrap_label,  # the heatmap's column labels
 )
 from diagnostic.privacy.disclosure import type_words
@@ -78,6 +83,25 @@ class ExplorerApp(App):
         self.ranking, self.heatmap, self.likert, self.participation = (
             go.FigureWidget(first[name]) for name in FIGURES
         )
+        # maps, when the project has contours: participation (follows the filters) and
+        # the indicator of the first issue linked to one
+        self.maps = map_data(diag)
+        self.participation_map = self.indicator_map = None
+        maps: list = []
+        if self.maps is not None:
+            self.participation_map = go.FigureWidget(self._participation_map())
+            maps.append(self.participation_map)
+            if self.maps.values is not None:
+                self.indicator_map = go.FigureWidget(
+                    plot_indicator_map(
+                        self.maps.geojson,
+                        self.maps.values,
+                        self.maps.names,
+                        title=self.maps.indicator_label or "",
+                        subtitle=self.maps.indicator_source,
+                    )
+                )
+                maps.append(self.indicator_map)
         self._update = self._guard(self._update)
         for control in (self.actor_type, self.place, self.theme, self.include_missing):
             control.observe(self._update, names="value")
@@ -100,7 +124,30 @@ class ExplorerApp(App):
                 self.heatmap,
                 self.likert,
                 self.participation,
+                *maps,
             ]
+        )
+
+    def _participation_map(self):
+        """The participation map of the actors the filters keep."""
+        data = self.maps
+        assert data is not None
+        actors = self.data.results(**self.filters())["actors"]
+        counts = (
+            actors["commune_code"]
+            .dropna()
+            .astype(str)
+            .value_counts()
+            .reindex(data.respondents.index, fill_value=0)
+        )
+        n = self.diag.settings.min_group_size
+        return plot_participation_map(
+            data.geojson,
+            counts,
+            data.names,
+            n,
+            subtitle=participation_note(replace(data, off_map=len(actors) - int(counts.sum())), n),
+            validate=False,
         )
 
     def _places(self):
@@ -160,6 +207,8 @@ class ExplorerApp(App):
         figures = self._figures()
         for name in FIGURES:
             update_figure(getattr(self, name), figures[name])
+        if self.participation_map is not None:
+            update_figure(self.participation_map, self._participation_map())
 
     def _pick_type(self, trace, points, state=None):
         """A click on a heatmap column selects that actor type (linked charts)."""

@@ -110,7 +110,9 @@ class Book:
         if full_scale:
             value_axis.update(min=0, max=1)  # type: ignore[call-overload]
         chart.set_x_axis(value_axis)  # a bar chart's x axis is its horizontal value axis
-        chart.set_y_axis({"reverse": True} if top_down else {})
+        # every bar labelled (a spreadsheet skips labels it finds too close together)
+        category_axis = {"interval_unit": 1, "num_font": {"size": 8}}
+        chart.set_y_axis({**category_axis, "reverse": True} if top_down else category_axis)
         width, height = size_cm
         chart.set_size(
             {"width": round(width * PIXELS_PER_CM), "height": round(height * PIXELS_PER_CM)}

@@ -59,10 +59,14 @@ def write_frame(
         put(ws, start_row, j, headers[col], header)
     _beside(book, ws, beside.pop(start_row, []))
     looks = []  # per column: (style of text, style of numbers)
+    wrapped: dict[str, int] = {}  # wrapped columns and their widths, for the rows' heights
     for j, col in enumerate(cols):
         longest = max([len(str(headers[col]))] + [len(str(v)) for v in body[col].head(200)])
-        ws.set_column(j, j, widths.get(col, min(60, max(10, longest + 2))))
+        width = widths.get(col, min(60, max(10, longest + 2)))
+        ws.set_column(j, j, width)
         wrap = widths.get(col, 0) > WRAP_WIDTH or longest > 60
+        if wrap:
+            wrapped[col] = width
         text = WRAP_TOP if wrap else ({"valign": "top"} if top else None)
         number = {**(text or {}), "num_format": formats[col]} if col in formats else text
         looks.append((text, number))
@@ -70,7 +74,7 @@ def write_frame(
     for (line, col), style in styles.items():
         by_line.setdefault(line, {})[col] = style
     col_formats = [(book.format(t), book.format(n)) for t, n in looks]
-    heights = _row_heights(body, [c for c in cols if widths.get(c, 0) > WRAP_WIDTH], widths)
+    heights = _row_heights(body, list(wrapped), wrapped)
     columns = [column_values(body[c]) for c in cols]
     first = start_row + 1
     for i, values in enumerate(zip(*columns)):

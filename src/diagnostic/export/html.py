@@ -12,6 +12,7 @@ from diagnostic._io.atomic import write_text
 from diagnostic.analysis.labels import relabel, role_labels
 from diagnostic.analysis.network import project_resources
 from diagnostic.export.localized import localized
+from diagnostic.export.maps import map_data, participation_note
 from diagnostic.export.paroles import has_paroles, paroles_html, top_words
 from diagnostic.export.project_cards import CARD_CSS, cards_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
@@ -21,8 +22,10 @@ from diagnostic.i18n import day, decimal, percent, text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.plots import (
     plot_group_heatmap,
+    plot_indicator_map,
     plot_issue_ranking,
     plot_participation,
+    plot_participation_map,
     plot_priority_slope,
     plot_project_map,
     plot_project_resources,
@@ -288,6 +291,33 @@ def _word_figures(diag) -> list[str]:
     return out
 
 
+def _maps(diag) -> tuple[str, str]:
+    """The participation map and the indicator map (HTML, plotly.js not included), or
+    empty texts without contours."""
+    data = map_data(diag)
+    if data is None or not len(data.respondents):
+        return "", ""
+    lang, n = diag.settings.language, diag.settings.min_group_size
+    config = {"displaylogo": False}
+    note = html.escape(participation_note(data, n, lang), quote=False)
+    first = plot_participation_map(
+        data.geojson, data.respondents, data.names, n, subtitle=note, language=lang
+    ).to_html(full_html=False, include_plotlyjs=False, config=config)
+    participation = f'<div class="fig map">{first}</div>'
+    if data.values is None:
+        return participation, ""
+    source = text("map.indicator_note", lang, source=data.indicator_source or "")
+    second = plot_indicator_map(
+        data.geojson,
+        data.values,
+        data.names,
+        title=data.indicator_label or "",
+        subtitle=html.escape(source, quote=False),
+        language=lang,
+    ).to_html(full_html=False, include_plotlyjs=False, config=config)
+    return participation, f'<div class="fig map">{second}</div>'
+
+
 def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     """Write the standalone report (plotly.js embedded once) to `path` atomically.
 
@@ -337,6 +367,7 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         f.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False})
         for i, f in enumerate(figs)
     ]
+    participation_map, indicator_map = _maps(diag)
     resources = role_labels(diag.questions, diag.choices, "need")
     project_figs = _project_figures(diag, resources, include_plotlyjs=not parts)
     accounts = "".join(
@@ -355,8 +386,11 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     pick = lambda key, *cols: {c: word(key, lang)[c] for c in cols}  # noqa: E731
     method = word("method_headers", lang)
     sections = [
-        (name("participation"), f'<ul>{accounts}</ul><div class="fig">{parts[0]}</div>'),
-        (name("portrait"), _portrait(diag)),
+        (
+            name("participation"),
+            f'<ul>{accounts}</ul><div class="fig">{parts[0]}</div>{participation_map}',
+        ),
+        (name("portrait"), _portrait(diag) + indicator_map),
         (
             name("ranking"),
             f'<div class="fig">{parts[1]}</div>'

@@ -32,6 +32,7 @@ from diagnostic.export.cells import (
 from diagnostic.export.data_sheet import annex_note, annex_path, write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.localized import localized
+from diagnostic.export.maps import participation_map_image
 from diagnostic.export.paroles import has_paroles, write_paroles
 from diagnostic.export.synthesis_sheets import (
     write_afom,
@@ -301,6 +302,7 @@ def _participation(book, ws, diag, base, source, audience=DEFAULT_AUDIENCE):
             size_cm=(14, 7),
             anchor=(start, 11),
         )
+    participation_map_image(ws, diag, (start + 15, 11))
 
 
 def _ranking(book, ws, diag, base, source):
@@ -566,6 +568,7 @@ def _clusters(book, ws, diag, source):
         start,
         word("clusters_headers", lang),
         {"size": INTEGER},
+        top=True,  # wrapped lines: every cell of a row starts at its top
     )
 
 

@@ -400,6 +400,26 @@ TEXTS = {
         "%{{customdata[1]}} offer it<extra></extra>",
     },
     "plot.members": {"fr": "Membres", "en": "Members"},
+    # maps of the report, the app and the workbook
+    "map.participation": {
+        "fr": "Acteurs répondants par commune",
+        "en": "Responding actors by commune",
+    },
+    "map.participation_note": {
+        "fr": "Moins de {n} répondants : nombre non affiché. Hors de la carte : {out} acteurs "
+        "sans commune ou d'une autre commune.",
+        "en": "Fewer than {n} respondents: number not shown. Off the map: {out} actors "
+        "without a commune or from another commune.",
+    },
+    "map.none": {"fr": "aucun répondant", "en": "no respondent"},
+    "map.fewer": {"fr": "moins de {n}", "en": "fewer than {n}"},
+    "map.range": {"fr": "{low} à {high}", "en": "{low} to {high}"},
+    "map.more": {"fr": "{low} ou plus", "en": "{low} or more"},
+    "map.indicator_note": {
+        "fr": "Par commune ; source : {source}.",
+        "en": "By commune; source: {source}.",
+    },
+    "map.no_value": {"fr": "non disponible", "en": "not available"},
     # cli.py: what `diagnostic run` says while it works
     "cli.reading": {"fr": "Lecture du projet {file} …", "en": "Reading the project {file} …"},
     "cli.account": {

@@ -467,6 +467,8 @@ def _read_geography(project: Project):
     indicators = pd.concat(tables, ignore_index=True) if tables else None
     if project.boundaries:
         current = communes.loc[communes["type"] == "COM", "commune_code"]
+        if project.territory:  # contours are drawn for the study area, not all the geography
+            current = current[current.isin(area_codes(project.territory, communes))]
         anomalies.append(
             boundary_differences(
                 read_boundaries(project.boundaries), current, file=project.boundaries.name

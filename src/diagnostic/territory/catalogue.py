@@ -90,6 +90,9 @@ INDICATORS.update(
             "P16_POP",
             worse_when="lower",
         ),
+        "part_pop_1564": Indicator(
+            "Part des 15-64 ans dans la population 2022 (%)", "ratio", ("P22_POP1564",), "P22_POP"
+        ),
         "taux_chomage": Indicator(
             "Taux de chômage des 15-64 ans 2022 (%)",
             "ratio",
@@ -145,6 +148,7 @@ HEADLINE = [
     "PMUN",
     "densite_population",
     "evolution_population",
+    "part_pop_1564",
     "taux_chomage",
     "part_logements_vacants",
     "part_residences_secondaires",

@@ -53,3 +53,57 @@ def boundary_differences(geojson: dict, codes, *, file: str = "contours") -> pd.
             value=code,
         )
     return log.frame()
+
+
+#: Classes of the participation map: nobody, fewer than the smallest group shown (count
+#: hidden), then from 1, 2 and 4 times that size.
+PARTICIPATION_CLASSES = ("none", "fewer", "low", "mid", "high")
+
+
+def participation_classes(respondents: pd.Series, min_group_size: int) -> pd.DataFrame:
+    """The class of each commune on the participation map, small counts hidden.
+
+    Parameters
+    ----------
+    respondents : pandas.Series
+        Respondents per commune, indexed by commune code (0 where nobody answered).
+    min_group_size : int
+        Below this size (and above 0) the count is not shown: « moins de N ».
+
+    Returns
+    -------
+    DataFrame
+        commune_code, respondents (missing when hidden), klass (index in
+        `PARTICIPATION_CLASSES` and `class_labels`).
+
+    >>> participation_classes(pd.Series({"a": 0, "b": 3, "c": 5, "d": 12, "e": 40}), 5)[
+    ...     ["commune_code", "klass"]].values.tolist()
+    [['a', 0], ['b', 1], ['c', 2], ['d', 3], ['e', 4]]
+    """
+    n = max(int(min_group_size), 1)
+    count = pd.Series(respondents).fillna(0).astype(int)
+    klass = count.map(
+        lambda c: 0 if c <= 0 else 1 if c < n else 2 if c < 2 * n else 3 if c < 4 * n else 4
+    )
+    return pd.DataFrame(
+        {
+            "commune_code": count.index.astype(str),
+            "respondents": count.where(klass != 1).astype("Int64").to_numpy(),
+            "klass": klass.to_numpy(),
+        }
+    )
+
+
+def class_labels(min_group_size: int, language: str = "fr") -> list[str]:
+    """The legend of the participation classes (« aucun répondant », « moins de 5 »,
+    « 5 à 9 », « 10 à 19 », « 20 ou plus »)."""
+    from diagnostic.i18n import text
+
+    n = max(int(min_group_size), 1)
+    return [
+        text("map.none", language),
+        text("map.fewer", language, n=n),
+        text("map.range", language, low=n, high=2 * n - 1),
+        text("map.range", language, low=2 * n, high=4 * n - 1),
+        text("map.more", language, low=4 * n),
+    ]
