@@ -247,10 +247,11 @@ def test_decisions_are_matched_by_members_and_resources(tmp_path):
     )
 
 
-def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path, example_diag):
+def test_decisions_read_back_from_the_workbook_reach_the_action_plan(tmp_path):
     project = bare_example(tmp_path / "projet").parent
+    undecided = diagnostic.run_diagnostic(diagnostic.read_project(project / "diagnostic.toml"))
     # the collective's workbook, filled in at the workshop
-    written = diagnostic.to_workbook(example_diag, tmp_path / "c.xlsx", audience="collective")
+    written = diagnostic.to_workbook(undecided, tmp_path / "c.xlsx", audience="collective")
     book = load_workbook(written)
     ws = book["Projets de coopération"]
     head = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Projet")

@@ -19,6 +19,17 @@ from diagnostic.errors import DiagnosticError
 KEYS, COLS = ["id"], ["status", "carrier"]
 
 
+@pytest.fixture(scope="module")
+def undecided(tmp_path_factory):
+    """The example before its workshop: no status and no project decided yet."""
+    from conftest import bare_example
+
+    import diagnostic
+
+    toml = bare_example(tmp_path_factory.mktemp("bare") / "projet")
+    return diagnostic.run_diagnostic(diagnostic.read_project(toml))
+
+
 def table(*rows):
     return pd.DataFrame(rows, columns=["id", "status", "carrier"])
 
@@ -125,9 +136,9 @@ def _status(path, category, actors):
     return t.loc[(t["category"] == category) & (t["actors"] == actors), "status"].item()
 
 
-def test_two_visitors_of_the_cooperation_view_save_different_rows(example_diag, tmp_path):
+def test_two_visitors_of_the_cooperation_view_save_different_rows(undecided, tmp_path):
     path = tmp_path / "statuts.csv"
-    a, b = cooperation_app(example_diag, path), cooperation_app(example_diag, path)
+    a, b = cooperation_app(undecided, path), cooperation_app(undecided, path)
     first, second = a.shown().iloc[0], a.shown().iloc[1]
     a.statuses[0].value = "validé"
     b.statuses[1].value = "écarté"
@@ -137,7 +148,7 @@ def test_two_visitors_of_the_cooperation_view_save_different_rows(example_diag, 
     assert _status(path, first["category"], first["actors"]) == "validé"
     assert _status(path, second["category"], second["actors"]) == "écarté"
     assert read_statuses(path)["status"].value_counts().to_dict() == {
-        "à valider": len(example_diag.opportunities) - 2,
+        "à valider": len(undecided.opportunities) - 2,
         "validé": 1,
         "écarté": 1,
     }
@@ -223,10 +234,10 @@ def _decisions(path):
 
 
 def test_two_visitors_deciding_projects_are_merged_and_the_same_project_refused(
-    example_diag, tmp_path
+    undecided, tmp_path
 ):
     path = tmp_path / "decisions.csv"
-    a, b = projects_app(example_diag, path), projects_app(example_diag, path)
+    a, b = projects_app(undecided, path), projects_app(undecided, path)
     first, second, third = a.projects["project_id"].iloc[:3]
     a.status[first].value = "validé"
     a.carrier[first].value = "Mairie de Mortagne"
@@ -238,7 +249,7 @@ def test_two_visitors_deciding_projects_are_merged_and_the_same_project_refused(
     assert saved.loc[first, "status"] == "validé"
     assert saved.loc[first, "carrier"] == "Mairie de Mortagne"  # a's, kept by b's save
     assert saved.loc[second, "status"] == "écarté"
-    assert len(saved) == len(example_diag.cooperation_projects)
+    assert len(saved) == len(undecided.cooperation_projects)
     # the same project decided otherwise by both: b's save refused, nothing written
     a.status[third].value = "en cours"
     a.save()

@@ -321,8 +321,10 @@ def test_simulated_export_reads_back_with_every_role(
     shutil.copytree(example_project_copy, folder)
     form = folder / "questionnaire.xlsx"
     args = ["questionnaire", str(form)]
-    listed = json.loads((EXAMPLE / "geo" / "communes.json").read_text(encoding="utf-8"))
-    communes = {c["code"]: c["nom"] for c in listed}
+    # the study area: the members of the example's EPCI (its communes file holds the Orne)
+    listed = json.loads((EXAMPLE / "geo" / "epci.json").read_text(encoding="utf-8"))
+    area = next(e for e in listed if e["code"] == "200036069")["membres"]
+    communes = {c["code"]: c["nom"] for c in area}
     assert len(communes) == 33
     if with_project:
         _toml(folder, form.name, "export.xlsx")
