@@ -248,6 +248,61 @@ COMMENTS = [
     "Contactez-moi directement : camille.roux@exemple.fr ou 06 12 34 56 78",
     '=HYPERLINK("http://exemple.invalid/","Cliquez ici")',
 ]
+#: Free comments of the example, by the issue the respondent rates highest: what people
+#: write in a rural diagnostic (fictional, written for the example).
+PAROLES = {
+    "mobilite": [
+        "Sans voiture, impossible de venir travailler chez nous : le bus ne passe que deux fois par jour.",
+        "Nos jeunes apprentis dépendent des parents pour venir le matin, faute de transport.",
+        "Le transport à la demande existe mais il faut réserver la veille, ce n'est pas adapté.",
+        "Un covoiturage organisé entre les entreprises de la zone nous aiderait beaucoup.",
+    ],
+    "emploi": [
+        "Nous n'arrivons pas à recruter : deux postes ouverts depuis un an sans candidat.",
+        "Un salarié partagé entre plusieurs structures nous permettrait d'embaucher à l'année.",
+        "Les candidats viennent de loin et repartent vite, faute de logement et de transport.",
+    ],
+    "logement": [
+        "Beaucoup de maisons vides au bourg, mais rien à louer pour un jeune couple.",
+        "Le logement des apprentis et des saisonniers est un vrai frein à l'embauche.",
+    ],
+    "sante": [
+        "On n'a plus de médecin sur la commune depuis 2019, les anciens font trente kilomètres pour consulter.",
+        "Trouver un kiné ou un dentiste prend des mois, les délais découragent les familles.",
+        "Une maison de santé partagée entre plusieurs communes serait la seule solution durable.",
+    ],
+    "commerce": [
+        "Le dernier commerce du village a fermé, il faut tout faire à Mortagne.",
+        "Un point multiservices avec dépôt de pain et relais colis ferait revivre le bourg.",
+    ],
+    "numerique": [
+        "La fibre n'arrive toujours pas, nos ventes en ligne en souffrent.",
+        "Beaucoup d'adhérents âgés ont besoin d'aide pour les démarches en ligne.",
+    ],
+    "agriculture": [
+        "Trouver des terres pour installer un jeune maraîcher relève du parcours du combattant.",
+        "La vente directe marche bien mais il manque un lieu de stockage commun.",
+        "Mutualiser une chambre froide entre producteurs réduirait nos pertes.",
+    ],
+    "transition": [
+        "Nous voulons réduire nos déchets mais la collecte des professionnels n'est pas organisée.",
+        "Une filière bois locale pour le chauffage aurait du sens sur le territoire.",
+    ],
+    "jeunesse": [
+        "Les jeunes partent après le lycée, il n'y a rien pour eux le soir ni le week-end.",
+        "Un lieu pour les jeunes, avec des activités et un animateur, manque au canton.",
+    ],
+    "vieillissement": [
+        "Les bénévoles vieillissent et personne ne prend la relève au bureau.",
+        "Les personnes âgées isolées ont besoin de visites et de transport pour les courses.",
+    ],
+    "tourisme": [
+        "Les randonneurs passent mais ne trouvent ni hébergement ni restaurant ouvert.",
+        "Une offre commune entre hébergeurs et producteurs attirerait plus de visiteurs.",
+    ],
+}
+#: share of the respondents without a comment who write one on their main concern
+PAROLES_RATE = 0.4
 FIRST = [
     "Camille",
     "Jeanne",
@@ -897,6 +952,19 @@ def _workshop_files(project: Path, rng: random.Random) -> None:
     write_text(folder / DECISIONS_FILE, _csv(rows))
 
 
+def _paroles(actors: list[dict], rng: random.Random) -> None:
+    """Give some respondents without a comment one about the issue they rate highest."""
+    for actor in actors:
+        if actor["comment"] or rng.random() >= PAROLES_RATE:
+            continue
+        rated = {i: int(v) for i, v in actor["likert"].items() if v.isdigit()}
+        if not rated:
+            continue
+        top = max(rated.values())
+        issue = rng.choice(sorted(i for i, v in rated.items() if v == top))
+        actor["comment"] = rng.choice(PAROLES[issue])
+
+
 def write_example(folder: Path | None = None) -> Path:
     """(Re)generate the example survey and workshop files in `folder` (default:
     ``data/example``).
@@ -911,6 +979,7 @@ def write_example(folder: Path | None = None) -> Path:
     actors = _make_actors(rng, _load_communes(folder))
     _plant(actors)
     _consent(actors)
+    _paroles(actors, random.Random(SEED + 2))  # its own draws: the answers stay the same
     for actor in actors:
         if actor["commune"] and actor["commune"] not in UNRESOLVED and rng.random() < 0.3:
             actor["commune"] = _misspell(actor["commune"], rng)

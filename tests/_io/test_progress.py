@@ -42,8 +42,9 @@ def test_run_and_workbook_show_their_stages(capsys, monkeypatch, tmp_path):
     # the rate reads « étape/s », or « s/ étape » when a stage takes over a second (loaded machine)
     assert "6/6 [" in last["Diagnostic"]
     assert "étape/s" in last["Diagnostic"] or "s/ étape" in last["Diagnostic"]
-    # thirteen sheet writers (no regard croisé, no workshop; paroles), the summary apart
-    assert "13/13 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
+    # fifteen sheet writers (regard croisé and workshop now in the example; paroles), the
+    # summary apart
+    assert "15/15 [" in last["Classeur"] and "Anomalies" in last["Classeur"]
     # 148 respondents less the example's 4 financeurs, a type under min_group_size withheld
     assert "144/144 [" in last["Classeur, feuille Données"]
 

@@ -116,20 +116,21 @@ def test_words_of_a_single_author_and_small_types_are_not_published():
 def test_attribution_names_the_commune_only_for_groups_of_the_minimum_size():
     actors = pd.DataFrame(
         {
-            "actor_id": [f"A{i}" for i in range(8)],
-            "actor_type": ["ferme"] * 5 + ["mairie"] * 3,
-            "commune_code": ["61001"] * 5 + ["61001"] * 2 + ["61002"],
+            "actor_id": [f"A{i}" for i in range(14)],
+            "actor_type": ["ferme"] * 5 + ["mairie"] * 6 + ["financeur"] * 3,
+            "commune_code": ["61001"] * 5 + ["61001"] * 2 + ["61002"] * 4 + ["61001"] * 3,
         }
     )
     kw = dict(
-        type_labels={"ferme": "Exploitation agricole", "mairie": "Commune"},
+        type_labels={"ferme": "Exploitation agricole", "mairie": "Commune", "financeur": "Fonds"},
         commune_names={"61001": "Ceaucé", "61002": "Passais"},
         min_group_size=5,
     )
     assert attribution("ferme", "61001", actors, **kw) == "Exploitation agricole, Ceaucé"
-    assert attribution("mairie", "61001", actors, **kw) == "Commune"
-    assert attribution("mairie", "61002", actors, **kw) == "Commune"
+    assert attribution("mairie", "61001", actors, **kw) == "Commune"  # 2 mairies in Ceaucé
+    assert attribution("mairie", "61002", actors, **kw) == "Commune"  # 4 in Passais
     assert attribution(None, "61001", actors, **kw) == "un acteur"
+    assert attribution("financeur", "61001", actors, **kw) == "un acteur"  # 3: never named
 
 
 def _said():

@@ -72,7 +72,7 @@ def coded(project):
 def test_the_app_filters_by_word(project):
     diag = diagnostic.run_diagnostic(diagnostic.read_project(project / "diagnostic.toml"))
     app = diagnostic.coding_app(diag)
-    app.word.value = "lycée"
+    app.word.value = "appelez"  # found by its lemma (appeler), in the planted answer only
     assert [t for t in app.visible()["text"]] == [
         "Le transport des jeunes vers le lycée manque, appelez [nom masqué] au [téléphone masqué]"
     ]

@@ -405,12 +405,18 @@ def attribution(
     min_group_size: int = 5,
     language: str = "fr",
 ) -> str:
-    """Who said it, as far as the audience may know: the actor type, and the commune only
-    when at least `min_group_size` respondents share that type and commune."""
+    """Who said it, as far as the audience may know: the actor type when at least
+    `min_group_size` respondents have it (else « un acteur »), and the commune only when at
+    least `min_group_size` respondents share that type and commune."""
     from diagnostic.i18n import text as say
 
-    kind = type_labels.get(actor_type, actor_type) if isinstance(actor_type, str) else None
-    kind = kind or say("paroles.someone", language)
+    small = (
+        not isinstance(actor_type, str)
+        or int((actors["actor_type"] == actor_type).sum()) < min_group_size
+    )
+    if small:  # a type of fewer than min_group_size respondents is never named
+        return say("paroles.someone", language)
+    kind = type_labels.get(actor_type, actor_type)
     if isinstance(commune_code, str) and isinstance(actor_type, str):
         same = (actors["actor_type"] == actor_type) & (actors["commune_code"] == commune_code)
         if int(same.sum()) >= min_group_size and commune_code in commune_names:
