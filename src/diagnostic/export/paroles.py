@@ -15,6 +15,9 @@ from diagnostic.export.cells import INTEGER, write_title
 from diagnostic.export.frames import write_frame
 from diagnostic.i18n.workbook import word
 
+#: the sheet's columns, shared by its tables (a later table would otherwise narrow them):
+#: A theme or question, B the text (wrapped), C who or the type, D chosen or counts
+_WIDTHS = (30, 70, 32, 18)
 #: words shown per question, and specific words per type (a specificity of 2 means a
 #: chance below 1 in 100 that the type uses the word that often)
 TOP_WORDS, TOP_SPECIFIC, MIN_SPECIFICITY = 12, 5, 2.0
@@ -95,14 +98,9 @@ def write_paroles(book, ws, diag, source: str) -> None:
         book, ws, word("paroles_title", lang), [word("paroles_note", lang, n=n), source], span=4
     )
     headers = word("paroles_headers", lang)
+    quotes = quote_view(diag)
     _, last = write_frame(
-        book,
-        ws,
-        quote_view(diag),
-        row,
-        headers["quotes"],
-        widths={"theme": 28, "text": 70, "who": 30, "chosen": 12},
-        top=True,
+        book, ws, quotes, row, headers["quotes"], widths=_widths(headers["quotes"]), top=True
     )
     row = last + 3
     if len(diag.text_themes):
@@ -120,22 +118,43 @@ def write_paroles(book, ws, diag, source: str) -> None:
             row,
             cols,
             {c: INTEGER for c in cols if c != "theme"},
+            widths=_widths(cols),
             filters=False,
         )
         row = last + 3
     ws.write(row - 1, 0, word("paroles_words", lang), book.format({"bold": True}))
+    words = top_words(diag)
     _, last = write_frame(
         book,
         ws,
-        top_words(diag),
+        words,
         row,
         headers["words"],
         {"count": INTEGER},
+        widths=_widths(headers["words"]),
         filters=False,
     )
     row = last + 3
     ws.write(row - 1, 0, word("paroles_specific", lang), book.format({"bold": True}))
-    write_frame(book, ws, specific_words(diag), row, headers["specific"], filters=False, top=True)
+    specific = specific_words(diag)
+    if specific.empty:
+        ws.write(row, 0, word("paroles_no_specific", lang), book.format({"italic": True}))
+        return
+    write_frame(
+        book,
+        ws,
+        specific,
+        row,
+        headers["specific"],
+        widths=_widths(headers["specific"]),
+        filters=False,
+        top=True,
+    )
+
+
+def _widths(headers: dict) -> dict:
+    """The sheet's column widths for a table whose columns are `headers`, in order."""
+    return {c: w for c, w in zip(headers, _WIDTHS)}
 
 
 def paroles_html(diag, figures: list[str]) -> str:

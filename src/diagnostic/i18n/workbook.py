@@ -634,6 +634,12 @@ _WORKBOOK = {
     },
     "paroles_themes": {"fr": "Thèmes codés", "en": "Coded themes"},
     "paroles_words": {"fr": "Mots les plus employés", "en": "Most used words"},
+    "paroles_no_specific": {
+        "fr": "Aucun mot n'est employé par un type nettement plus que par les autres "
+        "(spécificité d'au moins 2).",
+        "en": "No word is used by one type clearly more than by the others (specificity of "
+        "at least 2).",
+    },
     "paroles_specific": {
         "fr": "Mots spécifiques à chaque type d'acteurs",
         "en": "Words specific to each actor type",
@@ -650,8 +656,8 @@ _WORKBOOK = {
             "words": {"question": "Question", "lemma": "Mot", "count": "Emplois"},
             "specific": {
                 "question": "Question",
-                "actor_type": "Type d'acteurs",
                 "words": "Mots spécifiques (spécificité)",
+                "actor_type": "Type d'acteurs",
             },
         },
         "en": {
@@ -665,8 +671,8 @@ _WORKBOOK = {
             "words": {"question": "Question", "lemma": "Word", "count": "Uses"},
             "specific": {
                 "question": "Question",
-                "actor_type": "Actor type",
                 "words": "Specific words (specificity)",
+                "actor_type": "Actor type",
             },
         },
     },
