@@ -665,8 +665,8 @@ def plot_participation_map(
     Returns
     -------
     Figure
-        One shape per commune coloured by class, a legend of the classes; an exact count
-        only from `min_group_size` respondents.
+        One shape per commune coloured by class, a legend of the classes; the class, never
+        the count, in each commune's label.
     """
     drawn = _features(geojson)
     classes = participation_classes(respondents, min_group_size)
@@ -675,7 +675,7 @@ def plot_participation_map(
     labels = class_labels(min_group_size, language)
     texts = [
         f"<b>{_no_markup(names.get(r.commune_code, r.commune_code))}</b><br>"
-        + (labels[r.klass] if r.klass < 2 else str(int(r.respondents)))
+        + labels[r.klass]  # a class, never a count (see `export.maps.map_data`)
         for r in classes.itertuples()
     ]
     codes = classes["commune_code"].tolist()

@@ -38,7 +38,9 @@ def test_participation_map_says_fewer_than_n_and_never_the_small_count():
     shapes = [t for t in fig.data if t.fill == "toself"]
     texts = {t.name: t.text for t in shapes}
     assert texts["a"] == "<b>Alpha</b><br>moins de 5" and "3" not in texts["a"]
-    assert texts["b"] == "<b>Bêta</b><br>7"
+    # a class, never the count: an exact total per commune could be subtracted from the
+    # per-type tables
+    assert texts["b"] == "<b>Bêta</b><br>5 à 9" and "7" not in texts["b"]
     assert texts["c"] == "<b>c</b><br>aucun répondant"
     colours = {t.name: t.fillcolor for t in shapes}
     assert colours == {"a": CLASS_COLOURS[1], "b": CLASS_COLOURS[2], "c": CLASS_COLOURS[0]}
@@ -56,3 +58,19 @@ def test_indicator_map_colours_values_and_greys_missing_ones():
     assert shapes["b"].text == "<b>b</b><br>12,5"
     assert shapes["c"].text == "<b>c</b><br>non disponible" and shapes["c"].fillcolor == "#BDBDBD"
     assert shapes["a"].fillcolor != shapes["b"].fillcolor
+
+
+def test_the_example_map_places_every_respondent_on_their_own_commune(example_diag):
+    """The map counts respondents by the commune they were placed in (all types together),
+    not by the generalised communes of the per-actor tables."""
+    from diagnostic.export.maps import map_data
+
+    data = map_data(example_diag)
+    placed = example_diag.actors["commune_code"].dropna()
+    in_area = placed[placed.isin(set(data.respondents.index))]
+    assert int(data.respondents.sum()) == len(in_area)
+    assert data.off_map == len(example_diag.actors) - len(in_area)
+    assert data.respondents.to_dict() == {
+        **{c: 0 for c in data.respondents.index},
+        **in_area.value_counts().to_dict(),
+    }

@@ -56,10 +56,14 @@ def map_data(diag) -> MapData | None:
     path = diag.project.boundaries
     if path is None:
         return None
-    part = diag.participation
-    placed = part[part["commune_code"].notna() & (part["commune_code"].astype(str) != "")]
-    respondents = placed.groupby("commune_code")["respondents"].sum().astype(int)
-    respondents.index = respondents.index.astype(str)
+    # every respondent on their own commune, all types together: the map shows classes
+    # (« moins de N », « 5 à 9 »…), never a count, so no small group can be subtracted from
+    # it — the per-type tables are the ones generalised (`privacy.disclosure`)
+    area = diag.participation["commune_code"].dropna().astype(str)
+    area = set(area[area != ""])
+    codes = diag.actors["commune_code"].dropna().astype(str)
+    respondents = codes[codes.isin(area)].value_counts().reindex(sorted(area), fill_value=0)
+    respondents = respondents.astype(int)
     names = dict(zip(diag.communes["commune_code"].astype(str), diag.communes["name"]))
     data = MapData(
         geojson=read_boundaries(path),
