@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from diagnostic._io.atomic import save_workbook, write_text
 from diagnostic._io.text import read_json, strip_accents
+from diagnostic.forms.template import CHOICES
 from diagnostic.privacy.pseudonyms import SECRET_FILE
 from diagnostic.readers.kobo import SUBMISSION_META
 
@@ -206,32 +207,9 @@ ISSUES = [
         },
     ),
 ]
-IMPORTANCE = [
-    ("1", "Pas du tout important", "Not important at all"),
-    ("2", "Peu important", "Slightly important"),
-    ("3", "Moyennement important", "Moderately important"),
-    ("4", "Important", "Important"),
-    ("5", "Très important", "Very important"),
-    ("nsp", "Ne sait pas", "Don't know"),
-]
-RESOURCES = [
-    ("locaux", "Locaux", "Premises"),
-    ("materiel", "Matériel et équipements", "Equipment"),
-    ("vehicules", "Véhicules, mobilité", "Vehicles, mobility"),
-    ("competences", "Compétences, expertise", "Skills, expertise"),
-    ("emploi_partage", "Emploi partagé", "Shared employment"),
-    ("benevoles", "Bénévoles", "Volunteers"),
-    ("achats", "Achats groupés", "Group purchasing"),
-    ("logistique", "Logistique, stockage", "Logistics, storage"),
-    ("communication", "Communication", "Communication"),
-    ("formation", "Formation", "Training"),
-    ("financement", "Financement, ingénierie de projet", "Funding, project engineering"),
-    ("circuits_courts", "Circuits courts, débouchés locaux", "Short supply chains"),
-    ("numerique", "Outils numériques", "Digital tools"),
-    ("energie", "Énergie, déchets", "Energy, waste"),
-    ("autre", "Autre (précisez)", "Other (specify)"),
-]
-WILLINGNESS = [("oui", "Oui", "Yes"), ("peut_etre", "Peut-être", "Maybe"), ("non", "Non", "No")]
+IMPORTANCE = list(CHOICES["importance"])  # the starting questionnaire's list
+RESOURCES = list(CHOICES["ressources"])  # the starting questionnaire's list
+WILLINGNESS = list(CHOICES["volonte"])  # the starting questionnaire's list
 CONSENT = [("oui", "Oui, j'accepte", "Yes, I agree"), ("non", "Non", "No")]
 OTHER_TEXTS = [
     "Une chambre froide pour stocker nos produits",

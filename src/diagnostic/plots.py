@@ -21,6 +21,7 @@ from diagnostic.i18n import code, decimal, label, text
 from diagnostic.territory.maps import (
     boundary_differences,
     class_labels,
+    feature_rings,
     participation_classes,
     read_boundaries,
 )
@@ -577,15 +578,6 @@ CLASS_COLOURS = ["#F2F2F2", "#C8C8C8", "#A8DAD3", "#4FA89C", "#1F6F78"]
 MAP_SCALE = [[0.0, "#E4F2EF"], [1.0, "#1F4E5F"]]
 
 
-def _rings(feature: dict) -> list:
-    """The outer rings of a Polygon or MultiPolygon feature (holes are rare in communes)."""
-    geometry = feature.get("geometry") or {}
-    polygons = geometry.get("coordinates") or []
-    if geometry.get("type") == "Polygon":
-        polygons = [polygons]
-    return [polygon[0] for polygon in polygons if polygon]
-
-
 def _commune_shapes(features: dict, codes: list, colours: list, texts: list) -> list:
     """One filled SVG trace per commune (no map tiles, no download: the report is read
     offline), hover on the commune's surface."""
@@ -593,7 +585,7 @@ def _commune_shapes(features: dict, codes: list, colours: list, texts: list) -> 
     for commune, colour, hover in zip(codes, colours, texts):
         xs: list = []
         ys: list = []
-        for ring in _rings(features[commune]):
+        for ring in feature_rings(features[commune]):
             xs += [p[0] for p in ring] + [None]
             ys += [p[1] for p in ring] + [None]
         traces.append(
@@ -617,7 +609,7 @@ def _commune_shapes(features: dict, codes: list, colours: list, texts: list) -> 
 
 def _map_layout(title: str, subtitle: str | None, features: list, **extra) -> dict:
     """Hidden axes, one degree of latitude as long as 1/cos(latitude) degree of longitude."""
-    ys = [p[1] for f in features for ring in _rings(f) for p in ring] or [45.0]
+    ys = [p[1] for f in features for ring in feature_rings(f) for p in ring] or [45.0]
     ratio = 1 / np.cos(np.radians((min(ys) + max(ys)) / 2))
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     return _layout(

@@ -11,7 +11,8 @@ from conftest import bare_example
 
 import diagnostic
 from diagnostic.export.fiches import to_fiches
-from diagnostic.export.project_maps import Geography, commune_shapes, svg_map
+from diagnostic.export.project_maps import Geography, svg_map
+from diagnostic.territory.maps import outer_rings as commune_shapes
 
 SQUARE = {
     "type": "FeatureCollection",

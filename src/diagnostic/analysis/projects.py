@@ -103,15 +103,10 @@ def commune_layout(geojson: dict) -> tuple[pd.DataFrame, set]:
     """
     rows: list[tuple] = []
     owners: dict[tuple, set] = {}
-    for feature in geojson.get("features") or []:
-        code = str((feature.get("properties") or {}).get("code", ""))
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        points = [pt for polygon in polygons for ring in polygon[:1] for pt in ring]
-        if not code or not points:
-            continue
+    from diagnostic.territory.maps import outer_rings
+
+    for code, rings in outer_rings(geojson).items():
+        points = [pt for ring in rings for pt in ring]
         lon, lat = np.mean([p[0] for p in points]), np.mean([p[1] for p in points])
         rows.append((code, float(lat), float(lon)))
         for x, y in points:

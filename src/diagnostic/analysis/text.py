@@ -416,7 +416,7 @@ def attribution(
     )
     if small:  # a type of fewer than min_group_size respondents is never named
         return say("paroles.someone", language)
-    kind = type_labels.get(actor_type, actor_type)
+    kind = str(type_labels.get(actor_type, actor_type))
     if isinstance(commune_code, str) and isinstance(actor_type, str):
         same = (actors["actor_type"] == actor_type) & (actors["commune_code"] == commune_code)
         if int(same.sum()) >= min_group_size and commune_code in commune_names:

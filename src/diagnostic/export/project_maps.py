@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.analysis.projects import commune_layout
+from diagnostic.territory.maps import outer_rings
 
 
 @dataclass(frozen=True)
@@ -37,23 +38,6 @@ class Geography:
         return bool(len(self.centroids))
 
 
-def commune_shapes(geojson: dict) -> dict:
-    """commune_code -> outer rings of its contour, as lists of (lon, lat) points."""
-    out: dict = {}
-    for feature in geojson.get("features") or []:
-        code = str((feature.get("properties") or {}).get("code", ""))
-        geometry = feature.get("geometry") or {}
-        polygons = geometry.get("coordinates") or []
-        if geometry.get("type") == "Polygon":
-            polygons = [polygons]
-        rings = [
-            [(float(x), float(y)) for x, y, *_ in polygon[0]] for polygon in polygons if polygon
-        ]
-        if code and rings:
-            out[code] = rings
-    return out
-
-
 def project_geography(diag) -> Geography:
     """The centroids and contours of the project's ``[geography]`` files (contours first)."""
     from diagnostic.project.run import read_centroids
@@ -64,7 +48,7 @@ def project_geography(diag) -> Geography:
     centroids = pd.DataFrame({"commune_code": [], "lat": [], "lon": []})
     if getattr(project, "boundaries", None):
         geojson = read_boundaries(project.boundaries)
-        shapes = commune_shapes(geojson)
+        shapes = outer_rings(geojson)
         centroids, _pairs = commune_layout(geojson)
     if getattr(project, "centroids", None):
         centroids = read_centroids(project.centroids)

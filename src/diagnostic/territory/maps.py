@@ -11,6 +11,28 @@ from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 
 
+def feature_rings(feature: dict) -> list[list[tuple[float, float]]]:
+    """The outer rings of a Polygon or MultiPolygon feature, as (lon, lat) points (holes are
+    rare in communes; an altitude is dropped)."""
+    geometry = feature.get("geometry") or {}
+    polygons = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        polygons = [polygons]
+    return [[(float(p[0]), float(p[1])) for p in polygon[0]] for polygon in polygons if polygon]
+
+
+def outer_rings(geojson: dict) -> dict[str, list]:
+    """commune_code -> the outer rings of its contour (several features of one commune
+    joined), for the maps drawn without a browser and the communes' layout."""
+    out: dict[str, list] = {}
+    for feature in geojson.get("features") or []:
+        code = str((feature.get("properties") or {}).get("code", ""))
+        rings = feature_rings(feature)
+        if code and rings:
+            out.setdefault(code, []).extend(rings)
+    return out
+
+
 def read_boundaries(path) -> dict:
     """Read a GeoJSON FeatureCollection of communes (properties ``code`` and ``nom``)."""
     path = Path(path)
