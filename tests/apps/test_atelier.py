@@ -33,8 +33,11 @@ def atelier(tmp_path):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("DIAGNOSTIC_PROJECT", None)
+    from conftest import bare_example
+
+    project = bare_example(tmp_path / "projet")  # the example before its workshop
     proc = subprocess.Popen(
-        [sys.executable, "-m", "diagnostic.cli", "atelier", "--port", str(port)]
+        [sys.executable, "-m", "diagnostic.cli", "atelier", str(project), "--port", str(port)]
         + ["--jeton", TOKEN, "-o", str(tmp_path / "out"), "--max-visiteurs", "4"],
         cwd=tmp_path,
         env=env,

@@ -147,10 +147,19 @@ def test_app_draws_the_charts_and_a_filter_changes_them(voila_app, tmp_path):
             browser.close()
 
 
-def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
+@pytest.fixture
+def undecided_app(tmp_path):
+    """The app on the example before its workshop (no contours, no decision yet)."""
+    from conftest import bare_example
+
+    yield from _serve(tmp_path, bare_example(tmp_path / "projet"))
+
+
+def test_app_projects_cards_filter_and_decide(undecided_app, tmp_path):
     """The cooperation projects below the explorer: cards, the projects × resources matrix
-    drawn at the page's width (no map: the example declares no contours), a filter that
+    drawn at the page's width (no map: this copy declares no contours), a filter that
     redraws cards and matrix, and a decision saved to the decisions file."""
+    voila_app = undecided_app
     chromium = _chromium()
     from playwright.sync_api import sync_playwright
 
@@ -165,9 +174,8 @@ def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
                 "document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=90_000
             )
             plots = page.locator(".js-plotly-plot")
-            # the explorer's four charts and its two maps (participation, an indicator) first
-            assert "Acteurs répondants par commune" in plots.nth(4).inner_text()
-            assert "Projets × ressources" in plots.nth(6).inner_text()
+            # the explorer's four charts first (no maps without contours), then the matrix
+            assert "Projets × ressources" in plots.nth(4).inner_text()
             widths = page.eval_on_selector_all(
                 ".js-plotly-plot .main-svg:first-child",
                 "els => els.map(e => +e.getAttribute('width'))",
@@ -175,7 +183,7 @@ def test_app_projects_cards_filter_and_decide(voila_app, tmp_path):
             assert min(widths) > 1000, widths
             assert page.locator(".card").count() == 15
             assert "Public : collectif" in page.inner_text("body")
-            assert plots.nth(6).locator(".ytick").count() == 2 * 15  # one row per project
+            assert plots.nth(4).locator(".ytick").count() == 2 * 15  # one row per project
             page.locator("text=Coopérer").first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             page.screenshot(path=str(tmp_path / "cards.png"), full_page=False)

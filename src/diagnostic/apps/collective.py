@@ -61,12 +61,16 @@ def _blank(value) -> str:
 
 def decisions_path(diag) -> Path:
     """Where the app saves the decisions: the project's decisions file ([workshop] projects),
-    read back by the next run, else ``decisions_projets.csv`` in the output folder."""
+    read back by the next run, else ``decisions_projets.csv`` in the output folder (always
+    for the embedded example, whose files are never written over)."""
+    from diagnostic.datasets import example_dir
     from diagnostic.project.file import output_folder
 
     declared = getattr(diag.project, "decisions", None)
-    if declared and Path(declared).suffix.lower() == ".csv":
+    shipped = declared and Path(declared).resolve().is_relative_to(example_dir().resolve())
+    if declared and Path(declared).suffix.lower() == ".csv" and not shipped:
         return Path(declared)
+    # the embedded example's workshop files are part of the toolkit: never written over
     return output_folder() / DECISIONS_FILE
 
 
