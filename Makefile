@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app atelier example example-data docs captures clean
+.PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app paroles atelier example example-data docs captures clean
 
 help: ## liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 
 app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
 	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
+
+paroles: $(STAMP) ## sert au consultant le codage des réponses libres (carnet 06) avec Voila sur 127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/06_paroles.ipynb --no-browser --Voila.ip=127.0.0.1
 
 # The room's phones reach it on the local network: every interface, a token drawn at random
 # and printed with a QR code; participants read, the facilitator's address saves.

@@ -89,6 +89,18 @@ def test_coding_round_trips_into_the_next_run(coded, project):
     spoken = again.afom[again.afom["source"] == "paroles"]
     assert spoken["item"].tolist() == ["Mobilité et transports"]
     assert str(saved["actor_id"].nunique()) in spoken["evidence"].iloc[0]
+    # and the issue's profile says so, its figures unchanged
+    ranking = again.issue_ranking.set_index("issue_id")
+    before = _diag.issue_ranking.set_index("issue_id")
+    people = saved["actor_id"].nunique()
+    assert ranking.at["enjeu_mobilite", "reason"] == (
+        before.at["enjeu_mobilite", "reason"]
+        + f" ; évoqué spontanément par {people} répondant(s) dans les réponses libres"
+    )
+    assert ranking["support"].equals(before["support"])
+    assert ranking.drop(index="enjeu_mobilite")["reason"].equals(
+        before.drop(index="enjeu_mobilite")["reason"]
+    )
 
 
 def test_the_workbook_counts_the_themes_and_quotes_the_chosen_answer(coded):

@@ -450,6 +450,19 @@ def spoken_issues(codes: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["respondents", "issue_id"], ascending=[False, True], ignore_index=True)
 
 
+def with_spoken(ranking: pd.DataFrame, spoken: pd.DataFrame, language: str = "fr"):
+    """The ranking with each issue's explanation saying how many respondents raised it in
+    their own words (`spoken_issues`); the figures of the ranking are unchanged."""
+    from diagnostic.i18n import text as say
+
+    counts = dict(zip(spoken["issue_id"], spoken["respondents"]))
+    reasons = [
+        r if i not in counts else f"{r}{say('issues.spoken', language, n=int(counts[i]))}"
+        for i, r in zip(ranking["issue_id"], ranking["reason"])
+    ]
+    return ranking.assign(reason=pd.array(reasons, dtype=ranking["reason"].dtype))
+
+
 def paroles(
     answers: pd.DataFrame,
     questions: pd.DataFrame,

@@ -62,6 +62,10 @@ TEXTS = {
         "fr": "aucun type d'acteurs n'atteint la taille minimale pour être comparé",
         "en": "no actor type reaches the minimum size to be compared",
     },
+    "issues.spoken": {
+        "fr": " ; évoqué spontanément par {n} répondant(s) dans les réponses libres",
+        "en": "; raised unprompted by {n} respondent(s) in the free answers",
+    },
     "issues.cited": {
         "fr": "cité par {n} type{s} d'acteurs sur {total} (min {low:.0f} %)",
         "en": "cited by {n} of {total} actor types (min {low:.0f}%)",

@@ -28,7 +28,7 @@ from diagnostic.analysis.synthesis import (
     indicator_gaps,
     regard_croise,
 )
-from diagnostic.analysis.text import paroles, spoken_issues
+from diagnostic.analysis.text import paroles, spoken_issues, with_spoken
 from diagnostic.analysis.workshop import (
     compare_rankings,
     read_votes,
@@ -435,6 +435,8 @@ def _analysis(
         spoken=spoken,
         reciprocal_limit=settings.max_reciprocal,
     )
+    if spoken is not None and len(spoken):  # the issue's profile says it was raised unprompted
+        out["issue_ranking"] = with_spoken(ranking, spoken, settings.language)
     return _Analysis(out, anomalies, accounts)
 
 
