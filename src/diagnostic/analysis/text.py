@@ -86,13 +86,16 @@ def text_answers(
     questions: pd.DataFrame,
     actors: pd.DataFrame,
     personal: pd.DataFrame | None = None,
+    language: str = "fr",
 ) -> pd.DataFrame:
-    """Every free-text answer, masked, with its author's type and commune.
+    """Every free-text answer, masked, with its author's type and commune, and its lemmas
+    (cut once here for the word counts, the quotes and the coding app).
 
     Returns
     -------
     DataFrame
-        question_id, question, actor_id, actor_type, commune_code, text (masked).
+        question_id, question, actor_id, actor_type, commune_code, text (masked), lemmas
+        (list of str, see `lemmas`).
     """
     texts = questions[(questions["type"] == "text") & questions["role"].isin(TEXT_ROLES)]
     answers = answers[answers["question_id"].isin(texts["question_id"])]
@@ -122,7 +125,16 @@ def text_answers(
             "text": masked["value"].astype("string").str.strip().to_numpy(),
         }
     )
-    return out.sort_values(["question_id", "actor_id"], kind="stable", ignore_index=True)
+    out = out.sort_values(["question_id", "actor_id"], kind="stable", ignore_index=True)
+    return out.assign(lemmas=[lemmas(t, language) for t in out["text"]])
+
+
+def answer_lemmas(answers: pd.DataFrame, language: str = "fr") -> list[list[str]]:
+    """The lemmas of each answer: those `text_answers` cut, or cut now for a frame without
+    them."""
+    if "lemmas" in answers.columns:
+        return list(answers["lemmas"])
+    return [lemmas(t, language) for t in answers["text"]]
 
 
 def specificity(k: int, f: int, t: int, total: int) -> float:
@@ -169,7 +181,7 @@ def word_table(
     """
     rows = []
     for qid, part in answers.groupby("question_id", sort=True):
-        words = [lemmas(t, language) for t in part["text"]]
+        words = answer_lemmas(part, language)
         types = part["actor_type"].fillna("").to_numpy()
         authors = part["actor_id"].to_numpy()
         shown = [
@@ -286,7 +298,7 @@ def typicality(answers: pd.DataFrame, language: str = "fr") -> pd.Series:
     An answer made of the words most respondents used scores highest."""
     scores = pd.Series(0.0, index=answers.index)
     for _qid, part in answers.groupby("question_id", sort=False):
-        words = {i: set(lemmas(t, language)) for i, t in zip(part.index, part["text"])}
+        words = {i: set(w) for i, w in zip(part.index, answer_lemmas(part, language))}
         used = Counter(w for ws in words.values() for w in ws)
         n = len(part)
         for i, ws in words.items():
@@ -479,7 +491,7 @@ def paroles(
     restricted to answers that exist), text_themes, quotes."""
     from diagnostic.anomalies import REJECTED, AnomalyLog
 
-    said = text_answers(answers, questions, actors, personal)
+    said = text_answers(answers, questions, actors, personal, language)
     known = said[["question_id", "actor_id"]].drop_duplicates()
     logs = []
     codes = conform(pd.DataFrame(), "text_codes")

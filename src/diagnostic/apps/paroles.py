@@ -17,6 +17,7 @@ from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.analysis.text import (
     CODE_COLUMNS,
     QUOTE_COLUMNS,
+    answer_lemmas,
     lemmas,
     read_codes,
     read_quotes,
@@ -75,7 +76,7 @@ class CodingApp(App):
         )
         types = type_labels or {}
         communes = commune_names or {}
-        self._lemmas = [set(lemmas(t, language)) for t in self.answers["text"]]
+        self._lemmas = [set(w) for w in answer_lemmas(self.answers, language)]
         self.word = w.Text(description="Mot :", placeholder="ex. transport", style=WIDE)
         self.actor_type = w.Dropdown(
             options=[("Tous", ALL)]
