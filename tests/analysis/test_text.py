@@ -293,7 +293,7 @@ def test_words_of_a_real_french_export_counted_as_the_raw_file_says():
     import diagnostic
     from diagnostic.analysis.text import text_answers
 
-    path = Path(__file__).parents[1] / "corpus" / "table_fr_vikidia_rsaved" / "raw_data.csv"
+    path = Path(__file__).parents[1] / "corpus" / "webform_fr_vikidia_rsaved" / "raw_data.csv"
     raw = pd.read_csv(path, dtype=str)["Pourquoi ?...80"].dropna()
     raw = raw[raw != "-"]  # « - » is no answer (« * » and a shrug emoji are kept, word-less)
     by_hand = sum(len(re.findall(r"\bargent\b", t, re.IGNORECASE)) for t in raw)

@@ -3,6 +3,9 @@
 Every directory of ``tests/corpus/`` holds one real export (see ``tests/corpus/SOURCES.md``)
 and an ``expected.toml`` written by hand from the file itself, never from our output:
 
+- ``platform``: the platform whose own columns the file shows (``kobo``, ``odk``,
+  ``limesurvey``, ``google_forms``, ``webform``…; ``table`` when none is left, even if the
+  answers came from a platform: that is ``origin``);
 - ``rows``: data rows in the file (header lines excluded);
 - ``respondents``: the rows that are real, complete responses;
 - ``questions``: the questions the survey asked, counted with these conventions: each row of
@@ -30,6 +33,7 @@ import contextlib
 import html
 import io
 import json
+import re
 import tomllib
 import zipfile
 from pathlib import Path
@@ -53,6 +57,7 @@ DEFECTS: dict[tuple[str, str], str] = {}
 
 CHECKS = (
     "inspect",
+    "platform",
     "rows",
     "respondents",
     "questions",
@@ -60,6 +65,7 @@ CHECKS = (
     "scales",
     "personal_roles",
     "anomalies",
+    "one_type",
     "run",
     "run_personal",
 )
@@ -191,6 +197,13 @@ def check_inspect(name: str, exp: dict, runs_root: Path) -> None:
         assert err.startswith("Erreur"), err
 
 
+def check_platform(name: str, exp: dict, runs_root: Path) -> None:
+    """The platform a reader recognises in the file's own columns (not where it came from:
+    an export whose platform columns were dropped is a plain table)."""
+    fmt = _report(name)["format"]
+    assert fmt.rsplit("_", 1)[0] == exp["platform"], f"detected {fmt}, file is {exp['platform']}"
+
+
 def check_rows(name: str, exp: dict, runs_root: Path) -> None:
     """Every data row of the file read, and read = loaded + rejected (no silent loss)."""
     report = _report(name)
@@ -264,6 +277,42 @@ def check_anomalies(name: str, exp: dict, runs_root: Path) -> None:
     )
 
 
+_GUESSED = re.compile(r"type « (\w+) » déduit des réponses(?: \((\d+) colonnes : (.*)\))?")
+
+
+def check_one_type(name: str, exp: dict, runs_root: Path) -> None:
+    """A type guessed without a form is the type `inspect` lists: each line "type « t »
+    déduit des réponses (n colonnes : « a », …)" counts the questions of type t and names
+    some of them."""
+    report = _report(name)
+    types: dict[str, list[str]] = {}
+    for q in report["questions"]:
+        types.setdefault(q["type"], []).append(q["label"])
+    # a question is named by its label, or by one of its columns or their code (LimeSurvey
+    # « code. text » headings)
+    names = {t: set(labels) for t, labels in types.items()}
+    qtype_of = {q["question_id"]: q["type"] for q in report["questions"]}
+    for c in report["columns"]:
+        if c["question_id"] in qtype_of:
+            column = str(c["column"])
+            names[qtype_of[c["question_id"]]] |= {column, column.split(". ", 1)[0]}
+    wrong = []
+    for a in report["anomalies"]:
+        match = _GUESSED.search(a["problem"])
+        if not match:
+            continue
+        qtype, count, shown = match.groups()
+        labels = re.findall(r"« (.*?) »", shown) if shown else [a["column"]]
+        if int(count or 1) != len(types.get(qtype, [])):
+            wrong.append(
+                f"{qtype}: {count or 1} in the anomalies, {len(types.get(qtype, []))} listed"
+            )
+        wrong += [
+            f"{label} is not {qtype}" for label in labels if label not in names.get(qtype, set())
+        ]
+    assert not wrong, wrong
+
+
 def check_run(name: str, exp: dict, runs_root: Path) -> None:
     code, _out, err, _outdir = _run(name, runs_root)
     assert code == 0, f"diagnostic run stopped (exit {code}): {err.strip()[-400:]}"
@@ -307,5 +356,5 @@ def test_corpus_is_documented() -> None:
         exp = _expected(name)
         assert (CORPUS / name / exp["file"]).is_file(), name
         assert f"`{name}/`" in sources, f"{name} missing from SOURCES.md"
-        for key in ("rows", "respondents", "questions", "licence", "language"):
+        for key in ("platform", "rows", "respondents", "questions", "licence", "language"):
             assert key in exp, f"{name}: expected.toml lacks {key}"

@@ -645,3 +645,30 @@ def test_anomalies_summary_counts_rows_and_columns_by_problem():
         ["nombre illisible", "conservé", 3, 6, 2],
     ]
     assert summarise(table.iloc[0:0]).empty
+
+
+def test_a_personal_column_set_aside_is_text_in_the_types_and_in_the_anomalies(tmp_path):
+    """Without a form, « reporter » (one enumerator's name on every row) is guessed single,
+    then set aside as personal and read as text: the inferred-type lines of the anomalies
+    say « text » for it too, and count the single questions without it (ODK quadrat)."""
+    path = _write(
+        tmp_path,
+        "plain.csv",
+        "reporter,Lieu,Pente\n"
+        "Jeanne Martin,Parking,plat\n"
+        "Jeanne Martin,Jardin,pente\n"
+        "Jeanne Martin,Parking,plat\n",
+    )
+    s = read_responses(path)
+    types = dict(zip(s.questions["label"], s.questions["type"]))
+    assert types == {"reporter": "text", "Lieu": "single", "Pente": "single"}
+    assert s.questions.set_index("label").at["reporter", "role"] == "contact"
+    guessed = [p for p in s.anomalies["problem"] if "déduit des réponses" in p]
+    assert sorted(guessed) == [
+        "question sans formulaire (« unlabelled ») : type « single » déduit des réponses "
+        "(2 colonnes : « Lieu », « Pente »)",
+        "question sans formulaire (« unlabelled ») : type « text » déduit des réponses",
+    ]
+    text_line = s.anomalies[s.anomalies["problem"].str.contains("type « text »")]
+    assert text_line["column"].tolist() == ["reporter"]
+    assert "Jeanne" not in " ".join(s.answers["value"].astype(str))

@@ -1,6 +1,6 @@
 """Microsoft Forms, SurveyMonkey and Webform exports on minimal reproductions of their layout
 (the real files are in tests/corpus/: msforms_hotdog_fa24, surveymonkey_lead_feedback,
-webform_fr_vikidia, table_fr_vikidia_rsaved)."""
+webform_fr_vikidia, webform_fr_vikidia_rsaved)."""
 
 from __future__ import annotations
 

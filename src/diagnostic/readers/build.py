@@ -12,6 +12,7 @@ from diagnostic.forms.scales import is_non_substantive, is_none
 from diagnostic.privacy.detect import find_personal, set_aside, set_aside_problem
 from diagnostic.privacy.pseudonyms import actor_pseudonym, pseudonymizer
 from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns, norm_text
+from diagnostic.readers.inferred import with_current_types
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
 from diagnostic.readers.survey import Survey
@@ -481,7 +482,9 @@ def _personal_columns(form: Form, frame, cmap: ColumnMap, codes: dict, log) -> F
     found = find_personal(form, dict(cmap.single), cells_of)
     for qid, (role, reason) in found.items():
         log.add(set_aside_problem(role, reason), KEPT, column=cmap.single[qid])
-    return set_aside(form, found)
+    if not found:
+        return form
+    return with_current_types(set_aside(form, found), dict(cmap.single))
 
 
 def _values(qtype, raw, lookup, us=False) -> tuple[list[str], str | None]:

@@ -13,6 +13,7 @@ their meaning, the integers missing between two numbered levels included; non-an
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 
@@ -352,15 +353,41 @@ def infer_form(
     )
 
 
-def inferred_anomalies(questions: pd.DataFrame, file: str) -> pd.DataFrame:
+_GUESSED = "question sans formulaire (« unlabelled ») : type « "
+
+
+def inferred_anomalies(
+    questions: pd.DataFrame, file: str, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The `anomalies` of a form inferred from the data: one line per type guessed, with
-    the number of questions and the first few of them (not one line per column)."""
+    the number of questions and the first few of them (not one line per column). Each
+    question is named by its label, or by its column in `names` (question_id -> header)."""
+    names = names or {}
     log = AnomalyLog(file)
-    for label, qtype in zip(questions["label"], questions["type"]):
+    for qid, label, qtype in zip(questions["question_id"], questions["label"], questions["type"]):
         log.add(
-            f"question sans formulaire (« unlabelled ») : type « {qtype} » déduit des réponses",
+            f"{_GUESSED}{qtype} » déduit des réponses",
             KEPT,
-            column=label,
+            column=names.get(qid, label),
             across_columns=True,
         )
     return log.frame()
+
+
+def with_current_types(form: Form, names: dict[str, str]) -> Form:
+    """`form` whose lines "type « … » déduit des réponses" say the type each question has now.
+
+    A question of an inferred form may change type after the guess (a personal column set
+    aside is read as text): the lines are written again from `form.questions`, in place of
+    the old ones, each question named by its column in `names` (question_id -> header), so
+    that `inspect` and the anomalies state one type per question. A form without such lines
+    (read from a file) is returned as is.
+    """
+    anomalies = form.anomalies
+    guessed = anomalies["problem"].astype("string").str.startswith(_GUESSED).fillna(False)
+    if not guessed.any():
+        return form
+    first = int(guessed.to_numpy().argmax())
+    before, after = anomalies.iloc[:first], anomalies.iloc[first:][~guessed.iloc[first:]]
+    fresh = inferred_anomalies(form.questions, form.file, names)
+    return replace(form, anomalies=pd.concat([before, fresh, after], ignore_index=True))
