@@ -64,6 +64,16 @@ SECRETS = [
     ("Lefebvre, présidente de l'association", "Lefebvre"),
     ("La présidente Colette Renard.", "Renard"),
     ("voir la référente Mme Bazin", "Bazin"),
+    # beside a file name or a full stop, numbers stay masked: only a media file named by
+    # digits alone is a file name (below)
+    ("0612345678.jpg", "0612345678"),
+    ("photo de +33 (0)6 12 34 56 78.png", "56 78"),
+    ("0033 6 12 34 56 78.mp3", "56 78"),
+    ("06/33/44/55/66.jpg", "55/66"),
+    ("scan 185057800608436.pdf", "185057800608436"),
+    ("siret 12345678900012.", "12345678900012"),
+    ("NIR 1 85 05 78 006 084 36.", "006 084"),
+    ("sécu 1568794395624", "1568794395624"),
 ]
 
 # texts a territory's answers hold that must come out unchanged
@@ -84,6 +94,14 @@ KEPT = [
     "Le maire de Ceaucé et la présidente du Conseil",
     "Nous avons un contact avec Mortagne",
     "Mortagne-au-Perche, maire",
+    # media files named by ODK Collect / KoboCollect (a timestamp in milliseconds): file
+    # names, not NIR, SIRET or SIREN (odk_central_ruodk_quadrat in tests/corpus)
+    "1568794395624.jpg",
+    "1600000000000.jpg",
+    "photo : 1568787004467.JPG, voir",
+    "1568794395624.m4a",
+    "123456789.png",
+    "IMG_20240101_123456.jpg",
 ]
 
 
@@ -97,6 +115,27 @@ def test_mask_text_hides_each_form(text, secret):
 @pytest.mark.parametrize("text", KEPT)
 def test_mask_text_keeps_ordinary_text(text):
     assert mask_text(text) == text
+
+
+def test_inspect_lists_attachment_names_of_a_real_odk_export(capsys):
+    """The photo columns of the ODK Central corpus file hold file names written by ODK
+    Collect (« 1568794395624.jpg »): `inspect` lists them as they are, the collector's name
+    is still left out."""
+    corpus = Path(__file__).resolve().parents[1] / "corpus" / "odk_central_ruodk_quadrat"
+    assert main(["inspect", "--json", str(next(corpus.glob("*.csv")))]) == 0
+    report = json.loads(capsys.readouterr().out)
+    choices = {c for q in report["questions"] for c in q["choices"]}
+    # read from the file: location-quadrat_photo, habitat-morphological_type_photo and
+    # perimeter-mudmap_photo
+    photos = {
+        "1568794395624.jpg",
+        "1568786958640.jpg",
+        "1568794560256.jpg",
+        "1568787004467.jpg",
+        "1568787172983.jpg",
+    }
+    assert photos <= choices
+    assert not [c for c in choices if "masqu" in c or "Mayer" in c]
 
 
 def test_name_rules_mask_no_commune_and_no_corpus_text(shared):

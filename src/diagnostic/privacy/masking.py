@@ -7,7 +7,9 @@
   ``06/33/44/55/66``, ``+33 (0)6 12 34 56 78``, ``0033 6 12 34 56 78``) and international
   ones starting with ``+``;
 - IBAN (``FR76 3000 …``), French social security numbers (NIR, 13 or 15 digits, spaced or
-  not), SIRET (14 digits, also 3-3-3-5) and SIREN (9 digits, or 3-3-3 after the word SIREN);
+  not), SIRET (14 digits, also 3-3-3-5) and SIREN (9 digits, or 3-3-3 after the word SIREN),
+  except the digits naming a photo or a recording (« 1568794395624.jpg », as ODK Collect
+  and KoboCollect name them);
 - street addresses (« 8 rue de la Paix », « 12 bis avenue… », « 3, chemin des Vignes »,
   « lieu-dit Les Fourches », « 221 Baker Street ») with the postcode and town that follow;
 - person names: a common first name followed by a capitalised word (« Victor Hugo »,
@@ -60,12 +62,23 @@ PHONE_PATTERN = re.compile(
     r"|(?<![\w+])\+\d{1,3}\s?(?:\(0\)\s?)?\d(?:[\s./-]?\d){5,12}(?!\d)"
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b")
+#: after a run of digits, the extension that makes it the name of a media file: ODK Collect
+#: and KoboCollect name the photos, recordings and videos they take by a timestamp in
+#: milliseconds (« 1568794395624.jpg »), a file name and not a NIR, SIRET or SIREN.
+#: Documents (.pdf…) keep the name a person gave them and stay masked, and so do phone
+#: numbers in any file name (no app names a file that way; a person may)
+_NOT_A_FILE = (
+    r"(?![\w])(?!\.(?i:jpe?g|png|gif|heic|heif|webp|bmp|mp[34]|m4a|aac|wav|ogg|opus|amr|"
+    r"3gp|mov|avi|webm)(?![\w]))"
+)
 _NIR = re.compile(
     r"(?<![\w])[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[ABab])\s?\d{3}\s?\d{3}"
-    r"(?:\s?\d{2})?(?![\w])"
+    r"(?:\s?\d{2})?" + _NOT_A_FILE
 )
-_SIRET = re.compile(r"(?<![\w])(?:\d{14}|\d{3}[\s.]\d{3}[\s.]\d{3}[\s.]\d{5})(?![\w])")
-_SIREN = re.compile(r"(?<![\w])\d{9}(?![\w])|\bsiren\s*:?\s*\d{3}[\s.]?\d{3}[\s.]?\d{3}\b", re.I)
+_SIRET = re.compile(r"(?<![\w])(?:\d{14}|\d{3}[\s.]\d{3}[\s.]\d{3}[\s.]\d{5})" + _NOT_A_FILE)
+_SIREN = re.compile(
+    r"(?<![\w])\d{9}" + _NOT_A_FILE + r"|\bsiren\s*:?\s*\d{3}[\s.]?\d{3}[\s.]?\d{3}\b", re.I
+)
 
 #: street types that are never anything else after a number (« 8 rue… »)
 _STREET_TYPES = (
