@@ -274,6 +274,26 @@ def test_ranking_sheet_headers_values_and_chart(book, example_diag):
     assert ws.freeze_panes == f"A{h + 1}"
 
 
+def test_ranking_subtitle_names_the_issue_question_or_how_many(tmp_path, example_diag):
+    """The « Enjeux communs » subtitle names the one question the issues come from (the
+    example's grid « Importance pour votre structure : … ») and never the first of several:
+    with the issues asked in two questions it says how many (issue 14)."""
+    ws = load_workbook(diagnostic.to_workbook(example_diag, tmp_path / "one.xlsx"))
+    assert ws["Enjeux communs"]["A2"].value.startswith(
+        "Question : « Importance pour votre structure » ; Base : "
+    )
+    questions = example_diag.questions.copy()
+    second = questions["question_id"].isin(["enjeu_tourisme", "enjeu_jeunesse"])
+    questions.loc[second, "label"] = (
+        "Quels enjeux pour le territoire ? : "
+        + questions.loc[second, "label"].str.split(" : ").str[1]
+    )
+    diag = dataclasses.replace(example_diag, questions=questions)
+    ws = load_workbook(diagnostic.to_workbook(diag, tmp_path / "two.xlsx"))["Enjeux communs"]
+    assert ws["A2"].value.startswith("Enjeux tirés de 2 questions différentes ; Base : ")
+    assert "Importance pour votre structure" not in ws["A2"].value
+
+
 def test_small_group_shown_as_n_below_minimum(book):
     ws = book["Convergences"]
     h = _header_row(ws, "Enjeu")

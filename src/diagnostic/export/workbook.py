@@ -305,6 +305,20 @@ def _participation(book, ws, diag, base, source, audience=DEFAULT_AUDIENCE):
     participation_map_image(ws, diag, (start + 15, 11))
 
 
+def _issue_question(diag, lang: str, base: str) -> str:
+    """The subtitle line naming the question the issues come from: its label (a grid's
+    stem, « Importance pour votre structure » of « … : Mobilité »), or how many questions
+    when the issues come from several (never the first of them alone)."""
+    roles = diag.questions["role"]
+    labels = diag.questions.loc[roles.isin(["issue", "issue_importance"]), "label"]
+    stems = list(dict.fromkeys(str(label).split(" : ")[0] for label in labels.dropna()))
+    if len(stems) > 1:
+        return word("questions_many", lang, n=len(stems), base=base)
+    return word(
+        "question", lang, question=stems[0] if stems else word("issues_cited", lang), base=base
+    )
+
+
 def _ranking(book, ws, diag, base, source):
     lang = diag.settings.language
     bases = diag.issue_ranking["respondents"].dropna()
@@ -312,13 +326,8 @@ def _ranking(book, ws, diag, base, source):
         base = word("base_range", lang, low=int(bases.min()), high=int(bases.max()))
     elif len(bases):
         base = word("base", lang, n=int(bases.iloc[0]))
-    q = diag.questions[diag.questions["role"] == "issue_importance"]["label"]
-    question = q.iloc[0] if len(q) else word("issues_cited", lang)
     start = write_title(
-        book,
-        ws,
-        word("ranking_title", lang),
-        [word("question", lang, question=question.split(" : ")[0], base=base), source],
+        book, ws, word("ranking_title", lang), [_issue_question(diag, lang, base), source]
     )
     table = diag.issue_ranking
     headers = word("ranking_headers", lang)

@@ -528,6 +528,10 @@ _WORKBOOK = {
         "fr": "Question : « {question} » ; {base}",
         "en": "Question: “{question}”; {base}",
     },
+    "questions_many": {
+        "fr": "Enjeux tirés de {n} questions différentes ; {base}",
+        "en": "Issues drawn from {n} different questions; {base}",
+    },
     "ranking_headers": {
         "fr": {
             "rank": "Rang",
