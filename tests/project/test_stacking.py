@@ -391,6 +391,68 @@ def test_multiple_choice_stacked_on_a_longer_list_says_what_was_not_offered():
     ]
 
 
+def test_lists_inferred_from_answers_of_one_question_are_stacked():
+    """Three exports of one form read without it (issue 14: the same question in three ODK
+    files kept apart): each list holds only the values its respondents gave, none holds
+    another, and they are still one question with the union of the values. Lists from a
+    form keep the subset rule, and issue checklists still need the same list."""
+    sector = [("secteur", "Secteur", "single", "secteur", "sector")]
+    lists = [["Association", "Entreprise"], ["Entreprise", "Commune"], ["Association", "Commune"]]
+
+    def forms(observed):
+        return [
+            Questionnaire(
+                name,
+                f"{name}.csv",
+                *_form(sector, [("secteur", v, v) for v in values]),
+                observed=observed,
+            )
+            for name, values in zip("abc", lists)
+        ]
+
+    found = match_questions(forms(observed=True))
+    assert found.question_map["canonical_id"].tolist() == ["secteur"] * 3
+    assert found.question_map["rule"].tolist() == ["new", "id", "id"]
+    assert sorted(found.choices["value"]) == ["Association", "Commune", "Entreprise"]
+    # the same lists read from forms: a value offered by one form only is a real difference
+    apart = match_questions(forms(observed=False))
+    assert apart.question_map["canonical_id"].tolist() == ["secteur", "secteur_b", "secteur_c"]
+    # issue checklists inferred from answers: still stacked only on the same list
+    issues = [("enjeux", "Enjeux", "multiple", "e", "issue")]
+    checklists = [
+        Questionnaire(n, f"{n}.csv", *_form(issues, [("e", v, v) for v in vals]), observed=True)
+        for n, vals in (("a", ["emploi", "logement"]), ("b", ["emploi", "sante"]))
+    ]
+    found = match_questions(checklists)
+    assert found.question_map["canonical_id"].tolist() == ["enjeux", "enjeux_b"]
+
+
+def test_three_exports_without_a_form_stack_their_question(tmp_path):
+    """The same through a project: three ODK Central CSVs, no form, the sector answered
+    with other values in each file (counted by hand: 4 respondents per file)."""
+    values = {"a": ["Association", "Entreprise"], "b": ["Entreprise", "Commune"]}
+    values["c"] = ["Association", "Commune"]
+    blocks = []
+    for name, vals in values.items():
+        lines = ["SubmissionDate,meta-instanceID,secteur,avis,KEY"]
+        for j, v in enumerate(vals * 2):
+            key = f"uuid:{name}{j}"
+            lines.append(f"2024-01-0{j + 1}T10:00:00Z,{key},{v},{'oui' if j % 2 else 'non'},{key}")
+        (tmp_path / f"{name}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        blocks.append(f'[[survey]]\nresponses = "{name}.csv"\nname = "{name}"\n')
+    project = tmp_path / "diagnostic.toml"
+    project.write_text('title = "t"\nterritory = []\n\n' + "\n".join(blocks), encoding="utf-8")
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(project))
+    assert diag.questions["question_id"].tolist() == ["secteur", "avis"]
+    answers = diag.answers[diag.answers["question_id"] == "secteur"]
+    assert answers["value"].value_counts().to_dict() == {
+        "Association": 4,
+        "Entreprise": 4,
+        "Commune": 4,
+    }
+    assert not diag.anomalies["action"].eq("gardée à part").any()
+
+
 def test_generic_codes_reused_for_other_issues_are_matched_by_label():
     first = _survey(
         "a", ["Q1", "Q2"], [("a1", "Q1", "5"), ("a1", "Q2", "1")], labels=["Logement", "Emploi"]

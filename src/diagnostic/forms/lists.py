@@ -4,6 +4,8 @@ Two lists are compatible when one's values are a subset of the other's; two orde
 scales (Likert) when their levels are the same, in the same order ("don't know" codes
 aside), since a level's meaning is its rank on the scale; two lists of issues ticked in a
 multiple choice when they are the same (an option not offered would read « not ticked »).
+Two lists inferred from the answers (no form) hold only what someone answered, not what was
+offered: values one lacks are no conflict.
 """
 
 from __future__ import annotations
@@ -28,8 +30,14 @@ def choice_lists(choices: pd.DataFrame) -> dict[str, list[dict]]:
     }
 
 
-def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple[str, str] | None:
+def list_conflict(
+    q: dict, c: dict, own: list[dict], canon: list[dict], *, observed: bool = False
+) -> tuple[str, str] | None:
     """Why question `q` (list `own`) cannot be question `c` (list `canon`), or None.
+
+    `observed`: both lists were inferred from the answers (no form says what was offered),
+    so a value answered in one questionnaire and not in the other is no conflict (three
+    exports of one form, each with the values its respondents gave).
 
     Returns
     -------
@@ -64,7 +72,7 @@ def list_conflict(q: dict, c: dict, own: list[dict], canon: list[dict]) -> tuple
             f"(options proposées par un seul questionnaire : "
             f"{', '.join(sorted(a ^ b)[:6])})"  # type: ignore[operator]
         )
-    if a <= b or b <= a:
+    if a <= b or b <= a or observed:
         return None
     return "list", (
         f"listes différentes (valeurs propres à l'une : {', '.join(sorted(a ^ b)[:6])})"  # type: ignore[operator]

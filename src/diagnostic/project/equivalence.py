@@ -61,6 +61,8 @@ class Questionnaire:
     """One questionnaire of a project: its name, its export's file name and its form tables.
 
     ``same_as`` maps this questionnaire's question ids to the canonical ids they stand for.
+    ``observed``: its lists were inferred from the answers (no form), so they hold only the
+    values someone gave.
     """
 
     name: str
@@ -68,6 +70,7 @@ class Questionnaire:
     questions: pd.DataFrame
     choices: pd.DataFrame
     same_as: dict = field(default_factory=dict)
+    observed: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class _Matcher:
         self.file = file  # the project file, named in errors
         self.pool: dict[str, dict] = {}  # canonical id -> question record (+ survey name)
         self.lists: dict[str, dict[str, dict]] = {}  # list name -> value -> choice record
+        self.observed: set[str] = set()  # canonical lists only inferred from answers so far
         self.map_rows: list[dict] = []
         self.logs: list[AnomalyLog] = []
 
@@ -136,6 +140,7 @@ class _Matcher:
             c,
             own_lists.get(q["list_name"], []),
             list(self.lists.get(c["list_name"], {}).values()),
+            observed=qn.observed and c["list_name"] in self.observed,
         )
         found = self._explicit(qn, records, fits, position) if position else {}
         claimed = {cid for cid, _rule in found.values()}
@@ -147,6 +152,8 @@ class _Matcher:
             own = own_lists.get(q["list_name"], [])
             if qid in found:
                 self._stack(q, *found[qid], own, log)  # type: ignore[call-arg]
+                if not qn.observed:  # a form's list now: what was offered is known
+                    self.observed.discard(self.pool[found[qid][0]]["list_name"])
             else:
                 self._new(
                     q,
@@ -154,6 +161,7 @@ class _Matcher:
                     log,
                     refused["id"].get(qid),
                     refused["role"].get(qid) or refused["label"].get(qid),
+                    qn.observed,
                 )
 
     def _explicit(self, qn: Questionnaire, records: list, fits, position: int) -> dict:
@@ -263,7 +271,13 @@ class _Matcher:
         self._record(q, cid, c["list_name"], rule)
 
     def _new(
-        self, q: dict, own: list, log: AnomalyLog, conflict: str | None, missed: str | None = None
+        self,
+        q: dict,
+        own: list,
+        log: AnomalyLog,
+        conflict: str | None,
+        missed: str | None = None,
+        observed: bool = False,
     ) -> None:
         """Make question `q` a canonical question (renamed if its id is taken)."""
         cid, suffix = q["question_id"], _suffix(q["survey"])
@@ -303,6 +317,8 @@ class _Matcher:
                 target = f"{target}_{suffix}"
         if target:
             self.merge_list(target, own, q, log)
+            if observed:
+                self.observed.add(target)
         self.pool[cid] = {**q, "question_id": cid, "list_name": target}
         self._record(q, cid, target, "conflict" if taken else "new")
 

@@ -130,11 +130,13 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         stages.set_postfix_str("questionnaires", refresh=False)
         if surveys is None:
             surveys = read_surveys(project)
+        listed = [spec.form is not None for spec in project.surveys]
         stacked = stack_surveys(
             surveys,
             [spec.label for spec in project.surveys],
             [spec.same_as for spec in project.surveys],
             file=project.file.name,
+            listed=listed,
         )
         surveys, questions, choices = stacked.surveys, stacked.questions, stacked.choices  # type: ignore[assignment]
         choices = _ordered_choices(project, questions, choices)
@@ -160,7 +162,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
                 actors,
                 settings,
                 scales=project.scales,
-                unoffered=unoffered_options(stacked, [s.form is not None for s in project.surveys]),
+                unoffered=unoffered_options(stacked, listed),
             )
         except DiagnosticError as exc:
             raise DiagnosticError(str(exc), file=project.file.name) from None

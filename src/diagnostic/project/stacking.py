@@ -102,7 +102,9 @@ def rename_questions(survey: Survey, question_map: pd.DataFrame) -> Survey:
     )
 
 
-def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") -> Stacked:
+def stack_surveys(
+    surveys, names=None, same_as=None, *, file: str = "projet", listed=None
+) -> Stacked:
     """Stack the equivalent questions of several surveys under one id.
 
     Parameters
@@ -116,6 +118,10 @@ def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") ->
         For each survey, the explicit mapping {its question id: canonical id}.
     file : str
         The project file's name, for the errors of a bad mapping.
+    listed : sequence of bool, optional
+        For each survey, whether its lists come from a form (the default); a list inferred
+        from the answers holds only the values given, so two such lists of one question
+        are stacked even when neither holds the other (see `match_questions`).
 
     Returns
     -------
@@ -136,6 +142,7 @@ def stack_surveys(surveys, names=None, same_as=None, *, file: str = "projet") ->
             survey.questions,
             survey.choices,
             dict(same_as[i]) if i < len(same_as) and same_as[i] else {},
+            observed=listed is not None and not listed[i],
         )
         for i, (name, survey) in enumerate(zip(names, surveys))
     ]
