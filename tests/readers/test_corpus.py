@@ -158,7 +158,7 @@ def _personal_values(name: str) -> dict[str, set[str]]:
     above = exp.get("lines_above_header", 0)
     skip = [*range(above), *range(above + 1, above + exp.get("header_rows", 1))]
     if path.suffix.lower() in (".xlsx", ".xls"):
-        frame = pd.read_excel(path, dtype=str, skiprows=skip)
+        frame = pd.read_excel(path, dtype=str, skiprows=skip, engine="openpyxl")
     else:
         frame = pd.read_csv(
             path,
