@@ -5,6 +5,7 @@ import pytest
 from hypothesis import settings
 
 import diagnostic
+from diagnostic.project.file import DECISIONS_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -48,4 +49,6 @@ def bare_example(folder: Path) -> Path:
     kept = [b for b in blocks if not b.lstrip().startswith(OPTIONAL_BLOCKS)]
     text = "\n".join(x for x in "\n\n".join(kept).split("\n") if not x.startswith("boundaries"))
     toml.write_text(text, encoding="utf-8")
+    # its workshop's decisions too: a project without [workshop] projects reads this file
+    (folder / DECISIONS_FILE).unlink()
     return toml

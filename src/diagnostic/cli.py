@@ -83,7 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         help="fichier de projet (par défaut : DIAGNOSTIC_PROJECT, sinon l'exemple)",
     )
     atelier.add_argument(
-        "-o", "--outdir", default="out", help="dossier où sont enregistrées les décisions"
+        "-o",
+        "--outdir",
+        default="out",
+        help="dossier de sortie (les décisions vont dans le dossier du projet, sauf pour "
+        "l'exemple embarqué : ici)",
     )
     atelier.add_argument("--port", type=int, default=8866)
     atelier.add_argument(

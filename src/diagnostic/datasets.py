@@ -20,6 +20,7 @@ from diagnostic._io.atomic import save_workbook, write_text
 from diagnostic._io.text import read_json, strip_accents
 from diagnostic.forms.template import CHOICES
 from diagnostic.privacy.pseudonyms import SECRET_FILE
+from diagnostic.project.file import DECISIONS_FILE
 from diagnostic.readers.kobo import SUBMISSION_META
 
 SEED = 2026
@@ -835,7 +836,6 @@ projects = "{decisions}"
 """
 VOTES_FILE = "atelier/votes.csv"
 STATUSES_FILE = "atelier/statuts_pistes.csv"
-DECISIONS_FILE = "atelier/decisions_projets.csv"
 #: The fictional workshop's leanings: dots drawn with these weights by issue (the survey's
 #: first issue loses ground, youth and the energy transition gain some).
 VOTE_WEIGHTS = {

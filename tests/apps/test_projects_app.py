@@ -1,6 +1,7 @@
 """The cooperation projects in the app: cards, filters, audiences, decisions kept."""
 
 import dataclasses
+import html
 import re
 import zipfile
 
@@ -259,3 +260,134 @@ def test_collective_app_map_with_contours(shared, tmp_path):
     assert [c[2] for c in traces[2].customdata] == counts
     app.projects.commune.value = first["communes"].split(";")[0]
     assert len(app.projects.map.data) - 1 == 2 * len(app.projects.cards.children)
+
+
+def test_without_the_key_decisions_are_kept_in_the_project_folder_and_read_back(
+    tmp_path, monkeypatch
+):
+    """Issue 15: a project file without [workshop] projects still keeps its decisions, in
+    atelier/decisions_projets.csv of the project's folder, matched by members and resources
+    on the next run (not by row: the file is reordered here before the run)."""
+    monkeypatch.setenv("DIAGNOSTIC_OUT", str(tmp_path / "out"))
+    toml = bare_example(tmp_path / "projet")
+    assert "[workshop]" not in toml.read_text(encoding="utf-8")
+    diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    assert diag.project.decisions is None
+    assert set(diag.cooperation_projects["status"]) == {"à valider"}
+    app = projects_app(diag)
+    expected = tmp_path / "projet" / "atelier" / "decisions_projets.csv"
+    assert app.path == expected
+    # told once, beside the save button: where, and that the next run reads it
+    said = html.unescape(app.message.value)
+    assert f"« {expected} »" in said and "relues par l'exécution suivante" in said
+    first, second = diag.cooperation_projects["project_id"].iloc[[0, 5]]
+    app.status[first].value = "validé"
+    app.carrier[first].value = "Foyer rural de Ceton"
+    app.status[second].value = "en cours"
+    app.save_button.click()
+    assert app.errors.outputs == ()
+    assert expected.is_file() and not (tmp_path / "out" / "decisions_projets.csv").exists()
+
+    # a hand reordering of the file: rows reversed, each project's members reversed
+    saved = pd.read_csv(expected, dtype=str, keep_default_na=False)
+    assert len(saved) == 15
+    saved = saved.iloc[::-1].drop(columns="project_id")
+    saved["members"] = [";".join(m.split(";")[::-1]) for m in saved["members"]]
+    saved.to_csv(expected, index=False)
+    again = diagnostic.run_diagnostic(diagnostic.read_project(toml))
+    table = again.cooperation_projects.set_index("project_id")
+    assert table.loc[first, ["status", "carrier"]].tolist() == ["validé", "Foyer rural de Ceton"]
+    assert table.loc[second, "status"] == "en cours"
+    assert (table["status"] == "à valider").sum() == 13
+
+
+def test_the_embedded_examples_decisions_go_to_the_output_folder(
+    example_diag, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DIAGNOSTIC_OUT", str(tmp_path / "out"))
+    shipped = EXAMPLE / "atelier" / "decisions_projets.csv"
+    before = shipped.read_bytes()
+    app = projects_app(example_diag)
+    assert app.path == tmp_path / "out" / "decisions_projets.csv"
+    assert "Exemple embarqué, jamais modifié" in html.unescape(app.message.value)
+    undecided = example_diag.cooperation_projects.query("status == 'à valider'")["project_id"]
+    app.status[undecided.iloc[0]].value = "validé"
+    app.save()
+    assert shipped.read_bytes() == before
+    out = pd.read_csv(app.path, dtype=str).set_index("project_id")
+    assert out.loc[undecided.iloc[0], "status"] == "validé"
+
+
+def _card_of(app, pid) -> str:
+    return next(
+        html.unescape(c.children[0].value)
+        for c in app.cards.children
+        if f'data-project="{pid}"' in c.children[0].value
+    )
+
+
+def test_an_open_page_shows_what_another_visitor_saved(example_diag, tmp_path):
+    path = tmp_path / "decisions.csv"
+    a, b = (projects_app(example_diag, path, refresh_seconds=None) for _ in range(2))
+    undecided = example_diag.cooperation_projects.query("status == 'à valider'")
+    one, two, three = undecided["project_id"].iloc[:3]
+    assert b.refresh() == []  # nothing saved yet
+    a.status[one].value = "validé"
+    a.carrier[one].value = "Mairie de Loisail"
+    a.save()
+    # b looks (its timer, or any interaction): a's decision on its card and in its controls
+    assert b.refresh() == [one]
+    assert b.status[one].value == "validé" and b.carrier[one].value == "Mairie de Loisail"
+    assert "Validé" in _card_of(b, one) or "validé" in _card_of(b, one)
+    title = undecided.set_index("project_id").at[one, "title"]
+    assert f"autre visiteur, affichée(s) : « {title} »" in html.unescape(b.news.value)
+    assert b.refresh() == []  # the file has not changed since
+    # b saves another project: a's decision stays on disk, b's page is not a stale copy
+    b.status[two].value = "écarté"
+    b.save()
+    on_disk = pd.read_csv(path, dtype=str).set_index("project_id")["status"]
+    assert (on_disk[one], on_disk[two]) == ("validé", "écarté")
+
+    # an unsaved change on b is never overwritten by a's save of the same project
+    b.status[three].value = "écarté"
+    a.status[three].value = "en cours"
+    a.save()
+    b.resource.value = b.resource.options[1][1]  # any interaction looks at the file
+    assert b.status[three].value == "écarté" and b.status[two].value == "écarté"
+    news = html.unescape(b.news.value)
+    assert "modification non enregistrée est gardée" in news
+    assert undecided.set_index("project_id").at[three, "title"] in news
+    # saving it is refused, naming both decisions: nothing is written
+    before = path.read_bytes()
+    from diagnostic.apps.merge import SaveConflict
+
+    with pytest.raises(SaveConflict, match="« en cours » \\(ici : « écarté »\\)"):
+        b.save()
+    assert path.read_bytes() == before
+    assert b.errors.outputs == () and a.errors.outputs == ()
+
+
+def test_the_kernels_timer_brings_other_visitors_decisions(example_diag, tmp_path):
+    """Inside a running event loop (a kernel's), the page looks at the file by itself."""
+    import asyncio
+
+    path = tmp_path / "decisions.csv"
+    pid = example_diag.cooperation_projects.query("status == 'à valider'")["project_id"].iloc[0]
+
+    async def run():
+        b = projects_app(example_diag, path, refresh_seconds=0.1)
+        assert b.watch._timer is not None
+        a = projects_app(example_diag, path, refresh_seconds=None)
+        a.status[pid].value = "en cours"
+        a.save()
+        for _ in range(50):
+            if b.status[pid].value == "en cours":
+                break
+            await asyncio.sleep(0.1)
+        b.watch.stop()
+        return b
+
+    b = asyncio.run(run())
+    assert b.status[pid].value == "en cours" and b.errors.outputs == ()
+    # outside an event loop (a script, a test) no timer is started
+    assert projects_app(example_diag, path).watch._timer is None

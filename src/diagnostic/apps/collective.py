@@ -8,6 +8,7 @@ said under the title: names only of the structures that agreed to be named.
 from __future__ import annotations
 
 import html
+import traceback
 from pathlib import Path
 
 import ipywidgets as w
@@ -25,7 +26,7 @@ from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
 from diagnostic.apps.base import READ_ONLY, WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
-from diagnostic.apps.merge import SaveConflict, save_rows
+from diagnostic.apps.merge import FileWatch, SaveConflict, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
@@ -33,11 +34,12 @@ from diagnostic.i18n import label
 from diagnostic.i18n.workbook import word
 from diagnostic.plots import plot_project_map, plot_project_resources
 from diagnostic.privacy.audiences import audience_line, check_audience
+from diagnostic.project.file import DECISIONS_FILE
 
-#: The file the decisions are saved to when the project file names none ([workshop] projects).
-DECISIONS_FILE = "decisions_projets.csv"
 #: What a save merges, row by row, per project (`diagnostic.apps.merge`).
 DECIDED = ["status", "carrier", "next_step"]
+#: How often (seconds) an open page looks whether another visitor saved decisions.
+REFRESH_SECONDS = 3.0
 
 
 def _with_ids(table: pd.DataFrame) -> pd.DataFrame:
@@ -59,19 +61,34 @@ def _blank(value) -> str:
     return "" if value is None or value is pd.NA or pd.isna(value) else str(value)
 
 
+def _decided(table: pd.DataFrame) -> dict[str, tuple]:
+    """project_id -> its decision (status, carrier, next step) as text, blanks as None."""
+    return {
+        row[0]: tuple(_blank(v).strip() or None for v in row[1:])
+        for row in table.reindex(columns=["project_id", *DECIDED]).itertuples(index=False)
+    }
+
+
 def decisions_path(diag) -> Path:
-    """Where the app saves the decisions: the project's decisions file ([workshop] projects),
-    read back by the next run, else ``decisions_projets.csv`` in the output folder (always
-    for the embedded example, whose files are never written over)."""
+    """Where the app saves the decisions of a `Diagnostic` (see `project_decisions_path`)."""
+    return project_decisions_path(diag.project)
+
+
+def project_decisions_path(project) -> Path:
+    """Where the apps save the decisions of `project`, read back by the next run: its
+    decisions file (`diagnostic.project.file.Project.decisions_file`: [workshop] projects,
+    else ``atelier/decisions_projets.csv`` in the project's folder); for the embedded
+    example, whose files are never written over (or a decisions workbook, which the app
+    does not write), a file of that name in the output folder, which no run reads."""
     from diagnostic.datasets import example_dir
     from diagnostic.project.file import output_folder
 
-    declared = getattr(diag.project, "decisions", None)
-    shipped = declared and Path(declared).resolve().is_relative_to(example_dir().resolve())
-    if declared and Path(declared).suffix.lower() == ".csv" and not shipped:
-        return Path(declared)
+    target = Path(project.decisions_file)
+    shipped = target.resolve().is_relative_to(example_dir().resolve())
+    if target.suffix.lower() == ".csv" and not shipped:
+        return target
     # the embedded example's workshop files are part of the toolkit: never written over
-    return output_folder() / DECISIONS_FILE
+    return output_folder() / Path(DECISIONS_FILE).name
 
 
 class ProjectsApp(App):
@@ -95,14 +112,29 @@ class ProjectsApp(App):
         Both drawn anew for the projects shown (see `_update`).
     save_button : ipywidgets.Button
         Calls `save`.
+    news : ipywidgets.HTML
+        What `refresh` brought from other visitors' saves.
+    watch : diagnostic.apps.merge.FileWatch
+        The decisions file, looked at on each interaction and every `refresh_seconds`
+        (inside a kernel) for other visitors' saves (see `refresh`).
     """
 
-    def __init__(self, diag, path=None, audience: str = "collective", editable: bool | None = None):
+    def __init__(
+        self,
+        diag,
+        path=None,
+        audience: str = "collective",
+        editable: bool | None = None,
+        *,
+        refresh_seconds: float | None = REFRESH_SECONDS,
+    ):
         super().__init__(editable)
         self.diag, self.audience = diag, check_audience(audience)
         self.path = Path(path) if path is not None else decisions_path(diag)
         lang = self.language = diag.settings.language
         self.words = word("app_projects", lang)
+        self.watch = FileWatch(self.path)  # before reading: a save in between is seen
+        self._syncing = False
         projects = diag.cooperation_projects
         if self.path.is_file():  # decisions saved by this app since the run
             projects, _found = apply_decisions(projects, self.path)
@@ -153,9 +185,12 @@ class ProjectsApp(App):
             layout=w.Layout(width="240px"),
         )
         self.message = w.HTML()
+        self.news = w.HTML()
         if not self.editable:  # a workshop's participant: sees, never saves
             self.save_button.disabled = True
             self.message.value = f"&nbsp; {_e(READ_ONLY)}"
+        else:  # said once, where the decider sees it: the file the decisions go to
+            self.message.value = f"&nbsp; {_e(self._where())}"
         self.geography = project_geography(diag)
         self.shapes = territory_shapes(self.geography, diag)
         self.map: go.FigureWidget | None = None
@@ -169,6 +204,8 @@ class ProjectsApp(App):
             control.observe(self._update, names="value")
         self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
+        if refresh_seconds:
+            self.watch.every(refresh_seconds, self._tick)
         bar = w.HBox([self.resource, self.commune, self.actor_type, self.count])
         bar.add_class("diag-bar")
         self.view = w.VBox(
@@ -177,12 +214,95 @@ class ProjectsApp(App):
                     f"<style>{CARD_CSS}</style><p><b>{_e(audience_line(audience, lang))}</b></p>"
                 ),
                 bar,
+                self.news,
                 self.cards,
                 w.HBox([self.save_button, self.message], layout=w.Layout(flex_flow="row wrap")),
                 self.errors,
                 self.figures,
             ]
         )
+
+    def _where(self) -> str:
+        """Where the decisions go, and whether the next run reads them back."""
+        from diagnostic.datasets import example_dir
+
+        project_file = Path(self.diag.project.decisions_file).resolve()
+        if self.path.resolve() == project_file:
+            key = "where"
+        elif project_file.is_relative_to(example_dir().resolve()):
+            key = "where_example"
+        else:
+            key = "where_other"
+        return self.words[key].format(file=f"« {self.path} »")
+
+    def refresh(self) -> list[str]:
+        """Show the decisions other visitors saved since this page last looked; return the
+        ids of the projects whose decision changed on the page.
+
+        Nothing is done unless the file was written since (`FileWatch`). A project this
+        page has not changed takes the decision on disk, which becomes the page's reference
+        (a later save keeps it). A project changed here and not saved keeps this page's
+        decision, and its reference stays the one the page loaded: saving it is refused as
+        a conflict that names both decisions (`save`). ``news`` says which, in French.
+        """
+        if not self.watch.changed() or not self.path.is_file():
+            return []
+        disk, _found = apply_decisions(self.diag.cooperation_projects, self.path)
+        theirs, base, mine = _decided(disk), _decided(self.loaded), _decided(self._mine())
+        adopted, kept, same = [], [], []
+        for pid, decision in theirs.items():
+            if pid not in mine or decision == base[pid]:
+                continue
+            if mine[pid] == base[pid]:
+                adopted.append(pid)
+            elif mine[pid] == decision:  # decided alike here: their save is the reference
+                same.append(pid)
+            else:
+                kept.append(pid)
+        disk = disk.set_index("project_id")
+        rows = self.projects["project_id"].isin(adopted)
+        for column in DECIDED:
+            values = self.projects["project_id"].map(disk[column])
+            self.projects.loc[rows, column] = values[rows]
+        reference = self.loaded["project_id"].isin(adopted + same)
+        for column in DECIDED:
+            values = self.loaded["project_id"].map(disk[column])
+            self.loaded.loc[reference, column] = values[reference]
+        self._syncing = True  # the widgets follow; their observers must not decide again
+        try:
+            for pid in adopted:
+                status = disk.at[pid, "status"]
+                self.status[pid].value = status if status in PROJECT_STATUSES else STATUS_DEFAULT
+                self.carrier[pid].value = _blank(disk.at[pid, "carrier"])
+                self.next_step[pid].value = _blank(disk.at[pid, "next_step"])
+        finally:
+            self._syncing = False
+        titles = dict(zip(self.projects["project_id"], self.projects["title"]))
+
+        def named(ids):
+            return ", ".join(f"« {titles.get(i, i)} »" for i in ids)
+
+        news = []
+        if adopted:
+            news.append(self.words["theirs"].format(titles=named(adopted)))
+        if kept:
+            news.append(self.words["kept"].format(titles=named(kept)))
+        if news:
+            self.news.value = "<p><i>" + "<br>".join(_e(n) for n in news) + "</i></p>"
+        if adopted:
+            self._update()
+        return adopted
+
+    def _tick(self) -> None:
+        """`refresh`, called by the kernel's timer; an error stops the timer and is shown."""
+        try:
+            self.refresh()
+        except Exception:  # shown to the user, never swallowed
+            self.watch.stop()
+            self.errors.append_stderr(
+                "Erreur en relisant les décisions des autres visiteurs (la page ne les "
+                "suit plus ; rechargez-la) :\n" + traceback.format_exc()
+            )
 
     def _options(self, codes, labels) -> list[tuple[str, str]]:
         shown = sorted((str(labels.get(c, c)), str(c)) for c in codes if isinstance(c, str))
@@ -249,6 +369,8 @@ class ProjectsApp(App):
         return rows
 
     def _update(self, _change=None):
+        if self.refresh():  # other visitors' decisions, drawn by `refresh` itself
+            return
         shown = self.shown()
         self.count.value = (
             "<div class='diag-count'>"
@@ -300,12 +422,16 @@ class ProjectsApp(App):
         return drawn, matrix
 
     def _decide(self, pid: str, column: str, value) -> None:
+        if self._syncing:  # `refresh` sets the widgets to decisions already taken
+            return
         frame = self.projects.copy()
         value = value.strip() if isinstance(value, str) else value
         frame.loc[frame["project_id"] == pid, column] = value if value != "" else pd.NA
         self.projects = frame
         if column == "status":  # the card shows the status
-            self._update()
+            self._update()  # refreshes too
+        else:
+            self.refresh()
 
     def decisions(self) -> pd.DataFrame:
         """The decisions table as saved: every project of this run, then the decisions read
@@ -433,11 +559,18 @@ class CollectiveApp(App):
 
 
 def projects_app(
-    diag, path=None, audience: str = "collective", editable: bool | None = None
+    diag,
+    path=None,
+    audience: str = "collective",
+    editable: bool | None = None,
+    *,
+    refresh_seconds: float | None = REFRESH_SECONDS,
 ) -> ProjectsApp:
     """The cooperation projects of a `Diagnostic` as cards to decide on; decisions saved to
-    `path` (default: see `decisions_path`) for the next run, merged with other visitors'."""
-    return ProjectsApp(diag, path, audience, editable)
+    `path` (default: see `decisions_path`) for the next run, merged with other visitors';
+    theirs shown on the open page (`ProjectsApp.refresh`, every `refresh_seconds` in a
+    kernel; None: only on each interaction)."""
+    return ProjectsApp(diag, path, audience, editable, refresh_seconds=refresh_seconds)
 
 
 def collective_app(

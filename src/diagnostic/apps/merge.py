@@ -179,3 +179,65 @@ def _describe(keys: Sequence[str]) -> Callable[[pd.DataFrame], str]:
         )
 
     return lines
+
+
+class FileWatch:
+    """Notices that a file was written since it was last looked at (by another visitor's
+    page, say): its inode, modification time and size, read with ``stat`` (the file is not
+    opened).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnostic._io.atomic import write_text
+    >>> path = Path(tempfile.mkdtemp()) / "decisions.csv"
+    >>> watch = FileWatch(path)
+    >>> watch.changed()
+    False
+    >>> _ = write_text(path, "status\\n")
+    >>> watch.changed(), watch.changed()
+    (True, False)
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.seen = self._stamp()
+        self._timer = None
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:  # not written yet, or removed
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def changed(self) -> bool:
+        """Whether the file was written (or removed) since the last call (or creation)."""
+        stamp = self._stamp()
+        new = stamp != self.seen
+        self.seen = stamp
+        return new
+
+    def every(self, seconds: float, callback: Callable[[], object]) -> bool:
+        """Call `callback` every `seconds` on the event loop of this thread, the kernel's when
+        run from a notebook or Voila (nothing is sent to the browser unless `callback`
+        changes a widget, so an idle page stays idle for the server's culler). Returns
+        False, and does nothing, outside a running event loop (a script, a test)."""
+        import asyncio
+
+        from tornado.ioloop import PeriodicCallback
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self.stop()
+        self._timer = PeriodicCallback(callback, seconds * 1000)
+        self._timer.start()
+        return True
+
+    def stop(self) -> None:
+        """Stop the calls started by `every`."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None

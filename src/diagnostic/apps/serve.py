@@ -148,8 +148,10 @@ def qr_text(url: str) -> str:
     return out.getvalue()
 
 
-def banner(room: Room) -> str:
-    """What ``diagnostic atelier`` prints: the addresses, the QR code, the limits."""
+def banner(room: Room, decisions: Path | None = None) -> str:
+    """What ``diagnostic atelier`` prints: the addresses, the QR code, the limits, and
+    where the facilitator's decisions are saved."""
+    where = [f"Décisions enregistrées dans : {decisions}", ""] if decisions else []
     return "\n".join(
         [
             "Atelier : l'application est servie à toute la salle (toutes les interfaces, "
@@ -162,6 +164,7 @@ def banner(room: Room) -> str:
             "Animation (enregistre les décisions) — à garder pour vous, ne pas projeter :",
             f"  {room.facilitator_url}",
             "",
+            *where,
             f"Au plus {room.max_visitors} pages ouvertes à la fois ; une page inactive depuis "
             f"{room.idle_minutes} min est fermée (il suffit de la recharger).",
             "Arrêt : Ctrl-C.",
@@ -215,7 +218,8 @@ def serve(
 ) -> int:
     """Serve the collective's app of `project` to the room until Ctrl-C or SIGTERM.
 
-    The decisions are saved in `outdir` (see `diagnostic.apps.collective.decisions_path`).
+    The decisions are saved in the project's decisions file, or in `outdir` for the
+    embedded example (see `diagnostic.apps.collective.project_decisions_path`).
     The server's environment carries the project, the output folder and the SHA-256 of the
     facilitator's secret to each visitor's kernel; the token is never put on a command line.
     """
@@ -236,9 +240,13 @@ def serve(
     os.environ["DIAGNOSTIC_PROJECT"] = str(Path(project).resolve())
     os.environ["DIAGNOSTIC_OUT"] = str(Path(outdir).resolve())
     os.environ[FACILITATOR_ENV] = hashlib.sha256(room.secret.encode("utf-8")).hexdigest()
+    from diagnostic.apps.collective import project_decisions_path
+    from diagnostic.project.file import read_project
+
+    decisions = project_decisions_path(read_project(project))
     app = Voila(config=voila_config(room))
     app.initialize([str(notebook)])
-    say(banner(room))
+    say(banner(room, decisions))
     app.start()  # returns when stopped (Ctrl-C, SIGTERM); kernels shut down
     return 0
 

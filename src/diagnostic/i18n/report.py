@@ -363,6 +363,14 @@ REPORT_WORDS = {
             "next_step": "Prochaine étape :",
             "status": "Statut :",
             "none": "Aucun projet ne correspond à ces filtres.",
+            "where": "Les décisions sont enregistrées dans {file} et relues par l'exécution "
+            "suivante.",
+            "where_other": "Les décisions sont enregistrées dans {file}.",
+            "where_example": "Exemple embarqué, jamais modifié : les décisions sont "
+            "enregistrées dans {file}, que l'exécution suivante ne relit pas.",
+            "theirs": "Décision(s) enregistrée(s) par un autre visiteur, affichée(s) : {titles}.",
+            "kept": "Décidé(s) aussi par un autre visiteur : {titles}. Votre modification non "
+            "enregistrée est gardée sur cette page ; l'enregistrer vous signalera le désaccord.",
         },
         "en": {
             "resource": "Resource:",
@@ -376,6 +384,13 @@ REPORT_WORDS = {
             "next_step": "Next step:",
             "status": "Status:",
             "none": "No project matches these filters.",
+            "where": "The decisions are saved in {file} and read back by the next run.",
+            "where_other": "The decisions are saved in {file}.",
+            "where_example": "Embedded example, never modified: the decisions are saved in "
+            "{file}, which the next run does not read.",
+            "theirs": "Decision(s) saved by another visitor, now shown: {titles}.",
+            "kept": "Also decided by another visitor: {titles}. Your unsaved change is kept on "
+            "this page; saving it will tell you of the disagreement.",
         },
     },
 }

@@ -73,6 +73,13 @@ class Project:
         return self.text_codes or self.file.parent / TEXT_CODES_FILE
 
     @property
+    def decisions_file(self) -> Path:
+        """Where the workshop's decisions on the cooperation projects are saved and read back
+        by the next run: the [workshop] projects file, else `DECISIONS_FILE` in the project's
+        folder."""
+        return self.decisions or (self.file.parent / DECISIONS_FILE).resolve()
+
+    @property
     def text_quotes_file(self) -> Path:
         """Where the chosen quotes are saved: [paroles] quotes, else in the project's folder."""
         return self.text_quotes or self.file.parent / TEXT_QUOTES_FILE
@@ -80,6 +87,8 @@ class Project:
 
 #: default names of the coding and quotes files, beside the project file
 TEXT_CODES_FILE, TEXT_QUOTES_FILE = "paroles_codage.csv", "paroles_citations.csv"
+#: default decisions file on the cooperation projects, in the project's folder
+DECISIONS_FILE = "atelier/decisions_projets.csv"
 
 
 def _path(base: Path, value, key: str, file: Path, must_exist: bool = True) -> Path:

@@ -396,8 +396,8 @@ def _analysis(
         willingness_labels=will_labels,
     )
     decided = []
-    if project.decisions and project.decisions.exists():  # none before the first save
-        projects, found = apply_decisions(projects, project.decisions)
+    if project.decisions_file.exists():  # none before the workshop's first save
+        projects, found = apply_decisions(projects, project.decisions_file)
         decided = [found]
     out = {
         "issue_ranking": ranking,
