@@ -272,3 +272,26 @@ def test_an_epci_filter_counts_the_actors_generalised_to_that_epci(example_diag)
         matrix = data.results(epci=epci)["matrix"].set_index(["actor_type", "issue_id"])
         assert matrix["respondents"].to_dict() == expected.to_dict()
         assert len(data.results(epci=epci)["actors"]) == len(ids)
+
+
+def test_cooperation_app_shows_other_visitors_statuses_and_keeps_unsaved_ones(undecided, tmp_path):
+    path = tmp_path / "statuts.csv"
+    a, b = (cooperation_app(undecided, path, refresh_seconds=None) for _ in range(2))
+    a.statuses[0].value = "validé"
+    a.save()
+    b.kind.value = ""  # no change of value: nothing happens…
+    assert b.refresh() == 1  # …the page looks at the file: a's status shown
+    assert b.statuses[0].value == "validé" and "autre visiteur" in b.news.value
+    assert list(b.table.data[0].cells.values[3])[0] == "validé"
+    # b's unsaved change on a row a saves again is kept, and its save is refused
+    b.statuses[1].value = "écarté"
+    a.statuses[1].value = "validé"
+    a.save()
+    b.page.value = 2  # any interaction looks at the file
+    b.page.value = 1
+    assert b.statuses[1].value == "écarté" and "gardée sur cette page" in b.news.value
+    from diagnostic.apps.merge import SaveConflict
+
+    with pytest.raises(SaveConflict, match="« validé » \\(ici : « écarté »\\)"):
+        b.save()
+    assert read_statuses(path)["status"].value_counts()["validé"] == 2

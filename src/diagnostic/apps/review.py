@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import traceback
 from pathlib import Path
 
 import ipywidgets as w
@@ -20,7 +21,7 @@ from diagnostic.analysis.statuses import (
     write_statuses,
 )
 from diagnostic.apps.base import READ_ONLY, WIDE, App, update_figure
-from diagnostic.apps.merge import SaveConflict, save_rows
+from diagnostic.apps.merge import FileWatch, SaveConflict, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
 from diagnostic.plots import plot_opportunities_table, plot_project_resources
@@ -160,11 +161,22 @@ class CooperationApp(App):
         The `opportunities` table with the statuses chosen so far.
     table, matrix : plotly FigureWidget
         The opportunities; the projects × resources matrix.
+    news : ipywidgets.HTML
+        What `refresh` brought from other visitors' saves.
     """
 
-    def __init__(self, diag, path, per_page: int = 8, editable: bool | None = None):
+    def __init__(
+        self,
+        diag,
+        path,
+        per_page: int = 8,
+        editable: bool | None = None,
+        *,
+        refresh_seconds: float | None = 3.0,
+    ):
         super().__init__(editable)
         self.diag, self.path, self.per_page = diag, Path(path), per_page
+        self.watch = FileWatch(self.path)  # before reading: a save in between is seen
         opportunities = self._read_statuses(self.path)
         #: the statuses as the page loaded them: a save merges on them (`save`)
         self.loaded = status_table(opportunities)
@@ -197,6 +209,7 @@ class CooperationApp(App):
             layout=w.Layout(width="220px"),
         )
         self.message = w.HTML()
+        self.news = w.HTML()
         if not self.editable:
             self.save_button.disabled = True
             self.message.value = f"&nbsp; {_text(READ_ONLY)}"
@@ -219,6 +232,8 @@ class CooperationApp(App):
             control.observe(self._update, names="value")
         self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
+        if refresh_seconds:
+            self.watch.every(refresh_seconds, self._tick)
         groups = diag.clusters[["label", "size", "actor_types"]].rename(
             columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
         )
@@ -228,6 +243,7 @@ class CooperationApp(App):
         self.view = w.VBox(
             [
                 w.HBox([self.kind, self.sort_by, self.page]),
+                self.news,
                 self.rows,
                 w.HBox([self.save_button, self.message], layout=w.Layout(flex_flow="row wrap")),
                 self.errors,
@@ -250,7 +266,66 @@ class CooperationApp(App):
         start = (self.page.value - 1) * self.per_page
         return t.iloc[start : start + self.per_page]
 
+    def refresh(self) -> int:
+        """Show the statuses other visitors saved since this page last looked (the file
+        written since, `FileWatch`); return how many rows took them.
+
+        A row not changed here takes the status on disk, which becomes the page's
+        reference. A row changed here and not saved keeps this page's status and its
+        reference: saving it is refused as a conflict naming both (`save`). ``news`` says so.
+        """
+        if not self.watch.changed() or not self.path.exists():
+            return 0
+        theirs = status_table(self._read_statuses(self.path))
+        mine = status_table(self.opportunities)
+        key = list(STATUS_KEYS)
+        on_disk = (
+            mine[key]
+            .astype(object)
+            .merge(theirs[key + ["status"]].astype(object), on=key, how="left")["status"]
+        )
+        status, reference, adopted, kept = [], [], 0, 0
+        for m, b, t in zip(mine["status"], self.loaded["status"], on_disk):
+            new = not pd.isna(t) and t != b
+            if new and m == b:  # not changed here: theirs
+                adopted += 1
+                status.append(t)
+                reference.append(t)
+            else:
+                kept += new and m != t  # changed here to another status: kept, not saved
+                status.append(m)
+                reference.append(t if new and m == t else b)
+        self.loaded = self.loaded.assign(status=reference)
+        self.opportunities = self.opportunities.assign(status=status)
+        news = []
+        if adopted:
+            news.append(f"{adopted} statut(s) enregistré(s) par un autre visiteur, affiché(s).")
+        if kept:
+            news.append(
+                f"{kept} statut(s) modifié(s) ici ont aussi été décidés par un autre visiteur : "
+                "votre modification non enregistrée est gardée sur cette page ; l'enregistrer "
+                "vous signalera le désaccord."
+            )
+        if news:
+            self.news.value = "<p><i>" + "<br>".join(_text(n) for n in news) + "</i></p>"
+        if adopted:
+            self._update()
+        return adopted
+
+    def _tick(self) -> None:
+        """`refresh`, called by the kernel's timer; an error stops the timer and is shown."""
+        try:
+            self.refresh()
+        except Exception:  # shown to the user, never swallowed
+            self.watch.stop()
+            self.errors.append_stderr(
+                "Erreur en relisant les statuts des autres visiteurs (la page ne les suit "
+                "plus ; rechargez-la) :\n" + traceback.format_exc()
+            )
+
     def _update(self, _change=None):
+        if self.refresh():  # other visitors' statuses, drawn by `refresh` itself
+            return
         page = self.shown()
         self.statuses = []
         rows = []
@@ -283,7 +358,8 @@ class CooperationApp(App):
         frame = self.opportunities.copy()
         frame.loc[index, "status"] = status
         self.opportunities = frame
-        self._redraw()
+        if not self.refresh():  # other visitors' statuses (the page is drawn again if any)
+            self._redraw()
 
     def _redraw(self):
         t = self.opportunities
@@ -392,7 +468,10 @@ def roles_app(questions: pd.DataFrame, path, editable: bool | None = None) -> Ro
     return RolesApp(questions, path, editable)
 
 
-def cooperation_app(diag, path, editable: bool | None = None) -> CooperationApp:
+def cooperation_app(
+    diag, path, editable: bool | None = None, *, refresh_seconds: float | None = 3.0
+) -> CooperationApp:
     """Cooperation view of a `Diagnostic`; statuses are read from and saved to `path`
-    (merged with other visitors' saves; refused when `editable` is false)."""
-    return CooperationApp(diag, path, editable=editable)
+    (merged with other visitors' saves, shown on the open page every `refresh_seconds` in a
+    kernel and on each interaction; refused when `editable` is false)."""
+    return CooperationApp(diag, path, editable=editable, refresh_seconds=refresh_seconds)
