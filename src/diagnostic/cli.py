@@ -109,6 +109,14 @@ def _parser() -> argparse.ArgumentParser:
         help="pages ouvertes à la fois au plus (par défaut : ce que tient la mémoire libre, "
         "environ 400 Mo par page)",
     )
+    atelier.add_argument(
+        "--page-fermee",
+        dest="closed",
+        type=int,
+        default=60,
+        help="secondes après lesquelles la mémoire d'une page fermée est libérée (60 par "
+        "défaut)",
+    )
     return p
 
 
@@ -118,7 +126,11 @@ def _atelier(args) -> int:
     from diagnostic.apps.serve import new_room, serve
 
     room = new_room(
-        args.token, port=args.port, idle_minutes=args.idle, max_visitors=args.max_visitors
+        args.token,
+        port=args.port,
+        idle_minutes=args.idle,
+        max_visitors=args.max_visitors,
+        closed_seconds=args.closed,
     )
     if args.project:
         project = Path(args.project)

@@ -27,9 +27,28 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 TOKEN = "jeton-de-test-0123456789"
 
 
+#: A closed page's kernel goes after this many seconds in the browser test (60 by default).
+CLOSED_SECONDS = 3
+
+
+def _kernels(pid: int) -> list[int]:
+    """The live kernels (ipykernel processes) under the server's process `pid`."""
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                child.cmdline()
+            ):
+                found.append(child.pid)
+        except psutil.Error:  # gone meanwhile
+            pass
+    return found
+
+
 @pytest.fixture
 def atelier(tmp_path):
-    """The command running on a free port; yields (base address, facilitator address)."""
+    """The command running on a free port; yields (base address, facilitator address, a
+    function listing the server's live kernels)."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("DIAGNOSTIC_PROJECT", None)
@@ -38,7 +57,8 @@ def atelier(tmp_path):
     project = bare_example(tmp_path / "projet")  # the example before its workshop
     proc = subprocess.Popen(
         [sys.executable, "-m", "diagnostic.cli", "atelier", str(project), "--port", str(port)]
-        + ["--jeton", TOKEN, "-o", str(tmp_path / "out"), "--max-visiteurs", "4"],
+        + ["--jeton", TOKEN, "-o", str(tmp_path / "out"), "--max-visiteurs", "4"]
+        + ["--page-fermee", str(CLOSED_SECONDS)],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -57,13 +77,9 @@ def atelier(tmp_path):
         assert facilitator, "adresse de l'animation non imprimée"
         _wait_for_port(port, proc, 30)
         local = f"http://127.0.0.1:{port}/"
-        yield local, local + facilitator.split("/", 3)[3]
+        yield local, local + facilitator.split("/", 3)[3], lambda: _kernels(proc.pid)
     finally:
-        kernels = [
-            k.pid
-            for k in psutil.Process(proc.pid).children(recursive=True)
-            if "ipykernel" in " ".join(k.cmdline())
-        ]
+        kernels = _kernels(proc.pid)
         proc.terminate()
         try:
             proc.wait(timeout=30)
@@ -97,6 +113,18 @@ def _choose(page, row: int, status: str) -> None:
     page.wait_for_timeout(500)
 
 
+def _status(page, row: int) -> str:
+    return page.locator(STATUS_SELECT).nth(row).evaluate("s => s.options[s.selectedIndex].text")
+
+
+def _wait_status(page, row: int, status: str, seconds: float = 30) -> None:
+    """Wait until the page shows `status` for the project of `row` (no reload)."""
+    end = time.monotonic() + seconds
+    while _status(page, row) != status:
+        assert time.monotonic() < end, f"« {status} » jamais affiché (ligne {row})"
+        page.wait_for_timeout(250)
+
+
 def _save(page, expected: str) -> str:
     """Press « Enregistrer les décisions », wait for `expected` beside it; the page's text."""
     page.get_by_role("button", name=SAVE).click()
@@ -106,10 +134,13 @@ def _save(page, expected: str) -> str:
 
 @pytest.mark.slow
 def test_the_room_needs_the_token_participants_read_and_saves_merge(atelier, tmp_path):
+    """Also: a closed page's kernel is shut down (no unload event needed), and an open
+    page shows another's save without being reloaded."""
     from playwright.sync_api import sync_playwright
 
-    base, facilitator = atelier
-    decisions = tmp_path / "out" / "decisions_projets.csv"
+    base, facilitator, kernels = atelier
+    # a project without [workshop] projects: its decisions go to its own folder
+    decisions = tmp_path / "projet" / "atelier" / "decisions_projets.csv"
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
@@ -129,7 +160,14 @@ def test_the_room_needs_the_token_participants_read_and_saves_merge(atelier, tmp
             assert reader.get_by_role("button", name=SAVE).is_disabled()
             assert reader.locator(STATUS_SELECT).first.is_disabled()
             reader.screenshot(path=str(tmp_path / "participant.png"), full_page=False)
+            assert len(kernels()) == 1
+            # closed as a phone kills a tab (no unload event, so no shutdown request): its
+            # kernel is shut down CLOSED_SECONDS after its last activity
             reader.context.close()
+            closed = time.monotonic()
+            while kernels():
+                assert time.monotonic() - closed < CLOSED_SECONDS + 20, "noyau gardé"
+                time.sleep(0.5)
 
             # 3. two facilitators: different projects merged
             a, b = _open(browser, facilitator), _open(browser, facilitator)
@@ -137,15 +175,23 @@ def test_the_room_needs_the_token_participants_read_and_saves_merge(atelier, tmp
             _choose(a, 0, "validé")
             _choose(b, 1, "écarté")
             _save(a, "1 projet(s) décidé(s)")
-            _save(b, "1 projet(s) décidé(s)")  # b's own count; a's decision kept on disk
+            # b shows a's decision without being reloaded (its kernel looks at the file)
+            _wait_status(b, 0, "validé")
+            b.get_by_text("autre visiteur").first.wait_for(timeout=10_000)
+            assert _status(b, 1) == "écarté"  # its own unsaved choice untouched
+            _save(b, "2 projet(s) décidé(s)")  # a's decision and b's own
             saved = pd.read_csv(decisions, dtype=str)["status"].tolist()
             assert saved.count("validé") == 1 and saved.count("écarté") == 1
+            _wait_status(a, 1, "écarté")
 
-            # 4. the same project: the second save is refused, nothing written
-            _choose(a, 2, "en cours")
-            _save(a, "2 projet(s) décidé(s)")
-            before = decisions.read_bytes()
+            # 4. the same project: b's unsaved choice is kept when a saves another, and
+            # b's save is then refused, nothing written
             _choose(b, 2, "écarté")
+            _choose(a, 2, "en cours")
+            _save(a, "3 projet(s) décidé(s)")
+            b.get_by_text("modification non enregistrée est gardée").wait_for(timeout=30_000)
+            assert _status(b, 2) == "écarté"
+            before = decisions.read_bytes()
             body = html.unescape(_save(b, "Enregistrement refusé"))
             assert "modifiée par quelqu'un d'autre" in body
             assert "« en cours » (ici : « écarté »)" in body
@@ -182,6 +228,7 @@ def test_the_server_is_configured_for_the_room():
     assert c.Voila.token == TOKEN
     assert c.MappingKernelManager.cull_idle_timeout == 600
     assert c.MappingKernelManager.cull_connected is True
+    assert c.RoomKernelManager.closed_timeout == 60  # the default
     assert c.RoomKernelManager.max_kernels == 12
 
 
@@ -241,6 +288,38 @@ def test_an_idle_kernel_is_culled_with_the_rooms_settings():
                     break
                 await asyncio.sleep(0.5)
             assert manager.list_kernel_ids() == []  # idle > 1 s: shut down
+        finally:
+            await manager.shutdown_all()
+
+    asyncio.run(run())
+
+
+def test_a_closed_pages_kernel_is_shut_down_an_open_ones_kept():
+    """A kernel with no connection left (its page closed) goes after `closed_timeout`; one
+    whose page is still connected stays until the idle timeout."""
+    import asyncio
+
+    from diagnostic.apps.serve import RoomKernelManager
+
+    room = new_room(TOKEN, closed_seconds=2, host="10.0.0.5")
+    c = voila_config(room)
+    assert c.RoomKernelManager.closed_timeout == 2 and c.MappingKernelManager.cull_interval == 1
+
+    async def run():
+        manager = RoomKernelManager(
+            closed_timeout=1, cull_idle_timeout=600, cull_interval=1, cull_connected=True
+        )
+        open_page = await manager.start_kernel(kernel_name="python3")
+        closed_page = await manager.start_kernel(kernel_name="python3")
+        manager.notify_connect(open_page)  # as the page's websocket does
+        manager.notify_connect(closed_page)
+        manager.notify_disconnect(closed_page)  # the page closed
+        try:
+            for _ in range(40):  # the culler runs by itself, every cull_interval
+                if closed_page not in manager.list_kernel_ids():
+                    break
+                await asyncio.sleep(0.25)
+            assert manager.list_kernel_ids() == [open_page]
         finally:
             await manager.shutdown_all()
 

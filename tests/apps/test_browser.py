@@ -193,7 +193,9 @@ def test_app_projects_cards_filter_and_decide(undecided_app, tmp_path):
             page.get_by_role("button", name="Enregistrer les décisions").click()
             page.wait_for_selector("text=décidé(s)", timeout=30_000)
             assert "1 projet(s) décidé(s)" in page.inner_text("body")
-            decisions = (tmp_path / "out" / "decisions_projets.csv").read_text(encoding="utf-8")
+            # a project without [workshop] projects: decisions kept in its own folder
+            saved = tmp_path / "projet" / "atelier" / "decisions_projets.csv"
+            decisions = saved.read_text(encoding="utf-8")
             assert decisions.count(",validé,") == 1
             resource = page.locator("select:has(option:text-is('Matériel et équipements'))")
             resource.first.select_option(label="Matériel et équipements")

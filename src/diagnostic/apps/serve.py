@@ -19,6 +19,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -33,6 +34,10 @@ NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "application.ipyn
 DEFAULT_PORT = 8866
 #: A page left alone this long loses its kernel (the visitor reloads it).
 DEFAULT_IDLE_MINUTES = 15
+#: A closed page (its kernel without any connection left) loses its kernel after this many
+#: seconds: Voila asks for the shutdown when a page unloads, but a phone that kills a tab in
+#: the background, or a browser that quits, does not say so.
+DEFAULT_CLOSED_SECONDS = 60
 #: Memory one open page takes, measured on the example (bench/bench_atelier.py, README
 #: « Atelier »): its kernel ~280 MB, and ~110 MB more in the server.
 MB_PER_VISITOR = 400
@@ -56,6 +61,8 @@ class Room:
     host : str
         The machine's address on the room's network, for the printed addresses.
     port, idle_minutes, max_visitors : int
+    closed_seconds : int
+        Seconds after which the kernel of a closed page is shut down.
     """
 
     token: str
@@ -64,6 +71,7 @@ class Room:
     port: int = DEFAULT_PORT
     idle_minutes: int = DEFAULT_IDLE_MINUTES
     max_visitors: int = DEFAULT_MAX_VISITORS
+    closed_seconds: int = DEFAULT_CLOSED_SECONDS
 
     @property
     def participant_url(self) -> str:
@@ -103,6 +111,7 @@ def new_room(
     idle_minutes: int = DEFAULT_IDLE_MINUTES,
     max_visitors: int | None = None,
     host: str | None = None,
+    closed_seconds: int = DEFAULT_CLOSED_SECONDS,
 ) -> Room:
     """A `Room` with a new token (unless `token` is given) and a new facilitator secret;
     `max_visitors` by default from the memory available (`default_max_visitors`).
@@ -122,9 +131,10 @@ def new_room(
         raise DiagnosticError(f"port {port} impossible : choisissez un nombre de 1 à 65535.")
     if max_visitors is None:
         max_visitors = default_max_visitors()
-    if idle_minutes < 1 or max_visitors < 1:
+    if idle_minutes < 1 or max_visitors < 1 or closed_seconds < 1:
         raise DiagnosticError(
-            "--inactivite et --max-visiteurs doivent valoir au moins 1 (minutes, visiteurs)."
+            "--inactivite, --max-visiteurs et --page-fermee doivent valoir au moins 1 "
+            "(minutes, visiteurs, secondes)."
         )
     return Room(
         token,
@@ -133,6 +143,7 @@ def new_room(
         port,
         idle_minutes,
         max_visitors,
+        closed_seconds,
     )
 
 
@@ -166,7 +177,8 @@ def banner(room: Room, decisions: Path | None = None) -> str:
             "",
             *where,
             f"Au plus {room.max_visitors} pages ouvertes à la fois ; une page inactive depuis "
-            f"{room.idle_minutes} min est fermée (il suffit de la recharger).",
+            f"{room.idle_minutes} min est fermée (il suffit de la recharger) ; la mémoire "
+            f"d'une page fermée est libérée après {room.closed_seconds} s.",
             "Arrêt : Ctrl-C.",
         ]
     )
@@ -199,10 +211,12 @@ def voila_config(room: Room):
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.multi_kernel_manager_class = "diagnostic.apps.serve.RoomKernelManager"
     c.RoomKernelManager.max_kernels = room.max_visitors
+    c.RoomKernelManager.closed_timeout = room.closed_seconds
     # jupyter_server's culler: a kernel without activity for idle_minutes is shut down, even
-    # with its page still open (a phone put to sleep keeps its connection)
+    # with its page still open (a phone put to sleep keeps its connection); it runs often
+    # enough for a closed page's kernel to go about closed_seconds after (RoomKernelManager)
     c.MappingKernelManager.cull_idle_timeout = room.idle_minutes * 60
-    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_interval = max(1, min(60, room.closed_seconds // 4))
     c.MappingKernelManager.cull_connected = True
     c.MappingKernelManager.cull_busy = False
     return c
@@ -263,9 +277,23 @@ def _refusal() -> str:
 
 
 class RoomKernelManager(AsyncMappingKernelManager):
-    """Voila's kernel manager, refusing a new page once `max_kernels` kernels run."""
+    """Voila's kernel manager, refusing a new page once `max_kernels` kernels run, and
+    shutting down the kernel of a closed page after `closed_timeout` seconds.
+
+    A closed page is a kernel without any websocket connection left, neither busy nor
+    active for `closed_timeout` seconds: jupyter_server's culler shuts down only kernels
+    idle for its one ``cull_idle_timeout`` (with ``cull_connected`` false, it would never
+    shut down the kernel of a phone asleep with its page open; with it true, a closed
+    page waits as long as an open one). Checked by the same culler, every
+    ``cull_interval``.
+    """
 
     max_kernels = Integer(0, help="Kernels at most at once (0: no limit).").tag(config=True)
+    closed_timeout = Integer(
+        0,
+        help="Seconds after which a kernel without any connection left (its page closed) is "
+        "shut down (0: only the idle culler).",
+    ).tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -285,3 +313,23 @@ class RoomKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+
+    def closed(self, kernel_id: str) -> bool:
+        """Whether `kernel_id`'s page is closed: no connection, not busy, no activity for
+        `closed_timeout` seconds (a page still loading is busy, or connects in time)."""
+        kernel = self._kernels.get(kernel_id)
+        if not self.closed_timeout or kernel is None or not hasattr(kernel, "last_activity"):
+            return False
+        quiet = datetime.now(timezone.utc) - kernel.last_activity > timedelta(seconds=self.closed_timeout)
+        return (
+            quiet
+            and not self._kernel_connections.get(kernel_id, 0)
+            and getattr(kernel, "execution_state", None) != "busy"
+        )
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        if self.closed(kernel_id):
+            self.log.info("Page fermée : noyau %s arrêté.", kernel_id)
+            await self.shutdown_kernel(kernel_id)
+            return
+        await super().cull_kernel_if_idle(kernel_id)
