@@ -114,8 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="closed",
         type=int,
         default=60,
-        help="secondes après lesquelles la mémoire d'une page fermée est libérée (60 par "
-        "défaut)",
+        help="secondes après lesquelles la mémoire d'une page fermée est libérée (60 par défaut)",
     )
     return p
 
@@ -185,6 +184,8 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
         projects=len(diag.cooperation_projects),
         anomalies=len(diag.anomalies),
     )
+    if project.decisions_file.exists():  # saved by the apps, read back by this run
+        say("cli.decisions", file=project.decisions_file)
     if audience == "collective" and not has_consent_question(diag.questions):
         print(no_consent_line(project.language), file=sys.stderr)
     paths = write_outputs(diag, outdir, audience)

@@ -36,9 +36,7 @@ def _kernels(pid: int) -> list[int]:
     found = []
     for child in psutil.Process(pid).children(recursive=True):
         try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
-                child.cmdline()
-            ):
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
                 found.append(child.pid)
         except psutil.Error:  # gone meanwhile
             pass

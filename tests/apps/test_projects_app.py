@@ -263,7 +263,7 @@ def test_collective_app_map_with_contours(shared, tmp_path):
 
 
 def test_without_the_key_decisions_are_kept_in_the_project_folder_and_read_back(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, capsys
 ):
     """Issue 15: a project file without [workshop] projects still keeps its decisions, in
     atelier/decisions_projets.csv of the project's folder, matched by members and resources
@@ -294,10 +294,15 @@ def test_without_the_key_decisions_are_kept_in_the_project_folder_and_read_back(
     saved = saved.iloc[::-1].drop(columns="project_id")
     saved["members"] = [";".join(m.split(";")[::-1]) for m in saved["members"]]
     saved.to_csv(expected, index=False)
-    again = diagnostic.run_diagnostic(diagnostic.read_project(toml))
-    table = again.cooperation_projects.set_index("project_id")
-    assert table.loc[first, ["status", "carrier"]].tolist() == ["validé", "Foyer rural de Ceton"]
-    assert table.loc[second, "status"] == "en cours"
+    from diagnostic.cli import main
+
+    assert main(["run", str(toml), "-o", str(tmp_path / "run")]) == 0
+    assert f"relues dans {expected}" in capsys.readouterr().err
+    table = pd.read_csv(
+        tmp_path / "run" / "tables" / "cooperation_projects.csv", dtype=str, keep_default_na=False
+    ).set_index("project_id")
+    assert table.loc[first, "status"] == "validé" and table.loc[second, "status"] == "en cours"
+    assert "Foyer rural de Ceton" not in table.to_csv()  # funder's table: no carrier's name
     assert (table["status"] == "à valider").sum() == 13
 
 

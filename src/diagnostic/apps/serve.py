@@ -19,7 +19,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -320,7 +320,7 @@ class RoomKernelManager(AsyncMappingKernelManager):
         kernel = self._kernels.get(kernel_id)
         if not self.closed_timeout or kernel is None or not hasattr(kernel, "last_activity"):
             return False
-        quiet = datetime.now(timezone.utc) - kernel.last_activity > timedelta(seconds=self.closed_timeout)
+        quiet = datetime.now(UTC) - kernel.last_activity > timedelta(seconds=self.closed_timeout)
         return (
             quiet
             and not self._kernel_connections.get(kernel_id, 0)

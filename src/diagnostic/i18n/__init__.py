@@ -436,6 +436,10 @@ TEXTS = {
         "en": "  {actors} actors, {issues} issues, {leads} cooperation leads "
         "grouped into {projects} projects, {anomalies} anomalies",
     },
+    "cli.decisions": {
+        "fr": "  Décisions de l'atelier sur les projets relues dans {file}",
+        "en": "  Workshop decisions on the projects read from {file}",
+    },
     "category.other": {"fr": "Autre", "en": "Other"},
     "cli.written": {
         "fr": "Écrit : {workbook}, {html}, {tables}/",
