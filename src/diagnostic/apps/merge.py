@@ -218,7 +218,7 @@ class FileWatch:
         self.seen = stamp
         return new
 
-    def every(self, seconds: float, callback: Callable[[], object]) -> bool:
+    def every(self, seconds: float, callback: Callable[[], None]) -> bool:
         """Call `callback` every `seconds` on the event loop of this thread, the kernel's when
         run from a notebook or Voila (nothing is sent to the browser unless `callback`
         changes a widget, so an idle page stays idle for the server's culler). Returns
