@@ -35,8 +35,9 @@ DEFAULT_PORT = 8866
 #: A page left alone this long loses its kernel (the visitor reloads it).
 DEFAULT_IDLE_MINUTES = 15
 #: A closed page (its kernel without any connection left) loses its kernel after this many
-#: seconds: Voila asks for the shutdown when a page unloads, but a phone that kills a tab in
-#: the background, or a browser that quits, does not say so.
+#: seconds. Voila's page asks for the shutdown when it unloads, but its own server refuses
+#: it (403: Voila 0.5's page gets no ``_xsrf`` cookie to send), and a phone that kills a tab
+#: in the background, or a browser that quits, sends nothing.
 DEFAULT_CLOSED_SECONDS = 60
 #: Memory one open page takes, measured on the example (bench/bench_atelier.py, README
 #: « Atelier »): its kernel ~280 MB, and ~110 MB more in the server.
