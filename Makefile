@@ -32,8 +32,8 @@ sysdeps: ## installe les paquets Debian des tests (LibreOffice, Chromium), s'ils
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
 
 lint: $(STAMP) ## vérifie le code : ruff (règles et mise en forme) et mypy (types)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/ruff format --check src tests bench deploy
 	$(BIN)/mypy
 
 test: $(STAMP) sysdeps lint ## vérifie le code puis lance toute la suite de tests
