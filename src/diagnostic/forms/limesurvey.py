@@ -17,6 +17,12 @@ tables by `_build_form`:
   each option of a multiple choice with comments (P) ``{code}_{subcode}comment`` (and
   ``{code}_othercomment``): LimeSurvey's own variable names, role ``free_text``;
 - display-only types (X, *) are left out.
+
+Each question's relevance equation (``relevance`` of the question, ``grelevance`` of its
+group, and for an array row the row's own, as the .lss and .txt structures store them) is
+kept in `Form.relevance`, the group's first, with the survey's SGQA codes
+(``245554X4X20``) rewritten as question codes (`_named`), to be read by
+`diagnostic.forms.relevance` (``syntax="limesurvey"``). ``1`` (always shown) is no condition.
 """
 
 from __future__ import annotations
@@ -77,6 +83,8 @@ class LimeSurveyStructure:
     subquestions: dict = field(default_factory=dict)  # parent qid -> [(code, text, scale)]
     answers: dict = field(default_factory=dict)  # qid -> [(code, label, scale)]
     scale_headers: dict = field(default_factory=dict)  # qid -> (header A, header B)
+    group_relevance: dict = field(default_factory=dict)  # gid -> relevance equation
+    sub_relevance: dict = field(default_factory=dict)  # (parent qid, subcode) -> equation
 
 
 def clean_text(text) -> str:
@@ -146,6 +154,7 @@ def _read_txt_records(path: Path, language: str | None) -> LimeSurveyStructure:
         elif kind == "G":
             gid = get(row, "type/scale") or f"G{len(out.groups)}"
             out.groups[gid] = clean_text(get(row, "name"))
+            out.group_relevance[gid] = get(row, "relevance")
         elif kind == "Q":
             qid = f"q{n}"
             headers = (
@@ -165,9 +174,11 @@ def _read_txt_records(path: Path, language: str | None) -> LimeSurveyStructure:
                     "mandatory": get(row, "mandatory") == "Y",
                     "row": n,
                     "max_ranks": _number(get(row, "max_subquestions")),
+                    "relevance": get(row, "relevance"),
                 }
             )
         elif kind == "SQ" and qid:
+            out.sub_relevance[(qid, get(row, "name"))] = get(row, "relevance")
             out.subquestions.setdefault(qid, []).append(
                 (get(row, "name"), clean_text(get(row, "text")), get(row, "type/scale") or "0")
             )
@@ -204,7 +215,9 @@ def _build_form(st: LimeSurveyStructure) -> Form:
             choices.append(choice_row(list_name, value, label or value, order))
         return list_name
 
+    relevance: dict[str, tuple[str, ...]] = {}
     for q in st.questions:
+        first = len(questions)
         code, qtype, text = q["code"], q["type"], q["text"]
         common = {
             "group": st.groups.get(q["gid"], ""),
@@ -323,6 +336,13 @@ def _build_form(st: LimeSurveyStructure) -> Form:
                 questions.append(
                     _comment(f"{code}_othercomment", f"{text or code} — autre", common)
                 )
+        chain = _chain(st, q, (st.group_relevance.get(q["gid"]), q.get("relevance")))
+        for row in questions[first:]:
+            relevance[row["question_id"]] = chain
+        if qtype in _ARRAYS:
+            for sub, _t in subs:
+                own = _chain(st, q, (st.sub_relevance.get((q["qid"], sub)),))
+                relevance[f"{code}_{sub}"] = chain + own
     questions = conform(pd.DataFrame(questions), "questions")
     scale = (questions["type"] == "likert") | (questions["role"] == "issue_importance")
     scale_lists = set(questions.loc[scale.fillna(False).to_numpy(dtype=bool), "list_name"].dropna())
@@ -337,7 +357,46 @@ def _build_form(st: LimeSurveyStructure) -> Form:
         log.frame(),
         headings=field_texts(st),
         ranks=ranks,
+        relevance={qid: chain for qid, chain in relevance.items() if chain},
+        relevance_syntax="limesurvey",
     )
+
+
+_SGQA = re.compile(r"\b\d+X(\d+)X(\d+)([0-9A-Za-z_#]*)")
+
+
+def _chain(st: LimeSurveyStructure, q: dict, equations) -> tuple[str, ...]:
+    """The non-trivial relevance equations among `equations`, SGQA codes named."""
+    out = []
+    for equation in equations:
+        text = str(equation or "").strip()
+        if text and text != "1":
+            out.append(_named(text, st))
+    return tuple(out)
+
+
+def _named(equation: str, st: LimeSurveyStructure) -> str:
+    """`equation` with each SGQA code (``{survey}X{group}X{qid}{subcode}``) written as
+    LimeSurvey's question code (``code``, ``code_subcode``, ``code_subcode_0`` for the
+    second scale of a dual-scale row); a code naming no question of `st` is left as it is
+    (and reported when the equation is read)."""
+    by_qid = {q["qid"]: q for q in st.questions}
+
+    def name(m: re.Match) -> str:
+        digits = re.match(r"\d+", m.group(2) + m.group(3))
+        tail = m.group(2) + m.group(3)
+        for k in range(len(digits.group(0)) if digits else 0, 0, -1):
+            q = by_qid.get(tail[:k])
+            if q is None or str(q.get("gid")) != m.group(1):
+                continue
+            rest, _hash, scale = tail[k:].partition("#")
+            subs = {c for c, _t, _s in st.subquestions.get(q["qid"], [])}
+            if rest and rest not in subs | {"other", "comment"}:
+                continue
+            return "_".join(part for part in (q["code"], rest, scale) if part)
+        return m.group(0)
+
+    return _SGQA.sub(name, equation)
 
 
 def _dual_scale(q: dict, common: dict, st: LimeSurveyStructure, add_list) -> list[dict]:

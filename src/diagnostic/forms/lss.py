@@ -59,6 +59,7 @@ def read_lss_records(path: Path, language: str | None) -> LimeSurveyStructure:
     out.groups = {
         r["gid"]: clean_text(r.get("group_name") or g_texts.get(r["gid"], "")) for r in groups
     }
+    out.group_relevance = {r["gid"]: r.get("grelevance", "") for r in groups}
     group_rank = {gid: i for i, gid in enumerate(out.groups)}
     questions = [
         r for r in _rows(root, "questions") if mine(r) and r.get("parent_qid", "0") in ("0", "")
@@ -78,6 +79,7 @@ def read_lss_records(path: Path, language: str | None) -> LimeSurveyStructure:
                 "mandatory": r.get("mandatory") == "Y",
                 "row": None,
                 "max_ranks": None,
+                "relevance": r.get("relevance", ""),
             }
         )
     subs = [r for r in _rows(root, "subquestions") if mine(r)]
@@ -85,6 +87,7 @@ def read_lss_records(path: Path, language: str | None) -> LimeSurveyStructure:
         r for r in _rows(root, "questions") if mine(r) and r.get("parent_qid", "0") not in ("0", "")
     ]
     for r in sorted(subs, key=lambda r: _order(r.get("question_order"))):
+        out.sub_relevance[(r["parent_qid"], r.get("title", ""))] = r.get("relevance", "")
         out.subquestions.setdefault(r["parent_qid"], []).append(
             (
                 r.get("title", ""),

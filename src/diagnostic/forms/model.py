@@ -93,10 +93,14 @@ class Form:
     #: personal-data detection never overrules them
     roles_given: frozenset = frozenset()
     #: question_id -> its ``relevant`` conditions, those of its groups first (all must hold
-    #: for the question to be shown), for a form that says who was asked (XLSForm): a
+    #: for the question to be shown), for a form that says who was asked (XLSForm, a
+    #: LimeSurvey structure: its relevance equations): a
     #: question absent from it was asked to every respondent. None: the form does not say
-    #: (LimeSurvey, a form inferred from the data), and "asked" means "answered"
+    #: (a form inferred from the data), and "asked" means "answered"
     relevance: dict | None = None
+    #: the language of those conditions: "xlsform" or "limesurvey" (ExpressionScript), as
+    #: `diagnostic.forms.relevance.parse_condition` reads them
+    relevance_syntax: str = "xlsform"
 
     def question(self, question_id: str) -> pd.Series:
         return self.questions.set_index("question_id").loc[question_id]

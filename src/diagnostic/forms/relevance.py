@@ -9,6 +9,18 @@ compares numbers, an empty answer is the empty string, ``selected`` looks for a 
 space-separated answer). Anything else raises `RelevanceError`, whose French message the
 readers report before falling back to "asked = answered".
 
+LimeSurvey's relevance equations (ExpressionScript, ``syntax="limesurvey"``) are read into
+the same nodes: bare variable names (``Q1``, ``Q1_SQ001``) with the suffixes ``.NAOK``,
+``.code``, ``.value`` and ``.shown`` (the answer's label), string and number literals,
+``==``/``eq``, ``!=``/``ne``, ``<``/``lt``, ``<=``/``le``, ``>``/``gt``, ``>=``/``ge``,
+``and``/``&&``, ``or``/``||``, ``!``/``not``, ``is_empty(…)``, ``count(…)`` (how many
+of its arguments are not empty) and parentheses. As in LimeSurvey's Expression Manager, a
+variable named without ``.NAOK`` makes the whole condition false for a respondent to whom
+that question was not shown (`strict_references`); a comparison of two numbers compares
+numbers, otherwise texts (an order comparison with a text that is not a number is refused,
+as for XLSForm). The survey's SGQA codes (``245554X4X20``) are rewritten as question
+codes by `diagnostic.forms.limesurvey` before parsing.
+
 >>> values = {"q": pd.Series(["oui", "", "non"])}
 >>> evaluate(parse_condition("${q} = 'oui' or ${q} = ''"), values, 3).tolist()
 [True, True, False]
@@ -40,6 +52,36 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _FUNCTIONS = {"selected": 2, "not": 1, "count-selected": 1, "true": 0, "false": 0}
+_LS_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>'[^']*'|"[^"]*")
+      | (?P<number>\d+(?:\.\d*)?(?![\w])|\.\d+)
+      | (?P<op>==|!=|<=|>=|&&|\|\||<|>|!|\(|\)|,|-)
+      | (?P<word>[A-Za-z_][\w]*(?:\.[A-Za-z]+)?)
+      | (?P<other>\S+)
+    )""",
+    re.VERBOSE,
+)
+#: ExpressionScript's word and symbol operators, as the XPath tokens the parser reads
+_LS_WORDS = {
+    "eq": ("op", "="),
+    "==": ("op", "="),
+    "ne": ("op", "!="),
+    "lt": ("op", "<"),
+    "le": ("op", "<="),
+    "gt": ("op", ">"),
+    "ge": ("op", ">="),
+    "&&": ("word", "and"),
+    "||": ("word", "or"),
+    "and": ("word", "and"),
+    "or": ("word", "or"),
+    "!": ("op", "!"),
+    "not": ("op", "!"),
+}
+#: ExpressionScript functions read (-1: any number of arguments, at least one)
+_LS_FUNCTIONS = {"is_empty": 1, "count": -1}
+#: ExpressionScript variable suffixes: how the variable is read (see `Node.attr`)
+_LS_SUFFIXES = {"NAOK": "", "code": "strict", "value": "strict", "shown": "shown"}
 _EQUALITY = ("=", "!=")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _RELATIONAL = ("<", "<=", ">", ">=")
@@ -47,11 +89,17 @@ _RELATIONAL = ("<", "<=", ">", ">=")
 
 @dataclass(frozen=True)
 class Node:
-    """One node of a parsed condition: ``kind`` is ref, str, num, call, cmp, and, or, neg."""
+    """One node of a parsed condition: ``kind`` is ref, str, num, call, cmp, and, or, neg.
+
+    ``attr`` of a LimeSurvey variable (``ref``): "strict" when named without ``.NAOK``
+    (the condition is false where that question was not shown), "shown" for ``.shown``
+    (its answer's label, strict too), "" otherwise.
+    """
 
     kind: str
     value: object = None
     args: tuple = ()
+    attr: str = ""
 
 
 def _tokens(expression: str) -> list[tuple[str, str]]:
@@ -72,11 +120,37 @@ def _tokens(expression: str) -> list[tuple[str, str]]:
     return out
 
 
+def _ls_tokens(expression: str) -> list[tuple[str, str]]:
+    """ExpressionScript tokens, with its operators spelled as XPath's and its variables as
+    ``ref`` tokens (``name`` or ``name.suffix``)."""
+    out: list[tuple[str, str]] = []
+    pos, text = 0, expression.strip()
+    while pos < len(text):
+        m = _LS_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        kind = str(m.lastgroup)
+        value = m.group(kind)
+        if kind == "other":
+            raise RelevanceError(f"« {value} » n'est pas reconnu")
+        word = value.lower() if kind == "word" else value  # LimeSurvey writes AND, OR
+        if word in _LS_WORDS and kind in ("op", "word"):
+            out.append(_LS_WORDS[word])
+        elif kind == "word" and not re.match(r"\s*\(", text[pos:]):
+            out.append(("ref", value))
+        else:
+            out.append((kind, value))
+    return out
+
+
 class _Parser:
     """Recursive descent over XPath's precedence: or < and < equality < relational < unary."""
 
-    def __init__(self, expression: str):
-        self.tokens = _tokens(expression)
+    def __init__(self, expression: str, syntax: str = "xlsform"):
+        self.limesurvey = syntax == "limesurvey"
+        self.tokens = _ls_tokens(expression) if self.limesurvey else _tokens(expression)
+        self.functions = _LS_FUNCTIONS if self.limesurvey else _FUNCTIONS
         self.i = 0
 
     def peek(self) -> tuple[str, str] | None:
@@ -136,12 +210,23 @@ class _Parser:
         if self.peek() == ("op", "-"):
             self.take()
             return Node("neg", args=(self.unary(),))
+        if self.peek() == ("op", "!"):
+            self.take()
+            return Node("call", "not", (self.unary(),))
         return self.primary()
+
+    def variable(self, value: str) -> Node:
+        if not self.limesurvey:
+            return Node("ref", value)
+        name, _dot, suffix = value.partition(".")
+        if suffix and suffix not in _LS_SUFFIXES:
+            raise RelevanceError(f"le suffixe « .{suffix} » de « {name} » n'est pas pris en charge")
+        return Node("ref", name, attr=_LS_SUFFIXES[suffix] if suffix else "strict")
 
     def primary(self) -> Node:
         kind, value = self.take()
         if kind == "ref":
-            return Node("ref", value)
+            return self.variable(value)
         if kind == "string":
             return Node("str", value[1:-1])
         if kind == "number":
@@ -151,7 +236,7 @@ class _Parser:
             self.take(")")
             return node
         if kind == "word" and self.peek() == ("op", "("):
-            if value not in _FUNCTIONS:
+            if value not in self.functions:
                 raise RelevanceError(f"la fonction « {value}() » n'est pas prise en charge")
             self.take("(")
             args = []
@@ -161,30 +246,60 @@ class _Parser:
                     self.take()
                     args.append(self.either())
             self.take(")")
-            if len(args) != _FUNCTIONS[value]:
+            wanted = self.functions[value]
+            if len(args) != wanted and not (wanted < 0 and args):
                 raise RelevanceError(
-                    f"« {value}() » attend {_FUNCTIONS[value]} argument(s), {len(args)} donné(s)"
+                    f"« {value}() » attend {wanted} argument(s), {len(args)} donné(s)"
+                    if wanted >= 0
+                    else f"« {value}() » attend au moins un argument"
                 )
             return Node("call", value, tuple(args))
         raise RelevanceError(f"« {value} » n'est pas pris en charge ici")
 
 
-def parse_condition(expression: str) -> Node:
-    """Parse one XLSForm condition (see the module's docstring for what is read).
+def parse_condition(expression: str, syntax: str = "xlsform") -> Node:
+    """Parse one condition (see the module's docstring for what is read).
+
+    Parameters
+    ----------
+    expression : str
+        An XLSForm ``relevant``, or a LimeSurvey relevance equation.
+    syntax : {"xlsform", "limesurvey"}
+        Which of the two languages `expression` is written in.
 
     Raises
     ------
     RelevanceError
         For anything outside that list (arithmetic, other functions, ``.``, bad syntax).
     """
-    return _Parser(str(expression)).parse()
+    return _Parser(str(expression), syntax).parse()
 
 
 def references(node: Node) -> set[str]:
-    """The question names a parsed condition reads (``${name}``)."""
+    """The question names a parsed condition reads (``${name}``, or LimeSurvey variables)."""
     if node.kind == "ref":
         return {str(node.value)}
     return set().union(*(references(a) for a in node.args)) if node.args else set()
+
+
+def strict_references(node: Node) -> set[str]:
+    """The LimeSurvey variables named without ``.NAOK``: the condition is false for a
+    respondent to whom any of these questions was not shown."""
+    if node.kind == "ref":
+        return {str(node.value)} if node.attr else set()
+    return set().union(*(strict_references(a) for a in node.args)) if node.args else set()
+
+
+def label_references(node: Node) -> set[str]:
+    """The LimeSurvey variables read as their answer's label (``.shown``)."""
+    if node.kind == "ref":
+        return {str(node.value)} if node.attr == "shown" else set()
+    return set().union(*(label_references(a) for a in node.args)) if node.args else set()
+
+
+def shown_key(name: str) -> str:
+    """The key of `evaluate`'s `values` that holds `name`'s answers as labels."""
+    return f"{name}.shown"
 
 
 # evaluation: every value is (kind, array) with kind "str" (object), "num" (float), "bool"
@@ -204,6 +319,13 @@ def _as_num(kind: str, a: np.ndarray) -> np.ndarray:
     return pd.to_numeric(pd.Series(a, dtype=object).str.strip(), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan
     )
+
+
+def _as_text(kind: str, a: np.ndarray) -> np.ndarray:
+    """A value as LimeSurvey's Expression Manager sees it to tell empty from filled."""
+    if kind == "str":
+        return a
+    return np.array(["" if kind == "num" and np.isnan(v) else str(v) for v in a], dtype=object)
 
 
 def _compare(op: str, left, right) -> np.ndarray:
@@ -230,7 +352,7 @@ def _compare(op: str, left, right) -> np.ndarray:
 
 def _eval(node: Node, values: Mapping[str, pd.Series], n: int):
     if node.kind == "ref":
-        column = values[str(node.value)]
+        column = values[shown_key(str(node.value)) if node.attr == "shown" else str(node.value)]
         return "str", column.astype(object).where(column.notna(), "").to_numpy(dtype=object)
     if node.kind == "str":
         return "str", np.full(n, node.value, dtype=object)
@@ -250,6 +372,11 @@ def _eval(node: Node, values: Mapping[str, pd.Series], n: int):
         return "bool", np.full(n, name == "true", dtype=bool)
     if name == "not":
         return "bool", ~_as_bool(*_eval(node.args[0], values, n))
+    if name == "is_empty":
+        return "bool", ~_as_bool("str", _as_text(*_eval(node.args[0], values, n)))
+    if name == "count":
+        filled = [_as_bool("str", _as_text(*_eval(a, values, n))) for a in node.args]
+        return "num", np.sum(filled, axis=0).astype(float)
     if name == "count-selected":
         _kind, a = _eval(node.args[0], values, n)
         return "num", np.array([len(str(s).split()) for s in a], dtype=float)
@@ -259,7 +386,12 @@ def _eval(node: Node, values: Mapping[str, pd.Series], n: int):
     return "bool", np.array([w in str(s).split() for s, w in zip(answer, wanted)], dtype=bool)
 
 
-def evaluate(node: Node, values: Mapping[str, pd.Series], n: int) -> np.ndarray:
+def evaluate(
+    node: Node,
+    values: Mapping[str, pd.Series],
+    n: int,
+    shown: Mapping[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """The condition for each of `n` respondents, as a boolean array.
 
     Parameters
@@ -270,7 +402,15 @@ def evaluate(node: Node, values: Mapping[str, pd.Series], n: int) -> np.ndarray:
         Each referenced question's answer per respondent, in the same order, as the form
         stores it: a choice code, a number, the space-joined codes of a multiple choice,
         missing or "" when not answered.
+        For ``.shown`` (LimeSurvey), the labels under `shown_key` (name).
     n : int
         The number of respondents.
+    shown : mapping of str to bool array, optional
+        For each of `strict_references` (LimeSurvey), to whom that question was shown (a
+        question absent from it was shown to every respondent).
     """
-    return _as_bool(*_eval(node, values, n))
+    result = _as_bool(*_eval(node, values, n))
+    for name in strict_references(node) if shown is not None else ():
+        if name in shown:  # type: ignore[operator]
+            result = result & shown[name]  # type: ignore[index]
+    return result

@@ -8,6 +8,12 @@ hold for their answers (every respondent when there are none), or when they answ
 A condition that cannot be evaluated (see `diagnostic.forms.relevance`, or a question it
 cites missing from the export) gives one anomaly for that question, whose base stays
 "those who answered".
+
+A LimeSurvey structure gives its relevance equations (``Form.relevance_syntax``
+"limesurvey"): an option of a multiple choice is named ``Q1_SQ001`` there, "Y" when ticked
+and empty otherwise; a question named without ``.NAOK`` makes the condition false for
+those to whom it was not shown, which needs its own condition evaluated first (a question
+citing one asked later in the form, or whose condition was not evaluated, is reported).
 """
 
 from __future__ import annotations
@@ -19,7 +25,15 @@ import pandas as pd
 
 from diagnostic.anomalies import KEPT, AnomalyLog, rows_text
 from diagnostic.forms.model import PERSONAL_ROLES, Form
-from diagnostic.forms.relevance import RelevanceError, evaluate, parse_condition, references
+from diagnostic.forms.relevance import (
+    RelevanceError,
+    evaluate,
+    label_references,
+    parse_condition,
+    references,
+    shown_key,
+    strict_references,
+)
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
 
@@ -31,6 +45,38 @@ def _in_export(survey: Survey) -> set[str]:
     cols = survey.columns
     held = cols["question_id"].notna() & cols["match"].ne("none").fillna(True)
     return set(cols.loc[held.to_numpy(dtype=bool), "question_id"])
+
+
+def _options(survey: Survey, form: Form) -> dict[str, tuple[str, str]]:
+    """LimeSurvey's names of the options of multiple choices, ``Q1_SQ001`` -> (Q1, SQ001)."""
+    if form.relevance_syntax != "limesurvey":
+        return {}
+    questions = survey.questions
+    multiple = questions[questions["type"].eq("multiple").fillna(False).to_numpy(dtype=bool)]
+    out = {}
+    for qid, list_name in zip(multiple["question_id"], multiple["list_name"]):
+        if isinstance(list_name, str):
+            out.update({f"{qid}_{v}": (qid, v) for v in form.choice_values(list_name)})
+    return out
+
+
+def _with_options(
+    values: dict[str, pd.Series], options: dict[str, tuple[str, str]], names: set[str]
+) -> None:
+    """Add each option of `names` found in `options`: "Y" where ticked, "" elsewhere."""
+    for name in names & set(options):
+        qid, option = options[name]
+        ticked = values[qid].map(lambda v, o=option: o in str(v).split())
+        values[name] = ticked.map({True: "Y", False: ""}).astype(object)
+
+
+def _labels(survey: Survey, form: Form, values: dict, names: set[str], options: dict) -> None:
+    """Add ``name.shown`` for each of `names`: the label of a choice's code, else the value."""
+    lists = dict(zip(survey.questions["question_id"], survey.questions["list_name"]))
+    for name in names:
+        list_name = lists.get(name) if name not in options else None
+        labels = form.choice_labels(list_name) if isinstance(list_name, str) else {}
+        values[shown_key(name)] = values[name].map(lambda v, lab=labels: lab.get(v, v))
 
 
 def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Series]:
@@ -59,21 +105,24 @@ def _values(survey: Survey, names: set[str], ids: pd.Index) -> dict[str, pd.Seri
     return out
 
 
-def _conditions(chain, known: set[str], cache: dict, dated: set[str]) -> list | str:
+def _conditions(
+    chain, known: set[str], cache: dict, dated: set[str], syntax: str = "xlsform"
+) -> list | str:
     """The parsed conditions of a question, or the French reason they cannot be used
     (`dated`: questions answered with a date, which ODK compares as dates)."""
     parsed = []
     for expression in chain:
         if expression not in cache:
             try:
-                node = parse_condition(expression)
+                node = parse_condition(expression, syntax)
                 cited = references(node)
                 missing = sorted(cited - known)
                 dates = sorted(cited & dated)
+                shown = (lambda name: f"${{{name}}}") if syntax == "xlsform" else str
                 cache[expression] = (
-                    f"elle cite ${{{missing[0]}}}, qui n'est pas une question de l'export"
+                    f"elle cite {shown(missing[0])}, qui n'est pas une question de l'export"
                     if missing
-                    else f"elle cite la date ${{{dates[0]}}}, dont les comparaisons ne sont "
+                    else f"elle cite la date {shown(dates[0])}, dont les comparaisons ne sont "
                     "pas évaluées"
                     if dates
                     else node
@@ -111,20 +160,28 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     ]
     asked_q = asked_q.assign(required=asked_q["required"].fillna(False).astype(bool))
     known = exported & set(questions.loc[questions["repeat"].isna(), "question_id"])
+    options = {k: v for k, v in _options(survey, form).items() if v[0] in known}
+    known |= set(options)
     dated = set(questions.loc[questions["type"].eq("date").fillna(False), "question_id"])
     parsed_cache: dict = {}
     chains = {}
+    syntax = form.relevance_syntax
     for qid in asked_q["question_id"]:
-        chains[qid] = _conditions(form.relevance.get(qid, ()), known, parsed_cache, dated)
-    cited = {
-        r
-        for chain in chains.values()
-        if not isinstance(chain, str)
-        for _e, nd in chain
-        for r in references(nd)
-    }
-    values = _values(survey, cited, ids)
-    evaluated: dict[str, np.ndarray] = {}
+        chains[qid] = _conditions(form.relevance.get(qid, ()), known, parsed_cache, dated, syntax)
+    live = [chain for chain in chains.values() if not isinstance(chain, str)]
+    cited = {r for chain in live for _e, nd in chain for r in references(nd)}
+    values = _values(survey, {options.get(r, (r,))[0] for r in cited}, ids)
+    _with_options(values, options, cited)
+    _labels(
+        survey,
+        form,
+        values,
+        {r for c in live for _e, nd in c for r in label_references(nd)},
+        options,
+    )
+    shown_of: dict[str, np.ndarray] = {}  # to whom each question with conditions was shown
+    conditioned = {q for q, chain in chains.items() if chain}
+    evaluated: dict[tuple, np.ndarray] = {}
     old = survey.asked
     # who answered: only needed where a condition or `required` can say something
     looked_at = {q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or r}
@@ -154,11 +211,28 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
                 column=qid,
             )
             continue
+        strict = {r for _e, node in chain for r in strict_references(node)}
+        pending = sorted(
+            r for r in strict if options.get(r, (r,))[0] in conditioned - set(shown_of)
+        )
+        if pending:
+            log.add(
+                f"condition d'affichage (relevant) de la question « {qid} » non évaluée : "
+                f"elle cite « {pending[0]} » sans .NAOK, dont on ne sait pas à qui elle a été "
+                "montrée ; sa base reste les répondants qui y ont répondu",
+                KEPT,
+                column=qid,
+            )
+            continue
+        masks = {r: shown_of.get(options.get(r, (r,))[0]) for r in strict}
+        masks = {r: m for r, m in masks.items() if m is not None}
         shown = np.ones(n, dtype=bool)
         for expression, node in chain:
-            if expression not in evaluated:
-                evaluated[expression] = evaluate(node, values, n)
-            shown &= evaluated[expression]
+            key = (expression, tuple(sorted(strict_references(node))))
+            if key not in evaluated:
+                evaluated[key] = evaluate(node, values, n, masks)
+            shown &= evaluated[key]
+        shown_of[qid] = shown
         beyond = answered & ~shown
         if beyond.any():
             log.add(
