@@ -1,5 +1,7 @@
 """LimeSurvey structures (.txt and .lss) and roles sheets."""
 
+import re
+
 import pytest
 
 from diagnostic import DiagnosticError, apply_roles, read_form, read_limesurvey_structure
@@ -208,3 +210,88 @@ def test_roles_sheet_without_role_column_is_refused(nl, tmp_path):
     roles.write_text("question_id,theme\nsocio1,x\n")
     with pytest.raises(DiagnosticError, match="roles.csv.*ligne 1.*« role »"):
         apply_roles(nl, roles)
+
+
+def test_lss_relevance_equations_read(shared):
+    # uk_core_survey.lss: 146 <relevance> entries, 133 of them « 1 » (always shown); the 13
+    # others, on questions, name the cited question by its SGQA code (survey X group X qid)
+    form = read_form(shared / "surveys" / "limesurvey_lss_ssi_uk_core_2017" / "uk_core_survey.lss")
+    assert form.relevance_syntax == "limesurvey"
+    assert len(form.relevance) == 13
+    # read by hand in the file: qid 21 (paper3) is shown when qid 20 (paper2, group 4) is Y
+    assert form.relevance["paper3"] == ('((paper2.NAOK == "Y"))',)
+    assert form.relevance["edu2"] == (
+        '((edu1.NAOK == "3" or edu1.NAOK == "4" or edu1.NAOK == "5" or edu1.NAOK == "7"))',
+    )
+    assert form.relevance["ukrs3"] == ('((ukrse2.NAOK == "-oth-"))',)
+    # a multiple-numeric question (K): the condition goes to each of its subquestions
+    assert form.relevance["open1can_SQ001"] == ('((open01can.NAOK == "Y"))',)
+    sgqa = [c for chain in form.relevance.values() for c in chain if re.search(r"\d+X\d+X", c)]
+    assert sgqa == []
+
+
+def test_txt_relevance_equations_read(nl):
+    # questions_to_import.txt: 10 questions with a condition (column « relevance »), three
+    # of them lists with « other », whose text box gets the same condition
+    assert nl.relevance_syntax == "limesurvey"
+    assert set(nl.relevance) == {
+        "edu2",
+        "edu2_other",
+        "currentEmp2",
+        "currentEmp2_other",
+        "currentEmp4",
+        "currentEmp4_other",
+        "currentEmp20",
+        "paper3",
+        "paper4",
+        "paper5",
+        "open1can_SQ001",
+        "open3can_SQ001",
+        "train2",
+        "train3",
+    }
+    assert nl.relevance["paper5"] == ('((paper4.NAOK == "N") AND (paper2.NAOK == "Y"))',)
+
+
+def test_lss_group_and_array_row_relevance_are_chained(tmp_path):
+    q = {"language": "fr", "gid": "10", "other": "N", "mandatory": "N", "question_order": "1"}
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8'?><document>"
+        "<LimeSurveyDocType>Survey</LimeSurveyDocType><languages><language>fr</language>"
+        "</languages>"
+        + _lss_table(
+            "groups",
+            [
+                {"gid": "9", "group_name": "Filtre", "group_order": "0", "language": "fr"},
+                {
+                    "gid": "10",
+                    "group_name": "Enjeux",
+                    "group_order": "1",
+                    "language": "fr",
+                    "grelevance": "1X9X4.NAOK == 'Y'",
+                },
+            ],
+        )
+        + _lss_table(
+            "questions",
+            [
+                {**q, "gid": "9", "qid": "4", "parent_qid": "0", "type": "Y", "title": "f"},
+                {**q, "qid": "5", "parent_qid": "0", "type": "F", "title": "enj", "relevance": "1"},
+            ],
+        )
+        + _lss_table(
+            "subquestions",
+            [
+                {**q, "qid": "6", "parent_qid": "5", "title": "log", "relevance": "1"},
+                {**q, "qid": "7", "parent_qid": "5", "title": "mob", "relevance": "1X9X4 == 'Y'"},
+            ],
+        )
+        + "</document>"
+    )
+    path = tmp_path / "enjeux.lss"
+    path.write_text(xml, encoding="utf-8")
+    form = read_form(path)
+    assert form.relevance == {
+        "enj_log": ("f.NAOK == 'Y'",),
+        "enj_mob": ("f.NAOK == 'Y'", "f == 'Y'"),
+    }

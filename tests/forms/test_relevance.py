@@ -148,3 +148,66 @@ def test_evaluate_is_vectorised_over_respondents():
     values = {"q": pd.Series(np.where(np.arange(n) % 3 == 0, "oui", "non"))}
     got = evaluate(parse_condition("${q} = 'oui' or selected(${q}, 'x')"), values, n)
     assert int(got.sum()) == len(range(0, n, 3))
+
+
+# LimeSurvey relevance equations (ExpressionScript): the same VALUES, LimeSurvey's names
+def _ls(expression, shown=None):
+    return evaluate(parse_condition(expression, "limesurvey"), VALUES, 4, shown).tolist()
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('((q.NAOK == "oui"))', [True, False, False, False]),
+        ('q.NAOK eq "oui"', [True, False, False, False]),
+        ("q.NAOK != 'oui'", [False, True, True, True]),
+        ('q.NAOK ne "oui" AND n.NAOK > 5', [False, True, False, True]),
+        ('q.NAOK == "oui" || n.NAOK ge 7.5', [True, True, False, True]),
+        ('q.NAOK == "oui" or n.NAOK lt 4', [True, False, False, False]),
+        ("is_empty(q.NAOK)", [False, False, True, True]),
+        ("!is_empty(q.NAOK)", [True, True, False, False]),
+        ("not is_empty(n.NAOK) && !(n.NAOK <= 3)", [False, True, False, True]),
+        ("count(q.NAOK, n.NAOK) == 2", [True, True, False, False]),
+        ("count(q.NAOK, n.NAOK, m.NAOK)", [True, True, False, True]),
+        ("n.NAOK == 18", [False, True, False, False]),
+        ("q.code == 'non'", [False, True, False, False]),
+    ],
+)
+def test_limesurvey_equations_evaluate(expression, expected):
+    assert _ls(expression) == expected
+
+
+def test_limesurvey_variable_without_naok_is_false_where_not_shown():
+    # LimeSurvey's Expression Manager: a variable named without .NAOK makes the whole
+    # equation false for a respondent to whom its question was not shown
+    q_shown = np.array([True, True, False, True])
+    assert _ls("q == '' or n.NAOK == 18", {"q": q_shown}) == [False, True, False, True]
+    assert _ls("q.NAOK == '' or n.NAOK == 18", {"q": q_shown}) == [False, True, True, True]
+    # .shown reads the label, kept under its own key by the caller
+    values = {**VALUES, "q.shown": pd.Series(["Oui", "Non", "", ""])}
+    node = parse_condition('q.shown == "Non"', "limesurvey")
+    assert evaluate(node, values, 4, {"q": q_shown}).tolist() == [False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        ("q.NAOK + 1 > 2", "« + » n'est pas reconnu"),
+        ("q.gid == 2", "suffixe « .gid »"),
+        ('regexMatch("^a", q)', "regexMatch"),
+        ("245554X4X20.NAOK == 'Y'", "245554X4X20.NAOK"),
+        ('q.NAOK > "2024-01-01"', "une date"),
+        ("count()", "au moins un argument"),
+        ("${q} = 'oui'", "n'est pas reconnu"),
+    ],
+)
+def test_limesurvey_what_is_not_evaluated_says_why(expression, why):
+    with pytest.raises(RelevanceError, match=re.escape(why)):
+        parse_condition(expression, "limesurvey")
+
+
+def test_xlsform_keeps_its_own_words():
+    # LimeSurvey's functions and operators are not XLSForm's
+    for expression in ("is_empty(${q})", "count(${q})", "${q} == 'oui'", "q = 'oui'"):
+        with pytest.raises(RelevanceError):
+            parse_condition(expression)

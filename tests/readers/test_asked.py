@@ -2,6 +2,7 @@
 
 import csv
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -204,3 +205,130 @@ def test_merged_lists_leave_unoffered_options_out_of_their_base(tmp_path):
     ]
     # a list inferred from the data says nothing of what was offered
     assert unoffered_options(stacked, [True, False]).empty
+
+
+def _cdata_table(name, rows):
+    cells = "".join(
+        "<row>" + "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in r.items()) + "</row>"
+        for r in rows
+    )
+    return f"<{name}><rows>{cells}</rows></{name}>"
+
+
+def _lss(path, q3_relevance):
+    """A LimeSurvey structure: Q1 yes/no; Q2 a multiple choice shown when Q1 is Y
+    (written, as LimeSurvey writes it, with the SGQA code of Q1); Q3 a list shown under
+    `q3_relevance`; Q4 a text with an equation this package does not read."""
+    common = {"sid": "123", "gid": "1", "language": "fr", "other": "N", "mandatory": "N"}
+    questions = [
+        ("10", "Y", "Q1", "1"),
+        ("11", "M", "Q2", '((123X1X10.NAOK == "Y"))'),
+        ("12", "L", "Q3", q3_relevance),
+        ("13", "S", "Q4", "Q1.NAOK * 2 > 1"),
+    ]
+    subs = [("21", "SQ001"), ("22", "SQ002"), ("23", "SQ003")]
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8'?><document>"
+        "<LimeSurveyDocType>Survey</LimeSurveyDocType>"
+        "<languages><language>fr</language></languages>"
+        + _cdata_table("groups", [{"gid": "1", "group_name": "G", "language": "fr"}])
+        + _cdata_table(
+            "questions",
+            [
+                {
+                    **common,
+                    "qid": qid,
+                    "parent_qid": "0",
+                    "type": t,
+                    "title": code,
+                    "question": code,
+                    "question_order": str(i),
+                    "relevance": rel,
+                }
+                for i, (qid, t, code, rel) in enumerate(questions)
+            ],
+        )
+        + _cdata_table(
+            "subquestions",
+            [
+                {
+                    **common,
+                    "qid": qid,
+                    "parent_qid": "11",
+                    "type": "T",
+                    "title": code,
+                    "question": code,
+                    "question_order": str(i),
+                    "relevance": "1",
+                }
+                for i, (qid, code) in enumerate(subs)
+            ],
+        )
+        + _cdata_table(
+            "answers",
+            [
+                {"qid": "12", "code": c, "answer": c, "sortorder": str(i), "language": "fr"}
+                for i, c in enumerate(["A1", "A2"])
+            ],
+        )
+        + "</document>"
+    )
+    path.write_text(xml, encoding="utf-8")
+    return read_form(path)
+
+
+def _limesurvey_export(path, n=30, seed=4):
+    """A LimeSurvey response export with code headings: Q1 Y or N; respondents with Y
+    tick some options of Q2 (or none), those with N were not shown Q2 (blank)."""
+    rng = np.random.default_rng(seed)
+    header = ["id", "submitdate", "lastpage", "startlanguage", "seed", "Q1"]
+    header += [f"Q2[SQ00{k}]" for k in (1, 2, 3)] + ["Q3", "Q4"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for i in range(n):
+            q1 = "Y" if rng.random() < 0.6 else "N"
+            ticks = [("Y" if rng.random() < 0.4 else "") if q1 == "Y" else "" for _ in range(3)]
+            q3 = rng.choice(["A1", "A2", ""]) if ticks[1] == "Y" else ""
+            w.writerow([i + 1, "2024-05-02 10:00:00", 2, "fr", i, q1, *ticks, q3, f"texte {i}"])
+    return path
+
+
+def test_limesurvey_equation_makes_the_base(tmp_path):
+    # probe: Q2 is shown only if Q1 == "Y": its base is every respondent with Y, ticked
+    # or not (LimeSurvey leaves all option cells blank when nothing is ticked)
+    form = _lss(tmp_path / "s.lss", "Q2_SQ002 == 'Y'")
+    path = _limesurvey_export(tmp_path / "results.csv")
+    survey = read_responses(path, form)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    asked = survey.asked.groupby("question_id")["actor_id"].nunique()
+    options = raw[["Q2[SQ001]", "Q2[SQ002]", "Q2[SQ003]"]]
+    yes = raw["Q1"].eq("Y")
+    assert asked["Q2"] == int(yes.sum())
+    assert int((yes & options.eq("").all(axis=1)).sum()) > 0  # asked, ticked nothing: in it
+    # Q3: shown where option SQ002 of Q2 is ticked (Q2 named without .NAOK: and shown)
+    assert asked["Q3"] == int((yes & raw["Q2[SQ002]"].eq("Y")).sum())
+    assert asked["Q1"] == len(raw)
+    # Q4's equation is not read: one anomaly, and its base stays those who answered it
+    problems = survey.anomalies["problem"]
+    q4 = problems[problems.str.contains("« Q4 » non évaluée")]
+    assert len(q4) == 1 and "« * » n'est pas reconnu" in q4.iloc[0]
+    assert asked["Q4"] == int(raw["Q4"].ne("").sum())
+
+
+def test_limesurvey_variable_without_naok_follows_what_was_shown(tmp_path):
+    # Q3 shown when Q2's option SQ002 is not ticked: with .NAOK, also to those never
+    # shown Q2 (Q1 = N); without it, LimeSurvey makes the equation false for them
+    path = _limesurvey_export(tmp_path / "results.csv")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    yes, sq2 = raw["Q1"].eq("Y"), raw["Q2[SQ002]"].eq("Y")
+    for equation, expected in (
+        ("Q2_SQ002.NAOK != 'Y'", ~sq2),
+        ("Q2_SQ002 != 'Y'", yes & ~sq2),
+        ("is_empty(Q2_SQ002.NAOK) and !is_empty(Q1)", ~sq2),
+    ):
+        form = _lss(tmp_path / "s.lss", equation)
+        survey = read_responses(path, form)
+        asked = set(survey.asked.loc[survey.asked["question_id"] == "Q3", "actor_id"])
+        answered = raw["Q3"].ne("")
+        assert len(asked) == int((expected | answered).sum()), equation

@@ -251,3 +251,30 @@ def test_dual_scale_export_loads_both_scales(tmp_path, style):
     assert out[["row", "value"]].values.tolist() == [[4, "S1"], [4, "2"]]
     assert out["column"].tolist() == [_HEADINGS[style][0], _HEADINGS[style][3]]
     assert not s.anomalies["problem"].str.contains("inconnue|absente de l'export").any()
+
+
+def test_nl_bases_come_from_the_relevance_equations(nl):
+    # the structure's equations, recomputed on the raw export with its own answers (full
+    # texts "Yes"/"No"): paper3 is shown when paper2 is Yes, paper4 when paper3 is No and
+    # paper2 Yes, paper5 when paper4 is No and paper2 Yes, train2/train3 when train1 is Yes
+    import pandas as pd
+
+    path, _form, s = nl
+    raw = pd.read_csv(path, dtype=str, index_col=0)
+    raw.columns = [c.split(".")[0] for c in raw.columns]
+    yes, no = raw.eq("Yes"), raw.eq("No")
+    expected = {
+        "paper3": yes["paper2"],
+        "paper4": no["paper3"] & yes["paper2"],
+        "paper5": no["paper4"] & yes["paper2"],
+        "train2": yes["train1"],
+        "train3": yes["train1"],
+        "open1can_SQ001": yes["open01can"],
+        "open3can_SQ001": yes["open03can"],
+        "paper2": pd.Series(True, index=raw.index),  # no condition: every respondent
+    }
+    asked = s.asked.groupby("question_id").size()
+    got = {q: int(asked.get(q, 0)) for q in expected}
+    assert got == {q: int(mask.sum()) for q, mask in expected.items()}
+    # the file: paper4 answered by 35 + 4 (Yes, No), paper5 by 2 + 2
+    assert got["paper4"] == 39 and got["paper5"] == 4
