@@ -32,6 +32,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -208,7 +209,9 @@ def _comment(question_id: str, label: str, common: dict) -> dict:
 
 def _build_form(st: LimeSurveyStructure) -> Form:
     log = AnomalyLog(st.file)
-    questions, choices, ranks = [], [], {}
+    questions: Any = []
+    choices: list[dict] = []
+    ranks: dict = {}
 
     def add_list(list_name, options, ordered=False):
         for order, (value, label) in enumerate(options, start=1):

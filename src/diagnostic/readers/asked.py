@@ -224,8 +224,8 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
                 column=qid,
             )
             continue
-        masks = {r: shown_of.get(options.get(r, (r,))[0]) for r in strict}
-        masks = {r: m for r, m in masks.items() if m is not None}
+        found = {r: shown_of.get(options.get(r, (r,))[0]) for r in strict}
+        masks = {r: m for r, m in found.items() if m is not None}
         shown = np.ones(n, dtype=bool)
         for expression, node in chain:
             key = (expression, tuple(sorted(strict_references(node))))
