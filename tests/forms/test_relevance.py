@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from diagnostic import read_form, read_responses
-from diagnostic.forms.relevance import RelevanceError, evaluate, parse_condition, references
+from diagnostic.forms.relevance import (
+    RelevanceError,
+    evaluate,
+    parse_condition,
+    references,
+    undated_references,
+)
 
 VALUES = {
     "q": pd.Series(["oui", "non", "", None]),
@@ -62,7 +68,7 @@ def test_conditions_evaluate_as_xpath(expression, expected):
         ("(${q} = 'oui'", "s'arrête"),
         ("", "vide"),
         ("regex(${q}, '^o')", "regex()"),
-        ("${d} > '2020-01-01'", "une date"),
+        ("${d} > 'janvier'", "une date s'écrit 'AAAA-MM-JJ'"),
     ],
 )
 def test_what_is_not_evaluated_says_why(expression, why):
@@ -196,7 +202,7 @@ def test_limesurvey_variable_without_naok_is_false_where_not_shown():
         ("q.gid == 2", "suffixe « .gid »"),
         ('regexMatch("^a", q)', "regexMatch"),
         ("245554X4X20.NAOK == 'Y'", "245554X4X20.NAOK"),
-        ('q.NAOK > "2024-01-01"', "une date"),
+        ('q.NAOK > "1er mai"', "une date s'écrit"),
         ("count()", "au moins un argument"),
         ("${q} = 'oui'", "n'est pas reconnu"),
     ],
@@ -211,3 +217,25 @@ def test_xlsform_keeps_its_own_words():
     for expression in ("is_empty(${q})", "count(${q})", "${q} == 'oui'", "q = 'oui'"):
         with pytest.raises(RelevanceError):
             parse_condition(expression)
+
+
+def test_dates_compare_as_days():
+    # ODK compares a date with a date: the export holds a date, a date and time, or blank
+    values = {"d": pd.Series(["2024-03-05", "2023-12-31", "", "2024-01-01T08:30:00+01:00", "x"])}
+    got = [
+        evaluate(parse_condition(e), values, 5).tolist()
+        for e in ("${d} > '2024-01-01'", "${d} >= '2024-01-01'", "${d} = '2024-01-01'")
+    ]
+    assert got == [
+        [True, False, False, False, False],
+        [True, False, False, True, False],
+        [False, False, False, True, False],
+    ]
+    ls = parse_condition('d.NAOK lt "2024-01-01" or is_empty(d.NAOK)', "limesurvey")
+    assert evaluate(ls, values, 5).tolist() == [False, True, True, False, False]
+    # a date read otherwise (compared with a number, selected…) is reported by the reader
+    assert undated_references(parse_condition("${d} > '2024-01-01' or ${d} = ''")) == set()
+    assert undated_references(parse_condition("${d} > 3 and ${e} = 'x'")) == {"d", "e"}
+    # today() is the day the respondent answered, not the day of the analysis
+    with pytest.raises(RelevanceError, match="today"):
+        parse_condition("${d} < today()")

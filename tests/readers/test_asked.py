@@ -332,3 +332,45 @@ def test_limesurvey_variable_without_naok_follows_what_was_shown(tmp_path):
         asked = set(survey.asked.loc[survey.asked["question_id"] == "Q3", "actor_id"])
         answered = raw["Q3"].ne("")
         assert len(asked) == int((expected | answered).sum()), equation
+
+
+def test_date_condition_compares_days(tmp_path):
+    # « enjeux » asked of structures created since 2020 (ODK compares dates)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in (
+        ["type", "name", "label", "relevant", "diagnostic"],
+        ["select_one types", "type", "Type", "", "actor_type"],
+        ["date", "creation", "Date de création", "", "other"],
+        ["select_multiple enjeux", "enjeux", "Enjeux", "${creation} >= '2020-01-01'", "issue"],
+        [
+            "text",
+            "depuis",
+            "Depuis quand ?",
+            "${creation} != '' and ${creation} < '2020-01-01'",
+            "",
+        ],
+    ):
+        ws.append(row)
+    ch = wb.create_sheet("choices")
+    ch.append(["list_name", "name", "label"])
+    ch.append(["types", "asso", "Association"])
+    for value in OPTIONS:
+        ch.append(["enjeux", value, value.capitalize()])
+    wb.save(tmp_path / "f.xlsx")
+    form = read_form(tmp_path / "f.xlsx")
+    dates = ["2019-12-31", "2020-01-01", "2023-06-15", "", "2021-02-03", "1998-07-01"] * 3
+    path = tmp_path / "export.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["_uuid", "type", "creation", "enjeux", "depuis"])
+        for i, d in enumerate(dates):
+            w.writerow([f"u{i}", "asso", d, "", ""])  # nothing ticked, nothing written
+    survey = read_responses(path, form)
+    assert not survey.anomalies["problem"].str.contains("non évaluée").any()
+    asked = survey.asked.groupby("question_id").size()
+    raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    day = pd.to_datetime(raw["creation"], format="%Y-%m-%d", errors="coerce")
+    assert asked["enjeux"] == int((day >= pd.Timestamp("2020-01-01")).sum()) == 9
+    assert asked["depuis"] == int((day < pd.Timestamp("2020-01-01")).sum()) == 6

@@ -6,7 +6,10 @@ and number literals, ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``and``, ``or`
 ``not(…)``, ``selected(${q}, 'x')``, ``count-selected(${q})``, ``true()``, ``false()`` and
 parentheses, with the XPath 1.0 rules ODK and Kobo apply (a comparison with a number
 compares numbers, an empty answer is the empty string, ``selected`` looks for a word of a
-space-separated answer). Anything else raises `RelevanceError`, whose French message the
+space-separated answer); a comparison with a date written ``'AAAA-MM-JJ'`` compares days,
+as ODK compares dates (a blank or a value that is not a date compares false). ``today()``
+is not read: it is the day the respondent filled the form in, which the export does not
+always hold. Anything else raises `RelevanceError`, whose French message the
 readers report before falling back to "asked = answered".
 
 LimeSurvey's relevance equations (ExpressionScript, ``syntax="limesurvey"``) are read into
@@ -85,11 +88,15 @@ _LS_SUFFIXES = {"NAOK": "", "code": "strict", "value": "strict", "shown": "shown
 _EQUALITY = ("=", "!=")
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
 _RELATIONAL = ("<", "<=", ">", ">=")
+#: a date written as ODK and LimeSurvey store them: compared as a date (day precision)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
 class Node:
-    """One node of a parsed condition: ``kind`` is ref, str, num, call, cmp, and, or, neg.
+    """One node of a parsed condition: ``kind`` is ref, str, num, date, call, cmp, and, or,
+    neg (``date``: a literal ``'AAAA-MM-JJ'`` compared with something, as ODK compares
+    dates).
 
     ``attr`` of a LimeSurvey variable (``ref``): "strict" when named without ``.NAOK``
     (the condition is false where that question was not shown), "shown" for ``.shown``
@@ -190,13 +197,19 @@ class _Parser:
         node = below()
         while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] in ops:
             self.take()
-            node = Node("cmp", tok[1], (node, below()))
-            for side in node.args if tok[1] in _RELATIONAL else ():
+            sides = tuple(
+                Node("date", side.value)
+                if side.kind == "str" and _DATE.fullmatch(str(side.value).strip())
+                else side
+                for side in (node, below())
+            )
+            node = Node("cmp", tok[1], sides)
+            for side in sides if tok[1] in _RELATIONAL else ():
                 if side.kind == "str" and not _NUMBER.fullmatch(str(side.value).strip()):
-                    # ODK compares dates there; XPath 1.0 would compare NaN: neither is read
+                    # XPath 1.0 would compare NaN: not read
                     raise RelevanceError(
                         f"comparaison d'ordre « {tok[1]} » avec le texte '{side.value}' "
-                        "(une date ?)"
+                        "(une date s'écrit 'AAAA-MM-JJ')"
                     )
         return node
 
@@ -282,6 +295,21 @@ def references(node: Node) -> set[str]:
     return set().union(*(references(a) for a in node.args)) if node.args else set()
 
 
+def undated_references(node: Node) -> set[str]:
+    """The names read otherwise than compared with a date literal (``'AAAA-MM-JJ'``) or
+    tested for blank (``= ''``, ``is_empty``)."""
+    if node.kind == "ref":
+        return {str(node.value)}
+    if node.kind == "cmp" and any(a.kind == "date" for a in node.args):
+        return set()
+    blank = Node("str", "")
+    if node.kind == "cmp" and node.value in _EQUALITY and blank in node.args:
+        return set()
+    if node.kind == "call" and node.value == "is_empty":
+        return set()
+    return set().union(*(undated_references(a) for a in node.args)) if node.args else set()
+
+
 def strict_references(node: Node) -> set[str]:
     """The LimeSurvey variables named without ``.NAOK``: the condition is false for a
     respondent to whom any of these questions was not shown."""
@@ -328,9 +356,19 @@ def _as_text(kind: str, a: np.ndarray) -> np.ndarray:
     return np.array(["" if kind == "num" and np.isnan(v) else str(v) for v in a], dtype=object)
 
 
+def _as_date(a: np.ndarray) -> np.ndarray:
+    """Days as ``datetime64[D]``, NaT where the value is not a date (blank included): a
+    date, or a date and time (ODK's ``dateTime``, a spreadsheet's date) cut to its day."""
+    text = pd.Series(a, dtype=object).astype(str).str.strip().str.slice(0, 10)
+    days = pd.to_datetime(text.where(text.str.fullmatch(_DATE.pattern)), format="%Y-%m-%d")
+    return days.to_numpy(dtype="datetime64[D]")
+
+
 def _compare(op: str, left, right) -> np.ndarray:
     (lk, la), (rk, ra) = left, right
-    if op in _RELATIONAL:
+    if "date" in (lk, rk):  # NaT compares false, != true: as XPath's NaN
+        a, b = _as_date(la), _as_date(ra)
+    elif op in _RELATIONAL:
         a, b = _as_num(lk, la), _as_num(rk, ra)
     elif "bool" in (lk, rk):
         a, b = _as_bool(lk, la), _as_bool(rk, ra)
@@ -358,6 +396,8 @@ def _eval(node: Node, values: Mapping[str, pd.Series], n: int):
         return "str", np.full(n, node.value, dtype=object)
     if node.kind == "num":
         return "num", np.full(n, node.value, dtype=float)
+    if node.kind == "date":
+        return "date", np.full(n, node.value, dtype=object)
     if node.kind == "neg":
         kind, a = _eval(node.args[0], values, n)
         return "num", -_as_num(kind, a)

@@ -33,6 +33,7 @@ from diagnostic.forms.relevance import (
     references,
     shown_key,
     strict_references,
+    undated_references,
 )
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
@@ -117,13 +118,13 @@ def _conditions(
                 node = parse_condition(expression, syntax)
                 cited = references(node)
                 missing = sorted(cited - known)
-                dates = sorted(cited & dated)
+                dates = sorted(undated_references(node) & dated)
                 shown = (lambda name: f"${{{name}}}") if syntax == "xlsform" else str
                 cache[expression] = (
                     f"elle cite {shown(missing[0])}, qui n'est pas une question de l'export"
                     if missing
-                    else f"elle cite la date {shown(dates[0])}, dont les comparaisons ne sont "
-                    "pas évaluées"
+                    else f"elle cite la date {shown(dates[0])} autrement qu'en la comparant à "
+                    "une date écrite 'AAAA-MM-JJ'"
                     if dates
                     else node
                 )
