@@ -1,0 +1,115 @@
+"""The published issue tables recomputed from the example's raw files, with plain pandas.
+
+Only the raw Kobo export, the XLSForm and the project's settings are read here; none of
+the package's functions. The rules written out are those the Méthode sheet states:
+duplicate submissions and empty ones left out; « ne sait pas » and blanks out of every
+base; an issue « important » for the top two levels of the 1–5 scale; a type compared when
+it has at least `min_group_size` actors, a cell (type × issue) shown when it has at least
+`min_group_size` answers; totals over the shown cells only; Wilson 95 % intervals; a type
+« shares » an issue when the lower Wilson bound reaches `support_threshold`.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnostic import example_project
+
+Z = 1.959963984540054  # the 97.5 % quantile of the normal law
+K, THRESHOLD = 5, 0.30  # the example's min_group_size and support_threshold (defaults)
+META = ("start", "end", "_")
+
+
+def _wilson(s, n):
+    p = s / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _tastle_wierman(levels, k=5):
+    p = levels.value_counts(normalize=True)
+    mu = (p * p.index).sum()
+    return 1 + sum(pi * math.log2(1 - abs(x - mu) / (k - 1)) for x, pi in p.items())
+
+
+@pytest.fixture(scope="module")
+def raw():
+    """The example's answers to the issue questions, one row per kept submission."""
+    folder = example_project().parent
+    export = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
+    answers = [c for c in export.columns if not c.startswith(META)]
+    export = export[export[answers].notna().any(axis=1)]  # an empty submission
+    export = export.drop_duplicates("_uuid")  # the same submission twice: the first kept
+    survey = pd.read_excel(
+        folder / "formulaire_acteurs.xlsx", "survey", dtype=str, engine="openpyxl"
+    )
+    issues = survey[survey["name"].fillna("").str.startswith("enjeu_")]
+    labels = {
+        n: lab.split(" : ", 1)[1] for n, lab in zip(issues["name"], issues["label::Français (fr)"])
+    }
+    long = export.melt(
+        id_vars=["_uuid", "identite/type_acteur"],
+        value_vars=[f"enjeux/{n}" for n in labels],
+        var_name="issue_id",
+        value_name="level",
+    ).rename(columns={"identite/type_acteur": "actor_type"})
+    long["issue_id"] = long["issue_id"].str.removeprefix("enjeux/")
+    types = export["identite/type_acteur"].value_counts()
+    compared = set(types[types >= K].index)
+    long = long[long["level"].isin(["1", "2", "3", "4", "5"])]  # « nsp » and blanks out
+    long = long.assign(level=long["level"].astype(int), supports=long["level"].isin(["4", "5"]))
+    cells = long.groupby(["issue_id", "actor_type"])["supports"].agg(n="size", s="sum")
+    cells = cells.reset_index()
+    cells["shown"] = cells["actor_type"].isin(compared) & (cells["n"] >= K)
+    return long, cells, labels, compared
+
+
+def test_issue_ranking_recomputed_from_the_raw_export(raw, demo_out):
+    long, cells, labels, compared = raw
+    assert compared == {"association", "collectivite", "cooperative", "entreprise"}
+    published = pd.read_csv(demo_out / "tables" / "issue_ranking.csv").set_index("issue_id")
+    assert set(published.index) == set(labels)
+    for issue, label in labels.items():
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]]
+        shown = long[(long["issue_id"] == issue) & long["actor_type"].isin(c["actor_type"])]
+        n, s = int(c["n"].sum()), int(c["s"].sum())
+        share = c["s"] / c["n"]
+        low, high = _wilson(s, n)
+        sharing = sum(_wilson(a, b)[0] >= THRESHOLD for a, b in zip(c["s"], c["n"]))
+        row = published.loc[issue]
+        assert row["label"] == label
+        assert row["respondents"] == n == len(shown)
+        assert row["support"] == pytest.approx(s / n, abs=1e-12)
+        assert (row["support_ci_low"], row["support_ci_high"]) == pytest.approx((low, high))
+        assert row["support_by_type_mean"] == pytest.approx(share.mean())
+        assert row["min_support"] == pytest.approx(share.min())
+        assert row["breadth"] == sharing
+        assert row["intensity"] == shown["level"].median()
+        assert row["consensus"] == pytest.approx(_tastle_wierman(shown["level"]))
+    # the order: breadth, then the mean over types, then support, then answers
+    order = published.sort_values(
+        ["breadth", "support_by_type_mean", "support", "respondents"], ascending=False
+    )
+    assert published["rank"].tolist() == list(range(1, len(published) + 1))
+    assert published.index.tolist() == order.index.tolist()
+
+
+def test_group_matrix_recomputed_from_the_raw_export(raw, demo_out):
+    _long, cells, labels, _compared = raw
+    published = pd.read_csv(demo_out / "tables" / "group_matrix.csv", dtype={"actor_type": str})
+    published = published.set_index(["actor_type", "issue_id"]).sort_index()
+    mine = cells.set_index(["actor_type", "issue_id"]).sort_index()
+    assert published.index.equals(mine.index)
+    shown = published[~published["suppressed"]]
+    assert shown.index.equals(mine[mine["shown"]].index)
+    assert shown["respondents"].tolist() == mine.loc[shown.index, "n"].tolist()
+    assert shown["supporters"].tolist() == mine.loc[shown.index, "s"].tolist()
+    np.testing.assert_allclose(
+        shown["support"], mine.loc[shown.index, "s"] / mine.loc[shown.index, "n"]
+    )
+    # a hidden cell publishes no figure (the funders' tables, the default audience)
+    hidden = published[published["suppressed"]]
+    assert len(hidden) and hidden[["respondents", "supporters", "support"]].isna().all().all()
