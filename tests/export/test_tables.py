@@ -1,7 +1,9 @@
-"""The published issue tables recomputed from the example's raw files, with plain pandas.
+"""The published issue figures recomputed from the example's raw files, with plain pandas:
+the tables (issue_ranking.csv, group_matrix.csv) and the workbook's sheets that show them
+(« Enjeux communs », « Convergences », the base of « Participation »).
 
-Only the raw Kobo export, the XLSForm and the project's settings are read here; none of
-the package's functions. The rules written out are those the Méthode sheet states:
+Only the raw Kobo export, the XLSForm and the project's settings are read here (openpyxl
+for the published workbook); none of the package's functions. The rules written out are those the Méthode sheet states:
 duplicate submissions and empty ones left out; « ne sait pas » and blanks out of every
 base; an issue « important » for the top two levels of the 1–5 scale; a type compared when
 it has at least `min_group_size` actors, a cell (type × issue) shown when it has at least
@@ -14,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from diagnostic import example_project
 
@@ -64,7 +67,21 @@ def raw():
     cells = long.groupby(["issue_id", "actor_type"])["supports"].agg(n="size", s="sum")
     cells = cells.reset_index()
     cells["shown"] = cells["actor_type"].isin(compared) & (cells["n"] >= K)
+    choices = pd.read_excel(
+        folder / "formulaire_acteurs.xlsx", "choices", dtype=str, engine="openpyxl"
+    )
+    types = choices[choices["list_name"] == "types"]
+    cells.attrs["type_labels"] = dict(zip(types["name"], types["label::Français (fr)"]))
+    cells.attrs["submissions"] = len(export)
     return long, cells, labels, compared
+
+
+def _sheet(path, name, first):
+    """The table of a sheet: from its header row (first cell `first`) down."""
+    rows = list(load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r and r[0] == first)
+    table = pd.DataFrame(rows[top + 1 :], columns=rows[top])
+    return rows, table.dropna(subset=[first])
 
 
 def test_issue_ranking_recomputed_from_the_raw_export(raw, demo_out):
@@ -113,3 +130,56 @@ def test_group_matrix_recomputed_from_the_raw_export(raw, demo_out):
     # a hidden cell publishes no figure (the funders' tables, the default audience)
     hidden = published[published["suppressed"]]
     assert len(hidden) and hidden[["respondents", "supporters", "support"]].isna().all().all()
+
+
+def test_workbook_issue_sheets_recomputed_from_the_raw_export(raw, demo_out):
+    long, cells, labels, _compared = raw
+    book = demo_out / "diagnostic.xlsx"
+    _rows, ranking = _sheet(book, "Enjeux communs", "Rang")
+    ranking = ranking.set_index("Enjeu")
+    assert set(ranking.index) == set(labels.values())
+    for issue, label in labels.items():
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]]
+        shown = long[(long["issue_id"] == issue) & long["actor_type"].isin(c["actor_type"])]
+        n, s = int(c["n"].sum()), int(c["s"].sum())
+        row = ranking.loc[label]
+        assert row["Répondants"] == n
+        assert row["Soutien"] == pytest.approx(s / n)
+        assert (row["IC 95 % bas"], row["IC 95 % haut"]) == pytest.approx(_wilson(s, n))
+        assert row["Soutien moyen par type"] == pytest.approx((c["s"] / c["n"]).mean())
+        assert row["Soutien minimal"] == pytest.approx((c["s"] / c["n"]).min())
+        assert row["Importance médiane"] == shown["level"].median()
+        assert row["Consensus"] == pytest.approx(_tastle_wierman(shown["level"]))
+    # Convergences: one share per shown cell, « n<5 » elsewhere, each type's n range
+    rows, matrix = _sheet(book, "Convergences", "Enjeu")
+    matrix = matrix.set_index("Enjeu")
+    names = cells.attrs["type_labels"]
+    for kind, part in cells.groupby("actor_type"):
+        heading = next(h for h in matrix.columns if h and h.startswith(names[kind]))
+        on = part[part["shown"]]
+        if len(on):
+            assert heading == f"{names[kind]} (n={on['n'].min()}–{on['n'].max()})"
+        for issue, n, s, visible in part[["issue_id", "n", "s", "shown"]].itertuples(index=False):
+            cell = matrix.loc[labels[issue], heading]
+            assert cell == (pytest.approx(s / n) if visible else "n<5"), (kind, issue)
+    for issue, label in labels.items():
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]]
+        share = c["s"] / c["n"]
+        assert matrix.loc[label, "Écart max. entre types"] == pytest.approx(
+            share.max() - share.min()
+        )
+
+
+def test_participation_base_is_every_kept_submission(raw, demo_out):
+    _long, cells, _labels, _compared = raw
+    rows = list(
+        load_workbook(demo_out / "diagnostic.xlsx", read_only=True)["Participation"].iter_rows(
+            values_only=True
+        )
+    )
+    base = next(r[0] for r in rows if r and str(r[0]).startswith("Base"))
+    assert (
+        base
+        == f"Base : {cells.attrs['submissions']} acteurs répondants"
+        == ("Base : 148 acteurs répondants")
+    )
