@@ -1,6 +1,7 @@
 """The published issue figures recomputed from the example's raw files, with plain pandas:
 the tables (issue_ranking.csv, group_matrix.csv) and the workbook's sheets that show them
-(« Enjeux communs », « Convergences », the base of « Participation »).
+(« Enjeux communs », « Convergences », the base of « Participation ») and the HTML
+report's ranking table.
 
 Only the raw Kobo export, the XLSForm and the project's settings are read here (openpyxl
 for the published workbook); none of the package's functions. The rules written out are those the Méthode sheet states:
@@ -12,6 +13,7 @@ it has at least `min_group_size` actors, a cell (type × issue) shown when it ha
 """
 
 import math
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -183,3 +185,43 @@ def test_participation_base_is_every_kept_submission(raw, demo_out):
         == f"Base : {cells.attrs['submissions']} acteurs répondants"
         == ("Base : 148 acteurs répondants")
     )
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_report_ranking_recomputed_from_the_raw_export(raw, demo_out):
+    _long, cells, labels, _compared = raw
+    page = _Tables()
+    page.feed((demo_out / "diagnostic.html").read_text(encoding="utf-8"))
+    table = next(t for t in page.tables if t and t[0][:3] == ["Rang", "Enjeu", "Soutien"])
+    rows = {r[1]: r for r in table[1:]}
+    assert set(rows) == set(labels.values())
+    for issue, label in labels.items():
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]]
+        support = c["s"].sum() / c["n"].sum()
+        assert rows[label][2] == f"{support * 100:.1f} %".replace(".", ","), label
+        sharing = sum(_wilson(a, b)[0] >= THRESHOLD for a, b in zip(c["s"], c["n"]))
+        assert rows[label][3] == str(sharing)
