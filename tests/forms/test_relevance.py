@@ -236,6 +236,11 @@ def test_dates_compare_as_days():
     # a date read otherwise (compared with a number, selected…) is reported by the reader
     assert undated_references(parse_condition("${d} > '2024-01-01' or ${d} = ''")) == set()
     assert undated_references(parse_condition("${d} > 3 and ${e} = 'x'")) == {"d", "e"}
+    # decimal-date-time: days since 1970-01-01 (2024-03-05 is day 19787, by hand:
+    # 54 years with 13 leap days = 19723 days to 2024-01-01, then 31 + 29 + 4)
+    days = parse_condition("decimal-date-time(${d}) >= 19787")
+    assert evaluate(days, values, 5).tolist() == [True, False, False, False, False]
+    assert undated_references(days) == set()
     # today() is the day the respondent answered, not the day of the analysis
-    with pytest.raises(RelevanceError, match="today"):
+    with pytest.raises(RelevanceError, match="today.*jour où le répondant"):
         parse_condition("${d} < today()")

@@ -7,9 +7,10 @@ and number literals, ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``and``, ``or`
 parentheses, with the XPath 1.0 rules ODK and Kobo apply (a comparison with a number
 compares numbers, an empty answer is the empty string, ``selected`` looks for a word of a
 space-separated answer); a comparison with a date written ``'AAAA-MM-JJ'`` compares days,
-as ODK compares dates (a blank or a value that is not a date compares false). ``today()``
-is not read: it is the day the respondent filled the form in, which the export does not
-always hold. Anything else raises `RelevanceError`, whose French message the
+as ODK compares dates (a blank or a value that is not a date compares false), and
+``decimal-date-time(…)`` counts the days since 1970-01-01 (to the day). ``today()`` is not
+read: it is the day the respondent filled the form in, which the export does not always
+hold. Anything else raises `RelevanceError`, whose French message the
 readers report before falling back to "asked = answered".
 
 LimeSurvey's relevance equations (ExpressionScript, ``syntax="limesurvey"``) are read into
@@ -54,7 +55,16 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_FUNCTIONS = {"selected": 2, "not": 1, "count-selected": 1, "true": 0, "false": 0}
+_FUNCTIONS = {
+    "selected": 2,
+    "not": 1,
+    "count-selected": 1,
+    "true": 0,
+    "false": 0,
+    "decimal-date-time": 1,
+}
+#: functions of the day a form was filled in, which an export does not always keep
+_TODAY = ("today", "now")
 _LS_TOKEN = re.compile(
     r"""\s*(?:
         (?P<string>'[^']*'|"[^"]*")
@@ -249,6 +259,11 @@ class _Parser:
             self.take(")")
             return node
         if kind == "word" and self.peek() == ("op", "("):
+            if value in _TODAY and not self.limesurvey:
+                raise RelevanceError(
+                    f"« {value}() » est le jour où le répondant a rempli le formulaire, "
+                    "pas celui de l'analyse : non évalué"
+                )
             if value not in self.functions:
                 raise RelevanceError(f"la fonction « {value}() » n'est pas prise en charge")
             self.take("(")
@@ -297,7 +312,7 @@ def references(node: Node) -> set[str]:
 
 def undated_references(node: Node) -> set[str]:
     """The names read otherwise than compared with a date literal (``'AAAA-MM-JJ'``) or
-    tested for blank (``= ''``, ``is_empty``)."""
+    tested for blank (``= ''``, ``is_empty``), nor counted in days (``decimal-date-time``)."""
     if node.kind == "ref":
         return {str(node.value)}
     if node.kind == "cmp" and any(a.kind == "date" for a in node.args):
@@ -305,7 +320,7 @@ def undated_references(node: Node) -> set[str]:
     blank = Node("str", "")
     if node.kind == "cmp" and node.value in _EQUALITY and blank in node.args:
         return set()
-    if node.kind == "call" and node.value == "is_empty":
+    if node.kind == "call" and node.value in ("is_empty", "decimal-date-time"):
         return set()
     return set().union(*(undated_references(a) for a in node.args)) if node.args else set()
 
@@ -417,6 +432,13 @@ def _eval(node: Node, values: Mapping[str, pd.Series], n: int):
     if name == "count":
         filled = [_as_bool("str", _as_text(*_eval(a, values, n))) for a in node.args]
         return "num", np.sum(filled, axis=0).astype(float)
+    if name == "decimal-date-time":  # days since 1970-01-01, as ODK counts them
+        kind, a = _eval(node.args[0], values, n)
+        days = _as_date(a) if kind != "num" else None
+        if days is None:
+            return "num", a
+        epoch = (days - np.datetime64("1970-01-01", "D")).astype(float)
+        return "num", np.where(np.isnat(days), np.nan, epoch)
     if name == "count-selected":
         _kind, a = _eval(node.args[0], values, n)
         return "num", np.array([len(str(s).split()) for s in a], dtype=float)
