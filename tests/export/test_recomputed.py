@@ -1,4 +1,4 @@
-"""The published issue figures recomputed from the example's raw files, with plain pandas:
+"""Every published issue figure recomputed from the example's raw files, with plain pandas:
 the tables (issue_ranking.csv, group_matrix.csv) and the workbook's sheets that show them
 (« Enjeux communs », « Convergences », the base of « Participation ») and the HTML
 report's ranking table.
