@@ -225,3 +225,15 @@ def test_report_ranking_recomputed_from_the_raw_export(raw, demo_out):
         assert rows[label][2] == f"{support * 100:.1f} %".replace(".", ","), label
         sharing = sum(_wilson(a, b)[0] >= THRESHOLD for a, b in zip(c["s"], c["n"]))
         assert rows[label][3] == str(sharing)
+
+
+def test_divergence_counts_recomputed_from_the_raw_export(raw, demo_out):
+    # the tests themselves are recomputed from these cells in tests/analysis/test_contrasts.py
+    _long, cells, labels, _compared = raw
+    published = pd.read_csv(demo_out / "tables" / "divergence.csv").set_index("issue_id")
+    for issue in labels:
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]]
+        share = c["s"] / c["n"]
+        row = published.loc[issue]
+        assert row["respondents"] == c["n"].sum() and row["types"] == len(c)
+        assert row["gap"] == pytest.approx(share.max() - share.min())
