@@ -161,7 +161,9 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     ]
     asked_q = asked_q.assign(required=asked_q["required"].fillna(False).astype(bool))
     known = exported & set(questions.loc[questions["repeat"].isna(), "question_id"])
-    options = {k: v for k, v in _options(survey, form).items() if v[0] in known}
+    # an option's name that is also a question's (``Q1_other``, the text) is the question
+    names = set(questions["question_id"])
+    options = {k: v for k, v in _options(survey, form).items() if v[0] in known and k not in names}
     known |= set(options)
     dated = set(questions.loc[questions["type"].eq("date").fillna(False), "question_id"])
     parsed_cache: dict = {}
