@@ -326,6 +326,7 @@ def test_limesurvey_variable_without_naok_follows_what_was_shown(tmp_path):
         ("Q2_SQ002.NAOK != 'Y'", ~sq2),
         ("Q2_SQ002 != 'Y'", yes & ~sq2),
         ("is_empty(Q2_SQ002.NAOK) and !is_empty(Q1)", ~sq2),
+        ('Q1.shown == "Oui"', yes),  # the label of LimeSurvey's built-in Y/N list
     ):
         form = _lss(tmp_path / "s.lss", equation)
         survey = read_responses(path, form)
