@@ -195,13 +195,13 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
 
 def _communes_for(file: Path, communes: str | None):
     """The communes file given, or the one of a project file beside the export."""
-    from diagnostic.project.file import read_project
-
     if communes:
         return Path(communes)
     for folder in (file.resolve().parent, file.resolve().parent.parent):
         project = folder / "diagnostic.toml"
         if project.exists():
+            from diagnostic.project.file import read_project  # only when there is one
+
             return read_project(project).communes
     return None
 
@@ -220,13 +220,14 @@ def _inspect(
     from diagnostic.privacy.masking import mask_text, mask_values
     from diagnostic.readers import FORMATS, read_responses
     from diagnostic.readers.repeats import table_holds
-    from diagnostic.territory import place_actors, read_communes
 
     form = read_form(form_file, roles=roles) if form_file else None
     survey = read_responses(file, form)
     anomalies = survey.anomalies
     communes_file = _communes_for(file, communes)
     if communes_file is not None and survey.actors["commune_name"].notna().any():
+        from diagnostic.territory import place_actors, read_communes  # only to place them
+
         _placed, placing = place_actors(survey.actors, read_communes(communes_file))
         anomalies = pd.concat([anomalies, placing], ignore_index=True)
     ch = survey.choices
