@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from diagnostic._io.sheets import clear_cache
 from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form
 from diagnostic.readers.asked import with_form_bases
-from diagnostic.readers.detect import FORMATS, detect_format
+from diagnostic.readers.build import read_export
+from diagnostic.readers.detect import FORMATS, PLATFORMS, detect_format
 from diagnostic.readers.google_forms import read_google_forms
 from diagnostic.readers.kobo import read_kobo
 from diagnostic.readers.limesurvey import read_limesurvey
@@ -19,6 +18,7 @@ from diagnostic.readers.survey import Survey
 
 __all__ = [
     "FORMATS",
+    "PLATFORMS",
     "Survey",
     "detect_format",
     "read_google_forms",
@@ -70,41 +70,18 @@ def read_responses(
 
 def _read(path, form: Form | None, actor_type: str | None, include_incomplete: bool) -> Survey:
     fmt = detect_format(path)
-    platform = fmt.rsplit("_", 1)[0]
-    if platform == "qualtrics":
-        return read_qualtrics(
-            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
-        )
-    if platform == "webform":
-        return read_webform(
-            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
-        )
-    if platform in ("microsoft_forms", "surveymonkey"):
-        reader = read_microsoft_forms if platform == "microsoft_forms" else read_surveymonkey
-        return reader(path, form, actor_type=actor_type, fmt=fmt)
-    if platform == "odk":
-        return read_odk(
-            path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
-        )
-    if platform == "limesurvey" or (platform == "table" and form is not None and form.headings):
-        # a LimeSurvey structure tells a full-text export its platform headings do not show
-        return read_limesurvey(
-            path,
-            form,
-            actor_type=actor_type,
-            fmt=fmt.replace("table", "limesurvey"),
-            include_incomplete=include_incomplete,
-        )
-    if platform == "google_forms" or (form is None and platform == "table"):
-        return read_google_forms(path, form, actor_type=actor_type, fmt=fmt)
-    if form is None:
-        from diagnostic.readers.build import index_columns
-        from diagnostic.readers.inferred import infer_form
-        from diagnostic.readers.kobo import ID_COLUMNS, META_COLUMNS
-
-        frame = read_table(path).frame
-        meta = META_COLUMNS | set(ID_COLUMNS) | index_columns(frame)
-        form = infer_form(frame, Path(path).name, meta=meta)
-    return read_kobo(
-        path, form, actor_type=actor_type, fmt=fmt, include_incomplete=include_incomplete
+    name = fmt.rsplit("_", 1)[0]
+    if name == "table":  # no platform's own columns: what the form says, else inferred
+        if form is not None and form.headings:
+            # a LimeSurvey structure tells a full-text export its platform headings do not show
+            name, fmt = "limesurvey", fmt.replace("table", "limesurvey")
+        else:
+            name = "google_forms" if form is None else "kobo"
+    return read_export(
+        path,
+        form,
+        PLATFORMS[name],
+        actor_type=actor_type,
+        fmt=fmt,
+        include_incomplete=include_incomplete,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +17,7 @@ from diagnostic.readers.columns import NOT_ASKED, TICKED, ColumnMap, map_columns
 from diagnostic.readers.inferred import with_current_types
 from diagnostic.readers.long import explode, long_part, stack
 from diagnostic.readers.ranks import ranked_columns, split_ranked
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Survey
 from diagnostic.readers.values import (
     choice_lookup,
     parse_date,
@@ -27,7 +29,100 @@ from diagnostic.readers.values import (
 )
 from diagnostic.schemas import conform
 
-__all__ = ["actor_pseudonym", "index_columns", "survey_from_frame"]
+__all__ = [
+    "actor_pseudonym",
+    "index_columns",
+    "platform_reader",
+    "read_export",
+    "survey_from_frame",
+]
+
+#: File suffixes of the text exports (``<platform>_csv``); the others are spreadsheets.
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+def read_export(
+    path,
+    form: Form | None,
+    platform: Platform,
+    *,
+    actor_type: str | None = None,
+    fmt: str | None = None,
+    include_incomplete: bool = False,
+) -> Survey:
+    """Read an export of `platform`: its `prepare` step, then the Survey built once.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    form : Form, optional
+        The questionnaire; without it, `prepare` infers the questions from the data.
+    platform : Platform
+        The platform's table entry (`readers.detect.PLATFORMS`).
+    actor_type : str, optional
+        Actor type for every respondent when the questionnaire targets one type.
+    fmt : str, optional
+        The format `detect_format` named; by default the platform's name and the file's
+        kind (``qualtrics_csv``, ``kobo_xlsx``).
+    include_incomplete : bool
+        Keep the responses the platform marks incomplete (drafts, not finished, not
+        submitted) instead of leaving them out with an anomaly.
+
+    Returns
+    -------
+    Survey
+        Rows read = rows loaded + rows rejected.
+    """
+    path = Path(path)
+    reading = platform.prepare(path, form, include_incomplete)
+    frame = reading.frame
+    kind = "csv" if path.suffix.lower() in TEXT_SUFFIXES else "xlsx"
+    ids = platform.ids if reading.ids is None else reading.ids
+    survey = survey_from_frame(
+        frame,
+        reading.form,
+        file=path.name,
+        fmt=fmt or reading.fmt or f"{platform.name}_{kind}",
+        actor_type=actor_type,
+        header_rows=reading.header_rows,
+        id_column=next((c for c in ids if c in frame.columns), None),
+        meta=platform.own_columns | reading.meta,
+        notes=reading.notes,
+        personal_meta=(
+            [c for c in frame.columns if c in platform.personal]
+            if reading.personal is None
+            else reading.personal
+        ),
+        **reading.options,
+    )
+    return survey if reading.finish is None else reading.finish(survey)
+
+
+def platform_reader(platform: Platform):
+    """The reader of one platform's exports, ``read_<name>(path, form=None, *, actor_type,
+    fmt, include_incomplete)``: `read_export` with that platform."""
+
+    def read(
+        path,
+        form: Form | None = None,
+        *,
+        actor_type: str | None = None,
+        fmt: str | None = None,
+        include_incomplete: bool = False,
+    ) -> Survey:
+        return read_export(
+            path,
+            form,
+            platform,
+            actor_type=actor_type,
+            fmt=fmt,
+            include_incomplete=include_incomplete,
+        )
+
+    read.__name__ = read.__qualname__ = f"read_{platform.name}"
+    read.__doc__ = platform.doc
+    return read
 
 
 def index_columns(frame: pd.DataFrame) -> set[str]:

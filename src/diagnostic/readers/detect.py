@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES
 from diagnostic._io.tables import read_header
 from diagnostic.errors import DiagnosticError
-from diagnostic.readers.qualtrics import is_qualtrics_header
-from diagnostic.readers.services import platform_of_header
+from diagnostic.readers.google_forms import GOOGLE_FORMS
+from diagnostic.readers.kobo import KOBO
+from diagnostic.readers.limesurvey import LIMESURVEY
+from diagnostic.readers.odk import ODK
+from diagnostic.readers.qualtrics import QUALTRICS
+from diagnostic.readers.services import MICROSOFT_FORMS, SURVEYMONKEY, WEBFORM
 
 #: Every format `detect_format` may answer, and what it means.
 FORMATS = {
@@ -33,46 +36,30 @@ FORMATS = {
     "table_csv": "tableau CSV simple",
     "table_xlsx": "tableau Excel simple",
 }
-_KOBO_META = {"_uuid", "_submission_time", "_index", "_id", "_validation_status"}
-# the same columns in an export re-saved by R (``write.csv``): ``X_uuid``…
-_KOBO_META |= {"X" + name for name in _KOBO_META}
-_ODK_META = {"SubmissionDate", "meta-instanceID", "PARENT_KEY", "ReviewState", "SubmitterID"}
-_LIME_META = {
-    "submitdate",
-    "lastpage",
-    "startlanguage",
-    "Response ID",
-    "ID réponse",
-    "Date de soumission",
-    "Dernière page",
-    "Langue de départ",
-    "Date submitted",
+#: Every platform read, in the order their `detect` is asked (the first that knows the
+#: header wins): adding a platform is adding its `Platform` entry here and its formats above.
+PLATFORMS = {
+    p.name: p
+    for p in (
+        QUALTRICS,
+        MICROSOFT_FORMS,
+        SURVEYMONKEY,
+        WEBFORM,
+        ODK,
+        KOBO,
+        LIMESURVEY,
+        GOOGLE_FORMS,
+    )
 }
-_LIME_CODE = re.compile(r"^[A-Za-z][\w]*(\[[^\]]+\])+(\.\s.*)?$|^[A-Za-z][\w]*\.\s\S")
-_GOOGLE = {"Horodateur", "Timestamp", "Marca temporal", "Zeitstempel"}
-_KOBO_GROUP = re.compile(r"^group_[a-z]{2}\d[a-z0-9]{4}[./]")
 
 
 def format_of_header(header: list[str], suffix: str) -> str:
     """The format of an export whose header row is `header` (file suffix without dot)."""
     kind = "csv" if suffix in ("csv", "txt", "tsv") else "xlsx"
-    names = set(header)
-    if is_qualtrics_header(header):
-        return f"qualtrics_{kind}"
-    service = platform_of_header(header)
-    if service:
-        return f"{service}_{kind}"
-    if len(_KOBO_META & names) >= 2 or any(_KOBO_GROUP.match(h) for h in header):
-        return f"kobo_{kind}"
-    if "KEY" in names and (_ODK_META & names or any("-" in h for h in header)):
-        return f"odk_{kind}" if kind == "csv" else "kobo_xlsx"
-    if "KEY" in names:
-        return f"kobo_{kind}"
-    if _LIME_META & names or sum(bool(_LIME_CODE.match(h)) for h in header) >= 2:
-        return f"limesurvey_{kind}"
-    if header and header[0] in _GOOGLE:
-        return f"google_forms_{kind}"
-    return f"table_{kind}"
+    name = next((p.name for p in PLATFORMS.values() if p.detect(header)), "table")
+    if name == "odk" and kind != "csv":
+        name = "kobo"  # ODK Central exports text files: an ODK-like spreadsheet is Kobo's
+    return f"{name}_{kind}"
 
 
 def detect_format(path) -> str:

@@ -14,9 +14,9 @@ import pandas as pd
 
 from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form, is_missing_code, question_row
-from diagnostic.readers.build import survey_from_frame
+from diagnostic.readers.build import platform_reader
 from diagnostic.readers.inferred import infer_form, inferred_anomalies, option_order
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading
 from diagnostic.schemas import conform
 
 TIMESTAMPS = ("Horodateur", "Timestamp", "Marca temporal", "Zeitstempel")
@@ -32,10 +32,30 @@ PERSONAL_META = {
 META_COLUMNS = set(TIMESTAMPS) | PERSONAL_META | {"Score", "Note"}
 
 
-def read_google_forms(
-    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
-) -> Survey:
-    """Read a Google Forms export; without a form, questions are inferred from the data.
+def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """The frame with its checkbox answers split (`split_checkboxes`)."""
+    table = read_table(path)
+    frame = table.frame
+    if form is None:
+        form = with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
+    frame = split_checkboxes(form, frame)
+    return Reading(
+        frame,
+        form,
+        table.header_rows,
+        table.notes,
+        # no submission id: a duplicate has the same timestamp and every answer the same
+        options={"same_with": next((c for c in TIMESTAMPS if c in frame.columns), None)},
+    )
+
+
+GOOGLE_FORMS = Platform(
+    "google_forms",
+    _prepare,
+    detect=lambda header: bool(header) and header[0] in TIMESTAMPS,
+    meta=frozenset(META_COLUMNS),
+    personal=frozenset(PERSONAL_META),
+    doc="""Read a Google Forms export; without a form, questions are inferred from the data.
 
     Without a form, a column whose answers join recurring options with ", " is a checkbox
     question (`learn_options`); what is left of a cell once its options are taken is the
@@ -44,27 +64,9 @@ def read_google_forms(
     Returns
     -------
     Survey
-    """
-    path = Path(path)
-    table = read_table(path)
-    frame = table.frame
-    if form is None:
-        form = with_checkboxes(infer_form(frame, path.name, meta=META_COLUMNS), frame)
-    frame = split_checkboxes(form, frame)
-    fmt = fmt or ("google_forms_csv" if path.suffix.lower() == ".csv" else "google_forms_xlsx")
-    return survey_from_frame(
-        frame,
-        form,
-        file=path.name,
-        fmt=fmt,
-        actor_type=actor_type,
-        header_rows=table.header_rows,
-        meta=META_COLUMNS,
-        notes=table.notes,
-        # no submission id: a duplicate has the same timestamp and every answer the same
-        same_with=next((c for c in TIMESTAMPS if c in frame.columns), None),
-        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
-    )
+    """,
+)
+read_google_forms = platform_reader(GOOGLE_FORMS)
 
 
 _JOIN = re.compile(r"\s*[,;]\s+|\s*;\s*")  # how Google Forms joins ticked options: ", "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -9,9 +10,10 @@ import pandas as pd
 from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 from diagnostic._io.tables import Table, read_table
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import actor_pseudonym, incomplete_rows, survey_from_frame
+from diagnostic.readers.build import incomplete_rows, index_columns, platform_reader
+from diagnostic.readers.inferred import infer_form
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading
 
 #: The submission columns Kobo appends to every export, in the order it writes them.
 SUBMISSION_META = (
@@ -100,53 +102,33 @@ ID_COLUMNS = (
 )
 
 
+_DETECTED = {"_uuid", "_submission_time", "_index", "_id", "_validation_status"}
+# the same columns in an export re-saved by R (``write.csv``): ``X_uuid``…
+_DETECTED |= {"X" + name for name in _DETECTED}
+_GROUP = re.compile(r"^group_[a-z]{2}\d[a-z0-9]{4}[./]")
+
+
+def has_kobo_columns(header: list[str]) -> bool:
+    """Two of Kobo's own columns (``_uuid``, ``_submission_time``…), or its generated group
+    names (``group_ab1cd23/q``)."""
+    return len(_DETECTED & set(header)) >= 2 or any(_GROUP.match(h) for h in header)
+
+
 def is_kobo_header(header: list[str]) -> bool:
-    """Kobo exports carry `_uuid`/`_submission_time`/`_index` meta columns."""
-    names = {"_uuid", "_submission_time", "_index", "_id"}
-    return len((names | r_names(names)) & set(header)) >= 2
+    """Kobo's own columns, or a ``KEY`` column (ODK-like exports that ODK Central's
+    reader, asked first, did not take)."""
+    return has_kobo_columns(header) or "KEY" in header
 
 
-__all__ = [
-    "META_COLUMNS",
-    "actor_pseudonym",
-    "is_kobo_header",
-    "kobo_format",
-    "read_kobo",
-    "survey_from_frame",
-]
-
-
-def read_kobo(
-    path,
-    form: Form,
-    *,
-    actor_type: str | None = None,
-    fmt: str | None = None,
-    include_incomplete: bool = False,
-) -> Survey:
-    """Read a KoboToolbox export (XLSX or `;` CSV; XML or label headers and values).
-
-    Parameters
-    ----------
-    path : str or Path
-        The export; the first sheet holds submissions, further sheets repeat groups.
-    form : Form
-        The questionnaire, from `read_xlsform`.
-    actor_type : str, optional
-        Actor type for every respondent when the questionnaire targets one type.
-    include_incomplete : bool
-        Keep the drafts (``_status`` "incomplete") instead of leaving them out.
-
-    Returns
-    -------
-    Survey
-        `actors`, `answers`, `asked`, `needs`, `offers`, `personal`, `anomalies` tables and
-        the row account (rows read = rows loaded + rows rejected). Submissions whose
-        ``_validation_status`` is "not approved" are left out with an anomaly.
-    """
-    path = Path(path)
+def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """The submissions of the first sheet, each further sheet a repeat group's table;
+    without a form, the questions inferred from the data."""
     table = read_table(path)
     frame = table.frame
+    if form is None:
+        form = infer_form(
+            frame, path.name, meta=META_COLUMNS | set(ID_COLUMNS) | index_columns(frame)
+        )
     repeats, tables = {}, []
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         names = sheet_names(path)
@@ -167,26 +149,56 @@ def read_kobo(
             )
         )
         id_column, dedupe = None, False
-    meta = META_COLUMNS | set(ID_COLUMNS)
     exclude, flags = review_states(frame, include_incomplete)
-    survey = survey_from_frame(
+    return Reading(
         frame,
         form,
-        file=path.name,
-        fmt=fmt or kobo_format(path),
-        actor_type=actor_type,
-        repeats=repeats,
-        header_rows=table.header_rows,
-        id_column=id_column,
-        meta=meta,
-        notes=notes,
-        dedupe=dedupe,
-        codes=table.codes,
-        exclude=exclude,
-        flags=flags,
-        personal_meta=[c for c in frame.columns if c in PERSONAL_META],
+        table.header_rows,
+        notes,
+        ids=(id_column,) if id_column else (),
+        options={
+            "repeats": repeats,
+            "dedupe": dedupe,
+            "codes": table.codes,
+            "exclude": exclude,
+            "flags": flags,
+        },
+        finish=lambda survey: attach_repeats(
+            survey, frame, table.header_rows, tables, form, meta=META_COLUMNS | set(ID_COLUMNS)
+        ),
     )
-    return attach_repeats(survey, frame, table.header_rows, tables, form, meta=meta)
+
+
+KOBO = Platform(
+    "kobo",
+    _prepare,
+    detect=is_kobo_header,
+    meta=frozenset(META_COLUMNS),
+    personal=frozenset(PERSONAL_META),
+    ids=ID_COLUMNS,
+    doc="""Read a KoboToolbox export (XLSX or `;` CSV; XML or label headers and values).
+
+    Parameters
+    ----------
+    path : str or Path
+        The export; the first sheet holds submissions, further sheets repeat groups.
+    form : Form, optional
+        The questionnaire, from `read_xlsform`; without it, questions are inferred from
+        the data.
+    actor_type : str, optional
+        Actor type for every respondent when the questionnaire targets one type.
+    include_incomplete : bool
+        Keep the drafts (``_status`` "incomplete") instead of leaving them out.
+
+    Returns
+    -------
+    Survey
+        `actors`, `answers`, `asked`, `needs`, `offers`, `personal`, `anomalies` tables and
+        the row account (rows read = rows loaded + rows rejected). Submissions whose
+        ``_validation_status`` is "not approved" are left out with an anomaly.
+    """,
+)
+read_kobo = platform_reader(KOBO)
 
 
 def review_states(frame: pd.DataFrame, include_incomplete: bool = False) -> tuple[list, list]:
@@ -285,7 +297,3 @@ def _repeat_table(
     return RepeatTable(
         name, f"{file}, feuille {name}", frame, sheet.header_rows, parents, column, target
     )
-
-
-def kobo_format(path: Path) -> str:
-    return "kobo_csv" if Path(path).suffix.lower() in (".csv", ".txt") else "kobo_xlsx"

@@ -17,11 +17,11 @@ from pathlib import Path
 from diagnostic._io.tables import read_table
 from diagnostic.anomalies import columns_text
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import incomplete_rows, index_columns, survey_from_frame
+from diagnostic.readers.build import incomplete_rows, index_columns, platform_reader
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.fulltext import map_full_texts
 from diagnostic.readers.inferred import infer_form
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading, Survey
 from diagnostic.schemas import conform
 
 #: Bookkeeping columns of LimeSurvey exports, in English and French.
@@ -101,37 +101,9 @@ _CODE_HEADING = re.compile(r"^([A-Za-z][\w]*)\.\s")
 NOT_ASKED = ("N/A",)
 
 
-def read_limesurvey(
-    path,
-    form: Form | None = None,
-    *,
-    actor_type: str | None = None,
-    fmt: str | None = None,
-    include_incomplete: bool = False,
-) -> Survey:
-    """Read a LimeSurvey response export.
-
-    Parameters
-    ----------
-    path : str or Path
-        CSV (any separator and encoding) or Excel export.
-    form : Form, optional
-        From `read_limesurvey_structure` (.txt or .lss); without it the questions are
-        inferred from the headings and flagged "unlabelled". With it, full-text headings
-        are matched to the structure's codes; headings left unmatched are reported.
-    actor_type : str, optional
-        Actor type for every respondent.
-    include_incomplete : bool
-        Keep the responses without a submission date (left before the last page) instead
-        of leaving them out of the analyses.
-
-    Returns
-    -------
-    Survey
-        Timings and bookkeeping columns are never questions; the IP address and token
-        go to `personal`.
-    """
-    path = Path(path)
+def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """Headings as codes, « code. text » or full texts mapped to the questions; timings
+    and bookkeeping columns set aside; responses without a submission date incomplete."""
     table = read_table(path)
     frame = table.frame
     # "code. text" headings (``submitdate. Date submitted``) name a meta column by their code
@@ -173,9 +145,6 @@ def read_limesurvey(
         form = infer_form(frame, path.name, meta=meta | {id_column}, not_asked=NOT_ASKED)
         if texts:
             form = _labelled(form, texts)
-    fmt = fmt or (
-        "limesurvey_csv" if path.suffix.lower() in (".csv", ".txt") else "limesurvey_xlsx"
-    )
     ignore = meta | {id_column} if id_column else meta
     columns = map_full_texts(frame, form, map_columns(frame, form, ignore=ignore), ignore)
     submitted = next((c for name in SUBMIT_COLUMNS for c in frame.columns if code[c] == name), None)
@@ -189,28 +158,79 @@ def read_limesurvey(
         if submitted
         else ([], [])
     )
-    survey = survey_from_frame(
-        frame,
-        form,
-        file=path.name,
-        fmt=fmt,
-        actor_type=actor_type,
-        header_rows=table.header_rows,
-        id_column=id_column,
-        meta=meta,
-        not_asked=NOT_ASKED,
-        notes=table.notes,
-        columns=columns,
-        exclude=exclude,
-        flags=flags,
-        personal_meta=[c for c in frame.columns if code[c] in PERSONAL_META],
-    )
-    if headings and survey.columns is not None:  # the column map names the file's headings
+
+    def finish(survey: Survey) -> Survey:
+        """The column map names the file's headings (not the codes read from them)."""
+        if not headings or survey.columns is None:
+            return survey
         columns = survey.columns.assign(
             column=survey.columns["column"].map(lambda c: headings.get(c, c))
         )
-        survey = replace(survey, columns=columns)
-    return survey
+        return replace(survey, columns=columns)
+
+    return Reading(
+        frame,
+        form,
+        table.header_rows,
+        table.notes,
+        meta=meta,
+        ids=(id_column,) if id_column else (),
+        personal=[c for c in frame.columns if code[c] in PERSONAL_META],
+        options={"not_asked": NOT_ASKED, "columns": columns, "exclude": exclude, "flags": flags},
+        finish=finish,
+    )
+
+
+_DETECTED = {
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "Response ID",
+    "ID réponse",
+    "Date de soumission",
+    "Dernière page",
+    "Langue de départ",
+    "Date submitted",
+}
+_DETECTED_CODE = re.compile(r"^[A-Za-z][\w]*(\[[^\]]+\])+(\.\s.*)?$|^[A-Za-z][\w]*\.\s\S")
+
+
+def is_limesurvey_header(header: list[str]) -> bool:
+    """LimeSurvey's own columns, or headings made of question codes (``Q1[SQ001]``,
+    ``Q1. text``)."""
+    return bool(_DETECTED & set(header)) or sum(bool(_DETECTED_CODE.match(h)) for h in header) >= 2
+
+
+LIMESURVEY = Platform(
+    "limesurvey",
+    _prepare,
+    detect=is_limesurvey_header,
+    meta=frozenset(META_COLUMNS),
+    personal=frozenset(PERSONAL_META),
+    doc="""Read a LimeSurvey response export.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (any separator and encoding) or Excel export.
+    form : Form, optional
+        From `read_limesurvey_structure` (.txt or .lss); without it the questions are
+        inferred from the headings and flagged "unlabelled". With it, full-text headings
+        are matched to the structure's codes; headings left unmatched are reported.
+    actor_type : str, optional
+        Actor type for every respondent.
+    include_incomplete : bool
+        Keep the responses without a submission date (left before the last page) instead
+        of leaving them out of the analyses.
+
+    Returns
+    -------
+    Survey
+        Timings and bookkeeping columns are never questions; the IP address and token
+        go to `personal`.
+    """,
+)
+read_limesurvey = platform_reader(LIMESURVEY)
 
 
 #: A LimeSurvey code heading: ``Q1. text``, ``Q1[SQ001]. text``, ``Q1[SQ001][1]. text``.

@@ -12,11 +12,11 @@ from diagnostic._io.tables import Table, read_table, table_from_bytes, zip_csv_m
 from diagnostic.anomalies import columns_text
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import index_columns, survey_from_frame
+from diagnostic.readers.build import index_columns, platform_reader
 from diagnostic.readers.inferred import infer_form
-from diagnostic.readers.kobo import review_states
+from diagnostic.readers.kobo import has_kobo_columns, review_states
 from diagnostic.readers.repeats import RepeatTable, attach_repeats
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading
 
 META_COLUMNS = {
     "SubmissionDate",
@@ -85,15 +85,66 @@ def _zip_tables(path: Path) -> tuple[Table, list[RepeatTable]]:
     return tables[main[0]], repeats
 
 
-def read_odk(
-    path,
-    form: Form | None = None,
-    *,
-    actor_type: str | None = None,
-    fmt: str | None = None,
-    include_incomplete: bool = False,
-) -> Survey:
-    """Read an ODK Central CSV or ZIP export with its XLSForm (or an inferred form).
+def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """The submissions (of the CSV, or of the ZIP's main CSV), with the review states and
+    the geopoints set aside; the repeat CSVs attached once the Survey is built."""
+    repeats = []  # type: ignore[var-annotated]
+    if path.suffix.lower() == ".zip":
+        table, repeats = _zip_tables(path)
+    else:
+        table = read_table(path)
+    frame = table.frame
+    located = geopoint_columns(frame.columns)
+    if form is None:
+        form = infer_form(frame, path.name, meta=META_COLUMNS | located | index_columns(frame))
+    exclude, flags = review_states(frame, include_incomplete)
+    notes = [*table.notes]
+    if located:
+        notes.append(
+            (
+                "positions GPS (points ODK) : données personnelles, mises à l'écart "
+                f"(rôle « contact »), jamais publiées ({columns_text(sorted(located))})",
+                None,
+            )
+        )
+    return Reading(
+        frame,
+        form,
+        table.header_rows,
+        notes,
+        meta=located,
+        personal=[c for c in frame.columns if c in PERSONAL_META or c in located],
+        options={
+            "repeats": {t.name: len(t.frame) for t in repeats},
+            "exclude": exclude,
+            "flags": flags,
+        },
+        fmt="odk_zip" if path.suffix.lower() == ".zip" else None,
+        finish=lambda survey: attach_repeats(
+            survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS
+        ),
+    )
+
+
+def is_odk_header(header: list[str]) -> bool:
+    """ODK Central's ``KEY`` with its other columns, or with ``-`` joining group paths; not
+    with KoboToolbox's own columns (a Kobo export)."""
+    names = set(header)
+    return (
+        "KEY" in names
+        and bool(_DETECTED & names or any("-" in h for h in header))
+        and not has_kobo_columns(header)
+    )
+
+
+_DETECTED = {"SubmissionDate", "meta-instanceID", "PARENT_KEY", "ReviewState", "SubmitterID"}
+ODK = Platform(
+    "odk",
+    _prepare,
+    detect=is_odk_header,
+    meta=frozenset(META_COLUMNS),
+    ids=_ID_COLUMNS,
+    doc="""Read an ODK Central CSV or ZIP export with its XLSForm (or an inferred form).
 
     Submissions a reviewer marked ``rejected`` (``ReviewState``) are left out with an
     anomaly, those marked ``hasIssues`` kept with one; the submitter's name and device
@@ -105,47 +156,9 @@ def read_odk(
         The answers of each repeat CSV of a ZIP are given to their submission (see
         `attach_repeats`); `repeats` counts the rows of each repeat CSV, and repeat rows
         whose ``PARENT_KEY`` matches no loaded submission are rejected and reported.
-    """
-    path = Path(path)
-    repeats = []  # type: ignore[var-annotated]
-    if path.suffix.lower() == ".zip":
-        table, repeats = _zip_tables(path)
-    else:
-        table = read_table(path)
-    frame = table.frame
-    located = geopoint_columns(frame.columns)
-    if form is None:
-        form = infer_form(frame, path.name, meta=META_COLUMNS | located | index_columns(frame))
-    exclude, flags = review_states(frame, include_incomplete)
-    survey = survey_from_frame(
-        frame,
-        form,
-        file=path.name,
-        fmt=fmt or ("odk_zip" if repeats else "odk_csv"),
-        actor_type=actor_type,
-        repeats={t.name: len(t.frame) for t in repeats},
-        header_rows=table.header_rows,
-        id_column=next((c for c in _ID_COLUMNS if c in frame.columns), None),
-        meta=META_COLUMNS | located,
-        notes=[
-            *table.notes,
-            *(
-                [
-                    (
-                        "positions GPS (points ODK) : données personnelles, mises à l'écart "
-                        f"(rôle « contact »), jamais publiées ({columns_text(sorted(located))})",
-                        None,
-                    )
-                ]
-                if located
-                else []
-            ),
-        ],
-        exclude=exclude,
-        flags=flags,
-        personal_meta=[c for c in frame.columns if c in PERSONAL_META or c in located],
-    )
-    return attach_repeats(survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS)
+    """,
+)
+read_odk = platform_reader(ODK)
 
 
 _GEO_PARTS = ("Latitude", "Longitude", "Altitude", "Accuracy")

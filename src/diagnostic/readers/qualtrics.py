@@ -16,11 +16,11 @@ import pandas as pd
 
 from diagnostic._io.tables import read_table
 from diagnostic.forms.model import Form, choice_row
-from diagnostic.readers.build import incomplete_rows, survey_from_frame
+from diagnostic.readers.build import incomplete_rows, platform_reader
 from diagnostic.readers.columns import map_columns
 from diagnostic.readers.google_forms import OTHER_LABEL, split_checkboxes, with_checkboxes
 from diagnostic.readers.inferred import infer_form, inferred_anomalies, option_order
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading
 from diagnostic.schemas import conform
 
 #: Qualtrics meta columns about the respondent (role ``contact``, never an answer).
@@ -87,35 +87,9 @@ def _is_import_row(cells) -> bool:
     return bool(filled) and sum('"ImportId"' in c for c in filled) >= len(filled) / 2
 
 
-def read_qualtrics(
-    path,
-    form: Form | None = None,
-    *,
-    actor_type: str | None = None,
-    fmt: str | None = None,
-    include_incomplete: bool = False,
-) -> Survey:
-    """Read a Qualtrics export; without a form, questions are inferred from the data and
-    labelled with the export's second header row.
-
-    Parameters
-    ----------
-    path : str or Path
-        CSV or Excel export ("Download data", choice texts or numeric values).
-    form : Form, optional
-        The questionnaire; without it, questions are inferred.
-    actor_type : str, optional
-        Actor type for every respondent.
-    include_incomplete : bool
-        Keep the responses with ``Finished`` false (left before the end) instead of leaving
-        them out of the analyses.
-
-    Returns
-    -------
-    Survey
-        Rows read = respondents below the header rows = loaded + rejected.
-    """
-    path = Path(path)
+def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """The respondents below the header rows; without a form, questions inferred from the
+    data and labelled with the second header row."""
     table = read_table(path)
     frame = table.frame
     texts = frame.iloc[0] if len(frame) else pd.Series(dtype="string")
@@ -130,7 +104,6 @@ def read_qualtrics(
         )
     ]
     meta = META_COLUMNS | {c for c in body.columns if _PLATFORM_META.match(str(c))}
-    id_column = next((c for c in _ID_COLUMNS if c in body.columns), None)
     columns = None
     if form is None:
         # multiple answers come as the ticked choices' texts joined by ","
@@ -178,21 +151,45 @@ def read_qualtrics(
         )
         exclude += more[0]
         flags += more[1]
-    return survey_from_frame(
+    return Reading(
         body,
         form,
-        file=path.name,
-        fmt=fmt or ("qualtrics_csv" if path.suffix.lower() == ".csv" else "qualtrics_xlsx"),
-        actor_type=actor_type,
-        header_rows=table.header_rows + skip,
-        id_column=id_column,
+        table.header_rows + skip,
+        notes,
         meta=meta,
-        notes=notes,
-        columns=columns,
-        exclude=exclude,
-        flags=flags,
-        personal_meta=[c for c in body.columns if c in PERSONAL_META],
+        options={"columns": columns, "exclude": exclude, "flags": flags},
     )
+
+
+QUALTRICS = Platform(
+    "qualtrics",
+    _prepare,
+    detect=is_qualtrics_header,
+    meta=frozenset(META_COLUMNS),
+    personal=frozenset(PERSONAL_META),
+    ids=_ID_COLUMNS,
+    doc="""Read a Qualtrics export; without a form, questions are inferred from the data and
+    labelled with the export's second header row.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV or Excel export ("Download data", choice texts or numeric values).
+    form : Form, optional
+        The questionnaire; without it, questions are inferred.
+    actor_type : str, optional
+        Actor type for every respondent.
+    include_incomplete : bool
+        Keep the responses with ``Finished`` false (left before the end) instead of leaving
+        them out of the analyses.
+
+    Returns
+    -------
+    Survey
+        Rows read = respondents below the header rows = loaded + rejected.
+    """,
+)
+read_qualtrics = platform_reader(QUALTRICS)
 
 
 _WHOLE = re.compile(r"^\d{1,2}$")

@@ -27,135 +27,79 @@ import pandas as pd
 
 from diagnostic._io.tables import Table, head_rows, read_table
 from diagnostic.forms.model import Form
-from diagnostic.readers.build import incomplete_rows, survey_from_frame
+from diagnostic.readers.build import incomplete_rows, platform_reader
 from diagnostic.readers.columns import norm_text
 from diagnostic.readers.google_forms import split_checkboxes, with_checkboxes
 from diagnostic.readers.inferred import infer_form
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Platform, Reading
 
-#: The columns each platform writes before the questions: (id, other meta, personal).
-MICROSOFT_FORMS = (
-    ("Id", "ID"),
-    {
-        "Start time",
-        "Completion time",
-        "Last modified time",
-        "Total points",
-        "Quiz feedback",
-        "Heure de début",
-        "Heure de fin",
-    },
-    {"Email", "Name", "Adresse de messagerie", "Nom"},
-)
+#: Microsoft Forms' columns before the questions, then its personal ones.
+_MICROSOFT_FORMS_META = {
+    "Id",
+    "ID",
+    "Start time",
+    "Completion time",
+    "Last modified time",
+    "Total points",
+    "Quiz feedback",
+    "Heure de début",
+    "Heure de fin",
+}
+_MICROSOFT_FORMS_PERSONAL = {"Email", "Name", "Adresse de messagerie", "Nom"}
 #: A quiz's marks beside each question (« Points - Q1 », « Feedback - Q1 »): not answers.
 _QUIZ = ("Points - ", "Feedback - ")
-SURVEYMONKEY = (
-    ("Respondent ID",),
-    {"Collector ID", "Start Date", "End Date"},
-    {"IP Address", "Email Address", "First Name", "Last Name", "Custom Data 1"},
-)
-WEBFORM = (
-    ("SID",),
-    {
-        "Serial",
-        "Submitted Time",
-        "Completed Time",
-        "Modified Time",
-        "Draft",
-        "Séquentiel",
-        "Heure de soumission",
-        "Heure de complétion",
-        "Heure de modification",
-        "Brouillon",
-    },
-    {"IP Address", "UID", "Username", "Adresse IP", "Nom d'utilisateur"},
-)
+_WEBFORM_META = {
+    "Serial",
+    "Submitted Time",
+    "Completed Time",
+    "Modified Time",
+    "Draft",
+    "Séquentiel",
+    "Heure de soumission",
+    "Heure de complétion",
+    "Heure de modification",
+    "Brouillon",
+}
 _DRAFT = ("Brouillon", "Draft")
 #: SurveyMonkey's second header line under a question answered in one column.
 _ONE_COLUMN = ("Response", "Open-Ended Response", "Réponse", "Réponse ouverte")
 
 
-def platform_of_header(header: list[str]) -> str | None:
-    """``microsoft_forms``, ``surveymonkey`` or ``webform`` when `header` starts with that
-    platform's own columns, else None."""
+def _is_microsoft_forms(header: list[str]) -> bool:
+    """``Id`` first, then the start and completion times (English or French export)."""
     names = set(header)
-    if header[:1] in (["Id"], ["ID"]) and (
+    return header[:1] in (["Id"], ["ID"]) and (
         {"Start time", "Completion time"} <= names or {"Heure de début", "Heure de fin"} <= names
-    ):
-        return "microsoft_forms"
-    if {"Respondent ID", "Collector ID"} <= names:
-        return "surveymonkey"
-    if "SID" in names and names & set(_DRAFT) and names & {"Serial", "Séquentiel"}:
-        return "webform"
-    return None
+    )
 
 
-def _read_wide(
-    path: Path,
-    table: Table,
-    frame: pd.DataFrame,
-    form: Form | None,
-    platform: tuple,
-    *,
-    fmt: str,
-    actor_type: str | None,
-    header_rows: int,
-    notes=(),
-    groups: dict | None = None,
-    exclude=(),
-    flags=(),
-) -> Survey:
-    """The Survey of a wide export whose platform columns are `platform`."""
-    ids, meta, personal = platform
-    id_column = next((c for c in ids if c in frame.columns), None)
-    meta = set(meta) | set(personal) | set(ids)
+def _is_surveymonkey(header: list[str]) -> bool:
+    return {"Respondent ID", "Collector ID"} <= set(header)
+
+
+def _is_webform(header: list[str]) -> bool:
+    names = set(header)
+    return bool("SID" in names and names & set(_DRAFT) and names & {"Serial", "Séquentiel"})
+
+
+def _wide(
+    path: Path, table: Table, frame: pd.DataFrame, form: Form | None, meta: set, **options
+) -> Reading:
+    """The Reading of a wide export whose platform columns (ids, times, personal) are
+    `meta`: checkbox questions learned from the answers (`with_checkboxes`) and split."""
+    groups = options.pop("groups", None)
     if form is None:
         form = with_checkboxes(infer_form(frame, path.name, meta=meta, groups=groups), frame)
     frame = split_checkboxes(form, frame)
-    return survey_from_frame(
-        frame,
-        form,
-        file=path.name,
-        fmt=fmt,
-        actor_type=actor_type,
-        header_rows=header_rows,
-        id_column=id_column,
-        meta=meta,
-        notes=[*table.notes, *notes],
-        exclude=exclude,
-        flags=flags,
-        personal_meta=[c for c in frame.columns if c in personal],
-    )
+    return Reading(frame, form, table.header_rows, table.notes, options=options)
 
 
-def _kind(path: Path) -> str:
-    return "csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else "xlsx"
-
-
-def read_microsoft_forms(
-    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
-) -> Survey:
-    """Read a Microsoft Forms export (Excel, or re-saved as CSV).
-
-    Returns
-    -------
-    Survey
-        ``Email`` and ``Name`` (often « anonymous » and empty) go to role ``contact``.
-    """
-    path = Path(path)
+def _microsoft_forms(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
     table = read_table(path)
-    ids, meta, personal = MICROSOFT_FORMS
     quiz = {c for c in table.frame.columns if str(c).startswith(_QUIZ)}
-    return _read_wide(
-        path,
-        table,
-        table.frame,
-        form,
-        (ids, meta | quiz, personal),
-        fmt=fmt or f"microsoft_forms_{_kind(path)}",
-        actor_type=actor_type,
-        header_rows=table.header_rows,
-    )
+    reading = _wide(path, table, table.frame, form, MICROSOFT_FORMS.own_columns | quiz)
+    reading.meta = quiz
+    return reading
 
 
 def _surveymonkey_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -180,51 +124,16 @@ def _surveymonkey_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=renamed)
 
 
-def read_surveymonkey(
-    path, form: Form | None = None, *, actor_type: str | None = None, fmt: str | None = None
-) -> Survey:
-    """Read a SurveyMonkey export (CSV or Excel, « expanded » two header lines).
-
-    Returns
-    -------
-    Survey
-        Rows read = the rows below the two header lines.
-    """
-    path = Path(path)
+def _surveymonkey(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
     table = read_table(path)
     frame = _surveymonkey_frame(table.frame)
-    return _read_wide(
-        path,
-        table,
-        frame,
-        form,
-        SURVEYMONKEY,
-        fmt=fmt or f"surveymonkey_{_kind(path)}",
-        actor_type=actor_type,
-        header_rows=table.header_rows,
-    )
+    return _wide(path, table, frame, form, SURVEYMONKEY.own_columns)
 
 
-def read_webform(
-    path,
-    form: Form | None = None,
-    *,
-    actor_type: str | None = None,
-    fmt: str | None = None,
-    include_incomplete: bool = False,
-) -> Survey:
-    """Read a Drupal Webform / Framaforms export (TSV, CSV or Excel download).
-
-    The line above the header names each checkbox question above its first option column;
-    without it (a file re-saved by R or a spreadsheet), a run of columns holding only « X »
-    is still one checkbox question (`diagnostic.readers.inferred.tick_runs`). Drafts
-    (``Brouillon`` = 1) are left out of the analyses unless `include_incomplete`.
-
-    Returns
-    -------
-    Survey
-    """
-    path = Path(path)
+def _webform(path: Path, form: Form | None, include_incomplete: bool) -> Reading:
+    """The line above the header names each checkbox question above its first option
+    column; without it (a file re-saved by R or a spreadsheet), a run of columns holding
+    only « X » is still one checkbox question (`diagnostic.readers.inferred.tick_runs`)."""
     table = read_table(path)
     frame = table.frame
     groups = {}
@@ -233,7 +142,7 @@ def read_webform(
         groups = {
             frame.columns[i]: str(text).strip()
             for i, text in enumerate(above[: len(frame.columns)])
-            if text is not None and str(text).strip() and frame.columns[i] not in WEBFORM[1]
+            if text is not None and str(text).strip() and frame.columns[i] not in _WEBFORM_META
         }
     exclude: list = []
     flags: list = []
@@ -243,16 +152,60 @@ def read_webform(
         exclude, flags = incomplete_rows(
             np.asarray(drafts), f"« {draft} » = 1 : brouillon", draft, include_incomplete
         )
-    return _read_wide(
-        path,
-        table,
-        frame,
-        form,
-        WEBFORM,
-        fmt=fmt or f"webform_{_kind(path)}",
-        actor_type=actor_type,
-        header_rows=table.header_rows,
-        groups=groups,
-        exclude=exclude,
-        flags=flags,
+    return _wide(
+        path, table, frame, form, WEBFORM.own_columns, groups=groups, exclude=exclude, flags=flags
     )
+
+
+MICROSOFT_FORMS = Platform(
+    "microsoft_forms",
+    _microsoft_forms,
+    detect=_is_microsoft_forms,
+    meta=frozenset(_MICROSOFT_FORMS_META),
+    personal=frozenset(_MICROSOFT_FORMS_PERSONAL),
+    ids=("Id", "ID"),
+    doc="""Read a Microsoft Forms export (Excel, or re-saved as CSV).
+
+    Returns
+    -------
+    Survey
+        ``Email`` and ``Name`` (often « anonymous » and empty) go to role ``contact``.
+    """,
+)
+SURVEYMONKEY = Platform(
+    "surveymonkey",
+    _surveymonkey,
+    detect=_is_surveymonkey,
+    meta=frozenset({"Collector ID", "Start Date", "End Date"}),
+    personal=frozenset({"IP Address", "Email Address", "First Name", "Last Name", "Custom Data 1"}),
+    ids=("Respondent ID",),
+    doc="""Read a SurveyMonkey export (CSV or Excel, « expanded » two header lines).
+
+    Returns
+    -------
+    Survey
+        Rows read = the rows below the two header lines.
+    """,
+)
+WEBFORM = Platform(
+    "webform",
+    _webform,
+    detect=_is_webform,
+    meta=frozenset(_WEBFORM_META),
+    personal=frozenset({"IP Address", "UID", "Username", "Adresse IP", "Nom d'utilisateur"}),
+    ids=("SID",),
+    doc="""Read a Drupal Webform / Framaforms export (TSV, CSV or Excel download).
+
+    The line above the header names each checkbox question above its first option column;
+    without it (a file re-saved by R or a spreadsheet), a run of columns holding only « X »
+    is still one checkbox question (`diagnostic.readers.inferred.tick_runs`). Drafts
+    (``Brouillon`` = 1) are left out of the analyses unless `include_incomplete`.
+
+    Returns
+    -------
+    Survey
+    """,
+)
+read_microsoft_forms = platform_reader(MICROSOFT_FORMS)
+read_surveymonkey = platform_reader(SURVEYMONKEY)
+read_webform = platform_reader(WEBFORM)
