@@ -119,7 +119,7 @@ def _prepare(path: Path, form: Form | None, include_incomplete: bool) -> Reading
             "exclude": exclude,
             "flags": flags,
         },
-        fmt="odk_zip" if path.suffix.lower() == ".zip" else None,
+        fmt="odk_zip" if path.suffix.lower() == ".zip" else "odk_csv",  # ODK writes no sheets
         finish=lambda survey: attach_repeats(
             survey, frame, table.header_rows, repeats, form, meta=META_COLUMNS
         ),

@@ -1,0 +1,89 @@
+"""One reader for every platform: a platform is a `Platform` entry read by `read_export`."""
+
+from diagnostic.readers import FORMATS, PLATFORMS, detect_format
+from diagnostic.readers.build import platform_reader, read_export
+from diagnostic.readers.inferred import infer_form
+from diagnostic.readers.survey import Platform, Reading
+
+
+def _toy_prepare(path, form, include_incomplete):
+    """A platform of our own: a « ; » CSV whose « Brouillon » rows are drafts."""
+    from diagnostic._io.tables import read_table
+    from diagnostic.readers.build import incomplete_rows
+
+    table = read_table(path)
+    frame = table.frame
+    if form is None:
+        form = infer_form(frame, path.name, meta=TOY.own_columns)
+    drafts = (frame["Brouillon"] == "oui").to_numpy()
+    exclude, flags = incomplete_rows(drafts, "brouillon", "Brouillon", include_incomplete)
+    return Reading(
+        frame, form, table.header_rows, table.notes, options={"exclude": exclude, "flags": flags}
+    )
+
+
+TOY = Platform(
+    "toy",
+    _toy_prepare,
+    detect=lambda header: "N° toy" in header,
+    meta=frozenset({"Brouillon"}),
+    personal=frozenset({"Courriel"}),
+    ids=("N° toy",),
+)
+
+
+def _write(tmp_path):
+    path = tmp_path / "toy.csv"
+    path.write_text(
+        "N° toy;Courriel;Brouillon;Commune;Besoin\n"
+        "t1;ana@example.org;non;Mortagne-au-Perche;local\n"
+        "t2;;non;Bellême;transport\n"
+        "t3;leo@example.org;oui;Bellême;local\n"
+        "t1;ana@example.org;non;Mortagne-au-Perche;local\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_new_platform_is_one_table_entry(tmp_path):
+    path = _write(tmp_path)
+    survey = read_export(path, None, TOY)
+    # 4 rows read: t3 a draft and the second t1 (same submission id) left out
+    account = survey.account
+    assert (account.rows_read, account.rows_loaded, account.rows_rejected) == (4, 2, 2)
+    assert survey.format == "toy_csv" and survey.file == "toy.csv"
+    # the platform's own columns are never questions; its personal one goes to `personal`
+    assert set(survey.questions["label"]) == {"Commune", "Besoin"}
+    assert sorted(survey.personal["value"]) == ["ana@example.org"]
+    assert set(survey.answers["value"]) >= {"local", "transport"}
+
+
+def test_the_reader_of_a_platform_takes_incomplete_responses_on_request(tmp_path):
+    read_toy = platform_reader(TOY)
+    assert read_toy.__name__ == "read_toy"
+    survey = read_toy(_write(tmp_path), include_incomplete=True)
+    assert survey.account.rows_loaded == 3  # the draft kept, the duplicate still left out
+
+
+def test_every_platform_has_its_formats_and_is_detected_by_its_entry():
+    kinds = {name: ("csv", "xlsx") for name in PLATFORMS} | {"odk": ("csv", "zip")}
+    for name, platform in PLATFORMS.items():
+        assert {f"{name}_{kind}" for kind in kinds[name]} <= set(FORMATS), name
+        assert platform.name == name
+    named = {f"{name}_{kind}" for name in PLATFORMS for kind in kinds[name]}
+    assert set(FORMATS) - named == {"table_csv", "table_xlsx"}
+
+
+def test_detection_asks_the_platforms_in_order(tmp_path):
+    """ODK Central's KEY beside Kobo's own columns is a Kobo export; KEY alone too."""
+    cases = {
+        "KEY,SubmissionDate,q1\n": "odk_csv",
+        "KEY,_uuid,_submission_time,q1\n": "kobo_csv",
+        "KEY,q1\n": "kobo_csv",
+        "Horodateur,q1\n": "google_forms_csv",
+        "q1,q2\n": "table_csv",
+    }
+    for i, (header, expected) in enumerate(cases.items()):
+        path = tmp_path / f"f{i}.csv"
+        path.write_text(header + "a,b,c\n" if header.count(",") == 2 else header + "a,b\n")
+        assert detect_format(path) == expected, header
