@@ -88,6 +88,7 @@ _DOOR = {
     "plot_vote_priorities": "diagnostic.plots",
     "plot_priority_slope": "diagnostic.plots",
     "plot_words": "diagnostic.plots",
+    "specific_words": "diagnostic.export.paroles",
     "plot_project_resources": "diagnostic.plots",
     "plot_project_map": "diagnostic.plots",
     # present: apps
@@ -139,6 +140,7 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.datasets import example_project
     from diagnostic.errors import DiagnosticError
     from diagnostic.export import to_html, to_tables, to_workbook, write_outputs
+    from diagnostic.export.paroles import specific_words
     from diagnostic.forms import (
         Form,
         apply_roles,

@@ -158,3 +158,30 @@ def test_the_report_shows_the_words_and_the_quotes(coded):
     assert "Paroles d&#x27;acteurs" in page or "Paroles d'acteurs" in page
     assert "<blockquote><p>« Le transport scolaire des jeunes est trop long le matin »" in page
     assert "Mots les plus employés" in page or "Nombre d&#x27;emplois" in page
+
+
+def test_specific_words_are_shown_with_labels_and_headers(example_diag):
+    """The notebook's « mots propres »: question and actor type by their labels, words by
+    decreasing specificity (ties by word), only those of specificity ≥ 2, five at most."""
+    from dataclasses import replace
+
+    words = pd.DataFrame(
+        {
+            "question_id": ["commentaire"] * 8,
+            "lemma": ["transport", "jeune", "lycée", "bus", "train", "car", "vélo", "route"],
+            "actor_type": ["association"] * 7 + [None],
+            "count": [5, 4, 3, 3, 3, 2, 2, 9],
+            "specificity": [2.5, 4.0, 1.9, 3.0, 3.0, 2.0, 2.2, 9.0],
+        }
+    )
+    diag = replace(example_diag, text_words=words)
+    shown = diagnostic.specific_words(diag, headed=True)
+    assert shown.to_dict("records") == [
+        {
+            "Question": "Un commentaire ?",
+            "Type d'acteurs": "Association ou structure de l'ESS",
+            "Mots spécifiques (spécificité)": "jeune (4.0), bus (3.0), train (3.0), "
+            "transport (2.5), vélo (2.2)",
+        }
+    ]
+    assert list(diagnostic.specific_words(diag).columns) == ["question", "actor_type", "words"]

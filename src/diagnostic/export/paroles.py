@@ -75,9 +75,12 @@ def top_words(diag, n: int = TOP_WORDS) -> pd.DataFrame:
     return out.assign(question=out["question_id"].map(labels))[["question", "lemma", "count"]]
 
 
-def specific_words(diag, n: int = TOP_SPECIFIC) -> pd.DataFrame:
+def specific_words(diag, n: int = TOP_SPECIFIC, *, headed: bool = False) -> pd.DataFrame:
     """question, actor_type (label), words: per question and actor type, the `n` words the
-    type uses significantly more than the others (specificity ≥ `MIN_SPECIFICITY`)."""
+    type uses significantly more than the others (specificity ≥ `MIN_SPECIFICITY`).
+
+    `headed`: the columns named in the project's language, as the workbook shows them
+    (« Question », « Type d'acteurs », « Mots spécifiques (spécificité) »)."""
     w = diag.text_words
     own = w[w["actor_type"].notna() & (w["specificity"] >= MIN_SPECIFICITY)]
     types = actor_type_labels(diag.questions, diag.choices)
@@ -87,7 +90,10 @@ def specific_words(diag, n: int = TOP_SPECIFIC) -> pd.DataFrame:
         best = part.sort_values(["specificity", "lemma"], ascending=[False, True]).head(n)
         words = ", ".join(f"{lm} ({s:.1f})" for lm, s in zip(best["lemma"], best["specificity"]))
         rows.append((labels.get(qid, qid), types.get(t, t), words))
-    return pd.DataFrame(rows, columns=["question", "actor_type", "words"])
+    out = pd.DataFrame(rows, columns=["question", "actor_type", "words"])
+    if headed:
+        out = out.rename(columns=word("paroles_headers", diag.settings.language)["specific"])
+    return out
 
 
 def write_paroles(book, ws, diag, source: str) -> None:
