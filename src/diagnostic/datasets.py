@@ -36,24 +36,17 @@ EXAMPLE_SECRET = (
     + "\n"
 )
 
+#: The example's actor types, sectors and lists are the starting questionnaire's
+#: (`forms.template.CHOICES`), less those nobody in the example chose.
+TYPE_COUNTS = {
+    "entreprise": 56,
+    "association": 46,
+    "cooperative": 16,
+    "collectivite": 26,
+    "financeur": 4,
+}
 ACTOR_TYPES = [  # value, French label, English label, count
-    ("entreprise", "Entreprise, artisan ou commerce", "Business, craft or shop", 56),
-    ("association", "Association ou structure de l'ESS", "Association or social economy", 46),
-    ("cooperative", "Coopérative", "Cooperative", 16),
-    ("collectivite", "Commune ou intercommunalité", "Municipality or inter-municipality", 26),
-    ("financeur", "Financeur", "Funder", 4),
-]
-SECTORS = [
-    ("agriculture", "Agriculture et alimentation", "Farming and food"),
-    ("artisanat", "Artisanat et BTP", "Crafts and building"),
-    ("commerce", "Commerce", "Retail"),
-    ("services", "Services aux personnes", "Personal services"),
-    ("tourisme", "Tourisme et loisirs", "Tourism and leisure"),
-    ("social", "Action sociale et santé", "Social action and health"),
-    ("culture", "Culture et sport", "Culture and sport"),
-    ("environnement", "Environnement et énergie", "Environment and energy"),
-    ("administration", "Administration publique", "Public administration"),
-    ("finance", "Banque, fondation, financement", "Banking and funding"),
+    (v, fr, en, TYPE_COUNTS[v]) for v, fr, en in CHOICES["types"] if v in TYPE_COUNTS
 ]
 TYPE_SECTORS = {
     "entreprise": ["artisanat", "commerce", "services", "tourisme", "agriculture"],
@@ -62,156 +55,44 @@ TYPE_SECTORS = {
     "collectivite": ["administration"],
     "financeur": ["finance"],
 }
-# issue id, French label, English label, theme, mean importance per actor type
+SECTORS = [s for s in CHOICES["secteurs"] if any(s[0] in v for v in TYPE_SECTORS.values())]
+#: The example's issues, in the starting questionnaire's shape (`forms.template.ISSUES`):
+#: (code, French, English, theme); its own list, the fictional survey was answered on it.
 ISSUES = [
-    (
-        "mobilite",
-        "Mobilité et transports",
-        "Mobility and transport",
-        "Cadre de vie",
-        {
-            "entreprise": 4.2,
-            "association": 4.3,
-            "cooperative": 4.0,
-            "collectivite": 4.4,
-            "financeur": 4.0,
-        },
-    ),
-    (
-        "emploi",
-        "Recrutement et emploi",
-        "Hiring and jobs",
-        "Économie",
-        {
-            "entreprise": 4.4,
-            "association": 3.4,
-            "cooperative": 4.2,
-            "collectivite": 3.8,
-            "financeur": 3.5,
-        },
-    ),
-    (
-        "logement",
-        "Logement",
-        "Housing",
-        "Cadre de vie",
-        {
-            "entreprise": 3.2,
-            "association": 3.5,
-            "cooperative": 3.0,
-            "collectivite": 4.1,
-            "financeur": 3.0,
-        },
-    ),
-    (
-        "sante",
-        "Accès aux soins",
-        "Access to healthcare",
-        "Services",
-        {
-            "entreprise": 3.3,
-            "association": 4.3,
-            "cooperative": 3.2,
-            "collectivite": 4.6,
-            "financeur": 3.8,
-        },
-    ),
-    (
-        "commerce",
-        "Commerce de proximité",
-        "Local shops",
-        "Économie",
-        {
-            "entreprise": 4.1,
-            "association": 2.9,
-            "cooperative": 3.4,
-            "collectivite": 4.2,
-            "financeur": 2.8,
-        },
-    ),
-    (
-        "numerique",
-        "Couverture et usages numériques",
-        "Digital coverage and use",
-        "Services",
-        {
-            "entreprise": 4.4,
-            "association": 2.2,
-            "cooperative": 3.9,
-            "collectivite": 2.6,
-            "financeur": 3.0,
-        },
-    ),
-    (
-        "agriculture",
-        "Transmission des exploitations agricoles",
-        "Farm succession",
-        "Économie",
-        {
-            "entreprise": 2.4,
-            "association": 2.2,
-            "cooperative": 4.6,
-            "collectivite": 2.8,
-            "financeur": 2.5,
-        },
-    ),
-    (
-        "transition",
-        "Transition énergétique",
-        "Energy transition",
-        "Environnement",
-        {
-            "entreprise": 3.1,
-            "association": 3.6,
-            "cooperative": 3.9,
-            "collectivite": 3.5,
-            "financeur": 4.2,
-        },
-    ),
-    (
-        "jeunesse",
-        "Offre pour les jeunes",
-        "Youth activities",
-        "Cadre de vie",
-        {
-            "entreprise": 2.6,
-            "association": 4.3,
-            "cooperative": 2.5,
-            "collectivite": 3.4,
-            "financeur": 2.7,
-        },
-    ),
-    (
-        "vieillissement",
-        "Vieillissement de la population",
-        "Ageing population",
-        "Services",
-        {
-            "entreprise": 2.8,
-            "association": 3.7,
-            "cooperative": 2.6,
-            "collectivite": 4.5,
-            "financeur": 3.3,
-        },
-    ),
-    (
-        "tourisme",
-        "Attractivité touristique",
-        "Tourism appeal",
-        "Économie",
-        {
-            "entreprise": 3.0,
-            "association": 2.6,
-            "cooperative": 2.4,
-            "collectivite": 2.9,
-            "financeur": 2.5,
-        },
-    ),
+    ("mobilite", "Mobilité et transports", "Mobility and transport", "Cadre de vie"),
+    ("emploi", "Recrutement et emploi", "Hiring and jobs", "Économie"),
+    ("logement", "Logement", "Housing", "Cadre de vie"),
+    ("sante", "Accès aux soins", "Access to healthcare", "Services"),
+    ("commerce", "Commerce de proximité", "Local shops", "Économie"),
+    ("numerique", "Couverture et usages numériques", "Digital coverage and use", "Services"),
+    ("agriculture", "Transmission des exploitations agricoles", "Farm succession", "Économie"),
+    ("transition", "Transition énergétique", "Energy transition", "Environnement"),
+    ("jeunesse", "Offre pour les jeunes", "Youth activities", "Cadre de vie"),
+    ("vieillissement", "Vieillissement de la population", "Ageing population", "Services"),
+    ("tourisme", "Attractivité touristique", "Tourism appeal", "Économie"),
 ]
+#: Mean importance (1-5) of each issue for each actor type (in `TYPE_COUNTS`' order), drawn
+#: around by the generator.
+ISSUE_MEANS = {
+    iid: dict(zip(TYPE_COUNTS, means))
+    for iid, means in {
+        "mobilite": (4.2, 4.3, 4.0, 4.4, 4.0),
+        "emploi": (4.4, 3.4, 4.2, 3.8, 3.5),
+        "logement": (3.2, 3.5, 3.0, 4.1, 3.0),
+        "sante": (3.3, 4.3, 3.2, 4.6, 3.8),
+        "commerce": (4.1, 2.9, 3.4, 4.2, 2.8),
+        "numerique": (4.4, 2.2, 3.9, 2.6, 3.0),
+        "agriculture": (2.4, 2.2, 4.6, 2.8, 2.5),
+        "transition": (3.1, 3.6, 3.9, 3.5, 4.2),
+        "jeunesse": (2.6, 4.3, 2.5, 3.4, 2.7),
+        "vieillissement": (2.8, 3.7, 2.6, 4.5, 3.3),
+        "tourisme": (3.0, 2.6, 2.4, 2.9, 2.5),
+    }.items()
+}
 IMPORTANCE = list(CHOICES["importance"])  # the starting questionnaire's list
 RESOURCES = list(CHOICES["ressources"])  # the starting questionnaire's list
 WILLINGNESS = list(CHOICES["volonte"])  # the starting questionnaire's list
-CONSENT = [("oui", "Oui, j'accepte", "Yes, I agree"), ("non", "Non", "No")]
+CONSENT = list(CHOICES["accord"])  # the starting questionnaire's list
 OTHER_TEXTS = [
     "Une chambre froide pour stocker nos produits",
     "Une salle pour les répétitions du soir",
@@ -419,7 +300,7 @@ def _survey_rows() -> list[list]:
         ["end_group", "", "", "", "", "", ""],
         ["begin_group", "enjeux", "Les enjeux du territoire", "The territory's issues", "", "", ""],
     ]
-    for iid, fr, en, _theme, _means in ISSUES:
+    for iid, fr, en, _theme in ISSUES:
         rows.append(
             [
                 "select_one importance",
@@ -641,9 +522,7 @@ def _make_actors(rng: random.Random, communes: list[dict]) -> list[dict]:
                     "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "sector": rng.choice(TYPE_SECTORS[atype]),
                     "commune": commune["nom"],
-                    "likert": {
-                        iid: _likert(rng, means[atype]) for iid, _f, _e, _t, means in ISSUES
-                    },
+                    "likert": {iid: _likert(rng, ISSUE_MEANS[iid][atype]) for iid, *_ in ISSUES},
                     "needs": needs,
                     "offers": offers,
                     "willing": rng.choices(["oui", "peut_etre", "non"], weights=[6, 3, 1])[0],
