@@ -22,7 +22,6 @@ import re
 from collections import defaultdict
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from diagnostic.forms.model import FieldText, Form
 from diagnostic.readers.columns import ColumnMap, looks_ticked
@@ -82,6 +81,8 @@ def match_headings(
         heading -> (``questions`` when the heading is close to several questions, or
         ``columns`` when several headings claim one question, question ids).
     """
+    from rapidfuzz import fuzz, process  # only with a structure's headings: a faster start
+
     siblings = _siblings(fields)
     # the comments on the options of a multiple choice share one heading: known by place
     fields = [f for f in fields if not f.comment_of]
