@@ -250,10 +250,16 @@ def infer_form(
         stem, _sep, option = col.rpartition("/")
         if stem and option and stem not in plain:
             slashed.setdefault(stem, []).append((option, col))
-    ticks_only = lambda cols: all(  # noqa: E731
-        {norm_text(c) for c in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
-        for c in cols
-    )
+    ticked_or_not: dict[str, bool] = {}
+
+    def ticks(col: str) -> bool:
+        """The column holds only ticks, unticks or « not asked » (asked once per column)."""
+        if col not in ticked_or_not:
+            cells = {norm_text(c) for c in _cells(frame, col, set())}
+            ticked_or_not[col] = cells <= TICKED | UNTICKED | not_asked
+        return ticked_or_not[col]
+
+    ticks_only = lambda cols: all(ticks(c) for c in cols)  # noqa: E731
     slashed = {
         stem: subs
         for stem, subs in slashed.items()
@@ -302,11 +308,7 @@ def infer_form(
         stem = match.group(1) if match else None
         if stem and stem in bracketed and stem not in done:
             subs = [s for s in bracketed[stem] if not (stem in plain and norm_text(s[0]) in _OTHER)]
-            ticks = all(
-                {norm_text(c) for c in _cells(frame, s[1], set())} <= TICKED | UNTICKED | not_asked
-                for s in subs
-            )
-            if subs and ticks:
+            if subs and ticks_only([c for _s, c in subs]):
                 qid = slug(stem, taken)
                 for order, (sub, _col) in enumerate(subs, 1):
                     choices.append(choice_row(qid, slug(sub, set()), sub, order))
@@ -329,7 +331,7 @@ def infer_form(
             if c[: len(col) + 1] in (f"{col}/", f"{col}.")
             and _CODES.match(c[len(col) + 1 :])
             and " " not in c[len(col) + 1 :]
-            and {norm_text(v) for v in _cells(frame, c, set())} <= TICKED | UNTICKED | not_asked
+            and ticks(c)
         }
         if codes is not None or len(options) >= 2:
             if codes is None and all(_CODES.match(c) for c in cells):
