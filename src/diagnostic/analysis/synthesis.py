@@ -217,28 +217,22 @@ def afom(
             elif r.gap < 0:
                 add("atouts", r.label, INDICATOR, say("afom.better", evidence=evidence))
     if opportunities is not None and len(opportunities):
-        for r in opportunities[opportunities["kind"] == "pooling"].itertuples():
-            n = len(str(r.actors).split(" ; "))
-            add(
-                "atouts",
-                say("afom.resource", category=labels.get(r.category, r.category)),
-                SURVEY,
-                say("afom.offered", n=n),
-            )
+
+        def per_resource(kind: str, quadrant: str, item: str, evidence: str) -> None:
+            """One line per resource pooled or shared: its actors counted."""
+            for r in opportunities[opportunities["kind"] == kind].itertuples():
+                n = len(str(r.actors).split(" ; "))
+                category = labels.get(r.category, r.category)
+                add(quadrant, say(item, category=category), SURVEY, say(evidence, n=n))
+
+        per_resource("pooling", "atouts", "afom.resource", "afom.offered")
         exchanges = opportunities[opportunities["kind"] == "reciprocal"]
         pairs = exchanges["actors"].nunique()  # a pair may swap several resources
         if pairs:
             capped = reciprocal_limit is not None and len(exchanges) >= reciprocal_limit
             key = "afom.pairs_at_least" if capped else "afom.pairs"
             add("opportunités", say("afom.reciprocal"), SURVEY, say(key, n=pairs))
-        for r in opportunities[opportunities["kind"] == "mutualisation"].itertuples():
-            n = len(str(r.actors).split(" ; "))
-            add(
-                "opportunités",
-                say("afom.mutualisation", category=labels.get(r.category, r.category)),
-                SURVEY,
-                say("afom.shared_need", n=n),
-            )
+        per_resource("mutualisation", "opportunités", "afom.mutualisation", "afom.shared_need")
     if shared is not None:
         for r in shared[shared["trend"] == "gagne du terrain"].itertuples():
             add(
