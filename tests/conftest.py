@@ -52,3 +52,28 @@ def bare_example(folder: Path) -> Path:
     # its workshop's decisions too: a project without [workshop] projects reads this file
     (folder / DECISIONS_FILE).unlink()
     return toml
+
+
+#: The first columns of a LimeSurvey structure (.txt, LimeSurvey's tsvSurveyExport), in order;
+#: a question type's own attributes (``max_subquestions``, ``dualscale_headerA``…) follow.
+LIMESURVEY_TXT_COLUMNS = (
+    "class",
+    "type/scale",
+    "name",
+    "relevance",
+    "text",
+    "help",
+    "language",
+    "validation",
+    "mandatory",
+    "other",
+)
+
+
+def write_limesurvey_txt(path: Path, rows: list[list[str]], attributes=()) -> Path:
+    """Write a LimeSurvey structure .txt as LimeSurvey does (UTF-8 with BOM, tab-separated):
+    the columns `LIMESURVEY_TXT_COLUMNS` then `attributes`, each row padded to them."""
+    head = [*LIMESURVEY_TXT_COLUMNS, *attributes]
+    lines = ["\t".join(head)] + ["\t".join(r + [""] * (len(head) - len(r))) for r in rows]
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import write_limesurvey_txt
 
 from diagnostic import read_form, read_responses
 from diagnostic.cli import main
@@ -167,18 +168,6 @@ def test_headings_as_limesurvey_wrote_them(shared, tmp_path):
 
 # A French survey exported with abbreviated headings: each text cut to 15 characters and
 # followed by ".. " (Writer.php, getAbbreviatedHeading), "[Autre]" for the "other" field.
-_HEAD = [
-    "class",
-    "type/scale",
-    "name",
-    "relevance",
-    "text",
-    "help",
-    "language",
-    "validation",
-    "mandatory",
-    "other",
-]
 _ROWS = [
     ["S", "", "language", "", "fr"],
     ["G", "1", "Profil", "1", "", "", "fr"],
@@ -249,9 +238,7 @@ _ANSWERS = [
 
 @pytest.fixture
 def abbreviated(tmp_path):
-    structure = tmp_path / "structure.txt"
-    lines = ["\t".join(_HEAD)] + ["\t".join(r + [""] * (len(_HEAD) - len(r))) for r in _ROWS]
-    structure.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    structure = write_limesurvey_txt(tmp_path / "structure.txt", _ROWS)
     export = tmp_path / "results-survey.csv"
     with export.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out, delimiter=";").writerows(

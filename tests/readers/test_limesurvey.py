@@ -1,6 +1,7 @@
 """LimeSurvey response exports, with and without the survey structure."""
 
 import pytest
+from conftest import write_limesurvey_txt
 
 from diagnostic import read_form, read_responses
 from diagnostic.readers.columns import map_columns
@@ -113,22 +114,7 @@ def test_other_column_and_odd_headers(unil):
 # - application/helpers/export_helper.php, tsvSurveyExport: in the .txt structure, the
 #   ``type/scale`` column of A (answer) and SQ rows holds the scale_id, and question
 #   attributes such as dualscale_headerA/B are columns of the Q row.
-_TXT_HEAD = [
-    "class",
-    "type/scale",
-    "name",
-    "relevance",
-    "text",
-    "help",
-    "language",
-    "validation",
-    "mandatory",
-    "other",
-    "default",
-    "same_default",
-    "dualscale_headerA",
-    "dualscale_headerB",
-]
+_TXT_ATTRIBUTES = ("default", "same_default", "dualscale_headerA", "dualscale_headerB")
 _TXT_ROWS = [
     ["S", "", "language", "", "fr"],
     ["SL", "", "surveyls_title", "", "Enjeux du territoire", "", "fr"],
@@ -190,11 +176,7 @@ _HEADINGS = {
 
 
 def _dual_scale_files(tmp_path, style):
-    structure = tmp_path / "structure.txt"
-    lines = ["\t".join(_TXT_HEAD)] + [
-        "\t".join(r + [""] * (len(_TXT_HEAD) - len(r))) for r in _TXT_ROWS
-    ]
-    structure.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    structure = write_limesurvey_txt(tmp_path / "structure.txt", _TXT_ROWS, _TXT_ATTRIBUTES)
     export = tmp_path / f"results-{style}.csv"
     rows = [
         ["id", "submitdate", "lastpage", "startlanguage", "statut"] + _HEADINGS[style],

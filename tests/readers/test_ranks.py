@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from conftest import write_limesurvey_txt
 from openpyxl import Workbook
 
 from diagnostic import read_form, read_responses
@@ -14,19 +15,6 @@ from diagnostic.export.data_sheet import data_table
 
 # A LimeSurvey structure (.txt) with a ranking (R), a list with comment (O) and a multiple
 # choice with comments (P) with "other".
-_HEAD = [
-    "class",
-    "type/scale",
-    "name",
-    "relevance",
-    "text",
-    "help",
-    "language",
-    "validation",
-    "mandatory",
-    "other",
-    "max_subquestions",
-]
 _ROWS = [
     ["S", "", "language", "", "fr"],
     ["G", "1", "Profil", "1", "", "", "fr"],
@@ -73,10 +61,7 @@ _LABELS = {
 
 
 def _structure(tmp_path):
-    path = tmp_path / "structure.txt"
-    lines = ["\t".join(_HEAD)] + ["\t".join(r + [""] * (len(_HEAD) - len(r))) for r in _ROWS]
-    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
-    return read_form(path)
+    return read_form(write_limesurvey_txt(tmp_path / "structure.txt", _ROWS, ["max_subquestions"]))
 
 
 def _export(tmp_path, header, rows, name="results-survey.csv"):
