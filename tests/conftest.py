@@ -77,3 +77,20 @@ def write_limesurvey_txt(path: Path, rows: list[list[str]], attributes=()) -> Pa
     lines = ["\t".join(head)] + ["\t".join(r + [""] * (len(head) - len(r))) for r in rows]
     path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def write_xlsform(path: Path, survey: list[list], choices: list[list], settings=()) -> Path:
+    """Write an XLSForm: its ``survey`` and ``choices`` sheets (header row first), and a
+    ``settings`` sheet when `settings` has rows; return `path`."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "survey"
+    sheets = [wb.active, wb.create_sheet("choices")]
+    if settings:
+        sheets.append(wb.create_sheet("settings"))
+    for ws, rows in zip(sheets, (survey, choices, settings)):
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path

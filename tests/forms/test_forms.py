@@ -1,5 +1,5 @@
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, write_xlsform
 from openpyxl import Workbook
 
 from diagnostic import DiagnosticError, read_xlsform
@@ -32,19 +32,9 @@ def test_language_can_be_chosen():
 
 
 def _form(tmp_path, survey_rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    ws.append(["type", "name", "label"])
-    for r in survey_rows:
-        ws.append(r)
-    ch = wb.create_sheet("choices")
-    ch.append(["list_name", "name", "label"])
-    ch.append(["yn", "oui", "Oui"])
-    ch.append(["yn", "non", "Non"])
-    path = tmp_path / "form.xlsx"
-    wb.save(path)
-    return path
+    choices = [["list_name", "name", "label"], ["yn", "oui", "Oui"], ["yn", "non", "Non"]]
+    survey = [["type", "name", "label"], *survey_rows]
+    return write_xlsform(tmp_path / "form.xlsx", survey, choices)
 
 
 def test_duplicate_names_and_unknown_types_become_anomalies(tmp_path):

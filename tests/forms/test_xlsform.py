@@ -1,7 +1,7 @@
 """XLSForm reading on real forms: legacy .xls, Kobo artefacts, bilingual labels, repeats."""
 
 import pytest
-from openpyxl import Workbook
+from conftest import write_xlsform
 
 from diagnostic import read_form, read_xlsform
 
@@ -64,25 +64,17 @@ def test_bilingual_impact_form_labels_selectable(shared, language, expected):
 
 
 def test_or_other_adds_the_choice_and_the_text_question(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in (
+    survey = [
         ["type", "name", "label::Français (fr)", "label::English (en)"],
         ["select_one secteur or_other", "secteur", "Secteur ?", "Sector?"],
         ["rank secteur", "priorites", "Classez", "Rank"],
-    ):
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    for row in (
+    ]
+    choices = [
         ["list_name", "name", "label::Français (fr)", "label::English (en)"],
         ["secteur", "agri", "Agriculture", "Farming"],
-    ):
-        ch.append(row)
-    wb.create_sheet("settings").append(["default_language"])
-    wb["settings"].append(["Français (fr)"])
-    wb.save(tmp_path / "f.xlsx")
-    form = read_form(tmp_path / "f.xlsx")
+    ]
+    settings = [["default_language"], ["Français (fr)"]]
+    form = read_form(write_xlsform(tmp_path / "f.xlsx", survey, choices, settings))
     assert form.questions[["question_id", "type"]].values.tolist() == [
         ["secteur", "single"],
         ["secteur_other", "text"],

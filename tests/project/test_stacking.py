@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from conftest import write_xlsform
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -112,15 +113,8 @@ COMMUNES = (
 
 
 def _xlsform(path, survey, choices):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in [["type", "name", "label", "diagnostic"], *survey]:
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    for row in [["list_name", "name", "label"], *choices]:
-        ch.append(row)
-    wb.save(path)
+    header = ["type", "name", "label", "diagnostic"]
+    write_xlsform(path, [header, *survey], [["list_name", "name", "label"], *choices])
 
 
 def _kobo(path, header, rows, prefix):

@@ -5,7 +5,7 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+from conftest import write_xlsform
 
 from diagnostic import read_form, read_responses
 from diagnostic.analysis.issues import issue_responses, rank_issues
@@ -16,27 +16,22 @@ OPTIONS = ["eau", "route", "ecole"]
 
 def _form(path, relevant="", required="", options=OPTIONS):
     """An XLSForm: actor type, a yes/no filter, a multiple-choice issue question."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in (
+    survey = [
         ["type", "name", "label", "required", "relevant", "diagnostic"],
         ["select_one types", "type", "Type", "yes", "", "actor_type"],
         ["select_one oui_non", "interesse", "Intéressé ?", "", "", "other"],
         ["begin_group", "bloc", "Enjeux", "", "", ""],
         ["select_multiple enjeux", "enjeux", "Enjeux prioritaires", required, relevant, "issue"],
         ["end_group", "", "", "", "", ""],
-    ):
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    ch.append(["list_name", "name", "label"])
-    ch.append(["types", "asso", "Association"])
-    ch.append(["oui_non", "oui", "Oui"])
-    ch.append(["oui_non", "non", "Non"])
-    for value in options:
-        ch.append(["enjeux", value, value.capitalize()])
-    wb.save(path)
-    return read_form(path)
+    ]
+    choices = [
+        ["list_name", "name", "label"],
+        ["types", "asso", "Association"],
+        ["oui_non", "oui", "Oui"],
+        ["oui_non", "non", "Non"],
+        *(["enjeux", value, value.capitalize()] for value in options),
+    ]
+    return read_form(write_xlsform(path, survey, choices))
 
 
 def _export(path, rows, options=OPTIONS, prefix="u"):

@@ -1,6 +1,7 @@
 """Kobo exports: XLSX with repeat sheets, `;` CSV, split multi-select columns."""
 
 import pytest
+from conftest import write_xlsform
 
 from diagnostic import read_form, read_responses
 
@@ -203,29 +204,20 @@ def test_abidjan_household_csv_with_legacy_xls_form(shared):
 
 
 def _form(tmp_path):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in (
+    survey = [
         ["type", "name", "label"],
         ["begin_group", "res", "Ressources"],
         ["select_multiple besoin", "besoins", "Besoins"],
         ["end_group", "", ""],
         ["integer", "salaries", "Salariés"],
         ["date", "creation", "Création"],
-    ):
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    for row in (
+    ]
+    choices = [
         ["list_name", "name", "label"],
         ["besoin", "locaux", "Locaux"],
         ["besoin", "vehicules", "Véhicules"],
-    ):
-        ch.append(row)
-    wb.save(tmp_path / "form.xlsx")
-    return read_form(tmp_path / "form.xlsx")
+    ]
+    return read_form(write_xlsform(tmp_path / "form.xlsx", survey, choices))
 
 
 def test_kobo_csv_semicolons_blank_means_nothing_ticked(tmp_path):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from conftest import write_limesurvey_txt
+from conftest import write_limesurvey_txt, write_xlsform
 from openpyxl import Workbook
 
 from diagnostic import read_form, read_responses
@@ -267,20 +267,13 @@ def test_real_xlsform_rank_question(shared):
 
 
 def _kobo(tmp_path, survey_rows, header, rows):
-    form = Workbook()
-    ws = form.active
-    ws.title = "survey"
-    for row in survey_rows:
-        ws.append(row)
-    choices = form.create_sheet("choices")
-    for row in (
+    choices = [
         ["list_name", "name", "label"],
         ["prio", "eau", "Eau potable"],
         ["prio", "rou", "Routes"],
         ["prio", "num", "Numérique"],
-    ):
-        choices.append(row)
-    form.save(tmp_path / "form.xlsx")
+    ]
+    write_xlsform(tmp_path / "form.xlsx", survey_rows, choices)
     export = Workbook()
     ws = export.active
     for row in [header + ["_uuid", "_index", "_submission_time"]] + [

@@ -3,6 +3,7 @@
 import zipfile
 
 import pytest
+from conftest import write_xlsform
 from openpyxl import Workbook
 
 from diagnostic import DiagnosticError, detect_format, read_form, read_responses
@@ -78,10 +79,7 @@ def test_google_forms_checkboxes_with_commas_in_options(tmp_path):
 
 
 def _odk_form(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in (
+    survey = [
         ["type", "name", "label"],
         ["begin_group", "structure", "Structure"],
         ["select_one typ", "type_acteur", "Type"],
@@ -94,19 +92,15 @@ def _odk_form(tmp_path):
         ["text", "intitule", "Intitulé"],
         ["end_repeat", "", ""],
         ["end_repeat", "", ""],
-    ):
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    for row in (
+    ]
+    choices = [
         ["list_name", "name", "label"],
         ["typ", "asso", "Association"],
         ["typ", "entreprise", "Entreprise"],
         ["poste", "direction", "Direction"],
         ["poste", "atelier", "Atelier"],
-    ):
-        ch.append(row)
-    wb.save(tmp_path / "form.xlsx")
-    return read_form(tmp_path / "form.xlsx")
+    ]
+    return read_form(write_xlsform(tmp_path / "form.xlsx", survey, choices))
 
 
 def _odk_zip(tmp_path):
