@@ -94,3 +94,45 @@ def write_xlsform(path: Path, survey: list[list], choices: list[list], settings=
             ws.append(list(row))
     wb.save(path)
     return path
+
+
+def example_people():
+    """Names, contact person, e-mail, phone and consent of each respondent of the example,
+    read from its export with openpyxl (not through the library); with the names whose
+    consent is « oui », and the others."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    ws = load_workbook(EXAMPLE / "export_kobo_acteurs.xlsx", read_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    head = {h: i for i, h in enumerate(rows[0])}
+    people = pd.DataFrame(
+        [
+            {
+                "name": r[head["identite/nom_structure"]],
+                "person": r[head["identite/contact_nom"]],
+                "email": r[head["identite/contact_email"]],
+                "phone": r[head["identite/telephone"]],
+                "consent": r[head["cooperation/accord_nom"]],
+            }
+            for r in rows[1:]
+            if r[head["identite/nom_structure"]]
+        ]
+    )
+    yes = set(people.loc[people["consent"] == "oui", "name"])
+    return people, yes, set(people["name"]) - yes  # a name both given and refused: allowed
+
+
+def likert_responses(rows):
+    """The issue responses of `rows` (actor_id, actor_type, issue_id, level 1..5), as
+    `issue_responses` gives them: the two top levels support."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
+    return df.assign(
+        label=df["issue_id"].str.upper(),
+        theme="t",
+        levels=5,
+        level=df["level"].astype("Float64"),
+        supports=df["level"] >= 4,
+    )

@@ -2,6 +2,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import likert_responses
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -10,18 +11,6 @@ from diagnostic import Settings, find_divergences, group_matrix, rank_issues, ty
 from diagnostic.analysis.divergence import NO_TEST, newcombe_interval
 
 Z = 1.959963984540054
-
-
-def _likert(rows):
-    """rows: (actor_id, actor_type, issue_id, level 1..5); top-2 levels = support."""
-    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
-    return df.assign(
-        label=df["issue_id"].str.upper(),
-        theme="t",
-        levels=5,
-        level=df["level"].astype("Float64"),
-        supports=df["level"] >= 4,
-    )
 
 
 def _binary(rows):
@@ -109,7 +98,7 @@ def test_top_box_support_is_tested_on_a_likert_issue():
     rows = [(f"a{i}", "a", "x", v) for i, v in enumerate(a)] + [
         (f"b{i}", "b", "x", v) for i, v in enumerate(b)
     ]
-    r = find_divergences(_likert(rows)).iloc[0]
+    r = find_divergences(likert_responses(rows)).iloc[0]
     # supports (levels 4-5): a 0 of 5, b 4 of 5; 4 supporters among 10, 5 in a:
     # P(x in a) = C(5, x) C(5, 4 - x) / C(10, 4); x = 0 and x = 4 are the tables as rare
     assert r["test"] == "Fisher-Freeman-Halton"
@@ -178,7 +167,9 @@ def test_type_similarity_top_k_with_ties():
             (f"b{i}", "b", "z", 1),
         ]
     rows += [(f"c{i}", "c", "x", 5) for i in range(4)]
-    out = type_similarity(_likert(rows), Settings(similarity_top_k=2), {"a": "Associations"})
+    out = type_similarity(
+        likert_responses(rows), Settings(similarity_top_k=2), {"a": "Associations"}
+    )
     r = out.iloc[0]
     assert len(out) == 1 and (r["type_a"], r["type_b"]) == ("a", "b")
     # a's top 2 with ties: {x, y, z}; b's: {x, w}; 1 in common over the smaller list (2)
@@ -188,7 +179,9 @@ def test_type_similarity_top_k_with_ties():
 
 def test_reason_uses_actor_type_labels():
     rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 1) for i in range(5)]
-    r = rank_issues(_likert(rows), Settings(), {"a": "Associations", "b": "Communes"}).iloc[0]
+    r = rank_issues(
+        likert_responses(rows), Settings(), {"a": "Associations", "b": "Communes"}
+    ).iloc[0]
     assert r["reason"] == (
         "cité par 1 type d'acteurs sur 2 (min 0 %), importance médiane 3/5 ; "
         "écart significatif de 100 points entre Associations et Communes"
@@ -197,7 +190,7 @@ def test_reason_uses_actor_type_labels():
 
 def test_ties_rank_by_issue_id():
     rows = [(f"a{i}", "a", q, 5) for i in range(5) for q in ("y", "x")]
-    out = rank_issues(_likert(rows))
+    out = rank_issues(likert_responses(rows))
     assert out["issue_id"].tolist() == ["x", "y"] and out["rank"].tolist() == [1, 2]
 
 
@@ -213,12 +206,12 @@ def test_ties_rank_by_issue_id():
 def test_no_percentage_below_min_group_size(answers, min_size):
     rows = [(f"{t}{i}", t, q, v) for i, (t, q, v) in enumerate(answers)]
     s = Settings(min_group_size=min_size)
-    m = group_matrix(_likert(rows), s)
+    m = group_matrix(likert_responses(rows), s)
     small = m["respondents"] < min_size
     assert m.loc[small, "support"].isna().all() and m.loc[small, "supporters"].isna().all()
     assert m.loc[~small, "support"].notna().all()
-    div = find_divergences(_likert(rows), s)
-    sim = type_similarity(_likert(rows), s)
+    div = find_divergences(likert_responses(rows), s)
+    sim = type_similarity(likert_responses(rows), s)
     eligible = set(m.loc[~small, "actor_type"])
     assert set(sim["type_a"]) | set(sim["type_b"]) <= eligible
     assert div["gap"].isna().all() or len(eligible) >= 2
@@ -233,7 +226,7 @@ def test_divergence_does_not_depend_on_row_order(rnd):
         for i in range(7)
         for q in ("x", "yy")
     ]
-    df = _likert(rows)
+    df = likert_responses(rows)
     shuffled = df.sample(frac=1, random_state=rnd.randint(0, 10_000))
     pd.testing.assert_frame_equal(find_divergences(df), find_divergences(shuffled))
     pd.testing.assert_frame_equal(type_similarity(df), type_similarity(shuffled))

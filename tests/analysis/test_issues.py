@@ -2,21 +2,10 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import likert_responses
 
 from diagnostic import Settings, group_matrix, issue_responses, rank_issues
 from diagnostic.analysis.issues import consensus
-
-
-def _responses(rows):
-    """rows: (actor_id, actor_type, issue_id, level) on a 1..5 scale, top-2 = support."""
-    df = pd.DataFrame(rows, columns=["actor_id", "actor_type", "issue_id", "level"])
-    return df.assign(
-        label=df["issue_id"].str.upper(),
-        theme="t",
-        levels=5,
-        level=df["level"].astype("Float64"),
-        supports=df["level"] >= 4,
-    )
 
 
 @pytest.mark.parametrize(
@@ -36,7 +25,7 @@ def test_support_interval_breadth_and_type_weighting():
     rows = [(f"a{i}", "a", "x", 5 if i < 3 else 2) for i in range(6)]
     rows += [(f"b{i}", "b", "x", 4) for i in range(5)]
     rows += [("c0", "c", "x", 5), ("c1", "c", "x", 5)]
-    out = rank_issues(_responses(rows), Settings(min_group_size=5, support_threshold=0.3))
+    out = rank_issues(likert_responses(rows), Settings(min_group_size=5, support_threshold=0.3))
     r = out.iloc[0]
     # c is below the minimum size: hidden, and out of the totals too (else 13 answers and
     # 10 supporters minus the shown cells, 6 and 3 + 5, would give c's 2 of 2)
@@ -65,7 +54,7 @@ def test_ranking_order_breadth_then_type_mean_then_intensity():
         rows += [(f"{t}{i}", t, "mild", 4 if i < 3 else 1) for i in range(5)]
     rows += [(f"a{i}", "a", "only_a", 5) for i in range(5)]
     rows += [(f"b{i}", "b", "only_a", 1) for i in range(5)]
-    out = rank_issues(_responses(rows), Settings(divisive_gap=1.01))
+    out = rank_issues(likert_responses(rows), Settings(divisive_gap=1.01))
     # 3 of 5 is 60 %, but its Wilson lower bound (23 %) is under 30 %: "mild" is shared by
     # no type, while 5 of 5 (lower bound 57 %) makes a share "only_a"
     assert out["issue_id"].tolist() == ["shared", "only_a", "mild"]
@@ -75,7 +64,7 @@ def test_ranking_order_breadth_then_type_mean_then_intensity():
 
 def test_issue_nobody_cites_and_single_type():
     rows = [(f"a{i}", "a", "none", 1) for i in range(5)]
-    out = rank_issues(_responses(rows))
+    out = rank_issues(likert_responses(rows))
     r = out.iloc[0]
     assert r["support"] == 0 and r["breadth"] == 0 and r["tag"] == "peu partagé"
     assert r["intensity"] == 1  # the median of every answer, not of the (absent) supporters
@@ -83,7 +72,7 @@ def test_issue_nobody_cites_and_single_type():
 
 def test_small_groups_are_suppressed_in_the_matrix():
     rows = [(f"a{i}", "a", "x", 5) for i in range(5)] + [(f"b{i}", "b", "x", 5) for i in range(4)]
-    m = group_matrix(_responses(rows), Settings(min_group_size=5)).set_index("actor_type")
+    m = group_matrix(likert_responses(rows), Settings(min_group_size=5)).set_index("actor_type")
     assert m.at["a", "support"] == 1.0 and not m.at["a", "suppressed"]
     assert (
         m.at["b", "suppressed"]
@@ -175,7 +164,7 @@ def test_answers_inside_repeat_groups_count_in_no_issue():
 def test_results_do_not_depend_on_row_order():
     rows = [(f"a{i}", "a", q, (i * 7 + len(q)) % 5 + 1) for i in range(9) for q in ("x", "y", "z")]
     rows += [(f"b{i}", "b", q, (i * 3 + len(q)) % 5 + 1) for i in range(6) for q in ("x", "y", "z")]
-    df = _responses(rows)
+    df = likert_responses(rows)
     a = rank_issues(df)
     b = rank_issues(df.sample(frac=1, random_state=3))
     pd.testing.assert_frame_equal(a, b)
@@ -195,7 +184,7 @@ def test_median_importance_is_that_of_every_answer():
     # 14 % support (7 of 50 at the top two levels); most answers are at level 2
     levels = [5] * 4 + [4] * 3 + [3] * 8 + [2] * 20 + [1] * 15
     rows = [(f"{t}{i}", t, "x", v) for i, v in enumerate(levels) for t in ["ab"[i % 2]]]
-    r = rank_issues(_responses(rows)).iloc[0]
+    r = rank_issues(likert_responses(rows)).iloc[0]
     assert r["support"] == pytest.approx(7 / 50)
     ordered = sorted(levels)  # 50 answers: the median is the mean of the 25th and 26th
     assert r["intensity"] == (ordered[24] + ordered[25]) / 2 == 2
@@ -210,7 +199,7 @@ def test_breadth_counts_types_by_the_wilson_lower_bound_over_a_fixed_set():
     rows += [(f"c{i}", "c", "y", 5) for i in range(6)]
     rows += [(f"c{i}", "c", "x", 5) for i in range(4)]
     rows += [(f"d{i}", "d", q, 5) for i in range(3) for q in "xy"]
-    out = rank_issues(_responses(rows), Settings(min_group_size=5)).set_index("issue_id")
+    out = rank_issues(likert_responses(rows), Settings(min_group_size=5)).set_index("issue_id")
 
     def lower(s, n, z=1.959963984540054):
         p = s / n
@@ -232,14 +221,14 @@ def test_ties_broken_by_support_then_answers_not_by_name():
     rows = [(f"a{i}", "a", "p_five", 5) for i in range(5)]  # 5 of 5
     rows += [(f"a{i}", "a", "q_six", 5) for i in range(6)]  # 6 of 6: same breadth and mean
     rows += [(f"b{i}", "b", q, 1) for i in range(2) for q in ("p_five", "q_six")]
-    out = rank_issues(_responses(rows), Settings(min_group_size=5))
+    out = rank_issues(likert_responses(rows), Settings(min_group_size=5))
     assert out["issue_id"].tolist() == ["q_six", "p_five"]  # more answers first
     assert out["support"].tolist() == [1.0, 1.0] and out["respondents"].tolist() == [6, 5]
 
 
 def test_nothing_published_when_no_type_is_comparable():
     rows = [(f"a{i}", "a", q, 5 if q == "z" else 1) for i in range(3) for q in "az"]
-    out = rank_issues(_responses(rows), Settings(min_group_size=5))
+    out = rank_issues(likert_responses(rows), Settings(min_group_size=5))
     assert out["support"].isna().all() and (out["respondents"] == 0).all()
     assert set(out["reason"]) == {
         "aucun type d'acteurs n'atteint la taille minimale pour être comparé"
@@ -259,7 +248,7 @@ def test_top_five_stability_is_the_ranking_of_resampled_respondents():
             rows.append(
                 (f"p{i:02d}", t, q, 5 if rng.random() < p + (0.2 if t == "a" else 0) else 2)
             )
-    responses = _responses(rows)
+    responses = likert_responses(rows)
     settings = Settings(min_group_size=5)
     out = top_stability(responses, settings, resamples=30, seed=11)
     ranking = rank_issues(responses, settings)

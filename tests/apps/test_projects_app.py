@@ -9,35 +9,12 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import EXAMPLE, bare_example
+from conftest import bare_example, example_people
 from openpyxl import load_workbook
 
 import diagnostic
 from diagnostic.apps.collective import collective_app, decisions_path, projects_app
 from diagnostic.privacy.audiences import personal_values
-
-
-def _planted():
-    """Names, contact person, e-mail, phone and consent of each respondent, read from the
-    example's export (not through the library)."""
-    ws = load_workbook(EXAMPLE / "export_kobo_acteurs.xlsx", read_only=True).active
-    rows = list(ws.iter_rows(values_only=True))
-    head = {h: i for i, h in enumerate(rows[0])}
-    people = pd.DataFrame(
-        [
-            {
-                "name": r[head["identite/nom_structure"]],
-                "person": r[head["identite/contact_nom"]],
-                "email": r[head["identite/contact_email"]],
-                "phone": r[head["identite/telephone"]],
-                "consent": r[head["cooperation/accord_nom"]],
-            }
-            for r in rows[1:]
-            if r[head["identite/nom_structure"]]
-        ]
-    )
-    yes = set(people.loc[people["consent"] == "oui", "name"])
-    return people, yes, set(people["name"]) - yes
 
 
 def _widgets(widget):
@@ -69,7 +46,7 @@ def shown_by_audience(example_diag, tmp_path_factory):
 
 
 def test_funder_app_names_nobody_and_shows_no_contact(shown_by_audience):
-    people, _yes, _no = _planted()
+    people, _yes, _no = example_people()
     text = shown_by_audience["funder"]
     for column in ("name", "person", "email", "phone"):
         found = [v for v in people[column].dropna() if str(v) in text]
@@ -80,7 +57,7 @@ def test_funder_app_names_nobody_and_shows_no_contact(shown_by_audience):
 def test_collective_app_names_only_consenting_structures_and_no_contact(
     shown_by_audience, example_diag
 ):
-    people, yes, no = _planted()
+    people, yes, no = example_people()
     text = shown_by_audience["collective"]
     assert [n for n in no if n in text] == []
     members = set(";".join(example_diag.cooperation_projects["members"]).split(";"))

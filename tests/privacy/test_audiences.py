@@ -9,7 +9,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, example_people
 from openpyxl import load_workbook
 
 import diagnostic
@@ -51,28 +51,6 @@ def test_described_actor():
     assert described("Financeur", "Le Mans") == "un financeur du Mans"
 
 
-def _planted():
-    """Names, contacts and consent of each respondent, read from the example's export."""
-    ws = load_workbook(EXAMPLE / "export_kobo_acteurs.xlsx", read_only=True).active
-    rows = list(ws.iter_rows(values_only=True))
-    head = {h: i for i, h in enumerate(rows[0])}
-    people = pd.DataFrame(
-        [
-            {
-                "name": r[head["identite/nom_structure"]],
-                "person": r[head["identite/contact_nom"]],
-                "email": r[head["identite/contact_email"]],
-                "phone": r[head["identite/telephone"]],
-                "consent": r[head["cooperation/accord_nom"]],
-            }
-            for r in rows[1:]
-            if r[head["identite/nom_structure"]]
-        ]
-    )
-    yes = set(people.loc[people["consent"] == "oui", "name"])
-    return people, yes, set(people["name"]) - yes  # a name both given and refused: allowed
-
-
 def _texts(out) -> dict[str, str]:
     """Every output as text: the workbook's XML parts, the HTML, CSVs and the GEXF."""
     texts = {}
@@ -106,7 +84,7 @@ def _found(texts, words) -> set:
 
 
 def test_funder_outputs_name_nobody(outputs):
-    people, _yes, _no = _planted()
+    people, _yes, _no = example_people()
     _folder, texts = outputs["funder"]
     words = set(people["name"]) | set(people["person"]) | set(people["email"])
     assert _found(texts, words) == set()
@@ -116,7 +94,7 @@ def test_funder_outputs_name_nobody(outputs):
 
 
 def test_collective_outputs_name_only_consenting_structures(outputs, example_diag):
-    people, yes, no = _planted()
+    people, yes, no = example_people()
     folder, texts = outputs["collective"]
     assert _found(texts, no) == set()
     assert _found(texts, set(people["person"]) | set(people["email"]) | set(people["phone"])) == (
@@ -137,7 +115,7 @@ def test_collective_outputs_name_only_consenting_structures(outputs, example_dia
 
 
 def test_consultant_outputs_are_marked_confidential_everywhere(outputs):
-    people, _yes, _no = _planted()
+    people, _yes, _no = example_people()
     folder, texts = outputs["consultant"]
     sheets = [k for k in texts if k.startswith("xl/worksheets/sheet")]
     assert len(sheets) >= 14
@@ -160,7 +138,7 @@ def test_without_consent_question_the_collective_reads_no_name(example_diag, tmp
         role=example_diag.questions["role"].replace("consent", "other")
     )
     diag = dataclasses.replace(example_diag, questions=questions)
-    people, _yes, _no = _planted()
+    people, _yes, _no = example_people()
     assert not set(shown_names(diag, "collective").values()) & set(people["name"])
     diagnostic.to_html(diag, tmp_path / "r.html", audience="collective")
     page = html.unescape((tmp_path / "r.html").read_text(encoding="utf-8"))
