@@ -136,3 +136,19 @@ def likert_responses(rows):
         level=df["level"].astype("Float64"),
         supports=df["level"] >= 4,
     )
+
+
+def example_with_cells(folder: Path, cells: dict) -> Path:
+    """Copy the example project into `folder` and write `cells` into its export, each
+    ``(row, column header): value`` (row 1 is the header); return `folder`."""
+    from openpyxl import load_workbook
+
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "export_kobo_acteurs.xlsx"
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    column = {c.value: c.column for c in ws[1]}
+    for (row, header), value in cells.items():
+        ws.cell(row, column[header]).value = value
+    wb.save(path)
+    return folder

@@ -2,11 +2,11 @@
 data, coded in the app, saved, read back by the next run, counted in the workbook; no
 personal string in any output; no quote names the commune of a small group."""
 
-import shutil
 import zipfile
 
 import pandas as pd
 import pytest
+from conftest import example_with_cells
 from openpyxl import load_workbook
 
 import diagnostic
@@ -26,15 +26,9 @@ SECRETS = ["Duchemin", "06 71 82 93 04", "duchemin@", "Tilleuls"]
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     folder = tmp_path_factory.mktemp("paroles") / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
-    path = folder / "export_kobo_acteurs.xlsx"
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[1]]
-    for row, text in enumerate(PLANTED, start=10):
-        ws.cell(row, header.index(COMMENT) + 1).value = text
-    wb.save(path)
-    return folder
+    return example_with_cells(
+        folder, {(row, COMMENT): text for row, text in enumerate(PLANTED, start=10)}
+    )
 
 
 def _texts(out):

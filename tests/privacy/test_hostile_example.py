@@ -6,6 +6,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import example_with_cells
 from openpyxl import load_workbook
 
 import diagnostic
@@ -18,15 +19,12 @@ WILL = "oui si Paul Martin paul.martin@exemple.fr rappelle"
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile") / "projet"
-    shutil.copytree(diagnostic.example_project().parent, folder)
-    path = folder / "export_kobo_acteurs.xlsx"
-    wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[1]]
-    ws.cell(2, header.index("identite/type_acteur") + 1).value = PERSON
-    ws.cell(3, header.index("identite/secteur") + 1).value = MARKUP
-    ws.cell(4, header.index("cooperation/volonte") + 1).value = WILL
-    wb.save(path)
+    cells = {
+        (2, "identite/type_acteur"): PERSON,
+        (3, "identite/secteur"): MARKUP,
+        (4, "cooperation/volonte"): WILL,
+    }
+    example_with_cells(folder, cells)
     diag = diagnostic.run_diagnostic(diagnostic.read_project(folder / "diagnostic.toml"))
     out = folder / "sorties"
     diagnostic.write_outputs(diag, out)

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import EXAMPLE, bare_example
+from conftest import EXAMPLE, bare_example, example_with_cells
 
 import diagnostic
 from diagnostic.cli import main
@@ -374,16 +374,9 @@ def test_donnees_masks_the_respondents_own_names():
 
 
 def _example_with(tmp_path, **cells):
-    project = tmp_path / "example"
-    shutil.copytree(EXAMPLE, project)
-    export = project / "export_kobo_acteurs.xlsx"
-    book = openpyxl.load_workbook(export)
-    sheet = book.active
-    headers = {c.value: c.column for c in sheet[1]}
-    for header, value in cells.items():
-        sheet.cell(2, headers[header.replace("__", "/")], value)
-    book.save(export)
-    return project
+    """The example with `cells` on its first respondent's row (``identite__x``: ``identite/x``)."""
+    cells = {(2, header.replace("__", "/")): value for header, value in cells.items()}
+    return example_with_cells(tmp_path / "example", cells)
 
 
 def test_inspect_masks_values_unless_asked(tmp_path, capsys):
