@@ -126,3 +126,43 @@ def test_inspect_reports_repeat_answers_loaded(shared, capsys):
     assert (
         "Répétition members : 12 lignes lues, 12 chargées, 0 rejetées ; 24 réponses chargées"
     ) in capsys.readouterr().out
+
+
+def test_inspect_imports_only_what_it_needs():
+    """`diagnostic inspect` starts fast (issue 20): reading a CSV export without its form
+    imports pandas, not the analyses, the exports, the territory, the questionnaire readers
+    or the libraries only they use (progress bars, fuzzy matching, figures, statistics)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    export = Path(__file__).parent / "corpus" / "qualtrics_sample_v3" / "sample.csv"
+    code = (
+        "import sys\n"
+        "from diagnostic.cli import main\n"
+        f"main(['inspect', {str(export)!r}])\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(out.splitlines()[-1].split())
+    heavy = {
+        "tqdm",
+        "rapidfuzz",
+        "plotly",
+        "matplotlib",
+        "scipy",
+        "statsmodels",
+        "networkx",
+        "xlsxwriter",
+        "openpyxl",
+        "diagnostic.analysis",
+        "diagnostic.export",
+        "diagnostic.project",
+        "diagnostic.territory",
+        "diagnostic.forms.limesurvey",
+        "diagnostic.forms.xlsform",
+    }
+    assert "pandas" in loaded and "diagnostic.readers" in loaded
+    assert heavy & loaded == set()
