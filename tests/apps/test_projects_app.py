@@ -9,7 +9,7 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import bare_example, example_people
+from conftest import EXAMPLE, bare_example, example_people
 from openpyxl import load_workbook
 
 import diagnostic
