@@ -332,10 +332,7 @@ def test_limesurvey_variable_without_naok_follows_what_was_shown(tmp_path):
 
 def test_date_condition_compares_days(tmp_path):
     # « enjeux » asked of structures created since 2020 (ODK compares dates)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for row in (
+    survey_rows = [
         ["type", "name", "label", "relevant", "diagnostic"],
         ["select_one types", "type", "Type", "", "actor_type"],
         ["date", "creation", "Date de création", "", "other"],
@@ -347,14 +344,10 @@ def test_date_condition_compares_days(tmp_path):
             "${creation} != '' and ${creation} < '2020-01-01'",
             "",
         ],
-    ):
-        ws.append(row)
-    ch = wb.create_sheet("choices")
-    ch.append(["list_name", "name", "label"])
-    ch.append(["types", "asso", "Association"])
-    for value in OPTIONS:
-        ch.append(["enjeux", value, value.capitalize()])
-    wb.save(tmp_path / "f.xlsx")
+    ]
+    choices = [["list_name", "name", "label"], ["types", "asso", "Association"]]
+    choices += [["enjeux", value, value.capitalize()] for value in OPTIONS]
+    write_xlsform(tmp_path / "f.xlsx", survey_rows, choices)
     form = read_form(tmp_path / "f.xlsx")
     dates = ["2019-12-31", "2020-01-01", "2023-06-15", "", "2021-02-03", "1998-07-01"] * 3
     path = tmp_path / "export.csv"
