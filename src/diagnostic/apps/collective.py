@@ -8,7 +8,6 @@ said under the title: names only of the structures that agreed to be named.
 from __future__ import annotations
 
 import html
-import traceback
 from pathlib import Path
 
 import ipywidgets as w
@@ -26,7 +25,7 @@ from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
 from diagnostic.apps.base import READ_ONLY, WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
-from diagnostic.apps.merge import FileWatch, SaveConflict, save_rows
+from diagnostic.apps.merge import FileWatch, SaveConflict, news_html, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
@@ -205,7 +204,7 @@ class ProjectsApp(App):
         self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
         if refresh_seconds:
-            self.watch.every(refresh_seconds, self._tick)
+            self.watch.follow(refresh_seconds, self.refresh, self.errors, "les décisions")
         bar = w.HBox([self.resource, self.commune, self.actor_type, self.count])
         bar.add_class("diag-bar")
         self.view = w.VBox(
@@ -288,21 +287,10 @@ class ProjectsApp(App):
         if kept:
             news.append(self.words["kept"].format(titles=named(kept)))
         if news:
-            self.news.value = "<p><i>" + "<br>".join(_e(n) for n in news) + "</i></p>"
+            self.news.value = news_html(news)
         if adopted:
             self._update()
         return adopted
-
-    def _tick(self) -> None:
-        """`refresh`, called by the kernel's timer; an error stops the timer and is shown."""
-        try:
-            self.refresh()
-        except Exception:  # shown to the user, never swallowed
-            self.watch.stop()
-            self.errors.append_stderr(
-                "Erreur en relisant les décisions des autres visiteurs (la page ne les "
-                "suit plus ; rechargez-la) :\n" + traceback.format_exc()
-            )
 
     def _options(self, codes, labels) -> list[tuple[str, str]]:
         shown = sorted((str(labels.get(c, c)), str(c)) for c in codes if isinstance(c, str))

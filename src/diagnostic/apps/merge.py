@@ -14,6 +14,8 @@ disk now (``theirs``) is read again and, row by row (a row is named by its key c
 
 from __future__ import annotations
 
+import html
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,3 +243,28 @@ class FileWatch:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+    def follow(self, seconds: float, refresh: Callable[[], object], errors, what: str) -> bool:
+        """`every` `seconds`, call `refresh` (an app's re-reading of other visitors' saves);
+        an error stops the calls and is shown in `errors` (an ``ipywidgets.Output``) with a
+        French line saying the page no longer follows `what` (« les décisions »…)."""
+
+        def tick() -> None:
+            try:
+                refresh()
+            except Exception:  # shown to the user, never swallowed
+                self.stop()
+                errors.append_stderr(
+                    f"Erreur en relisant {what} des autres visiteurs (la page ne les suit "
+                    "plus ; rechargez-la) :\n" + traceback.format_exc()
+                )
+
+        return self.every(seconds, tick)
+
+
+def news_html(lines: Sequence[str]) -> str | None:
+    """The HTML of an app's news line (what other visitors' saves changed on the page),
+    each line escaped; None when there is nothing to say (the line is left as it was)."""
+    if not lines:
+        return None
+    return "<p><i>" + "<br>".join(html.escape(n) for n in lines) + "</i></p>"

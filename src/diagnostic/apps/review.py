@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import traceback
 from pathlib import Path
 
 import ipywidgets as w
@@ -21,7 +20,7 @@ from diagnostic.analysis.statuses import (
     write_statuses,
 )
 from diagnostic.apps.base import READ_ONLY, WIDE, App, update_figure
-from diagnostic.apps.merge import FileWatch, SaveConflict, save_rows
+from diagnostic.apps.merge import FileWatch, SaveConflict, news_html, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
 from diagnostic.plots import plot_opportunities_table, plot_project_resources
@@ -233,7 +232,7 @@ class CooperationApp(App):
         self.save_button.on_click(self._guard(self._save_clicked))
         self._update()
         if refresh_seconds:
-            self.watch.every(refresh_seconds, self._tick)
+            self.watch.follow(refresh_seconds, self.refresh, self.errors, "les statuts")
         groups = diag.clusters[["label", "size", "actor_types"]].rename(
             columns={"label": "Groupe", "size": "Acteurs", "actor_types": "Types d'acteurs"}
         )
@@ -307,21 +306,10 @@ class CooperationApp(App):
                 "vous signalera le désaccord."
             )
         if news:
-            self.news.value = "<p><i>" + "<br>".join(_text(n) for n in news) + "</i></p>"
+            self.news.value = news_html(news)
         if adopted:
             self._update()
         return adopted
-
-    def _tick(self) -> None:
-        """`refresh`, called by the kernel's timer; an error stops the timer and is shown."""
-        try:
-            self.refresh()
-        except Exception:  # shown to the user, never swallowed
-            self.watch.stop()
-            self.errors.append_stderr(
-                "Erreur en relisant les statuts des autres visiteurs (la page ne les suit "
-                "plus ; rechargez-la) :\n" + traceback.format_exc()
-            )
 
     def _update(self, _change=None):
         if self.refresh():  # other visitors' statuses, drawn by `refresh` itself
