@@ -46,7 +46,9 @@ def test_extraction_rebuilds_the_example_public_files_identically(tmp_path, shar
     assert names == [
         "geo/communes.json",
         "geo/contours_communes.geojson",
+        "geo/departements.json",
         "geo/epci.json",
+        "geo/regions.json",
         "insee/base_cc_comparateur_orne.csv",
         "insee/grille_densite_normandie.xlsx",
     ]
@@ -118,6 +120,9 @@ def test_references_recomputed_from_the_raw_insee_files(example_diag, shared):
     assert ctx[("part_pop_tres_peu_dense", "région")] == pytest.approx(sparse / pop * 100)
     # no France reference: the example's files cover Normandie at most
     assert "France" not in set(example_diag.context["geo_level"])
+    # the references are named (Etalab's départements and régions), not coded
+    names = example_diag.context.drop_duplicates("geo_level").set_index("geo_level")["geo_name"]
+    assert names["département"] == "Orne" and names["région"] == "Normandie"
 
 
 def test_example_workshop_votes_and_decisions(example_diag):

@@ -692,6 +692,8 @@ form = "{form}"
 communes = "geo/communes.json"
 epci = "geo/epci.json"
 boundaries = "{contours}"
+departements = "geo/departements.json"
+regions = "geo/regions.json"
 
 [[indicators]]
 file = "{comparateur}"
@@ -868,6 +870,8 @@ _SHARED = {
     "communes": "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json",
     "epci": "geo/etalab_decoupage-administratif_6.0.0_epci_dep61-09-48.json",
     "contours": "geo/gregoiredavid_communes-61-orne.geojson",
+    "departements": "geo/etalab_decoupage-administratif_6.0.0_departements.json",
+    "regions": "geo/etalab_decoupage-administratif_6.0.0_regions.json",
     "comparateur": "indicators/insee_base_cc_comparateur_dep61_extract.csv",
     "density": "indicators/insee_grille_densite_niveau_detaille_2022.xlsx",
 }
@@ -929,6 +933,10 @@ def extract_example_data(shared: Path | None = None, folder: Path | None = None)
         ),
     )
     written.append(epci)
+    for name in ("departements", "regions"):  # the references' names (Orne, Normandie)
+        names = folder / "geo" / f"{name}.json"
+        write_text(names, read_text(shared / _SHARED[name], utf8_only=True))
+        written.append(names)
     raw = read_text(shared / _SHARED["comparateur"], utf8_only=True).splitlines()
     comparateur = folder / COMPARATEUR_FILE
     write_text(comparateur, "\n".join([raw[0]] + [r for r in raw[1:] if r[:2] == "61"]) + "\n")

@@ -731,8 +731,8 @@ def test_demo_shows_everything_the_example_holds(demo_out, book):
     assert headers[2:6] == [
         "Zone d'étude",
         "EPCI (CC du Pays de Mortagne-au-Perche)",
-        "Département (Département 61)",
-        "Région (Région 28)",
+        "Département (Orne)",
+        "Région (Normandie)",
     ]
     rows = _rows(ws)
     assert len([r for r in rows.values() if isinstance(r[4], (int, float))]) >= 8

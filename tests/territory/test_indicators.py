@@ -10,6 +10,7 @@ from diagnostic.territory import (
     attach_epci,
     compare_territories,
     density_classes,
+    read_area_names,
 )
 
 IND = "indicators"
@@ -212,3 +213,47 @@ def test_context_names_the_survey_as_source_of_the_respondent_rows(example_diag)
     assert ctx.loc["respondents", "source"] == "Enquête auprès des acteurs"
     assert ctx.loc["respondents", "value"] == 148
     assert ctx.loc["population", "source"].iloc[0].startswith("Etalab")
+
+
+def test_references_are_named_from_the_departements_and_regions_files(
+    shared, comparateur, grid, geography
+):
+    communes, epci = geography
+    area = set(communes.loc[communes["epci_code"] == MORTAGNE, "commune_code"])
+    indicators = pd.concat([comparateur[0], grid])
+    unnamed, _ = compare_territories(indicators, communes, area, epci=epci)
+    names = {
+        "département": read_area_names(
+            shared / "geo/etalab_decoupage-administratif_6.0.0_departements.json"
+        ),
+        "région": read_area_names(shared / "geo/insee_cog2019_region2019.csv"),  # INSEE's COG
+    }
+    named, _ = compare_territories(indicators, communes, area, epci=epci, area_names=names)
+
+    def labels(context):
+        return context.drop_duplicates("geo_level").set_index("geo_level")["geo_name"].to_dict()
+
+    # by hand: département 61 is the Orne, région 28 Normandie (Etalab and the COG agree)
+    assert labels(named) == {
+        "zone d'étude": "Zone d'étude",
+        "EPCI": "CC du Pays de Mortagne-au-Perche",
+        "département": "Orne",
+        "région": "Normandie",
+        "France": "France",  # the density grid is national
+    }
+    # without a name, a reference is called by its code; codes and values are the same
+    assert labels(unnamed)["département"] == "Département 61"
+    assert labels(unnamed)["région"] == "Région 28"
+    columns = ["indicator", "geo_level", "geo_code", "value"]
+    pd.testing.assert_frame_equal(named[columns], unnamed[columns])
+
+
+def test_area_names_from_an_unknown_file_is_a_plain_message(tmp_path):
+    bad = tmp_path / "noms.csv"
+    bad.write_text("code;nom\n61;Orne\n", encoding="utf-8")
+    with pytest.raises(DiagnosticError, match="DEP ou REG, LIBELLE"):
+        read_area_names(bad)
+    wrong = tmp_path / "departements.json"
+    wrong.write_text('[{"code": "61"}]', encoding="utf-8")
+    with pytest.raises(DiagnosticError, match="code » et « nom"):
+        read_area_names(wrong)

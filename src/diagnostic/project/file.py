@@ -51,6 +51,10 @@ class Project:
     settings: Settings
     changes: Path | None = None
     boundaries: Path | None = None
+    #: [geography] departements / regions: their names (Etalab JSON or INSEE COG), for the
+    #: references' labels; without them a reference is called by its code
+    departements: Path | None = None
+    regions: Path | None = None
     indicators: tuple[Path, ...] = ()
     # analyse (issue 5): optional inputs
     votes: Path | None = None  # [workshop] votes
@@ -152,7 +156,7 @@ def read_project(path=None) -> Project:
         )
     optional = {
         key: _path(base, geo[key], key, path) if geo.get(key) else None
-        for key in ("changes", "boundaries")
+        for key in ("changes", "boundaries", "departements", "regions")
     }
     return Project(
         file=path,

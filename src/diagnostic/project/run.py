@@ -53,6 +53,7 @@ from diagnostic.territory import (
     match_report,
     participation,
     place_actors,
+    read_area_names,
     read_changes,
     read_communes,
     read_epci,
@@ -178,6 +179,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             settings,
             changes,
             extra=tuple(link.indicator for link in project.issue_indicators),
+            area_names=_area_names(project),
             with_anomalies=True,
         )
         stages.update()
@@ -440,6 +442,15 @@ def _analysis(
     if spoken is not None and len(spoken):  # the issue's profile says it was raised unprompted
         out["issue_ranking"] = with_spoken(ranking, spoken, settings.language)
     return _Analysis(out, anomalies, accounts)
+
+
+def _area_names(project: Project) -> dict:
+    """The départements' and régions' names the project gives ([geography])."""
+    return {
+        level: read_area_names(path)
+        for level, path in (("département", project.departements), ("région", project.regions))
+        if path
+    }
 
 
 def _read_geography(project: Project):

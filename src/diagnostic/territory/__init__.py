@@ -2,7 +2,12 @@
 
 from diagnostic.territory.aggregate import aggregate_indicators
 from diagnostic.territory.codes import check_commune_code, normalise_codes
-from diagnostic.territory.communes import attach_epci, read_communes, read_epci
+from diagnostic.territory.communes import (
+    attach_epci,
+    read_area_names,
+    read_communes,
+    read_epci,
+)
 from diagnostic.territory.compare import compare_territories
 from diagnostic.territory.context import context, density_classes, participation
 from diagnostic.territory.indicators import read_indicators
@@ -24,6 +29,7 @@ __all__ = [
     "normalise_name",
     "participation",
     "place_actors",
+    "read_area_names",
     "read_changes",
     "read_communes",
     "read_epci",

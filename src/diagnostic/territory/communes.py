@@ -136,6 +136,47 @@ def read_epci(path, *, with_anomalies: bool = False):
     return (epci, members, AnomalyLog(path.name).frame()) if with_anomalies else (epci, members)
 
 
+def read_area_names(path) -> dict[str, str]:
+    """The names of départements or régions, by code, for the references' labels.
+
+    Reads Etalab's ``departements.json`` / ``regions.json`` (objects with ``code`` and
+    ``nom``) or INSEE's COG ``departementAAAA.csv`` / ``regionAAAA.csv`` (columns ``DEP`` or
+    ``REG`` and ``LIBELLE``, any case).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "departements.json"
+    >>> _ = f.write_text('[{"code": "61", "nom": "Orne"}]', encoding="utf-8")
+    >>> read_area_names(f)
+    {'61': 'Orne'}
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DiagnosticError("fichier introuvable.", file=str(path))
+    if path.suffix.lower() == ".json":
+        data = _load_json(path)
+        if not isinstance(data, list) or not all(
+            isinstance(d, dict) and "code" in d and "nom" in d for d in data
+        ):
+            raise DiagnosticError(
+                "ce fichier n'a pas la forme du departements.json ou du regions.json d'Etalab "
+                "(liste d'objets avec « code » et « nom »).",
+                file=path.name,
+            )
+        return {str(d["code"]): str(d["nom"]) for d in data}
+    frame = read_delimited(path)
+    columns = {c.lower(): c for c in frame.columns}
+    code = columns.get("dep") or columns.get("reg")
+    if code is None or "libelle" not in columns:
+        raise DiagnosticError(
+            "format non reconnu pour les noms de départements ou de régions : attendu le JSON "
+            "d'Etalab (code, nom) ou un fichier COG de l'Insee (DEP ou REG, LIBELLE). "
+            f"Colonnes trouvées : {', '.join(frame.columns[:12])}.",
+            file=path.name,
+        )
+    rows = frame[[code, columns["libelle"]]].dropna()
+    return dict(zip(rows[code].astype(str).str.strip(), rows[columns["libelle"]].astype(str)))
+
+
 def attach_epci(communes: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Fill `epci_code` of communes (delegated ones through their parent)."""
     lookup = dict(zip(members["commune_code"], members["epci_code"]))

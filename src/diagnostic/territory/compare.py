@@ -23,11 +23,18 @@ AREA = "zone d'étude"
 _LEVELS = [AREA, "EPCI", "département", "région", "France"]
 
 
-def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str]) -> pd.DataFrame:
+def area_members(
+    indicators: pd.DataFrame,
+    communes: pd.DataFrame,
+    area: set[str],
+    names: dict | None = None,
+) -> pd.DataFrame:
     """Which communes make up the study area and each reference level, as far as data allow.
 
     The département of a commune comes from its code; a région (or France) is a reference
-    only when the indicator file holds every one of its départements.
+    only when the indicator file holds every one of its départements. `names` gives the
+    départements' and régions' names (``{"département": {"61": "Orne"}, "région": {...}}``);
+    a reference without one is called by its code (« Département 61 »).
 
     Returns
     -------
@@ -39,6 +46,8 @@ def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str
     coded = pd.Series(indicators["geo_code"].dropna().unique(), dtype="string")
     dep_of = coded.map(departement_of)
     covered = set(dep_of)
+    named = names or {}
+    dep_names, reg_names = named.get("département", {}), named.get("région", {})
     parts = [(AREA, "", "Zone d'étude", set(in_area["commune_code"]))]
     for epci in sorted(in_area["epci_code"].dropna().unique()):
         parts.append(
@@ -50,7 +59,7 @@ def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str
                 (
                     "département",
                     dep,
-                    f"Département {dep}",
+                    dep_names.get(dep) or f"Département {dep}",
                     set(current.loc[current["departement"] == dep, "commune_code"])
                     | set(coded[dep_of == dep]),
                 )
@@ -58,7 +67,14 @@ def area_members(indicators: pd.DataFrame, communes: pd.DataFrame, area: set[str
     for reg in sorted(in_area["region"].dropna().unique()):
         deps = set(REGION_DEPARTEMENTS.get(reg, "").split())
         if deps and deps <= covered:
-            parts.append(("région", reg, f"Région {reg}", set(coded[dep_of.isin(deps)])))
+            parts.append(
+                (
+                    "région",
+                    reg,
+                    reg_names.get(reg) or f"Région {reg}",
+                    set(coded[dep_of.isin(deps)]),
+                )
+            )
     if covered >= FRANCE:
         parts.append(("France", "FR", "France", set(coded[dep_of.isin(FRANCE)])))
     rows = [(lvl, code, name, c) for lvl, code, name, members in parts for c in sorted(members)]
@@ -74,9 +90,14 @@ def compare_territories(
     epci: pd.DataFrame | None = None,
     changes: pd.DataFrame | None = None,
     codes=tuple(HEADLINE),
+    area_names: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare the study area with each reference level for the indicators `codes`
     (the headline indicators by default), in that order.
+
+    The EPCI are named from `epci`, the départements and régions from `area_names`
+    (``{"département": {code: name}, "région": {code: name}}``, see ``read_area_names``);
+    without a name, a reference is called by its code (« Département 61 »).
 
     Codes of the study's départements are first brought to the study's vintage (mergers
     summed into the new commune); the area's value is then compared with each level:
@@ -98,7 +119,7 @@ def compare_territories(
     parts, logs = [], []
     for source, rows in ind.groupby("source", dropna=False, sort=False):
         rows, moved = _study_vintage(rows.reset_index(drop=True), communes, changes, str(source))
-        members = area_members(rows, communes, area)
+        members = area_members(rows, communes, area, area_names)
         names = {**dict(zip(members["geo_code"], members["geo_name"])), **names}
         parts.append(aggregate_indicators(rows, members.drop(columns="geo_name")))
         logs.append(moved)

@@ -99,12 +99,14 @@ def context(
     changes: pd.DataFrame | None = None,
     extra: tuple[str, ...] = (),
     *,
+    area_names: dict | None = None,
     with_anomalies: bool = False,
 ):
     """The study area against its EPCI (and, with indicators, département, région, France).
 
     The headline indicators are compared, then the `extra` ones (those the project links
-    to issues for the regard croisé).
+    to issues for the regard croisé). `area_names` names the départements and régions
+    (see ``compare_territories``).
 
     Populations are summed from communes (counts, never averaged rates).
 
@@ -207,6 +209,7 @@ def context(
             epci=epci,
             changes=changes,
             codes=(*HEADLINE, *extra),
+            area_names=area_names,
         )
         frame = pd.concat([frame, compared], ignore_index=True)
     frame = conform(frame, "context")
