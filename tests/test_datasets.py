@@ -6,7 +6,9 @@ import pytest
 from conftest import EXAMPLE
 from openpyxl import load_workbook
 
+from diagnostic import DiagnosticError
 from diagnostic.datasets import (
+    AGES_FILE,
     COMPARATEUR_FILE,
     DECISIONS_FILE,
     EPCI_CODE,
@@ -125,6 +127,76 @@ def test_references_recomputed_from_the_raw_insee_files(example_diag, shared):
     assert names["département"] == "Orne" and names["région"] == "Normandie"
 
 
+AGES = ["P22_POP0014", "P22_POP1529", "P22_POP3044", "P22_POP4559"]
+AGES += ["P22_POP6074", "P22_POP7589", "P22_POP90P"]
+
+
+def _ages(path) -> dict:
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["CODGEO"]: r for r in csv.DictReader(f, delimiter=";")}
+
+
+def test_age_groups_copied_from_the_dossier_complet_add_up_to_the_comparateur(shared):
+    """The file was copied by hand out of the national dossier complet (paged reads):
+    every line's age groups must add up to that commune's population in the comparateur,
+    an independent INSEE file."""
+    raw, ages = _raw(shared), _ages(EXAMPLE / AGES_FILE)
+    populated = {code for code, r in raw.items() if r["P22_POP"]}
+    assert set(ages) == populated and len(ages) == 381  # the 4 absorbed codes have no line
+    for code, row in ages.items():
+        total = sum(float(row[c]) for c in AGES)
+        assert total == pytest.approx(float(raw[code]["P22_POP"]), abs=0.01), code
+        assert float(row["BPE_2024_D307"]).is_integer(), code
+    # by hand, from the dossier complet: Alençon 9 pharmacies, Argentan 6, Mortagne 2
+    assert [ages[c]["BPE_2024_D307"] for c in ("61001", "61006", "61293")] == ["9.0", "6.0", "2.0"]
+    assert sum(float(r["BPE_2024_D307"]) for r in ages.values()) == 90  # the Orne
+
+
+def test_pharmacies_and_age_shares_against_the_references(example_diag, shared):
+    raw, ages = _raw(shared), _ages(EXAMPLE / AGES_FILE)
+    epci = json.loads((EXAMPLE / "geo/epci.json").read_text("utf-8"))
+    members = {m["code"] for e in epci if e["code"] == EPCI_CODE for m in e["membres"]}
+    ctx = example_diag.context.set_index(["indicator", "geo_level"])["value"]
+
+    def per_10000(codes):  # the comparateur's population as denominator (same census)
+        count = sum(float(ages[c]["BPE_2024_D307"]) for c in codes)
+        return count / sum(float(raw[c]["P22_POP"]) for c in codes) * 10_000
+
+    assert ctx[("pharmacies_10000", "zone d'étude")] == pytest.approx(per_10000(members))
+    assert ctx[("pharmacies_10000", "département")] == pytest.approx(per_10000(ages))
+    # by hand: Mortagne-au-Perche, 2 pharmacies for 3 857 inhabitants
+    table = read_indicators(EXAMPLE / AGES_FILE).set_index(["geo_code", "indicator"])["value"]
+    assert table[("61293", "pharmacies_10000")] == pytest.approx(2 / 3857 * 10_000)
+    old = sum(float(ages[c]["P22_POP7589"]) + float(ages[c]["P22_POP90P"]) for c in members)
+    everyone = sum(float(raw[c]["P22_POP"]) for c in members)
+    assert ctx[("part_pop_75p", "EPCI")] == pytest.approx(old / everyone * 100)
+    # no Normandie value: the file holds the Orne only
+    assert ("pharmacies_10000", "région") not in ctx.index
+    # the regard croisé reads access to care against the pharmacies (fewer is worse)
+    regard = example_diag.regard_croise.set_index("issue_id")
+    assert regard.loc["enjeu_sante", "indicator"] == "pharmacies_10000"
+
+
+def test_extraction_takes_the_ages_and_pharmacies_from_a_national_file(tmp_path, shared):
+    national = tmp_path / "dossier_complet_light.csv"
+    national.write_text(
+        "CODGEO;P16_POP;BPE_2024_D307;" + ";".join(AGES) + "\n"
+        "01001;767.0;0.0;1;2;3;4;5;6;7\n"
+        "61001;26129.0;9.0;3955.5;5611;3951;4529;4487;2559;571.25\n"
+        "62001;1784.0;1.0;1;1;1;1;1;1;1\n",
+        encoding="utf-8",
+    )
+    written = extract_example_data(shared, tmp_path / "ex", dossier_complet=national)
+    assert written[-1] == tmp_path / "ex" / AGES_FILE
+    assert written[-1].read_text("utf-8") == (
+        "CODGEO;" + ";".join(AGES) + ";BPE_2024_D307\n"
+        "61001;3955.5;5611;3951;4529;4487;2559;571.25;9.0\n"
+    )
+    national.write_text("CODGEO;P16_POP\n61001;1\n", encoding="utf-8")
+    with pytest.raises(DiagnosticError, match="P22_POP0014"):
+        extract_example_data(shared, tmp_path / "ex", dossier_complet=national)
+
+
 def test_example_workshop_votes_and_decisions(example_diag):
     with open(EXAMPLE / VOTES_FILE, encoding="utf-8", newline="") as f:
         votes = list(csv.DictReader(f))
@@ -150,9 +222,10 @@ def test_example_workshop_votes_and_decisions(example_diag):
         "écarté",
     ]
     assert table.loc[projects[0]["project_id"], "carrier"] == "CC du Pays de Mortagne-au-Perche"
-    # the regard croisé: the three issues linked in diagnostic.toml
+    # the regard croisé: the four issues linked in diagnostic.toml
     assert set(example_diag.regard_croise["issue_id"]) == {
         "enjeu_emploi",
         "enjeu_logement",
+        "enjeu_sante",
         "enjeu_vieillissement",
     }

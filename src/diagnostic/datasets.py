@@ -18,10 +18,12 @@ from openpyxl import Workbook
 
 from diagnostic._io.atomic import save_workbook, write_text
 from diagnostic._io.text import read_json, strip_accents
+from diagnostic.errors import DiagnosticError
 from diagnostic.forms.template import CHOICES
 from diagnostic.privacy.pseudonyms import SECRET_FILE
 from diagnostic.project.file import DECISIONS_FILE
 from diagnostic.readers.kobo import SUBMISSION_META
+from diagnostic.territory.catalogue import AGE_GROUPS
 
 SEED = 2026
 FORM_FILE = "formulaire_acteurs.xlsx"
@@ -701,10 +703,14 @@ file = "{comparateur}"
 [[indicators]]
 file = "{density}"
 
+[[indicators]]
+file = "{ages}"
+
 [issue_indicators]
 enjeu_emploi = "taux_chomage"
 enjeu_logement = "part_logements_vacants"
 enjeu_vieillissement = {{ indicator = "part_pop_1564", worse_when = "lower" }}
+enjeu_sante = "pharmacies_10000"
 {workshop}
 [settings]
 min_group_size = 5
@@ -747,6 +753,7 @@ def _project_text(workshop: bool) -> str:
         contours=CONTOURS_FILE,
         comparateur=COMPARATEUR_FILE,
         density=DENSITY_FILE,
+        ages=AGES_FILE,
         workshop=block,
     )
 
@@ -863,6 +870,9 @@ EPCI_CODE = "200036069"
 NORMANDIE = ("14", "27", "50", "61", "76")
 COMPARATEUR_FILE = "insee/base_cc_comparateur_orne.csv"
 DENSITY_FILE = "insee/grille_densite_normandie.xlsx"
+#: age groups and pharmacies of the Orne's communes, from INSEE's dossier complet
+AGES_FILE = "insee/ages_pharmacies_orne.csv"
+AGES_COLUMNS = ("CODGEO", *AGE_GROUPS, "BPE_2024_D307")
 CONTOURS_FILE = "geo/contours_communes.geojson"
 #: Douglas-Peucker tolerance (degrees, about 100 m) of the contours, shared edges kept.
 CONTOUR_TOLERANCE = 0.001
@@ -892,7 +902,9 @@ def _json_lines(text: str, keep) -> str:
     return "[\n" + ",\n".join(kept) + "\n]\n"
 
 
-def extract_example_data(shared: Path | None = None, folder: Path | None = None) -> list[Path]:
+def extract_example_data(
+    shared: Path | None = None, folder: Path | None = None, dossier_complet: Path | None = None
+) -> list[Path]:
     """Rebuild the example's public data from the shared collection of INSEE/Etalab files.
 
     - ``geo/communes.json``, ``geo/epci.json``: every commune of the Orne (current,
@@ -903,7 +915,11 @@ def extract_example_data(shared: Path | None = None, folder: Path | None = None)
     - ``insee/grille_densite_normandie.xlsx``: the grille communale de densité, rows of the
       five Normandie départements, same header and cells (géographie 2022);
     - ``geo/contours_communes.geojson``: the 33 communes' contours (IGN/INSEE 2018 vintage),
-      simplified with shapely's coverage simplification (shared edges stay shared).
+      simplified with shapely's coverage simplification (shared edges stay shared);
+    - ``insee/ages_pharmacies_orne.csv``, only when `dossier_complet` is given (the
+      8 columns ``AGES_COLUMNS`` of the Orne's lines of a national ``CODGEO`` file such as
+      ``dossier_complet_light.csv``, 12 MB, which is not in the shared collection): the
+      committed file is otherwise left as it is.
 
     Returns the paths written.
     """
@@ -961,7 +977,28 @@ def extract_example_data(shared: Path | None = None, folder: Path | None = None)
     contours = folder / CONTOURS_FILE
     write_text(contours, _simplified_contours(read_json(shared / _SHARED["contours"]), members))
     written.append(contours)
+    if dossier_complet is not None:
+        ages = folder / AGES_FILE
+        write_text(ages, _orne_columns(read_text(Path(dossier_complet)), AGES_COLUMNS))
+        written.append(ages)
     return written
+
+
+def _orne_columns(text: str, columns: tuple[str, ...]) -> str:
+    """The Orne's lines (code 61…) of a ``;`` file, reduced to `columns`, fields unchanged."""
+    lines = text.splitlines()
+    header = lines[0].lstrip("\ufeff").split(";")
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DiagnosticError(
+            f"colonnes introuvables : {', '.join(missing)} (attendu le dossier complet de "
+            "l'Insee, séparateur « ; »).",
+            file="dossier complet",
+        )
+    at = [header.index(c) for c in columns]
+    rows = [line.split(";") for line in lines[1:] if line.startswith("61")]
+    kept = [list(columns)] + [[r[i] for i in at] for r in rows]
+    return "\n".join(";".join(fields) for fields in kept) + "\n"
 
 
 def _simplified_contours(geojson: dict, codes: set[str]) -> str:

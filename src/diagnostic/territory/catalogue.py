@@ -57,6 +57,14 @@ _COUNTS = {
     "ETOQ24": "Établissements administration, enseignement, santé 2024",
     "ETTEF124": "Établissements de 1 à 9 salariés 2024",
     "ETTEFP1024": "Établissements de 10 salariés ou plus 2024",
+    "P22_POP0014": "Population de 0 à 14 ans 2022",
+    "P22_POP1529": "Population de 15 à 29 ans 2022",
+    "P22_POP3044": "Population de 30 à 44 ans 2022",
+    "P22_POP4559": "Population de 45 à 59 ans 2022",
+    "P22_POP6074": "Population de 60 à 74 ans 2022",
+    "P22_POP7589": "Population de 75 à 89 ans 2022",
+    "P22_POP90P": "Population de 90 ans ou plus 2022",
+    "BPE_2024_D307": "Pharmacies 2024 (base permanente des équipements)",
     "PMUN": "Population municipale",
     "PCAP": "Population comptée à part",
     "PTOT": "Population totale",
@@ -92,6 +100,26 @@ INDICATORS.update(
         ),
         "part_pop_1564": Indicator(
             "Part des 15-64 ans dans la population 2022 (%)", "ratio", ("P22_POP1564",), "P22_POP"
+        ),
+        "part_pop_0014": Indicator(
+            "Part des moins de 15 ans dans la population 2022 (%)",
+            "ratio",
+            ("P22_POP0014",),
+            "P22_POP_AGES",
+        ),
+        "part_pop_75p": Indicator(
+            "Part des 75 ans ou plus dans la population 2022 (%)",
+            "ratio",
+            ("P22_POP7589", "P22_POP90P"),
+            "P22_POP_AGES",
+        ),
+        "pharmacies_10000": Indicator(
+            "Pharmacies pour 10 000 habitants 2024",
+            "ratio",
+            ("BPE_2024_D307",),
+            "P22_POP_AGES",
+            10_000.0,
+            worse_when="lower",
         ),
         "taux_chomage": Indicator(
             "Taux de chômage des 15-64 ans 2022 (%)",
@@ -149,6 +177,8 @@ HEADLINE = [
     "densite_population",
     "evolution_population",
     "part_pop_1564",
+    "part_pop_0014",
+    "part_pop_75p",
     "taux_chomage",
     "part_logements_vacants",
     "part_residences_secondaires",
@@ -159,7 +189,19 @@ HEADLINE = [
     "ETTOT24",
     "evolution_emploi",
     "part_pop_tres_peu_dense",
+    "pharmacies_10000",
 ]
+
+#: Age groups of the census (dossier complet): their sum is the population they share.
+AGE_GROUPS = (
+    "P22_POP0014",
+    "P22_POP1529",
+    "P22_POP3044",
+    "P22_POP4559",
+    "P22_POP6074",
+    "P22_POP7589",
+    "P22_POP90P",
+)
 
 
 def indicator(code: str) -> Indicator:

@@ -1,8 +1,10 @@
 """Read INSEE indicator files into the long `indicators` table (one row per commune × indicator).
 
 Supported, detected from the content: the *comparateur de territoires* base
-(``base_cc_comparateur.csv``), populations légales (``ensemble.xlsx`` and the ``;`` CSV with a
-split code) and the *grille communale de densité*. Statistical secret (``s``) and blanks stay
+(``base_cc_comparateur.csv``) and any ``CODGEO`` file with INSEE's column names (the
+*dossier complet*: age groups, equipment counts ``BPE_2024_…``), populations légales
+(``ensemble.xlsx`` and the ``;`` CSV with a split code) and the *grille communale de
+densité*. Statistical secret (``s``) and blanks stay
 missing with a reason; numerators and denominators are kept so that areas aggregate by
 summing counts (see ``catalogue``).
 """
@@ -19,7 +21,7 @@ from diagnostic._io.sheets import SPREADSHEET_SUFFIXES, sheet_names
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
-from diagnostic.territory.catalogue import INDICATORS
+from diagnostic.territory.catalogue import AGE_GROUPS, INDICATORS
 from diagnostic.territory.codes import normalise_codes
 
 _MISSING = {
@@ -164,7 +166,7 @@ def _numbers(column: pd.Series, name: str, log: AnomalyLog, first: int = 2):
 
 def _inputs() -> set[str]:
     """Every column some indicator of the catalogue is computed from."""
-    out = {"PIMP21", "NBMENFISC21"}
+    out = {"PIMP21", "NBMENFISC21", *AGE_GROUPS}
     for code, spec in INDICATORS.items():
         out |= (
             {c.lstrip("-") for c in spec.numerator} | {spec.denominator}  # type: ignore[arg-type]
@@ -184,6 +186,9 @@ def _to_long(codes: pd.Series, wide: dict, log: AnomalyLog, year, source: str) -
     if "PIMP21" in parsed and "NBMENFISC21" in parsed:
         value, reason = parsed["PIMP21"]
         parsed["PIMP21_NUM"] = (value * parsed["NBMENFISC21"][0] / 100, reason)
+    if all(c in parsed for c in AGE_GROUPS):  # the population the age groups share
+        ages = [parsed[c] for c in AGE_GROUPS]
+        parsed["P22_POP_AGES"] = (sum(v for v, _ in ages), _first_reason([r for _, r in ages]))
     keep = codes.notna().to_numpy()
     frames = []
     for code, spec in INDICATORS.items():
@@ -235,5 +240,8 @@ def _first_reason(reasons: list[pd.Series]) -> pd.Series:
 
 def _year(code: str, spec, default):
     base = (spec.numerator[0].lstrip("-") if spec.kind == "ratio" else code).replace("_NUM", "")
+    equipment = re.match(r"^BPE_(\d{4})_", base)  # BPE_2024_D307: the year is written whole
+    if equipment:
+        return int(equipment.group(1))
     match = re.match(r"^P(\d\d)_", base) or re.search(r"(\d\d)$", base)
     return 2000 + int(match.group(1)) if match else default
