@@ -167,6 +167,8 @@ def test_pharmacies_and_age_shares_against_the_references(example_diag, shared):
     # by hand: Mortagne-au-Perche, 2 pharmacies for 3 857 inhabitants
     table = read_indicators(EXAMPLE / AGES_FILE).set_index(["geo_code", "indicator"])["value"]
     assert table[("61293", "pharmacies_10000")] == pytest.approx(2 / 3857 * 10_000)
+    source = example_diag.context.set_index("indicator")["source"]
+    assert source["pharmacies_10000"].iloc[0] == "Insee, dossier complet (ages_pharmacies_orne.csv)"
     old = sum(float(ages[c]["P22_POP7589"]) + float(ages[c]["P22_POP90P"]) for c in members)
     everyone = sum(float(raw[c]["P22_POP"]) for c in members)
     assert ctx[("part_pop_75p", "EPCI")] == pytest.approx(old / everyone * 100)

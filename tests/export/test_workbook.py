@@ -115,7 +115,7 @@ def test_portrait_with_indicators_compares_levels(workshop_book):
     assert headers[2:5] == [
         "Zone d'étude",
         "EPCI (CC du Pays de Mortagne-au-Perche)",
-        "Département (Département 61)",
+        "Département (Orne)",  # named by the example's departements.json
     ]
     density = _rows(ws)["Densité de population 2022 (hab./km²)"]
     assert density[1] == 2022 and density[2] == pytest.approx(13515 / 402.39)
@@ -132,17 +132,18 @@ def test_afom_sheet_grouped_with_source_and_evidence(book, example_diag):
     assert [c.value for c in ws[h]][:4] == ["Catégorie", "Élément", "Source", "Justification"]
     body = [r for r in ws.iter_rows(min_row=h + 1, max_col=4, values_only=True)]
     # Logement is no longer transversal (2 of 4 types pass the Wilson lower bound): 33 items
-    # from the survey, 2 from the indicators linked to issues, 4 from the workshop
-    assert len(body) == len(example_diag.afom) == 33 + 2 + 4
-    assert [r[2] for r in body].count("indicateur") == 2
+    # from the survey, 3 from the indicators linked to issues (employment, housing and
+    # pharmacies better than the Orne), 4 from the workshop
+    assert len(body) == len(example_diag.afom) == 33 + 3 + 4
+    assert [r[2] for r in body].count("indicateur") == 3
     assert [r[2] for r in body].count("atelier") == 4
-    assert body[12][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
-    assert body[12][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
+    assert body[13][:3] == ("Faiblesses", "Mobilité et transports", "enquête")
+    assert body[13][3].startswith("Enjeu transversal : cité par 4 types d'acteurs")
     categories = [r[0] for r in body]
     assert categories == sorted(
         categories, key=["Atouts", "Faiblesses", "Opportunités", "Menaces"].index
     )
-    assert "Atouts : 12 ; Faiblesses : 2 ; Opportunités : 19 ; Menaces : 6." in ws["A3"].value
+    assert "Atouts : 13 ; Faiblesses : 2 ; Opportunités : 19 ; Menaces : 6." in ws["A3"].value
 
 
 def test_shared_priorities_sheet(workshop_book, workshop_project):
@@ -388,7 +389,7 @@ def test_tables_written_with_documented_columns(demo_out):
     # three issues linked to an indicator in the example's project file
     regard = pd.read_csv(demo_out / "tables" / "regard_croise.csv")
     assert regard.columns.tolist() == list(diagnostic.SCHEMAS["regard_croise"])
-    assert len(regard) == 3
+    assert len(regard) == 4
     # one questionnaire: each of its questions is its own canonical question
     mapping = pd.read_csv(demo_out / "tables" / "question_map.csv")
     assert (mapping["question_id"] == mapping["canonical_id"]).all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import textwrap
 from decimal import Decimal
 
 import numpy as np
@@ -131,18 +132,34 @@ def put(ws, row: int, col: int, value, cell_format=None) -> None:
         ws.write(row, col, value, cell_format)
 
 
-def write_title(book, ws, title: str, notes: list[str], span: int = 0) -> int:
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (words are
+    not cut, so a line holds fewer characters than the width).
+
+    >>> wrapped_lines("Commune ou intercommunalité (n=21–26)", 22)
+    3
+    """
+    lines = textwrap.wrap(str(text), width=max(1, int(width)), break_long_words=False)
+    return max(1, len(lines))
+
+
+def write_title(book, ws, title: str, notes: list[str], span: int = 0, width: float = 0) -> int:
     """Title and notes (question, base, source…) above a table; returns the next free row.
 
     With `span`, each note is wrapped across the first `span` columns, so that a long note
-    does not widen the printed page.
+    does not widen the printed page; `width` is those columns' width in characters when
+    known (else 14 a column).
     """
     put(ws, 0, 0, title, book.format(TITLE))
     note = book.format(NOTE)
     wrapped = book.format(NOTE, WRAP_TOP)
     for row, text in enumerate(notes, start=1):
         if span > 1:
-            ws.set_row(row, 12 * max(1, math.ceil(len(text) / (span * 14))))
+            # notes are in a small font: a column of width w holds about 1.2 w characters
+            lines = (
+                wrapped_lines(text, 1.2 * width) if width else math.ceil(len(text) / (span * 14))
+            )
+            ws.set_row(row, 12 * max(1, lines))
             ws.merge_range(row, 0, row, span - 1, plain(text), wrapped)
         else:
             put(ws, row, 0, text, note)

@@ -64,10 +64,14 @@ def write_frame(
         longest = max([len(str(headers[col]))] + [len(str(v)) for v in body[col].head(200)])
         width = widths.get(col, min(60, max(10, longest + 2)))
         ws.set_column(j, j, width)
-        wrap = widths.get(col, 0) > WRAP_WIDTH or longest > 60
-        if wrap:
+        if widths.get(col, 0) > WRAP_WIDTH or longest > 60:
             wrapped[col] = width
-        text = WRAP_TOP if wrap else ({"valign": "top"} if top else None)
+    top = top or bool(wrapped)  # a row taller than a line reads from its top, every cell
+    numeric = [_numeric(body[c]) for c in cols]
+    for j, col in enumerate(cols):
+        text = WRAP_TOP if col in wrapped else ({"valign": "top"} if top else None)
+        if j and numeric[j - 1] and not numeric[j]:  # text kept apart from numbers on its left
+            text = {**(text or {}), "indent": 1}
         number = {**(text or {}), "num_format": formats[col]} if col in formats else text
         looks.append((text, number))
     by_line: dict[int, dict[str, dict]] = {}
@@ -104,6 +108,18 @@ def write_frame(
     if filters and len(body):
         ws.autofilter(start_row, 0, last, len(cols) - 1)
     return first, last
+
+
+def _numeric(column: pd.Series) -> bool:
+    """Whether a column shows numbers (right-aligned), judged on its first 200 values."""
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    values = column.head(200).dropna()
+    return bool(len(values)) and all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values
+    )
 
 
 def _beside(book, ws, cells) -> None:

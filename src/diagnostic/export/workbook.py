@@ -27,6 +27,7 @@ from diagnostic.export.cells import (
     PERCENT,
     print_setup,
     put,
+    wrapped_lines,
     write_title,
 )
 from diagnostic.export.data_sheet import annex_note, annex_path, write_data
@@ -245,7 +246,9 @@ def disclosure_note(diag) -> str:
 
 def _method(book, ws, diag, more=()):
     lang = diag.settings.language
-    start = write_title(book, ws, sheet_name("method", lang), method_notes(diag) + list(more))
+    # the notes wrap over the table's three columns (description 70, value, name: ~100)
+    notes = method_notes(diag) + list(more)
+    start = write_title(book, ws, sheet_name("method", lang), notes, span=3, width=100)
     rows = pd.DataFrame(diag.settings.describe(lang), columns=["name", "value", "description"])
     rows["value"] = rows["value"].astype(str)
     write_frame(
@@ -302,6 +305,9 @@ def _participation(book, ws, diag, base, source, audience=DEFAULT_AUDIENCE):
             size_cm=(14, 7),
             anchor=(start, 11),
         )
+    # the counts' own columns, wide enough for the types' labels
+    ws.set_column(col, col, max([len(str(t)) for t in counts.iloc[:, 0]] + [12]) + 2)
+    ws.set_column(col + 1, col + 1, len(respondents) + 2)
     participation_map_image(ws, diag, (start + 15, 11))
 
 
@@ -396,13 +402,15 @@ def _matrix(book, ws, diag, source):
         return f" (n={a})" if a == b else f" (n={a}–{b})"
 
     tests = word("matrix_tests", lang)
-    ws.set_row(start, 32)
+    texts = [word("issue", lang)] + [f"{names.get(t, t)}{base(t)}" for t in types]
+    texts += list(tests.values())
+    # the widths set below: issue 40, types 22, tests 16 (the last, the pairs, 40)
+    widths = [40] + [22] * len(types) + [16] * 4 + [40]
+    # bold header text: a column of width w holds about 0.9 w characters
+    lines = max(wrapped_lines(t, 0.9 * w) for t, w in zip(texts, widths))
+    ws.set_row(start, max(32, 15 * lines))
     header = book.format(HEADER)
-    for j, text in enumerate(
-        [word("issue", lang)]
-        + [f"{names.get(t, t)}{base(t)}" for t in types]
-        + list(tests.values())
-    ):
+    for j, text in enumerate(texts):
         put(ws, start, j, text, header)
     cells = {
         (i, t): (s, v)

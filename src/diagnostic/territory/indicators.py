@@ -80,7 +80,10 @@ def read_indicators(path, *, with_anomalies: bool = False):
 def _comparateur(frame: pd.DataFrame, path: Path, log: AnomalyLog):
     codes = normalise_codes(frame["CODGEO"], log, column="CODGEO")
     wide = {c: frame[c] for c in frame.columns if c != "CODGEO"}
-    return codes, wide, None, "Insee, base du comparateur de territoires"
+    # the comparateur always has the area; a dossier complet extract may not
+    if "SUPERF" in frame.columns:
+        return codes, wide, None, "Insee, base du comparateur de territoires"
+    return codes, wide, None, "Insee, dossier complet"
 
 
 def _populations_xlsx(path: Path, log: AnomalyLog):
