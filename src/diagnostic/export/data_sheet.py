@@ -295,8 +295,9 @@ def _write_block(
             put(ws, start - 1, j, labels[col], label)
     for j, head in enumerate(headers):
         put(ws, start, j, head, header)
-    for j, width in enumerate((13, 30, 15)):
-        ws.set_column(j, j, width)
+    for j, width in enumerate((13, 30, 15)):  # at least, else as wide as the longest value
+        longest = max((len(str(r[j])) for r in rows[:1000] if r[j] is not None), default=0)
+        ws.set_column(j, j, min(45, max(width, longest + 2)))
     if len(headers) > 3:
         ws.set_column(3, len(headers) - 1, 22)
     first = start + 1

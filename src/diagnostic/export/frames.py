@@ -9,10 +9,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnostic.export.cells import HEADER, QUOTED, WRAP_TOP, column_values, is_live, put
+from diagnostic.export.cells import (
+    HEADER,
+    QUOTED,
+    WRAP_TOP,
+    column_values,
+    is_live,
+    put,
+    wrapped_lines,
+)
 
 _LIVE_FIRST = set("=+-@\t\r")  # a cheap test before `is_live`
-#: Columns wider than this wrap their text, and their rows grow to show it.
+#: Columns wider than this wrap their text, and their rows grow to show it (as does a column
+#: whose text is longer than its width).
 WRAP_WIDTH = 40
 
 
@@ -55,23 +64,29 @@ def write_frame(
     cols = [c for c in headers if c in frame.columns]
     body = frame[cols].reset_index(drop=True)
     header = book.format(HEADER)
+    sizes = [
+        widths.get(col, min(60, max(10, _longest(body[col], headers[col]) + 2))) for col in cols
+    ]
+    # bold wrapped headers: a column of width w holds about 0.9 w characters a line
+    lines = max([wrapped_lines(headers[c], 0.9 * w) for c, w in zip(cols, sizes)] + [1])
+    if lines > 1:  # a spreadsheet does not grow the row by itself
+        ws.set_row(start_row, 15 * lines)
     for j, col in enumerate(cols):
         put(ws, start_row, j, headers[col], header)
     _beside(book, ws, beside.pop(start_row, []))
     looks = []  # per column: (style of text, style of numbers)
     wrapped: dict[str, int] = {}  # wrapped columns and their widths, for the rows' heights
-    for j, col in enumerate(cols):
-        longest = max([len(str(headers[col]))] + [len(str(v)) for v in body[col].head(200)])
-        width = widths.get(col, min(60, max(10, longest + 2)))
+    for j, (col, width) in enumerate(zip(cols, sizes)):
+        longest = _longest(body[col], headers[col])
         ws.set_column(j, j, width)
-        if widths.get(col, 0) > WRAP_WIDTH or longest > 60:
+        if widths.get(col, 0) > WRAP_WIDTH or longest > width:  # wider than its column
             wrapped[col] = width
     top = top or bool(wrapped)  # a row taller than a line reads from its top, every cell
     numeric = [_numeric(body[c]) for c in cols]
     for j, col in enumerate(cols):
         text = WRAP_TOP if col in wrapped else ({"valign": "top"} if top else None)
         if j and numeric[j - 1] and not numeric[j]:  # text kept apart from numbers on its left
-            text = {**(text or {}), "indent": 1}
+            text = {**(text or {}), "align": "left", "indent": 1}
         number = {**(text or {}), "num_format": formats[col]} if col in formats else text
         looks.append((text, number))
     by_line: dict[int, dict[str, dict]] = {}
@@ -108,6 +123,11 @@ def write_frame(
     if filters and len(body):
         ws.autofilter(start_row, 0, last, len(cols) - 1)
     return first, last
+
+
+def _longest(column: pd.Series, header: str) -> int:
+    """Length of the longest of the header and the column's first 200 values."""
+    return max([len(str(header))] + [len(str(v)) for v in column.head(200)])
 
 
 def _numeric(column: pd.Series) -> bool:

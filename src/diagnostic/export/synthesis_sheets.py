@@ -85,7 +85,6 @@ def write_portrait(book, ws, diag, source: str) -> None:
         values = [v for v in row if pd.notna(v)]
         fmt = INTEGER if values and all(float(v).is_integer() for v in values) else DECIMAL_1
         styles.update({(i, level): {"num_format": fmt} for level in levels})
-    ws.set_row(start, 48)
     write_frame(
         book,
         ws,
