@@ -744,6 +744,7 @@ def test_demo_shows_everything_the_example_holds(demo_out, book):
     assert page.count('<div class="fig map">') == 2
     assert "Acteurs r\\u00e9pondants par commune" in page  # in the figure's JSON
     assert "Taux de chômage des 15-64 ans 2022 (%)" in page  # the portrait's table
+    assert ">Département (Orne)</th>" in page and ">Région (Normandie)</th>" in page
 
 
 def test_workbook_has_the_participation_map_image(demo_out):

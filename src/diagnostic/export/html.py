@@ -16,7 +16,7 @@ from diagnostic.export.maps import map_data, participation_note
 from diagnostic.export.paroles import has_paroles, paroles_html, top_words
 from diagnostic.export.project_cards import CARD_CSS, cards_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
-from diagnostic.export.synthesis_sheets import LEVELS, portrait_table
+from diagnostic.export.synthesis_sheets import LEVELS, portrait_headers, portrait_table
 from diagnostic.export.workbook import method_notes
 from diagnostic.i18n import day, decimal, percent, text
 from diagnostic.i18n.workbook import sheet_name, word
@@ -109,14 +109,7 @@ def _table(
 def _portrait(diag) -> str:
     lang = diag.settings.language
     table = portrait_table(diag.context)
-    words, levels = word("portrait_headers", lang), word("levels", lang)
-    headers = {
-        "label": words["label"],
-        "year": words["year"],
-        **{lv: levels[lv] for lv in LEVELS if lv in table.columns},
-        "source": words["source"],
-        "note": words["note"],
-    }
+    headers = portrait_headers(diag.context, table, lang)  # « Département (Orne) »
     return f'<p class="note">{html.escape(word("html_portrait", lang), quote=False)}</p>' + _table(
         table.assign(year=table["year"].astype("Int64").astype("string")),
         headers,

@@ -56,15 +56,11 @@ def portrait_table(context: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def write_portrait(book, ws, diag, source: str) -> None:
-    """Portrait du territoire: the study area against its references, with sources."""
-    lang = diag.settings.language
-    table = portrait_table(diag.context)
+def portrait_headers(context: pd.DataFrame, table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The portrait's headers, each reference level with its name: « Département (Orne) »."""
     names = (
-        diag.context.dropna(subset=["geo_name"])
-        .drop_duplicates("geo_level")
-        .set_index("geo_level")["geo_name"]
-    )
+        context.dropna(subset=["geo_name"]).drop_duplicates("geo_level").set_index("geo_level")
+    )["geo_name"]
     words, levels_words = word("portrait_headers", lang), word("levels", lang)
     headers = {"label": words["label"], "year": words["year"]}
     for level in LEVELS:
@@ -76,6 +72,14 @@ def write_portrait(book, ws, diag, source: str) -> None:
                 else levels_words[level]
             )
     headers.update({"source": words["source"], "note": words["note"]})
+    return headers
+
+
+def write_portrait(book, ws, diag, source: str) -> None:
+    """Portrait du territoire: the study area against its references, with sources."""
+    lang = diag.settings.language
+    table = portrait_table(diag.context)
+    headers = portrait_headers(diag.context, table, lang)
     start = write_title(
         book, ws, ws.name, [*word("portrait_notes", lang), source], span=len(headers)
     )
