@@ -1056,6 +1056,25 @@ QUADRANT_COLOURS = {
 }
 
 
+def _label_places(x: pd.Series, y: pd.Series, span: float) -> dict:
+    """Above each point its label, below it when the label above would run into a
+    neighbour's (a label about 22 characters wide covers some 0.4 × `span` of the x axis).
+
+    >>> _label_places(pd.Series([-0.19, -0.13, 0.0]), pd.Series([0.65, 0.64, 0.44]), 0.3)
+    {0: 'top center', 1: 'bottom center', 2: 'top center'}
+    """
+    placed: list[tuple[float, float, str]] = []
+    out = {}
+    for i in x.sort_values(kind="stable").index:
+        place = "top center"
+        for x2, y2, p2 in placed:
+            if p2 == place and abs(x[i] - x2) < 0.4 * span and abs(y[i] - y2) < 0.1:
+                place = "bottom center" if place == "top center" else "top center"
+        placed.append((float(x[i]), float(y[i]), place))
+        out[i] = place
+    return dict(sorted(out.items()))
+
+
 def plot_regard_croise(
     regard: pd.DataFrame,
     priority_threshold: float,
@@ -1084,6 +1103,7 @@ def plot_regard_croise(
     """
     gaps = regard["gap"].astype(float)
     span = max(0.3, float(gaps.abs().max()) * 1.25 if len(regard) else 0.3, gap_threshold * 2)
+    places = _label_places(gaps, regard["support"].astype(float), span)
     data = []
     for quadrant, colour in QUADRANT_COLOURS.items():
         quadrant = label(quadrant, language)
@@ -1103,7 +1123,7 @@ def plot_regard_croise(
                 "x": part["gap"].astype(float).tolist(),
                 "y": part["support"].astype(float).tolist(),
                 "text": [wrap_label(t, 22) for t in part["label"]],
-                "textposition": "top center",
+                "textposition": [places[i] for i in part.index],
                 "marker": {"size": 14, "color": colour, "line": {"color": "white", "width": 1}},
                 "customdata": pd.DataFrame(
                     {"i": part.get("indicator_label", part["label"]), "r": reference}

@@ -159,7 +159,7 @@ def test_run_places_linked_issues_against_the_departement(regard_diag):
     )
     assert area == pytest.approx(9.006, abs=1e-3) and dep == pytest.approx(11.177, abs=1e-3)
     assert r.loc["enjeu_emploi", "gap"] == pytest.approx(area / dep - 1)
-    assert r.loc["enjeu_emploi", "reference"] == "Département 61"
+    assert r.loc["enjeu_emploi", "reference"] == "Orne"  # named by the example's departements.json
     support = d.issue_ranking.set_index("issue_id")["support_by_type_mean"]
     assert r.loc["enjeu_emploi", "support"] == pytest.approx(support["enjeu_emploi"])
     # cited by most actors, but less unemployment than in the Orne
@@ -184,7 +184,7 @@ def test_afom_cites_the_indicator_with_both_values(regard_diag):
     assert set(items["item"]) == {"Recrutement et emploi", "Logement", "Attractivité touristique"}
     assert set(items["category"]) == {"atouts"}  # the area is better off on all three
     emploi = items[items["item"] == "Recrutement et emploi"]["evidence"].iloc[0]
-    assert "Taux de chômage des 15-64 ans 2022 (%) : 9,0 contre 11,2 (Département 61)" in emploi
+    assert "Taux de chômage des 15-64 ans 2022 (%) : 9,0 contre 11,2 (Orne)" in emploi
 
 
 def test_report_and_tables_show_the_regard_croise(tmp_path, regard_diag):
@@ -305,3 +305,23 @@ def test_workbook_regard_sheet_with_its_quadrant_chart(tmp_path, regard_diag):
     # one series per quadrant present, the axes crossing at the two thresholds
     assert xml.count("<c:ser>") == 2
     assert '<c:crossesAt val="0.1"/>' in xml and '<c:crossesAt val="0.5"/>' in xml
+
+
+def test_quadrant_labels_of_close_issues_go_above_and_below(example_diag):
+    """In the example, employment (gap −19 %, 65 %) and access to care (−14 %, 64 %) are
+    neighbours: one label above its point, the other below, so that they do not overlap."""
+    s = example_diag.settings
+    fig = diagnostic.plot_regard_croise(
+        example_diag.regard_croise, s.priority_threshold, s.gap_threshold
+    ).to_dict()
+    place = {
+        text: position
+        for trace in fig["data"]
+        if trace.get("mode") == "markers+text"
+        for text, position in zip(trace["text"], trace["textposition"])
+    }
+    assert {place["Recrutement et emploi"], place["Accès aux soins"]} == {
+        "top center",
+        "bottom center",
+    }
+    assert place["Logement"] == "top center"
