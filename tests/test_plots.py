@@ -201,3 +201,18 @@ def test_heatmap_slants_column_labels_only_when_they_are_long():
 
     assert angle(["association", "entreprise"])["tickangle"] == -30
     assert angle(["élu", "habitant"])["tickangle"] == 0
+
+
+def test_project_resources_matrix_labels_stay_on_one_slanted_line(example_diag):
+    """15 resource columns: labels wrapped over 2-3 lines ran into each other once slanted."""
+    from diagnostic.analysis.network import project_resources
+
+    d = example_diag
+    matrix = project_resources(d.cooperation_projects, d.needs, d.offers)
+    fig = plots.plot_project_resources(matrix, d.cooperation_projects).to_dict()
+    xs = fig["data"][0]["x"]
+    assert len(xs) == matrix["category"].nunique() and not any("<br>" in x for x in xs)
+    layout = fig["layout"]
+    assert layout["xaxis"]["tickangle"] == -45
+    longest = max(len(x) for x in xs)  # about 6 pixels a character, slanted
+    assert layout["margin"]["b"] >= 6 * longest

@@ -1308,7 +1308,9 @@ def plot_project_resources(
         ]
         for i, p in enumerate(rows)
     ]
-    xs = [wrap_label(_label(resource_labels, c), 14) for c in cats]
+    # one line a label, slanted: wrapped labels over many narrow columns ran into each other
+    xs = [_no_markup(str(_label(resource_labels, c))) for c in cats]
+    below = 6 * max((len(x) for x in xs), default=0)  # pixels the slanted labels take
     data = [
         {
             "type": "heatmap",
@@ -1331,11 +1333,11 @@ def plot_project_resources(
     ]
     layout = _layout(
         title or text("plot.project_matrix", language),
-        max(320, 34 * len(rows) + 170),
+        max(320, 34 * len(rows) + 130 + below),
         subtitle=text("plot.project_matrix_note", language),
         yaxis={"autorange": "reversed", "ticksuffix": "  ", "gridcolor": "white"},
-        xaxis={"side": "bottom", "tickangle": -45, "gridcolor": "white"},
-        margin={"b": 70},
+        xaxis={"side": "bottom", "tickangle": -45, "gridcolor": "white", "automargin": True},
+        margin={"b": 30 + below},
     )
     return _figure(data, layout, validate)
 

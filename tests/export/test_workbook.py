@@ -760,3 +760,17 @@ def test_workbook_has_the_participation_map_image(demo_out):
         drawn = z.read(f"xl/drawings/_rels/{drawing}.rels").decode()
         assert images[0].removeprefix("xl/") in drawn.replace("../", "")
         assert "Acteurs répondants par commune" in z.read(f"xl/drawings/{drawing}").decode()
+
+
+def test_groups_of_actors_name_their_issues_in_words(book, demo_out, example_diag):
+    """The clusters table holds issue ids; the sheet and the report show the issues' labels."""
+    ws = book["Groupes d'acteurs"]
+    h = _header_row(ws, "Groupe")
+    headers = [c.value for c in ws[h]]
+    column = headers.index("Enjeux") + 1
+    shown = [ws.cell(r, column).value for r in range(h + 1, ws.max_row + 1)]
+    assert shown[0] == "Mobilité et transports"  # G01, enjeu_mobilite
+    assert not any("enjeu_" in str(v) for v in shown)
+    assert len(shown) == len(example_diag.clusters)
+    page = (demo_out / "diagnostic.html").read_text(encoding="utf-8")
+    assert "<td>enjeu_mobilite</td>" not in page and "<td>Mobilité et transports</td>" in page

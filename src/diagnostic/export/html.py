@@ -17,7 +17,7 @@ from diagnostic.export.paroles import has_paroles, paroles_html, top_words
 from diagnostic.export.project_cards import CARD_CSS, cards_html
 from diagnostic.export.project_maps import project_geography, territory_shapes
 from diagnostic.export.synthesis_sheets import LEVELS, portrait_headers, portrait_table
-from diagnostic.export.workbook import method_notes
+from diagnostic.export.workbook import cluster_view, method_notes
 from diagnostic.i18n import day, decimal, percent, text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.plots import (
@@ -416,7 +416,7 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         (
             name("clusters"),
             _table(
-                diag.clusters,
+                cluster_view(diag),  # issues in words
                 pick("clusters_headers", "label", "issues", "size", "actor_types"),
                 numbers={"size": "int"},
                 language=lang,

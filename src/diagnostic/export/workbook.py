@@ -570,6 +570,18 @@ def _plan(book, ws, diag, source):
     )
 
 
+def cluster_view(diag) -> pd.DataFrame:
+    """The groups of actors with their issues in words (the table holds the issues' ids)."""
+    issues = dict(zip(diag.issue_ranking["issue_id"], diag.issue_ranking["label"]))
+
+    def words(value):
+        if not isinstance(value, str):
+            return value
+        return " ; ".join(issues.get(i.strip(), i.strip()) for i in value.split(";"))
+
+    return diag.clusters.assign(issues=diag.clusters["issues"].map(words))
+
+
 def _clusters(book, ws, diag, source):
     lang = diag.settings.language
     start = write_title(
@@ -581,7 +593,7 @@ def _clusters(book, ws, diag, source):
     write_frame(
         book,
         ws,
-        diag.clusters.drop(columns=["actors"]),
+        cluster_view(diag).drop(columns=["actors"]),
         start,
         word("clusters_headers", lang),
         {"size": INTEGER},
