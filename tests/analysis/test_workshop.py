@@ -195,7 +195,7 @@ def test_example_diagnostic_has_every_analysis_table(example_diag):
         assert list(getattr(d, name).columns) == diagnostic.schemas.columns(name)
         assert len(getattr(d, name)), name
     # the example's workshop and its links to INSEE indicators (see tests/test_datasets.py)
-    assert d.rank_comparison is not None and len(d.votes) and len(d.regard_croise) == 3
+    assert d.rank_comparison is not None and len(d.votes) and len(d.regard_croise) == 4
     # types are named with their labels from the form
     assert "Commune ou intercommunalité" in " ".join(d.issue_ranking["reason"])
     crossed = d.with_indicator_gaps(pd.DataFrame({"issue_id": ["enjeu_sante"], "gap": [0.3]}))
