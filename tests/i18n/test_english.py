@@ -201,7 +201,7 @@ def test_english_cross_check_swot_and_workshop(english):
     assert set(swot["source"]) == {"survey", "indicator", "workshop"}
     assert (
         "Better off than the reference; Taux de chômage des 15-64 ans 2022 (%): 9.0 against "
-        "11.2 (Département 61), gap to the reference −19%, support 65%"
+        "11.2 (Orne), gap to the reference −19%, support 65%"
     ) in set(swot["evidence"])
     trends = dict(zip(english.shared_priorities["label"], english.shared_priorities["trend"]))
     assert (

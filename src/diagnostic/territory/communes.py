@@ -141,13 +141,7 @@ def read_area_names(path) -> dict[str, str]:
 
     Reads Etalab's ``departements.json`` / ``regions.json`` (objects with ``code`` and
     ``nom``) or INSEE's COG ``departementAAAA.csv`` / ``regionAAAA.csv`` (columns ``DEP`` or
-    ``REG`` and ``LIBELLE``, any case).
-
-    >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "departements.json"
-    >>> _ = f.write_text('[{"code": "61", "nom": "Orne"}]', encoding="utf-8")
-    >>> read_area_names(f)
-    {'61': 'Orne'}
+    ``REG`` and ``LIBELLE``, any case): ``{"61": "Orne", …}``.
     """
     path = Path(path)
     if not path.exists():
