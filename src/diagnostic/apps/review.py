@@ -275,14 +275,7 @@ class CooperationApp(App):
         """
         if not self.watch.changed() or not self.path.exists():
             return 0
-        theirs = status_table(self._read_statuses(self.path))
-        mine = status_table(self.opportunities)
-        key = list(STATUS_KEYS)
-        on_disk = (
-            mine[key]
-            .astype(object)
-            .merge(theirs[key + ["status"]].astype(object), on=key, how="left")["status"]
-        )
+        mine, on_disk = self._beside(status_table(self._read_statuses(self.path)))
         status, reference, adopted, kept = [], [], 0, 0
         for m, b, t in zip(mine["status"], self.loaded["status"], on_disk):
             new = not pd.isna(t) and t != b
@@ -400,9 +393,9 @@ class CooperationApp(App):
         self._adopt(merge.table, keep_mine=False)
         return self.path
 
-    def _adopt(self, theirs: pd.DataFrame, keep_mine: bool) -> None:
-        """Take `theirs` as the page's reference; show its statuses, except, with `keep_mine`,
-        where this page changed one."""
+    def _beside(self, theirs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+        """This page's status table, and beside each of its rows the status `theirs` (a
+        saved table) gives the same lead (missing where it has none)."""
         mine = status_table(self.opportunities)
         key = list(STATUS_KEYS)
         on_disk = (
@@ -410,6 +403,12 @@ class CooperationApp(App):
             .astype(object)
             .merge(theirs[key + ["status"]].astype(object), on=key, how="left")["status"]
         )
+        return mine, on_disk
+
+    def _adopt(self, theirs: pd.DataFrame, keep_mine: bool) -> None:
+        """Take `theirs` as the page's reference; show its statuses, except, with `keep_mine`,
+        where this page changed one."""
+        mine, on_disk = self._beside(theirs)
         changed = (
             mine["status"].astype(object).to_numpy()
             != self.loaded["status"].astype(object).to_numpy()
