@@ -284,13 +284,13 @@ def _join_names(names: list[str], language: str) -> str:
     return ", ".join(names[:-1]) + text("proj.and", language) + names[-1]
 
 
-def _communes(members, place, names) -> list[str]:
+def member_places(members, place, names) -> list[str]:
     """Commune codes of the members, the most represented first."""
     codes = Counter(place[m] for m in members)
     return sorted(codes, key=lambda c: (-codes[c], names.get(c, c)))
 
 
-def _where(codes, names, language, most=3) -> str:
+def where_words(codes, names, language, most=3) -> str:
     shown = [names.get(c, c) for c in codes[:most]]
     if not shown:
         return text("proj.unknown_place", language)
@@ -522,8 +522,8 @@ def _project(resource, members, needers, people, close, issues, names, labels, t
     swap = SWAP in resource
     givers = [m for m in members if m not in needers] if not swap else []
     kind = "echange" if swap else ("pret_don" if givers else "mutualisation")
-    codes = _communes(members, place, names)
-    where = _where(codes, names, language)
+    codes = member_places(members, place, names)
+    where = where_words(codes, names, language)
 
     def res_label(r):
         return labels.get(r, r)

@@ -33,6 +33,7 @@ from diagnostic.i18n import label
 from diagnostic.i18n.workbook import word
 from diagnostic.plots import plot_project_map, plot_project_resources
 from diagnostic.privacy.audiences import audience_line, check_audience
+from diagnostic.privacy.disclosure import public_of, public_projects
 from diagnostic.project.file import DECISIONS_FILE
 
 #: What a save merges, row by row, per project (`diagnostic.apps.merge`).
@@ -134,7 +135,9 @@ class ProjectsApp(App):
         self.words = word("app_projects", lang)
         self.watch = FileWatch(self.path)  # before reading: a save in between is seen
         self._syncing = False
-        projects = diag.cooperation_projects
+        secret = self.audience == "consultant"
+        # but for the consultant, the members' places and types as the actors table gives them
+        projects = diag.cooperation_projects if secret else public_projects(diag)
         if self.path.is_file():  # decisions saved by this app since the run
             projects, _found = apply_decisions(projects, self.path)
         self.projects = projects.reset_index(drop=True)
@@ -144,9 +147,15 @@ class ProjectsApp(App):
         self._words: pd.DataFrame | None = None
         self.labels = resource_labels(diag.questions, diag.choices)
         self.ctx_types = self.ctx.type_labels
-        actors = diag.actors.drop_duplicates("actor_id")
-        self.places = dict(zip(actors["actor_id"].astype(str), actors["commune_code"]))
-        self.commune_names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
+        actors = (diag.actors if secret else public_of(diag).actors).drop_duplicates("actor_id")
+        self.actors = actors
+        self.places = {
+            a: c if isinstance(c, str) else None
+            for a, c in zip(actors["actor_id"].astype(str), actors["commune_code"])
+        }
+        self.commune_names = dict(zip(diag.epci["epci_code"], diag.epci["name"])) | dict(
+            zip(diag.communes["commune_code"], diag.communes["name"])
+        )
         self.resource = w.Dropdown(
             options=self._options(
                 {r for v in self.projects["resources"] for r in str(v).split(" ↔ ")},
@@ -332,7 +341,7 @@ class ProjectsApp(App):
         """The projects that pass the filters, best first."""
         return filter_projects(
             self.projects,
-            self.diag.actors,
+            self.actors,
             resource=self.resource.value,
             commune=self.commune.value,
             actor_type=self.actor_type.value,

@@ -16,6 +16,7 @@ from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
 from diagnostic.export.workbook import to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
+from diagnostic.privacy.disclosure import disclosed, public_of
 
 __all__ = [
     "to_fiches",
@@ -53,7 +54,13 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             return {**book, "data": annex} if annex.exists() else book
 
         def the_rest() -> dict[str, Path]:
-            graph = opportunity_graph(diag.opportunities, diag.actors)
+            # but for the consultant, the pairs and the actors' types and communes as the
+            # actors table gives them (`diagnostic.privacy.disclosure`)
+            secret = audience == "consultant"
+            seen = disclosed(diag, audience)
+            graph = opportunity_graph(
+                seen.opportunities, diag.actors if secret else public_of(diag).actors
+            )
             shown = shown_names(diag, audience)
             for node, data in graph.nodes(data=True):
                 if node in shown:  # the collective reads consenting structures' names only

@@ -56,19 +56,20 @@ def to_fiches(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     lang = diag.settings.language
     words = word("fiche_words", lang)
     shown = shown_names(diag, audience)
-    types = diag.actors.drop_duplicates("actor_id").set_index("actor_id")["actor_type"]
-    from diagnostic.analysis.labels import role_labels
+    from diagnostic.privacy.disclosure import public_of, type_words
 
-    type_labels = role_labels(diag.questions, diag.choices, "actor_type")
+    # but for the consultant, each member's type and commune as the actors table gives them
+    secret = audience == "consultant"
+    actors = diag.actors.drop_duplicates("actor_id") if secret else public_of(diag).actors
+    types = actors.set_index("actor_id")["actor_type"]
+    type_labels = type_words(diag)
 
     def person(a):
         kind = types.get(a)
         kind = type_labels.get(kind, kind) if isinstance(kind, str) else "?"
         return f"{shown[a]} ({kind})" if a in shown else f"{a} ({kind})"
 
-    secret = audience == "consultant"
     geography = project_geography(diag)
-    actors = diag.actors.drop_duplicates("actor_id")
     place = dict(zip(actors["actor_id"].astype(str), actors["commune_code"].astype(object)))
     commune_names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
     territory = diag.communes["commune_code"].astype(str).tolist()
@@ -88,7 +89,12 @@ def to_fiches(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
         ids = [a for a in (p["members"] or "").split(";") if a]
         here = Counter(place[a] for a in ids if isinstance(place.get(a), str))
         drawn = svg_map(geography, dict(here), territory, commune_names)
-        drawn = f'<div class="map">{drawn}</div>' if drawn else no_map
+        if drawn:
+            drawn = f'<div class="map">{drawn}</div>'
+        elif geography.drawable and not here:  # every member generalised by the public view
+            drawn = f'<p class="note">{html.escape(word("map_unpublished", lang))}</p>'
+        else:
+            drawn = no_map
         pages.append(
             '<section class="fiche">'
             + (f'<div class="confidential">{CONFIDENTIAL}</div>' if secret else "")

@@ -217,8 +217,9 @@ def _projects(diag, audience: str, figures: str = "") -> str:
     return f'<p class="note">{note}</p>{link}{cards_html(diag, audience)}{figures}'
 
 
-def _project_figures(diag, resources: dict, include_plotlyjs: bool) -> str:
-    """The projects' map (or why there is none) and the projects × resources matrix."""
+def _project_figures(diag, resources: dict, include_plotlyjs: bool, who=None) -> str:
+    """The projects' map (or why there is none) and the projects × resources matrix; the
+    members are placed on `who` (the actors as the audience reads them)."""
     lang = diag.settings.language
     projects = diag.cooperation_projects
     if not len(projects):
@@ -234,7 +235,7 @@ def _project_figures(diag, resources: dict, include_plotlyjs: bool) -> str:
     ]
     note = ""
     if geography.drawable:
-        actors = diag.actors.drop_duplicates("actor_id")
+        actors = (diag.actors if who is None else who).drop_duplicates("actor_id")
         figs.insert(
             0,
             plot_project_map(
@@ -242,7 +243,10 @@ def _project_figures(diag, resources: dict, include_plotlyjs: bool) -> str:
                 geography.centroids,
                 territory_shapes(geography, diag),
                 dict(zip(diag.communes["commune_code"], diag.communes["name"])),
-                dict(zip(actors["actor_id"].astype(str), actors["commune_code"].astype(object))),
+                {
+                    a: c if isinstance(c, str) else None
+                    for a, c in zip(actors["actor_id"].astype(str), actors["commune_code"])
+                },
                 language=lang,
             ),
         )
@@ -362,7 +366,7 @@ def to_html(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     ]
     participation_map, indicator_map = _maps(diag)
     resources = role_labels(diag.questions, diag.choices, "need")
-    project_figs = _project_figures(diag, resources, include_plotlyjs=not parts)
+    project_figs = _project_figures(diag, resources, include_plotlyjs=not parts, who=who)
     accounts = "".join(
         "<li>"
         + word(

@@ -8,7 +8,7 @@ from diagnostic._io.atomic import write_csv
 from diagnostic.export.cells import inert_frame
 from diagnostic.export.localized import localized
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, contacts, shown_names
-from diagnostic.privacy.disclosure import disclosed, public_of
+from diagnostic.privacy.disclosure import disclosed, public_of, public_projects
 from diagnostic.privacy.masking import PUBLIC_ACTOR_COLUMNS, mask_text
 
 TABLES = (
@@ -41,7 +41,9 @@ def audience_projects(diag, audience: str = DEFAULT_AUDIENCE):
     and `carrier` for funders; with the names allowed for the collective; with names and contacts
     (`member_contacts`) for the consultant."""
     frame = diag.cooperation_projects
-    if check_audience(audience) == "funder":  # the carrier is a structure's name too
+    if check_audience(audience) != "consultant":  # places as the actors table gives them
+        frame = public_projects(diag)
+    if audience == "funder":  # the carrier is a structure's name too
         return frame.drop(columns=["member_names", "carrier"])
     shown = shown_names(diag, audience)
     frame = frame.assign(member_names=frame["members"].map(lambda m: names_of(m, shown)))

@@ -197,6 +197,8 @@ TEXTS = {
     "proj.the_needer": {"fr": "à celle qui en a besoin", "en": "to the one that needs it"},
     "proj.the_needers": {"fr": "aux {n} qui en ont besoin", "en": "to the {n} that need it"},
     "proj.unknown_place": {"fr": "communes non précisées", "en": "unspecified communes"},
+    # a project's members generalised to « autres communes » by the public view
+    "proj.other_places": {"fr": "autres communes", "en": "other communes"},
     # divergence.py
     "similarity": {
         "fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",

@@ -350,6 +350,11 @@ REPORT_WORDS = {
         "en": "No map: the project declares neither commune contours ([geography] boundaries) "
         "nor commune centroids ([geography] centroids).",
     },
+    "map_unpublished": {
+        "fr": "Pas de carte : aucune commune de membre n'est publiée (petits groupes : voir la "
+        "Méthode).",
+        "en": "No map: no member's commune is published (small groups: see the Method).",
+    },
     "app_projects": {
         "fr": {
             "resource": "Ressource :",

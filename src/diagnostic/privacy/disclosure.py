@@ -240,7 +240,9 @@ def public_clusters(diag, public: PublicActors | None = None) -> pd.DataFrame:
 
 def disclosed(diag, audience: str):
     """`diag` as an audience may read it: for `funder` and `collective`, the participation
-    and the clusters counted on the public view of the actors; the consultant's unchanged."""
+    and the clusters counted on the public view of the actors, the cooperation projects and
+    the opportunities placed on it (`public_projects`, `public_opportunities`); the
+    consultant's unchanged."""
     import dataclasses
 
     if audience == "consultant":
@@ -250,4 +252,229 @@ def disclosed(diag, audience: str):
         diag,
         participation=public_participation(diag, public),
         clusters=public_clusters(diag, public),
+        cooperation_projects=public_projects(diag, public),
+        opportunities=public_opportunities(diag, public),
     )
+
+
+def public_places(diag, public: PublicActors | None = None) -> tuple[dict, dict]:
+    """What the public view says of each actor's place, for the cooperation outputs.
+
+    Returns ``(place, words)``: actor_id -> its public place code (the commune's code when
+    the view keeps it, the EPCI's code when it was generalised to « autres communes de
+    l'EPCI », ``""`` for « autres communes » and for withheld actors), and place code -> its
+    words (the commune's name, « Autres communes de <EPCI> », « Autres communes … »).
+    """
+    from diagnostic.i18n import text
+
+    public = public or public_of(diag)
+    lang = diag.settings.language
+    view = public.actors
+    place: dict = dict.fromkeys(diag.actors["actor_id"].astype(str), "")
+    for a, level, c, e in zip(
+        view["actor_id"].astype(str), view["place_level"], view["commune_code"], view["epci_code"]
+    ):
+        place[a] = str(c) if level == COMMUNE else (str(e) if level == EPCI else "")
+    epci_names = dict(zip(diag.epci["epci_code"].astype(str), diag.epci["name"]))
+    words = {str(c): n for c, n in zip(diag.communes["commune_code"], diag.communes["name"])}
+    words.update(
+        {e: text("privacy.other_communes_of", lang, epci=n) for e, n in epci_names.items()}
+    )
+    words[""] = text("privacy.other_communes", lang)
+    return place, words
+
+
+def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
+    """The `cooperation_projects` table placed on the public view: no commune is linked to
+    a member that the actors table does not give it.
+
+    ``communes`` lists the members' public places (commune codes, EPCI codes for the
+    members generalised to their EPCI; « autres communes » has no code), ``commune_names``
+    their words (the commune's name, the EPCI's name, « autres communes »); the title and
+    the summary name the same places. Computed from the members each time (the same result
+    when applied twice)."""
+    from collections import Counter
+
+    from diagnostic.analysis.projects import member_places, short_type, where_words
+
+    projects = diag.cooperation_projects
+    if not len(projects):
+        return projects
+    from diagnostic.i18n import text
+
+    lang = diag.settings.language
+    place, _words = public_places(diag, public)
+    # a project names the EPCI of members generalised to it, « autres communes » for others
+    words = {str(c): n for c, n in zip(diag.communes["commune_code"], diag.communes["name"])}
+    words |= {str(e): n for e, n in zip(diag.epci["epci_code"], diag.epci["name"])}
+    words[""] = text("proj.other_places", lang)
+    actors = diag.actors.drop_duplicates("actor_id")
+    real = dict(zip(actors["actor_id"].astype(str), actors["commune_code"].astype(object)))
+    real_kind = dict(zip(actors["actor_id"].astype(str), actors["actor_type"].astype(object)))
+    view = (public or public_of(diag)).actors
+    kind = dict(zip(view["actor_id"].astype(str), view["actor_type"].astype(object)))
+    labels = type_words(diag)
+
+    def mix(members, kinds) -> tuple[str, str, int]:
+        """The types of the members: in the summary's words, as the table's codes, their
+        number (a withheld actor, or one without a type, is « ? »)."""
+        count = Counter(k if isinstance(k, str) else "?" for k in map(kinds.get, members))
+        ranked = sorted(count.items(), key=lambda x: (-x[1], x[0]))
+        words = ", ".join(short_type(labels.get(t, t), n, lang) for t, n in ranked)
+        return words, ", ".join(f"{t} : {n}" for t, n in ranked), len(count)
+
+    real_words = {str(c): n for c, n in zip(diag.communes["commune_code"], diag.communes["name"])}
+    rows = []
+    for row in projects.to_dict("records"):
+        members = [m for m in str(row["members"] or "").split(";") if m]
+        placed = [m for m in members if isinstance(real.get(m), str)]
+        truth = where_words(member_places(placed, real, real_words), real_words, lang)
+        codes = member_places(members, place, words)
+        codes = [c for c in codes if c] + [c for c in codes if not c]  # « autres » last
+        where = where_words(codes, words, lang)
+        title = str(row["title"])
+        head = title.rsplit(" — ", 1)[0] if " — " in title else title
+        summary = row["summary"]
+        told, codes_told, n_types = mix(members, kind)
+        if isinstance(summary, str):
+            summary = summary.replace(mix(members, real_kind)[0], told, 1)
+        rows.append(
+            {
+                **row,
+                "actor_types": codes_told,
+                "n_types": n_types,
+                "title": f"{head} — {where}",
+                "communes": ";".join(c for c in codes if c),
+                "commune_names": ", ".join(words.get(c, c) for c in codes),
+                "summary": summary.replace(truth, where, 1)
+                if isinstance(summary, str)
+                else summary,
+            }
+        )
+    out = pd.DataFrame(rows, columns=projects.columns, index=projects.index)
+    return out.astype(projects.dtypes.to_dict())
+
+
+def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFrame:
+    """The `opportunities` table on the public view: its words and numbers say no more of
+    where the two actors are than the actors table does.
+
+    A direct or reciprocal pair whose two actors keep their commune in the view is told as
+    it is (their true communes are public). Otherwise its place is « dans la même
+    intercommunalité » when both keep the same EPCI, else « dans le territoire »; no
+    distance; ``score_geo`` is that place's (0.6 or 0.2, as for pairs without centroids)
+    and the score moves by ``weight_geo`` × the change; no competition warning (it says
+    « dans la même commune »). Each actor's type is its public type (« autres » for small
+    types, « type non précisé » for a withheld actor), in pairs and in groups. A pool « in
+    the same intercommunality » with a member whose EPCI the view does not give is left
+    out. The rows are sorted again on the public scores (their order told the true ones).
+    """
+    import re
+
+    from diagnostic.i18n import text
+
+    table = diag.opportunities
+    if not len(table):
+        return table
+    public = public or public_of(diag)
+    lang = diag.settings.language
+    settings = diag.settings
+    view = public.actors.set_index(public.actors["actor_id"].astype(str))
+    level = view["place_level"].to_dict()
+    epci = view["epci_code"].astype(object).to_dict()
+    words = type_words(diag)
+    kind_of = {a: words.get(t, t) for a, t in view["actor_type"].astype(object).items()}
+    no_type = text("coop.no_type", lang)
+    places = text("coop.places", lang)
+    km_word = re.escape(text("coop.km", lang, km="§")).replace("§", r"\d+")
+    phrase = re.compile("(" + "|".join(map(re.escape, places)) + ")(" + km_word + ")?")
+    rival = text("coop.rival", lang)
+    near = re.compile(re.escape(text("coop.offer_near", lang, category="§")).replace("§", "(.*?)"))
+    who = re.compile(
+        re.escape(text("coop.who", lang, id="§", kind="¤"))
+        .replace("§", r"(A-[0-9a-f]+)")
+        .replace("¤", r"[^()]*(?:\([^()]*\)[^()]*)*")
+    )
+
+    def geo(row):
+        """(place class, distance, geography score) on the public places: the pair's own
+        when both keep their commune (then their true communes are the public ones)."""
+        a, b = str(row["need_actor"]), str(row["offer_actor"])
+        if level.get(a) == COMMUNE and level.get(b) == COMMUNE:
+            return None
+        ea, eb = epci.get(a), epci.get(b)
+        cls = 1 if isinstance(ea, str) and ea == eb else 3
+        return cls, float("nan"), (1.0, 0.6, 0.3, 0.2)[cls]
+
+    group = re.compile(
+        re.escape(text("coop.group", lang, n="§", mix="¤", what="µ"))
+        .replace("§", r"\d+")
+        .replace("¤", ".*")
+        .replace("µ", "(?P<what>.*)"),
+        re.S,
+    )
+    out = table.copy()
+    texts, dist, geos, scores, drop = [], [], [], [], []
+    for row in table.to_dict("records"):
+        sentence = str(row["explanation"])
+        sentence = who.sub(
+            lambda m: text("coop.who", lang, id=m.group(1), kind=kind_of.get(m.group(1), no_type)),
+            sentence,
+        )
+        public_geo = geo(row) if row["kind"] in ("direct", "reciprocal") else None
+        if public_geo is not None:
+            cls, d, g = public_geo
+            sentence = phrase.sub(places[cls].replace("\\", "\\\\"), sentence, count=1)
+            sentence = sentence.replace(rival, "")  # a competition is within one commune
+            old = row.get("score_geo")  # a reciprocal pair's: the same both ways
+            change = 0.0 if pd.isna(old) else settings.weight_geo * (g - float(old))
+            scores.append(round(float(row["score"]) + change, 4))
+            geos.append(round(g, 4))
+            dist.append(d)
+        elif row["kind"] in ("direct", "reciprocal"):
+            scores.append(row["score"])
+            geos.append(row.get("score_geo"))
+            dist.append(row.get("distance_km"))
+        else:
+            members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()]
+            if near.search(sentence) and not all(isinstance(epci.get(m), str) for m in members):
+                drop.append(len(texts))  # a pool of one EPCI would place such a member
+            match = group.fullmatch(sentence)
+            if match:  # the mix of types told with public types
+                mix = pd.Series([kind_of.get(m, no_type) for m in members]).value_counts()
+                sentence = text(
+                    "coop.group",
+                    lang,
+                    n=len(members),
+                    mix=text("coop.mix_sep", lang).join(
+                        text("coop.mix", lang, n=n, kind=t)
+                        for t, n in sorted(mix.items(), key=lambda x: (-x[1], x[0]))
+                    ),
+                    what=match.group("what"),
+                )
+            scores.append(row["score"])
+            geos.append(row.get("score_geo"))
+            dist.append(row.get("distance_km"))
+        texts.append(sentence)
+    out["explanation"] = texts
+    out["score"] = pd.Series(scores, index=out.index).astype(table["score"].dtype)
+    if "score_geo" in out:
+        out["score_geo"] = pd.Series(geos, index=out.index, dtype=object).astype(
+            table["score_geo"].dtype
+        )
+    if "distance_km" in out:
+        out["distance_km"] = pd.Series(dist, index=out.index, dtype=object).astype(
+            table["distance_km"].dtype
+        )
+    if "flags" in out:
+        competition = out["explanation"].str.contains(re.escape(rival.strip()), regex=True)
+        out["flags"] = out["flags"].where(competition | out["flags"].isna(), "")
+    out = out.drop(index=out.index[drop])
+    # the order of the rows told the true scores: each kind sorted again on the public ones
+    block = out["kind"].map({k: i for i, k in enumerate(pd.unique(out["kind"]))})
+    order = out.assign(_block=block).sort_values(
+        ["_block", "score", "actors", "category"],
+        ascending=[True, False, True, True],
+        kind="stable",
+    )
+    return order.drop(columns="_block").reset_index(drop=True)
