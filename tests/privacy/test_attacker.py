@@ -232,32 +232,97 @@ def test_the_free_text_outputs_say_nothing_of_the_withheld_type(demo_out):
     assert "financeur" not in set(words["actor_type"].dropna())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the cooperation outputs (projects' communes, « dans la même commune » "
-    "in the opportunities) still place their members; see README « Petits groupes »",
-)
-def test_the_cooperation_outputs_pin_no_actors_commune(demo_out):
-    """Linking through the cooperation outputs: the communes of each project intersected
-    over a member's projects, shared along « dans la même commune » pairs. Today this pins
-    the commune of 60 of the 144 published actors."""
+def _public_places(folder) -> dict:
+    """actor_id -> what actors.csv says of its place: ("c", commune), ("e", EPCI) or ("o",)."""
+    actors = pd.read_csv(folder / "tables" / "actors.csv", dtype=str)
+    return {
+        a: ("c", c) if isinstance(c, str) else ("e", e) if isinstance(e, str) else ("o",)
+        for a, c, e in zip(actors["actor_id"], actors["commune_code"], actors["epci_code"])
+    }
+
+
+def cooperation_pins(folder, public_folder=None) -> dict:
+    """Linking through the cooperation outputs, as the attacker reads them: the places of
+    each project (its `communes` codes: 5 characters a commune, 9 digits an EPCI; and
+    « autres communes » when its names say so) intersected over a member's projects, then
+    shared along « dans la même commune » pairs and distances of 0 km. Returns every actor
+    placed on a single commune that actors.csv (of `public_folder`, `folder` by default)
+    does not give it."""
     import networkx as nx
 
-    tables = demo_out / "tables"
+    tables = folder / "tables"
     opportunities = pd.read_csv(tables / "opportunities.csv")
     projects = pd.read_csv(tables / "cooperation_projects.csv", dtype=str)
+    public = _public_places(public_folder or folder)
     same = nx.Graph()
-    for text in opportunities["explanation"]:
-        if "dans la même commune" in text:
+    for text, km in zip(opportunities["explanation"], opportunities["distance_km"]):
+        if "dans la même commune" in text or km == 0:
             same.add_edge(*re.findall(r"A-[0-9a-f]{16}", text)[:2])
     places: dict = {}
-    for members, communes in zip(projects["members"], projects["communes"]):
+    for members, communes, names in zip(
+        projects["members"], projects["communes"].fillna(""), projects["commune_names"]
+    ):
+        here = {("c", c) if len(c) == 5 else ("e", c) for c in communes.split(";") if c}
+        here |= {("o",)} if "autres communes" in str(names).lower() else set()
         for m in members.split(";"):
-            places[m] = places.get(m, set(communes.split(";"))) & set(communes.split(";"))
+            places[m] = places.get(m, here) & here
     for group in nx.connected_components(same):
-        known = [places[m] for m in group if m in places]
+        told = {public[m] for m in group if public.get(m, ("o",))[0] == "c"}
+        known = [places[m] for m in group if m in places] + [told] * bool(told)
         if known:
             common = set.intersection(*known)
             places.update(dict.fromkeys(group, common))
-    pinned = [m for m, p in places.items() if len(p) == 1]
-    assert pinned == []
+    return {
+        m: p
+        for m, p in places.items()
+        if len(p) == 1 and next(iter(p))[0] == "c" and public.get(m) not in p
+    }
+
+
+def test_the_cooperation_outputs_pin_no_actors_commune(demo_out, consultant_out):
+    """The funder's cooperation outputs place no actor beyond actors.csv; the consultant's
+    (true communes, as the funder's outputs had them before) pin dozens of the actors the
+    funder's actors.csv generalises: the attack has teeth."""
+    assert cooperation_pins(demo_out) == {}
+    assert len(cooperation_pins(consultant_out, demo_out)) >= 20  # 24 on the example
+
+
+def test_the_opportunities_numbers_place_no_actor_beyond_the_actors_table(demo_out):
+    """A distance, a geography score off the administrative values (0.6 same EPCI, 0.2
+    elsewhere) or a competition warning is told only of two actors who both keep their
+    commune in actors.csv; « même intercommunalité » only of two who keep the same EPCI."""
+    opportunities = pd.read_csv(demo_out / "tables" / "opportunities.csv")
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str).set_index("actor_id")
+    pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
+    assert len(pairs) > 400
+    for row in pairs.itertuples():
+        a, b = (
+            actors.loc[x] if x in actors.index else None for x in (row.need_actor, row.offer_actor)
+        )
+        placed = a is not None and b is not None and isinstance(a["commune_code"], str)
+        placed = placed and isinstance(b["commune_code"], str)
+        telling = (
+            pd.notna(row.distance_km)
+            or round(row.score_geo, 4) not in (0.6, 0.2)
+            or "risque de concurrence" in row.explanation
+            or "dans la même commune" in row.explanation
+        )
+        if telling:
+            assert placed, row
+        if "dans la même commune" in row.explanation:
+            assert a["commune_code"] == b["commune_code"], row
+        if "même intercommunalité" in row.explanation:
+            assert a is not None and b is not None and a["epci_code"] == b["epci_code"], row
+    # the scores are those of these public places (the default weights of the Méthode:
+    # 0.4 category + 0.1 text + 0.3 geography + 0.2 willingness)
+    direct = pairs[pairs["kind"] == "direct"]
+    score = (
+        0.4 * direct["score_category"]
+        + 0.1 * direct["score_text"]
+        + 0.3 * direct["score_geo"]
+        + 0.2 * direct["score_willingness"]
+    )
+    assert (direct["score"] - score).abs().max() < 1e-3
+    # the rows of each kind in the order of their published scores
+    for _kind, rows in opportunities.groupby("kind", sort=False):
+        assert rows["score"].is_monotonic_decreasing

@@ -24,7 +24,7 @@ from diagnostic.export.cells import (
 )
 from diagnostic.i18n import text
 from diagnostic.i18n.workbook import sheet_name, word
-from diagnostic.privacy.disclosure import COMMUNE, EPCI, public_of, type_words
+from diagnostic.privacy.disclosure import COMMUNE, EPCI, public_of, public_sectors, type_words
 from diagnostic.privacy.masking import public_answers
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
@@ -99,12 +99,49 @@ def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
             base = base[base["actor_id"].isin(set(diag.actors["actor_id"]))]
     base = base.assign(actor_type=lambda f: relabel(f["actor_type"], types))
     out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
+    if audience != "consultant":  # sector beside type and place: a quasi-identifier too
+        sectors = [
+            q for q in questions.loc[questions["role"] == "sector", "question_id"] if q in out
+        ]
+        if public is not None and len(public) > 2:  # a part: the whole survey's sectors
+            for q in sectors:
+                out[q] = pd.array(out["actor_id"].map(public[2][q]), dtype="string")
+        else:
+            out = public_sectors(
+                out,
+                sectors,
+                diag.settings.min_group_size,
+                text("privacy.other_sector", diag.settings.language),
+            )
     once = questions["repeat"].isna() if "repeat" in questions.columns else True
     # a repeat group's numbers stay text: « 34 ; 51 » is one cell for two employees
     for q in questions.loc[(questions["type"] == "numeric") & once, "question_id"]:
         if q in out.columns:
             out[q] = pd.to_numeric(out[q].str.replace(",", ".", regex=False), errors="coerce")
     return out.reset_index(drop=True)
+
+
+def _whole_survey(diag, questions) -> tuple:
+    """(base, type words, sector question -> actor_id -> published sector): the public
+    view of the whole survey, for a data annex built part by part."""
+    base = _public_base(diag)
+    sectors = questions.loc[questions["role"] == "sector", "question_id"].tolist()
+    answers = diag.answers[diag.answers["question_id"].isin(set(sectors))]
+    lists = dict(zip(questions["question_id"], questions["list_name"]))
+    labels = {(r.list_name, r.value): r.label for r in diag.choices.itertuples()}
+    frame = base.copy()
+    for q in sectors:
+        mine = answers[answers["question_id"] == q].drop_duplicates("actor_id")
+        said = {
+            a: labels.get((lists.get(q), v), v) for a, v in zip(mine["actor_id"], mine["value"])
+        }
+        frame[q] = pd.array(frame["actor_id"].map(said), dtype="string")
+    lang = diag.settings.language
+    frame = public_sectors(
+        frame, sectors, diag.settings.min_group_size, text("privacy.other_sector", lang)
+    )
+    shown = {q: dict(zip(frame["actor_id"], frame[q])) for q in sectors}
+    return base, type_words(diag), shown
 
 
 def _public_base(diag) -> pd.DataFrame:
@@ -200,7 +237,7 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
     ]
     actor_of = diag.answers["actor_id"]
     # places and types generalised over the whole survey, never over a part of it
-    public = None if audience == "consultant" else (_public_base(diag), type_words(diag))
+    public = None if audience == "consultant" else _whole_survey(diag, questions)
 
     def parts():
         for start in range(0, max(len(diag.actors), 1), part):

@@ -316,6 +316,7 @@ TEXTS = {
         "fr": "Autres communes (ou commune non placée)",
         "en": "Other communes (or commune not placed)",
     },
+    "privacy.other_sector": {"fr": "Autre secteur", "en": "Other sector"},
     "privacy.hidden_count": {"fr": "moins de {n}", "en": "fewer than {n}"},
     # kinds of node of the cooperation graph, as exported to Gephi and Kumu
     "network.actor": {"fr": "acteur", "en": "actor"},

@@ -478,3 +478,37 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
         kind="stable",
     )
     return order.drop(columns="_block").reset_index(drop=True)
+
+
+def public_sectors(frame: pd.DataFrame, columns, k: int, other: str) -> pd.DataFrame:
+    """The sector answers of a per-actor table that also gives each actor's (public) type
+    and place, generalised until no (type, place, sector) combination holds fewer than k
+    actors.
+
+    `frame` has ``actor_type`` and ``commune_code`` (the public place, in words when
+    generalised) and each column of `columns` (one sector answer per actor, blank when
+    none). Per column: a rare sector of a (type, place) becomes `other`; if `other` then
+    holds fewer than k actors of that (type, place), the smallest sectors join it until it
+    reaches k (a published (type, place) has 0 or at least k actors, so this ends). The
+    other columns are unchanged.
+    """
+    out = frame.copy()
+    keys = [out[c].astype(object).where(out[c].notna(), "") for c in ("actor_type", "commune_code")]
+    cell = pd.Series(list(zip(*keys)), index=out.index, dtype=object)
+    for column in columns:
+        if column not in out.columns:
+            continue
+        value = out[column].astype(object).where(out[column].notna(), "").astype(str)
+        size = pd.Series(list(zip(cell, value)), index=out.index, dtype=object)
+        rare = size.map(size.value_counts()) < k
+        value = value.where(~rare, other)
+        for place in pd.unique(cell):
+            mine = cell == place
+            while 0 < int(((value == other) & mine).sum()) < k:
+                counts = value[mine & (value != other)].value_counts()
+                if not len(counts):
+                    break
+                smallest = min(counts.index, key=lambda v: (counts[v], v))
+                value[mine & (value == smallest)] = other
+        out[column] = pd.array(value.where(value != "", None), dtype="string")
+    return out
