@@ -326,3 +326,100 @@ def test_the_opportunities_numbers_place_no_actor_beyond_the_actors_table(demo_o
     # the rows of each kind in the order of their published scores
     for _kind, rows in opportunities.groupby("kind", sort=False):
         assert rows["score"].is_monotonic_decreasing
+
+
+def _commune_names_in(text: str, communes: dict, epcis) -> set:
+    """The codes of the communes whose name `text` mentions (EPCI names taken out first:
+    « CC du Pays de Mortagne-au-Perche » is not the commune of Mortagne-au-Perche)."""
+    for name in sorted(epcis, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return {
+        code
+        for code, name in communes.items()
+        if re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
+    }
+
+
+def test_every_cooperation_output_names_only_public_communes(demo_out, example_diag):
+    """Workbook sheets (their XML, read with openpyxl), the report's cooperation sections
+    and their figures, the fiches, the GEXF and Kumu files, the CSVs: a commune is named
+    only if actors.csv gives it to an actor, and a GEXF node's commune is its commune in
+    actors.csv."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    communes = dict(zip(example_diag.communes["commune_code"], example_diag.communes["name"]))
+    epcis = set(example_diag.epci["name"])
+    actors = pd.read_csv(demo_out / "tables" / "actors.csv", dtype=str)
+    public = set(actors["commune_code"].dropna())
+    assert 0 < len(public) < len(set(example_diag.actors["commune_code"].dropna()))
+
+    def named(text):
+        return _commune_names_in(text, communes, epcis)
+
+    found = {}
+    for sheet in ("Projets de coopération", "Plan d'action"):
+        cells = " ".join(str(v) for r in _sheet(demo_out / "diagnostic.xlsx", sheet) for v in r)
+        found[sheet] = named(cells)
+    page = (demo_out / "diagnostic.html").read_text(encoding="utf-8")
+    section = page.split('id="s7"')[1].split('id="s10"')[0]
+    found["report"] = named(re.sub(r"<script.*?</script>", " ", section, flags=re.S))
+    for fig in _figures(section):  # the projects' map: markers on the members' communes
+        for trace in fig:
+            for point in trace.get("customdata") or []:
+                found.setdefault("report map", set()).update(named(json.dumps(point)))
+    fiches = (demo_out / "fiches_projets.html").read_text(encoding="utf-8")
+    found["fiches"] = named(fiches)
+    tables = demo_out / "tables"
+    projects = pd.read_csv(tables / "cooperation_projects.csv", dtype=str)
+    found["projects.csv"] = named(" ".join(projects.fillna("").to_numpy().ravel()))
+    found["projects.csv codes"] = {
+        c for cell in projects["communes"].dropna() for c in cell.split(";") if len(c) == 5
+    }
+    opportunities = pd.read_csv(tables / "opportunities.csv", dtype=str)
+    found["opportunities.csv"] = named(" ".join(opportunities["explanation"]))
+    for name, codes in found.items():
+        assert codes <= public, (name, codes - public)
+    assert found["projects.csv codes"] and found["fiches"]  # the public communes are shown
+    # the network files: each actor's commune as actors.csv gives it
+    told = dict(zip(actors["actor_id"], actors["commune_code"].fillna("")))
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    root = ET.parse(demo_out / "reseau" / "cooperation.gexf").getroot()
+    titles = {a.get("id"): a.get("title") for a in root.iterfind(".//g:attribute", ns)}
+    nodes = 0
+    for node in root.iterfind(".//g:node", ns):
+        values = {titles[v.get("for")]: v.get("value") for v in node.iterfind(".//g:attvalue", ns)}
+        if values.get("kind") == "acteur":
+            nodes += 1
+            assert values.get("commune_code", "") == told.get(node.get("id"), ""), node.get("id")
+    assert nodes > 100
+    elements = pd.read_csv(demo_out / "reseau" / "elements.csv", dtype=str)
+    people = elements[elements["Type"] == "acteur"]
+    for a, c in zip(people["Label"], people["commune_code"].fillna("")):
+        assert c == told.get(a, ""), a
+
+
+def test_the_consultants_cooperation_outputs_name_the_true_communes(consultant_out, example_diag):
+    """The same reading finds, in the consultant's outputs, communes actors.csv of the
+    funder does not publish: the test above can fail."""
+    communes = dict(zip(example_diag.communes["commune_code"], example_diag.communes["name"]))
+    projects = pd.read_csv(consultant_out / "tables" / "cooperation_projects.csv", dtype=str)
+    named = _commune_names_in(" ".join(projects["title"]), communes, set(example_diag.epci["name"]))
+    assert len(named) > 5
+
+
+def test_sector_beside_type_and_place_singles_nobody_out(demo_out, consultant_out):
+    """Données gives each actor's type, place and sector: no combination of the three
+    holds 1 to K-1 actors for the funder (56 actors did, 6 alone, before sectors were
+    generalised), while the consultant's sheet has such groups."""
+
+    def small(folder):
+        data = _data_sheet(folder)[["Type d'acteurs", "Code commune", "secteur"]]
+        keys = data.astype(object).where(data.notna(), "∅").apply(tuple, axis=1)
+        sizes = keys.map(keys.value_counts())
+        return int((sizes < K).sum()), data
+
+    n, data = small(demo_out)
+    assert n == 0
+    assert "Autre secteur" in set(data["secteur"]) and data["secteur"].nunique() > 3
+    assert small(consultant_out)[0] > 0
