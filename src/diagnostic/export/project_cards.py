@@ -17,6 +17,7 @@ from diagnostic.analysis.projects import SWAP, short_type
 from diagnostic.i18n import decimal
 from diagnostic.i18n.workbook import word
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
+from diagnostic.privacy.disclosure import public_of, type_words
 
 CARD_CSS = """
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:.8em}
@@ -50,13 +51,17 @@ def card_context(diag, audience: str = DEFAULT_AUDIENCE) -> CardContext:
     """The names `audience` may read and the words of the cards, for `diag`."""
     check_audience(audience)
     lang = diag.settings.language
-    actors = diag.actors.drop_duplicates("actor_id")
+    if audience == "consultant":
+        actors = diag.actors.drop_duplicates("actor_id")
+        labels = role_labels(diag.questions, diag.choices, "actor_type")
+    else:  # the types of the public view: small types merged, withheld actors untyped
+        actors, labels = public_of(diag).actors, type_words(diag)
     return CardContext(
         audience,
         lang,
         shown_names(diag, audience),
         dict(zip(actors["actor_id"].astype(str), actors["actor_type"].astype(object))),
-        role_labels(diag.questions, diag.choices, "actor_type"),
+        labels,
         word("card_words", lang),
         word("projects_headers", lang),
     )

@@ -447,7 +447,13 @@ _WORKBOOK = {
             "sous {n}, les plus petits lieux de ce type le rejoignent. Ainsi chaque couple "
             "(type, lieu) publié compte 0 ou au moins {n} acteurs : {unique_before} acteurs "
             "étaient seuls de leur type dans leur commune, {unique_after} le sont après "
-            "généralisation (commune remplacée pour {generalised} acteurs)."
+            "généralisation (commune remplacée pour {generalised} acteurs). Un secteur rare "
+            "pour un couple (type, lieu) devient « Autre secteur » selon la même règle. Les "
+            "projets et pistes de coopération ne nomment que ces lieux publics : une commune "
+            "n'y est citée, et « dans la même commune », une distance ou un risque de "
+            "concurrence n'y sont dits, que pour des acteurs dont la commune est publiée "
+            "(sinon l'EPCI ou « autres communes », score de proximité de ce lieu) ; le nom "
+            "d'une structure qui y consent ne publie pas sa commune."
         ),
         "en": (
             "Small groups (funder and collective editions): no figure bears on fewer than "
@@ -459,7 +465,13 @@ _WORKBOOK = {
             "below {n}; if that last group of a type stays below {n}, the type's smallest "
             "places join it. So every published (type, place) pair holds 0 or at least {n} "
             "actors: {unique_before} actors were alone of their type in their commune, "
-            "{unique_after} are after generalisation (commune replaced for {generalised} actors)."
+            "{unique_after} are after generalisation (commune replaced for {generalised} "
+            "actors). A sector rare for a (type, place) pair becomes “Other sector” by the "
+            "same rule. Cooperation projects and leads name only these public places: a "
+            "commune, “in the same commune”, a distance or a competition risk appear only for "
+            "actors whose commune is published (else the EPCI or “other communes”, with that "
+            "place's proximity score); a structure consenting to its name does not publish "
+            "its commune."
         ),
     },
     "method_withheld": {
