@@ -551,9 +551,17 @@ def test_data_sheet_one_row_per_actor_with_labels(book, example_diag):
         _example_id("9c2cfd84-06b6-4693-ae7a-69a96226d5c6"),  # the export's first _uuid
         "Entreprise, artisan ou commerce",
         "61293",
-        "Artisanat et BTP",
+        "Autre secteur",  # Artisanat et BTP: fewer than 5 entreprises of 61293 answered it
         "Important",
     ]
+    actors = example_diag.actors
+    said = example_diag.answers[example_diag.answers["question_id"] == "secteur"]
+    sector = dict(zip(said["actor_id"], said["value"]))
+    first_sector = sector[first[0]]
+    alike = actors[(actors["actor_type"] == "entreprise") & (actors["commune_code"] == "61293")][
+        "actor_id"
+    ].map(sector)
+    assert 0 < int((alike == first_sector).sum()) < 5
     assert (
         ws.cell(h - 1, headers.index("enjeu_mobilite") + 1).value
         == "Importance pour votre structure : Mobilité et transports"

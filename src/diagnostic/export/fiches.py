@@ -9,7 +9,7 @@ from pathlib import Path
 
 from diagnostic._io.atomic import write_text
 from diagnostic.export.project_maps import project_geography, svg_map
-from diagnostic.i18n import day
+from diagnostic.i18n import day, text
 from diagnostic.i18n.workbook import word
 from diagnostic.privacy.audiences import (
     CONFIDENTIAL,
@@ -63,10 +63,11 @@ def to_fiches(diag, path, audience: str = DEFAULT_AUDIENCE) -> Path:
     actors = diag.actors.drop_duplicates("actor_id") if secret else public_of(diag).actors
     types = actors.set_index("actor_id")["actor_type"]
     type_labels = type_words(diag)
+    no_type = text("coop.no_type", lang)  # a withheld actor (or one without a type)
 
     def person(a):
         kind = types.get(a)
-        kind = type_labels.get(kind, kind) if isinstance(kind, str) else "?"
+        kind = type_labels.get(kind, kind) if isinstance(kind, str) else no_type
         return f"{shown[a]} ({kind})" if a in shown else f"{a} ({kind})"
 
     geography = project_geography(diag)
