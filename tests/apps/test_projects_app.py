@@ -93,9 +93,15 @@ def test_cards_filters_keep_the_projects_with_that_resource_commune_or_type(exam
     expected = [p for p, r in zip(projects["project_id"], projects["resources"]) if "materiel" in r]
     assert cards() == expected and len(expected) >= 1
     app.resource.value = ""
-    # commune: Mortagne-au-Perche (61293)
+    # commune: Mortagne-au-Perche (61293), the projects with a member whose commune the
+    # collective's actors.csv publishes there (the app reads the public view)
+    diagnostic.to_tables(example_diag, tmp_path / "t", audience="collective")
+    published = pd.read_csv(tmp_path / "t" / "actors.csv", dtype=str)
+    there = set(published.loc[published["commune_code"] == "61293", "actor_id"])
     app.commune.value = "61293"
-    expected = [p for p, c in zip(projects["project_id"], projects["communes"]) if "61293" in c]
+    expected = [
+        p for p, m in zip(projects["project_id"], projects["members"]) if there & set(m.split(";"))
+    ]
     assert cards() == expected and 0 < len(expected) < 15
     assert f"{len(expected)} projet(s) sur 15" in app.count.value
     # with an actor type too: both filters hold
@@ -105,8 +111,8 @@ def test_cards_filters_keep_the_projects_with_that_resource_commune_or_type(exam
     )
     expected = [
         p
-        for p, c, m in zip(projects["project_id"], projects["communes"], projects["members"])
-        if "61293" in c and coops & set(m.split(";"))
+        for p, m in zip(projects["project_id"], projects["members"])
+        if there & set(m.split(";")) and coops & set(m.split(";"))
     ]
     assert cards() == expected
     assert app.errors.outputs == ()
@@ -182,7 +188,14 @@ def test_decisions_taken_in_the_app_are_read_back_by_the_next_run(tmp_path):
     plan = load_workbook(funder / "diagnostic.xlsx")["Plan d'action"]
     decided = again.cooperation_projects.set_index("project_id").loc[first]
     row = next(r for r in plan.iter_rows(values_only=True) if "validé" in r)
-    assert decided["commune_names"] in row and "Réunion le 12 mars" in row
+    assert "Réunion le 12 mars" in row
+    # its communes as the funder's actors.csv gives them: never a commune it does not publish
+    published = pd.read_csv(funder / "tables" / "actors.csv", dtype=str)
+    names = dict(zip(again.communes["commune_code"], again.communes["name"]))
+    public = {names[c] for c in published["commune_code"].dropna()}
+    public |= set(again.epci["name"]) | {"autres communes"}
+    cell = next(v for v in row if isinstance(v, str) and "CC du Pays" in v)
+    assert set(cell.split(", ")) <= public and decided["commune_names"] not in row
     assert int(decided["actors"]) in row
     assert sum("validé" in r for r in plan.iter_rows(values_only=True)) == 1
     with zipfile.ZipFile(funder / "diagnostic.xlsx") as z:
@@ -218,7 +231,7 @@ def test_saving_keeps_the_decisions_of_projects_no_longer_proposed(example_diag,
 def test_collective_app_map_with_contours(shared, tmp_path):
     toml = _project_with_decisions(tmp_path / "projet", shared)
     diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
-    app = collective_app(diag)
+    app = collective_app(diag, audience="consultant")  # the true communes
     fig = app.projects.map
     assert fig is not None
     traces = fig.data
@@ -237,6 +250,18 @@ def test_collective_app_map_with_contours(shared, tmp_path):
     assert [c[2] for c in traces[2].customdata] == counts
     app.projects.commune.value = first["communes"].split(";")[0]
     assert len(app.projects.map.data) - 1 == 2 * len(app.projects.cards.children)
+    # the collective's app (the default) marks only communes its actors.csv publishes
+    diagnostic.to_tables(diag, tmp_path / "t", audience="collective")
+    published = pd.read_csv(tmp_path / "t" / "actors.csv", dtype=str)
+    names = dict(zip(diag.communes["commune_code"], diag.communes["name"]))
+    public = {names[c] for c in published["commune_code"].dropna()}
+    shared_app = collective_app(diag)
+    marked = {
+        point[1]
+        for trace in shared_app.projects.map.data
+        for point in (trace.customdata if trace.customdata is not None else ())
+    }
+    assert marked and marked <= public < set(names.values())
 
 
 def test_without_the_key_decisions_are_kept_in_the_project_folder_and_read_back(

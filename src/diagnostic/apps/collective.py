@@ -150,8 +150,9 @@ class ProjectsApp(App):
         actors = (diag.actors if secret else public_of(diag).actors).drop_duplicates("actor_id")
         self.actors = actors
         self.places = {
-            a: c if isinstance(c, str) else None
+            a: c
             for a, c in zip(actors["actor_id"].astype(str), actors["commune_code"])
+            if isinstance(c, str)
         }
         self.commune_names = dict(zip(diag.epci["epci_code"], diag.epci["name"])) | dict(
             zip(diag.communes["commune_code"], diag.communes["name"])

@@ -244,8 +244,9 @@ def _project_figures(diag, resources: dict, include_plotlyjs: bool, who=None) ->
                 territory_shapes(geography, diag),
                 dict(zip(diag.communes["commune_code"], diag.communes["name"])),
                 {
-                    a: c if isinstance(c, str) else None
+                    a: c
                     for a, c in zip(actors["actor_id"].astype(str), actors["commune_code"])
+                    if isinstance(c, str)
                 },
                 language=lang,
             ),

@@ -414,7 +414,11 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
         re.S,
     )
     out = table.copy()
-    texts, dist, geos, scores, drop = [], [], [], [], []
+    texts: list[str] = []
+    dist: list = []
+    geos: list = []
+    scores: list = []
+    drop: list[int] = []
     for row in table.to_dict("records"):
         sentence = str(row["explanation"])
         sentence = who.sub(
