@@ -346,8 +346,9 @@ def test_an_open_page_shows_what_another_visitor_saved(example_diag, tmp_path):
     assert b.refresh() == [one]
     assert b.status[one].value == "validé" and b.carrier[one].value == "Mairie de Loisail"
     assert "Validé" in _card_of(b, one) or "validé" in _card_of(b, one)
-    title = undecided.set_index("project_id").at[one, "title"]
-    assert f"autre visiteur, affichée(s) : « {title} »" in html.unescape(b.news.value)
+    # the title as the collective reads it: its resource, then the places actors.csv gives
+    title = undecided.set_index("project_id").at[one, "title"].rsplit(" — ", 1)[0]
+    assert f"autre visiteur, affichée(s) : « {title} — " in html.unescape(b.news.value)
     assert b.refresh() == []  # the file has not changed since
     # b saves another project: a's decision stays on disk, b's page is not a stale copy
     b.status[two].value = "écarté"
@@ -363,7 +364,7 @@ def test_an_open_page_shows_what_another_visitor_saved(example_diag, tmp_path):
     assert b.status[three].value == "écarté" and b.status[two].value == "écarté"
     news = html.unescape(b.news.value)
     assert "modification non enregistrée est gardée" in news
-    assert undecided.set_index("project_id").at[three, "title"] in news
+    assert undecided.set_index("project_id").at[three, "title"].rsplit(" — ", 1)[0] in news
     # saving it is refused, naming both decisions: nothing is written
     before = path.read_bytes()
     from diagnostic.apps.merge import SaveConflict
