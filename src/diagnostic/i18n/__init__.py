@@ -199,6 +199,9 @@ TEXTS = {
     "proj.unknown_place": {"fr": "communes non précisées", "en": "unspecified communes"},
     # a project's members generalised to « autres communes » by the public view
     "proj.other_places": {"fr": "autres communes", "en": "other communes"},
+    # members generalised to their EPCI: beside named communes, and alone
+    "proj.epci_others": {"fr": "autres communes de la {epci}", "en": "other communes of {epci}"},
+    "proj.epci_all": {"fr": "communes de la {epci}", "en": "communes of {epci}"},
     # divergence.py
     "similarity": {
         "fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",

@@ -284,6 +284,34 @@ def public_places(diag, public: PublicActors | None = None) -> tuple[dict, dict]
     return place, words
 
 
+def public_where(codes, epcis, words, language) -> str:
+    """Where a project's members are, in the public view's words: its published communes
+    by name, then the members generalised to an EPCI as « autres communes de la CC … » (or
+    « communes de la CC … » when no commune is named), then « autres communes » for the
+    others, unless an EPCI already says it (`codes`: public places, "" for « autres »).
+
+    >>> words = {"61293": "Mortagne-au-Perche", "200036069": "CC du Pays de Mortagne"}
+    >>> public_where(["61293", "200036069", ""], {"200036069"}, words, "fr")
+    'Mortagne-au-Perche et autres communes de la CC du Pays de Mortagne'
+    >>> public_where(["200036069"], {"200036069"}, words, "fr")
+    'communes de la CC du Pays de Mortagne'
+    >>> public_where(["61293", ""], {"200036069"}, words, "fr")
+    'Mortagne-au-Perche et autres communes'
+    """
+    from diagnostic.analysis.projects import where_words
+    from diagnostic.i18n import text
+
+    named = [c for c in codes if c and c not in epcis]
+    parts = [words.get(c, c) for c in named]
+    shown = parts[:3] if len(parts) <= 3 else parts[:2]
+    hidden = len(parts) - len(shown)
+    key = "proj.epci_others" if parts else "proj.epci_all"
+    grouped = [text(key, language, epci=words.get(c, c)) for c in codes if c in epcis]
+    if not grouped and (hidden or "" in codes):
+        grouped = [text("proj.other_places", language)]
+    return where_words(shown + grouped, {}, language, most=len(shown) + len(grouped))
+
+
 def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
     """The `cooperation_projects` table placed on the public view: no commune is linked to
     a member that the actors table does not give it.
@@ -324,6 +352,7 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
         return words, ", ".join(f"{t} : {n}" for t, n in ranked), len(count)
 
     real_words = {str(c): n for c, n in zip(diag.communes["commune_code"], diag.communes["name"])}
+    epcis = set(diag.epci["epci_code"].astype(str))
     rows = []
     for row in projects.to_dict("records"):
         members = [m for m in str(row["members"] or "").split(";") if m]
@@ -331,7 +360,7 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
         truth = where_words(member_places(placed, real, real_words), real_words, lang)
         codes = member_places(members, place, words)
         codes = [c for c in codes if c] + [c for c in codes if not c]  # « autres » last
-        where = where_words(codes, words, lang)
+        where = public_where(codes, epcis, words, lang)
         title = str(row["title"])
         head = title.rsplit(" — ", 1)[0] if " — " in title else title
         summary = row["summary"]
