@@ -5,7 +5,6 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.stats import hypergeom
 
 from diagnostic.settings import Settings
 
@@ -32,6 +31,8 @@ def actor_links(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
     DataFrame
         actor_a, actor_b, shared, p_value (actor_a < actor_b), sorted.
     """
+    from scipy.stats import hypergeom  # scipy.stats costs a second to import: only here
+
     matrix = _support_matrix(responses)
     ids, m = matrix.index.to_numpy(), matrix.to_numpy()
     n_issues, counts = m.shape[1], m.sum(axis=1)

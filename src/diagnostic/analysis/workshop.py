@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from scipy.stats import spearmanr
 
 from diagnostic._io.atomic import save_workbook
 from diagnostic._io.text import fold
@@ -191,6 +189,8 @@ def write_votes_template(path, items: pd.DataFrame, participants=None) -> Path:
     path = Path(path)
     items = items.rename(columns={"issue_id": "item_id"})[["item_id", "label"]]
     people = list(participants) if participants else [f"participant {i}" for i in range(1, 11)]
+    from openpyxl import Workbook  # openpyxl is slow to import: only when a sheet is made
+
     wb = Workbook()
     ws = wb.active
     ws.title = "votes"
@@ -345,6 +345,8 @@ def compare_rankings(shared: pd.DataFrame, language: str = "fr") -> RankComparis
     n = len(shared)
     if n < 3:
         return RankComparison(float("nan"), float("nan"), n, text("ranks.few", language))
+    from scipy.stats import spearmanr  # scipy.stats costs a second to import: only here
+
     rho, p = spearmanr(shared["survey_rank"].astype(float), shared["workshop_rank"].astype(float))
     up = shared.loc[shared["trend"] == GAINED, "label"].tolist()
     down = shared.loc[shared["trend"] == LOST, "label"].tolist()

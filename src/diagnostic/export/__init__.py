@@ -12,9 +12,10 @@ from diagnostic.errors import DiagnosticError
 from diagnostic.export.data_sheet import annex_path
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
+from diagnostic.export.localized import localized
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
-from diagnostic.export.workbook import to_workbook
+from diagnostic.export.workbook import method_notes, to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
 from diagnostic.privacy.disclosure import disclosed, public_of
 
@@ -76,6 +77,8 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             out.update({p.stem: p for p in to_tables(diag, stage / "tables", audience)})
             return out
 
+        # what the workbook and the report both read, computed once before they part
+        method_notes(disclosed(localized(diag), audience))
         written: dict[str, Path] = {}
         for part in in_parallel([workbook, the_rest]):
             written.update(part)

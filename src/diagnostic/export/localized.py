@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import weakref
 
 from diagnostic.i18n import CODED_COLUMNS, localize
+
+#: id of a diagnostic → its localized copy, dropped with the diagnostic (frozen)
+_LOCALIZED: dict[int, object] = {}
 
 
 def localized(diag):
@@ -16,9 +20,12 @@ def localized(diag):
     language = diag.settings.language
     if language == "fr":
         return diag
-    tables = {
-        name: localize(getattr(diag, name), name, language)
-        for name in CODED_COLUMNS
-        if getattr(diag, name, None) is not None
-    }
-    return dataclasses.replace(diag, **tables)
+    if id(diag) not in _LOCALIZED:  # once per diagnostic: the workbook, report and tables
+        tables = {
+            name: localize(getattr(diag, name), name, language)
+            for name in CODED_COLUMNS
+            if getattr(diag, name, None) is not None
+        }
+        _LOCALIZED[id(diag)] = dataclasses.replace(diag, **tables)
+        weakref.finalize(diag, _LOCALIZED.pop, id(diag), None)
+    return _LOCALIZED[id(diag)]

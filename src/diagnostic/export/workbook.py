@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from datetime import date
 from pathlib import Path
 
@@ -172,9 +173,23 @@ def _summary(book, ws, diag, source, names, audience=DEFAULT_AUDIENCE):
     ws.set_column(1, 1, 70)
 
 
+#: id of a (disclosed) diagnostic → its method notes, dropped with the diagnostic (frozen)
+_NOTES: dict[int, list[str]] = {}
+
+
 def method_notes(diag) -> list[str]:
     """The method's sentences, with the rules as coded: compared types, thresholds, tests,
-    the stability of the top five and how reciprocal exchanges were searched."""
+    the stability of the top five and how reciprocal exchanges were searched.
+
+    Computed once per diagnostic (the stability resamples cost a second): the workbook and
+    the report read the same sentences."""
+    if id(diag) not in _NOTES:
+        _NOTES[id(diag)] = _method_notes(diag)
+        weakref.finalize(diag, _NOTES.pop, id(diag), None)
+    return list(_NOTES[id(diag)])
+
+
+def _method_notes(diag) -> list[str]:
     st, lang = diag.settings, diag.settings.language
     _issues, kinds, _n, _s, actors = issue_cells(diag.responses)
     qualify = contrasts.qualifying(actors, st)

@@ -23,6 +23,7 @@ of pairs of at least k. The consultant audience reads the actors as they are.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -238,6 +239,10 @@ def public_clusters(diag, public: PublicActors | None = None) -> pd.DataFrame:
     return out[out["size"] >= public.k].reset_index(drop=True)  # a group left below k goes
 
 
+#: (id of a diagnostic, audience) → its disclosed view, dropped with the diagnostic (frozen)
+_DISCLOSED: dict[tuple[int, str], object] = {}
+
+
 def disclosed(diag, audience: str):
     """`diag` as an audience may read it: for `funder` and `collective`, the participation
     and the clusters counted on the public view of the actors, the cooperation projects and
@@ -247,14 +252,18 @@ def disclosed(diag, audience: str):
 
     if audience == "consultant":
         return diag
-    public = public_of(diag)
-    return dataclasses.replace(
-        diag,
-        participation=public_participation(diag, public),
-        clusters=public_clusters(diag, public),
-        cooperation_projects=public_projects(diag, public),
-        opportunities=public_opportunities(diag, public),
-    )
+    key = (id(diag), audience)
+    if key not in _DISCLOSED:  # once per diagnostic: the workbook, report and tables share it
+        public = public_of(diag)
+        _DISCLOSED[key] = dataclasses.replace(
+            diag,
+            participation=public_participation(diag, public),
+            clusters=public_clusters(diag, public),
+            cooperation_projects=public_projects(diag, public),
+            opportunities=public_opportunities(diag, public),
+        )
+        weakref.finalize(diag, _DISCLOSED.pop, key, None)
+    return _DISCLOSED[key]
 
 
 def public_places(diag, public: PublicActors | None = None) -> tuple[dict, dict]:
