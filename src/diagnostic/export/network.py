@@ -14,25 +14,29 @@ from diagnostic.i18n import text
 from diagnostic.privacy.masking import mask_text
 
 
-def _clean(value):
-    """GEXF attributes must be plain text or numbers; text is masked like every export."""
+def _clean(value, masked: dict[str, str]):
+    """GEXF attributes must be plain text or numbers; text is masked like every export
+    (each distinct text once: `masked` holds the texts already seen)."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, str):
-        return mask_text(value)
+        if value not in masked:
+            masked[value] = mask_text(value)
+        return masked[value]
     return value.item() if hasattr(value, "item") else value
 
 
 def _plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
     """Text-only copy of `graph`, node kinds in words (« acteur »), text masked."""
     out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
+    masked: dict[str, str] = {}
     for node, data in graph.nodes(data=True):
         data = (
             {**data, "kind": text(f"network.{data['kind']}", language)} if "kind" in data else data
         )
-        out.add_node(str(node), **{k: _clean(v) for k, v in data.items()})
+        out.add_node(str(node), **{k: _clean(v, masked) for k, v in data.items()})
     for a, b, data in graph.edges(data=True):
-        out.add_edge(str(a), str(b), **{k: _clean(v) for k, v in data.items()})
+        out.add_edge(str(a), str(b), **{k: _clean(v, masked) for k, v in data.items()})
     return out
 
 
