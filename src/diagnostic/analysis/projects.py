@@ -147,10 +147,14 @@ def _supported(responses) -> dict:
     if responses is None or not len(responses):
         return {}
     sub = responses[responses["supports"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-    # actors in sorted order, each one's issues cut from one array sorted by actor
-    actors, codes = np.unique(
-        sub["actor_id"].astype(str).to_numpy(dtype=object), return_inverse=True
-    )
+    # actors in sorted order, each one's issues cut from one array sorted by actor; the
+    # distinct ids found by hashing, only they sorted (np.unique sorted millions of strings)
+    codes, distinct = pd.factorize(sub["actor_id"].astype(str).to_numpy(dtype=object))
+    by_name = np.argsort(distinct, kind="stable")
+    actors = distinct[by_name]
+    position = np.empty(len(distinct), dtype=np.intp)
+    position[by_name] = np.arange(len(distinct))
+    codes = position[codes]
     order = np.argsort(codes, kind="stable")
     issues = sub["issue_id"].astype(str).to_numpy(dtype=object)[order]
     cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))

@@ -236,13 +236,20 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
         q for q in questions["question_id"] if q in answered
     ]
     actor_of = diag.answers["actor_id"]
+    ids = pd.Index(diag.actors["actor_id"])
+    # each answer's actor as its row in `diag.actors`, found once (-1: no such actor): a
+    # part's answers are then a range of rows, not millions of ids looked up again
+    where = ids.get_indexer(actor_of) if ids.is_unique else None
     # places and types generalised over the whole survey, never over a part of it
     public = None if audience == "consultant" else _whole_survey(diag, questions)
 
     def parts():
         for start in range(0, max(len(diag.actors), 1), part):
             actors = diag.actors.iloc[start : start + part]
-            mine = actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
+            if where is not None:
+                mine = (where >= start) & (where < start + part)
+            else:
+                mine = actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
             sub = replace(diag, actors=actors, answers=diag.answers[mine])
             table = data_table(sub, audience, public)
             yield _annex_cells(table.reindex(columns=columns), diag.settings.language)
