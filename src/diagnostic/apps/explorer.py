@@ -79,7 +79,8 @@ class ExplorerApp(App):
         self.status = w.HTML()
         # FigureWidgets start from the first figures: a widget's initial state is what the
         # browser draws first; only later changes travel as updates.
-        first = self._figures()
+        res = self.data.results(**self.filters())
+        first = self._figures(res)
         self.ranking, self.heatmap, self.likert, self.participation = (
             go.FigureWidget(first[name]) for name in FIGURES
         )
@@ -89,7 +90,7 @@ class ExplorerApp(App):
         self.participation_map = self.indicator_map = None
         maps: list = []
         if self.maps is not None:
-            self.participation_map = go.FigureWidget(self._participation_map())
+            self.participation_map = go.FigureWidget(self._participation_map(res["actors"]))
             maps.append(self.participation_map)
             if self.maps.values is not None:
                 self.indicator_map = go.FigureWidget(
@@ -128,11 +129,10 @@ class ExplorerApp(App):
             ]
         )
 
-    def _participation_map(self):
-        """The participation map of the actors the filters keep."""
+    def _participation_map(self, actors):
+        """The participation map of `actors` (those the filters keep)."""
         data = self.maps
         assert data is not None
-        actors = self.data.results(**self.filters())["actors"]
         counts = (
             actors["commune_code"]
             .dropna()
@@ -175,9 +175,8 @@ class ExplorerApp(App):
             "include_missing": self.include_missing.value,
         }
 
-    def _figures(self) -> dict:
-        """Library call on the current filters, then one figure per chart."""
-        res = self.data.results(**self.filters())
+    def _figures(self, res: dict) -> dict:
+        """One figure per chart of `res`, the library's tables on the current filters."""
         n = len(res["actors"])
         place = self.filters()["commune"]
         note = (
@@ -204,11 +203,12 @@ class ExplorerApp(App):
         }
 
     def _update(self, _change=None):
-        figures = self._figures()
+        res = self.data.results(**self.filters())  # once for every chart and the map
+        figures = self._figures(res)
         for name in FIGURES:
             update_figure(getattr(self, name), figures[name])
         if self.participation_map is not None:
-            update_figure(self.participation_map, self._participation_map())
+            update_figure(self.participation_map, self._participation_map(res["actors"]))
 
     def _pick_type(self, trace, points, state=None):
         """A click on a heatmap column selects that actor type (linked charts)."""
