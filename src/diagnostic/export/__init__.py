@@ -13,7 +13,7 @@ from diagnostic.export.data_sheet import annex_path
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
 from diagnostic.export.localized import localized
-from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu
+from diagnostic.export.network import opportunity_graph, plain_graph, to_gexf, to_kumu
 from diagnostic.export.tables import to_tables
 from diagnostic.export.workbook import method_notes, to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
@@ -67,9 +67,10 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
                 if node in shown:  # the collective reads consenting structures' names only
                     data["label"] = shown[node]
             language = diag.settings.language
-            out = {"gexf": to_gexf(graph, stage / "reseau" / "cooperation.gexf", language)}
+            plain = plain_graph(graph, language)  # one text-only copy for Gephi and Kumu
+            out = {"gexf": to_gexf(plain, stage / "reseau" / "cooperation.gexf", plain=True)}
             out["kumu_elements"], out["kumu_connections"] = to_kumu(
-                graph, stage / "reseau", language
+                plain, stage / "reseau", plain=True
             )
             out["html"] = to_html(diag, stage / "diagnostic.html", audience=audience)
             out["fiches"] = to_fiches(diag, stage / "fiches_projets.html", audience=audience)

@@ -26,8 +26,9 @@ def _clean(value, masked: dict[str, str]):
     return value.item() if hasattr(value, "item") else value
 
 
-def _plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
-    """Text-only copy of `graph`, node kinds in words (« acteur »), text masked."""
+def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
+    """Text-only copy of `graph`, node kinds in words (« acteur »), text masked: what
+    `to_gexf` and `to_kumu` write (give it to both with ``plain=True``: built once)."""
     out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
     masked: dict[str, str] = {}
     for node, data in graph.nodes(data=True):
@@ -40,23 +41,27 @@ def _plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
     return out
 
 
-def to_gexf(graph: nx.Graph, path, language: str = "fr") -> Path:
-    """Write `graph` as GEXF (Gephi), atomically, node kinds in `language`."""
+def to_gexf(graph: nx.Graph, path, language: str = "fr", *, plain: bool = False) -> Path:
+    """Write `graph` as GEXF (Gephi), atomically, node kinds in `language` (`plain`:
+    `graph` is already `plain_graph`'s copy)."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        nx.write_gexf(_plain_graph(graph, language), tmp)
+        nx.write_gexf(graph if plain else plain_graph(graph, language), tmp)
     return path
 
 
-def to_kumu(graph: nx.Graph, folder, language: str = "fr") -> tuple[Path, Path]:
-    """Write Kumu-style ``elements.csv`` (Label, Type, …) and ``connections.csv`` (From, To, Type).
+def to_kumu(
+    graph: nx.Graph, folder, language: str = "fr", *, plain: bool = False
+) -> tuple[Path, Path]:
+    """Write Kumu-style ``elements.csv`` (Label, Type, …) and ``connections.csv`` (From, To, Type)
+    (`plain`: `graph` is already `plain_graph`'s copy).
 
     Returns
     -------
     (elements path, connections path)
     """
     folder = Path(folder)
-    g = _plain_graph(graph, language)
+    g = graph if plain else plain_graph(graph, language)
     elements = pd.DataFrame(
         [
             {
