@@ -240,6 +240,13 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
     # each answer's actor as its row in `diag.actors`, found once (-1: no such actor): a
     # part's answers are then a range of rows, not millions of ids looked up again
     where = ids.get_indexer(actor_of) if ids.is_unique else None
+    personal = getattr(diag, "personal", None)
+    # the personal fields likewise: a part masks its own actors' names, not 50,000 actors'
+    personal_where = (
+        ids.get_indexer(personal["actor_id"])
+        if where is not None and personal is not None and len(personal)
+        else None
+    )
     # places and types generalised over the whole survey, never over a part of it
     public = None if audience == "consultant" else _whole_survey(diag, questions)
 
@@ -251,6 +258,9 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
             else:
                 mine = actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
             sub = replace(diag, actors=actors, answers=diag.answers[mine])
+            if personal_where is not None:
+                theirs = (personal_where >= start) & (personal_where < start + part)
+                sub = replace(sub, personal=personal[theirs])
             table = data_table(sub, audience, public)
             yield _annex_cells(table.reindex(columns=columns), diag.settings.language)
 
