@@ -1,7 +1,9 @@
 """The data annex: above a size, the Données sheet leaves the workbook for a CSV file."""
 
 import csv
+from dataclasses import replace
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -96,3 +98,34 @@ def test_live_text_in_the_annex_gets_an_apostrophe(tmp_path, example_diag):
     path = data_sheet.write_annex(diag, tmp_path / "d.csv")
     cells = [c for r in _csv(path) for c in r]
     assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
+
+
+def test_annex_parts_mask_each_respondents_own_name(tmp_path, example_diag):
+    """Built 40 actors at a time, the annex still masks a respondent's own structure name
+    in their free text (an actor of the third part), and only in their text."""
+    late, other = example_diag.actors["actor_id"].iloc[[100, 5]].tolist()
+    assert example_diag.personal.loc[
+        (example_diag.personal["actor_id"] == late)
+        & (example_diag.personal["field"] == "nom_structure"),
+        "value",
+    ].tolist() == ["Foyer rural Perrin"]
+    answers = example_diag.answers
+    mine = answers["actor_id"].isin([late, other]) & (answers["question_id"] == "commentaire")
+    said = pd.DataFrame(
+        {
+            "actor_id": [late, other],
+            "question_id": "commentaire",
+            "value": [
+                "Le Foyer rural Perrin prête sa salle",
+                "Le Foyer rural Perrin prête sa salle",
+            ],
+        }
+    )
+    answers = pd.concat([answers[~mine], said], ignore_index=True).astype(answers.dtypes.to_dict())
+    diag = replace(example_diag, answers=answers)
+    path = data_sheet.write_annex(diag, tmp_path / "annexe.csv", part=40)
+    rows = _csv(path)
+    column = rows[0].index("commentaire")
+    cells = {row[0]: row[column] for row in rows[1:]}
+    assert cells[late] == "Le [nom masqué] prête sa salle"
+    assert cells[other] == "Le Foyer rural Perrin prête sa salle"  # not their own name

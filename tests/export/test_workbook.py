@@ -5,6 +5,8 @@ import shutil
 import tempfile
 import zipfile
 
+import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import bare_example
@@ -729,6 +731,29 @@ def test_network_export_survives_a_pseudonym_collision(tmp_path):
     to_gexf(g, tmp_path / "g.gexf")
     elements, _connections = to_kumu(g, tmp_path)
     assert sorted(pd.read_csv(elements)["Label"]) == ["A-1", "A-2"]
+
+
+def test_network_files_from_one_plain_copy_equal_the_separate_ones(tmp_path):
+    """`write_outputs` masks the graph once for Gephi and Kumu: the same files as each
+    writer masking it on its own; a contact in an attribute masked in both."""
+    from diagnostic.export.network import plain_graph, to_gexf, to_kumu
+
+    g = nx.Graph()
+    g.add_node("A-1", kind="actor", actor_type="association", label="écrire à jo@exemple.fr")
+    g.add_node("A-2", kind="actor", actor_type="commune", label="A-2")
+    g.add_edge("A-1", "A-2", relation="direct", category="locaux", score=np.float64(0.5))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    to_gexf(g, tmp_path / "a" / "g.gexf")
+    to_kumu(g, tmp_path / "a")
+    plain = plain_graph(g)
+    assert plain.nodes["A-1"]["label"] == "écrire à [courriel masqué]"
+    assert plain.nodes["A-1"]["kind"] == "acteur"
+    to_gexf(plain, tmp_path / "b" / "g.gexf", plain=True)
+    to_kumu(plain, tmp_path / "b", plain=True)
+    for name in ("g.gexf", "elements.csv", "connections.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert "jo@exemple.fr" not in (tmp_path / "b" / "elements.csv").read_text(encoding="utf-8")
 
 
 def test_demo_shows_everything_the_example_holds(demo_out, book):

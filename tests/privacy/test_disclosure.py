@@ -68,3 +68,20 @@ def test_public_view_merges_withholds_and_generalises_by_hand():
     assert unique_on(view.actors, ("actor_type", "commune_code", "epci_code")) == 0
     sizes = view.actors.fillna("∅").groupby(["actor_type", "commune_code", "epci_code"]).size()
     assert sizes.min() >= 3
+
+
+def test_disclosed_view_is_built_once_per_diagnostic_and_audience(example_diag):
+    """The workbook, the report and the tables read one disclosed view (built once); a
+    changed diagnostic gets its own."""
+    import dataclasses
+
+    from diagnostic.privacy.disclosure import disclosed, public_clusters, public_participation
+
+    view = disclosed(example_diag, "funder")
+    assert disclosed(example_diag, "funder") is view
+    assert disclosed(example_diag, "consultant") is example_diag
+    pd.testing.assert_frame_equal(view.participation, public_participation(example_diag))
+    pd.testing.assert_frame_equal(view.clusters, public_clusters(example_diag))
+    assert len(view.clusters) > 1
+    fewer = dataclasses.replace(example_diag, clusters=example_diag.clusters.iloc[:1])
+    assert len(disclosed(fewer, "funder").clusters) <= 1
