@@ -237,3 +237,60 @@ def test_divergence_counts_recomputed_from_the_raw_export(raw, demo_out):
         row = published.loc[issue]
         assert row["respondents"] == c["n"].sum() and row["types"] == len(c)
         assert row["gap"] == pytest.approx(share.max() - share.min())
+
+
+def _holm(p):
+    """Holm's step-down adjustment, written out: the i-th smallest p times (m − i), kept
+    non-decreasing, capped at 1."""
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    out, running = [0.0] * len(p), 0.0
+    for rank, i in enumerate(order):
+        running = max(running, (len(p) - rank) * p[i])
+        out[i] = min(1.0, running)
+    return out
+
+
+def test_divergence_tests_recomputed_with_scipy(raw, demo_out):
+    """The method (analysis/divergence.py): Cramér's V of the type × supports table over the
+    shown cells; the pair named « X > Y » is, for a BH-significant issue, the widest gap among
+    the pairs whose two-sided Fisher exact test stays below 0.05 after Holm's correction over
+    every pair of the issue; BH across the tested issues."""
+    from scipy import stats
+
+    _long, cells, labels, _compared = raw
+    published = pd.read_csv(demo_out / "tables" / "divergence.csv").set_index("issue_id")
+    names = cells.attrs["type_labels"]
+    # BH over the tested issues, from the published (seeded Monte-Carlo) p-values
+    bh = stats.false_discovery_control(published["p_value"].to_numpy())
+    np.testing.assert_allclose(published["p_adjusted"], bh)
+    assert published["significant"].tolist() == (bh < 0.05).tolist()
+    named = 0
+    for issue in labels:
+        c = cells[(cells["issue_id"] == issue) & cells["shown"]].reset_index(drop=True)
+        table = np.array([c["s"], c["n"] - c["s"]])
+        chi2 = stats.chi2_contingency(table, correction=False).statistic
+        row = published.loc[issue]
+        assert row["effect_size"] == pytest.approx(math.sqrt(chi2 / c["n"].sum())), issue
+        pairs = [(a, b) for a in range(len(c)) for b in range(a + 1, len(c))]
+        p = [
+            stats.fisher_exact(
+                [[c["s"][a], c["n"][a] - c["s"][a]], [c["s"][b], c["n"][b] - c["s"][b]]]
+            ).pvalue
+            for a, b in pairs
+        ]
+        q = _holm(p)
+        kept = [
+            (abs(c["s"][a] / c["n"][a] - c["s"][b] / c["n"][b]), -qi, a, b)
+            for (a, b), qi in zip(pairs, q)
+            if qi < 0.05
+        ]
+        if not row["significant"] or not kept:
+            assert pd.isna(row["pair_p_adjusted"]) and pd.isna(row["between"]), issue
+            continue
+        gap, minus_q, a, b = max(kept)
+        hi, lo = (a, b) if c["s"][a] / c["n"][a] >= c["s"][b] / c["n"][b] else (b, a)
+        assert row["pair_p_adjusted"] == pytest.approx(-minus_q, rel=1e-9), issue
+        assert row["pair_gap"] == pytest.approx(gap)
+        assert row["between"] == (f"{names[c['actor_type'][hi]]} > {names[c['actor_type'][lo]]}")
+        named += 1
+    assert named == 8  # every significant issue of the example names a pair
