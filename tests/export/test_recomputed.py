@@ -12,7 +12,10 @@ it has at least `min_group_size` actors, a cell (type × issue) shown when it ha
 « shares » an issue when the lower Wilson bound reaches `support_threshold`.
 """
 
+import json
 import math
+import re
+import unicodedata
 from html.parser import HTMLParser
 
 import numpy as np
@@ -294,3 +297,114 @@ def test_divergence_tests_recomputed_with_scipy(raw, demo_out):
         assert row["between"] == (f"{names[c['actor_type'][hi]]} > {names[c['actor_type'][lo]]}")
         named += 1
     assert named == 8  # every significant issue of the example names a pair
+
+
+def _fold(name):
+    """A commune name as compared here: casefold, accents off, hyphens and spaces alike,
+    « St »/« Ste » spelled out."""
+    name = unicodedata.normalize("NFKD", name.casefold().strip())
+    name = re.sub(r"[\s\-']+", " ", "".join(c for c in name if not unicodedata.combining(c)))
+    return re.sub(r"^ste ", "sainte ", re.sub(r"^st ", "saint ", name))
+
+
+#: The misspellings read in the example's raw commune answers, by hand (after `_fold`).
+TYPOS = {"mortagne au perch": "mortagne au perche"}
+
+
+@pytest.fixture(scope="module")
+def places():
+    """The kept submissions' (commune code or None, actor type), placed by name on
+    geo/communes.json, and the territory's communes (code -> population) from geo/epci.json
+    and geo/communes.json."""
+    folder = example_project().parent
+    export = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
+    answers = [c for c in export.columns if not c.startswith(META)]
+    export = export[export[answers].notna().any(axis=1)].drop_duplicates("_uuid")
+    communes = json.loads((folder / "geo" / "communes.json").read_text(encoding="utf-8"))
+    by_name = {_fold(c["nom"]): c["code"] for c in communes if c["type"] == "commune-actuelle"}
+    population = {c["code"]: c.get("population") for c in communes}
+    epci = json.loads((folder / "geo" / "epci.json").read_text(encoding="utf-8"))
+    members = next(e["membres"] for e in epci if e["code"] == "200036069")
+    territory = {m["code"]: population[m["code"]] for m in members}
+
+    def place(answer):
+        if pd.isna(answer):
+            return None
+        key = _fold(answer)
+        return by_name.get(TYPOS.get(key, key))
+
+    frame = pd.DataFrame(
+        {
+            "code": export["identite/commune"].map(place),
+            "actor_type": export["identite/type_acteur"],
+        }
+    )
+    return frame, territory
+
+
+def _published_counts(path):
+    table = pd.read_csv(path, dtype={"commune_code": str, "epci_code": str})
+    return table[table["actor_type"] != "—"]
+
+
+def _side_counts(book):
+    """The Participation sheet's per-type summary (its two right-hand columns)."""
+    rows = list(load_workbook(book, read_only=True)["Participation"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r and r[0] == "Commune")
+    return {r[-2]: r[-1] for r in rows[top + 1 :] if r[-2] is not None}
+
+
+def test_participation_recomputed_from_the_raw_export(places, raw, example_diag, tmp_path):
+    import diagnostic
+
+    frame, territory = places
+    # every raw answer is placed but the blank ones and « le Perche » (no commune's name)
+    assert frame["code"].isna().sum() == 3
+    assert not frame["actor_type"].isna().any() and len(frame) == 148
+    inside = frame[frame["code"].isin(territory)]
+    mine = inside.groupby(["code", "actor_type"]).size()
+    totals = frame["actor_type"].value_counts()
+    assert totals.to_dict() == {
+        "entreprise": 56,
+        "association": 46,
+        "collectivite": 26,
+        "cooperative": 16,
+        "financeur": 4,
+    }
+    names = raw[1].attrs["type_labels"]
+
+    # the consultant's table: the true communes
+    diagnostic.write_outputs(example_diag, tmp_path / "c", audience="consultant")
+    table = _published_counts(tmp_path / "c" / "tables" / "participation.csv")
+    placed = table[table["commune_code"].isin(territory)]
+    got = placed.set_index(["commune_code", "actor_type"])["respondents"].astype(int)
+    assert got.sort_index().to_dict() == mine.sort_index().to_dict()
+    for r in placed.itertuples():
+        assert r.population == territory[r.commune_code]
+        assert r.per_1000_inhabitants == pytest.approx(1000 * r.respondents / r.population)
+    # the rest: the three unplaced answers and one commune outside the territory (Bellême)
+    rest = table[~table["commune_code"].isin(territory)]
+    outside = frame[~frame["code"].isin(territory)]
+    assert rest.groupby("actor_type")["respondents"].sum().to_dict() == (
+        outside["actor_type"].value_counts().sort_index().to_dict()
+    )
+    assert set(outside["code"].dropna()) == {"61038"}
+    assert _side_counts(tmp_path / "c" / "diagnostic.xlsx") == {
+        names[k]: n for k, n in totals.items()
+    }
+
+    # the funder's public view: types under 5 actors withheld, no count under 5, the same
+    # totals per published type, commune rows never above the true count
+    diagnostic.write_outputs(example_diag, tmp_path / "f")
+    public = _published_counts(tmp_path / "f" / "tables" / "participation.csv")
+    assert public["respondents"].min() >= K
+    big = totals[totals >= K]
+    assert public.groupby("actor_type")["respondents"].sum().sort_index().to_dict() == (
+        big.sort_index().to_dict()
+    )
+    shown = public[public["commune_code"].isin(territory)]
+    assert len(shown)  # Mortagne-au-Perche's associations and firms
+    for r in shown.itertuples():
+        assert r.respondents == mine[(r.commune_code, r.actor_type)]
+        assert r.per_1000_inhabitants == pytest.approx(1000 * r.respondents / r.population)
+    assert _side_counts(tmp_path / "f" / "diagnostic.xlsx") == {names[k]: n for k, n in big.items()}
