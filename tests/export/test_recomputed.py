@@ -408,3 +408,97 @@ def test_participation_recomputed_from_the_raw_export(places, raw, example_diag,
         assert r.respondents == mine[(r.commune_code, r.actor_type)]
         assert r.per_1000_inhabitants == pytest.approx(1000 * r.respondents / r.population)
     assert _side_counts(tmp_path / "f" / "diagnostic.xlsx") == {names[k]: n for k, n in big.items()}
+
+
+def _centroids_and_borders(folder):
+    """Each commune's centroid (the mean of its contour's points, as the Méthode's
+    « centroïdes » are defined in docs/reference/methode.md) and the pairs of communes whose
+    contours share a point (to about a metre)."""
+    contours = json.loads(
+        (folder / "geo" / "contours_communes.geojson").read_text(encoding="utf-8")
+    )
+    centre, owners = {}, {}
+    for feature in contours["features"]:
+        code, ring = feature["properties"]["code"], feature["geometry"]["coordinates"][0]
+        centre[code] = (np.mean([p[1] for p in ring]), np.mean([p[0] for p in ring]))
+        for x, y in ring:
+            owners.setdefault((round(x, 5), round(y, 5)), set()).add(code)
+    borders = {frozenset((a, b)) for s in owners.values() for a in s for b in s if a != b}
+    return centre, borders
+
+
+def _km(a, b):
+    """Great-circle distance (haversine, mean Earth radius) between (lat, lon) points."""
+    (la1, lo1), (la2, lo2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp_path):
+    """Each score component of the example's projects, from the raw answers of the members
+    as published (the consultant's contacts name them), by the Méthode's rules: size
+    min(n, 8) / 8; diversity (types among the members − 1) / (types among the actors who
+    may join a project − 1); offer 1 when a member offers the resource (an exchange always);
+    nearness the mean over the pairs of members of 1 (same commune), 1 / (1 + d / 10 km)
+    for centroids within 15 km, else 0, at least 0.5 for communes sharing a border;
+    issues the most members rating one issue 4 or 5 (at least two), over n; willingness
+    yes 1, maybe or blank 0.5."""
+    import diagnostic
+
+    folder = example_project().parent
+    frame, _territory = places
+    export = pd.read_excel(folder / "export_kobo_acteurs.xlsx", dtype=str, engine="openpyxl")
+    answers = [c for c in export.columns if not c.startswith(META)]
+    export = export[export[answers].notna().any(axis=1)].drop_duplicates("_uuid")
+    export = export.assign(code=frame["code"].to_numpy())
+    by_contact = dict(
+        zip(zip(export["identite/contact_email"], export["identite/telephone"]), export.index)
+    )
+    assert len(by_contact) == len(export)  # an e-mail and a phone name one submission
+    willing = export[(export["cooperation/volonte"] != "non") & export["code"].notna()]
+    room = willing["identite/type_acteur"].nunique() - 1
+    centre, borders = _centroids_and_borders(folder)
+
+    def close(a, b):
+        if a == b:
+            return 1.0
+        d = _km(centre[a], centre[b])
+        near = 1 / (1 + d / 10) if d <= 15 else 0.0
+        return max(near, 0.5) if frozenset((a, b)) in borders else near
+
+    issues = [c for c in export.columns if c.startswith("enjeux/")]
+    diagnostic.write_outputs(example_diag, tmp_path / "c", audience="consultant")
+    projects = pd.read_csv(tmp_path / "c" / "tables" / "cooperation_projects.csv", dtype=str)
+    assert len(projects) == 15
+    parts = ["size", "diversity", "offer", "nearness", "issues", "willingness"]
+    weights = dict(zip(parts, (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)))
+    for p in projects.itertuples():
+        rows = [by_contact[tuple(c.split(", ")[1:3])] for c in p.member_contacts.split(" ; ")]
+        m = export.loc[rows]
+        n = len(m)
+        assert n == int(p.actors) and m["code"].notna().all()
+        resources = p.resources.split(" ↔ ")
+        offered = any((m[f"ressources/offres/{r}"] == "1").any() for r in resources)
+        codes = list(m["code"])
+        rated = m[issues].isin(["4", "5"]).sum()
+        mine = {
+            "size": min(n, 8) / 8,
+            "diversity": (m["identite/type_acteur"].nunique() - 1) / room,
+            "offer": 1.0 if len(resources) == 2 or offered else 0.0,
+            "nearness": np.mean([close(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]),
+            "issues": rated.max() / n if rated.max() >= 2 else 0.0,
+            "willingness": np.mean([1.0 if v == "oui" else 0.5 for v in m["cooperation/volonte"]]),
+        }
+        for part in parts:
+            assert float(getattr(p, f"score_{part}")) == round(mine[part], 4), (p.project_id, part)
+        assert float(p.score) == pytest.approx(
+            sum(weights[k] * v for k, v in mine.items()), abs=5e-5
+        )
+    # the funder's table publishes the same projects with the same scores
+    diagnostic.write_outputs(example_diag, tmp_path / "f")
+    public = pd.read_csv(tmp_path / "f" / "tables" / "cooperation_projects.csv", dtype=str)
+    columns = ["project_id", "members", "score"] + [f"score_{k}" for k in parts]
+    assert public[columns].equals(projects[columns])
