@@ -39,7 +39,7 @@ STATUS_DEFAULT = "à valider"
 #: Weight of each score component (each between 0 and 1); the score is their weighted sum.
 WEIGHTS = {
     "size": 0.25,  # number of actors, up to `project_max_actors`
-    "diversity": 0.20,  # distinct actor types among the members, of those of the territory
+    "diversity": 0.20,  # distinct actor types among the members, of those who may join one
     "offer": 0.20,  # someone offers the resource (loan, gift, swap)
     "nearness": 0.15,  # members' communes close to each other
     "issues": 0.10,  # share of members who rate their most shared issue important
