@@ -388,7 +388,8 @@ def test_participation_recomputed_from_the_raw_export(places, raw, example_diag,
     assert rest.groupby("actor_type")["respondents"].sum().to_dict() == (
         outside["actor_type"].value_counts().sort_index().to_dict()
     )
-    assert set(outside["code"].dropna()) == {"61038"}
+    assert set(outside["code"].dropna()) == {"61038"}  # Bellême: counted with the unplaced
+    assert rest["commune_code"].isna().all() and rest["establishments"].isna().all()
     assert _side_counts(tmp_path / "c" / "diagnostic.xlsx") == {
         names[k]: n for k, n in totals.items()
     }

@@ -133,14 +133,17 @@ def test_postal_codes_are_split_from_names(text, name, postal):
 
 def test_participation_counts_establishments_and_density(communes):
     actors = pd.DataFrame(
-        {"actor_type": ["asso", "asso", "entreprise"], "commune_code": ["61293", "61293", None]}
+        {
+            "actor_type": ["asso", "asso", "entreprise", "entreprise"],
+            "commune_code": ["61293", "61293", None, "61038"],  # Bellême: outside the area
+        }
     )
     ind = pd.DataFrame(
         {
             "geo_level": "commune",
-            "geo_code": ["61293", "61293"],
-            "indicator": ["ETTOT24", "degre_densite"],
-            "value": [200.0, 3.0],
+            "geo_code": ["61293", "61293", "61038"],
+            "indicator": ["ETTOT24", "degre_densite", "ETTOT24"],
+            "value": [200.0, 3.0, 107.0],
         }
     )
     table = participation(actors, communes, {"61293"}, ind)
@@ -151,7 +154,13 @@ def test_participation_counts_establishments_and_density(communes):
         row["per_100_establishments"],
         row["density_class"],
     ) == (2, 200, 1.0, "peu dense")
-    assert table.loc[table["commune_code"].isna(), "commune"].tolist() == ["(commune non placée)"]
+    # the unplaced actor and the one outside the area on one row: no code, no establishments
+    rest = table[table["commune_code"].isna()]
+    assert rest[["commune", "actor_type", "respondents"]].values.tolist() == [
+        ["(commune non placée)", "entreprise", 2]
+    ]
+    assert rest[["establishments", "per_100_establishments"]].isna().all().all()
+    assert "61038" not in set(table["commune_code"].dropna())
 
 
 def test_commune_map_reports_vintage_differences(shared, communes):

@@ -61,8 +61,11 @@ def participation(
         on a row with an empty commune code.
     """
     area = communes[communes["commune_code"].isin(area_codes) & (communes["type"] == "COM")]
+    # an actor placed on a commune outside the area is counted with the unplaced ones: no
+    # code, no establishments, no rate of a commune the study does not cover
+    code = actors["commune_code"].where(actors["commune_code"].isin(set(area["commune_code"])))
     counts = (
-        actors.assign(actor_type=actors["actor_type"].fillna("non précisé"))
+        actors.assign(actor_type=actors["actor_type"].fillna("non précisé"), commune_code=code)
         .groupby(["commune_code", "actor_type"], dropna=False)
         .size()
         .rename("respondents")
