@@ -41,7 +41,6 @@ _DOOR = {
     "read_epci": "diagnostic.territory",
     "read_changes": "diagnostic.territory",
     "read_indicators": "diagnostic.territory",
-    "normalise_name": "diagnostic.territory",
     "place_actors": "diagnostic.territory",
     "context": "diagnostic.territory",
     "participation": "diagnostic.territory",
@@ -50,7 +49,6 @@ _DOOR = {
     "group_matrix": "diagnostic.analysis.issues",
     "rank_issues": "diagnostic.analysis.issues",
     "find_divergences": "diagnostic.analysis.divergence",
-    "type_similarity": "diagnostic.analysis.divergence",
     # analyse: cooperation
     "match_needs_offers": "diagnostic.analysis.cooperation",
     "find_projects": "diagnostic.analysis.projects",
@@ -58,7 +56,6 @@ _DOOR = {
     "apply_statuses": "diagnostic.analysis.statuses",
     "write_statuses": "diagnostic.analysis.statuses",
     "find_groups": "diagnostic.analysis.clusters",
-    "cooperation_graph": "diagnostic.analysis.network",
     # analyse: workshop and synthesis
     "write_votes_template": "diagnostic.analysis.workshop",
     "read_votes": "diagnostic.analysis.workshop",
@@ -78,13 +75,9 @@ _DOOR = {
     "plot_participation": "diagnostic.plots",
     "plot_participation_by_commune": "diagnostic.plots",
     "plot_choropleth": "diagnostic.plots",
-    "plot_commune_map": "diagnostic.plots",
     "plot_issue_ranking": "diagnostic.plots",
     "plot_group_heatmap": "diagnostic.plots",
-    "plot_likert": "diagnostic.plots",
     "plot_regard_croise": "diagnostic.plots",
-    "plot_cooperation_network": "diagnostic.plots",
-    "plot_opportunities_table": "diagnostic.plots",
     "plot_vote_priorities": "diagnostic.plots",
     "plot_priority_slope": "diagnostic.plots",
     "plot_words": "diagnostic.plots",
@@ -119,10 +112,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.analysis.clusters import find_groups
     from diagnostic.analysis.cooperation import match_needs_offers
-    from diagnostic.analysis.divergence import find_divergences, type_similarity
+    from diagnostic.analysis.divergence import find_divergences
     from diagnostic.analysis.explore import participation_by_commune
     from diagnostic.analysis.issues import group_matrix, issue_responses, rank_issues
-    from diagnostic.analysis.network import cooperation_graph
     from diagnostic.analysis.projects import find_projects
     from diagnostic.analysis.statuses import apply_statuses, read_statuses, write_statuses
     from diagnostic.analysis.synthesis import afom, regard_croise
@@ -151,12 +143,8 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.forms.roles import read_roles, write_roles
     from diagnostic.plots import (
         plot_choropleth,
-        plot_commune_map,
-        plot_cooperation_network,
         plot_group_heatmap,
         plot_issue_ranking,
-        plot_likert,
-        plot_opportunities_table,
         plot_participation,
         plot_participation_by_commune,
         plot_priority_slope,
@@ -174,7 +162,6 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.settings import Settings
     from diagnostic.territory import (
         context,
-        normalise_name,
         participation,
         place_actors,
         read_changes,
