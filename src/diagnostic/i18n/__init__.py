@@ -201,7 +201,7 @@ TEXTS = {
     "proj.other_places": {"fr": "autres communes", "en": "other communes"},
     # members generalised to their EPCI: beside named communes, and alone
     "proj.epci_others": {"fr": "autres communes de la {epci}", "en": "other communes of {epci}"},
-    "proj.epci_all": {"fr": "communes de la {epci}", "en": "communes of {epci}"},
+    "proj.epci_all": {"fr": "la {epci}", "en": "the {epci}"},
     # divergence.py
     "similarity": {
         "fr": "« {a} » et « {b} » partagent {share:.0f} % de leurs priorités",

@@ -296,14 +296,14 @@ def public_places(diag, public: PublicActors | None = None) -> tuple[dict, dict]
 def public_where(codes, epcis, words, language) -> str:
     """Where a project's members are, in the public view's words: its published communes
     by name, then the members generalised to an EPCI as « autres communes de la CC … » (or
-    « communes de la CC … » when no commune is named), then « autres communes » for the
+    « la CC … » when no commune is named: « un acteur de la CC … »), then « autres communes » for the
     others, unless an EPCI already says it (`codes`: public places, "" for « autres »).
 
     >>> words = {"61293": "Mortagne-au-Perche", "200036069": "CC du Pays de Mortagne"}
     >>> public_where(["61293", "200036069", ""], {"200036069"}, words, "fr")
     'Mortagne-au-Perche et autres communes de la CC du Pays de Mortagne'
     >>> public_where(["200036069"], {"200036069"}, words, "fr")
-    'communes de la CC du Pays de Mortagne'
+    'la CC du Pays de Mortagne'
     >>> public_where(["61293", ""], {"200036069"}, words, "fr")
     'Mortagne-au-Perche et autres communes'
     """
