@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from diagnostic import Settings, find_divergences, group_matrix, rank_issues, type_similarity
-from diagnostic.analysis.divergence import NO_TEST, newcombe_interval
+from diagnostic import Settings, find_divergences, group_matrix, rank_issues
+from diagnostic.analysis.divergence import NO_TEST, newcombe_interval, type_similarity
 
 Z = 1.959963984540054
 

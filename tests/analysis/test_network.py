@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from diagnostic import Settings, cooperation_graph, find_groups
-from diagnostic.analysis.network import actor_links
+from diagnostic import Settings, find_groups
+from diagnostic.analysis.network import actor_links, cooperation_graph
 
 
 def _support(rows):

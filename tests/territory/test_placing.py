@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 import diagnostic
-from diagnostic import DiagnosticError, normalise_name, place_actors, plot_commune_map
-from diagnostic.territory import attach_epci, boundary_differences, participation
+from diagnostic import DiagnosticError, place_actors
+from diagnostic.plots import plot_commune_map
+from diagnostic.territory import attach_epci, boundary_differences, normalise_name, participation
 from diagnostic.territory.names import split_postal_code
 
 ETALAB = "geo/etalab_decoupage-administratif_6.0.0_communes_dep61-09-48.json"
