@@ -38,11 +38,12 @@ SHOWN_VALUES = 20
 SHOWN_COLUMNS = 4
 
 
-def columns_text(columns) -> str:
-    """ "3 colonnes : « a », « b », « c »" (the first columns only)."""
+def columns_text(columns, noun: str = "colonnes") -> str:
+    """ "3 colonnes : « a », « b », « c »" (the first columns only); `noun` names what is
+    counted when it is not the export's columns (« questions » of a form)."""
     columns = list(columns)
     shown = ", ".join(f"« {c} »" for c in columns[:SHOWN_COLUMNS])
-    return f"{len(columns)} colonnes : {shown}{'…' if len(columns) > SHOWN_COLUMNS else ''}"
+    return f"{len(columns)} {noun} : {shown}{'…' if len(columns) > SHOWN_COLUMNS else ''}"
 
 
 @dataclass
@@ -71,8 +72,10 @@ class AnomalyLog:
         row=None,
         column=None,
         value=None,
-        across_columns: bool = False,
+        across_columns: bool | str = False,
     ) -> None:
+        """Add one anomaly; `across_columns` (True, or the noun of what is counted, such as
+        « questions ») makes it one line per file and problem whatever its column."""
         self.records.append(
             {
                 "file": self.file,
@@ -81,7 +84,8 @@ class AnomalyLog:
                 "value": None if _missing(value) else str(value)[:200],
                 "problem": problem,
                 "action": action,
-                "across": across_columns and row is None,
+                "across": bool(across_columns) and row is None,
+                "noun": across_columns if isinstance(across_columns, str) else "colonnes",
             }
         )
 
@@ -104,7 +108,8 @@ class AnomalyLog:
             groups.setdefault(id(record) if alone else key, []).append(record)
         lines = []
         for key, records in groups.items():
-            records = [{k: v for k, v in r.items() if k != "across"} for r in records]
+            noun = records[0]["noun"]
+            records = [{k: v for k, v in r.items() if k not in ("across", "noun")} for r in records]
             if len(records) == 1:
                 lines.append(records[0])
                 continue
@@ -113,7 +118,7 @@ class AnomalyLog:
                 lines.append(
                     {
                         **records[0],
-                        "problem": f"{records[0]['problem']} ({columns_text(columns)})",
+                        "problem": f"{records[0]['problem']} ({columns_text(columns, noun)})",
                     }
                 )
                 continue
@@ -163,7 +168,7 @@ class RowAccount:
 
 
 # « … (12 lignes : 2, 5…) », « … (3 colonnes : « a (b) », …) »: the count and what follows
-_COUNTED = re.compile(r"\s*\((\d+) (?:lignes|colonnes|valeurs)(?:\)| : .*)$")
+_COUNTED = re.compile(r"\s*\((\d+) (?:lignes|colonnes|questions|valeurs)(?:\)| : .*)$")
 
 
 def summarise(anomalies: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,8 @@
 """Kobo exports: XLSX with repeat sheets, `;` CSV, split multi-select columns."""
 
+import re
+
+import pandas as pd
 import pytest
 from conftest import write_xlsform
 
@@ -198,9 +201,12 @@ def test_abidjan_household_csv_with_legacy_xls_form(shared):
             "différent (17 lignes : "
         )
     )
-    unknown = s.anomalies.loc[s.anomalies["problem"].str.contains("inconnue"), "column"]
+    unknown = s.anomalies.loc[s.anomalies["problem"].str.contains("inconnue"), "problem"]
     # `uuid` (one value on every row: the form's formhub/uuid) is Kobo bookkeeping, not reported
-    assert unknown.tolist() == ["City", "Site", "Sex_HH"]
+    assert unknown.tolist() == [
+        "colonne de l'export inconnue du formulaire : ignorée "
+        "(3 colonnes : « City », « Site », « Sex_HH »)"
+    ]
 
 
 def _form(tmp_path):
@@ -263,3 +269,22 @@ def test_kobo_label_headers_and_label_values(tmp_path):
     besoins = s.answers[s.answers["question_id"] == "besoins"]["value"].tolist()
     assert besoins == ["locaux", "vehicules", "vehicules"]
     assert s.answers.loc[s.answers["question_id"] == "salaries", "value"].tolist() == ["4", "1"]
+
+
+def test_abidjan_anomalies_one_line_per_problem_not_per_question(shared):
+    # an anonymised export keeps 36 of the form's questions: the others, and the conditions
+    # citing the consent question it dropped, are one line each, not one per question
+    folder = shared / "surveys" / "kobo_epfl_abidjan_2022"
+    s = read_responses(
+        folder / "household_data_abidjan.csv", read_form(folder / "Abidjan_2022.xls")
+    )
+    header = set(pd.read_csv(folder / "household_data_abidjan.csv", nrows=0).columns)
+    problems = s.anomalies["problem"]
+    absent = problems[problems.str.startswith("question du formulaire absente de l'export")]
+    assert len(absent) == 1
+    count, named = re.search(r"\((\d+) questions : (.*)\)$", absent.item()).groups()
+    assert int(count) > 40 and not set(re.findall(r"« ([^»]+) »", named)) & header
+    cited = problems[problems.str.contains(r"elle cite \$\{Informed_consent\}")]
+    assert len(cited) == 1 and "Informed_consent" not in header
+    assert re.search(r"\((\d+) questions : ", cited.item())
+    assert len(s.anomalies) < 15

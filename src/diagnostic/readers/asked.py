@@ -207,11 +207,12 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
         rows = answered_rows.get(qid, np.array([], dtype=np.int64))
         answered[rows[rows >= 0]] = True
         if isinstance(chain, str):
-            log.add(
-                f"condition d'affichage (relevant) de la question « {qid} » non évaluée : "
-                f"{chain} ; sa base reste les répondants qui y ont répondu",
+            log.add(  # one line for every question that fails for the same reason
+                f"condition d'affichage (relevant) non évaluée : {chain} ; base : les "
+                "répondants qui ont répondu",
                 KEPT,
                 column=qid,
+                across_columns="questions",
             )
             continue
         strict = {r for _e, node in chain for r in strict_references(node)}
@@ -220,11 +221,12 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
         )
         if pending:
             log.add(
-                f"condition d'affichage (relevant) de la question « {qid} » non évaluée : "
-                f"elle cite « {pending[0]} » sans .NAOK, dont on ne sait pas à qui elle a été "
-                "montrée ; sa base reste les répondants qui y ont répondu",
+                f"condition d'affichage (relevant) non évaluée : elle cite « {pending[0]} » "
+                "sans .NAOK, dont on ne sait pas à qui elle a été montrée ; base : les "
+                "répondants qui ont répondu",
                 KEPT,
                 column=qid,
+                across_columns="questions",
             )
             continue
         found = {r: shown_of.get(options.get(r, (r,))[0]) for r in strict}

@@ -372,7 +372,12 @@ def survey_from_frame(
     repeat_questions = set(getattr(form, "repeats", {}) or {})
     for qid in form.questions["question_id"]:
         if not any(qid in m for m in (cmap.single, cmap.split, cmap.ranks, repeat_questions)):
-            log.add("question du formulaire absente de l'export", KEPT, column=qid)
+            log.add(
+                "question du formulaire absente de l'export",
+                KEPT,
+                column=qid,
+                across_columns="questions",
+            )
     known = cmap.used()
     for col in frame.columns:
         if col not in known and col not in meta and not col.startswith("_"):
@@ -380,6 +385,7 @@ def survey_from_frame(
                 cmap.notes.get(col, "colonne de l'export inconnue du formulaire : ignorée"),
                 KEPT,
                 column=col,
+                across_columns=True,
             )
 
     answer_cols = [c for c in frame.columns if c in known]
