@@ -1,4 +1,7 @@
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,36 @@ def example_with_cells(folder: Path, cells: dict) -> Path:
         ws.cell(row, column[header]).value = value
     wb.save(path)
     return folder
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc, timeout: float) -> None:
+    """Wait until `proc` (a server with its output piped) listens on `port`; fail with
+    its last output if it stops first."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}"
+            )
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    pytest.fail(f"Voila n'écoute pas sur le port {port} après {timeout:.0f} s")
+
+
+def stop_process(proc, seconds: float) -> None:
+    """Stop a server started by a test: SIGTERM, then SIGKILL after `seconds`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from conftest import ROOT
-from test_browser import CHROMIUM_FLAGS, _chromium, _free_port, _wait_for_port
+from conftest import ROOT, free_port, stop_process, wait_for_port
+from test_browser import CHROMIUM_FLAGS, _chromium
 
 from diagnostic.apps.serve import banner, new_room, voila_config
 from diagnostic.cli import main
@@ -47,7 +47,7 @@ def _kernels(pid: int) -> list[int]:
 def atelier(tmp_path):
     """The command running on a free port; yields (base address, facilitator address, a
     function listing the server's live kernels)."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("DIAGNOSTIC_PROJECT", None)
     from conftest import bare_example
@@ -73,17 +73,12 @@ def atelier(tmp_path):
             if "&animation=" in line:
                 facilitator = line.strip()
         assert facilitator, "adresse de l'animation non imprimée"
-        _wait_for_port(port, proc, 30)
+        wait_for_port(port, proc, 30)
         local = f"http://127.0.0.1:{port}/"
         yield local, local + facilitator.split("/", 3)[3], lambda: _kernels(proc.pid)
     finally:
         kernels = _kernels(proc.pid)
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc, 30)
         time.sleep(1)
         # SIGTERM stops the server and shuts its kernels down: no orphan left in memory
         assert proc.returncode == 0 and not [k for k in kernels if psutil.pid_exists(k)]

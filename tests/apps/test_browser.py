@@ -6,13 +6,12 @@ package from the test extra; never downloads a browser of its own.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port, stop_process, wait_for_port
 
 pytestmark = pytest.mark.slow
 
@@ -41,26 +40,6 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc, timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}"
-            )
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"Voila n'écoute pas sur le port {port} après {timeout:.0f} s")
-
-
 @pytest.fixture
 def voila_app(tmp_path):
     yield from _serve(tmp_path)
@@ -68,7 +47,7 @@ def voila_app(tmp_path):
 
 def _serve(tmp_path, project=None):
     """Serve the collective's app with Voila (the example, or `project`); yield its URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
     env.pop("DIAGNOSTIC_PROJECT", None)
     if project is not None:
@@ -90,15 +69,10 @@ def _serve(tmp_path, project=None):
         text=True,
     )
     try:
-        _wait_for_port(port, proc, 30)
+        wait_for_port(port, proc, 30)
         yield f"http://127.0.0.1:{port}/"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc, 10)
 
 
 def _bar_paths(page) -> list[str]:

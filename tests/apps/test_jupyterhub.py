@@ -17,8 +17,8 @@ import time
 
 import psutil
 import pytest
-from conftest import ROOT, bare_example
-from test_browser import CHROMIUM_FLAGS, _chromium, _free_port, _wait_for_port
+from conftest import ROOT, bare_example, free_port, stop_process, wait_for_port
+from test_browser import CHROMIUM_FLAGS, _chromium
 
 pytestmark = pytest.mark.slow
 
@@ -70,14 +70,14 @@ def test_each_participant_gets_a_server_of_their_own_showing_the_app(tmp_path):
 
     state = tmp_path / "hub"
     state.mkdir()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ATELIER_STATE": str(state),
         "ATELIER_PASSWORD": PASSWORD,
         "ATELIER_PORT": str(port),
-        "ATELIER_HUB_PORT": str(_free_port()),
-        "ATELIER_PROXY_API_PORT": str(_free_port()),
+        "ATELIER_HUB_PORT": str(free_port()),
+        "ATELIER_PROXY_API_PORT": str(free_port()),
         "ATELIER_PYTHON": sys.executable,
         "ATELIER_PYTHONPATH": path,
         "ATELIER_PROXY": proxy,
@@ -88,7 +88,7 @@ def test_each_participant_gets_a_server_of_their_own_showing_the_app(tmp_path):
     proc = subprocess.Popen([hub, "-f", str(CONFIG)], cwd=state, env=env, stdout=log, stderr=log)
     figures = []
     try:
-        _wait_for_port(port, proc, 60)
+        wait_for_port(port, proc, 60)
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
@@ -129,11 +129,7 @@ def test_each_participant_gets_a_server_of_their_own_showing_the_app(tmp_path):
         ]
         print(f"\nJupyterHub : pages dessinées en {figures} s, {memory} Mo par participant")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 60)
         log.close()
     time.sleep(1)
     # the hub stops the participants' servers with it
