@@ -1,5 +1,7 @@
 """One reader for every platform: a platform is a `Platform` entry read by `read_export`."""
 
+import pandas as pd
+
 from diagnostic.readers import FORMATS, PLATFORMS, detect_format
 from diagnostic.readers.build import platform_reader, read_export
 from diagnostic.readers.inferred import infer_form
@@ -87,3 +89,17 @@ def test_detection_asks_the_platforms_in_order(tmp_path):
         path = tmp_path / f"f{i}.csv"
         path.write_text(header + "a,b,c\n" if header.count(",") == 2 else header + "a,b\n")
         assert detect_format(path) == expected, header
+
+
+def test_attached_file_names_are_text_and_a_short_choice_stays_a_choice():
+    # two ODK Collect submissions: a photo each (named by a timestamp) and a slope class
+    frame = pd.DataFrame(
+        {
+            "habitat-photo": ["1568794560256.jpg", "1568787004467.JPG"],
+            "habitat-slope": ["mid-slope", "flat"],
+        },
+        dtype="string",
+    )
+    form = infer_form(frame, "quadrat.csv")
+    kinds = dict(zip(form.questions["label"], form.questions["type"]))
+    assert kinds == {"habitat-photo": "text", "habitat-slope": "single"}

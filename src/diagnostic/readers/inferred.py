@@ -28,6 +28,13 @@ from diagnostic.schemas import conform
 _BRACKET = re.compile(r"^(.*\S)\s*\[([^\]]+)\]\s*$")
 _OTHER = {"autre", "other", "autres", "précisez", "other (please specify)"}
 _MAX_CHOICES = 15
+#: the name of a file a collection app attached to the answer (a photo, a recording, a
+#: signature, a document: « 1568794395624.jpg »): one per respondent, never a choice
+_FILE_NAME = re.compile(
+    r"^[^\s/\\]+\.(?:jpe?g|png|gif|heic|heif|webp|bmp|tiff?|mp[34]|m4a|aac|wav|ogg|opus|amr|"
+    r"3gp|mov|avi|webm|pdf|docx?|xlsx?|odt|csv|txt|zip)$",
+    re.I,
+)
 
 
 def slug(text: str, taken: set[str]) -> str:
@@ -65,8 +72,8 @@ def _guess_type(cells: list[str]) -> str:
     real = [c for c in distinct if not is_missing_code(c, c)]
     if len(distinct) <= _MAX_CHOICES and len(real) >= 3 and by_words(real):
         return "likert"
-    if _free_text(cells, distinct):
-        return "text"
+    if _free_text(cells, distinct) or all(_FILE_NAME.match(c) for c in distinct):
+        return "text"  # as an XLSForm ``image`` or ``file`` question is read
     if len(distinct) <= _MAX_CHOICES and len(distinct) <= max(2, len(cells) // 2):
         return "single"
     return "text"
