@@ -295,9 +295,10 @@ def _inspect(
             f"non reconnues : {ways.get('none', 0)}"
         )
     print(f"\nQuestions ({len(report['questions'])}) :")
+    width = max([24, *(len(str(q["question_id"])) for q in report["questions"])])
     for q in report["questions"]:
         extra = f" [{', '.join(q['choices'])}]" if q["choices"] else ""
-        print(f"  {q['question_id']:<24} {q['type']:<9} {q['role']:<17}{extra}")
+        print(f"  {q['question_id']:<{width}} {q['type']:<9} {q['role']:<17}{extra}")
     print(f"\nAnomalies ({len(report['anomalies'])}) :")
     for a in report["anomalies"]:
         where = ", ".join(

@@ -103,3 +103,16 @@ def test_attached_file_names_are_text_and_a_short_choice_stays_a_choice():
     form = infer_form(frame, "quadrat.csv")
     kinds = dict(zip(form.questions["label"], form.questions["type"]))
     assert kinds == {"habitat-photo": "text", "habitat-slope": "single"}
+
+
+def test_field_names_keep_every_word_and_sentences_their_first_words():
+    from diagnostic.readers.inferred import slug
+
+    taken: set[str] = set()
+    # two ODK fields of one group: cut at 30 characters they would be one id and its « _2 »
+    assert slug("habitat-morphological_type", taken) == "habitat_morphological_type"
+    assert slug("habitat-morphological_type_photo", taken) == "habitat_morphological_type_photo"
+    label = "Quels sont les principaux enjeux de votre territoire ?"
+    assert (
+        slug(label, taken) == "quels_sont_les_principaux"
+    )  # 25 characters, the next word passes 30

@@ -38,11 +38,16 @@ _FILE_NAME = re.compile(
 
 
 def slug(text: str, taken: set[str]) -> str:
-    """A short, readable, unique question id from a header ("Vous êtes venu:" -> vous_etes_venu)."""
+    """A short, readable, unique question id from a header ("Vous êtes venu:" -> vous_etes_venu).
+
+    A header that is already a name (no space: an ODK or Kobo field with its group path,
+    ``habitat-morphological_type_photo``) keeps every word: cut, two fields of one group
+    would differ only by a number. A sentence keeps its first words, 30 characters at most."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     base, out = "", []  # type: ignore[var-annotated]
+    named = not re.search(r"\s", str(text).strip())
     for w in words:
-        if len("_".join(out + [w])) > 30:
+        if not named and len("_".join(out + [w])) > 30:
             break
         out.append(w)
     base = "_".join(out) or "q"
