@@ -706,6 +706,9 @@ file = "{density}"
 [[indicators]]
 file = "{ages}"
 
+[[indicators]]
+file = "{references}"
+
 [issue_indicators]
 enjeu_emploi = "taux_chomage"
 enjeu_logement = "part_logements_vacants"
@@ -754,6 +757,7 @@ def _project_text(workshop: bool) -> str:
         comparateur=COMPARATEUR_FILE,
         density=DENSITY_FILE,
         ages=AGES_FILE,
+        references=REFERENCES_FILE,
         workshop=block,
     )
 
@@ -874,6 +878,10 @@ DENSITY_FILE = "insee/grille_densite_normandie.xlsx"
 AGES_FILE = "insee/ages_pharmacies_orne.csv"
 AGES_COLUMNS = ("CODGEO", *AGE_GROUPS, "BPE_2024_D307")
 CONTOURS_FILE = "geo/contours_communes.geojson"
+#: Normandie and France references published for the whole area (a `territory.references`
+#: file): what the example's communes cannot give by summing
+REFERENCES_FILE = "insee/references_normandie_france.csv"
+NORMANDIE_CODE = "28"
 #: Douglas-Peucker tolerance (degrees, about 100 m) of the contours, shared edges kept.
 CONTOUR_TOLERANCE = 0.001
 _SHARED = {
@@ -884,6 +892,7 @@ _SHARED = {
     "regions": "geo/etalab_decoupage-administratif_6.0.0_regions.json",
     "comparateur": "indicators/insee_base_cc_comparateur_dep61_extract.csv",
     "density": "indicators/insee_grille_densite_niveau_detaille_2022.xlsx",
+    "populations": "indicators/insee_populations_legales_2025_ensemble.xlsx",
 }
 
 
@@ -916,6 +925,11 @@ def extract_example_data(
       five Normandie départements, same header and cells (géographie 2022);
     - ``geo/contours_communes.geojson``: the 33 communes' contours (IGN/INSEE 2018 vintage),
       simplified with shapely's coverage simplification (shared edges stay shared);
+    - ``insee/references_normandie_france.csv``: Normandie's and France's population 2022
+      (populations légales 2025) and France's population in very sparsely populated
+      communes (the national grille de densité), published for the whole area (see
+      `_references`), since the example holds neither every Normandie commune of the
+      comparateur nor every French one;
     - ``insee/ages_pharmacies_orne.csv``, only when `dossier_complet` is given (the
       8 columns ``AGES_COLUMNS`` of the Orne's lines of a national ``CODGEO`` file such as
       ``dossier_complet_light.csv``, 12 MB, which is not in the shared collection): the
@@ -977,11 +991,64 @@ def extract_example_data(
     contours = folder / CONTOURS_FILE
     write_text(contours, _simplified_contours(read_json(shared / _SHARED["contours"]), members))
     written.append(contours)
+    references = folder / REFERENCES_FILE
+    write_text(
+        references,
+        _references(
+            read_raw(shared / _SHARED["populations"], "Régions"),
+            rows,
+            _SHARED["populations"].rsplit("/", 1)[1],
+        ),
+    )
+    written.append(references)
     if dossier_complet is not None:
         ages = folder / AGES_FILE
         write_text(ages, _orne_columns(read_text(Path(dossier_complet)), AGES_COLUMNS))
         written.append(ages)
     return written
+
+
+def _references(regions: list[list], grid: list[list], populations: str) -> str:
+    """The references file of Normandie and France (see `territory.references`).
+
+    - population municipale 2022 of Normandie and of France (the sum of its régions: France
+      hors Mayotte, as in the census), from the « Régions » sheet of INSEE's populations
+      légales 2025 (`regions`: its cells);
+    - population in very sparsely populated communes, France: summed over every commune of
+      the national grille de densité (`grid`: its cells, header first) outside Mayotte, with
+      the same formula as the communes' (share × population municipale 2018).
+    """
+    from diagnostic.territory.aggregate import FRANCE, departement_of
+
+    header = next(i for i, r in enumerate(regions) if r and r[0] == "Code région")
+    column = regions[header].index("Population municipale")
+    rows = [r for r in regions[header + 1 :] if r and str(r[0]).strip()]
+    population = {str(r[0]): int(r[column]) for r in rows}
+    titles = " ".join(str(c) for r in regions[:header] for c in r if c)
+    year = 2022 if "1er janvier 2022" in titles else None
+    if year is None:
+        raise DiagnosticError(
+            "populations légales : date de référence 1er janvier 2022 introuvable.",
+            file=populations,
+        )
+    names = [str(c) for c in grid[0]]
+    pop_at = next(i for i, c in enumerate(names) if c.strip().lower().startswith("population"))
+    sparse_at = next(i for i, c in enumerate(names) if "(4)" in c)
+    sparse = total = 0.0
+    for r in grid[1:]:
+        if departement_of(str(r[0]).strip()) in FRANCE:
+            pop = float(r[pop_at])
+            total += pop
+            sparse += float(r[sparse_at]) * pop
+    source_pop = "Insee, populations légales 2025 (RP 2022), ensemble.xlsx, feuille Régions"
+    source_grid = "Insee, grille communale de densité 2022, fichier national"
+    lines = [
+        "niveau;code;indicateur;annee;numerateur;denominateur;source",
+        f"région;{NORMANDIE_CODE};P22_POP;{year};{population[NORMANDIE_CODE]};;{source_pop}",
+        f"France;FR;P22_POP;{year};{sum(population.values())};;{source_pop}",
+        f"France;FR;part_pop_tres_peu_dense;2022;{sparse!r};{total!r};{source_grid}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _orne_columns(text: str, columns: tuple[str, ...]) -> str:

@@ -106,6 +106,10 @@ def compare_territories(
     more, or a rate differs by ``settings.notable_gap_points`` points or more. Counts
     (population, establishments) are given without index: their sizes are not comparable.
 
+    A département, région or France that the communes do not cover may still be compared
+    through the rows of a references file (values published for the whole area, see
+    ``references``) found in `indicators`; a level the communes cover keeps its sum.
+
     Returns
     -------
     (context, anomalies)
@@ -123,10 +127,18 @@ def compare_territories(
         names = {**dict(zip(members["geo_code"], members["geo_name"])), **names}
         parts.append(aggregate_indicators(rows, members.drop(columns="geo_name")))
         logs.append(moved)
-    if not parts:
+    published = _published_references(indicators, codes, communes, area, area_names)
+    if not parts and not len(published):
         return conform(pd.DataFrame(), "context"), concat_anomalies([])
-    agg = pd.concat(parts, ignore_index=True)
+    agg = pd.concat(parts, ignore_index=True) if parts else conform(pd.DataFrame(), "indicators")
     agg["geo_name"] = agg["geo_code"].map(names)
+    if len(published):  # a level the communes cover keeps the value summed from them
+        key = ["geo_level", "geo_code", "indicator"]
+        have = agg.loc[agg["value"].notna(), key].drop_duplicates()
+        fresh = published.merge(have, on=key, how="left", indicator="_m")["_m"] == "left_only"
+        published = published[fresh.to_numpy()]
+        taken = agg[key].merge(published[key], on=key, how="left", indicator="_m")["_m"]
+        agg = pd.concat([agg[(taken == "left_only").to_numpy()], published], ignore_index=True)
     agg["label"] = agg["indicator"].map(lambda c: indicator(c).label)
     area_value = agg[agg["geo_level"] == AREA].set_index("indicator")["value"]
     ref = agg["indicator"].map(area_value).astype("Float64")
@@ -149,6 +161,38 @@ def compare_territories(
     agg = agg.sort_values(["_order", "geo_level"]).drop(columns="_order")
     agg["geo_level"] = agg["geo_level"].astype("string")
     return conform(agg, "context"), concat_anomalies(logs)
+
+
+def _published_references(
+    indicators: pd.DataFrame, codes, communes: pd.DataFrame, area: set[str], area_names
+) -> pd.DataFrame:
+    """Rows of a references file (see ``references``) for the study area's département,
+    région and France, named like the levels summed from communes."""
+    refs = indicators[
+        indicators["indicator"].isin(codes) & (indicators["geo_level"] != "commune")
+    ].reset_index(drop=True)
+    if not len(refs):
+        return refs.assign(geo_name=pd.Series(dtype="string"))
+    current = communes[communes["type"] == "COM"].drop_duplicates("commune_code")
+    in_area = current[current["commune_code"].isin(area)]
+    deps = set(in_area["commune_code"].map(departement_of))
+    regs = set(in_area["region"].dropna())
+    level, code = refs["geo_level"], refs["geo_code"]
+    mine = (
+        ((level == "département") & code.isin(deps))
+        | ((level == "région") & code.isin(regs))
+        | (level == "France")
+    )
+    refs = refs[mine.fillna(False).to_numpy()].reset_index(drop=True)
+    named = area_names or {}
+    names = [
+        "France"
+        if lvl == "France"
+        else named.get(lvl, {}).get(c)
+        or (f"Département {c}" if lvl == "département" else f"Région {c}")
+        for lvl, c in zip(refs["geo_level"], refs["geo_code"])
+    ]
+    return refs.assign(geo_name=pd.Series(names, dtype="string"))
 
 
 def _study_vintage(ind: pd.DataFrame, communes: pd.DataFrame, changes, source: str):

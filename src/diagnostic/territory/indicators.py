@@ -3,10 +3,10 @@
 Supported, detected from the content: the *comparateur de territoires* base
 (``base_cc_comparateur.csv``) and any ``CODGEO`` file with INSEE's column names (the
 *dossier complet*: age groups, equipment counts ``BPE_2024_…``), populations légales
-(``ensemble.xlsx`` and the ``;`` CSV with a split code) and the *grille communale de
-densité*. Statistical secret (``s``) and blanks stay
-missing with a reason; numerators and denominators are kept so that areas aggregate by
-summing counts (see ``catalogue``).
+(``ensemble.xlsx`` and the ``;`` CSV with a split code), the *grille communale de
+densité*, and a references file of values published for whole areas (``references``).
+Statistical secret (``s``) and blanks stay missing with a reason; numerators and
+denominators are kept so that areas aggregate by summing counts (see ``catalogue``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from diagnostic.errors import DiagnosticError
 from diagnostic.schemas import conform
 from diagnostic.territory.catalogue import AGE_GROUPS, INDICATORS
 from diagnostic.territory.codes import normalise_codes
+from diagnostic.territory.references import is_references, read_references
 
 _MISSING = {
     "": "non renseigné (donnée absente du fichier)",
@@ -53,6 +54,9 @@ def read_indicators(path, *, with_anomalies: bool = False):
             codes, wide, year, source = _density_grid(path, sheets[0], log)
     else:
         frame = read_delimited(path)
+        if is_references(frame.columns):  # values published for whole areas (région, France)
+            table = read_references(frame, path)
+            return (table, log.frame()) if with_anomalies else table
         if "CODGEO" in frame.columns:
             codes, wide, year, source = _comparateur(frame, path, log)
         elif {"CODDEP", "CODCOM", "PMUN"} <= set(frame.columns):
