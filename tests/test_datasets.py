@@ -2,6 +2,7 @@ import csv
 import json
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import EXAMPLE
 from openpyxl import load_workbook
@@ -24,6 +25,7 @@ from diagnostic.territory.indicators import read_indicators
 
 RAW_COMPARATEUR = "indicators/insee_base_cc_comparateur_dep61_extract.csv"
 RAW_DENSITY = "indicators/insee_grille_densite_niveau_detaille_2022.xlsx"
+RAW_POPULATIONS = "indicators/insee_populations_legales_2025_ensemble.xlsx"
 
 
 def test_generator_regenerates_the_committed_example_identically(tmp_path):
@@ -53,6 +55,7 @@ def test_extraction_rebuilds_the_example_public_files_identically(tmp_path, shar
         "geo/regions.json",
         "insee/base_cc_comparateur_orne.csv",
         "insee/grille_densite_normandie.xlsx",
+        "insee/references_normandie_france.csv",
     ]
     for path in written:
         assert path.read_bytes() == (EXAMPLE / path.relative_to(tmp_path)).read_bytes(), path
@@ -114,14 +117,36 @@ def test_references_recomputed_from_the_raw_insee_files(example_diag, shared):
     )
     # Normandie, from the national density grid: population in « très peu dense » areas
     ws = load_workbook(shared / RAW_DENSITY, read_only=True)["grille_4_nivDetaille"]
-    pop = sparse = 0.0
+    pop = sparse = pop_fr = sparse_fr = 0.0
     for row in ws.iter_rows(min_row=2, values_only=True):
         if row[0] and str(row[0])[:2] in {"14", "27", "50", "61", "76"}:
             pop += float(row[4])
             sparse += float(row[8]) * float(row[4])
+        if row[0] and not str(row[0]).startswith("976"):  # France hors Mayotte
+            pop_fr += float(row[4])
+            sparse_fr += float(row[8]) * float(row[4])
     assert ctx[("part_pop_tres_peu_dense", "région")] == pytest.approx(sparse / pop * 100)
-    # no France reference: the example's files cover Normandie at most
-    assert "France" not in set(example_diag.context["geo_level"])
+    # France: the references file, computed from the whole national grid
+    assert ctx[("part_pop_tres_peu_dense", "France")] == pytest.approx(sparse_fr / pop_fr * 100)
+    # France's population 2018 in the grid: INSEE's 66.99 million, Mayotte excluded
+    assert round(pop_fr / 1e6, 2) == 66.99
+    # population 2022 of Normandie and France: the populations légales, read here from the
+    # « Départements » sheet (the references file takes the « Régions » one)
+    sheet = pd.read_excel(
+        shared / RAW_POPULATIONS, "Départements", header=7, dtype=str, engine="calamine"
+    )
+    deps = {
+        d: (r, int(p))
+        for r, d, p in zip(
+            sheet["Code région"], sheet["Code département"], sheet["Population municipale"]
+        )
+    }
+    assert len(deps) == 100  # 96 + 4 DOM, Mayotte outside the field
+    assert ctx[("P22_POP", "région")] == sum(p for reg, p in deps.values() if reg == "28")
+    assert ctx[("P22_POP", "France")] == sum(p for _, p in deps.values())
+    assert ctx[("P22_POP", "région")] == 3339074  # by hand, Normandie's line of the file
+    # independent check: INSEE's own Orne total is the sum of the comparateur's communes
+    assert deps["61"][1] == ctx[("P22_POP", "département")] == 276144
     # the references are named (Etalab's départements and régions), not coded
     names = example_diag.context.drop_duplicates("geo_level").set_index("geo_level")["geo_name"]
     assert names["département"] == "Orne" and names["région"] == "Normandie"
