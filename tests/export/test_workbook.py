@@ -770,6 +770,12 @@ def test_demo_shows_everything_the_example_holds(demo_out, book):
     ]
     rows = _rows(ws)
     assert len([r for r in rows.values() if isinstance(r[4], (int, float))]) >= 8
+    # Normandie and France from the example's references file, which the source names
+    assert headers[6] == "France"
+    population = rows["Population municipale 2022"]
+    assert population[2:7] == (13515, 13515, 276144, 3339074, 67760573)
+    assert "populations légales" in population[headers.index("Source")]
+    assert "comparateur" in population[headers.index("Source")]
     assert len(list(book["Regard croisé"].iter_rows())) > 5
     page = (demo_out / "diagnostic.html").read_text(encoding="utf-8")
     for title in ("Portrait du territoire", "Regard croisé", "Priorités partagées"):
@@ -778,6 +784,7 @@ def test_demo_shows_everything_the_example_holds(demo_out, book):
     assert "Acteurs r\\u00e9pondants par commune" in page  # in the figure's JSON
     assert "Taux de chômage des 15-64 ans 2022 (%)" in page  # the portrait's table
     assert ">Département (Orne)</th>" in page and ">Région (Normandie)</th>" in page
+    assert ">France</th>" in page
 
 
 def test_workbook_has_the_participation_map_image(demo_out):

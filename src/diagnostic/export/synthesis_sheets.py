@@ -29,8 +29,9 @@ def portrait_table(context: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        indicator, label, year, one column per level present (see `LEVELS`), source, note
-        (why a value is missing), in the order of `context`.
+        indicator, label, year, one column per level present (see `LEVELS`), source (each
+        source of the indicator's rows once, « ; » between), note (why a value is missing),
+        in the order of `context`.
     """
     ctx = context.assign(year=context["year"].astype("Float64"))
     order = list(dict.fromkeys(ctx["indicator"]))
@@ -44,7 +45,8 @@ def portrait_table(context: pd.DataFrame) -> pd.DataFrame:
         ctx.groupby(keys, sort=False)
         .agg(
             year=("year", "max"),
-            source=("source", "first"),
+            # every source once: a reference published for a whole area has its own
+            source=("source", lambda s: " ; ".join(dict.fromkeys(s.dropna().astype(str)))),
             note=("missing_reason", lambda s: next(iter(s.dropna()), None)),
         )
         .reset_index()

@@ -55,7 +55,8 @@ def read_references(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             file=name,
             row=1,
         )
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for i, raw in enumerate(frame.to_dict("records")):
         line = i + 2
         cell = {k: str(raw.get(k) or "").strip() for k in COLUMNS}
