@@ -51,7 +51,7 @@ td,th{padding:.35em .5em;border-bottom:1px solid #ddd;vertical-align:top}.note{c
 .fig{page-break-inside:avoid}nav ol{columns:2}h3{color:#2A9D8F;margin-bottom:.3em}
 blockquote{margin:.5em 0 .7em 0;padding:.45em .9em;border-left:4px solid #2A9D8F;background:#F1F6F7;page-break-inside:avoid}
 blockquote p{margin:.15em 0}blockquote footer{color:#555;font-size:.85em}
-td.num,th.num{text-align:right;white-space:nowrap}.small{color:#777;background:#eee}
+td.num,th.num{text-align:right;white-space:nowrap}th.num{white-space:normal}.small{color:#777;background:#eee}
 @page{size:A4;margin:1.5cm}
 @media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.fig{width:100%}
 h2{page-break-before:always}h2:first-of-type{page-break-before:avoid}nav{page-break-after:always}
