@@ -117,25 +117,33 @@ def test_mask_text_keeps_ordinary_text(text):
     assert mask_text(text) == text
 
 
-def test_inspect_lists_attachment_names_of_a_real_odk_export(capsys):
+def test_attachment_names_of_a_real_odk_export_are_not_masked(capsys):
     """The photo columns of the ODK Central corpus file hold file names written by ODK
-    Collect (« 1568794395624.jpg »): `inspect` lists them as they are, the collector's name
-    is still left out."""
+    Collect (« 1568794395624.jpg »): they are text answers (one file per respondent, as an
+    XLSForm image question), masking leaves them as they are, and `inspect` still leaves the
+    collector's name out."""
     corpus = Path(__file__).resolve().parents[1] / "corpus" / "odk_central_ruodk_quadrat"
     assert main(["inspect", "--json", str(next(corpus.glob("*.csv")))]) == 0
     report = json.loads(capsys.readouterr().out)
+    kinds = {q["question_id"]: q["type"] for q in report["questions"]}
+    photos_at = [
+        "location_quadrat_photo",
+        "habitat_morphological_type_photo",
+        "perimeter_mudmap_photo",
+    ]
+    assert [kinds[q] for q in photos_at] == ["text"] * 3
     choices = {c for q in report["questions"] for c in q["choices"]}
+    assert not [c for c in choices if "masqu" in c or "Mayer" in c]
     # read from the file: location-quadrat_photo, habitat-morphological_type_photo and
     # perimeter-mudmap_photo
-    photos = {
+    photos = [
         "1568794395624.jpg",
         "1568786958640.jpg",
         "1568794560256.jpg",
         "1568787004467.jpg",
         "1568787172983.jpg",
-    }
-    assert photos <= choices
-    assert not [c for c in choices if "masqu" in c or "Mayer" in c]
+    ]
+    assert [mask_text(p) for p in photos] == photos
 
 
 def test_name_rules_mask_no_commune_and_no_corpus_text(shared):
