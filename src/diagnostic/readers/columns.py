@@ -30,10 +30,13 @@ _SEPARATORS = re.compile(r"[/.\-:]")
 _DUAL_SCALE = re.compile(r"^([^\[\]]+)\[([^\]]+)\]\[(\d)\]$")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def norm_text(text) -> str:
     """Compare texts loosely: case, spaces, non-breaking spaces and stray braces aside."""
     text = str(text).replace("\xa0", " ").replace("}", "").replace("{", "")
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
 def _code_key(code: str) -> str:

@@ -60,7 +60,10 @@ def slug(text: str, taken: set[str]) -> str:
 
 
 def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
-    return [str(v).strip() for v in frame[col].dropna() if norm_text(v) not in not_asked]
+    values = frame[col].dropna().tolist()
+    # each distinct value normalised once: a column repeats few values
+    asked = {v for v in set(values) if norm_text(v) not in not_asked}
+    return [str(v).strip() for v in values if v in asked]
 
 
 def _guess_type(cells: list[str]) -> str:
@@ -267,7 +270,7 @@ def infer_form(
     def ticks(col: str) -> bool:
         """The column holds only ticks, unticks or « not asked » (asked once per column)."""
         if col not in ticked_or_not:
-            cells = {norm_text(c) for c in _cells(frame, col, set())}
+            cells = {norm_text(v) for v in set(frame[col].dropna().tolist())}
             ticked_or_not[col] = cells <= TICKED | UNTICKED | not_asked
         return ticked_or_not[col]
 

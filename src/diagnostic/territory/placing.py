@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from diagnostic.anomalies import KEPT, REPAIRED, AnomalyLog
 from diagnostic.settings import Settings
@@ -132,6 +131,8 @@ def _place(written, gaz: _Gazetteer, choices, area, settings, note) -> str | Non
         )
     if key in gaz.by_name:
         return _resolve(gaz.by_name[key], postal, gaz, area, note, "nom")
+    from rapidfuzz import fuzz, process  # only for a name not found as written: a faster start
+
     best = process.extract(key, choices, scorer=fuzz.ratio, limit=3)
     if (
         best
