@@ -36,8 +36,10 @@ _NOTES_ROWS = 4  # title, two notes, blank line
 #: CSV file of their own beside it (`annex_path`): xlsxwriter writes some 200,000 cells a
 #: second, so that a larger sheet would cost the run more than reading the exports did,
 #: and a synthesis workbook of millions of cells opens slowly for a reader who seldom
-#: needs them. 1,000,000 cells: 5,000 actors answering 200 questions still get the sheet.
-ANNEX_ABOVE = 1_000_000
+#: needs them. 100,000 cells, half a second of writing: a territory's survey (a few
+#: hundred actors answering a hundred questions) keeps its sheet; 5,000 actors answering
+#: 120 questions (600,000 cells, 3 s, six times the parse of their export) get the annex.
+ANNEX_ABOVE = 100_000
 
 
 def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
