@@ -54,7 +54,7 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             annex = annex_path(book["workbook"])
             return {**book, "data": annex} if annex.exists() else book
 
-        def the_rest() -> dict[str, Path]:
+        def network() -> dict[str, Path]:
             # but for the consultant, the pairs and the actors' types and communes as the
             # actors table gives them (`diagnostic.privacy.disclosure`)
             secret = audience == "consultant"
@@ -72,16 +72,25 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
             out["kumu_elements"], out["kumu_connections"] = to_kumu(
                 plain, stage / "reseau", plain=True
             )
-            out["html"] = to_html(diag, stage / "diagnostic.html", audience=audience)
-            out["fiches"] = to_fiches(diag, stage / "fiches_projets.html", audience=audience)
-            out["tables"] = stage / "tables"
+            return out
+
+        def tables() -> dict[str, Path]:
+            out = {"tables": stage / "tables"}
             out.update({p.stem: p for p in to_tables(diag, stage / "tables", audience)})
             return out
+
+        def report() -> dict[str, Path]:
+            return {"html": to_html(diag, stage / "diagnostic.html", audience=audience)}
+
+        def fiches() -> dict[str, Path]:
+            return {"fiches": to_fiches(diag, stage / "fiches_projets.html", audience=audience)}
 
         # what the workbook and the report both read, computed once before they part
         method_notes(disclosed(localized(diag), audience))
         written: dict[str, Path] = {}
-        for part in in_parallel([workbook, the_rest]):
+        # the longest first: the workbook here, the network in the worker, then each
+        # process takes the next job left as soon as it is free
+        for part in in_parallel([workbook, network, tables, report, fiches]):
             written.update(part)
         first = ("gexf", "kumu_elements", "kumu_connections", "workbook", "html", "fiches")
         paths = {key: written[key] for key in first} | written
@@ -89,22 +98,41 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
 
 
 _JOBS: list = []  # the jobs of `in_parallel`, inherited by the forked worker
+_NEXT: list = []  # [the shared count of jobs taken], inherited likewise
 
 
-def _job(i: int):
+def _take() -> int:
+    """The index of the next job nobody has taken yet (counted across both processes)."""
+    counter = _NEXT[0]
+    with counter.get_lock():
+        i = counter.value
+        counter.value += 1
+    return i
+
+
+def _work(first: int) -> dict:
+    """Run job `first`, then the jobs left, one at a time: {index: result}."""
+    done = {first: _JOBS[first]()}
+    while (i := _take()) < len(_JOBS):
+        done[i] = _JOBS[i]()
+    return done
+
+
+def _worker() -> dict:
     os.environ["DIAGNOSTIC_PROGRESS"] = "0"  # one process draws the progress bars
-    return _JOBS[i]()
+    return _work(1)
 
 
 def in_parallel(jobs: list) -> list:
     """The results of calling each of `jobs` (functions without arguments), in order.
 
-    The first runs in this process, the others in one forked worker process at the same
-    time: the workbook on one core, the report, network and tables on another. Forking
-    shares the diagnostic's tables with the worker without copying them. Sequential where
-    forking is not the way (not Linux), on a single core, or with ``DIAGNOSTIC_PROCESSES=1``.
-    An error in the worker is raised here; a worker that died (out of memory) is
-    reported in French.
+    The first runs in this process and the second in one forked worker process at the
+    same time (the workbook on one core, the network on the other); then each process
+    takes the next job nobody has taken as soon as it is free, so that the two finish
+    close together whatever each job costs. Forking shares the diagnostic's tables with
+    the worker without copying them. Sequential where forking is not the way (not Linux),
+    on a single core, or with ``DIAGNOSTIC_PROCESSES=1``. An error in the worker is raised
+    here; a worker that died (out of memory) is reported in French.
     """
     single = os.environ.get("DIAGNOSTIC_PROCESSES", "").strip() == "1"
     if len(jobs) < 2 or single or not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
@@ -112,18 +140,22 @@ def in_parallel(jobs: list) -> list:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    context = multiprocessing.get_context("fork")
     _JOBS[:] = jobs
+    _NEXT[:] = [context.Value("i", 2)]  # jobs 0 and 1 are given; the rest are taken
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_job, i) for i in range(1, len(jobs))]
-            first = jobs[0]()
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            future = pool.submit(_worker)
+            done = _work(0)
             try:
-                return [first] + [f.result() for f in futures]
+                done.update(future.result())
             except BrokenProcessPool:
                 raise DiagnosticError(
                     "écriture des sorties interrompue : le processus qui écrivait le rapport "
                     "s'est arrêté (mémoire insuffisante ?) ; relancez avec "
                     "DIAGNOSTIC_PROCESSES=1 pour tout écrire dans un seul processus."
                 ) from None
+            return [done[i] for i in range(len(jobs))]
     finally:
         _JOBS.clear()
+        _NEXT.clear()
