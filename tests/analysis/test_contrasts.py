@@ -148,3 +148,48 @@ def test_example_tags_tests_and_order_recomputed(example_diag):
         ),
     )
     assert d.issue_ranking["issue_id"].tolist() == by_hand
+
+
+def test_wilson_interval_is_statsmodels_wilson():
+    """`contrasts.wilson` (written out to spare a run statsmodels' import) gives, to the
+    last bit, statsmodels' Wilson interval: the values every published bound came from."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from diagnostic.analysis.contrasts import wilson
+
+    rng = np.random.default_rng(7)
+    n = rng.integers(1, 500, 2000)
+    s = (rng.random(2000) * (n + 1)).astype(int).clip(0, n)
+    s[:3], n[:3] = [0, 5, 1], [7, 5, 1]  # none, all, a single answer
+    for alpha in (0.05, 0.1, 0.01):
+        low, high = wilson(s, n, alpha)
+        ref_low, ref_high = proportion_confint(s, n, alpha=alpha, method="wilson")
+        assert np.array_equal(low, ref_low) and np.array_equal(high, ref_high)
+    assert wilson(5, 5)[1] == 1.0 and wilson(0, 7)[0] == pytest.approx(0, abs=1e-15)
+    # by hand: 3 of 10, 95 %, z = 1.959963984540054
+    p, z = 0.3, Z
+    centre = (p + z * z / 20) / (1 + z * z / 10)
+    half = z * math.sqrt(p * (1 - p) / 10 + z * z / 400) / (1 + z * z / 10)
+    assert wilson(3, 10)[0] == pytest.approx(centre - half, rel=1e-12)
+    assert wilson(3, 10)[1] == pytest.approx(centre + half, rel=1e-12)
+
+
+def test_benjamini_hochberg_is_statsmodels_fdr_bh():
+    from statsmodels.stats.multitest import multipletests
+
+    from diagnostic.analysis.contrasts import benjamini_hochberg
+
+    rng = np.random.default_rng(11)
+    for size in (1, 2, 5, 62, 300):
+        p = rng.random(size) ** 3
+        p[: size // 3] = p[0]  # ties
+        for alpha in (0.05, 0.2):
+            reject, adjusted = benjamini_hochberg(p, alpha)
+            ref_reject, ref_adjusted, _, _ = multipletests(p, alpha=alpha, method="fdr_bh")
+            assert np.array_equal(reject, ref_reject)
+            assert np.array_equal(adjusted, ref_adjusted)
+    # by hand: p = 0.01, 0.04, 0.03, 0.2 → sorted 0.01, 0.03, 0.04, 0.2; p·m/rank = 0.04,
+    # 0.06, 0.0533…, 0.2, then the minimum from the right: 0.04, 0.0533…, 0.0533…, 0.2
+    reject, adjusted = benjamini_hochberg([0.01, 0.04, 0.03, 0.2], 0.05)
+    assert adjusted.tolist() == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+    assert reject.tolist() == [True, False, False, False]

@@ -7,7 +7,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.analysis import contrasts
 from diagnostic.analysis._codes import first_by_code, key_codes
@@ -26,8 +25,8 @@ def newcombe_interval(s1: int, n1: int, s2: int, n2: int, alpha: float = 0.05):
     [0.3855, 1.0]
     """
     p1, p2 = s1 / n1, s2 / n2
-    l1, u1 = proportion_confint(s1, n1, alpha=alpha, method="wilson")
-    l2, u2 = proportion_confint(s2, n2, alpha=alpha, method="wilson")
+    l1, u1 = (float(x) for x in contrasts.wilson(s1, n1, alpha))
+    l2, u2 = (float(x) for x in contrasts.wilson(s2, n2, alpha))
     d = p1 - p2
     return (
         d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),

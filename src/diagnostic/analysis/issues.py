@@ -7,7 +7,6 @@ import os
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from diagnostic.analysis import contrasts
 from diagnostic.analysis._codes import (
@@ -470,7 +469,7 @@ def ranking_table(
     low, high = np.full(len(n), np.nan), np.full(len(n), np.nan)
     seen = n > 0
     if seen.any():
-        low[seen], high[seen] = proportion_confint(s[seen], n[seen], alpha=0.05, method="wilson")
+        low[seen], high[seen] = contrasts.wilson(s[seen], n[seen])
     levels = (np.asarray(level_counts) * show[:, :, None]).sum(axis=1)
     intensity = np.array(
         [contrasts.median_level(c[1 : kk + 1]) if kk else np.nan for c, kk in zip(levels, k)]
