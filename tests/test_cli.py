@@ -105,3 +105,21 @@ def test_a_retired_setting_says_what_replaced_it():
     ):
         Settings.from_mapping({"max_exhaustive_pairs": 1000}, file="diagnostic.toml")
     assert Settings.from_mapping({"max_reciprocal": 10}).max_reciprocal == 10
+
+
+def test_run_does_not_import_scipy_stats():
+    """`diagnostic run` starts without scipy.stats (0.6 s of import, issue 20): the Wilson
+    interval and Benjamini–Hochberg are written out in analysis.contrasts; the few analyses
+    that need scipy.stats (workshop ranks, paroles, the explorer's network) import it when
+    they are called."""
+    code = (
+        "import sys\n"
+        "import diagnostic.cli, diagnostic.project.run, diagnostic.export\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(out.splitlines()[-1].split())
+    assert "diagnostic.analysis.contrasts" in loaded and "xlsxwriter" in loaded
+    assert {"scipy.stats", "statsmodels"} & loaded == set()
