@@ -146,7 +146,11 @@ def in_parallel(jobs: list) -> list:
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
             future = pool.submit(_worker)
-            done = _work(0)
+            try:
+                done = _work(0)
+            except BaseException:
+                _NEXT[0].value = len(jobs)  # the worker takes no more jobs
+                raise
             try:
                 done.update(future.result())
             except BrokenProcessPool:
