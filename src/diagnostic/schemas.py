@@ -375,10 +375,10 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     Missing columns are added empty; undeclared columns are dropped.
     """
     schema = SCHEMAS[table]
-    out = pd.DataFrame(index=frame.index)
+    arrays = {}  # one frame built at once: a column set at a time costs more than the work
     for name, dtype in schema.items():
         if name not in frame.columns:  # typed at once: no conversion of millions of NA
-            out[name] = pd.Series(_missing(len(frame), dtype), index=frame.index, copy=False)
+            arrays[name] = _missing(len(frame), dtype)
             continue
         col = frame[name]
         if dtype == I:
@@ -389,5 +389,5 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             col = col.astype("boolean")
         else:
             col = col.astype(S)
-        out[name] = col
-    return out.reset_index(drop=True)
+        arrays[name] = col.array
+    return pd.DataFrame(arrays, index=pd.RangeIndex(len(frame)), copy=False)
