@@ -123,3 +123,19 @@ def test_run_does_not_import_scipy_stats():
     loaded = set(out.splitlines()[-1].split())
     assert "diagnostic.analysis.contrasts" in loaded and "xlsxwriter" in loaded
     assert {"scipy.stats", "statsmodels"} & loaded == set()
+
+
+@pytest.mark.parametrize("given, kept", [(None, "1"), ("2", "2")])
+def test_the_command_runs_one_blas_thread_unless_told(given, kept):
+    """The command sets one OpenBLAS thread before numpy loads (issue 20: the analyses'
+    small products ran slower on several threads); a user's own setting is kept."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, diagnostic.cli, numpy\nprint(os.environ['OPENBLAS_NUM_THREADS'])\n"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.split() == [kept]
