@@ -457,7 +457,12 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     geos: list = []
     scores: list = []
     drop: list[int] = []
-    for row in table.to_dict("records"):
+    # the columns read, as plain lists: `to_dict("records")` boxed every cell of every
+    # column, 40 % of the function on 17,000 pairs
+    used = ["explanation", "need_actor", "offer_actor", "kind", "score", "score_geo"]
+    used = [c for c in (*used, "distance_km", "actors") if c in table.columns]
+    records = (dict(zip(used, cells)) for cells in zip(*(table[c].tolist() for c in used)))
+    for row in records:
         sentence = str(row["explanation"])
         sentence = who.sub(
             lambda m: text("coop.who", lang, id=m.group(1), kind=kind_of.get(m.group(1), no_type)),
