@@ -24,6 +24,7 @@ of pairs of at least k. The consultant audience reads the actors as they are.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -461,7 +462,9 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     # column, 40 % of the function on 17,000 pairs
     used = ["explanation", "need_actor", "offer_actor", "kind", "score", "score_geo"]
     used = [c for c in (*used, "distance_km", "actors") if c in table.columns]
-    records = (dict(zip(used, cells)) for cells in zip(*(table[c].tolist() for c in used)))
+    records: Iterator[dict] = (
+        dict(zip(used, cells)) for cells in zip(*(table[c].tolist() for c in used))
+    )
     for row in records:
         sentence = str(row["explanation"])
         sentence = who.sub(
@@ -473,7 +476,8 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
             cls, d, g = public_geo
             sentence = phrase.sub(places[cls].replace("\\", "\\\\"), sentence, count=1)
             sentence = sentence.replace(rival, "")  # a competition is within one commune
-            old = row.get("score_geo")  # a reciprocal pair's: the same both ways
+            # a reciprocal pair's: the same both ways
+            old = row["score_geo"] if "score_geo" in row else float("nan")
             change = 0.0 if pd.isna(old) else settings.weight_geo * (g - float(old))
             scores.append(round(float(row["score"]) + change, 4))
             geos.append(round(g, 4))
