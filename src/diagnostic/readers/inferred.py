@@ -59,8 +59,19 @@ def slug(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def _cells(frame: pd.DataFrame, col: str, not_asked: set[str]) -> list[str]:
-    values = frame[col].dropna().tolist()
+def _present(frame: pd.DataFrame):
+    """A function giving a column's cells that are not missing, as a list taken once."""
+    taken: dict[str, list] = {}
+
+    def values(col: str) -> list:
+        if col not in taken:
+            taken[col] = frame[col].dropna().tolist()
+        return taken[col]
+
+    return values
+
+
+def _cells(values: list, not_asked: set[str]) -> list[str]:
     # each distinct value normalised once: a column repeats few values
     asked = {v for v in set(values) if norm_text(v) not in not_asked}
     return [str(v).strip() for v in values if v in asked]
@@ -155,16 +166,18 @@ def option_label(header: str, headers) -> str:
     return base if base and (base in headers or _DEDUPED.search(header)) else header
 
 
-def tick_runs(frame: pd.DataFrame, columns, not_asked, starts=()) -> list[list[str]]:
+def tick_runs(frame: pd.DataFrame, columns, not_asked, starts=(), values=None) -> list[list[str]]:
     """Runs of adjacent columns holding only a cross (« X ») or nothing: the options of a
     checkbox question exported one column per option under the options' own headers
     (Drupal Webform / Framaforms, hand-made tables). A column of `starts` (the first option
     of a question, named on a line above the header) begins a new run. A run holds at least
-    two crossed columns; never-crossed columns at its end are left out."""
+    two crossed columns; never-crossed columns at its end are left out. `values`: a
+    column's cells that are not missing (`_present`)."""
+    values = values or _present(frame)
     runs, current = [], []  # type: ignore[var-annotated]
 
     def crossed(col) -> bool:
-        return frame[col].dropna().map(norm_text).eq("x").any()
+        return any(norm_text(v) == "x" for v in values(col))
 
     def close():
         while current and not crossed(current[-1]):
@@ -174,7 +187,7 @@ def tick_runs(frame: pd.DataFrame, columns, not_asked, starts=()) -> list[list[s
         current.clear()
 
     for col in columns:
-        cells = {norm_text(v) for v in frame[col].dropna().unique()} - set(not_asked)
+        cells = {norm_text(v) for v in set(values(col))} - set(not_asked)
         if cells <= {"x"}:
             if col in starts:
                 close()
@@ -265,12 +278,13 @@ def infer_form(
         stem, _sep, option = col.rpartition("/")
         if stem and option and stem not in plain:
             slashed.setdefault(stem, []).append((option, col))
+    values = _present(frame)  # each column read once, whichever test asks first
     ticked_or_not: dict[str, bool] = {}
 
     def ticks(col: str) -> bool:
         """The column holds only ticks, unticks or « not asked » (asked once per column)."""
         if col not in ticked_or_not:
-            cells = {norm_text(v) for v in set(frame[col].dropna().tolist())}
+            cells = {norm_text(v) for v in set(values(col))}
             ticked_or_not[col] = cells <= TICKED | UNTICKED | not_asked
         return ticked_or_not[col]
 
@@ -284,7 +298,7 @@ def infer_form(
     groups = groups or {}
     runs = {
         run[0]: run
-        for run in tick_runs(frame, [c for c in columns if c in plain], not_asked, groups)
+        for run in tick_runs(frame, [c for c in columns if c in plain], not_asked, groups, values)
     }
 
     def add(qid, label, qtype, cells, col):
@@ -334,7 +348,7 @@ def infer_form(
                 continue
         if stem and stem in plain and norm_text(match.group(2)) in _OTHER:  # type: ignore[union-attr]
             continue  # "Question [Autre]": the text of the "other" choice, added below
-        cells = _cells(frame, col, not_asked)
+        cells = _cells(values(col), not_asked)
         qid = slug(col, taken)
         codes = space_joined_codes(cells)
         # the option columns Kobo adds beside the answer (``q/code``, ``q.code``), one per
