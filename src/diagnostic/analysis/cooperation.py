@@ -761,9 +761,19 @@ def _reciprocal(scored: pd.DataFrame, info, labels, settings: Settings, chosen) 
     )
 
 
+def group_least(kind: str, settings: Settings) -> int:
+    """The fewest actors of a group of `kind` (« mutualisation » or « pooling »)."""
+    return settings.min_mutualisation if kind == "mutualisation" else 2
+
+
+def group_score(n: int) -> float:
+    """The score of a group of `n` actors: n/10, at most 1."""
+    return round(min(1.0, n / 10), 4)
+
+
 def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) -> pd.DataFrame:
     """Several actors with the same need (mutualisation) or the same offer nearby (pooling)."""
-    least = settings.min_mutualisation if kind == "mutualisation" else 2
+    least = group_least(kind, settings)
     table = table.join(info[["epci_code", "who"]], on="actor_id")
     keys = ["category"] + (["place"] if kind == "pooling" else [])
     table = table.assign(place=table["epci_code"].fillna(""))
@@ -793,7 +803,7 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
                 "kind": kind,
                 "actors": " ; ".join(members),
                 "category": category,
-                "score": round(min(1.0, len(members) / 10), 4),
+                "score": group_score(len(members)),
                 "score_category": 1.0,
                 "explanation": text("coop.group", language, n=len(members), mix=mix, what=what),
             }

@@ -3,6 +3,12 @@
 A decisions file (CSV or spreadsheet: ``resources``, ``members``, ``status``, ``carrier``,
 ``next_step``) is matched to the projects of a new run by their resources and members —
 the order of rows or of members does not matter — never by row number.
+
+A decision is taken on one view of the projects: the consultant's, or the public one of
+the `funder` and `collective` audiences, where the withheld actors are in no project
+(`diagnostic.privacy.disclosure.public_members`). Given those actors (``hidden``), a
+decision and a project are matched on their members without them (`decision_key`), so a
+decision taken on either view attaches to the same project in the other.
 """
 
 from __future__ import annotations
@@ -63,7 +69,19 @@ def read_decisions(path) -> pd.DataFrame:
     return frame.reindex(columns=DECISION_COLUMNS).astype("string")
 
 
-def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décisions"):
+def decision_key(resources, members, hidden=frozenset()) -> str:
+    """The id a decision and a project are matched on: `project_id` of the resources and
+    the members, those in `hidden` left out."""
+    return project_id(str(resources), [m for m in members if m not in hidden])
+
+
+def _members(cell) -> list[str]:
+    return [m.strip() for m in str(cell).split(";") if m.strip()] if isinstance(cell, str) else []
+
+
+def apply_decisions(
+    projects: pd.DataFrame, decisions, *, file: str = "décisions", hidden=frozenset()
+):
     """The projects with the status, carrier and next step decided for them.
 
     Parameters
@@ -72,6 +90,8 @@ def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décision
         The `cooperation_projects` table of a new run.
     decisions : DataFrame or path
         A file read by `read_decisions`, or such a table.
+    hidden : set of str
+        Actors matched as if absent (the withheld actors, see `decision_key`).
 
     Returns
     -------
@@ -101,13 +121,25 @@ def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décision
                 value=rec.get("status"),
             )
             status = STATUS_DEFAULT
-        by_id[project_id(resources, members)] = (
+        by_id[decision_key(resources, members, hidden)] = (
             row,
             status,
             rec.get("carrier"),
             rec.get("next_step"),
         )
-    found = set(projects["project_id"])
+    keys = (
+        projects["project_id"]
+        if not hidden
+        else pd.Series(
+            [
+                decision_key(r, _members(m), hidden)
+                for r, m in zip(projects["resources"], projects["members"])
+            ],
+            index=projects.index,
+            dtype=object,
+        )
+    )
+    found = set(keys)
     for pid, (row, *_rest) in by_id.items():
         if pid not in found:
             log.add(
@@ -119,7 +151,7 @@ def apply_decisions(projects: pd.DataFrame, decisions, *, file: str = "décision
             )
     out = projects.copy()
     for col, k in (("status", 1), ("carrier", 2), ("next_step", 3)):
-        decided = out["project_id"].map(lambda p, k=k: by_id[p][k] if p in by_id else None)
+        decided = keys.map(lambda p, k=k: by_id[p][k] if p in by_id else None)
         out[col] = decided.where(decided.notna(), out[col])
     out["status"] = out["status"].fillna(STATUS_DEFAULT)
     return conform(out, "cooperation_projects"), log.frame()

@@ -366,6 +366,60 @@ def _describe(kind, resource, members, needers, who, where, type_labels, res_lab
     return text("proj.sentence", language, what=what[:1].upper() + what[1:], will=will), step
 
 
+def _context(
+    actors,
+    needs,
+    offers,
+    *,
+    communes,
+    coordinates,
+    responses,
+    neighbours,
+    settings,
+    willingness_labels,
+):
+    """What `find_projects` reads of the survey: (people, commune names, closeness, issues
+    supported, needs, offers, `who`: actor -> (commune index, willingness, type or « ? »))."""
+    validate(needs, "needs", ["actor_id", "category"])
+    validate(offers, "offers", ["actor_id", "category"])
+    validate(actors, "actors", ["actor_id", "actor_type", "commune_code", "epci_code"])
+    info = _people(actors, willingness_labels)
+    names = dict(zip(communes["commune_code"], communes["name"])) if communes is not None else {}
+    codes = sorted(set(info["commune_code"]))
+    info["k"] = info["commune_code"].map({c: i for i, c in enumerate(codes)})
+    coords = {}
+    if coordinates is not None and len(coordinates):
+        c = coordinates.dropna(subset=["lat", "lon"]).drop_duplicates("commune_code")
+        coords = {
+            str(k): (float(a), float(b)) for k, a, b in zip(c["commune_code"], c["lat"], c["lon"])
+        }
+    epci = info.drop_duplicates("commune_code").set_index("commune_code")["epci_code"]
+    close = _closeness(
+        codes,
+        epci.astype(object).where(epci.notna(), None).to_dict(),
+        coords,
+        settings,
+        neighbours,
+    )
+    issues = _supported(responses)
+
+    def table(frame):
+        frame = frame[frame["actor_id"].isin(info.index) & frame["category"].notna()]
+        frame = frame[frame["category"] != "autre"]
+        return pd.DataFrame(
+            {"actor_id": frame["actor_id"].astype(str), "category": frame["category"].astype(str)}
+        ).drop_duplicates()
+
+    needs, offers = table(needs), table(offers)
+    who = {
+        a: (int(k), w, t)
+        for a, k, w, t in zip(
+            info.index, info["k"], info["will"], info["actor_type"].astype(object).fillna("?")
+        )
+    }
+    return info, names, close, issues, needs, offers, who
+
+
 def find_projects(
     opportunities: pd.DataFrame | None,
     actors: pd.DataFrame,
@@ -409,44 +463,19 @@ def find_projects(
         The `cooperation_projects` table, at most `max_projects` rows, best first; at most
         `max_projects_per_offerer` projects rest on one offerer.
     """
-    validate(needs, "needs", ["actor_id", "category"])
-    validate(offers, "offers", ["actor_id", "category"])
-    validate(actors, "actors", ["actor_id", "actor_type", "commune_code", "epci_code"])
-    labels, types = category_labels or {}, type_labels or {}
-    info = _people(actors, willingness_labels)
-    names = dict(zip(communes["commune_code"], communes["name"])) if communes is not None else {}
-    codes = sorted(set(info["commune_code"]))
-    info["k"] = info["commune_code"].map({c: i for i, c in enumerate(codes)})
-    coords = {}
-    if coordinates is not None and len(coordinates):
-        c = coordinates.dropna(subset=["lat", "lon"]).drop_duplicates("commune_code")
-        coords = {
-            str(k): (float(a), float(b)) for k, a, b in zip(c["commune_code"], c["lat"], c["lon"])
-        }
-    epci = info.drop_duplicates("commune_code").set_index("commune_code")["epci_code"]
-    close = _closeness(
-        codes,
-        epci.astype(object).where(epci.notna(), None).to_dict(),
-        coords,
-        settings,
-        neighbours,
+    ctx = _context(
+        actors,
+        needs,
+        offers,
+        communes=communes,
+        coordinates=coordinates,
+        responses=responses,
+        neighbours=neighbours,
+        settings=settings,
+        willingness_labels=willingness_labels,
     )
-    issues = _supported(responses)
-
-    def table(frame):
-        frame = frame[frame["actor_id"].isin(info.index) & frame["category"].notna()]
-        frame = frame[frame["category"] != "autre"]
-        return pd.DataFrame(
-            {"actor_id": frame["actor_id"].astype(str), "category": frame["category"].astype(str)}
-        ).drop_duplicates()
-
-    needs, offers = table(needs), table(offers)
-    who = {
-        a: (int(k), w, t)
-        for a, k, w, t in zip(
-            info.index, info["k"], info["will"], info["actor_type"].astype(object).fillna("?")
-        )
-    }
+    info, names, close, issues, needs, offers, who = ctx
+    labels, types = category_labels or {}, type_labels or {}
     found = []
     for category in sorted(set(needs["category"])):
         needers = set(needs.loc[needs["category"] == category, "actor_id"])
@@ -467,7 +496,7 @@ def find_projects(
     found += swaps[: 2 * settings.max_projects]
 
     place = dict(zip(info.index, info["commune_code"]))
-    people = (who, place, len({w[2] for w in who.values()}))
+    people = (who, place, _n_types(who.values()))
 
     def build(resource, members, needers):
         return _project(
@@ -511,10 +540,97 @@ def find_projects(
     return conform(chosen.assign(status=STATUS_DEFAULT), "cooperation_projects")
 
 
+def rescore_projects(
+    projects: pd.DataFrame,
+    actors: pd.DataFrame,
+    needs: pd.DataFrame,
+    offers: pd.DataFrame,
+    *,
+    leave_out=frozenset(),
+    category_labels: dict[str, str] | None = None,
+    type_labels: dict[str, str] | None = None,
+    communes: pd.DataFrame | None = None,
+    coordinates: pd.DataFrame | None = None,
+    responses: pd.DataFrame | None = None,
+    neighbours=(),
+    settings: Settings = Settings(),
+    willingness_labels: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The projects of `find_projects` described and scored again on a survey without the
+    actors `leave_out`, as `find_projects` would describe and score their other members.
+
+    Each project loses its members in `leave_out`; one that no longer holds (no needer
+    left, fewer than two members, a one-to-one loan without its offerer, a swap with one
+    side gone — `find_projects`' own rule) is dropped. Every other one is built again from
+    its remaining members by the code `find_projects` uses: id, title, members, counts,
+    types, summary, first step and every score component, on the survey without the actors
+    left out (the number of actor types of the territory, which the diversity score divides
+    by, is theirs); its status, carrier and next step are kept. The rows are sorted as
+    `find_projects` sorts them. The same arguments as `find_projects` (`leave_out` aside).
+
+    Returns
+    -------
+    (DataFrame, int)
+        The `cooperation_projects` table, and how many projects were dropped.
+    """
+    if not len(projects):
+        return projects, 0
+    gone = {str(a) for a in leave_out}
+    kept_actors = actors[~actors["actor_id"].astype(str).isin(gone)]
+    info, names, close, issues, _needs, _offers, who = _context(
+        kept_actors,
+        needs,
+        offers,
+        communes=communes,
+        coordinates=coordinates,
+        responses=responses,
+        neighbours=neighbours,
+        settings=settings,
+        willingness_labels=willingness_labels,
+    )
+    place = dict(zip(info.index, info["commune_code"]))
+    people = (who, place, _n_types(who.values()))
+    labels, types = category_labels or {}, type_labels or {}
+
+    def ids(cell) -> list[str]:
+        return [m for m in str(cell).split(";") if m] if isinstance(cell, str) else []
+
+    rows, dropped = [], 0
+    for row in projects.to_dict("records"):
+        resource, before = str(row["resources"]), ids(row["members"])
+        members = [m for m in before if m not in gone]
+        swap = SWAP in resource
+        needers = set(members) if swap else set(ids(row["needers"])) - gone
+        offerers = set(ids(row["offerers"])) - gone
+        holds = len(members) == len(before) if swap else _valid(members, needers, offerers)
+        if not holds or any(m not in who for m in members):
+            dropped += 1
+            continue
+        built = _project(
+            resource, members, needers, people, close, issues, names, labels, types, settings
+        )
+        decided = {c: row[c] for c in ("status", "carrier", "next_step") if c in row}
+        rows.append({**row, **built, **decided})
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values(
+            ["score", "actors", "n_types", "score_offer", "title", "project_id"],
+            ascending=[False, False, False, False, True, True],
+        )
+    out = out.reindex(columns=projects.columns).reset_index(drop=True)
+    return conform(out, "cooperation_projects"), dropped
+
+
 def project_id(resource: str, members) -> str:
     """A stable id: the same resource and members always give the same id."""
     key = resource + "|" + ";".join(sorted(members))
     return "P-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+
+
+def _n_types(people) -> int:
+    """How many actor types among `people` ((commune index, willingness, type) each): an
+    actor without a type (« ? ») adds none."""
+    return len({p[2] for p in people} - {"?"})
 
 
 def _project(resource, members, needers, people, close, issues, names, labels, types, settings):
@@ -538,7 +654,7 @@ def _project(resource, members, needers, people, close, issues, names, labels, t
     pair = close[np.ix_(k, k)]
     nearness = float(pair[np.triu_indices(n, 1)].mean()) if n > 1 else 1.0
     mix = Counter(who[m][2] for m in members)
-    n_types = len(mix)
+    n_types = _n_types(who[m] for m in members)  # a missing type (« ? ») is not a type
     room = all_types - 1
     counts = {i: c for i, c in Counter(i for m in members for i in issues.get(m, ())).items()}
     counts = {i: c for i, c in counts.items() if c >= 2}
@@ -546,7 +662,7 @@ def _project(resource, members, needers, people, close, issues, names, labels, t
     will = [{"yes": 1.0}.get(who[m][1], 0.5) for m in members]
     parts = {
         "size": min(n, settings.project_max_actors) / settings.project_max_actors,
-        "diversity": (n_types - 1) / room if room > 0 else 0.0,
+        "diversity": max(n_types - 1, 0) / room if room > 0 else 0.0,
         "offer": 1.0 if kind != "mutualisation" else 0.0,
         "nearness": nearness,
         "issues": max(counts.values()) / n if counts else 0.0,

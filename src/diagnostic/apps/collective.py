@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from diagnostic.analysis.decisions import (
     PROJECT_STATUSES,
     apply_decisions,
+    decision_key,
     read_decisions,
     write_decisions,
 )
@@ -138,8 +139,12 @@ class ProjectsApp(App):
         secret = self.audience == "consultant"
         # but for the consultant, the members' places and types as the actors table gives them
         projects = diag.cooperation_projects if secret else public_projects(diag)
+        #: the projects shown before any decision, and the actors the decisions are matched
+        #: without (the withheld actors are in no public project: `decision_key`)
+        self._base = projects
+        self.hidden = public_of(diag).withheld
         if self.path.is_file():  # decisions saved by this app since the run
-            projects, _found = apply_decisions(projects, self.path)
+            projects, _found = apply_decisions(projects, self.path, hidden=self.hidden)
         self.projects = projects.reset_index(drop=True)
         #: the decisions as the page loaded them: a save merges on them (`save`)
         self.loaded = self._mine()
@@ -256,7 +261,7 @@ class ProjectsApp(App):
         """
         if not self.watch.changed() or not self.path.is_file():
             return []
-        disk, _found = apply_decisions(self.diag.cooperation_projects, self.path)
+        disk, _found = apply_decisions(self._base, self.path, hidden=self.hidden)
         theirs, base, mine = _decided(disk), _decided(self.loaded), _decided(self._mine())
         adopted, kept, same = [], [], []
         for pid, decision in theirs.items():
@@ -437,11 +442,15 @@ class ProjectsApp(App):
         table = self.projects
         if self.path.is_file():
             before = read_decisions(self.path)
-            ids = [
-                project_id(str(r), [m for m in str(m_).split(";") if m])
-                for r, m_ in zip(before["resources"].fillna(""), before["members"].fillna(""))
-            ]
-            others = before[[i not in set(table["project_id"]) for i in ids]]
+
+            def keys(frame) -> list[str]:
+                return [
+                    decision_key(str(r), [m for m in str(m_).split(";") if m], self.hidden)
+                    for r, m_ in zip(frame["resources"].fillna(""), frame["members"].fillna(""))
+                ]
+
+            shown = set(keys(table))
+            others = before[[i not in shown for i in keys(before)]]
             table = pd.concat([table.reindex(columns=others.columns), others], ignore_index=True)
         return table
 

@@ -322,9 +322,57 @@ def public_where(codes, epcis, words, language) -> str:
     return where_words(shown + grouped, {}, language, most=len(shown) + len(grouped))
 
 
+#: (id of a diagnostic's projects, withheld ids) → (projects without them, number dropped)
+_MEMBERS: dict[tuple[int, frozenset], tuple[pd.DataFrame, int]] = {}
+
+
+def public_members(diag, public: PublicActors | None = None) -> tuple[pd.DataFrame, int]:
+    """The cooperation projects without the withheld actors, and how many were dropped.
+
+    A withheld actor is in no public project: each project loses them and is described and
+    scored again on its other members, on the survey without the withheld actors, by
+    `diagnostic.analysis.projects.rescore_projects` (the code that built it), with the
+    public types (small types merged into « autres »); a project that no longer holds is
+    dropped. Every project is scored again (the types counted, and the number of types of
+    the territory that the diversity score divides by, are the public ones), so the result
+    is the same when applied twice. Without withheld actors the projects are unchanged."""
+    from diagnostic.analysis.labels import resource_labels, role_labels
+    from diagnostic.analysis.projects import rescore_projects
+    from diagnostic.project.run import project_geography
+
+    public = public or public_of(diag)
+    projects = diag.cooperation_projects
+    if not len(projects) or not public.withheld:
+        return projects, 0
+    key = (id(projects), public.withheld)
+    if key not in _MEMBERS:
+        coords, neighbours = project_geography(diag.project)
+        # every kept actor with their public type (small types merged into « autres »)
+        kinds = dict(zip(public.actors["actor_id"].astype(str), public.actors["actor_type"]))
+        actors = diag.actors.assign(actor_type=diag.actors["actor_id"].astype(str).map(kinds))
+        _MEMBERS[key] = rescore_projects(
+            projects,
+            actors.astype({"actor_type": diag.actors["actor_type"].dtype}),
+            diag.needs,
+            diag.offers,
+            leave_out=public.withheld,
+            category_labels=resource_labels(diag.questions, diag.choices),
+            type_labels=type_words(diag),
+            communes=diag.communes,
+            coordinates=coords,
+            responses=diag.responses,
+            neighbours=neighbours,
+            settings=diag.settings,
+            willingness_labels=role_labels(diag.questions, diag.choices, "cooperation"),
+        )
+        weakref.finalize(projects, _MEMBERS.pop, key, None)
+    return _MEMBERS[key]
+
+
 def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
-    """The `cooperation_projects` table placed on the public view: no commune is linked to
-    a member that the actors table does not give it.
+    """The `cooperation_projects` table placed on the public view: no withheld actor is a
+    member (`public_members`), and no commune is linked to a member that the actors table
+    does not give it.
 
     ``communes`` lists the members' public places (commune codes, EPCI codes for the
     members generalised to their EPCI; « autres communes » has no code), ``commune_names``
@@ -335,7 +383,7 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
 
     from diagnostic.analysis.projects import member_places, short_type, where_words
 
-    projects = diag.cooperation_projects
+    projects = public_members(diag, public)[0]
     if not len(projects):
         return projects
     from diagnostic.i18n import text
@@ -410,6 +458,7 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     """
     import re
 
+    from diagnostic.analysis.cooperation import group_least, group_score
     from diagnostic.i18n import text
 
     table = diag.opportunities
@@ -465,8 +514,24 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     records: Iterator[dict] = (
         dict(zip(used, cells)) for cells in zip(*(table[c].tolist() for c in used))
     )
+    members_of: list = []
+    hidden = public.withheld
     for row in records:
         sentence = str(row["explanation"])
+        members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()]
+        members_of.append(row["actors"])
+        if hidden and hidden & set(members):  # a withheld actor is in no pair or group
+            if row["kind"] in ("direct", "reciprocal") or len(
+                kept := [m for m in members if m not in hidden]
+            ) < group_least(str(row["kind"]), settings):
+                drop.append(len(texts))
+                texts.append(sentence)
+                scores.append(row["score"])
+                geos.append(row.get("score_geo"))
+                dist.append(row.get("distance_km"))
+                continue
+            members_of[-1] = " ; ".join(kept)
+            row = {**row, "score": group_score(len(kept))}
         sentence = who.sub(
             lambda m: text("coop.who", lang, id=m.group(1), kind=kind_of.get(m.group(1), no_type)),
             sentence,
@@ -487,7 +552,7 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
             geos.append(row.get("score_geo"))
             dist.append(row.get("distance_km"))
         else:
-            members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()]
+            members = [m.strip() for m in str(members_of[-1]).split(";") if m.strip()]
             if near.search(sentence) and not all(isinstance(epci.get(m), str) for m in members):
                 drop.append(len(texts))  # a pool of one EPCI would place such a member
             match = group.fullmatch(sentence)
@@ -508,6 +573,9 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
             dist.append(row.get("distance_km"))
         texts.append(sentence)
     out["explanation"] = texts
+    out["actors"] = pd.Series(members_of, index=out.index, dtype=object).astype(
+        table["actors"].dtype
+    )
     out["score"] = pd.Series(scores, index=out.index).astype(table["score"].dtype)
     if "score_geo" in out:
         out["score_geo"] = pd.Series(geos, index=out.index, dtype=object).astype(

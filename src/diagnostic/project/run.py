@@ -40,6 +40,7 @@ from diagnostic.forms import Form, apply_roles, read_form
 from diagnostic.forms.lists import with_other_choice
 from diagnostic.forms.scales import fixed_lists, order_scales
 from diagnostic.i18n import text
+from diagnostic.privacy.disclosure import public_actors
 from diagnostic.privacy.pseudonyms import keyed, project_secret
 from diagnostic.project.file import Project
 from diagnostic.project.result import Diagnostic
@@ -377,10 +378,7 @@ def _analysis(
     opportunities = match_needs_offers(
         needs, offers, actors, labels, settings, coords, types, willingness_labels=will_labels
     )
-    neighbours: set = set()
-    if project.boundaries:  # contours: neighbouring communes, and centroids if none given
-        drawn, neighbours = commune_layout(read_boundaries(project.boundaries))
-        coords = coords if coords is not None else drawn
+    coords, neighbours = project_geography(project)
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses)
     projects = find_projects(
@@ -399,7 +397,9 @@ def _analysis(
     )
     decided = []
     if project.decisions_file.exists():  # none before the workshop's first save
-        projects, found = apply_decisions(projects, project.decisions_file)
+        # decisions saved on the public view (no withheld actor) attach to their projects
+        hidden = public_actors(actors, settings.min_group_size).withheld
+        projects, found = apply_decisions(projects, project.decisions_file, hidden=hidden)
         decided = [found]
     out = {
         "issue_ranking": ranking,
@@ -490,6 +490,18 @@ def _read_geography(project: Project):
             )
         )
     return communes, epci, indicators, changes, anomalies
+
+
+def project_geography(project: Project) -> tuple[pd.DataFrame | None, set]:
+    """The communes' centroids and neighbouring pairs `find_projects` reads: the
+    ``[geography] centroids`` file, else the centroids of the contours; the neighbours from
+    the contours (none without them)."""
+    coords = read_centroids(project.centroids) if project.centroids else None
+    neighbours: set = set()
+    if project.boundaries:  # contours: neighbouring communes, and centroids if none given
+        drawn, neighbours = commune_layout(read_boundaries(project.boundaries))
+        coords = coords if coords is not None else drawn
+    return coords, neighbours
 
 
 def read_centroids(path) -> pd.DataFrame:
