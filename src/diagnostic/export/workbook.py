@@ -53,7 +53,13 @@ from diagnostic.privacy.audiences import (
     has_consent_question,
     no_consent_line,
 )
-from diagnostic.privacy.disclosure import disclosed, public_of, type_words, unique_on
+from diagnostic.privacy.disclosure import (
+    disclosed,
+    dropped_projects,
+    public_of,
+    type_words,
+    unique_on,
+)
 from diagnostic.privacy.masking import mask_text
 
 #: Every sheet, in order (French names); « Priorités partagées » only when a workshop was
@@ -242,7 +248,13 @@ def disclosure_note(diag) -> str:
     if not merged:
         state = nothing
     elif public.withheld:
-        state = withheld.format(n=st.min_group_size, count=len(public.withheld))
+        dropped = dropped_projects(diag)
+        none, one, many = word("method_dropped", lang)
+        state = withheld.format(
+            n=st.min_group_size,
+            count=len(public.withheld),
+            dropped=(none if not dropped else one if dropped == 1 else many).format(n=dropped),
+        )
     else:
         state = published.format(n=st.min_group_size)
     actors = diag.actors.drop_duplicates("actor_id")

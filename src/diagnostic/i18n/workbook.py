@@ -488,15 +488,45 @@ _WORKBOOK = {
     "method_withheld": {
         "fr": (
             "ce groupe comptant moins de {n} acteurs, ses {count} acteurs ne sont détaillés "
-            "nulle part (ni ligne par acteur, ni effectif par type, ni total par enjeu)",
+            "nulle part (ni ligne par acteur, ni effectif par type, ni total par enjeu, ni "
+            "membre d'un projet, d'une paire ou d'un groupe de coopération : chaque projet "
+            "est décrit et noté sur ses autres membres, comme si ces acteurs n'avaient pas "
+            "répondu — taille, types, proximité, enjeux, disposition, diversité comptée sur "
+            "les types publiés —, {dropped} ; une paire qui en comptait un est retirée, un "
+            "groupe le perd et est retiré s'il devient trop petit)",
             "ce groupe compte au moins {n} acteurs et il est publié comme un type",
             "aucun type n'est concerné",
         ),
         "en": (
             "as that group has fewer than {n} actors, its {count} actors are detailed "
-            "nowhere (no row per actor, no count by type, no issue total)",
+            "nowhere (no row per actor, no count by type, no issue total, no member of a "
+            "cooperation project, pair or group: each project is described and scored on "
+            "its other members, as if these actors had not answered — size, types, nearness, "
+            "issues, willingness, diversity counted on the published types —, {dropped}; a "
+            "pair with one of them is left out, a group loses them and is left out if it "
+            "becomes too small)",
             "that group has at least {n} actors and is published as a type",
             "no type is concerned",
+        ),
+    },
+    "method_dropped": {
+        "fr": (
+            "aucun projet n'est retiré",
+            "{n} projet retiré faute de tenir sans eux "
+            "(au moins un membre qui a le besoin, et trois membres ou deux dont l'un offre "
+            "la ressource ; un échange garde ses deux membres)",
+            "{n} projets retirés faute de tenir sans eux "
+            "(au moins un membre qui a le besoin, et trois membres ou deux dont l'un offre "
+            "la ressource ; un échange garde ses deux membres)",
+        ),
+        "en": (
+            "no project is left out",
+            "{n} project left out as it no longer holds without them "
+            "(a member with the need, and three members or two of whom one offers the "
+            "resource; a swap keeps both its members)",
+            "{n} projects left out as they no longer hold without them "
+            "(a member with the need, and three members or two of whom one offers the "
+            "resource; a swap keeps both its members)",
         ),
     },
     "method_headers": {

@@ -256,7 +256,7 @@ def disclosed(diag, audience: str):
     key = (id(diag), audience)
     if key not in _DISCLOSED:  # once per diagnostic: the workbook, report and tables share it
         public = public_of(diag)
-        _DISCLOSED[key] = dataclasses.replace(
+        view = _DISCLOSED[key] = dataclasses.replace(
             diag,
             participation=public_participation(diag, public),
             clusters=public_clusters(diag, public),
@@ -264,6 +264,8 @@ def disclosed(diag, audience: str):
             opportunities=public_opportunities(diag, public),
         )
         weakref.finalize(diag, _DISCLOSED.pop, key, None)
+        _DROPPED[id(view)] = public_members(diag, public)[1]
+        weakref.finalize(view, _DROPPED.pop, id(view), None)
     return _DISCLOSED[key]
 
 
@@ -367,6 +369,18 @@ def public_members(diag, public: PublicActors | None = None) -> tuple[pd.DataFra
         )
         weakref.finalize(projects, _MEMBERS.pop, key, None)
     return _MEMBERS[key]
+
+
+#: id of a disclosed diagnostic → how many projects its view left out (`dropped_projects`)
+_DROPPED: dict[int, int] = {}
+
+
+def dropped_projects(diag) -> int:
+    """How many cooperation projects the public view leaves out (`public_members`), for
+    `diag` or for the disclosed view made of it (`disclosed`)."""
+    if id(diag) in _DROPPED:
+        return _DROPPED[id(diag)]
+    return public_members(diag)[1]
 
 
 def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
