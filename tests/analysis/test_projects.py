@@ -375,3 +375,88 @@ def test_filter_projects_by_resource_commune_and_type(filters, kept):
         }
     )
     assert filter_projects(projects, actors, **filters)["project_id"].tolist() == kept
+
+
+def test_a_missing_type_is_not_a_type_in_diversity():
+    # 4 typed actors of 2 types and 2 without a type, all in one commune: the territory
+    # has 2 types (not 3), a project of 1 association + 2 untyped has 1 type
+    rows = [
+        ("A1", "association", "61001", "E1", "oui"),
+        ("A2", None, "61001", "E1", "oui"),
+        ("A3", None, "61001", "E1", "oui"),
+        ("B1", "entreprise", "61002", "E1", "oui"),
+        ("B2", "association", "61002", "E1", "oui"),
+        ("B3", "entreprise", "61002", "E1", "oui"),
+    ]
+    needs = [(a, "locaux") for a in ("A1", "A2", "A3")] + [
+        (b, "formation") for b in ("B1", "B2", "B3")
+    ]
+    actors, needs, offers = _frames(rows, needs, [])
+    found = find_projects(None, actors, needs, offers).set_index("resources")
+    # « ? » adds no type: (1 - 1) / (2 - 1), where it counted as a type it was (2 - 1) / (3 - 1)
+    assert found.at["locaux", "score_diversity"] == 0.0
+    assert found.at["locaux", "actor_types"] == "? : 2, association : 1"
+    assert found.at["formation", "score_diversity"] == 1.0  # (2 - 1) / (2 - 1)
+
+
+def _four_and_a_withheld():
+    """Four actors of one commune needing « locaux », H offering it; and two needing
+    « formation » with H offering it: without H, « locaux » is a pooling of four, the
+    « formation » loan no longer holds."""
+    rows = [
+        ("A1", "association", "61001", "E1", "oui"),
+        ("A2", "association", "61001", "E1", "peut_etre"),
+        ("A3", "entreprise", "61001", "E1", "oui"),
+        ("A4", "entreprise", "61001", "E1", "oui"),
+        ("H", "financeur", "61001", "E1", "oui"),
+    ]
+    needs = [(a, "locaux") for a in ("A1", "A2", "A3", "A4")] + [("A1", "formation")]
+    return _frames(rows, needs, [("H", "locaux"), ("H", "formation")])
+
+
+def test_rescore_without_an_actor_scores_the_others_as_find_projects_would():
+    from diagnostic.analysis.projects import rescore_projects
+
+    actors, needs, offers = _four_and_a_withheld()
+    found = find_projects(None, actors, needs, offers)
+    assert sorted(found["members"]) == ["A1;A2;A3;A4;H", "A1;H"]
+    same, none = rescore_projects(found, actors, needs, offers)
+    assert none == 0 and same.equals(found.reset_index(drop=True))
+    found.loc[found["resources"] == "locaux", "status"] = "validé"  # a decision is kept
+    public, dropped = rescore_projects(found, actors, needs, offers, leave_out={"H"})
+    assert dropped == 1  # « formation »: A1 alone
+    row = public.iloc[0]
+    assert (row["members"], row["needers"], row["offerers"]) == ("A1;A2;A3;A4", "A1;A2;A3;A4", "")
+    assert (row["kind"], row["actors"], row["status"]) == ("mutualisation", 4, "validé")
+    assert row["project_id"] == project_id("locaux", ["A1", "A2", "A3", "A4"])
+    assert row["actor_types"] == "association : 2, entreprise : 2"
+    # by hand: size 4/8, diversity (2-1)/(2-1) (the survey without H has 2 types), no
+    # offer, nearness 1 (one commune), no shared issue, willingness (1+0.5+1+1)/4
+    parts = {"size": 0.5, "diversity": 1.0, "offer": 0.0, "nearness": 1.0}
+    parts |= {"issues": 0.0, "willingness": 0.875}
+    assert {p: row[f"score_{p}"] for p in parts} == parts
+    weights = (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)
+    assert row["score"] == round(sum(w * v for w, v in zip(weights, parts.values())), 4)
+    assert "4 acteurs (2 associations, 2 entreprises)" in row["summary"]
+    assert "H" not in row["summary"] and "financeur" not in row["summary"]
+
+
+def test_a_decision_attaches_to_its_project_in_either_view():
+    from diagnostic.analysis.projects import rescore_projects
+
+    actors, needs, offers = _four_and_a_withheld()
+    found = find_projects(None, actors, needs, offers)
+    public, _dropped = rescore_projects(found, actors, needs, offers, leave_out={"H"})
+    on_consultant = pd.DataFrame(
+        {"resources": ["locaux"], "members": ["A1;A2;A3;A4;H"], "status": ["validé"]}
+    )
+    on_public = on_consultant.assign(members="A4;A3;A2;A1", status="en cours")
+    # the consultant's decision reaches the public project, and the other way round
+    kept, problems = apply_decisions(public, on_consultant, hidden={"H"})
+    assert kept["status"].tolist() == ["validé"] and problems.empty
+    kept, problems = apply_decisions(found, on_public, hidden={"H"})
+    by_resource = kept.set_index("resources")
+    assert by_resource.at["locaux", "status"] == "en cours" and problems.empty
+    assert by_resource.at["formation", "status"] == "à valider"
+    # without the withheld actors given, the ids differ: nothing is matched
+    assert apply_decisions(public, on_consultant)[0]["status"].tolist() == ["à valider"]
