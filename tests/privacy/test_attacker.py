@@ -423,3 +423,147 @@ def test_sector_beside_type_and_place_singles_nobody_out(demo_out, consultant_ou
     assert n == 0
     assert "Autre secteur" in set(data["secteur"]) and data["secteur"].nunique() > 3
     assert small(consultant_out)[0] > 0
+
+
+def _withheld_by_hand(diag) -> set:
+    """The actors of types under K, and those without a type, when together under K."""
+    actors = diag.actors.drop_duplicates("actor_id")
+    sizes = actors["actor_type"].value_counts()
+    small = actors["actor_type"].isna() | actors["actor_type"].map(sizes).lt(K).fillna(True)
+    return set(actors.loc[small.astype(bool), "actor_id"]) if 0 < small.sum() < K else set()
+
+
+def _every_text(folder):
+    """Each output file as text (a workbook: the XML of its parts)."""
+    import zipfile
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                parts = [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")]
+            yield path.relative_to(folder), " ".join(parts)
+        elif path.suffix in {".csv", ".html", ".gexf", ".json", ".txt", ".md"}:
+            yield path.relative_to(folder), path.read_text(encoding="utf-8")
+
+
+def _who_leaks(folder, hidden) -> dict:
+    found = {}
+    for name, content in _every_text(folder):
+        told = {i for i in hidden if i in content}
+        told |= {w for w in ("non précisé", "? : ") if w in content}
+        if told:
+            found[str(name)] = told
+    return found
+
+
+def test_no_withheld_actor_is_in_any_public_output(demo_out, consultant_out, example_diag):
+    """The 4 financeurs (a type under K, withheld): no id, no « non précisé » member, in
+    any table, sheet, report, fiche or network file of the funder's outputs; the
+    consultant's name them (as the funder's did: 3 projects, pairs and groups)."""
+    hidden = _withheld_by_hand(example_diag)
+    assert len(hidden) == 4
+    assert _who_leaks(demo_out, hidden) == {}
+    told = _who_leaks(consultant_out, hidden)
+    assert {"tables/cooperation_projects.csv", "tables/opportunities.csv"} <= set(told)
+    projects = pd.read_csv(consultant_out / "tables" / "cooperation_projects.csv", dtype=str)
+    assert projects["members"].map(lambda m: bool(hidden & set(m.split(";")))).sum() == 3
+
+
+def test_the_collectives_outputs_hold_no_withheld_actor(tmp_path, example_diag):
+    out = tmp_path / "collectif"
+    diagnostic.write_outputs(example_diag, out, audience="collective")
+    assert _who_leaks(out, _withheld_by_hand(example_diag)) == {}
+
+
+def test_public_projects_are_those_of_the_answers_without_the_withheld(
+    demo_out, consultant_out, example_diag
+):
+    """Every published project recomputed here from the answers, the withheld actors left
+    out: members, counts, types, and the size, diversity, offer, issues and willingness
+    components; the score is their weighted sum with the nearness published; the id is
+    that of the published members (no hidden member can be tested for)."""
+    import hashlib
+
+    diag = example_diag
+    hidden = _withheld_by_hand(diag)
+    actors = diag.actors.drop_duplicates("actor_id").set_index("actor_id")
+    actors = actors[~actors.index.isin(hidden)]
+    kinds = actors["actor_type"].astype(object)  # every kept type has at least K actors
+    eligible = actors[actors["commune_code"].notna() & (actors["cooperation"] != "non")]
+    room = eligible["actor_type"].nunique() - 1
+    will = {"oui": 1.0, "peut_etre": 0.5}
+    lists = dict(zip(diag.questions["question_id"], diag.questions["list_name"]))
+    top = {
+        (r.list_name, r.value)
+        for r in diag.choices.itertuples()
+        if r.label in SUPPORT  # the top two levels of the scale
+    }
+    answers = diag.answers
+    supports = answers[
+        [(lists.get(q), v) in top for q, v in zip(answers["question_id"], answers["value"])]
+    ]
+    rated = supports.groupby("actor_id")["question_id"].agg(set).to_dict()
+    weights = {"size": 0.25, "diversity": 0.20, "offer": 0.20, "nearness": 0.15}
+    weights |= {"issues": 0.10, "willingness": 0.10}
+
+    public = pd.read_csv(demo_out / "tables" / "cooperation_projects.csv", dtype=str)
+    truth = pd.read_csv(consultant_out / "tables" / "cooperation_projects.csv", dtype=str)
+    assert len(public) == len(truth) == 15  # the 3 projects with a financeur still hold
+    for row in public.itertuples():
+        members = row.members.split(";")
+        assert not hidden & set(members) and set(members) <= set(eligible.index)
+        assert int(row.actors) == len(members)
+        mix = Counter(kinds[m] for m in members)
+        ranked = sorted(mix.items(), key=lambda x: (-x[1], x[0]))
+        assert row.actor_types == ", ".join(f"{t} : {n}" for t, n in ranked)
+        shared = Counter(i for m in members for i in rated.get(m, ()))
+        best = max([n for n in shared.values() if n >= 2], default=0)
+        parts = {
+            "size": min(len(members), 8) / 8,
+            "diversity": (len(mix) - 1) / room,
+            "offer": 0.0 if row.kind == "mutualisation" else 1.0,
+            "nearness": float(row.score_nearness),
+            "issues": best / len(members),
+            "willingness": sum(will.get(actors.at[m, "cooperation"], 0.5) for m in members)
+            / len(members),
+        }
+        for part, value in parts.items():
+            assert float(getattr(row, f"score_{part}")) == pytest.approx(value, abs=5e-5), part
+        total = sum(weights[p] * v for p, v in parts.items())
+        assert float(row.score) == pytest.approx(total, abs=2e-4)
+        key = f"{row.resources}|{';'.join(sorted(members))}"
+        assert row.project_id == "P-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        assert f"{len(members) + 1} acteurs" not in row.summary  # the one left out
+    scores = public["score"].astype(float).tolist()
+    assert scores == sorted(scores, reverse=True)
+    # the three projects a financeur was in: one member fewer, the same resource
+    with_hidden = truth[truth["members"].map(lambda m: bool(hidden & set(m.split(";"))))]
+    for row in with_hidden.itertuples():
+        rest = sorted(set(row.members.split(";")) - hidden)
+        assert ";".join(rest) in set(public["members"]), row.title
+
+
+def test_public_opportunities_hold_no_pair_or_group_member_withheld(
+    demo_out, consultant_out, example_diag
+):
+    hidden = _withheld_by_hand(example_diag)
+    public = pd.read_csv(demo_out / "tables" / "opportunities.csv", dtype=str)
+    truth = pd.read_csv(consultant_out / "tables" / "opportunities.csv", dtype=str)
+    pairs = truth[truth["kind"].isin(["direct", "reciprocal"])]
+    touched = pairs["actors"].map(lambda a: bool(hidden & {x.strip() for x in a.split(";")}))
+    assert touched.sum() > 0
+    # every pair without a withheld actor is still there, those with one are gone
+    kept = public[public["kind"].isin(["direct", "reciprocal"])]
+    assert len(kept) == len(pairs) - int(touched.sum())
+    groups = public[~public["kind"].isin(["direct", "reciprocal"])]
+    least = {"mutualisation": example_diag.settings.min_mutualisation, "pooling": 2}
+    for row in groups.itertuples():
+        members = [x.strip() for x in row.actors.split(";")]
+        assert not hidden & set(members) and len(members) >= least[row.kind]
+        assert float(row.score) == min(1.0, len(members) / 10)
+        assert row.explanation.startswith(f"{len(members)} acteurs (")
+        told = [int(n) for n in re.findall(r"(\d+) «", row.explanation.split(")")[0])]
+        assert sum(told) == len(members)
+    for kind in ("direct", "reciprocal", "mutualisation", "pooling"):
+        scores = public.loc[public["kind"] == kind, "score"].astype(float).tolist()
+        assert scores == sorted(scores, reverse=True), kind
