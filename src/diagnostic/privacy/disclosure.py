@@ -18,7 +18,9 @@ view* of the actors, built by `public_actors`:
 
 Every (type, place) pair then holds 0 or at least k actors, so no actor is unique on what
 the per-actor tables say of them, and any count of respondents by type and place is a sum
-of pairs of at least k. The consultant audience reads the actors as they are.
+of pairs of at least k. A withheld actor is in no cooperation project, pair or group
+either (`public_members`, `public_opportunities`). The consultant audience reads the
+actors as they are.
 """
 
 from __future__ import annotations
@@ -468,7 +470,10 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     « dans la même commune »). Each actor's type is its public type (« autres » for small
     types, « type non précisé » for a withheld actor), in pairs and in groups. A pool « in
     the same intercommunality » with a member whose EPCI the view does not give is left
-    out. The rows are sorted again on the public scores (their order told the true ones).
+    out. A withheld actor is in no row: a pair with one is left out, a group loses them
+    (its size, score n/10 and sentence told again) and is left out below its smallest
+    size (`diagnostic.analysis.cooperation.group_least`). The rows are sorted again on the
+    public scores (their order told the true ones).
     """
     import re
 
