@@ -476,8 +476,7 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
     assert len(projects) == 15
     parts = ["size", "diversity", "offer", "nearness", "issues", "willingness"]
     weights = dict(zip(parts, (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)))
-    for p in projects.itertuples():
-        rows = [by_contact[tuple(c.split(", ")[1:3])] for c in p.member_contacts.split(" ; ")]
+    def check(p, rows, room):
         m = export.loc[rows]
         n = len(m)
         assert n == int(p.actors) and m["code"].notna().all()
@@ -498,8 +497,26 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
         assert float(p.score) == pytest.approx(
             sum(weights[k] * v for k, v in mine.items()), abs=5e-5
         )
-    # the funder's table publishes the same projects with the same scores
+
+    row_of = {}  # each member's submission, through the contacts the consultant's table gives
+    for p in projects.itertuples():
+        rows = [by_contact[tuple(c.split(", ")[1:3])] for c in p.member_contacts.split(" ; ")]
+        row_of.update(zip(p.members.split(";"), rows))
+        check(p, rows, room)
+    # the funder's table: the same computation on the answers without the withheld actors
+    # (the financeurs: a type of fewer than 5 actors, merged into « autres », still under 5)
+    sizes = export["identite/type_acteur"].value_counts()
+    withheld = export.index[export["identite/type_acteur"].map(sizes) < 5]
+    assert len(withheld) == 4
+    public_room = willing.drop(index=withheld, errors="ignore")["identite/type_acteur"].nunique()
     diagnostic.write_outputs(example_diag, tmp_path / "f")
     public = pd.read_csv(tmp_path / "f" / "tables" / "cooperation_projects.csv", dtype=str)
-    columns = ["project_id", "members", "score"] + [f"score_{k}" for k in parts]
-    assert public[columns].equals(projects[columns])
+    # 5 types may join a project, 4 without the financeurs: diversity over 4, then over 3
+    assert len(public) == 15 and (room, public_room - 1) == (4, 3)
+    touched = 0
+    for p in public.itertuples():
+        rows = [row_of[m] for m in p.members.split(";")]  # public members were members
+        assert not set(rows) & set(withheld)
+        check(p, rows, public_room - 1)
+        touched += p.members not in set(projects["members"])
+    assert touched == 3  # the 3 projects a financeur was in, without them
