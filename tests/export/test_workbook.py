@@ -467,7 +467,12 @@ def test_network_exports_for_gephi_and_kumu(demo_out, example_diag):
 
     g = nx.read_gexf(demo_out / "reseau" / "cooperation.gexf")
     opp = example_diag.opportunities
+    # the funder's network: no pair with a withheld actor (the 4 financeurs, under 5)
+    kinds = example_diag.actors["actor_type"]
+    withheld = set(example_diag.actors.loc[kinds.map(kinds.value_counts()) < 5, "actor_id"])
+    assert len(withheld) == 4
     pairs = opp[opp["kind"].isin(["direct", "reciprocal"])]
+    pairs = pairs[~pairs["need_actor"].isin(withheld) & ~pairs["offer_actor"].isin(withheld)]
     expected_edges = {frozenset(p) for p in zip(pairs["need_actor"], pairs["offer_actor"])}
     assert g.number_of_edges() == len(expected_edges)
     assert g.number_of_nodes() == len(set(pairs["need_actor"]) | set(pairs["offer_actor"]))
