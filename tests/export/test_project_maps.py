@@ -89,15 +89,25 @@ def test_each_fiche_maps_its_members_communes(mapped, tmp_path):
     names = dict(zip(mapped.communes["commune_code"], mapped.communes["name"]))
     diagnostic.write_outputs(mapped, tmp_path / "f", audience="funder")
     published = pd.read_csv(tmp_path / "f" / "tables" / "actors.csv", dtype=str)
-    for audience, place in (
-        ("consultant", dict(zip(mapped.actors["actor_id"], mapped.actors["commune_code"]))),
-        ("funder", dict(zip(published["actor_id"], published["commune_code"]))),
+    from diagnostic.privacy.disclosure import public_projects
+
+    for audience, place, projects in (
+        (
+            "consultant",
+            dict(zip(mapped.actors["actor_id"], mapped.actors["commune_code"])),
+            mapped.cooperation_projects,
+        ),
+        (  # the public projects: the withheld actors in none
+            "funder",
+            dict(zip(published["actor_id"], published["commune_code"])),
+            public_projects(mapped),
+        ),
     ):
         path = to_fiches(mapped, tmp_path / f"{audience}.html", audience=audience)
         fiches = path.read_text(encoding="utf-8").split('<section class="fiche">')[1:]
-        assert len(fiches) == len(mapped.cooperation_projects) == 15
+        assert len(fiches) == len(projects) == 15
         blank = 0
-        for fiche, project in zip(fiches, mapped.cooperation_projects.itertuples()):
+        for fiche, project in zip(fiches, projects.itertuples()):
             here = Counter(
                 place[m] for m in project.members.split(";") if isinstance(place.get(m), str)
             )
