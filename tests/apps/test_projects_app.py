@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 import diagnostic
 from diagnostic.apps.collective import collective_app, decisions_path, projects_app
 from diagnostic.privacy.audiences import personal_values
+from diagnostic.privacy.disclosure import public_projects
 
 
 def _widgets(widget):
@@ -60,7 +61,7 @@ def test_collective_app_names_only_consenting_structures_and_no_contact(
     people, yes, no = example_people()
     text = shown_by_audience["collective"]
     assert [n for n in no if n in text] == []
-    members = set(";".join(example_diag.cooperation_projects["members"]).split(";"))
+    members = set(";".join(public_projects(example_diag)["members"]).split(";"))
     names = personal_values(example_diag.personal, example_diag.questions, "actor_name")
     agreed = example_diag.actors.set_index("actor_id")["consent"].eq("oui").fillna(False)
     named = {names[a] for a in members if a in names.index and agreed.get(a, False)}
@@ -77,7 +78,7 @@ def test_consultant_app_says_confidential(shown_by_audience):
 
 def test_cards_filters_keep_the_projects_with_that_resource_commune_or_type(example_diag, tmp_path):
     app = projects_app(example_diag, tmp_path / "d.csv")
-    projects = example_diag.cooperation_projects
+    projects = public_projects(example_diag)
     assert len(app.cards.children) == len(projects) == 15
 
     def cards():
@@ -121,7 +122,7 @@ def test_cards_filters_keep_the_projects_with_that_resource_commune_or_type(exam
 def test_the_matrix_counts_each_projects_members_by_resource(example_diag, tmp_path):
     app = projects_app(example_diag, tmp_path / "d.csv")
     heat = app.matrix.data[0]
-    first = example_diag.cooperation_projects.iloc[0]
+    first = public_projects(example_diag).iloc[0]
     members = set(first["members"].split(";"))
     needs = example_diag.needs
     need = needs[needs["actor_id"].isin(members) & (needs["category"] == "materiel")]
@@ -160,7 +161,7 @@ def test_decisions_taken_in_the_app_are_read_back_by_the_next_run(tmp_path):
     diag = diagnostic.run_diagnostic(diagnostic.read_project(toml))
     app = projects_app(diag)
     assert app.path == tmp_path / "projet" / "decisions_projets.csv" == decisions_path(diag)
-    first, second = diag.cooperation_projects["project_id"].iloc[:2]
+    first, second = public_projects(diag)["project_id"].iloc[:2]
     app.status[first].value = "validé"
     app.carrier[first].value = "Mairie de Loisail"
     app.next_step[first].value = "Réunion le 12 mars"
@@ -186,7 +187,15 @@ def test_decisions_taken_in_the_app_are_read_back_by_the_next_run(tmp_path):
     funder = tmp_path / "funder"
     diagnostic.write_outputs(again, funder)
     plan = load_workbook(funder / "diagnostic.xlsx")["Plan d'action"]
-    decided = again.cooperation_projects.set_index("project_id").loc[first]
+    # the true communes of that project (its consultant's version: the public members and
+    # perhaps a withheld one)
+    shown = public_projects(again).set_index("project_id").loc[first]
+    decided = next(
+        p
+        for _i, p in again.cooperation_projects.iterrows()
+        if p["resources"] == shown["resources"]
+        and set(shown["members"].split(";")) <= set(p["members"].split(";"))
+    )
     row = next(r for r in plan.iter_rows(values_only=True) if "validé" in r)
     assert "Réunion le 12 mars" in row
     # its communes as the funder's actors.csv gives them: never a commune it does not publish
@@ -282,7 +291,7 @@ def test_without_the_key_decisions_are_kept_in_the_project_folder_and_read_back(
     # told once, beside the save button: where, and that the next run reads it
     said = html.unescape(app.message.value)
     assert f"« {expected} »" in said and "relues par l'exécution suivante" in said
-    first, second = diag.cooperation_projects["project_id"].iloc[[0, 5]]
+    first, second = public_projects(diag)["project_id"].iloc[[0, 5]]
     app.status[first].value = "validé"
     app.carrier[first].value = "Foyer rural de Ceton"
     app.status[second].value = "en cours"
@@ -317,7 +326,7 @@ def test_the_embedded_examples_decisions_go_to_the_output_folder(
     app = projects_app(example_diag)
     assert app.path == tmp_path / "out" / "decisions_projets.csv"
     assert "Exemple embarqué, jamais modifié" in html.unescape(app.message.value)
-    undecided = example_diag.cooperation_projects.query("status == 'à valider'")["project_id"]
+    undecided = public_projects(example_diag).query("status == 'à valider'")["project_id"]
     app.status[undecided.iloc[0]].value = "validé"
     app.save()
     assert shipped.read_bytes() == before
@@ -336,7 +345,7 @@ def _card_of(app, pid) -> str:
 def test_an_open_page_shows_what_another_visitor_saved(example_diag, tmp_path):
     path = tmp_path / "decisions.csv"
     a, b = (projects_app(example_diag, path, refresh_seconds=None) for _ in range(2))
-    undecided = example_diag.cooperation_projects.query("status == 'à valider'")
+    undecided = public_projects(example_diag).query("status == 'à valider'")
     one, two, three = undecided["project_id"].iloc[:3]
     assert b.refresh() == []  # nothing saved yet
     a.status[one].value = "validé"
@@ -380,7 +389,7 @@ def test_the_kernels_timer_brings_other_visitors_decisions(example_diag, tmp_pat
     import asyncio
 
     path = tmp_path / "decisions.csv"
-    pid = example_diag.cooperation_projects.query("status == 'à valider'")["project_id"].iloc[0]
+    pid = public_projects(example_diag).query("status == 'à valider'")["project_id"].iloc[0]
 
     async def run():
         b = projects_app(example_diag, path, refresh_seconds=0.1)
