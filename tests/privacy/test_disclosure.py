@@ -85,3 +85,59 @@ def test_disclosed_view_is_built_once_per_diagnostic_and_audience(example_diag):
     assert len(view.clusters) > 1
     fewer = dataclasses.replace(example_diag, clusters=example_diag.clusters.iloc[:1])
     assert len(disclosed(fewer, "funder").clusters) <= 1
+
+
+def test_a_small_survey_with_a_withheld_offerer(example_diag):
+    """Six associations and five businesses, and one financeur (a type under 5, withheld)
+    who offers « locaux » to four associations and « formation » to one: in the public
+    view the first project is the four associations pooling « locaux », scored by hand;
+    the second, a loan without its offerer, is left out and the Méthode counts it."""
+    import dataclasses
+
+    from diagnostic.analysis.projects import find_projects
+    from diagnostic.export.workbook import disclosure_note
+    from diagnostic.privacy.disclosure import disclosed
+
+    rows = [(f"A{i}", "association", "61293") for i in range(1, 7)]
+    rows += [(f"B{i}", "entreprise", "61097") for i in range(1, 6)]
+    rows += [("H", "financeur", "61293")]
+    actors = pd.DataFrame(rows, columns=["actor_id", "actor_type", "commune_code"]).assign(
+        epci_code="200036069", cooperation="oui", consent="non"
+    )
+    actors = actors.reindex(columns=example_diag.actors.columns).astype(
+        example_diag.actors.dtypes.to_dict()
+    )
+    needs = pd.DataFrame(
+        [(f"A{i}", "locaux") for i in range(1, 5)] + [("A1", "formation")],
+        columns=["actor_id", "category"],
+    ).reindex(columns=example_diag.needs.columns)
+    offers = pd.DataFrame(
+        [("H", "locaux"), ("H", "formation")], columns=["actor_id", "category"]
+    ).reindex(columns=example_diag.offers.columns)
+    projects = find_projects(None, actors, needs, offers, communes=example_diag.communes)
+    assert sorted(projects["members"]) == ["A1;A2;A3;A4;H", "A1;H"]
+    diag = dataclasses.replace(
+        example_diag,
+        actors=actors,
+        needs=needs,
+        offers=offers,
+        cooperation_projects=projects,
+        opportunities=example_diag.opportunities.iloc[:0],
+    )
+    for audience in ("funder", "collective"):
+        public = disclosed(diag, audience).cooperation_projects
+        assert len(public) == 1
+        row = public.iloc[0]
+        assert (row["members"], row["kind"], row["actors"]) == ("A1;A2;A3;A4", "mutualisation", 4)
+        assert row["actor_types"] == "association : 4"
+        # by hand: size 4/8; one type of the two left (association, entreprise): 0; no
+        # offer; one commune: nearness 1; no issue; all willing
+        assert (row["score_size"], row["score_diversity"], row["score_offer"]) == (0.5, 0, 0)
+        assert (row["score_nearness"], row["score_willingness"]) == (1, 1)
+        assert row["score"] == 0.25 * 0.5 + 0.15 * 1 + 0.10 * 1
+        assert "H" not in row["summary"] and "financeur" not in row["summary"].lower()
+        assert "1 projet retiré faute de tenir sans eux" in disclosure_note(
+            disclosed(diag, audience)
+        )
+    # the consultant's view keeps both, as found
+    assert disclosed(diag, "consultant").cooperation_projects is projects
