@@ -476,6 +476,7 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
     assert len(projects) == 15
     parts = ["size", "diversity", "offer", "nearness", "issues", "willingness"]
     weights = dict(zip(parts, (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)))
+
     def check(p, rows, room):
         m = export.loc[rows]
         n = len(m)
