@@ -83,7 +83,7 @@ def _standard(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
+def apply_statuses(opportunities: pd.DataFrame, previous, *, hidden=frozenset()) -> pd.DataFrame:
     """Carry the statuses decided in a workshop over to a new run.
 
     Opportunities are matched on kind, actors and category; a recognised status
@@ -97,6 +97,10 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
         The new `opportunities` table.
     previous : DataFrame or path
         A previous `opportunities` table, or a file read by `read_statuses`.
+    hidden : set of str
+        Actors matched as if absent from a group (mutualisation, pooling): the withheld
+        actors, in no public group (`diagnostic.privacy.disclosure.public_opportunities`),
+        so that a status given to a group on the public table reaches it in the next run.
 
     Returns
     -------
@@ -109,6 +113,15 @@ def apply_statuses(opportunities: pd.DataFrame, previous) -> pd.DataFrame:
     prev = prev.assign(status=prev["status"].map(lambda s: known.get(fold(s).strip())))
     prev = prev.dropna(subset=["status"]).drop_duplicates(_KEYS, keep="last")
     keys = opportunities[_KEYS].astype(object)
+    if hidden:
+
+        def without(frame):  # groups only: a pair with a withheld actor is never public
+            group = ~frame["kind"].isin(["direct", "reciprocal"])
+            ids = frame["actors"].map(lambda c: [a.strip() for a in str(c).split(";")])
+            told = ids.map(lambda i: " ; ".join(a for a in i if a and a not in hidden))
+            return frame.assign(actors=frame["actors"].where(~group, told))
+
+        keys, prev = without(keys), without(prev).drop_duplicates(_KEYS, keep="last")
     kept = keys.merge(prev, on=_KEYS, how="left")["status"]
     status = kept.where(kept.notna(), opportunities["status"].fillna(STATUS_DEFAULT).to_numpy())
     return conform(opportunities.assign(status=status.to_numpy()), "opportunities")

@@ -379,8 +379,10 @@ def _analysis(
         needs, offers, actors, labels, settings, coords, types, willingness_labels=will_labels
     )
     coords, neighbours = project_geography(project)
+    # decisions saved on the public view (no withheld actor) attach to their rows
+    hidden = public_actors(actors, settings.min_group_size).withheld
     if project.statuses:
-        opportunities = apply_statuses(opportunities, project.statuses)
+        opportunities = apply_statuses(opportunities, project.statuses, hidden=hidden)
     projects = find_projects(
         opportunities,
         actors,
@@ -397,8 +399,6 @@ def _analysis(
     )
     decided = []
     if project.decisions_file.exists():  # none before the workshop's first save
-        # decisions saved on the public view (no withheld actor) attach to their projects
-        hidden = public_actors(actors, settings.min_group_size).withheld
         projects, found = apply_decisions(projects, project.decisions_file, hidden=hidden)
         decided = [found]
     out = {
