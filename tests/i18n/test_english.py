@@ -9,12 +9,13 @@ from conftest import bare_example
 from openpyxl import load_workbook
 
 import diagnostic
-from diagnostic.analysis.decisions import apply_decisions
+from diagnostic.analysis.decisions import apply_decisions, read_decisions
 from diagnostic.analysis.statuses import apply_statuses, read_statuses
 from diagnostic.analysis.workshop import write_votes_template
 from diagnostic.forms import read_form
 from diagnostic.i18n import TEXTS, code, label, text
 from diagnostic.i18n.workbook import WORDS
+from diagnostic.privacy.disclosure import public_of
 
 LINKS = (
     'enjeu_emploi = "taux_chomage"\n'
@@ -232,9 +233,24 @@ def test_english_statuses_shown_in_english_and_read_back(english, tmp_path):
     ws.cell(first + 1, status).value = "rejected"
     path = tmp_path / "decided.xlsx"
     book.save(path)
-    kept, problems = apply_decisions(english.cooperation_projects, path)
-    assert kept["status"].iloc[:3].tolist() == ["validé", "écarté", "à valider"]
-    assert kept["carrier"].iloc[0] == "CC du Perche" and problems.empty
+    # the collective's sheet lists the public projects (without the withheld financeurs):
+    # each decision reaches the consultant's project with the same other members
+    hidden = public_of(english).withheld
+    sheet = read_decisions(path)
+
+    def others(members) -> frozenset:
+        return frozenset(m for m in str(members).split(";") if m and m not in hidden)
+
+    decided = {
+        others(m): s for m, s in zip(sheet["members"], sheet["status"]) if s != "to validate"
+    }
+    assert sorted(decided.values()) == ["rejected", "validated"]
+    kept, problems = apply_decisions(english.cooperation_projects, path, hidden=hidden)
+    words = {"validated": "validé", "rejected": "écarté"}
+    expected = [words.get(decided.get(others(m), ""), "à valider") for m in kept["members"]]
+    assert kept["status"].tolist() == expected and expected.count("à valider") == len(kept) - 2
+    chosen = kept["members"].map(others) == others(sheet["members"].iloc[0])
+    assert kept.loc[chosen, "carrier"].tolist() == ["CC du Perche"] and problems.empty
     # the pairs' statuses, written in English in their table, are read back in French
     pairs = english.opportunities.head(3).assign(status=["validated", "rejected", "to validate"])
     pairs.to_csv(tmp_path / "pistes.csv", index=False)
