@@ -446,7 +446,8 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
     nearness the mean over the pairs of members of 1 (same commune), 1 / (1 + d / 10 km)
     for centroids within 15 km, else 0, at least 0.5 for communes sharing a border;
     issues the most members rating one issue 4 or 5 (at least two), over n; willingness
-    yes 1, maybe or blank 0.5."""
+    yes 1, maybe or blank 0.5. In the funder's table, two members of whom one has no
+    published commune (actors.csv) are 0.5 near with the same published EPCI, else 0."""
     import diagnostic
 
     folder = example_project().parent
@@ -477,19 +478,33 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
     parts = ["size", "diversity", "offer", "nearness", "issues", "willingness"]
     weights = dict(zip(parts, (0.25, 0.20, 0.20, 0.15, 0.10, 0.10)))
 
-    def check(p, rows, room):
+    def check(p, rows, room, known=None):
+        """`known`: member -> (published commune, published EPCI), for the public table,
+        where two members' nearness is read from their published places only."""
         m = export.loc[rows]
         n = len(m)
         assert n == int(p.actors) and m["code"].notna().all()
         resources = p.resources.split(" ↔ ")
         offered = any((m[f"ressources/offres/{r}"] == "1").any() for r in resources)
         codes = list(m["code"])
+        pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]
+        if known is not None:
+            seen = [known[x] for x in p.members.split(";")]
+            pairs_seen = [(a, b) for i, a in enumerate(seen) for b in seen[i + 1 :]]
+            near = [
+                close(a[0], b[0])
+                if isinstance(a[0], str) and isinstance(b[0], str)
+                else (0.5 if isinstance(a[1], str) and a[1] == b[1] else 0.0)
+                for a, b in pairs_seen
+            ]
+        else:
+            near = [close(a, b) for a, b in pairs]
         rated = m[issues].isin(["4", "5"]).sum()
         mine = {
             "size": min(n, 8) / 8,
             "diversity": (m["identite/type_acteur"].nunique() - 1) / room,
             "offer": 1.0 if len(resources) == 2 or offered else 0.0,
-            "nearness": np.mean([close(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]),
+            "nearness": np.mean(near),
             "issues": rated.max() / n if rated.max() >= 2 else 0.0,
             "willingness": np.mean([1.0 if v == "oui" else 0.5 for v in m["cooperation/volonte"]]),
         }
@@ -514,10 +529,15 @@ def test_project_scores_recomputed_from_the_raw_export(places, example_diag, tmp
     public = pd.read_csv(tmp_path / "f" / "tables" / "cooperation_projects.csv", dtype=str)
     # 5 types may join a project, 4 without the financeurs: diversity over 4, then over 3
     assert len(public) == 15 and (room, public_room - 1) == (4, 3)
+    # a published commune is the member's own (checked against the raw export below)
+    seen = pd.read_csv(tmp_path / "f" / "tables" / "actors.csv", dtype=str)
+    known = dict(zip(seen["actor_id"], zip(seen["commune_code"], seen["epci_code"])))
     touched = 0
     for p in public.itertuples():
         rows = [row_of[m] for m in p.members.split(";")]  # public members were members
         assert not set(rows) & set(withheld)
-        check(p, rows, public_room - 1)
+        for member, row in zip(p.members.split(";"), rows):
+            assert pd.isna(known[member][0]) or known[member][0] == export.at[row, "code"]
+        check(p, rows, public_room - 1, known)
         touched += p.members not in set(projects["members"])
     assert touched == 3  # the 3 projects a financeur was in, without them

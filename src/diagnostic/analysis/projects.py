@@ -547,6 +547,7 @@ def rescore_projects(
     offers: pd.DataFrame,
     *,
     leave_out=frozenset(),
+    places: dict | None = None,
     category_labels: dict[str, str] | None = None,
     type_labels: dict[str, str] | None = None,
     communes: pd.DataFrame | None = None,
@@ -566,7 +567,14 @@ def rescore_projects(
     types, summary, first step and every score component, on the survey without the actors
     left out (the number of actor types of the territory, which the diversity score divides
     by, is theirs); its status, carrier and next step are kept. The rows are sorted as
-    `find_projects` sorts them. The same arguments as `find_projects` (`leave_out` aside).
+    `find_projects` sorts them. The same arguments as `find_projects` (`leave_out` and
+    `places` aside).
+
+    `places`, when given, maps each actor to the place a reader may know of it, (commune
+    code or None, EPCI code or None): the nearness of two members is then their communes'
+    when both communes are known, 0.5 when only their common EPCI is (as for communes
+    without a centroid), 0 otherwise, so that the score tells no more of where a member is
+    than the place given.
 
     Returns
     -------
@@ -591,6 +599,14 @@ def rescore_projects(
     place = dict(zip(info.index, info["commune_code"]))
     people = (who, place, _n_types(who.values()))
     labels, types = category_labels or {}, type_labels or {}
+    near = None
+    if places is not None:
+
+        def near(a: str, b: str) -> float:
+            (ca, ea), (cb, eb) = places.get(a, (None, None)), places.get(b, (None, None))
+            if isinstance(ca, str) and isinstance(cb, str):
+                return float(close[who[a][0], who[b][0]])
+            return 0.5 if isinstance(ea, str) and ea == eb else 0.0
 
     def ids(cell) -> list[str]:
         return [m for m in str(cell).split(";") if m] if isinstance(cell, str) else []
@@ -607,7 +623,17 @@ def rescore_projects(
             dropped += 1
             continue
         built = _project(
-            resource, members, needers, people, close, issues, names, labels, types, settings
+            resource,
+            members,
+            needers,
+            people,
+            close,
+            issues,
+            names,
+            labels,
+            types,
+            settings,
+            near,
         )
         decided = {c: row[c] for c in ("status", "carrier", "next_step") if c in row}
         rows.append({**row, **built, **decided})
@@ -633,9 +659,12 @@ def _n_types(people) -> int:
     return len({p[2] for p in people} - {"?"})
 
 
-def _project(resource, members, needers, people, close, issues, names, labels, types, settings):
+def _project(
+    resource, members, needers, people, close, issues, names, labels, types, settings, near=None
+):
     """One row of the `cooperation_projects` table; `people` is (who, place, number of
-    actor types of the territory)."""
+    actor types of the territory); `near(a, b)`, when given, is the nearness of two members
+    (else their communes' closeness)."""
     who, place, all_types = people
     language = settings.language
     members = sorted(members)
@@ -651,8 +680,12 @@ def _project(resource, members, needers, people, close, issues, names, labels, t
     title = SWAP.join(res_label(r) for r in resource.split(SWAP)) + " — " + where
     n = len(members)
     k = np.array([who[m][0] for m in members])
-    pair = close[np.ix_(k, k)]
-    nearness = float(pair[np.triu_indices(n, 1)].mean()) if n > 1 else 1.0
+    if near is None:
+        pair = close[np.ix_(k, k)]
+        nearness = float(pair[np.triu_indices(n, 1)].mean()) if n > 1 else 1.0
+    else:
+        pairs = [near(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        nearness = float(np.mean(pairs)) if pairs else 1.0
     mix = Counter(who[m][2] for m in members)
     n_types = _n_types(who[m] for m in members)  # a missing type (« ? ») is not a type
     room = all_types - 1

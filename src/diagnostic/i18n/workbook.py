@@ -463,7 +463,9 @@ _WORKBOOK = {
             "projets et pistes de coopération ne nomment que ces lieux publics : une commune "
             "n'y est citée, et « dans la même commune », une distance ou un risque de "
             "concurrence n'y sont dits, que pour des acteurs dont la commune est publiée "
-            "(sinon l'EPCI ou « autres communes », score de proximité de ce lieu) ; le nom "
+            "(sinon l'EPCI ou « autres communes », score de proximité de ce lieu : dans un "
+            "projet, deux membres dont une commune n'est pas publiée sont proches de 0,5 "
+            "s'ils ont le même EPCI publié, de 0 sinon) ; le nom "
             "d'une structure qui y consent ne publie pas sa commune."
         ),
         "en": (
@@ -481,7 +483,9 @@ _WORKBOOK = {
             "same rule. Cooperation projects and leads name only these public places: a "
             "commune, “in the same commune”, a distance or a competition risk appear only for "
             "actors whose commune is published (else the EPCI or “other communes”, with that "
-            "place's proximity score); a structure consenting to its name does not publish "
+            "place's proximity score: in a project, two members one of whose communes is not "
+            "published are 0.5 close when they share a published EPCI, 0 otherwise); a "
+            "structure consenting to its name does not publish "
             "its commune."
         ),
     },

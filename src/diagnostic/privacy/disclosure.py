@@ -338,15 +338,17 @@ def public_members(diag, public: PublicActors | None = None) -> tuple[pd.DataFra
     `diagnostic.analysis.projects.rescore_projects` (the code that built it), with the
     public types (small types merged into « autres »); a project that no longer holds is
     dropped. Every project is scored again (the types counted, and the number of types of
-    the territory that the diversity score divides by, are the public ones), so the result
-    is the same when applied twice. Without withheld actors the projects are unchanged."""
+    the territory that the diversity score divides by, are the public ones) and its
+    nearness is told from the members' public places (a member placed at its EPCI or in
+    « autres communes » is not near by its true commune), so the result is the same when
+    applied twice. When every actor keeps its type and commune, the projects are unchanged."""
     from diagnostic.analysis.labels import resource_labels, role_labels
     from diagnostic.analysis.projects import rescore_projects
     from diagnostic.project.run import project_geography
 
     public = public or public_of(diag)
     projects = diag.cooperation_projects
-    if not len(projects) or not public.withheld:
+    if not len(projects) or not (public.withheld or public.generalised or public.merged):
         return projects, 0
     key = (id(projects), public.withheld)
     if key not in _MEMBERS:
@@ -354,12 +356,23 @@ def public_members(diag, public: PublicActors | None = None) -> tuple[pd.DataFra
         # every kept actor with their public type (small types merged into « autres »)
         kinds = dict(zip(public.actors["actor_id"].astype(str), public.actors["actor_type"]))
         actors = diag.actors.assign(actor_type=diag.actors["actor_id"].astype(str).map(kinds))
+        # the nearness of members told from their public places only
+        view = public.actors
+        places = {
+            a: (c if isinstance(c, str) and c else None, e if isinstance(e, str) and e else None)
+            for a, c, e in zip(
+                view["actor_id"].astype(str),
+                view["commune_code"].astype(object),
+                view["epci_code"].astype(object),
+            )
+        }
         _MEMBERS[key] = rescore_projects(
             projects,
             actors.astype({"actor_type": diag.actors["actor_type"].dtype}),
             diag.needs,
             diag.offers,
             leave_out=public.withheld,
+            places=places,
             category_labels=resource_labels(diag.questions, diag.choices),
             type_labels=type_words(diag),
             communes=diag.communes,
