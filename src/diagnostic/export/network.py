@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
-from diagnostic._io.atomic import atomic_path, write_csv
+from diagnostic._io.atomic import atomic_path, write_csv, write_text
 from diagnostic.analysis.network import cooperation_graph
 from diagnostic.export.cells import inert_frame
 from diagnostic.i18n import text
@@ -45,9 +46,125 @@ def to_gexf(graph: nx.Graph, path, language: str = "fr", *, plain: bool = False)
     """Write `graph` as GEXF (Gephi), atomically, node kinds in `language` (`plain`:
     `graph` is already `plain_graph`'s copy)."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        nx.write_gexf(graph if plain else plain_graph(graph, language), tmp)
+    graph = graph if plain else plain_graph(graph, language)
+    document = _gexf_text(graph)
+    if document is None:  # what the direct writer does not cover: networkx's writer
+        with atomic_path(path) as tmp:
+            nx.write_gexf(graph, tmp)
+    else:
+        write_text(path, document)
     return path
+
+
+#: Node and edge keys networkx's GEXF writer turns into XML attributes or elements
+#: (dynamic spells, visual data, parents…) rather than attribute values.
+_SPECIAL = frozenset({"id", "pid", "start", "end", "spells", "viz", "parents", "key", "type"})
+#: GEXF type of each attribute value's Python type, as networkx's writer names it.
+_GEXF_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\r": "&#13;",
+        "\n": "&#10;",
+        "\t": "&#09;",
+    }
+)
+
+
+def _attr(value) -> str:
+    """An XML attribute's value, escaped as ElementTree escapes it."""
+    return value.translate(_ESCAPES)
+
+
+def _gexf_value(value) -> str:
+    """An attribute value as networkx's writer prints it (booleans in lower case,
+    infinities and NaN as GEXF spells them), escaped."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if isinstance(value, float):
+        text = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(text, text)
+    return _attr(text)
+
+
+def _gexf_text(graph: nx.Graph) -> str | None:
+    """`graph` as GEXF 1.2 text, the very text networkx's ``write_gexf`` gives a plain
+    graph (static attributes of text, whole or decimal numbers and booleans), written in
+    one pass instead of through an ElementTree of a million elements; None for a graph
+    outside that (multigraph, graph attributes, dynamic or visual data, other types)."""
+    if graph.is_multigraph() or set(graph.graph) - {"name"}:
+        return None
+    ids: dict[tuple[str, str], str] = {}  # (class, title) -> attribute id, in order of use
+    kinds: dict[tuple[str, str], str] = {}
+    body: list[str] = []
+
+    def element(cls: str, head: str, data: dict) -> bool:
+        """One node or edge: its tag, then its attribute values (False: not plain)."""
+        if not data:
+            body.append(head + " />")
+            return True
+        body.append(head + ">")
+        body.append("        <attvalues>")
+        for key, value in data.items():
+            kind = _GEXF_TYPES.get(type(value))
+            if kind is None or key in _SPECIAL:
+                return False
+            title = str(key)
+            if (cls, title) not in ids:
+                ids[cls, title] = str(len(ids))
+                kinds[cls, title] = kind
+            body.append(
+                f'          <attvalue for="{ids[cls, title]}" value="{_gexf_value(value)}" />'
+            )
+        body.append("        </attvalues>")
+        body.append(f"      </{cls}>")
+        return True
+
+    body.append("    <nodes>" if len(graph) else "    <nodes />")
+    for node, data in graph.nodes(data=True):
+        data = dict(data)
+        label = _attr(str(data.pop("label", node)))
+        if not element("node", f'      <node id="{_attr(str(node))}" label="{label}"', data):
+            return None
+    if len(graph):
+        body.append("    </nodes>")
+    body.append("    <edges>" if graph.number_of_edges() else "    <edges />")
+    for number, (a, b, data) in enumerate(graph.edges(data=True)):
+        data = dict(data)
+        head = f'      <edge source="{_attr(str(a))}" target="{_attr(str(b))}" id="{number}"'
+        for key in ("label", "weight"):
+            if key in data:
+                head += f' {key}="{_attr(str(data.pop(key)))}"'
+        if not element("edge", head, data):
+            return None
+    if graph.number_of_edges():
+        body.append("    </edges>")
+    declared = []
+    # networkx puts each class's block first when it meets the class's first attribute
+    for cls in reversed(list(dict.fromkeys(c for c, _ in ids))):
+        declared.append(f'    <attributes mode="static" class="{cls}">')
+        declared += [
+            f'      <attribute id="{i}" title="{_attr(title)}" type="{kinds[c, title]}" />'
+            for (c, title), i in ids.items()
+            if c == cls
+        ]
+        declared.append("    </attributes>")
+    spec = nx.readwrite.gexf.GEXF.versions["1.2draft"]
+    kind = "directed" if graph.is_directed() else "undirected"
+    head = [
+        "<?xml version='1.0' encoding='utf-8'?>",
+        f'<gexf xmlns="{spec["NS_GEXF"]}" xmlns:xsi="{spec["NS_XSI"]}" '
+        f'xsi:schemaLocation="{spec["SCHEMALOCATION"]}" version="{spec["VERSION"]}">',
+        f'  <meta lastmodifieddate="{time.strftime("%Y-%m-%d")}">',
+        f"    <creator>NetworkX {nx.__version__}</creator>",
+        "  </meta>",
+        f'  <graph defaultedgetype="{kind}" mode="static" '
+        f'name="{_attr(str(graph.graph.get("name", "")))}">',
+    ]
+    return "\n".join([*head, *declared, *body, "  </graph>", "</gexf>", ""])
 
 
 def to_kumu(
