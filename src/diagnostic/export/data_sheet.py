@@ -69,28 +69,6 @@ def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
         choices[["list_name", "value", "label", "order"]], on=["list_name", "value"], how="left"
     )
     keyed["text"] = keyed["label"].fillna(keyed["value"]).astype("string")
-    # the answers of a repeat group in the order of its rows (member 1 ; member 2 …), a
-    # ranking's options in rank order (« a > b > c »)
-    by = ["actor_id", "question_id"] + (["instance"] if "instance" in keyed.columns else [])
-    ranked = (
-        keyed["rank"].notna().to_numpy(dtype=bool)
-        if "rank" in keyed.columns
-        else np.zeros(len(keyed), dtype=bool)
-    )
-    keyed = keyed.assign(
-        order=np.where(ranked, keyed.get("rank", 0), keyed["order"]), ranked=ranked
-    ).sort_values(by + ["order"], kind="stable")
-    keys = ["actor_id", "question_id"]
-    several = keyed.duplicated(keys, keep=False)  # join only where there is something to join
-    joined = pd.concat(
-        [keyed.loc[~several].set_index(keys)["text"]]
-        + [
-            _joined(keyed.loc[several & (keyed["ranked"] == r)], keys, sep)
-            for r, sep in ((False, " ; "), (True, " > "))
-        ]
-    )
-    wide = joined.unstack("question_id")
-    columns = [q for q in questions["question_id"] if q in wide.columns]
     types = role_labels(diag.questions, diag.choices, "actor_type")
     base = diag.actors[["actor_id", "actor_type", "commune_code"]]
     if audience != "consultant":
@@ -99,8 +77,10 @@ def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
         else:  # (base, types) of the whole survey: this part's actors in its order
             base, types = public[0], public[1]
             base = base[base["actor_id"].isin(set(diag.actors["actor_id"]))]
-    base = base.assign(actor_type=lambda f: relabel(f["actor_type"], types))
-    out = base.merge(wide[columns], left_on="actor_id", right_index=True, how="left")
+    base = base.assign(actor_type=lambda f: relabel(f["actor_type"], types)).reset_index(drop=True)
+    answered = set(keyed["question_id"].unique())
+    columns = [q for q in questions["question_id"] if q in answered]
+    out = pd.concat([base, _pivot(keyed, base["actor_id"], columns)], axis=1)
     if audience != "consultant":  # sector beside type and place: a quasi-identifier too
         sectors = [
             q for q in questions.loc[questions["role"] == "sector", "question_id"] if q in out
@@ -121,6 +101,53 @@ def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
         if q in out.columns:
             out[q] = pd.to_numeric(out[q].str.replace(",", ".", regex=False), errors="coerce")
     return out.reset_index(drop=True)
+
+
+def _pivot(keyed: pd.DataFrame, actor_ids: pd.Series, columns: list) -> pd.DataFrame:
+    """One row per actor of `actor_ids` (in its order), one column per question of
+    `columns`: each actor's text answers to the question, a repeat group's in the order of
+    its rows (member 1 ; member 2 …), a ranking's options in rank order (« a > b > c »),
+    several choices in the form's order joined with « ; »; blank where none.
+
+    Placed by numpy indexing into one grid, the answers sorted once by (actor, question,
+    instance, order): no sort, unstack and merge of frames of text."""
+    dtype = keyed["text"].dtype
+    rows = pd.Index(actor_ids).get_indexer(keyed["actor_id"])
+    cols = pd.Index(columns).get_indexer(keyed["question_id"])
+    ranked = (
+        keyed["rank"].notna().to_numpy(dtype=bool)
+        if "rank" in keyed.columns
+        else np.zeros(len(keyed), dtype=bool)
+    )
+    order = np.where(
+        ranked,
+        keyed["rank"].to_numpy(dtype=float, na_value=np.nan) if "rank" in keyed else 0.0,
+        keyed["order"].to_numpy(dtype=float, na_value=np.nan),
+    )
+    instance = (
+        keyed["instance"].to_numpy(dtype=float, na_value=np.nan)
+        if "instance" in keyed.columns
+        else np.zeros(len(keyed))
+    )
+    sort = np.lexsort((order, instance, cols, rows))  # stable; NaN last, as sort_values
+    sort = sort[rows[sort] >= 0]  # answers of actors not in the table (withheld) left out
+    r, c = rows[sort], cols[sort]
+    texts = keyed["text"].to_numpy(dtype=object, na_value=None)[sort]
+    grid = np.full((len(actor_ids), len(columns)), None, dtype=object)
+    if len(sort):
+        new = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.r_[starts, len(sort)])
+        single = starts[sizes == 1]
+        grid[r[single], c[single]] = texts[single]
+        firsts = ranked[sort]
+        for a, n in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            sep = " > " if firsts[a] else " ; "
+            grid[r[a], c[a]] = sep.join(texts[a : a + n])
+    return pd.DataFrame(
+        {q: pd.array(grid[:, j], dtype=dtype) for j, q in enumerate(columns)},
+        index=pd.RangeIndex(len(actor_ids)),
+    )
 
 
 def _whole_survey(diag, questions) -> tuple:
@@ -160,25 +187,6 @@ def _public_base(diag) -> pd.DataFrame:
         for c, e, level in zip(public["commune_code"], public["epci_code"], public["place_level"])
     ]
     return public[["actor_id", "actor_type"]].assign(commune_code=pd.array(place, dtype="string"))
-
-
-def _joined(rows: pd.DataFrame, keys: list[str], sep: str) -> pd.Series:
-    """The texts of `rows` joined with `sep` per `keys` (rows sorted: each key's rows
-    follow one another), indexed by the keys in order of appearance: what
-    ``groupby(keys, sort=False)["text"].agg(sep.join)`` gives, without a call per key."""
-    index = pd.MultiIndex.from_frame(rows[keys])
-    texts = rows["text"].to_numpy(dtype=object)
-    codes = np.zeros(len(rows), dtype=np.intp)
-    for level in index.codes:  # a new key wherever any key changes
-        codes[1:] |= np.asarray(level[1:] != level[:-1], dtype=np.intp)
-    starts = np.flatnonzero(np.r_[True, codes[1:].astype(bool)]) if len(rows) else np.array([])
-    ends = np.r_[starts[1:], len(rows)].astype(int)
-    values = [sep.join(texts[a:b]) for a, b in zip(starts.astype(int), ends)]
-    return pd.Series(
-        pd.array(values, dtype=rows["text"].dtype),
-        index=index[starts.astype(int)] if len(rows) else index,
-        name="text",
-    )
 
 
 def annex_path(workbook) -> Path:
