@@ -375,6 +375,34 @@ def test_non_answers_counted_for_the_method_sheet():
     assert non_answers(answers, questions, choices) == 2
 
 
+def test_non_answers_are_missing_codes_of_the_questions_own_list():
+    # "0" is a non-answer in list a only; "nsp" in both; q3 asks no issue; repeats left out
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q1", "q2", "q3"],
+            "role": ["issue_importance", "issue", "sector"],
+            "list_name": ["a", "b", "a"],
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "list_name": ["a", "a", "a", "b", "b", "b"],
+            "value": ["1", "0", "nsp", "1", "0", "nsp"],
+            "is_missing_code": [False, True, True, False, False, True],
+        }
+    )
+    answers = pd.DataFrame(
+        {
+            "actor_id": ["x", "y", "z", "x", "y", "z", "x", "y"],
+            "question_id": ["q1", "q1", "q1", "q2", "q2", "q2", "q3", "q1"],
+            "value": ["0", "nsp", "1", "0", "nsp", "nsp", "0", "nsp"],
+            "instance": [None, None, None, None, None, None, None, 2],
+        }
+    )
+    # q1: "0", "nsp" (the repeat's "nsp" left out); q2: "nsp" twice ("0" answers in b)
+    assert non_answers(answers, questions, choices) == 4
+
+
 def _reversed_example(tmp_path):
     """The example project with the importance list written top-down in its form."""
     folder = tmp_path / "example"

@@ -146,10 +146,18 @@ def non_answers(answers: pd.DataFrame, questions: pd.DataFrame, choices: pd.Data
         return 0
     answers = outside_repeats(answers)
     list_of = dict(zip(issue_q["question_id"], issue_q["list_name"]))
-    sub = answers[answers["question_id"].isin(set(list_of)).to_numpy(dtype=bool)]
-    lists = sub["question_id"].astype(object).map(list_of).to_numpy(dtype=object)
-    keys = pd.MultiIndex.from_arrays([lists, sub["value"].astype(object).to_numpy()])
-    return int(keys.isin(list(pairs)).sum())
+    # a table question × missing value, looked up by each answer's two positions: no
+    # (list, value) key built per answer
+    qids = pd.Index(list(list_of))
+    values = pd.Index(list(dict.fromkeys(v for _, v in pairs)))
+    missing_of = np.zeros((len(qids) + 1, len(values) + 1), dtype=bool)  # last: not found
+    for i, q in enumerate(qids):
+        for j, v in enumerate(values):
+            missing_of[i, j] = (list_of[q], v) in pairs
+    q = qids.get_indexer(answers["question_id"].array)
+    kept = np.flatnonzero(q >= 0)
+    v = values.get_indexer(answers["value"].array[kept])
+    return int(missing_of[q[kept], v].sum())
 
 
 def untyped_anomalies(actors: pd.DataFrame) -> pd.DataFrame:
