@@ -174,17 +174,22 @@ def cooperation_graph(
                 graph.add_edge(a, node, relation=relation, weight=1.0)
     if opportunities is not None:
         pairs = opportunities[opportunities["kind"].isin(["direct", "reciprocal"])]
-        for o in pairs.itertuples():
-            if graph.has_edge(o.need_actor, o.offer_actor):
+        # columns as object arrays: their cells as a row of itertuples holds them
+        cells = [
+            pairs[c].to_numpy(dtype=object)
+            for c in ("need_actor", "offer_actor", "kind", "score", "category", "status")
+        ]
+        for need, offer, kind, score, category, status in zip(*cells):
+            if graph.has_edge(need, offer):
                 continue
             graph.add_edge(
-                o.need_actor,
-                o.offer_actor,
-                relation=str(o.kind),
-                weight=float(o.score),
-                category=o.category,
-                score=float(o.score),
-                status=o.status,
+                need,
+                offer,
+                relation=str(kind),
+                weight=float(score),
+                category=category,
+                score=float(score),
+                status=status,
             )
     if linked_only:
         graph.remove_nodes_from(

@@ -32,13 +32,27 @@ def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
     `to_gexf` and `to_kumu` write (give it to both with ``plain=True``: built once)."""
     out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
     masked: dict[str, str] = {}
+
+    def clean(value):  # `_clean`, the common text and decimal values first
+        kind = type(value)
+        if kind is str:
+            done = masked.get(value)
+            return _clean(value, masked) if done is None else done
+        if kind is float:
+            return "" if value != value else value
+        return _clean(value, masked)
+
+    kinds = {}
     for node, data in graph.nodes(data=True):
-        data = (
-            {**data, "kind": text(f"network.{data['kind']}", language)} if "kind" in data else data
-        )
-        out.add_node(str(node), **{k: _clean(v, masked) for k, v in data.items()})
-    for a, b, data in graph.edges(data=True):
-        out.add_edge(str(a), str(b), **{k: _clean(v, masked) for k, v in data.items()})
+        if "kind" in data:
+            if data["kind"] not in kinds:
+                kinds[data["kind"]] = text(f"network.{data['kind']}", language)
+            data = {**data, "kind": kinds[data["kind"]]}
+        out.add_node(str(node), **{k: clean(v) for k, v in data.items()})
+    out.add_edges_from(
+        (str(a), str(b), {k: clean(v) for k, v in data.items()})
+        for a, b, data in graph.edges(data=True)
+    )
     return out
 
 
