@@ -594,13 +594,22 @@ def _explain(kind: str, rows, language: str) -> list:
     the need, will of the offer, flags); None when one of them refuses to cooperate."""
     rival = text("coop.rival", language)
     out = []
-    for values, a, b, f in rows:
+    said: dict = {}  # each distinct sentence written once: pairs repeat types and places
+
+    def sentence(values, a, b, f):
         willing = _willing_sentence(a, b, language)
-        out.append(
-            None
-            if willing is None
-            else text(kind, language, **values) + willing + (rival if f == COMPETITION else "")
-        )
+        if willing is None:
+            return None
+        return text(kind, language, **values) + willing + (rival if f == COMPETITION else "")
+
+    for values, a, b, f in rows:
+        key = (*values.values(), a, b, f == COMPETITION)
+        try:
+            if key not in said:
+                said[key] = sentence(values, a, b, f)
+            out.append(said[key])
+        except TypeError:  # a cell that cannot be a key (or compared): written as it comes
+            out.append(sentence(values, a, b, f))
     return out
 
 
