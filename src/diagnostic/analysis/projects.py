@@ -149,16 +149,31 @@ def _supported(responses) -> dict:
     sub = responses[responses["supports"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
     # actors in sorted order, each one's issues cut from one array sorted by actor; the
     # distinct ids found by hashing, only they sorted (np.unique sorted millions of strings)
-    codes, distinct = pd.factorize(sub["actor_id"].astype(str).to_numpy(dtype=object))
+    codes, distinct = _factorized(sub["actor_id"])
     by_name = np.argsort(distinct, kind="stable")
     actors = distinct[by_name]
     position = np.empty(len(distinct), dtype=np.intp)
     position[by_name] = np.arange(len(distinct))
     codes = position[codes]
     order = np.argsort(codes, kind="stable")
-    issues = sub["issue_id"].astype(str).to_numpy(dtype=object)[order]
+    issue_codes, issue_ids = _factorized(sub["issue_id"])
+    issues = issue_ids[issue_codes[order]]
     cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
     return {a: set(issues[lo:hi]) for a, lo, hi in zip(actors, cuts[:-1], cuts[1:])}
+
+
+def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct texts) of `column` as text: a categorical column's own codes and
+    categories (the issue table's actors and issues), no text built per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.notna().all():
+        codes = column.cat.codes.to_numpy()
+        present = np.flatnonzero(np.bincount(codes, minlength=len(column.cat.categories)))
+        renumber = np.full(len(column.cat.categories), -1, dtype=np.intp)
+        renumber[present] = np.arange(len(present))
+        texts = column.cat.categories.astype(str).to_numpy(dtype=object)[present]
+        return renumber[codes], texts
+    codes, distinct = pd.factorize(column.astype(str).to_numpy(dtype=object))
+    return codes, np.asarray(distinct, dtype=object)
 
 
 def _pick(near, needers, offerers, who, close, seed, issues, settings):
