@@ -168,7 +168,7 @@ def _gexf_text(graph: nx.Graph) -> str | None:
         declared.append("    </attributes>")
     spec = nx.readwrite.gexf.GEXF.versions["1.2draft"]
     kind = "directed" if graph.is_directed() else "undirected"
-    head = [
+    opening = [
         "<?xml version='1.0' encoding='utf-8'?>",
         f'<gexf xmlns="{spec["NS_GEXF"]}" xmlns:xsi="{spec["NS_XSI"]}" '
         f'xsi:schemaLocation="{spec["SCHEMALOCATION"]}" version="{spec["VERSION"]}">',
@@ -178,7 +178,7 @@ def _gexf_text(graph: nx.Graph) -> str | None:
         f'  <graph defaultedgetype="{kind}" mode="static" '
         f'name="{_attr(str(graph.graph.get("name", "")))}">',
     ]
-    return "\n".join([*head, *declared, *body, "  </graph>", "</gexf>", ""])
+    return "\n".join([*opening, *declared, *body, "  </graph>", "</gexf>", ""])
 
 
 def to_kumu(
