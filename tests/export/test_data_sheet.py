@@ -129,3 +129,41 @@ def test_annex_parts_mask_each_respondents_own_name(tmp_path, example_diag):
     cells = {row[0]: row[column] for row in rows[1:]}
     assert cells[late] == "Le [nom masqué] prête sa salle"
     assert cells[other] == "Le Foyer rural Perrin prête sa salle"  # not their own name
+
+
+def test_data_table_places_each_answer_in_its_actors_row():
+    """Rows in the actors' order; a repeat group's answers in the order of its rows
+    whatever the order they come in; several choices in the form's order, an answer the
+    list does not hold after them; an actor outside the table leaves no row."""
+    from types import SimpleNamespace
+
+    questions = pd.DataFrame(
+        {
+            "question_id": ["age", "aides", "nom"],
+            "label": ["Âge", "Aides", "Nom"],
+            "type": ["text", "select_multiple", "text"],
+            "role": [None, None, "actor_name"],
+            "list_name": [None, "aides", None],
+            "repeat": ["membres", None, None],
+        }
+    )
+    choices = pd.DataFrame(
+        {"list_name": ["aides"] * 2, "value": ["a", "b"], "label": ["Argent", "Bénévoles"]}
+    )
+    answers = pd.DataFrame(
+        {
+            "actor_id": ["A2", "A2", "A1", "A2", "A2", "A2", "A9", "A1"],
+            "question_id": ["age", "age", "aides", "aides", "aides", "aides", "age", "nom"],
+            "value": ["40", "12", "b", "zz", "b", "a", "33", "Paul"],
+            "instance": pd.array([2, 1, None, None, None, None, 1, None], dtype="Int64"),
+        }
+    )
+    actors = pd.DataFrame(
+        {"actor_id": ["A2", "A1"], "actor_type": ["asso", "ent"], "commune_code": ["1", "2"]}
+    )
+    diag = SimpleNamespace(questions=questions, choices=choices, answers=answers, actors=actors)
+    table = data_sheet.data_table(diag, "consultant")
+    assert table.columns.tolist() == ["actor_id", "actor_type", "commune_code", "age", "aides"]
+    assert table["actor_id"].tolist() == ["A2", "A1"]
+    assert table["age"].iloc[0] == "12 ; 40" and pd.isna(table["age"].iloc[1])
+    assert table["aides"].tolist() == ["Argent ; Bénévoles ; zz", "Bénévoles"]
