@@ -167,29 +167,3 @@ def test_data_table_places_each_answer_in_its_actors_row():
     assert table["actor_id"].tolist() == ["A2", "A1"]
     assert table["age"].iloc[0] == "12 ; 40" and pd.isna(table["age"].iloc[1])
     assert table["aides"].tolist() == ["Argent ; Bénévoles ; zz", "Bénévoles"]
-
-
-def test_sectors_generalised_by_batches_of_cells_as_all_at_once(monkeypatch):
-    """The whole survey's sectors given to public_sectors a few cells at a time: the same
-    published sectors, row by row, as one call over every actor."""
-    import numpy as np
-
-    from diagnostic.privacy.disclosure import public_sectors
-
-    rng = np.random.default_rng(7)
-    n = 400
-    frame = pd.DataFrame(
-        {
-            "actor_id": pd.array([f"A{i}" for i in range(n)], dtype="string"),
-            "actor_type": pd.array(rng.choice(["asso", "ent", "com", None], n), dtype="string"),
-            "commune_code": pd.array(rng.choice(["1", "2", "3", "Autres"], n), dtype="string"),
-            "sect": pd.array(rng.choice(["agri", "bois", "tour", "num", None], n), dtype="string"),
-            "sect2": pd.array(rng.choice(list("abcdefgh"), n), dtype="string"),
-        },
-        index=pd.RangeIndex(1000, 1000 + n),
-    )
-    whole = public_sectors(frame, ["sect", "sect2"], 5, "Autre secteur")
-    monkeypatch.setattr(data_sheet, "_SECTOR_BATCH", 30)
-    batched = data_sheet._sectors_by_cells(frame, ["sect", "sect2"], 5, "Autre secteur")
-    assert (whole["sect2"] == "Autre secteur").sum() > 0  # something was generalised
-    pd.testing.assert_frame_equal(batched, whole)

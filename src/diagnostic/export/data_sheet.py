@@ -166,36 +166,11 @@ def _whole_survey(diag, questions) -> tuple:
         }
         frame[q] = pd.array(frame["actor_id"].map(said), dtype="string")
     lang = diag.settings.language
-    frame = _sectors_by_cells(
+    frame = public_sectors(
         frame, sectors, diag.settings.min_group_size, text("privacy.other_sector", lang)
     )
     shown = {q: dict(zip(frame["actor_id"], frame[q])) for q in sectors}
     return base, type_words(diag), shown
-
-
-#: Rows given to `public_sectors` at a time (whole (type, place) cells: see `_sectors_by_cells`).
-_SECTOR_BATCH = 2_000
-
-
-def _sectors_by_cells(frame: pd.DataFrame, sectors: list, k: int, other: str) -> pd.DataFrame:
-    """`public_sectors` of `frame`, given a few thousand rows of whole (type, place) cells
-    at a time (rows in their order): it generalises each cell's sectors on its own, and
-    it looks at every row once per cell of what it is given (50,000 actors: ~10 s)."""
-    if not sectors or len(frame) <= _SECTOR_BATCH:
-        return public_sectors(frame, sectors, k, other)
-    keys = [
-        frame[c].astype(object).where(frame[c].notna(), "") for c in ("actor_type", "commune_code")
-    ]
-    cells, _ = pd.factorize(pd.Series(list(zip(*keys)), dtype=object))
-    sizes = np.bincount(cells)
-    batch_of = np.cumsum(sizes) // _SECTOR_BATCH  # each cell's batch: cells stay whole
-    rows = batch_of[cells]
-    index = frame.index
-    frame = frame.reset_index(drop=True)
-    parts = [public_sectors(frame[rows == b], sectors, k, other) for b in np.unique(rows)]
-    out = pd.concat(parts).sort_index()
-    out.index = index
-    return out
 
 
 def _public_base(diag) -> pd.DataFrame:
