@@ -256,8 +256,10 @@ def disclosed(diag, audience: str):
 
     if audience == "consultant":
         return diag
-    key = (id(diag), audience)
-    if key not in _DISCLOSED:  # once per diagnostic: the workbook, report and tables share it
+    # the funder's and the collective's views are the same: made once per diagnostic, the
+    # workbook, report, tables and fiches of both audiences share it
+    key = (id(diag), "public")
+    if key not in _DISCLOSED:
         public = public_of(diag)
         view = _DISCLOSED[key] = dataclasses.replace(
             diag,
@@ -413,6 +415,8 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
 
     from diagnostic.analysis.projects import member_places, short_type, where_words
 
+    if id(diag) in _DROPPED:  # a view made by `disclosed`: its projects are public already
+        return diag.cooperation_projects
     projects = public_members(diag, public)[0]
     if not len(projects):
         return projects
