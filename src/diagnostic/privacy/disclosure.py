@@ -243,8 +243,9 @@ def public_clusters(diag, public: PublicActors | None = None) -> pd.DataFrame:
     return out[out["size"] >= public.k].reset_index(drop=True)  # a group left below k goes
 
 
-#: (id of a diagnostic, audience) → its disclosed view, dropped with the diagnostic (frozen)
-_DISCLOSED: dict[tuple[int, str], object] = {}
+#: id of a diagnostic → its public view (the funder's and the collective's), dropped with
+#: the diagnostic (frozen)
+_DISCLOSED: dict[int, object] = {}
 
 
 def disclosed(diag, audience: str):
@@ -258,7 +259,7 @@ def disclosed(diag, audience: str):
         return diag
     # the funder's and the collective's views are the same: made once per diagnostic, the
     # workbook, report, tables and fiches of both audiences share it
-    key = (id(diag), "public")
+    key = id(diag)
     if key not in _DISCLOSED:
         public = public_of(diag)
         view = _DISCLOSED[key] = dataclasses.replace(
@@ -555,8 +556,8 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     hidden = public.withheld
     for row in records:
         sentence = str(row["explanation"])
-        members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()]
         members_of.append(row["actors"])
+        members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()] if hidden else []
         if hidden and hidden & set(members):  # a withheld actor is in no pair or group
             if row["kind"] in ("direct", "reciprocal") or len(
                 kept := [m for m in members if m not in hidden]
