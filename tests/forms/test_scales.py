@@ -215,6 +215,17 @@ def test_inferred_0_to_10_scale_with_labelled_ends_and_a_level_nobody_chose():
     assert missing["Ne sait pas"] and not missing[ends[1]]
 
 
+def test_inferred_age_classes_are_the_only_levels():
+    # the erosion survey's ages (tests/corpus/table_fr_erosion_littoral): 16, 17… between
+    # « 15 à 29 ans » and « 30 à 44 ans » are no level nobody chose
+    classes = ["15 à 29 ans", "30 à 44 ans", "45 à 59 ans", "60 à 74 ans", "75 ans ou plus"]
+    cells = [classes[3], classes[2], classes[4], classes[0], classes[1], classes[3]]
+    form = infer_form(_frame("age", cells), "f.csv")
+    q = form.questions.iloc[0]
+    assert q["type"] == "likert"
+    assert form.choice_values(q["list_name"]) == classes
+
+
 def test_inferred_0_to_10_scale_support_is_the_share_of_9_and_10():
     # the issue 14 probe: 11 answers, 9 and 10 given by 3 of them, one "ne sait pas"
     ends = ["0 - Pas du tout satisfaisantes", "10 - Tout à fait satisfaisantes"]

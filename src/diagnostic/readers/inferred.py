@@ -142,14 +142,19 @@ def _in_order(cells: set[str]) -> list[str]:
     ) + missing
 
 
+#: A class of values rather than one level: « 15 à 29 ans », « de 5 à 9 », « 18-24 ».
+_RANGE = re.compile(r"\d\s*(?:à|a|-|–|to)\s*\d", re.IGNORECASE)
+
+
 def _levels(cells: set[str]) -> list[str]:
     """The levels of a scale read from its cells, lowest first, non-answers last; integers
-    missing between two numbered levels (nobody chose 4) are levels too."""
+    missing between two numbered levels (nobody chose 4) are levels too, unless the levels
+    are classes (« 15 à 29 ans », « 30 à 44 ans »: 16 is not one of them)."""
     missing = sorted(c for c in cells if is_missing_code(c, c))
     real = [c for c in cells if c not in missing]
     numbers = [leading_number(c) for c in real]
     whole = [int(n) for n in numbers if n is not None and n == int(n)]
-    if len(whole) >= 2:
+    if len(whole) >= 2 and not any(_RANGE.search(c) for c in real):
         real += [str(n) for n in range(min(whole), max(whole) + 1) if n not in set(whole)]
     positions = scale_positions(real) or {}
     return sorted(real, key=lambda c: (positions.get(c, 0.0), c)) + missing
