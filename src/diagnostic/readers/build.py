@@ -684,10 +684,15 @@ def _resources(
     """
     q = questions[questions["role"] == role]
     multi = answers_to(q.loc[q["type"] == "multiple", "question_id"])
-    drop = multi["value"].isin(set(excluded)).to_numpy(dtype=bool, na_value=False) | np.array(
-        [is_none(v) or is_non_substantive(v) for v in multi["value"].astype(object)], dtype=bool
-    ).reshape(-1)
-    multi = multi[~drop]
+    # each distinct value looked at once (a few dozen codes for 100,000s of ticks)
+    codes, uniques = pd.factorize(multi["value"], use_na_sentinel=True)
+    excluded = set(excluded)
+    drop_value = np.array(
+        [v in excluded or is_none(v) or is_non_substantive(v) for v in uniques.astype(object)]
+        + [is_none(pd.NA) or is_non_substantive(pd.NA)],  # NA (code -1): taken last
+        dtype=bool,
+    )
+    multi = multi[~drop_value[codes]]
     text = answers_to(q.loc[q["type"] == "text", "question_id"])
     texts = text.groupby("actor_id")["value"].agg(" ; ".join)
     out = pd.DataFrame({"actor_id": multi["actor_id"], "category": multi["value"]})
