@@ -410,6 +410,26 @@ def test_far_cell_is_read_cell_by_cell_with_the_same_values(tmp_path):
     pd.testing.assert_frame_equal(far.frame, plain.frame)
 
 
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<row r="1"><c r="A1"/><c r="ZZ1"/></row>',
+        b'<row r="1"><c r="A1"/><c r="AAA1"/></row>',
+        b'<row r="1"><c\tr="XFD7"/></row>',
+        b'<row r="1"><c\nr="ABC12"/></row>',
+        b'r="AAA1" at the very start, no space before',
+        b'<x attr="ABC1"/><c r="AB1"/>',  # an attribute ending in r, not a cell reference
+        b'<c r="AAAA"/><c r="AB1"/>',
+        b"",
+    ],
+)
+def test_wide_cell_search_agrees_with_a_plain_regex(xml):
+    from diagnostic._io import sheets
+
+    # written independently: any whitespace, then r="<3 letters><digit>"
+    assert sheets._has_wide_cell(xml) == (re.search(rb'\sr="[A-Z]{3}\d', xml) is not None)
+
+
 def test_sheet_above_the_cell_limit_is_refused_naming_its_dimension(tmp_path, capsys, monkeypatch):
     from diagnostic._io import sheets
 

@@ -150,7 +150,10 @@ _DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\""
 )
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
-_WIDE_CELL = re.compile(rb"\sr=\"[A-Z]{3}\d")
+#: A cell beyond column ZZ (``r="AAA1"``, after a space): searched from its literal part,
+#: which the regex engine scans for fast, the space before it checked on each match.
+_WIDE_CELL = re.compile(rb"r=\"[A-Z]{3}\d")
+_XML_SPACE = frozenset(b" \t\n\r\f\v")
 #: Below this size of XML, a sheet's stated dimension is checked against its rows (a cheap
 #: pass); above, it is trusted, as every spreadsheet program writes it right.
 _CHECK_STATED_BELOW = 32 * 1024**2
@@ -245,10 +248,15 @@ def _scan_rows(f, head: bytes) -> tuple[int, bool]:
         at = max(buf.rfind(b"<row"), buf.rfind(b":row"))
         found = _ROW_NUMBER.search(buf, max(0, at - 16)) if at >= 0 else None
         rows = max(rows, int(found.group(1))) if found else rows
-        wide = wide or _WIDE_CELL.search(buf) is not None
+        wide = wide or _has_wide_cell(buf)
         chunk = f.read(4 * 1024**2)
         buf = buf[-1024:] + chunk if chunk else b""
     return rows, wide
+
+
+def _has_wide_cell(buf: bytes) -> bool:
+    """Whether `buf` holds a cell reference beyond column ZZ (`_WIDE_CELL` after a space)."""
+    return any(m.start() and buf[m.start() - 1] in _XML_SPACE for m in _WIDE_CELL.finditer(buf))
 
 
 _ODS = "{urn:oasis:names:tc:opendocument:xmlns:%s:1.0}"
