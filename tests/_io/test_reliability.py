@@ -430,6 +430,27 @@ def test_wide_cell_search_agrees_with_a_plain_regex(xml):
     assert sheets._has_wide_cell(xml) == (re.search(rb'\sr="[A-Z]{3}\d', xml) is not None)
 
 
+def test_body_let_go_after_reading_a_table_then_read_again_whole(tmp_path, monkeypatch):
+    from diagnostic._io import sheets
+    from diagnostic._io.tables import read_table
+
+    path = _far_cell("export.xlsx", "C5000")(tmp_path)  # a stray cell far below the data
+    sheets.clear_cache()
+    parses = []
+    parse = sheets._parse
+    monkeypatch.setattr(sheets, "_parse", lambda *a: parses.append(a) or parse(*a))
+    whole = [list(r) for r in sheets.read_raw(path)]
+    table = read_table(path)
+    assert len(parses) == 1 and len(table.frame) == 150
+    # the cells are let go; the first rows, the strays and the sheet's name stay at hand
+    assert sheets.read_raw(path, 0, nrows=3) == whole[:3]
+    assert sheets.stray_cells(path) == ("Diagnostic partagé — acteurs", [("C5000", 5000)])
+    assert len(parses) == 1
+    # the whole sheet asked for again: parsed again, the same cells
+    assert sheets.read_raw(path) == whole and len(parses) == 2
+    sheets.clear_cache()
+
+
 def test_sheet_above_the_cell_limit_is_refused_naming_its_dimension(tmp_path, capsys, monkeypatch):
     from diagnostic._io import sheets
 

@@ -42,17 +42,33 @@ def clear_cache() -> None:
     _LAST_READ.clear()
 
 
-def _sheet_read(path: Path, sheet: str | int) -> SheetRead:
-    path = Path(path)
+def _cache_key(path: Path, sheet: str | int) -> tuple:
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise DiagnosticError("fichier introuvable.", file=str(path)) from None
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheet)
-    if key not in _LAST_READ:
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, sheet)
+
+
+def _sheet_read(path: Path, sheet: str | int, nrows: int | None = None) -> SheetRead:
+    path = Path(path)
+    key = _cache_key(path, sheet)
+    read = _LAST_READ.get(key)
+    if read is None or (read.head_only and (nrows is None or nrows > len(read.rows))):
         _LAST_READ.clear()
         _LAST_READ[key] = _parse(path, sheet)
     return _LAST_READ[key]
+
+
+def keep_head(path: Path, sheet: str | int, nrows: int) -> None:
+    """Keep only the first `nrows` rows of the sheet last read, once its body has been
+    converted: the cells of a large export (a million strings) are freed before the
+    tables are built from it, while its first rows stay at hand for the readers that look
+    above the header. A later read of the whole sheet parses it again."""
+    key = _cache_key(Path(path), sheet)
+    read = _LAST_READ.get(key)
+    if read is not None and len(read.rows) > nrows:
+        read.rows, read.head_only = read.rows[:nrows], True
 
 
 def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list[list]:
@@ -61,13 +77,13 @@ def read_raw(path: Path, sheet: str | int = 0, nrows: int | None = None) -> list
     Stray cells far below or to the right of the data are not among them (see
     `stray_cells`).
     """
-    rows = _sheet_read(path, sheet).rows
+    rows = _sheet_read(path, sheet, nrows).rows
     return rows[:nrows] if nrows is not None else rows
 
 
 def stray_cells(path: Path, sheet: str | int = 0) -> tuple[str, list[tuple[str, int]]]:
     """The sheet's name and the cells left out of `read_raw` as strays: (reference, row)."""
-    read = _sheet_read(path, sheet)
+    read = _sheet_read(path, sheet, nrows=0)  # kept whole when the body is let go
     return read.name, read.strays
 
 
@@ -78,6 +94,7 @@ class SheetRead:
     name: str
     rows: list[list]
     strays: list[tuple[str, int]] = field(default_factory=list)
+    head_only: bool = False  # only the first rows are kept (see `keep_head`)
 
 
 #: Limits on what a workbook may unpack to, so that a zip bomb is refused before parsing.
@@ -531,13 +548,13 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
     names = unique_headers(header)
     if not body:
         return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
-    # transposed through one object array: cheaper than zip(*body) and a copy per column
+    # one object array, read column by column: cheaper than zip(*body) and a copy per
+    # column, and than a transposed copy of every cell
     cells = np.empty((len(body), width), dtype=object)
     cells[:] = body
-    cells = np.ascontiguousarray(cells.T)
     columns = {}
-    for name, values in zip(names, cells):
-        columns[name], col_codes, distinct = coded_column(values)
+    for j, name in enumerate(names):
+        columns[name], col_codes, distinct = coded_column(np.ascontiguousarray(cells[:, j]))
         if codes is not None:
             codes[name] = (col_codes, distinct)
     return pd.DataFrame(columns, copy=False)

@@ -17,6 +17,7 @@ import pandas as pd
 from diagnostic._io.sheets import (
     SPREADSHEET_SUFFIXES,
     cell_text,
+    keep_head,
     raw_to_frame,
     read_raw,
     stray_cells,
@@ -280,6 +281,7 @@ def read_table(path, sheet: str | int = 0) -> Table:
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         table = table_from_rows(read_raw(path, sheet))
         name, strays = stray_cells(path, sheet)
+        keep_head(path, sheet, _HEAD_ROWS + 2)  # the body is in `table` now
         table.notes += [
             (
                 f"cellule {ref} de la feuille « {name} » isolée loin des données : "
