@@ -431,6 +431,20 @@ def survey_from_frame(
 
     answers, asked, personal = [], [], []
     questions = form.questions.set_index("question_id")
+    # each question's fields and each list's choices taken once, not one lookup per question
+    fields = (
+        questions.to_dict("index")
+        if questions.index.is_unique
+        else {qid: questions.loc[qid] for qid in cmap.single}
+    )
+    lists: dict = {}
+    for name, value, label in zip(
+        form.choices["list_name"], form.choices["value"], form.choices["label"]
+    ):
+        if isinstance(name, str):
+            cl, lab = lists.setdefault(name, ([], []))
+            cl.append(value)
+            lab.append(label)
     rows = excel_rows[kept.index].to_numpy()
     id_values = ids.to_numpy()
     for qid, col in bar(
@@ -439,7 +453,7 @@ def survey_from_frame(
         total=len(cmap.single),
         unit="question",
     ):
-        q = questions.loc[qid]
+        q = fields[qid]
         if (q["type"] == "multiple" and qid in cmap.split) or qid in cmap.ranks:
             continue
         codes, uniques = coded[col]
@@ -455,8 +469,7 @@ def survey_from_frame(
             continue
         lookup = None
         if isinstance(q["list_name"], str):
-            sub = form.choices[form.choices["list_name"] == q["list_name"]]
-            cl, lab = sub["value"].tolist(), sub["label"].tolist()
+            cl, lab = lists.get(q["list_name"], ([], []))
             counts = np.bincount(codes[codes >= 0], minlength=len(uniques))  # type: ignore[operator]
             lookup = choice_lookup(
                 cl,
