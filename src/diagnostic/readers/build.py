@@ -366,8 +366,10 @@ def survey_from_frame(
         log.add("aucune réponse dans le fichier (seulement l'en-tête)", KEPT)
     not_asked = set(NOT_ASKED) | {norm_text(v) for v in not_asked}
     meta = set(meta) | ({id_column} if id_column else set()) | index_columns(frame)
-    cmap = columns or map_columns(frame, form, ignore=meta)
     codes = codes or {}
+    cmap = columns or map_columns(
+        frame, form, ignore=meta, distinct={c: found for c, (_codes, found) in codes.items()}
+    )
     form = _personal_columns(form, frame, cmap, codes, log)
     repeat_questions = set(getattr(form, "repeats", {}) or {})
     for qid in form.questions["question_id"]:

@@ -104,13 +104,16 @@ class ColumnMap:
         return conform(pd.DataFrame(rows, columns=schema_columns("column_map")), "column_map")
 
 
-def looks_ticked(frame: pd.DataFrame, column: str) -> bool:
-    """True when the cells of `column` are all ticks, blanks or "not asked"."""
-    values = {norm_text(v) for v in frame[column].dropna().unique()}
+def looks_ticked(frame: pd.DataFrame, column: str, distinct=None) -> bool:
+    """True when the cells of `column` are all ticks, blanks or "not asked".
+
+    `distinct`, when given, holds the column's distinct non-empty cells (read once)."""
+    cells = frame[column].dropna().unique() if distinct is None else distinct
+    values = {norm_text(v) for v in cells}
     return values <= TICKED | UNTICKED | NOT_ASKED
 
 
-def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
+def map_columns(frame: pd.DataFrame, form: Form, ignore=(), distinct=None) -> ColumnMap:
     """Map the columns of `frame` to the questions of `form`.
 
     Parameters
@@ -121,6 +124,8 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
         The questionnaire.
     ignore : iterable of str
         Meta columns that never hold answers.
+    distinct : dict, optional
+        Column -> its distinct non-empty cells, when the reader has them already.
 
     Returns
     -------
@@ -174,7 +179,7 @@ def map_columns(frame: pd.DataFrame, form: Form, ignore=()) -> ColumnMap:
                     col
                     and col not in taken
                     and key not in question_ids
-                    and looks_ticked(frame, col)
+                    and looks_ticked(frame, col, (distinct or {}).get(col))
                 ):
                     found[value] = col
                     out.how[col] = (how, 100.0)
