@@ -116,3 +116,37 @@ def test_field_names_keep_every_word_and_sentences_their_first_words():
     assert (
         slug(label, taken) == "quels_sont_les_principaux"
     )  # 25 characters, the next word passes 30
+
+
+def test_needs_leave_out_none_and_dont_know_ticks(tmp_path):
+    from conftest import write_xlsform
+
+    from diagnostic import read_form, read_responses
+
+    survey = [
+        ["type", "name", "label", "diagnostic"],
+        ["select_multiple besoin", "besoins", "Besoins", "need"],
+        ["text", "besoins_autre", "Autre besoin", "need"],
+    ]
+    choices = [
+        ["list_name", "name", "label"],
+        ["besoin", "locaux", "Locaux"],
+        ["besoin", "aucun", "Aucun"],
+        ["besoin", "nsp", "Ne sait pas"],
+        ["besoin", "autre", "Autre"],
+    ]
+    form = read_form(write_xlsform(tmp_path / "form.xlsx", survey, choices))
+    export = tmp_path / "export.csv"
+    export.write_text(
+        '"_uuid";"_submission_time";"besoins";"besoins_autre"\n'
+        '"u1";"2024-01-01";"locaux aucun";""\n'
+        '"u2";"2024-01-01";"nsp";""\n'
+        '"u3";"2024-01-02";"autre locaux";"Un atelier"\n'
+        '"u4";"2024-01-02";"aucun";""\n',
+        encoding="utf-8",
+    )
+    s = read_responses(export, form)
+    row = dict(zip(s.actors["actor_id"], s.actors["source_row"]))
+    needs = sorted((row[a], c, t) for a, c, t in s.needs[["actor_id", "category", "text"]].values)
+    # by hand: « aucun » and « ne sait pas » are answers, not needs; « autre » keeps its text
+    assert needs == [(2, "locaux", pd.NA), (4, "autre", "Un atelier"), (4, "locaux", pd.NA)]
