@@ -160,9 +160,8 @@ def _questionnaire(file: Path, project_file: str | None, language: str, force: b
 
 def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
     from diagnostic._io.atomic import check_output_folder
-    from diagnostic.export import write_outputs
+    from diagnostic.export import outputs
     from diagnostic.i18n import text
-    from diagnostic.privacy.audiences import has_consent_question, no_consent_line
     from diagnostic.project.file import read_project
     from diagnostic.project.run import run_diagnostic
 
@@ -173,7 +172,20 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
         print(text(key, project.language, **values), file=sys.stderr)
 
     say("cli.reading", file=project_file)
-    diag = run_diagnostic(project)
+    # the outputs begin as soon as the answers are loaded: the data annex is written in a
+    # second process while the analyses run (`export.outputs`)
+    with outputs(outdir, audience) as out:
+        diag = run_diagnostic(project, loaded=out.loaded)
+        _said(diag, project, audience, say)
+        paths = out.write(diag)
+    say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])
+    return 0
+
+
+def _said(diag, project, audience: str, say) -> None:
+    """The lines printed between the analyses and the writing: rows read, counts."""
+    from diagnostic.privacy.audiences import has_consent_question, no_consent_line
+
     for a in diag.accounts:
         say(
             "cli.account",
@@ -194,9 +206,6 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
         say("cli.decisions", file=project.decisions_file)
     if audience == "collective" and not has_consent_question(diag.questions):
         print(no_consent_line(project.language), file=sys.stderr)
-    paths = write_outputs(diag, outdir, audience)
-    say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])
-    return 0
 
 
 def _communes_for(file: Path, communes: str | None):

@@ -1,13 +1,16 @@
 """Outputs written in two processes (export.in_parallel): same results, errors raised here."""
 
+import dataclasses
 import os
 import sys
 import time
 
 import pytest
 
+import diagnostic.export as export
 from diagnostic.errors import DiagnosticError
-from diagnostic.export import in_parallel
+from diagnostic.export import Early, data_sheet, in_parallel, outputs
+from diagnostic.export.data_sheet import LoadedData
 
 
 def test_results_come_back_in_order_from_the_worker():
@@ -72,3 +75,158 @@ def test_an_error_here_stops_the_worker_taking_jobs(tmp_path):
     with pytest.raises(DiagnosticError, match="classeur impossible"):
         in_parallel([fails] + [mark(k) for k in range(20)])
     assert len(list(tmp_path.iterdir())) < 20  # 20 jobs of 0.1 s: not all ran
+
+
+# --- outputs begun while the analyses run (export.Early, export.outputs) ---------------
+
+needs_fork = pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1),
+    reason="forked workers: Linux with two cores",
+)
+
+
+@needs_fork
+def test_an_early_job_runs_in_a_worker_while_this_process_goes_on():
+    start = time.perf_counter()
+    early = Early(lambda: (time.sleep(0.5), os.getpid())[1])
+    assert time.perf_counter() - start < 0.4  # not waited for
+    assert not early.done()
+    assert early.result() != os.getpid()
+    assert early.done()
+
+
+@needs_fork
+def test_an_early_error_is_raised_here_and_a_dead_worker_told_in_french():
+    def fails():
+        raise DiagnosticError("annexe impossible")
+
+    with pytest.raises(DiagnosticError, match="annexe impossible"):
+        Early(fails).result()
+    with pytest.raises(DiagnosticError, match="DIAGNOSTIC_PROCESSES=1"):
+        Early(lambda: os._exit(9)).result()
+
+
+@needs_fork
+def test_stop_ends_an_early_worker_at_once(tmp_path):
+    def slow():
+        time.sleep(3)
+        (tmp_path / "fini").touch()
+
+    early = Early(slow)
+    start = time.perf_counter()
+    early.stop()
+    assert time.perf_counter() - start < 1
+    time.sleep(0.2)
+    assert not (tmp_path / "fini").exists()
+
+
+@needs_fork
+def test_two_processes_at_most_while_an_early_worker_runs(tmp_path):
+    """While the early worker runs, the jobs run here; the second process is forked for
+    the jobs left only once it has finished. Every job runs once, results in order."""
+    flag = tmp_path / "early-done"
+
+    def early_job():
+        time.sleep(0.6)
+        flag.touch()
+        return "annexe"
+
+    def job(k):
+        def run():
+            time.sleep(0.15)
+            return k, os.getpid(), flag.exists()
+
+        return run
+
+    early = Early(early_job)
+    out = in_parallel([job(k) for k in range(12)], after=early)
+    assert [k for k, _, _ in out] == list(range(12))
+    here = os.getpid()
+    elsewhere = [seen for _, pid, seen in out if pid != here]
+    assert elsewhere and all(elsewhere)  # a worker, forked after the early one ended
+    assert early.result() == "annexe"
+
+
+def _loaded(diag) -> dict:
+    return {f.name: getattr(diag, f.name) for f in dataclasses.fields(LoadedData)}
+
+
+def _files(folder) -> dict:
+    return {
+        p.relative_to(folder).as_posix(): p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@needs_fork
+def test_the_annex_begun_early_is_the_annex_written_in_one_process(
+    tmp_path, example_diag, monkeypatch
+):
+    """The data annex written by the early worker (the analyses still running here) and
+    the workbook written without it: the same files, byte for byte for the annex, cell by
+    cell for the workbook, as everything written in one process."""
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    monkeypatch.setattr(data_sheet, "ANNEX_PART", 40)
+    with outputs(tmp_path / "early") as out:
+        out.loaded(**_loaded(example_diag))
+        assert out.early is not None  # begun in a worker
+        paths = out.write(example_diag)
+    assert paths["data"] == tmp_path / "early" / "diagnostic_donnees.csv"
+    monkeypatch.setenv("DIAGNOSTIC_PROCESSES", "1")
+    with outputs(tmp_path / "one") as out:
+        out.loaded(**_loaded(example_diag))
+        assert out.early is None  # one process: written with the workbook, as ever
+        out.write(example_diag)
+    early, one = _files(tmp_path / "early"), _files(tmp_path / "one")
+    assert early.keys() == one.keys() and "diagnostic_donnees.csv" in early
+    assert (
+        early["diagnostic_donnees.csv"].read_bytes() == one["diagnostic_donnees.csv"].read_bytes()
+    )
+    for name in ("tables/actors.csv", "reseau/connections.csv"):
+        assert early[name].read_bytes() == one[name].read_bytes()
+    books = [CalamineWorkbook.from_path(str(f["diagnostic.xlsx"])) for f in (early, one)]
+    assert books[0].sheet_names == books[1].sheet_names
+    assert not [s for s in books[0].sheet_names if s.startswith("Données")]
+    for name in books[0].sheet_names:
+        cells = [b.get_sheet_by_name(name).to_python() for b in books]
+        assert cells[0] == cells[1], name
+
+
+def test_a_small_survey_begins_nothing_early(tmp_path, example_diag):
+    with outputs(tmp_path) as out:
+        out.loaded(**_loaded(example_diag))  # 148 actors: its Données sheet, no annex
+        assert out.early is None
+        paths = out.write(example_diag)
+    assert "data" not in paths and not (tmp_path / "diagnostic_donnees.csv").exists()
+
+
+@needs_fork
+def test_an_early_failure_publishes_nothing(tmp_path, example_diag, monkeypatch):
+    (tmp_path / "diagnostic.html").write_text("avant", encoding="utf-8")
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+
+    def fails(*args, **kwargs):
+        raise DiagnosticError("écriture de l'annexe impossible")
+
+    monkeypatch.setattr(export, "write_annex", fails)
+    with pytest.raises(DiagnosticError, match="annexe impossible"):
+        with outputs(tmp_path) as out:
+            out.loaded(**_loaded(example_diag))
+            out.write(example_diag)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["diagnostic.html"]
+    assert (tmp_path / "diagnostic.html").read_text(encoding="utf-8") == "avant"
+
+
+@needs_fork
+def test_an_error_in_the_analyses_stops_the_early_worker(tmp_path, example_diag, monkeypatch):
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    monkeypatch.setattr(data_sheet, "ANNEX_PART", 1)  # slow: still writing when it fails
+    with pytest.raises(DiagnosticError, match="analyse impossible"):
+        with outputs(tmp_path) as out:
+            out.loaded(**_loaded(example_diag))
+            raise DiagnosticError("analyse impossible")
+    assert not out.early._process.is_alive()
+    assert list(tmp_path.iterdir()) == []

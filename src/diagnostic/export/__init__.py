@@ -5,11 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from diagnostic._io.atomic import staged_folder
 from diagnostic.errors import DiagnosticError
-from diagnostic.export.data_sheet import annex_path
+from diagnostic.export.data_sheet import LoadedData, annex_path, in_annex, write_annex
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
 from diagnostic.export.localized import localized
@@ -22,6 +23,7 @@ from diagnostic.privacy.disclosure import disclosed, public_of
 __all__ = [
     "to_fiches",
     "opportunity_graph",
+    "outputs",
     "to_gexf",
     "to_html",
     "to_kumu",
@@ -29,6 +31,9 @@ __all__ = [
     "to_workbook",
     "write_outputs",
 ]
+
+#: The file name of the funder workbook in the output folder.
+WORKBOOK = "diagnostic.xlsx"
 
 
 def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, Path]:
@@ -45,14 +50,64 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
     end under a lock, so that a failed, interrupted or concurrent run never leaves a mix of
     old and new outputs. Other files of `outdir` are left alone.
     """
+    with outputs(outdir, audience) as out:
+        return out.write(diag)
+
+
+@contextmanager
+def outputs(outdir, audience: str = DEFAULT_AUDIENCE):
+    """The outputs of one run into `outdir`, begun before the run ends: yields an `Outputs`
+    whose `Outputs.loaded` is given to `run_diagnostic` (its ``loaded`` hook), so that the
+    outputs that need only the answers as loaded (the data annex) are written in a forked
+    worker while the analyses run, and whose `Outputs.write` writes the rest.
+
+    Written whole or not at all, as `write_outputs`: everything goes to one staging folder,
+    swapped into `outdir` when the body ends without error; an error anywhere (the worker's
+    included) or an interruption publishes nothing and stops the worker.
+    """
     check_audience(audience)
     outdir = Path(outdir)
     with staged_folder(outdir) as stage:
+        out = Outputs(outdir, stage, audience)
+        try:
+            yield out
+        finally:
+            out.stop()
+
+
+class Outputs:
+    """The outputs of a run being written into the staging folder `stage` (see `outputs`)."""
+
+    def __init__(self, outdir: Path, stage: Path, audience: str):
+        self.outdir, self.stage, self.audience = outdir, stage, audience
+        self.early: Early | None = None
+
+    def loaded(self, **tables) -> None:
+        """Start the outputs that need only the loaded answers (the fields of
+        `LoadedData`), in a forked worker, when they are large enough to be worth it: the
+        data annex (`in_annex`). Nothing here when the writing runs in one process
+        (`parallel`): `write` then writes everything, in the same order as ever."""
+        data = LoadedData(**tables)
+        if self.early is not None or not parallel() or not in_annex(data):
+            return
+        path = annex_path(self.stage / WORKBOOK)
+        audience = self.audience
+        self.early = Early(lambda: {"data": write_annex(data, path, audience=audience)})
+
+    def stop(self) -> None:
+        """Stop the worker if it still runs (after an error: its files are not published)."""
+        if self.early is not None:
+            self.early.stop()
+
+    def write(self, diag) -> dict[str, Path]:
+        """Write the outputs of `diag` into the staging folder (those `loaded` began are
+        waited for); returns each output's path in the output folder."""
+        stage, audience, early = self.stage, self.audience, self.early
 
         def workbook() -> dict[str, Path]:
-            book = {"workbook": to_workbook(diag, stage / "diagnostic.xlsx", audience=audience)}
-            annex = annex_path(book["workbook"])
-            return {**book, "data": annex} if annex.exists() else book
+            path = to_workbook(diag, stage / WORKBOOK, audience=audience, annex=early is None)
+            annex = annex_path(path)
+            return {"workbook": path, "data": annex} if annex.exists() else {"workbook": path}
 
         def network() -> dict[str, Path]:
             # but for the consultant, the pairs and the actors' types and communes as the
@@ -90,11 +145,77 @@ def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, P
         written: dict[str, Path] = {}
         # the longest first: the workbook here, the network in the worker, then each
         # process takes the next job left as soon as it is free
-        for part in in_parallel([workbook, network, tables, report, fiches]):
+        for part in in_parallel([workbook, network, tables, report, fiches], after=early):
             written.update(part)
+        if early is not None:
+            written.update(early.result())
         first = ("gexf", "kumu_elements", "kumu_connections", "workbook", "html", "fiches")
         paths = {key: written[key] for key in first} | written
-    return {key: outdir / Path(path).relative_to(stage) for key, path in paths.items()}
+        return {key: self.outdir / Path(path).relative_to(stage) for key, path in paths.items()}
+
+
+def parallel() -> bool:
+    """Whether the outputs are written in two processes: on Linux (forked workers share the
+    tables without copying them), with two cores or more, unless ``DIAGNOSTIC_PROCESSES=1``."""
+    single = os.environ.get("DIAGNOSTIC_PROCESSES", "").strip() == "1"
+    return not single and sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
+
+
+_DIED = (
+    "écriture des sorties interrompue : le processus qui écrivait le rapport "
+    "s'est arrêté (mémoire insuffisante ?) ; relancez avec "
+    "DIAGNOSTIC_PROCESSES=1 pour tout écrire dans un seul processus."
+)
+
+
+class Early:
+    """`job` (a function without arguments) run now in a forked worker process, while this
+    one goes on; `result` waits for its result (its error raised here), `stop` ends it."""
+
+    def __init__(self, job):
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            os.environ["DIAGNOSTIC_PROGRESS"] = "0"  # one process draws the progress bars
+            try:
+                outcome = (True, job())
+            except BaseException as exc:  # raised in the parent by `result`
+                outcome = (False, exc)
+            try:
+                send.send(outcome)
+            except Exception:  # an error that cannot be pickled: its message
+                send.send((False, DiagnosticError(str(outcome[1]))))
+
+        self._process = context.Process(target=run, daemon=True)
+        self._process.start()
+        send.close()  # the worker holds the writing end: its end is seen here as EOF
+        self._outcome: tuple | None = None
+
+    def done(self) -> bool:
+        """Whether the worker has finished (its result is ready, or it died)."""
+        return self._outcome is not None or self._receive.poll()
+
+    def result(self):
+        """The job's result, once the worker has finished; its error raised here; a worker
+        that died (out of memory, killed) reported in French."""
+        if self._outcome is None:
+            try:
+                self._outcome = self._receive.recv()
+            except EOFError:  # the worker ended without a word
+                self._outcome = (False, DiagnosticError(_DIED))
+            self._process.join()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the worker now if it still runs (its result is no longer wanted)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._receive.close()
 
 
 _JOBS: list = []  # the jobs of `in_parallel`, inherited by the forked worker
@@ -110,9 +231,10 @@ def _take() -> int:
     return i
 
 
-def _work(first: int) -> dict:
-    """Run job `first`, then the jobs left, one at a time: {index: result}."""
-    done = {first: _JOBS[first]()}
+def _work(first: int | None) -> dict:
+    """Run job `first` (none: the next one left), then the jobs left, one at a time:
+    {index: result}."""
+    done = {} if first is None else {first: _JOBS[first]()}
     while (i := _take()) < len(_JOBS):
         done[i] = _JOBS[i]()
     return done
@@ -123,7 +245,12 @@ def _worker() -> dict:
     return _work(1)
 
 
-def in_parallel(jobs: list) -> list:
+def _late_worker() -> dict:
+    os.environ["DIAGNOSTIC_PROGRESS"] = "0"
+    return _work(None)
+
+
+def in_parallel(jobs: list, after: Early | None = None) -> list:
     """The results of calling each of `jobs` (functions without arguments), in order.
 
     The first runs in this process and the second in one forked worker process at the
@@ -133,32 +260,39 @@ def in_parallel(jobs: list) -> list:
     the worker without copying them. Sequential where forking is not the way (not Linux),
     on a single core, or with ``DIAGNOSTIC_PROCESSES=1``. An error in the worker is raised
     here; a worker that died (out of memory) is reported in French.
+
+    `after`, a worker still busy (`Early`): two processes at most, so this process takes
+    jobs alone until it has finished, and the worker is forked then for the jobs left.
     """
-    single = os.environ.get("DIAGNOSTIC_PROCESSES", "").strip() == "1"
-    if len(jobs) < 2 or single or not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+    if len(jobs) < 2 or not parallel():
         return [job() for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
     _JOBS[:] = jobs
-    _NEXT[:] = [context.Value("i", 2)]  # jobs 0 and 1 are given; the rest are taken
+    late = after is not None and not after.done()
+    # jobs 0 and 1 are given (none when the worker comes late); the rest are taken
+    _NEXT[:] = [context.Value("i", 0 if late else 2)]
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            future = pool.submit(_worker)
+            future = None if late else pool.submit(_worker)
             try:
-                done = _work(0)
+                done = {} if late else {0: _JOBS[0]()}
+                while future is None and (i := _take()) < len(jobs):
+                    done[i] = _JOBS[i]()
+                    if after is not None and after.done():  # its core is free: a worker
+                        future = pool.submit(_late_worker)
+                if future is None:
+                    return [done[i] for i in range(len(jobs))]
+                done.update(_work(None))
             except BaseException:
                 _NEXT[0].value = len(jobs)  # the worker takes no more jobs
                 raise
             try:
                 done.update(future.result())
             except BrokenProcessPool:
-                raise DiagnosticError(
-                    "écriture des sorties interrompue : le processus qui écrivait le rapport "
-                    "s'est arrêté (mémoire insuffisante ?) ; relancez avec "
-                    "DIAGNOSTIC_PROCESSES=1 pour tout écrire dans un seul processus."
-                ) from None
+                raise DiagnosticError(_DIED) from None
             return [done[i] for i in range(len(jobs))]
     finally:
         _JOBS.clear()

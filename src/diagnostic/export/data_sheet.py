@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,21 @@ _NOTES_ROWS = 4  # title, two notes, blank line
 #: hundred actors answering a hundred questions) keeps its sheet; 5,000 actors answering
 #: 120 questions (600,000 cells, 3 s, six times the parse of their export) get the annex.
 ANNEX_ABOVE = 100_000
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """What the data annex reads of a diagnostic, all known once the answers are loaded,
+    before any analysis (`run_diagnostic`'s ``loaded`` hook): `write_annex` and `in_annex`
+    take it as they take a `Diagnostic`."""
+
+    questions: pd.DataFrame
+    choices: pd.DataFrame
+    actors: pd.DataFrame
+    personal: pd.DataFrame
+    answers: pd.DataFrame
+    epci: pd.DataFrame
+    settings: object
 
 
 def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from diagnostic.export.cells import (
     wrapped_lines,
     write_title,
 )
-from diagnostic.export.data_sheet import annex_note, annex_path, write_data
+from diagnostic.export.data_sheet import annex_note, annex_path, in_annex, write_data
 from diagnostic.export.frames import beside_table, write_frame
 from diagnostic.export.localized import localized
 from diagnostic.export.maps import participation_map_image
@@ -72,7 +72,12 @@ STABILITY_RESAMPLES = 200
 
 
 def to_workbook(
-    diag, path, *, include_personal: bool = False, audience: str = DEFAULT_AUDIENCE
+    diag,
+    path,
+    *,
+    include_personal: bool = False,
+    audience: str = DEFAULT_AUDIENCE,
+    annex: bool = True,
 ) -> Path:
     """Write the funder workbook to `path` (atomically) and return the path.
 
@@ -85,6 +90,10 @@ def to_workbook(
     audience : str
         funder (no names), collective (names of consenting structures in the projects
         sheet) or consultant (everything; « CONFIDENTIEL » in every sheet's page header).
+    annex : bool
+        Above a size (`in_annex`), the answers go to the data annex beside the workbook:
+        written here, unless False (written apart by `write_annex`, as `write_outputs`
+        does while the analyses run); the Méthode sheet names it either way.
     """
     path = Path(path)
     diag = disclosed(localized(diag), check_audience(audience))
@@ -126,6 +135,7 @@ def to_workbook(
             ("anomalies", lambda: _anomalies(book, sheet("anomalies"), diag)),
         ]
         skip = {
+            "data": not annex and in_annex(diag),
             "regard": not len(diag.regard_croise),
             "priorities": not len(diag.votes),
             "paroles": not has_paroles(diag),

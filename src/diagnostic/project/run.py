@@ -118,10 +118,13 @@ def read_surveys(project: Project) -> list:
     return surveys
 
 
-def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
+def run_diagnostic(project: Project, surveys: list | None = None, loaded=None) -> Diagnostic:
     """Read every input of `project` and compute every result table.
 
     `surveys`, when given (from `read_surveys`), are used instead of reading the exports again.
+    `loaded`, when given, is called once the answers are loaded, before the analyses, with
+    the tables they need not (keywords: see `export.data_sheet.LoadedData`): the outputs
+    made of them alone can start (`export.outputs`).
     """
     settings = project.settings
     with bar(total=6, description="Diagnostic") as stages:  # drawn only if it takes a while
@@ -155,6 +158,17 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         choices = with_other_choice(
             questions, choices, answers, text("category.other", settings.language)
         )
+        personal = cat("personal")
+        if loaded is not None:
+            loaded(
+                questions=questions,
+                choices=choices,
+                actors=actors,
+                personal=personal,
+                answers=answers,
+                epci=epci,
+                settings=settings,
+            )
         try:
             responses = issue_responses(
                 answers,
@@ -189,7 +203,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
             answers,
             questions,
             actors,
-            cat("personal"),
+            personal,
             codes_file=project.text_codes,
             quotes_file=project.text_quotes,
             language=settings.language,
@@ -217,7 +231,7 @@ def run_diagnostic(project: Project, surveys: list | None = None) -> Diagnostic:
         questions=questions,
         choices=choices,
         actors=actors,
-        personal=cat("personal"),
+        personal=personal,
         answers=answers,
         responses=responses,
         needs=needs,
