@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -14,7 +15,7 @@ from diagnostic.export.data_sheet import LoadedData, annex_path, in_annex, write
 from diagnostic.export.fiches import to_fiches
 from diagnostic.export.html import to_html
 from diagnostic.export.localized import localized
-from diagnostic.export.network import opportunity_graph, plain_graph, to_gexf, to_kumu
+from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu, write_network
 from diagnostic.export.tables import to_tables
 from diagnostic.export.workbook import method_notes, to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
@@ -121,13 +122,10 @@ class Outputs:
             for node, data in graph.nodes(data=True):
                 if node in shown:  # the collective reads consenting structures' names only
                     data["label"] = shown[node]
-            language = diag.settings.language
-            plain = plain_graph(graph, language)  # one text-only copy for Gephi and Kumu
-            out = {"gexf": to_gexf(plain, stage / "reseau" / "cooperation.gexf", plain=True)}
-            out["kumu_elements"], out["kumu_connections"] = to_kumu(
-                plain, stage / "reseau", plain=True
+            gexf, elements, connections = write_network(
+                graph, stage / "reseau", diag.settings.language
             )
-            return out
+            return {"gexf": gexf, "kumu_elements": elements, "kumu_connections": connections}
 
         def tables() -> dict[str, Path]:
             out = {"tables": stage / "tables"}
@@ -188,7 +186,15 @@ class Early:
                 send.send((False, DiagnosticError(str(outcome[1]))))
 
         self._process = context.Process(target=run, daemon=True)
-        self._process.start()
+        # the objects of this process as they stand left out of the worker's garbage
+        # collections: collecting writes to every object it looks at, and each page
+        # written is a page the fork no longer shares (its memory counted twice)
+        _give_back_freed_memory()
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         send.close()  # the worker holds the writing end: its end is seen here as EOF
         self._outcome: tuple | None = None
 
@@ -216,6 +222,19 @@ class Early:
             self._process.kill()
         self._process.join()
         self._receive.close()
+
+
+def _give_back_freed_memory() -> None:
+    """Collect garbage, then return the memory freed to the system (glibc's
+    ``malloc_trim``), before forking: a page freed but kept would be shared by the worker,
+    then copied when this process reuses it (its memory counted twice)."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        pass
 
 
 _JOBS: list = []  # the jobs of `in_parallel`, inherited by the forked worker

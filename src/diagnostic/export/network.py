@@ -27,10 +27,10 @@ def _clean(value, masked: dict[str, str]):
     return value.item() if hasattr(value, "item") else value
 
 
-def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
-    """Text-only copy of `graph`, node kinds in words (« acteur »), text masked: what
-    `to_gexf` and `to_kumu` write (give it to both with ``plain=True``: built once)."""
-    out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
+def _plain_records(graph: nx.Graph, language: str = "fr") -> tuple[list, list]:
+    """([(node, data)], [(a, b, data)]) of `plain_graph`'s copy, in the order that copy
+    gives them (the order of `graph`'s nodes and edges), without building the copy: ids as
+    text, node kinds in words, every value cleaned (`_clean`)."""
     masked: dict[str, str] = {}
 
     def clean(value):  # `_clean`, the common text and decimal values first
@@ -42,18 +42,52 @@ def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
             return "" if value != value else value
         return _clean(value, masked)
 
-    kinds = {}
+    kinds: dict = {}
+    nodes = []
     for node, data in graph.nodes(data=True):
         if "kind" in data:
             if data["kind"] not in kinds:
                 kinds[data["kind"]] = text(f"network.{data['kind']}", language)
             data = {**data, "kind": kinds[data["kind"]]}
-        out.add_node(str(node), **{k: clean(v) for k, v in data.items()})
-    out.add_edges_from(
+        nodes.append((str(node), {k: clean(v) for k, v in data.items()}))
+    edges = [
         (str(a), str(b), {k: clean(v) for k, v in data.items()})
         for a, b, data in graph.edges(data=True)
-    )
+    ]
+    return nodes, edges
+
+
+def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
+    """Text-only copy of `graph`, node kinds in words (« acteur »), text masked: what
+    `to_gexf` and `to_kumu` write (give it to both with ``plain=True``: built once)."""
+    out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
+    nodes, edges = _plain_records(graph, language)
+    out.add_nodes_from(nodes)
+    out.add_edges_from(edges)
     return out
+
+
+def write_network(graph: nx.Graph, folder, language: str = "fr") -> tuple[Path, Path, Path]:
+    """Write ``cooperation.gexf`` (`to_gexf`), ``elements.csv`` and ``connections.csv``
+    (`to_kumu`) of `graph` into `folder`: the very files `plain_graph`'s copy gives them,
+    read from `graph` in one pass, without the copy (an edge's order and ends in the copy
+    are those of `graph`: its nodes are added in `graph`'s order, then its edges in the
+    order `graph` lists them, so that each node's new neighbours follow that order).
+
+    Returns
+    -------
+    (GEXF path, elements path, connections path)
+    """
+    folder = Path(folder)
+    nodes, edges = _plain_records(graph, language)
+    gexf = folder / "cooperation.gexf"
+    document = _gexf_document(nodes, edges, graph.is_directed())
+    if document is None or graph.is_multigraph():  # networkx's writer, on the copy
+        return (to_gexf(plain_graph(graph, language), gexf, plain=True),) + to_kumu(
+            plain_graph(graph, language), folder, plain=True
+        )
+    write_text(gexf, document)
+    return (gexf, *_write_kumu(nodes, edges, folder))
 
 
 def to_gexf(graph: nx.Graph, path, language: str = "fr", *, plain: bool = False) -> Path:
@@ -111,9 +145,44 @@ def _gexf_text(graph: nx.Graph) -> str | None:
     outside that (multigraph, graph attributes, dynamic or visual data, other types)."""
     if graph.is_multigraph() or set(graph.graph) - {"name"}:
         return None
+    return _gexf_document(
+        list(graph.nodes(data=True)),
+        list(graph.edges(data=True)),
+        graph.is_directed(),
+        str(graph.graph.get("name", "")),
+    )
+
+
+def _same_keys(records: list[dict]) -> tuple | None:
+    """The keys of every record of `records` when all have the same, in the same order."""
+    keys = tuple(records[0]) if records else ()
+    return keys if all(len(r) == len(keys) and tuple(r) == keys for r in records) else None
+
+
+def _escaped(values: list, cache: dict) -> list[str]:
+    """`_gexf_value` of each of `values`, each distinct text escaped once (`cache`)."""
+    out = []
+    for value in values:
+        if type(value) is str:
+            done = cache.get(value)
+            if done is None:
+                done = cache[value] = _attr(value)
+            out.append(done)
+        else:
+            out.append(_gexf_value(value))
+    return out
+
+
+def _gexf_document(nodes: list, edges: list, directed: bool, name: str = "") -> str | None:
+    """GEXF text of `nodes` ([(id, data)]) and `edges` ([(a, b, data)]): see `_gexf_text`.
+
+    A class whose elements all carry the same keys in the same order (the cooperation
+    network's) is written column by column, each distinct value escaped once; any other
+    element by element. The same text either way."""
     ids: dict[tuple[str, str], str] = {}  # (class, title) -> attribute id, in order of use
     kinds: dict[tuple[str, str], str] = {}
     body: list[str] = []
+    cache: dict = {}
 
     def element(cls: str, head: str, data: dict) -> bool:
         """One node or edge: its tag, then its attribute values (False: not plain)."""
@@ -137,24 +206,61 @@ def _gexf_text(graph: nx.Graph) -> str | None:
         body.append(f"      </{cls}>")
         return True
 
-    body.append("    <nodes>" if len(graph) else "    <nodes />")
-    for node, data in graph.nodes(data=True):
+    def columns(cls: str, heads: list[str], records: list[dict], keys: tuple) -> bool:
+        """The elements of `cls`, all with the attribute `keys`: what `element` writes."""
+        if not keys:
+            body.extend(head + " />" for head in heads)
+            return True
+        values = []
+        for key in keys:
+            column = [r[key] for r in records]
+            if key in _SPECIAL or any(type(v) not in _GEXF_TYPES for v in column):
+                return False
+            values.append(_escaped(column, cache))
+        for key in keys:  # declared in order of use: the first element's order
+            if (cls, str(key)) not in ids:
+                ids[cls, str(key)] = str(len(ids))
+                kinds[cls, str(key)] = _GEXF_TYPES[type(records[0][key])]
+        # the text around the values: parts[0] value 0 parts[1] value 1 … parts[-1]
+        before = [">\n        <attvalues>\n"] + ['" />\n'] * (len(keys) - 1)
+        parts = [
+            f'{b}          <attvalue for="{ids[cls, str(k)]}" value="' for b, k in zip(before, keys)
+        ]
+        parts.append(f'" />\n        </attvalues>\n      </{cls}>')
+        for head, cells in zip(heads, zip(*values)):
+            body.append(head + "".join(p + c for p, c in zip(parts, cells)) + parts[-1])
+        return True
+
+    def write(cls: str, heads: list[str], records: list[dict]) -> bool:
+        keys = _same_keys(records)
+        if keys is not None:
+            return columns(cls, heads, records, keys)
+        return all(element(cls, head, data) for head, data in zip(heads, records))
+
+    body.append("    <nodes>" if nodes else "    <nodes />")
+    heads, records = [], []
+    for node, data in nodes:
         data = dict(data)
         label = _attr(str(data.pop("label", node)))
-        if not element("node", f'      <node id="{_attr(str(node))}" label="{label}"', data):
-            return None
-    if len(graph):
+        heads.append(f'      <node id="{_attr(str(node))}" label="{label}"')
+        records.append(data)
+    if not write("node", heads, records):
+        return None
+    if nodes:
         body.append("    </nodes>")
-    body.append("    <edges>" if graph.number_of_edges() else "    <edges />")
-    for number, (a, b, data) in enumerate(graph.edges(data=True)):
+    body.append("    <edges>" if edges else "    <edges />")
+    heads, records = [], []
+    for number, (a, b, data) in enumerate(edges):
         data = dict(data)
         head = f'      <edge source="{_attr(str(a))}" target="{_attr(str(b))}" id="{number}"'
         for key in ("label", "weight"):
             if key in data:
                 head += f' {key}="{_attr(str(data.pop(key)))}"'
-        if not element("edge", head, data):
-            return None
-    if graph.number_of_edges():
+        heads.append(head)
+        records.append(data)
+    if not write("edge", heads, records):
+        return None
+    if edges:
         body.append("    </edges>")
     declared = []
     # networkx puts each class's block first when it meets the class's first attribute
@@ -167,7 +273,7 @@ def _gexf_text(graph: nx.Graph) -> str | None:
         ]
         declared.append("    </attributes>")
     spec = nx.readwrite.gexf.GEXF.versions["1.2draft"]
-    kind = "directed" if graph.is_directed() else "undirected"
+    kind = "directed" if directed else "undirected"
     opening = [
         "<?xml version='1.0' encoding='utf-8'?>",
         f'<gexf xmlns="{spec["NS_GEXF"]}" xmlns:xsi="{spec["NS_XSI"]}" '
@@ -175,8 +281,7 @@ def _gexf_text(graph: nx.Graph) -> str | None:
         f'  <meta lastmodifieddate="{time.strftime("%Y-%m-%d")}">',
         f"    <creator>NetworkX {nx.__version__}</creator>",
         "  </meta>",
-        f'  <graph defaultedgetype="{kind}" mode="static" '
-        f'name="{_attr(str(graph.graph.get("name", "")))}">',
+        f'  <graph defaultedgetype="{kind}" mode="static" name="{_attr(name)}">',
     ]
     return "\n".join([*opening, *declared, *body, "  </graph>", "</gexf>", ""])
 
@@ -191,8 +296,12 @@ def to_kumu(
     -------
     (elements path, connections path)
     """
-    folder = Path(folder)
     g = graph if plain else plain_graph(graph, language)
+    return _write_kumu(list(g.nodes(data=True)), list(g.edges(data=True)), Path(folder))
+
+
+def _write_kumu(nodes: list, edges: list, folder: Path) -> tuple[Path, Path]:
+    """`to_kumu` of the plain `nodes` ([(id, data)]) and `edges` ([(a, b, data)])."""
     elements = pd.DataFrame(
         [
             {
@@ -200,21 +309,34 @@ def to_kumu(
                 "Type": d.get("kind", ""),
                 **{k: v for k, v in d.items() if k != "kind" and not (k == "label" and v == n)},
             }
-            for n, d in g.nodes(data=True)
+            for n, d in nodes
         ]
     )
-    connections = pd.DataFrame(
-        [
-            {
-                "From": a,
-                "To": b,
-                "Type": d.get("relation", ""),
-                **{k: v for k, v in d.items() if k not in ("relation", "weight")},
-            }
-            for a, b, d in g.edges(data=True)
-        ],
-        columns=["From", "To", "Type"] if not g.number_of_edges() else None,
-    )
+    keys = _same_keys([d for _, _, d in edges])
+    if edges and keys is not None and not {"From", "To", "Type"} & set(keys):
+        # every edge with the same keys: the same table, built column by column
+        columns = {
+            "From": [a for a, _, _ in edges],
+            "To": [b for _, b, _ in edges],
+            "Type": [d["relation"] for _, _, d in edges] if "relation" in keys else "",
+        }
+        for key in keys:
+            if key not in ("relation", "weight"):
+                columns[key] = [d[key] for _, _, d in edges]
+        connections = pd.DataFrame(columns)
+    else:
+        connections = pd.DataFrame(
+            [
+                {
+                    "From": a,
+                    "To": b,
+                    "Type": d.get("relation", ""),
+                    **{k: v for k, v in d.items() if k not in ("relation", "weight")},
+                }
+                for a, b, d in edges
+            ],
+            columns=["From", "To", "Type"] if not edges else None,
+        )
     paths = (folder / "elements.csv", folder / "connections.csv")
     for frame, path in zip((elements, connections), paths):
         write_csv(inert_frame(frame), path)
