@@ -176,10 +176,12 @@ def test_the_annex_begun_early_is_the_annex_written_in_one_process(
         paths = out.write(example_diag)
     assert paths["data"] == tmp_path / "early" / "diagnostic_donnees.csv"
     monkeypatch.setenv("DIAGNOSTIC_PROCESSES", "1")
+    # a copy of the diagnostic: nothing computed for the first run is reused
+    alone = dataclasses.replace(example_diag, responses=example_diag.responses.copy())
     with outputs(tmp_path / "one") as out:
-        out.loaded(**_loaded(example_diag))
+        out.loaded(**_loaded(alone))
         assert out.early is None  # one process: written with the workbook, as ever
-        out.write(example_diag)
+        out.write(alone)
     early, one = _files(tmp_path / "early"), _files(tmp_path / "one")
     assert early.keys() == one.keys() and "diagnostic_donnees.csv" in early
     assert (
@@ -230,3 +232,26 @@ def test_an_error_in_the_analyses_stops_the_early_worker(tmp_path, example_diag,
             raise DiagnosticError("analyse impossible")
     assert not out.early._process.is_alive()
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_ranking_checks_made_in_a_worker_are_those_made_here(example_diag):
+    """The costly part of the method notes, computed in a worker while this process makes
+    the public view, comes back equal to the analyses' own functions called here."""
+    from diagnostic.analysis import contrasts
+    from diagnostic.analysis.issues import issue_cells, non_answers, top_stability
+    from diagnostic.export.workbook import STABILITY_RESAMPLES, ranking_checks
+
+    qualifying, stability, left_out = Early(lambda: ranking_checks(example_diag)).result()
+    st = example_diag.settings
+    _issues, kinds, _n, _s, actors = issue_cells(example_diag.responses)
+    assert qualifying == [k for k, q in zip(kinds, contrasts.qualifying(actors, st)) if q]
+    assert len(qualifying) >= 2
+    expected = top_stability(example_diag.responses, st, resamples=STABILITY_RESAMPLES)
+    assert stability.equals(expected) and len(stability) == 5
+    answers, questions, choices = (
+        example_diag.answers,
+        example_diag.questions,
+        example_diag.choices,
+    )
+    assert left_out == non_answers(answers, questions, choices)

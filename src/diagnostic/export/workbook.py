@@ -205,13 +205,43 @@ def method_notes(diag) -> list[str]:
     return list(_NOTES[id(diag)])
 
 
+#: ids of a diagnostic's tables read (`_CHECKED`) → `ranking_checks` of them, dropped with
+#: the first of those tables to go
+_CHECKS: dict[tuple, tuple] = {}
+_CHECKED = ("responses", "answers", "questions", "choices")
+
+
+def ranking_checks(diag) -> tuple[list, pd.DataFrame, int]:
+    """(the actor types compared, as codes; the stability of the top five; the non-answers
+    left out): what the method notes compute from the answers alone, the costly part of
+    them (5 s on 50,000 actors, most of it the resamples). Computed once per diagnostic
+    (keyed by the tables they read); `keep_checks` takes them computed elsewhere (in a
+    worker process, while this one makes the public view)."""
+    key = tuple(id(getattr(diag, name)) for name in _CHECKED)
+    if key not in _CHECKS:
+        st = diag.settings
+        _issues, kinds, _n, _s, actors = issue_cells(diag.responses)
+        qualify = contrasts.qualifying(actors, st)
+        stability = top_stability(diag.responses, st, resamples=STABILITY_RESAMPLES)
+        left_out = non_answers(diag.answers, diag.questions, diag.choices)
+        keep_checks(diag, ([k for k, q in zip(kinds, qualify) if q], stability, left_out))
+    return _CHECKS[key]
+
+
+def keep_checks(diag, checks: tuple) -> None:
+    """Keep `checks` (`ranking_checks` computed elsewhere) as those of `diag`'s tables."""
+    key = tuple(id(getattr(diag, name)) for name in _CHECKED)
+    if key not in _CHECKS:
+        _CHECKS[key] = checks
+        for name in _CHECKED:
+            weakref.finalize(getattr(diag, name), _CHECKS.pop, key, None)
+
+
 def _method_notes(diag) -> list[str]:
     st, lang = diag.settings, diag.settings.language
-    _issues, kinds, _n, _s, actors = issue_cells(diag.responses)
-    qualify = contrasts.qualifying(actors, st)
+    qualifying, stability, left_out = ranking_checks(diag)
     names = role_labels(diag.questions, diag.choices, "actor_type")
-    compared = [names.get(k, k) for k, q in zip(kinds, qualify) if q]
-    stability = top_stability(diag.responses, st, resamples=STABILITY_RESAMPLES)
+    compared = [names.get(k, k) for k in qualifying]
     stable = " ; " if lang == "fr" else "; "
     everything, best = word("method_reciprocal", lang)
     shown = int((diag.opportunities["kind"] == "reciprocal").sum())
@@ -235,7 +265,6 @@ def _method_notes(diag) -> list[str]:
         "reciprocal": reciprocal,
     }
     notes = [note.format(**values) for note in word("method_notes", lang)]
-    left_out = non_answers(diag.answers, diag.questions, diag.choices)
     notes.append(word("method_non_answers", lang, n=left_out, s="s" if left_out > 1 else ""))
     if len(diag.text_answers):
         notes.append(word("paroles_note", lang, n=st.min_group_size))
