@@ -11,7 +11,13 @@ from pathlib import Path
 
 from diagnostic._io.atomic import staged_folder
 from diagnostic.errors import DiagnosticError
-from diagnostic.export.data_sheet import LoadedData, annex_path, in_annex, write_annex
+from diagnostic.export.data_sheet import (
+    LoadedData,
+    annex_path,
+    data_size,
+    in_annex,
+    write_annex,
+)
 from diagnostic.export.localized import localized
 from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu, write_network
 from diagnostic.export.tables import to_tables
@@ -46,12 +52,13 @@ def __getattr__(name: str):
 
 #: The file name of the funder workbook in the output folder.
 WORKBOOK = "diagnostic.xlsx"
-#: Actors per part of the data annex written while the analyses run (`Outputs.loaded`):
-#: smaller parts than `data_sheet.ANNEX_PART`, the same file. The worker's own memory is
-#: memory the run holds twice; 50,000 actors × 245 columns: +210 MB at its peak by parts of
-#: 2,000 against +370 MB by parts of 5,000, for some 10 % more of its time, hidden by the
-#: analyses running beside it.
-EARLY_PART = 2_000
+#: Cells per part of the data annex written while the analyses run (`Outputs.loaded`):
+#: smaller parts than `data_sheet.ANNEX_PART` on a wide survey, the same file. The
+#: worker's own memory is memory the run holds twice: 50,000 actors × 245 columns, about
+#: +230 MB at its peak by parts of 2,500 actors against +370 MB by parts of 5,000, for
+#: some 10 % more of its time, hidden by the analyses running beside it (5,000 actors ×
+#: 120 columns: one part, as before).
+EARLY_CELLS = 625_000
 
 
 def write_outputs(diag, outdir, audience: str = DEFAULT_AUDIENCE) -> dict[str, Path]:
@@ -110,7 +117,8 @@ class Outputs:
             return
         path = annex_path(self.stage / WORKBOOK)
         audience = self.audience
-        self.early = Early(lambda: {"data": write_annex(data, path, EARLY_PART, audience=audience)})
+        part = max(1, EARLY_CELLS // data_size(data)[1])
+        self.early = Early(lambda: {"data": write_annex(data, path, part, audience=audience)})
 
     def stop(self) -> None:
         """Stop the worker if it still runs (after an error: its files are not published)."""
