@@ -50,10 +50,28 @@ def _plain_records(graph: nx.Graph, language: str = "fr") -> tuple[list, list]:
                 kinds[data["kind"]] = text(f"network.{data['kind']}", language)
             data = {**data, "kind": kinds[data["kind"]]}
         nodes.append((str(node), {k: clean(v) for k, v in data.items()}))
-    edges = [
-        (str(a), str(b), {k: clean(v) for k, v in data.items()})
-        for a, b, data in graph.edges(data=True)
-    ]
+    raw = list(graph.edges(data=True))
+    keys = _same_keys([data for _, _, data in raw])
+    if not keys:  # edges of different keys, or none: one by one
+        edges = [(str(a), str(b), {k: clean(v) for k, v in data.items()}) for a, b, data in raw]
+        return nodes, edges
+
+    def cleaned(values: list) -> list:  # `clean` of each value, in one loop
+        out = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                done = masked.get(value)
+                out.append(_clean(value, masked) if done is None else done)
+            elif kind is float:
+                out.append("" if value != value else value)
+            else:
+                out.append(_clean(value, masked))
+        return out
+
+    # every edge with the same keys (the cooperation network's): cleaned column by column
+    columns = [cleaned([data[k] for _, _, data in raw]) for k in keys]
+    edges = [(str(a), str(b), dict(zip(keys, row))) for (a, b, _), row in zip(raw, zip(*columns))]
     return nodes, edges
 
 
