@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,41 @@ def test_the_command_runs_one_blas_thread_unless_told(given, kept):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
     assert out.split() == [kept]
+
+
+@pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1),
+    reason="the annex begun in a forked worker: Linux with two cores",
+)
+def test_an_error_in_the_analyses_stops_the_annex_begun_early(tmp_path, capsys, monkeypatch):
+    """Above its size, the data annex starts in a worker as soon as the answers are loaded;
+    an error in the analyses after that: one French line, exit 2, the worker stopped and
+    nothing published."""
+    import multiprocessing
+
+    import diagnostic.export as export
+    import diagnostic.project.run as run
+    from diagnostic.errors import DiagnosticError
+    from diagnostic.export import data_sheet
+
+    folder = tmp_path / "projet"
+    shutil.copytree(EXAMPLE, folder)
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    begun = []
+    loaded = export.Outputs.loaded
+
+    def spy(self, **tables):
+        loaded(self, **tables)
+        begun.append(self.early)
+
+    def fails(*args, **kwargs):
+        raise DiagnosticError("groupes impossibles")
+
+    monkeypatch.setattr(export.Outputs, "loaded", spy)
+    monkeypatch.setattr(run, "find_groups", fails)
+    out = tmp_path / "out"
+    assert main(["run", str(folder / "diagnostic.toml"), "-o", str(out)]) == 2
+    assert "Erreur : groupes impossibles" in capsys.readouterr().err
+    assert begun and begun[0] is not None  # the annex had begun in a worker
+    assert not begun[0]._process.is_alive() and not multiprocessing.active_children()
+    assert list(out.iterdir()) == []

@@ -319,7 +319,7 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
     """The results of calling each of `jobs` (functions without arguments), in order.
 
     The first runs in this process and the second in one forked worker process at the
-    same time (the workbook on one core, the network on the other); then each process
+    same time (the network on one core, the tables on the other); then each process
     takes the next job nobody has taken as soon as it is free, so that the two finish
     close together whatever each job costs. Forking shares the diagnostic's tables with
     the worker without copying them. Sequential where forking is not the way (not Linux),
