@@ -86,12 +86,20 @@ needs_fork = pytest.mark.skipif(
 
 
 @needs_fork
-def test_an_early_job_runs_in_a_worker_while_this_process_goes_on():
-    start = time.perf_counter()
-    early = Early(lambda: (time.sleep(0.5), os.getpid())[1])
-    assert time.perf_counter() - start < 0.4  # not waited for
+def test_an_early_job_runs_in_a_worker_while_this_process_goes_on(tmp_path):
+    go = tmp_path / "go"
+
+    def job():  # finishes only once this process has gone on and said so
+        deadline = time.monotonic() + 20
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid(), go.exists()
+
+    early = Early(job)  # returns at once: the job waits for what follows
     assert not early.done()
-    assert early.result() != os.getpid()
+    go.touch()
+    assert early.result() == (early.result()[0], True)
+    assert early.result()[0] != os.getpid()
     assert early.done()
 
 
@@ -139,8 +147,8 @@ def test_two_processes_at_most_while_an_early_worker_runs(tmp_path):
         return run
 
     early = Early(early_job)
-    out = in_parallel([job(k) for k in range(12)], after=early)
-    assert [k for k, _, _ in out] == list(range(12))
+    out = in_parallel([job(k) for k in range(16)], after=early)
+    assert [k for k, _, _ in out] == list(range(16))
     here = os.getpid()
     elsewhere = [seen for _, pid, seen in out if pid != here]
     assert elsewhere and all(elsewhere)  # a worker, forked after the early one ended
@@ -225,7 +233,7 @@ def test_an_early_failure_publishes_nothing(tmp_path, example_diag, monkeypatch)
 @needs_fork
 def test_an_error_in_the_analyses_stops_the_early_worker(tmp_path, example_diag, monkeypatch):
     monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
-    monkeypatch.setattr(data_sheet, "ANNEX_PART", 1)  # slow: still writing when it fails
+    monkeypatch.setattr(export, "EARLY_CELLS", 1)  # one actor a part: still writing
     with pytest.raises(DiagnosticError, match="analyse impossible"):
         with outputs(tmp_path) as out:
             out.loaded(**_loaded(example_diag))
