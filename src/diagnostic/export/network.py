@@ -268,9 +268,18 @@ def _gexf_document(nodes: list, edges: list, directed: bool, name: str = "") -> 
         body.append("    </nodes>")
     body.append("    <edges>" if edges else "    <edges />")
     heads, records = [], []
+    ends: dict[str, str] = {}  # each node's id escaped once, not once per edge
+
+    def end(node) -> str:
+        text = str(node)
+        done = ends.get(text)
+        if done is None:
+            done = ends[text] = _attr(text)
+        return done
+
     for number, (a, b, data) in enumerate(edges):
         data = dict(data)
-        head = f'      <edge source="{_attr(str(a))}" target="{_attr(str(b))}" id="{number}"'
+        head = f'      <edge source="{end(a)}" target="{end(b)}" id="{number}"'
         for key in ("label", "weight"):
             if key in data:
                 head += f' {key}="{_attr(str(data.pop(key)))}"'
