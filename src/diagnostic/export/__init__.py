@@ -50,6 +50,9 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: The annex's worker's lower priority (`Early`): on a loaded machine, the analyses keep
+#: their core (M, load 2 on 2 cores: the analyses took 1.8 s for 1.3 s of work beside it).
+EARLY_NICE = 5
 #: Above this many responses (actors × issues), the ranking's checks of the method notes
 #: are computed in a worker while this process makes the public view: 9.6 million at L,
 #: 5 s; 310,000 at M, a tenth of a second, less than forking for it.
@@ -122,7 +125,10 @@ class Outputs:
         path = annex_path(self.stage / WORKBOOK)
         audience = self.audience
         part = max(1, EARLY_CELLS // data_size(data)[1])
-        self.early = Early(lambda: {"data": write_annex(data, path, part, audience=audience)})
+        # not waited for before the analyses and the public view are done: it yields to them
+        self.early = Early(
+            lambda: {"data": write_annex(data, path, part, audience=audience)}, nice=EARLY_NICE
+        )
 
     def stop(self) -> None:
         """Stop the worker if it still runs (after an error: its files are not published)."""
@@ -215,14 +221,19 @@ _DIED = (
 
 class Early:
     """`job` (a function without arguments) run now in a forked worker process, while this
-    one goes on; `result` waits for its result (its error raised here), `stop` ends it."""
+    one goes on; `result` waits for its result (its error raised here), `stop` ends it.
 
-    def __init__(self, job):
+    `nice`: the worker's lower priority (``os.nice``), for a job that is not waited for
+    soon: on a machine whose other core is busy, this process keeps its core."""
+
+    def __init__(self, job, nice: int = 0):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
 
         def run() -> None:
             os.environ["DIAGNOSTIC_PROGRESS"] = "0"  # one process draws the progress bars
+            if nice:
+                os.nice(nice)
             try:
                 outcome = (True, job())
             except BaseException as exc:  # raised in the parent by `result`
