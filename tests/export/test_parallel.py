@@ -263,3 +263,11 @@ def test_ranking_checks_made_in_a_worker_are_those_made_here(example_diag):
         example_diag.choices,
     )
     assert left_out == non_answers(answers, questions, choices)
+
+
+@needs_fork
+def test_an_early_worker_may_yield_to_this_process():
+    here = os.nice(0)
+    assert Early(lambda: os.nice(0), nice=5).result() == min(19, here + 5)
+    assert Early(lambda: os.nice(0)).result() == here
+    assert os.nice(0) == here  # this process keeps its priority
