@@ -13,6 +13,19 @@ from diagnostic.settings import Settings
 
 ISSUE_METHOD = "enjeu"
 
+#: The members of the groups `find_issue_groups` wrote last: id of an ``actors`` cell ->
+#: (the cell, the distinct ids, the positions of its members in them). A group can hold
+#: tens of thousands of ids; reading them back (`written_members`) then splits no text.
+_WRITTEN: dict[int, tuple[str, np.ndarray, np.ndarray]] = {}
+
+
+def written_members(cell) -> tuple[np.ndarray, np.ndarray] | None:
+    """(distinct ids, positions of the members in them) of an ``actors`` cell of the
+    `clusters` table when it is the very text `find_issue_groups` last wrote (splitting
+    it on « ; » and stripping each id gives those members, in that order); else None."""
+    found = _WRITTEN.get(id(cell))
+    return found[1:] if found is not None and found[0] is cell else None
+
 
 def find_issue_groups(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.DataFrame:
     """Issue-centred groups: the actors supporting an issue, merged when they overlap.
@@ -66,18 +79,24 @@ def _issue_groups(
         np.array([first.get(a, np.nan) for a in actors], dtype=object), sort=True
     )
     rows = []
+    # ids that a split on « ; » and a strip give back as they are: their groups remembered
+    plain = all(isinstance(a, str) and a and a == a.strip() and ";" not in a for a in actors)
+    _WRITTEN.clear()
     for j, (group_issues, name) in enumerate(groups):
         inside = member[:, j] > 0
         size = int(inside.sum())
         if size < settings.min_group_size:
             continue
+        cell = " ; ".join(actors[inside])
+        if plain:
+            _WRITTEN[id(cell)] = (cell, actors, np.flatnonzero(inside).astype(np.int32))
         counts = np.bincount(type_codes[inside & (type_codes >= 0)], minlength=len(type_names))
         mix = sorted(((int(n), t) for t, n in zip(type_names, counts) if n), key=lambda x: -x[0])
         rows.append(
             {
                 "method": ISSUE_METHOD,
                 "issues": " ; ".join(sorted(group_issues)),
-                "actors": " ; ".join(actors[inside]),
+                "actors": cell,
                 "size": size,
                 "actor_types": ", ".join(f"{t} : {n}" for n, t in mix),
                 "label": text("groups.issue", settings.language, label=name),

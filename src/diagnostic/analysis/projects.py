@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -142,24 +143,48 @@ def _closeness(codes: list, epci: dict, coords, settings: Settings, neighbours=(
     return out
 
 
-def _supported(responses) -> dict:
-    """actor_id -> set of issue ids the actor rates important."""
+def _supported(responses) -> Mapping[str, set]:
+    """actor_id -> set of issue ids the actor rates important (an actor rating none: an
+    empty set). Read lazily: a project reads the issues of a few hundred actors, never all."""
     if responses is None or not len(responses):
         return {}
-    sub = responses[responses["supports"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-    # actors in sorted order, each one's issues cut from one array sorted by actor; the
-    # distinct ids found by hashing, only they sorted (np.unique sorted millions of strings)
-    codes, distinct = _factorized(sub["actor_id"])
-    by_name = np.argsort(distinct, kind="stable")
-    actors = distinct[by_name]
-    position = np.empty(len(distinct), dtype=np.intp)
-    position[by_name] = np.arange(len(distinct))
-    codes = position[codes]
-    order = np.argsort(codes, kind="stable")
-    issue_codes, issue_ids = _factorized(sub["issue_id"])
-    issues = issue_ids[issue_codes[order]]
-    cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
-    return {a: set(issues[lo:hi]) for a, lo, hi in zip(actors, cuts[:-1], cuts[1:])}
+    return _Supported(responses)
+
+
+class _Supported(Mapping):
+    """The issues each actor supports, one array sorted by actor; an actor's set is made
+    the first time it is read (building 50,000 sets cost seconds, for a few hundred read)."""
+
+    def __init__(self, responses) -> None:
+        supports = responses["supports"]
+        mask = (
+            supports.to_numpy()
+            if supports.dtype == bool
+            else supports.astype("boolean").fillna(False).to_numpy(dtype=bool)
+        )
+        rows = np.flatnonzero(mask)
+        actor_codes, actors = _factorized(responses["actor_id"])
+        issue_codes, self._issue_ids = _factorized(responses["issue_id"])
+        codes = actor_codes[rows]
+        order = np.argsort(codes, kind="stable")
+        self._issues = issue_codes[rows][order]
+        self._cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
+        self._position = {a: i for i, a in enumerate(actors)}
+        self._sets: dict[str, set] = {}
+
+    def __getitem__(self, actor: str) -> set:
+        found = self._sets.get(actor)
+        if found is None:
+            i = self._position[actor]  # KeyError: an actor without any issue answer
+            found = set(self._issue_ids[self._issues[self._cuts[i] : self._cuts[i + 1]]])
+            self._sets[actor] = found
+        return found
+
+    def __iter__(self):
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
 
 
 def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

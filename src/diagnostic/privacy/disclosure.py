@@ -224,23 +224,53 @@ def public_participation(diag, public: PublicActors | None = None) -> pd.DataFra
 def public_clusters(diag, public: PublicActors | None = None) -> pd.DataFrame:
     """The `clusters` table on the public view: withheld actors out of the members, the
     sizes and the counts by type (types merged as in the view, labelled)."""
+    from diagnostic.analysis.clusters import written_members
+
     public = public or public_of(diag)
     kinds = dict(zip(public.actors["actor_id"].astype(str), public.actors["actor_type"]))
     words = type_words(diag)
-    clusters = diag.clusters
+    keys = pd.Index(list(kinds), dtype=object)
+    type_codes, type_names = pd.factorize(pd.Series(list(kinds.values()), dtype=object))
+    looked_up: dict[int, np.ndarray] = {}  # id of the groups' distinct ids -> their rows
     members, sizes, mixes = [], [], []
-    for cell in clusters["actors"]:  # each id stripped once (a group can hold 25,000)
-        ids = (
-            [a for a in map(str.strip, cell.split(";")) if a in kinds]
-            if isinstance(cell, str)
-            else []
+    for cell in diag.clusters["actors"]:
+        written = written_members(cell)  # a group can hold 25,000 ids: none split then
+        if written is not None:
+            distinct, inside = written
+            if id(distinct) not in looked_up:
+                looked_up[id(distinct)] = keys.get_indexer(distinct)
+            found = looked_up[id(distinct)][inside]
+            kept = found >= 0
+            shown = cell if kept.all() else " ; ".join(distinct[inside[kept]].tolist())
+        else:
+            ids = np.array(
+                list(map(str.strip, cell.split(";"))) if isinstance(cell, str) else [],
+                dtype=object,
+            )
+            found = keys.get_indexer(ids) if len(ids) else np.zeros(0, dtype=np.intp)
+            kept = found >= 0
+            shown = " ; ".join(ids[kept].tolist())
+        members.append(shown)
+        sizes.append(int(kept.sum()))
+        mixes.append(
+            " ; ".join(
+                f"{words.get(t, t)} : {n}"
+                for t, n in _by_count(type_codes[found[kept]], type_names)
+            )
         )
-        counts = pd.Series(list(map(kinds.__getitem__, ids)), dtype=object).value_counts()
-        members.append(" ; ".join(ids))
-        sizes.append(len(ids))
-        mixes.append(" ; ".join(f"{words.get(t, t)} : {n}" for t, n in counts.items()))
-    out = clusters.assign(actors=members, size=sizes, actor_types=mixes)
+    out = diag.clusters.assign(actors=members, size=sizes, actor_types=mixes)
     return out[out["size"] >= public.k].reset_index(drop=True)  # a group left below k goes
+
+
+def _by_count(codes: np.ndarray, names) -> list[tuple]:
+    """(name, count) of the codes (-1: no name, not counted), most first, equal counts in
+    the order of their first appearance: as `Series.value_counts` gives them."""
+    codes = codes[codes >= 0]
+    seen, first = np.unique(codes, return_index=True)
+    counts = np.bincount(codes)[seen]
+    by_first = np.argsort(first, kind="stable")
+    pairs = [(names[t], int(n)) for t, n in zip(seen[by_first], counts[by_first])]
+    return sorted(pairs, key=lambda tn: -tn[1])
 
 
 #: id of a diagnostic → its public view (the funder's and the collective's), dropped with
