@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from diagnostic._io.text import fold
 from diagnostic.forms.scales import is_non_substantive, is_not_a_lead, word_position
-from diagnostic.i18n import text
+from diagnostic.i18n import TEXTS, text
 from diagnostic.schemas import conform, validate
 from diagnostic.settings import Settings
 
@@ -525,22 +525,54 @@ def _pair_scores(cn, co, rn, ro, needs, offers, info: pd.DataFrame, settings: Se
     }
 
 
-def _score(p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Score components of each pair (numbers only: explanations come after the cut)."""
+def _score(
+    p: pd.DataFrame, needs, offers, info: pd.DataFrame, settings: Settings, per_need=None
+) -> pd.DataFrame:
+    """Score components of each pair (numbers only: explanations come after the cut),
+    best first. With `per_need`, only the `per_need` best pairs of each need (its actor and
+    category) are kept — ``groupby(["code_need", "cat"]).head(per_need)`` of the sorted
+    table, index included — and only their rows are built."""
     cn, co = p["code_need"].to_numpy(), p["code_offer"].to_numpy()
     parts = _pair_scores(
         cn, co, p["row_need"].to_numpy(), p["row_offer"].to_numpy(), needs, offers, info, settings
     )
-    for name in ("place", "distance_km", "score_geo", "score_text", "score_willingness"):
-        p[name] = parts[name]
+    columns = {
+        name: parts[name]
+        for name in ("place", "distance_km", "score_geo", "score_text", "score_willingness")
+    }
     will, known = info["will"].to_numpy(), info["known"].to_numpy().astype(bool)
     # for the words only: -1 is « no answer »
-    p["will_need"] = np.where(known[cn], will[cn], UNKNOWN)
-    p["will_offer"] = np.where(known[co], will[co], UNKNOWN)
-    p["score"] = parts["score"]
-    p["rival"] = parts["rival"]
-    order = np.lexsort((p["cat"].to_numpy(), co, cn, -p["score"].to_numpy()))
-    return p.iloc[order].reset_index(drop=True)
+    columns["will_need"] = np.where(known[cn], will[cn], UNKNOWN)
+    columns["will_offer"] = np.where(known[co], will[co], UNKNOWN)
+    columns["score"] = parts["score"]
+    columns["rival"] = parts["rival"]
+    cat = p["cat"].to_numpy()
+    order = np.lexsort((cat, co, cn, -parts["score"]))
+    index = None
+    if per_need is not None:
+        need = cn.astype(np.int64) * (int(cat.max(initial=0)) + 1) + cat
+        rank, size = _rank_within(need[order])
+        index = np.flatnonzero(rank < (per_need if per_need >= 0 else size + per_need))
+        order = order[index]
+    out = p.iloc[order].reset_index(drop=True)
+    for name, values in columns.items():
+        out[name] = values[order]
+    if index is not None:
+        out.index = index
+    return out
+
+
+def _rank_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each element's rank among the equal keys before it (0 for the first), and the
+    number of elements with its key: ``groupby(keys).cumcount()`` and ``size``."""
+    by_key = np.argsort(keys, kind="stable")
+    ordered = keys[by_key]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else []
+    lengths = np.diff(np.r_[starts, len(keys)])
+    rank, size = np.empty(len(keys), dtype=np.int64), np.empty(len(keys), dtype=np.int64)
+    rank[by_key] = np.arange(len(keys)) - np.repeat(starts, lengths)
+    size[by_key] = np.repeat(lengths, lengths)
+    return rank, size
 
 
 def _named(p: pd.DataFrame, info: pd.DataFrame, language: str = "fr") -> pd.DataFrame:
@@ -549,11 +581,15 @@ def _named(p: pd.DataFrame, info: pd.DataFrame, language: str = "fr") -> pd.Data
     where = pd.Series(np.array(text("coop.places", language))[p["place"]], index=p.index)
     km = pd.Series(p["distance_km"].round(), index=p.index)
     far = km.notna() & (p["place"] != 0)
+    distances: dict = {}  # each distance written once: pairs repeat them
+
+    def far_words(k):
+        if k not in distances:
+            distances[k] = text("coop.km", language, km=k)
+        return distances[k]
+
     where = where + pd.Series(
-        [
-            text("coop.km", language, km=k) if f else ""
-            for k, f in zip(km.astype("Int64").astype(str), far)
-        ],
+        [far_words(k) if f else "" for k, f in zip(km.astype("Int64").astype(str), far)],
         index=p.index,
         dtype=object,
     )
@@ -593,23 +629,21 @@ def _explain(kind: str, rows, language: str) -> list:
     """The explanation of each pair: `rows` yields (values of the `kind` sentence, will of
     the need, will of the offer, flags); None when one of them refuses to cooperate."""
     rival = text("coop.rival", language)
+    entry = TEXTS[kind]
+    fill = entry.get(language, entry["fr"]).format  # `text(kind, language, **values)`
     out = []
-    said: dict = {}  # each distinct sentence written once: pairs repeat types and places
-
-    def sentence(values, a, b, f):
-        willing = _willing_sentence(a, b, language)
-        if willing is None:
-            return None
-        return text(kind, language, **values) + willing + (rival if f == COMPETITION else "")
+    willing: dict = {}  # the willingness sentence of each (will, will): a few distinct
 
     for values, a, b, f in rows:
-        key = (*values.values(), a, b, f == COMPETITION)
         try:
-            if key not in said:
-                said[key] = sentence(values, a, b, f)
-            out.append(said[key])
-        except TypeError:  # a cell that cannot be a key (or compared): written as it comes
-            out.append(sentence(values, a, b, f))
+            said = willing[a, b]
+        except KeyError:
+            said = willing[a, b] = _willing_sentence(a, b, language)
+        except TypeError:  # a will that cannot be a key: written as it comes
+            said = _willing_sentence(a, b, language)
+        out.append(
+            None if said is None else fill(**values) + said + (rival if f == COMPETITION else "")
+        )
     return out
 
 
@@ -677,8 +711,14 @@ def match_needs_offers(
     info = _actor_info(actors, coordinates, type_labels, language, willingness_labels)
     needs = _resources(_leads(needs, labels), info)
     offers = _resources(_leads(offers, labels), info)
-    scored = _score(_candidates(needs, offers, info, settings), needs, offers, info, settings)
-    direct = scored.groupby(["code_need", "cat"], sort=False).head(settings.max_offers_per_need)
+    direct = _score(
+        _candidates(needs, offers, info, settings),
+        needs,
+        offers,
+        info,
+        settings,
+        per_need=settings.max_offers_per_need,
+    )
     direct = _named(direct, info, language)
     cat = _label(direct["category"], labels)
     direct = direct.assign(
