@@ -18,7 +18,7 @@ def key_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     A categorical column gives its own codes, so millions of rows are not hashed again.
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.intp), column.cat.categories
+        return column.array.codes.astype(np.intp), column.cat.categories  # type: ignore[attr-defined]
     codes, uniques = pd.factorize(column, sort=True)
     return codes.astype(np.intp), pd.Index(uniques)
 

@@ -19,7 +19,6 @@ to the same EPCI. A project is built around a seed commune: every member is clos
 from __future__ import annotations
 
 import hashlib
-import heapq
 from collections import Counter
 from collections.abc import Mapping
 
@@ -152,8 +151,14 @@ def _supported(responses) -> Mapping[str, set]:
 
 
 class _Supported(Mapping):
-    """The issues each actor supports, one array sorted by actor; an actor's set is made
-    the first time it is read (building 50,000 sets cost seconds, for a few hundred read)."""
+    """The issues each actor supports, read lazily: an actor's set is made the first time
+    it is read (building 50,000 sets cost seconds, for a few hundred read).
+
+    Categorical columns (`issue_responses`' own) fill an actor × issue table of their
+    codes, the rows untouched; other columns are factorized and sorted by actor."""
+
+    #: The largest actor × issue table filled (bytes: one per cell).
+    TABLE_LIMIT = 64_000_000
 
     def __init__(self, responses) -> None:
         supports = responses["supports"]
@@ -162,13 +167,27 @@ class _Supported(Mapping):
             if supports.dtype == bool
             else supports.astype("boolean").fillna(False).to_numpy(dtype=bool)
         )
-        rows = np.flatnonzero(mask)
-        actor_codes, actors = _factorized(responses["actor_id"])
-        issue_codes, self._issue_ids = _factorized(responses["issue_id"])
-        codes = actor_codes[rows]
-        order = np.argsort(codes, kind="stable")
-        self._issues = issue_codes[rows][order]
-        self._cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
+        actor, issue = responses["actor_id"], responses["issue_id"]
+        self._table = None
+        if (
+            all(isinstance(c.dtype, pd.CategoricalDtype) for c in (actor, issue))
+            and len(actor.cat.categories) * len(issue.cat.categories) <= self.TABLE_LIMIT
+            and actor.array.codes.min(initial=0) >= 0  # type: ignore[attr-defined]
+            and issue.array.codes.min(initial=0) >= 0  # type: ignore[attr-defined]
+        ):
+            actors = actor.cat.categories.astype(str).to_numpy(dtype=object)
+            self._issue_ids = issue.cat.categories.astype(str).to_numpy(dtype=object)
+            table = np.zeros((len(actors), len(self._issue_ids)), dtype=bool)
+            # the codes themselves (`.cat.codes` copies them): no copy of the long columns
+            table[actor.array.codes[mask], issue.array.codes[mask]] = True  # type: ignore[attr-defined]
+            self._table = table
+        else:
+            rows = np.flatnonzero(mask)
+            codes, actors = _factorized(actor.iloc[rows])
+            issue_codes, self._issue_ids = _factorized(issue.iloc[rows])
+            order = np.argsort(codes, kind="stable")
+            self._issues = issue_codes[order]
+            self._cuts = np.searchsorted(codes[order], np.arange(len(actors) + 1))
         self._position = {a: i for i, a in enumerate(actors)}
         self._sets: dict[str, set] = {}
 
@@ -176,7 +195,10 @@ class _Supported(Mapping):
         found = self._sets.get(actor)
         if found is None:
             i = self._position[actor]  # KeyError: an actor without any issue answer
-            found = set(self._issue_ids[self._issues[self._cuts[i] : self._cuts[i + 1]]])
+            if self._table is not None:
+                found = set(self._issue_ids[np.flatnonzero(self._table[i])])
+            else:
+                found = set(self._issue_ids[self._issues[self._cuts[i] : self._cuts[i + 1]]])
             self._sets[actor] = found
         return found
 
@@ -191,7 +213,7 @@ def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct texts) of `column` as text: a categorical column's own codes and
     categories (the issue table's actors and issues), no text built per row."""
     if isinstance(column.dtype, pd.CategoricalDtype) and column.notna().all():
-        codes = column.cat.codes.to_numpy()
+        codes = column.array.codes  # type: ignore[attr-defined]
         present = np.flatnonzero(np.bincount(codes, minlength=len(column.cat.categories)))
         renumber = np.full(len(column.cat.categories), -1, dtype=np.intp)
         renumber[present] = np.arange(len(present))
@@ -201,46 +223,50 @@ def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(distinct, dtype=object)
 
 
-def _pick(near, needers, offerers, who, close, seed, issues, settings):
+def _pick(near_givers, near_needers, who, close, seed, issues, settings):
     """Members of the project around `seed`: up to two offerers, then needers, nearest
     first, then the willing, then a type not yet in the project, then shared issues.
 
-    `who` maps each actor to (commune index, willingness, actor type).
+    `near_givers` and `near_needers` are the offerers (who need nothing of it) and the
+    needers close to the seed, each already cut to the few nearest and most willing
+    (`_nearest`); `who` maps each actor to (commune index, willingness, actor type).
     """
     most = settings.project_max_actors
-
-    def static(a):
-        k, will, _type = who[a]
-        return (-close[seed, k], will != "yes", a)
-
     chosen: list[str] = []
     seen_types: set = set()
     seen_issues: set = set()
 
-    def key(a):
-        k, will, kind = who[a]
-        return (
-            -close[seed, k],
-            will != "yes",
-            kind in seen_types,
-            -len(issues.get(a, set()) & seen_issues),
-            a,
-        )
+    def key(row):
+        near, unwilling, kind, supported, a = row
+        return (near, unwilling, kind in seen_types, -len(supported & seen_issues), a)
 
     def take(candidates, n):
-        # the nearest and most willing first: a few times more than needed is enough
-        candidates = heapq.nsmallest(4 * most, candidates, key=static)  # = sorted()[:n]
-        while candidates and n > 0:
-            best = min(candidates, key=key)
-            candidates.remove(best)
-            chosen.append(best)
-            seen_types.add(who[best][2])
-            seen_issues.update(issues.get(best, ()))
+        # what the choice reads of each candidate, read once
+        rows = []
+        for a in candidates:
+            k, will, kind = who[a]
+            rows.append((-close[seed, k], will != "yes", kind, issues.get(a, set()), a))
+        while rows and n > 0:
+            best = min(rows, key=key)
+            rows.remove(best)
+            chosen.append(best[4])
+            seen_types.add(best[2])
+            seen_issues.update(best[3])
             n -= 1
 
-    take([a for a in near if a in offerers and a not in needers], 2)
-    take([a for a in near if a in needers], most - len(chosen))
+    take(near_givers, 2)
+    take(near_needers, most - len(chosen))
     return chosen
+
+
+def _nearest(pool, mask, nearness, unwilling, n: int) -> list:
+    """The `n` actors of `pool` (sorted ids) under `mask` nearest the seed first
+    (`nearness`: each actor's closeness to it), then the willing (`unwilling`: False for a
+    yes), then by id: ``heapq.nsmallest(n, …, key=(-nearness, unwilling, id))``, on arrays.
+    A few times more than a project needs is enough for `_pick`."""
+    rows = np.flatnonzero(mask)
+    order = np.lexsort((rows, unwilling[rows], -nearness[rows]))[:n]
+    return pool[rows[order]].tolist()
 
 
 def _valid(members, needers, offerers) -> bool:
@@ -256,11 +282,14 @@ def _resource_projects(category, needers, offerers, who, close, issues, settings
     offerer may be capped), never all of them. Seeds are scored on counts per commune, so
     that each turn costs communes², not actors."""
     pool = np.array(sorted(set(needers) | set(offerers)), dtype=object)
+    position = {a: i for i, a in enumerate(pool)}
     k = np.array([who[a][0] for a in pool], dtype=np.intp)
+    unwilling = np.array([who[a][1] != "yes" for a in pool], dtype=bool)
     is_need = np.array([a in needers for a in pool], dtype=bool)
     is_give = np.array([a in offerers and a not in needers for a in pool], dtype=bool)
     left = np.ones(len(pool), dtype=bool)
     n_communes = close.shape[0]
+    most = 4 * settings.project_max_actors
     out: list[tuple] = []
     while left.any() and len(out) < 2 * settings.max_projects:
         need_at = np.bincount(k[left & is_need], minlength=n_communes)
@@ -276,11 +305,20 @@ def _resource_projects(category, needers, offerers, who, close, issues, settings
             if n_need[i] == 0:
                 break
             seed = int(seeds[i])
-            near = pool[left & (close[seed, k] > 0)].tolist()
-            members = _pick(near, needers, offerers, who, close, seed, issues, settings)
+            nearness = close[seed, k]
+            near = left & (nearness > 0)
+            members = _pick(
+                _nearest(pool, near & is_give, nearness, unwilling, most),
+                _nearest(pool, near & is_need, nearness, unwilling, most),
+                who,
+                close,
+                seed,
+                issues,
+                settings,
+            )
             if _valid(members, needers, offerers):
                 out.append((category, members, [m for m in members if m in needers], seed))
-                left &= ~np.isin(pool, members)
+                left[[position[m] for m in members]] = False
                 made = True
                 break
         if not made:
@@ -288,13 +326,19 @@ def _resource_projects(category, needers, offerers, who, close, issues, settings
     return out
 
 
+def _by_category(table: pd.DataFrame) -> dict[str, set]:
+    """category -> the ids of the actors with it (`table`: actor_id, category, no blank)."""
+    cats = table["category"].to_numpy(dtype=object)
+    ids = table["actor_id"].to_numpy(dtype=object)
+    return {c: set(ids[cats == c].tolist()) for c in sorted(set(cats.tolist()))}
+
+
 def _swaps(needs, offers, who, close, settings) -> list:
     """Two nearby actors who can each bring the other something: for each pair of
     resources, each actor offering one and needing the other meets the nearest actor
     doing the reverse (each actor once per pair of resources, and at most `max_projects`
     swaps per pair: the list never holds more)."""
-    gives = offers.groupby("category")["actor_id"].agg(set).to_dict()
-    takes = needs.groupby("category")["actor_id"].agg(set).to_dict()
+    gives, takes = _by_category(offers), _by_category(needs)
     out, paired = [], set()
     cats = sorted(set(gives) & set(takes))
     for i, x in enumerate(cats):
@@ -454,7 +498,10 @@ def _context(
     who = {
         a: (int(k), w, t)
         for a, k, w, t in zip(
-            info.index, info["k"], info["will"], info["actor_type"].astype(object).fillna("?")
+            info.index.tolist(),
+            info["k"].tolist(),
+            info["will"].tolist(),
+            info["actor_type"].astype(object).fillna("?").tolist(),
         )
     }
     return info, names, close, issues, needs, offers, who
@@ -517,9 +564,9 @@ def find_projects(
     info, names, close, issues, needs, offers, who = ctx
     labels, types = category_labels or {}, type_labels or {}
     found = []
-    for category in sorted(set(needs["category"])):
-        needers = set(needs.loc[needs["category"] == category, "actor_id"])
-        offerers = set(offers.loc[offers["category"] == category, "actor_id"])
+    takers, givers = _by_category(needs), _by_category(offers)
+    for category in sorted(takers):
+        needers, offerers = takers[category], givers.get(category, set())
         found += _resource_projects(category, needers, offerers, who, close, issues, settings)
     swaps = _swaps(needs, offers, who, close, settings)
     # at most max_projects swaps can be kept: the nearest and most willing pairs of
@@ -535,7 +582,7 @@ def find_projects(
     )
     found += swaps[: 2 * settings.max_projects]
 
-    place = dict(zip(info.index, info["commune_code"]))
+    place = dict(zip(info.index.tolist(), info["commune_code"].tolist()))
     people = (who, place, _n_types(who.values()))
 
     def build(resource, members, needers):
