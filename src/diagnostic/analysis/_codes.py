@@ -66,3 +66,56 @@ def categorical_from_few(values: np.ndarray, codes: np.ndarray) -> pd.Categorica
 def kept_rows(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``values[mask]``, without a copy of millions of rows when every row is kept."""
     return values if mask.all() else values[mask]
+
+
+#: Runs shorter than this on average: the values are hashed one by one instead.
+SHORTEST_RUN = 64
+
+
+def run_starts(values) -> np.ndarray | None:
+    """Where each run of equal neighbours of `values` starts, when the runs are long
+    (`SHORTEST_RUN` on average); None when they are short, or when two neighbours cannot
+    be compared (a missing value). A long table's question column is a few hundred runs."""
+    if len(values) < SHORTEST_RUN:
+        return None
+    plain = np.asarray(values, dtype=object)  # a text column's own array: no copy
+    try:
+        change = plain[1:] != plain[:-1]
+    except TypeError:  # pd.NA: its comparison is not a boolean
+        return None
+    starts = np.flatnonzero(np.r_[True, change])
+    return starts if len(starts) * SHORTEST_RUN <= len(values) else None
+
+
+def indexer_by_runs(index: pd.Index, values, starts: np.ndarray) -> np.ndarray:
+    """``index.get_indexer(values)`` for `values` equal on each run starting at `starts`
+    (`run_starts`): one value hashed per run."""
+    lengths = np.diff(np.r_[starts, len(values)])
+    return np.repeat(index.get_indexer(values[starts]), lengths)
+
+
+def indexer_by_blocks(index: pd.Index, values, starts: np.ndarray) -> np.ndarray:
+    """``index.get_indexer(values)``, `values` cut into blocks at `starts`: a block equal,
+    value by value, to the last block of its length hashed takes its codes (the actors of
+    each question of a long answers table are often the same list, in the same order)."""
+    plain = np.asarray(values, dtype=object)  # a text column's own array: no copy
+    out = np.empty(len(values), dtype=np.intp)
+    last: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    bounds = np.r_[starts, len(values)]
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        seen = last.get(hi - lo)
+        if seen is not None and _equal(plain[lo:hi], seen[0]):
+            out[lo:hi] = seen[1]
+        else:
+            codes = index.get_indexer(values[lo:hi])
+            out[lo:hi] = codes
+            last[hi - lo] = (plain[lo:hi], codes)
+    return out
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two object arrays of one length hold equal values (a missing value: no)."""
+    try:
+        return bool((a == b).all())
+    except TypeError:  # pd.NA
+        return False

@@ -12,8 +12,11 @@ from diagnostic.analysis import contrasts
 from diagnostic.analysis._codes import (
     categorical_from_few,
     first_by_code,
+    indexer_by_blocks,
+    indexer_by_runs,
     kept_rows,
     key_codes,
+    run_starts,
 )
 from diagnostic.analysis.tags import DIVISIVE, MINOR, SPECIFIC, TRANSVERSAL  # noqa: F401
 from diagnostic.errors import DiagnosticError
@@ -253,9 +256,16 @@ def _likert_responses(
     if likert.empty:
         return pd.DataFrame(), None
     missing = choices["is_missing_code"].fillna(False).astype(bool)
-    scales = [
-        scale_of(q.question_id, q.label, q.list_name, choices, stated) for q in likert.itertuples()
-    ]
+    stated = stated or {}
+    scales, of_list = [], {}  # type: ignore[var-annotated]
+    for q in likert.itertuples():
+        # a scale is its list's, unless the project states the question's own
+        mine = q.question_id in stated or not isinstance(q.list_name, str)
+        if mine or q.list_name not in of_list:
+            scale = scale_of(q.question_id, q.label, q.list_name, choices, stated)
+            if not mine:
+                of_list[q.list_name] = scale
+        scales.append(scale if mine else of_list[q.list_name])
     values = pd.Index(
         pd.unique(
             np.array(
@@ -269,19 +279,26 @@ def _likert_responses(
     for i, scale in enumerate(scales):
         sizes[i] = len(scale)
         levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
-    # codes on the whole columns: no filtered copy of the (long) answers table
-    q = pd.Index(likert["question_id"]).get_indexer(answers["question_id"].array)
-    rows = np.flatnonzero(q >= 0)
-    q = q[rows]
-    v = values.get_indexer(answers["value"].array)[rows]  # -1 (off the scale) reads 0
+    # codes on the whole columns: no filtered copy of the (long) answers table; the
+    # question column hashed once per run of one question, the actors once per distinct
+    # list of actors (`indexer_by_blocks`)
+    question, who = answers["question_id"].array, answers["actor_id"].array
+    starts = run_starts(question)
+    questions_index = pd.Index(likert["question_id"])
+    if starts is None:
+        q = questions_index.get_indexer(question)
+        actor = actor_ids.get_indexer(who)
+    else:
+        q = indexer_by_runs(questions_index, question, starts)
+        actor = indexer_by_blocks(actor_ids, who, starts)
+    v = values.get_indexer(answers["value"].array)  # -1 (off the scale) reads 0
     level = levels[q, v]
-    keep = level > 0
-    rows = rows[keep]
-    q, level = q[keep], level[keep]
+    level[q < 0] = 0  # not a Likert question (-1 read the last row)
+    rows = np.flatnonzero(level > 0)
+    q, level, actor = q[rows], level[rows], actor[rows]
     labels = likert["label"].tolist()
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
     k = sizes[q]
-    actor = actor_ids.get_indexer(answers["actor_id"].array)[rows]
     # categories of the actors' own (few) strings when every one is known: no string per row
     ids = (
         pd.Categorical.from_codes(actor, categories=actor_ids)

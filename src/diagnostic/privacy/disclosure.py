@@ -26,7 +26,6 @@ actors as they are.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -535,11 +534,16 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     public = public or public_of(diag)
     lang = diag.settings.language
     settings = diag.settings
-    view = public.actors.set_index(public.actors["actor_id"].astype(str))
-    level = view["place_level"].to_dict()
-    epci = view["epci_code"].astype(object).to_dict()
+    ids = public.actors["actor_id"].astype(str).tolist()  # plain lists: no cell boxed
+    level = dict(zip(ids, (None if v is pd.NA else v for v in public.actors["place_level"])))
+    # as `to_dict` gives them: a missing code is None
+    epci = dict(
+        zip(ids, (None if e is pd.NA else e for e in public.actors["epci_code"].astype(object)))
+    )
     words = type_words(diag)
-    kind_of = {a: words.get(t, t) for a, t in view["actor_type"].astype(object).items()}
+    kind_of = {
+        a: words.get(t, t) for a, t in zip(ids, public.actors["actor_type"].astype(object).tolist())
+    }
     no_type = text("coop.no_type", lang)
     places = text("coop.places", lang)
     km_word = re.escape(text("coop.km", lang, km="§")).replace("§", r"\d+")
@@ -552,16 +556,23 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
         .replace("¤", r"[^()]*(?:\([^()]*\)[^()]*)*")
     )
 
-    def geo(row):
+    def geo(a: str, b: str):
         """(place class, distance, geography score) on the public places: the pair's own
         when both keep their commune (then their true communes are the public ones)."""
-        a, b = str(row["need_actor"]), str(row["offer_actor"])
         if level.get(a) == COMMUNE and level.get(b) == COMMUNE:
             return None
         ea, eb = epci.get(a), epci.get(b)
         cls = 1 if isinstance(ea, str) and ea == eb else 3
         return cls, float("nan"), (1.0, 0.6, 0.3, 0.2)[cls]
 
+    class Described(dict):
+        """actor id -> « l'acteur … (type) » with its public type, written once."""
+
+        def __missing__(self, actor: str) -> str:
+            said = self[actor] = text("coop.who", lang, id=actor, kind=kind_of.get(actor, no_type))
+            return said
+
+    described = Described()
     group = re.compile(
         re.escape(text("coop.group", lang, n="§", mix="¤", what="µ"))
         .replace("§", r"\d+")
@@ -575,50 +586,58 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     geos: list = []
     scores: list = []
     drop: list[int] = []
-    # the columns read, as plain lists: `to_dict("records")` boxed every cell of every
-    # column, 40 % of the function on 17,000 pairs
-    used = ["explanation", "need_actor", "offer_actor", "kind", "score", "score_geo"]
-    used = [c for c in (*used, "distance_km", "actors") if c in table.columns]
-    records: Iterator[dict] = (
-        dict(zip(used, cells)) for cells in zip(*(table[c].tolist() for c in used))
+    # the columns read, as plain lists (`to_dict("records")` boxed every cell of every
+    # column); a column the table lacks reads None
+    missing = [None] * len(table)
+    columns = (
+        table[c].tolist() if c in table.columns else missing
+        for c in (
+            "explanation",
+            "need_actor",
+            "offer_actor",
+            "kind",
+            "score",
+            "score_geo",
+            "distance_km",
+            "actors",
+        )
     )
+    has_geo = "score_geo" in table.columns
     members_of: list = []
     hidden = public.withheld
-    for row in records:
-        sentence = str(row["explanation"])
-        members_of.append(row["actors"])
-        members = [m.strip() for m in str(row["actors"]).split(";") if m.strip()] if hidden else []
+    for sentence, need, offer, kind, score, score_geo, distance, actors in zip(*columns):
+        sentence = str(sentence)
+        members_of.append(actors)
+        pair = kind in ("direct", "reciprocal")
+        members = [m.strip() for m in str(actors).split(";") if m.strip()] if hidden else []
         if hidden and hidden & set(members):  # a withheld actor is in no pair or group
-            if row["kind"] in ("direct", "reciprocal") or len(
-                kept := [m for m in members if m not in hidden]
-            ) < group_least(str(row["kind"]), settings):
+            if pair or len(kept := [m for m in members if m not in hidden]) < group_least(
+                str(kind), settings
+            ):
                 drop.append(len(texts))
                 texts.append(sentence)
-                scores.append(row["score"])
-                geos.append(row.get("score_geo"))
-                dist.append(row.get("distance_km"))
+                scores.append(score)
+                geos.append(score_geo)
+                dist.append(distance)
                 continue
             members_of[-1] = " ; ".join(kept)
-            row = {**row, "score": group_score(len(kept))}
-        sentence = who.sub(
-            lambda m: text("coop.who", lang, id=m.group(1), kind=kind_of.get(m.group(1), no_type)),
-            sentence,
-        )
-        public_geo = geo(row) if row["kind"] in ("direct", "reciprocal") else None
+            score = group_score(len(kept))
+        sentence = who.sub(lambda m: described[m.group(1)], sentence)
+        public_geo = geo(str(need), str(offer)) if pair else None
         if public_geo is not None:
             cls, d, g = public_geo
             sentence = phrase.sub(places[cls].replace("\\", "\\\\"), sentence, count=1)
             sentence = sentence.replace(rival, "")  # a competition is within one commune
             # a reciprocal pair's: the same both ways
-            old = row["score_geo"] if "score_geo" in row else float("nan")
+            old = score_geo if has_geo else float("nan")
             change = 0.0 if pd.isna(old) else settings.weight_geo * (g - float(old))
-            scores.append(round(float(row["score"]) + change, 4))
+            scores.append(round(float(score) + change, 4))
             geos.append(round(g, 4))
             dist.append(d)
-        elif row["kind"] in ("direct", "reciprocal"):
-            scores.append(row["score"])
-            geos.append(row.get("score_geo"))
-            dist.append(row.get("distance_km"))
+        elif pair:
+            scores.append(score)
+            geos.append(score_geo)
+            dist.append(distance)
         else:
             members = [m.strip() for m in str(members_of[-1]).split(";") if m.strip()]
             if near.search(sentence) and not all(isinstance(epci.get(m), str) for m in members):
@@ -636,9 +655,9 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
                     ),
                     what=match.group("what"),
                 )
-            scores.append(row["score"])
-            geos.append(row.get("score_geo"))
-            dist.append(row.get("distance_km"))
+            scores.append(score)
+            geos.append(score_geo)
+            dist.append(distance)
         texts.append(sentence)
     out["explanation"] = texts
     out["actors"] = pd.Series(members_of, index=out.index, dtype=object).astype(
