@@ -43,9 +43,16 @@ def level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
     """The first value of `values` seen for each key (keys given as codes into `keys`), as
     ``drop_duplicates(key).set_index(key)[values]`` gives it."""
-    first = pd.Series(codes, copy=False).drop_duplicates()
-    first = first[first >= 0]
-    return dict(zip(keys[first.to_numpy()], values.iloc[first.index].to_numpy(dtype=object)))
+    codes = np.asarray(codes)
+    rows = np.flatnonzero(codes >= 0)
+    if not len(rows):
+        return {}
+    # the first row of each code, found by a minimum (no hashing of millions of rows)
+    first = np.full(int(codes[rows].max()) + 1, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes[rows], rows)
+    seen = np.flatnonzero(first < len(codes))
+    seen = seen[np.argsort(first[seen], kind="stable")]  # in the order they appear
+    return dict(zip(keys[seen], values.iloc[first[seen]].to_numpy(dtype=object)))
 
 
 def categorical_from_few(values: np.ndarray, codes: np.ndarray) -> pd.Categorical:
@@ -119,3 +126,13 @@ def _equal(a: np.ndarray, b: np.ndarray) -> bool:
         return bool((a == b).all())
     except TypeError:  # pd.NA
         return False
+
+
+def isin_by_runs(values: pd.Series, wanted) -> np.ndarray:
+    """``values.isin(wanted)`` as a boolean array, one value hashed per run of equal
+    neighbours when the runs are long (`run_starts`)."""
+    starts = run_starts(values.array)
+    if starts is None:
+        return values.isin(wanted).to_numpy(dtype=bool)
+    index = pd.Index(pd.unique(np.asarray(list(wanted), dtype=object)), dtype=object)
+    return indexer_by_runs(index, values.array, starts) >= 0

@@ -400,6 +400,10 @@ def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, p
         take = _total(settings, _text_scores(rn_b, ro_a, needs, offers), geo, both_will)
         score = ((give + take) / 2 + settings.reciprocal_bonus).round(4)  # as published
         keep = np.flatnonzero(score >= floor)  # below the current K-th best: never kept
+        most = settings.max_reciprocal
+        if len(keep) > most:  # below this batch's K-th best: never kept either
+            cut = np.partition(score[keep], len(keep) - most)[len(keep) - most]
+            keep = keep[score[keep] >= cut]
         found = np.stack(
             [a[keep], b[keep], x[keep], y[keep], rn_a[keep], ro_b[keep], rn_b[keep], ro_a[keep]]
         ).T

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from diagnostic.analysis._codes import isin_by_runs
 from diagnostic.privacy.masking import public_answers
 from diagnostic.schemas import conform
 
@@ -98,7 +99,7 @@ def text_answers(
         (list of str, see `lemmas`).
     """
     texts = questions[(questions["type"] == "text") & questions["role"].isin(TEXT_ROLES)]
-    answers = answers[answers["question_id"].isin(texts["question_id"])]
+    answers = answers[isin_by_runs(answers["question_id"], texts["question_id"])]
     answers = answers[answers["value"].notna() & (answers["value"].astype(str).str.strip() != "")]
     # a text question without a role is read when people wrote sentences, not a place or a
     # name in one or two words (« Dans quel canton ? »)
