@@ -98,7 +98,12 @@ def indexer_by_runs(index: pd.Index, values, starts: np.ndarray) -> np.ndarray:
     """``index.get_indexer(values)`` for `values` equal on each run starting at `starts`
     (`run_starts`): one value hashed per run."""
     lengths = np.diff(np.r_[starts, len(values)])
-    return np.repeat(index.get_indexer(values[starts]), lengths)
+    return np.repeat(index.get_indexer(values[starts]).astype(_code_type(index)), lengths)
+
+
+def _code_type(index: pd.Index) -> type:
+    """The narrowest of int32 and int64 holding the codes of `index` (and -1)."""
+    return np.int32 if len(index) < 2**31 - 1 else np.int64
 
 
 def indexer_by_blocks(index: pd.Index, values, starts: np.ndarray) -> np.ndarray:
@@ -106,7 +111,7 @@ def indexer_by_blocks(index: pd.Index, values, starts: np.ndarray) -> np.ndarray
     value by value, to the last block of its length hashed takes its codes (the actors of
     each question of a long answers table are often the same list, in the same order)."""
     plain = np.asarray(values, dtype=object)  # a text column's own array: no copy
-    out = np.empty(len(values), dtype=np.intp)
+    out = np.empty(len(values), dtype=_code_type(index))
     last: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     bounds = np.r_[starts, len(values)]
     for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):

@@ -274,11 +274,15 @@ def _likert_responses(
             )
         )
     )
-    levels = np.zeros((len(likert), len(values) + 1))  # last column: unknown value
-    sizes = np.zeros(len(likert), dtype=int)
+    sizes = np.array([len(scale) for scale in scales], dtype=int)
+    # each (question, value): its level × 2 + whether it supports the issue, in 2 bytes;
+    # the last row and column (code -1: not a Likert question, off the scale) read 0
+    small = sizes.max(initial=0) < 2**15
+    levels = np.zeros((len(likert) + 1, len(values) + 1), dtype=np.uint16 if small else int)
     for i, scale in enumerate(scales):
-        sizes[i] = len(scale)
         levels[i, values.get_indexer(scale)] = np.arange(1, len(scale) + 1)
+    top = np.append(sizes, 0)[:, None] - settings.top_box
+    packed = levels * 2 + (levels > top)
     # codes on the whole columns: no filtered copy of the (long) answers table; the
     # question column hashed once per run of one question, the actors once per distinct
     # list of actors (`indexer_by_blocks`)
@@ -291,19 +295,17 @@ def _likert_responses(
     else:
         q = indexer_by_runs(questions_index, question, starts)
         actor = indexer_by_blocks(actor_ids, who, starts)
-    v = values.get_indexer(answers["value"].array)  # -1 (off the scale) reads 0
-    level = levels[q, v]
-    level[q < 0] = 0  # not a Likert question (-1 read the last row)
-    rows = np.flatnonzero(level > 0)
-    q, level, actor = q[rows], level[rows], actor[rows]
+    got = packed[q, values.get_indexer(answers["value"].array)]
+    keep = got > 1  # a level: a Likert question's answer on its scale
+    got, q, actor = got[keep], q[keep], actor[keep]
+    level = (got >> 1).astype(float)
     labels = likert["label"].tolist()
     issue = pd.Categorical.from_codes(q, categories=likert["question_id"])
-    k = sizes[q]
     # categories of the actors' own (few) strings when every one is known: no string per row
     ids = (
         pd.Categorical.from_codes(actor, categories=actor_ids)
         if (actor >= 0).all()
-        else answers["actor_id"].array[rows].astype("str")
+        else answers["actor_id"].array[np.flatnonzero(keep)].astype("str")
     )
     return pd.DataFrame(
         {
@@ -314,8 +316,8 @@ def _likert_responses(
             ),
             "theme": categorical_from_few(likert["theme"].to_numpy(dtype=object), q),
             "level": pd.array(level, dtype="Float64"),
-            "levels": k,
-            "supports": level > k - settings.top_box,
+            "levels": sizes[q],
+            "supports": (got & 1).astype(bool),
         },
         copy=False,
     ), actor
