@@ -476,7 +476,29 @@ def _row_index(table: pd.DataFrame, cat_code: dict, n_actors: int) -> np.ndarray
 
 def _geography(cn, co, info: pd.DataFrame, settings: Settings):
     """Place class (0 same commune … 3 apart), distance and geography score of actor pairs
-    (the same both ways)."""
+    (the same both ways).
+
+    Two actors of one commune and one EPCI are placed alike: when the pairs outnumber the
+    pairs of such places (millions of reciprocal exchanges between a few hundred
+    communes), each pair of places is computed once (`_geography_of` on one actor of
+    each) and the pairs read their places' values."""
+    commune, epci = info["k_commune_code"].to_numpy(), info["k_epci_code"].to_numpy()
+    spots, spot = np.unique(
+        commune.astype(np.int64) * (int(epci.max(initial=0)) + 2) + epci + 1,
+        return_inverse=True,
+    )
+    n = len(spots)
+    if n * n >= len(cn):
+        return _geography_of(cn, co, info, settings)
+    one = np.empty(n, dtype=np.int64)
+    one[spot] = np.arange(len(spot))  # an actor of each place
+    place, dist, geo = _geography_of(np.repeat(one, n), np.tile(one, n), info, settings)
+    cell = spot[cn].astype(np.int64) * n + spot[co]
+    return place[cell], dist[cell], geo[cell]
+
+
+def _geography_of(cn, co, info: pd.DataFrame, settings: Settings):
+    """`_geography`, pair by pair."""
     col = lambda name: info[name].to_numpy()  # noqa: E731
     nc, oc = col("k_commune_code")[cn], col("k_commune_code")[co]
     ne, oe = col("k_epci_code")[cn], col("k_epci_code")[co]
