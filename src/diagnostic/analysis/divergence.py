@@ -40,6 +40,7 @@ def find_divergences(
     type_labels: dict[str, str] | None = None,
     *,
     matrix: pd.DataFrame | None = None,
+    cells: tuple | None = None,
 ) -> pd.DataFrame:
     """Per issue, the test of the support gap between actor types, and the pair it names.
 
@@ -52,7 +53,8 @@ def find_divergences(
     types, with Newcombe's interval; `between` names the widest pair whose pairwise Fisher
     test stays significant after Holm's correction, only for a significant issue.
 
-    `matrix` is unused (kept for callers passing `group_matrix(responses, settings)`).
+    `matrix` is unused (kept for callers passing `group_matrix(responses, settings)`);
+    `cells` is ``issue_cells(responses)`` when the caller has it already.
 
     Returns
     -------
@@ -63,7 +65,7 @@ def find_divergences(
     labels = type_labels or {}
     if responses.empty:
         return conform(pd.DataFrame(), "divergence")
-    issues, kinds, n, s, actors = issue_cells(responses)
+    issues, kinds, n, s, actors = cells if cells is not None else issue_cells(responses)
     seen = n.sum(axis=1) > 0
     issues, n, s = issues[seen], n[seen], s[seen]
     label_of = first_by_code(responses["label"], *key_codes(responses["issue_id"]))

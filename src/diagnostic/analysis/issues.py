@@ -350,12 +350,13 @@ def group_matrix(responses: pd.DataFrame, settings: Settings = Settings()) -> pd
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
     known = (kind >= 0) & (issue >= 0)
-    cell = kept_rows(kind, known) * len(issues) + kept_rows(issue, known)
+    cell = kept_rows(kind, known)  # a fresh copy: the cell number made in place
+    cell *= len(issues)
+    cell += kept_rows(issue, known)
     size = len(kinds) * len(issues)
     respondents = np.bincount(cell, minlength=size)
-    supporters = np.bincount(
-        cell, weights=kept_rows(responses["supports"].to_numpy(dtype=bool), known), minlength=size
-    ).astype(np.int64)
+    supports = kept_rows(responses["supports"].to_numpy(dtype=bool), known)
+    supporters = np.bincount(cell[supports], minlength=size).astype(np.int64)
     seen = np.flatnonzero(respondents)
     row, col = np.divmod(seen, max(len(issues), 1))
     out = pd.DataFrame(
@@ -384,15 +385,22 @@ def issue_cells(
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
     known = (kind >= 0) & (issue >= 0)
-    cell = kept_rows(issue, known) * len(kinds) + kept_rows(kind, known)
+    # the codes are fresh copies: each cell number made in place (millions of rows)
+    cell = kept_rows(issue, known)
+    cell *= len(kinds)
+    cell += kept_rows(kind, known)
     size = len(issues) * len(kinds)
     n = np.bincount(cell, minlength=size).reshape(len(issues), len(kinds))
     supports = kept_rows(responses["supports"].to_numpy(dtype=bool), known)
-    s = np.bincount(cell, weights=supports, minlength=size).reshape(n.shape).astype(np.int64)
+    s = np.bincount(cell[supports], minlength=size).reshape(n.shape).astype(np.int64)
+    del cell
     actor, actor_ids = key_codes(responses["actor_id"])
     both = known & (actor >= 0)
     seen = np.zeros(len(actor_ids) * len(kinds), dtype=bool)  # distinct (actor, type)
-    seen[kept_rows(actor, both) * len(kinds) + kept_rows(kind, both)] = True
+    pair = kept_rows(actor, both)
+    pair *= len(kinds)
+    pair += kept_rows(kind, both)
+    seen[pair] = True
     actors = seen.reshape(len(actor_ids), len(kinds)).sum(axis=0)
     return issues, kinds, n, s, actors.astype(np.int64)
 
@@ -403,6 +411,7 @@ def rank_issues(
     type_labels: dict[str, str] | None = None,
     *,
     matrix: pd.DataFrame | None = None,
+    cells: tuple | None = None,
 ) -> pd.DataFrame:
     """Rank issues by breadth across actor types, then type-weighted support, then support,
     then number of answers.
@@ -418,6 +427,8 @@ def rank_issues(
         Label of each actor type (see `actor_type_labels`), used in the `reason` sentences.
     matrix : DataFrame, optional
         Unused (kept for callers that pass `group_matrix(responses, settings)`).
+    cells : tuple, optional
+        ``issue_cells(responses)``, when the caller has it already.
 
     Returns
     -------
@@ -434,7 +445,7 @@ def rank_issues(
         supporters=("supports", "sum"),
         levels=("levels", "max"),
     )
-    issues, kinds, n_ti, s_ti, actors = issue_cells(responses)
+    issues, kinds, n_ti, s_ti, actors = cells if cells is not None else issue_cells(responses)
     rows = issues.get_indexer(per.index)
     n_ti, s_ti = n_ti[rows], s_ti[rows]
     k = per["levels"].fillna(0).astype(int).to_numpy()

@@ -16,6 +16,7 @@ from diagnostic.analysis.decisions import apply_decisions
 from diagnostic.analysis.divergence import find_divergences, type_similarity
 from diagnostic.analysis.issues import (
     group_matrix,
+    issue_cells,
     issue_responses,
     rank_issues,
     untyped_anomalies,
@@ -386,7 +387,8 @@ def _analysis(
     croisé, with the anomalies and row accounts of the files read on the way."""
     settings = project.settings
     matrix = group_matrix(responses, settings)
-    ranking = rank_issues(responses, settings, types, matrix=matrix)
+    cells = issue_cells(responses)  # counted once for the ranking and the divergence
+    ranking = rank_issues(responses, settings, types, matrix=matrix, cells=cells)
     coords = read_centroids(project.centroids) if project.centroids else None
     will_labels = role_labels(questions, choices, "cooperation") if questions is not None else {}
     opportunities = match_needs_offers(
@@ -418,7 +420,7 @@ def _analysis(
     out = {
         "issue_ranking": ranking,
         "group_matrix": matrix,
-        "divergence": find_divergences(responses, settings, types, matrix=matrix),
+        "divergence": find_divergences(responses, settings, types, matrix=matrix, cells=cells),
         "type_similarity": type_similarity(responses, settings, types, matrix=matrix),
         "opportunities": opportunities,
         "cooperation_projects": projects,
