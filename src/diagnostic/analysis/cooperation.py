@@ -12,6 +12,7 @@ lowest one published (see `_exchanges`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -382,11 +383,17 @@ def _exchanges(needs, offers, info, settings: Settings) -> tuple[pd.DataFrame, p
         rn_a, ro_b = row_need[a, x], row_offer[b, x]
         rn_b, ro_a = row_need[b, y], row_offer[a, y]
         both_will = will[a] * will[b]
-        if floor > -np.inf:  # a ceiling (geography 1, texts alike) below the K-th best: out
+        written_a = need_text[rn_a] & offer_text[ro_b]
+        written_b = need_text[rn_b] & offer_text[ro_a]
+        # a ceiling (geography 1, texts alike) below the K-th best: out before the texts are
+        # compared; without texts to compare, the score itself is as quick (and never above
+        # the ceiling, the weights being positive)
+        bounded = settings.weight_geo >= 0 and settings.weight_text >= 0
+        if floor > -np.inf and (written_a.any() or written_b.any() or not bounded):
             ceiling = (
                 (
-                    _total(settings, need_text[rn_a] & offer_text[ro_b], 1.0, both_will)
-                    + _total(settings, need_text[rn_b] & offer_text[ro_a], 1.0, both_will)
+                    _total(settings, written_a, 1.0, both_will)
+                    + _total(settings, written_b, 1.0, both_will)
                 )
                 / 2
                 + settings.reciprocal_bonus
@@ -852,13 +859,14 @@ def _groups(table: pd.DataFrame, info, labels, settings: Settings, kind: str) ->
     table = table.join(info[["epci_code", "who"]], on="actor_id")
     keys = ["category"] + (["place"] if kind == "pooling" else [])
     table = table.assign(place=table["epci_code"].fillna(""))
+    type_of = dict(zip(info.index.tolist(), info["type_label"].tolist()))
     rows = []
     for key, sub in table.groupby(keys, sort=True):
         members = sorted(sub["actor_id"].unique())
         if len(members) < least:
             continue
         category = key[0] if isinstance(key, tuple) else key
-        types = info.loc[members, "type_label"].value_counts()
+        types = Counter(type_of[m] for m in members)
         language = settings.language
         mix = text("coop.mix_sep", language).join(
             text("coop.mix", language, n=n, kind=t)
