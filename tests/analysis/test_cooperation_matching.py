@@ -218,3 +218,46 @@ def test_opportunities_do_not_depend_on_row_order(people, need, offer, seed):
         actors.sample(frac=1, random_state=seed),
     )
     pd.testing.assert_frame_equal(match_needs_offers(needs, offers, actors), again)
+
+
+def test_pair_geography_from_a_table_of_places_is_pair_by_pair_geography():
+    """Millions of pairs between few communes read a table of places: the same place
+    classes, distances and scores (to the last bit) as computing each pair."""
+    import numpy as np
+    import pandas as pd
+
+    from diagnostic import Settings
+    from diagnostic.analysis.cooperation import _geography, _geography_of
+
+    rng = np.random.default_rng(7)
+    n = 60
+    commune = rng.integers(-1, 6, n)  # -1: no commune
+    info = pd.DataFrame(
+        {
+            "k_commune_code": commune,
+            "k_epci_code": np.where(commune < 0, rng.integers(-1, 2, n), commune // 3),
+            "lat": np.where(commune < 0, np.nan, 45 + commune * 0.07),
+            "lon": np.where(commune < 0, np.nan, 2 + commune * 0.05),
+        }
+    )
+    cn, co = rng.integers(0, n, 5000), rng.integers(0, n, 5000)
+    settings = Settings()
+    table = _geography(cn, co, info, settings)  # 5,000 pairs, at most 12² places
+    direct = _geography_of(cn, co, info, settings)
+    for got, want in zip(table, direct):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_rank_within_is_groupby_cumcount_and_size():
+    import numpy as np
+    import pandas as pd
+
+    from diagnostic.analysis.cooperation import _rank_within
+
+    keys = np.random.default_rng(1).integers(0, 7, 300)
+    rank, size = _rank_within(keys)
+    grouped = pd.Series(keys).groupby(keys)
+    assert rank.tolist() == grouped.cumcount().tolist()
+    assert size.tolist() == grouped.transform("size").tolist()
+    empty = _rank_within(np.zeros(0, dtype=np.int64))
+    assert [len(a) for a in empty] == [0, 0]

@@ -267,3 +267,107 @@ def test_top_five_stability_is_the_ranking_of_resampled_respondents():
         for issue in set(again["issue_id"].head(5)) & set(stays):
             stays[issue] += 1
     assert out["stays"].tolist() == pytest.approx([stays[i] / 30 for i in out["issue_id"]])
+
+
+def test_codes_found_by_runs_and_blocks_are_those_of_get_indexer():
+    """A long answers table is coded one run of a question at a time, its actors one list
+    at a time (`diagnostic.analysis._codes`): the same codes as hashing every row, whether
+    the lists repeat, differ, hold an unknown id or a missing value."""
+    import numpy as np
+
+    from diagnostic.analysis._codes import (
+        indexer_by_blocks,
+        indexer_by_runs,
+        isin_by_runs,
+        run_starts,
+    )
+
+    ids = pd.Index([f"A{i}" for i in range(100)])
+    same = [f"A{i}" for i in range(100)]
+    other = [f"A{i}" for i in range(99, -1, -1)]  # same length, another order
+    stranger = [*same[:50], "Z", *same[51:]]
+    shorter = same[:70]
+    blocks = [same, same, other, same, stranger, shorter, shorter]
+    who = pd.array([a for b in blocks for a in b], dtype="string")
+    question = pd.array([f"q{i}" for i, b in enumerate(blocks) for _ in b], dtype="string")
+    starts = run_starts(question)
+    assert starts.tolist() == np.cumsum([0, *map(len, blocks[:-1])]).tolist()
+    questions = pd.Index(["q1", "q4", "q6", "nope"])
+    assert indexer_by_runs(questions, question, starts).tolist() == (
+        questions.get_indexer(question).tolist()
+    )
+    assert indexer_by_blocks(ids, who, starts).tolist() == ids.get_indexer(who).tolist()
+    series = pd.Series(question)
+    assert isin_by_runs(series, ["q2", "q5"]).tolist() == series.isin(["q2", "q5"]).tolist()
+    # short runs or a missing value: no runs, each value hashed
+    assert run_starts(who) is None
+    assert run_starts(pd.array(["q"] * 70 + [None] * 70, dtype="string")) is None
+    with_na = pd.Series(pd.array(["q"] * 70 + [None] * 70, dtype="string"))
+    assert isin_by_runs(with_na, ["q"]).tolist() == [True] * 70 + [False] * 70
+
+
+def test_first_by_code_gives_each_codes_first_row():
+    """The first value of each key, in the order keys first appear (as drop_duplicates)."""
+    from diagnostic.analysis._codes import first_by_code
+
+    codes = [2, -1, 0, 2, 1, 0, -1, 1]
+    values = pd.Series(["c1", "x", "a1", "c2", "b1", "a2", "y", "b2"])
+    got = first_by_code(values, codes, pd.Index(["A", "B", "C"]))
+    assert list(got.items()) == [("C", "c1"), ("A", "a1"), ("B", "b1")]
+    assert first_by_code(values, [-1] * 8, pd.Index(["A"])) == {}
+
+
+def test_likert_rows_do_not_depend_on_the_answers_order():
+    """The Likert rows read from answers question by question (long runs, coded by runs
+    and lists of actors) are those read from the same answers shuffled (every row hashed),
+    and their levels are the answers' ranks on the scale."""
+    import numpy as np
+
+    actors = pd.DataFrame(
+        {"actor_id": [f"a{i:03d}" for i in range(120)], "actor_type": ["t", "u"] * 60}
+    )
+    questions = pd.DataFrame(
+        {
+            "question_id": ["q1", "q2"],
+            "label": ["Importance : Eau", "Importance : Air"],
+            "type": ["select_one", "select_one"],
+            "list_name": ["imp", "imp"],
+            "role": ["issue_importance", "issue_importance"],
+            "theme": ["env", "env"],
+        }
+    )
+    choices = pd.DataFrame(
+        {
+            "list_name": ["imp"] * 4,
+            "value": ["1", "2", "3", "9"],
+            "label": ["Pas important", "Important", "Très important", "Ne sait pas"],
+            "order": [1, 2, 3, 4],
+            "is_missing_code": [False, False, False, True],
+        }
+    )
+    rng = np.random.default_rng(3)
+    values = rng.choice(["1", "2", "3", "9"], size=240)
+    answers = pd.DataFrame(
+        {
+            "actor_id": [*actors["actor_id"], *actors["actor_id"]],
+            "question_id": ["q1"] * 120 + ["q2"] * 120,
+            "value": values,
+        }
+    ).astype("string")
+    asked = answers[["actor_id", "question_id"]]
+    ordered = issue_responses(answers, asked, questions, choices, actors)
+    shuffled = answers.sample(frac=1, random_state=5).reset_index(drop=True)
+    mixed = issue_responses(shuffled, asked, questions, choices, actors)
+    key = ["issue_id", "actor_id"]
+    a = ordered.astype({"actor_id": str, "issue_id": str}).sort_values(key, ignore_index=True)
+    b = mixed.astype({"actor_id": str, "issue_id": str}).sort_values(key, ignore_index=True)
+    pd.testing.assert_frame_equal(a, b, check_categorical=False)
+    rank = {"1": 1.0, "2": 2.0, "3": 3.0}
+    expected = sorted(
+        (q, a, rank[v])
+        for q, a, v in zip(answers["question_id"], answers["actor_id"], answers["value"])
+        if v in rank
+    )
+    got = sorted(zip(a["issue_id"], a["actor_id"], a["level"].astype(float)))
+    assert got == expected
+    assert a["supports"].tolist() == (a["level"] >= 2).tolist()  # top 2 of 3

@@ -460,3 +460,19 @@ def test_a_decision_attaches_to_its_project_in_either_view():
     assert by_resource.at["formation", "status"] == "à valider"
     # without the withheld actors given, the ids differ: nothing is matched
     assert apply_decisions(public, on_consultant)[0]["status"].tolist() == ["à valider"]
+
+
+def test_supported_issues_read_alike_from_categorical_and_text_columns():
+    """The issues each actor supports: from `issue_responses`' categorical columns (a table
+    of codes) as from text columns (sorted by actor), and as counted by hand."""
+    from diagnostic.analysis.projects import _supported
+
+    rows = [("b", "i2", True), ("a", "i1", True), ("a", "i2", False), ("c", "i1", False)]
+    rows += [("b", "i1", True), ("a", "i3", True)]
+    text = pd.DataFrame(rows, columns=["actor_id", "issue_id", "supports"])
+    coded = text.astype({"actor_id": "category", "issue_id": "category"})
+    want = {"a": {"i1", "i3"}, "b": {"i1", "i2"}, "c": set()}
+    for frame in (text, coded):
+        got = _supported(frame)
+        assert {a: got.get(a, set()) for a in "abc"} == want
+        assert got.get("zz", set()) == set()

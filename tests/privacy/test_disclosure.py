@@ -141,3 +141,29 @@ def test_a_small_survey_with_a_withheld_offerer(example_diag):
         )
     # the consultant's view keeps both, as found
     assert disclosed(diag, "consultant").cooperation_projects is projects
+
+
+def test_public_clusters_read_their_members_alike_from_the_memo_or_the_text(example_diag):
+    """The groups `find_issue_groups` wrote are read back from its memo; the same cells as
+    other strings (read from a file, say) are split: the same public groups, and each
+    group's size is its members kept in the public view, counted by hand."""
+    import dataclasses
+
+    from diagnostic.analysis.clusters import written_members
+    from diagnostic.privacy.disclosure import public_clusters, public_of
+
+    cells = example_diag.clusters["actors"]
+    assert any(written_members(c) is not None for c in cells)
+    copied = [None if not isinstance(c, str) else (" " + c)[1:] for c in cells]  # new str
+    assert all(written_members(c) is None for c in copied)
+    other = dataclasses.replace(example_diag, clusters=example_diag.clusters.assign(actors=copied))
+    memo, text = public_clusters(example_diag), public_clusters(other)
+    pd.testing.assert_frame_equal(memo, text)
+    kept = set(public_of(example_diag).actors["actor_id"].astype(str))
+    by_hand = [
+        len([a.strip() for a in c.split(";") if a.strip() in kept])
+        for c in cells
+        if isinstance(c, str)
+    ]
+    k = example_diag.settings.min_group_size
+    assert memo["size"].tolist() == [n for n in by_hand if n >= k]

@@ -600,7 +600,7 @@ def _rank_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     number of elements with its key: ``groupby(keys).cumcount()`` and ``size``."""
     by_key = np.argsort(keys, kind="stable")
     ordered = keys[by_key]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else []
+    starts = np.flatnonzero(np.r_[len(keys) > 0, ordered[1:] != ordered[:-1]])
     lengths = np.diff(np.r_[starts, len(keys)])
     rank, size = np.empty(len(keys), dtype=np.int64), np.empty(len(keys), dtype=np.int64)
     rank[by_key] = np.arange(len(keys)) - np.repeat(starts, lengths)
