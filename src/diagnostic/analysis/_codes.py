@@ -18,7 +18,7 @@ def key_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     A categorical column gives its own codes, so millions of rows are not hashed again.
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.array.codes.astype(np.intp), column.cat.categories  # type: ignore[attr-defined]
+        return column.array.codes.astype(np.intp), column.cat.categories
     codes, uniques = pd.factorize(column, sort=True)
     return codes.astype(np.intp), pd.Index(uniques)
 
@@ -111,7 +111,7 @@ def indexer_by_blocks(index: pd.Index, values, starts: np.ndarray) -> np.ndarray
     value by value, to the last block of its length hashed takes its codes (the actors of
     each question of a long answers table are often the same list, in the same order)."""
     plain = np.asarray(values, dtype=object)  # a text column's own array: no copy
-    out = np.empty(len(values), dtype=_code_type(index))
+    out: np.ndarray = np.empty(len(values), dtype=_code_type(index))
     last: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     bounds = np.r_[starts, len(values)]
     for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):

@@ -46,7 +46,7 @@ def _actor_codes(responses: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the `actor_id` column into its sorted distinct ids (hashed once, reused)."""
     column = responses["actor_id"]
     if isinstance(column.dtype, pd.CategoricalDtype):  # codes ready: renumber in id order
-        return _sorted_used(column.array.codes, column.cat.categories)  # type: ignore[attr-defined]
+        return _sorted_used(column.array.codes, column.cat.categories)
     codes, ids = pd.factorize(column.to_numpy(dtype=object), sort=True)
     return codes, np.asarray(ids, dtype=object)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -662,8 +663,8 @@ def _explain(kind: str, rows, language: str) -> list:
     """The explanation of each pair: `rows` yields (values of the `kind` sentence, will of
     the need, will of the offer, flags); None when one of them refuses to cooperate."""
     rival = text("coop.rival", language)
-    entry = TEXTS[kind]
-    fill = entry.get(language, entry["fr"]).format  # `text(kind, language, **values)`
+    entry = cast(dict, TEXTS[kind])
+    fill = str(entry.get(language, entry["fr"])).format  # `text(kind, language, **values)`
     out = []
     willing: dict = {}  # the willingness sentence of each (will, will): a few distinct
 

@@ -257,7 +257,8 @@ def _likert_responses(
         return pd.DataFrame(), None
     missing = choices["is_missing_code"].fillna(False).astype(bool)
     stated = stated or {}
-    scales, of_list = [], {}  # type: ignore[var-annotated]
+    scales: list = []
+    of_list: dict = {}
     for q in likert.itertuples():
         # a scale is its list's, unless the project states the question's own
         mine = q.question_id in stated or not isinstance(q.list_name, str)

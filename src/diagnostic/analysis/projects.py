@@ -172,14 +172,14 @@ class _Supported(Mapping):
         if (
             all(isinstance(c.dtype, pd.CategoricalDtype) for c in (actor, issue))
             and len(actor.cat.categories) * len(issue.cat.categories) <= self.TABLE_LIMIT
-            and actor.array.codes.min(initial=0) >= 0  # type: ignore[attr-defined]
-            and issue.array.codes.min(initial=0) >= 0  # type: ignore[attr-defined]
+            and actor.array.codes.min(initial=0) >= 0
+            and issue.array.codes.min(initial=0) >= 0
         ):
             actors = actor.cat.categories.astype(str).to_numpy(dtype=object)
             self._issue_ids = issue.cat.categories.astype(str).to_numpy(dtype=object)
             table = np.zeros((len(actors), len(self._issue_ids)), dtype=bool)
             # the codes themselves (`.cat.codes` copies them): no copy of the long columns
-            table[actor.array.codes[mask], issue.array.codes[mask]] = True  # type: ignore[attr-defined]
+            table[actor.array.codes[mask], issue.array.codes[mask]] = True
             self._table = table
         else:
             rows = np.flatnonzero(mask)
@@ -213,7 +213,7 @@ def _factorized(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct texts) of `column` as text: a categorical column's own codes and
     categories (the issue table's actors and issues), no text built per row."""
     if isinstance(column.dtype, pd.CategoricalDtype) and column.notna().all():
-        codes = column.array.codes  # type: ignore[attr-defined]
+        codes = column.array.codes
         present = np.flatnonzero(np.bincount(codes, minlength=len(column.cat.categories)))
         renumber = np.full(len(column.cat.categories), -1, dtype=np.intp)
         renumber[present] = np.arange(len(present))
