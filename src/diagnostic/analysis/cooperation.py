@@ -315,7 +315,9 @@ def _candidates(needs, offers, info, settings: Settings) -> pd.DataFrame:
         )
     pairs = pd.concat(blocks, ignore_index=True)
     pairs = pairs[pairs["code_need"] != pairs["code_offer"]]
-    pairs = pairs.drop_duplicates(["row_need", "row_offer"])[
+    # a pair met at several scales kept once (its first): one integer key per pair
+    key = pairs["row_need"].to_numpy(np.int64) * (len(offers) + 1) + pairs["row_offer"].to_numpy()
+    pairs = pairs[~pd.Series(key).duplicated().to_numpy()][
         ["code_need", "code_offer", "row_need", "row_offer", "cat"]
     ].reset_index(drop=True)
     return pairs.assign(category=needs["category"].to_numpy()[pairs["row_need"]])
