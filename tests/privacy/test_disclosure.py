@@ -1,6 +1,8 @@
 """An attacker's arithmetic on the published tables: totals minus the shown cells must leave
 nothing of a group below `min_group_size`."""
 
+import re
+
 import pandas as pd
 
 
@@ -169,3 +171,52 @@ def test_public_clusters_read_their_members_alike_from_the_memo_or_the_text(exam
     ]
     k = example_diag.settings.min_group_size
     assert memo["size"].tolist() == [n for n in by_hand if n >= k]
+
+
+def test_a_merged_type_is_hidden_where_a_sentence_begins_with_the_actor(example_diag):
+    """Two financeurs and three coopératives (under 5 each) are merged into « autres »
+    (5 together: not withheld). A financeur needs « locaux », an association offers them:
+    the direct pair's sentence begins « L'acteur … (Financeur) »; in the public view it
+    reads « L'acteur … (Autres types d'acteurs) », and no sentence names a merged type."""
+    import dataclasses
+
+    from diagnostic.analysis.cooperation import match_needs_offers
+    from diagnostic.privacy.disclosure import disclosed
+
+    rows = [(f"A-a{i}", "association") for i in range(1, 7)]
+    rows += [(f"A-b{i}", "entreprise") for i in range(1, 7)]
+    rows += [("A-f1", "financeur"), ("A-f2", "financeur")]
+    rows += [(f"A-c{i}", "cooperative") for i in range(1, 4)]
+    actors = pd.DataFrame(rows, columns=["actor_id", "actor_type"]).assign(
+        commune_code="61293", epci_code="200036069", cooperation="oui", consent="non"
+    )
+    actors = actors.reindex(columns=example_diag.actors.columns).astype(
+        example_diag.actors.dtypes.to_dict()
+    )
+    needs = pd.DataFrame([("A-f1", "locaux")], columns=["actor_id", "category"]).reindex(
+        columns=example_diag.needs.columns
+    )
+    offers = pd.DataFrame([("A-a1", "locaux")], columns=["actor_id", "category"]).reindex(
+        columns=example_diag.offers.columns
+    )
+    words = {"financeur": "Financeur", "association": "Association", "cooperative": "Coop"}
+    pairs = match_needs_offers(needs, offers, actors, type_labels=words)
+    assert len(pairs) == 1
+    assert pairs["explanation"].iloc[0].startswith("L'acteur A-f1 (Financeur) a besoin")
+    diag = dataclasses.replace(
+        example_diag,
+        actors=actors,
+        needs=needs,
+        offers=offers,
+        opportunities=pairs,
+        cooperation_projects=example_diag.cooperation_projects.iloc[:0],
+    )
+    for audience in ("funder", "collective"):
+        view = disclosed(diag, audience)
+        assert len(view.actors) == 17  # nobody withheld
+        sentence = view.opportunities["explanation"].iloc[0]
+        assert sentence.startswith("L'acteur A-f1 (Autres types d'acteurs) a besoin de « ")
+        assert "l'acteur A-a1 (" in sentence
+        assert "Financeur" not in sentence
+        kinds = re.findall(r"\(([^()]*)\)", sentence)
+        assert kinds[0] == "Autres types d'acteurs" and len(kinds) == 2

@@ -506,6 +506,17 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
     return out.astype(projects.dtypes.to_dict())
 
 
+def _as_written(described):
+    """The replacement of a `who` match: the actor described with the public type, its
+    first letter in the case the sentence had (« L'acteur » where it begins one)."""
+
+    def replace(match) -> str:
+        said = described[match.group(2)]
+        return said[0].upper() + said[1:] if match.group(1).isupper() else said
+
+    return replace
+
+
 def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFrame:
     """The `opportunities` table on the public view: its words and numbers say no more of
     where the two actors are than the actors table does.
@@ -550,8 +561,12 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     phrase = re.compile("(" + "|".join(map(re.escape, places)) + ")(" + km_word + ")?")
     rival = text("coop.rival", lang)
     near = re.compile(re.escape(text("coop.offer_near", lang, category="§")).replace("§", "(.*?)"))
+    # « l'acteur … (type) », and « L'acteur … » where it begins a sentence (a direct
+    # pair's): both get the public type
+    said = text("coop.who", lang, id="§", kind="¤")
     who = re.compile(
-        re.escape(text("coop.who", lang, id="§", kind="¤"))
+        f"([{re.escape(said[0].lower() + said[0].upper())}])"
+        + re.escape(said[1:])
         .replace("§", r"(A-[0-9a-f]+)")
         .replace("¤", r"[^()]*(?:\([^()]*\)[^()]*)*")
     )
@@ -622,7 +637,7 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
                 continue
             members_of[-1] = " ; ".join(kept)
             score = group_score(len(kept))
-        sentence = who.sub(lambda m: described[m.group(1)], sentence)
+        sentence = who.sub(_as_written(described), sentence)
         public_geo = geo(str(need), str(offer)) if pair else None
         if public_geo is not None:
             cls, d, g = public_geo
