@@ -164,15 +164,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, proc, timeout: float) -> None:
-    """Wait until `proc` (a server with its output piped) listens on `port`; fail with
-    its last output if it stops first."""
+def wait_for_port(port: int, proc, timeout: float, log: Path | None = None) -> None:
+    """Wait until `proc` (a server with its output piped, or written to `log`) listens on
+    `port`; fail with its last output if it stops first."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
-            pytest.fail(
-                f"Voila s'est arrêté (code {proc.returncode}) : {proc.stdout.read()[-2000:]}"
-            )
+            output = log.read_text(encoding="utf-8") if log else proc.stdout.read()
+            pytest.fail(f"Voila s'est arrêté (code {proc.returncode}) : {output[-2000:]}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return

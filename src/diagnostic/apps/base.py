@@ -17,6 +17,7 @@ import ipywidgets as w
 import numpy as np
 import plotly.graph_objects as go
 
+from diagnostic.apps.figure import FigureWidget
 from diagnostic.errors import DiagnosticError
 
 WIDE = {"description_width": "initial"}
@@ -68,7 +69,7 @@ def update_figure(widget: go.FigureWidget, new: go.Figure) -> None:
 
 def figure_widget() -> go.FigureWidget:
     """An empty FigureWidget without plotly's default template (the builders set the look)."""
-    return go.FigureWidget(layout={"template": {}})
+    return FigureWidget(layout={"template": {}})
 
 
 #: Set by ``diagnostic atelier`` in the server's environment (so in each visitor's kernel):

@@ -26,6 +26,7 @@ from diagnostic.analysis.network import project_resources
 from diagnostic.analysis.projects import STATUS_DEFAULT, filter_projects, project_id
 from diagnostic.apps.base import READ_ONLY, WIDE, App, title_html
 from diagnostic.apps.explorer import ExplorerApp
+from diagnostic.apps.figure import FigureWidget
 from diagnostic.apps.merge import FileWatch, SaveConflict, news_html, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.export.project_cards import CARD_CSS, card_context, card_html
@@ -393,8 +394,8 @@ class ProjectsApp(App):
         # a widget's initial state; later changes did not arrive)
         drawn, matrix = self._figures(shown, validate=True)
         old = [f for f in (self.map, self.matrix) if f is not None]
-        self.map = go.FigureWidget(drawn) if drawn is not None else None
-        self.matrix = go.FigureWidget(matrix)
+        self.map = FigureWidget(drawn) if drawn is not None else None
+        self.matrix = FigureWidget(matrix)
         self.figures.children = [self.map or self.map_note, self.matrix]
         for figure in old:
             figure.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
 from diagnostic.analysis.explore import NOT_GIVEN, prepare_explorer
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.apps.base import WIDE, App, title_html, update_figure
+from diagnostic.apps.figure import FigureWidget
 from diagnostic.export.maps import map_data, participation_note
 from diagnostic.plots import (
     plot_group_heatmap,
@@ -82,7 +82,7 @@ class ExplorerApp(App):
         res = self.data.results(**self.filters())
         first = self._figures(res)
         self.ranking, self.heatmap, self.likert, self.participation = (
-            go.FigureWidget(first[name]) for name in FIGURES
+            FigureWidget(first[name]) for name in FIGURES
         )
         # maps, when the project has contours: participation (follows the filters) and
         # the indicator of the first issue linked to one
@@ -90,10 +90,10 @@ class ExplorerApp(App):
         self.participation_map = self.indicator_map = None
         maps: list = []
         if self.maps is not None:
-            self.participation_map = go.FigureWidget(self._participation_map(res["actors"]))
+            self.participation_map = FigureWidget(self._participation_map(res["actors"]))
             maps.append(self.participation_map)
             if self.maps.values is not None:
-                self.indicator_map = go.FigureWidget(
+                self.indicator_map = FigureWidget(
                     plot_indicator_map(
                         self.maps.geojson,
                         self.maps.values,

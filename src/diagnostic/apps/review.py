@@ -7,7 +7,6 @@ from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 
 from diagnostic.analysis.cooperation import KIND_LABELS, STATUSES
 from diagnostic.analysis.labels import relabel, resource_labels
@@ -20,6 +19,7 @@ from diagnostic.analysis.statuses import (
     write_statuses,
 )
 from diagnostic.apps.base import READ_ONLY, WIDE, App, update_figure
+from diagnostic.apps.figure import FigureWidget
 from diagnostic.apps.merge import FileWatch, SaveConflict, news_html, save_rows
 from diagnostic.errors import DiagnosticError
 from diagnostic.forms.roles import questions_without_role, role_table, write_roles
@@ -212,13 +212,13 @@ class CooperationApp(App):
         if not self.editable:
             self.save_button.disabled = True
             self.message.value = f"&nbsp; {_text(READ_ONLY)}"
-        self.table = go.FigureWidget(
+        self.table = FigureWidget(
             plot_opportunities_table(self.opportunities, category="category_label")
         )
         # projects × resources: reads the same at 150 actors and at 5,000 (the actor–resource
         # network it replaces did not)
         projects = diag.cooperation_projects
-        self.matrix = go.FigureWidget(
+        self.matrix = FigureWidget(
             plot_project_resources(
                 project_resources(projects, diag.needs, diag.offers),
                 projects,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ipywidgets as w
-import plotly.graph_objects as go
 
 from diagnostic.analysis.labels import actor_type_labels
 from diagnostic.analysis.workshop import add_votes, compare_priorities, empty_votes, rank_votes
 from diagnostic.apps.base import WIDE, App, figure_widget, update_figure
+from diagnostic.apps.figure import FigureWidget
 from diagnostic.plots import (
     plot_priority_slope,
     plot_vote_priorities,
@@ -57,7 +57,7 @@ class VotesApp(App):
             description="Enregistrer les gommettes", button_style="primary", icon="check"
         )
         self.summary = w.HTML()
-        self.priorities = go.FigureWidget(plot_vote_priorities(rank_votes(self.votes, items)))
+        self.priorities = FigureWidget(plot_vote_priorities(rank_votes(self.votes, items)))
         self.slope = figure_widget()
         self._refresh = self._guard(self._refresh)  # type: ignore[method-assign]
         self.save_button.on_click(self._guard(self.record))

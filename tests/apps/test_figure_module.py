@@ -1,0 +1,98 @@
+"""The browser module of `diagnostic.apps.figure.FigureWidget`, run in Chromium.
+
+A stand-in for plotly's module records what its model hears; a stand-in for anywidget's
+model plays the kernel's messages. What the kernel sends before plotly's module is loaded
+must reach it, once, in order; anywidget must not wait for plotly's module.
+"""
+
+import json
+
+import pytest
+from test_browser import CHROMIUM_FLAGS, _chromium
+
+from diagnostic.apps.figure import FigureWidget
+
+pytestmark = pytest.mark.slow
+
+# plotly's contract as the wrapper uses it: a factory of {initialize, render}; its model
+# reads the changed value with `get` inside its listeners
+FAKE_PLOTLY = """
+globalThis.loads = (globalThis.loads ?? 0) + 1;
+export default () => ({
+  initialize({ model }) {
+    for (const name of ["_py2js_update", "_widget_layout"]) {
+      model.on(`change:${name}`, () => globalThis.heard.push([name, model.get(name)]));
+    }
+  },
+  render({ el }) { el.textContent = "drawn"; return () => {}; },
+});
+"""
+
+# a Backbone-like model: get/set/on/off, `set` fires `change:<name>` listeners
+SCRIPT = """
+async ([wrapper, fake]) => {
+  globalThis.heard = [];
+  function model(state) {
+    const listeners = [];
+    return {
+      get: (n) => state[n],
+      set(n, v) { state[n] = v; for (const [e, c] of [...listeners]) if (e === `change:${n}`) c(); },
+      on: (e, c) => listeners.push([e, c]),
+      off(e, c) { const i = listeners.findIndex(([f, d]) => f === e && d === c); listeners.splice(i, 1); },
+      save_changes() {}, send() {}, widget_manager: null,
+    };
+  }
+  const url = URL.createObjectURL(new Blob([wrapper], { type: "text/javascript" }));
+  const factory = (await import(url)).default;
+  const charts = [0, 1].map(() => ({ m: model({ _plotly_module: fake, _py2js_update: null }), w: factory() }));
+  const returned = charts.map(({ m, w }) => w.initialize({ model: m }));
+  // the kernel speaks before plotly's module is there (its import is still pending)
+  const [first, second] = charts;
+  first.m.set("_py2js_update", { n: 1 });
+  first.m.set("_py2js_update", null);
+  first.m.set("_widget_layout", { title: "t" });
+  const el = document.createElement("div");
+  await first.w.render({ model: first.m, el });
+  await second.w.render({ model: second.m, el: document.createElement("div") });
+  const early = JSON.stringify(globalThis.heard);
+  // and after: heard once, not twice
+  first.m.set("_py2js_update", { n: 2 });
+  return { returned: returned.map((r) => typeof r), early, late: JSON.stringify(globalThis.heard), loads: globalThis.loads,
+           drawn: el.textContent };
+}
+"""
+
+
+def test_messages_before_plotly_loads_are_replayed_once_in_order():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
+        try:
+            page = browser.new_page()
+            page.goto("about:blank")
+            out = page.evaluate(SCRIPT, [FigureWidget._esm, FAKE_PLOTLY])
+        finally:
+            browser.close()
+    early = [
+        ["_py2js_update", {"n": 1}],
+        ["_py2js_update", None],
+        ["_widget_layout", {"title": "t"}],
+    ]
+    assert json.loads(out["early"]) == early
+    assert json.loads(out["late"]) == [*early, ["_py2js_update", {"n": 2}]]
+    assert out["loads"] == 1  # plotly's module loaded once for both charts
+    assert out["drawn"] == "drawn"
+    # nothing for anywidget to wait for: plotly's module loads in the background
+    assert out["returned"] == ["undefined", "undefined"]
+
+
+def test_the_widget_sends_plotlys_module_as_a_value_and_a_small_module_to_anywidget():
+    from plotly.basewidget import BaseFigureWidget
+
+    widget = FigureWidget({"data": [{"type": "bar", "y": [1, 2]}]})
+    assert len(widget._esm) < 10_000
+    assert widget._plotly_module == str(BaseFigureWidget._esm)
+    assert widget.get_state()["_plotly_module"] == str(BaseFigureWidget._esm)
