@@ -32,6 +32,7 @@ export default () => ({
 SCRIPT = """
 async ([wrapper, fake]) => {
   globalThis.heard = [];
+  globalThis.asked = [];
   function model(state) {
     const listeners = [];
     return {
@@ -39,12 +40,17 @@ async ([wrapper, fake]) => {
       set(n, v) { state[n] = v; for (const [e, c] of [...listeners]) if (e === `change:${n}`) c(); },
       on: (e, c) => listeners.push([e, c]),
       off(e, c) { const i = listeners.findIndex(([f, d]) => f === e && d === c); listeners.splice(i, 1); },
-      save_changes() {}, send() {}, widget_manager: null,
+      save_changes() {},
+      send(content) {  // the kernel answers later, with plotly's module as a value
+        globalThis.asked.push(content);
+        setTimeout(() => this.set("_plotly_module", fake), 50);
+      },
+      widget_manager: null,
     };
   }
   const url = URL.createObjectURL(new Blob([wrapper], { type: "text/javascript" }));
   const factory = (await import(url)).default;
-  const charts = [0, 1].map(() => ({ m: model({ _plotly_module: fake, _py2js_update: null }), w: factory() }));
+  const charts = [0, 1].map(() => ({ m: model({ _plotly_module: "", _py2js_update: null }), w: factory() }));
   const returned = charts.map(({ m, w }) => w.initialize({ model: m }));
   // the kernel speaks before plotly's module is there (its import is still pending)
   const [first, second] = charts;
@@ -58,6 +64,7 @@ async ([wrapper, fake]) => {
   // and after: heard once, not twice
   first.m.set("_py2js_update", { n: 2 });
   return { returned: returned.map((r) => typeof r), early, late: JSON.stringify(globalThis.heard), loads: globalThis.loads,
+           asked: globalThis.asked,
            drawn: el.textContent };
 }
 """
@@ -83,16 +90,29 @@ def test_messages_before_plotly_loads_are_replayed_once_in_order():
     ]
     assert json.loads(out["early"]) == early
     assert json.loads(out["late"]) == [*early, ["_py2js_update", {"n": 2}]]
-    assert out["loads"] == 1  # plotly's module loaded once for both charts
+    # plotly's module asked of the kernel once and loaded once, for both charts
+    assert out["asked"] == [{"request": "plotly_module"}]
+    assert out["loads"] == 1
     assert out["drawn"] == "drawn"
     # nothing for anywidget to wait for: plotly's module loads in the background
     assert out["returned"] == ["undefined", "undefined"]
 
 
-def test_the_widget_sends_plotlys_module_as_a_value_and_a_small_module_to_anywidget():
+def test_the_widget_sends_plotlys_module_when_a_page_asks_for_it():
     from plotly.basewidget import BaseFigureWidget
 
+    plotly = str(BaseFigureWidget._esm)
+    assert len(plotly) > 1_000_000
     widget = FigureWidget({"data": [{"type": "bar", "y": [1, 2]}]})
-    assert len(widget._esm) < 10_000
-    assert widget._plotly_module == str(BaseFigureWidget._esm)
-    assert widget.get_state()["_plotly_module"] == str(BaseFigureWidget._esm)
+    sent = []
+    widget.send_state = lambda key=None: sent.append(key)
+    assert len(widget._esm) < 10_000  # what anywidget imports
+    assert widget.get_state()["_plotly_module"] == ""  # not in every chart's state
+    widget._handle_custom_msg({"kind": "autre"}, [])
+    assert widget._plotly_module == ""
+    widget._handle_custom_msg({"request": "plotly_module"}, [])
+    assert widget._plotly_module == plotly
+    assert widget.get_state()["_plotly_module"] == plotly
+    before = len(sent)
+    widget._handle_custom_msg({"request": "plotly_module"}, [])  # another page asks
+    assert sent[before:] == ["_plotly_module"]  # sent again, as it is

@@ -6,9 +6,9 @@ it drops, for the life of the page, every message the kernel sends to that chart
 loaded machine or a modest laptop (a workshop's), the charts were drawn but stopped
 following the filters, with no message.
 
-`FigureWidget` gives anywidget a small module instead, which answers at once, and sends
-plotly's module as a value that the small one loads in the background, once per page for
-every chart. Messages that arrive
+`FigureWidget` gives anywidget a small module instead, which answers at once and loads
+plotly's module in the background, once per page for every chart: the page's first chart
+asks the kernel for it, which sends it as that chart's value. Messages that arrive
 before plotly's module is ready are replayed to it, in order, when it is.
 """
 
@@ -45,12 +45,31 @@ const FOLLOWED = __FOLLOWED__;
 function plotly(model) {
   let loading = globalThis[KEY];
   if (!loading) {
-    const source = model.get("_plotly_module");
-    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    loading = import(url).finally(() => URL.revokeObjectURL(url));
+    loading = source(model).then((text) => {
+      const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+      return import(url).finally(() => URL.revokeObjectURL(url));
+    });
     globalThis[KEY] = loading;
   }
   return loading;
+}
+
+// plotly's module: this chart's value when the kernel has sent it, else asked of the
+// kernel through this chart (the first chart of a page asks; the others wait for it)
+function source(model) {
+  const text = model.get("_plotly_module");
+  if (text) return Promise.resolve(text);
+  return new Promise((resolve) => {
+    const arrived = () => {
+      const value = model.get("_plotly_module");
+      if (value) {
+        model.off("change:_plotly_module", arrived);
+        resolve(value);
+      }
+    };
+    model.on("change:_plotly_module", arrived);
+    model.send({ request: "plotly_module" });
+  });
 }
 
 export default () => {
@@ -106,6 +125,19 @@ class FigureWidget(go.FigureWidget):
     _esm = _MODULE.replace(
         "__HASH__", json.dumps(hashlib.sha256(_PLOTLY.encode()).hexdigest()[:16])
     ).replace("__FOLLOWED__", json.dumps(list(_FOLLOWED)))
-    # plotly's module travels as a value: only the small module above is imported while
-    # anywidget waits
-    _plotly_module = traitlets.Unicode(_PLOTLY).tag(sync=True)
+    # plotly's module travels as a value, sent when a page asks for it: once per page, not
+    # once per chart (8 charts made the collective's page 41 MB)
+    _plotly_module = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget, content, _buffers) -> None:
+        """Send plotly's module to the page that asks for it (again, to another page)."""
+        if content != {"request": "plotly_module"}:
+            return
+        if self._plotly_module:
+            self.send_state("_plotly_module")
+        else:
+            self._plotly_module = _PLOTLY
