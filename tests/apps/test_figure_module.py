@@ -98,6 +98,58 @@ def test_messages_before_plotly_loads_are_replayed_once_in_order():
     assert out["returned"] == ["undefined", "undefined"]
 
 
+# the page's first chart asks, then is closed before the kernel answers (a cell run
+# again); the next chart asks in its turn and is drawn
+CLOSED_SCRIPT = """
+async ([wrapper, fake]) => {
+  globalThis.asked = [];
+  function model(state, answers) {
+    const listeners = [];
+    return {
+      get: (n) => state[n],
+      set(n, v) { state[n] = v; this.fire(`change:${n}`); },
+      fire(e) { for (const [f, c] of [...listeners]) if (f === e) c(); },
+      on: (e, c) => listeners.push([e, c]),
+      off(e, c) { const i = listeners.findIndex(([f, d]) => f === e && d === c); listeners.splice(i, 1); },
+      save_changes() {},
+      send(content) {
+        globalThis.asked.push(answers ? "second" : "first");
+        if (answers) setTimeout(() => this.set("_plotly_module", fake), 50);
+      },
+      widget_manager: null,
+    };
+  }
+  const url = URL.createObjectURL(new Blob([wrapper], { type: "text/javascript" }));
+  const factory = (await import(url)).default;
+  const first = model({ _plotly_module: "" }, false);
+  factory().initialize({ model: first });
+  const second = model({ _plotly_module: "" }, true);
+  const widget = factory();
+  widget.initialize({ model: second });
+  first.fire("destroy");
+  const el = document.createElement("div");
+  await widget.render({ model: second, el });
+  return { asked: globalThis.asked, drawn: el.textContent };
+}
+"""
+
+
+def test_a_chart_closed_before_the_answer_does_not_leave_the_others_blank():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
+        )
+        try:
+            page = browser.new_page()
+            page.goto("about:blank")
+            out = page.evaluate(CLOSED_SCRIPT, [FigureWidget._esm, FAKE_PLOTLY])
+        finally:
+            browser.close()
+    assert out == {"asked": ["first", "second"], "drawn": "drawn"}
+
+
 def test_the_widget_sends_plotlys_module_when_a_page_asks_for_it():
     from plotly.basewidget import BaseFigureWidget
 

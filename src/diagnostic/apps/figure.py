@@ -42,15 +42,25 @@ _MODULE = """\
 const KEY = Symbol.for("diagnostic.plotly/" + __HASH__);
 const FOLLOWED = __FOLLOWED__;
 
+const CLOSED = "diagnostic: chart closed before plotly's module arrived";
+
 function plotly(model) {
-  let loading = globalThis[KEY];
-  if (!loading) {
-    loading = source(model).then((text) => {
-      const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
-      return import(url).finally(() => URL.revokeObjectURL(url));
+  const pending = globalThis[KEY];
+  if (pending) {
+    // the chart that asked was closed before the answer (a cell run again): ask again
+    return pending.catch((error) => {
+      if (error.message === CLOSED) return plotly(model);
+      throw error;
     });
-    globalThis[KEY] = loading;
   }
+  const loading = source(model).then((text) => {
+    const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+    return import(url).finally(() => URL.revokeObjectURL(url));
+  });
+  globalThis[KEY] = loading;
+  loading.catch(() => {
+    if (globalThis[KEY] === loading) delete globalThis[KEY];
+  });
   return loading;
 }
 
@@ -59,7 +69,7 @@ function plotly(model) {
 function source(model) {
   const text = model.get("_plotly_module");
   if (text) return Promise.resolve(text);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const arrived = () => {
       const value = model.get("_plotly_module");
       if (value) {
@@ -68,6 +78,7 @@ function source(model) {
       }
     };
     model.on("change:_plotly_module", arrived);
+    model.on("destroy", () => reject(new Error(CLOSED)));
     model.send({ request: "plotly_module" });
   });
 }
