@@ -70,7 +70,8 @@ async ([wrapper, fake]) => {
 """
 
 
-def test_messages_before_plotly_loads_are_replayed_once_in_order():
+def _in_chromium(script: str):
+    """Run `script` (a function of the wrapper module and the stand-in plotly) in Chromium."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -80,9 +81,13 @@ def test_messages_before_plotly_loads_are_replayed_once_in_order():
         try:
             page = browser.new_page()
             page.goto("about:blank")
-            out = page.evaluate(SCRIPT, [FigureWidget._esm, FAKE_PLOTLY])
+            return page.evaluate(script, [FigureWidget._esm, FAKE_PLOTLY])
         finally:
             browser.close()
+
+
+def test_messages_before_plotly_loads_are_replayed_once_in_order():
+    out = _in_chromium(SCRIPT)
     early = [
         ["_py2js_update", {"n": 1}],
         ["_py2js_update", None],
@@ -135,18 +140,7 @@ async ([wrapper, fake]) => {
 
 
 def test_a_chart_closed_before_the_answer_does_not_leave_the_others_blank():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
-        )
-        try:
-            page = browser.new_page()
-            page.goto("about:blank")
-            out = page.evaluate(CLOSED_SCRIPT, [FigureWidget._esm, FAKE_PLOTLY])
-        finally:
-            browser.close()
+    out = _in_chromium(CLOSED_SCRIPT)
     assert out == {"asked": ["first", "second"], "drawn": "drawn"}
 
 
