@@ -7,15 +7,21 @@ loaded machine or a modest laptop (a workshop's), the charts were drawn but stop
 following the filters, with no message.
 
 `FigureWidget` gives anywidget a small module instead, which answers at once and loads
-plotly's module in the background, once per page for every chart: the page's first chart
-asks the kernel for it, which sends it as that chart's value. Messages that arrive
+plotly's module in the background, once per page for every chart. Messages that arrive
 before plotly's module is ready are replayed to it, in order, when it is.
+
+plotly's module travels as a value of one chart only: the first the kernel makes (and
+again the next one made after it is closed). A page without that chart (it was closed)
+asks the kernel for the module through one of its charts. Charts are not kept waiting
+on a kernel busy with later cells, and a page gets 5 MB, not 5 MB per chart (8 charts
+made the collective's page 41 MB).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 
 import plotly.graph_objects as go
 import traitlets
@@ -41,46 +47,53 @@ _MODULE = """\
 // start-up window (see diagnostic/apps/figure.py)
 const KEY = Symbol.for("diagnostic.plotly/" + __HASH__);
 const FOLLOWED = __FOLLOWED__;
+const ASK_AFTER = 1000; // ms without plotly's module before asking the kernel for it
 
-const CLOSED = "diagnostic: chart closed before plotly's module arrived";
-
-function plotly(model) {
-  const pending = globalThis[KEY];
-  if (pending) {
-    // the chart that asked was closed before the answer (a cell run again): ask again
-    return pending.catch((error) => {
-      if (error.message === CLOSED) return plotly(model);
-      throw error;
+// the page's one copy of plotly's module, shared by its charts
+function shared() {
+  if (!globalThis[KEY]) {
+    const state = { started: false, asker: null };
+    state.module = new Promise((resolve, reject) => {
+      state.start = (text) => {
+        if (state.started) return;
+        state.started = true;
+        const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+        import(url)
+          .finally(() => URL.revokeObjectURL(url))
+          .then(resolve, reject);
+      };
     });
+    globalThis[KEY] = state;
   }
-  const loading = source(model).then((text) => {
-    const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
-    return import(url).finally(() => URL.revokeObjectURL(url));
-  });
-  globalThis[KEY] = loading;
-  loading.catch(() => {
-    if (globalThis[KEY] === loading) delete globalThis[KEY];
-  });
-  return loading;
+  return globalThis[KEY];
 }
 
-// plotly's module: this chart's value when the kernel has sent it, else asked of the
-// kernel through this chart (the first chart of a page asks; the others wait for it)
-function source(model) {
-  const text = model.get("_plotly_module");
-  if (text) return Promise.resolve(text);
-  return new Promise((resolve, reject) => {
-    const arrived = () => {
-      const value = model.get("_plotly_module");
-      if (value) {
-        model.off("change:_plotly_module", arrived);
-        resolve(value);
+// plotly's module for this chart: from the chart of the page that carries it (the kernel's
+// first), else, after a second without one, asked of the kernel through one waiting chart
+// (another one asks if that one is closed before the answer)
+function plotly(model) {
+  const state = shared();
+  const carried = () => {
+    const text = model.get("_plotly_module");
+    if (text) state.start(text);
+  };
+  carried();
+  if (!state.started) {
+    model.on("change:_plotly_module", carried);
+    let closed = false;
+    model.on("destroy", () => {
+      closed = true;
+      if (state.asker === model) state.asker = null;
+    });
+    const asking = setInterval(() => {
+      if (state.started || closed) clearInterval(asking);
+      else if (state.asker === null) {
+        state.asker = model;
+        model.send({ request: "plotly_module" });
       }
-    };
-    model.on("change:_plotly_module", arrived);
-    model.on("destroy", () => reject(new Error(CLOSED)));
-    model.send({ request: "plotly_module" });
-  });
+    }, ASK_AFTER);
+  }
+  return state.module;
 }
 
 export default () => {
@@ -128,6 +141,7 @@ export default () => {
 
 
 _PLOTLY = str(BaseFigureWidget._esm)  # plotly's bundle (anywidget's FileContents)
+_carrier: weakref.ref[FigureWidget] | None = None  # the chart that carries it
 
 
 class FigureWidget(go.FigureWidget):
@@ -136,9 +150,18 @@ class FigureWidget(go.FigureWidget):
     _esm = _MODULE.replace(
         "__HASH__", json.dumps(hashlib.sha256(_PLOTLY.encode()).hexdigest()[:16])
     ).replace("__FOLLOWED__", json.dumps(list(_FOLLOWED)))
-    # plotly's module travels as a value, sent when a page asks for it: once per page, not
-    # once per chart (8 charts made the collective's page 41 MB)
-    _plotly_module = traitlets.Unicode("").tag(sync=True)
+    _plotly_module = traitlets.Unicode().tag(sync=True)
+
+    @traitlets.default("_plotly_module")
+    def _carried(self) -> str:
+        """plotly's module for the kernel's first chart still open, nothing for the others
+        (read when the chart's state is first sent)."""
+        global _carrier
+        carrier = _carrier() if _carrier is not None else None
+        if carrier is not None and carrier is not self and carrier.comm is not None:
+            return ""
+        _carrier = weakref.ref(self)
+        return _PLOTLY
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
