@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PROJECT ?= $(or $(DIAGNOSTIC_PROJECT),data/example/diagnostic.toml)
+# Voila with the apps' template (Voila's « lab » without calls to an outside server)
+VOILA  := JUPYTER_PATH=$(abspath src/diagnostic/apps/jupyter)$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) $(BIN)/voila --template=diagnostic
 
 .DEFAULT_GOAL := help
 .PHONY: help install sysdeps demo lint test test-fast bench bench-quick lab app paroles atelier example example-data docs captures clean
@@ -54,10 +56,10 @@ lab: $(STAMP) ## ouvre les notebooks dans JupyterLab
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 app: $(STAMP) ## sert l'application des collectifs (explorer, coopérer) avec Voila sur 127.0.0.1
-	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(VOILA) notebooks/application.ipynb --no-browser --Voila.ip=127.0.0.1
 
 paroles: $(STAMP) ## sert au consultant le codage des réponses libres (carnet 06) avec Voila sur 127.0.0.1
-	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(BIN)/voila notebooks/06_paroles.ipynb --no-browser --Voila.ip=127.0.0.1
+	DIAGNOSTIC_PROJECT=$(abspath $(PROJECT)) DIAGNOSTIC_OUT=$(abspath out) $(VOILA) notebooks/06_paroles.ipynb --no-browser --Voila.ip=127.0.0.1
 
 # The room's phones reach it on the local network: every interface, a token drawn at random
 # and printed with a QR code; participants read, the facilitator's address saves.

@@ -176,7 +176,10 @@ def app_pages(images: Path, work: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
+    from diagnostic.apps.serve import VOILA_TEMPLATE, with_voila_templates
+
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(work / "app")}
+    env = with_voila_templates(env)  # the apps' template, as `make app` serves it
     env.pop("DIAGNOSTIC_PROJECT", None)
     voila = subprocess.Popen(
         [
@@ -187,6 +190,7 @@ def app_pages(images: Path, work: Path) -> list[Path]:
             "--no-browser",
             f"--port={port}",
             "--Voila.ip=127.0.0.1",
+            f"--template={VOILA_TEMPLATE}",
         ],
         cwd=work,
         env=env,

@@ -49,8 +49,11 @@ def _serve(tmp_path, project=None):
     """Serve the collective's app with Voila (the example, or `project`); yield its URL.
 
     Voila writes to a file, never to a pipe nobody reads (a full pipe would stop it)."""
+    from diagnostic.apps.serve import VOILA_TEMPLATE, with_voila_templates
+
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
+    env = with_voila_templates(env)  # as `make app` and `diagnostic atelier` serve it
     env.pop("DIAGNOSTIC_PROJECT", None)
     if project is not None:
         env["DIAGNOSTIC_PROJECT"] = str(project)
@@ -64,6 +67,7 @@ def _serve(tmp_path, project=None):
                 "--no-browser",
                 f"--port={port}",
                 "--Voila.ip=127.0.0.1",
+                f"--template={VOILA_TEMPLATE}",
             ],
             cwd=tmp_path,
             env=env,
@@ -103,6 +107,15 @@ def _filter_changes_the_charts(voila_app, tmp_path, cpu_slowdown=1):
             page = browser.new_page(viewport={"width": 1280, "height": 2600})
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            outside: list[str] = []  # a workshop's network may reach no outside server
+            page.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((voila_app, "data:", "blob:"))
+                    else outside.append(r.url)
+                ),
+            )
             if cpu_slowdown > 1:
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
@@ -135,6 +148,7 @@ def _filter_changes_the_charts(voila_app, tmp_path, cpu_slowdown=1):
             # then ignores the kernel: its error says why the chart did not change
             assert not [e for e in errors if "anywidget" in e], errors
             assert after != before, "le graphique n'a pas changé après le filtre"
+            assert outside == []
             assert "16" in page.inner_text(".diag-count")
             page.wait_for_timeout(500)
             shot = tmp_path / "app.png"

@@ -31,6 +31,19 @@ from diagnostic.errors import DiagnosticError
 
 #: The app's notebook, in the project's repository.
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "application.ipynb"
+
+#: Where Voila finds the apps' template « diagnostic » (Voila's « lab » without calls to an
+#: outside server): a Jupyter data folder to put first in ``JUPYTER_PATH``.
+VOILA_TEMPLATES = Path(__file__).resolve().parent / "jupyter"
+VOILA_TEMPLATE = "diagnostic"
+
+
+def with_voila_templates(environ: dict[str, str]) -> dict[str, str]:
+    """`environ` with `VOILA_TEMPLATES` first in its ``JUPYTER_PATH``."""
+    rest = environ.get("JUPYTER_PATH")
+    return {**environ, "JUPYTER_PATH": os.pathsep.join(filter(None, [str(VOILA_TEMPLATES), rest]))}
+
+
 DEFAULT_PORT = 8866
 #: A page left alone this long loses its kernel (the visitor reloads it).
 DEFAULT_IDLE_MINUTES = 15
@@ -210,6 +223,7 @@ def voila_config(room: Room):
     c.Voila.open_browser = False
     c.Voila.token = room.token
     c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.template = VOILA_TEMPLATE
     c.VoilaConfiguration.multi_kernel_manager_class = "diagnostic.apps.serve.RoomKernelManager"
     c.RoomKernelManager.max_kernels = room.max_visitors
     c.RoomKernelManager.closed_timeout = room.closed_seconds
@@ -255,6 +269,7 @@ def serve(
     os.environ["DIAGNOSTIC_PROJECT"] = str(Path(project).resolve())
     os.environ["DIAGNOSTIC_OUT"] = str(Path(outdir).resolve())
     os.environ[FACILITATOR_ENV] = hashlib.sha256(room.secret.encode("utf-8")).hexdigest()
+    os.environ["JUPYTER_PATH"] = with_voila_templates(dict(os.environ))["JUPYTER_PATH"]
     from diagnostic.apps.collective import project_decisions_path
     from diagnostic.project.file import read_project
 
