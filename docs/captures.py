@@ -176,22 +176,13 @@ def app_pages(images: Path, work: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    from diagnostic.apps.serve import VOILA_TEMPLATE, with_voila_templates
+    from diagnostic.apps.serve import local_voila, with_voila_templates
 
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(work / "app")}
     env = with_voila_templates(env)  # the apps' template, as `make app` serves it
     env.pop("DIAGNOSTIC_PROJECT", None)
     voila = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            str(ROOT / "notebooks" / "application.ipynb"),
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            f"--template={VOILA_TEMPLATE}",
-        ],
+        local_voila(ROOT / "notebooks" / "application.ipynb", port),
         cwd=work,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -7,7 +7,6 @@ package from the test extra; never downloads a browser of its own.
 import os
 import shutil
 import subprocess
-import sys
 import time
 
 import pytest
@@ -49,7 +48,7 @@ def _serve(tmp_path, project=None):
     """Serve the collective's app with Voila (the example, or `project`); yield its URL.
 
     Voila writes to a file, never to a pipe nobody reads (a full pipe would stop it)."""
-    from diagnostic.apps.serve import VOILA_TEMPLATE, with_voila_templates
+    from diagnostic.apps.serve import local_voila, with_voila_templates
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DIAGNOSTIC_OUT": str(tmp_path / "out")}
@@ -59,16 +58,7 @@ def _serve(tmp_path, project=None):
         env["DIAGNOSTIC_PROJECT"] = str(project)
     with open(tmp_path / "voila.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                str(ROOT / "notebooks" / "application.ipynb"),
-                "--no-browser",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                f"--template={VOILA_TEMPLATE}",
-            ],
+            local_voila(ROOT / "notebooks" / "application.ipynb", port),
             cwd=tmp_path,
             env=env,
             stdout=log,

@@ -17,6 +17,7 @@ import hashlib
 import os
 import secrets
 import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,22 @@ def with_voila_templates(environ: dict[str, str]) -> dict[str, str]:
     """`environ` with `VOILA_TEMPLATES` first in its ``JUPYTER_PATH``."""
     rest = environ.get("JUPYTER_PATH")
     return {**environ, "JUPYTER_PATH": os.pathsep.join(filter(None, [str(VOILA_TEMPLATES), rest]))}
+
+
+def local_voila(notebook: Path, port: int) -> list[str]:
+    """The command that serves `notebook` on 127.0.0.1:`port` with the apps' template (run
+    it with `with_voila_templates` of the environment): the tests' and the guide's
+    screenshots' way to serve an app, as ``make app`` does."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--template={VOILA_TEMPLATE}",
+    ]
 
 
 DEFAULT_PORT = 8866
