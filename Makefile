@@ -70,8 +70,8 @@ atelier: $(STAMP) ## sert l'application à la salle d'un atelier (réseau local,
 example: $(STAMP) ## régénère l'enquête et l'atelier fictifs de l'exemple (identiques à l'octet près)
 	$(BIN)/python -c "from diagnostic.datasets import write_example; write_example()"
 
-example-data: $(STAMP) ## reconstruit la géographie, les contours et les indicateurs de l'exemple depuis ../shared/data (DOSSIER_COMPLET=fichier : âges et pharmacies)
-	$(BIN)/python -c "from diagnostic.datasets import extract_example_data; extract_example_data(dossier_complet=\"$(DOSSIER_COMPLET)\" or None)"
+example-data: $(STAMP) ## reconstruit la géographie, les contours et les indicateurs de l'exemple depuis ../shared/data (DOSSIER_COMPLET=fichier : âges et pharmacies ; APL=fichier : médecins)
+	$(BIN)/python -c "from diagnostic.datasets import extract_example_data; extract_example_data(dossier_complet=\"$(DOSSIER_COMPLET)\" or None, apl=\"$(APL)\" or None)"
 
 docs: $(STAMP) ## construit le guide de l'utilisateur (docs/) dans site/
 	$(BIN)/python -m pip install --quiet -e '.[docs]'

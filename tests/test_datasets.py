@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from diagnostic import DiagnosticError
 from diagnostic.datasets import (
     AGES_FILE,
+    APL_FILE,
+    APL_REFERENCES_FILE,
     COMPARATEUR_FILE,
     DECISIONS_FILE,
     EPCI_CODE,
@@ -31,6 +33,7 @@ RAW_POPULATIONS = "indicators/insee_populations_legales_2025_ensemble.xlsx"
 def test_generator_regenerates_the_committed_example_identically(tmp_path):
     shutil.copytree(EXAMPLE / "geo", tmp_path / "geo")
     shutil.copytree(EXAMPLE / "insee", tmp_path / "insee")
+    shutil.copytree(EXAMPLE / "drees", tmp_path / "drees")
     write_example(tmp_path)
     for name in (FORM_FILE, EXPORT_FILE, PROJECT_FILE, VOTES_FILE, STATUSES_FILE, DECISIONS_FILE):
         assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
@@ -199,9 +202,79 @@ def test_pharmacies_and_age_shares_against_the_references(example_diag, shared):
     assert ctx[("part_pop_75p", "EPCI")] == pytest.approx(old / everyone * 100)
     # no Normandie value: the file holds the Orne only
     assert ("pharmacies_10000", "région") not in ctx.index
-    # the regard croisé reads access to care against the pharmacies (fewer is worse)
+
+
+def _apl(path) -> dict:
+    """The « APL 2023 » sheet's communes, read with openpyxl (the toolkit reads calamine)."""
+    sheet = load_workbook(path, read_only=True)["APL 2023"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Code commune INSEE")
+    assert rows[header][4] == "Population standardisée 2021 pour la médecine générale"
+    return {r[0]: r for r in rows[header + 2 :] if r[0]}
+
+
+def test_doctors_accessibility_weighted_by_standardised_population(example_diag):
+    apl = _apl(EXAMPLE / APL_FILE)
+    # every commune of the five Normandie départements in DREES's 2023 file, and only those
+    departements = pd.Series([c[:2] for c in apl]).value_counts().to_dict()
+    assert departements == {"76": 708, "27": 585, "14": 528, "50": 445, "61": 385}
+    # by hand, from the file: Mortagne-au-Perche
+    assert apl["61293"][1:5] == ("Mortagne-au-Perche", 4.108, 2.875, 4232.582)
+    epci = json.loads((EXAMPLE / "geo/epci.json").read_text("utf-8"))
+    members = {m["code"] for e in epci if e["code"] == EPCI_CODE for m in e["membres"]}
+    orne = [c for c in apl if c.startswith("61")]
+
+    def weighted(codes, at=2):  # DREES's note: weight by the standardised population
+        return sum(apl[c][at] * apl[c][4] for c in codes) / sum(apl[c][4] for c in codes)
+
+    ctx = example_diag.context.set_index(["indicator", "geo_level"])["value"]
+    for code, at in (("apl_medecins_generalistes", 2), ("apl_medecins_generalistes_65", 3)):
+        assert ctx[(code, "zone d'étude")] == pytest.approx(weighted(members, at), rel=1e-12)
+        assert ctx[(code, "département")] == pytest.approx(weighted(orne, at), rel=1e-12)
+        assert ctx[(code, "région")] == pytest.approx(weighted(apl, at), rel=1e-12)
+    # France: DREES's national file (34 954 communes, 3.8 MB, not shipped) summed with
+    # math.fsum over openpyxl's cells, by independent code: 3.74457 and 3.29469
+    assert ctx[("apl_medecins_generalistes", "France")] == pytest.approx(3.7445727, abs=1e-7)
+    assert ctx[("apl_medecins_generalistes_65", "France")] == pytest.approx(3.2946851, abs=1e-7)
+    assert len(members) == 33 and members <= set(apl)
+    # the 2023 file has the four former codes of Merlerault-le-Pin (2025): moved, and said
+    moved = example_diag.anomalies[example_diag.anomalies["file"] == APL_FILE.split("/")[1]]
+    assert moved["value"].tolist() == ["61017 ; 61188 ; 61192 ; 61310"]
+    # the regard croisé reads access to care against the doctors (less access is worse)
     regard = example_diag.regard_croise.set_index("issue_id")
-    assert regard.loc["enjeu_sante", "indicator"] == "pharmacies_10000"
+    assert regard.loc["enjeu_sante", "indicator"] == "apl_medecins_generalistes"
+    assert regard.loc["enjeu_sante", "reference_value"] == pytest.approx(weighted(orne))
+
+
+def test_extraction_takes_normandie_and_france_from_the_national_apl_file(tmp_path, shared):
+    from openpyxl import Workbook
+
+    national = tmp_path / "apl_generalistes.xlsx"
+    wb = Workbook()
+    wb.active.title = "Paramètres"
+    ws = wb.create_sheet("APL 2023")
+    ws.append(["Indicateur d'accessibilité potentielle localisée (APL) 2023"])
+    ws.append([])
+    header = ["Code commune INSEE", "Commune", "APL aux médecins généralistes"]
+    header += ["APL aux médecins généralistes de moins de 65 ans"]
+    ws.append(header + ["Population standardisée 2021 pour la médecine générale", "Pop."])
+    ws.append([None, None, "En nombre de consultations"])
+    ws.append(["01001", "Ain", 2.0, 1.0, 100.0, 90])
+    ws.append(["61293", "Mortagne-au-Perche", 4.0, 3.0, 300.0, 280])
+    ws.append(["97411", "Saint-Denis", 1.0, 0.5, 600.0, 650])
+    wb.save(national)
+    written = extract_example_data(shared, tmp_path / "ex", apl=national)
+    assert written[-2:] == [tmp_path / "ex" / APL_FILE, tmp_path / "ex" / APL_REFERENCES_FILE]
+    rows = list(load_workbook(written[-2]).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Indicateur") and rows[2][:2] == tuple(header[:2])
+    assert rows[4:] == [("61293", "Mortagne-au-Perche", 4.0, 3.0, 300.0, 280)]
+    lines = written[-1].read_text("utf-8").splitlines()
+    # by hand: (2 × 100 + 4 × 300 + 1 × 600) = 2 000 and (100 + 300 + 600) = 1 000
+    assert lines[1].startswith("France;FR;apl_medecins_generalistes;2023;2000.0;1000.0;Drees")
+    # under 65: 1 × 100 + 3 × 300 + 0.5 × 600 = 1 300
+    assert lines[2].startswith("France;FR;apl_medecins_generalistes_65;2023;1300.0;1000.0;")
+    ref = read_indicators(written[-1]).set_index("indicator")["value"]
+    assert ref["apl_medecins_generalistes"] == 2.0
 
 
 def test_extraction_takes_the_ages_and_pharmacies_from_a_national_file(tmp_path, shared):

@@ -709,11 +709,17 @@ file = "{ages}"
 [[indicators]]
 file = "{references}"
 
+[[indicators]]
+file = "{apl}"
+
+[[indicators]]
+file = "{apl_references}"
+
 [issue_indicators]
 enjeu_emploi = "taux_chomage"
 enjeu_logement = "part_logements_vacants"
 enjeu_vieillissement = {{ indicator = "part_pop_1564", worse_when = "lower" }}
-enjeu_sante = "pharmacies_10000"
+enjeu_sante = "apl_medecins_generalistes"
 {workshop}
 [settings]
 min_group_size = 5
@@ -758,6 +764,8 @@ def _project_text(workshop: bool) -> str:
         density=DENSITY_FILE,
         ages=AGES_FILE,
         references=REFERENCES_FILE,
+        apl=APL_FILE,
+        apl_references=APL_REFERENCES_FILE,
         workshop=block,
     )
 
@@ -882,6 +890,11 @@ CONTOURS_FILE = "geo/contours_communes.geojson"
 #: file): what the example's communes cannot give by summing
 REFERENCES_FILE = "insee/references_normandie_france.csv"
 NORMANDIE_CODE = "28"
+#: DREES's APL to general practitioners, 2023: the sheet's rows of the five Normandie
+#: départements (so that Normandie is summed), and France's sums (a references file)
+APL_FILE = "drees/apl_generalistes_normandie.xlsx"
+APL_SHEET = "APL 2023"
+APL_REFERENCES_FILE = "drees/references_apl_france.csv"
 #: Douglas-Peucker tolerance (degrees, about 100 m) of the contours, shared edges kept.
 CONTOUR_TOLERANCE = 0.001
 _SHARED = {
@@ -912,7 +925,10 @@ def _json_lines(text: str, keep) -> str:
 
 
 def extract_example_data(
-    shared: Path | None = None, folder: Path | None = None, dossier_complet: Path | None = None
+    shared: Path | None = None,
+    folder: Path | None = None,
+    dossier_complet: Path | None = None,
+    apl: Path | None = None,
 ) -> list[Path]:
     """Rebuild the example's public data from the shared collection of INSEE/Etalab files.
 
@@ -933,7 +949,12 @@ def extract_example_data(
     - ``insee/ages_pharmacies_orne.csv``, only when `dossier_complet` is given (the
       8 columns ``AGES_COLUMNS`` of the Orne's lines of a national ``CODGEO`` file such as
       ``dossier_complet_light.csv``, 12 MB, which is not in the shared collection): the
-      committed file is otherwise left as it is.
+      committed file is otherwise left as it is;
+    - ``drees/apl_generalistes_normandie.xlsx`` and ``drees/references_apl_france.csv``,
+      only when `apl` is given (DREES's national APL workbook, 3.8 MB, not in the shared
+      collection): the « APL 2023 » sheet's title rows and the rows of the five Normandie
+      départements, cells unchanged; and France's sums of APL × standardised population
+      and of standardised population (see `_apl_references`).
 
     Returns the paths written.
     """
@@ -1005,7 +1026,54 @@ def extract_example_data(
         ages = folder / AGES_FILE
         write_text(ages, _orne_columns(read_text(Path(dossier_complet)), AGES_COLUMNS))
         written.append(ages)
+    if apl is not None:
+        written += _apl_extract(read_raw(Path(apl), APL_SHEET), folder)
     return written
+
+
+def _apl_extract(rows: list[list], folder: Path) -> list[Path]:
+    """The example's APL workbook (Normandie's rows) and France's references, from the
+    cells of the national « APL 2023 » sheet."""
+    from diagnostic.territory.aggregate import FRANCE, departement_of
+
+    header = next((i for i, r in enumerate(rows[:30]) if r and r[0] == "Code commune INSEE"), None)
+    if header is None:
+        raise DiagnosticError(
+            f"feuille « {APL_SHEET} » : en-tête « Code commune INSEE » introuvable "
+            "(attendu le fichier de l'APL aux médecins généralistes de la Drees).",
+            file="APL",
+        )
+    names = [str(c) for c in rows[header]]
+    apl_at = names.index("APL aux médecins généralistes")
+    apl65_at = names.index("APL aux médecins généralistes de moins de 65 ans")
+    pop_at = next(i for i, c in enumerate(names) if c.startswith("Population standardisée"))
+    body = [r for r in rows[header + 2 :] if r and str(r[0]).strip()]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = APL_SHEET
+    for row in rows[: header + 2]:  # titles, sources, notes, header, units
+        ws.append([None if c == "" else c for c in row])
+    for row in body:
+        if departement_of(str(row[0])) in NORMANDIE:
+            ws.append(row)
+    workbook = folder / APL_FILE
+    workbook.parent.mkdir(parents=True, exist_ok=True)
+    save_workbook(wb, workbook, fixed_time=datetime(2026, 11, 1))
+    france = [r for r in body if departement_of(str(r[0])) in FRANCE]
+    population = sum(float(r[pop_at]) for r in france)
+    lines = ["niveau;code;indicateur;annee;numerateur;denominateur;source"]
+    for code, at in (
+        ("apl_medecins_generalistes", apl_at),
+        ("apl_medecins_generalistes_65", apl65_at),
+    ):
+        weighted = sum(float(r[at]) * float(r[pop_at]) for r in france)
+        lines.append(
+            f"France;FR;{code};2023;{weighted!r};{population!r};Drees, APL aux médecins "
+            "généralistes 2023, fichier national (APL × population standardisée)"
+        )
+    references = folder / APL_REFERENCES_FILE
+    write_text(references, "\n".join(lines) + "\n")
+    return [workbook, references]
 
 
 def _references(regions: list[list], grid: list[list], populations: str) -> str:

@@ -682,9 +682,9 @@ def test_anomalies_sheet_opens_with_a_summary_by_problem(workshop_book, workshop
     assert len(rows) - detail - 1 == len(table)  # every line of the detail written
     assert sum(r[1] for r in summary) == len(table)
     # Merlerault-le-Pin's four former codes (61017, 61188, 61192, 61310), in the two INSEE
-    # files of the example: two files, two lines, eight codes
+    # files and DREES's file of the example: three files, three lines, twelve codes
     moved = [r for r in summary if str(r[4]).startswith("code d'un autre millésime")]
-    assert [(r[0], r[1], r[2]) for r in moved] == [(2, 2, 8)]
+    assert [(r[0], r[1], r[2]) for r in moved] == [(3, 3, 12)]
     assert [r[2] for r in summary] == sorted((r[2] for r in summary), reverse=True)
 
 

@@ -257,3 +257,76 @@ def test_area_names_from_an_unknown_file_is_a_plain_message(tmp_path):
     wrong.write_text('[{"code": "61"}]', encoding="utf-8")
     with pytest.raises(DiagnosticError, match="code » et « nom"):
         read_area_names(wrong)
+
+
+def _apl_workbook(path, sheets: dict) -> None:
+    """A workbook laid out as DREES's APL file: a parameters sheet, then one sheet per year
+    with title rows, a header, a units line and the communes."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Paramètres"
+    wb.active.append(["Paramètres de l'indicateur d'APL aux médecins généralistes"])
+    for name, (population, rows) in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append([f"Indicateur d'accessibilité potentielle localisée (APL) {name[4:]}"])
+        ws.append([])
+        ws.append(["Note : l'APL communal doit être pondéré par la population standardisée."])
+        ws.append(
+            [
+                "Code commune INSEE",
+                "Commune",
+                "APL aux médecins généralistes",
+                "APL aux médecins généralistes de moins de 65 ans",
+                *population,
+            ]
+        )
+        ws.append([None, None, "En nombre de consultations", "En nombre de consultations"])
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+def test_drees_apl_latest_sheet_weighted_by_standardised_population(tmp_path):
+    path = tmp_path / "apl_generalistes.xlsx"
+    population = ["Population standardisée 2021 pour la médecine générale", "Population totale"]
+    _apl_workbook(
+        path,
+        {
+            "APL 2022": (population, [["61293", "Mortagne", 9.0, 9.0, 1.0, 1]]),
+            "APL 2023": (
+                population,
+                [
+                    ["61293", "Mortagne-au-Perche", 4.0, 3.0, 1000.0, 900],
+                    ["61001", "Alençon", "2,0", None, 3000.0, 3100],
+                ],
+            ),
+        },
+    )
+    table, anomalies = read_indicators(path, with_anomalies=True)
+    assert anomalies.empty
+    apl = table[table["indicator"] == "apl_medecins_generalistes"].set_index("geo_code")
+    assert apl["year"].tolist() == [2023, 2023]  # the latest sheet, not the first
+    assert apl.loc["61293", ["value", "numerator", "denominator"]].tolist() == [4.0, 4000.0, 1000]
+    assert apl.loc["61001", "value"] == 2.0  # a decimal comma is read
+    members = pd.DataFrame(
+        {"geo_level": "zone", "geo_code": "z", "commune_code": ["61293", "61001"]}
+    )
+    # by hand: (4 × 1 000 + 2 × 3 000) / (1 000 + 3 000) = 2.5, not the mean of 4 and 2
+    agg = aggregate_indicators(apl.reset_index(), members)
+    assert agg["value"].iloc[0] == 2.5
+    under65 = table[table["indicator"] == "apl_medecins_generalistes_65"]
+    agg = aggregate_indicators(under65, members)
+    assert pd.isna(agg["value"].iloc[0])
+    assert agg["missing_reason"].iloc[0].startswith("donnée manquante pour 1 commune(s) sur 2")
+    assert table["source"].iloc[0] == (
+        "Drees, accessibilité potentielle localisée aux médecins généralistes 2023 "
+        "(apl_generalistes.xlsx)"
+    )
+
+
+def test_drees_apl_without_standardised_population_is_a_french_error(tmp_path):
+    path = tmp_path / "apl.xlsx"
+    _apl_workbook(path, {"APL 2023": (["Population totale"], [["61293", "M", 4.0, 3.0, 900]])})
+    with pytest.raises(DiagnosticError, match=r"apl\.xlsx.*Population standardisée"):
+        read_indicators(path)

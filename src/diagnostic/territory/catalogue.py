@@ -121,6 +121,26 @@ INDICATORS.update(
             10_000.0,
             worse_when="lower",
         ),
+        # DREES's APL: a commune's APL weighted by its standardised population, as DREES
+        # prescribes for an area (the reader writes the products APL × population)
+        "apl_medecins_generalistes": Indicator(
+            "Accessibilité potentielle localisée aux médecins généralistes "
+            "(consultations par an et par habitant)",
+            "ratio",
+            ("APL_MG_POND",),
+            "POP_STD_MG",
+            1.0,
+            worse_when="lower",
+        ),
+        "apl_medecins_generalistes_65": Indicator(
+            "Accessibilité potentielle localisée aux médecins généralistes de moins de 65 ans "
+            "(consultations par an et par habitant)",
+            "ratio",
+            ("APL_MG65_POND",),
+            "POP_STD_MG",
+            1.0,
+            worse_when="lower",
+        ),
         "taux_chomage": Indicator(
             "Taux de chômage des 15-64 ans 2022 (%)",
             "ratio",
@@ -190,6 +210,8 @@ HEADLINE = [
     "evolution_emploi",
     "part_pop_tres_peu_dense",
     "pharmacies_10000",
+    "apl_medecins_generalistes",
+    "apl_medecins_generalistes_65",
 ]
 
 #: Age groups of the census (dossier complet): their sum is the population they share.

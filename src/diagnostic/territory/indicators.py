@@ -4,7 +4,9 @@ Supported, detected from the content: the *comparateur de territoires* base
 (``base_cc_comparateur.csv``) and any ``CODGEO`` file with INSEE's column names (the
 *dossier complet*: age groups, equipment counts ``BPE_2024_…``), populations légales
 (``ensemble.xlsx`` and the ``;`` CSV with a split code), the *grille communale de
-densité*, and a references file of values published for whole areas (``references``).
+densité*, DREES's *accessibilité potentielle localisée* (APL) to general practitioners (the
+sheet of the latest year, ``APL 2023``…, of its workbook), and a references file of values
+published for whole areas (``references``).
 Statistical secret (``s``) and blanks stay missing with a reason; numerators and
 denominators are kept so that areas aggregate by summing counts (see ``catalogue``).
 """
@@ -48,8 +50,11 @@ def read_indicators(path, *, with_anomalies: bool = False):
     log = AnomalyLog(path.name)
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         sheets = sheet_names(path)
+        apl = {int(m.group(1)): n for n in sheets if (m := _APL_SHEET.match(n.strip()))}
         if "Communes" in sheets:
             codes, wide, year, source = _populations_xlsx(path, log)
+        elif apl:
+            codes, wide, year, source = _apl(path, apl, log)
         else:
             codes, wide, year, source = _density_grid(path, sheets[0], log)
     else:
@@ -139,6 +144,47 @@ def _density_grid(path: Path, sheet: str, log: AnomalyLog):
     return codes, wide, 2022, "Insee, grille communale de densité"
 
 
+_APL_SHEET = re.compile(r"^APL (\d{4})$")
+_APL_CODE, _APL, _APL65 = (
+    "Code commune INSEE",
+    "APL aux médecins généralistes",
+    "APL aux médecins généralistes de moins de 65 ans",
+)
+
+
+def _apl(path: Path, sheets: dict[int, str], log: AnomalyLog):
+    """DREES's APL to general practitioners, from the sheet of the latest year.
+
+    An area's APL is the communes' APL weighted by their standardised population (DREES's
+    note in the file): the numerators are the products APL × standardised population.
+    """
+    year = max(sheets)
+    frame, first = sheet_with_header(path, sheets[year], {_APL_CODE, _APL})
+    standard = next((c for c in frame.columns if c.startswith("Population standardisée")), None)
+    if standard is None:
+        raise DiagnosticError(
+            f"feuille « {sheets[year]} » : colonne « Population standardisée … » introuvable "
+            "(l'APL d'un territoire se pondère par la population standardisée).",
+            file=path.name,
+        )
+    code = frame[_APL_CODE].fillna("").str.strip()
+    while len(code) and code.iloc[0] == "":  # the units' line under the header
+        frame, code, first = frame.iloc[1:], code.iloc[1:], first + 1
+    filled = (code != "").to_numpy().nonzero()[0]
+    frame = frame.iloc[: int(filled.max()) + 1 if len(filled) else 0].reset_index(drop=True)
+    codes = normalise_codes(
+        frame[_APL_CODE], log, column=_APL_CODE, rows=range(first, first + len(frame))
+    )
+    population = _numbers(frame[standard], standard, log, first)
+    wide: dict = {"POP_STD_MG": population}
+    for column, name in ((_APL, "APL_MG_POND"), (_APL65, "APL_MG65_POND")):
+        if column in frame.columns:
+            value, reason = _numbers(frame[column], column, log, first)
+            wide[name] = (value * population[0], _first_reason([reason, population[1]]))
+    source = f"Drees, accessibilité potentielle localisée aux médecins généralistes {year}"
+    return codes, wide, year, source
+
+
 def _numbers(column: pd.Series, name: str, log: AnomalyLog, first: int = 2):
     """Parse INSEE numbers (point or comma decimals); missing values get a reason.
 
@@ -185,8 +231,8 @@ def _inputs() -> set[str]:
 
 def _to_long(codes: pd.Series, wide: dict, log: AnomalyLog, year, source: str) -> pd.DataFrame:
     used = _inputs()  # columns no indicator is made of are not parsed
-    parsed = {
-        name: _numbers(col.reset_index(drop=True), name, log)
+    parsed = {  # a reader may give a column already parsed: (values, reasons)
+        name: col if isinstance(col, tuple) else _numbers(col.reset_index(drop=True), name, log)
         for name, col in wide.items()
         if name in used
     }
