@@ -35,6 +35,7 @@ from diagnostic.forms.relevance import (
     strict_references,
     undated_references,
 )
+from diagnostic.readers.long import long_part, stack
 from diagnostic.readers.survey import Survey
 from diagnostic.schemas import conform
 
@@ -264,17 +265,11 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
         parts.append((qid, np.flatnonzero(shown | answered)))
         done.add(qid)
     keep = ~old["question_id"].isin(done).to_numpy(dtype=bool)
-    rows = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=np.int64)
-    new = pd.DataFrame(
-        {
-            "actor_id": survey.actors["actor_id"].array.take(rows),
-            "question_id": pd.array([p[0] for p in parts], dtype="string").take(
-                np.repeat(
-                    np.arange(len(parts)), np.array([len(p[1]) for p in parts], dtype=np.int64)
-                )
-            ),
-        }
+    new = stack(
+        [long_part(rows, qid) for qid, rows in parts],
+        survey.actors["actor_id"].array,
+        ["actor_id", "question_id"],
     )
-    asked = conform(pd.concat([old[keep], new], ignore_index=True), "asked")
+    asked = conform(pd.concat([old[keep], new], ignore_index=True) if keep.any() else new, "asked")
     anomalies = pd.concat([survey.anomalies, log.frame()], ignore_index=True)
     return dataclasses.replace(survey, asked=asked, anomalies=anomalies)

@@ -423,7 +423,7 @@ def survey_from_frame(
                 value=frame.at[idx, column] if column in frame.columns else None,
             )
     keep = ~rejected.to_numpy()
-    kept = frame[keep]
+    kept = frame if keep.all() else frame[keep]  # only read: no copy of every cell
     ids_raw = kept[id_column] if id_column else pd.Series(pd.NA, index=kept.index)
     keys = [
         (u if isinstance(u, str) else f"{file}#{r}") for u, r in zip(ids_raw, excel_rows[~rejected])

@@ -38,24 +38,37 @@ def explode(codes, parsed: list[list[str]], qid: str, ranked: bool = False) -> t
 def stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
     """The long table of `long_part` parts, typed as `conform` types it (``string``).
 
-    Every column is taken from a small array of distinct strings (actor ids, question ids,
-    each question's values) by integer positions: millions of cells are never built or
-    checked one by one, nor one frame per question concatenated. A ``rank`` column is
-    added when some part carries ranks.
+    Every column is filled part by part from a small array of distinct strings (actor ids,
+    question ids, each question's values): millions of cells are never built or checked
+    one by one, nor one frame per question concatenated, and no index array as long as the
+    table is made (on a machine slow to hand out fresh memory, each such array costs as
+    much as the column it indexes). A ``rank`` column is added when some part carries ranks.
     """
     parts = [p for p in parts if len(p[1])]
     if not parts:
         return pd.DataFrame(columns=columns)
-    lengths = [len(p[1]) for p in parts]
-    qids = pd.array(np.array([p[0] for p in parts], dtype=object), dtype="string")
-    data = {
-        "actor_id": ids.take(np.concatenate([p[1] for p in parts])),
-        "question_id": qids.take(np.repeat(np.arange(len(parts)), lengths)),
-    }
+    ends = np.cumsum([len(p[1]) for p in parts])
+    total = int(ends[-1])
+    actors, id_cells = np.empty(total, dtype=object), _cells(ids)
+    questions = np.empty(total, dtype=object)
+    qids = _cells(pd.array(np.array([p[0] for p in parts], dtype=object), dtype="string"))
+    pools = None
     if "value" in columns:
-        starts = np.cumsum([0] + [len(p[2]) for p in parts[:-1]])
-        pool = pd.array(np.concatenate([p[2] for p in parts]), dtype="string")
-        data["value"] = pool.take(np.concatenate([p[3] + start for p, start in zip(parts, starts)]))
+        pools, values = (
+            [_cells(pd.array(np.asarray(p[2], dtype=object), dtype="string")) for p in parts],
+            np.empty(total, dtype=object),
+        )
+    start = 0
+    for k, part in enumerate(parts):
+        end = int(ends[k])
+        actors[start:end] = id_cells[part[1]]
+        questions[start:end] = qids[k]
+        if pools is not None:
+            values[start:end] = pools[k][part[3]]
+        start = end
+    data = {"actor_id": _strings(actors), "question_id": _strings(questions)}
+    if pools is not None:
+        data["value"] = _strings(values)
         if any(p[4] is not None for p in parts):
             data["rank"] = pd.array(
                 np.concatenate([np.full(len(p[1]), -1) if p[4] is None else p[4] for p in parts]),
@@ -64,3 +77,14 @@ def stack(parts: list[tuple], ids, columns: list[str]) -> pd.DataFrame:
             data["rank"][data["rank"] < 1] = pd.NA
             columns = [*columns, "rank"]
     return pd.DataFrame(data, columns=columns, copy=False)
+
+
+def _cells(strings) -> np.ndarray:
+    """The object cells of a ``string`` array (strings and NA), without a copy."""
+    return np.asarray(strings, dtype=object)
+
+
+def _strings(cells: np.ndarray):
+    """A ``string`` array over `cells`, which hold only strings and NA taken from ``string``
+    arrays: wrapped as they are, as `take` does, not checked again one by one."""
+    return pd.array(np.array([], dtype=object), dtype="string")._from_backing_data(cells)
