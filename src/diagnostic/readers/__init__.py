@@ -14,7 +14,7 @@ from diagnostic.readers.limesurvey import read_limesurvey
 from diagnostic.readers.odk import read_odk
 from diagnostic.readers.qualtrics import read_qualtrics
 from diagnostic.readers.services import read_microsoft_forms, read_surveymonkey, read_webform
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Survey, with_asked
 
 __all__ = [
     "FORMATS",
@@ -62,13 +62,21 @@ def read_responses(
         Rows read = rows loaded + rows rejected.
     """
     try:
-        survey = _read(path, form, actor_type, include_incomplete)
-        return survey if form is None else with_form_bases(survey, form)
+        # with a form that says who was asked, `asked` is built once, from its bases
+        bases = form is not None and form.relevance is not None
+        survey = _read(path, form, actor_type, include_incomplete, asked_later=bases)
+        return with_asked(with_form_bases(survey, form) if form is not None else survey)
     finally:
         clear_cache()  # the parsed sheet is only shared between detection and reading
 
 
-def _read(path, form: Form | None, actor_type: str | None, include_incomplete: bool) -> Survey:
+def _read(
+    path,
+    form: Form | None,
+    actor_type: str | None,
+    include_incomplete: bool,
+    asked_later: bool = False,
+) -> Survey:
     fmt = detect_format(path)
     name = fmt.rsplit("_", 1)[0]
     if name == "table":  # no platform's own columns: what the form says, else inferred
@@ -84,4 +92,5 @@ def _read(path, form: Form | None, actor_type: str | None, include_incomplete: b
         actor_type=actor_type,
         fmt=fmt,
         include_incomplete=include_incomplete,
+        asked_later=asked_later,
     )

@@ -189,12 +189,17 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
     old = survey.asked
     # who answered: only needed where a condition or `required` can say something
     looked_at = {q for q, r in zip(asked_q["question_id"], asked_q["required"]) if chains[q] or r}
-    sub = old[old["question_id"].isin(looked_at).to_numpy(dtype=bool)]
-    position = pd.Categorical(sub["actor_id"], categories=ids).codes.astype(np.int64)
-    q_codes, q_names = pd.factorize(sub["question_id"])
-    order = np.argsort(q_codes, kind="stable")
-    bounds = np.searchsorted(q_codes[order], np.arange(len(q_names) + 1))
-    answered_rows = {q: position[order[bounds[k] : bounds[k + 1]]] for k, q in enumerate(q_names)}
+    if survey.asked_parts is not None:  # `asked` left unbuilt: its parts say who answered
+        answered_rows = _rows_of(survey.asked_parts[0], looked_at)
+    else:
+        sub = old[old["question_id"].isin(looked_at).to_numpy(dtype=bool)]
+        position = pd.Categorical(sub["actor_id"], categories=ids).codes.astype(np.int64)
+        q_codes, q_names = pd.factorize(sub["question_id"])
+        order = np.argsort(q_codes, kind="stable")
+        bounds = np.searchsorted(q_codes[order], np.arange(len(q_names) + 1))
+        answered_rows = {
+            q: position[order[bounds[k] : bounds[k + 1]]] for k, q in enumerate(q_names)
+        }
     log = AnomalyLog(survey.file)
     parts, done = [], set()
     everyone = np.arange(n)
@@ -264,12 +269,24 @@ def with_form_bases(survey: Survey, form: Form) -> Survey:
             )
         parts.append((qid, np.flatnonzero(shown | answered)))
         done.add(qid)
-    keep = ~old["question_id"].isin(done).to_numpy(dtype=bool)
+    columns = ["actor_id", "question_id"]
     new = stack(
-        [long_part(rows, qid) for qid, rows in parts],
-        survey.actors["actor_id"].array,
-        ["actor_id", "question_id"],
+        [long_part(rows, qid) for qid, rows in parts], survey.actors["actor_id"].array, columns
     )
-    asked = conform(pd.concat([old[keep], new], ignore_index=True) if keep.any() else new, "asked")
+    if survey.asked_parts is not None:  # the rows of the questions not done, in their order
+        own, own_ids = survey.asked_parts
+        kept = stack([p for p in own if p[0] not in done], own_ids, columns)
+    else:
+        kept = old[~old["question_id"].isin(done).to_numpy(dtype=bool)]
+    asked = conform(pd.concat([kept, new], ignore_index=True) if len(kept) else new, "asked")
     anomalies = pd.concat([survey.anomalies, log.frame()], ignore_index=True)
-    return dataclasses.replace(survey, asked=asked, anomalies=anomalies)
+    return dataclasses.replace(survey, asked=asked, anomalies=anomalies, asked_parts=None)
+
+
+def _rows_of(parts: list[tuple], questions: set[str]) -> dict[str, np.ndarray]:
+    """The rows (positions of the respondents) of each of `questions` in `asked` parts."""
+    found: dict[str, list] = {}
+    for part in parts:
+        if part[0] in questions:
+            found.setdefault(part[0], []).append(part[1])
+    return {q: np.concatenate(rows).astype(np.int64) for q, rows in found.items()}

@@ -49,6 +49,7 @@ def read_export(
     actor_type: str | None = None,
     fmt: str | None = None,
     include_incomplete: bool = False,
+    asked_later: bool = False,
 ) -> Survey:
     """Read an export of `platform`: its `prepare` step, then the Survey built once.
 
@@ -68,6 +69,8 @@ def read_export(
     include_incomplete : bool
         Keep the responses the platform marks incomplete (drafts, not finished, not
         submitted) instead of leaving them out with an anomaly.
+    asked_later : bool
+        Leave `asked` to `readers.asked.with_form_bases` (see `survey_from_frame`).
 
     Returns
     -------
@@ -94,6 +97,7 @@ def read_export(
             if reading.personal is None
             else reading.personal
         ),
+        asked_later=asked_later,
         **reading.options,
     )
     return survey if reading.finish is None else reading.finish(survey)
@@ -317,6 +321,7 @@ def survey_from_frame(
     flags=(),
     same_with: str | None = None,
     personal_meta=(),
+    asked_later: bool = False,
 ) -> Survey:
     """Turn a wide frame of strings (one row per respondent) into the Survey tables.
 
@@ -353,6 +358,9 @@ def survey_from_frame(
         Platform columns holding personal data (IP address, token, e-mail, submitter's
         name, device id): their values go to `personal` (role ``contact``), never to the
         answers.
+    asked_later : bool
+        Leave the `asked` table unbuilt, its parts in `Survey.asked_parts`, for
+        `readers.asked.with_form_bases` to build once (see `survey.with_asked`).
 
     Returns
     -------
@@ -549,7 +557,10 @@ def survey_from_frame(
 
     id_array = ids.array
     answers_df = conform(stack(answers, id_array, ["actor_id", "question_id", "value"]), "answers")
-    asked_df = conform(stack(asked, id_array, ["actor_id", "question_id"]), "asked")
+    if asked_later:  # rewritten by the form's bases: built there, once
+        asked_df = conform(stack([], id_array, ["actor_id", "question_id"]), "asked")
+    else:
+        asked_df = conform(stack(asked, id_array, ["actor_id", "question_id"]), "asked")
 
     def answers_to(qids) -> pd.DataFrame:
         """The rows of `answers_df` for some questions, from their parts (no long scan)."""
@@ -583,6 +594,7 @@ def survey_from_frame(
         RowAccount(file, len(frame), len(frame) - n_rej, n_rej),
         repeats or {},
         columns=cmap.table(frame.columns, meta),
+        asked_parts=(asked, id_array) if asked_later else None,
     )
 
 

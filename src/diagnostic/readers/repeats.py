@@ -23,7 +23,7 @@ from diagnostic.anomalies import REJECTED, AnomalyLog, RowAccount
 from diagnostic.forms.model import Form
 from diagnostic.readers.build import survey_from_frame
 from diagnostic.readers.inferred import infer_form
-from diagnostic.readers.survey import Survey
+from diagnostic.readers.survey import Survey, with_asked
 from diagnostic.schemas import conform
 
 _EMPTY_ROW = "soumission vide (aucune réponse)"
@@ -124,6 +124,7 @@ def attach_repeats(
     """
     if not tables:
         return survey
+    survey = with_asked(survey)  # the repeat groups' rows are added to it
     loaded = dict(zip(survey.actors["source_row"].astype(int), survey.actors["actor_id"]))
     position_row = np.arange(header_rows + 1, header_rows + 1 + len(main))
     parts = {

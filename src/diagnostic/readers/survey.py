@@ -4,6 +4,7 @@ its exports."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -43,6 +44,23 @@ class Survey:
     #: ``column_map``: which question each header of the export holds, and how it was
     #: recognised (None when the reader does not say)
     columns: pd.DataFrame | None = None
+    #: while a reader still works on it: the parts of `asked` (``(parts, ids)``, see
+    #: `readers.long.stack`), left unbuilt because the form's bases will rewrite most of
+    #: it (`readers.asked.with_form_bases`); `asked` is then empty. A Survey returned by a
+    #: reader never has them (`with_asked`).
+    asked_parts: tuple | None = field(default=None, repr=False, compare=False)
+
+
+def with_asked(survey: Survey) -> Survey:
+    """`survey` with its `asked` table built from `Survey.asked_parts`, when left unbuilt."""
+    if survey.asked_parts is None:
+        return survey
+    from diagnostic.readers.long import stack
+    from diagnostic.schemas import conform
+
+    parts, ids = survey.asked_parts
+    asked = conform(stack(parts, ids, ["actor_id", "question_id"]), "asked")
+    return dataclasses.replace(survey, asked=asked, asked_parts=None)
 
 
 @dataclass
