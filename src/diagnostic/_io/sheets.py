@@ -530,7 +530,12 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
         else np.fromiter(values, dtype=object, count=len(values))
     )
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)
+    # `cell_text`, its first case (most cells are text) without a call per value
+    texts = np.array(
+        [((u if u.strip() else None) if type(u) is str else cell_text(u)) for u in uniques]
+        + [None],
+        dtype=object,
+    )
     text_codes, distinct = pd.factorize(texts, use_na_sentinel=True)
     # the column is taken from its distinct texts: code -1 (empty) takes the last, None
     series = pd.Series(pd.array(texts, dtype="string").take(codes), copy=False)
@@ -548,13 +553,14 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
     names = unique_headers(header)
     if not body:
         return pd.DataFrame({n: pd.Series(dtype="string") for n in names})
-    # one object array, read column by column: cheaper than zip(*body) and a copy per
-    # column, and than a transposed copy of every cell
-    cells = np.empty((len(body), width), dtype=object)
-    cells[:] = body
+    # one object array laid out column after column, filled through its transpose: each
+    # column is then contiguous as it is (cheaper than zip(*body) and a copy per column,
+    # than a transposed copy of every cell, and than a strided copy of each column)
+    cells = np.empty((width, len(body)), dtype=object)
+    cells.T[:] = body
     columns = {}
     for j, name in enumerate(names):
-        columns[name], col_codes, distinct = coded_column(np.ascontiguousarray(cells[:, j]))
+        columns[name], col_codes, distinct = coded_column(cells[j])
         if codes is not None:
             codes[name] = (col_codes, distinct)
     return pd.DataFrame(columns, copy=False)
