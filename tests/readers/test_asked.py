@@ -365,3 +365,36 @@ def test_date_condition_compares_days(tmp_path):
     day = pd.to_datetime(raw["creation"], format="%Y-%m-%d", errors="coerce")
     assert asked["enjeux"] == int((day >= pd.Timestamp("2020-01-01")).sum()) == 9
     assert asked["depuis"] == int((day < pd.Timestamp("2020-01-01")).sum()) == 6
+
+
+@pytest.mark.parametrize(
+    "relevant, asked_rows",
+    [
+        ("${interesse} = 'oui'", [0, 1, 2, 3, 4, 7]),  # interesse « oui », or answered
+        ("${inconnu} = 'oui'", [0, 1, 2, 7]),  # not evaluated: those who answered
+    ],
+)
+def test_asked_built_once_by_the_bases_is_the_reader_table_rewritten(
+    tmp_path, relevant, asked_rows
+):
+    """read_responses leaves `asked` to the form's bases and builds it once: the same
+    table as the reader's own, rewritten by `with_form_bases` afterwards, and the rows the
+    condition says (written by hand from the export)."""
+    from diagnostic.readers import PLATFORMS
+    from diagnostic.readers.asked import with_form_bases
+    from diagnostic.readers.build import read_export
+
+    rows = [("oui", ["eau"])] * 3 + [("oui", [])] * 2 + [("non", [])] * 2 + [("non", ["route"])]
+    export = _export(tmp_path / "export.csv", rows)
+    form = _form(tmp_path / "form.xlsx", relevant=relevant)
+    once = read_responses(export, form)
+    twice = with_form_bases(read_export(export, form, PLATFORMS["kobo"]), form)
+    assert once.asked_parts is None and twice.asked_parts is None
+    pd.testing.assert_frame_equal(once.asked, twice.asked)
+    ids = once.actors["actor_id"].tolist()  # in file order
+    asked = once.asked
+    assert asked.loc[asked["question_id"] == "enjeux", "actor_id"].tolist() == [
+        ids[i] for i in asked_rows
+    ]
+    for qid in ("type", "interesse"):  # answered by all: asked of all
+        assert asked.loc[asked["question_id"] == qid, "actor_id"].tolist() == ids

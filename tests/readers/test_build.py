@@ -150,3 +150,70 @@ def test_needs_leave_out_none_and_dont_know_ticks(tmp_path):
     needs = sorted((row[a], c, t) for a, c, t in s.needs[["actor_id", "category", "text"]].values)
     # by hand: « aucun » and « ne sait pas » are answers, not needs; « autre » keeps its text
     assert needs == [(2, "locaux", pd.NA), (4, "autre", "Un atelier"), (4, "locaux", pd.NA)]
+
+
+def test_long_table_from_parts_against_row_by_row():
+    """`stack` fills each column part by part: the rows written one by one by hand."""
+    import numpy as np
+
+    from diagnostic.readers.long import long_part, stack
+
+    ids = pd.array(["a", "b", "c"], dtype="string")
+    parts = [
+        long_part(np.array([0, 2]), "q1", np.array(["x", "y"], dtype=object), np.array([1, 0])),
+        long_part(np.array([], dtype=np.intp), "q2", np.array([], dtype=object), np.array([])),
+        long_part(
+            np.array([1, 1, 2]), "q3", np.array(["z", 3.5], dtype=object), np.array([0, 1, 1])
+        ),
+    ]
+    out = stack(parts, ids, ["actor_id", "question_id", "value"])
+    expected = pd.DataFrame(
+        {
+            "actor_id": ["a", "c", "b", "b", "c"],
+            "question_id": ["q1", "q1", "q3", "q3", "q3"],
+            "value": ["y", "x", "z", "3.5", "3.5"],
+        },
+        dtype="string",
+    )
+    pd.testing.assert_frame_equal(out, expected)
+    assert out["value"].str.upper().tolist() == ["Y", "X", "Z", "3.5", "3.5"]
+    asked = stack(
+        [long_part(np.array([2, 0]), "q1"), long_part(np.array([1]), "q2")],
+        ids,
+        ["actor_id", "question_id"],
+    )
+    pd.testing.assert_frame_equal(
+        asked,
+        pd.DataFrame(
+            {"actor_id": ["c", "a", "b"], "question_id": ["q1", "q1", "q2"]}, dtype="string"
+        ),
+    )
+    ranked = stack(
+        [
+            long_part(
+                np.array([0, 0]),
+                "r",
+                np.array(["u", "v"], dtype=object),
+                np.array([1, 0]),
+                np.array([1, 2]),
+            )
+        ],
+        ids,
+        ["actor_id", "question_id", "value"],
+    )
+    assert ranked["value"].tolist() == ["v", "u"] and ranked["rank"].tolist() == [1, 2]
+
+
+def test_frame_from_raw_cells_column_by_column():
+    """`raw_to_frame` on cells as calamine gives them: texts by hand, codes per column."""
+    from diagnostic._io.sheets import raw_to_frame
+
+    codes: dict = {}
+    frame = raw_to_frame(["a", "b", None], [["x", 1.0, ""], ["", True, "z"], ["x", 2.5]], codes)
+    assert list(frame.columns) == ["a", "b", "colonne_3"]
+    assert frame["a"].tolist() == ["x", pd.NA, "x"]
+    assert frame["b"].tolist() == ["1", "1", "2.5"]
+    assert frame["colonne_3"].tolist() == [pd.NA, "z", pd.NA]
+    assert all(str(frame[c].dtype) == "string" for c in frame.columns)
+    assert codes["a"][0].tolist() == [0, -1, 0] and codes["a"][1] == ["x"]
+    assert codes["b"][0].tolist() == [0, 0, 1] and codes["b"][1] == ["1", "2.5"]
