@@ -532,7 +532,7 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     # `cell_text`, its first case (most cells are text) without a call per value
     texts = np.array(
-        [((u if u.strip() else None) if type(u) is str else cell_text(u)) for u in uniques]
+        [((_own(u) if u.strip() else None) if type(u) is str else cell_text(u)) for u in uniques]
         + [None],
         dtype=object,
     )
@@ -643,3 +643,10 @@ def decided_table(path: Path, sheets: tuple[str, ...], what: str) -> pd.DataFram
     if head is None:
         raise DiagnosticError(f"aucune colonne « Statut » dans la feuille {what}.", file=path.name)
     return rows_to_frame(rows[head:])
+
+
+def _own(text: str) -> str:
+    """A copy of `text`: the distinct texts kept do not hold on to the memory of the
+    millions of cells they were found among (each cell is its own object, and one kept
+    among thousands keeps their whole block of memory)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
