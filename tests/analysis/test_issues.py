@@ -317,6 +317,33 @@ def test_first_by_code_gives_each_codes_first_row():
     assert first_by_code(values, [-1] * 8, pd.Index(["A"])) == {}
 
 
+def test_first_by_code_reads_on_until_every_key_is_found(monkeypatch):
+    """Read by stretches (the first rows, then 4 times more): a key first seen late, or
+    only after missing codes, gives its first row all the same, as drop_duplicates."""
+    import numpy as np
+
+    from diagnostic.analysis import _codes
+
+    monkeypatch.setattr(_codes, "FIRST_BLOCK", 2)
+    rng = np.random.default_rng(3)
+    codes = rng.integers(-1, 3, size=40)  # keys 0, 1, 2 and missing codes
+    codes[:12] = [0, -1, 0, 0, -1, 1, 1, 0, -1, 1, 0, 0]  # key 2 first at row 12 or later
+    codes[12:20] = -1
+    codes[20] = 2
+    codes[35] = 3  # a key seen once, near the end
+    values = pd.Series([f"v{i}" for i in range(40)])
+    keys = pd.Index(["A", "B", "C", "D"])
+    frame = pd.DataFrame({"key": codes, "value": values}).query("key >= 0")
+    expected = {keys[k]: v for k, v in frame.drop_duplicates("key").itertuples(index=False)}
+    got = _codes.first_by_code(values, codes, keys)
+    assert list(got.items()) == list(expected.items())
+    assert list(got) == ["A", "B", "C", "D"] and got["C"] == "v20" and got["D"] == "v35"
+    # no missing code: the same, read by stretches of the codes themselves
+    whole = np.array([1, 1, 1, 1, 1, 0, 1, 2, 0, 2])
+    got = _codes.first_by_code(values[:10], whole, keys[:3])
+    assert list(got.items()) == [("B", "v0"), ("A", "v5"), ("C", "v7")]
+
+
 def test_likert_rows_do_not_depend_on_the_answers_order():
     """The Likert rows read from answers question by question (long runs, coded by runs
     and lists of actors) are those read from the same answers shuffled (every row hashed),
