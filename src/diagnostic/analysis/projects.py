@@ -275,18 +275,42 @@ def _valid(members, needers, offerers) -> bool:
     return bool(need) and (len(members) >= 3 or (len(members) == 2 and len(give) == 1))
 
 
-def _resource_projects(category, needers, offerers, who, close, issues, settings) -> list:
+class _Everyone:
+    """Every actor of `who` in id order, with what `_resource_projects` reads of each as
+    arrays (commune index, not willing), made once for all the resources."""
+
+    def __init__(self, who: dict) -> None:
+        self.ids = np.array(sorted(who), dtype=object)
+        self.position = {a: i for i, a in enumerate(self.ids.tolist())}
+        self.k = np.array([who[a][0] for a in self.ids], dtype=np.intp)
+        self.unwilling = np.array([who[a][1] != "yes" for a in self.ids], dtype=bool)
+
+    def mask(self, actors) -> np.ndarray:
+        """True at the position of each of `actors`."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        out[[self.position[a] for a in actors]] = True
+        return out
+
+
+def _resource_projects(
+    category, needers, offerers, who, close, issues, settings, everyone=None
+) -> list:
     """Projects around one resource: seeds taken in turn where most needers are close.
 
     No resource can hold more than `max_projects` of the list: a few more are built (an
     offerer may be capped), never all of them. Seeds are scored on counts per commune, so
-    that each turn costs communes², not actors."""
-    pool = np.array(sorted(set(needers) | set(offerers)), dtype=object)
-    position = {a: i for i, a in enumerate(pool)}
-    k = np.array([who[a][0] for a in pool], dtype=np.intp)
-    unwilling = np.array([who[a][1] != "yes" for a in pool], dtype=bool)
-    is_need = np.array([a in needers for a in pool], dtype=bool)
-    is_give = np.array([a in offerers and a not in needers for a in pool], dtype=bool)
+    that each turn costs communes², not actors. `everyone`: `_Everyone` of `who`, made
+    once for every resource."""
+    everyone = everyone if everyone is not None else _Everyone(who)
+    needing, offering = everyone.mask(needers), everyone.mask(offerers)
+    at = np.flatnonzero(needing | offering)  # the pool, in id order
+    pool = everyone.ids[at]
+    position = np.full(len(everyone.ids), -1, dtype=np.intp)
+    position[at] = np.arange(len(at))
+    k = everyone.k[at]
+    unwilling = everyone.unwilling[at]
+    is_need = needing[at]
+    is_give = offering[at] & ~is_need
     left = np.ones(len(pool), dtype=bool)
     n_communes = close.shape[0]
     most = 4 * settings.project_max_actors
@@ -318,7 +342,7 @@ def _resource_projects(category, needers, offerers, who, close, issues, settings
             )
             if _valid(members, needers, offerers):
                 out.append((category, members, [m for m in members if m in needers], seed))
-                left[[position[m] for m in members]] = False
+                left[position[[everyone.position[m] for m in members]]] = False
                 made = True
                 break
         if not made:
@@ -565,9 +589,12 @@ def find_projects(
     labels, types = category_labels or {}, type_labels or {}
     found = []
     takers, givers = _by_category(needs), _by_category(offers)
+    everyone = _Everyone(who)
     for category in sorted(takers):
         needers, offerers = takers[category], givers.get(category, set())
-        found += _resource_projects(category, needers, offerers, who, close, issues, settings)
+        found += _resource_projects(
+            category, needers, offerers, who, close, issues, settings, everyone
+        )
     swaps = _swaps(needs, offers, who, close, settings)
     # at most max_projects swaps can be kept: the nearest and most willing pairs of
     # different types are built, not all of them
