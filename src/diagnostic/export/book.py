@@ -11,10 +11,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from diagnostic._io.atomic import atomic_path
 
 #: Text is always written as text: never read as a formula, a link or a number.
@@ -148,6 +144,8 @@ class Book:
             The horizontal axis goes from −x_span to x_span.
         axes : (x title, y title)
         """
+        from xlsxwriter.utility import xl_rowcol_to_cell as cell_name
+
         chart = self.workbook.add_chart({"type": "scatter"})
         for name, colour, first, last in series:
             chart.add_series(
@@ -163,9 +161,7 @@ class Book:
                     },
                     "data_labels": {
                         "custom": [
-                            {
-                                "value": f"='{ws.name}'!{xl_rowcol_to_cell(row, label_col, True, True)}"
-                            }
+                            {"value": f"='{ws.name}'!{cell_name(row, label_col, True, True)}"}
                             for row in range(first, last + 1)
                         ],
                         "position": "above",
@@ -223,6 +219,11 @@ def open_book(path):
             prefix="diagnostic-xlsx-", ignore_cleanup_errors=True
         ) as scratch,
     ):
+        # xlsxwriter imported by the process that writes the workbook (a forked worker),
+        # not before the analyses
+        import xlsxwriter
+        from xlsxwriter.exceptions import FileCreateError
+
         workbook = xlsxwriter.Workbook(str(tmp), {**OPTIONS, "tmpdir": scratch})
         try:
             yield Book(workbook)
