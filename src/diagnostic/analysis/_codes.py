@@ -40,9 +40,16 @@ def level_codes(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.intp), np.asarray(values, dtype=float)
 
 
-#: Rows first read by `first_by_code` for the first row of each code (then 4 times more,
-#: until every code seen is found).
+#: Run starts first read by `first_by_code` for the first row of each code (then 4 times
+#: more, until every code that occurs is found).
 FIRST_BLOCK = 1 << 16
+
+
+def _first_rows(size: int, keyed: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The least of `at` for each code of `keyed` (`size` codes; none: the largest int)."""
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, keyed, at)
+    return first
 
 
 def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
@@ -57,22 +64,30 @@ def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
         return {}
     keyed = codes if whole else codes[rows]
     size = int(keyed.max()) + 1
-    present = None  # how many codes occur: counted only if the first rows lack some
     # the first row of each code, found by a minimum (no hashing of millions of rows) over
-    # the first rows only, as many as hold every code that occurs: a few keys (the issues)
-    # all appear within the first rows, and `minimum.at` over millions of rows into a few
-    # bins is slow (0.3 s for 9.6 million rows, 192 issues); a longer stretch is read
-    # while a code that occurs is missing from it
+    # the first rows only when they hold every code: a few keys (the issues of a table
+    # sorted by actor) all appear there, and `minimum.at` over millions of rows into a few
+    # bins is slow (0.3 s for 9.6 million rows, 192 issues)
     block = min(n, FIRST_BLOCK)
-    while True:
-        first = np.full(size, len(codes), dtype=np.int64)
-        np.minimum.at(first, keyed[:block], np.arange(block) if whole else rows[:block])
-        seen = np.flatnonzero(first < len(codes))
-        if len(seen) < size and block < n and present is None:
-            present = np.count_nonzero(np.bincount(keyed, minlength=size))
-        if len(seen) in (size, present) or block == n:
-            break
-        block = min(n, 4 * block)
+    first = _first_rows(size, keyed[:block], np.arange(block) if whole else rows[:block])
+    seen = np.flatnonzero(first < np.iinfo(np.int64).max)
+    if len(seen) < size and block < n:
+        # else, a code first appears where a run of equal codes starts: those rows only
+        # (a table sorted by issue: as many as the issues), by longer and longer
+        # stretches while a code that occurs is missing
+        change = np.empty(n, dtype=bool)
+        change[0] = True
+        np.not_equal(keyed[1:], keyed[:-1], out=change[1:])
+        starts = np.flatnonzero(change)
+        keyed, at = keyed[starts], (starts if whole else rows[starts])
+        present = np.count_nonzero(np.bincount(keyed, minlength=size))
+        block = min(len(starts), FIRST_BLOCK)
+        while True:
+            first = _first_rows(size, keyed[:block], at[:block])
+            seen = np.flatnonzero(first < np.iinfo(np.int64).max)
+            if len(seen) == present or block == len(starts):
+                break
+            block = min(len(starts), 4 * block)
     seen = seen[np.argsort(first[seen], kind="stable")]  # in the order they appear
     return dict(zip(keys[seen], values.iloc[first[seen]].to_numpy(dtype=object)))
 
