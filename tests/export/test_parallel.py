@@ -205,6 +205,52 @@ def test_the_annex_begun_early_is_the_annex_written_in_one_process(
         assert cells[0] == cells[1], name
 
 
+@needs_fork
+def test_checks_left_to_the_documents_job_while_the_annex_is_written(
+    tmp_path, example_diag, monkeypatch
+):
+    """A large survey whose annex's worker still runs when the writing begins: the method
+    notes are not computed first here but by the job that writes the report and the
+    workbook; the files are those written in one process."""
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    monkeypatch.setattr(export, "CHECKS_APART_ABOVE", 0)  # as large as that
+    monkeypatch.setattr(Early, "done", lambda self: False)  # the annex still being written
+    computed_first = []
+    monkeypatch.setattr(export, "method_notes", computed_first.append)
+    with outputs(tmp_path / "later") as out:
+        out.loaded(**_loaded(example_diag))
+        assert out.early is not None
+        out.write(example_diag)
+    assert computed_first == []  # left to the documents' job
+    monkeypatch.undo()
+    monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
+    monkeypatch.setenv("DIAGNOSTIC_PROCESSES", "1")
+    alone = dataclasses.replace(example_diag, responses=example_diag.responses.copy())
+    with outputs(tmp_path / "one") as out:
+        out.write(alone)
+    later, one = _files(tmp_path / "later"), _files(tmp_path / "one")
+    assert later.keys() == one.keys()
+    for name in ("tables/issue_ranking.csv", "reseau/connections.csv", "fiches_projets.html"):
+        assert later[name].read_bytes() == one[name].read_bytes(), name
+    books = [CalamineWorkbook.from_path(str(f["diagnostic.xlsx"])) for f in (later, one)]
+    assert books[0].sheet_names == books[1].sheet_names
+    for name in books[0].sheet_names:
+        cells = [b.get_sheet_by_name(name).to_python() for b in books]
+        assert cells[0] == cells[1], name
+    notes = [n for n in method_notes_of(alone) if "«" not in n][:2]
+    report = later["diagnostic.html"].read_text(encoding="utf-8")
+    assert notes and all(n.split(" ")[0] in report for n in notes)
+
+
+def method_notes_of(diag) -> list:
+    from diagnostic.export.workbook import method_notes
+    from diagnostic.privacy.disclosure import disclosed
+
+    return method_notes(disclosed(diag, "funder"))
+
+
 def test_a_small_survey_begins_nothing_early(tmp_path, example_diag):
     with outputs(tmp_path) as out:
         out.loaded(**_loaded(example_diag))  # 148 actors: its Données sheet, no annex

@@ -177,6 +177,9 @@ class Outputs:
 
             return {"fiches": to_fiches(diag, stage / "fiches_projets.html", audience=audience)}
 
+        def documents() -> dict[str, Path]:
+            return report() | workbook()  # the method notes computed once, for both
+
         # what the workbook and the report both read, computed once before they part: the
         # ranking's checks in a worker while this process makes the public view (two
         # processes at most: not while the early one still runs)
@@ -190,7 +193,12 @@ class Outputs:
         finally:
             if checks is not None:
                 checks.stop()
-        method_notes(view)
+        # costly checks the annex's worker leaves no core for: not computed here before
+        # the writing parts (50,000 actors: 4 s alone, the second core idle once the annex
+        # is written) but by the process that writes the report and the workbook, one job
+        later = apart and busy
+        if not later:
+            method_notes(view)
         written: dict[str, Path] = {}
         # the longest two first (50,000 actors: network 6 to 7 s, tables 4 s, report
         # 0.5 s, workbook without its data 0.2 to 0.8 s, fiches 0.2 s; 5,000 actors: 0.6,
@@ -199,7 +207,8 @@ class Outputs:
         # left as soon as it is free. While the data annex's worker still runs, this
         # process takes them in that order alone: the tables, shorter, before the worker
         # can be forked for the network
-        for part in in_parallel([tables, network, report, workbook, fiches], after=early):
+        rest = [documents, fiches] if later else [report, workbook, fiches]
+        for part in in_parallel([tables, network, *rest], after=early):
             written.update(part)
         if early is not None:
             written.update(early.result())
