@@ -334,9 +334,9 @@ def _worker() -> dict:
     return _work(1)
 
 
-def _late_worker() -> dict:
+def _late_worker(first: int) -> dict:
     os.environ["DIAGNOSTIC_PROGRESS"] = "0"
-    return _work(None)
+    return _work(first)
 
 
 def in_parallel(jobs: list, after: Early | None = None) -> list:
@@ -351,7 +351,8 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
     here; a worker that died (out of memory) is reported in French.
 
     `after`, a worker still busy (`Early`): two processes at most, so this process takes
-    jobs alone until it has finished, and the worker is forked then for the jobs left.
+    jobs alone until it has finished, and the worker is forked then for the jobs left,
+    given the next one in order (the callers list the longest first).
     """
     if len(jobs) < 2 or not parallel():
         return [job() for job in jobs]
@@ -370,8 +371,10 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
                 done = {} if late else {0: _JOBS[0]()}
                 while future is None and (i := _take()) < len(jobs):
                     done[i] = _JOBS[i]()
-                    if after is not None and after.done():  # its core is free: a worker
-                        future = pool.submit(_late_worker)
+                    if after is not None and after.done():  # its core is free: a worker,
+                        # given the next job (the longest left) before this process goes on
+                        if (first := _take()) < len(jobs):
+                            future = pool.submit(_late_worker, first)
                 if future is None:
                     return [done[i] for i in range(len(jobs))]
                 done.update(_work(None))
