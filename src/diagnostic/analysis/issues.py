@@ -631,8 +631,9 @@ def top_stability(
     kind, kinds = key_codes(responses["actor_type"])
     issue, issues = key_codes(responses["issue_id"])
     keep = (actor >= 0) & (kind >= 0) & (issue >= 0)
-    actor, kind, issue = actor[keep], kind[keep], issue[keep]
-    supports = responses["supports"].to_numpy(dtype=bool)[keep]
+    supports = responses["supports"].to_numpy(dtype=bool)
+    if not keep.all():  # else no copy (9.6 million rows at L: 0.3 s and 300 MB spared)
+        actor, kind, issue, supports = actor[keep], kind[keep], issue[keep], supports[keep]
     n_a, n_i, n_t = len(actor_ids), len(issues), len(kinds)
     type_of = np.zeros(n_a, dtype=np.intp)
     type_of[actor] = kind  # each actor has one type
