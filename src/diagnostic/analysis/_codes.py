@@ -58,7 +58,7 @@ def first_by_code(values: pd.Series, codes: np.ndarray, keys: pd.Index) -> dict:
     codes = np.asarray(codes)
     valid = codes >= 0
     whole = bool(valid.all())  # the usual case: no row to leave out, none copied
-    rows = None if whole else np.flatnonzero(valid)
+    rows = np.empty(0, dtype=np.intp) if whole else np.flatnonzero(valid)  # whole: unused
     n = len(codes) if whole else len(rows)
     if not n:
         return {}
