@@ -155,6 +155,50 @@ def test_two_processes_at_most_while_an_early_worker_runs(tmp_path):
     assert early.result() == "annexe"
 
 
+@needs_fork
+def test_the_waiting_worker_starts_as_soon_as_the_early_one_ends(tmp_path):
+    """The worker does not wait for this process to end its job: it takes the next job
+    as soon as the early worker has finished (here, while job 0 still runs)."""
+    flag = tmp_path / "early-done"
+
+    def early_job():
+        time.sleep(0.5)
+        flag.touch()
+        return "annexe"
+
+    def job(k, seconds):
+        def run():
+            start = time.time()
+            time.sleep(seconds)
+            return k, os.getpid(), flag.exists(), start, time.time()
+
+        return run
+
+    early = Early(early_job)
+    out = in_parallel([job(0, 2.5), job(1, 0.1), job(2, 0.1)], after=early)
+    assert [k for k, *_ in out] == [0, 1, 2]
+    (_, here, _, _, end0), (_, pid1, seen1, start1, _) = out[0], out[1]
+    assert here == os.getpid() and pid1 != here and seen1  # after the early one, elsewhere
+    assert start1 < end0 - 1  # job 0 still had a second and more to run
+    assert early.result() == "annexe"
+
+
+@needs_fork
+def test_an_error_here_does_not_wait_for_the_early_worker(tmp_path):
+    def early_job():
+        time.sleep(30)
+
+    def fails():
+        raise DiagnosticError("panne")
+
+    early = Early(early_job)
+    start = time.perf_counter()
+    with pytest.raises(DiagnosticError, match="panne"):
+        in_parallel([fails, lambda: 1], after=early)
+    assert time.perf_counter() - start < 10  # not the early worker's 30 s
+    early.stop()
+
+
 def _loaded(diag) -> dict:
     return {f.name: getattr(diag, f.name) for f in dataclasses.fields(LoadedData)}
 

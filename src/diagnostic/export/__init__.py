@@ -205,8 +205,8 @@ class Outputs:
         # 0.6, 0.5, 0.2, 0.05 s): the tables here, the network in the worker (networkx,
         # 0.1 s to import, is imported there only), then each process takes the next job
         # left as soon as it is free. While the data annex's worker still runs, this
-        # process takes them in that order alone: the tables, shorter, before the worker
-        # can be forked for the network
+        # process begins alone, the tables first; the worker, forked now, waits for the
+        # annex's to end and then takes the next job left, the network if it is still there
         rest = [documents, fiches] if later else [report, workbook, fiches]
         for part in in_parallel([tables, network, *rest], after=early):
             written.update(part)
@@ -309,6 +309,7 @@ def _give_back_freed_memory() -> None:
 
 _JOBS: list = []  # the jobs of `in_parallel`, inherited by the forked worker
 _NEXT: list = []  # [the shared count of jobs taken], inherited likewise
+_AFTER: list = []  # [the busy early worker's pipe], inherited by a worker that waits for it
 
 
 def _take() -> int:
@@ -334,9 +335,12 @@ def _worker() -> dict:
     return _work(1)
 
 
-def _late_worker(first: int) -> dict:
+def _late_worker() -> dict:
+    """Wait, without using the processor, for the early worker to finish (its pipe holds
+    its result, or is closed if it died: read by the parent, not here), then take jobs."""
     os.environ["DIAGNOSTIC_PROGRESS"] = "0"
-    return _work(first)
+    _AFTER[0].poll(None)
+    return _work(None)
 
 
 def in_parallel(jobs: list, after: Early | None = None) -> list:
@@ -350,9 +354,10 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
     on a single core, or with ``DIAGNOSTIC_PROCESSES=1``. An error in the worker is raised
     here; a worker that died (out of memory) is reported in French.
 
-    `after`, a worker still busy (`Early`): two processes at most, so this process takes
-    jobs alone until it has finished, and the worker is forked then for the jobs left,
-    given the next one in order (the callers list the longest first).
+    `after`, a worker still busy (`Early`): two processes at work at most, so the worker
+    is forked now but waits for it to finish (the annex's worker at 50,000 actors), then
+    takes the next job left, in order (the callers list the longest first), while this
+    process may still be in the middle of one.
     """
     if len(jobs) < 2 or not parallel():
         return [job() for job in jobs]
@@ -362,24 +367,19 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
     context = multiprocessing.get_context("fork")
     _JOBS[:] = jobs
     late = after is not None and not after.done()
-    # jobs 0 and 1 are given (none when the worker comes late); the rest are taken
+    # jobs 0 and 1 are given (none when the worker waits); the rest are taken
     _NEXT[:] = [context.Value("i", 0 if late else 2)]
+    _AFTER[:] = [after._receive] if late else []  # type: ignore[union-attr]
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            future = None if late else pool.submit(_worker)
+            future = pool.submit(_late_worker if late else _worker)
             try:
                 done = {} if late else {0: _JOBS[0]()}
-                while future is None and (i := _take()) < len(jobs):
-                    done[i] = _JOBS[i]()
-                    if after is not None and after.done():  # its core is free: a worker,
-                        # given the next job (the longest left) before this process goes on
-                        if (first := _take()) < len(jobs):
-                            future = pool.submit(_late_worker, first)
-                if future is None:
-                    return [done[i] for i in range(len(jobs))]
                 done.update(_work(None))
             except BaseException:
                 _NEXT[0].value = len(jobs)  # the worker takes no more jobs
+                if late:  # nor waits for the early one: nothing of this run is kept
+                    after.stop()  # type: ignore[union-attr]
                 raise
             try:
                 done.update(future.result())
@@ -389,3 +389,4 @@ def in_parallel(jobs: list, after: Early | None = None) -> list:
     finally:
         _JOBS.clear()
         _NEXT.clear()
+        _AFTER.clear()
