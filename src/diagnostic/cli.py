@@ -160,13 +160,17 @@ def _questionnaire(file: Path, project_file: str | None, language: str, force: b
 
 def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
     from diagnostic._io.atomic import check_output_folder
-    from diagnostic.export import outputs
-    from diagnostic.i18n import text
     from diagnostic.project.file import read_project
-    from diagnostic.project.run import run_diagnostic
 
     project = read_project(project_file)
     check_output_folder(outdir)  # before the work, so that a bad folder is known at once
+    if project.surveys:  # its answers parsed while the rest is imported
+        from diagnostic._io.sheets import prefetch
+
+        prefetch(project.surveys[0].responses)
+    from diagnostic.export import outputs
+    from diagnostic.i18n import text
+    from diagnostic.project.run import run_diagnostic
 
     def say(key, **values):
         print(text(key, project.language, **values), file=sys.stderr)

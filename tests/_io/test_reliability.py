@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from conftest import EXAMPLE
 from openpyxl import Workbook, load_workbook
 
+from diagnostic import DiagnosticError
 from diagnostic.cli import main
 
 EXPORT = EXAMPLE / "export_kobo_acteurs.xlsx"
@@ -448,6 +450,59 @@ def test_body_let_go_after_reading_a_table_then_read_again_whole(tmp_path, monke
     assert len(parses) == 1
     # the whole sheet asked for again: parsed again, the same cells
     assert sheets.read_raw(path) == whole and len(parses) == 2
+    sheets.clear_cache()
+
+
+def test_a_sheet_parsed_ahead_is_the_sheet_read_and_is_parsed_once(tmp_path, monkeypatch):
+    """`prefetch` (the run's answers parsed while modules are imported): the reading gets
+    the same cells, from the one parse made in the thread; another sheet asked for, or the
+    file changed since, is parsed as ever and the cells parsed ahead are not kept."""
+    from diagnostic._io import sheets
+
+    path = tmp_path / "export.xlsx"
+    wb = Workbook()
+    wb.active.append(["nom", "commune"])
+    wb.active.append(["Ferme du Perche", "Mortagne-au-Perche"])
+    wb.create_sheet("autre").append(["x"])
+    wb.save(path)
+    sheets.clear_cache()
+    expected = [list(r) for r in sheets.read_raw(path)]
+    sheets.clear_cache()
+    threads = []
+    parse = sheets._parse
+    monkeypatch.setattr(
+        sheets, "_parse", lambda *a: threads.append(threading.current_thread().name) or parse(*a)
+    )
+    sheets.prefetch(path)
+    assert (
+        sheets.read_raw(path)
+        == expected
+        == [
+            ["nom", "commune"],
+            ["Ferme du Perche", "Mortagne-au-Perche"],
+        ]
+    )
+    assert threads == ["diagnostic-prefetch"] and not sheets._PREFETCHED
+    sheets.clear_cache()
+    sheets.prefetch(path)
+    assert sheets.read_raw(path, "autre") == [["x"]]  # another sheet: parsed here
+    assert threads[-1] == "MainThread" and not sheets._PREFETCHED
+    sheets.clear_cache()
+    sheets.prefetch(path)
+    sheets._PREFETCHED[next(iter(sheets._PREFETCHED))][0].join()
+    wb.active.append(["Boulangerie", "Bellême"])  # the file changes after the parse ahead
+    wb.save(path)
+    assert sheets.read_raw(path)[-1] == ["Boulangerie", "Bellême"]
+    assert not sheets._PREFETCHED
+    sheets.clear_cache()
+    # not a workbook, or a damaged one: nothing raised ahead; the reading says it, in French
+    sheets.prefetch(tmp_path / "absent.xlsx")
+    sheets.prefetch(tmp_path / "reponses.csv")
+    damaged = tmp_path / "abime.xlsx"
+    damaged.write_bytes(path.read_bytes()[:300])
+    sheets.prefetch(damaged)
+    with pytest.raises(DiagnosticError, match="abime.xlsx"):
+        sheets.read_raw(damaged)
     sheets.clear_cache()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,9 +38,37 @@ def cell_text(value) -> str | None:
 _LAST_READ: dict = {}  # the last sheet read, so that detecting a format then reading it parses once
 
 
+_PREFETCHED: dict = {}  # a sheet being parsed ahead (`prefetch`): {key: (thread, outcome)}
+
+
 def clear_cache() -> None:
-    """Forget the last sheet read (it can be large)."""
+    """Forget the last sheet read (it can be large), and any sheet parsed ahead."""
     _LAST_READ.clear()
+    _PREFETCHED.clear()
+
+
+def prefetch(path, sheet: str | int = 0) -> None:
+    """Begin parsing `sheet` of the workbook `path` in a thread, for the `read_raw` that
+    will ask for it: python-calamine lets the interpreter go on while it parses, so that
+    the modules a run needs are imported meanwhile. The same checks (`_parse`) come first;
+    an error is not raised here but by the reading, which parses again to say it. Not a
+    workbook, or no such file: nothing to do."""
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES or not path.is_file():
+        return
+    key = _cache_key(path, sheet)
+    outcome: list = []
+
+    def parse() -> None:
+        try:
+            outcome.append(_parse(path, sheet))
+        except Exception:  # said by the reading, in its own thread, with its own words
+            pass
+
+    thread = threading.Thread(target=parse, name="diagnostic-prefetch", daemon=True)
+    _PREFETCHED.clear()
+    _PREFETCHED[key] = (thread, outcome)
+    thread.start()
 
 
 def _cache_key(path: Path, sheet: str | int) -> tuple:
@@ -56,7 +85,12 @@ def _sheet_read(path: Path, sheet: str | int, nrows: int | None = None) -> Sheet
     read = _LAST_READ.get(key)
     if read is None or (read.head_only and (nrows is None or nrows > len(read.rows))):
         _LAST_READ.clear()
-        _LAST_READ[key] = _parse(path, sheet)
+        ahead = _PREFETCHED.pop(key, None)
+        if any(k[0] == key[0] for k in _PREFETCHED):  # another sheet, or version, of the file:
+            _PREFETCHED.clear()  # the one parsed ahead will not be asked for: not kept
+        if ahead is not None:
+            ahead[0].join()
+        _LAST_READ[key] = ahead[1][0] if ahead is not None and ahead[1] else _parse(path, sheet)
     return _LAST_READ[key]
 
 
