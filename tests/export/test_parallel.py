@@ -239,8 +239,11 @@ def test_the_annex_begun_early_is_the_annex_written_in_one_process(
     assert (
         early["diagnostic_donnees.csv"].read_bytes() == one["diagnostic_donnees.csv"].read_bytes()
     )
-    for name in ("tables/actors.csv", "reseau/connections.csv"):
-        assert early[name].read_bytes() == one[name].read_bytes()
+    # every table, the largest written by a job of its own (`BIG_TABLES`)
+    tables = [n for n in early if n.startswith("tables/")]
+    assert len(tables) == len(export.TABLES) and "tables/clusters.csv" in tables
+    for name in [*tables, "reseau/connections.csv"]:
+        assert early[name].read_bytes() == one[name].read_bytes(), name
     books = [CalamineWorkbook.from_path(str(f["diagnostic.xlsx"])) for f in (early, one)]
     assert books[0].sheet_names == books[1].sheet_names
     assert not [s for s in books[0].sheet_names if s.startswith("Données")]
@@ -286,6 +289,12 @@ def test_checks_left_to_the_documents_job_while_the_annex_is_written(
     notes = [n for n in method_notes_of(alone) if "«" not in n][:2]
     report = later["diagnostic.html"].read_text(encoding="utf-8")
     assert notes and all(n.split(" ")[0] in report for n in notes)
+
+
+def test_tables_written_by_name_only_those(tmp_path, example_diag):
+    written = export.to_tables(example_diag, tmp_path, names=("opportunities", "clusters"))
+    assert [p.name for p in written] == ["opportunities.csv", "clusters.csv"]  # TABLES' order
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clusters.csv", "opportunities.csv"]
 
 
 def method_notes_of(diag) -> list:
