@@ -485,8 +485,10 @@ def test_a_sheet_parsed_ahead_is_the_sheet_read_and_is_parsed_once(tmp_path, mon
     assert threads == ["diagnostic-prefetch"] and not sheets._PREFETCHED
     sheets.clear_cache()
     sheets.prefetch(path)
+    ahead = next(iter(sheets._PREFETCHED.values()))[0]
     assert sheets.read_raw(path, "autre") == [["x"]]  # another sheet: parsed here
     assert threads[-1] == "MainThread" and not sheets._PREFETCHED
+    assert not ahead.is_alive()  # the parse ahead ended, not left running
     sheets.clear_cache()
     sheets.prefetch(path)
     sheets._PREFETCHED[next(iter(sheets._PREFETCHED))][0].join()

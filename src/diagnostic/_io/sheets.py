@@ -86,8 +86,10 @@ def _sheet_read(path: Path, sheet: str | int, nrows: int | None = None) -> Sheet
     if read is None or (read.head_only and (nrows is None or nrows > len(read.rows))):
         _LAST_READ.clear()
         ahead = _PREFETCHED.pop(key, None)
-        if any(k[0] == key[0] for k in _PREFETCHED):  # another sheet, or version, of the file:
-            _PREFETCHED.clear()  # the one parsed ahead will not be asked for: not kept
+        for other in [k for k in _PREFETCHED if k[0] == key[0]]:  # another sheet, or
+            # version, of the file: never asked for, not kept; its thread ended first, so
+            # that no parse still runs when a worker is forked
+            _PREFETCHED.pop(other)[0].join()
         if ahead is not None:
             ahead[0].join()
         _LAST_READ[key] = ahead[1][0] if ahead is not None and ahead[1] else _parse(path, sheet)
