@@ -330,3 +330,27 @@ def test_drees_apl_without_standardised_population_is_a_french_error(tmp_path):
     _apl_workbook(path, {"APL 2023": (["Population totale"], [["61293", "M", 4.0, 3.0, 900]])})
     with pytest.raises(DiagnosticError, match=r"apl\.xlsx.*Population standardisée"):
         read_indicators(path)
+
+
+def test_density_grid_unreadable_population_is_one_anomaly_at_its_row(tmp_path):
+    """The population is parsed once: an unreadable one is said once, at its own row
+    (two title rows above the header here), and its shares stay without a value."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "grille.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Grille communale de densité"])
+    ws.append([])
+    ws.append(["Code \nCommune", "Libellé", "Typo degré de \nDensité", "Population \nmunicipale"])
+    ws.cell(3, 5, "Part \npopulation \nTrès peu dense \n(4)")
+    ws.append(["61001", "Alençon", "2", "26129", 0.1])
+    ws.append(["61293", "Mortagne-au-Perche", "3", "quatre mille", 0.5])
+    wb.save(path)
+    table, anomalies = read_indicators(path, with_anomalies=True)
+    assert anomalies[["row", "column", "value"]].values.tolist() == [
+        [5, "PMUN_GRILLE", "quatre mille"]
+    ]
+    sparse = table[table["indicator"] == "part_pop_tres_peu_dense"].set_index("geo_code")
+    assert sparse.loc["61001", "numerator"] == pytest.approx(2612.9)  # 0.1 × 26 129
+    assert pd.isna(sparse.loc["61293", "value"])

@@ -135,8 +135,9 @@ def _density_grid(path: Path, sheet: str, log: AnomalyLog):
             "« Population municipale » introuvables.",
             file=path.name,
         )
-    wide = {"degre_densite": frame[level], "PMUN_GRILLE": frame[population]}
-    pop = _numbers(frame[population], "PMUN_GRILLE", log, first)[0]
+    parsed = _numbers(frame[population], "PMUN_GRILLE", log, first)  # parsed once
+    wide: dict = {"degre_densite": frame[level], "PMUN_GRILLE": parsed}
+    pop = parsed[0]
     for i, _word in enumerate(["dense", "intermédiaire", "peu dense", "très peu dense"], start=1):
         share = next((pick[c] for c in pick if c.startswith("part") and f"({i})" in c), None)
         if share is not None:
@@ -145,11 +146,14 @@ def _density_grid(path: Path, sheet: str, log: AnomalyLog):
 
 
 _APL_SHEET = re.compile(r"^APL (\d{4})$")
-_APL_CODE, _APL, _APL65 = (
+#: DREES's APL workbook: its columns of commune codes, of APL (all doctors, under 65) and
+#: the start of its standardised population's (whose year changes with the edition)
+APL_CODE, APL_ALL, APL_UNDER_65 = (
     "Code commune INSEE",
     "APL aux médecins généralistes",
     "APL aux médecins généralistes de moins de 65 ans",
 )
+APL_STANDARD = "Population standardisée"
 
 
 def _apl(path: Path, sheets: dict[int, str], log: AnomalyLog):
@@ -159,25 +163,25 @@ def _apl(path: Path, sheets: dict[int, str], log: AnomalyLog):
     note in the file): the numerators are the products APL × standardised population.
     """
     year = max(sheets)
-    frame, first = sheet_with_header(path, sheets[year], {_APL_CODE, _APL})
-    standard = next((c for c in frame.columns if c.startswith("Population standardisée")), None)
+    frame, first = sheet_with_header(path, sheets[year], {APL_CODE, APL_ALL})
+    standard = next((c for c in frame.columns if c.startswith(APL_STANDARD)), None)
     if standard is None:
         raise DiagnosticError(
             f"feuille « {sheets[year]} » : colonne « Population standardisée … » introuvable "
             "(l'APL d'un territoire se pondère par la population standardisée).",
             file=path.name,
         )
-    code = frame[_APL_CODE].fillna("").str.strip()
+    code = frame[APL_CODE].fillna("").str.strip()
     while len(code) and code.iloc[0] == "":  # the units' line under the header
         frame, code, first = frame.iloc[1:], code.iloc[1:], first + 1
     filled = (code != "").to_numpy().nonzero()[0]
     frame = frame.iloc[: int(filled.max()) + 1 if len(filled) else 0].reset_index(drop=True)
     codes = normalise_codes(
-        frame[_APL_CODE], log, column=_APL_CODE, rows=range(first, first + len(frame))
+        frame[APL_CODE], log, column=APL_CODE, rows=range(first, first + len(frame))
     )
     population = _numbers(frame[standard], standard, log, first)
     wide: dict = {"POP_STD_MG": population}
-    for column, name in ((_APL, "APL_MG_POND"), (_APL65, "APL_MG65_POND")):
+    for column, name in ((APL_ALL, "APL_MG_POND"), (APL_UNDER_65, "APL_MG65_POND")):
         if column in frame.columns:
             value, reason = _numbers(frame[column], column, log, first)
             wide[name] = (value * population[0], _first_reason([reason, population[1]]))
