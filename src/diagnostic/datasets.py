@@ -954,7 +954,7 @@ def extract_example_data(
       only when `apl` is given (DREES's national APL workbook, 3.8 MB, not in the shared
       collection): the « APL 2023 » sheet's title rows and the rows of the five Normandie
       départements, cells unchanged; and France's sums of APL × standardised population
-      and of standardised population (see `_apl_references`).
+      and of standardised population (see `_apl_extract`).
 
     Returns the paths written.
     """
@@ -1035,18 +1035,18 @@ def _apl_extract(rows: list[list], folder: Path) -> list[Path]:
     """The example's APL workbook (Normandie's rows) and France's references, from the
     cells of the national « APL 2023 » sheet."""
     from diagnostic.territory.aggregate import FRANCE, departement_of
+    from diagnostic.territory.indicators import APL_ALL, APL_CODE, APL_STANDARD, APL_UNDER_65
 
-    header = next((i for i, r in enumerate(rows[:30]) if r and r[0] == "Code commune INSEE"), None)
+    header = next((i for i, r in enumerate(rows[:30]) if r and r[0] == APL_CODE), None)
     if header is None:
         raise DiagnosticError(
-            f"feuille « {APL_SHEET} » : en-tête « Code commune INSEE » introuvable "
+            f"feuille « {APL_SHEET} » : en-tête « {APL_CODE} » introuvable "
             "(attendu le fichier de l'APL aux médecins généralistes de la Drees).",
             file="APL",
         )
     names = [str(c) for c in rows[header]]
-    apl_at = names.index("APL aux médecins généralistes")
-    apl65_at = names.index("APL aux médecins généralistes de moins de 65 ans")
-    pop_at = next(i for i, c in enumerate(names) if c.startswith("Population standardisée"))
+    apl_at, apl65_at = names.index(APL_ALL), names.index(APL_UNDER_65)
+    pop_at = next(i for i, c in enumerate(names) if c.startswith(APL_STANDARD))
     body = [r for r in rows[header + 2 :] if r and str(r[0]).strip()]
     wb = Workbook()
     ws = wb.active
