@@ -632,8 +632,8 @@ def top_stability(
     issue, issues = key_codes(responses["issue_id"])
     keep = (actor >= 0) & (kind >= 0) & (issue >= 0)
     supports = responses["supports"].to_numpy(dtype=bool)
-    if not keep.all():  # else no copy (9.6 million rows at L: 0.3 s and 300 MB spared)
-        actor, kind, issue, supports = actor[keep], kind[keep], issue[keep], supports[keep]
+    # no copy when every row is kept (9.6 million rows at L: 0.3 s and 300 MB spared)
+    actor, kind, issue, supports = (kept_rows(x, keep) for x in (actor, kind, issue, supports))
     n_a, n_i, n_t = len(actor_ids), len(issues), len(kinds)
     type_of = np.zeros(n_a, dtype=np.intp)
     type_of[actor] = kind  # each actor has one type

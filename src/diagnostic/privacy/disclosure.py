@@ -507,11 +507,6 @@ def public_projects(diag, public: PublicActors | None = None) -> pd.DataFrame:
     return out.astype(projects.dtypes.to_dict())
 
 
-def _missing(value) -> bool:
-    """A value `Series.value_counts` leaves out: None, NA, NaN, NaT."""
-    return value is None or value is pd.NA or value is pd.NaT or value != value
-
-
 def _as_written(described):
     """The replacement of a `who` match: the actor described with the public type, its
     first letter in the case the sentence had (« L'acteur » where it begins one)."""
@@ -668,7 +663,7 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
                 # counted as `Series.value_counts` counts (a missing type left out),
                 # without a Series per group
                 mix = Counter(
-                    t for t in (kind_of.get(m, no_type) for m in members) if not _missing(t)
+                    t for t in (kind_of.get(m, no_type) for m in members) if not pd.isna(t)
                 )
                 sentence = text(
                     "coop.group",
