@@ -145,6 +145,26 @@ def test_the_command_runs_one_blas_thread_unless_told(given, kept):
     assert out.split() == [kept]
 
 
+@pytest.mark.parametrize("given, enabled", [(None, False), ("1", True)])
+def test_the_command_asks_no_huge_pages_for_numpy_unless_told(given, enabled):
+    """The command turns numpy's request for transparent huge pages off before numpy loads
+    (issue 20: at L, 6-8 s of system time waiting for the kernel to compact memory); a
+    user's own NUMPY_MADVISE_HUGEPAGE is kept. numpy's switch returns its previous state."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    code = (
+        "import diagnostic.cli, numpy\n"
+        "print(bool(numpy._core.multiarray._set_madvise_hugepage(False)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.split() == [str(enabled)]
+
+
 @pytest.mark.skipif(
     not (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1),
     reason="the annex begun in a forked worker: Linux with two cores",

@@ -17,6 +17,14 @@ from pathlib import Path
 # any other work on the machine (M: the stability resamples 0.4-3 s of CPU -> 0.15-0.2 s).
 # Sums of whole numbers or one thread: the same floats. A user's own setting is kept.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# No transparent huge pages for numpy's arrays, set before numpy loads: numpy asks the
+# kernel for huge pages on every array of 4 MB or more, and where the kernel is set as
+# Debian's and Ubuntu's are (huge pages on request, memory compacted on request), each new
+# huge page may wait for the kernel to compact memory. A run makes many short-lived arrays
+# of tens of MB; at L (50,000 actors) this took 6-8 s of system time out of 12, and the
+# run 33-35 s -> 29 s, results unchanged (where pages come from changes no value).
+# A user's own setting is kept.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 from diagnostic.errors import DiagnosticError
 
