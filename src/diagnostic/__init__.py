@@ -37,13 +37,13 @@ _DOOR = {
     "detect_format": "diagnostic.readers",
     "read_responses": "diagnostic.readers",
     # read: territory
-    "read_communes": "diagnostic.territory",
-    "read_epci": "diagnostic.territory",
-    "read_changes": "diagnostic.territory",
-    "read_indicators": "diagnostic.territory",
-    "place_actors": "diagnostic.territory",
-    "context": "diagnostic.territory",
-    "participation": "diagnostic.territory",
+    "read_communes": "diagnostic.territory.communes",
+    "read_epci": "diagnostic.territory.communes",
+    "read_changes": "diagnostic.territory.vintages",
+    "read_indicators": "diagnostic.territory.indicators",
+    "place_actors": "diagnostic.territory.placing",
+    "context": "diagnostic.territory.context",
+    "participation": "diagnostic.territory.context",
     # analyse: issues
     "issue_responses": "diagnostic.analysis.issues",
     "group_matrix": "diagnostic.analysis.issues",
@@ -161,7 +161,6 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
     from diagnostic.schemas import SCHEMAS, validate
     from diagnostic.settings import Settings
     from diagnostic.territory import (
-        context,
         participation,
         place_actors,
         read_changes,
@@ -169,3 +168,4 @@ if TYPE_CHECKING:  # the door as static imports, for type checkers and editors
         read_epci,
         read_indicators,
     )
+    from diagnostic.territory.context import context

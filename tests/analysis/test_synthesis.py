@@ -6,7 +6,8 @@ from conftest import bare_example
 
 import diagnostic
 from diagnostic import Settings
-from diagnostic.analysis.synthesis import IndicatorLink, indicator_gaps
+from diagnostic.analysis.links import IndicatorLink
+from diagnostic.analysis.synthesis import indicator_gaps
 from diagnostic.schemas import conform
 
 AREA = "zone d'étude"

@@ -9,11 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from diagnostic.errors import DiagnosticError
+
+if TYPE_CHECKING:  # imported by the functions that make frames: `prefetch` starts the
+    # parse of the answers before the command has loaded pandas and numpy
+    import numpy as np
+    import pandas as pd
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
@@ -560,6 +563,9 @@ def coded_column(values) -> tuple[pd.Series, np.ndarray, list]:
     50,000 ticks or Likert levels costs a handful of conversions, not 50,000. Codes are
     -1 for empty cells, as `pandas.factorize` gives them.
     """
+    import numpy as np
+    import pandas as pd
+
     cells = (
         values
         if isinstance(values, np.ndarray) and values.dtype == object
@@ -584,6 +590,9 @@ def raw_to_frame(header: list, body: list[list], codes: dict | None = None) -> p
     When `codes` is a dict, it receives each column's factorization (see `coded_column`),
     so that readers need not factorize the columns again.
     """
+    import numpy as np
+    import pandas as pd
+
     width = len(header)
     body = [r if len(r) == width else (list(r) + [""] * width)[:width] for r in body]
     names = unique_headers(header)
@@ -631,6 +640,8 @@ def sheet_names(path: Path) -> list[str]:
 
 def rows_to_frame(rows: list[list]) -> pd.DataFrame:
     """First row as header (blank headers named ``colonne_N``), the rest as string data."""
+    import pandas as pd
+
     if not rows:
         return pd.DataFrame()
     width = max(len(r) for r in rows)
@@ -643,6 +654,7 @@ def read_sheets(path: Path, strays: list | None = None) -> dict[str, pd.DataFram
 
     When `strays` is a list, it receives (sheet, cell, row) for each stray cell left out.
     """
+
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier introuvable.", file=str(path))

@@ -16,8 +16,6 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
-import numpy as np
-
 from diagnostic.errors import DiagnosticError
 
 
@@ -124,6 +122,8 @@ def check_lines(raw: bytes, name: str) -> None:
     """
     if len(raw) <= MAX_LINE_BYTES:
         return
+    import numpy as np  # here only: reading a project file needs no numpy
+
     ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
     lengths = np.diff(np.concatenate(([-1], ends, [len(raw)]))) - 1
     too_long = np.flatnonzero(lengths > MAX_LINE_BYTES)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from diagnostic.analysis.links import REFERENCE_LEVELS
 from diagnostic.analysis.tags import DIVISIVE, TRANSVERSAL
 from diagnostic.i18n import decimal, signed_percent, text
 from diagnostic.schemas import conform
@@ -20,8 +19,6 @@ CONFIRMED, PERCEIVED_ONLY, UNDERRATED, NOT_PRIORITY = (
 SURVEY, INDICATOR, WORKSHOP, WORDS = "enquête", "indicateur", "atelier", "paroles"
 #: respondents who must raise an issue in their own words for it to enter the AFOM
 MIN_SPOKEN = 3
-#: Reference levels of the regard croisé, narrowest first (see `context`).
-REFERENCE_LEVELS = ("EPCI", "département", "région", "France")
 _GAP_COLUMNS = [
     "issue_id",
     "gap",
@@ -31,19 +28,6 @@ _GAP_COLUMNS = [
     "area_value",
     "reference_value",
 ]
-
-
-@dataclass(frozen=True)
-class IndicatorLink:
-    """An issue linked to an indicator ([issue_indicators] in the project file).
-
-    `worse_when` is ``"higher"`` when a higher value is unfavourable to the territory
-    (unemployment), ``"lower"`` when a lower one is (median income).
-    """
-
-    issue_id: str
-    indicator: str
-    worse_when: str
 
 
 def indicator_gaps(

@@ -10,10 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diagnostic._io.text import read_toml
-from diagnostic.analysis.synthesis import (
-    REFERENCE_LEVELS,
-    IndicatorLink,
-)
+from diagnostic.analysis.links import REFERENCE_LEVELS, IndicatorLink
 from diagnostic.errors import DiagnosticError
 from diagnostic.settings import Settings
 from diagnostic.territory.catalogue import indicator

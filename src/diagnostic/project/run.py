@@ -51,7 +51,6 @@ from diagnostic.schemas import conform
 from diagnostic.territory import (
     attach_epci,
     boundary_differences,
-    context,
     match_report,
     participation,
     place_actors,
@@ -61,6 +60,7 @@ from diagnostic.territory import (
     read_epci,
     read_indicators,
 )
+from diagnostic.territory.context import context
 from diagnostic.territory.maps import read_boundaries
 
 
