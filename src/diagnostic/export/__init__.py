@@ -214,9 +214,12 @@ class Outputs:
         # 0.1 s to import, is imported there only), then each process takes the next job
         # left as soon as it is free. While the data annex's worker still runs, this
         # process begins alone, the tables first; the worker, forked now, waits for the
-        # annex's to end and then takes the next job left, the network if it is still there
+        # annex's to end and then takes the next job left, the network if it is still there.
+        # The rest of the tables before the report: at 5,000 actors this process then
+        # writes the tables and the report while the worker writes the network, and the
+        # workbook goes to whichever is free first (the outputs 0.75 -> 0.66 s)
         rest = (
-            [documents, other_tables, fiches] if later else [report, workbook, other_tables, fiches]
+            [documents, other_tables, fiches] if later else [other_tables, report, workbook, fiches]
         )
         for part in in_parallel([tables, network, *rest], after=early):
             written.update(part)
