@@ -241,13 +241,20 @@ def _pick(near_givers, near_needers, who, close, seed, issues, settings):
         return (near, unwilling, kind in seen_types, -len(supported & seen_issues), a)
 
     def take(candidates, n):
-        # what the choice reads of each candidate, read once
+        # what the choice reads of each candidate, read once; sorted on the part of the
+        # key that does not change as members are chosen (nearness, willingness)
         rows = []
         for a in candidates:
             k, will, kind = who[a]
             rows.append((-close[seed, k], will != "yes", kind, issues.get(a, set()), a))
+        rows.sort(key=lambda row: row[:2])
         while rows and n > 0:
-            best = min(rows, key=key)
+            # the smallest key is among the first rows sharing that part: only they are
+            # compared on the rest (types and issues already in the project)
+            end = 1
+            while end < len(rows) and rows[end][:2] == rows[0][:2]:
+                end += 1
+            best = min(rows[:end], key=key)
             rows.remove(best)
             chosen.append(best[4])
             seen_types.add(best[2])
@@ -267,6 +274,11 @@ def _nearest(pool, mask, nearness, unwilling, n: int) -> list:
     rows = np.flatnonzero(mask)
     order = np.lexsort((rows, unwilling[rows], -nearness[rows]))[:n]
     return pool[rows[order]].tolist()
+
+
+def _linked(close: np.ndarray) -> np.ndarray:
+    """1.0 where two communes are close enough to meet (`close` > 0), else 0.0."""
+    return (close > 0).astype(np.float64)
 
 
 def _valid(members, needers, offerers) -> bool:
@@ -293,15 +305,16 @@ class _Everyone:
 
 
 def _resource_projects(
-    category, needers, offerers, who, close, issues, settings, everyone=None
+    category, needers, offerers, who, close, issues, settings, everyone=None, linked=None
 ) -> list:
     """Projects around one resource: seeds taken in turn where most needers are close.
 
     No resource can hold more than `max_projects` of the list: a few more are built (an
     offerer may be capped), never all of them. Seeds are scored on counts per commune, so
-    that each turn costs communes², not actors. `everyone`: `_Everyone` of `who`, made
-    once for every resource."""
+    that each turn costs communes², not actors. `everyone`: `_Everyone` of `who`, and
+    `linked`: `_linked(close)`, made once for every resource."""
     everyone = everyone if everyone is not None else _Everyone(who)
+    linked = _linked(close) if linked is None else linked
     needing, offering = everyone.mask(needers), everyone.mask(offerers)
     at = np.flatnonzero(needing | offering)  # the pool, in id order
     pool = everyone.ids[at]
@@ -316,13 +329,14 @@ def _resource_projects(
     most = 4 * settings.project_max_actors
     out: list[tuple] = []
     while left.any() and len(out) < 2 * settings.max_projects:
-        need_at = np.bincount(k[left & is_need], minlength=n_communes)
-        give_at = np.bincount(k[left & is_give], minlength=n_communes)
+        need_at = np.bincount(k[left & is_need], minlength=n_communes).astype(np.float64)
+        give_at = np.bincount(k[left & is_give], minlength=n_communes).astype(np.float64)
         seeds = np.unique(k[left])
-        sub = close[seeds]  # seed commune × every commune
-        n_need = (sub > 0) @ need_at
-        n_give = (sub > 0) @ give_at
-        pull = sub @ need_at
+        # every commune's counts (a product over the whole matrix, no copy of its seeds'
+        # rows), then the seeds': the same sums, of whole numbers (exact in floats)
+        n_need = (linked @ need_at)[seeds]
+        n_give = (linked @ give_at)[seeds]
+        pull = (close @ need_at)[seeds]
         order = np.lexsort((seeds, -pull, -(n_give > 0).astype(int), -np.minimum(n_need, 99)))
         made = False
         for i in order:
@@ -589,11 +603,11 @@ def find_projects(
     labels, types = category_labels or {}, type_labels or {}
     found = []
     takers, givers = _by_category(needs), _by_category(offers)
-    everyone = _Everyone(who)
+    everyone, linked = _Everyone(who), _linked(close)
     for category in sorted(takers):
         needers, offerers = takers[category], givers.get(category, set())
         found += _resource_projects(
-            category, needers, offerers, who, close, issues, settings, everyone
+            category, needers, offerers, who, close, issues, settings, everyone, linked
         )
     swaps = _swaps(needs, offers, who, close, settings)
     # at most max_projects swaps can be kept: the nearest and most willing pairs of
