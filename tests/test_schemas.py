@@ -44,3 +44,51 @@ def test_typed_columns_pass_and_bad_flags_are_named():
     bad = frame.assign(supports=["oui", True, None])
     with pytest.raises(SchemaError, match="« supports », ligne 0 : « oui » n'est pas vrai ou faux"):
         validate(bad, "responses", ["supports"])
+
+
+def test_question_runs_finds_each_run_of_a_question_and_every_question():
+    """Runs of consecutive rows of one question (issue 20: the distinct questions of 10
+    million answers without hashing each row): a question met twice has two runs."""
+    from diagnostic.schemas import question_runs
+
+    table = pd.DataFrame(
+        {"question_id": pd.array(["a", "a", "b", "c", "c", "c", "a"], dtype="string")}
+    )
+    starts, ends, ids = question_runs(table)
+    assert starts.tolist() == [0, 2, 3, 6]
+    assert ends.tolist() == [2, 3, 6, 7]
+    assert ids.tolist() == ["a", "b", "c", "a"]
+    empty = pd.DataFrame({"question_id": pd.array([], dtype="string")})
+    assert [x.tolist() for x in question_runs(empty)] == [[], [], []]
+    # a missing question id: None, the caller reads the column itself
+    gap = pd.DataFrame({"question_id": pd.array(["a", None], dtype="string")})
+    assert question_runs(gap) is None
+
+
+def test_other_choice_is_added_from_the_runs_as_from_the_whole_column():
+    """`with_other_choice` reads only the category questions' runs; a table with a missing
+    question id takes the whole column: the same lists get « autre »."""
+    from diagnostic.forms.lists import with_other_choice
+
+    questions = pd.DataFrame(
+        {
+            "question_id": ["type", "secteur", "avis"],
+            "role": ["actor_type", "sector", "issue"],
+            "list_name": ["types", "secteurs", "avis"],
+        }
+    )
+    choices = pd.DataFrame(
+        {"list_name": ["types", "secteurs"], "value": ["asso", "agri"], "label": ["A", "B"]}
+        | {"order": [1, 1]}
+    )
+    ids = ["type", "type", "avis", "secteur", "type"]
+    values = ["asso", "autre", "autre", "agri", "asso"]  # « autre » for type, not sector
+    for qids in (ids, ids + [None]):
+        answers = pd.DataFrame(
+            {
+                "question_id": pd.array(qids, dtype="string"),
+                "value": pd.array(values + ["autre"] * (len(qids) - 5), dtype="string"),
+            }
+        )
+        out = with_other_choice(questions, choices, answers, "Autre")
+        assert out.loc[out["value"] == "autre", "list_name"].tolist() == ["types"]

@@ -27,6 +27,7 @@ from diagnostic.i18n import text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.privacy.disclosure import COMMUNE, EPCI, public_of, public_sectors, type_words
 from diagnostic.privacy.masking import public_answers
+from diagnostic.schemas import question_runs
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
 ROW_LIMIT = 1_048_576
@@ -216,11 +217,14 @@ _ANSWERED: dict[int, frozenset] = {}
 
 
 def _answered(answers: pd.DataFrame) -> frozenset:
-    """The question ids `answers` holds (looked for once per table: 3 million answers,
-    a third of a second)."""
+    """The question ids `answers` holds (looked for once per table, from its runs of
+    questions: `question_runs`)."""
     key = id(answers)
     if key not in _ANSWERED:
-        _ANSWERED[key] = frozenset(answers["question_id"].unique())
+        runs = question_runs(answers)
+        _ANSWERED[key] = frozenset(
+            answers["question_id"].unique() if runs is None else runs[2].tolist()
+        )
         weakref.finalize(answers, _ANSWERED.pop, key, None)
     return _ANSWERED[key]
 
