@@ -185,9 +185,10 @@ def _run(project_file: Path, outdir: Path, audience: str = "funder") -> int:
 
     say("cli.reading", file=project_file)
     # the outputs begin as soon as the answers are loaded: the data annex is written in a
-    # second process while the analyses run (`export.outputs`)
+    # second process while the analyses run, and the network once the pairs are final
+    # (`export.outputs`)
     with outputs(outdir, audience) as out:
-        diag = run_diagnostic(project, loaded=out.loaded)
+        diag = run_diagnostic(project, loaded=out.loaded, matched=out.matched)
         _said(diag, project, audience, say)
         paths = out.write(diag)
     say("cli.written", workbook=paths["workbook"], html=paths["html"], tables=paths["tables"])

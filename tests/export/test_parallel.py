@@ -370,3 +370,137 @@ def test_an_early_worker_may_yield_to_this_process():
     assert Early(lambda: os.nice(0), nice=5).result() == min(19, here + 5)
     assert Early(lambda: os.nice(0)).result() == here
     assert os.nice(0) == here  # this process keeps its priority
+
+
+def _matched(diag) -> dict:
+    return {f.name: getattr(diag, f.name) for f in dataclasses.fields(export.MatchedData)}
+
+
+@needs_fork
+def test_an_early_job_may_tell_a_value_before_it_ends(tmp_path):
+    """`tells`: the job tells this process a value and goes on; `told` returns it while the
+    job still runs, `result` its end. A value larger than a pipe holds does not hold the
+    job back until it is read."""
+    go = tmp_path / "go"
+    big = "x" * 1_000_000
+
+    def job(tell):
+        tell(big)
+        (tmp_path / "told").touch()
+        deadline = time.monotonic() + 20
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "fin"
+
+    early = Early(job, tells=True)
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "told").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / "told").exists()  # the job went on before the value was read
+    assert early.told() == big
+    go.touch()
+    assert early.result() == "fin" and early.told() == big
+
+
+@needs_fork
+def test_a_job_failing_before_it_tells_is_raised_by_told():
+    def fails(tell):
+        raise DiagnosticError("réseau impossible")
+
+    with pytest.raises(DiagnosticError, match="réseau impossible"):
+        Early(fails, tells=True).told()
+    with pytest.raises(DiagnosticError, match="rien transmis"):
+        Early(lambda tell: "fin", tells=True).told()
+    with pytest.raises(DiagnosticError, match="DIAGNOSTIC_PROCESSES=1"):
+        Early(lambda tell: os._exit(9), tells=True).told()
+
+
+@needs_fork
+@pytest.mark.parametrize("audience", ["funder", "collective", "consultant"])
+def test_the_network_begun_with_the_pairs_is_the_network_written_in_one_process(
+    tmp_path, example_diag, monkeypatch, audience
+):
+    """Once the pairs are final (`Outputs.matched`), the network is written by a worker
+    while the analyses go on: its files are in the staging folder before `write` is
+    called, and every output (the network, the tables with the public view's pairs told
+    back by that worker, the workbook) is the one written in one process."""
+    from python_calamine import CalamineWorkbook
+
+    with outputs(tmp_path / "ahead", audience) as out:
+        out.matched(**_matched(example_diag))
+        assert out.ahead is not None
+        out.ahead.result()  # done before the writing begins
+        assert (out.stage / "reseau" / "cooperation.gexf").exists()
+        paths = out.write(example_diag)
+    assert paths["gexf"] == tmp_path / "ahead" / "reseau" / "cooperation.gexf"
+    monkeypatch.setenv("DIAGNOSTIC_PROCESSES", "1")
+    # a copy of the diagnostic: nothing computed for the first run is reused
+    alone = dataclasses.replace(example_diag, opportunities=example_diag.opportunities.copy())
+    with outputs(tmp_path / "one", audience) as out:
+        out.matched(**_matched(alone))
+        assert out.ahead is None  # one process: written with the rest, as ever
+        out.write(alone)
+    ahead, one = _files(tmp_path / "ahead"), _files(tmp_path / "one")
+    assert ahead.keys() == one.keys()
+    for name in ahead:
+        if name.endswith((".csv", ".gexf")):
+            assert ahead[name].read_bytes() == one[name].read_bytes(), name
+    books = [CalamineWorkbook.from_path(str(f["diagnostic.xlsx"])) for f in (ahead, one)]
+    for name in books[0].sheet_names:
+        cells = [b.get_sheet_by_name(name).to_python() for b in books]
+        assert cells[0] == cells[1], name
+
+
+def test_the_public_pairs_told_back_are_taken_for_these_tables_only(example_diag):
+    """The public view takes the pairs computed by the network's worker only for a
+    diagnostic holding the very tables they were computed from."""
+    from diagnostic.privacy.disclosure import public_opportunities, remember_public_opportunities
+
+    marker = example_diag.opportunities.head(1)
+    remember_public_opportunities(example_diag, marker)
+    try:
+        assert public_opportunities(example_diag) is marker
+        other = dataclasses.replace(example_diag, opportunities=example_diag.opportunities.copy())
+        assert len(public_opportunities(other)) > 1  # computed
+    finally:  # kept for another diagnostic: forgotten for this one
+        remember_public_opportunities(
+            dataclasses.replace(example_diag, opportunities=marker), marker
+        )
+
+
+@needs_fork
+def test_a_network_failure_publishes_nothing(tmp_path, example_diag, monkeypatch):
+    def fails(*args, **kwargs):
+        raise DiagnosticError("écriture du réseau impossible")
+
+    monkeypatch.setattr(export, "_network", fails)
+    with pytest.raises(DiagnosticError, match="réseau impossible"):
+        with outputs(tmp_path) as out:
+            out.matched(**_matched(example_diag))
+            out.write(example_diag)
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_an_error_in_the_analyses_stops_the_network_worker(tmp_path, example_diag, monkeypatch):
+    def slow(*args, **kwargs):
+        time.sleep(30)
+
+    monkeypatch.setattr(export, "_network", slow)
+    start = time.perf_counter()
+    with pytest.raises(DiagnosticError, match="analyse impossible"):
+        with outputs(tmp_path) as out:
+            out.matched(**_matched(example_diag))
+            raise DiagnosticError("analyse impossible")
+    assert time.perf_counter() - start < 10
+    assert not out.ahead._process.is_alive()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_survey_writes_its_network_with_the_rest(tmp_path, example_diag, monkeypatch):
+    """Above `NETWORK_AHEAD_MAX_ACTORS`, nothing begins with the pairs (the annex's worker
+    still holds the second core then)."""
+    monkeypatch.setattr(export, "NETWORK_AHEAD_MAX_ACTORS", 10)
+    with outputs(tmp_path) as out:
+        out.matched(**_matched(example_diag))
+        assert out.ahead is None

@@ -6,8 +6,12 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from diagnostic._io.atomic import staged_folder
 from diagnostic.errors import DiagnosticError
@@ -23,7 +27,12 @@ from diagnostic.export.network import opportunity_graph, to_gexf, to_kumu, write
 from diagnostic.export.tables import BIG_TABLES, TABLES, to_tables
 from diagnostic.export.workbook import keep_checks, method_notes, ranking_checks, to_workbook
 from diagnostic.privacy.audiences import DEFAULT_AUDIENCE, check_audience, shown_names
-from diagnostic.privacy.disclosure import disclosed, public_of
+from diagnostic.privacy.disclosure import (
+    disclosed,
+    public_of,
+    public_opportunities,
+    remember_public_opportunities,
+)
 
 __all__ = [
     "to_fiches",
@@ -57,6 +66,13 @@ EARLY_NICE = 5
 #: are computed in a worker while this process makes the public view: 9.6 million at L,
 #: 5 s; 310,000 at M, a tenth of a second, less than forking for it.
 CHECKS_APART_ABOVE = 1_000_000
+#: Up to this many actors, the cooperation network is written in a forked worker as soon
+#: as the pairs are final (`Outputs.matched`), while the projects, the groups and the
+#: public view are computed: 5,000 actors, its 0.5 s taken off the end of the run, the
+#: second core idle then. Above, the data annex's worker still holds that core when the
+#: pairs are final (50,000 actors: 3 s more), and a third process would hold the graph
+#: (hundreds of MB) beside the other two; the network is written with the other outputs.
+NETWORK_AHEAD_MAX_ACTORS = 20_000
 #: The file name of the funder workbook in the output folder.
 WORKBOOK = "diagnostic.xlsx"
 #: Cells per part of the data annex written while the analyses run (`Outputs.loaded`):
@@ -107,12 +123,44 @@ def outputs(outdir, audience: str = DEFAULT_AUDIENCE):
             out.stop()
 
 
+@dataclass(frozen=True)
+class MatchedData:
+    """What the cooperation network reads of a diagnostic, all known once the pairs are
+    final, before the projects and the groups (`run_diagnostic`'s ``matched`` hook): the
+    network's files are written from it as from the `Diagnostic` (`_network`)."""
+
+    settings: object
+    questions: pd.DataFrame
+    choices: pd.DataFrame
+    actors: pd.DataFrame
+    personal: pd.DataFrame
+    communes: pd.DataFrame
+    opportunities: pd.DataFrame
+
+
+def _network(diag, folder: Path, audience: str, opportunities: pd.DataFrame) -> dict[str, Path]:
+    """Write the cooperation network of `diag` (a `Diagnostic` or `MatchedData`) into
+    ``folder / "reseau"``: `opportunities` as `audience` reads them (`disclosed`), the
+    actors' types and communes as the public view gives them but for the consultant, and
+    the names `audience` may read (`shown_names`)."""
+    secret = audience == "consultant"
+    graph = opportunity_graph(opportunities, diag.actors if secret else public_of(diag).actors)
+    shown = shown_names(diag, audience)
+    for node, data in graph.nodes(data=True):
+        if node in shown:  # the collective reads consenting structures' names only
+            data["label"] = shown[node]
+    gexf, elements, connections = write_network(graph, folder / "reseau", diag.settings.language)
+    return {"gexf": gexf, "kumu_elements": elements, "kumu_connections": connections}
+
+
 class Outputs:
     """The outputs of a run being written into the staging folder `stage` (see `outputs`)."""
 
     def __init__(self, outdir: Path, stage: Path, audience: str):
         self.outdir, self.stage, self.audience = outdir, stage, audience
-        self.early: Early | None = None
+        self.early: Early | None = None  # the data annex's worker
+        self.ahead: Early | None = None  # the network's worker
+        self.matched_data: MatchedData | None = None  # what the network's worker read
 
     def loaded(self, **tables) -> None:
         """Start the outputs that need only the loaded answers (the fields of
@@ -130,10 +178,39 @@ class Outputs:
             lambda: {"data": write_annex(data, path, part, audience=audience)}, nice=EARLY_NICE
         )
 
+    def matched(self, **tables) -> None:
+        """Start the cooperation network once the pairs are final (the fields of
+        `MatchedData`), in a forked worker, up to `NETWORK_AHEAD_MAX_ACTORS` actors: the
+        very files `write` would write, from the same tables. Nothing here when the writing
+        runs in one process (`parallel`)."""
+        data = MatchedData(**tables)
+        if self.ahead is not None or not parallel():
+            return
+        if data.actors["actor_id"].nunique() > NETWORK_AHEAD_MAX_ACTORS:
+            return
+        stage, audience = self.stage, self.audience
+
+        def network(tell) -> dict[str, Path]:
+            # `disclosed`'s opportunities: the consultant's as they are, else the public
+            # view's, computed from the same tables and told to this process, whose public
+            # view then takes them (`remember_public_opportunities`)
+            if audience == "consultant":
+                tell(None)
+                seen = data.opportunities
+            else:
+                seen = public_opportunities(data)
+                tell(seen)
+            return _network(data, stage, audience, seen)
+
+        self.ahead = Early(network, tells=True)
+        self.matched_data = data
+
     def stop(self) -> None:
-        """Stop the worker if it still runs (after an error: its files are not published)."""
-        if self.early is not None:
-            self.early.stop()
+        """Stop the workers if they still run (after an error: their files are not
+        published)."""
+        for worker in (self.early, self.ahead):
+            if worker is not None:
+                worker.stop()
 
     def write(self, diag) -> dict[str, Path]:
         """Write the outputs of `diag` into the staging folder (those `loaded` began are
@@ -148,19 +225,7 @@ class Outputs:
         def network() -> dict[str, Path]:
             # but for the consultant, the pairs and the actors' types and communes as the
             # actors table gives them (`diagnostic.privacy.disclosure`)
-            secret = audience == "consultant"
-            seen = disclosed(diag, audience)
-            graph = opportunity_graph(
-                seen.opportunities, diag.actors if secret else public_of(diag).actors
-            )
-            shown = shown_names(diag, audience)
-            for node, data in graph.nodes(data=True):
-                if node in shown:  # the collective reads consenting structures' names only
-                    data["label"] = shown[node]
-            gexf, elements, connections = write_network(
-                graph, stage / "reseau", diag.settings.language
-            )
-            return {"gexf": gexf, "kumu_elements": elements, "kumu_connections": connections}
+            return _network(diag, stage, audience, disclosed(diag, audience).opportunities)
 
         def tables_part(names: tuple[str, ...]):
             def tables() -> dict[str, Path]:
@@ -194,6 +259,11 @@ class Outputs:
         apart = len(diag.responses) > CHECKS_APART_ABOVE and parallel()
         busy = early is not None and not early.done()
         checks = Early(lambda: ranking_checks(diag)) if apart and not busy else None
+        ahead, data = self.ahead, self.matched_data
+        if ahead is not None and data is not None and audience != "consultant":
+            # the public opportunities the network's worker computed: the public view takes
+            # them if they are those of this diagnostic's very tables
+            remember_public_opportunities(data, ahead.told())
         try:
             view = disclosed(localized(diag), audience)
             if checks is not None:
@@ -221,10 +291,13 @@ class Outputs:
         rest = (
             [documents, other_tables, fiches] if later else [other_tables, report, workbook, fiches]
         )
-        for part in in_parallel([tables, network, *rest], after=early):
+        # the network begun when the pairs were final (`matched`) is not written again
+        jobs = [tables, *rest] if ahead is not None else [tables, network, *rest]
+        for part in in_parallel(jobs, after=early):
             written.update(part)
-        if early is not None:
-            written.update(early.result())
+        for worker in (early, ahead):
+            if worker is not None:
+                written.update(worker.result())
         first = ("gexf", "kumu_elements", "kumu_connections", "workbook", "html", "fiches")
         paths = {key: written[key] for key in first} | written
         return {key: self.outdir / Path(path).relative_to(stage) for key, path in paths.items()}
@@ -244,25 +317,42 @@ _DIED = (
 )
 
 
+_UNTOLD = object()
+
+
 class Early:
     """`job` (a function without arguments) run now in a forked worker process, while this
     one goes on; `result` waits for its result (its error raised here), `stop` ends it.
 
     `nice`: the worker's lower priority (``os.nice``), for a job that is not waited for
-    soon: on a machine whose other core is busy, this process keeps its core."""
+    soon: on a machine whose other core is busy, this process keeps its core.
 
-    def __init__(self, job, nice: int = 0):
+    `tells`: the job is called with one argument, a function by which it tells this process
+    one value before it ends (its first part's result); `told` waits for that value. `done`
+    is then not asked (the value told would read as the end)."""
+
+    def __init__(self, job, nice: int = 0, tells: bool = False):
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+
+        telling: list[threading.Thread] = []
+
+        def tell(value) -> None:
+            # sent by a thread: a value larger than the pipe holds waits there until this
+            # process reads it, while the job goes on
+            telling.append(threading.Thread(target=send.send, args=((None, value),)))
+            telling[-1].start()
 
         def run() -> None:
             os.environ["DIAGNOSTIC_PROGRESS"] = "0"  # one process draws the progress bars
             if nice:
                 os.nice(nice)
             try:
-                outcome = (True, job())
+                outcome = (True, job(tell) if tells else job())
             except BaseException as exc:  # raised in the parent by `result`
                 outcome = (False, exc)
+            for thread in telling:  # the value told before the end
+                thread.join()
             try:
                 send.send(outcome)
             except Exception:  # an error that cannot be pickled: its message
@@ -280,20 +370,50 @@ class Early:
             gc.unfreeze()
         send.close()  # the worker holds the writing end: its end is seen here as EOF
         self._outcome: tuple | None = None
+        self._told = _UNTOLD
 
     def done(self) -> bool:
         """Whether the worker has finished (its result is ready, or it died)."""
         return self._outcome is not None or self._receive.poll()
 
+    def _next(self) -> tuple:
+        """The worker's next message; a worker that died (out of memory, killed) without
+        a word reported in French."""
+        try:
+            return self._receive.recv()
+        except EOFError:
+            return (False, DiagnosticError(_DIED))
+
+    def _read(self) -> None:
+        """Read the worker's messages until its outcome: the value told, then the end."""
+        while self._outcome is None:
+            message = self._next()
+            if message[0] is None and self._told is _UNTOLD:
+                self._told = message[1]
+                continue
+            self._outcome = message
+            self._process.join()
+
+    def told(self):
+        """The value the job told (`tells`), once it has; the job's error raised here if it
+        failed before telling it."""
+        if self._told is _UNTOLD and self._outcome is None:
+            message = self._next()
+            if message[0] is None:
+                self._told = message[1]
+            else:
+                self._outcome = message
+                self._process.join()
+        if self._told is _UNTOLD:
+            self.result()  # its error, or a job that ended without telling
+            raise DiagnosticError("le processus de travail n'a rien transmis.")
+        return self._told
+
     def result(self):
         """The job's result, once the worker has finished; its error raised here; a worker
         that died (out of memory, killed) reported in French."""
-        if self._outcome is None:
-            try:
-                self._outcome = self._receive.recv()
-            except EOFError:  # the worker ended without a word
-                self._outcome = (False, DiagnosticError(_DIED))
-            self._process.join()
+        self._read()
+        assert self._outcome is not None
         ok, value = self._outcome
         if not ok:
             raise value

@@ -518,6 +518,34 @@ def _as_written(described):
     return replace
 
 
+#: [(opportunities, actors, questions, choices, settings, their public table)]: computed
+#: by another process from these very tables (`remember_public_opportunities`)
+_REMEMBERED: list = []
+
+
+def remember_public_opportunities(diag, table: pd.DataFrame) -> None:
+    """Keep `table`, the `public_opportunities` of `diag`'s tables computed elsewhere (the
+    network's worker, `export.Outputs.matched`): `public_opportunities` returns it for a
+    diagnostic holding these very tables (the same objects), instead of computing it
+    again. One kept at a time."""
+    _REMEMBERED[:] = [
+        (diag.opportunities, diag.actors, diag.questions, diag.choices, diag.settings, table)
+    ]
+
+
+def _remembered(diag) -> pd.DataFrame | None:
+    for opportunities, actors, questions, choices, settings, table in _REMEMBERED:
+        if (
+            opportunities is diag.opportunities
+            and actors is diag.actors
+            and questions is diag.questions
+            and choices is diag.choices
+            and settings == diag.settings
+        ):
+            return table
+    return None
+
+
 def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFrame:
     """The `opportunities` table on the public view: its words and numbers say no more of
     where the two actors are than the actors table does.
@@ -543,6 +571,10 @@ def public_opportunities(diag, public: PublicActors | None = None) -> pd.DataFra
     table = diag.opportunities
     if not len(table):
         return table
+    if public is None or public is public_of(diag):  # the view of `diag`'s own actors
+        remembered = _remembered(diag)
+        if remembered is not None:
+            return remembered
     public = public or public_of(diag)
     lang = diag.settings.language
     settings = diag.settings

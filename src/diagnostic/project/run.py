@@ -119,13 +119,17 @@ def read_surveys(project: Project) -> list:
     return surveys
 
 
-def run_diagnostic(project: Project, surveys: list | None = None, loaded=None) -> Diagnostic:
+def run_diagnostic(
+    project: Project, surveys: list | None = None, loaded=None, matched=None
+) -> Diagnostic:
     """Read every input of `project` and compute every result table.
 
     `surveys`, when given (from `read_surveys`), are used instead of reading the exports again.
     `loaded`, when given, is called once the answers are loaded, before the analyses, with
     the tables they need not (keywords: see `export.data_sheet.LoadedData`): the outputs
-    made of them alone can start (`export.outputs`).
+    made of them alone can start (`export.outputs`). `matched`, likewise, once the
+    cooperation pairs are final, before the projects and the groups (keywords: see
+    `export.MatchedData`): the cooperation network can start.
     """
     settings = project.settings
     with bar(total=6, description="Diagnostic") as stages:  # drawn only if it takes a while
@@ -225,6 +229,17 @@ def run_diagnostic(project: Project, surveys: list | None = None, loaded=None) -
             questions,
             choices,
             text_codes=texts["text_codes"],
+            matched=None
+            if matched is None
+            else lambda opportunities: matched(
+                settings=settings,
+                questions=questions,
+                choices=choices,
+                actors=actors,
+                personal=personal,
+                communes=communes,
+                opportunities=opportunities,
+            ),
         )
         stages.update()
     return Diagnostic(
@@ -382,9 +397,11 @@ def _analysis(
     questions=None,
     choices=None,
     text_codes=None,
+    matched=None,
 ) -> _Analysis:
     """Every analysis table: issues, divergence, cooperation, groups, workshop, regard
-    croisé, with the anomalies and row accounts of the files read on the way."""
+    croisé, with the anomalies and row accounts of the files read on the way. `matched`,
+    when given, is called with the final pairs (statuses applied) as soon as they are."""
     settings = project.settings
     matrix = group_matrix(responses, settings)
     cells = issue_cells(responses)  # counted once for the ranking and the divergence
@@ -399,6 +416,8 @@ def _analysis(
     hidden = public_actors(actors, settings.min_group_size).withheld
     if project.statuses:
         opportunities = apply_statuses(opportunities, project.statuses, hidden=hidden)
+    if matched is not None:
+        matched(opportunities)
     projects = find_projects(
         opportunities,
         actors,
