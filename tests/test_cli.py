@@ -237,3 +237,24 @@ def test_an_error_in_the_analyses_stops_the_annex_begun_early(tmp_path, capsys, 
     assert begun and begun[0] is not None  # the annex had begun in a worker
     assert not begun[0]._process.is_alive() and not multiprocessing.active_children()
     assert list(out.iterdir()) == []
+
+
+def test_the_command_process_flushes_everything_before_it_ends(tmp_path):
+    """`diagnostic` ends its process at once after `main` (`cli.entry`, issue 20: no
+    interpreter teardown): what it printed reaches a pipe whole, its exit code is main's,
+    and its outputs are published."""
+    export = EXAMPLE / "export_kobo_acteurs.xlsx"
+    inspected = subprocess.run(
+        [sys.executable, "-m", "diagnostic.cli", "inspect", str(export), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert inspected.returncode == 0
+    report = json.loads(inspected.stdout)  # the whole JSON document, not a cut one
+    assert report["rows_read"] == 150 and report["rows_rejected"] == 2
+    failed = subprocess.run(
+        [sys.executable, "-m", "diagnostic.cli", "run", str(tmp_path / "absent.toml")],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 2 and failed.stderr.startswith("Erreur : ")

@@ -416,5 +416,21 @@ def _main(args) -> int:
         return 130
 
 
+def entry() -> None:
+    """The `diagnostic` command as a process (its console script, ``python -m``): `main`,
+    its messages flushed, then the process ends at once, without the interpreter's
+    teardown, which frees every object of the tables one by one for a process about to
+    end (5,000 actors: 0.2 s after the last output was published). Every output is
+    written, closed and published by `main` before; an unexpected error still ends the
+    usual way, with its traceback."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader has gone, or the stream is closed
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
