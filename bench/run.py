@@ -189,11 +189,14 @@ def report(results: dict) -> str:
         "",
         "Chaque `diagnostic run` est lancé dans un processus neuf, entre deux analyses nues "
         "(python-calamine, processus neuf) du même export ; rapport = le run sur la moyenne "
-        "de ses deux voisines. Mémoire : pics de mémoire résidente de l'arbre des processus, "
-        "relevés dans /proc toutes les 50 ms : somme des RSS (une page partagée avec le "
-        "processus d'écriture forké comptée deux fois : majorant) et somme des PSS (page "
-        "partagée comptée une fois) ; la cible mémoire est jugée sur la PSS. Temps CPU : "
-        "utilisateur + système du processus et de ses enfants.",
+        "de ses deux voisines. Deux séries : la durée et le CPU sont mesurés sur des runs "
+        "sans relevé de mémoire (relever la mémoire ralentit le processus relevé : lire "
+        "/proc/<pid>/smaps_rollup parcourt chacune de ses pages, verrou de sa carte mémoire "
+        "pris ; à 50 000 acteurs, 28 s → 34-35 s) ; la mémoire sur une seconde série, relevée "
+        "dans /proc toutes les 50 ms : pics de l'arbre des processus, somme des RSS (une page "
+        "partagée avec le processus d'écriture forké comptée deux fois : majorant) et somme "
+        "des PSS (page partagée comptée une fois) ; la cible mémoire est jugée sur la PSS. "
+        "Temps CPU : utilisateur + système du processus et de ses enfants.",
         "",
         "| taille | run : durée | run : CPU | run : pic RSS (somme) | run : pic PSS | "
         "analyse nue : durée | analyse nue : CPU | analyse nue : pic RSS | rapport durée | "

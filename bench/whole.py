@@ -5,7 +5,9 @@ memory (RSS): the kernel's own count for the process and the processes it waited
 (``os.wait4``, the largest of them), and the peaks of the sums over the whole process tree,
 sampled from /proc every 50 ms, so that work spread over several processes is counted whole:
 of RSS (a page a forked worker shares with its parent counted twice: an upper bound) and of
-PSS (each shared page divided among its sharers: counted once). The baseline
+PSS (each shared page divided among its sharers: counted once). Sampling slows the process
+sampled (`measure`): times come from runs that are not sampled, memory from runs that
+are. The baseline
 is a bare python-calamine parse of the same export, in its own fresh process, run right
 before and right after each run of the diagnostic (interleaved): on a shared machine the
 ratio of neighbours in time means more than any single figure.
@@ -83,9 +85,15 @@ def tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(argv: list[str], env: dict | None = None, sample: float = 0.05) -> dict:
+def measure(argv: list[str], env: dict | None = None, sample: float | None = 0.05) -> dict:
     """Run `argv` once: wall and CPU seconds, peak RSS of the process (kernel count, bytes),
-    peaks of the RSS and PSS sums over its process tree (sampled every `sample` s)."""
+    peaks of the RSS and PSS sums over its process tree (sampled every `sample` s; with
+    `sample` None, not sampled: the tree's peaks are the kernel's count, its PSS None).
+
+    Sampling is not free for the process sampled: reading /proc/<pid>/smaps_rollup walks
+    every page of the process under its memory map's lock, which its own mmap and munmap
+    calls then wait for (50,000 actors, every 50 ms: `diagnostic run` 28 s -> 34-35 s).
+    Times are therefore taken from runs that are not sampled (`run_against_parse`)."""
     peak = [0, 0]
     done = threading.Event()
     start = time.perf_counter()
@@ -100,13 +108,15 @@ def measure(argv: list[str], env: dict | None = None, sample: float = 0.05) -> d
             done.wait(sample)
 
     watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    if sample is not None:
+        watcher.start()
     err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
-    watcher.join()
+    if sample is not None:
+        watcher.join()
     if proc.returncode:
         raise RuntimeError(f"{argv} a échoué ({proc.returncode}) : {err.decode()[-2000:]}")
     kernel = usage.ru_maxrss * 1024  # kilobytes on Linux
@@ -116,7 +126,7 @@ def measure(argv: list[str], env: dict | None = None, sample: float = 0.05) -> d
         "cpu": cpu,
         "rss": kernel,
         "tree_rss": max(peak[0], kernel),
-        "tree_pss": peak[1],
+        "tree_pss": peak[1] if sample is not None else None,
     }
 
 
@@ -135,46 +145,61 @@ def _env() -> dict:
     return env
 
 
-def bare_parse(export: Path) -> dict:
-    return measure([sys.executable, "-c", BARE_PARSE, str(export)], _env())
+def bare_parse(export: Path, sample: float | None = 0.05) -> dict:
+    return measure([sys.executable, "-c", BARE_PARSE, str(export)], _env(), sample)
 
 
-def diagnostic_run(project: Path, outdir: Path) -> dict:
+def diagnostic_run(project: Path, outdir: Path, sample: float | None = 0.05) -> dict:
     return measure(
-        [sys.executable, "-m", "diagnostic.cli", "run", str(project), "-o", str(outdir)], _env()
+        [sys.executable, "-m", "diagnostic.cli", "run", str(project), "-o", str(outdir)],
+        _env(),
+        sample,
     )
+
+
+def _neighbours(runs: list[dict], parses: list[dict], key: str) -> list[float]:
+    """Each run's `key` over the mean of its two neighbouring parses' (parses[k] before
+    run k, parses[k + 1] after it)."""
+    return [run[key] / ((parses[k][key] + parses[k + 1][key]) / 2) for k, run in enumerate(runs)]
+
+
+def _interleaved(project: Path, export: Path, folder: Path, repeats: int, sample) -> tuple:
+    """`repeats` runs of `diagnostic run`, each between two bare parses: (runs, parses)."""
+    parses, runs = [bare_parse(export, sample)], []
+    for k in range(repeats):
+        runs.append(diagnostic_run(project, folder / f"out{k}-{sample}", sample))
+        parses.append(bare_parse(export, sample))
+    return runs, parses
 
 
 def run_against_parse(project: Path, repeats: int = 3) -> dict:
     """`diagnostic run` on `project`, each run between two bare parses of its export.
 
+    Twice: first for the times (wall, CPU), nothing sampled; then for the memory, the
+    process trees' peaks sampled every 50 ms (`measure`: sampling slows the run sampled).
+
     Returns
     -------
     dict
         run, parse: {wall, cpu, rss, tree_rss, tree_pss} each a summary (min, median, max,
-        runs) in seconds and bytes; wall_ratio, rss_ratio, pss_ratio: summaries of each
-        run's figure over the mean of its two neighbouring parses (rss, pss: the tree's).
+        runs) in seconds and bytes (wall and cpu of the runs not sampled, the others of
+        the runs sampled); wall_ratio, rss_ratio, pss_ratio: summaries of each run's figure
+        over the mean of its two neighbouring parses (rss, pss: the tree's).
     """
     export = project.parent / "export.xlsx"
-    runs, parses, wall_ratios, rss_ratios, pss_ratios = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-run-") as folder:
-        before = bare_parse(export)
-        parses.append(before)
-        for k in range(repeats):
-            run = diagnostic_run(project, Path(folder) / f"out{k}")
-            after = bare_parse(export)
-            parses.append(after)
-            runs.append(run)
-            wall_ratios.append(run["wall"] / ((before["wall"] + after["wall"]) / 2))
-            rss_ratios.append(run["tree_rss"] / ((before["tree_rss"] + after["tree_rss"]) / 2))
-            pss_ratios.append(run["tree_pss"] / ((before["tree_pss"] + after["tree_pss"]) / 2))
-            before = after
+        runs, parses = _interleaved(project, export, Path(folder), repeats, None)
+        held, held_parses = _interleaved(project, export, Path(folder), repeats, 0.05)
+    times = ("wall", "cpu")
     return {
-        "run": {key: summary([r[key] for r in runs]) for key in KEYS},
-        "parse": {key: summary([p[key] for p in parses]) for key in KEYS},
-        "wall_ratio": summary(wall_ratios),
-        "rss_ratio": summary(rss_ratios),
-        "pss_ratio": summary(pss_ratios),
+        "run": {key: summary([r[key] for r in (runs if key in times else held)]) for key in KEYS},
+        "parse": {
+            key: summary([p[key] for p in (parses if key in times else held_parses)])
+            for key in KEYS
+        },
+        "wall_ratio": summary(_neighbours(runs, parses, "wall")),
+        "rss_ratio": summary(_neighbours(held, held_parses, "tree_rss")),
+        "pss_ratio": summary(_neighbours(held, held_parses, "tree_pss")),
     }
 
 

@@ -197,3 +197,15 @@ def test_report_rows_of_the_explorer_and_the_export(bench_run, results_s):
         "max 4.10, 3 runs) ; xlsxwriter mémoire constante : 2.50 s (min 2.40, max 2.60, "
         "3 runs) | 1.20× le plus rapide | ≤ 2× |"
     ) in text
+
+
+def test_times_come_from_runs_whose_memory_is_not_sampled(bench_run):
+    """Sampling /proc slows the process sampled: a measure with `sample=None` starts no
+    sampler (its tree's peaks are the kernel's count, no PSS), one sampled has them."""
+    import whole  # bench/ is on the path once bench/run.py is loaded
+
+    quiet = whole.measure([sys.executable, "-c", "x = bytearray(50_000_000)"], sample=None)
+    assert quiet["tree_pss"] is None and quiet["tree_rss"] == quiet["rss"] >= 50_000_000
+    assert quiet["wall"] > 0 and quiet["cpu"] > 0
+    held = whole.measure([sys.executable, "-c", "import time; time.sleep(0.3)"], sample=0.05)
+    assert held["tree_pss"] > 0
