@@ -504,3 +504,17 @@ def test_a_large_survey_writes_its_network_with_the_rest(tmp_path, example_diag,
     with outputs(tmp_path) as out:
         out.matched(**_matched(example_diag))
         assert out.ahead is None
+
+
+@needs_fork
+def test_garbage_is_collected_before_forking_a_large_process_only(monkeypatch):
+    """Before a fork, a large process collects its garbage and gives freed memory back
+    (its pages not shared then copied); a small one does not pay for it (issue 20)."""
+    import gc
+
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(export, "GIVE_BACK_ABOVE", 10**15)  # this process: small
+    assert Early(lambda: 1).result() == 1 and collected == []
+    monkeypatch.setattr(export, "GIVE_BACK_ABOVE", 0)  # this process: large
+    assert Early(lambda: 2).result() == 2 and collected == [1]
