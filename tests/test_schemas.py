@@ -92,3 +92,28 @@ def test_other_choice_is_added_from_the_runs_as_from_the_whole_column():
         )
         out = with_other_choice(questions, choices, answers, "Autre")
         assert out.loc[out["value"] == "autre", "list_name"].tolist() == ["types"]
+
+
+def test_question_rows_are_those_isin_gives():
+    """`question_rows` reads the runs of questions; a missing question id: the column."""
+    from diagnostic.schemas import question_rows
+
+    ids = ["a", "a", "b", "c", "c", "a"]
+    for qids in (ids, ids + [None]):
+        table = pd.DataFrame({"question_id": pd.array(qids, dtype="string")})
+        for wanted in (["a"], ["b", "c"], [], ["z"]):
+            expected = table["question_id"].isin(wanted).to_numpy(dtype=bool, na_value=False)
+            assert question_rows(table, wanted).tolist() == expected.tolist()
+    assert question_rows(table, pd.Series(["c"])).tolist() == [0, 0, 0, 1, 1, 0, 0]
+
+
+def test_the_annex_parts_take_their_actors_answers_in_the_tables_order():
+    """Each part of the data annex reads its actors' answers in the answers' own order
+    (written by hand: actors' rows 3, none, 0, 5, 1, 4, 2 in parts of two actors)."""
+    import numpy as np
+
+    from diagnostic.export import data_sheet
+
+    order, bounds = data_sheet._part_runs(np.array([3, -1, 0, 5, 1, 4, 2]), 2)
+    parts = [order[bounds[k] : bounds[k + 1]].tolist() for k in range(3)]
+    assert parts == [[2, 4], [0, 6], [3, 5]]  # the answer without an actor in none

@@ -420,3 +420,14 @@ def question_runs(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
         _RUNS[key] = (starts, ends, cells[starts])
         weakref.finalize(table, _RUNS.pop, key, None)
     return _RUNS[key]
+
+
+def question_rows(table: pd.DataFrame, ids) -> np.ndarray:
+    """True at the rows of the long table `table` whose question is one of `ids`: as
+    ``table["question_id"].isin(ids)``, read from the table's runs (`question_runs`)."""
+    runs = question_runs(table)
+    if runs is None:
+        return table["question_id"].isin(ids).to_numpy(dtype=bool, na_value=False)
+    starts, ends, qids = runs
+    wanted = set(ids)
+    return np.repeat(np.array([q in wanted for q in qids], dtype=bool), ends - starts)

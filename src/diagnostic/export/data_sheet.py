@@ -27,7 +27,7 @@ from diagnostic.i18n import text
 from diagnostic.i18n.workbook import sheet_name, word
 from diagnostic.privacy.disclosure import COMMUNE, EPCI, public_of, public_sectors, type_words
 from diagnostic.privacy.masking import public_answers
-from diagnostic.schemas import question_runs
+from diagnostic.schemas import question_rows, question_runs
 
 #: Rows of an Excel sheet; beyond, the data continue on « Données (2) », « Données (3) »…
 ROW_LIMIT = 1_048_576
@@ -79,7 +79,7 @@ def data_table(diag, audience: str = "funder", public=None) -> pd.DataFrame:
     """
     questions = diag.questions[~diag.questions["role"].isin(_HIDDEN_ROLES)]
     answers = public_answers(diag.answers, diag.questions, getattr(diag, "personal", None))
-    answers = answers[answers["question_id"].isin(set(questions["question_id"]))]
+    answers = answers[question_rows(answers, questions["question_id"])]
     lists = answers["question_id"].map(dict(zip(questions["question_id"], questions["list_name"])))
     choices = diag.choices.assign(order=diag.choices.groupby("list_name").cumcount())
     keyed = answers.assign(list_name=lists).merge(
@@ -293,15 +293,22 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
     )
     # places and types generalised over the whole survey, never over a part of it
     public = None if audience == "consultant" else _whole_survey(diag, questions)
+    # each part's answers, in the table's order: the answers sorted once, stably, by the
+    # number of their part (a few distinct numbers: a linear sort), then cut in ranges,
+    # instead of a mask over every answer for each part
+    runs = _part_runs(where, part) if where is not None else None
 
     def parts():
-        for start in range(0, max(len(diag.actors), 1), part):
+        for k, start in enumerate(range(0, max(len(diag.actors), 1), part)):
             actors = diag.actors.iloc[start : start + part]
-            if where is not None:
-                mine = (where >= start) & (where < start + part)
+            if runs is not None:
+                order, bounds = runs
+                mine = order[bounds[k] : bounds[k + 1]]
             else:
-                mine = actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
-            sub = replace(diag, actors=actors, answers=diag.answers[mine])
+                mine = np.flatnonzero(
+                    actor_of.isin(set(actors["actor_id"])).to_numpy(dtype=bool, na_value=False)
+                )
+            sub = replace(diag, actors=actors, answers=diag.answers.take(mine))
             if personal_where is not None:
                 theirs = (personal_where >= start) & (personal_where < start + part)
                 sub = replace(sub, personal=personal[theirs])
@@ -309,6 +316,18 @@ def write_annex(diag, path, part: int | None = None, audience: str = "funder") -
             yield _annex_cells(table.reindex(columns=columns), diag.settings.language)
 
     return write_csv_parts(parts(), path)
+
+
+def _part_runs(where: np.ndarray, part: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, bounds): the positions of the answers sorted by the part of their actor
+    (`where`: the actor's row, -1 for none: in no part), in their own order within a part;
+    part k's are ``positions[bounds[k]:bounds[k + 1]]``."""
+    number = np.where(where >= 0, where // part, -1)
+    parts = int(number.max(initial=-1)) + 1
+    small = np.int16 if parts < 2**15 else np.int64  # a radix sort for small numbers
+    order = np.argsort(number.astype(small), kind="stable")
+    bounds = np.searchsorted(number[order], np.arange(parts + 1), side="left")
+    return order, bounds
 
 
 def _annex_cells(table: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from diagnostic.privacy.first_names import FIRST_NAMES
+from diagnostic.schemas import question_rows
 
 EMAIL, PHONE, ADDRESS, NAME = (
     "[courriel masqué]",
@@ -312,16 +313,15 @@ def public_answers(
     hidden = questions.loc[
         questions["role"].isin(["actor_name", "contact", "commune"]), "question_id"
     ]
-    out = answers[~answers["question_id"].isin(hidden)].copy()
+    out = answers[~question_rows(answers, hidden)].copy()
     codes, values = pd.factorize(out["value"])  # each distinct answer masked once
     masked = pd.array([mask_text(v) for v in values], dtype="string")
     out["value"] = masked.take(codes, allow_fill=True)
     names = own_names(personal)
     if names:
         texts = questions.loc[questions["type"].isin(["text"]), "question_id"]
-        mine = (out["question_id"].isin(texts) & out["actor_id"].isin(names.keys())).to_numpy(
-            dtype=bool, na_value=False
-        )
+        mine = question_rows(out, texts)  # the text answers, then those of named actors
+        mine[mine] = out["actor_id"][mine].isin(names.keys()).to_numpy(dtype=bool, na_value=False)
         if mine.any():
             out.loc[mine, "value"] = [
                 _own_names(v, names[a]) if isinstance(v, str) else v
