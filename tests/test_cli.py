@@ -108,6 +108,13 @@ def test_a_retired_setting_says_what_replaced_it():
     assert Settings.from_mapping({"max_reciprocal": 10}).max_reciprocal == 10
 
 
+def _printed(code: str, env: dict | None = None) -> str:
+    """What a fresh Python process running `code` prints."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout
+
+
 def test_the_answers_parse_starts_before_pandas_is_imported():
     """`diagnostic run` reads the project file and starts parsing the answers (the parse
     ahead) before it imports pandas or numpy (issue 20: 0.2-0.4 s at M, the parse then
@@ -122,9 +129,7 @@ def test_the_answers_parse_starts_before_pandas_is_imported():
         "assert project.issue_indicators and project.surveys\n"
         "print('pandas' in sys.modules, 'numpy' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _printed(code)
     assert out.split() == ["False", "False"]
 
 
@@ -138,9 +143,7 @@ def test_the_territory_context_is_the_function_however_it_was_imported():
         "print(diagnostic.context is module.context, run.context is module.context,\n"
         "      diagnostic.territory.participation is module.participation)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _printed(code)
     assert out.split() == ["True", "True", "True"]
 
 
@@ -154,9 +157,7 @@ def test_run_does_not_import_scipy_stats():
         "import diagnostic.cli, diagnostic.project.run, diagnostic.export\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _printed(code)
     loaded = set(out.splitlines()[-1].split())
     assert "diagnostic.analysis.contrasts" in loaded and "diagnostic.export.workbook" in loaded
     assert {"scipy.stats", "statsmodels"} & loaded == set()
@@ -175,9 +176,7 @@ def test_the_command_runs_one_blas_thread_unless_told(given, kept):
     if given:
         env["OPENBLAS_NUM_THREADS"] = given
     code = "import os, diagnostic.cli, numpy\nprint(os.environ['OPENBLAS_NUM_THREADS'])\n"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    ).stdout
+    out = _printed(code, env)
     assert out.split() == [kept]
 
 
@@ -195,9 +194,7 @@ def test_the_command_asks_no_huge_pages_for_numpy_unless_told(given, enabled):
         "import diagnostic.cli, numpy\n"
         "print(bool(numpy._core.multiarray._set_madvise_hugepage(False)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    ).stdout
+    out = _printed(code, env)
     assert out.split() == [str(enabled)]
 
 

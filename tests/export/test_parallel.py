@@ -313,17 +313,21 @@ def test_a_small_survey_begins_nothing_early(tmp_path, example_diag):
 
 
 @needs_fork
-def test_an_early_failure_publishes_nothing(tmp_path, example_diag, monkeypatch):
+@pytest.mark.parametrize("worker", ["write_annex", "_network"])
+def test_a_failing_worker_publishes_nothing(tmp_path, example_diag, monkeypatch, worker):
+    """The annex begun with the loaded answers, or the network begun with the pairs,
+    fails: its error is raised here and nothing is published."""
     (tmp_path / "diagnostic.html").write_text("avant", encoding="utf-8")
     monkeypatch.setattr(data_sheet, "ANNEX_ABOVE", 100)
 
     def fails(*args, **kwargs):
-        raise DiagnosticError("écriture de l'annexe impossible")
+        raise DiagnosticError("écriture impossible")
 
-    monkeypatch.setattr(export, "write_annex", fails)
-    with pytest.raises(DiagnosticError, match="annexe impossible"):
+    monkeypatch.setattr(export, worker, fails)
+    with pytest.raises(DiagnosticError, match="écriture impossible"):
         with outputs(tmp_path) as out:
             out.loaded(**_loaded(example_diag))
+            out.matched(**_matched(example_diag))
             out.write(example_diag)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["diagnostic.html"]
     assert (tmp_path / "diagnostic.html").read_text(encoding="utf-8") == "avant"
@@ -466,19 +470,6 @@ def test_the_public_pairs_told_back_are_taken_for_these_tables_only(example_diag
         remember_public_opportunities(
             dataclasses.replace(example_diag, opportunities=marker), marker
         )
-
-
-@needs_fork
-def test_a_network_failure_publishes_nothing(tmp_path, example_diag, monkeypatch):
-    def fails(*args, **kwargs):
-        raise DiagnosticError("écriture du réseau impossible")
-
-    monkeypatch.setattr(export, "_network", fails)
-    with pytest.raises(DiagnosticError, match="réseau impossible"):
-        with outputs(tmp_path) as out:
-            out.matched(**_matched(example_diag))
-            out.write(example_diag)
-    assert list(tmp_path.iterdir()) == []
 
 
 @needs_fork
