@@ -654,7 +654,6 @@ def read_sheets(path: Path, strays: list | None = None) -> dict[str, pd.DataFram
 
     When `strays` is a list, it receives (sheet, cell, row) for each stray cell left out.
     """
-
     path = Path(path)
     if not path.exists():
         raise DiagnosticError("fichier introuvable.", file=str(path))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from diagnostic.anomalies import KEPT, AnomalyLog
 from diagnostic.forms.model import CATEGORY_ROLES, OTHER
-from diagnostic.schemas import conform, question_runs
+from diagnostic.schemas import conform, question_rows
 
 
 def text_or_none(value) -> str | None:
@@ -126,20 +126,9 @@ def with_other_choice(
     [['asso', 'Asso', 1], ['autre', 'Autre', 2]]
     """
     category = questions[questions["role"].isin(CATEGORY_ROLES) & questions["list_name"].notna()]
-    runs = question_runs(answers)
-    if runs is None:
-        used = set(
-            answers.loc[
-                answers["question_id"].isin(category["question_id"])
-                & answers["value"].eq(OTHER).fillna(False),
-                "question_id",
-            ]
-        )
-    else:  # only the rows of the category questions are read (a few in millions)
-        wanted, values, used = set(category["question_id"]), answers["value"], set()
-        for start, end, qid in zip(*runs):
-            if qid in wanted and qid not in used and values.iloc[start:end].eq(OTHER).any():
-                used.add(qid)
+    # only the rows of the category questions are compared (a few in millions)
+    theirs = answers.loc[question_rows(answers, category["question_id"]), ["question_id", "value"]]
+    used = set(theirs.loc[theirs["value"].eq(OTHER).fillna(False), "question_id"])
     lists = set(category.loc[category["question_id"].isin(used), "list_name"])
     lists -= set(choices.loc[choices["value"] == OTHER, "list_name"])
     if not lists:
