@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from diagnostic._io import spare_core
 from diagnostic._io.atomic import staged_folder
 from diagnostic.errors import DiagnosticError
 from diagnostic.export.data_sheet import (
@@ -306,8 +307,7 @@ class Outputs:
 def parallel() -> bool:
     """Whether the outputs are written in two processes: on Linux (forked workers share the
     tables without copying them), with two cores or more, unless ``DIAGNOSTIC_PROCESSES=1``."""
-    single = os.environ.get("DIAGNOSTIC_PROCESSES", "").strip() == "1"
-    return not single and sys.platform.startswith("linux") and (os.cpu_count() or 1) >= 2
+    return sys.platform.startswith("linux") and spare_core()
 
 
 _DIED = (
