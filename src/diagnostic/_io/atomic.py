@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -62,20 +64,145 @@ def _freeze_zip(path: Path, when: datetime) -> None:
 
 def write_csv(frame, path) -> Path:
     """Write `frame` as a UTF-8 CSV file (no index), atomically, and return its path."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8")
-    return path
+    return write_csv_parts([frame], path)
 
 
 def write_csv_parts(frames, path) -> Path:
     """Write `frames` one after the other as one UTF-8 CSV file (no index; the header of
-    the first), atomically, and return its path: a large table written part by part."""
+    the first), atomically, and return its path: a large table written part by part.
+
+    The bytes are those of pandas' ``to_csv`` (`_write_frame`)."""
     path = Path(path)
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         for i, frame in enumerate(frames):
-            frame.to_csv(f, index=False, header=i == 0)
+            _write_frame(frame, f, header=i == 0)
     return path
+
+
+#: Rows joined into text at a time (`_write_frame`): the text of a block, not of a table.
+CSV_BLOCK = 1 << 16
+
+
+def _quoted_characters() -> str:
+    """The characters that make Python's csv module quote a cell (minimal quoting, the
+    platform's line ends), asked of the module itself."""
+    found = ""
+    for character in ',"\r\n\t\x00 ;':
+        out = io.StringIO()
+        csv.writer(out, lineterminator=os.linesep).writerow([f"a{character}b", ""])
+        found += character if out.getvalue().startswith('"') else ""
+    return found
+
+
+_NEEDS_QUOTES = re.compile(f"[{re.escape(_quoted_characters())}]")
+
+
+def _write_frame(frame, f, header: bool) -> None:
+    """Write `frame` to the text file `f` exactly as ``frame.to_csv(f, index=False)`` does
+    (comma, minimal quoting, empty cells for NA, the platform's line ends), column by
+    column instead of cell by cell: each distinct text is quoted once and the rows are
+    joined as whole lists. Frames with one column, dates or names that are not text are
+    written by pandas itself."""
+    ours = (
+        frame.shape[1] >= 2
+        and all(type(name) is str for name in frame.columns)
+        and all(_csv_kind(dtype) for dtype in frame.dtypes)
+    )
+    if not ours:
+        frame.to_csv(f, index=False, header=header)
+        return
+    columns = [_csv_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    end = os.linesep
+    if header:
+        f.write(",".join(_csv_field(name) for name in frame.columns) + end)
+    for start in range(0, len(frame), CSV_BLOCK):
+        block = [column(start, start + CSV_BLOCK) for column in columns]
+        f.write(end.join(map(",".join, zip(*block))) + end)
+
+
+def _csv_kind(dtype) -> str | None:
+    """How `_csv_column` writes a column of `dtype`; None: left to pandas (dates…)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(dtype, np.dtype):
+        return {"i": "numbers", "u": "numbers", "b": "numbers", "f": "floats", "O": "objects"}.get(
+            dtype.kind
+        )
+    if isinstance(dtype, pd.StringDtype):
+        return "texts"
+    if isinstance(dtype, pd.CategoricalDtype):
+        return None if dtype.categories.dtype.kind in "Mm" else "categories"
+    if isinstance(dtype, pd.Int64Dtype | pd.Float64Dtype | pd.BooleanDtype):
+        return "masked"
+    return None
+
+
+def _csv_column(s):
+    """A function (start, stop) -> the CSV texts of `s`'s cells in that range, as pandas'
+    ``to_csv`` writes them (`pandas.core.indexes.base.get_values_for_csv`, then the csv
+    module): numbers as numpy writes them, NA as an empty cell."""
+    import numpy as np
+    import pandas as pd
+
+    kind = _csv_kind(s.dtype)
+    if kind in ("numbers", "floats", "masked"):
+        values = s.array._data if kind == "masked" else s.to_numpy()
+        missing = (
+            s.array._mask if kind == "masked" else np.isnan(values) if kind == "floats" else None
+        )
+
+        # Python's str() of a float64 is numpy's text, three times faster (both the
+        # shortest text that reads back the same number); not so for other widths
+        wide = values.dtype.kind != "f" or values.dtype.itemsize == 8
+
+        def numbers(a, b):
+            texts = list(map(str, values[a:b].tolist())) if wide else values[a:b].astype(str)
+            if missing is None or not missing[a:b].any():
+                return list(texts)
+            texts = np.array(texts, dtype=object)
+            texts[missing[a:b]] = ""
+            return texts.tolist()
+
+        return numbers
+    if kind == "categories":
+        codes = s.cat.codes.to_numpy()
+        texts = np.array([_csv_value(c) for c in s.cat.categories] + [""], dtype=object)
+        return lambda a, b: texts[codes[a:b]].tolist()
+    if kind == "objects" and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
+        # other objects: each cell on its own (1 and True, 0.0 and -0.0 are not merged)
+        cells = [_csv_value(v) for v in s.to_numpy()]
+        return lambda a, b: cells[a:b]
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # texts: each quoted once
+    search = _NEEDS_QUOTES.search
+    texts = [t if search(t) is None else _quote(t) for t in np.asarray(uniques, dtype=object)]
+    table = np.array([*texts, ""], dtype=object)
+    return lambda a, b: table[codes[a:b]].tolist()
+
+
+def _csv_value(value) -> str:
+    """A cell of objects as pandas and the csv module write it: NA empty, else its str()."""
+    return "" if _is_na(value) else _csv_field(value)
+
+
+def _is_na(value) -> bool:
+    """NA as pandas writes it in a column of objects (an empty cell); a list is a value."""
+    import pandas as pd
+
+    if value is None or isinstance(value, str):
+        return value is None
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _csv_field(value) -> str:
+    """One cell as Python's csv writer writes it among others (str() of a non-text)."""
+    text = value if type(value) is str else str(value)
+    return text if _NEEDS_QUOTES.search(text) is None else _quote(text)
+
+
+def _quote(text: str) -> str:
+    """`text` quoted as the csv module quotes it (its quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def write_text(path: Path, text: str) -> None:
