@@ -137,7 +137,7 @@ def test_one_core_or_a_small_sheet_is_parsed_whole(setting, halves, tmp_path, mo
     if setting == "one process":
         monkeypatch.setenv("DIAGNOSTIC_PROCESSES", "1")
     else:
-        monkeypatch.setattr(sheets, "HALVES_ABOVE", 16 * 1024**2)
+        monkeypatch.setattr(sheets, "HALVES_ABOVE", 64 * 1024**2)
     path = _export(tmp_path / "export.xlsx")
     assert sheets._parse(path, 0).rows == _whole(path)
     assert not joined
