@@ -158,3 +158,33 @@ def test_damaged_sheet_is_said_by_the_whole_parse_and_leaves_nothing(halves, tmp
     with pytest.raises(DiagnosticError, match="abime.xlsx"):
         sheets._parse(path, 0)
     assert not joined and not list(scratch.iterdir())
+
+
+def test_halves_leave_the_disk_once_opened_in_a_private_folder(halves, tmp_path, monkeypatch):
+    """The halves hold the answers uncompressed: their folder is readable by this user only,
+    and each half is deleted as soon as calamine has opened it, before it is parsed."""
+    joined, _ = halves
+    seen = []
+    parse = sheets._parse_half
+
+    def spy(path, *args):
+        mode = path.parent.stat().st_mode & 0o777
+        parse(path, *args)
+        seen.append((mode, path.exists()))
+
+    monkeypatch.setattr(sheets, "_parse_half", spy)
+    path = _export(tmp_path / "export.xlsx")
+    assert sheets._parse(path, 0).rows == _whole(path)
+    assert len(joined) == 1 and seen == [(0o700, False), (0o700, False)]
+
+
+def test_no_temporary_folder_reads_whole(halves, tmp_path, monkeypatch):
+    joined, _ = halves
+
+    def refused(**kwargs):
+        raise PermissionError("dossier temporaire interdit")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    path = _export(tmp_path / "export.xlsx")
+    assert sheets._parse(path, 0).rows == _whole(path)
+    assert not joined

@@ -8,7 +8,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -473,7 +473,10 @@ def _parse_halves(path: Path, extent: _Extent) -> list[list] | None:
 
     if extent.xml_bytes <= HALVES_ABOVE or not spare_core():
         return None
-    folder = Path(tempfile.mkdtemp(prefix="diagnostic-lecture-"))
+    try:  # readable by this user only (mkdtemp: 0700); each half is deleted once opened
+        folder = Path(tempfile.mkdtemp(prefix="diagnostic-lecture-"))
+    except OSError:  # no temporary folder to write in: read whole
+        return None
     first: list = []
     thread = threading.Thread(
         target=_parse_half,
@@ -552,7 +555,10 @@ def _parse_half(path: Path, name: str, second: bool, into: list) -> None:
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+        book = CalamineWorkbook.from_path(str(path))
+        with suppress(OSError):  # calamine holds it open: the answers leave the disk now
+            path.unlink()  # (not on Windows: removed with its folder)
+        sheet = book.get_sheet_by_name(name)
         into.append((sheet.start, sheet.end, sheet.to_python(skip_empty_area=second)))
     except Exception as exc:  # calamine raises its own types; the whole parse says it
         into.append(exc)
