@@ -174,9 +174,7 @@ def _csv_column(s):
         cells = [_csv_value(v) for v in s.to_numpy()]
         return lambda a, b: cells[a:b]
     codes, uniques = pd.factorize(s, use_na_sentinel=True)  # texts: each quoted once
-    search = _NEEDS_QUOTES.search
-    texts = [t if search(t) is None else _quote(t) for t in np.asarray(uniques, dtype=object)]
-    table = np.array([*texts, ""], dtype=object)
+    table = np.array([*map(_csv_field, np.asarray(uniques, dtype=object)), ""], dtype=object)
     return lambda a, b: table[codes[a:b]].tolist()
 
 

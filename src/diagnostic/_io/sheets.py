@@ -496,7 +496,8 @@ def _parse_halves(path: Path, extent: _Extent) -> list[list] | None:
             prefix = head[: opening.end()]
             closing = b"</%s></%s>" % (opening.group(1), root.group(1))
             cut = int(extent.xml_bytes * FIRST_HALF)
-            with _half_writer(z, folder / "1.xlsx", extent.member) as out:
+            parts = _other_parts(z, extent.member)
+            with _half_writer(z, parts, folder / "1.xlsx", extent.member) as out:
                 out.write(head)
                 done, chunk, at = len(head), b"", None
                 while at is None:
@@ -511,7 +512,7 @@ def _parse_halves(path: Path, extent: _Extent) -> list[list] | None:
                         out.write(chunk)
                         done += len(chunk)
             thread.start()
-            with _half_writer(z, folder / "2.xlsx", extent.member) as out:
+            with _half_writer(z, parts, folder / "2.xlsx", extent.member) as out:
                 out.write(prefix + chunk[at:])
                 while chunk := xml.read(4 * 1024**2):
                     out.write(chunk)
@@ -532,17 +533,25 @@ def _parse_halves(path: Path, extent: _Extent) -> list[list] | None:
     return _join_halves(first[0], second[0])
 
 
-@contextmanager
-def _half_writer(book: zipfile.ZipFile, path: Path, member: str):
-    """A workbook holding `book`'s parts, uncompressed, but its sheets: the sheet `member`
-    is written through the file yielded, any other sheet left empty."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
-        for info in book.infolist():
-            name = info.filename
-            if name == member:
-                continue
+def _other_parts(book: zipfile.ZipFile, member: str) -> list[tuple[str, bytes]]:
+    """`book`'s parts but the sheet `member`, unpacked once for both halves (its shared
+    strings, styles, workbook…), any other sheet as an empty one."""
+    parts = []
+    for info in book.infolist():
+        name = info.filename
+        if name != member:
             sheet = name.startswith("xl/worksheets/") and "/" not in name[14:]
-            out.writestr(name, _EMPTY_SHEET if sheet else book.read(info))
+            parts.append((name, _EMPTY_SHEET if sheet else book.read(info)))
+    return parts
+
+
+@contextmanager
+def _half_writer(book: zipfile.ZipFile, parts: list, path: Path, member: str):
+    """A workbook, uncompressed, of `parts` (`_other_parts`) and the sheet `member`, whose
+    XML is written through the file yielded."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+        for name, data in parts:
+            out.writestr(name, data)
         info = book.getinfo(member)
         large = info.file_size >= 2**31
         with out.open(zipfile.ZipInfo(member, info.date_time), "w", force_zip64=large) as f:
